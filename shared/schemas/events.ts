@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+/** Simulator-only event services; the real UCI ones are named `ucp.v22.events.*`. */
+export const SIM_SERVICES = {
+  config: 'sim.events.config',
+  licences: 'sim.events.licences',
+  users: 'sim.events.users',
+  connector: 'sim.events.connector',
+  log: 'sim.events.log',
+  registrar: 'sim.events.registrar',
+  server: 'sim.events.server',
+  teams: 'sim.events.teams',
+} as const;
+export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
+
+export const EventSchema = z
+  .object({
+    seq: z.number().int().positive().describe('Contiguous, increasing by one per event'),
+    time: z.string(),
+    service: z.string(),
+    event: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Event' });
+export type SimEvent = z.infer<typeof EventSchema>;
+
+export const EventListSchema = z
+  .object({
+    events: z.array(EventSchema),
+    lastSeq: z.number().int(),
+    oldestSeq: z.number().int(),
+    bootId: z.string().describe('Changes when the simulator restarts; seq starts at 1 again'),
+  })
+  .meta({ id: 'EventList' });
+export type EventList = z.infer<typeof EventListSchema>;
+
+export const EventQuerySchema = z.strictObject({
+  sinceSeq: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});

@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+import { jsonLogger } from './log.js';
+import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.js';
+import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
+
+const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
+
+Usage: starface-sim [options]
+
+  --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
+  --http-port N             HTTP port for REST at /rest (default 8080; 0 = a free port)
+  --data DIR                folder of the JSON store (default .starface-sim)
+  --memory                  keep everything in memory; nothing is written
+  --scenario NAME|FILE      applied to an empty store, or with --reset (default demo)
+                            built-in: ${BUILTIN_NAMES.join(', ')}
+  --reset                   discard the stored state and apply the scenario
+  --admin-password PW       password of the login "admin" (else $STARFACE_SIM_ADMIN_PASSWORD,
+                            else the stored one, else a generated one that is printed once)
+  --version-string X.Y.Z.W  the PBX version to report
+  --min-version X.Y.Z.W     the minimum version R1 requires (default 6.7.3.11)
+  --ready-json              print exactly one JSON line on stdout when listening
+  --log-level LEVEL         debug, info, warn, error or silent (default info; logs go to stderr)
+  --help                    this text
+  --version                 the simulator's version
+
+SIGINT/SIGTERM stop it: no new connections, pending writes flushed, every socket closed, exit 0.`;
+
+function fail(message: string): never {
+  process.stderr.write(`starface-sim: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        host: { type: 'string' },
+        'http-port': { type: 'string' },
+        data: { type: 'string' },
+        memory: { type: 'boolean' },
+        scenario: { type: 'string' },
+        reset: { type: 'boolean' },
+        'admin-password': { type: 'string' },
+        'version-string': { type: 'string' },
+        'min-version': { type: 'string' },
+        'ready-json': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\nRun starface-sim --help for the options.`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(SIMULATOR_VERSION + '\n');
+    return;
+  }
+  const port = (name: string, value: string | undefined, dflt: number): number => {
+    if (value === undefined) return dflt;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+    return n;
+  };
+  const level = values['log-level'] ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) fail(`--log-level must be debug, info, warn, error or silent`);
+  const httpPort = port('http-port', values['http-port'], 8080);
+
+  const sim = createSimulator({
+    host: values.host,
+    httpPort,
+    dataDir: values.data,
+    memory: values.memory,
+    scenario: values.scenario,
+    reset: values.reset,
+    adminPassword: values['admin-password'] ?? process.env.STARFACE_SIM_ADMIN_PASSWORD ?? undefined,
+    version: values['version-string'],
+    minVersion: values['min-version'],
+    logger: jsonLogger(level as 'info'),
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Past 2 s something hangs; leave anyway, every acknowledged write is already on disk.
+    setTimeout(() => process.exit(0), 2000).unref();
+    sim.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`starface-sim: error while stopping after ${signal}: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  let addr;
+  try {
+    addr = await sim.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') fail(`port ${httpPort} is in use; choose another with --http-port (0 = any free port)`);
+    if (e.code === 'EACCES') fail(`no permission to bind port ${httpPort}`);
+    fail(e.message);
+  }
+
+  if (values['ready-json']) {
+    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, pid: process.pid }) + '\n');
+    if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
+    return;
+  }
+  const lines = [
+    `STARFACE simulator ${SIMULATOR_VERSION} — scenario "${sim.scenario}", store: ${sim.storeDescription}`,
+    `  REST     ${addr.rest}`,
+    `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
+    `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
+  ];
+  if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
+  if (sim.scenario === 'demo') {
+    lines.push('  demo users (login / password / extension), unless changed since:');
+    for (const u of demoScenario().users ?? []) {
+      lines.push(`    ${u.login}  ${`${u.firstName} ${u.familyName}`.padEnd(13)} ${u.password.padEnd(16)} ${u.extension ?? ''}`);
+    }
+    lines.push(`  Teams PBX name: ${DEMO_PBX_NAME}`);
+  }
+  lines.push('Press Ctrl+C to stop.');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => fail((err as Error).message));

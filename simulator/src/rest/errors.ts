@@ -1,0 +1,54 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { z } from 'zod';
+import { SimError } from '../state/errors.js';
+import type { Logger } from '../log.js';
+
+export function issuesToDetails(error: z.ZodError) {
+  return error.issues.map((i) => ({
+    path: i.path.join('.'),
+    message: i.message,
+    code: i.code,
+    ...('keys' in i ? { keys: i.keys } : {}),
+  }));
+}
+
+/** Parses a request part with a zod schema or throws a 400 naming every bad field. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'body'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = issuesToDetails(result.error);
+  const first = details[0]!;
+  const at = first.path ? `${where}.${first.path}` : where;
+  const message = first.code === 'unrecognized_keys' ? `Unknown field(s) in ${at}: ${(first as { keys?: string[] }).keys?.join(', ')}` : `Invalid ${at}: ${first.message}`;
+  throw new SimError(400, 'VALIDATION_FAILED', message, details);
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  res.status(404).json({ code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}` });
+};
+
+/** Maps every failure to `{code, message, details}`; a stack trace never leaves the server. */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    if (res.headersSent) return;
+    if (err instanceof SimError) {
+      res.status(err.status).json({ code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+      return;
+    }
+    const e = err as { type?: string; status?: number; limit?: number; message?: string };
+    if (e.type === 'entity.too.large') {
+      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${e.limit} bytes`, details: { limit: e.limit } });
+      return;
+    }
+    if (e.type === 'entity.parse.failed') {
+      res.status(400).json({ code: 'INVALID_JSON', message: `The request body is not valid JSON: ${e.message}` });
+      return;
+    }
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ code: 'BAD_REQUEST', message: e.message ?? 'Bad request' });
+      return;
+    }
+    log('error', 'request failed', { method: req.method, path: req.path, error: String(e.message ?? err) });
+    res.status(500).json({ code: 'INTERNAL', message: 'The simulator failed to handle this request; see its log' });
+  };
+}

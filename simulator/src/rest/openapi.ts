@@ -1,0 +1,66 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { ENDPOINTS } from '../../../shared/api.js';
+import { ApiErrorSchema } from '../../../shared/schemas/common.js';
+import type { RestContext } from './context.js';
+
+type JsonSchema = Record<string, unknown>;
+
+/** Each schema inline: OpenAPI 3.1 speaks JSON Schema 2020-12, which is zod's default target. */
+function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', metadata: z.registry(), reused: 'inline' }) as JsonSchema;
+  delete json.$schema;
+  const id = z.globalRegistry.get(schema)?.id;
+  return id ? { title: id, ...json } : json;
+}
+
+export function buildOpenApi(version: string): JsonSchema {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const e of ENDPOINTS) {
+    const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'integer' } }));
+    const query = e.query
+      ? Object.entries(e.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: toSchema(s as z.ZodType, 'input') }))
+      : [];
+    const responses: Record<string, unknown> = {};
+    for (const [status, schema] of Object.entries(e.responses)) {
+      responses[status] = schema ? { description: `HTTP ${status}`, content: { 'application/json': { schema: toSchema(schema, 'output') } } } : { description: `HTTP ${status}` };
+    }
+    if (e.access !== 'public') responses['401'] = { description: 'Missing or expired authToken', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    if (e.access === 'admin' || e.access === 'self') responses['403'] ??= { description: 'Needs the right "Administration"', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    if (e.body) responses['400'] ??= { description: 'Invalid body', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    (paths[e.path] ??= {})[e.method] = {
+      summary: e.summary,
+      tags: [e.real ? 'STARFACE REST' : 'Simulator'],
+      ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
+      ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body, 'input') } } } } : {}),
+      ...(e.access === 'public' ? { security: [] } : {}),
+      'x-access': e.access,
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'STARFACE simulator REST API',
+      version,
+      description: 'Real STARFACE paths (tag "STARFACE REST") and the simulator\'s own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.',
+    },
+    servers: [{ url: '/rest' }],
+    security: [{ authToken: [] }],
+    components: {
+      securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'authToken' } },
+      schemas: { ApiError: toSchema(ApiErrorSchema, 'output') },
+    },
+    paths,
+  };
+}
+
+export function openApiRouter(_ctx: RestContext, version: string): Router {
+  const r = Router();
+  let doc: string | undefined; // built on first request: it costs tens of ms and start-up time matters more
+  r.get('/openapi.json', (_req, res) => {
+    doc ??= JSON.stringify(buildOpenApi(version));
+    res.type('application/json').send(doc);
+  });
+  return r;
+}

@@ -1,0 +1,167 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { sha512hex } from '../../shared/hashes.js';
+import { isVersion } from '../../shared/version.js';
+import { EventBus } from './events/bus.js';
+import { jsonLogger, type Logger } from './log.js';
+import { createRestApp } from './rest/app.js';
+import type { RestContext } from './rest/context.js';
+import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from './rest/rateLimit.js';
+import { Sessions } from './rest/sessions.js';
+import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
+import type { Scenario } from '../../shared/schemas/scenario.js';
+import { logStartup } from './state/modules.js';
+import type { PbxState } from './state/model.js';
+import { StateHolder } from './state/pbx.js';
+import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
+
+declare const __DEVKIT_VERSION__: string | undefined;
+export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
+
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  httpPort?: number;
+  /** Folder of the JSON store; ignored with `memory`. */
+  dataDir?: string;
+  memory?: boolean;
+  /** Built-in name or JSON file; applied to an empty store, or to any store with `reset`. Default: demo. */
+  scenario?: string;
+  reset?: boolean;
+  /** Else the store's, else generated (see `generatedAdminPassword`). */
+  adminPassword?: string;
+  /** The PBX version to report, overriding the scenario's. */
+  version?: string;
+  minVersion?: string;
+  logger?: Logger;
+  rateLimit?: Partial<RateLimitOptions>;
+}
+
+export interface SimulatorAddresses {
+  rest: string;
+  host: string;
+  httpPort: number;
+}
+
+export interface Simulator {
+  start(): Promise<SimulatorAddresses>;
+  stop(): Promise<void>;
+  /** The admin password when the simulator made one up; undefined otherwise. */
+  readonly generatedAdminPassword: string | undefined;
+  readonly adminLogin: string;
+  readonly scenario: string;
+  /** Set when an existing store was used and the requested scenario was therefore not applied. */
+  readonly scenarioSkipped: boolean;
+  readonly bus: EventBus;
+  readonly storeDescription: string;
+}
+
+const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
+
+export function createSimulator(opts: SimulatorOptions = {}): Simulator {
+  const host = opts.host ?? '127.0.0.1';
+  const log = opts.logger ?? jsonLogger('info');
+  const bus = new EventBus();
+  const store: Store = opts.memory ? new MemoryStore() : new JsonFileStore(opts.dataDir ?? '.starface-sim');
+  let server: Server | undefined;
+  let holder: StateHolder | undefined;
+  const sockets = new Set<Socket>();
+  let generatedAdminPassword: string | undefined;
+  let scenarioName = '';
+  let scenarioSkipped = false;
+
+  if (opts.version !== undefined && !isVersion(opts.version)) throw new Error(`--version-string "${opts.version}" is not a four-part version such as 6.7.3.11`);
+  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new Error(`minVersion "${opts.minVersion}" is not a four-part version`);
+
+  async function loadState(): Promise<PbxState> {
+    if (opts.reset && store instanceof JsonFileStore) store.reset();
+    const existing = store.load();
+    const given = opts.adminPassword;
+    if (existing) {
+      scenarioSkipped = opts.scenario !== undefined;
+      const admin = existing.users.find((u) => u.login === ADMIN_LOGIN);
+      if (admin && given !== undefined) admin.passwordHash = sha512hex(given);
+      if (opts.version) existing.server.version = opts.version;
+      if (opts.minVersion) existing.server.minVersion = opts.minVersion;
+      return existing;
+    }
+    const password = given ?? (generatedAdminPassword = randomBytes(12).toString('base64url'));
+    const scenario = loadScenario(opts.scenario ?? 'demo');
+    return buildScenarioState(scenario, { adminPasswordHash: sha512hex(password), version: opts.version, minVersion: opts.minVersion }, (e) => bus.publish(e));
+  }
+
+  return {
+    get generatedAdminPassword() {
+      return generatedAdminPassword;
+    },
+    adminLogin: ADMIN_LOGIN,
+    get scenario() {
+      return scenarioName;
+    },
+    get scenarioSkipped() {
+      return scenarioSkipped;
+    },
+    bus,
+    get storeDescription() {
+      return store.description;
+    },
+
+    async start() {
+      const initial = await loadState();
+      scenarioName = initial.scenario;
+      holder = new StateHolder(store, bus, initial);
+      await holder.commit((draft, emit) => logStartup(draft, emit));
+      const h = holder;
+      const sessions = new Sessions();
+      const ctx: RestContext = {
+        holder: h,
+        bus,
+        sessions,
+        limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }),
+        log,
+        applyScenario: async (scenario: Scenario) => {
+          await h.commit((draft, emit) => {
+            const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
+            const next = buildScenarioState(scenario, { adminPasswordHash: admin.passwordHash, version: opts.version, minVersion: opts.minVersion }, emit);
+            Object.assign(draft, next);
+          });
+          // Ids were handed out anew: a token must not now stand for somebody else. The admin keeps id 1.
+          sessions.revokeAllExcept(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id);
+          scenarioName = scenario.name;
+          log('info', 'scenario applied', { scenario: scenario.name });
+        },
+      };
+      const app = createRestApp(ctx, SIMULATOR_VERSION);
+      server = createServer(app);
+      server.on('connection', (s) => {
+        sockets.add(s);
+        s.on('close', () => sockets.delete(s));
+      });
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(opts.httpPort ?? 8080, host, () => {
+          server!.off('error', reject);
+          resolve();
+        });
+      });
+      if (ALL_INTERFACES.has(host)) log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
+      const port = (server.address() as AddressInfo).port;
+      const urlHost = host.includes(':') ? `[${host}]` : host;
+      log('info', 'simulator started', { rest: `http://${urlHost}:${port}/rest`, store: store.description, scenario: scenarioName });
+      return { rest: `http://${urlHost}:${port}/rest`, host, httpPort: port };
+    },
+
+    async stop() {
+      if (server) {
+        const s = server;
+        server = undefined;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await closed;
+      }
+      await holder?.idle();
+      store.close();
+    },
+  };
+}

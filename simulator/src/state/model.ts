@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { LicenceTypeSchema, RightKeySchema } from '../../../shared/catalogue.js';
+import { AppSessionSchema } from '../../../shared/schemas/app.js';
+import { ModeSchema, ModuleLogEntrySchema } from '../../../shared/schemas/modules.js';
+
+/**
+ * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
+ * truncated file is reported with the path of the broken field instead of crashing later.
+ */
+export const StoredUserSchema = z.object({
+  id: z.number().int(),
+  login: z.string(),
+  firstName: z.string(),
+  familyName: z.string(),
+  email: z.string(),
+  language: z.string(),
+  namespace: z.string().optional(),
+  personId: z.string().optional(),
+  missedCallReport: z.boolean().optional(),
+  faxCallerId: z.string().optional(),
+  faxCoverPage: z.boolean().optional(),
+  faxEmailJournal: z.boolean().optional(),
+  faxHeader: z.string().optional(),
+  extension: z.string().optional(),
+  /** sha512hex(password): what the REST and UCI logins are checked against. */
+  passwordHash: z.string(),
+  /** SIP digest needs the secret itself, as on any PBX; it never leaves the simulator. */
+  sipPassword: z.string(),
+  sipPasswordCustom: z.boolean(),
+  rights: z.array(RightKeySchema),
+  licences: z.array(LicenceTypeSchema),
+  app: AppSessionSchema,
+});
+export type StoredUser = z.infer<typeof StoredUserSchema>;
+
+const AppliedSettingsSchema = z.object({
+  mode: ModeSchema,
+  pbxName: z.string(),
+  autoprovisioning: z.boolean(),
+  key: z.string().nullable(),
+});
+export type AppliedSettings = z.infer<typeof AppliedSettingsSchema>;
+
+export const StoredConfigurationSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  module: z.string(),
+  active: z.boolean(),
+  mode: ModeSchema,
+  pbxName: z.string(),
+  autoprovisioning: z.boolean(),
+  key: z.string().nullable(),
+  keyCreatedAt: z.string().nullable(),
+  revision: z.number().int(),
+  connector: z.object({
+    active: z.boolean(),
+    appliedRevision: z.number().int().nullable(),
+    startedAt: z.string().nullable(),
+    applied: AppliedSettingsSchema.nullable(),
+  }),
+  log: z.array(ModuleLogEntrySchema),
+});
+export type StoredConfiguration = z.infer<typeof StoredConfigurationSchema>;
+
+export const PbxStateSchema = z.object({
+  schemaVersion: z.literal(1),
+  scenario: z.string(),
+  server: z.object({ version: z.string(), minVersion: z.string() }),
+  nextId: z.object({ user: z.number().int(), licence: z.number().int(), module: z.number().int(), configuration: z.number().int() }),
+  users: z.array(StoredUserSchema),
+  licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
+  modules: z.array(z.object({ id: z.number().int(), name: z.string(), version: z.string(), importedAt: z.string() })),
+  configurations: z.array(StoredConfigurationSchema),
+});
+export type PbxState = z.infer<typeof PbxStateSchema>;
+
+export function emptyState(version: string, minVersion: string): PbxState {
+  return {
+    schemaVersion: 1,
+    scenario: 'empty',
+    server: { version, minVersion },
+    nextId: { user: 1, licence: 1, module: 1, configuration: 1 },
+    users: [],
+    licences: [],
+    modules: [],
+    configurations: [],
+  };
+}

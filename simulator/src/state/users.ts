@@ -1,0 +1,133 @@
+import { DEFAULT_USER_RIGHTS, RIGHT_ADMIN, rightById, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import { sha512hex } from '../../../shared/hashes.js';
+import { SIM_SERVICES } from '../../../shared/schemas/events.js';
+import type { User, UserCreate, UserUpdate } from '../../../shared/schemas/users.js';
+import { conflict, invalid, notFound } from './errors.js';
+import type { PbxState, StoredUser } from './model.js';
+import type { Emit } from './pbx.js';
+import { assignLicences } from './licences.js';
+
+export function findUser(state: PbxState, id: number): StoredUser {
+  const user = state.users.find((u) => u.id === id);
+  if (!user) throw notFound('User', id);
+  return user;
+}
+
+export function findUserByLogin(state: PbxState, login: string): StoredUser | undefined {
+  return state.users.find((u) => u.login === login);
+}
+
+/** The real `User` shape; the password and the SIP secret never leave. */
+export function toUserDto(u: StoredUser): User {
+  const dto: User = { id: u.id, login: u.login, firstName: u.firstName, familyName: u.familyName, email: u.email, language: u.language };
+  for (const key of ['namespace', 'personId', 'missedCallReport', 'faxCallerId', 'faxCoverPage', 'faxEmailJournal', 'faxHeader', 'extension'] as const) {
+    if (u[key] !== undefined) (dto as Record<string, unknown>)[key] = u[key];
+  }
+  return dto;
+}
+
+function ensureUnique(state: PbxState, login: string, extension: string | undefined, selfId?: number): void {
+  if (state.users.some((u) => u.id !== selfId && u.login === login)) {
+    throw conflict('LOGIN_TAKEN', `The login "${login}" is already used by another user`, { field: 'login' });
+  }
+  if (extension !== undefined && state.users.some((u) => u.id !== selfId && u.extension === extension)) {
+    throw conflict('EXTENSION_TAKEN', `The extension ${extension} is already used by another user`, { field: 'extension' });
+  }
+}
+
+export interface NewUser extends Omit<UserCreate, 'id'> {
+  sipPassword?: string;
+  rights?: readonly RightKey[];
+  licences?: readonly LicenceType[];
+}
+
+export function createUser(state: PbxState, emit: Emit, input: NewUser): StoredUser {
+  ensureUnique(state, input.login, input.extension);
+  const { password, sipPassword, rights, licences, id: _ignored, ...fields } = input as NewUser & { id?: number };
+  const user: StoredUser = {
+    ...fields,
+    id: state.nextId.user++,
+    passwordHash: sha512hex(password),
+    sipPassword: sipPassword ?? password,
+    sipPasswordCustom: sipPassword !== undefined,
+    rights: [...(rights ?? DEFAULT_USER_RIGHTS)],
+    licences: [],
+    app: { active: false, platform: null, version: null, lastSeen: null },
+  };
+  state.users.push(user);
+  if (licences?.length) assignLicences(state, emit, user, licences);
+  emit({ service: SIM_SERVICES.users, event: 'created', data: { userId: user.id, login: user.login } });
+  return user;
+}
+
+export function updateUser(state: PbxState, emit: Emit, id: number, input: UserUpdate): StoredUser {
+  const user = findUser(state, id);
+  ensureUnique(state, input.login, input.extension, id);
+  const { password, id: _ignored, ...fields } = input;
+  for (const key of ['namespace', 'personId', 'missedCallReport', 'faxCallerId', 'faxCoverPage', 'faxEmailJournal', 'faxHeader', 'extension'] as const) {
+    delete user[key];
+  }
+  Object.assign(user, fields);
+  if (password !== undefined) {
+    user.passwordHash = sha512hex(password);
+    if (!user.sipPasswordCustom) user.sipPassword = password;
+  }
+  emit({ service: SIM_SERVICES.users, event: 'updated', data: { userId: id, login: user.login, passwordChanged: password !== undefined } });
+  return user;
+}
+
+export function deleteUser(state: PbxState, emit: Emit, id: number, actorId: number): void {
+  const user = findUser(state, id);
+  if (id === actorId) throw conflict('CANNOT_DELETE_SELF', 'You cannot delete the user you are signed in as');
+  if (user.rights.includes(RIGHT_ADMIN) && state.users.filter((u) => u.rights.includes(RIGHT_ADMIN)).length === 1) {
+    throw conflict('LAST_ADMIN', 'The last user with the right "Administration" cannot be deleted');
+  }
+  state.users = state.users.filter((u) => u.id !== id);
+  emit({ service: SIM_SERVICES.users, event: 'deleted', data: { userId: id, login: user.login, releasedLicences: user.licences } });
+}
+
+function rightsFromIds(ids: readonly number[]): RightKey[] {
+  const unknownIds = ids.filter((id) => !rightById(id));
+  if (unknownIds.length) throw invalid('UNKNOWN_PERMISSION', `Unknown permission id(s): ${unknownIds.join(', ')}`, { unknownIds });
+  return [...new Set(ids.map((id) => rightById(id)!.permission))];
+}
+
+function guardLastAdmin(state: PbxState, user: StoredUser, nextRights: readonly RightKey[]): void {
+  if (user.rights.includes(RIGHT_ADMIN) && !nextRights.includes(RIGHT_ADMIN)) {
+    if (state.users.filter((u) => u.rights.includes(RIGHT_ADMIN)).length === 1) {
+      throw conflict('LAST_ADMIN', 'The right "Administration" cannot be taken from the last administrator');
+    }
+  }
+}
+
+/** PUT /permissions/users/{id}: the full list; rights not listed are removed. */
+export function setUserRights(state: PbxState, emit: Emit, userId: number, permissionIds: readonly number[]): void {
+  const user = findUser(state, userId);
+  const next = rightsFromIds(permissionIds);
+  guardLastAdmin(state, user, next);
+  const before = new Set(user.rights);
+  user.rights = next;
+  emitRightChanges(emit, user, before);
+}
+
+/** PUT /permissions/{permissionId}/users?granted=: grant to or revoke from each listed user. */
+export function setPermissionForUsers(state: PbxState, emit: Emit, permissionId: number, userIds: readonly number[], granted: boolean): void {
+  const right = rightById(permissionId);
+  if (!right) throw notFound('Permission', permissionId);
+  const users = userIds.map((id) => findUser(state, id));
+  for (const user of users) {
+    const before = new Set(user.rights);
+    const next = granted ? [...new Set([...user.rights, right.permission])] : user.rights.filter((r) => r !== right.permission);
+    guardLastAdmin(state, user, next);
+    user.rights = next;
+    emitRightChanges(emit, user, before);
+  }
+}
+
+function emitRightChanges(emit: Emit, user: StoredUser, before: Set<RightKey>): void {
+  const granted = user.rights.filter((r) => !before.has(r));
+  const revoked = [...before].filter((r) => !user.rights.includes(r));
+  if (granted.length || revoked.length) {
+    emit({ service: SIM_SERVICES.users, event: 'rights-changed', data: { userId: user.id, login: user.login, granted, revoked } });
+  }
+}
