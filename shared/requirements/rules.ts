@@ -29,7 +29,6 @@ export interface Requirement {
 
 const pass = (en: string, de: string): CheckResult => ({ status: 'pass', message: text(en, de) });
 const fail = (message: Localized, fix: Localized): CheckResult => ({ status: 'fail', message, fix });
-const warn = (message: Localized, fix: Localized): CheckResult => ({ status: 'warn', message, fix });
 const unknown = (where: Localized): CheckResult => ({
   status: 'unknown',
   message: text(`Unknown — check in the admin UI: ${where.en}`, `Unbekannt — bitte in der Administration prüfen: ${where.de}`),

@@ -36,6 +36,8 @@ export interface SimulatorOptions {
   minVersion?: string;
   logger?: Logger;
   rateLimit?: Partial<RateLimitOptions>;
+  /** Milliseconds since the epoch; tests pass a fake one to age nonces, tokens and lockouts. */
+  clock?: () => number;
 }
 
 export interface SimulatorAddresses {
@@ -113,12 +115,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       holder = new StateHolder(store, bus, initial);
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
-      const sessions = new Sessions();
+      const clock = opts.clock ?? Date.now;
+      const sessions = new Sessions(clock);
       const ctx: RestContext = {
         holder: h,
         bus,
         sessions,
-        limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }),
+        limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock),
         log,
         applyScenario: async (scenario: Scenario) => {
           await h.commit((draft, emit) => {

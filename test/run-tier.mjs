@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Runs one test tier with mocha (TypeScript through tsx) and ends with `<tier>: N passed, N failed`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const TIERS = {
+  unit: { timeout: 10_000 },
+  simulator: { timeout: 30_000 },
+  contract: { timeout: 30_000 },
+};
+
+const tier = process.argv[2];
+if (!TIERS[tier]) {
+  console.error(`usage: run-tier.mjs <${Object.keys(TIERS).join('|')}> [mocha args]`);
+  process.exit(2);
+}
+const dir = join(root, 'test', tier);
+const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.test.ts')).map((f) => join('test', tier, String(f))) : [];
+if (files.length === 0) {
+  console.error(`${tier}: no test files in test/${tier}`);
+  console.log(`${tier}: 0 passed, 1 failed`);
+  process.exit(1);
+}
+const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', mocha, '--reporter', join(root, 'test/support/tier-reporter.cjs'), '--timeout', String(TIERS[tier].timeout), '--exit', ...process.argv.slice(3), ...files.sort()],
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_TIER: tier } },
+);
+process.exit(result.status ?? 1);
