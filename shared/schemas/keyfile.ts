@@ -5,7 +5,8 @@ import { isFqdn } from './common.js';
 export const KeyFileSchema = z
   .strictObject({
     format: z.literal(1),
-    pbxName: z.string().refine(isFqdn, { message: 'pbxName must be a fully qualified domain name' }),
+    // Empty while "Name der Anlage" is not set: the file still downloads, and the sign-in then fails on R14 alone.
+    pbxName: z.string().refine((v) => v === '' || isFqdn(v), { message: 'pbxName must be a fully qualified domain name' }),
     key: z.string().regex(/^[A-Za-z0-9_-]{43,}$/, 'key must be at least 256 bits, base64url-encoded'),
     createdAt: z.iso.datetime(),
     fingerprint: z.string().startsWith('SHA256:'),

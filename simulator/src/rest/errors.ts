@@ -3,13 +3,20 @@ import type { z } from 'zod';
 import { SimError } from '../state/errors.js';
 import type { Logger } from '../log.js';
 
-export function issuesToDetails(error: z.ZodError) {
-  return error.issues.map((i) => ({
-    path: i.path.join('.'),
-    message: i.message,
-    code: i.code,
-    ...('keys' in i ? { keys: i.keys } : {}),
-  }));
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  code: string;
+  keys?: string[];
+}
+
+/** One entry per bad field; an unknown field gets its own path (zod reports it at its parent's). */
+export function issuesToDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.flatMap((i): ErrorDetail[] =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: `Unknown field "${key}"`, code: i.code, keys: i.keys }))
+      : [{ path: i.path.join('.'), message: i.message, code: i.code }],
+  );
 }
 
 /** Parses a request part with a zod schema or throws a 400 naming every bad field. */
@@ -17,9 +24,10 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'b
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const details = issuesToDetails(result.error);
-  const first = details[0]!;
-  const at = first.path ? `${where}.${first.path}` : where;
-  const message = first.code === 'unrecognized_keys' ? `Unknown field(s) in ${at}: ${(first as { keys?: string[] }).keys?.join(', ')}` : `Invalid ${at}: ${first.message}`;
+  const first = result.error.issues[0]!;
+  const path = first.path.join('.');
+  const at = path ? `${where}.${path}` : where;
+  const message = first.code === 'unrecognized_keys' ? `Unknown field(s) in ${at}: ${first.keys.join(', ')}` : `Invalid ${at}: ${first.message}`;
   throw new SimError(400, 'VALIDATION_FAILED', message, details);
 }
 

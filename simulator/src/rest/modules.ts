@@ -100,7 +100,7 @@ export function modulesRouter(ctx: RestContext): Router {
     const file = keyFile(ctx.holder.state, id);
     ctx.log('info', 'key file downloaded', { configurationId: id, fingerprint: file.fingerprint });
     res.set('Cache-Control', 'no-store');
-    res.set('Content-Disposition', `attachment; filename="${file.pbxName}.starface-key.json"`);
+    res.set('Content-Disposition', `attachment; filename="${file.pbxName || 'starface'}.starface-key.json"`);
     res.json(file);
   });
 

@@ -3,10 +3,25 @@ import { z } from 'zod';
 import { IdParam } from '../../../shared/schemas/common.js';
 import { UserCreateSchema, UserUpdateSchema } from '../../../shared/schemas/users.js';
 import { createUser, deleteUser, findUser, toUserDto, updateUser } from '../state/users.js';
+import type { StoredUser } from '../state/model.js';
 import { actor, requireAdmin, requireSelfOrAdmin, type RestContext } from './context.js';
 import { parse } from './errors.js';
 
 const SearchQuery = z.object({ searchTerm: z.string().max(200).optional() });
+
+/**
+ * Lower-cased search fields per user, made once per committed users array: a commit replaces the array, so the
+ * cache can never be stale, and a search no longer lower-cases every field of every user on every request.
+ */
+const searchIndexes = new WeakMap<readonly StoredUser[], { user: StoredUser; text: string[] }[]>();
+function searchIndex(users: readonly StoredUser[]) {
+  let index = searchIndexes.get(users);
+  if (!index) {
+    index = users.map((user) => ({ user, text: [user.login, user.firstName, user.familyName, user.email].map((s) => s.toLowerCase()) }));
+    searchIndexes.set(users, index);
+  }
+  return index;
+}
 
 export function usersRouter(ctx: RestContext): Router {
   const r = Router();
@@ -17,14 +32,9 @@ export function usersRouter(ctx: RestContext): Router {
     const term = searchTerm?.trim().toLowerCase();
     const users = ctx.holder.state.users;
     const hits = term
-      ? users.filter(
-          (u) =>
-            u.login.toLowerCase().includes(term) ||
-            u.firstName.toLowerCase().includes(term) ||
-            u.familyName.toLowerCase().includes(term) ||
-            u.email.toLowerCase().includes(term) ||
-            (u.extension?.includes(term) ?? false),
-        )
+      ? searchIndex(users)
+          .filter((e) => e.text.some((t) => t.includes(term)) || (e.user.extension?.includes(term) ?? false))
+          .map((e) => e.user)
       : users;
     res.json(hits.map(toUserDto));
   });

@@ -7,11 +7,11 @@ import { installLicence } from '../state/licences.js';
 import { emptyState, type PbxState } from '../state/model.js';
 import { createConfiguration, generateKey, importModule, saveConfiguration, setConnector } from '../state/modules.js';
 import type { Emit } from '../state/pbx.js';
-import { createUser } from '../state/users.js';
+import { ADMIN_LOGIN, createUser } from '../state/users.js';
 import { builtinScenario, BUILTIN_NAMES } from './builtin.js';
 import { readFileSync } from 'node:fs';
 
-export const ADMIN_LOGIN = 'admin';
+export { ADMIN_LOGIN };
 const ADMIN_RIGHTS: RightKey[] = RIGHTS.filter((r) => !['app_premium_perm', 'msteams_perm'].includes(r.permission)).map((r) => r.permission);
 
 export class ScenarioError extends Error {}

@@ -1,27 +1,14 @@
 import { z } from 'zod';
 import { LicenceTypeSchema, RightKeySchema } from '../../../shared/catalogue.js';
 import { AppSessionSchema } from '../../../shared/schemas/app.js';
-import { ModeSchema, ModuleLogEntrySchema } from '../../../shared/schemas/modules.js';
+import { ConfigurationSchema, ModeSchema, ModuleLogEntrySchema, ModuleSchema } from '../../../shared/schemas/modules.js';
+import { UserSchema } from '../../../shared/schemas/users.js';
 
 /**
  * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
  * truncated file is reported with the path of the broken field instead of crashing later.
  */
-export const StoredUserSchema = z.object({
-  id: z.number().int(),
-  login: z.string(),
-  firstName: z.string(),
-  familyName: z.string(),
-  email: z.string(),
-  language: z.string(),
-  namespace: z.string().optional(),
-  personId: z.string().optional(),
-  missedCallReport: z.boolean().optional(),
-  faxCallerId: z.string().optional(),
-  faxCoverPage: z.boolean().optional(),
-  faxEmailJournal: z.boolean().optional(),
-  faxHeader: z.string().optional(),
-  extension: z.string().optional(),
+export const StoredUserSchema = UserSchema.extend({
   /** sha512hex(password): what the REST and UCI logins are checked against. */
   passwordHash: z.string(),
   /** SIP digest needs the secret itself, as on any PBX; it never leaves the simulator. */
@@ -41,17 +28,18 @@ const AppliedSettingsSchema = z.object({
 });
 export type AppliedSettings = z.infer<typeof AppliedSettingsSchema>;
 
-export const StoredConfigurationSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
+export const StoredConfigurationSchema = ConfigurationSchema.pick({
+  id: true,
+  name: true,
+  active: true,
+  mode: true,
+  pbxName: true,
+  autoprovisioning: true,
+  revision: true,
+}).extend({
   module: z.string(),
-  active: z.boolean(),
-  mode: ModeSchema,
-  pbxName: z.string(),
-  autoprovisioning: z.boolean(),
   key: z.string().nullable(),
   keyCreatedAt: z.string().nullable(),
-  revision: z.number().int(),
   connector: z.object({
     active: z.boolean(),
     appliedRevision: z.number().int().nullable(),
@@ -69,7 +57,7 @@ export const PbxStateSchema = z.object({
   nextId: z.object({ user: z.number().int(), licence: z.number().int(), module: z.number().int(), configuration: z.number().int() }),
   users: z.array(StoredUserSchema),
   licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
-  modules: z.array(z.object({ id: z.number().int(), name: z.string(), version: z.string(), importedAt: z.string() })),
+  modules: z.array(ModuleSchema),
   configurations: z.array(StoredConfigurationSchema),
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;

@@ -216,9 +216,6 @@ export function keyFile(state: PbxState, id: number): KeyFile {
   if (config.key === null || config.keyCreatedAt === null) {
     throw conflict('NO_KEY', 'This configuration has no key yet: press "Neuen Schlüssel eintragen" (POST …/key) and save first (R15)', { requirement: 'R15' });
   }
-  if (!config.pbxName) {
-    throw conflict('NO_PBX_NAME', 'Enter "Name der Anlage" before downloading the key file (R14)', { requirement: 'R14' });
-  }
   return { format: 1, pbxName: config.pbxName, key: config.key, createdAt: config.keyCreatedAt, fingerprint: keyFingerprint(config.key) };
 }
 

@@ -41,7 +41,7 @@ export function evaluateTeamsLogin(state: PbxState, req: { pbxName: string; keyF
     credentialsValid,
     // An empty name or a missing key is R14's or R15's failure; R21 only judges what can be compared.
     // A dropped key file carries its own PBX name; both it and the typed one must name the running PBX.
-    pbxNameMatches: seen?.pbxName ? [req.pbxName, req.keyFilePbxName ?? req.pbxName].every((n) => sameHost(seen.pbxName, n)) : null,
+    pbxNameMatches: seen?.pbxName ? [req.pbxName, req.keyFilePbxName || req.pbxName].every((n) => sameHost(seen.pbxName, n)) : null,
     keyMatches: seen?.key ? keysEqual(seen.key, req.key.trim()) : null,
   };
   const snapshot = { ...base, signIn };

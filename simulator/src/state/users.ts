@@ -7,6 +7,9 @@ import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 import { assignLicences } from './licences.js';
 
+/** The built-in administrator's login: `--admin-password` and scenario changes find the admin by it. */
+export const ADMIN_LOGIN = 'admin';
+
 export function findUser(state: PbxState, id: number): StoredUser {
   const user = state.users.find((u) => u.id === id);
   if (!user) throw notFound('User', id);
@@ -62,6 +65,9 @@ export function createUser(state: PbxState, emit: Emit, input: NewUser): StoredU
 
 export function updateUser(state: PbxState, emit: Emit, id: number, input: UserUpdate): StoredUser {
   const user = findUser(state, id);
+  if (user.login === ADMIN_LOGIN && input.login !== ADMIN_LOGIN) {
+    throw conflict('ADMIN_LOGIN_FIXED', `The administrator's login "${ADMIN_LOGIN}" cannot be changed`, { field: 'login' });
+  }
   ensureUnique(state, input.login, input.extension, id);
   const { password, id: _ignored, ...fields } = input;
   for (const key of ['namespace', 'personId', 'missedCallReport', 'faxCallerId', 'faxCoverPage', 'faxEmailJournal', 'faxHeader', 'extension'] as const) {
@@ -79,6 +85,7 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
 export function deleteUser(state: PbxState, emit: Emit, id: number, actorId: number): void {
   const user = findUser(state, id);
   if (id === actorId) throw conflict('CANNOT_DELETE_SELF', 'You cannot delete the user you are signed in as');
+  if (user.login === ADMIN_LOGIN) throw conflict('ADMIN_UNDELETABLE', `The built-in administrator "${ADMIN_LOGIN}" cannot be deleted`);
   if (user.rights.includes(RIGHT_ADMIN) && state.users.filter((u) => u.rights.includes(RIGHT_ADMIN)).length === 1) {
     throw conflict('LAST_ADMIN', 'The last user with the right "Administration" cannot be deleted');
   }

@@ -1,0 +1,263 @@
+#!/usr/bin/env node
+// Benchmarks of the built simulator CLI. `npm run bench -- <name>`; prints one JSON object of figures on stdout
+// (progress goes to stderr). Never part of `npm test`.
+//   startup  spawn → ready line of `--ready-json --data <fresh dir> --scenario demo --http-port 0`, 20 runs
+//   rest     GET /rest/users?searchTerm=… over 1,000 users, 50 connections for 10 s (autocannon), and the peak RSS
+// Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
+// BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000); BENCH_NODE_ARGS: node flags for the
+// simulator's process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
+const ADMIN_PASSWORD = 'bench-admin-password';
+const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150 };
+
+const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
+const envInt = (name, dflt) => {
+  const v = process.env[name];
+  if (v === undefined || v === '') return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${v}"`);
+  return n;
+};
+
+function ensureBuilt() {
+  if (existsSync(CLI)) return;
+  progress('dist/simulator/cli.js is missing; building with node esbuild.mjs');
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(CLI)) throw new Error('node esbuild.mjs failed');
+}
+
+function quantile(sorted, q) {
+  if (sorted.length === 0) return NaN;
+  // Nearest rank.
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i];
+}
+
+const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Spawns the CLI; resolves with the child, the parsed ready line and the ms from spawn to it. */
+function startCli(args) {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STARFACE_SIM_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    });
+    let out = '';
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.stdout.setEncoding('utf8').on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0 && out.length - d.length <= nl) {
+        const ms = performance.now() - t0;
+        try {
+          resolve({ child, ready: JSON.parse(out.slice(0, nl)), ms, stderr: () => err });
+        } catch (e) {
+          reject(new Error(`not a ready line: ${out.slice(0, nl)} (${e.message})`));
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready: ${err}`)));
+  });
+}
+
+function stopCli(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+function procStatus(pid) {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
+  } catch {
+    return { rssKb: NaN, hwmKb: NaN };
+  }
+}
+
+async function benchStartup() {
+  const runs = envInt('BENCH_RUNS', 20);
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const dir = mkdtempSync(join(tmpdir(), 'starface-bench-startup-'));
+    try {
+      const { child, ms } = await startCli(['--ready-json', '--data', dir, '--scenario', 'demo', '--http-port', '0']);
+      times.push(ms);
+      await stopCli(child);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  // A bare `node -e ""` for comparison: the floor no CLI can go below.
+  const floor = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '']);
+    floor.push(performance.now() - t0);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = quantile(sorted, 0.5);
+  return {
+    bench: 'startup',
+    runs,
+    unit: 'ms',
+    median: round(median),
+    p90: round(quantile(sorted, 0.9)),
+    min: round(sorted[0]),
+    max: round(sorted[sorted.length - 1]),
+    nodeBareStartMedian: round(quantile([...floor].sort((a, b) => a - b), 0.5)),
+    target: { medianBelowMs: TARGETS.startupMedianMs, met: median < TARGETS.startupMedianMs },
+  };
+}
+
+function sha512hex(s) {
+  return createHash('sha512').update(s, 'utf8').digest('hex');
+}
+
+async function call(base, method, path, token, body) {
+  const headers = { 'Content-Type': 'application/json', 'X-Version': '2' };
+  if (token) headers.authToken = token;
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function login(base, user, password) {
+  const { body: challenge } = await call(base, 'GET', '/login');
+  const secret = `${user}:${sha512hex(user + challenge.nonce + sha512hex(password))}`;
+  const r = await call(base, 'POST', '/login', undefined, { loginType: 'Internal', nonce: challenge.nonce, secret });
+  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.token;
+}
+
+const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Eva', 'Felix', 'Greta', 'Hans', 'Ida', 'Jonas', 'Karla', 'Lars', 'Mia', 'Nils', 'Olga', 'Paul'];
+/** Every 200th user is a "Zimmermann": searching "zimmer" matches a few users (5 of 1,000). */
+const SEARCH_TERM = 'zimmer';
+const familyName = (i) => (i % 200 === 7 ? 'Zimmermann' : `Nachname${i}`);
+
+async function createUsers(base, token, count, concurrency = 32) {
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const login = String(20000 + i);
+      const r = await call(base, 'POST', '/users', token, {
+        login,
+        firstName: FIRST[i % FIRST.length],
+        familyName: familyName(i),
+        email: `user${i}@bench.example.test`,
+        language: i % 2 ? 'de' : 'en',
+        password: `bench-pw-${i}`,
+        extension: String(20000 + i),
+      });
+      if (r.status !== 201) {
+        failed++;
+        if (failed <= 3) progress(`POST /users ${login} answered ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  if (failed) throw new Error(`${failed} of ${count} users could not be created`);
+}
+
+async function benchRest() {
+  const { default: autocannon } = await import('autocannon');
+  const duration = envInt('BENCH_DURATION', 10);
+  const connections = envInt('BENCH_CONNECTIONS', 50);
+  const userCount = envInt('BENCH_USERS', 1000);
+  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0']);
+  const pid = child.pid;
+  let sampler;
+  try {
+    const base = ready.rest;
+    const token = await login(base, 'admin', ADMIN_PASSWORD);
+    const t0 = performance.now();
+    await createUsers(base, token, userCount);
+    const createMs = performance.now() - t0;
+    const path = `/users?searchTerm=${SEARCH_TERM}`;
+    const check = await call(base, 'GET', path, token);
+    if (check.status !== 200) throw new Error(`GET ${path} answered ${check.status}`);
+    const total = (await call(base, 'GET', '/users', token)).body.length;
+    progress(`${total} users (${userCount} created in ${Math.round(createMs)} ms); "${SEARCH_TERM}" matches ${check.body.length}; ${connections} connections for ${duration} s`);
+    const rssAfterSetupKb = procStatus(pid).rssKb;
+
+    let peakSampledRssKb = 0;
+    sampler = setInterval(() => {
+      const { rssKb } = procStatus(pid);
+      if (rssKb > peakSampledRssKb) peakSampledRssKb = rssKb;
+    }, 100);
+    const result = await autocannon({
+      url: base + path,
+      connections,
+      duration,
+      headers: { authToken: token, 'X-Version': '2' },
+    });
+    clearInterval(sampler);
+    sampler = undefined;
+    const { hwmKb, rssKb } = procStatus(pid);
+    const mb = (kb) => round(kb / 1024);
+    const figures = {
+      bench: 'rest',
+      request: `GET ${new URL(base).pathname}${path}`,
+      users: total,
+      matches: check.body.length,
+      connections,
+      durationS: duration,
+      requestsPerSecond: { mean: round(result.requests.average), p50: result.requests.p50, min: result.requests.min },
+      latencyMs: { mean: round(result.latency.average, 2), p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+      requests: result.requests.total,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx: result.non2xx,
+      rssMb: { peak: mb(hwmKb), peakSampledDuringLoad: mb(peakSampledRssKb), afterSetup: mb(rssAfterSetupKb), atEnd: mb(rssKb) },
+      createUsersMs: Math.round(createMs),
+    };
+    figures.target = {
+      requestsPerSecond: { min: TARGETS.requestsPerSecond, met: figures.requestsPerSecond.mean >= TARGETS.requestsPerSecond },
+      p99Ms: { below: TARGETS.p99Ms, met: figures.latencyMs.p99 < TARGETS.p99Ms },
+      rssMb: { below: TARGETS.rssMb, met: figures.rssMb.peak < TARGETS.rssMb },
+      noErrors: { met: result.errors === 0 && result.non2xx === 0 && result.timeouts === 0 },
+    };
+    return figures;
+  } finally {
+    if (sampler) clearInterval(sampler);
+    await stopCli(child);
+  }
+}
+
+const BENCHES = { startup: benchStartup, rest: benchRest };
+
+const name = process.argv[2];
+if (!BENCHES[name]) {
+  process.stderr.write(`usage: npm run bench -- <${Object.keys(BENCHES).join('|')}>\n`);
+  process.exit(2);
+}
+try {
+  ensureBuilt();
+  const figures = await BENCHES[name]();
+  process.stdout.write(JSON.stringify(figures) + '\n');
+} catch (err) {
+  process.stderr.write(`bench ${name} failed: ${err.stack ?? err}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,162 @@
+// Black-box helpers: run the built simulator CLI (dist/simulator/cli.js) as a child process.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ROOT = join(__dirname, '..', '..');
+/** The built CLI; STARFACE_SIM_CLI points the black-box tests at another build (e.g. an installed package). */
+export const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
+
+/** Builds the bundles once when the CLI bundle is missing (the test tier normally runs after the build). */
+export function ensureBuilt(): void {
+  if (existsSync(CLI)) return;
+  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(CLI)) throw new Error(`node esbuild.mjs failed (${r.status}): ${r.stderr}`);
+}
+
+export interface ReadyLine {
+  ready: true;
+  rest: string;
+  pid: number;
+  [k: string]: unknown;
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CliRun {
+  child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves with the first stdout line parsed as JSON (`--ready-json`); rejects when the process ends first. */
+  ready(timeoutMs?: number): Promise<ReadyLine>;
+  /** Resolves once stdout holds `text`; rejects when the process ends first. */
+  waitForStdout(text: string | RegExp, timeoutMs?: number): Promise<string>;
+  exited: Promise<Exit>;
+  /** Sends the signal and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<Exit>;
+}
+
+const running = new Set<ChildProcess>();
+
+/** Starts `node dist/simulator/cli.js ...args`. `env` entries set to undefined are removed from the environment. */
+export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) childEnv[k] = v;
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  const listeners = new Set<() => void>();
+  child.stdout!.on('data', (d: string) => {
+    stdout += d;
+    for (const l of listeners) l();
+  });
+  child.stderr!.on('data', (d: string) => (stderr += d));
+  const exited = new Promise<Exit>((resolve) => {
+    // 'close' waits for the pipes to drain, so stdout/stderr are complete afterwards.
+    child.on('close', (code, signal) => {
+      running.delete(child);
+      resolve({ code, signal });
+      for (const l of listeners) l();
+    });
+  });
+  let ended = false;
+  void exited.then(() => (ended = true));
+
+  function waitFor<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stdout: ${stdout} stderr: ${stderr}`)), timeoutMs);
+      const done = (err?: Error, value?: T) => {
+        clearTimeout(timer);
+        listeners.delete(tick);
+        if (err) reject(err);
+        else resolve(value as T);
+      };
+      const tick = () => {
+        let v: T | undefined;
+        try {
+          v = check();
+        } catch (err) {
+          return done(err as Error);
+        }
+        if (v !== undefined) return done(undefined, v);
+        if (ended || child.exitCode !== null) done(new Error(`the simulator ended (code ${child.exitCode}) before ${what}; stdout: ${stdout} stderr: ${stderr}`));
+      };
+      listeners.add(tick);
+      tick();
+    });
+  }
+
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    ready(timeoutMs = 10_000) {
+      return waitFor(
+        () => {
+          const nl = stdout.indexOf('\n');
+          if (nl < 0) return undefined;
+          return JSON.parse(stdout.slice(0, nl)) as ReadyLine;
+        },
+        'the ready line',
+        timeoutMs,
+      );
+    },
+    waitForStdout(text, timeoutMs = 10_000) {
+      return waitFor(() => ((typeof text === 'string' ? stdout.includes(text) : text.test(stdout)) ? stdout : undefined), `stdout to show ${text}`, timeoutMs);
+    },
+    exited,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+/** SIGKILLs every CLI child still running (for `after` hooks). */
+export async function killAllClis(): Promise<void> {
+  const waits = [...running].map(
+    (c) =>
+      new Promise<void>((resolve) => {
+        if (c.exitCode !== null || c.signalCode !== null) return resolve();
+        c.once('close', () => resolve());
+        c.kill('SIGKILL');
+      }),
+  );
+  await Promise.all(waits);
+}
+
+const tmpDirs: string[] = [];
+
+export function tempDir(prefix = 'starface-sim-test-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  tmpDirs.push(d);
+  return d;
+}
+
+export function removeTempDirs(): void {
+  for (const d of tmpDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function portOpen(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ port, host });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
