@@ -9,22 +9,20 @@ import { parse } from './errors.js';
 
 const SearchQuery = z.object({ searchTerm: z.string().max(200).optional() });
 
-/**
- * Lower-cased search fields per user, made once per committed users array: a commit replaces the array, so the
- * cache can never be stale, and a search no longer lower-cases every field of every user on every request.
- */
-const searchIndexes = new WeakMap<readonly StoredUser[], { user: StoredUser; text: string[] }[]>();
-function searchIndex(users: readonly StoredUser[]) {
-  let index = searchIndexes.get(users);
-  if (!index) {
-    index = users.map((user) => ({ user, text: [user.login, user.firstName, user.familyName, user.email].map((s) => s.toLowerCase()) }));
-    searchIndexes.set(users, index);
-  }
-  return index;
-}
+type SearchIndex = { user: StoredUser; text: string[] }[];
 
 export function usersRouter(ctx: RestContext): Router {
   const r = Router();
+  // Lower-cased search fields, rebuilt after any commit: a search then no longer lower-cases every field of
+  // every user on every request.
+  let index: { revision: number; entries: SearchIndex } | undefined;
+  const searchIndex = (): SearchIndex => {
+    if (index?.revision !== ctx.holder.revision) {
+      const entries = ctx.holder.state.users.map((user) => ({ user, text: [user.login, user.firstName, user.familyName, user.email].map((s) => s.toLowerCase()) }));
+      index = { revision: ctx.holder.revision, entries };
+    }
+    return index.entries;
+  };
 
   r.get('/users', (req, res) => {
     requireAdmin(ctx, res);
@@ -32,7 +30,7 @@ export function usersRouter(ctx: RestContext): Router {
     const term = searchTerm?.trim().toLowerCase();
     const users = ctx.holder.state.users;
     const hits = term
-      ? searchIndex(users)
+      ? searchIndex()
           .filter((e) => e.text.some((t) => t.includes(term)) || (e.user.extension?.includes(term) ?? false))
           .map((e) => e.user)
       : users;

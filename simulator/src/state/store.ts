@@ -6,7 +6,8 @@ import { PbxStateSchema, type PbxState } from './model.js';
 export interface Store {
   readonly description: string;
   load(): PbxState | undefined;
-  save(state: PbxState): Promise<void>;
+  /** Persists the state's JSON. Must not yield to I/O before it is durable (see StateHolder). */
+  save(json: string): Promise<void>;
   close(): void;
 }
 
@@ -18,8 +19,8 @@ export class MemoryStore implements Store {
   load(): PbxState | undefined {
     return this.snapshot === undefined ? undefined : (JSON.parse(this.snapshot) as PbxState);
   }
-  async save(state: PbxState): Promise<void> {
-    this.snapshot = JSON.stringify(state);
+  async save(json: string): Promise<void> {
+    this.snapshot = json;
   }
   close(): void {}
 }
@@ -69,13 +70,13 @@ export class JsonFileStore implements Store {
     return parsed.data;
   }
 
-  async save(state: PbxState): Promise<void> {
+  async save(json: string): Promise<void> {
     // Synchronous on purpose: writes are serialised by the state's queue, and a sync write of a few hundred
     // kilobytes is faster than the thread-pool round trips of the async API.
     const tmp = `${this.file}.${process.pid}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(state));
+      writeSync(fd, json);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
