@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { BREAKERS, BUILTIN_NAMES } from '../../../simulator/src/scenarios/builtin.js';
+import { LocalSimulator } from '../simulator/localSimulator.js';
+import { guarded, withProgress, type CommandContext, type CommandTable } from './context.js';
+
+const t = vscode.l10n.t;
+export const SIMULATOR_CONNECTION = 'Local simulator';
+
+function describe(name: string): string {
+  if (name === 'demo') return t('1001 fully set up, 1002 lacks the Teams right, 1003 has no licences');
+  if (name === 'fresh') return t('only the admin: nothing installed');
+  const id = name.replace('broken-r', 'R');
+  return t('the demo with {0} unmet: {1}', id, BREAKERS[id]?.description ?? '');
+}
+
+async function askScenario(): Promise<{ scenario: string | undefined } | undefined> {
+  type Pick = vscode.QuickPickItem & { value?: string; file?: boolean; keep?: boolean };
+  const items: Pick[] = [
+    { label: t('Continue with the stored PBX'), description: t('keeps every change of the last run'), keep: true },
+    ...BUILTIN_NAMES.map((name) => ({ label: name, description: describe(name), value: name })),
+    { label: t('Scenario file…'), description: t('a JSON scenario (see README)'), file: true },
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: t('Start the local STARFACE simulator'), placeHolder: t('Choose a scenario; a scenario replaces the stored PBX') });
+  if (!chosen) return undefined;
+  if (chosen.keep) return { scenario: undefined };
+  if (chosen.file) {
+    const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [t('Scenario')]: ['json'] }, title: t('Scenario file') });
+    return files?.[0] ? { scenario: files[0].fsPath } : undefined;
+  }
+  return { scenario: chosen.value };
+}
+
+export function simulatorCommands(ctx: CommandContext): CommandTable {
+  return {
+    'starface.startSimulator': guarded(ctx, 'startSimulator', async (opts?: { scenario?: string; keep?: boolean }) => {
+      const choice = opts ? { scenario: opts.keep ? undefined : (opts.scenario ?? 'demo') } : await askScenario();
+      if (!choice) return undefined;
+      let password = await ctx.passwords.get(SIMULATOR_CONNECTION);
+      if (!password) {
+        password = LocalSimulator.newPassword();
+        await ctx.passwords.store(SIMULATOR_CONNECTION, password);
+      }
+      const secret = password;
+      const ready = await withProgress(t('Starting the STARFACE simulator…'), () => ctx.simulator.start(choice.scenario, secret));
+      const url = ready.rest.replace(/\/rest$/, '');
+      const others = ctx.readConnections().filter((c) => c.name !== SIMULATOR_CONNECTION);
+      await ctx.writeConnections([...others, { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator' }]);
+      ctx.sessions.setConnections(ctx.readConnections());
+      const session = ctx.sessions.get(SIMULATOR_CONNECTION)!;
+      await session.signIn(secret);
+      ctx.sessions.select(SIMULATOR_CONNECTION);
+      ctx.log.info(`simulator started at ${ready.rest} (scenario ${choice.scenario ?? 'stored'}, data ${ctx.simulator.dataDir})`);
+      return ready.rest;
+    }),
+    'starface.stopSimulator': guarded(ctx, 'stopSimulator', async () => {
+      await ctx.sessions.get(SIMULATOR_CONNECTION)?.signOut();
+      await ctx.simulator.stop();
+      ctx.log.info('simulator stopped');
+      return true;
+    }),
+  };
+}

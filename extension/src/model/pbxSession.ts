@@ -1,0 +1,134 @@
+import type { Connection } from '../../../shared/schemas/connection.js';
+import { restBaseUrl } from '../../../shared/schemas/connection.js';
+import type { SimEvent } from '../../../shared/schemas/events.js';
+import { PbxApi } from '../pbx/api.js';
+import { EventPoller } from '../pbx/eventPoller.js';
+import { PbxRestClient } from '../pbx/restClient.js';
+import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
+import { Emitter } from './emitter.js';
+
+export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
+
+/** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
+export class PbxSession {
+  readonly api: PbxApi;
+  private _state: SessionState = 'signed-out';
+  private _error: string | undefined;
+  private _data: PbxData | undefined;
+  private details = new Map<number, Promise<UserDetails>>();
+  private poller: EventPoller | undefined;
+  private refreshing: Promise<void> | undefined;
+  private refreshAgain = false;
+  private readonly changed = new Emitter<PbxSession>();
+  private readonly events = new Emitter<SimEvent[]>();
+  readonly onDidChange = this.changed.event;
+  readonly onDidReceiveEvents = this.events.event;
+
+  constructor(
+    readonly connection: Connection,
+    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
+    timeoutMs?: number,
+  ) {
+    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
+  }
+
+  get state(): SessionState {
+    return this._state;
+  }
+  get error(): string | undefined {
+    return this._error;
+  }
+  get data(): PbxData | undefined {
+    return this._data;
+  }
+
+  async signIn(password: string): Promise<void> {
+    this.set('signing-in');
+    try {
+      await this.api.client.login(this.connection.login, password);
+      await this.reload();
+      this.set('ready');
+      if (this._data?.simulator) this.follow();
+    } catch (err) {
+      this.set('error', (err as Error).message);
+      throw err;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    this.poller?.stop();
+    this.poller = undefined;
+    try {
+      await this.api.client.logout();
+    } catch {
+      // Signing out of an unreachable PBX still forgets the token.
+    }
+    this._data = undefined;
+    this.details.clear();
+    this.set('signed-out');
+  }
+
+  /** Reloads everything; calls that arrive during a reload fold into one more. */
+  async refresh(): Promise<void> {
+    if (this._state !== 'ready' && this._state !== 'error') return;
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      try {
+        do {
+          this.refreshAgain = false;
+          await this.reload();
+        } while (this.refreshAgain);
+        this.set('ready');
+      } catch (err) {
+        this.set('error', (err as Error).message);
+        this.log('warn', `refresh of ${this.connection.name} failed: ${(err as Error).message}`);
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  userDetails(userId: number): Promise<UserDetails> {
+    let p = this.details.get(userId);
+    if (!p) {
+      p = loadUserDetails(this.api, userId, this._data?.simulator ?? false);
+      p.catch(() => this.details.delete(userId));
+      this.details.set(userId, p);
+    }
+    return p;
+  }
+
+  dispose(): void {
+    this.poller?.stop();
+    this.changed.dispose();
+    this.events.dispose();
+  }
+
+  private async reload(): Promise<void> {
+    const data = await loadPbxData(this.api);
+    this._data = data;
+    this.details.clear();
+  }
+
+  private follow(): void {
+    this.poller = new EventPoller(this.api, {
+      onEvents: (events) => {
+        this.events.fire(events);
+        void this.refresh();
+      },
+      onResync: () => void this.refresh(),
+      onError: (err, retry) => this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`),
+    });
+    this.poller.start();
+  }
+
+  private set(state: SessionState, error?: string): void {
+    this._state = state;
+    this._error = error;
+    this.changed.fire(this);
+  }
+}

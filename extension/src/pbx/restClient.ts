@@ -1,0 +1,132 @@
+import type { z } from 'zod';
+import { restLoginSecret } from '../../../shared/hashes.js';
+import { AuthTokenSchema, LoginChallengeSchema } from '../../../shared/schemas/login.js';
+
+/** A refusal or failure, in words a person can act on; `code` is the PBX's when it sent one. */
+export class PbxError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly code: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get isAuth(): boolean {
+    return this.status === 401;
+  }
+  get isNotFound(): boolean {
+    return this.status === 404;
+  }
+}
+
+export interface RestClientOptions {
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * The STARFACE REST client: the real login handshake, the `authToken` header, zod-checked answers. It knows no
+ * vscode and keeps no password: the caller passes it to `login` and forgets it.
+ */
+export class PbxRestClient {
+  private token: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(
+    readonly baseUrl: string,
+    opts: RestClientOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  get signedIn(): boolean {
+    return this.token !== undefined;
+  }
+
+  async login(login: string, password: string): Promise<void> {
+    const challenge = await this.request('GET', '/login', { schema: LoginChallengeSchema, auth: false });
+    const secret = restLoginSecret(login, challenge.nonce, password);
+    try {
+      const reply = await this.request('POST', '/login', { body: { loginType: challenge.loginType, nonce: challenge.nonce, secret }, schema: AuthTokenSchema, auth: false });
+      this.token = reply.token;
+    } catch (err) {
+      if (err instanceof PbxError && err.status === 400) {
+        throw new PbxError(`Sign-in as ${login} failed: wrong login or password`, 400, err.code, err.details);
+      }
+      throw err;
+    }
+  }
+
+  async logout(): Promise<void> {
+    if (!this.token) return;
+    try {
+      await this.request('DELETE', '/login');
+    } finally {
+      this.token = undefined;
+    }
+  }
+
+  get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+    return this.request('GET', path, { schema });
+  }
+
+  send<S extends z.ZodType>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema?: S): Promise<z.output<S>> {
+    return this.request(method, path, { body, schema });
+  }
+
+  async request<S extends z.ZodType>(method: string, path: string, opts: { body?: unknown; schema?: S; auth?: boolean } = {}): Promise<z.output<S>> {
+    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' };
+    if (opts.auth !== false) {
+      if (!this.token) throw new PbxError('Not signed in', 401, 'NOT_SIGNED_IN');
+      headers.authToken = this.token;
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.baseUrl + path, {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw new PbxError(describeNetworkError(this.baseUrl, err), undefined, 'UNREACHABLE');
+    }
+    const text = await res.text();
+    let json: unknown;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        if (!res.ok) throw new PbxError(`${method} ${path} failed with HTTP ${res.status}`, res.status, `HTTP_${res.status}`);
+        throw new PbxError(`${method} ${path}: the answer is not JSON — is ${this.baseUrl} a STARFACE?`, res.status, 'NOT_JSON');
+      }
+    }
+    if (!res.ok) {
+      const body = json as { code?: unknown; message?: unknown; details?: unknown } | undefined;
+      if (res.status === 401) this.token = undefined;
+      const message = typeof body?.message === 'string' ? body.message : `${method} ${path} failed with HTTP ${res.status}`;
+      throw new PbxError(message, res.status, typeof body?.code === 'string' ? body.code : `HTTP_${res.status}`, body?.details);
+    }
+    if (!opts.schema) return json as z.output<S>;
+    const parsed = opts.schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new PbxError(`${method} ${path}: unexpected answer at "${issue.path.join('.')}": ${issue.message}`, res.status, 'UNEXPECTED_SHAPE');
+    }
+    return parsed.data;
+  }
+}
+
+function describeNetworkError(base: string, err: unknown): string {
+  const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
+  if (e.name === 'TimeoutError') return `${base} did not answer in time`;
+  const code = e.cause?.code;
+  if (code === 'ECONNREFUSED') return `Nothing listens at ${base} (connection refused)`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host of ${base} is unknown (DNS)`;
+  if (code && /CERT|SSL|TLS/.test(code)) return `The TLS certificate of ${base} is not trusted (${code})`;
+  return `Cannot reach ${base}: ${e.cause?.message ?? e.message ?? String(err)}`;
+}

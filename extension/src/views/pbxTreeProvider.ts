@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeModel.js';
+import type { SessionManager } from '../model/sessions.js';
+import type { Translate } from '../model/i18n.js';
+
+const COLLAPSE = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+} as const;
+
+/** Maps the plain tree model onto VS Code's tree; user details are fetched when a user is expanded. */
+export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly sub: { dispose(): void };
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly t: Translate,
+  ) {
+    this.sub = sessions.onDidChange(() => this.changed.fire(undefined));
+  }
+
+  private ctx() {
+    return { t: this.t, language: vscode.env.language, now: Date.now() };
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(node.label, COLLAPSE[node.collapsible]);
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.contextValue = node.contextValue;
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    if (node.contextValue.startsWith('connection.') && node.contextValue.endsWith('signedOut')) {
+      item.command = { command: 'starface.signIn', title: this.t('Sign In'), arguments: [node] };
+    }
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (!node) {
+      return this.sessions.all.map((s) => connectionNode(s.connection, s.state, s.data, s.error, this.ctx()));
+    }
+    if (node.children) return node.children;
+    if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
+      const session = this.sessions.get(node.ref.connection);
+      const user = session?.data?.users.find((u) => u.id === node.ref.userId);
+      if (!session || !user) return [];
+      try {
+        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx());
+      } catch (err) {
+        return [{ id: `${node.id}:error`, ref: node.ref, label: (err as Error).message, icon: 'error', contextValue: 'error', collapsible: 'none' }];
+      }
+    }
+    return [];
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { LocalSimulator, type ReadyLine } from '../simulator/localSimulator.js';
+
+/** The one local simulator this window runs: data in the workspace storage, stopped with the window. */
+export class SimulatorHost implements vscode.Disposable {
+  private sim: LocalSimulator | undefined;
+  private readonly changed = new vscode.EventEmitter<boolean>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  get running(): boolean {
+    return this.sim?.running ?? false;
+  }
+
+  get dataDir(): string {
+    return vscode.Uri.joinPath(this.context.storageUri ?? this.context.globalStorageUri, 'simulator').fsPath;
+  }
+
+  async start(scenario: string | undefined, adminPassword: string): Promise<ReadyLine> {
+    await this.stop();
+    this.sim = new LocalSimulator({
+      cliPath: this.context.asAbsolutePath('dist/simulator/cli.js'),
+      dataDir: this.dataDir,
+      scenario,
+      adminPassword,
+      log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
+    });
+    const ready = await this.sim.start();
+    vscode.commands.executeCommand('setContext', 'starface.simulatorRunning', true);
+    this.changed.fire(true);
+    return ready;
+  }
+
+  async stop(): Promise<void> {
+    if (!this.sim) return;
+    const sim = this.sim;
+    this.sim = undefined;
+    await sim.stop();
+    vscode.commands.executeCommand('setContext', 'starface.simulatorRunning', false);
+    this.changed.fire(false);
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** One entry of the setting `starface.connections`. Passwords never live here, only in SecretStorage. */
+export const ConnectionSchema = z.strictObject({
+  name: z.string().min(1).max(80),
+  /** The PBX's address as a user types it (`https://pbx.example.com`, `http://127.0.0.1:8080`); `/rest` is appended. */
+  url: z.string().min(1).max(500),
+  login: z.string().min(1).max(64),
+  kind: z.enum(['simulator', 'pbx']).default('pbx'),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+export const ConnectionListSchema = z.array(ConnectionSchema);
+
+/**
+ * Turns what a user types into the REST base URL: adds `https://` when no scheme is given, drops a trailing
+ * slash and appends `/rest` unless it is already there.
+ */
+export function restBaseUrl(address: string): string {
+  let value = address.trim();
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
+  const url = new URL(value);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${address}" is not an http or https address`);
+  url.search = '';
+  url.hash = '';
+  let path = url.pathname.replace(/\/+$/, '');
+  if (!path.endsWith('/rest')) path += '/rest';
+  url.pathname = path;
+  return url.toString().replace(/\/$/, '');
+}
