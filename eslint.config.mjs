@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.starface-sim/**', '.test-cache/**', 'out/**'] },
+  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.starface-sim/**', '.test-cache/**', 'out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
