@@ -10,6 +10,7 @@ const steps = [
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
   { name: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', '.'] },
   { name: 'build', cmd: process.execPath, args: ['esbuild.mjs'] },
+  { name: 'package', cmd: process.execPath, args: ['test/package-check.mjs'] },
   { name: 'unit', cmd: process.execPath, args: ['test/run-tier.mjs', 'unit'], tier: true },
   { name: 'simulator', cmd: process.execPath, args: ['test/run-tier.mjs', 'simulator'], tier: true },
   { name: 'contract', cmd: process.execPath, args: ['test/run-tier.mjs', 'contract'], tier: true },

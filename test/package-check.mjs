@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// `npm run package` must build the .vsix without warnings, under 10 MB, holding only what runs.
+// Run by `npm test` after the build; it rebuilds the development bundles afterwards.
+import { spawnSync } from 'node:child_process';
+import { rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const vsix = join(root, 'starface-teams-devkit.vsix');
+const ALLOWED = [
+  /^dist\/extension\.js$/,
+  /^dist\/simulator\/cli\.js$/,
+  /^package\.json$/,
+  /^package\.nls(\.de)?\.json$/,
+  /^l10n\/bundle\.l10n\.de\.json$/,
+  /^media\/[\w.-]+\.svg$/,
+  /^README\.md$/,
+  /^LICENSE$/,
+];
+const problems = [];
+
+rmSync(vsix, { force: true });
+const pack = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8' });
+const output = `${pack.stdout}\n${pack.stderr}`;
+if (pack.status !== 0) problems.push(`npm run package failed (exit ${pack.status}):\n${output}`);
+for (const line of output.split('\n')) if (/\bWARN(ING)?\b/i.test(line) && !/install-scripts/.test(line)) problems.push(`warning: ${line.trim()}`);
+
+const ls = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+if (ls.status !== 0 || files.length === 0) problems.push(`vsce ls failed: ${ls.stderr}`);
+for (const f of files) if (!ALLOWED.some((re) => re.test(f))) problems.push(`the package holds ${f}, which does not run`);
+for (const must of ['dist/extension.js', 'dist/simulator/cli.js', 'package.json', 'package.nls.de.json']) {
+  if (!files.includes(must)) problems.push(`the package lacks ${must}`);
+}
+
+let size = 0;
+try {
+  size = statSync(vsix).size;
+  if (size >= 10 * 1024 * 1024) problems.push(`the package is ${(size / 1048576).toFixed(1)} MB, over 10 MB`);
+} catch {
+  problems.push('no .vsix was written');
+}
+rmSync(vsix, { force: true });
+const rebuild = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+if (rebuild.status !== 0) problems.push('rebuilding the development bundles failed');
+
+if (problems.length) {
+  console.error(problems.join('\n'));
+  process.exit(1);
+}
+console.log(`package: ${files.length} files, ${(size / 1024).toFixed(0)} KB, no warnings`);
