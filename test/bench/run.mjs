@@ -3,12 +3,19 @@
 // (progress goes to stderr). Never part of `npm test`.
 //   startup  spawn → ready line of `--ready-json --data <fresh dir> --scenario demo --http-port 0`, 20 runs
 //   rest     GET /rest/users?searchTerm=… over 1,000 users, 50 connections for 10 s (autocannon), and the peak RSS
+//   extension  the VS Code extension: size of dist/extension.js as `node esbuild.mjs --production` builds it; in
+//            BENCH_WINDOWS (5) fresh code-server windows (test/vscode/run.mjs --production with the in-host bench
+//            test/vscode/bench/extension.bench.ts): the time of `await ext.activate()` and VS Code's marks for our
+//            code loading + activate() call, and the first level of the tree (root, connection, the 1,000+ users
+//            under Users, with a TreeItem each) against the bundled simulator with 1,000 extra users, in the host.
+//            Rebuilds the normal (development) bundle at the end.
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
-// BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000); BENCH_NODE_ARGS: node flags for the
+// BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000), BENCH_WINDOWS (extension, default 5),
+// BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
 // simulator's process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
 const ADMIN_PASSWORD = 'bench-admin-password';
-const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150 };
+const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150, extensionBytes: 1.5 * 1024 * 1024, activationMs: 150, treeFirstLevelMs: 200 };
 
 const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
 const envInt = (name, dflt) => {
@@ -246,7 +253,88 @@ async function benchRest() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest };
+function esbuild(...args) {
+  const r = spawnSync(process.execPath, ['esbuild.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`node esbuild.mjs ${args.join(' ')} failed (exit ${r.status})`);
+}
+
+/** One fresh code-server window running the in-host bench; resolves with the figures it printed. */
+function benchWindow() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'test', 'vscode', 'run.mjs'), '--files=test/vscode/bench/extension.bench.ts', '--production'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const line = /STARFACE_BENCH (\{.*\})/.exec(out);
+      if (code !== 0 || !line) return reject(new Error(`the in-host bench failed (exit ${code}):\n${(out + err).split('\n').slice(-30).join('\n')}`));
+      resolve(JSON.parse(line[1]));
+    });
+  });
+}
+
+async function benchExtension() {
+  const windows = envInt('BENCH_WINDOWS', 5);
+  const file = join(ROOT, 'dist', 'extension.js');
+  try {
+    esbuild('--production');
+    const bytes = statSync(file).size;
+    progress(`dist/extension.js (--production): ${bytes} bytes`);
+    const runs = [];
+    for (let i = 0; i < windows; i++) {
+      const r = await benchWindow();
+      progress(`window ${i + 1}/${windows}: activate() ${r.activation.wallMs} ms (code ${r.activation.codeLoadingMs} + activate ${r.activation.activateCallMs} ms); tree first level ${r.tree.firstMs} ms cold, ${r.tree.medianMs} ms median over ${r.tree.users} users`);
+      runs.push(r);
+    }
+    const med = (xs) => round(quantile([...xs].sort((a, b) => a - b), 0.5));
+    const act = runs.map((r) => r.activation);
+    const ours = act.map((a) => a.codeLoadingMs + a.activateCallMs);
+    const samples = runs.flatMap((r) => r.tree.samplesMs);
+    const cold = runs.map((r) => r.tree.firstMs);
+    const figures = {
+      bench: 'extension',
+      build: 'node esbuild.mjs --production',
+      bundle: { bytes, mb: round(bytes / 1024 / 1024, 2) },
+      activation: {
+        windows,
+        unit: 'ms',
+        wallMedian: med(act.map((a) => a.wallMs)),
+        wall: act.map((a) => a.wallMs),
+        oursMedian: med(ours),
+        codeLoadingMedian: med(act.map((a) => a.codeLoadingMs)),
+        activateCallMedian: med(act.map((a) => a.activateCallMs)),
+        note: 'wall = await ext.activate() from the suite (includes VS Code creating the context and loading l10n); ours = extension-host marks will/didLoadExtensionCode + will/didActivateExtension (1 ms resolution)',
+      },
+      tree: {
+        where: 'in the extension host, against the bundled simulator',
+        users: runs[0].tree.users,
+        unit: 'ms',
+        median: med(samples),
+        coldFirstMedian: med(cold),
+        max: round(Math.max(...samples)),
+        samples: samples.length,
+        reloadMedian: med(runs.map((r) => r.tree.reloadMs)),
+        measures: 'getChildren() of the root, the connection and Users, and getTreeItem() of every node returned',
+      },
+    };
+    figures.target = {
+      bundleBytes: { below: TARGETS.extensionBytes, met: bytes < TARGETS.extensionBytes },
+      activationMs: { below: TARGETS.activationMs, of: 'wallMedian', met: figures.activation.wallMedian < TARGETS.activationMs },
+      treeFirstLevelMs: { below: TARGETS.treeFirstLevelMs, of: 'max (every sample, cold ones included)', met: figures.tree.max < TARGETS.treeFirstLevelMs },
+    };
+    return figures;
+  } finally {
+    progress('rebuilding the development bundle (node esbuild.mjs)');
+    esbuild();
+  }
+}
+
+const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension };
 
 const name = process.argv[2];
 if (!BENCHES[name]) {

@@ -6,19 +6,21 @@
 // the repo root, runs the bundled mocha suite, relays its console to the page (window.codeAutomationLog) and
 // reports the exit code (window.codeAutomationExit).
 // Ends with `vscode: N passed, N failed` alone on the last line; exit code = failures (1 when nothing reported).
-// Options: --timeout=MS (or VSCODE_TEST_TIMEOUT; default 180000), VSCODE_TEST_VERBOSE=1 (server + browser logs).
+// Options: --timeout=MS (or VSCODE_TEST_TIMEOUT; default 180000), VSCODE_TEST_VERBOSE=1 (server + browser logs),
+// --files=a.ts,b.ts (only these files, paths from the repo root, any name: test/bench uses it for in-host benches),
+// --production (build the extension as the .vsix has it: `node esbuild.mjs --production`).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { format } from 'node:util';
 import { chromiumPath, codeServerEntry, provision, ProvisionError, root } from './provision.mjs';
 
 const TIER = 'vscode';
 const CLOSING = /(vscode: (\d+) passed, (\d+) failed(?:, \d+ skipped)?)/;
-const args = Object.fromEntries(process.argv.slice(2).map((a) => { const m = /^--([^=]+)=(.*)$/.exec(a); return m ? [m[1], m[2]] : [a, 'true']; }));
+const args = Object.fromEntries(process.argv.slice(2).map((a) => { const m = /^--([^=]+)=(.*)$/.exec(a); return m ? [m[1], m[2]] : [a.replace(/^--/, ''), 'true']; }));
 const timeoutMs = Number(args.timeout || process.env.VSCODE_TEST_TIMEOUT || 180_000);
 const verbose = Boolean(process.env.VSCODE_TEST_VERBOSE);
 const suiteOut = join(root, 'dist-test', 'vscode', 'suite', 'index.js');
@@ -32,6 +34,7 @@ function finish(closing, code) {
 }
 
 function testFiles(dir = join(root, 'test', 'vscode')) {
+  if (args.files) return args.files.split(',').filter(Boolean).map((f) => resolve(root, f));
   return readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.test.ts') && !f.split(sep).includes('node_modules'))
@@ -41,10 +44,12 @@ function testFiles(dir = join(root, 'test', 'vscode')) {
 
 /** Builds the extension (whatever extension/src holds now) and bundles the in-host suite with every test file. */
 async function build() {
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(process.execPath, ['esbuild.mjs', ...(args.production ? ['--production'] : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`node esbuild.mjs failed (exit ${r.status})`);
   const files = testFiles();
   if (files.length === 0) throw new Error('no test files in test/vscode');
+  const missing = files.filter((f) => !existsSync(f));
+  if (missing.length) throw new Error(`no such test file: ${missing.join(', ')}`);
   const { build: esbuild } = await import('esbuild');
   await esbuild({
     entryPoints: [join(root, 'test', 'vscode', 'suite', 'index.ts')],

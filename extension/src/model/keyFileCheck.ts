@@ -22,7 +22,7 @@ export function checkKeyFile(text: string, configurations: Configuration[] | nul
   const parsed = KeyFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return [{ ok: false, message: t('Not a STARFACE key file: {0}: {1}', issue.path.join('.') || '(root)', issue.message) }];
+    return [{ ok: false, message: t('Not a STARFACE key file: {0}: {1}', issue.path.join('.') || t('(root)'), issue.message) }];
   }
   const file = parsed.data;
   const out: KeyFileFinding[] = [{ ok: true, message: t('Format {0} key file for "{1}", created {2}', file.format, file.pbxName || t('(no PBX name)'), file.createdAt) }];

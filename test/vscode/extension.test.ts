@@ -1,0 +1,424 @@
+// The extension against the REAL bundled simulator, inside a real VS Code extension host (code-server 4.100.3):
+// `starface.startSimulator {scenario:'demo'}` spawns dist/simulator/cli.js; the tree is read through the API that
+// activate() returns (api.tree.getChildren / getTreeItem), the commands run with their prompt-skipping arguments.
+// Covers issue 3: the demo's nodes, a new key changes the fingerprint shown, the key file is 0600, passwords land
+// in SecretStorage and never in settings, every contributed command is registered (and the other way round),
+// start/stop of the simulator from the commands. Runs through test/vscode/run.mjs (`npm run test:vscode`).
+import * as assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { DevKitApi } from '../../extension/src/extension';
+import type { TreeNode } from '../../extension/src/model/treeModel';
+import { keyFingerprint } from '../../shared/hashes';
+import { KeyFileSchema } from '../../shared/schemas/keyfile';
+
+const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
+const SIM = 'Local simulator';
+const ANNA = { name: 'Anna (1001)', login: '1001', password: 'anna-demo-1001' };
+const ADMIN2 = { name: 'Second admin', login: 'devkit-admin', password: 'second-admin-pw-7e1f' };
+const WRONG = { name: 'Wrong password', login: '1002', password: 'not-bernds-password' };
+
+interface ContributedCommand {
+  command: string;
+}
+interface Manifest {
+  contributes: { commands: ContributedCommand[]; views: Record<string, { id: string }[]> };
+}
+
+let api: DevKitApi;
+let simUrl: string; // the connection URL (without /rest)
+let simPid: number;
+let simPassword: string;
+const tmp = mkdtempSync(join(tmpdir(), 'starface-ext-test-'));
+
+/** A command that might fall back to a prompt: never let a prompt hang the suite. */
+async function exec<T>(ms: number, command: string, ...args: unknown[]): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), ms);
+  });
+  const run = vscode.commands.executeCommand<T>(command, ...args);
+  const result = await Promise.race([run, timeout]);
+  clearTimeout(timer);
+  if (result === 'timeout') {
+    // Close whatever input box or quick pick it opened, so that the command ends.
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    await run.then(undefined, () => undefined);
+    assert.fail(`${command} did not finish within ${ms} ms (did it open a prompt?)`);
+  }
+  return result as T | undefined;
+}
+
+const session = (name: string) => {
+  const s = api.sessions.get(name);
+  assert.ok(s, `a session "${name}" exists`);
+  return s;
+};
+
+async function roots(): Promise<TreeNode[]> {
+  return api.tree.getChildren();
+}
+async function child(parent: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
+  const kids = await api.tree.getChildren(parent);
+  const found = kids.find((n) => (typeof label === 'string' ? n.label === label : label.test(n.label)));
+  assert.ok(found, `"${parent?.label ?? '(root)'}" has a child ${String(label)}; it has ${kids.map((k) => JSON.stringify(k.label)).join(', ')}`);
+  return found;
+}
+const simNode = () => child(undefined, SIM);
+const s = () => session(SIM);
+async function keyNode(): Promise<TreeNode> {
+  const teams = await child(await simNode(), 'Teams Integration');
+  return child(await child(teams, 'Teams'), 'Key');
+}
+function descriptionOf(node: TreeNode): string {
+  const d = api.tree.getTreeItem(node).description;
+  return typeof d === 'string' ? d : String(d);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The simulator processes this extension host spawned: /proc/<pid>/stat's ppid is ours, argv runs cli.js. */
+function simulatorChildren(): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (argv.some((a) => a.endsWith(join('dist', 'simulator', 'cli.js'))) && argv.includes('--ready-json')) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function environOf(pid: number): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')) {
+    const i = kv.indexOf('=');
+    if (i > 0) env[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return env;
+}
+
+/** Everything VS Code holds for `starface.connections`, at every level, as one string; plus the settings files. */
+function settingsText(): string {
+  const inspected = vscode.workspace.getConfiguration('starface').inspect('connections');
+  return JSON.stringify(inspected);
+}
+function settingsFiles(): string[] {
+  // test/vscode/run.mjs gives code-server TMPDIR=<tmp> and --user-data-dir <tmp>/user-data.
+  const files = [join(tmpdir(), 'user-data', 'User', 'settings.json')];
+  const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (ws) files.push(join(ws, '.vscode', 'settings.json'));
+  return files.filter((f) => existsSync(f));
+}
+function assertNoPasswordInSettings(...passwords: string[]) {
+  const inspected = vscode.workspace.getConfiguration('starface').inspect<unknown[]>('connections');
+  for (const [level, value] of Object.entries(inspected ?? {})) {
+    if (!Array.isArray(value)) continue;
+    for (const entry of value) assert.ok(!('password' in (entry as object)), `starface.connections (${level}) holds no password field: ${JSON.stringify(entry)}`);
+  }
+  const files = settingsFiles();
+  assert.ok(files.some((f) => readFileSync(f, 'utf8').includes('"starface.connections"')), `a settings file on disk holds starface.connections (${files.join(', ')})`);
+  const texts = [settingsText(), ...files.map((f) => readFileSync(f, 'utf8'))];
+  for (const pw of passwords) {
+    assert.ok(pw.length >= 6);
+    for (const text of texts) assert.ok(!text.includes(pw), 'no password in the settings');
+  }
+}
+
+describe('the extension against the bundled simulator (real extension host)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
+    assert.ok(ext, `extension ${EXTENSION_ID} is present`);
+    api = await ext.activate();
+    assert.ok(api?.tree && api.sessions && api.simulator, 'activate() returns the DevKitApi');
+  });
+
+  after(async () => {
+    try {
+      if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
+      for (const pid of simulatorChildren()) process.kill(pid, 'SIGKILL');
+    } finally {
+      await vscode.workspace.getConfiguration('starface').update('connections', [], vscode.ConfigurationTarget.Global);
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  describe('commands', () => {
+    it('every contributed command is registered, and every registered starface.* command is contributed', async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+      const manifest = ext.packageJSON as Manifest;
+      const contributed = manifest.contributes.commands.map((c) => c.command).sort();
+      assert.ok(contributed.length >= 20, `the manifest contributes commands (${contributed.length})`);
+      // VS Code itself registers <viewId>.focus, <viewId>.resetViewLocation… for each contributed view.
+      const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
+      const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('starface.') && !viewIds.some((v) => id.startsWith(`${v}.`))).sort();
+      assert.deepEqual(
+        contributed.filter((c) => !registered.includes(c)),
+        [],
+        'contributed but not registered',
+      );
+      assert.deepEqual(
+        registered.filter((c) => !contributed.includes(c)),
+        [],
+        'registered but not contributed',
+      );
+      assert.deepEqual(registered, contributed);
+    });
+  });
+
+  describe('simulator, tree, key', () => {
+    it('starface.startSimulator {scenario: demo} starts the bundled simulator and signs in', async () => {
+      assert.equal(api.simulator.running, false, 'no simulator runs before the command');
+      const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'demo' });
+      assert.equal(typeof rest, 'string', 'the command returns the REST URL (undefined: it failed, see the STARFACE log)');
+      assert.match(rest!, /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      simUrl = rest!.replace(/\/rest$/, '');
+      assert.equal(api.simulator.running, true);
+
+      const pids = simulatorChildren();
+      assert.equal(pids.length, 1, `one simulator child process (${pids.join(', ')})`);
+      simPid = pids[0]!;
+      assert.ok(alive(simPid));
+      // The data lives in the extension's storage, not in the workspace.
+      const dataDir = api.simulator.dataDir;
+      assert.ok(readFileSync(`/proc/${simPid}/cmdline`, 'utf8').split('\0').includes(dataDir), `the simulator runs on ${dataDir}`);
+      assert.ok(existsSync(dataDir) && readdirSync(dataDir).length > 0, 'the data directory holds the stored PBX');
+      const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      if (ws) assert.ok(!dataDir.startsWith(ws), 'not inside the workspace folder');
+      // The generated admin password reaches the simulator through its environment (never argv).
+      simPassword = environOf(simPid).STARFACE_SIM_ADMIN_PASSWORD ?? '';
+      assert.ok(simPassword.length >= 16, 'a generated admin password');
+      assert.ok(!readFileSync(`/proc/${simPid}/cmdline`, 'utf8').includes(simPassword), 'the password is not in argv');
+
+      const res = await fetch(`${rest}/login`); // the login challenge: answered without a token
+      assert.equal(res.status, 200);
+      const s = session(SIM);
+      assert.equal(s.state, 'ready', `signed in (${s.error ?? ''})`);
+      assert.equal(s.connection.kind, 'simulator');
+      assert.equal(s.connection.login, 'admin');
+      assert.equal(api.sessions.selected?.connection.name, SIM);
+    });
+
+    it("the demo scenario's nodes appear in the tree", async () => {
+      const conn = await simNode();
+      assert.equal(conn.id, `conn:${SIM}`);
+      assert.match(conn.contextValue, /^connection\.simulator\.signedIn$/);
+      const item = api.tree.getTreeItem(conn);
+      assert.equal(item.label, SIM);
+      assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Expanded);
+
+      const top = await api.tree.getChildren(conn);
+      assert.deepEqual(top.map((n) => n.label), ['Server', 'Licences', 'Users', 'Teams Integration']);
+      const server = top[0]!;
+      assert.match(descriptionOf(server), /^\d+\.\d+.*R1 ✓$/);
+
+      const users = await child(conn, 'Users');
+      const userNodes = await api.tree.getChildren(users);
+      for (const [login, name] of [['1001', 'Anna Albers'], ['1002', 'Bernd Brandt'], ['1003', 'Carla Conrad']]) {
+        const u = userNodes.find((n) => n.label === `${login} ${name}`);
+        assert.ok(u, `user ${login} ${name} is listed: ${userNodes.map((n) => n.label).join(', ')}`);
+        assert.equal(u.contextValue, 'user.simulator');
+        assert.equal(descriptionOf(u), `ext. ${login}`);
+      }
+      assert.equal(descriptionOf(users), String(userNodes.length));
+      // User details load lazily on expansion.
+      const anna = userNodes.find((n) => n.label.startsWith('1001 '))!;
+      const details = await api.tree.getChildren(anna);
+      assert.deepEqual(details.map((n) => n.label), ['Licences', 'Rights', 'Desktop app']);
+
+      const teams = await child(conn, 'Teams Integration');
+      const config = await child(teams, 'Teams');
+      assert.match(config.contextValue, /^configuration\.active\..*hasKey/);
+      const key = await child(config, 'Key');
+      assert.equal(key.contextValue, 'configKey.hasKey');
+      const fingerprint = s().data!.configurations![0]!.configuration.keyFingerprint!;
+      assert.ok(fingerprint.startsWith('SHA256:'));
+      assert.ok(descriptionOf(key).startsWith(`${fingerprint.slice(0, 19)}…`), `the Key node shows the fingerprint prefix: ${descriptionOf(key)}`);
+      assert.equal(key.value, fingerprint);
+    });
+
+    it('starface.generateKey {confirmed} changes the fingerprint the Key node shows', async () => {
+      const before = await keyNode();
+      const beforeText = descriptionOf(before);
+      const config = await child(await child(await simNode(), 'Teams Integration'), 'Teams');
+      const fingerprint = await exec<string>(15_000, 'starface.generateKey', config, { confirmed: true });
+      assert.equal(typeof fingerprint, 'string', 'generateKey returns the new fingerprint (undefined: it failed)');
+      assert.notEqual(fingerprint, before.value);
+      const after = await keyNode();
+      assert.equal(after.value, fingerprint, 'after the refresh the tree holds the new key');
+      const afterText = descriptionOf(after);
+      assert.notEqual(afterText, beforeText);
+      assert.ok(afterText.startsWith(`${fingerprint!.slice(0, 19)}…`), `the Key node shows the new prefix: ${afterText}`);
+      // The configuration now waits for a connector restart (R17).
+      const config2 = await child(await child(await simNode(), 'Teams Integration'), 'Teams');
+      assert.match(config2.contextValue, /pendingRestart/);
+    });
+
+    it('starface.saveKeyFile writes the key file with mode 0600', async () => {
+      const target = join(tmp, 'demo.starface-key.json');
+      const key = await keyNode();
+      const written = await exec<string>(15_000, 'starface.saveKeyFile', key, { uri: vscode.Uri.file(target) });
+      assert.equal(written, target);
+      assert.equal(statSync(target).mode & 0o777, 0o600);
+      const file = KeyFileSchema.parse(JSON.parse(readFileSync(target, 'utf8')));
+      assert.equal(file.fingerprint, key.value, 'the file holds the key the tree shows');
+      assert.equal(keyFingerprint(file.key), file.fingerprint);
+      assert.equal(file.pbxName, 'pbx.demo.starface.test');
+
+      // An existing, world-readable file is narrowed to 0600 too.
+      const existing = join(tmp, 'existing.json');
+      writeFileSync(existing, '{}');
+      chmodSync(existing, 0o644);
+      assert.equal(await exec<string>(15_000, 'starface.saveKeyFile', key, { uri: vscode.Uri.file(existing) }), existing);
+      assert.equal(statSync(existing).mode & 0o777, 0o600);
+      KeyFileSchema.parse(JSON.parse(readFileSync(existing, 'utf8')));
+    });
+  });
+
+  describe('passwords: SecretStorage, never settings', () => {
+    it("the simulator connection's password is not in settings, and a sign-in without a password takes it from SecretStorage", async () => {
+      const entries = vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? [];
+      const entry = entries.find((c) => c.name === SIM);
+      assert.deepEqual(entry, { name: SIM, url: simUrl, login: 'admin', kind: 'simulator' });
+      assertNoPasswordInSettings(simPassword);
+
+      const conn = await simNode();
+      assert.equal(await exec(15_000, 'starface.signOut', conn), true);
+      assert.equal(s().state, 'signed-out');
+      assert.match((await simNode()).contextValue, /signedOut$/);
+      // No password argument: a prompt would time out; success proves the password came from SecretStorage.
+      assert.equal(await exec(15_000, 'starface.signIn', await simNode()), true);
+      assert.equal(s().state, 'ready', `signed in again (${s().error ?? ''})`);
+      assert.match((await simNode()).contextValue, /signedIn$/);
+    });
+
+    it('starface.addConnection keeps the password of a second admin connection in SecretStorage only', async () => {
+      // A second administrator on the same simulator, made with the simulator session's own REST client.
+      const created = (await s().api.client.send('POST', '/users', {
+        login: ADMIN2.login, firstName: 'Second', familyName: 'Admin', email: '', language: 'en', password: ADMIN2.password,
+      })) as { id: number };
+      await s().api.setUserPermissions(created.id, [1, 9]); // Login + Administration
+
+      const name = await exec<string>(15_000, 'starface.addConnection', { name: ADMIN2.name, url: simUrl, login: ADMIN2.login, password: ADMIN2.password });
+      assert.equal(name, ADMIN2.name, `added and signed in (${api.sessions.get(ADMIN2.name)?.error ?? ''})`);
+      const second = session(ADMIN2.name);
+      assert.equal(second.state, 'ready');
+      assert.equal(second.connection.kind, 'pbx');
+      const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === ADMIN2.name);
+      assert.deepEqual(entry, { name: ADMIN2.name, url: simUrl, login: ADMIN2.login, kind: 'pbx' });
+      assertNoPasswordInSettings(simPassword, ADMIN2.password);
+      assert.ok((await roots()).some((n) => n.id === `conn:${ADMIN2.name}`), 'the tree shows the new connection');
+
+      assert.equal(await exec(15_000, 'starface.signOut', await child(undefined, ADMIN2.name)), true);
+      assert.equal(second.state, 'signed-out');
+      assert.equal(await exec(15_000, 'starface.signIn', await child(undefined, ADMIN2.name)), true, `signed in from SecretStorage (${second.error ?? ''})`);
+      assert.equal(second.state, 'ready');
+      assertNoPasswordInSettings(simPassword, ADMIN2.password);
+    });
+
+    it("starface.addConnection as user 1001 stores Anna's password in SecretStorage, not settings", async () => {
+      // 1001 has no right "Administration": the tree cannot load, and the command says why in plain words.
+      const name = await exec<string>(15_000, 'starface.addConnection', { name: ANNA.name, url: simUrl, login: ANNA.login, password: ANNA.password });
+      assert.equal(name, undefined, 'the command fails (it is wrapped: no exception)');
+      const anna = session(ANNA.name);
+      assert.equal(anna.state, 'error');
+      assert.match(anna.error ?? '', /Administration/, `a clear message: ${anna.error}`);
+      const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === ANNA.name);
+      assert.deepEqual(entry, { name: ANNA.name, url: simUrl, login: ANNA.login, kind: 'pbx' });
+      assertNoPasswordInSettings(simPassword, ADMIN2.password, ANNA.password);
+      const node = await child(undefined, ANNA.name);
+      assert.equal(node.icon, 'error');
+      assert.ok((node.children ?? []).some((c) => /Administration/.test(c.label)), 'the tree shows the error under the connection');
+
+      // Signing in again without a password uses the stored one: the PBX accepts it (no "wrong password") and
+      // refuses only the missing right; a missing secret would open a prompt instead.
+      assert.equal(await exec(15_000, 'starface.signIn', node), undefined);
+      assert.match(anna.error ?? '', /Administration/);
+      assert.doesNotMatch(anna.error ?? '', /wrong login or password/);
+    });
+
+    it('a wrong password gives a clear message', async () => {
+      const name = await exec<string>(15_000, 'starface.addConnection', { name: WRONG.name, url: simUrl, login: WRONG.login, password: WRONG.password });
+      assert.equal(name, undefined, 'the command fails (it is wrapped: no exception)');
+      const wrong = session(WRONG.name);
+      assert.equal(wrong.state, 'error');
+      assert.equal(wrong.error, `Sign-in as ${WRONG.login} failed: wrong login or password`);
+      const node = await child(undefined, WRONG.name);
+      assert.ok((node.children ?? []).some((c) => c.label === wrong.error), 'the tree shows the message under the connection');
+      assertNoPasswordInSettings(WRONG.password);
+      // The other connections are unharmed.
+      assert.equal(s().state, 'ready');
+    });
+
+    it('starface.removeConnection forgets the connection and its password', async () => {
+      for (const n of [ANNA.name, WRONG.name]) {
+        assert.equal(await exec(15_000, 'starface.removeConnection', await child(undefined, n), { confirmed: true }), true);
+        assert.equal(api.sessions.get(n), undefined);
+      }
+      // Re-adding without a password must now ask for one: SecretStorage no longer has it.
+      await vscode.workspace.getConfiguration('starface').update(
+        'connections',
+        [...(vscode.workspace.getConfiguration('starface').get<unknown[]>('connections') ?? []), { name: WRONG.name, url: simUrl, login: WRONG.login, kind: 'pbx' }],
+        vscode.ConfigurationTarget.Global,
+      );
+      await waitFor(() => api.sessions.get(WRONG.name) !== undefined, 'the settings change reaches the sessions');
+      const run = vscode.commands.executeCommand('starface.signIn', await child(undefined, WRONG.name));
+      const prompted = await Promise.race([run.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 1500))]);
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      assert.equal(await run, false, 'cancelling the prompt signs nobody in');
+      assert.equal(prompted, true, 'without a stored password the command asks for one');
+      assert.equal(await exec(15_000, 'starface.removeConnection', await child(undefined, WRONG.name), { confirmed: true }), true);
+    });
+  });
+
+  describe('stopping', () => {
+    it('starface.stopSimulator ends the process and signs the connection out', async () => {
+      assert.ok(alive(simPid));
+      assert.equal(await exec(15_000, 'starface.stopSimulator'), true);
+      assert.equal(alive(simPid), false, `the simulator (pid ${simPid}) is gone`);
+      assert.deepEqual(simulatorChildren(), []);
+      assert.equal(api.simulator.running, false);
+      await assert.rejects(fetch(`${simUrl}/rest/server/version`), 'nothing listens on its port');
+      assert.equal(session(SIM).state, 'signed-out');
+      assert.match((await simNode()).contextValue, /^connection\.simulator\.signedOut$/);
+    });
+
+    it('starface.startSimulator again starts a new process; stopSimulator stops it', async () => {
+      const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'demo' });
+      assert.match(rest ?? '', /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      const [pid] = simulatorChildren();
+      assert.ok(pid && pid !== simPid && alive(pid));
+      assert.equal(session(SIM).state, 'ready');
+      // The scenario was applied anew (--reset): the second admin of the last run is gone.
+      assert.ok(!session(SIM).data!.users.some((u) => u.login === ADMIN2.login));
+      assert.equal(await exec(15_000, 'starface.stopSimulator'), true);
+      assert.equal(alive(pid), false);
+      assert.equal(session(SIM).state, 'signed-out');
+    });
+  });
+});
+
+async function waitFor(cond: () => boolean, what: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
