@@ -3,7 +3,7 @@ import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { PbxApi } from '../pbx/api.js';
 import { EventPoller } from '../pbx/eventPoller.js';
-import { PbxRestClient } from '../pbx/restClient.js';
+import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
 
@@ -115,15 +115,28 @@ export class PbxSession {
   }
 
   private follow(): void {
-    this.poller = new EventPoller(this.api, {
+    // Signing in again must not leave the previous poller running: every event would arrive twice.
+    this.poller?.stop();
+    const poller = new EventPoller(this.api, {
       onEvents: (events) => {
         this.events.fire(events);
         void this.refresh();
       },
       onResync: () => void this.refresh(),
-      onError: (err, retry) => this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`),
+      onError: (err, retry) => {
+        if (err instanceof PbxError && err.isAuth) {
+          // The PBX signed us out (restart, expired token): polling on cannot succeed; show it and stop.
+          poller.stop();
+          if (this.poller === poller) this.poller = undefined;
+          this.log('warn', `events from ${this.connection.name}: ${err.message}`);
+          this.set('error', err.message);
+          return;
+        }
+        this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
+      },
     });
-    this.poller.start();
+    this.poller = poller;
+    poller.start();
   }
 
   private set(state: SessionState, error?: string): void {

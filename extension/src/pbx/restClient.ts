@@ -95,7 +95,13 @@ export class PbxRestClient {
     } catch (err) {
       throw new PbxError(describeNetworkError(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      // The headers came but the body stalled or broke off: the timeout still applies to it.
+      throw new PbxError(describeNetworkError(this.baseUrl, err), undefined, 'UNREACHABLE');
+    }
     let json: unknown;
     if (text) {
       try {

@@ -80,7 +80,8 @@ export class LocalSimulator {
         clearTimeout(timer);
         reject(err);
       });
-      child.once('exit', (code, signal) => {
+      // 'close', not 'exit': only then has stderr been read to the end, so the reason is in stderrTail.
+      child.once('close', (code, signal) => {
         clearTimeout(timer);
         const wasReady = this._ready !== undefined;
         this._ready = undefined;
@@ -96,7 +97,7 @@ export class LocalSimulator {
     if (!child || child.exitCode !== null) return;
     await new Promise<void>((resolve) => {
       const kill = setTimeout(() => child.kill('SIGKILL'), 3000);
-      child.once('exit', () => {
+      child.once('close', () => {
         clearTimeout(kill);
         resolve();
       });
