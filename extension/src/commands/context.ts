@@ -3,6 +3,7 @@ import type { Connection } from '../../../shared/schemas/connection.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { SessionManager } from '../model/sessions.js';
 import type { TreeNode } from '../model/treeModel.js';
+import { errorText } from '../model/errorText.js';
 import type { SimulatorHost } from '../vscode/simulatorHost.js';
 import type { PasswordStore } from '../vscode/secrets.js';
 
@@ -33,7 +34,7 @@ export function readySession(ctx: CommandContext, node?: TreeNode): PbxSession {
 
 export function simulatorOnly(session: PbxSession, where: string): void {
   if (!session.data?.simulator) {
-    throw new UserFacingError(vscode.l10n.t('"{0}" is a real STARFACE: this is done in its admin UI under {1}.', session.connection.name, where));
+    throw new UserFacingError(vscode.l10n.t('"{0}" is a real STARFACE: its REST API does not offer this; use {1}.', session.connection.name, where));
   }
 }
 
@@ -43,9 +44,8 @@ export function guarded<A extends unknown[], R>(ctx: CommandContext, name: strin
     try {
       return await body(...args);
     } catch (err) {
-      const message = (err as Error).message || String(err);
-      ctx.log.error(`${name}: ${message}`);
-      void vscode.window.showErrorMessage(message);
+      ctx.log.error(`${name}: ${(err as Error).message || String(err)}`);
+      void vscode.window.showErrorMessage(errorText(err, vscode.l10n.t));
       return undefined;
     }
   };

@@ -8,11 +8,10 @@ import type { TreeNode } from '../model/treeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
-const WHERE = 'Admin › Module › Modulkonfigurationen › Teams Integration';
 
 /** The node's configuration, else the only (or the active) one, else ask. */
 async function configurationFor(session: PbxSession, node?: TreeNode): Promise<Configuration | undefined> {
-  simulatorOnly(session, WHERE);
+  simulatorOnly(session, t('Admin › Modules › Module configurations'));
   const configs = (session.data!.configurations ?? []).map((c) => c.configuration);
   if (node?.ref.configurationId !== undefined) {
     const found = configs.find((c) => c.id === node.ref.configurationId);

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LICENCE_TYPES, RIGHTS } from '../../../shared/catalogue.js';
+import { pick } from '../model/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { TreeNode } from '../model/treeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, type CommandContext, type CommandTable } from './context.js';
@@ -30,10 +31,10 @@ export function userCommands(ctx: CommandContext): CommandTable {
       let rightId = opts?.rightId ?? node?.ref.rightId;
       if (rightId === undefined) {
         const held = new Set((await session.userDetails(userId)).rights.map((r) => r.id));
-        const choices = RIGHTS.filter((r) => held.has(r.id) !== granted).map((r) => ({ label: r.description, description: r.label.en, id: r.id }));
-        const pick = await vscode.window.showQuickPick(choices, { title: granted ? t('Grant which right?') : t('Revoke which right?') });
-        if (!pick) return undefined;
-        rightId = pick.id;
+        const choices = RIGHTS.filter((r) => held.has(r.id) !== granted).map((r) => ({ label: r.description, description: pick(r.label, vscode.env.language), id: r.id }));
+        const chosen = await vscode.window.showQuickPick(choices, { title: granted ? t('Grant which right?') : t('Revoke which right?') });
+        if (!chosen) return undefined;
+        rightId = chosen.id;
       }
       await session.api.setPermissionForUsers(rightId, [userId], granted);
       await session.refresh();
@@ -43,7 +44,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
   return {
     'starface.installLicence': guarded(ctx, 'installLicence', async (node?: TreeNode, opts?: { type?: string; count?: number }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, 'Admin › Server › Lizenzen');
+      simulatorOnly(session, t('Admin › Server › Licences'));
       const type = opts?.type ?? node?.ref.licenceType ?? (await pickLicence(LICENCE_TYPES.map((l) => l.type), t('Install which licence?')));
       if (!type) return undefined;
       const count =
@@ -57,7 +58,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
 
     'starface.assignLicence': guarded(ctx, 'assignLicence', async (node?: TreeNode, opts?: { userId?: number; type?: string }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, 'Admin › Benutzer › Lizenzen');
+      simulatorOnly(session, t('Admin › Users › Licences'));
       const userId = await userFor(session, node, opts?.userId);
       if (userId === undefined) return undefined;
       const held = (await session.userDetails(userId)).licences ?? [];
@@ -71,7 +72,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
 
     'starface.removeLicence': guarded(ctx, 'removeLicence', async (node?: TreeNode, opts?: { userId?: number; type?: string }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, 'Admin › Benutzer › Lizenzen');
+      simulatorOnly(session, t('Admin › Users › Licences'));
       const userId = await userFor(session, node, opts?.userId);
       if (userId === undefined) return undefined;
       const held = (await session.userDetails(userId)).licences ?? [];

@@ -6,6 +6,8 @@ import { EventPoller } from '../pbx/eventPoller.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
+import { errorText } from './errorText.js';
+import { englishOnly } from './i18n.js';
 
 export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 
@@ -13,7 +15,7 @@ export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 export class PbxSession {
   readonly api: PbxApi;
   private _state: SessionState = 'signed-out';
-  private _error: string | undefined;
+  private _failure: unknown;
   private _data: PbxData | undefined;
   private details = new Map<number, Promise<UserDetails>>();
   private poller: EventPoller | undefined;
@@ -36,7 +38,11 @@ export class PbxSession {
     return this._state;
   }
   get error(): string | undefined {
-    return this._error;
+    return this._failure === undefined ? undefined : errorText(this._failure, englishOnly);
+  }
+  /** The error behind state `error`, for `errorText(failure, t)` in the user's language. */
+  get failure(): unknown {
+    return this._failure;
   }
   get data(): PbxData | undefined {
     return this._data;
@@ -50,7 +56,7 @@ export class PbxSession {
       this.set('ready');
       if (this._data?.simulator) this.follow();
     } catch (err) {
-      this.set('error', (err as Error).message);
+      this.set('error', err);
       throw err;
     }
   }
@@ -83,7 +89,7 @@ export class PbxSession {
         } while (this.refreshAgain);
         this.set('ready');
       } catch (err) {
-        this.set('error', (err as Error).message);
+        this.set('error', err);
         this.log('warn', `refresh of ${this.connection.name} failed: ${(err as Error).message}`);
       } finally {
         this.refreshing = undefined;
@@ -129,7 +135,7 @@ export class PbxSession {
           poller.stop();
           if (this.poller === poller) this.poller = undefined;
           this.log('warn', `events from ${this.connection.name}: ${err.message}`);
-          this.set('error', err.message);
+          this.set('error', err);
           return;
         }
         this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
@@ -139,9 +145,9 @@ export class PbxSession {
     poller.start();
   }
 
-  private set(state: SessionState, error?: string): void {
+  private set(state: SessionState, failure?: unknown): void {
     this._state = state;
-    this._error = error;
+    this._failure = failure;
     this.changed.fire(this);
   }
 }

@@ -1,5 +1,6 @@
 import type { Connection } from '../../../shared/schemas/connection.js';
 import { Emitter } from './emitter.js';
+import { DescribedError } from './errorText.js';
 import { PbxSession } from './pbxSession.js';
 
 /** Every configured connection's session, and which one is selected. */
@@ -45,7 +46,7 @@ export class SessionManager {
   }
 
   select(name: string): void {
-    if (!this.sessions.has(name)) throw new Error(`No connection named "${name}"`);
+    if (!this.sessions.has(name)) throw new DescribedError({ code: 'NO_SUCH_CONNECTION', name });
     this._selected = name;
     this.changed.fire(undefined);
   }

@@ -1,16 +1,26 @@
 import type { z } from 'zod';
 import { restLoginSecret } from '../../../shared/hashes.js';
 import { AuthTokenSchema, LoginChallengeSchema } from '../../../shared/schemas/login.js';
+import { describe, type Failure } from '../model/errorText.js';
+import { englishOnly } from '../model/i18n.js';
 
-/** A refusal or failure, in words a person can act on; `code` is the PBX's when it sent one. */
+/**
+ * A refusal or failure, in words a person can act on; `code` is the PBX's when it sent one. When the extension
+ * words it itself, `failure` lets the UI say it in the user's language; the PBX's own messages come as sent.
+ */
 export class PbxError extends Error {
   constructor(
     message: string,
     readonly status: number | undefined,
     readonly code: string,
     readonly details?: unknown,
+    readonly failure?: Failure,
   ) {
     super(message);
+  }
+
+  static of(failure: Failure, status: number | undefined, code: string, details?: unknown): PbxError {
+    return new PbxError(describe(failure, englishOnly), status, code, details, failure);
   }
 
   get isAuth(): boolean {
@@ -55,7 +65,7 @@ export class PbxRestClient {
       this.token = reply.token;
     } catch (err) {
       if (err instanceof PbxError && err.status === 400) {
-        throw new PbxError(`Sign-in as ${login} failed: wrong login or password`, 400, err.code, err.details);
+        throw PbxError.of({ code: 'LOGIN_FAILED', login }, 400, err.code, err.details);
       }
       throw err;
     }
@@ -81,7 +91,7 @@ export class PbxRestClient {
   async request<S extends z.ZodType>(method: string, path: string, opts: { body?: unknown; schema?: S; auth?: boolean } = {}): Promise<z.output<S>> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' };
     if (opts.auth !== false) {
-      if (!this.token) throw new PbxError('Not signed in', 401, 'NOT_SIGNED_IN');
+      if (!this.token) throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
       headers.authToken = this.token;
     }
     let res: Response;
@@ -93,46 +103,47 @@ export class PbxRestClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new PbxError(describeNetworkError(this.baseUrl, err), undefined, 'UNREACHABLE');
+      throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
     let text: string;
     try {
       text = await res.text();
     } catch (err) {
       // The headers came but the body stalled or broke off: the timeout still applies to it.
-      throw new PbxError(describeNetworkError(this.baseUrl, err), undefined, 'UNREACHABLE');
+      throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
     let json: unknown;
     if (text) {
       try {
         json = JSON.parse(text);
       } catch {
-        if (!res.ok) throw new PbxError(`${method} ${path} failed with HTTP ${res.status}`, res.status, `HTTP_${res.status}`);
-        throw new PbxError(`${method} ${path}: the answer is not JSON — is ${this.baseUrl} a STARFACE?`, res.status, 'NOT_JSON');
+        if (!res.ok) throw PbxError.of({ code: 'HTTP', method, path, status: res.status }, res.status, `HTTP_${res.status}`);
+        throw PbxError.of({ code: 'NOT_JSON', method, path, base: this.baseUrl }, res.status, 'NOT_JSON');
       }
     }
     if (!res.ok) {
       const body = json as { code?: unknown; message?: unknown; details?: unknown } | undefined;
       if (res.status === 401) this.token = undefined;
-      const message = typeof body?.message === 'string' ? body.message : `${method} ${path} failed with HTTP ${res.status}`;
-      throw new PbxError(message, res.status, typeof body?.code === 'string' ? body.code : `HTTP_${res.status}`, body?.details);
+      const code = typeof body?.code === 'string' ? body.code : `HTTP_${res.status}`;
+      if (typeof body?.message === 'string') throw new PbxError(body.message, res.status, code, body?.details);
+      throw PbxError.of({ code: 'HTTP', method, path, status: res.status }, res.status, code, body?.details);
     }
     if (!opts.schema) return json as z.output<S>;
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new PbxError(`${method} ${path}: unexpected answer at "${issue.path.join('.')}": ${issue.message}`, res.status, 'UNEXPECTED_SHAPE');
+      throw PbxError.of({ code: 'UNEXPECTED_SHAPE', method, path, at: issue.path.join('.'), issue: issue.message }, res.status, 'UNEXPECTED_SHAPE');
     }
     return parsed.data;
   }
 }
 
-function describeNetworkError(base: string, err: unknown): string {
+function networkFailure(base: string, err: unknown): Failure {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
-  if (e.name === 'TimeoutError') return `${base} did not answer in time`;
+  if (e.name === 'TimeoutError') return { code: 'TIMEOUT', base };
   const code = e.cause?.code;
-  if (code === 'ECONNREFUSED') return `Nothing listens at ${base} (connection refused)`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host of ${base} is unknown (DNS)`;
-  if (code && /CERT|SSL|TLS/.test(code)) return `The TLS certificate of ${base} is not trusted (${code})`;
-  return `Cannot reach ${base}: ${e.cause?.message ?? e.message ?? String(err)}`;
+  if (code === 'ECONNREFUSED') return { code: 'REFUSED', base };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'DNS', base };
+  if (code && /CERT|SSL|TLS/.test(code)) return { code: 'TLS', base, detail: code };
+  return { code: 'UNREACHABLE', base, detail: e.cause?.message ?? e.message ?? String(err) };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { DescribedError } from '../model/errorText.js';
 
 export interface LocalSimulatorOptions {
   /** The bundled CLI, dist/simulator/cli.js. */
@@ -60,7 +61,7 @@ export class LocalSimulator {
     return new Promise<ReadyLine>((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => {
-        reject(new Error(`The simulator did not start within ${(this.opts.startTimeoutMs ?? 15000) / 1000} s`));
+        reject(new DescribedError({ code: 'SIM_START_TIMEOUT', seconds: (this.opts.startTimeoutMs ?? 15000) / 1000 }));
         child.kill('SIGKILL');
       }, this.opts.startTimeoutMs ?? 15000);
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -72,7 +73,7 @@ export class LocalSimulator {
           this._ready = JSON.parse(out.slice(0, nl)) as ReadyLine;
           resolve(this._ready);
         } catch {
-          reject(new Error(`The simulator printed an unexpected first line: ${out.slice(0, nl)}`));
+          reject(new DescribedError({ code: 'SIM_BAD_READY_LINE', line: out.slice(0, nl) }));
           child.kill('SIGKILL');
         }
       });
@@ -86,7 +87,7 @@ export class LocalSimulator {
         const wasReady = this._ready !== undefined;
         this._ready = undefined;
         this.child = undefined;
-        if (!wasReady) reject(new Error(`The simulator exited (${signal ?? `code ${code}`}): ${stderrTail.trim().split('\n').pop() ?? ''}`));
+        if (!wasReady) reject(new DescribedError({ code: 'SIM_EXITED', how: signal ?? `code ${code}`, reason: stderrTail.trim().split('\n').pop() ?? '' }));
         else log(code === 0 ? 'info' : 'warn', `simulator exited (${signal ?? `code ${code}`})`);
       });
     });

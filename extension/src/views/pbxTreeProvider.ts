@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeModel.js';
 import type { SessionManager } from '../model/sessions.js';
 import type { Translate } from '../model/i18n.js';
+import { errorText } from '../model/errorText.js';
 
 const COLLAPSE = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -41,7 +42,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.sessions.all.map((s) => connectionNode(s.connection, s.state, s.data, s.error, this.ctx()));
+      return this.sessions.all.map((s) => connectionNode(s.connection, s.state, s.data, s.failure === undefined ? undefined : errorText(s.failure, this.t), this.ctx()));
     }
     if (node.children) return node.children;
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
@@ -51,7 +52,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       try {
         return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx());
       } catch (err) {
-        return [{ id: `${node.id}:error`, ref: node.ref, label: (err as Error).message, icon: 'error', contextValue: 'error', collapsible: 'none' }];
+        return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
       }
     }
     return [];

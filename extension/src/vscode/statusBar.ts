@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { SessionManager } from '../model/sessions.js';
+import { errorText } from '../model/errorText.js';
 
 /** Shows the selected connection and its connector: "STARFACE: demo · connector active". */
 export function createStatusBar(sessions: SessionManager): vscode.Disposable {
@@ -21,7 +22,7 @@ export function createStatusBar(sessions: SessionManager): vscode.Disposable {
     const icon = s.state === 'ready' ? (active?.pendingRestart || (active && !active.connector.active) ? '$(warning)' : '$(plug)') : s.state === 'error' ? '$(error)' : '$(debug-disconnect)';
     const state = s.state === 'ready' ? connector : s.state === 'signing-in' ? vscode.l10n.t('signing in…') : s.state === 'error' ? vscode.l10n.t('error') : vscode.l10n.t('signed out');
     item.text = `${icon} STARFACE: ${s.connection.name}${state ? ` · ${state}` : ''}`;
-    item.tooltip = s.error ?? `${s.connection.url} (${s.connection.login})`;
+    item.tooltip = s.failure !== undefined ? errorText(s.failure, vscode.l10n.t) : `${s.connection.url} (${s.connection.login})`;
     item.show();
   };
   const sub = sessions.onDidChange(update);

@@ -1,0 +1,68 @@
+import { englishOnly, type Translate } from './i18n.js';
+
+/**
+ * Failures the extension itself describes (not the PBX's own messages), as a code and parameters, so the UI
+ * can say them in the user's language. `describe(..., englishOnly)` gives the English text for logs.
+ */
+export type Failure =
+  | { code: 'LOGIN_FAILED'; login: string }
+  | { code: 'NOT_SIGNED_IN' }
+  | { code: 'TIMEOUT'; base: string }
+  | { code: 'REFUSED'; base: string }
+  | { code: 'DNS'; base: string }
+  | { code: 'TLS'; base: string; detail: string }
+  | { code: 'UNREACHABLE'; base: string; detail: string }
+  | { code: 'HTTP'; method: string; path: string; status: number }
+  | { code: 'NOT_JSON'; method: string; path: string; base: string }
+  | { code: 'UNEXPECTED_SHAPE'; method: string; path: string; at: string; issue: string }
+  | { code: 'SIM_START_TIMEOUT'; seconds: number }
+  | { code: 'SIM_BAD_READY_LINE'; line: string }
+  | { code: 'SIM_EXITED'; how: string; reason: string }
+  | { code: 'NO_SUCH_CONNECTION'; name: string };
+
+export function describe(f: Failure, t: Translate): string {
+  switch (f.code) {
+    case 'LOGIN_FAILED':
+      return t('Sign-in as {0} failed: wrong login or password', f.login);
+    case 'NOT_SIGNED_IN':
+      return t('Not signed in');
+    case 'TIMEOUT':
+      return t('{0} did not answer in time', f.base);
+    case 'REFUSED':
+      return t('Nothing listens at {0} (connection refused)', f.base);
+    case 'DNS':
+      return t('The host of {0} is unknown (DNS)', f.base);
+    case 'TLS':
+      return t('The TLS certificate of {0} is not trusted ({1})', f.base, f.detail);
+    case 'UNREACHABLE':
+      return t('Cannot reach {0}: {1}', f.base, f.detail);
+    case 'HTTP':
+      return t('{0} {1} failed with HTTP {2}', f.method, f.path, f.status);
+    case 'NOT_JSON':
+      return t('{0} {1}: the answer is not JSON — is {2} a STARFACE?', f.method, f.path, f.base);
+    case 'UNEXPECTED_SHAPE':
+      return t('{0} {1}: unexpected answer at "{2}": {3}', f.method, f.path, f.at, f.issue);
+    case 'SIM_START_TIMEOUT':
+      return t('The simulator did not start within {0} s', f.seconds);
+    case 'SIM_BAD_READY_LINE':
+      return t('The simulator printed an unexpected first line: {0}', f.line);
+    case 'SIM_EXITED':
+      return t('The simulator exited ({0}): {1}', f.how, f.reason);
+    case 'NO_SUCH_CONNECTION':
+      return t('No connection named "{0}"', f.name);
+  }
+}
+
+/** An error whose English message is for logs and whose `failure` the UI translates. */
+export class DescribedError extends Error {
+  constructor(readonly failure: Failure) {
+    super(describe(failure, englishOnly));
+  }
+}
+
+/** The text to show for any error: translated when the extension wrote it, as sent when the PBX did. */
+export function errorText(err: unknown, t: Translate): string {
+  const failure = (err as { failure?: Failure } | undefined)?.failure;
+  if (failure) return describe(failure, t);
+  return (err as Error | undefined)?.message || String(err);
+}
