@@ -149,7 +149,7 @@ describe('extension tree model', () => {
     const ref = { connection: connection.name };
     const nodesFor = async (login: string) => {
       const user = data.users.find((u) => u.login === login)!;
-      return userDetailNodes(user, await loadUserDetails(api, user.id, data.simulator), ref, ctx);
+      return userDetailNodes(user, await loadUserDetails(api, user.id), ref, ctx);
     };
     const teamsRight = 'Integration mit Microsoft Teams';
 
@@ -232,7 +232,7 @@ describe('extension tree model', () => {
       for (const u of child(root, 'Users').children!) assert.equal(u.contextValue, 'user');
 
       const anna = data.users.find((u) => u.login === '1001')!;
-      const details = await loadUserDetails(realApi, anna.id, data.simulator);
+      const details = await loadUserDetails(realApi, anna.id);
       assert.equal(details.licences, null);
       assert.equal(details.app, null);
       assert.ok(details.rights.length > 0);

@@ -333,25 +333,32 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assertNoPasswordInSettings(simPassword, ADMIN2.password);
     });
 
-    it("starface.addConnection as user 1001 stores Anna's password in SecretStorage, not settings", async () => {
-      // 1001 has no right "Administration": the tree cannot load, and the command says why in plain words.
+    it("starface.addConnection as user 1001 stores Anna's password in SecretStorage, not settings, and shows her own part", async () => {
+      // 1001 has no right "Administration": the PBX shows her only her own user; the tree says what is hidden.
       const name = await exec<string>(15_000, 'starface.addConnection', { name: ANNA.name, url: simUrl, login: ANNA.login, password: ANNA.password });
-      assert.equal(name, undefined, 'the command fails (it is wrapped: no exception)');
+      assert.equal(name, ANNA.name);
       const anna = session(ANNA.name);
-      assert.equal(anna.state, 'error');
-      assert.match(anna.error ?? '', /Administration/, `a clear message: ${anna.error}`);
+      assert.equal(anna.state, 'ready', `signed in (${anna.error ?? ''})`);
+      assert.equal(anna.data?.admin, false);
       const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === ANNA.name);
       assert.deepEqual(entry, { name: ANNA.name, url: simUrl, login: ANNA.login, kind: 'pbx' });
       assertNoPasswordInSettings(simPassword, ADMIN2.password, ANNA.password);
-      const node = await child(undefined, ANNA.name);
-      assert.equal(node.icon, 'error');
-      assert.ok((node.children ?? []).some((c) => /Administration/.test(c.label)), 'the tree shows the error under the connection');
 
-      // Signing in again without a password uses the stored one: the PBX accepts it (no "wrong password") and
-      // refuses only the missing right; a missing secret would open a prompt instead.
-      assert.equal(await exec(15_000, 'starface.signIn', node), undefined);
-      assert.match(anna.error ?? '', /Administration/);
-      assert.doesNotMatch(anna.error ?? '', /wrong login or password/);
+      const node = await child(undefined, ANNA.name);
+      const users = await child(node, 'Users');
+      assert.deepEqual((await api.tree.getChildren(users)).map((u) => u.label), ['1001 Anna Albers']);
+      const licences = await child(node, 'Licences');
+      assert.ok((await api.tree.getChildren(licences)).some((c) => /Administration/.test(c.label)), 'the Licences node says it needs "Administration"');
+      const teams = await child(node, 'Teams Integration');
+      assert.ok((await api.tree.getChildren(teams)).some((c) => /Administration/.test(c.label)), 'so does Teams Integration');
+      const mine = await api.tree.getChildren((await api.tree.getChildren(users))[0]);
+      const myLicences = mine.find((c) => c.contextValue === 'userLicences');
+      assert.equal(myLicences?.description, 'UCC-Client Premium, MS Teams Integration', 'her own licences are readable');
+
+      // Signing in again without a password uses the stored one (a missing secret would open a prompt instead).
+      assert.equal(await exec(15_000, 'starface.signOut', node), true);
+      assert.equal(await exec(15_000, 'starface.signIn', await child(undefined, ANNA.name)), true);
+      assert.equal(anna.state, 'ready');
     });
 
     it('a wrong password gives a clear message', async () => {

@@ -101,7 +101,7 @@ export class PbxSession {
   userDetails(userId: number): Promise<UserDetails> {
     let p = this.details.get(userId);
     if (!p) {
-      p = loadUserDetails(this.api, userId, this._data?.simulator ?? false);
+      p = loadUserDetails(this.api, userId);
       p.catch(() => this.details.delete(userId));
       this.details.set(userId, p);
     }

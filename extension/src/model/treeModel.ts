@@ -109,11 +109,21 @@ function simulatorOnly(id: string, ref: NodeRef, ctx: TreeContext, where: string
   });
 }
 
+/** What a user without the right "Administration" sees where the PBX refuses to show more. */
+function adminOnly(id: string, ref: NodeRef, ctx: TreeContext): TreeNode {
+  return leaf(id, ref, ctx.t('Needs the right "Administration"'), {
+    icon: 'lock',
+    tooltip: ctx.t('You are signed in without the right "Administration": the PBX shows you only your own user.'),
+    contextValue: 'adminOnly',
+  });
+}
+
 function licencesNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   const { t } = ctx;
   const id = `conn:${ref.connection}:licences`;
   if (!data.licences) {
-    return { id, ref, label: t('Licences'), icon: 'key', contextValue: 'licences.unavailable', collapsible: 'collapsed', children: [simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Server › Licences'))] };
+    const why = data.admin ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Server › Licences')) : adminOnly(`${id}:na`, ref, ctx);
+    return { id, ref, label: t('Licences'), icon: 'key', contextValue: 'licences.unavailable', collapsible: 'collapsed', children: [why] };
   }
   const children = data.licences.map((l) => {
     const label = LICENCE_TYPES.find((x) => x.type === l.type)?.label;
@@ -142,6 +152,7 @@ function usersNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
     contextValue: 'users',
     collapsible: 'collapsed',
     children: data.users.map((u) => userNode(u, ref, data.simulator, ctx)),
+    ...(data.admin ? {} : { tooltip: ctx.t('You are signed in without the right "Administration": the PBX shows you only your own user.') }),
   };
 }
 
@@ -162,7 +173,7 @@ function userNode(user: User, ref: NodeRef, simulator: boolean, ctx: TreeContext
 }
 
 /** The children of a user node, once its details are loaded. */
-export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, ctx: TreeContext): TreeNode[] {
+export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, ctx: TreeContext, admin = true): TreeNode[] {
   const { t } = ctx;
   const base = `conn:${ref.connection}:user:${user.id}`;
   const userRef = { ...ref, userId: user.id };
@@ -201,7 +212,7 @@ export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, 
     }),
   });
   if (details.app === null) {
-    out.push({ ...simulatorOnly(`${base}:app`, userRef, ctx, t("the user's STARFACE App")), label: t('Desktop app: only the simulator knows it') });
+    if (admin) out.push({ ...simulatorOnly(`${base}:app`, userRef, ctx, t("the user's STARFACE App")), label: t('Desktop app: only the simulator knows it') });
   } else {
     const desktop = details.app.active && (details.app.platform === 'windows' || details.app.platform === 'macos');
     out.push(
@@ -221,7 +232,8 @@ function teamsNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   const { t } = ctx;
   const id = `conn:${ref.connection}:teams`;
   if (!data.configurations || !data.modules) {
-    return { id, ref, label: t('Teams Integration'), icon: 'comment-discussion', contextValue: 'teams.unavailable', collapsible: 'collapsed', children: [simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Modules › Module configurations'))] };
+    const why = data.admin ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Modules › Module configurations')) : adminOnly(`${id}:na`, ref, ctx);
+    return { id, ref, label: t('Teams Integration'), icon: 'comment-discussion', contextValue: 'teams.unavailable', collapsible: 'collapsed', children: [why] };
   }
   const imported = data.modules.find((m) => m.name === 'Teams Integration');
   const children: TreeNode[] = [];

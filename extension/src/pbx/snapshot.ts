@@ -18,12 +18,16 @@ export interface ConfigurationData {
   log: ModuleLogEntry[];
 }
 
-/** What the extension knows of one PBX at one moment. `null` parts are what this PBX's REST API does not offer. */
+/**
+ * What the extension knows of one PBX at one moment. `null` parts are what this PBX's REST API does not offer
+ * (a real STARFACE has no licence or module resources) or what the signed-in user may not read.
+ */
 export interface PbxData {
   loadedAt: number;
   version: string;
+  /** False for a user without the right "Administration": the PBX then shows only their own data. */
+  admin: boolean;
   users: User[];
-  permissions: PermissionInfo[];
   licences: Licence[] | null;
   modules: Module[] | null;
   configurations: ConfigurationData[] | null;
@@ -31,47 +35,33 @@ export interface PbxData {
   simulator: boolean;
 }
 
-/** A simulator-only resource: a 404 means a real PBX, which has no such path. */
+/** A resource the PBX may lack (404: a real STARFACE) or refuse (403: not an administrator). */
 async function optional<T>(load: () => Promise<T>): Promise<T | null> {
   try {
     return await load();
   } catch (err) {
-    if (err instanceof PbxError && err.isNotFound) return null;
+    if (err instanceof PbxError && (err.isNotFound || err.status === 403)) return null;
     throw err;
   }
 }
 
 /** Loads everything the tree shows, in parallel where the PBX allows it. */
 export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Promise<PbxData> {
-  const [version, users, permissions, licences, modules, configurations] = await Promise.all([
-    api.version(),
-    api.users(),
-    api.permissions(),
-    optional(api.licences),
-    optional(api.modules),
-    optional(api.configurations),
-  ]);
+  const [version, me, everyone] = await Promise.all([api.version(), api.me(), optional(api.users)]);
+  if (everyone === null) {
+    // Not an administrator: the PBX lets a user read only their own user, rights and licences.
+    return { loadedAt: now(), version: version.version, admin: false, users: [me], licences: null, modules: null, configurations: null, simulator: false };
+  }
+  const [licences, modules, configurations] = await Promise.all([optional(api.licences), optional(api.modules), optional(api.configurations)]);
   const simulator = licences !== null && modules !== null && configurations !== null;
   const configurationData =
     configurations &&
     (await Promise.all(configurations.map(async (configuration) => ({ configuration, log: (await api.configurationLog(configuration.id)).entries }))));
-  return {
-    loadedAt: now(),
-    version: version.version,
-    users,
-    permissions,
-    licences,
-    modules,
-    configurations: configurationData,
-    simulator,
-  };
+  return { loadedAt: now(), version: version.version, admin: true, users: everyone, licences, modules, configurations: configurationData, simulator };
 }
 
-export async function loadUserDetails(api: PbxApi, userId: number, simulator: boolean): Promise<UserDetails> {
-  const [rights, licences, app] = await Promise.all([
-    api.userPermissions(userId),
-    simulator ? api.userLicences(userId) : Promise.resolve(null),
-    simulator ? api.appSession(userId) : Promise.resolve(null),
-  ]);
+/** Licences and the desktop app exist only on the simulator, and only an administrator may read the app. */
+export async function loadUserDetails(api: PbxApi, userId: number): Promise<UserDetails> {
+  const [rights, licences, app] = await Promise.all([api.userPermissions(userId), optional(() => api.userLicences(userId)), optional(() => api.appSession(userId))]);
   return { rights, licences, app };
 }

@@ -50,7 +50,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       const user = session?.data?.users.find((u) => u.id === node.ref.userId);
       if (!session || !user) return [];
       try {
-        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx());
+        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx(), session.data?.admin ?? true);
       } catch (err) {
         return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
       }
