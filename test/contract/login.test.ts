@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { restLoginSecret } from '../../shared/hashes.js';
 import { AuthTokenSchema, LoginChallengeSchema } from '../../shared/schemas/login.js';
-import { logout, openTarget, pbxSettings, restBase, type ContractTarget } from './target.js';
+import { restBaseUrl } from '../../shared/schemas/connection.js';
+import { logout, openTarget, pbxSettings, type ContractTarget } from './target.js';
 
 describe('contract: login handshake', () => {
   let target: ContractTarget;
@@ -75,10 +76,10 @@ describe('contract: login handshake', () => {
 
 describe('contract: target selection', () => {
   it('turns the PBX address as typed into the REST base', () => {
-    assert.equal(restBase('https://pbx.example.com'), 'https://pbx.example.com/rest');
-    assert.equal(restBase('https://pbx.example.com/'), 'https://pbx.example.com/rest');
-    assert.equal(restBase('pbx.example.com'), 'https://pbx.example.com/rest');
-    assert.equal(restBase(' http://10.0.0.5:8080/rest/ '), 'http://10.0.0.5:8080/rest');
+    assert.equal(restBaseUrl('https://pbx.example.com'), 'https://pbx.example.com/rest');
+    assert.equal(restBaseUrl('https://pbx.example.com/'), 'https://pbx.example.com/rest');
+    assert.equal(restBaseUrl('pbx.example.com'), 'https://pbx.example.com/rest');
+    assert.equal(restBaseUrl(' http://10.0.0.5:8080/rest/ '), 'http://10.0.0.5:8080/rest');
   });
 
   it('uses the simulator when no PBX variable is set, and refuses a half-set environment', () => {

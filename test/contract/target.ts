@@ -6,6 +6,7 @@
 // "Administration". A PBX with a self-signed certificate needs NODE_TLS_REJECT_UNAUTHORIZED=0.
 // Otherwise: a simulator started in this process (in memory, demo scenario), write tests included.
 import type { Context } from 'mocha';
+import { restBaseUrl } from '../../shared/schemas/connection.js';
 import { ADMIN_PASSWORD, RestClient, startSim, type RunningSim } from '../support/rest.js';
 
 export type TargetKind = 'simulator' | 'pbx';
@@ -29,15 +30,6 @@ export interface ContractTarget {
 
 export const PBX_VARS = ['STARFACE_URL', 'STARFACE_LOGIN', 'STARFACE_PASSWORD'] as const;
 
-/** The REST base for a PBX address as a person types it: scheme optional (https), trailing slashes and /rest tolerated. */
-export function restBase(address: string): string {
-  let url = address.trim();
-  if (!/^https?:\/\//i.test(url)) url = `https://${url}`;
-  url = url.replace(/\/+$/, '');
-  if (!/\/rest$/i.test(url)) url += '/rest';
-  return url;
-}
-
 /** The real PBX's settings from the environment; undefined when none is set; an error when only some are. */
 export function pbxSettings(env: NodeJS.ProcessEnv = process.env): { url: string; login: string; password: string; write: boolean } | undefined {
   const set = PBX_VARS.filter((v) => env[v]);
@@ -46,7 +38,7 @@ export function pbxSettings(env: NodeJS.ProcessEnv = process.env): { url: string
     const missing = PBX_VARS.filter((v) => !env[v]);
     throw new Error(`Contract tests against a real PBX need ${PBX_VARS.join(', ')}; missing: ${missing.join(', ')}. Unset all of them to test the simulator.`);
   }
-  return { url: restBase(env.STARFACE_URL!), login: env.STARFACE_LOGIN!, password: env.STARFACE_PASSWORD!, write: env.STARFACE_CONTRACT_WRITE === '1' };
+  return { url: restBaseUrl(env.STARFACE_URL!), login: env.STARFACE_LOGIN!, password: env.STARFACE_PASSWORD!, write: env.STARFACE_CONTRACT_WRITE === '1' };
 }
 
 export async function openTarget(): Promise<ContractTarget> {
@@ -102,4 +94,19 @@ export async function logout(client: RestClient | undefined): Promise<void> {
   } catch {
     // the target may already be gone
   }
+}
+
+/** Opens the target and signs in before the suite; signs out and closes after it. */
+export function signedInSuite(): { api: RestClient; target: ContractTarget } {
+  const suite = {} as { api: RestClient; target: ContractTarget };
+  before(async function () {
+    this.timeout(30_000);
+    suite.target = await openTarget();
+    suite.api = await suite.target.signIn();
+  });
+  after(async () => {
+    await logout(suite.api);
+    await suite.target?.close();
+  });
+  return suite;
 }
