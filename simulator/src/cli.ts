@@ -9,7 +9,8 @@ const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams inte
 Usage: starface-sim [options]
 
   --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
-  --http-port N             HTTP port for REST at /rest (default 8080; 0 = a free port)
+  --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
+  --sip-port N              SIP over UDP and TCP (default 5060; 0 = a free port, the same for both)
   --data DIR                folder of the JSON store (default .starface-sim)
   --memory                  keep everything in memory; nothing is written
   --scenario NAME|FILE      applied to an empty store, or with --reset (default demo)
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
       options: {
         host: { type: 'string' },
         'http-port': { type: 'string' },
+        'sip-port': { type: 'string' },
         data: { type: 'string' },
         memory: { type: 'boolean' },
         scenario: { type: 'string' },
@@ -76,10 +78,12 @@ async function main(): Promise<void> {
   const level = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) fail(`--log-level must be debug, info, warn, error or silent`);
   const httpPort = port('http-port', values['http-port'], 8080);
+  const sipPort = port('sip-port', values['sip-port'], 5060);
 
   const sim = createSimulator({
     host: values.host,
     httpPort,
+    sipPort,
     dataDir: values.data,
     memory: values.memory,
     scenario: values.scenario,
@@ -112,13 +116,16 @@ async function main(): Promise<void> {
     addr = await sim.start();
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
-    if (e.code === 'EADDRINUSE') fail(`port ${httpPort} is in use; choose another with --http-port (0 = any free port)`);
+    if (e.code === 'EADDRINUSE') {
+      const which = (e as { port?: number }).port === sipPort && sipPort !== httpPort ? `SIP port ${sipPort}` : `port ${(e as { port?: number }).port ?? httpPort}`;
+      fail(`${which} is in use; choose another with --http-port / --sip-port (0 = any free port)`);
+    }
     if (e.code === 'EACCES') fail(`no permission to bind port ${httpPort}`);
     fail(e.message);
   }
 
   if (values['ready-json']) {
-    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, pid: process.pid }) + '\n');
+    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, pid: process.pid }) + '\n');
     if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
     `STARFACE simulator ${SIMULATOR_VERSION} — scenario "${sim.scenario}", store: ${sim.storeDescription}`,
     `  REST     ${addr.rest}`,
     `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
+    `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp} · ${addr.sipWs} (subprotocol "sip")`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
   if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);

@@ -15,6 +15,7 @@ import { logStartup } from './state/modules.js';
 import type { PbxState } from './state/model.js';
 import { StateHolder } from './state/pbx.js';
 import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
+import { SipServer } from './sip/sipServer.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -23,6 +24,8 @@ export interface SimulatorOptions {
   host?: string;
   /** 0 picks a free port. */
   httpPort?: number;
+  /** SIP over UDP and TCP; 0 picks a free port (the same number for both). Default 5060. */
+  sipPort?: number;
   /** Folder of the JSON store; ignored with `memory`. */
   dataDir?: string;
   memory?: boolean;
@@ -42,8 +45,14 @@ export interface SimulatorOptions {
 
 export interface SimulatorAddresses {
   rest: string;
+  /** SIP over WebSocket (RFC 7118), subprotocol "sip". */
+  sipWs: string;
+  /** host:port of SIP over UDP and over TCP. */
+  sipUdp: string;
+  sipTcp: string;
   host: string;
   httpPort: number;
+  sipPort: number;
 }
 
 export interface Simulator {
@@ -57,6 +66,8 @@ export interface Simulator {
   readonly scenarioSkipped: boolean;
   readonly bus: EventBus;
   readonly storeDescription: string;
+  /** The SIP side, once started. */
+  readonly sip: SipServer | undefined;
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
@@ -67,6 +78,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const bus = new EventBus();
   const store: Store = opts.memory ? new MemoryStore() : new JsonFileStore(opts.dataDir ?? '.starface-sim');
   let server: Server | undefined;
+  let sip: SipServer | undefined;
   let holder: StateHolder | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
@@ -108,6 +120,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     get storeDescription() {
       return store.description;
     },
+    get sip() {
+      return sip;
+    },
 
     async start() {
       const initial = await loadState();
@@ -116,6 +131,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
+      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, bus, log, now: opts.clock });
+      const sipServer = sip;
       const sessions = new Sessions(clock);
       const ctx: RestContext = {
         holder: h,
@@ -123,6 +140,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sessions,
         limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock),
         log,
+        registrations: () => sipServer.registrar.list(),
         applyScenario: async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
@@ -137,6 +155,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       };
       const app = createRestApp(ctx, SIMULATOR_VERSION);
       server = createServer(app);
+      server.on('upgrade', (req, socket, head) => {
+        const path = (req.url ?? '').split('?')[0];
+        if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
+        else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      });
       server.on('connection', (s) => {
         sockets.add(s);
         s.on('close', () => sockets.delete(s));
@@ -148,11 +171,27 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           resolve();
         });
       });
+      let sipAddr;
+      try {
+        sipAddr = await sipServer.start();
+      } catch (err) {
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+        throw err;
+      }
       if (ALL_INTERFACES.has(host)) log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      log('info', 'simulator started', { rest: `http://${urlHost}:${port}/rest`, store: store.description, scenario: scenarioName });
-      return { rest: `http://${urlHost}:${port}/rest`, host, httpPort: port };
+      const addresses: SimulatorAddresses = {
+        rest: `http://${urlHost}:${port}/rest`,
+        sipWs: `ws://${urlHost}:${port}/sip`,
+        sipUdp: `${urlHost}:${sipAddr.udp.port}`,
+        sipTcp: `${urlHost}:${sipAddr.tcp.port}`,
+        host,
+        httpPort: port,
+        sipPort: sipAddr.udp.port,
+      };
+      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, store: store.description, scenario: scenarioName });
+      return addresses;
     },
 
     async stop() {
@@ -163,6 +202,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         for (const socket of sockets) socket.destroy();
         await closed;
       }
+      await sip?.stop();
       await holder?.idle();
       store.close();
     },

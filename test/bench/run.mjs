@@ -108,7 +108,7 @@ async function benchStartup() {
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'starface-bench-startup-'));
     try {
-      const { child, ms } = await startCli(['--ready-json', '--data', dir, '--scenario', 'demo', '--http-port', '0']);
+      const { child, ms } = await startCli(['--ready-json', '--data', dir, '--scenario', 'demo', '--http-port', '0', '--sip-port', '0']);
       times.push(ms);
       await stopCli(child);
     } finally {
@@ -193,7 +193,7 @@ async function benchRest() {
   const duration = envInt('BENCH_DURATION', 10);
   const connections = envInt('BENCH_CONNECTIONS', 50);
   const userCount = envInt('BENCH_USERS', 1000);
-  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0']);
+  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0', '--sip-port', '0']);
   const pid = child.pid;
   let sampler;
   try {

@@ -11,7 +11,7 @@ const PW = 'cli-test-admin-pw';
 const NO_ENV_PW = { STARFACE_SIM_ADMIN_PASSWORD: undefined };
 
 async function startReady(args: string[], env: Record<string, string | undefined> = NO_ENV_PW): Promise<{ run: CliRun; rest: string; port: number }> {
-  const run = runCli(['--ready-json', '--http-port', '0', ...args], env);
+  const run = runCli(['--ready-json', '--http-port', '0', '--sip-port', '0', ...args], env);
   const ready = await run.ready();
   return { run, rest: ready.rest, port: Number(new URL(ready.rest).port) };
 }
@@ -127,7 +127,7 @@ describe('simulator CLI (black box)', function () {
 
       it('exits non-zero with a clear message naming the port', async () => {
         const port = (blocker.address() as { port: number }).port;
-        const run = runCli(['--memory', '--ready-json', '--http-port', String(port), '--admin-password', PW]);
+        const run = runCli(['--memory', '--ready-json', '--http-port', String(port), '--sip-port', '0', '--admin-password', PW]);
         const exit = await run.exited;
         assert.notEqual(exit.code, 0);
         assert.ok(run.stderr.includes(String(port)), run.stderr);
@@ -170,10 +170,10 @@ describe('simulator CLI (black box)', function () {
 
     it('says in human mode that the stored PBX was used and the scenario not applied', async () => {
       const dir = tempDir();
-      let run = runCli(['--data', dir, '--http-port', '0', '--admin-password', PW], NO_ENV_PW);
+      let run = runCli(['--data', dir, '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
       await run.waitForStdout('Ctrl+C');
       await run.stop();
-      run = runCli(['--data', dir, '--http-port', '0', '--scenario', 'fresh', '--admin-password', PW], NO_ENV_PW);
+      run = runCli(['--data', dir, '--http-port', '0', '--sip-port', '0', '--scenario', 'fresh', '--admin-password', PW], NO_ENV_PW);
       await run.waitForStdout('Ctrl+C');
       assert.match(run.stdout, /not applied/);
       assert.equal((await run.stop()).code, 0);
@@ -188,7 +188,7 @@ describe('simulator CLI (black box)', function () {
         const file = join(dir, 'state.json');
         writeFileSync(file, garbage);
         const before = readFileSync(file);
-        const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--admin-password', PW], NO_ENV_PW);
+        const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
         const exit = await run.exited;
         assert.notEqual(exit.code, 0);
         assert.equal(exit.signal, null);
@@ -202,7 +202,7 @@ describe('simulator CLI (black box)', function () {
       const dir = tempDir();
       const first = await startReady(['--data', dir, '--admin-password', PW]);
       const stateBefore = readFileSync(join(dir, 'state.json'));
-      const second = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--admin-password', 'another-password'], NO_ENV_PW);
+      const second = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', 'another-password'], NO_ENV_PW);
       const exit = await second.exited;
       assert.notEqual(exit.code, 0);
       assert.equal(second.stdout, '');
@@ -272,7 +272,7 @@ describe('simulator CLI (black box)', function () {
 
   describe('human mode and logs', () => {
     it('stdout lists the REST URL and the demo logins 1001, 1002, 1003', async () => {
-      const run = runCli(['--memory', '--http-port', '0', '--admin-password', PW], NO_ENV_PW);
+      const run = runCli(['--memory', '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
       await run.waitForStdout('Ctrl+C');
       const url = /http:\/\/127\.0\.0\.1:(\d+)\/rest/.exec(run.stdout);
       assert.ok(url, run.stdout);

@@ -22,7 +22,7 @@ interface Acked {
 }
 
 async function start(dir: string): Promise<{ run: CliRun; admin: RestClient }> {
-  const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--admin-password', PW, '--log-level', 'warn'], { STARFACE_SIM_ADMIN_PASSWORD: undefined });
+  const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW, '--log-level', 'warn'], { STARFACE_SIM_ADMIN_PASSWORD: undefined });
   const ready = await run.ready();
   const admin = new RestClient(ready.rest);
   await admin.login('admin', PW);

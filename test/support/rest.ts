@@ -71,7 +71,7 @@ export interface RunningSim {
 
 /** A real simulator on a free port (in memory unless `dataDir` is given), with an admin client signed in. */
 export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim> {
-  const sim = createSimulator({ memory: opts.dataDir === undefined, httpPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger, ...opts });
+  const sim = createSimulator({ memory: opts.dataDir === undefined, httpPort: 0, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger, ...opts });
   const { rest } = await sim.start();
   const admin = new RestClient(rest);
   await admin.login('admin', opts.adminPassword ?? ADMIN_PASSWORD);

@@ -44,7 +44,7 @@ export class LocalSimulator {
   async start(): Promise<ReadyLine> {
     if (this.running) return this._ready!;
     mkdirSync(this.opts.dataDir, { recursive: true });
-    const args = [this.opts.cliPath, '--ready-json', '--http-port', '0', '--data', this.opts.dataDir];
+    const args = [this.opts.cliPath, '--ready-json', '--http-port', '0', '--sip-port', '0', '--data', this.opts.dataDir];
     if (this.opts.scenario) args.push('--scenario', this.opts.scenario, '--reset');
     // The password goes through the environment, not argv, which other users of the machine can read.
     const child = spawn(this.opts.execPath ?? process.execPath, args, {

@@ -1,6 +1,7 @@
 import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { RIGHT_ADMIN } from '../../../shared/catalogue.js';
 import type { Scenario } from '../../../shared/schemas/scenario.js';
+import type { Registration } from '../../../shared/schemas/registrations.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import { forbidden, SimError } from '../state/errors.js';
@@ -16,6 +17,7 @@ export interface RestContext {
   limiter: FailedLoginLimiter;
   log: Logger;
   applyScenario(scenario: Scenario): Promise<void>;
+  registrations(): Registration[];
 }
 
 export const AUTH_HEADER = 'authtoken';

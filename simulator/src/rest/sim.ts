@@ -36,6 +36,11 @@ export function simRouter(ctx: RestContext): Router {
     res.json(app);
   });
 
+  r.get('/sim/registrations', (_req, res) => {
+    requireAdmin(ctx, res);
+    res.json(ctx.registrations());
+  });
+
   r.get('/sim/events', (req, res) => {
     requireAdmin(ctx, res);
     const q = parse(EventQuerySchema, req.query, 'query');

@@ -1,0 +1,142 @@
+/** SIP URIs and name-addr values (RFC 3261 §19.1, §25.1), parsed leniently, refused when structurally wrong. */
+export interface SipUri {
+  scheme: string;
+  user?: string;
+  password?: string;
+  host: string;
+  port?: number;
+  params: Record<string, string | null>;
+  headers: string;
+}
+
+export interface NameAddr {
+  display?: string;
+  uri: string;
+  params: Record<string, string | null>;
+}
+
+export function parseParams(text: string): Record<string, string | null> | undefined {
+  const params: Record<string, string | null> = {};
+  if (!text) return params;
+  for (const part of text.split(';')) {
+    const p = part.trim();
+    if (!p) return undefined; // ";;" — an empty parameter is not allowed
+    const eq = p.indexOf('=');
+    const name = (eq < 0 ? p : p.slice(0, eq)).trim().toLowerCase();
+    if (!/^[A-Za-z0-9\-.!%*_+`'~]+$/.test(name)) return undefined;
+    let value: string | null = eq < 0 ? null : p.slice(eq + 1).trim();
+    if (value !== null && value.startsWith('"') && value.endsWith('"') && value.length >= 2) value = value.slice(1, -1);
+    params[name] = value;
+  }
+  return params;
+}
+
+function unescapeUser(user: string): string | undefined {
+  try {
+    return decodeURIComponent(user);
+  } catch {
+    return undefined;
+  }
+}
+
+/** sip:, sips: and tel: URIs; other schemes keep only their text in `host`. Undefined when malformed. */
+export function parseUri(text: string): SipUri | undefined {
+  const s = text.trim();
+  if (!s || /[\s<>"]/.test(s)) return undefined;
+  const colon = s.indexOf(':');
+  if (colon <= 0) return undefined;
+  const scheme = s.slice(0, colon).toLowerCase();
+  if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) return undefined;
+  let rest = s.slice(colon + 1);
+  if (scheme !== 'sip' && scheme !== 'sips') return { scheme, host: rest, params: {}, headers: '' };
+  let headers = '';
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    headers = rest.slice(q + 1);
+    rest = rest.slice(0, q);
+  }
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) {
+    const userinfo = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+    const pc = userinfo.indexOf(':');
+    const rawUser = pc >= 0 ? userinfo.slice(0, pc) : userinfo;
+    if (!rawUser) return undefined;
+    user = unescapeUser(rawUser);
+    if (user === undefined) return undefined;
+    if (pc >= 0) password = userinfo.slice(pc + 1);
+  }
+  const semi = rest.indexOf(';');
+  const hostport = semi >= 0 ? rest.slice(0, semi) : rest;
+  const params = parseParams(semi >= 0 ? rest.slice(semi + 1) : '');
+  if (!params) return undefined;
+  let host = hostport;
+  let port: number | undefined;
+  const m = /^(\[[0-9A-Fa-f:.]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(hostport);
+  if (!m) return undefined;
+  host = m[1]!.toLowerCase();
+  if (m[2] !== undefined) {
+    port = Number(m[2]);
+    if (port < 1 || port > 65535) return undefined;
+  }
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9\-.]+)$/i.test(host)) return undefined;
+  return { scheme, user, password, host, port, params, headers };
+}
+
+export function formatUri(u: Pick<SipUri, 'scheme' | 'user' | 'host' | 'port'> & { params?: Record<string, string | null> }): string {
+  const user = u.user === undefined ? '' : `${encodeURIComponent(u.user).replace(/%2B/g, '+')}@`;
+  const port = u.port === undefined ? '' : `:${u.port}`;
+  const params = Object.entries(u.params ?? {}).map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
+  return `${u.scheme}:${user}${u.host}${port}${params}`;
+}
+
+/** `"Display" <uri>;params`, `<uri>;params` or a bare `uri;params` (whose `;params` belong to the field). */
+export function parseNameAddr(text: string): NameAddr | undefined {
+  let s = text.trim();
+  let display: string | undefined;
+  if (s.startsWith('"')) {
+    let i = 1;
+    let out = '';
+    for (; i < s.length; i++) {
+      const c = s[i]!;
+      if (c === '\\' && i + 1 < s.length) out += s[++i];
+      else if (c === '"') break;
+      else out += c;
+    }
+    if (i >= s.length) return undefined; // unterminated quote
+    display = out;
+    s = s.slice(i + 1).trim();
+    if (!s.startsWith('<')) return undefined;
+  }
+  if (s.includes('<')) {
+    const lt = s.indexOf('<');
+    const gt = s.indexOf('>', lt);
+    if (gt < 0) return undefined;
+    if (display === undefined) {
+      const before = s.slice(0, lt).trim();
+      if (before) display = before;
+    }
+    const uri = s.slice(lt + 1, gt).trim();
+    const after = s.slice(gt + 1).trim();
+    if (after && !after.startsWith(';')) return undefined;
+    const params = parseParams(after.slice(1));
+    if (!params || !parseUri(uri)) return undefined;
+    return { display, uri, params };
+  }
+  if (display !== undefined) return undefined;
+  const semi = s.indexOf(';');
+  const uri = semi >= 0 ? s.slice(0, semi) : s;
+  // Without angle brackets a URI may not carry `?headers` or `,` (RFC 3261 §20).
+  if (!parseUri(uri) || uri.includes('?') || uri.includes(',')) return undefined;
+  const params = parseParams(semi >= 0 ? s.slice(semi + 1) : '');
+  if (!params) return undefined;
+  return { uri, params };
+}
+
+export function formatNameAddr(n: NameAddr): string {
+  const display = n.display ? `"${n.display.replace(/(["\\])/g, '\\$1')}" ` : '';
+  const params = Object.entries(n.params).map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
+  return `${display}<${n.uri}>${params}`;
+}

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { REGISTRAR_LIMITS, type Registration } from '../../../shared/schemas/registrations.js';
+import { SIM_SERVICES } from '../../../shared/schemas/events.js';
+import type { EventBus } from '../events/bus.js';
+import type { StoredUser } from '../state/model.js';
+import type { DigestAuthenticator } from './auth/digest.js';
+import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
+import { parseNameAddr, parseUri, type SipUri } from './message/uri.js';
+import type { Flow } from './transport/flow.js';
+
+export interface Binding {
+  userId: number;
+  login: string;
+  extension: string | null;
+  aor: string;
+  /** The Contact URI as registered. */
+  contact: string;
+  /** The Contact field value to echo (URI with its parameters, without `expires`). */
+  contactValue: string;
+  expiresAt: number;
+  callId: string;
+  cseq: number;
+  path: string[];
+  flow: Flow;
+  userAgent: string | null;
+  registeredAt: number;
+}
+
+/** What the registrar needs to know of the PBX: its users, its SIP domains and the time. */
+export interface RegistrarHost {
+  users(): readonly StoredUser[];
+  /** The domains this PBX answers for (configured PBX names, the listening address). */
+  domains(): Set<string>;
+  bus: EventBus;
+  auth: DigestAuthenticator;
+  now?: () => number;
+}
+
+/** Two SIP URIs match when scheme, user, host, port and transport agree (RFC 3261 §19.1.4, simplified). */
+function uriKey(uri: SipUri): string {
+  const transport = (uri.params.transport ?? 'udp')?.toLowerCase();
+  return `${uri.scheme}:${uri.user ?? ''}@${uri.host}:${uri.port ?? ''};${transport}`;
+}
+
+export function findUserForUri(users: readonly StoredUser[], uri: SipUri): StoredUser | undefined {
+  if (uri.user === undefined) return undefined;
+  return users.find((u) => u.login === uri.user) ?? users.find((u) => u.extension !== undefined && u.extension === uri.user);
+}
+
+/**
+ * The registrar (RFC 3261 §10.3): digest-authenticated bindings per user, kept in memory, with expiry, CSeq
+ * ordering per Call-ID, Path, queries and wildcard removal. Every change is an event on the bus.
+ */
+export class Registrar {
+  private readonly bindings = new Map<number, Binding[]>();
+  private readonly tag = randomBytes(4).toString('hex');
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(private readonly host: RegistrarHost) {}
+
+  private now(): number {
+    return (this.host.now ?? Date.now)();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.sweep(), 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The live bindings of a user, soonest-expiring last. */
+  contactsOf(userId: number): Binding[] {
+    this.sweep();
+    return [...(this.bindings.get(userId) ?? [])];
+  }
+
+  list(): Registration[] {
+    this.sweep();
+    const now = this.now();
+    return [...this.bindings.values()].flat().map((b) => ({
+      aor: b.aor,
+      userId: b.userId,
+      login: b.login,
+      extension: b.extension,
+      contact: b.contact,
+      transport: b.flow.transport,
+      source: `${b.flow.remote.address}:${b.flow.remote.port}`,
+      expiresAt: new Date(b.expiresAt).toISOString(),
+      expiresIn: Math.max(0, Math.round((b.expiresAt - now) / 1000)),
+      callId: b.callId,
+      cseq: b.cseq,
+      path: b.path,
+      userAgent: b.userAgent,
+      registeredAt: new Date(b.registeredAt).toISOString(),
+    }));
+  }
+
+  get count(): number {
+    let n = 0;
+    for (const list of this.bindings.values()) n += list.length;
+    return n;
+  }
+
+  /** A WebSocket's bindings cannot be reached once it closes (RFC 7118 §5). */
+  flowClosed(flow: Flow): void {
+    for (const [userId, list] of this.bindings) {
+      const keep = list.filter((b) => b.flow.id !== flow.id);
+      for (const b of list.filter((x) => x.flow.id === flow.id)) this.emit('unregistered', b, { reason: 'connection closed' });
+      this.set(userId, keep);
+    }
+  }
+
+  handle(req: SipRequest, flow: Flow): SipResponse {
+    const reply = (status: number, reason?: string) => createResponse(req, status, reason, this.tag);
+    const domains = this.host.domains();
+    const target = parseUri(req.uri);
+    if (!target || (target.scheme !== 'sip' && target.scheme !== 'sips')) return reply(416);
+    if (!domains.has(target.host)) return reply(404, 'Not Found (domain not served here)');
+
+    const unsupported = req.headers.getAll('require').filter((ext) => ext.toLowerCase() !== 'path');
+    if (unsupported.length) {
+      const res = reply(420);
+      res.headers.append('Unsupported', unsupported.join(', '));
+      return res;
+    }
+
+    const to = parseNameAddr(req.headers.get('to') ?? '');
+    const aorUri = to && parseUri(to.uri);
+    if (!aorUri || !domains.has(aorUri.host)) return reply(404, 'Not Found (address of record)');
+
+    // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
+    const creds = req.headers
+      .getAll('authorization')
+      .map((v) => this.host.auth.parseCredentials(v))
+      .find((c) => c !== undefined);
+    if (!creds) return this.challenge(req, false);
+    const users = this.host.users();
+    const verdict = this.host.auth.verify(creds, {
+      method: req.method,
+      password: (username) => users.find((u) => u.login === username)?.sipPassword || undefined,
+    });
+    if (!verdict.ok) {
+      if (verdict.stale) return this.challenge(req, true);
+      this.host.bus.publish({
+        service: SIM_SERVICES.registrar,
+        // Clients such as sip.js reuse a nonce-count when they unregister: refused and challenged anew, but
+        // not a failed sign-in.
+        event: verdict.reason === 'replay' ? 'auth-retry' : 'auth-failed',
+        data: { username: creds.username, reason: verdict.reason, source: `${flow.remote.address}:${flow.remote.port}`, transport: flow.transport },
+      });
+      return verdict.reason === 'malformed' ? reply(400, 'Bad Request (malformed Authorization)') : this.challenge(req, false);
+    }
+
+    const owner = findUserForUri(users, aorUri);
+    if (!owner) return reply(404, 'Not Found (no such user)');
+    const authUser = users.find((u) => u.login === verdict.username);
+    if (!authUser || authUser.id !== owner.id) return reply(403, 'Forbidden (you may register only your own address)');
+
+    const callId = req.headers.get('call-id')!;
+    const cseq = parseCSeq(req.headers.get('cseq'))!.seq;
+    const aor = `sip:${owner.login}@${aorUri.host}`;
+    const now = this.now();
+    const current = this.contactsOf(owner.id);
+    const contacts = req.headers.getAll('contact');
+    const headerExpires = req.headers.get('expires');
+
+    if (contacts.length === 1 && contacts[0] === '*') {
+      if (headerExpires === undefined || Number(headerExpires) !== 0) return reply(400, 'Bad Request (Contact: * needs Expires: 0)');
+      const stale = current.find((b) => b.callId === callId && cseq <= b.cseq);
+      if (stale) return reply(400, 'Bad Request (CSeq not higher than the last for this Call-ID)');
+      for (const b of current) this.emit('unregistered', b, { reason: 'wildcard' });
+      this.set(owner.id, []);
+      return this.ok(req, owner.id);
+    }
+    if (contacts.includes('*')) return reply(400, 'Bad Request (Contact: * must be the only contact)');
+
+    // Validate every contact first: the request is applied all or nothing.
+    const changes: { uri: SipUri; text: string; value: string; expires: number }[] = [];
+    for (const c of contacts) {
+      const addr = parseNameAddr(c);
+      const uri = addr && parseUri(addr.uri);
+      if (!addr || !uri) return reply(400, 'Bad Request (malformed Contact)');
+      const raw = addr.params.expires ?? headerExpires;
+      let expires: number = REGISTRAR_LIMITS.defaultExpires;
+      if (raw !== undefined && raw !== null) {
+        if (!/^\d{1,10}$/.test(raw.trim())) return reply(400, 'Bad Request (malformed expires)');
+        expires = Number(raw);
+      }
+      if (expires > 0 && expires < REGISTRAR_LIMITS.minExpires) {
+        const res = reply(423);
+        res.headers.append('Min-Expires', String(REGISTRAR_LIMITS.minExpires));
+        return res;
+      }
+      expires = Math.min(expires, REGISTRAR_LIMITS.maxExpires);
+      const params = Object.entries(addr.params).filter(([k]) => k !== 'expires');
+      const value = `<${addr.uri}>${params.map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('')}`;
+      changes.push({ uri, text: addr.uri, value, expires });
+    }
+    for (const ch of changes) {
+      const existing = current.find((b) => uriKey(parseUri(b.contact)!) === uriKey(ch.uri));
+      if (existing && existing.callId === callId && cseq <= existing.cseq) {
+        return reply(400, 'Bad Request (CSeq not higher than the last for this Call-ID)');
+      }
+    }
+
+    const path = req.headers.getAll('path');
+    const userAgent = req.headers.get('user-agent') ?? null;
+    let next = current;
+    for (const ch of changes) {
+      const key = uriKey(ch.uri);
+      const existing = next.find((b) => uriKey(parseUri(b.contact)!) === key);
+      if (ch.expires === 0) {
+        if (existing) {
+          next = next.filter((b) => b !== existing);
+          this.emit('unregistered', existing, { reason: 'expires=0' });
+        }
+        continue;
+      }
+      const binding: Binding = {
+        userId: owner.id,
+        login: owner.login,
+        extension: owner.extension ?? null,
+        aor,
+        contact: ch.text,
+        contactValue: ch.value,
+        expiresAt: now + ch.expires * 1000,
+        callId,
+        cseq,
+        path,
+        flow,
+        userAgent,
+        registeredAt: existing?.registeredAt ?? now,
+      };
+      next = existing ? next.map((b) => (b === existing ? binding : b)) : [...next, binding];
+      this.emit(existing ? 'refreshed' : 'registered', binding, { expires: ch.expires });
+    }
+    this.set(owner.id, next);
+    const res = this.ok(req, owner.id);
+    if (path.length) for (const p of path) res.headers.append('Path', p);
+    return res;
+  }
+
+  private ok(req: SipRequest, userId: number): SipResponse {
+    const res = createResponse(req, 200, 'OK', this.tag);
+    const now = this.now();
+    for (const b of this.bindings.get(userId) ?? []) {
+      res.headers.append('Contact', `${b.contactValue};expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`);
+    }
+    res.headers.append('Date', new Date(now).toUTCString());
+    return res;
+  }
+
+  private challenge(req: SipRequest, stale: boolean): SipResponse {
+    const res = createResponse(req, 401, 'Unauthorized', this.tag);
+    for (const value of this.host.auth.challenge({ stale })) res.headers.append('WWW-Authenticate', value);
+    return res;
+  }
+
+  private set(userId: number, list: Binding[]): void {
+    if (list.length) this.bindings.set(userId, list);
+    else this.bindings.delete(userId);
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [userId, list] of this.bindings) {
+      const live = list.filter((b) => b.expiresAt > now);
+      if (live.length === list.length) continue;
+      for (const b of list.filter((x) => x.expiresAt <= now)) this.emit('expired', b, {});
+      this.set(userId, live);
+    }
+  }
+
+  private emit(event: string, b: Binding, extra: Record<string, unknown>): void {
+    this.host.bus.publish({
+      service: SIM_SERVICES.registrar,
+      event,
+      data: { aor: b.aor, userId: b.userId, login: b.login, contact: b.contact, transport: b.flow.transport, source: `${b.flow.remote.address}:${b.flow.remote.port}`, ...extra },
+    });
+  }
+}

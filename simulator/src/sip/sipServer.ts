@@ -1,0 +1,175 @@
+import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import type { Duplex } from 'node:stream';
+import { TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
+import type { EventBus } from '../events/bus.js';
+import type { Logger } from '../log.js';
+import type { PbxState } from '../state/model.js';
+import { DigestAuthenticator } from './auth/digest.js';
+import { createResponse, parseMessage, REASONS, serialize, type SipMessage, type SipRequest, type SipResponse } from './message/message.js';
+import { Registrar } from './registrar.js';
+import type { Flow } from './transport/flow.js';
+import { TcpTransport } from './transport/tcp.js';
+import { UdpTransport } from './transport/udp.js';
+import { WsTransport } from './transport/ws.js';
+
+/** Methods this PBX handles; others are answered 405 with this list (RFC 3261 §8.2.1). */
+export const ALLOWED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'NOTIFY', 'REFER'];
+
+/** The call-routing part (proxy or B2BUA): everything but REGISTER and OPTIONS to the PBX itself. */
+export interface CallRouter {
+  handleRequest(req: SipRequest, flow: Flow): void;
+  handleResponse(res: SipResponse, flow: Flow): void;
+  stop(): void;
+}
+
+export interface SipServerOptions {
+  host: string;
+  port: number;
+  state: () => PbxState;
+  bus: EventBus;
+  log: Logger;
+  now?: () => number;
+}
+
+export interface SipAddresses {
+  udp: { address: string; port: number };
+  tcp: { address: string; port: number };
+}
+
+/** The SIP side of the simulator: transports in, parsing, then the registrar or the call router. */
+export class SipServer {
+  readonly auth: DigestAuthenticator;
+  readonly registrar: Registrar;
+  private readonly udp: UdpTransport;
+  private readonly tcp: TcpTransport;
+  readonly ws: WsTransport;
+  private router: CallRouter | undefined;
+
+  constructor(private readonly opts: SipServerOptions) {
+    this.auth = new DigestAuthenticator({ realm: () => this.realm(), now: opts.now });
+    this.registrar = new Registrar({ users: () => opts.state().users, domains: () => this.domains(), bus: opts.bus, auth: this.auth, now: opts.now });
+    const inbound = (data: Buffer, flow: Flow) => this.inbound(data, flow);
+    this.udp = new UdpTransport(inbound);
+    this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason));
+    this.ws = new WsTransport(inbound);
+    const closed = (flow: Flow) => this.registrar.flowClosed(flow);
+    this.ws.onFlowClosed(closed);
+  }
+
+  setRouter(router: CallRouter): void {
+    this.router = router;
+  }
+
+  /** The realm of digest challenges: the PBX name of the active Teams configuration, else the address. */
+  realm(): string {
+    const config = this.opts.state().configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName);
+    return config?.pbxName ?? this.opts.host;
+  }
+
+  /** Request-URI and AOR domains served: every configured PBX name and the listening address. */
+  domains(): Set<string> {
+    const set = new Set<string>();
+    for (const c of this.opts.state().configurations) if (c.pbxName) set.add(c.pbxName.toLowerCase());
+    const host = this.opts.host;
+    if (host === '0.0.0.0' || host === '::') {
+      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) set.add(i.family === 'IPv6' ? `[${i.address}]` : i.address);
+      set.add('localhost');
+    } else {
+      set.add(host.includes(':') ? `[${host}]` : host);
+      if (host === '127.0.0.1' || host === '::1') set.add('localhost');
+    }
+    return set;
+  }
+
+  /** UDP and TCP share one port number; with port 0 the first free one both can have. */
+  async start(): Promise<SipAddresses> {
+    for (let attempt = 0; ; attempt++) {
+      const udp = await this.udp.listen(this.opts.host, this.opts.port);
+      try {
+        const tcp = await this.tcp.listen(this.opts.host, udp.port);
+        this.registrar.start();
+        return { udp, tcp };
+      } catch (err) {
+        await this.udp.close();
+        if (this.opts.port !== 0 || attempt >= 10 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.ws.handleUpgrade(req, socket, head);
+  }
+
+  /** Sends a message on a flow; the router uses it to forward. */
+  send(message: SipMessage, flow: Flow): void {
+    flow.send(serialize(message));
+  }
+
+  async stop(): Promise<void> {
+    this.registrar.stop();
+    this.router?.stop();
+    await Promise.all([this.udp.close(), this.tcp.close(), this.ws.close()]);
+  }
+
+  private inbound(data: Buffer, flow: Flow): void {
+    try {
+      const parsed = parseMessage(data);
+      if (!parsed.ok) {
+        this.refuse(data, flow, parsed.reason, parsed);
+        return;
+      }
+      const message = parsed.message;
+      if (message.kind === 'response') {
+        this.router?.handleResponse(message, flow);
+        return;
+      }
+      this.dispatch(message, flow);
+    } catch (err) {
+      // No input may stop a transport: log and carry on.
+      this.opts.log('error', 'sip message handling failed', { error: (err as Error).message, transport: flow.transport });
+    }
+  }
+
+  private refuse(data: Buffer, flow: Flow, reason: string, parsed?: ReturnType<typeof parseMessage>): void {
+    const result = parsed ?? parseMessage(data);
+    this.opts.log('debug', 'sip message refused', { reason, transport: flow.transport, source: `${flow.remote.address}:${flow.remote.port}` });
+    if (!result.ok && result.status && result.partial && result.partial.method.toUpperCase() !== 'ACK') {
+      this.send(createResponse(result.partial, result.status, `${REASONS[result.status]} (${reason.replace(/[\r\n]/g, ' ')})`), flow);
+    }
+  }
+
+  private dispatch(req: SipRequest, flow: Flow): void {
+    const method = req.method.toUpperCase();
+    const maxForwards = req.headers.get('max-forwards');
+    if (method === 'REGISTER') {
+      this.send(this.registrar.handle(req, flow), flow);
+      return;
+    }
+    if (maxForwards !== undefined && Number(maxForwards) === 0 && method !== 'ACK') {
+      this.send(createResponse(req, 483), flow);
+      return;
+    }
+    if (method === 'OPTIONS' && !this.router) {
+      this.send(this.options(req), flow);
+      return;
+    }
+    if (!ALLOWED_METHODS.includes(method)) {
+      const res = createResponse(req, 405);
+      res.headers.append('Allow', ALLOWED_METHODS.join(', '));
+      this.send(res, flow);
+      return;
+    }
+    if (this.router) this.router.handleRequest(req, flow);
+    else if (method !== 'ACK') this.send(createResponse(req, 501), flow);
+  }
+
+  /** OPTIONS to the PBX: the keep-alive and capability probe (RFC 3261 §11.2). */
+  options(req: SipRequest): SipResponse {
+    const res = createResponse(req, 200);
+    res.headers.append('Allow', ALLOWED_METHODS.join(', '));
+    res.headers.append('Accept', 'application/sdp');
+    res.headers.append('Supported', 'path');
+    return res;
+  }
+}

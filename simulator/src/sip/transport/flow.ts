@@ -1,0 +1,15 @@
+/** Where a message came from and how to answer it: a UDP peer, or one TCP or WebSocket connection. */
+export type TransportName = 'UDP' | 'TCP' | 'WS';
+
+export interface Flow {
+  /** Stable for the life of the flow: `udp:1.2.3.4:5060`, `tcp:17`, `ws:3`. */
+  readonly id: string;
+  readonly transport: TransportName;
+  readonly remote: { address: string; port: number };
+  readonly local: { address: string; port: number };
+  /** True while messages can still be sent on it. */
+  readonly open: boolean;
+  send(data: Buffer): void;
+}
+
+export type Inbound = (data: Buffer, flow: Flow) => void;

@@ -1,0 +1,60 @@
+import { createSocket, type Socket } from 'node:dgram';
+import type { Flow, Inbound } from './flow.js';
+
+/** The largest datagram we accept: the UDP payload limit. Larger ones cannot arrive whole. */
+export const MAX_DATAGRAM = 65_507;
+
+export class UdpTransport {
+  private socket: Socket | undefined;
+  private flows = new Map<string, Flow>();
+
+  constructor(private readonly onMessage: Inbound) {}
+
+  async listen(host: string, port: number): Promise<{ address: string; port: number }> {
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    this.socket = socket;
+    // A datagram error (ICMP unreachable for a reply, a bad send) never stops the socket from receiving.
+    socket.on('error', () => {});
+    socket.on('message', (data, rinfo) => {
+      if (data.length > MAX_DATAGRAM) return;
+      this.onMessage(data, this.flowFor(rinfo.address, rinfo.port));
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(port, host, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    const a = socket.address();
+    return { address: a.address, port: a.port };
+  }
+
+  /** The flow to a peer; UDP has no connection, so this is just an address to send to. */
+  flowFor(address: string, port: number): Flow {
+    const id = `udp:${address}:${port}`;
+    let flow = this.flows.get(id);
+    if (!flow) {
+      const socket = this.socket!;
+      const local = socket.address();
+      flow = {
+        id,
+        transport: 'UDP',
+        remote: { address, port },
+        local: { address: local.address, port: local.port },
+        open: true,
+        send: (data) => socket.send(data, port, address),
+      };
+      // Bounded: a flood of spoofed sources must not grow this map without end.
+      if (this.flows.size > 50_000) this.flows.clear();
+      this.flows.set(id, flow);
+    }
+    return flow;
+  }
+
+  async close(): Promise<void> {
+    const s = this.socket;
+    this.socket = undefined;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
