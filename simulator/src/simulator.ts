@@ -131,7 +131,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
-      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, bus, log, now: opts.clock });
+      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, revision: () => h.revision, bus, log, now: opts.clock });
       const sipServer = sip;
       const sessions = new Sessions(clock);
       const ctx: RestContext = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { REGISTRAR_LIMITS, type Registration } from '../../../shared/schemas/registrations.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
-import type { StoredUser } from '../state/model.js';
+import type { UserDirectory } from './directory.js';
 import type { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
 import { parseNameAddr, parseUri, type SipUri } from './message/uri.js';
@@ -28,7 +28,7 @@ export interface Binding {
 
 /** What the registrar needs to know of the PBX: its users, its SIP domains and the time. */
 export interface RegistrarHost {
-  users(): readonly StoredUser[];
+  directory: UserDirectory;
   /** The domains this PBX answers for (configured PBX names, the listening address). */
   domains(): Set<string>;
   bus: EventBus;
@@ -42,10 +42,6 @@ function uriKey(uri: SipUri): string {
   return `${uri.scheme}:${uri.user ?? ''}@${uri.host}:${uri.port ?? ''};${transport}`;
 }
 
-export function findUserForUri(users: readonly StoredUser[], uri: SipUri): StoredUser | undefined {
-  if (uri.user === undefined) return undefined;
-  return users.find((u) => u.login === uri.user) ?? users.find((u) => u.extension !== undefined && u.extension === uri.user);
-}
 
 /**
  * The registrar (RFC 3261 §10.3): digest-authenticated bindings per user, kept in memory, with expiry, CSeq
@@ -71,10 +67,10 @@ export class Registrar {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The live bindings of a user, soonest-expiring last. */
+  /** The live bindings of a user. */
   contactsOf(userId: number): Binding[] {
-    this.sweep();
-    return [...(this.bindings.get(userId) ?? [])];
+    const now = this.now();
+    return (this.bindings.get(userId) ?? []).filter((b) => b.expiresAt > now);
   }
 
   list(): Registration[] {
@@ -137,10 +133,10 @@ export class Registrar {
       .map((v) => this.host.auth.parseCredentials(v))
       .find((c) => c !== undefined);
     if (!creds) return this.challenge(req, false);
-    const users = this.host.users();
+    const directory = this.host.directory;
     const verdict = this.host.auth.verify(creds, {
       method: req.method,
-      password: (username) => users.find((u) => u.login === username)?.sipPassword || undefined,
+      password: (username) => directory.login(username)?.sipPassword || undefined,
     });
     if (!verdict.ok) {
       if (verdict.stale) return this.challenge(req, true);
@@ -154,9 +150,9 @@ export class Registrar {
       return verdict.reason === 'malformed' ? reply(400, 'Bad Request (malformed Authorization)') : this.challenge(req, false);
     }
 
-    const owner = findUserForUri(users, aorUri);
+    const owner = directory.userPart(aorUri.user);
     if (!owner) return reply(404, 'Not Found (no such user)');
-    const authUser = users.find((u) => u.login === verdict.username);
+    const authUser = directory.login(verdict.username);
     if (!authUser || authUser.id !== owner.id) return reply(403, 'Forbidden (you may register only your own address)');
 
     const callId = req.headers.get('call-id')!;

@@ -8,6 +8,7 @@ import type { PbxState } from '../state/model.js';
 import { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseMessage, REASONS, serialize, type SipMessage, type SipRequest, type SipResponse } from './message/message.js';
 import { Registrar } from './registrar.js';
+import { UserDirectory } from './directory.js';
 import type { Flow } from './transport/flow.js';
 import { TcpTransport } from './transport/tcp.js';
 import { UdpTransport } from './transport/udp.js';
@@ -27,6 +28,8 @@ export interface SipServerOptions {
   host: string;
   port: number;
   state: () => PbxState;
+  /** Changes whenever the state does (StateHolder.revision). */
+  revision: () => number;
   bus: EventBus;
   log: Logger;
   now?: () => number;
@@ -41,6 +44,7 @@ export interface SipAddresses {
 export class SipServer {
   readonly auth: DigestAuthenticator;
   readonly registrar: Registrar;
+  readonly directory: UserDirectory;
   private readonly udp: UdpTransport;
   private readonly tcp: TcpTransport;
   readonly ws: WsTransport;
@@ -48,7 +52,8 @@ export class SipServer {
 
   constructor(private readonly opts: SipServerOptions) {
     this.auth = new DigestAuthenticator({ realm: () => this.realm(), now: opts.now });
-    this.registrar = new Registrar({ users: () => opts.state().users, domains: () => this.domains(), bus: opts.bus, auth: this.auth, now: opts.now });
+    this.directory = new UserDirectory(() => opts.state().users, opts.revision);
+    this.registrar = new Registrar({ directory: this.directory, domains: () => this.domains(), bus: opts.bus, auth: this.auth, now: opts.now });
     const inbound = (data: Buffer, flow: Flow) => this.inbound(data, flow);
     this.udp = new UdpTransport(inbound);
     this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason));
