@@ -1,5 +1,5 @@
 import { restLoginSecret } from '../../shared/hashes.js';
-import { createSimulator, type Simulator, type SimulatorOptions } from '../../simulator/src/simulator.js';
+import { createSimulator, type Simulator, type SimulatorAddresses, type SimulatorOptions } from '../../simulator/src/simulator.js';
 import { silentLogger } from '../../simulator/src/log.js';
 
 export interface Reply<T = any> {
@@ -61,6 +61,8 @@ export const DEMO_USERS = {
 
 export interface RunningSim {
   sim: Simulator;
+  /** Every listener's address: rest, sipUdp, sipTcp, sipWs. */
+  addresses: SimulatorAddresses;
   base: string;
   /** Signed in as admin. */
   admin: RestClient;
@@ -72,11 +74,13 @@ export interface RunningSim {
 /** A real simulator on a free port (in memory unless `dataDir` is given), with an admin client signed in. */
 export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim> {
   const sim = createSimulator({ memory: opts.dataDir === undefined, httpPort: 0, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger, ...opts });
-  const { rest } = await sim.start();
+  const addresses = await sim.start();
+  const { rest } = addresses;
   const admin = new RestClient(rest);
   await admin.login('admin', opts.adminPassword ?? ADMIN_PASSWORD);
   return {
     sim,
+    addresses,
     base: rest,
     admin,
     client: () => new RestClient(rest),
