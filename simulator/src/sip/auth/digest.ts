@@ -1,0 +1,404 @@
+/**
+ * SIP digest authentication for a registrar or proxy (RFC 3261 §22, RFC 2617, RFC 7616, RFC 8760).
+ *
+ * Pure: no I/O and no SIP parsing beyond the `Authorization` / `Proxy-Authorization` header value.
+ *
+ * - Algorithms MD5, SHA-256 and SHA-512-256; the `-sess` variants are neither offered nor accepted.
+ * - qop="auth" only. We always offer it, so a response without qop (RFC 2069 style) is refused
+ *   (`missing-qop`), and so is qop=auth-int.
+ * - Nonces are stateless: base64url(timestamp ‖ random ‖ HMAC-SHA-256(secret, …)), so any instance holding the
+ *   secret can check them. Replay protection needs state: per nonce that has been used successfully we keep the
+ *   highest nonce-count seen. The table is bounded: expired nonces are dropped (an expired nonce is refused as
+ *   stale anyway) and, when the table is still full, the oldest entries are evicted and a "floor" timestamp is
+ *   raised — a nonce issued at or before the floor that is not in the table is treated as stale, so eviction can
+ *   never re-open a replay window; it can only make a client fetch a fresh nonce.
+ * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
+ */
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** The digest algorithms this module supports, strongest first (the order of {@link DigestAuthenticator.challenge}). */
+export const DIGEST_ALGORITHMS = ['SHA-512-256', 'SHA-256', 'MD5'] as const;
+export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
+
+const NODE_HASH: Record<DigestAlgorithm, string> = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' };
+const HEX_LENGTH: Record<DigestAlgorithm, number> = { MD5: 32, 'SHA-256': 64, 'SHA-512-256': 64 };
+
+/** Parsed `Authorization` / `Proxy-Authorization` digest credentials. Values are unquoted and unescaped. */
+export interface DigestCredentials {
+  readonly scheme: 'Digest';
+  readonly username: string;
+  readonly realm: string;
+  readonly nonce: string;
+  readonly uri: string;
+  readonly response: string;
+  /** As sent (any case); absent means MD5 (RFC 2617 §3.2.2). */
+  readonly algorithm?: string;
+  readonly cnonce?: string;
+  readonly qop?: string;
+  readonly nc?: string;
+  readonly opaque?: string;
+  /** Every parameter, names lower-cased, values unquoted (including unknown ones such as `userhash`). */
+  readonly params: ReadonlyMap<string, string>;
+}
+
+export type DigestFailureReason =
+  | 'malformed'
+  | 'unknown-user'
+  | 'wrong-realm'
+  | 'stale-nonce'
+  | 'bad-nonce'
+  | 'replay'
+  | 'bad-response'
+  | 'unsupported-algorithm'
+  | 'missing-qop';
+
+export type DigestVerifyResult = { ok: true; username: string } | { ok: false; reason: DigestFailureReason; stale?: boolean };
+
+export interface DigestVerifyOptions {
+  /** The request method exactly as in the request line (e.g. `REGISTER`). */
+  method: string;
+  /** The user's plain password, or undefined when the user does not exist. */
+  password: (username: string) => string | undefined;
+  /** Expected realm for this request; defaults to the authenticator's `realm()`. */
+  realm?: string;
+}
+
+export interface DigestAuthenticatorOptions {
+  realm: () => string;
+  /** How long a nonce stays fresh; default 300 000 ms (5 minutes). */
+  nonceLifetimeMs?: number;
+  /** Clock in milliseconds; default `Date.now`. */
+  now?: () => number;
+  /** HMAC key for nonces and opaque values; default 32 random bytes. */
+  secret?: Uint8Array;
+  /** Maximum number of nonces whose nonce-count is tracked; default 10 000. */
+  maxNonces?: number;
+}
+
+export interface ComputeResponseInput {
+  algorithm: DigestAlgorithm;
+  username: string;
+  realm: string;
+  password: string;
+  method: string;
+  uri: string;
+  nonce: string;
+  /** Required with qop: 8 hex digits as sent (e.g. `00000001`). */
+  nc?: string;
+  /** Required with qop. */
+  cnonce?: string;
+  /** `auth`, or absent for the RFC 2069 form `H(HA1:nonce:HA2)`. */
+  qop?: 'auth';
+}
+
+function h(algorithm: DigestAlgorithm, data: string): string {
+  return createHash(NODE_HASH[algorithm]).update(data, 'utf8').digest('hex');
+}
+
+/**
+ * The request-digest in lower-case hex (RFC 2617 §3.2.2.1, RFC 7616 §3.4.1), for algorithm without `-sess`:
+ * HA1 = H(username:realm:password), HA2 = H(method:uri),
+ * response = H(HA1:nonce:nc:cnonce:qop:HA2), or H(HA1:nonce:HA2) without qop.
+ * Throws a TypeError when qop is given without nc and cnonce (a programming error, not untrusted input).
+ */
+export function computeResponse(input: ComputeResponseInput): string {
+  const { algorithm, username, realm, password, method, uri, nonce, nc, cnonce, qop } = input;
+  if (!(algorithm in NODE_HASH)) throw new TypeError(`unsupported digest algorithm: ${String(algorithm)}`);
+  const ha1 = h(algorithm, `${username}:${realm}:${password}`);
+  const ha2 = h(algorithm, `${method}:${uri}`);
+  if (qop === undefined) return h(algorithm, `${ha1}:${nonce}:${ha2}`);
+  if (nc === undefined || cnonce === undefined) throw new TypeError('qop requires nc and cnonce');
+  return h(algorithm, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Header parsing
+
+const MAX_HEADER_LENGTH = 16 * 1024;
+/** RFC 3261 token characters. */
+const TOKEN_CHAR = /[A-Za-z0-9\-.!%*_+`'~]/;
+const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+/** Unquoted values are taken leniently: any visible ASCII except separators that would make the list ambiguous. */
+const isBareValueChar = (c: string): boolean => {
+  const code = c.charCodeAt(0);
+  return code > 0x20 && code < 0x7f && c !== ',' && c !== '"' && c !== '\\' && c !== ';';
+};
+
+/**
+ * Parses an `Authorization` / `Proxy-Authorization` header value with the Digest scheme.
+ * Returns undefined for anything malformed: another scheme, syntax errors, duplicate parameters, or missing
+ * username / realm / nonce / uri / response. Never throws.
+ */
+export function parseCredentials(headerValue: string): DigestCredentials | undefined {
+  try {
+    return parseCredentialsUnsafe(headerValue);
+  } catch {
+    return undefined;
+  }
+}
+
+function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
+  if (typeof value !== 'string' || value.length > MAX_HEADER_LENGTH) return undefined;
+  let i = 0;
+  const n = value.length;
+  const skipWs = (): void => {
+    while (i < n && isWs(value[i])) i++;
+  };
+  skipWs();
+  if (value.slice(i, i + 6).toLowerCase() !== 'digest') return undefined;
+  i += 6;
+  if (!isWs(value[i])) return undefined; // "Digest" must be followed by LWS
+  const params = new Map<string, string>();
+  for (;;) {
+    skipWs();
+    if (i >= n) break;
+    if (value[i] === ',') {
+      i++; // empty list element (RFC 7230 §7 #rule) — tolerated
+      continue;
+    }
+    // name
+    const nameStart = i;
+    while (i < n && TOKEN_CHAR.test(value[i] as string)) i++;
+    if (i === nameStart) return undefined;
+    const name = value.slice(nameStart, i).toLowerCase();
+    skipWs();
+    if (value[i] !== '=') return undefined;
+    i++;
+    skipWs();
+    // value
+    let v: string;
+    if (value[i] === '"') {
+      i++;
+      let out = '';
+      let closed = false;
+      while (i < n) {
+        const c = value[i] as string;
+        if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        }
+        if (c === '\\') {
+          if (i + 1 >= n) return undefined;
+          const next = value[i + 1] as string;
+          if (next === '\r' || next === '\n') return undefined; // quoted-pair excludes CR and LF
+          out += next;
+          i += 2;
+          continue;
+        }
+        out += c;
+        i++;
+      }
+      if (!closed) return undefined;
+      v = out;
+    } else {
+      const start = i;
+      while (i < n && isBareValueChar(value[i] as string)) i++;
+      if (i === start) return undefined;
+      v = value.slice(start, i);
+    }
+    if (params.has(name)) return undefined; // RFC 7616 §3.4: each parameter at most once
+    params.set(name, v);
+    skipWs();
+    if (i >= n) break;
+    if (value[i] !== ',') return undefined;
+    i++;
+  }
+  const username = params.get('username');
+  const realm = params.get('realm');
+  const nonce = params.get('nonce');
+  const uri = params.get('uri');
+  const response = params.get('response');
+  if (username === undefined || realm === undefined || nonce === undefined || uri === undefined || response === undefined) return undefined;
+  if (nonce === '' || uri === '' || response === '') return undefined;
+  const creds: {
+    -readonly [K in keyof DigestCredentials]: DigestCredentials[K];
+  } = { scheme: 'Digest', username, realm, nonce, uri, response, params };
+  const algorithm = params.get('algorithm');
+  const cnonce = params.get('cnonce');
+  const qop = params.get('qop');
+  const nc = params.get('nc');
+  const opaque = params.get('opaque');
+  if (algorithm !== undefined) creds.algorithm = algorithm;
+  if (cnonce !== undefined) creds.cnonce = cnonce;
+  if (qop !== undefined) creds.qop = qop;
+  if (nc !== undefined) creds.nc = nc;
+  if (opaque !== undefined) creds.opaque = opaque;
+  return creds;
+}
+
+/** Quotes a value as an RFC 3261 quoted-string. */
+function quote(s: string): string {
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Authenticator
+
+const TS_BYTES = 6;
+const RAND_BYTES = 6;
+const TAG_BYTES = 12;
+const NONCE_BYTES = TS_BYTES + RAND_BYTES + TAG_BYTES; // 24 bytes → 32 base64url characters, no padding
+const NONCE_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+const NC_PATTERN = /^[0-9a-fA-F]{8}$/;
+const HEX_PATTERN = /^[0-9a-fA-F]*$/;
+
+interface NonceEntry {
+  /** Issue time encoded in the nonce. */
+  ts: number;
+  /** Highest nonce-count accepted so far. */
+  nc: number;
+}
+
+export class DigestAuthenticator {
+  private readonly realm: () => string;
+  private readonly lifetime: number;
+  private readonly now: () => number;
+  private readonly secret: Buffer;
+  private readonly maxNonces: number;
+  private readonly used = new Map<string, NonceEntry>();
+  /** Nonces issued at or before this time that are not in `used` may have been evicted: treat them as stale. */
+  private evictedThrough = -1;
+
+  constructor(options: DigestAuthenticatorOptions) {
+    this.realm = options.realm;
+    this.lifetime = options.nonceLifetimeMs ?? 300_000;
+    this.now = options.now ?? Date.now;
+    this.secret = Buffer.from(options.secret ?? randomBytes(32));
+    this.maxNonces = Math.max(1, Math.floor(options.maxNonces ?? 10_000));
+    if (this.secret.length === 0) throw new RangeError('secret must not be empty');
+    if (!(this.lifetime > 0)) throw new RangeError('nonceLifetimeMs must be positive');
+  }
+
+  /** Number of nonces whose nonce-count is currently tracked (bounded by `maxNonces`). */
+  get trackedNonces(): number {
+    return this.used.size;
+  }
+
+  /**
+   * One `WWW-Authenticate` / `Proxy-Authenticate` header value per algorithm, strongest first, sharing one fresh
+   * nonce and opaque: `Digest realm="…", nonce="…", opaque="…", algorithm=…, qop="auth"[, stale=true]`.
+   */
+  challenge(opts?: { stale?: boolean }): string[] {
+    const nonce = this.issueNonce();
+    const opaque = this.opaqueFor(nonce);
+    const realm = quote(this.realm());
+    const stale = opts?.stale ? ', stale=true' : '';
+    return DIGEST_ALGORITHMS.map((alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`);
+  }
+
+  /** Parses a header value; see {@link parseCredentials}. */
+  parseCredentials(headerValue: string): DigestCredentials | undefined {
+    return parseCredentials(headerValue);
+  }
+
+  /**
+   * Checks credentials against a request. Checks run in this order: malformed, unsupported-algorithm, missing-qop,
+   * wrong-realm, bad-nonce (not ours, or opaque not matching), unknown-user, bad-response, stale-nonce
+   * (expired or evicted but the response was right → `stale: true`), replay (nc not above the highest seen).
+   * On success the nonce-count is recorded. Never throws for bad input (a throwing `password` callback propagates).
+   */
+  verify(creds: DigestCredentials | undefined, opts: DigestVerifyOptions): DigestVerifyResult {
+    if (!creds || typeof creds !== 'object') return fail('malformed');
+    const { username, realm, nonce, uri, response } = creds;
+    if (![username, realm, nonce, uri, response].every((s) => typeof s === 'string')) return fail('malformed');
+    if (typeof opts.method !== 'string' || opts.method === '') return fail('malformed');
+
+    const algorithm = normaliseAlgorithm(creds.algorithm);
+    if (algorithm === undefined) return fail('unsupported-algorithm');
+
+    if (creds.qop === undefined) return fail('missing-qop');
+    if (creds.qop.toLowerCase() !== 'auth') return fail('missing-qop'); // auth-int or anything else was not offered
+    const { nc, cnonce } = creds;
+    if (nc === undefined || cnonce === undefined || !NC_PATTERN.test(nc) || cnonce === '') return fail('malformed');
+    const ncValue = parseInt(nc, 16);
+    if (ncValue === 0) return fail('malformed');
+    if (response.length !== HEX_LENGTH[algorithm] || !HEX_PATTERN.test(response)) return fail('malformed');
+
+    if (realm !== (opts.realm ?? this.realm())) return fail('wrong-realm');
+
+    const ts = this.checkNonce(nonce);
+    if (ts === undefined) return fail('bad-nonce');
+    if (creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce))) return fail('bad-nonce');
+
+    const password = opts.password(username);
+    if (typeof password !== 'string') return fail('unknown-user');
+
+    const expected = computeResponse({ algorithm, username, realm, password, method: opts.method, uri, nonce, nc, cnonce, qop: 'auth' });
+    if (!safeEqual(response.toLowerCase(), expected)) return fail('bad-response');
+
+    const now = this.now();
+    if (now - ts >= this.lifetime) return { ok: false, reason: 'stale-nonce', stale: true };
+
+    const entry = this.used.get(nonce);
+    if (entry) {
+      if (ncValue <= entry.nc) return fail('replay');
+      entry.nc = ncValue;
+    } else {
+      // Possibly used before and evicted: cannot tell, so make the client fetch a fresh nonce.
+      if (ts <= this.evictedThrough) return { ok: false, reason: 'stale-nonce', stale: true };
+      this.remember(nonce, { ts, nc: ncValue }, now);
+    }
+    return { ok: true, username };
+  }
+
+  private issueNonce(): string {
+    const ts = Math.max(0, Math.floor(this.now()));
+    const body = Buffer.alloc(TS_BYTES + RAND_BYTES);
+    body.writeUIntBE(Math.min(ts, 2 ** 48 - 1), 0, TS_BYTES);
+    randomBytes(RAND_BYTES).copy(body, TS_BYTES);
+    return Buffer.concat([body, this.tag(body)]).toString('base64url');
+  }
+
+  private tag(body: Buffer): Buffer {
+    return createHmac('sha256', this.secret).update('sip-digest-nonce\0').update(body).digest().subarray(0, TAG_BYTES);
+  }
+
+  /** The issue timestamp when the nonce is one of ours (regardless of age), else undefined. */
+  private checkNonce(nonce: string): number | undefined {
+    if (!NONCE_PATTERN.test(nonce)) return undefined;
+    const raw = Buffer.from(nonce, 'base64url');
+    if (raw.length !== NONCE_BYTES) return undefined;
+    const body = raw.subarray(0, TS_BYTES + RAND_BYTES);
+    if (!timingSafeEqual(raw.subarray(TS_BYTES + RAND_BYTES), this.tag(body))) return undefined;
+    return body.readUIntBE(0, TS_BYTES);
+  }
+
+  private opaqueFor(nonce: string): string {
+    return createHmac('sha256', this.secret).update('sip-digest-opaque\0').update(nonce).digest().subarray(0, 12).toString('base64url');
+  }
+
+  private remember(nonce: string, entry: NonceEntry, now: number): void {
+    if (this.used.size >= this.maxNonces) {
+      for (const [key, e] of this.used) if (now - e.ts >= this.lifetime) this.used.delete(key);
+    }
+    if (this.used.size >= this.maxNonces) {
+      // Still full of live nonces: evict the oldest tenth (Map order = first use) and raise the floor.
+      let toEvict = Math.max(1, Math.ceil(this.maxNonces / 10));
+      for (const [key, e] of this.used) {
+        if (toEvict-- <= 0) break;
+        this.used.delete(key);
+        if (e.ts > this.evictedThrough) this.evictedThrough = e.ts;
+      }
+    }
+    this.used.set(nonce, entry);
+  }
+}
+
+function fail(reason: DigestFailureReason): DigestVerifyResult {
+  return { ok: false, reason };
+}
+
+function normaliseAlgorithm(alg: string | undefined): DigestAlgorithm | undefined {
+  if (alg === undefined) return 'MD5';
+  if (typeof alg !== 'string') return undefined;
+  const upper = alg.toUpperCase();
+  return DIGEST_ALGORITHMS.find((a) => a === upper);
+}
+
+/** Constant-time string comparison (length is not secret). */
+function safeEqual(a: string, b: string): boolean {
+  const ba = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return ba.length === bb.length && timingSafeEqual(ba, bb);
+}
