@@ -20,7 +20,9 @@ import {
   ModuleSchema,
 } from './schemas/modules.js';
 import { RegistrationListSchema } from './schemas/registrations.js';
+import { CallListSchema } from './schemas/calls.js';
 import { ScenarioApplySchema } from './schemas/scenario.js';
+import { ReplayAcceptedSchema, ReplayRequestSchema } from './schemas/uci.js';
 import { TeamsLoginFailureSchema, TeamsLoginRequestSchema, TeamsLoginSuccessSchema } from './schemas/teamsLogin.js';
 import { PermissionIdListSchema, PermissionInfoSchema, UserCreateSchema, UserIdListSchema, UserSchema, UserUpdateSchema } from './schemas/users.js';
 
@@ -78,7 +80,9 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'put', path: '/sim/users/{userId}/app', summary: "Set a user's desktop app session", access: 'admin', real: false, body: AppSessionUpdateSchema, responses: { 200: AppSessionSchema } },
   { method: 'post', path: '/sim/teams/login', summary: 'Sign in as the STARFACE App for Teams does; 403 lists every unmet requirement', access: 'public', real: false, body: TeamsLoginRequestSchema, responses: { 200: TeamsLoginSuccessSchema, 403: TeamsLoginFailureSchema, 429: ApiErrorSchema } },
   { method: 'get', path: '/sim/registrations', summary: 'Current SIP bindings (registrar)', access: 'admin', real: false, responses: { 200: RegistrationListSchema } },
+  { method: 'get', path: '/sim/calls', summary: 'Live calls through the SIP proxy, both parties with their UCI call states', access: 'admin', real: false, responses: { 200: CallListSchema } },
   { method: 'get', path: '/sim/events', summary: 'Events after sinceSeq (410 when they left the buffer)', access: 'admin', real: false, query: EventQuerySchema, responses: { 200: EventListSchema, 410: ApiErrorSchema } },
   { method: 'post', path: '/sim/scenario', summary: 'Replace the state with a scenario (built-in name or inline)', access: 'admin', real: false, body: ScenarioApplySchema, responses: { 200: z.object({ scenario: z.string(), lastSeq: z.number().int() }), 400: ApiErrorSchema } },
+  { method: 'post', path: '/sim/replay', summary: 'Play recorded events (starface-sim record) back to UCI subscribers as new events marked data.replayed, spacing scaled by speed', access: 'admin', real: false, body: ReplayRequestSchema, responses: { 202: ReplayAcceptedSchema, 400: ApiErrorSchema } },
   { method: 'get', path: '/openapi.json', summary: 'This document', access: 'user', real: false, responses: { 200: z.object({ openapi: z.string() }).loose() } },
 ];

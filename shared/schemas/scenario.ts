@@ -4,6 +4,7 @@ import { isVersion } from '../version.js';
 import { AppPlatformSchema } from './app.js';
 import { ModeSchema } from './modules.js';
 import { isFqdn } from './common.js';
+import { VirtualPhoneSchema } from './calls.js';
 
 const Version = z.string().refine(isVersion, { message: 'must be a four-part version such as 6.7.3.11' });
 
@@ -57,6 +58,19 @@ export const ScenarioSchema = z
     users: z.array(ScenarioUserSchema).default([]),
     modules: z.array(z.strictObject({ name: z.literal(TEAMS_MODULE_NAME), version: z.string().optional() })).default([]),
     configurations: z.array(ScenarioConfigurationSchema).default([]),
+    virtualPhones: z.array(VirtualPhoneSchema).default([]).describe('Extensions the simulator answers itself'),
+  })
+  .superRefine((s, ctx) => {
+    // A virtual phone's extension must not be a user's extension or login, nor another virtual phone's.
+    const taken = new Set<string>();
+    for (const u of s.users) {
+      taken.add(u.login);
+      if (u.extension) taken.add(u.extension);
+    }
+    s.virtualPhones.forEach((p, i) => {
+      if (taken.has(p.extension)) ctx.addIssue({ code: 'custom', path: ['virtualPhones', i, 'extension'], message: `extension ${p.extension} is already a user's extension or login, or another virtual phone's` });
+      taken.add(p.extension);
+    });
   })
   .meta({ id: 'Scenario' });
 export type Scenario = z.infer<typeof ScenarioSchema>;

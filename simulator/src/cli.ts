@@ -3,10 +3,13 @@ import { setFlagsFromString } from 'node:v8';
 import { jsonLogger } from './log.js';
 import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.js';
 import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
+import { isSubcommand, runSubcommand } from './cliRecord.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 
 Usage: starface-sim [options]
+       starface-sim record --uci URL --out FILE.jsonl …   (starface-sim record --help)
+       starface-sim replay FILE.jsonl --rest URL …        (starface-sim replay --help)
 
   --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
@@ -33,6 +36,10 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  if (isSubcommand(process.argv[2])) {
+    process.exitCode = await runSubcommand(process.argv[2], process.argv.slice(3));
+    return;
+  }
   // Memory over speed: V8 then grows the heap in small steps instead of letting garbage pile up to several
   // times the live data between full collections. Set before anything large is allocated.
   setFlagsFromString('--optimize-for-size');
@@ -125,7 +132,7 @@ async function main(): Promise<void> {
   }
 
   if (values['ready-json']) {
-    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, pid: process.pid }) + '\n');
+    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, uci: addr.uci, pid: process.pid }) + '\n');
     if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
     `  REST     ${addr.rest}`,
     `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
     `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp} · ${addr.sipWs} (subprotocol "sip")`,
+    `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
   if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);

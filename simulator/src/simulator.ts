@@ -16,6 +16,9 @@ import type { PbxState } from './state/model.js';
 import { StateHolder } from './state/pbx.js';
 import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
 import { SipServer } from './sip/sipServer.js';
+import { SipProxy } from './sip/proxy/proxy.js';
+import { UciConnector } from './uci/connector.js';
+import { Replayer } from './uci/replay.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -41,6 +44,12 @@ export interface SimulatorOptions {
   rateLimit?: Partial<RateLimitOptions>;
   /** Milliseconds since the epoch; tests pass a fake one to age nonces, tokens and lockouts. */
   clock?: () => number;
+  /** How long a call may ring before the caller gets 408 (default 60 000 ms). */
+  ringTimeoutMs?: number;
+  /** UCI: a session without any request (keepAlive or other) for this long is closed (default 60 000 ms). */
+  uciKeepAliveMs?: number;
+  /** UCI: bytes a connection may have queued for sending before it is closed with 1013 (default 4 MiB). */
+  uciSendQueueBytes?: number;
 }
 
 export interface SimulatorAddresses {
@@ -50,6 +59,8 @@ export interface SimulatorAddresses {
   /** host:port of SIP over UDP and over TCP. */
   sipUdp: string;
   sipTcp: string;
+  /** The UCI connector: JSON-RPC 2.0 over WebSocket. */
+  uci: string;
   host: string;
   httpPort: number;
   sipPort: number;
@@ -68,6 +79,10 @@ export interface Simulator {
   readonly storeDescription: string;
   /** The SIP side, once started. */
   readonly sip: SipServer | undefined;
+  /** The call-routing proxy and its call model, once started. */
+  readonly proxy: SipProxy | undefined;
+  /** The UCI connector at /uci, once started (setCallControl wires click-to-dial). */
+  readonly uci: UciConnector | undefined;
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
@@ -79,7 +94,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const store: Store = opts.memory ? new MemoryStore() : new JsonFileStore(opts.dataDir ?? '.starface-sim');
   let server: Server | undefined;
   let sip: SipServer | undefined;
+  let proxy: SipProxy | undefined;
   let holder: StateHolder | undefined;
+  let uci: UciConnector | undefined;
+  let replayer: Replayer | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
   let scenarioName = '';
@@ -123,6 +141,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     get sip() {
       return sip;
     },
+    get proxy() {
+      return proxy;
+    },
+    get uci() {
+      return uci;
+    },
 
     async start() {
       const initial = await loadState();
@@ -133,7 +157,28 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const clock = opts.clock ?? Date.now;
       sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, revision: () => h.revision, bus, log, now: opts.clock });
       const sipServer = sip;
+      const router = new SipProxy({
+        host: {
+          auth: sipServer.auth,
+          registrar: sipServer.registrar,
+          directory: sipServer.directory,
+          domains: () => sipServer.domains(),
+          send: (message, flow) => sipServer.send(message, flow),
+          options: (req) => sipServer.options(req),
+          onFlowClosed: (listener) => sipServer.ws.onFlowClosed(listener),
+        },
+        state: () => h.state,
+        bus,
+        log,
+        ringTimeoutMs: opts.ringTimeoutMs,
+        now: opts.clock,
+      });
+      proxy = router;
+      sipServer.setRouter(router);
       const sessions = new Sessions(clock);
+      const uciConnector = new UciConnector({ holder: h, bus, sessions, log, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
+      uci = uciConnector;
+      replayer = new Replayer(bus);
       const ctx: RestContext = {
         holder: h,
         bus,
@@ -141,6 +186,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock),
         log,
         registrations: () => sipServer.registrar.list(),
+        calls: () => router.list(),
+        replayer,
         applyScenario: async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
@@ -158,6 +205,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
+        else if (path === '/uci') uciConnector.handleUpgrade(req, socket, head);
         else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       });
       server.on('connection', (s) => {
@@ -186,15 +234,18 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipWs: `ws://${urlHost}:${port}/sip`,
         sipUdp: `${urlHost}:${sipAddr.udp.port}`,
         sipTcp: `${urlHost}:${sipAddr.tcp.port}`,
+        uci: `ws://${urlHost}:${port}/uci`,
         host,
         httpPort: port,
         sipPort: sipAddr.udp.port,
       };
-      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, store: store.description, scenario: scenarioName });
+      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, uci: addresses.uci, store: store.description, scenario: scenarioName });
       return addresses;
     },
 
     async stop() {
+      replayer?.stop();
+      uci?.stop();
       if (server) {
         const s = server;
         server = undefined;

@@ -9,6 +9,7 @@
 //            code loading + activate() call, and the first level of the tree (root, connection, the 1,000+ users
 //            under Users, with a TreeItem each) against the bundled simulator with 1,000 extra users, in the host.
 //            Rebuilds the normal (development) bundle at the end.
+//   sip      the SIP registrar: sipp closed loop against the simulator and Kamailio 5.6 (test/bench/sip.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
 // BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000), BENCH_WINDOWS (extension, default 5),
 // BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { benchSip } from './sip.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
@@ -334,7 +336,7 @@ async function benchExtension() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension };
+const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip };
 
 const name = process.argv[2];
 if (!BENCHES[name]) {

@@ -61,7 +61,7 @@ export const DEMO_USERS = {
 
 export interface RunningSim {
   sim: Simulator;
-  /** Every listener's address: rest, sipUdp, sipTcp, sipWs. */
+  /** Every listener's address: rest, sipUdp, sipTcp, sipWs, uci. */
   addresses: SimulatorAddresses;
   base: string;
   /** Signed in as admin. */

@@ -8,6 +8,7 @@ import { openApiRouter } from './openapi.js';
 import { permissionsRouter } from './permissions.js';
 import { serverRouter } from './server.js';
 import { simRouter } from './sim.js';
+import { replayRouter } from './replay.js';
 import { teamsLoginRouter } from './teamsLogin.js';
 import { ENDPOINTS } from '../../../shared/api.js';
 import { usersRouter } from './users.js';
@@ -45,6 +46,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
   rest.use(licencesRouter(ctx));
   rest.use(modulesRouter(ctx));
   rest.use(simRouter(ctx));
+  rest.use(replayRouter(ctx));
   rest.use(openApiRouter(ctx, packageVersion));
   rest.use(notFoundHandler);
 

@@ -2,6 +2,7 @@ import type { Request, Response, NextFunction, RequestHandler } from 'express';
 import { RIGHT_ADMIN } from '../../../shared/catalogue.js';
 import type { Scenario } from '../../../shared/schemas/scenario.js';
 import type { Registration } from '../../../shared/schemas/registrations.js';
+import type { CallInfo } from '../../../shared/schemas/calls.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import { forbidden, SimError } from '../state/errors.js';
@@ -9,6 +10,7 @@ import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
 import type { FailedLoginLimiter } from './rateLimit.js';
 import type { Sessions } from './sessions.js';
+import type { Replayer } from '../uci/replay.js';
 
 export interface RestContext {
   holder: StateHolder;
@@ -18,6 +20,10 @@ export interface RestContext {
   log: Logger;
   applyScenario(scenario: Scenario): Promise<void>;
   registrations(): Registration[];
+  /** Live calls through the SIP proxy. */
+  calls(): CallInfo[];
+  /** Plays recorded events back to UCI subscribers (POST /rest/sim/replay). */
+  replayer?: Replayer;
 }
 
 export const AUTH_HEADER = 'authtoken';

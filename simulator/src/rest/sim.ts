@@ -41,6 +41,11 @@ export function simRouter(ctx: RestContext): Router {
     res.json(ctx.registrations());
   });
 
+  r.get('/sim/calls', (_req, res) => {
+    requireAdmin(ctx, res);
+    res.json(ctx.calls());
+  });
+
   r.get('/sim/events', (req, res) => {
     requireAdmin(ctx, res);
     const q = parse(EventQuerySchema, req.query, 'query');

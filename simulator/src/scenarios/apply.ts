@@ -90,6 +90,7 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
       }
     }
     if (scenario.modules.length === 0) state.modules = [];
+    state.virtualPhones = scenario.virtualPhones.map((p) => ({ ...p }));
   } catch (err) {
     if (err instanceof SimError) throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);
     throw err;

@@ -39,6 +39,7 @@ export function demoScenario(): ScenarioInput {
         generateKey: true, connector: { active: true, pendingRestart: false },
       },
     ],
+    virtualPhones: [{ extension: '1099', name: 'Demo Hotline', behaviour: 'answer', answerAfterMs: 1000 }],
   };
 }
 

@@ -3,6 +3,7 @@ import { REGISTRAR_LIMITS, type Registration } from '../../../shared/schemas/reg
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { UserDirectory } from './directory.js';
+import { appendChallenges } from './auth/challenges.js';
 import type { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
 import { parseNameAddr, parseUri, type SipUri } from './message/uri.js';
@@ -125,7 +126,8 @@ export class Registrar {
 
     const to = parseNameAddr(req.headers.get('to') ?? '');
     const aorUri = to && parseUri(to.uri);
-    if (!aorUri || !domains.has(aorUri.host)) return reply(404, 'Not Found (address of record)');
+    if (!aorUri || (aorUri.scheme !== 'sip' && aorUri.scheme !== 'sips')) return reply(400, 'Bad Request (To is not a SIP address of record)');
+    if (!domains.has(aorUri.host)) return reply(404, 'Not Found (address of record)');
 
     // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
     const creds = req.headers
@@ -251,7 +253,7 @@ export class Registrar {
 
   private challenge(req: SipRequest, stale: boolean): SipResponse {
     const res = createResponse(req, 401, 'Unauthorized', this.tag);
-    for (const value of this.host.auth.challenge({ stale })) res.headers.append('WWW-Authenticate', value);
+    appendChallenges(res, this.host.auth, 'WWW-Authenticate', stale);
     return res;
   }
 

@@ -8,6 +8,7 @@ import type { PbxState } from '../state/model.js';
 import { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseMessage, REASONS, serialize, type SipMessage, type SipRequest, type SipResponse } from './message/message.js';
 import { Registrar } from './registrar.js';
+import { parseUri } from './message/uri.js';
 import { UserDirectory } from './directory.js';
 import type { Flow } from './transport/flow.js';
 import { TcpTransport } from './transport/tcp.js';
@@ -16,6 +17,9 @@ import { WsTransport } from './transport/ws.js';
 
 /** Methods this PBX handles; others are answered 405 with this list (RFC 3261 §8.2.1). */
 export const ALLOWED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'NOTIFY', 'REFER'];
+
+/** Option tags this PBX supports in Require (RFC 3261 §8.2.2.3). */
+export const SUPPORTED_EXTENSIONS = ['path'];
 
 /** The call-routing part (proxy or B2BUA): everything but REGISTER and OPTIONS to the PBX itself. */
 export interface CallRouter {
@@ -147,6 +151,18 @@ export class SipServer {
   private dispatch(req: SipRequest, flow: Flow): void {
     const method = req.method.toUpperCase();
     const maxForwards = req.headers.get('max-forwards');
+    const scheme = parseUri(req.uri)?.scheme;
+    if (scheme !== 'sip' && scheme !== 'sips' && method !== 'ACK') {
+      this.send(createResponse(req, 416), flow);
+      return;
+    }
+    const unsupported = req.headers.getAll('require').filter((ext) => !SUPPORTED_EXTENSIONS.includes(ext.toLowerCase()));
+    if (unsupported.length && method !== 'ACK' && method !== 'CANCEL') {
+      const res = createResponse(req, 420);
+      res.headers.append('Unsupported', unsupported.join(', '));
+      this.send(res, flow);
+      return;
+    }
     if (method === 'REGISTER') {
       this.send(this.registrar.handle(req, flow), flow);
       return;

@@ -3,6 +3,7 @@ import { LicenceTypeSchema, RightKeySchema } from '../../../shared/catalogue.js'
 import { AppSessionSchema } from '../../../shared/schemas/app.js';
 import { ConfigurationSchema, ModeSchema, ModuleLogEntrySchema, ModuleSchema } from '../../../shared/schemas/modules.js';
 import { UserSchema } from '../../../shared/schemas/users.js';
+import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
 
 /**
  * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
@@ -17,6 +18,8 @@ export const StoredUserSchema = UserSchema.extend({
   rights: z.array(RightKeySchema),
   licences: z.array(LicenceTypeSchema),
   app: AppSessionSchema,
+  /** UCI user state (DND, chat presence message); absent in older stores = the defaults (uci/userState.ts). */
+  uci: z.object({ doNotDisturb: z.boolean(), chatPresenceMessage: z.string() }).optional(),
 });
 export type StoredUser = z.infer<typeof StoredUserSchema>;
 
@@ -59,6 +62,8 @@ export const PbxStateSchema = z.object({
   licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
   modules: z.array(ModuleSchema),
   configurations: z.array(StoredConfigurationSchema),
+  /** Extensions the simulator answers itself; absent in stores written before virtual phones existed. */
+  virtualPhones: z.array(VirtualPhoneSchema).default([]),
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;
 
@@ -72,5 +77,6 @@ export function emptyState(version: string, minVersion: string): PbxState {
     licences: [],
     modules: [],
     configurations: [],
+    virtualPhones: [],
   };
 }

@@ -142,7 +142,10 @@ function parseUnsafe(raw: Buffer): ParseResult {
   }
   if (requestLine[3]!.toUpperCase() !== 'SIP/2.0') return refuse(`SIP version ${requestLine[3]} not supported`, 505);
   const uri = requestLine[2]!;
-  if (!parseUri(uri)) return refuse('malformed Request-URI');
+  const target = parseUri(uri);
+  if (!target) return refuse('malformed Request-URI');
+  // Header fields are not allowed in a Request-URI (RFC 3261 §19.1.1).
+  if (target.headers) return refuse('header fields in the Request-URI');
   const request: SipRequest = { kind: 'request', method: requestLine[1]!, uri, version: 'SIP/2.0', headers, body: bodyBytes };
   if (badHeader) return refuse(badHeader);
   for (const field of ['via', 'to', 'from', 'call-id', 'cseq']) {
@@ -152,18 +155,23 @@ function parseUnsafe(raw: Buffer): ParseResult {
   if (!cseq) return refuse('malformed CSeq');
   if (cseq.method.toUpperCase() !== request.method.toUpperCase()) return refuse('CSeq method does not match the request method');
   const maxForwards = headers.get('max-forwards');
-  if (maxForwards !== undefined && !/^\s*\d{1,3}\s*$/.test(maxForwards)) return refuse('malformed Max-Forwards');
+  if (maxForwards !== undefined && !/^\s*\d{1,9}\s*$/.test(maxForwards)) return refuse('malformed Max-Forwards');
   if (maxForwards !== undefined && Number(maxForwards) > 255) return refuse('Max-Forwards out of range');
   const expires = headers.get('expires');
   if (expires !== undefined && (!/^\s*\d{1,10}\s*$/.test(expires) || Number(expires) > 2 ** 32 - 1)) return refuse('malformed Expires');
+  const date = headers.get('date');
+  // RFC 3261 §20.17: an RFC 1123 date, always in GMT.
+  if (date !== undefined && !/^\s*[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(date)) return refuse('malformed Date');
   const problem = checkCommon(request, bodyBytes);
   return problem ? refuse(problem) : { ok: true, message: request };
 }
 
-/** Enough to address an error response: a Via we can send to, and the dialog identifiers. */
+/**
+ * Enough to address an error response: a Via (copied as it is; the answer goes back on the flow it came
+ * from), From, To, Call-ID and a CSeq with a number and a method, however malformed the rest.
+ */
 function canAnswer(headers: SipHeaders): boolean {
-  const via = headers.getAll('via')[0];
-  return via !== undefined && parseVia(via) !== undefined && headers.has('from') && headers.has('to') && headers.has('call-id') && parseCSeq(headers.get('cseq')) !== undefined;
+  return headers.has('via') && headers.has('from') && headers.has('to') && headers.has('call-id') && /^\s*\d+\s+\S+\s*$/.test(headers.get('cseq') ?? '');
 }
 
 function checkCommon(message: SipMessage, body: Buffer): string | undefined {

@@ -49,18 +49,22 @@ export function parseUri(text: string): SipUri | undefined {
   if (!/^[a-z][a-z0-9+\-.]*$/.test(scheme)) return undefined;
   let rest = s.slice(colon + 1);
   if (scheme !== 'sip' && scheme !== 'sips') return { scheme, host: rest, params: {}, headers: '' };
+  // '@' cannot appear unescaped after the host, but '?' and ';' may appear in the user part: split there first.
+  let user: string | undefined;
+  let password: string | undefined;
+  const at = rest.lastIndexOf('@');
+  let userinfo: string | undefined;
+  if (at >= 0) {
+    userinfo = rest.slice(0, at);
+    rest = rest.slice(at + 1);
+  }
   let headers = '';
   const q = rest.indexOf('?');
   if (q >= 0) {
     headers = rest.slice(q + 1);
     rest = rest.slice(0, q);
   }
-  let user: string | undefined;
-  let password: string | undefined;
-  const at = rest.lastIndexOf('@');
-  if (at >= 0) {
-    const userinfo = rest.slice(0, at);
-    rest = rest.slice(at + 1);
+  if (userinfo !== undefined) {
     const pc = userinfo.indexOf(':');
     const rawUser = pc >= 0 ? userinfo.slice(0, pc) : userinfo;
     if (!rawUser) return undefined;
@@ -118,11 +122,12 @@ export function parseNameAddr(text: string): NameAddr | undefined {
       const before = s.slice(0, lt).trim();
       if (before) display = before;
     }
-    const uri = s.slice(lt + 1, gt).trim();
+    // No whitespace inside the brackets (RFC 4475 §3.1.2.15 "badaspec").
+    const uri = s.slice(lt + 1, gt);
     const after = s.slice(gt + 1).trim();
     if (after && !after.startsWith(';')) return undefined;
     const params = parseParams(after.slice(1));
-    if (!params || !parseUri(uri)) return undefined;
+    if (!params || uri !== uri.trim() || !parseUri(uri)) return undefined;
     return { display, uri, params };
   }
   if (display !== undefined) return undefined;

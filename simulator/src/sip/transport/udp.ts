@@ -3,6 +3,8 @@ import type { Flow, Inbound } from './flow.js';
 
 /** The largest datagram we accept: the UDP payload limit. Larger ones cannot arrive whole. */
 export const MAX_DATAGRAM = 65_507;
+/** SO_RCVBUF asked for (bytes); the kernel may grant less. */
+export const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
 export class UdpTransport {
   private socket: Socket | undefined;
@@ -11,7 +13,10 @@ export class UdpTransport {
   constructor(private readonly onMessage: Inbound) {}
 
   async listen(host: string, port: number): Promise<{ address: string; port: number }> {
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    // A registrar gets bursts (a phone fleet re-registering, a load test's 200 calls at once): with the kernel's
+    // default receive buffer (~208 KB, a few hundred small datagrams by skb truesize) such a burst overflows it and
+    // each lost request costs its client a 500 ms retransmission. Linux caps the value at net.core.rmem_max.
+    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_RECEIVE_BUFFER });
     this.socket = socket;
     // A datagram error (ICMP unreachable for a reply, a bad send) never stops the socket from receiving.
     socket.on('error', () => {});

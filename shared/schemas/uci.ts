@@ -1,0 +1,237 @@
+/**
+ * The UCI connector's contract: JSON-RPC 2.0 over WebSocket at `/uci`, one message per frame. Method names,
+ * error and close codes, the params and results of every method and the shape of a notification. The
+ * simulator implements it (simulator/src/uci/); clients (the extension, `starface-sim record`) import it.
+ */
+import { z } from 'zod';
+import { CALL_EVENT_SERVICE, CallStateSchema } from './calls.js';
+import { EventSchema, SIM_SERVICES } from './events.js';
+
+export const UCI_PATH = '/uci';
+/** Query parameter with the UCI token `login:sha512hex(login + "*" + sha512hex(password))`, as on the real PBX. */
+export const UCI_AUTH_PARAM = 'de.vertico.starface.auth';
+/** Query parameter with a REST `authToken` (from POST /rest/login) instead of the UCI token. */
+export const UCI_AUTH_TOKEN_PARAM = 'authToken';
+/** Larger frames close the connection with 1009. */
+export const UCI_MAX_FRAME_BYTES = 1024 * 1024;
+/** Without any request (keepAlive or other) for this long, the session ends (close 4408). */
+export const UCI_DEFAULT_KEEPALIVE_MS = 60_000;
+/** Bytes a connection may have waiting to be sent; beyond it the subscriber is too slow and is closed with 1013. */
+export const UCI_DEFAULT_SEND_QUEUE_BYTES = 4 * 1024 * 1024;
+
+export const UCI_METHODS = {
+  login: 'ucp.v22.requests.connection.login',
+  logout: 'ucp.v22.requests.connection.logout',
+  keepAlive: 'ucp.v22.requests.connection.keepAlive',
+  subscribeEvents: 'ucp.v22.requests.service.subscribeEvents',
+  unsubscribeEvents: 'ucp.v22.requests.service.unsubscribeEvents',
+  placeCallWithPhone: 'ucp.v22.requests.call.placeCallWithPhone',
+  getCallIds: 'ucp.v22.requests.call.getCallIds',
+  getCallState: 'ucp.v22.requests.call.getCallState',
+  hangupCall: 'ucp.v22.requests.call.hangupCall',
+  getUserState: 'ucp.v22.requests.userState.getUserState',
+  setDoNotDisturbSetting: 'ucp.v22.requests.userState.setDoNotDisturbSetting',
+  setChatPresenceMessage: 'ucp.v22.requests.userState.setChatPresenceMessage',
+} as const;
+export type UciMethodKey = keyof typeof UCI_METHODS;
+export type UciMethod = (typeof UCI_METHODS)[UciMethodKey];
+
+/** JSON-RPC error codes: the standard ones and the connector's own (-32000 … -32099). */
+export const UCI_ERRORS = {
+  parseError: -32700,
+  invalidRequest: -32600,
+  methodNotFound: -32601,
+  invalidParams: -32602,
+  internalError: -32603,
+  /** placeCallWithPhone / hangupCall while no call control is wired to the SIP side. */
+  callControlUnavailable: -32000,
+  notAuthenticated: -32001,
+  /** `sinceSeq` is older than the ring buffer; `data: {oldestSeq, lastSeq}`. */
+  sinceSeqGone: -32002,
+  forbidden: -32003,
+  notFound: -32004,
+  /** Wrong credentials in the login request; the connection is then closed with 4401. */
+  authFailed: -32005,
+} as const;
+
+/** WebSocket close codes the connector uses. */
+export const UCI_CLOSE = {
+  normal: 1000,
+  tooBig: 1009,
+  /** The send queue overflowed: the subscriber is too slow. Reconnect and subscribe with sinceSeq. */
+  tooSlow: 1013,
+  authFailed: 4401,
+  keepAliveTimeout: 4408,
+} as const;
+
+export const USER_STATE_SERVICE = 'ucp.v22.events.userState';
+export const USER_STATE_EVENT = 'receiveUserState';
+
+/** What a service name may look like: `ucp.vNN.events.<name>` or `sim.events.<name>`. */
+export const UCI_SERVICE_PATTERN = /^(ucp\.v\d+\.events\.[A-Za-z][A-Za-z0-9]*|sim\.events\.[a-z][a-z0-9-]*)$/;
+/** Every service the simulator publishes on. */
+export const UCI_KNOWN_SERVICES: readonly string[] = [CALL_EVENT_SERVICE, USER_STATE_SERVICE, ...Object.values(SIM_SERVICES)];
+
+// ---- JSON-RPC envelope ----
+
+export const JsonRpcIdSchema = z.union([z.string(), z.number(), z.null()]);
+export type JsonRpcId = z.infer<typeof JsonRpcIdSchema>;
+
+export const JsonRpcRequestSchema = z.strictObject({
+  jsonrpc: z.literal('2.0'),
+  method: z.string().min(1),
+  params: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+  /** Absent: a notification, answered with nothing. */
+  id: JsonRpcIdSchema.optional(),
+});
+export type JsonRpcRequest = z.infer<typeof JsonRpcRequestSchema>;
+
+export const JsonRpcErrorSchema = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() });
+export type JsonRpcError = z.infer<typeof JsonRpcErrorSchema>;
+
+export const JsonRpcResponseSchema = z.union([
+  z.object({ jsonrpc: z.literal('2.0'), id: JsonRpcIdSchema, result: z.unknown() }),
+  z.object({ jsonrpc: z.literal('2.0'), id: JsonRpcIdSchema, error: JsonRpcErrorSchema }),
+]);
+export type JsonRpcResponse = z.infer<typeof JsonRpcResponseSchema>;
+
+/** An event pushed to a subscriber: method `${service}.${event}`, params the event itself. */
+export const UciNotificationSchema = z.object({ jsonrpc: z.literal('2.0'), method: z.string(), params: EventSchema });
+export type UciNotification = z.infer<typeof UciNotificationSchema>;
+
+export function notificationMethod(service: string, event: string): string {
+  return `${service}.${event}`;
+}
+
+// ---- params (the named form; positional arrays are mapped onto these names in this order) ----
+
+const ServiceNameSchema = z.string().regex(UCI_SERVICE_PATTERN, 'not a service name such as ucp.v22.events.call or sim.events.config');
+const CallIdSchema = z.string().min(1).max(128);
+
+export const UciLoginParamsSchema = z.strictObject({ token: z.string().min(1).max(1024).describe('UCI token login:sha512hex(…) or a REST authToken') });
+export const UciEmptyParamsSchema = z.strictObject({});
+export const UciSubscribeParamsSchema = z.strictObject({
+  services: z.array(ServiceNameSchema).min(1).max(64),
+  sinceSeq: z.number().int().min(0).optional().describe('Replay buffered events with a greater seq first'),
+});
+export const UciUnsubscribeParamsSchema = z.strictObject({ services: z.array(ServiceNameSchema).max(64).optional().describe('Absent: all') });
+export const UciPlaceCallParamsSchema = z.strictObject({
+  destination: z.string().min(1).max(64),
+  phoneId: z.string().max(128).optional(),
+  callId: CallIdSchema.optional(),
+});
+export const UciCallIdParamsSchema = z.strictObject({ callId: CallIdSchema });
+export const UciSetDndParamsSchema = z.strictObject({ doNotDisturb: z.boolean() });
+export const UciSetChatPresenceMessageParamsSchema = z.strictObject({ message: z.string().max(500) });
+
+export const UCI_PARAMS = {
+  login: UciLoginParamsSchema,
+  logout: UciEmptyParamsSchema,
+  keepAlive: UciEmptyParamsSchema,
+  subscribeEvents: UciSubscribeParamsSchema,
+  unsubscribeEvents: UciUnsubscribeParamsSchema,
+  placeCallWithPhone: UciPlaceCallParamsSchema,
+  getCallIds: UciEmptyParamsSchema,
+  getCallState: UciCallIdParamsSchema,
+  hangupCall: UciCallIdParamsSchema,
+  getUserState: UciEmptyParamsSchema,
+  setDoNotDisturbSetting: UciSetDndParamsSchema,
+  setChatPresenceMessage: UciSetChatPresenceMessageParamsSchema,
+} satisfies Record<UciMethodKey, z.ZodType>;
+
+/**
+ * Positional params, as the real UCI takes them, in order. subscribeEvents also takes
+ * `["svc1", "svc2", …]` or `[["svc1", …], sinceSeq]` or `["svc1", sinceSeq]`.
+ */
+export const UCI_POSITIONAL: Record<UciMethodKey, readonly string[]> = {
+  login: ['token'],
+  logout: [],
+  keepAlive: [],
+  subscribeEvents: ['services', 'sinceSeq'],
+  unsubscribeEvents: ['services'],
+  placeCallWithPhone: ['destination', 'phoneId', 'callId'],
+  getCallIds: [],
+  getCallState: ['callId'],
+  hangupCall: ['callId'],
+  getUserState: [],
+  setDoNotDisturbSetting: ['doNotDisturb'],
+  setChatPresenceMessage: ['message'],
+};
+
+// ---- results ----
+
+export const UciLoginResultSchema = z.object({ login: z.string(), userId: z.number().int(), admin: z.boolean().describe('Sees every event'), bootId: z.string() });
+export const UciSubscribeResultSchema = z.object({
+  services: z.array(z.string()).describe('Every service subscribed on this connection now'),
+  replayed: z.number().int().describe('Buffered events sent before live ones'),
+  lastSeq: z.number().int(),
+  oldestSeq: z.number().int(),
+  bootId: z.string(),
+});
+export const UciUnsubscribeResultSchema = z.object({ services: z.array(z.string()).describe('Still subscribed') });
+export const UciPlaceCallResultSchema = z.object({ callId: z.string() });
+/** The real call-state map. */
+export const UciCallStateSchema = CallStateSchema.omit({ userId: true, login: true });
+export const UciSinceSeqGoneDataSchema = z.object({ oldestSeq: z.number().int(), lastSeq: z.number().int() });
+
+export const CHAT_PRESENCES = ['AVAILABLE', 'DO_NOT_DISTURB', 'OFFLINE'] as const;
+/** IDLE without calls; RINGING while a call rings at the user; BUSY while the user is in (or places) a call. */
+export const TELEPHONY_STATES = ['IDLE', 'RINGING', 'BUSY'] as const;
+export const UciUserStateSchema = z
+  .object({
+    avatarHash: z.string(),
+    chatPresence: z.enum(CHAT_PRESENCES),
+    telephonyState: z.enum(TELEPHONY_STATES),
+    chatPresenceMessage: z.string(),
+    redirectAlwaysActive: z.boolean(),
+    doNotDisturb: z.boolean(),
+  })
+  .meta({ id: 'UciUserState' });
+export type UciUserState = z.infer<typeof UciUserStateSchema>;
+/** `ucp.v22.events.userState receiveUserState` data: the state plus whose it is. */
+export const UciUserStateEventDataSchema = UciUserStateSchema.extend({ userId: z.number().int(), login: z.string() });
+export type UciUserStateEventData = z.infer<typeof UciUserStateEventDataSchema>;
+
+export const UCI_RESULTS = {
+  login: UciLoginResultSchema,
+  logout: z.literal(true),
+  keepAlive: z.literal(true),
+  subscribeEvents: UciSubscribeResultSchema,
+  unsubscribeEvents: UciUnsubscribeResultSchema,
+  placeCallWithPhone: UciPlaceCallResultSchema,
+  getCallIds: z.array(z.string()),
+  getCallState: UciCallStateSchema,
+  hangupCall: z.literal(true),
+  getUserState: UciUserStateSchema,
+  setDoNotDisturbSetting: UciUserStateSchema,
+  setChatPresenceMessage: UciUserStateSchema,
+} satisfies Record<UciMethodKey, z.ZodType>;
+
+// ---- replay (POST /rest/sim/replay) ----
+
+export const ReplayEventSchema = z.object({
+  seq: z.number().int().positive().optional().describe('The recorded seq; kept as data.originalSeq'),
+  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not a date-time'),
+  service: ServiceNameSchema,
+  event: z.string().min(1).max(100),
+  data: z.record(z.string(), z.unknown()),
+});
+export type ReplayEvent = z.infer<typeof ReplayEventSchema>;
+
+export const ReplayRequestSchema = z
+  .strictObject({
+    events: z.array(ReplayEventSchema).min(1).max(100_000).describe('Recorded events (e.g. the lines of `starface-sim record`), oldest first'),
+    speed: z.number().positive().max(10_000).default(1).describe('2 plays twice as fast'),
+    delayMs: z.number().int().min(0).max(86_400_000).default(0).describe('Wait before the first event (lets a client send a long recording in parts)'),
+  })
+  .meta({ id: 'ReplayRequest' });
+export type ReplayRequest = z.infer<typeof ReplayRequestSchema>;
+
+export const ReplayAcceptedSchema = z
+  .object({
+    scheduled: z.number().int(),
+    durationMs: z.number().describe('From the first to the last event, after scaling'),
+    startsInMs: z.number().int(),
+  })
+  .meta({ id: 'ReplayAccepted' });
+export type ReplayAccepted = z.infer<typeof ReplayAcceptedSchema>;

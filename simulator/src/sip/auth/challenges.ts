@@ -1,0 +1,13 @@
+import type { SipResponse } from '../message/message.js';
+import type { DigestAuthenticator } from './digest.js';
+
+/**
+ * Adds the digest challenges, strongest first, to a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`).
+ *
+ * sipp 3.6.1 joins all challenge fields and takes the first "algorithm=" it finds (it only does MD5), so it
+ * would give up on the strongest-first list. RFC 3261 allows space around "=" (EQUAL = SWS "=" SWS): written
+ * so for the SHA challenges, sipp's search lands on the MD5 one, and RFC parsers read the same values.
+ */
+export function appendChallenges(res: SipResponse, auth: DigestAuthenticator, field: 'WWW-Authenticate' | 'Proxy-Authenticate', stale: boolean): void {
+  for (const value of auth.challenge({ stale })) res.headers.append(field, value.replace(/, algorithm=(?!MD5\b)/, ', algorithm = '));
+}

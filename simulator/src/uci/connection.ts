@@ -1,0 +1,82 @@
+import type { WebSocket } from 'ws';
+import { UCI_CLOSE } from '../../../shared/schemas/uci.js';
+import { errorFrame, resultFrame, type RpcError } from './protocol.js';
+import { UciSession } from './session.js';
+import type { JsonRpcId } from '../../../shared/schemas/uci.js';
+
+export interface ConnectionOptions {
+  keepAliveMs: number;
+  sendQueueBytes: number;
+  /** After closing a stalled connection, how long its close frame may take before the socket is destroyed. */
+  closeGraceMs: number;
+  remote: string;
+  onTooSlow(conn: UciConnection, bufferedBytes: number): void;
+  onClosed(conn: UciConnection): void;
+}
+
+/** The transport of one UCI session: sending with a bounded queue, the keepAlive timer and closing. */
+export class UciConnection {
+  readonly session = new UciSession();
+  private closing = false;
+  private readonly idle: NodeJS.Timeout;
+
+  constructor(
+    readonly ws: WebSocket,
+    private readonly opts: ConnectionOptions,
+  ) {
+    this.idle = setTimeout(() => this.close(UCI_CLOSE.keepAliveTimeout, `keepAlive timeout: no request within ${opts.keepAliveMs} ms`), opts.keepAliveMs);
+    this.idle.unref();
+    ws.once('close', () => {
+      this.closing = true;
+      clearTimeout(this.idle);
+      opts.onClosed(this);
+    });
+  }
+
+  get open(): boolean {
+    return !this.closing;
+  }
+
+  get remote(): string {
+    return this.opts.remote;
+  }
+
+  /** Any request keeps the session alive. */
+  touch(): void {
+    this.idle.refresh();
+  }
+
+  reply(id: JsonRpcId | undefined, result: unknown): void {
+    if (id !== undefined) this.send(resultFrame(id, result));
+  }
+
+  replyError(id: JsonRpcId | undefined, error: RpcError): void {
+    if (id !== undefined) this.send(errorFrame(id, error));
+  }
+
+  /** Sends a frame unless the queue is over its bound; then the connection is closed with 1013. */
+  send(frame: string | Buffer): boolean {
+    if (this.closing) return false;
+    const queued = this.ws.bufferedAmount;
+    if (queued > this.opts.sendQueueBytes) {
+      this.tooSlow(queued);
+      return false;
+    }
+    this.ws.send(frame, { binary: false });
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    clearTimeout(this.idle);
+    this.ws.close(code, reason);
+    // A peer that stopped reading never answers the close frame: free the socket after a grace period.
+    setTimeout(() => this.ws.terminate(), this.opts.closeGraceMs).unref();
+  }
+
+  private tooSlow(queued: number): void {
+    this.close(UCI_CLOSE.tooSlow, `send queue over ${this.opts.sendQueueBytes} bytes: subscriber too slow; reconnect with sinceSeq`);
+    this.opts.onTooSlow(this, queued);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The UCI methods. Each parses its params with the contract's schema and answers a result or throws an
+ * RpcError; the connector frames both.
+ */
+import type { z } from 'zod';
+import { UCI_CLOSE, UCI_ERRORS, UCI_METHODS, UCI_PARAMS, type UciMethodKey } from '../../../shared/schemas/uci.js';
+import type { EventBus } from '../events/bus.js';
+import type { Sessions } from '../rest/sessions.js';
+import type { StoredUser } from '../state/model.js';
+import type { StateHolder } from '../state/pbx.js';
+import { userForAnyToken } from './auth.js';
+import type { CallBook } from './callBook.js';
+import type { UciConnection } from './connection.js';
+import { parseParams, RpcError } from './protocol.js';
+import { changeUserState, userState } from './userState.js';
+
+/**
+ * Places and ends calls on the SIP side. simulator.ts wires it to the SIP proxy; until then the call
+ * requests that need it answer -32000.
+ */
+export interface UciCallControl {
+  /** Click-to-dial: rings the user's phone (phoneId, else any registered one or virtual phone), then `destination`. Answers the UCI call id. */
+  placeCallWithPhone(user: StoredUser, destination: string, phoneId: string | undefined, callId: string | undefined): Promise<string>;
+  /** Ends the call the user sees under `callId`. */
+  hangupCall(user: StoredUser, callId: string): Promise<void>;
+}
+
+export interface HandlerContext {
+  holder: StateHolder;
+  bus: EventBus;
+  sessions: Sessions;
+  calls: CallBook;
+  callControl(): UciCallControl | undefined;
+  subscribe(conn: UciConnection, services: string[], sinceSeq: number | undefined): unknown;
+  unsubscribe(conn: UciConnection, services: string[] | undefined): unknown;
+}
+
+/** A result to answer, and what to send right after the answer (a subscription's backlog). */
+export class AnswerThen {
+  constructor(
+    readonly result: unknown,
+    readonly after: () => void,
+  ) {}
+}
+
+type Params<K extends UciMethodKey> = z.output<(typeof UCI_PARAMS)[K]>;
+type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciConnection, user: StoredUser, params: Params<K>) => unknown;
+
+const NO_CALL_CONTROL =
+  'call control is not available: this simulator has no SIP call control wired to the UCI connector yet; getCallIds and getCallState work from the call events';
+
+function currentUser(ctx: HandlerContext, conn: UciConnection): StoredUser {
+  const id = conn.session.user?.id;
+  const user = id === undefined ? undefined : ctx.holder.state.users.find((u) => u.id === id);
+  if (!user) {
+    throw new RpcError(
+      UCI_ERRORS.notAuthenticated,
+      id === undefined
+        ? `Not signed in: send ${UCI_METHODS.login} with your UCI token first, or connect with ?de.vertico.starface.auth=<login>:<hash> or ?authToken=<REST token>`
+        : 'The signed-in user no longer exists; sign in again',
+    );
+  }
+  return user;
+}
+
+function ownCall(ctx: HandlerContext, conn: UciConnection, callId: string) {
+  const call = ctx.calls.get(callId);
+  if (!call || (call.userId !== conn.session.user!.id && !conn.session.user!.admin)) {
+    throw new RpcError(UCI_ERRORS.notFound, `No live call with id "${callId}" for you (see ${UCI_METHODS.getCallIds})`);
+  }
+  return call;
+}
+
+const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
+  login: () => undefined, // handled before (needs no signed-in user)
+  logout: (_ctx, conn) => {
+    setImmediate(() => conn.close(UCI_CLOSE.normal, 'logged out'));
+    return true;
+  },
+  keepAlive: () => true,
+  subscribeEvents: (ctx, conn, _u, p) => ctx.subscribe(conn, p.services, p.sinceSeq),
+  unsubscribeEvents: (ctx, conn, _u, p) => ctx.unsubscribe(conn, p.services),
+  placeCallWithPhone: async (ctx, _conn, user, p) => {
+    const control = ctx.callControl();
+    if (!control) throw new RpcError(UCI_ERRORS.callControlUnavailable, NO_CALL_CONTROL);
+    return { callId: await control.placeCallWithPhone(user, p.destination, p.phoneId, p.callId) };
+  },
+  getCallIds: (ctx, _conn, user) => ctx.calls.callIds(user.id),
+  getCallState: (ctx, conn, _u, p) => {
+    const { userId: _id, login: _login, ...map } = ownCall(ctx, conn, p.callId);
+    return map;
+  },
+  hangupCall: async (ctx, conn, user, p) => {
+    const control = ctx.callControl();
+    if (!control) throw new RpcError(UCI_ERRORS.callControlUnavailable, NO_CALL_CONTROL);
+    ownCall(ctx, conn, p.callId);
+    await control.hangupCall(user, p.callId);
+    return true;
+  },
+  getUserState: (ctx, _conn, user) => userState(user, ctx.calls),
+  setDoNotDisturbSetting: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { doNotDisturb: p.doNotDisturb }),
+  setChatPresenceMessage: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { chatPresenceMessage: p.message }),
+};
+
+/** Signs the connection in with a UCI token or REST authToken; undefined when the token is wrong. */
+export function signIn(ctx: HandlerContext, conn: UciConnection, token: string): StoredUser | undefined {
+  const user = userForAnyToken(ctx.holder.state, ctx.sessions, token);
+  if (user) conn.session.signIn(user);
+  return user;
+}
+
+/** Runs one method for a signed-in connection. `login` is the connector's (it may close the socket). */
+export function runMethod(ctx: HandlerContext, conn: UciConnection, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
+  const user = currentUser(ctx, conn);
+  const parsed = parseParams(key, UCI_PARAMS[key], params);
+  return (HANDLERS[key] as Handler<typeof key>)(ctx, conn, user, parsed as never);
+}
