@@ -1,10 +1,10 @@
-import { RIGHT_ADMIN, RIGHTS, TEAMS_MODULE_NAME, TEAMS_MODULE_VERSION, type RightKey } from '../../../shared/catalogue.js';
+import { RIGHT_ADMIN, RIGHTS, TEAMS_MODULE_NAME, TEAMS_MODULE_VERSION, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
 import { ScenarioSchema, type Scenario } from '../../../shared/schemas/scenario.js';
 import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import { invalid, SimError } from '../state/errors.js';
-import { installLicence } from '../state/licences.js';
-import { emptyState, type PbxState } from '../state/model.js';
+import { assignLicencesToMany, installLicence } from '../state/licences.js';
+import { emptyState, type PbxState, type StoredUser } from '../state/model.js';
 import { createConfiguration, generateKey, importModule, saveConfiguration, setConnector } from '../state/modules.js';
 import type { Emit } from '../state/pbx.js';
 import { ADMIN_LOGIN, createUser } from '../state/users.js';
@@ -72,11 +72,22 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
   admin.sipPasswordCustom = true;
   try {
     for (const l of scenario.licences) installLicence(state, emit, l.type, l.count);
+    // Uniqueness checked once with sets: checking each user against all others made large scenarios quadratic.
+    const logins = new Set([ADMIN_LOGIN]);
+    const extensions = new Set<string>();
+    scenario.users.forEach((u, i) => {
+      if (logins.has(u.login)) throw new ScenarioError(`users.${i}.login: "${u.login}" is ${u.login === ADMIN_LOGIN ? 'reserved for the administrator' : 'used twice'}`);
+      if (u.extension !== undefined && extensions.has(u.extension)) throw new ScenarioError(`users.${i}.extension: ${u.extension} is used twice`);
+      logins.add(u.login);
+      if (u.extension !== undefined) extensions.add(u.extension);
+    });
+    const licensed: { user: StoredUser; types: LicenceType[] }[] = [];
     for (const u of scenario.users) {
-      if (u.login === ADMIN_LOGIN) throw new ScenarioError(`users: the login "${ADMIN_LOGIN}" is reserved for the administrator`);
-      const user = createUser(state, emit, { ...u, rights: u.rights, licences: u.licences });
+      const user = createUser(state, emit, { ...u, rights: u.rights, licences: [] }, { checked: true });
       if (u.app) user.app = { active: u.app.active, platform: u.app.platform, version: u.app.version ?? null, lastSeen: u.app.active ? new Date().toISOString() : null };
+      if (u.licences.length) licensed.push({ user, types: u.licences });
     }
+    assignLicencesToMany(state, emit, licensed);
     // Configurations are created with the module present; a scenario without the module removes it after.
     importModule(state, emit, TEAMS_MODULE_NAME, scenario.modules[0]?.version ?? TEAMS_MODULE_VERSION);
     for (const c of scenario.configurations) {
