@@ -326,3 +326,23 @@ describe('extension tree model', () => {
     console.log(`      [timing] 1,000 users: loadPbxData ${loadMs.toFixed(1)} ms, connectionNode ${buildMs.toFixed(2)} ms`);
   });
 });
+
+describe('extension: SIP registrations in the tree', () => {
+  it('a user node lists the user’s SIP bindings with transport, source and time left', () => {
+    const user = { id: 2, login: '1001', firstName: 'Anna', familyName: 'Albers', email: '', language: 'de', extension: '1001' };
+    const details = { rights: [], licences: [], app: null };
+    const reg = {
+      aor: 'sip:1001@pbx.demo.starface.test', userId: 2, login: '1001', extension: '1001', contact: 'sip:a1@x.invalid;transport=ws',
+      transport: 'WS' as const, source: '127.0.0.1:50000', expiresAt: '2026-01-01T01:00:00.000Z', expiresIn: 600, callId: 'c', cseq: 2,
+      path: [], userAgent: 'SIP.js/0.21.1', registeredAt: '2026-01-01T00:50:00.000Z',
+    };
+    const ctx = { t: englishOnly, language: 'en', now: Date.parse('2026-01-01T00:50:00Z') };
+    const nodes = userDetailNodes(user, details, { connection: 'sim' }, ctx, true, [reg]);
+    const sip = nodes.find((n) => n.contextValue === 'userRegistrations')!;
+    assert.equal(sip.description, '1');
+    assert.equal(sip.children?.[0]?.label, 'sip:a1@x.invalid;transport=ws');
+    assert.equal(sip.children?.[0]?.description, 'WS from 127.0.0.1:50000, 600 s left');
+    assert.equal(userDetailNodes(user, details, { connection: 'sim' }, ctx, true, []).find((n) => n.contextValue === 'userRegistrations')?.description, 'none');
+    assert.equal(userDetailNodes(user, details, { connection: 'pbx' }, ctx, true, null).find((n) => n.contextValue === 'userRegistrations'), undefined, 'a real PBX has no such node');
+  });
+});

@@ -4,6 +4,7 @@ import type { Connection } from '../../../shared/schemas/connection.js';
 import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 import type { PbxData, UserDetails } from '../pbx/snapshot.js';
 import type { User } from '../../../shared/schemas/users.js';
+import type { Registration } from '../../../shared/schemas/registrations.js';
 import { formatAge, pick, type Translate } from './i18n.js';
 import type { SessionState } from './pbxSession.js';
 
@@ -173,7 +174,7 @@ function userNode(user: User, ref: NodeRef, simulator: boolean, ctx: TreeContext
 }
 
 /** The children of a user node, once its details are loaded. */
-export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, ctx: TreeContext, admin = true): TreeNode[] {
+export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, ctx: TreeContext, admin = true, registrations: Registration[] | null = null): TreeNode[] {
   const { t } = ctx;
   const base = `conn:${ref.connection}:user:${user.id}`;
   const userRef = { ...ref, userId: user.id };
@@ -224,6 +225,27 @@ export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, 
         contextValue: `userApp.${details.app.active ? 'active' : 'inactive'}`,
       }),
     );
+  }
+  if (registrations) {
+    out.push({
+      id: `${base}:sip`,
+      ref: userRef,
+      label: t('SIP registrations'),
+      description: registrations.length ? String(registrations.length) : t('none'),
+      tooltip: t('Phones and apps registered with the simulator\'s SIP registrar'),
+      icon: 'call-outgoing',
+      contextValue: 'userRegistrations',
+      collapsible: registrations.length ? 'collapsed' : 'none',
+      children: registrations.map((r) =>
+        leaf(`${base}:sip:${r.contact}`, userRef, r.contact, {
+          description: t('{0} from {1}, {2} s left', r.transport, r.source, r.expiresIn),
+          tooltip: [r.aor, r.userAgent ?? '', t('registered {0}', r.registeredAt)].filter(Boolean).join('\n'),
+          icon: 'device-mobile',
+          contextValue: 'registration',
+          value: r.contact,
+        }),
+      ),
+    });
   }
   return out;
 }

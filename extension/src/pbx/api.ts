@@ -6,6 +6,7 @@ import { LicenceSchema, UserLicencesSchema } from '../../../shared/schemas/licen
 import { ServerVersionSchema } from '../../../shared/schemas/login.js';
 import { ConfigurationSchema, KeyGeneratedSchema, ModuleLogSchema, ModuleSchema, type ConfigurationUpdate } from '../../../shared/schemas/modules.js';
 import { PermissionInfoSchema, UserSchema } from '../../../shared/schemas/users.js';
+import { RegistrationListSchema } from '../../../shared/schemas/registrations.js';
 import type { PbxRestClient } from './restClient.js';
 
 /** The REST calls the extension makes, each with the shared schema of its answer. */
@@ -36,5 +37,6 @@ export class PbxApi {
 
   appSession = (userId: number) => this.client.get(`/sim/users/${userId}/app`, AppSessionSchema);
   setAppSession = (userId: number, update: AppSessionUpdate) => this.client.send('PUT', `/sim/users/${userId}/app`, update, AppSessionSchema);
+  registrations = () => this.client.get('/sim/registrations', RegistrationListSchema);
   events = (sinceSeq: number, limit = 1000) => this.client.get(`/sim/events?sinceSeq=${sinceSeq}&limit=${limit}`, EventListSchema);
 }

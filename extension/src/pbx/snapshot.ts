@@ -2,6 +2,7 @@ import type { AppSession } from '../../../shared/schemas/app.js';
 import type { Licence } from '../../../shared/schemas/licences.js';
 import type { Configuration, Module, ModuleLogEntry } from '../../../shared/schemas/modules.js';
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
+import type { Registration } from '../../../shared/schemas/registrations.js';
 import type { PbxApi } from './api.js';
 import { PbxError } from './restClient.js';
 
@@ -31,6 +32,8 @@ export interface PbxData {
   licences: Licence[] | null;
   modules: Module[] | null;
   configurations: ConfigurationData[] | null;
+  /** SIP bindings of the simulator's registrar; null on a real PBX. */
+  registrations: Registration[] | null;
   /** True when the simulator-only resources answered. */
   simulator: boolean;
 }
@@ -50,14 +53,19 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
   const [version, me, everyone] = await Promise.all([api.version(), api.me(), optional(api.users)]);
   if (everyone === null) {
     // Not an administrator: the PBX lets a user read only their own user, rights and licences.
-    return { loadedAt: now(), version: version.version, admin: false, users: [me], licences: null, modules: null, configurations: null, simulator: false };
+    return { loadedAt: now(), version: version.version, admin: false, users: [me], licences: null, modules: null, configurations: null, registrations: null, simulator: false };
   }
-  const [licences, modules, configurations] = await Promise.all([optional(api.licences), optional(api.modules), optional(api.configurations)]);
+  const [licences, modules, configurations, registrations] = await Promise.all([
+    optional(api.licences),
+    optional(api.modules),
+    optional(api.configurations),
+    optional(api.registrations),
+  ]);
   const simulator = licences !== null && modules !== null && configurations !== null;
   const configurationData =
     configurations &&
     (await Promise.all(configurations.map(async (configuration) => ({ configuration, log: (await api.configurationLog(configuration.id)).entries }))));
-  return { loadedAt: now(), version: version.version, admin: true, users: everyone, licences, modules, configurations: configurationData, simulator };
+  return { loadedAt: now(), version: version.version, admin: true, users: everyone, licences, modules, configurations: configurationData, registrations, simulator };
 }
 
 /** Licences and the desktop app exist only on the simulator, and only an administrator may read the app. */

@@ -50,7 +50,8 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       const user = session?.data?.users.find((u) => u.id === node.ref.userId);
       if (!session || !user) return [];
       try {
-        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx(), session.data?.admin ?? true);
+        const registrations = session.data?.registrations?.filter((r) => r.userId === user.id) ?? null;
+        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx(), session.data?.admin ?? true, registrations);
       } catch (err) {
         return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
       }
