@@ -10,6 +10,7 @@
 //            under Users, with a TreeItem each) against the bundled simulator with 1,000 extra users, in the host.
 //            Rebuilds the normal (development) bundle at the end.
 //   sip      the SIP registrar: sipp closed loop against the simulator and Kamailio 5.6 (test/bench/sip.mjs).
+//   uci      the UCI connector: 200 subscribers, 5,000 events/s for 10 s, against a bare ws broadcast (test/bench/uci.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
 // BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000), BENCH_WINDOWS (extension, default 5),
 // BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
@@ -22,6 +23,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { benchSip } from './sip.mjs';
+import { benchUci } from './uci.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
@@ -336,7 +338,7 @@ async function benchExtension() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip };
+const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci };
 
 const name = process.argv[2];
 if (!BENCHES[name]) {

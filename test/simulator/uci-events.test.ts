@@ -49,7 +49,7 @@ describe('simulator: UCI connector — events', () => {
     assert.equal((await sim.admin.put(`/modules/configurations/${id}`, { pbxName: 'pbx2.demo.starface.test' })).status, 200);
     assert.equal((await sim.admin.put('/licenses/users/3', ['UCC_CLIENT_PREMIUM'])).status < 500, true);
     const carla = await sim.admin.get('/users?searchTerm=Carla');
-    await sim.admin.put(`/sim/users/${carla.body[0].id}/app`, { active: true });
+    await sim.admin.put(`/sim/users/${carla.body[0].id}/app`, { active: true, platform: 'windows' });
     const last = sim.sim.bus.lastSeq;
     await c.waitFor((n) => n.params.seq === last);
     assert.equal(c.notifications[0]!.params.seq, sub.lastSeq + 1);
@@ -133,8 +133,7 @@ describe('simulator: UCI connector — events', () => {
     await sim.admin.put(`/licenses/users/${annaId}`, []);
     const id = await configId(sim);
     await sim.admin.put(`/modules/configurations/${id}`, { name: 'Seen by admins only' });
-    const last = sim.sim.bus.lastSeq;
-    await admin.waitFor((n) => n.params.seq === last);
+    await admin.waitFor((n) => n.params.event === 'configuration-changed');
     await anna.waitFor((n) => n.params.event === 'assignment-changed' && n.params.data.userId === annaId);
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(anna.notifications.length > 0);

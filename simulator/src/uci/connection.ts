@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { UCI_CLOSE } from '../../../shared/schemas/uci.js';
 import { errorFrame, resultFrame, type RpcError } from './protocol.js';
@@ -18,6 +19,7 @@ export interface ConnectionOptions {
 export class UciConnection {
   readonly session = new UciSession();
   private closing = false;
+  private corked = false;
   private readonly idle: NodeJS.Timeout;
 
   constructor(
@@ -62,8 +64,25 @@ export class UciConnection {
       this.tooSlow(queued);
       return false;
     }
+    this.cork();
     this.ws.send(frame, { binary: false });
     return true;
+  }
+
+  /**
+   * Frames sent in the same tick (a burst of events) leave in one write instead of one system call each;
+   * the socket is uncorked once the current code has run.
+   */
+  private cork(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    this.corked = true;
+    socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   close(code: number, reason: string): void {

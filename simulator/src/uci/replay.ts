@@ -2,6 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { ReplayAccepted, ReplayEvent } from '../../../shared/schemas/uci.js';
 import type { EventBus } from '../events/bus.js';
 
+/** Events published in one go at most; then the event loop gets a turn (sockets drain, requests run). */
+const MAX_BURST = 500;
+
 /**
  * Plays recorded events back to subscribers: each becomes a new event on the bus (new seq, new time) with
  * its service and event name kept and `data.replayed: true`, `data.originalSeq`, `data.originalTime` added.
@@ -27,7 +30,8 @@ export class Replayer {
     const tick = () => {
       if (this.stopped) return;
       const elapsed = performance.now() - start;
-      while (i < events.length && offsets[i]! <= elapsed) this.publish(events[i++]!);
+      let burst = 0;
+      while (i < events.length && offsets[i]! <= elapsed && burst++ < MAX_BURST) this.publish(events[i++]!);
       if (i < events.length) this.after(offsets[i]! - elapsed, tick);
     };
     this.after(delayMs, tick);

@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { UCI_AUTH_PARAM, UCI_CLOSE, UCI_METHODS } from '../../shared/schemas/uci.js';
+import { uciToken } from '../../shared/hashes.js';
+import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { UciClient } from '../support/uci-client.js';
+
+const M = UCI_METHODS;
+const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
+
+describe('simulator: UCI connector — overload', () => {
+  let sim: RunningSim;
+  const clients: UciClient[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.ws.terminate();
+    await sim.stop();
+  });
+
+  it('a subscriber that stops reading is closed with 1013 and a log event; the others get every event', async function () {
+    this.timeout(60_000);
+    const limit = 2 * 1024 * 1024;
+    sim = await startSim({ scenario: 'demo', uciSendQueueBytes: limit });
+    const url = sim.addresses.uci;
+    const slow = await UciClient.as(url, ADMIN);
+    const fast = await UciClient.as(url, ADMIN);
+    const other = await UciClient.as(url, DEMO_USERS.anna);
+    clients.push(slow, fast, other);
+    await slow.request(M.subscribeEvents, { services: ['sim.events.server'] });
+    await fast.request(M.subscribeEvents, { services: ['sim.events.server', 'sim.events.log'] });
+    await other.request(M.subscribeEvents, { services: ['sim.events.server'] });
+    slow.ws.pause();
+    const first = sim.sim.bus.lastSeq + 1;
+    const blob = 'x'.repeat(10_000);
+    let published = 0;
+    // 40 MB in steps, letting the reading clients drain in between.
+    for (let chunk = 0; chunk < 80; chunk++) {
+      for (let i = 0; i < 50; i++) sim.sim.bus.publish({ service: 'sim.events.server', event: 'load', data: { i: published++, login: DEMO_USERS.anna.login, blob } });
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    const logEvent = await fast.waitFor((n) => n.params.event === 'uci-slow-subscriber', 10_000);
+    assert.equal(logEvent.method, 'sim.events.log.uci-slow-subscriber');
+    assert.equal(logEvent.params.data.level, 'warn');
+    assert.match(logEvent.params.data.message, /fell behind .* disconnected \(1013\)/);
+    assert.ok(logEvent.params.data.bufferedBytes > limit);
+
+    // Nobody else notices: every event, in order.
+    const serverEvents = (c: UciClient) => c.notifications.filter((n) => n.params.service === 'sim.events.server');
+    await fast.waitFor(() => serverEvents(fast).length >= published, 20_000);
+    await other.waitFor(() => serverEvents(other).length >= published, 20_000);
+    const expected = sim.sim.bus
+      .since(first - 1)
+      .filter((e) => e.service === 'sim.events.server')
+      .map((e) => e.seq);
+    assert.equal(expected.length, published);
+    for (const c of [fast, other]) assert.deepEqual(serverEvents(c).map((n) => n.params.seq), expected);
+    // The fast one subscribed to the log too: everything from `first` on, without a gap.
+    const all = fast.notifications.map((n) => n.params.seq);
+    assert.equal(all[0], first);
+    all.forEach((s, i) => i && assert.equal(s, all[i - 1]! + 1));
+    assert.equal(await fast.request(M.keepAlive), true);
+
+    // The stalled client, reading again, finds the close frame after what was queued.
+    slow.ws.resume();
+    const closed = await slow.closed;
+    assert.equal(closed.code, UCI_CLOSE.tooSlow);
+    assert.match(closed.reason, /too slow/);
+    assert.ok(slow.notifications.length < published);
+  });
+
+  it('serves 1,000 concurrent connections, authenticated and subscribed', async function () {
+    this.timeout(60_000);
+    sim = await startSim({ scenario: 'demo' });
+    const url = sim.addresses.uci;
+    const token = uciToken(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
+    const adminToken = uciToken('admin', ADMIN_PASSWORD);
+    const t0 = Date.now();
+    const many = Array.from({ length: 1000 }, (_, i) => UciClient.connect(url, { [UCI_AUTH_PARAM]: i % 2 ? token : adminToken }));
+    clients.push(...many);
+    await Promise.all(many.map((c) => c.opened));
+    await Promise.all(many.map((c) => c.request(M.subscribeEvents, { services: ['sim.events.licences'] })));
+    const connected = Date.now() - t0;
+    assert.equal(sim.sim.uci!.connectionCount, 1000);
+    const annaId = (await sim.admin.get('/users')).body.find((u: { login: string }) => u.login === DEMO_USERS.anna.login).id;
+    await sim.admin.put(`/licenses/users/${annaId}`, []);
+    await Promise.all(many.map((c) => c.waitFor((n) => n.params.event === 'assignment-changed', 20_000)));
+    const total = Date.now() - t0;
+    assert.ok(many.every((c) => c.notifications.length === 1));
+    assert.ok(total < 30_000, `${total} ms`);
+    console.log(`      1,000 connections: connected and subscribed in ${connected} ms, event delivered to all by ${total} ms`);
+  });
+});

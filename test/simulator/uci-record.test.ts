@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UCI_METHODS } from '../../shared/schemas/uci.js';
+import { ROOT, runCli } from '../support/cli.js';
+import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
+import { UciClient } from '../support/uci-client.js';
+
+describe('simulator: UCI record → replay (built CLI)', () => {
+  let sim: RunningSim;
+  let dir: string;
+  before(function () {
+    this.timeout(60_000);
+    // The subcommands are new: build, unless another build is under test.
+    if (!process.env.STARFACE_SIM_CLI) {
+      const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`node esbuild.mjs failed: ${r.stderr}`);
+    }
+    dir = mkdtempSync(join(tmpdir(), 'uci-record-'));
+  });
+  beforeEach(async () => {
+    sim = await startSim({ scenario: 'demo' });
+  });
+  afterEach(async () => {
+    await sim.stop();
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('records a live session to JSON Lines and plays it back to subscribers, in order, spacing scaled by --speed', async function () {
+    this.timeout(30_000);
+    const out = join(dir, 'session.jsonl');
+    const configId = (await sim.admin.get('/modules/configurations')).body[0].id;
+    const rec = runCli(['record', '--uci', sim.addresses.uci, '--out', out, '--login', 'admin', '--password', ADMIN_PASSWORD, '--services', 'sim.events.config', '--count', '4']);
+    await rec.waitForStdout('"recording":true', 10_000);
+    const gaps = [0, 200, 400, 300];
+    for (const [i, gap] of gaps.entries()) {
+      await new Promise((r) => setTimeout(r, gap));
+      assert.equal((await sim.admin.put(`/modules/configurations/${configId}`, { name: `Incident ${i}` })).status, 200);
+    }
+    const exit = await rec.exited;
+    assert.equal(exit.code, 0, rec.stderr);
+    assert.match(rec.stdout, /"recorded":4/);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(lines.length, 4);
+    lines.forEach((e, i) => {
+      assert.deepEqual(Object.keys(e).sort(), ['data', 'event', 'seq', 'service', 'time']);
+      assert.equal(e.event, 'configuration-changed');
+      if (i) assert.ok(e.seq > lines[i - 1].seq);
+    });
+    const recordedGaps = lines.slice(1).map((e, i) => Date.parse(e.time) - Date.parse(lines[i].time));
+
+    // Play it back at double speed to a subscriber.
+    const watcher = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
+    await watcher.request(UCI_METHODS.subscribeEvents, { services: ['sim.events.config'] });
+    const before = sim.sim.bus.lastSeq;
+    const play = runCli(['replay', out, '--rest', sim.base, '--login', 'admin', '--password', ADMIN_PASSWORD, '--speed', '2']);
+    const done = await play.exited;
+    assert.equal(done.code, 0, play.stderr);
+    const summary = JSON.parse(play.stdout.trim());
+    assert.equal(summary.scheduled, 4);
+    await watcher.waitForCount(4, 10_000);
+    const got = watcher.notifications.map((n) => n.params);
+    assert.ok(got.every((e) => e.seq > before), 'new seqs');
+    got.forEach((e, i) => {
+      assert.equal(e.data.replayed, true);
+      assert.equal(e.data.originalSeq, lines[i].seq);
+      assert.equal(e.data.originalTime, lines[i].time);
+      assert.equal(e.data.configurationId, lines[i].data.configurationId);
+      assert.equal(e.event, 'configuration-changed');
+      if (i) assert.equal(e.seq, got[i - 1]!.seq + 1);
+    });
+    const playedGaps = got.slice(1).map((e, i) => Date.parse(e.time) - Date.parse(got[i]!.time));
+    playedGaps.forEach((g, i) => {
+      const want = recordedGaps[i]! / 2;
+      assert.ok(Math.abs(g - want) <= 40, `gap ${i}: played ${g} ms, recorded ${recordedGaps[i]} ms → want ≈${want} ms`);
+    });
+    watcher.ws.terminate();
+  });
+
+  it('replay: --help, a wrong file and a non-admin are refused with messages', async () => {
+    const help = runCli(['replay', '--help']);
+    assert.equal((await help.exited).code, 0);
+    assert.match(help.stdout, /POST \/rest\/sim\/replay/);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"not":"an event"}\n');
+    const r = runCli(['replay', bad, '--rest', sim.base, '--login', 'admin', '--password', ADMIN_PASSWORD]);
+    assert.equal((await r.exited).code, 1);
+    assert.match(r.stderr, /bad\.jsonl:1: not an event/);
+    const usage = runCli(['record', '--out', bad]);
+    assert.equal((await usage.exited).code, 2);
+    assert.match(usage.stderr, /--uci and --out are required/);
+    const anna = await sim.as({ login: '1001', password: 'anna-demo-1001' });
+    const refused = await anna.post('/sim/replay', { events: [{ time: new Date().toISOString(), service: 'sim.events.config', event: 'x', data: {} }] });
+    assert.equal(refused.status, 403);
+    const invalid = await sim.admin.post('/sim/replay', { events: [], speed: 0 });
+    assert.equal(invalid.status, 400);
+  });
+});
+
