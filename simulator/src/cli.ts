@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   }
 
   if (values['ready-json']) {
-    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, uci: addr.uci, pid: process.pid }) + '\n');
+    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, pid: process.pid }) + '\n');
     if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }
