@@ -16,95 +16,15 @@
 // BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
 // simulator's process (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD, call, ensureBuilt, envInt, login, procStatus, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
 import { benchSip } from './sip.mjs';
 import { benchUci } from './uci.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
-const ADMIN_PASSWORD = 'bench-admin-password';
 const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150, extensionBytes: 1.5 * 1024 * 1024, activationMs: 150, treeFirstLevelMs: 200 };
-
-const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const envInt = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${v}"`);
-  return n;
-};
-
-function ensureBuilt() {
-  if (existsSync(CLI)) return;
-  progress('dist/simulator/cli.js is missing; building with node esbuild.mjs');
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !existsSync(CLI)) throw new Error('node esbuild.mjs failed');
-}
-
-function quantile(sorted, q) {
-  if (sorted.length === 0) return NaN;
-  // Nearest rank.
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[i];
-}
-
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-
-/** Spawns the CLI; resolves with the child, the parsed ready line and the ms from spawn to it. */
-function startCli(args) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const child = spawn(process.execPath, [...nodeArgs, CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, STARFACE_SIM_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    });
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0 && out.length - d.length <= nl) {
-        const ms = performance.now() - t0;
-        try {
-          resolve({ child, ready: JSON.parse(out.slice(0, nl)), ms, stderr: () => err });
-        } catch (e) {
-          reject(new Error(`not a ready line: ${out.slice(0, nl)} (${e.message})`));
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready: ${err}`)));
-  });
-}
-
-function stopCli(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function procStatus(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return { rssKb: NaN, hwmKb: NaN };
-  }
-}
 
 async function benchStartup() {
   const runs = envInt('BENCH_RUNS', 20);
@@ -114,7 +34,7 @@ async function benchStartup() {
     try {
       const { child, ms } = await startCli(['--ready-json', '--data', dir, '--scenario', 'demo', '--http-port', '0', '--sip-port', '0']);
       times.push(ms);
-      await stopCli(child);
+      await stopProcess(child);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -139,26 +59,6 @@ async function benchStartup() {
     nodeBareStartMedian: round(quantile([...floor].sort((a, b) => a - b), 0.5)),
     target: { medianBelowMs: TARGETS.startupMedianMs, met: median < TARGETS.startupMedianMs },
   };
-}
-
-function sha512hex(s) {
-  return createHash('sha512').update(s, 'utf8').digest('hex');
-}
-
-async function call(base, method, path, token, body) {
-  const headers = { 'Content-Type': 'application/json', 'X-Version': '2' };
-  if (token) headers.authToken = token;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(base, user, password) {
-  const { body: challenge } = await call(base, 'GET', '/login');
-  const secret = `${user}:${sha512hex(user + challenge.nonce + sha512hex(password))}`;
-  const r = await call(base, 'POST', '/login', undefined, { loginType: 'Internal', nonce: challenge.nonce, secret });
-  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token;
 }
 
 const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Eva', 'Felix', 'Greta', 'Hans', 'Ida', 'Jonas', 'Karla', 'Lars', 'Mia', 'Nils', 'Olga', 'Paul'];
@@ -253,7 +153,7 @@ async function benchRest() {
     return figures;
   } finally {
     if (sampler) clearInterval(sampler);
-    await stopCli(child);
+    await stopProcess(child);
   }
 }
 

@@ -15,32 +15,19 @@
 // BENCH_SIP_USERS, BENCH_KAMAILIO_CHILDREN (UDP worker processes, default 4), BENCH_NODE_ARGS (node flags for the
 // simulator, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"), BENCH_SIP_KEEP=1 keeps the temp dir (logs, stats).
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
+import { ADMIN_PASSWORD, call, envInt, login, procStatus, progress, round, startCli, stopProcess } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
-const ADMIN_PASSWORD = 'bench-admin-password';
 const HOST = '127.0.0.1';
 const FIRST_LOGIN = 20000;
 const TARGETS = { rateRatio: 0.6, rssMb: 200, bindings: 10_000 };
 const INSTALL_COMMAND = 'sudo apt-get update && sudo apt-get install -y sip-tester kamailio';
 
-const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const envInt = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${v}"`);
-  return n;
-};
 const loginOf = (i) => String(FIRST_LOGIN + i);
 const passwordOf = (login) => `${login}-pw`;
 
@@ -94,16 +81,6 @@ async function freePort() {
     if (ok) return port;
   }
   throw new Error('no free port');
-}
-
-function procStatus(pid) {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-    return { rssKb: kb('VmRSS'), hwmKb: kb('VmHWM') };
-  } catch {
-    return { rssKb: NaN, hwmKb: NaN };
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -227,46 +204,9 @@ request_route {
 // Targets
 
 function startSimulator(scenario) {
-  return new Promise((resolve, reject) => {
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-    const args = [...nodeArgs, CLI, '--ready-json', '--memory', '--http-port', '0', '--sip-port', '0', '--scenario', scenario, '--admin-password', ADMIN_PASSWORD, '--log-level', 'warn'];
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl < 0) return;
-      try {
-        resolve({ child, ready: JSON.parse(out.slice(0, nl)), stderr: () => err });
-      } catch (e) {
-        reject(new Error(`not a ready line: ${out.slice(0, nl)} (${e.message})`));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before it was ready: ${err}`)));
-  });
+  return startCli(['--ready-json', '--memory', '--http-port', '0', '--sip-port', '0', '--scenario', scenario, '--admin-password', ADMIN_PASSWORD, '--log-level', 'warn']);
 }
 
-function stopProcess(child, group = false) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = (sig) => {
-      try {
-        if (group) process.kill(-child.pid, sig);
-        else child.kill(sig);
-      } catch {
-        // already gone
-      }
-    };
-    const force = setTimeout(() => kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    kill('SIGTERM');
-  });
-}
 
 /** Resolves once something answers a SIP OPTIONS on host:port (any response), rejects after timeoutMs. */
 function waitForSip(port, timeoutMs, alive) {
@@ -323,7 +263,7 @@ async function startKamailio(kamailio, dir, port, children, userCount) {
   try {
     await waitForSip(port, 20_000, () => child.exitCode === null && child.signalCode === null);
   } catch (e) {
-    await stopProcess(child, true);
+    await stopProcess(child, { group: true, graceMs: 5000 });
     throw new Error(`kamailio did not start: ${e.message}\n${err.split('\n').slice(-20).join('\n')}`);
   }
   return { child, stderr: () => err };
@@ -413,29 +353,6 @@ async function runSipp(sipp, { dir, name, port, scenarioFile, usersCsv, registra
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The simulator's REST API (signed in as admin)
-
-function sha512hex(s) {
-  return createHash('sha512').update(s, 'utf8').digest('hex');
-}
-
-async function call(base, method, path, token, body) {
-  const headers = { 'Content-Type': 'application/json', 'X-Version': '2' };
-  if (token) headers.authToken = token;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function login(base, user, password) {
-  const { body: challenge } = await call(base, 'GET', '/login');
-  const secret = `${user}:${sha512hex(user + challenge.nonce + sha512hex(password))}`;
-  const r = await call(base, 'POST', '/login', undefined, { loginType: 'Internal', nonce: challenge.nonce, secret });
-  if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body.token;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
 
 export async function benchSip() {
   const registrations = envInt('BENCH_SIP_REGISTRATIONS', 20_000);
@@ -478,7 +395,7 @@ export async function benchSip() {
     progress(`starting kamailio (children=${children}) on ${HOST}:${kamPort}`);
     t0 = performance.now();
     const kam = await startKamailio(kamailio, dir, kamPort, children, userCount);
-    const stopKam = () => stopProcess(kam.child, true);
+    const stopKam = () => stopProcess(kam.child, { group: true, graceMs: 5000 });
     cleanup.push(stopKam);
     progress(`kamailio ready in ${Math.round(performance.now() - t0)} ms`);
     const kam_ = await runSipp(sipp, { ...common, name: 'kamailio', port: kamPort });

@@ -16,85 +16,19 @@
 //     (500 per turn, a fresh JSON string per message, like the bus). Delivered messages per second, from the
 //     first send to the last receipt at every client.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ADMIN_PASSWORD, envInt, login, procStatus, progress, ROOT, round, sha512hex, startCli, stopProcess } from './common.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
-const ADMIN_PASSWORD = 'bench-admin-password';
 const TARGETS = { p99Ms: 20, rssGrowthMb: 50, throughputRatio: 0.8 };
 const SERVICE = 'sim.events.server';
 const WS_PATH = createRequire(import.meta.url).resolve('ws');
 
-const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
-const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
-const envInt = (name, dflt) => {
-  const v = process.env[name];
-  if (v === undefined || v === '') return dflt;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${v}"`);
-  return n;
-};
-const sha512hex = (s) => createHash('sha512').update(s, 'utf8').digest('hex');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function spawnReady(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, STARFACE_SIM_ADMIN_PASSWORD: ADMIN_PASSWORD },
-    });
-    let out = '';
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-    child.stdout.setEncoding('utf8').on('data', (d) => {
-      out += d;
-      const nl = out.indexOf('\n');
-      if (nl >= 0) {
-        try {
-          resolve({ child, ready: JSON.parse(out.slice(0, nl)) });
-        } catch (e) {
-          reject(new Error(`not a ready line: ${out.slice(0, nl)} (${e.message})`));
-        }
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited (${code}) before it was ready: ${err}`)));
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const force = setTimeout(() => child.kill('SIGKILL'), 3000);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-const rssKb = (pid) => {
-  try {
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
-  } catch {
-    return NaN;
-  }
-};
-
-async function restLogin(base) {
-  const challenge = await (await fetch(`${base}/login`)).json();
-  const secret = `admin:${sha512hex('admin' + challenge.nonce + sha512hex(ADMIN_PASSWORD))}`;
-  const res = await fetch(`${base}/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ loginType: 'Internal', nonce: challenge.nonce, secret }) });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status}`);
-  return (await res.json()).token;
-}
+const rssKb = (pid) => procStatus(pid).rssKb;
 
 // ---- subscriber workers ----
 
@@ -261,13 +195,13 @@ export async function benchUci() {
   const seconds = envInt('BENCH_UCI_SECONDS', 10);
   const burst = envInt('BENCH_UCI_BURST', 20_000);
   const workers = envInt('BENCH_UCI_WORKERS', 4);
-  const { child, ready } = await spawnReady(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0', '--sip-port', '0', '--log-level', 'warn']);
+  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0', '--sip-port', '0', '--log-level', 'warn']);
   const subs = new Subscribers(workers);
   let bare;
   let sampler;
   try {
     if (!ready.uci) throw new Error('the ready line has no "uci" address: rebuild (node esbuild.mjs)');
-    const token = await restLogin(ready.rest);
+    const token = await login(ready.rest);
     const uciUrl = `${ready.uci}?de.vertico.starface.auth=${encodeURIComponent(`admin:${sha512hex('admin*' + sha512hex(ADMIN_PASSWORD))}`)}`;
     await subs.connect(uciUrl, subscribers, true);
     await sleep(500);
@@ -364,7 +298,7 @@ export async function benchUci() {
   } finally {
     if (sampler) clearInterval(sampler);
     await subs.terminate();
-    if (bare) await stop(bare.child);
-    await stop(child);
+    if (bare) await stopProcess(bare.child);
+    await stopProcess(child);
   }
 }
