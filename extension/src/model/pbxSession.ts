@@ -3,6 +3,7 @@ import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { PbxApi } from '../pbx/api.js';
 import { EventPoller } from '../pbx/eventPoller.js';
+import { UciEventStream } from '../pbx/uciEvents.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
@@ -19,6 +20,7 @@ export class PbxSession {
   private _data: PbxData | undefined;
   private details = new Map<number, Promise<UserDetails>>();
   private poller: EventPoller | undefined;
+  private uci: UciEventStream | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private readonly changed = new Emitter<PbxSession>();
@@ -62,8 +64,7 @@ export class PbxSession {
   }
 
   async signOut(): Promise<void> {
-    this.poller?.stop();
-    this.poller = undefined;
+    this.stopFollowing();
     try {
       await this.api.client.logout();
     } catch {
@@ -109,7 +110,7 @@ export class PbxSession {
   }
 
   dispose(): void {
-    this.poller?.stop();
+    this.stopFollowing();
     this.changed.dispose();
     this.events.dispose();
   }
@@ -120,29 +121,57 @@ export class PbxSession {
     this.details.clear();
   }
 
+  /** Where live events come from: the UCI WebSocket when the PBX has one, else the simulator's event log. */
+  get liveSource(): 'uci' | 'poll' | undefined {
+    return this.uci ? 'uci' : this.poller ? 'poll' : undefined;
+  }
+
   private follow(): void {
-    // Signing in again must not leave the previous poller running: every event would arrive twice.
-    this.poller?.stop();
-    const poller = new EventPoller(this.api, {
-      onEvents: (events) => {
-        this.events.fire(events);
-        void this.refresh();
+    // Signing in again must not leave the previous follower running: every event would arrive twice.
+    this.stopFollowing();
+    const onEvents = (events: SimEvent[]) => {
+      this.events.fire(events);
+      void this.refresh();
+    };
+    const signedOut = (err: Error) => {
+      // The PBX signed us out (restart, expired token): following on cannot succeed; show it and stop.
+      this.stopFollowing();
+      this.log('warn', `events from ${this.connection.name}: ${err.message}`);
+      this.set('error', err);
+    };
+    const uci = new UciEventStream(this.api.client, {
+      onEvents,
+      onResync: () => void this.refresh(),
+      onError: (err, retry) => this.log('warn', `UCI events from ${this.connection.name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`),
+      onSignedOut: (reason) => signedOut(PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason })),
+      onUnavailable: (reason) => {
+        this.log('info', `${this.connection.name} has no UCI WebSocket (${reason}); following its event log instead`);
+        if (this.uci === uci) this.uci = undefined;
+        this.poll(onEvents, signedOut);
       },
+    });
+    this.uci = uci;
+    uci.start();
+  }
+
+  private poll(onEvents: (events: SimEvent[]) => void, signedOut: (err: Error) => void): void {
+    const poller = new EventPoller(this.api, {
+      onEvents,
       onResync: () => void this.refresh(),
       onError: (err, retry) => {
-        if (err instanceof PbxError && err.isAuth) {
-          // The PBX signed us out (restart, expired token): polling on cannot succeed; show it and stop.
-          poller.stop();
-          if (this.poller === poller) this.poller = undefined;
-          this.log('warn', `events from ${this.connection.name}: ${err.message}`);
-          this.set('error', err);
-          return;
-        }
-        this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
+        if (err instanceof PbxError && err.isAuth) signedOut(err);
+        else this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
       },
     });
     this.poller = poller;
     poller.start();
+  }
+
+  private stopFollowing(): void {
+    this.uci?.stop();
+    this.uci = undefined;
+    this.poller?.stop();
+    this.poller = undefined;
   }
 
   private set(state: SessionState, failure?: unknown): void {

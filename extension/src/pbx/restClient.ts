@@ -53,6 +53,11 @@ export class PbxRestClient {
     this.fetchImpl = opts.fetch ?? fetch;
   }
 
+  /** The session's authToken, for the UCI connector's `?authToken=` sign-in; undefined when signed out. */
+  get authToken(): string | undefined {
+    return this.token;
+  }
+
   get signedIn(): boolean {
     return this.token !== undefined;
   }

@@ -1,0 +1,169 @@
+import { WebSocket } from 'ws';
+import type { SimEvent } from '../../../shared/schemas/events.js';
+import { UCI_CLOSE, UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, UCI_PATH, UciNotificationSchema } from '../../../shared/schemas/uci.js';
+import type { PbxRestClient } from './restClient.js';
+
+export interface UciEventStreamOptions {
+  onEvents(events: SimEvent[]): void;
+  /** The simulator restarted or events were lost: reload everything. */
+  onResync?(): void;
+  onError?(err: Error, retryInMs: number): void;
+  /** The PBX has no UCI WebSocket (a real STARFACE speaks UCI over XML-RPC): use another source. */
+  onUnavailable?(reason: string): void;
+  /** Signed out by the PBX (restart, expired token): stop and show it. */
+  onSignedOut?(reason: string): void;
+  keepAliveMs?: number;
+  maxBackoffMs?: number;
+}
+
+/**
+ * Follows the simulator's UCI connector (JSON-RPC over WebSocket at /uci) for live events. A dropped connection
+ * is re-established with back-off and re-subscribed with `sinceSeq`, so nothing is missed or seen twice.
+ */
+export class UciEventStream {
+  private ws: WebSocket | undefined;
+  private lastSeq: number | undefined;
+  private bootId: string | undefined;
+  private failures = 0;
+  private stopped = true;
+  private opened = false;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
+  private nextId = 1;
+  private batch: SimEvent[] = [];
+
+  constructor(
+    private readonly client: PbxRestClient,
+    private readonly opts: UciEventStreamOptions,
+  ) {}
+
+  get connected(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.ws?.close(1000);
+    this.ws = undefined;
+  }
+
+  private url(): string {
+    const base = new URL(this.client.baseUrl.replace(/\/rest$/, '') + UCI_PATH);
+    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    base.searchParams.set('authToken', this.client.authToken ?? '');
+    return base.toString();
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const ws = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
+    this.ws = ws;
+    ws.on('unexpected-response', (_req, res) => {
+      // Never upgraded: no UCI WebSocket here (a 404 from a real PBX), or not signed in.
+      const status = res.statusCode ?? 0;
+      res.resume();
+      ws.terminate();
+      if (status === 401 || status === 403) this.signedOut(`HTTP ${status}`);
+      else if (!this.opened) this.unavailable(`HTTP ${status} for ${UCI_PATH}`);
+      else this.retry(new Error(`HTTP ${status} for ${UCI_PATH}`));
+    });
+    ws.on('open', () => {
+      this.opened = true;
+      this.failures = 0;
+      this.subscribe(this.lastSeq);
+      const every = this.opts.keepAliveMs ?? 30_000;
+      if (this.keepAlive) clearInterval(this.keepAlive);
+      this.keepAlive = setInterval(() => this.send(UCI_METHODS.keepAlive, {}), every);
+      this.keepAlive.unref?.();
+    });
+    ws.on('message', (data) => this.onMessage(String(data)));
+    ws.on('error', () => {});
+    ws.on('close', (code, reason) => {
+      if (this.keepAlive) clearInterval(this.keepAlive);
+      if (this.stopped || this.ws !== ws) return;
+      if (code === UCI_CLOSE.authFailed) this.signedOut(reason.toString() || 'UCI sign-in refused');
+      else if (!this.opened && code === 1006) this.retry(new Error('the UCI connection failed'));
+      else this.retry(new Error(`the UCI connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`));
+    });
+  }
+
+  private send(method: string, params: unknown): number {
+    const id = this.nextId++;
+    if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify({ jsonrpc: '2.0', id, method, params }));
+    return id;
+  }
+
+  private subscribeId = -1;
+
+  private subscribe(sinceSeq: number | undefined): void {
+    this.subscribeId = this.send(UCI_METHODS.subscribeEvents, sinceSeq === undefined ? { services: [...UCI_KNOWN_SERVICES] } : { services: [...UCI_KNOWN_SERVICES], sinceSeq });
+  }
+
+  private onMessage(text: string): void {
+    let msg: { id?: unknown; method?: unknown; result?: { lastSeq?: number; bootId?: string }; error?: { code: number; data?: unknown } };
+    try {
+      msg = JSON.parse(text);
+    } catch {
+      return;
+    }
+    if (msg.id === this.subscribeId) {
+      if (msg.error?.code === UCI_ERRORS.sinceSeqGone) {
+        // The missed events left the buffer: start afresh and reload everything.
+        this.lastSeq = undefined;
+        this.opts.onResync?.();
+        this.subscribe(undefined);
+        return;
+      }
+      const result = msg.result;
+      if (!result) return;
+      const restarted = this.bootId !== undefined && result.bootId !== this.bootId;
+      this.bootId = result.bootId;
+      if (this.lastSeq === undefined || restarted) {
+        this.lastSeq = result.lastSeq;
+        if (restarted) this.opts.onResync?.();
+      }
+      return;
+    }
+    if (typeof msg.method !== 'string') return;
+    const parsed = UciNotificationSchema.safeParse(msg);
+    if (!parsed.success) return;
+    const event = parsed.data.params;
+    if (this.lastSeq !== undefined && event.seq <= this.lastSeq) return;
+    this.lastSeq = event.seq;
+    // Events of one tick arrive as one batch: one refresh for a burst.
+    if (this.batch.push(event) === 1) {
+      queueMicrotask(() => {
+        const events = this.batch;
+        this.batch = [];
+        this.opts.onEvents(events);
+      });
+    }
+  }
+
+  private retry(err: Error): void {
+    if (this.stopped) return;
+    this.failures++;
+    const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** this.failures);
+    this.opts.onError?.(err, wait);
+    this.timers.push(setTimeout(() => this.connect(), wait));
+  }
+
+  private unavailable(reason: string): void {
+    this.stop();
+    this.opts.onUnavailable?.(reason);
+  }
+
+  private signedOut(reason: string): void {
+    this.stop();
+    this.opts.onSignedOut?.(reason);
+  }
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PbxSession } from '../../extension/src/model/pbxSession.js';
+import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
+import { UciEventStream } from '../../extension/src/pbx/uciEvents.js';
+import type { SimEvent } from '../../shared/schemas/events.js';
+import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(what: string, check: () => boolean, ms = 3000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('extension: live events from the UCI connector', () => {
+  let sim: RunningSim;
+  before(async () => {
+    sim = await startSim();
+  });
+  after(() => sim?.stop());
+
+  it('a simulator session follows the UCI WebSocket and refreshes on a REST change', async () => {
+    const session = new PbxSession({ name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
+    try {
+      await session.signIn(ADMIN_PASSWORD);
+      assert.equal(session.liveSource, 'uci');
+      const seen: SimEvent[] = [];
+      session.onDidReceiveEvents((events) => seen.push(...events));
+      await sleep(200); // the subscription is answered
+      await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
+      await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 2000);
+      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 2000);
+    } finally {
+      await session.signOut();
+      session.dispose();
+      await sim.admin.put('/modules/configurations/1', { autoprovisioning: true });
+    }
+  });
+
+  it('reconnects after a dropped connection and misses nothing (sinceSeq)', async () => {
+    const client = new PbxRestClient(sim.base);
+    await client.login('admin', ADMIN_PASSWORD);
+    const seen: number[] = [];
+    const stream = new UciEventStream(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
+    stream.start();
+    try {
+      await until('connected', () => stream.connected);
+      await sleep(100);
+      // Drop the socket from under the stream, change things while it is away, and let it come back.
+      (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
+      for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
+      await until('reconnected', () => stream.connected, 3000);
+      await until('the three changes', () => seen.length >= 3, 3000);
+      const sorted = [...seen].sort((a, b) => a - b);
+      assert.deepEqual(seen, sorted, 'in order');
+      assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+      for (let i = 1; i < seen.length; i++) assert.equal(seen[i], seen[i - 1]! + 1, 'no gaps');
+    } finally {
+      stream.stop();
+      await client.logout();
+    }
+  });
+
+  it('a PBX without /uci (a real STARFACE) is reported unavailable, so the session polls instead', async () => {
+    const server: Server = createServer((_req, res) => res.writeHead(404).end());
+    server.on('upgrade', (_req, socket) => socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n'));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const client = new PbxRestClient(`http://127.0.0.1:${port}/rest`);
+      let reason: string | undefined;
+      const stream = new UciEventStream(client, { onEvents: () => {}, onUnavailable: (r) => (reason = r) });
+      stream.start();
+      await until('unavailable', () => reason !== undefined);
+      assert.match(reason!, /404/);
+      assert.equal(stream.connected, false);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
