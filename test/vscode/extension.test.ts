@@ -241,7 +241,8 @@ describe('the extension against the bundled simulator (real extension host)', fu
       // User details load lazily on expansion.
       const anna = userNodes.find((n) => n.label.startsWith('1001 '))!;
       const details = await api.tree.getChildren(anna);
-      assert.deepEqual(details.map((n) => n.label), ['Licences', 'Rights', 'Desktop app']);
+      assert.deepEqual(details.map((n) => n.label), ['Licences', 'Rights', 'Desktop app', 'SIP registrations']);
+      assert.equal(details[3]!.description, 'none', 'no phone of 1001 is registered yet');
 
       const teams = await child(conn, 'Teams Integration');
       const config = await child(teams, 'Teams');
