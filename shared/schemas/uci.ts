@@ -52,6 +52,8 @@ export const UCI_ERRORS = {
   notFound: -32004,
   /** Wrong credentials in the login request; the connection is then closed with 4401. */
   authFailed: -32005,
+  /** placeCallWithPhone: the user has no registered phone (or none matching `phoneId`), so nothing can ring. */
+  noPhone: -32006,
 } as const;
 
 /** WebSocket close codes the connector uses. */

@@ -18,6 +18,7 @@ import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
 import { SipServer } from './sip/sipServer.js';
 import { SipProxy } from './sip/proxy/proxy.js';
 import { UciConnector } from './uci/connector.js';
+import { sipCallControl } from './uci/sipCallControl.js';
 import { Replayer } from './uci/replay.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
@@ -178,6 +179,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const sessions = new Sessions(clock);
       const uciConnector = new UciConnector({ holder: h, bus, sessions, log, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
       uci = uciConnector;
+      uciConnector.setCallControl(sipCallControl(() => proxy));
       replayer = new Replayer(bus);
       const ctx: RestContext = {
         holder: h,

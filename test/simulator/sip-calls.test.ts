@@ -7,63 +7,11 @@ import assert from 'node:assert/strict';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT, CallStateSchema, type CallState } from '../../shared/schemas/calls.js';
 import { ScenarioSchema } from '../../shared/schemas/scenario.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
-import { demoScenario, DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin.js';
+import { demoScenario } from '../../simulator/src/scenarios/builtin.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { call as dial, loadSipJs, startPhone, stopPhones, until, type Outcome, type Phone, type SipModule } from '../support/sipjs.js';
 
-type SipModule = typeof import('sip.js');
 let SIP: SipModule;
-
-const OFFER = [
-  'v=0',
-  'o=- 1 1 IN IP4 127.0.0.1',
-  's=-',
-  'c=IN IP4 127.0.0.1',
-  't=0 0',
-  'm=audio 50000 RTP/AVP 8 0 101',
-  'a=rtpmap:8 PCMA/8000',
-  'a=rtpmap:0 PCMU/8000',
-  'a=rtpmap:101 telephone-event/8000',
-  'a=sendrecv',
-  '',
-].join('\r\n');
-
-/** Node has no WebRTC: a session description handler that offers and answers a fixed SDP. */
-class StaticSdh {
-  remote: string | undefined;
-  close(): void {}
-  getDescription(): Promise<{ body: string; contentType: string }> {
-    return Promise.resolve({ body: OFFER, contentType: 'application/sdp' });
-  }
-  hasDescription(contentType: string): boolean {
-    return contentType === 'application/sdp';
-  }
-  setDescription(sdp: string): Promise<void> {
-    this.remote = sdp;
-    return Promise.resolve();
-  }
-  rollbackDescription(): Promise<void> {
-    return Promise.resolve();
-  }
-  sendDtmf(): boolean {
-    return false;
-  }
-}
-
-interface Phone {
-  ua: any;
-  registerer: any;
-  invitations: any[];
-  /** What to do with an incoming INVITE. */
-  onInvite: (invitation: any) => void;
-}
-
-const until = async (what: string, check: () => boolean, ms = 4000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 describe('simulator: SIP calls (sip.js over WebSocket)', function () {
   this.timeout(15_000);
@@ -74,8 +22,7 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
   let unsubscribe: () => void;
 
   before(async () => {
-    (globalThis as any).WebSocket = (await import('ws')).WebSocket;
-    SIP = await import('sip.js');
+    SIP = await loadSipJs();
   });
 
   async function start(opts: { ringTimeoutMs?: number } = {}): Promise<void> {
@@ -91,67 +38,18 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
 
   afterEach(async () => {
     unsubscribe?.();
-    for (const p of phones ?? []) {
-      try {
-        await p.ua.stop();
-      } catch {
-        // already stopped
-      }
-    }
+    await stopPhones(phones ?? []);
     await sim?.stop();
   });
 
   /** A started user agent; registered unless `register` is false. */
   async function phone(user: { login: string; password: string }, opts: { register?: boolean; password?: string } = {}): Promise<Phone> {
-    const p: Phone = { ua: undefined, registerer: undefined, invitations: [], onInvite: (inv) => void inv.accept() };
-    p.ua = new SIP.UserAgent({
-      uri: SIP.UserAgent.makeURI(`sip:${user.login}@${DEMO_PBX_NAME}`)!,
-      transportOptions: { server: wsUrl },
-      authorizationUsername: user.login,
-      authorizationPassword: opts.password ?? user.password,
-      logBuiltinEnabled: false,
-      logLevel: 'error',
-      sessionDescriptionHandlerFactory: () => new StaticSdh() as any,
-      delegate: {
-        onInvite: (invitation: any) => {
-          p.invitations.push(invitation);
-          p.onInvite(invitation);
-        },
-      },
-    });
-    await p.ua.start();
+    const p = await startPhone(SIP, wsUrl, user, opts);
     phones.push(p);
-    if (opts.register !== false) {
-      p.registerer = new SIP.Registerer(p.ua);
-      await p.registerer.register();
-      await until(`${user.login} registered`, () => p.registerer.state === SIP.RegistererState.Registered);
-    }
     return p;
   }
 
-  interface Outcome {
-    inviter: any;
-    accepted: Promise<any>;
-    rejected: Promise<number>;
-    progress: number[];
-  }
-
-  function call(from: Phone, target: string): Outcome {
-    const inviter = new SIP.Inviter(from.ua, SIP.UserAgent.makeURI(`sip:${target}@${DEMO_PBX_NAME}`)!);
-    const progress: number[] = [];
-    let accept!: (r: any) => void;
-    let reject!: (s: number) => void;
-    const accepted = new Promise<any>((r) => (accept = r));
-    const rejected = new Promise<number>((r) => (reject = r));
-    void inviter.invite({
-      requestDelegate: {
-        onAccept: (r: any) => accept(r),
-        onReject: (r: any) => reject(r.message.statusCode),
-        onProgress: (r: any) => progress.push(r.message.statusCode),
-      },
-    });
-    return { inviter, accepted, rejected, progress };
-  }
+  const call = (from: Phone, target: string): Outcome => dial(SIP, from, target);
 
   const statesOf = (login: string) => events.filter((e) => e.login === login).map((e) => e.state);
 

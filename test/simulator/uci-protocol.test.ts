@@ -173,12 +173,12 @@ describe('simulator: UCI connector — connection, login, errors', () => {
       assert.equal(state.chatPresenceMessage, 'quiet please');
     });
 
-    it('call control not wired: placeCallWithPhone and hangupCall → -32000 with a clear message; unknown call → -32004', async () => {
+    it('placeCallWithPhone without a registered phone → -32006; hangupCall or getCallState of an unknown call → -32004', async () => {
       let r = await c.call(M.placeCallWithPhone, ['1002']);
-      assert.equal(r.error.code, UCI_ERRORS.callControlUnavailable);
-      assert.match(r.error.message, /call control is not available/);
+      assert.equal(r.error.code, UCI_ERRORS.noPhone);
+      assert.match(r.error.message, /1001 has no registered phone/);
       r = await c.call(M.hangupCall, { callId: 'x' });
-      assert.equal(r.error.code, UCI_ERRORS.callControlUnavailable);
+      assert.equal(r.error.code, UCI_ERRORS.notFound);
       r = await c.call(M.getCallState, { callId: 'no-such-call' });
       assert.equal(r.error.code, UCI_ERRORS.notFound);
       assert.deepEqual(await c.request(M.getCallIds), []);

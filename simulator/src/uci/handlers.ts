@@ -15,8 +15,8 @@ import { parseParams, RpcError } from './protocol.js';
 import { changeUserState, userState } from './userState.js';
 
 /**
- * Places and ends calls on the SIP side. simulator.ts wires it to the SIP proxy; until then the call
- * requests that need it answer -32000.
+ * Places and ends calls on the SIP side. simulator.ts wires it to the SIP proxy (uci/sipCallControl.ts);
+ * without it the call requests that need it answer -32000.
  */
 export interface UciCallControl {
   /** Click-to-dial: rings the user's phone (phoneId, else any registered one or virtual phone), then `destination`. Answers the UCI call id. */
@@ -47,7 +47,7 @@ type Params<K extends UciMethodKey> = z.output<(typeof UCI_PARAMS)[K]>;
 type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciConnection, user: StoredUser, params: Params<K>) => unknown;
 
 const NO_CALL_CONTROL =
-  'call control is not available: this simulator has no SIP call control wired to the UCI connector yet; getCallIds and getCallState work from the call events';
+  'call control is not available: no SIP call control is wired to this UCI connector; getCallIds and getCallState work from the call events';
 
 function currentUser(ctx: HandlerContext, conn: UciConnection): StoredUser {
   const id = conn.session.user?.id;

@@ -57,19 +57,31 @@ export class CallTracker {
     return this.calls.get(callId);
   }
 
-  /** Starts a call: the caller's PROCEEDING. The callee gets INCOMING once the INVITE reaches them. */
-  start(callId: string, caller: StoredUser, callee: { user: StoredUser } | { phone: VirtualPhone }): Call {
+  /** The call in which `id` is the UCI call id of one of the parties. */
+  byPartyId(id: string): Call | undefined {
+    for (const c of this.calls.values()) if (c.caller.id === id || c.callee.id === id) return c;
+    return undefined;
+  }
+
+  /**
+   * Starts a call: the caller's PROCEEDING. The callee gets INCOMING once the INVITE reaches them. A callee
+   * given by `number` only (click-to-dial to a number that is nobody) is shown like a virtual phone.
+   * `callerId` is the caller's UCI call id when the client chose it (placeCallWithPhone's callId).
+   */
+  start(callId: string, caller: StoredUser, callee: { user: StoredUser } | { phone: VirtualPhone } | { number: string }, callerId?: string): Call {
     const existing = this.calls.get(callId);
     if (existing) return existing;
     const call: Call = {
       callId,
       startedAt: this.now(),
       connectedAt: null,
-      caller: { kind: 'user', user: caller, number: userNumber(caller), name: userName(caller), id: randomUUID(), state: 'REQUESTED' },
+      caller: { kind: 'user', user: caller, number: userNumber(caller), name: userName(caller), id: callerId ?? randomUUID(), state: 'REQUESTED' },
       callee:
         'user' in callee
           ? { kind: 'user', user: callee.user, number: userNumber(callee.user), name: userName(callee.user), id: randomUUID(), state: 'REQUESTED' }
-          : { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' },
+          : 'phone' in callee
+            ? { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' }
+            : { kind: 'virtual', number: callee.number, name: '', id: null, state: 'REQUESTED' },
       ended: false,
     };
     this.calls.set(callId, call);

@@ -13,7 +13,9 @@ import type { Binding, Registrar } from '../registrar.js';
 import type { CallRouter } from '../sipServer.js';
 import type { Flow } from '../transport/flow.js';
 import { CallTracker, type Call } from './calls.js';
+import { ClickToDial } from './clickToDial.js';
 import { sdpAnswer } from './sdp.js';
+import { hostOf, tagOf, topBranch, viaFor } from './util.js';
 
 /** What the proxy needs of the SIP server. */
 export interface ProxyHost {
@@ -88,20 +90,23 @@ interface Dialog {
   call?: Call;
   virtual?: { phone: VirtualPhone; localTag: string };
   timer?: ReturnType<typeof setTimeout>;
+  /** The caller as the far end of a request we originate (UCI hangupCall): from the INVITE. */
+  caller: DialogSide;
+  /** The callee whose 2xx won, likewise; for a virtual phone its party value only (we are that side). */
+  callee?: DialogSide;
 }
 
-function tagOf(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const na = parseNameAddr(value);
-  const tag = na?.params.tag;
-  return tag ?? undefined;
-}
-
-function topBranch(msg: SipMessage): string | undefined {
-  const top = msg.headers.getAll('via')[0];
-  const via = top === undefined ? undefined : parseVia(top);
-  const b = via?.params.branch;
-  return b ?? undefined;
+/**
+ * What the proxy needs to send a BYE of its own to one side of a dialog (RFC 3261 §12.2.1.1): that side's
+ * tagged From/To value, its remote target (Contact), the route set towards it, its flow, and the highest
+ * CSeq that side has sent (our BYE towards the *other* side must exceed it, as if that side sent it).
+ */
+interface DialogSide {
+  party: string;
+  target: string;
+  routes: string[];
+  flow: Flow;
+  cseq: number;
 }
 
 /** Removes the topmost Via value, keeping the rest in order. */
@@ -120,11 +125,6 @@ function popVia(headers: SipHeaders): SipHeaders {
   return out;
 }
 
-function hostOf(address: string): string {
-  const a = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return a.includes(':') ? `[${a}]` : a;
-}
-
 function sameUri(a: SipUri, b: SipUri): boolean {
   return (a.user ?? '') === (b.user ?? '') && a.host === b.host && (a.port ?? 0) === (b.port ?? 0);
 }
@@ -137,6 +137,8 @@ function sameUri(a: SipUri, b: SipUri): boolean {
  */
 export class SipProxy implements CallRouter {
   readonly calls: CallTracker;
+  /** Click-to-dial (UCI placeCallWithPhone): the B2BUA legs the simulator originates itself. */
+  readonly clickToDial: ClickToDial;
   private readonly txns = new Map<string, ServerTxn>();
   private readonly branches = new Map<string, Branch>();
   private readonly dialogs = new Map<string, Dialog>();
@@ -147,6 +149,16 @@ export class SipProxy implements CallRouter {
   constructor(private readonly opts: ProxyOptions) {
     this.calls = new CallTracker(opts.bus, opts.now);
     this.ringTimeoutMs = opts.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS;
+    this.clickToDial = new ClickToDial({
+      send: (m, f) => opts.host.send(m, f),
+      registrar: opts.host.registrar,
+      directory: opts.host.directory,
+      state: opts.state,
+      calls: this.calls,
+      bus: opts.bus,
+      log: opts.log,
+      ringTimeoutMs: this.ringTimeoutMs,
+    });
     opts.host.onFlowClosed?.((flow) => this.flowClosed(flow));
   }
 
@@ -156,6 +168,7 @@ export class SipProxy implements CallRouter {
 
   stop(): void {
     this.stopped = true;
+    this.clickToDial.stop();
     for (const txn of this.txns.values()) for (const t of txn.timers) clearTimeout(t);
     for (const d of this.dialogs.values()) if (d.timer) clearTimeout(d.timer);
     this.txns.clear();
@@ -168,6 +181,7 @@ export class SipProxy implements CallRouter {
 
   handleRequest(req: SipRequest, flow: Flow): void {
     if (this.stopped) return;
+    if (this.clickToDial.handleRequest(req, flow)) return;
     const method = req.method.toUpperCase();
     if (method === 'ACK') return this.ack(req, flow);
     if (method === 'CANCEL') return this.cancel(req, flow);
@@ -330,7 +344,7 @@ export class SipProxy implements CallRouter {
   }
 
   private viaFor(flow: Flow, branch: string): string {
-    return `SIP/2.0/${flow.transport} ${hostOf(flow.local.address)}:${flow.local.port};branch=${branch}`;
+    return viaFor(flow, branch);
   }
 
   private recordRouteFor(flow: Flow): string {
@@ -437,6 +451,7 @@ export class SipProxy implements CallRouter {
   handleResponse(res: SipResponse, flow: Flow): void {
     if (this.stopped) return;
     void flow;
+    if (this.clickToDial.handleResponse(res)) return;
     const id = topBranch(res);
     const branch = id ? this.branches.get(id) : undefined;
     if (!branch) return; // not ours, or long forgotten: drop (RFC 3261 §16.7 step 2 for a stateful proxy)
@@ -473,6 +488,7 @@ export class SipProxy implements CallRouter {
         const dialog = this.dialogFor(txn);
         dialog.callees.set(toTag, branch.flow);
         dialog.call = txn.call;
+        if (!txn.answered) dialog.callee = this.calleeSide(branch, res);
       }
       if (!txn.answered) {
         txn.answered = true;
@@ -573,7 +589,7 @@ export class SipProxy implements CallRouter {
     const callId = txn.req.headers.get('call-id') ?? '';
     let dialog = this.dialogs.get(callId);
     if (!dialog) {
-      dialog = { callId, callerTag: tagOf(txn.req.headers.get('from')) ?? '', callerFlow: txn.flow, callees: new Map(), call: txn.call };
+      dialog = { callId, callerTag: tagOf(txn.req.headers.get('from')) ?? '', callerFlow: txn.flow, callees: new Map(), call: txn.call, caller: this.callerSide(txn) };
       this.dialogs.set(callId, dialog);
     }
     return dialog;
@@ -613,6 +629,7 @@ export class SipProxy implements CallRouter {
       return;
     }
     if (txn.method === 'INVITE') this.reply(txn, 100);
+    if (dialog) this.noteCSeq(dialog, req);
     if (txn.method === 'BYE' && dialog?.call) this.calls.hangup(dialog.call);
     this.armTimeout(txn, txn.method === 'INVITE' ? this.ringTimeoutMs : TRANSACTION_LINGER_MS);
     const id = this.branchId(txn, 0);
@@ -629,6 +646,7 @@ export class SipProxy implements CallRouter {
 
   /** A connection closed: its calls end, its pending INVITEs are cancelled. */
   private flowClosed(flow: Flow): void {
+    this.clickToDial.flowClosed(flow);
     for (const [callId, d] of this.dialogs) {
       if (d.callerFlow.id === flow.id || [...d.callees.values()].some((f) => f.id === flow.id)) {
         if (d.call) this.calls.hangup(d.call);
@@ -681,7 +699,8 @@ export class SipProxy implements CallRouter {
       }
       this.dialogs.set(callId, {
         callId, callerTag: tagOf(txn.req.headers.get('from')) ?? '', callerFlow: txn.flow, callees: new Map(), call,
-        virtual: { phone, localTag: txn.toTag },
+        virtual: { phone, localTag: txn.toTag }, caller: this.callerSide(txn),
+        callee: { party: `${txn.req.headers.get('to') ?? ''};tag=${txn.toTag}`, target: '', routes: [], flow: txn.flow, cseq: 0 },
       });
       txn.answered = true;
       this.reply(txn, 200, undefined, (res) => this.withSdp(res, txn.req, contact));
@@ -716,6 +735,80 @@ export class SipProxy implements CallRouter {
       default:
         this.reply(txn, 200);
     }
+  }
+
+  // ---------------------------------------------------------------- UCI call control
+
+  /** The caller's side of a new dialog, from its INVITE. */
+  private callerSide(txn: ServerTxn): DialogSide {
+    const req = txn.req;
+    const from = req.headers.get('from') ?? '';
+    const contact = parseNameAddr(req.headers.getAll('contact')[0] ?? '')?.uri ?? parseNameAddr(from)?.uri ?? req.uri;
+    return { party: from, target: contact, routes: req.headers.getAll('record-route'), flow: txn.flow, cseq: parseCSeq(req.headers.get('cseq'))?.seq ?? 1 };
+  }
+
+  /** The answering callee's side, from its 2xx: the Record-Route entries above ours, nearest first. */
+  private calleeSide(branch: Branch, res: SipResponse): DialogSide {
+    const rr = res.headers.getAll('record-route');
+    const own = rr.findIndex((r) => this.isOwnRoute(r));
+    const above = (own < 0 ? rr : rr.slice(0, own)).reverse();
+    const contact = parseNameAddr(res.headers.getAll('contact')[0] ?? '')?.uri ?? branch.req.uri;
+    return { party: res.headers.get('to') ?? '', target: contact, routes: above.length ? above : branch.req.headers.getAll('route'), flow: branch.flow, cseq: 0 };
+  }
+
+  /** Remembers the highest CSeq each side of the dialog has sent. */
+  private noteCSeq(dialog: Dialog, req: SipRequest): void {
+    const seq = parseCSeq(req.headers.get('cseq'))?.seq;
+    if (seq === undefined) return;
+    const side = tagOf(req.headers.get('from')) === dialog.callerTag ? dialog.caller : dialog.callee;
+    if (side) side.cseq = Math.max(side.cseq, seq);
+  }
+
+  /** A BYE of our own to `to`, as if `from` sent it (RFC 3261 §15.1.1), with a Reason (RFC 3326). */
+  private sendBye(callId: string, from: DialogSide, to: DialogSide, reason: string): void {
+    const headers = new SipHeaders();
+    headers.append('Via', this.viaFor(to.flow, `z9hG4bK${randomBytes(10).toString('hex')}`));
+    for (const r of to.routes) headers.append('Route', r);
+    headers.append('Max-Forwards', '70');
+    headers.append('From', from.party);
+    headers.append('To', to.party);
+    headers.append('Call-ID', callId);
+    headers.append('CSeq', `${++from.cseq} BYE`);
+    headers.append('Reason', reason);
+    if (to.flow.open) this.host.send({ kind: 'request', method: 'BYE', uri: to.target, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, to.flow);
+  }
+
+  /** The live call (proxied or click-to-dial) in which `uciCallId` is one party's UCI call id. */
+  findCall(uciCallId: string): Call | undefined {
+    return this.calls.byPartyId(uciCallId);
+  }
+
+  /**
+   * UCI hangupCall: a click-to-dial call ends both its legs; a proxied call still ringing is cancelled (CANCEL
+   * to every branch, 487 to the caller); an established one gets a BYE to each side (only to the caller when
+   * the callee is a virtual phone). False when there is no such live call.
+   */
+  hangUp(uciCallId: string, by: string): boolean {
+    if (this.clickToDial.hangUp(uciCallId, by)) return true;
+    const call = this.calls.byPartyId(uciCallId);
+    if (!call) return false;
+    for (const txn of this.txns.values()) {
+      if (txn.call !== call || txn.done || txn.answered) continue;
+      this.cancelBranches(txn);
+      this.reply(txn, 487, `Request Terminated (hung up by ${by} over UCI)`);
+      this.calls.hangup(call);
+      return true;
+    }
+    for (const d of this.dialogs.values()) {
+      if (d.call !== call || !d.callee) continue;
+      const reason = `SIP;cause=200;text="hung up by ${by.replace(/["\\]/g, '')} over UCI"`;
+      this.sendBye(d.callId, d.callee, d.caller, reason);
+      if (!d.virtual) this.sendBye(d.callId, d.caller, d.callee, reason);
+      this.calls.hangup(call);
+      this.dialogEnded(d.callId);
+      return true;
+    }
+    return false;
   }
 
   /** Live calls (`GET /rest/sim/calls`). */
