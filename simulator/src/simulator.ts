@@ -177,7 +177,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       proxy = router;
       sipServer.setRouter(router);
       const sessions = new Sessions(clock);
-      const uciConnector = new UciConnector({ holder: h, bus, sessions, log, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
+      const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
+      const uciConnector = new UciConnector({ holder: h, bus, sessions, log, limiter, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
       uci = uciConnector;
       uciConnector.setCallControl(sipCallControl(() => proxy));
       replayer = new Replayer(bus);
@@ -185,7 +186,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         holder: h,
         bus,
         sessions,
-        limiter: new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock),
+        limiter,
         log,
         registrations: () => sipServer.registrar.list(),
         calls: () => router.list(),

@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { FailedLoginLimiter } from '../rest/rateLimit.js';
+import type { StoredUser } from '../state/model.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
@@ -34,6 +36,8 @@ export interface UciConnectorOptions {
   sendQueueBytes?: number;
   closeGraceMs?: number;
   callControl?: UciCallControl;
+  /** Failed sign-ins, shared with the REST login. */
+  limiter?: FailedLoginLimiter;
 }
 
 const AUTH_FAILED_REASON = 'authentication failed: unknown login, wrong UCI token or expired authToken';
@@ -116,12 +120,30 @@ export class UciConnector {
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
     const token = query.get(UCI_AUTH_PARAM) ?? query.get(UCI_AUTH_TOKEN_PARAM);
     if (token !== null) {
-      const user = signIn(this.ctx, conn, token);
-      if (!user) {
+      const outcome = this.authenticate(conn, token);
+      if (typeof outcome === 'string') {
         this.opts.log('info', 'uci authentication failed', { remote: conn.remote, via: query.has(UCI_AUTH_PARAM) ? UCI_AUTH_PARAM : UCI_AUTH_TOKEN_PARAM });
-        conn.close(UCI_CLOSE.authFailed, AUTH_FAILED_REASON);
+        conn.close(UCI_CLOSE.authFailed, outcome);
       }
     }
+  }
+
+  /**
+   * Signs a connection in, or answers why not. Failed sign-ins count per login and per address together with the
+   * REST logins (one limiter), so the UCI is no way around the REST lockout.
+   */
+  private authenticate(conn: UciConnection, token: string): StoredUser | string {
+    const colon = token.indexOf(':');
+    const login = colon > 0 ? token.slice(0, colon) : undefined;
+    const wait = this.opts.limiter?.retryAfter(login, conn.remote) ?? 0;
+    if (wait > 0) return `Too many failed sign-ins; try again in ${wait} s`;
+    const user = signIn(this.ctx, conn, token);
+    if (!user) {
+      this.opts.limiter?.fail(login, conn.remote);
+      return AUTH_FAILED_REASON;
+    }
+    this.opts.limiter?.succeed(user.login);
+    return user;
   }
 
   private forget(conn: UciConnection): void {
@@ -145,10 +167,10 @@ export class UciConnector {
       if (!key) throw new RpcError(UCI_ERRORS.methodNotFound, `Method not found: "${method}"; known methods: ${Object.values(UCI_METHODS).join(', ')}`);
       if (key === 'login') {
         const p = parseParams('login', UCI_PARAMS.login, params);
-        const user = signIn(this.ctx, conn, p.token);
-        if (!user) {
-          conn.replyError(id ?? null, new RpcError(UCI_ERRORS.authFailed, AUTH_FAILED_REASON));
-          conn.close(UCI_CLOSE.authFailed, AUTH_FAILED_REASON);
+        const user = this.authenticate(conn, p.token);
+        if (typeof user === 'string') {
+          conn.replyError(id ?? null, new RpcError(UCI_ERRORS.authFailed, user));
+          conn.close(UCI_CLOSE.authFailed, user);
           return;
         }
         conn.reply(id, { login: user.login, userId: user.id, admin: conn.session.user!.admin, bootId: this.opts.bus.bootId });
