@@ -24,6 +24,7 @@ line ({seq, time, service, event, data}) until Ctrl+C, the connection closes or 
   --uci URL                 the connector's WebSocket URL
   --out FILE                the JSON Lines file (created or truncated)
   --login L --password P    sign in with the UCI token computed from login and password
+                            (the password may come from $STARFACE_PASSWORD instead: argv is visible to others)
   --token T                 a UCI token (login:sha512hex(login + "*" + sha512hex(password))) or a REST authToken
   --services A,B,…          services to subscribe (default: all known: ${UCI_KNOWN_SERVICES.join(', ')})
   --since-seq N             replay buffered events after seq N first
@@ -37,7 +38,7 @@ Plays a recording back to the UCI subscribers of a running simulator (POST /rest
 event is published anew (new seq, data.replayed = true) with the recorded spacing divided by --speed.
 
   --rest URL                the REST base, e.g. http://127.0.0.1:8080/rest
-  --login L --password P    an administrator's credentials
+  --login L --password P    an administrator's credentials (password also from $STARFACE_PASSWORD)
   --token T                 a REST authToken of an administrator instead
   --speed N                 2 = twice as fast (default 1)
   --wait                    stay until the last event was played
@@ -96,7 +97,8 @@ async function record(argv: string[]): Promise<number> {
   const uci = v.uci as string | undefined;
   const out = v.out as string | undefined;
   if (!uci || !out) throw new UsageError('--uci and --out are required');
-  const token = (v.token as string | undefined) ?? (v.login !== undefined && v.password !== undefined ? uciToken(v.login as string, v.password as string) : undefined);
+  const password = (v.password as string | undefined) ?? process.env.STARFACE_PASSWORD;
+  const token = (v.token as string | undefined) ?? (v.login !== undefined && password !== undefined ? uciToken(v.login as string, password) : undefined);
   if (!token) throw new UsageError('give --login and --password, or --token');
   const services = v.services ? (v.services as string).split(',').map((s) => s.trim()).filter(Boolean) : [...UCI_KNOWN_SERVICES];
   const sinceSeq = v['since-seq'] === undefined ? undefined : Number(v['since-seq']);
@@ -192,8 +194,9 @@ async function replay(argv: string[]): Promise<number> {
   if (events.length === 0) throw new Error(`${file} holds no events`);
   let token = v.token as string | undefined;
   if (!token) {
-    if (v.login === undefined || v.password === undefined) throw new UsageError('give --login and --password of an administrator, or --token');
-    token = await restLogin(rest, v.login as string, v.password as string);
+    const password = (v.password as string | undefined) ?? process.env.STARFACE_PASSWORD;
+    if (v.login === undefined || password === undefined) throw new UsageError('give --login and --password (or $STARFACE_PASSWORD) of an administrator, or --token');
+    token = await restLogin(rest, v.login as string, password);
   }
 
   // Parts of at most CHUNK_BYTES, each told when to start relative to the first.
