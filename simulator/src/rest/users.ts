@@ -7,9 +7,13 @@ import type { StoredUser } from '../state/model.js';
 import { actor, requireAdmin, requireSelfOrAdmin, type RestContext } from './context.js';
 import { parse } from './errors.js';
 
-const SearchQuery = z.object({ searchTerm: z.string().max(200).optional() });
+const SEPARATOR = '\u0000';
+const SearchQuery = z.object({
+  searchTerm: z.string().max(200).refine((v) => !v.includes(SEPARATOR), 'searchTerm may not contain NUL').optional(),
+});
 
-type SearchIndex = { user: StoredUser; text: string[] }[];
+/** Per user one lower-cased string of the searchable fields, joined by a character no search term holds. */
+type SearchIndex = { user: StoredUser; text: string }[];
 
 export function usersRouter(ctx: RestContext): Router {
   const r = Router();
@@ -18,7 +22,10 @@ export function usersRouter(ctx: RestContext): Router {
   let index: { revision: number; entries: SearchIndex } | undefined;
   const searchIndex = (): SearchIndex => {
     if (index?.revision !== ctx.holder.revision) {
-      const entries = ctx.holder.state.users.map((user) => ({ user, text: [user.login, user.firstName, user.familyName, user.email].map((s) => s.toLowerCase()) }));
+      const entries = ctx.holder.state.users.map((user) => ({
+        user,
+        text: [user.login, user.firstName, user.familyName, user.email, user.extension ?? ''].join(SEPARATOR).toLowerCase(),
+      }));
       index = { revision: ctx.holder.revision, entries };
     }
     return index.entries;
@@ -31,7 +38,7 @@ export function usersRouter(ctx: RestContext): Router {
     const users = ctx.holder.state.users;
     const hits = term
       ? searchIndex()
-          .filter((e) => e.text.some((t) => t.includes(term)) || (e.user.extension?.includes(term) ?? false))
+          .filter((e) => e.text.includes(term))
           .map((e) => e.user)
       : users;
     res.json(hits.map(toUserDto));
