@@ -12,7 +12,7 @@ import type { Binding, Registrar } from '../registrar.js';
 import type { Flow } from '../transport/flow.js';
 import { userName, userNumber, type Call, type CallTracker } from './calls.js';
 import { sdpAnswer } from './sdp.js';
-import { hostOf, tagOf, topBranch, viaFor } from './util.js';
+import { hopByHopRequest, hostOf, tagOf, topBranch, viaFor } from './util.js';
 
 /** Why placeCallWithPhone was refused before anything rang; the UCI side maps `kind` to an error code. */
 export class CallControlError extends Error {
@@ -267,30 +267,12 @@ export class ClickToDial {
 
   private sendCancel(fork: Fork): void {
     fork.cancelled = true;
-    const r = fork.req;
-    const headers = new SipHeaders();
-    headers.append('Via', r.headers.getAll('via')[0]!);
-    for (const route of r.headers.getAll('route')) headers.append('Route', route);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', r.headers.get('from') ?? '');
-    headers.append('To', r.headers.get('to') ?? '');
-    headers.append('Call-ID', r.headers.get('call-id') ?? '');
-    headers.append('CSeq', `${parseCSeq(r.headers.get('cseq'))?.seq ?? 1} CANCEL`);
-    this.host.send({ kind: 'request', method: 'CANCEL', uri: r.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, fork.binding.flow);
+    this.host.send(hopByHopRequest('CANCEL', fork.req), fork.binding.flow);
   }
 
   /** The ACK for a non-2xx final response: same branch, hop by hop (RFC 3261 §17.1.1.3). */
   private ackFailure(fork: Fork, res: SipResponse): void {
-    const r = fork.req;
-    const headers = new SipHeaders();
-    headers.append('Via', r.headers.getAll('via')[0]!);
-    for (const route of r.headers.getAll('route')) headers.append('Route', route);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', r.headers.get('from') ?? '');
-    headers.append('To', res.headers.get('to') ?? '');
-    headers.append('Call-ID', r.headers.get('call-id') ?? '');
-    headers.append('CSeq', `${parseCSeq(r.headers.get('cseq'))?.seq ?? 1} ACK`);
-    this.host.send({ kind: 'request', method: 'ACK', uri: r.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, fork.binding.flow);
+    this.host.send(hopByHopRequest('ACK', fork.req, res), fork.binding.flow);
   }
 
   /** A 2xx nobody wants (a second fork, or after the call ended): ACK it (with an answer to its offer) and BYE it. */

@@ -15,7 +15,7 @@ import type { Flow } from '../transport/flow.js';
 import { CallTracker, type Call } from './calls.js';
 import { ClickToDial } from './clickToDial.js';
 import { sdpAnswer } from './sdp.js';
-import { hostOf, tagOf, topBranch, viaFor } from './util.js';
+import { hopByHopRequest, hostOf, tagOf, topBranch, viaFor } from './util.js';
 
 /** What the proxy needs of the SIP server. */
 export interface ProxyHost {
@@ -421,29 +421,13 @@ export class SipProxy implements CallRouter {
     for (const b of txn.branches) {
       if (b === except || b.status >= 200 || b.cancelled) continue;
       b.cancelled = true;
-      const headers = new SipHeaders();
-      headers.append('Via', b.req.headers.getAll('via')[0]!);
-      for (const r of b.req.headers.getAll('route')) headers.append('Route', r);
-      headers.append('Max-Forwards', '70');
-      headers.append('From', b.req.headers.get('from') ?? '');
-      headers.append('To', b.req.headers.get('to') ?? '');
-      headers.append('Call-ID', b.req.headers.get('call-id') ?? '');
-      headers.append('CSeq', `${parseCSeq(b.req.headers.get('cseq'))?.seq ?? 1} CANCEL`);
-      this.host.send({ kind: 'request', method: 'CANCEL', uri: b.req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, b.flow);
+      this.host.send(hopByHopRequest('CANCEL', b.req), b.flow);
     }
   }
 
   /** The hop-by-hop ACK for a non-2xx final response on a branch (RFC 3261 §17.1.1.3). */
   private ackBranch(b: Branch, res: SipResponse): void {
-    const headers = new SipHeaders();
-    headers.append('Via', b.req.headers.getAll('via')[0]!);
-    for (const r of b.req.headers.getAll('route')) headers.append('Route', r);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', b.req.headers.get('from') ?? '');
-    headers.append('To', res.headers.get('to') ?? '');
-    headers.append('Call-ID', b.req.headers.get('call-id') ?? '');
-    headers.append('CSeq', `${parseCSeq(b.req.headers.get('cseq'))?.seq ?? 1} ACK`);
-    this.host.send({ kind: 'request', method: 'ACK', uri: b.req.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, b.flow);
+    this.host.send(hopByHopRequest('ACK', b.req, res), b.flow);
   }
 
   // ---------------------------------------------------------------- responses
