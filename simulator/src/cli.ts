@@ -150,6 +150,7 @@ async function main(): Promise<void> {
     for (const u of demoScenario().users ?? []) {
       lines.push(`    ${u.login}  ${`${u.firstName} ${u.familyName}`.padEnd(13)} ${u.password.padEnd(16)} ${u.extension ?? ''}`);
     }
+    for (const v of demoScenario().virtualPhones ?? []) lines.push(`  virtual phone ${v.extension} ${v.name} (${v.behaviour})`);
     lines.push(`  Teams PBX name: ${DEMO_PBX_NAME}`);
   }
   lines.push('Press Ctrl+C to stop.');
