@@ -36,4 +36,23 @@ await Promise.all([
     format: 'cjs',
     external: ['vscode'],
   }),
+  // The event inspector's webview: browser code and its style sheet (dist/webview/inspector.{js,css}).
+  build({
+    entryPoints: { inspector: 'extension/webview/inspector/main.ts' },
+    outdir: 'dist/webview',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+  }),
+  build({
+    entryPoints: { inspector: 'extension/webview/inspector/inspector.css' },
+    outdir: 'dist/webview',
+    bundle: true,
+    minify: production,
+    logLevel: 'warning',
+  }),
 ]);

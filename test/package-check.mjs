@@ -11,6 +11,7 @@ const vsix = join(root, 'starface-teams-devkit.vsix');
 const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/simulator\/cli\.js$/,
+  /^dist\/webview\/inspector\.(js|css)$/,
   /^package\.json$/,
   /^package\.nls(\.de)?\.json$/,
   /^l10n\/bundle\.l10n\.de\.json$/,

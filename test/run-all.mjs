@@ -14,6 +14,7 @@ const steps = [
   { name: 'unit', cmd: process.execPath, args: ['test/run-tier.mjs', 'unit'], tier: true },
   { name: 'simulator', cmd: process.execPath, args: ['test/run-tier.mjs', 'simulator'], tier: true },
   { name: 'contract', cmd: process.execPath, args: ['test/run-tier.mjs', 'contract'], tier: true },
+  { name: 'browser', cmd: process.execPath, args: ['test/browser/run.mjs'], tier: true },
   { name: 'vscode', cmd: process.execPath, args: ['test/vscode/run.mjs'], tier: true },
 ];
 

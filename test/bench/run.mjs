@@ -11,6 +11,8 @@
 //            Rebuilds the normal (development) bundle at the end.
 //   sip      the SIP registrar: sipp closed loop against the simulator and Kamailio 5.6 (test/bench/sip.mjs).
 //   uci      the UCI connector: 200 subscribers, 5,000 events/s for 10 s, against a bare ws broadcast (test/bench/uci.mjs).
+//   inspector  the event inspector webview in headless chromium: 100,000 events at 5,000/s, JS heap, filter redraw
+//            time, long tasks (test/bench/inspector.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
 // BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000), BENCH_WINDOWS (extension, default 5),
 // BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
@@ -23,6 +25,7 @@ import { performance } from 'node:perf_hooks';
 import { ADMIN_PASSWORD, call, ensureBuilt, envInt, login, procStatus, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
 import { benchSip } from './sip.mjs';
 import { benchUci } from './uci.mjs';
+import { benchInspector } from './inspector.mjs';
 
 const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150, extensionBytes: 1.5 * 1024 * 1024, activationMs: 150, treeFirstLevelMs: 200 };
 
@@ -238,7 +241,7 @@ async function benchExtension() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci };
+const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci, inspector: benchInspector };
 
 const name = process.argv[2];
 if (!BENCHES[name]) {

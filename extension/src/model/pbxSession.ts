@@ -12,6 +12,21 @@ import { englishOnly } from './i18n.js';
 
 export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 
+/** How the live events flow: the UCI socket's (or the event poller's) state. */
+export interface LiveState {
+  state: 'connecting' | 'live' | 'reconnecting' | 'disconnected';
+  /** Why it reconnects. */
+  error?: Error;
+  retryInMs?: number;
+}
+
+/** Events after `afterSeq` and before `beforeSeq` were missed during a drop; `filled`: asked for again with sinceSeq. */
+export interface EventGap {
+  afterSeq: number;
+  beforeSeq: number;
+  filled: boolean;
+}
+
 /** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
 export class PbxSession {
   readonly api: PbxApi;
@@ -27,6 +42,13 @@ export class PbxSession {
   private readonly events = new Emitter<SimEvent[]>();
   readonly onDidChange = this.changed.event;
   readonly onDidReceiveEvents = this.events.event;
+  private _live: LiveState = { state: 'disconnected' };
+  private readonly liveChanged = new Emitter<LiveState>();
+  private readonly gaps = new Emitter<EventGap>();
+  /** The live event source connects, goes live, drops and retries, or stops. */
+  readonly onDidChangeLive = this.liveChanged.event;
+  /** A reconnect found events missed meanwhile. */
+  readonly onDidDetectGap = this.gaps.event;
 
   constructor(
     readonly connection: Connection,
@@ -109,10 +131,27 @@ export class PbxSession {
     return p;
   }
 
+  get live(): LiveState {
+    return this._live;
+  }
+
+  /** Connects the live events again now, instead of waiting for the back-off. */
+  reconnect(): void {
+    this.uci?.reconnectNow();
+  }
+
   dispose(): void {
     this.stopFollowing();
     this.changed.dispose();
     this.events.dispose();
+    this.liveChanged.dispose();
+    this.gaps.dispose();
+  }
+
+  private setLive(live: LiveState): void {
+    if (live.state === this._live.state && live.state !== 'reconnecting') return;
+    this._live = live;
+    this.liveChanged.fire(live);
   }
 
   private async reload(): Promise<void> {
@@ -130,6 +169,7 @@ export class PbxSession {
     // Signing in again must not leave the previous follower running: every event would arrive twice.
     this.stopFollowing();
     const onEvents = (events: SimEvent[]) => {
+      if (this._live.state === 'reconnecting') this.setLive({ state: 'live' });
       this.events.fire(events);
       void this.refresh();
     };
@@ -149,6 +189,13 @@ export class PbxSession {
         if (this.uci === uci) this.uci = undefined;
         this.poll(onEvents, signedOut);
       },
+      onState: (state) => {
+        if (this.uci !== uci) return;
+        if (state.state === 'stopped') this.setLive({ state: 'disconnected' });
+        else if (state.state === 'reconnecting') this.setLive({ state: 'reconnecting', error: state.error, retryInMs: state.retryInMs });
+        else this.setLive({ state: state.state });
+      },
+      onGap: (gap) => this.gaps.fire(gap),
     });
     this.uci = uci;
     uci.start();
@@ -160,11 +207,15 @@ export class PbxSession {
       onResync: () => void this.refresh(),
       onError: (err, retry) => {
         if (err instanceof PbxError && err.isAuth) signedOut(err);
-        else this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
+        else {
+          this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
+          this.setLive({ state: 'reconnecting', error: err instanceof Error ? err : new Error(String(err)), retryInMs: retry });
+        }
       },
     });
     this.poller = poller;
     poller.start();
+    this.setLive({ state: 'live' });
   }
 
   private stopFollowing(): void {
@@ -172,6 +223,7 @@ export class PbxSession {
     this.uci = undefined;
     this.poller?.stop();
     this.poller = undefined;
+    this.setLive({ state: 'disconnected' });
   }
 
   private set(state: SessionState, failure?: unknown): void {

@@ -12,9 +12,22 @@ export interface UciEventStreamOptions {
   onUnavailable?(reason: string): void;
   /** Signed out by the PBX (restart, expired token): stop and show it. */
   onSignedOut?(reason: string): void;
+  /** The connection state, for a status display: connecting, live (subscribed), reconnecting (with the wait). */
+  onState?(state: UciStreamState): void;
+  /**
+   * After a reconnect the PBX had events we had not seen: those after `afterSeq` and before `beforeSeq`.
+   * `filled`: asked for again with sinceSeq (they arrive next); not filled: they left the PBX's buffer.
+   */
+  onGap?(gap: { afterSeq: number; beforeSeq: number; filled: boolean }): void;
   keepAliveMs?: number;
   maxBackoffMs?: number;
 }
+
+export type UciStreamState =
+  | { state: 'connecting' }
+  | { state: 'live' }
+  | { state: 'reconnecting'; error: Error; retryInMs: number }
+  | { state: 'stopped' };
 
 /**
  * Follows the simulator's UCI connector (JSON-RPC over WebSocket at /uci) for live events. A dropped connection
@@ -31,6 +44,8 @@ export class UciEventStream {
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   private batch: SimEvent[] = [];
+  /** The seq subscribed after (sinceSeq) on the current connection, to tell a gap after a reconnect. */
+  private resumedAfter: number | undefined;
 
   constructor(
     private readonly client: PbxRestClient,
@@ -47,6 +62,15 @@ export class UciEventStream {
     this.connect();
   }
 
+  /** Connects again now instead of waiting for the back-off (a user's "reconnect"); a no-op while connected. */
+  reconnectNow(): void {
+    if (this.stopped || this.ws?.readyState === WebSocket.OPEN || this.ws?.readyState === WebSocket.CONNECTING) return;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    this.failures = 0;
+    this.connect();
+  }
+
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
@@ -54,6 +78,7 @@ export class UciEventStream {
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.ws?.close(1000);
     this.ws = undefined;
+    this.opts.onState?.({ state: 'stopped' });
   }
 
   private url(): string {
@@ -65,6 +90,7 @@ export class UciEventStream {
 
   private connect(): void {
     if (this.stopped) return;
+    if (!this.opened) this.opts.onState?.({ state: 'connecting' });
     const ws = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
@@ -103,8 +129,11 @@ export class UciEventStream {
   }
 
   private subscribeId = -1;
+  /** The lastSeq whose successors the PBX no longer had (sinceSeq gone), until the fresh subscription answers. */
+  private gone: number | undefined;
 
   private subscribe(sinceSeq: number | undefined): void {
+    this.resumedAfter = sinceSeq;
     this.subscribeId = this.send(UCI_METHODS.subscribeEvents, sinceSeq === undefined ? { services: [...UCI_KNOWN_SERVICES] } : { services: [...UCI_KNOWN_SERVICES], sinceSeq });
   }
 
@@ -118,6 +147,7 @@ export class UciEventStream {
     if (msg.id === this.subscribeId) {
       if (msg.error?.code === UCI_ERRORS.sinceSeqGone) {
         // The missed events left the buffer: start afresh and reload everything.
+        this.gone = this.lastSeq;
         this.lastSeq = undefined;
         this.opts.onResync?.();
         this.subscribe(undefined);
@@ -127,10 +157,17 @@ export class UciEventStream {
       if (!result) return;
       const restarted = this.bootId !== undefined && result.bootId !== this.bootId;
       this.bootId = result.bootId;
+      const serverSeq = result.lastSeq;
+      if (!restarted && typeof serverSeq === 'number') {
+        if (this.resumedAfter !== undefined && serverSeq > this.resumedAfter) this.opts.onGap?.({ afterSeq: this.resumedAfter, beforeSeq: serverSeq + 1, filled: true });
+        else if (this.gone !== undefined && serverSeq > this.gone) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: serverSeq + 1, filled: false });
+      }
+      this.gone = undefined;
       if (this.lastSeq === undefined || restarted) {
         this.lastSeq = result.lastSeq;
         if (restarted) this.opts.onResync?.();
       }
+      this.opts.onState?.({ state: 'live' });
       return;
     }
     if (typeof msg.method !== 'string') return;
@@ -154,6 +191,7 @@ export class UciEventStream {
     this.failures++;
     const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** this.failures);
     this.opts.onError?.(err, wait);
+    this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
     this.timers.push(setTimeout(() => this.connect(), wait));
   }
 
