@@ -151,6 +151,36 @@ describe('the event inspector (real extension host, bundled simulator)', functio
     await until('a ready from the webview', () => api.inspector.webviewReady > 0, 15_000);
   });
 
+  it('a REST change shows as a row in the real webview (checked in its DOM by the test runner)', async () => {
+    const dir = process.env.STARFACE_DOM_CHECK_DIR;
+    assert.ok(dir, 'test/vscode/run.mjs passes STARFACE_DOM_CHECK_DIR: this test needs its page to read the webview');
+    await until('a ready from the webview', () => api.inspector.webviewReady > 0, 15_000);
+    const session = api.sessions.get(SIM)!;
+    const config = session.data!.configurations![0]!.configuration;
+    const name = `DOM check ${Date.now()}`;
+    await session.api.updateConfiguration(config.id, { name });
+    try {
+      // The row's summary shows the event; its seq is what identifies it in the grid.
+      const event = await until('the rename in the feed', () =>
+        posted()
+          .flatMap((m) => (m.type === 'events' ? m.events : []))
+          .find((e) => e.service === 'sim.events.config' && e.event === 'configuration-changed' && JSON.stringify(e.data).includes('name')),
+      );
+      let found = false;
+      const started = Date.now();
+      while (!found && Date.now() - started < 10_000) {
+        rmSync(join(dir!, 'response.json'), { force: true });
+        writeFileSync(join(dir!, 'request.json'), JSON.stringify({ texts: [String(event.seq), 'configuration-changed'] }));
+        const answer = await until('the runner to look', () => existsSync(join(dir!, 'response.json')) && JSON.parse(readFileSync(join(dir!, 'response.json'), 'utf8')));
+        found = answer.found === true;
+        if (!found) await sleep(200);
+      }
+      assert.ok(found, `a row with seq ${event.seq} is in the webview's grid`);
+    } finally {
+      await session.api.updateConfiguration(config.id, { name: config.name });
+    }
+  });
+
   it('ignores and logs invalid webview messages', async () => {
     const before = api.inspector.rejected;
     const bad: unknown[] = [

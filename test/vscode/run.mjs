@@ -10,7 +10,7 @@
 // --files=a.ts,b.ts (only these files, paths from the repo root, any name: test/bench uses it for in-host benches),
 // --production (build the extension as the .vsix has it: `node esbuild.mjs --production`).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -117,6 +117,8 @@ async function main() {
   const { chromium } = await import('playwright-core');
 
   const tmp = mkdtempSync(join(tmpdir(), 'vscode-tier-'));
+  const domCheckDir = join(tmp, 'dom-check');
+  mkdirSync(domCheckDir, { recursive: true });
   const workspace = join(tmp, 'workspace');
   mkdirSync(workspace);
   mkdirSync(join(tmp, 'user-data', 'User'), { recursive: true });
@@ -139,7 +141,7 @@ async function main() {
     cwd: workspace,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // own process group: the extension host and its helpers die with it
-    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{}', XDG_DATA_HOME: join(tmp, 'xdg-data'), XDG_CONFIG_HOME: join(tmp, 'xdg-config'), VSCODE_TEST_WORKSPACE: workspace },
+    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{}', XDG_DATA_HOME: join(tmp, 'xdg-data'), XDG_CONFIG_HOME: join(tmp, 'xdg-config'), VSCODE_TEST_WORKSPACE: workspace, STARFACE_DOM_CHECK_DIR: domCheckDir },
   });
   const serverLog = [];
   const onServer = (d) => { serverLog.push(String(d)); if (verbose) process.stderr.write(`[code-server] ${d}`); };
@@ -183,6 +185,29 @@ async function main() {
     page.on('pageerror', (e) => say(`browser page error: ${e.message}`));
     const remote = (p) => `vscode-remote://${host}${p.split(sep).join('/')}`;
     const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(suiteOut)]];
+    // Tests in the host cannot read a webview's DOM; this page can. A test writes request.json (texts that one row
+    // of a webview's grid must all hold) and waits for response.json.
+    const domCheck = setInterval(async () => {
+      const request = join(domCheckDir, 'request.json');
+      if (!existsSync(request)) return;
+      let want;
+      try {
+        want = JSON.parse(readFileSync(request, 'utf8'));
+        rmSync(request);
+      } catch {
+        return;
+      }
+      let found = false;
+      for (const frame of page.frames()) {
+        found = await frame
+          // eslint-disable-next-line no-undef -- the function runs in the webview's page, where document exists
+          .evaluate((texts) => [...document.querySelectorAll('[role="row"]')].some((r) => texts.every((t) => (r.textContent ?? '').includes(t))), want.texts)
+          .catch(() => false);
+        if (found) break;
+      }
+      writeFileSync(join(domCheckDir, 'response.json'), JSON.stringify({ found }));
+    }, 100);
+    done.finally(() => clearInterval(domCheck));
     await page.goto(`http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     let timer;
     hostCode = await Promise.race([done, new Promise((r) => { timer = setTimeout(() => { say(`TIMEOUT: the extension host did not finish within ${timeoutMs} ms`); r(124); }, timeoutMs); })]);
