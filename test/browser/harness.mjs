@@ -48,10 +48,16 @@ const THEME = `:root {
   --vscode-testing-iconPassed: #73c991;
 }`;
 
-function page(origin, nonce) {
+/** The `lang` query parameter when it is a plausible language tag, else `en`. */
+function langOf(url) {
+  const lang = url.searchParams.get('lang') ?? '';
+  return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : 'en';
+}
+
+function page(origin, nonce, lang = 'en') {
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${origin}; img-src ${origin} data:; font-src ${origin}`;
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="${lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${origin}/theme.css">
@@ -63,16 +69,20 @@ function page(origin, nonce) {
 </body></html>`;
 }
 
-/** Serves the harness; resolves with its URL and a close function. */
+/**
+ * Serves the harness; resolves with its URL and a close function. The page's `<html lang>` is `en` unless the URL
+ * asks for another, like the panel does with VS Code's display language: `?lang=de`.
+ */
 export function startHarness() {
   const server = createServer((req, res) => {
     const origin = `http://${req.headers.host}`;
-    const path = new URL(req.url ?? '/', origin).pathname;
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
     const send = (status, type, body) => {
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
     };
-    if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', page(origin, randomBytes(16).toString('base64')));
+    if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', page(origin, randomBytes(16).toString('base64'), langOf(url)));
     if (path === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (path === '/theme.css') return send(200, 'text/css', THEME);
     const files = { '/dist/webview/inspector.js': 'text/javascript', '/dist/webview/inspector.css': 'text/css', '/dist/webview/inspector.js.map': 'application/json' };

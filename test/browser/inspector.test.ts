@@ -321,6 +321,60 @@ describe('browser: the event inspector webview', function () {
     assert.deepEqual(await rowSeqs(page), []);
   });
 
+  it('speaks German on a German page: toolbar, column headers, filters, status, banner, ladder', async () => {
+    await page.goto(`${harness.url}?lang=de`);
+    await page.waitForFunction(() => (window as any).__posted?.some((m: any) => m.type === 'ready'));
+    assert.equal(await page.getAttribute('html', 'lang'), 'de');
+    assert.equal(await page.textContent('.pause'), 'Pausieren');
+    assert.equal(await page.textContent('.status'), 'Warte auf die Erweiterung…');
+    const headers = await page.$$eval('.grid [role=columnheader]', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(headers, ['Zeit', 'Seq', 'Dienst', 'Ereignis', 'Benutzer / Nummer', 'Zusammenfassung']);
+    assert.equal(await page.getAttribute('[role=grid]', 'aria-label'), 'Ereignisse');
+    assert.equal(await page.getAttribute('.f-user', 'placeholder'), 'Benutzer (Login oder ID)');
+    assert.equal(await page.textContent('.f-clear'), 'Zurücksetzen');
+    assert.equal(await page.textContent('.open-file'), 'Datei öffnen…');
+    assert.equal(await page.textContent('.detail-title'), 'Kein Ereignis ausgewählt');
+
+    await send(page, { type: 'init', bufferSize: 50_000, language: 'de', connection: 'Simulator' });
+    await send(page, { type: 'status', status: { state: 'reconnecting', connection: 'Simulator', retryInMs: 2000 } });
+    await send(page, { type: 'events', events: sample() });
+    await settle(page);
+    assert.equal(await page.textContent('.count'), '13 Ereignisse');
+    assert.equal(await page.textContent('.status'), 'Simulator: verbindet erneut (neuer Versuch in 2 s)');
+    assert.equal(await page.textContent('.reconnect'), 'Neu verbinden');
+    await page.click('.pause');
+    await send(page, { type: 'events', events: [ev(14, 'sim.events.log', 'line', { text: 'a' }), ev(15, 'sim.events.log', 'line', { text: 'b' })] });
+    await settle(page);
+    assert.equal(await page.textContent('.pause'), 'Fortsetzen');
+    assert.match((await page.textContent('.banner')) ?? '', /Pausiert — 2 neue Ereignisse werden beim Fortsetzen angezeigt\./);
+    await page.click('.pause');
+    await page.click('.spacer > [role=row][data-seq="7"]');
+    await settle(page);
+    assert.equal(await page.textContent('.show-call'), 'Anruf zeigen');
+    await page.click('.show-call');
+    await settle(page);
+    await page.waitForSelector('.ladder');
+    const heads = await page.$$eval('.ladder [role=columnheader]', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(heads, ['Zeit', 'Anrufer 1001 (1001)', 'Angerufener 1002 (1002)']);
+    assert.equal(await page.textContent('.ladder-title'), 'Anruf 1001 Anna Alt → 1002 Ben Berg');
+  });
+
+  it('switches to German when the init message says so, numbers included', async () => {
+    const events = Array.from({ length: 1200 }, (_, i) => ev(i + 1, 'sim.events.log', 'line', { text: `line ${i + 1}` }));
+    await open(page, events, 1000);
+    assert.equal(await page.textContent('.pause'), 'Pause');
+    assert.match((await page.textContent('.banner')) ?? '', /200 older events dropped \(buffer 1,000\)/);
+    await send(page, { type: 'init', bufferSize: 1000, language: 'de-DE', connection: 'Simulator' });
+    await settle(page);
+    assert.equal(await page.getAttribute('html', 'lang'), 'de-DE');
+    assert.equal(await page.textContent('.pause'), 'Pausieren');
+    assert.equal(await page.textContent('.grid [role=columnheader]'), 'Zeit');
+    assert.equal(await page.textContent('.f-service option[value=""]'), 'Alle Dienste');
+    assert.equal(await page.textContent('.count'), '1.000 Ereignisse');
+    assert.equal(await page.textContent('.status'), 'Simulator: live');
+    assert.match((await page.textContent('.banner')) ?? '', /200 ältere Ereignisse verworfen \(Puffer 1\.000\)/);
+  });
+
   it('takes 100,000 events at 5,000/s without a long task over 50 ms, newest row visible', async function () {
     this.timeout(90_000);
     await open(page, []);

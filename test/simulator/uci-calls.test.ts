@@ -39,8 +39,8 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     await sim.stop();
   });
 
-  /** A registered phone that records the Reason of every BYE it gets; `answerAfterMs` undefined: never answers. */
-  async function phone(user: { login: string; password: string }, answerAfterMs: number | undefined = 0): Promise<Phone & { byes: string[] }> {
+  /** A registered phone that records the Reason of every BYE it gets; `answerAfterMs` null: never answers. */
+  async function phone(user: { login: string; password: string }, answerAfterMs: number | null = 0): Promise<Phone & { byes: string[] }> {
     const p = Object.assign(await startPhone(SIP, wsUrl, user), { byes: [] as string[] });
     p.onInvite = (inv) => {
       inv.delegate = {
@@ -49,7 +49,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
           void bye.accept();
         },
       };
-      if (answerAfterMs !== undefined) setTimeout(() => void inv.accept(), answerAfterMs);
+      if (answerAfterMs !== null) setTimeout(() => void inv.accept(), answerAfterMs);
     };
     phones.push(p);
     return p;
@@ -143,7 +143,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     assert.equal(log.params.data.callId, callId);
     assert.match(log.params.data.message, /has no registered phone/);
 
-    const carla = await phone(DEMO_USERS.carla, undefined);
+    const carla = await phone(DEMO_USERS.carla, null);
     carla.onInvite = (inv) => void inv.reject({ statusCode: 486 });
     await a.request(M.placeCallWithPhone, ['1003']);
     await until('BYE', () => anna.byes.length === 2, 5000);
@@ -156,7 +156,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
   });
 
   it('hangupCall while the phone still rings: CANCEL to the phone, HANGUP', async () => {
-    const anna = await phone(DEMO_USERS.anna, undefined);
+    const anna = await phone(DEMO_USERS.anna, null);
     const a = await uci(DEMO_USERS.anna);
     const { callId } = await a.request(M.placeCallWithPhone, ['1003']);
     await until('ringing', () => anna.invitations.length === 1);

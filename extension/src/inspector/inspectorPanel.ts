@@ -38,7 +38,7 @@ export function inspectorHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWeb
 <title>${esc(title)}</title>
 </head>
 <body>
-<div id="app"></div>
+<div id="inspector"></div>
 <script nonce="${esc(nonce)}" src="${esc(script)}"></script>
 </body>
 </html>`;

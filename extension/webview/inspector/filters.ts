@@ -1,6 +1,7 @@
 // The filter bar: service, event, user, call id and free text. Emits the whole filter set on every change.
 import { h } from './dom.js';
 import { EMPTY_FILTERS, type Filters } from './store.js';
+import type { InspectorText, InspectorTextKey } from '../../../shared/inspectorText.js';
 
 export class FilterBar {
   readonly element: HTMLElement;
@@ -10,17 +11,23 @@ export class FilterBar {
   private known: string[] = [];
   private current: Filters = EMPTY_FILTERS;
 
-  constructor(onChange: (f: Filters) => void) {
-    this.service = h('select', { class: 'f-service', 'aria-label': 'Service' }, h('option', { value: '' }, 'All services'));
-    const input = (cls: string, label: string, placeholder: string) => h('input', { type: 'search', class: cls, 'aria-label': label, placeholder, spellcheck: 'false' });
+  private readonly clear: HTMLButtonElement;
+  private counted: [number, number] | null = null;
+
+  constructor(
+    onChange: (f: Filters) => void,
+    private texts: InspectorText,
+  ) {
+    this.service = h('select', { class: 'f-service' }, h('option', { value: '' }));
+    const input = (cls: string) => h('input', { type: 'search', class: cls, spellcheck: 'false' });
     this.inputs = {
-      event: input('f-event', 'Event', 'Event'),
-      user: input('f-user', 'User', 'User (login or id)'),
-      callId: input('f-call', 'Call id', 'Call id'),
-      text: input('f-text', 'Text', 'Text anywhere'),
+      event: input('f-event'),
+      user: input('f-user'),
+      callId: input('f-call'),
+      text: input('f-text'),
     };
     this.count = h('span', { class: 'count', role: 'status', 'aria-live': 'off' });
-    const clear = h('button', { type: 'button', class: 'f-clear', title: 'Clear the filters' }, 'Reset');
+    const clear = (this.clear = h('button', { type: 'button', class: 'f-clear' }));
     this.element = h('div', { class: 'filters', role: 'search' }, this.service, this.inputs.event, this.inputs.user, this.inputs.callId, this.inputs.text, clear, this.count);
     const emit = () => {
       this.current = this.read();
@@ -32,6 +39,30 @@ export class FilterBar {
       this.set(EMPTY_FILTERS);
       emit();
     });
+    this.setTexts(texts);
+  }
+
+  /** Sets every label in the language of `texts`. */
+  setTexts(texts: InspectorText): void {
+    this.texts = texts;
+    const t = texts.t;
+    this.service.setAttribute('aria-label', t('filterService'));
+    if (this.service.options[0]) this.service.options[0].textContent = t('allServices');
+    const label = (el: HTMLInputElement, aria: InspectorTextKey, placeholder: InspectorTextKey) => {
+      el.setAttribute('aria-label', t(aria));
+      el.placeholder = t(placeholder);
+    };
+    label(this.inputs.event, 'filterEvent', 'filterEventPlaceholder');
+    label(this.inputs.user, 'filterUser', 'filterUserPlaceholder');
+    label(this.inputs.callId, 'filterCallId', 'filterCallIdPlaceholder');
+    label(this.inputs.text, 'filterText', 'filterTextPlaceholder');
+    this.clear.textContent = t('filterReset');
+    this.clear.title = t('filterResetTitle');
+    if (this.counted) {
+      const [shown, total] = this.counted;
+      this.counted = null;
+      this.setCount(shown, total);
+    }
   }
 
   get value(): Filters {
@@ -54,12 +85,15 @@ export class FilterBar {
     if (list.length === this.known.length && list.every((s, i) => s === this.known[i]) && this.service.options.length === list.length + 1) return;
     this.known = list;
     const selected = this.current.services[0] ?? '';
-    this.service.replaceChildren(h('option', { value: '' }, 'All services'), ...list.map((s) => h('option', { value: s }, s)));
+    this.service.replaceChildren(h('option', { value: '' }, this.texts.t('allServices')), ...list.map((s) => h('option', { value: s }, s)));
     this.service.value = selected;
   }
 
   setCount(shown: number, total: number): void {
-    const text = shown === total ? `${total.toLocaleString('en')} events` : `${shown.toLocaleString('en')} of ${total.toLocaleString('en')}`;
+    if (this.counted && this.counted[0] === shown && this.counted[1] === total) return;
+    this.counted = [shown, total];
+    const { t, n } = this.texts;
+    const text = shown === total ? t(total === 1 ? 'countOne' : 'countMany', n(total)) : t('countFiltered', n(shown), n(total));
     if (this.count.textContent !== text) this.count.textContent = text;
   }
 

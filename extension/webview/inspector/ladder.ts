@@ -3,6 +3,7 @@
 // overlaps this party's.
 import { h } from './dom.js';
 import { CALL_SERVICE } from './store.js';
+import { type InspectorText, inspectorText } from '../../../shared/inspectorText.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 
 export interface LadderParty {
@@ -82,27 +83,26 @@ export function buildLadder(events: readonly SimEvent[], callId: string): Ladder
   };
 }
 
-/** Renders the ladder (or a hint) into `host`, as text only. */
-export function renderLadder(host: HTMLElement, ladder: Ladder | null, callId: string, onPick: (seq: number) => void): void {
+/** Renders the ladder (or a hint) into `host`, as text only, in the language of `texts` (English by default). */
+export function renderLadder(host: HTMLElement, ladder: Ladder | null, callId: string, onPick: (seq: number) => void, texts: InspectorText = inspectorText('en')): void {
+  const t = texts.t;
   host.replaceChildren();
   if (!ladder) {
-    host.append(
-      h('p', { class: 'hint' }, callId ? `No call-state events for call id ${callId}.` : 'Select a call-state event and choose "Show call", or enter a call id in the filter.'),
-    );
+    host.append(h('p', { class: 'hint' }, callId ? t('ladderNoEvents', callId) : t('ladderHint', t('showCall'))));
     return;
   }
   const cols = Math.max(2, ladder.parties.length);
   const party = (role: 'caller' | 'callee') => (role === 'caller' ? ladder.caller : ladder.called);
   host.append(
-    h('h2', { class: 'ladder-title' }, `Call ${ladder.caller.number} ${ladder.caller.name} → ${ladder.called.number} ${ladder.called.name}`.replace(/\s+/g, ' ').trim()),
+    h('h2', { class: 'ladder-title' }, t('ladderTitle', ladder.caller.number, ladder.caller.name, ladder.called.number, ladder.called.name).replace(/\s+/g, ' ').trim()),
   );
-  const table = h('div', { class: 'ladder', role: 'table', 'aria-label': 'Call states by party' });
+  const table = h('div', { class: 'ladder', role: 'table', 'aria-label': t('ladderLabel') });
   table.style.setProperty('--parties', String(cols));
-  const head = h('div', { class: 'lrow lhead', role: 'row' }, h('div', { class: 'lcell ltime', role: 'columnheader' }, 'Time'));
+  const head = h('div', { class: 'lrow lhead', role: 'row' }, h('div', { class: 'lcell ltime', role: 'columnheader' }, t('ladderTime')));
   for (let i = 0; i < cols; i++) {
     const p = ladder.parties[i];
-    const label = p ? `${p.role === 'caller' ? 'Caller' : 'Callee'} ${p.login || p.userId} (${party(p.role).number})` : `Callee ${ladder.called.number} (no events)`;
-    head.append(h('div', { class: 'lcell lparty', role: 'columnheader', title: p ? `call id ${p.id}` : '' }, label));
+    const label = p ? t(p.role === 'caller' ? 'ladderCaller' : 'ladderCallee', p.login || p.userId, party(p.role).number) : t('ladderCalleeNoEvents', ladder.called.number);
+    head.append(h('div', { class: 'lcell lparty', role: 'columnheader', title: p ? t('ladderPartyTitle', p.id) : '' }, label));
   }
   table.append(head);
   for (const st of ladder.steps) {
@@ -110,7 +110,7 @@ export function renderLadder(host: HTMLElement, ladder: Ladder | null, callId: s
     for (let i = 0; i < cols; i++) {
       const cell = h('div', { class: 'lcell lline', role: 'cell' });
       if (i === st.party) {
-        const b = h('button', { type: 'button', class: `lstate state-${st.state.toLowerCase()}`, title: `seq ${st.seq}` }, st.state);
+        const b = h('button', { type: 'button', class: `lstate state-${st.state.toLowerCase()}`, title: t('ladderStepTitle', st.seq) }, st.state);
         b.addEventListener('click', () => onPick(st.seq));
         cell.append(b);
       }

@@ -7,6 +7,7 @@ import { buildLadder, renderLadder } from './ladder.js';
 import { type ConnectionStatus, type HostMessage, type InspectorState, isHostMessage, isInspectorState, vscodeApi, type WebviewMessage } from './messages.js';
 import { DEFAULT_BUFFER, EMPTY_FILTERS, EventStore, type Filters } from './store.js';
 import { VirtualTable } from './table.js';
+import { type InspectorText, type InspectorTextKey, inspectorText } from '../../../shared/inspectorText.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 
 const LADDER_INTERVAL_MS = 250;
@@ -24,28 +25,37 @@ const store = new EventStore(DEFAULT_BUFFER);
 store.setFilters(state.filters);
 let pending: SimEvent[] = []; // arrived while paused
 let pendingCount = 0;
-let source: string | null = null; // a loaded file: live events are not shown
+let source: { name: string; skipped: number } | null = null; // a loaded file: live events are not shown
 let status: ConnectionStatus | null = null;
 let connection: string | null = null;
-const gaps = new Map<number, string>();
+const gaps = new Map<number, { afterSeq: number; filled: boolean }>();
 let selected: SimEvent | null = null;
+// The texts in VS Code's display language: the page's <html lang> first, then the `init` message's.
+let texts: InspectorText = inspectorText(document.documentElement.lang);
+const STATE_TEXT: Record<ConnectionStatus['state'], InspectorTextKey> = {
+  connecting: 'stateConnecting',
+  live: 'stateLive',
+  reconnecting: 'stateReconnecting',
+  disconnected: 'stateDisconnected',
+};
 
 // ---- layout ---------------------------------------------------------------------------------------------------
-const statusEl = h('span', { class: 'status state-connecting', role: 'status', 'aria-live': 'polite' }, 'Waiting for the extension…');
-const button = (cls: string, label: string, title: string) => h('button', { type: 'button', class: cls, title }, label);
-const pauseBtn = button('pause', 'Pause', 'Pause: new events are counted and shown on resume');
-const clearBtn = button('clear', 'Clear', 'Remove every event');
+const statusEl = h('span', { class: 'status state-connecting', role: 'status', 'aria-live': 'polite' });
+const button = (cls: string) => h('button', { type: 'button', class: cls });
+const pauseBtn = button('pause');
+const clearBtn = button('clear');
 const followBox = h('input', { type: 'checkbox', class: 'follow' });
-const followLabel = h('label', { class: 'follow-label' }, followBox, 'Follow tail');
-const exportAllBtn = button('export-all', 'Export all', 'Save every event as JSON Lines');
-const exportFilteredBtn = button('export-filtered', 'Export filtered', 'Save the rows shown as JSON Lines');
-const openBtn = button('open-file', 'Open file…', 'Open a JSON Lines recording or export');
-const reconnectBtn = button('reconnect', 'Reconnect', 'Connect again now');
-const tableViewBtn = button('view-table', 'Table', 'All events');
-const callViewBtn = button('view-call', 'Call', 'The states of one call for both parties');
+const followText = document.createTextNode('');
+const followLabel = h('label', { class: 'follow-label' }, followBox, followText);
+const exportAllBtn = button('export-all');
+const exportFilteredBtn = button('export-filtered');
+const openBtn = button('open-file');
+const reconnectBtn = button('reconnect');
+const tableViewBtn = button('view-table');
+const callViewBtn = button('view-call');
 const toolbar = h(
   'div',
-  { class: 'toolbar', role: 'toolbar', 'aria-label': 'Event inspector' },
+  { class: 'toolbar', role: 'toolbar' },
   statusEl,
   reconnectBtn,
   h('span', { class: 'sep' }),
@@ -60,7 +70,7 @@ const toolbar = h(
   exportFilteredBtn,
   openBtn,
 );
-const filterBar = new FilterBar((f) => setFilters(f));
+const filterBar = new FilterBar((f) => setFilters(f), texts);
 const banner = h('div', { class: 'banner', role: 'status', 'aria-live': 'polite', hidden: true });
 const table = new VirtualTable(
   store,
@@ -76,11 +86,15 @@ const table = new VirtualTable(
       schedule();
     },
     onActivate: (e) => detail.show(e),
-    gapBefore: (seq) => gaps.get(seq),
+    gapBefore: (seq) => {
+      const gap = gaps.get(seq);
+      return gap && texts.t(gap.filled ? 'gapFilled' : 'gapMissing', gap.afterSeq + 1, seq - 1);
+    },
   },
   () => schedule(),
+  texts,
 );
-const ladderHost = h('div', { class: 'call-view', role: 'region', 'aria-label': 'Call' });
+const ladderHost = h('div', { class: 'call-view', role: 'region' });
 const detail = new DetailPane({
   copy: (e) => post({ type: 'copy', text: pretty(e) }),
   showCall: (id) => {
@@ -88,10 +102,44 @@ const detail = new DetailPane({
     setFilters(filterBar.value);
     setView('call');
   },
-});
+}, texts);
 const left = h('div', { class: 'left' }, table.element, ladderHost);
 const root = h('div', { class: 'app' }, toolbar, filterBar.element, banner, h('div', { class: 'main' }, left, detail.element));
 (document.getElementById('inspector') ?? document.body).append(root);
+
+/** The fixed labels and titles (the changing ones are drawn in drawToolbar and drawBanner). */
+function applyTexts(): void {
+  const t = texts.t;
+  const label = (b: HTMLButtonElement, text: InspectorTextKey, title: InspectorTextKey) => {
+    b.textContent = t(text);
+    b.title = t(title);
+  };
+  toolbar.setAttribute('aria-label', t('toolbarLabel'));
+  pauseBtn.title = t('pauseTitle');
+  label(clearBtn, 'clear', 'clearTitle');
+  followText.textContent = t('followTail');
+  label(exportAllBtn, 'exportAll', 'exportAllTitle');
+  label(exportFilteredBtn, 'exportFiltered', 'exportFilteredTitle');
+  label(openBtn, 'openFile', 'openFileTitle');
+  reconnectBtn.title = t('reconnectTitle');
+  label(tableViewBtn, 'viewTable', 'viewTableTitle');
+  label(callViewBtn, 'viewCall', 'viewCallTitle');
+  ladderHost.setAttribute('aria-label', t('callRegion'));
+}
+applyTexts();
+
+/** Switches the texts to `language` (VS Code's display language) when it resolves to other texts or numbers. */
+function setLanguage(language: string): void {
+  const next = inspectorText(language);
+  if (next.language === texts.language && next.locale === texts.locale) return;
+  texts = next;
+  applyTexts();
+  filterBar.setTexts(texts);
+  table.setTexts(texts);
+  detail.setTexts(texts);
+  dirty.toolbar = dirty.banner = dirty.ladder = dirty.rows = true;
+  schedule();
+}
 
 // ---- state and drawing -----------------------------------------------------------------------------------------
 const dirty = { rows: true, toolbar: true, detail: true, ladder: true, state: false, banner: true };
@@ -140,7 +188,7 @@ function draw(): void {
       dirty.ladder = false;
       lastLadder = performance.now();
       const id = state.filters.callId.trim() || (selected ? String(selected.data.id ?? '') : '');
-      renderLadder(ladderHost, id ? buildLadder(store.callEvents(), id) : null, id, (seq) => selectSeq(seq));
+      renderLadder(ladderHost, id ? buildLadder(store.callEvents(), id) : null, id, (seq) => selectSeq(seq), texts);
     } else if (!ladderTimer) {
       ladderTimer = setTimeout(() => {
         ladderTimer = undefined;
@@ -156,7 +204,8 @@ function draw(): void {
 
 function drawToolbar(): void {
   dirty.toolbar = false;
-  pauseBtn.textContent = state.paused ? 'Resume' : 'Pause';
+  const { t } = texts;
+  pauseBtn.textContent = t(state.paused ? 'resume' : 'pause');
   pauseBtn.setAttribute('aria-pressed', String(state.paused));
   followBox.checked = state.followTail;
   tableViewBtn.setAttribute('aria-pressed', String(state.view === 'table'));
@@ -166,24 +215,25 @@ function drawToolbar(): void {
   const st = status?.state ?? 'connecting';
   statusEl.className = `status state-${source ? 'file' : st}`;
   let text: string;
-  if (source) text = `File: ${source}`;
-  else if (!status) text = connection ? `${connection}: connecting…` : 'Waiting for the extension…';
+  if (source) text = source.skipped ? t('statusFileSkipped', source.name, texts.n(source.skipped)) : t('statusFile', source.name);
+  else if (!status) text = connection ? t('statusConnectingTo', connection) : t('waiting');
   else {
-    text = `${status.connection}: ${st}`;
-    if (status.retryInMs !== undefined && st !== 'live') text += ` (retry in ${Math.ceil(status.retryInMs / 1000)} s)`;
+    text = t('status', status.connection, t(STATE_TEXT[st]));
+    if (status.retryInMs !== undefined && st !== 'live') text += ` ${t('statusRetry', texts.n(Math.ceil(status.retryInMs / 1000)))}`;
     if (status.detail) text += ` — ${status.detail}`;
   }
   statusEl.textContent = text;
   reconnectBtn.hidden = !source && st !== 'disconnected' && st !== 'reconnecting';
-  reconnectBtn.textContent = source ? 'Back to live' : 'Reconnect';
+  reconnectBtn.textContent = t(source ? 'backToLive' : 'reconnect');
 }
 
 function drawBanner(): void {
   dirty.banner = false;
+  const { t, n } = texts;
   const parts: string[] = [];
-  if (state.paused) parts.push(`Paused — ${pendingCount.toLocaleString('en')} new event${pendingCount === 1 ? '' : 's'} will be shown on resume.`);
-  if (store.evicted) parts.push(`${store.evicted.toLocaleString('en')} older events dropped (buffer ${store.capacity.toLocaleString('en')}).`);
-  if (gaps.size) parts.push(`${gaps.size} gap${gaps.size === 1 ? '' : 's'} in seq (marked in the table).`);
+  if (state.paused) parts.push(t(pendingCount === 1 ? 'pausedOne' : 'pausedMany', n(pendingCount)));
+  if (store.evicted) parts.push(t(store.evicted === 1 ? 'droppedOne' : 'droppedMany', n(store.evicted), n(store.capacity)));
+  if (gaps.size) parts.push(t(gaps.size === 1 ? 'gapsOne' : 'gapsMany', n(gaps.size)));
   const text = parts.join(' ');
   banner.hidden = !text;
   if (banner.textContent !== text) banner.textContent = text;
@@ -251,6 +301,7 @@ function onHostMessage(m: HostMessage): void {
       store.resize(m.bufferSize);
       connection = m.connection;
       document.documentElement.lang = m.language;
+      setLanguage(m.language);
       dirty.toolbar = dirty.banner = true;
       schedule();
       break;
@@ -270,13 +321,13 @@ function onHostMessage(m: HostMessage): void {
       schedule();
       break;
     case 'gap':
-      gaps.set(m.beforeSeq, `Gap: seq ${m.afterSeq + 1}–${m.beforeSeq - 1} ${m.filled ? 'missed and fetched again' : 'missing'}`);
+      gaps.set(m.beforeSeq, { afterSeq: m.afterSeq, filled: m.filled });
       dirty.rows = dirty.banner = true;
       schedule();
       break;
     case 'loaded':
       clearAll();
-      source = `${m.source}${m.skipped ? ` (${m.skipped} lines skipped)` : ''}`;
+      source = { name: m.source, skipped: m.skipped };
       store.push(m.events);
       dirty.toolbar = true;
       schedule();

@@ -2,11 +2,13 @@
 // roles, keyboard navigation (↑ ↓ PageUp PageDown Home End) and follow tail.
 import { h, setText } from './dom.js';
 import { type EventStore, summaryOf, userOf } from './store.js';
+import type { InspectorText, InspectorTextKey } from '../../../shared/inspectorText.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 6;
-export const COLUMNS = ['Time', 'Seq', 'Service', 'Event', 'User / number', 'Summary'] as const;
+/** The columns, as keys of their headers in shared/inspectorText.ts. */
+export const COLUMNS = ['colTime', 'colSeq', 'colService', 'colEvent', 'colUser', 'colSummary'] as const satisfies readonly InspectorTextKey[];
 
 export interface TableCallbacks {
   /** The selection changed (by click or keyboard). */
@@ -49,19 +51,22 @@ export class VirtualTable {
   private anchorOffset = 0;
   private lastCount = -1;
   private readonly idPrefix = `row-${Math.random().toString(36).slice(2, 8)}-`;
+  private readonly headers: HTMLDivElement[];
 
   constructor(
     private readonly store: EventStore,
     private readonly cb: TableCallbacks,
     private readonly requestRender: () => void,
+    texts: InspectorText,
   ) {
     const header = h('div', { class: 'row header', role: 'row', 'aria-rowindex': 1 });
-    for (const c of COLUMNS) header.append(h('div', { class: 'cell', role: 'columnheader' }, c));
+    this.headers = COLUMNS.map(() => h('div', { class: 'cell', role: 'columnheader' }));
+    header.append(...this.headers);
     this.spacer = h('div', { class: 'spacer', role: 'presentation' });
     this.viewport = h('div', { class: 'viewport', role: 'rowgroup' }, this.spacer);
     this.element = h(
       'div',
-      { class: 'grid', role: 'grid', tabindex: 0, 'aria-label': 'Events', 'aria-colcount': COLUMNS.length, 'aria-rowcount': 1, 'aria-multiselectable': 'false' },
+      { class: 'grid', role: 'grid', tabindex: 0, 'aria-colcount': COLUMNS.length, 'aria-rowcount': 1, 'aria-multiselectable': 'false' },
       h('div', { role: 'rowgroup', class: 'head' }, header),
       this.viewport,
     );
@@ -80,6 +85,13 @@ export class VirtualTable {
       const e = row ? this.store.row(row.index) : undefined;
       if (e) this.cb.onActivate?.(e);
     });
+    this.setTexts(texts);
+  }
+
+  /** Sets the column headers and the grid's label in the language of `texts`. */
+  setTexts(texts: InspectorText): void {
+    COLUMNS.forEach((key, i) => setText(this.headers[i]!, texts.t(key)));
+    this.element.setAttribute('aria-label', texts.t('tableLabel'));
   }
 
   get followTail(): boolean {
