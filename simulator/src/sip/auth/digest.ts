@@ -15,6 +15,7 @@
  * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { quoteString } from '../message/uri.js';
 
 /** The digest algorithms this module supports, strongest first (the order of {@link DigestAuthenticator.challenge}). */
 export const DIGEST_ALGORITHMS = ['SHA-512-256', 'SHA-256', 'MD5'] as const;
@@ -227,10 +228,6 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
   return creds;
 }
 
-/** Quotes a value as an RFC 3261 quoted-string. */
-function quote(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Authenticator
@@ -285,7 +282,7 @@ export class DigestAuthenticator {
   challenge(opts?: { stale?: boolean }): string[] {
     const nonce = this.issueNonce();
     const opaque = this.opaqueFor(nonce);
-    const realm = quote(this.realm());
+    const realm = quoteString(this.realm());
     const stale = opts?.stale ? ', stale=true' : '';
     return DIGEST_ALGORITHMS.map((alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`);
   }

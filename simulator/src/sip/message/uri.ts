@@ -140,8 +140,13 @@ export function parseNameAddr(text: string): NameAddr | undefined {
   return { uri, params };
 }
 
+/** A value as an RFC 3261 quoted-string: in double quotes, with `"` and `\` escaped. */
+export function quoteString(value: string): string {
+  return `"${value.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
 export function formatNameAddr(n: NameAddr): string {
-  const display = n.display ? `"${n.display.replace(/(["\\])/g, '\\$1')}" ` : '';
+  const display = n.display ? `${quoteString(n.display)} ` : '';
   const params = Object.entries(n.params).map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
   return `${display}<${n.uri}>${params}`;
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
 import { SipHeaders } from '../message/headers.js';
 import { createResponse, parseCSeq, REASONS, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
-import { parseNameAddr, parseUri } from '../message/uri.js';
+import { formatNameAddr, formatUri, parseNameAddr, parseUri, quoteString } from '../message/uri.js';
 import type { UserDirectory } from '../directory.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { Flow } from '../transport/flow.js';
@@ -96,12 +96,8 @@ interface Session {
   ended: boolean;
 }
 
-function quote(display: string): string {
-  return `"${display.replace(/["\\]/g, (c) => `\\${c}`)}"`;
-}
-
 function nameAddr(display: string, user: string, domain: string): string {
-  return display ? `${quote(display)} <sip:${user}@${domain}>` : `<sip:${user}@${domain}>`;
+  return formatNameAddr({ display: display || undefined, uri: formatUri({ scheme: 'sip', user, host: domain }), params: {} });
 }
 
 function sdpOf(msg: SipMessage): string {
@@ -449,7 +445,7 @@ export class ClickToDial {
     session.ended = true;
     for (const t of session.timers) clearTimeout(t);
     session.timers = [];
-    const reason = `SIP;cause=${why.status};text=${quote(why.text.replace(/[\r\n]/g, ' '))}`;
+    const reason = `SIP;cause=${why.status};text=${quoteString(why.text.replace(/[\r\n]/g, ' '))}`;
     for (const leg of [session.phone, session.dest]) {
       if (!leg) continue;
       if (leg !== by && !leg.ended) this.hangUpLeg(leg, reason);
