@@ -6,7 +6,7 @@ import type { UserDirectory } from './directory.js';
 import { appendChallenges } from './auth/challenges.js';
 import type { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
-import { parseNameAddr, parseUri, type SipUri } from './message/uri.js';
+import { formatNameAddr, parseNameAddr, parseUri, type SipUri } from './message/uri.js';
 import type { Flow } from './transport/flow.js';
 
 export interface Binding {
@@ -16,6 +16,8 @@ export interface Binding {
   aor: string;
   /** The Contact URI as registered. */
   contact: string;
+  /** What makes two contacts the same binding (RFC 3261 §19.1.4, simplified). */
+  key: string;
   /** The Contact field value to echo (URI with its parameters, without `expires`). */
   contactValue: string;
   expiresAt: number;
@@ -176,7 +178,7 @@ export class Registrar {
     if (contacts.includes('*')) return reply(400, 'Bad Request (Contact: * must be the only contact)');
 
     // Validate every contact first: the request is applied all or nothing.
-    const changes: { uri: SipUri; text: string; value: string; expires: number }[] = [];
+    const changes: { key: string; text: string; value: string; expires: number }[] = [];
     for (const c of contacts) {
       const addr = parseNameAddr(c);
       const uri = addr && parseUri(addr.uri);
@@ -193,12 +195,11 @@ export class Registrar {
         return res;
       }
       expires = Math.min(expires, REGISTRAR_LIMITS.maxExpires);
-      const params = Object.entries(addr.params).filter(([k]) => k !== 'expires');
-      const value = `<${addr.uri}>${params.map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('')}`;
-      changes.push({ uri, text: addr.uri, value, expires });
+      const { expires: _expires, ...params } = addr.params;
+      changes.push({ key: uriKey(uri), text: addr.uri, value: formatNameAddr({ uri: addr.uri, params }), expires });
     }
     for (const ch of changes) {
-      const existing = current.find((b) => uriKey(parseUri(b.contact)!) === uriKey(ch.uri));
+      const existing = current.find((b) => b.key === ch.key);
       if (existing && existing.callId === callId && cseq <= existing.cseq) {
         return reply(400, 'Bad Request (CSeq not higher than the last for this Call-ID)');
       }
@@ -208,8 +209,7 @@ export class Registrar {
     const userAgent = req.headers.get('user-agent') ?? null;
     let next = current;
     for (const ch of changes) {
-      const key = uriKey(ch.uri);
-      const existing = next.find((b) => uriKey(parseUri(b.contact)!) === key);
+      const existing = next.find((b) => b.key === ch.key);
       if (ch.expires === 0) {
         if (existing) {
           next = next.filter((b) => b !== existing);
@@ -223,6 +223,7 @@ export class Registrar {
         extension: owner.extension ?? null,
         aor,
         contact: ch.text,
+        key: ch.key,
         contactValue: ch.value,
         expiresAt: now + ch.expires * 1000,
         callId,
