@@ -20,6 +20,9 @@ import { SipProxy } from './sip/proxy/proxy.js';
 import { UciConnector } from './uci/connector.js';
 import { sipCallControl } from './uci/sipCallControl.js';
 import { Replayer } from './uci/replay.js';
+import { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
+import { UCI_XMLRPC_PATH, type UciXmlRpcDeliveryOptions } from '../../shared/schemas/uciXmlRpc.js';
+import { UCI_DEFAULT_KEEPALIVE_MS } from '../../shared/schemas/uci.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -51,6 +54,8 @@ export interface SimulatorOptions {
   uciKeepAliveMs?: number;
   /** UCI: bytes a connection may have queued for sending before it is closed with 1013 (default 4 MiB). */
   uciSendQueueBytes?: number;
+  /** UCI over XML-RPC (POST /xml-rpc): callback delivery bounds (defaults UCI_XMLRPC_DELIVERY). */
+  uciXmlRpcDelivery?: Partial<UciXmlRpcDeliveryOptions>;
 }
 
 export interface SimulatorAddresses {
@@ -62,6 +67,8 @@ export interface SimulatorAddresses {
   sipTcp: string;
   /** The UCI connector: JSON-RPC 2.0 over WebSocket. */
   uci: string;
+  /** The UCI over XML-RPC, as on a real PBX (POST). */
+  xmlRpc: string;
   host: string;
   httpPort: number;
   sipPort: number;
@@ -98,6 +105,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let proxy: SipProxy | undefined;
   let holder: StateHolder | undefined;
   let uci: UciConnector | undefined;
+  let xmlRpc: XmlRpcEndpoint | undefined;
   let replayer: Replayer | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
@@ -204,7 +212,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         },
       };
       const app = createRestApp(ctx, SIMULATOR_VERSION);
-      server = createServer(app);
+      const xmlRpcEndpoint = new XmlRpcEndpoint({ holder: h, bus, sessions, log, limiter, connector: uciConnector, keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS, delivery: opts.uciXmlRpcDelivery });
+      xmlRpc = xmlRpcEndpoint;
+      server = createServer((req, res) => {
+        if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
+      });
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
@@ -238,6 +250,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipUdp: `${urlHost}:${sipAddr.udp.port}`,
         sipTcp: `${urlHost}:${sipAddr.tcp.port}`,
         uci: `ws://${urlHost}:${port}/uci`,
+        xmlRpc: `http://${urlHost}:${port}${UCI_XMLRPC_PATH}`,
         host,
         httpPort: port,
         sipPort: sipAddr.udp.port,
@@ -248,6 +261,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
 
     async stop() {
       replayer?.stop();
+      xmlRpc?.stop();
       uci?.stop();
       if (server) {
         const s = server;

@@ -78,14 +78,19 @@ export class UciConnector {
       sessions: opts.sessions,
       calls: this.calls,
       callControl: () => this.callControl,
-      subscribe: (conn, services, sinceSeq) => this.subscribe(conn, services, sinceSeq),
-      unsubscribe: (conn, services) => this.unsubscribe(conn, services),
+      subscribe: (conn: UciConnection, services: string[], sinceSeq: number | undefined) => this.subscribe(conn, services, sinceSeq),
+      unsubscribe: (conn: UciConnection, services: string[] | undefined) => this.unsubscribe(conn, services),
     };
   }
 
   /** simulator.ts wires the SIP side here. */
   setCallControl(control: UciCallControl | undefined): void {
     this.callControl = control;
+  }
+
+  /** The request context for another transport (XML-RPC): the same call book, call control and state, its own subscriptions. */
+  handlerContext(subscriptions: Pick<HandlerContext, 'subscribe' | 'unsubscribe'>): HandlerContext {
+    return { ...this.ctx, subscribe: subscriptions.subscribe, unsubscribe: subscriptions.unsubscribe };
   }
 
   get connectionCount(): number {

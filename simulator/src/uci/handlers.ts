@@ -10,8 +10,8 @@ import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
 import { userForAnyToken } from './auth.js';
 import type { CallBook } from './callBook.js';
-import type { UciConnection } from './connection.js';
 import { parseParams, RpcError } from './protocol.js';
+import type { UciSession } from './session.js';
 import { changeUserState, userState } from './userState.js';
 
 /**
@@ -25,14 +25,20 @@ export interface UciCallControl {
   hangupCall(user: StoredUser, callId: string): Promise<void>;
 }
 
+/** What the methods need of a transport (a WebSocket connection, an XML-RPC session): its session and a way to end it. */
+export interface UciPeer {
+  readonly session: UciSession;
+  close(code: number, reason: string): void;
+}
+
 export interface HandlerContext {
   holder: StateHolder;
   bus: EventBus;
   sessions: Sessions;
   calls: CallBook;
   callControl(): UciCallControl | undefined;
-  subscribe(conn: UciConnection, services: string[], sinceSeq: number | undefined): unknown;
-  unsubscribe(conn: UciConnection, services: string[] | undefined): unknown;
+  subscribe(conn: UciPeer, services: string[], sinceSeq: number | undefined): unknown;
+  unsubscribe(conn: UciPeer, services: string[] | undefined): unknown;
 }
 
 /** A result to answer, and what to send right after the answer (a subscription's backlog). */
@@ -44,12 +50,12 @@ export class AnswerThen {
 }
 
 type Params<K extends UciMethodKey> = z.output<(typeof UCI_PARAMS)[K]>;
-type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciConnection, user: StoredUser, params: Params<K>) => unknown;
+type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciPeer, user: StoredUser, params: Params<K>) => unknown;
 
 const NO_CALL_CONTROL =
   'call control is not available: no SIP call control is wired to this UCI connector; getCallIds and getCallState work from the call events';
 
-function currentUser(ctx: HandlerContext, conn: UciConnection): StoredUser {
+function currentUser(ctx: HandlerContext, conn: UciPeer): StoredUser {
   const id = conn.session.user?.id;
   const user = id === undefined ? undefined : ctx.holder.state.users.find((u) => u.id === id);
   if (!user) {
@@ -63,7 +69,7 @@ function currentUser(ctx: HandlerContext, conn: UciConnection): StoredUser {
   return user;
 }
 
-function ownCall(ctx: HandlerContext, conn: UciConnection, callId: string) {
+function ownCall(ctx: HandlerContext, conn: UciPeer, callId: string) {
   const call = ctx.calls.get(callId);
   if (!call || (call.userId !== conn.session.user!.id && !conn.session.user!.admin)) {
     throw new RpcError(UCI_ERRORS.notFound, `No live call with id "${callId}" for you (see ${UCI_METHODS.getCallIds})`);
@@ -103,14 +109,14 @@ const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
 };
 
 /** Signs the connection in with a UCI token or REST authToken; undefined when the token is wrong. */
-export function signIn(ctx: HandlerContext, conn: UciConnection, token: string): StoredUser | undefined {
+export function signIn(ctx: HandlerContext, conn: UciPeer, token: string): StoredUser | undefined {
   const user = userForAnyToken(ctx.holder.state, ctx.sessions, token);
   if (user) conn.session.signIn(user);
   return user;
 }
 
 /** Runs one method for a signed-in connection. `login` is the connector's (it may close the socket). */
-export function runMethod(ctx: HandlerContext, conn: UciConnection, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
+export function runMethod(ctx: HandlerContext, conn: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
   const user = currentUser(ctx, conn);
   const parsed = parseParams(key, UCI_PARAMS[key], params);
   return (HANDLERS[key] as Handler<typeof key>)(ctx, conn, user, parsed as never);

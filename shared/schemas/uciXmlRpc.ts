@@ -1,0 +1,177 @@
+/**
+ * The UCI over XML-RPC, as a real PBX speaks it: `POST /xml-rpc?<auth>&<callback>` with an XML-RPC
+ * `methodCall` body; events are pushed back as XML-RPC `methodCall`s to the client's own XML-RPC server
+ * named by the callback query parameters. The simulator implements it (simulator/src/uci/xmlrpc/) with the
+ * same requests as the WebSocket connector (uci.ts); the extension's client imports this file.
+ *
+ * Evidence for the real wire (starface-uci.md, and public PHP clients of the PBX): login takes no params and
+ * answers `true`; subscribeEvents/unsubscribeEvents take the service name(s) and answer `true`;
+ * placeCallWithPhone(dest, phoneId, callId) is sent with empty strings for "none" and answers the call id;
+ * `callback.type` is optional and carries the transport ("http" / "https").
+ */
+import { z } from 'zod';
+import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from './calls.js';
+import { UCI_ERRORS, UciCallStateSchema, UciUserStateEventDataSchema, UciUserStateSchema, USER_STATE_EVENT, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
+
+export const UCI_XMLRPC_PATH = '/xml-rpc';
+
+/** Query parameters of every request (auth and callback go with each request, as on the real PBX). */
+export const UCI_XMLRPC_PARAMS = {
+  /** `<login>:<sha512hex(login + "*" + sha512hex(password))>` (shared/hashes.ts uciToken), or only the hash when `user` is given. */
+  auth: 'de.vertico.starface.auth',
+  /** The login, when `auth` holds only the hash. */
+  user: 'de.vertico.starface.user',
+  /** JWT sign-in of PBX 10+: not supported by the simulator → fault `unsupportedAuth`. */
+  jwt: 'de.vertico.starface.jwt',
+  /** A REST authToken (POST /rest/login) instead of the UCI token — a simulator extra, as on the WebSocket. */
+  authToken: 'authToken',
+  /** Optional; `http` (default), `https`, or `xml-rpc` (= http). */
+  callbackType: 'de.vertico.starface.callback.type',
+  /** IPv4/IPv6 address or DNS host name of the client's XML-RPC server. */
+  callbackHost: 'de.vertico.starface.callback.host',
+  /** 1–65535. */
+  callbackPort: 'de.vertico.starface.callback.port',
+  /** The HTTP path of the client's XML-RPC server, e.g. `/` or `/RPC2`; must start with `/`. */
+  callbackPath: 'de.vertico.starface.callback.path',
+} as const;
+
+export const UCI_XMLRPC_CALLBACK_TYPES = ['http', 'https', 'xml-rpc'] as const;
+export type UciXmlRpcCallbackType = (typeof UCI_XMLRPC_CALLBACK_TYPES)[number];
+
+/** Request bodies over this size are answered with HTTP 413 and a `bodyTooLarge` fault. */
+export const UCI_XMLRPC_MAX_BODY = 1024 * 1024;
+
+/**
+ * faultCode values. The JSON-RPC connector's codes keep their meaning (uci.ts UCI_ERRORS); the rest are the
+ * XML-RPC endpoint's own. faultString always says what was wrong, e.g.
+ * `malformed XML-RPC request: …`, `unknown method 'x'`,
+ * `ucp.v22.requests.call.placeCallWithPhone: param 1 (destination) must be a string`.
+ */
+export const UCI_XMLRPC_FAULTS = {
+  /** The body is not well-formed XML-RPC. */
+  malformed: UCI_ERRORS.parseError, // -32700
+  /** Well-formed XML, but not a `methodCall` (e.g. a methodResponse), or no methodName. */
+  notMethodCall: UCI_ERRORS.invalidRequest, // -32600
+  unknownMethod: UCI_ERRORS.methodNotFound, // -32601
+  /** Wrong number or types of params. */
+  invalidParams: UCI_ERRORS.invalidParams, // -32602
+  internalError: UCI_ERRORS.internalError, // -32603
+  callControlUnavailable: UCI_ERRORS.callControlUnavailable, // -32000
+  /** A request other than login for a session that does not exist (never logged in, logged out, timed out, dropped). */
+  notLoggedIn: UCI_ERRORS.notAuthenticated, // -32001
+  /** sinceSeq older than the ring buffer. */
+  sinceSeqGone: UCI_ERRORS.sinceSeqGone, // -32002
+  forbidden: UCI_ERRORS.forbidden, // -32003
+  notFound: UCI_ERRORS.notFound, // -32004
+  /** No auth parameter, unknown login, wrong hash or expired authToken. */
+  authFailed: UCI_ERRORS.authFailed, // -32005
+  noPhone: UCI_ERRORS.noPhone, // -32006
+  /** Too many failed sign-ins (shared limiter with REST and the WebSocket UCI); faultString says how long to wait. */
+  rateLimited: -32010,
+  /** The body is over UCI_XMLRPC_MAX_BODY (sent with HTTP 413). */
+  bodyTooLarge: -32011,
+  /** `de.vertico.starface.jwt` sign-in (not simulated). */
+  unsupportedAuth: -32012,
+  /** A callback parameter is invalid (type, host, port or path). */
+  badCallback: -32013,
+  /** subscribeEvents without callback host/port/path: there is nowhere to deliver events. */
+  noCallback: -32014,
+} as const;
+export type UciXmlRpcFaultCode = (typeof UCI_XMLRPC_FAULTS)[keyof typeof UCI_XMLRPC_FAULTS];
+
+export const UciXmlRpcFaultSchema = z.object({ faultCode: z.number().int(), faultString: z.string() });
+export type UciXmlRpcFault = z.infer<typeof UciXmlRpcFaultSchema>;
+
+/**
+ * Callback delivery: one FIFO per session, one call in flight, so events arrive in order. A failed call
+ * (connection refused, no answer within timeoutMs, non-2xx, fault) is retried with exponential back-off from
+ * backoffInitialMs to backoffMaxMs while new events keep queuing. When more than maxQueue events wait, or
+ * deliveries have failed for maxFailingMs, the queue is dropped, a `sim.events.log` event
+ * `uci-xmlrpc-callback-dropped` (data: {level, message, login, callback, dropped, reason}) is published and the
+ * session ends: the client must log in again. The callback may answer any methodResponse (its value is
+ * ignored); a fault counts as a failed delivery.
+ */
+export const UCI_XMLRPC_DELIVERY = {
+  timeoutMs: 5_000,
+  backoffInitialMs: 250,
+  backoffMaxMs: 5_000,
+  maxQueue: 1_000,
+  maxFailingMs: 60_000,
+} as const;
+export type UciXmlRpcDeliveryOptions = { [K in keyof typeof UCI_XMLRPC_DELIVERY]: number };
+
+/** `sim.events.log` event names the XML-RPC endpoint publishes (data: {level, message, login, callback, …}). */
+export const UCI_XMLRPC_LOG_EVENTS = {
+  /** The callback stayed unreachable beyond the bound; data.dropped events were discarded. */
+  dropped: 'uci-xmlrpc-callback-dropped',
+  /** No request within the keepAlive time: the session ended, data.dropped queued events discarded. */
+  keepAliveTimeout: 'uci-xmlrpc-keepalive-timeout',
+} as const;
+
+/**
+ * What each request answers over XML-RPC. Like the real PBX: login, logout, keepAlive, subscribeEvents,
+ * unsubscribeEvents and hangupCall answer `true`; placeCallWithPhone the call id (string). The rest answer
+ * what the WebSocket connector answers (uci.ts UCI_RESULTS): getCallIds an array of strings, getCallState the
+ * call-state struct, getUserState / setDoNotDisturbSetting / setChatPresenceMessage the user-state struct.
+ * Params are positional as in uci.ts UCI_POSITIONAL; login takes none (auth is in the query); subscribeEvents
+ * takes one service string, several strings, or an array of strings (optionally followed by an int sinceSeq);
+ * empty strings for the optional phoneId / callId of placeCallWithPhone mean "none".
+ */
+export const UCI_XMLRPC_RESULTS = {
+  login: z.literal(true),
+  logout: z.literal(true),
+  keepAlive: z.literal(true),
+  subscribeEvents: z.literal(true),
+  unsubscribeEvents: z.literal(true),
+  placeCallWithPhone: z.string(),
+  getCallIds: z.array(z.string()),
+  getCallState: UciCallStateSchema,
+  hangupCall: z.literal(true),
+  getUserState: UciUserStateSchema,
+  setDoNotDisturbSetting: UciUserStateSchema,
+  setChatPresenceMessage: UciUserStateSchema,
+} satisfies Record<UciMethodKey, z.ZodType>;
+
+// ---- events pushed to the callback ----
+
+/** The callback's methodName for an event: `${service}.${event}`, e.g. `ucp.v22.events.call.receiveCallState`. */
+export function xmlRpcEventMethod(service: string, event: string): string {
+  return `${service}.${event}`;
+}
+
+/** The service and event of a callback methodName (the event is the part after the last dot). */
+export function parseXmlRpcEventMethod(methodName: string): { service: string; event: string } | undefined {
+  const dot = methodName.lastIndexOf('.');
+  if (dot <= 0 || dot === methodName.length - 1) return undefined;
+  return { service: methodName.slice(0, dot), event: methodName.slice(dot + 1) };
+}
+
+/**
+ * Second param of every callback call: the simulator's event metadata, so a client can check order and gaps
+ * (seq is contiguous over ALL events of the simulator; a session sees a subset, so only increase is guaranteed
+ * per session, and contiguity within what the session is allowed and subscribed to see). A real PBX sends only
+ * the first param.
+ */
+export const UciXmlRpcEventMetaSchema = z.object({
+  seq: z.number().int().positive(),
+  time: z.string().describe('ISO 8601'),
+  service: z.string(),
+  event: z.string(),
+});
+export type UciXmlRpcEventMeta = z.infer<typeof UciXmlRpcEventMetaSchema>;
+
+/**
+ * First param: for `ucp.v22.events.call.receiveCallState` the real call-state struct (id, state, timestamp
+ * (ms since the epoch, an XML-RPC <int> beyond 32 bits), callerNumber, callerName, calledNumber, calledName;
+ * unknown values empty strings); for every other event the event's `data` struct (null values as <nil/>).
+ */
+export const UCI_XMLRPC_EVENT_PARAMS: Record<string, z.ZodType> = {
+  [xmlRpcEventMethod(CALL_EVENT_SERVICE, CALL_STATE_EVENT)]: UciCallStateSchema,
+  [xmlRpcEventMethod(USER_STATE_SERVICE, USER_STATE_EVENT)]: UciUserStateEventDataSchema,
+};
+export const UciXmlRpcEventDataSchema = z.record(z.string(), z.unknown());
+
+/** The schema of the first callback param for a methodName. */
+export function xmlRpcEventParamSchema(methodName: string): z.ZodType {
+  return UCI_XMLRPC_EVENT_PARAMS[methodName] ?? UciXmlRpcEventDataSchema;
+}

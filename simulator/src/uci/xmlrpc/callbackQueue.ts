@@ -1,0 +1,170 @@
+/**
+ * Delivers one session's events to the client's XML-RPC callback server: a FIFO with one call in flight (so
+ * events arrive in order), exponential back-off while the callback fails, and a bound after which the queue is
+ * given up. Bodies are serialised by @foxglove/xmlrpc; answers parsed by its (sax-based) Deserializer.
+ */
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Deserializer, XmlRpcFault } from '@foxglove/xmlrpc';
+import { UCI_XMLRPC_MAX_BODY, type UciXmlRpcCallbackType, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
+
+export interface CallbackTarget {
+  type: UciXmlRpcCallbackType;
+  host: string;
+  port: number;
+  path: string;
+}
+
+export function callbackUrl(t: CallbackTarget): string {
+  const host = t.host.includes(':') ? `[${t.host}]` : t.host;
+  return `${t.type === 'https' ? 'https' : 'http'}://${host}:${t.port}${t.path}`;
+}
+
+interface Item {
+  method: string;
+  /** The serialised methodCall, shared by every session that gets the event. */
+  body: string;
+}
+
+export class CallbackQueue {
+  private readonly items: Item[] = [];
+  private inFlight: ClientRequest | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private backoffMs: number;
+  private failingSince: number | undefined;
+  private lastError = '';
+  private stopped = false;
+  private readonly agent: HttpAgent;
+  delivered = 0;
+
+  constructor(
+    readonly target: CallbackTarget,
+    private readonly opts: UciXmlRpcDeliveryOptions,
+    /** The bound was passed: the queue is already empty and stopped. */
+    private readonly onGiveUp: (dropped: number, reason: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.backoffMs = opts.backoffInitialMs;
+    this.agent = target.type === 'https' ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(method: string, body: string): void {
+    if (this.stopped) return;
+    this.items.push({ method, body });
+    if (this.items.length > this.opts.maxQueue) {
+      this.giveUp(`more than ${this.opts.maxQueue} events waiting for ${callbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
+      return;
+    }
+    if (!this.inFlight && !this.retryTimer) this.next();
+  }
+
+  /** Stops delivering; answers how many events were still waiting. */
+  stop(): number {
+    const dropped = this.items.length;
+    this.stopped = true;
+    this.items.length = 0;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.inFlight?.destroy();
+    this.inFlight = undefined;
+    this.agent.destroy();
+    return dropped;
+  }
+
+  private giveUp(reason: string): void {
+    const dropped = this.stop();
+    this.onGiveUp(dropped, reason);
+  }
+
+  private next(): void {
+    const head = this.items[0];
+    if (this.stopped || !head) return;
+    this.send(head).then(
+      () => {
+        if (this.stopped) return;
+        this.items.shift();
+        this.delivered++;
+        this.backoffMs = this.opts.backoffInitialMs;
+        this.failingSince = undefined;
+        this.lastError = '';
+        this.next();
+      },
+      (err: Error) => {
+        if (this.stopped) return;
+        this.lastError = err.message;
+        const now = this.now();
+        this.failingSince ??= now;
+        if (now - this.failingSince >= this.opts.maxFailingMs) {
+          this.giveUp(`${callbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`);
+          return;
+        }
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.next();
+        }, this.backoffMs);
+        this.backoffMs = Math.min(this.backoffMs * 2, this.opts.backoffMaxMs);
+      },
+    );
+  }
+
+  /** One methodCall; resolves on a methodResponse with params, rejects on anything else. */
+  private send(item: Item): Promise<void> {
+    const { target } = this;
+    return new Promise<void>((resolve, reject) => {
+      const request = target.type === 'https' ? httpsRequest : httpRequest;
+      const req = request({
+        host: target.host,
+        port: target.port,
+        path: target.path,
+        method: 'POST',
+        agent: this.agent,
+        headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(item.body), 'User-Agent': 'starface-sim' },
+      });
+      this.inFlight = req;
+      let settled = false;
+      const settle = (err: Error | undefined) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (this.inFlight === req) this.inFlight = undefined;
+        if (err) {
+          req.destroy();
+          reject(err);
+        } else resolve();
+      };
+      const timer = setTimeout(() => settle(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      req.on('error', (err) => settle(err));
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > UCI_XMLRPC_MAX_BODY) settle(new Error(`answer over ${UCI_XMLRPC_MAX_BODY} bytes`));
+          else chunks.push(c);
+        });
+        res.on('error', (err) => settle(err));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status < 200 || status > 299) {
+            settle(new Error(`HTTP ${status} from ${item.method}`));
+            return;
+          }
+          new Deserializer().deserializeMethodResponse(Buffer.concat(chunks).toString('utf8')).then(
+            () => settle(undefined),
+            (err: unknown) =>
+              settle(
+                err instanceof XmlRpcFault
+                  ? new Error(`fault ${err.faultCode ?? '?'} "${err.faultString ?? ''}" from ${item.method}`)
+                  : new Error(`bad answer to ${item.method}: ${(err as Error).message}`),
+              ),
+          );
+        });
+      });
+      req.end(item.body);
+    });
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * The UCI over XML-RPC at `POST /xml-rpc`, as a real PBX offers it: auth and callback in the query, one
+ * methodCall per request, answered with a methodResponse or a fault. The request semantics are the WebSocket
+ * connector's (handlers.ts); parsing and serialising is @foxglove/xmlrpc's (sax, which leaves DTD entities
+ * unexpanded, so an entity bomb is just text).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
+import { Deserializer, serializeFault, serializeMethodResponse, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
+import { UCI_METHODS, UCI_PARAMS, UCI_POSITIONAL, type UciMethodKey } from '../../../../shared/schemas/uci.js';
+import {
+  UCI_XMLRPC_CALLBACK_TYPES,
+  UCI_XMLRPC_DELIVERY,
+  UCI_XMLRPC_FAULTS,
+  UCI_XMLRPC_MAX_BODY,
+  UCI_XMLRPC_PARAMS,
+  UCI_XMLRPC_PATH,
+  type UciXmlRpcCallbackType,
+  type UciXmlRpcDeliveryOptions,
+} from '../../../../shared/schemas/uciXmlRpc.js';
+import type { EventBus } from '../../events/bus.js';
+import type { Logger } from '../../log.js';
+import type { FailedLoginLimiter } from '../../rest/rateLimit.js';
+import type { Sessions } from '../../rest/sessions.js';
+import type { StoredUser } from '../../state/model.js';
+import type { StateHolder } from '../../state/pbx.js';
+import { userForAnyToken } from '../auth.js';
+import type { UciConnector } from '../connector.js';
+import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
+import { methodKey, normaliseParams, RpcError } from '../protocol.js';
+import type { CallbackTarget } from './callbackQueue.js';
+import { XmlRpcSession, XmlRpcSessions } from './sessions.js';
+
+export interface XmlRpcEndpointOptions {
+  holder: StateHolder;
+  bus: EventBus;
+  sessions: Sessions;
+  log: Logger;
+  connector: UciConnector;
+  limiter?: FailedLoginLimiter;
+  keepAliveMs: number;
+  delivery?: Partial<UciXmlRpcDeliveryOptions>;
+}
+
+const F = UCI_XMLRPC_FAULTS;
+const P = UCI_XMLRPC_PARAMS;
+/** Results the real PBX answers with `true` instead of the WebSocket connector's structs. */
+const ANSWERS_TRUE = new Set<UciMethodKey>(['login', 'logout', 'keepAlive', 'subscribeEvents', 'unsubscribeEvents', 'hangupCall']);
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+
+export class XmlRpcEndpoint {
+  readonly sessions: XmlRpcSessions;
+  private readonly ctx: HandlerContext;
+
+  constructor(private readonly opts: XmlRpcEndpointOptions) {
+    this.sessions = new XmlRpcSessions({ bus: opts.bus, log: opts.log, keepAliveMs: opts.keepAliveMs, delivery: { ...UCI_XMLRPC_DELIVERY, ...opts.delivery } });
+    this.ctx = opts.connector.handlerContext({
+      subscribe: (s: XmlRpcSession, services: string[], sinceSeq: number | undefined) => this.sessions.subscribe(s, services, sinceSeq),
+      unsubscribe: (s: XmlRpcSession, services: string[] | undefined) => this.sessions.unsubscribe(s, services),
+    });
+  }
+
+  stop(): void {
+    this.sessions.stop();
+  }
+
+  /** Answers whether the request was for this endpoint (and then handles it). */
+  handle(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== UCI_XMLRPC_PATH) return false;
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' }).end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
+      return true;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > UCI_XMLRPC_MAX_BODY) {
+      tooLarge(res);
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      if (res.headersSent) return;
+      size += c.length;
+      if (size > UCI_XMLRPC_MAX_BODY) tooLarge(res);
+      else chunks.push(c);
+    });
+    req.on('end', () => {
+      if (res.headersSent) return;
+      this.answer(Buffer.concat(chunks).toString('utf8'), url.searchParams, req.socket.remoteAddress ?? 'unknown').then(
+        (value) => send(res, serializeMethodResponse(value)),
+        (err: unknown) => send(res, serializeFault(this.toFault(err))),
+      );
+    });
+    req.on('error', () => undefined);
+    return true;
+  }
+
+  private async answer(body: string, query: URLSearchParams, remote: string): Promise<XmlRpcValue> {
+    let method: string;
+    let args: XmlRpcValue[];
+    try {
+      [method, args] = await new Deserializer().deserializeMethodCall(body);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/not a method call|did not contain a method name/i.test(message)) {
+        throw new RpcError(F.notMethodCall, `not an XML-RPC methodCall: ${message}`);
+      }
+      throw new RpcError(F.malformed, `malformed XML-RPC request: ${message}`);
+    }
+    const key = methodKey(method);
+    if (!key) throw new RpcError(F.unknownMethod, `unknown method '${method.slice(0, 200)}'; known methods: ${Object.values(UCI_METHODS).join(', ')}`);
+    const user = this.authenticate(query, remote);
+    const named = xmlRpcParams(key, args);
+    const callback = parseCallback(query);
+    const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
+    if (key === 'login') {
+      const s = this.sessions.open(sessionKey, callback);
+      s.session.signIn(user);
+      s.touch();
+      return true;
+    }
+    const s = this.sessions.get(sessionKey);
+    if (!s) {
+      throw new RpcError(F.notLoggedIn, `not logged in: call ${UCI_METHODS.login} first with the same auth and callback parameters (sessions end on logout, without keepAlive for ${this.opts.keepAliveMs} ms, or when the callback stays unreachable)`);
+    }
+    s.touch();
+    let result = runMethod(this.ctx, s, key, named);
+    if (result instanceof Promise) result = await result;
+    if (result instanceof AnswerThen) {
+      result.after();
+      result = result.result;
+    }
+    if (ANSWERS_TRUE.has(key)) return true;
+    if (key === 'placeCallWithPhone') return (result as { callId: string }).callId;
+    return result as XmlRpcValue;
+  }
+
+  /** Every request carries its credentials; failures count in the limiter shared with REST and the WebSocket UCI. */
+  private authenticate(query: URLSearchParams, remote: string): StoredUser {
+    const auth = query.get(P.auth);
+    const login = query.get(P.user);
+    const restToken = query.get(P.authToken);
+    if (auth === null && restToken === null) {
+      if (query.has(P.jwt)) throw new RpcError(F.unsupportedAuth, `${P.jwt} sign-in is not simulated; use ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))>`);
+      throw new RpcError(F.authFailed, `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`);
+    }
+    const token = auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
+    const colon = token.indexOf(':');
+    const who = colon > 0 ? token.slice(0, colon) : undefined;
+    const limiter = this.opts.limiter;
+    const wait = limiter?.retryAfter(who, remote) ?? 0;
+    if (wait > 0) throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${wait} s`);
+    const user = userForAnyToken(this.opts.holder.state, this.opts.sessions, token);
+    if (!user) {
+      limiter?.fail(who, remote);
+      this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: who });
+      throw new RpcError(F.authFailed, 'authentication failed: unknown login, wrong hash or expired authToken');
+    }
+    limiter?.succeed(user.login);
+    return user;
+  }
+
+  private toFault(err: unknown): XmlRpcFault {
+    if (err instanceof RpcError) return new XmlRpcFault(err.message, err.code);
+    const e = err as { status?: number; message?: string };
+    if (typeof e?.status === 'number' && e.status < 500) return new XmlRpcFault(e.message ?? 'refused', F.invalidParams);
+    this.opts.log('error', 'uci xml-rpc request failed', { error: e?.message });
+    return new XmlRpcFault(`internal error: ${e?.message ?? String(err)}`, F.internalError);
+  }
+}
+
+function send(res: ServerResponse, xml: string, status = 200): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) }).end(xml);
+}
+
+function tooLarge(res: ServerResponse): void {
+  // Close the connection: the rest of the body is not read.
+  res.setHeader('Connection', 'close');
+  send(res, serializeFault(new XmlRpcFault(`request body over ${UCI_XMLRPC_MAX_BODY} bytes`, F.bodyTooLarge)), 413);
+}
+
+/** The callback named in the query; undefined when none is named. */
+export function parseCallback(query: URLSearchParams): CallbackTarget | undefined {
+  const type = query.get(P.callbackType) ?? 'http';
+  const rawHost = query.get(P.callbackHost);
+  const rawPort = query.get(P.callbackPort);
+  const path = query.get(P.callbackPath) ?? '/';
+  if (rawHost === null && rawPort === null && !query.has(P.callbackPath)) return undefined;
+  const bad = (what: string) => new RpcError(F.badCallback, `bad callback: ${what}`);
+  if (!(UCI_XMLRPC_CALLBACK_TYPES as readonly string[]).includes(type)) throw bad(`${P.callbackType} must be one of ${UCI_XMLRPC_CALLBACK_TYPES.join(', ')}`);
+  if (rawHost === null || rawPort === null) throw bad(`${P.callbackHost} and ${P.callbackPort} are both needed`);
+  const host = rawHost.startsWith('[') && rawHost.endsWith(']') ? rawHost.slice(1, -1) : rawHost;
+  if (!isIP(host) && !HOSTNAME.test(host)) throw bad(`${P.callbackHost} must be an IP address or a host name`);
+  const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
+  if (!(port >= 1 && port <= 65535)) throw bad(`${P.callbackPort} must be a number from 1 to 65535`);
+  if (!/^\/[\x21-\x7e]{0,1023}$/.test(path)) throw bad(`${P.callbackPath} must start with / and hold no spaces or control characters`);
+  return { type: type as UciXmlRpcCallbackType, host, port, path };
+}
+
+const TYPE_NAMES: Record<string, string> = { string: 'a string', boolean: 'a boolean', number: 'a number', int: 'an int', array: 'an array', object: 'a struct' };
+
+/** Positional XML-RPC params → the named form of uci.ts, with faults that name the param by position. */
+export function xmlRpcParams(key: UciMethodKey, args: XmlRpcValue[]): Record<string, unknown> {
+  const method = UCI_METHODS[key];
+  if (key === 'login') {
+    if (args.length) throw new RpcError(F.invalidParams, `${method}: takes no params (authentication is in the ${P.auth} query parameter), got ${args.length}`);
+    return {};
+  }
+  // The real PBX's clients send "" for "none" (placeCallWithPhone(dest, "", "")).
+  const positional = key === 'placeCallWithPhone' ? args.map((a, i) => (i > 0 && a === '' ? undefined : a)) : args;
+  let named: Record<string, unknown>;
+  try {
+    named = normaliseParams(key, positional) as Record<string, unknown>;
+  } catch (err) {
+    throw new RpcError(F.invalidParams, `${method}: ${(err as Error).message.replace(/^Invalid params: \S+ /, '')}`);
+  }
+  const parsed = UCI_PARAMS[key].safeParse(named);
+  if (parsed.success) return named;
+  const issue = parsed.error.issues[0]!;
+  const names = UCI_POSITIONAL[key];
+  const name = String(issue.path[0] ?? '');
+  const index = names.indexOf(name);
+  const where = index >= 0 ? `param ${index + 1} (${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join('.')}]` : ''})` : `params`;
+  const expected = (issue as { expected?: string }).expected;
+  const what = issue.code === 'invalid_type' && expected && TYPE_NAMES[expected] ? `must be ${TYPE_NAMES[expected]}` : issue.message;
+  throw new RpcError(F.invalidParams, `${method}: ${where} ${what} (takes ${names.length ? names.join(', ') : 'no params'})`);
+}

@@ -1,0 +1,195 @@
+/**
+ * XML-RPC UCI sessions. A session is made by `login` and named by login + callback (type, host, port, path),
+ * since every request carries both in its query; it ends on logout, on a missing keepAlive and when its
+ * callback stays unreachable beyond the delivery bound. Subscribed events go to the session's CallbackQueue.
+ */
+import { serializeMethodCall, type XmlRpcStruct } from '@foxglove/xmlrpc';
+import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
+import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
+import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
+import type { EventBus } from '../../events/bus.js';
+import type { Logger } from '../../log.js';
+import type { UciPeer } from '../handlers.js';
+import { RpcError } from '../protocol.js';
+import { UciSession } from '../session.js';
+import { CallbackQueue, callbackUrl, type CallbackTarget } from './callbackQueue.js';
+
+export class XmlRpcSession implements UciPeer {
+  readonly session = new UciSession();
+  readonly queue: CallbackQueue | undefined;
+  private readonly idle: NodeJS.Timeout;
+  ended = false;
+
+  constructor(
+    readonly key: string,
+    readonly callback: CallbackTarget | undefined,
+    private readonly registry: XmlRpcSessions,
+  ) {
+    this.queue = callback && new CallbackQueue(callback, registry.delivery, (dropped, reason) => registry.callbackGaveUp(this, dropped, reason));
+    this.idle = setTimeout(() => registry.keepAliveMissed(this), registry.keepAliveMs);
+    this.idle.unref();
+  }
+
+  get label(): string {
+    return this.callback ? callbackUrl(this.callback) : '(no callback)';
+  }
+
+  touch(): void {
+    this.idle.refresh();
+  }
+
+  /** Ends the session (logout, keepAlive timeout, callback given up); answers how many queued events were dropped. */
+  close(_code?: number, _reason?: string): number {
+    if (this.ended) return 0;
+    this.ended = true;
+    clearTimeout(this.idle);
+    this.registry.forget(this);
+    return this.queue?.stop() ?? 0;
+  }
+}
+
+export interface XmlRpcSessionsOptions {
+  bus: EventBus;
+  log: Logger;
+  keepAliveMs: number;
+  delivery: UciXmlRpcDeliveryOptions;
+  maxSessions?: number;
+}
+
+export class XmlRpcSessions {
+  private readonly sessions = new Map<string, XmlRpcSession>();
+  private readonly byService = new Map<string, Set<XmlRpcSession>>();
+  private readonly unsubscribeBus: () => void;
+  readonly keepAliveMs: number;
+  readonly delivery: UciXmlRpcDeliveryOptions;
+
+  constructor(private readonly opts: XmlRpcSessionsOptions) {
+    this.keepAliveMs = opts.keepAliveMs;
+    this.delivery = opts.delivery;
+    this.unsubscribeBus = opts.bus.subscribe((e) => this.dispatch(e));
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(key: string): XmlRpcSession | undefined {
+    return this.sessions.get(key);
+  }
+
+  /** The session for key, made if there is none (a repeated login keeps the session and its subscriptions). */
+  open(key: string, callback: CallbackTarget | undefined): XmlRpcSession {
+    let s = this.sessions.get(key);
+    if (s) return s;
+    if (this.sessions.size >= (this.opts.maxSessions ?? 1000)) {
+      throw new RpcError(UCI_XMLRPC_FAULTS.internalError, `too many XML-RPC sessions (${this.sessions.size}); log out unused ones or let them time out`);
+    }
+    s = new XmlRpcSession(key, callback, this);
+    this.sessions.set(key, s);
+    return s;
+  }
+
+  stop(): void {
+    this.unsubscribeBus();
+    for (const s of [...this.sessions.values()]) s.close();
+  }
+
+  forget(s: XmlRpcSession): void {
+    if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
+    for (const svc of s.session.services) this.byService.get(svc)?.delete(s);
+    s.session.services.clear();
+  }
+
+  subscribe(s: XmlRpcSession, services: string[], sinceSeq: number | undefined): true {
+    const { bus } = this.opts;
+    if (!s.queue) {
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.noCallback,
+        `subscribeEvents needs a callback: log in with ${UCI_XMLRPC_PARAMS.callbackHost}, ${UCI_XMLRPC_PARAMS.callbackPort} and ${UCI_XMLRPC_PARAMS.callbackPath} in the query`,
+      );
+    }
+    if (sinceSeq !== undefined && sinceSeq + 1 < bus.oldestSeq && sinceSeq < bus.lastSeq) {
+      throw new RpcError(UCI_XMLRPC_FAULTS.sinceSeqGone, `events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`);
+    }
+    const added = services.filter((svc) => !s.session.services.has(svc));
+    for (const svc of added) {
+      s.session.services.add(svc);
+      let set = this.byService.get(svc);
+      if (!set) this.byService.set(svc, (set = new Set()));
+      set.add(s);
+    }
+    // Publishing is synchronous: the backlog and the live events that follow cannot overlap or leave a gap.
+    if (sinceSeq !== undefined && added.length) {
+      for (const e of bus.since(sinceSeq)) if (added.includes(e.service) && s.session.sees(e)) s.queue.push(...callbackCall(e));
+    }
+    s.session.deliveredSeq = Math.max(s.session.deliveredSeq, bus.lastSeq);
+    return true;
+  }
+
+  unsubscribe(s: XmlRpcSession, services: string[] | undefined): true {
+    for (const svc of services ?? [...s.session.services]) {
+      s.session.services.delete(svc);
+      this.byService.get(svc)?.delete(s);
+    }
+    return true;
+  }
+
+  keepAliveMissed(s: XmlRpcSession): void {
+    const dropped = s.close();
+    this.logEvent(s, UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout, 'info', `UCI XML-RPC session of ${s.session.user?.login ?? '?'} (callback ${s.label}) ended: no request within ${this.keepAliveMs} ms`, {
+      dropped,
+    });
+  }
+
+  callbackGaveUp(s: XmlRpcSession, dropped: number, reason: string): void {
+    s.close();
+    this.logEvent(s, UCI_XMLRPC_LOG_EVENTS.dropped, 'warn', `UCI XML-RPC callback given up, ${dropped} event(s) dropped and the session of ${s.session.user?.login ?? '?'} ended: ${reason}`, {
+      dropped,
+      reason,
+    });
+  }
+
+  private logEvent(s: XmlRpcSession, event: string, level: 'info' | 'warn', message: string, extra: Record<string, unknown>): void {
+    const user = s.session.user;
+    const data = { level, message, ...(user ? { userId: user.id, login: user.login } : {}), callback: s.label, ...extra };
+    this.opts.log(level, event, { login: user?.login, callback: s.label, ...extra });
+    // Not from inside a bus dispatch (the give-up can happen while an event is being queued).
+    queueMicrotask(() => this.opts.bus.publish({ service: SIM_SERVICES.log, event, data }));
+  }
+
+  private dispatch(event: SimEvent): void {
+    const subs = this.byService.get(event.service);
+    if (!subs || subs.size === 0) return;
+    let call: [string, string] | undefined;
+    for (const s of [...subs]) {
+      const session = s.session;
+      if (event.seq <= session.deliveredSeq || !session.sees(event)) continue;
+      session.deliveredSeq = event.seq;
+      s.queue?.push(...(call ??= callbackCall(event)));
+    }
+  }
+}
+
+/** The callback's methodName and serialised methodCall for an event (uciXmlRpc.ts: payload, then metadata). */
+export function callbackCall(e: SimEvent): [string, string] {
+  const method = xmlRpcEventMethod(e.service, e.event);
+  const meta: XmlRpcStruct = { seq: e.seq, time: e.time, service: e.service, event: e.event };
+  return [method, serializeMethodCall(method, [eventPayload(e), meta])];
+}
+
+function eventPayload(e: SimEvent): XmlRpcStruct {
+  if (e.service === CALL_EVENT_SERVICE && e.event === CALL_STATE_EVENT) {
+    const d = e.data;
+    const str = (v: unknown) => (typeof v === 'string' ? v : '');
+    return {
+      id: str(d.id),
+      state: str(d.state),
+      timestamp: typeof d.timestamp === 'number' ? d.timestamp : Date.parse(e.time),
+      callerNumber: str(d.callerNumber),
+      callerName: str(d.callerName),
+      calledNumber: str(d.calledNumber),
+      calledName: str(d.calledName),
+    };
+  }
+  return e.data as XmlRpcStruct;
+}

@@ -1,0 +1,191 @@
+/**
+ * Every fault of the UCI over XML-RPC (POST /xml-rpc): malformed XML, not a methodCall, unknown methods, wrong
+ * params, authentication, sessions, callback parameters, oversized bodies and entity bombs.
+ */
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { XmlRpcStruct } from '@foxglove/xmlrpc';
+import { Deserializer, serializeMethodCall } from '@foxglove/xmlrpc';
+import { uciToken } from '../../shared/hashes.js';
+import { UCI_METHODS as M } from '../../shared/schemas/uci.js';
+import { UCI_XMLRPC_FAULTS as F, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS as P } from '../../shared/schemas/uciXmlRpc.js';
+import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { faultOf, xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
+
+const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
+
+describe('simulator: UCI over XML-RPC faults', function () {
+  this.timeout(20_000);
+  let sim: RunningSim;
+
+  before(async () => {
+    sim = await startSim({ scenario: 'demo', rateLimit: { perLogin: 3 } });
+  });
+  after(() => sim.stop());
+
+  /** POSTs a raw body; answers the status, content type and the fault (or result) parsed. */
+  async function post(body: string, query = xmlRpcQuery(ADMIN)) {
+    const res = await fetch(`${sim.addresses.xmlRpc}?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const text = await res.text();
+    let fault: { faultCode: number; faultString: string } | undefined;
+    let result: unknown;
+    try {
+      result = await new Deserializer().deserializeMethodResponse(text);
+    } catch (err) {
+      fault = err as { faultCode: number; faultString: string };
+    }
+    return { status: res.status, type: res.headers.get('content-type'), fault, result };
+  }
+  const call = (method: string, params: unknown[] = [], query = xmlRpcQuery(ADMIN)) => faultOf(xmlRpcClient(sim.addresses.xmlRpc, query).methodCall(method, params as never));
+
+  it('malformed XML → -32700 "malformed XML-RPC request: …" (HTTP 200, text/xml)', async () => {
+    for (const body of ['<methodCall><methodName>x', 'not xml at all', '', '<methodCall><methodName>ucp.v22.requests.connection.keepAlive</methodName><params><param><value><int>abc</int></value></param></params></methodCall>', '<methodCall><bogus/></methodCall>']) {
+      const r = await post(body);
+      assert.equal(r.status, 200);
+      assert.match(r.type ?? '', /^text\/xml/);
+      assert.equal(r.fault?.faultCode, F.malformed, body);
+      assert.match(r.fault!.faultString, /^malformed XML-RPC request: /);
+    }
+  });
+
+  it('well-formed but not a methodCall → -32600', async () => {
+    const r = await post('<?xml version="1.0"?><methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>');
+    assert.equal(r.fault?.faultCode, F.notMethodCall);
+    assert.match(r.fault!.faultString, /not an XML-RPC methodCall/);
+  });
+
+  it("unknown method → -32601 \"unknown method 'x'\"", async () => {
+    const f = await call('ucp.v22.requests.nothing.here');
+    assert.equal(f.faultCode, F.unknownMethod);
+    assert.match(f.faultString, /^unknown method 'ucp\.v22\.requests\.nothing\.here'/);
+  });
+
+  it('wrong param types and counts → -32602 naming the param by position', async () => {
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
+    await c.methodCall(M.login);
+    const cases: [string, unknown[], RegExp][] = [
+      [M.placeCallWithPhone, [5], /^ucp\.v22\.requests\.call\.placeCallWithPhone: param 1 \(destination\) must be a string/],
+      [M.placeCallWithPhone, [], /param 1 \(destination\)/],
+      [M.setDoNotDisturbSetting, ['yes'], /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/],
+      [M.getCallState, [{ id: 'x' }], /getCallState: param 1 \(callId\) must be a string/],
+      [M.subscribeEvents, ['not-a-service'], /subscribeEvents: param 1 \(services\[0\]\) not a service name/],
+      [M.subscribeEvents, [['ucp.v22.events.call'], 'x'], /subscribeEvents: param 2 \(sinceSeq\) must be a number/],
+      [M.keepAlive, [1], /keepAlive: takes no params, got 1/],
+      [M.login, ['token'], /login: takes no params/],
+    ];
+    for (const [method, params, re] of cases) {
+      const f = await faultOf(c.methodCall(method, params as never));
+      assert.equal(f.faultCode, F.invalidParams, method);
+      assert.match(f.faultString, re);
+    }
+  });
+
+  it('authentication: missing, wrong hash, unknown login, user+hash form, jwt, REST token, then the shared lockout', async () => {
+    const none = await call(M.login, [], new URLSearchParams());
+    assert.equal(none.faultCode, F.authFailed);
+    assert.match(none.faultString, /missing authentication/);
+    const jwt = await call(M.login, [], new URLSearchParams({ [P.jwt]: 'a.b.c' }));
+    assert.equal(jwt.faultCode, F.unsupportedAuth);
+    const unknown = await call(M.login, [], new URLSearchParams({ [P.auth]: uciToken('9999', 'x') }));
+    assert.equal(unknown.faultCode, F.authFailed);
+    assert.match(unknown.faultString, /^authentication failed/);
+    // user + bare hash, as some clients send it
+    const hash = uciToken(DEMO_USERS.bernd.login, DEMO_USERS.bernd.password).split(':')[1]!;
+    const ok = xmlRpcClient(sim.addresses.xmlRpc, new URLSearchParams({ [P.user]: DEMO_USERS.bernd.login, [P.auth]: hash }));
+    assert.equal(await ok.methodCall(M.login), true);
+    const token = (await sim.as(DEMO_USERS.anna)).token!;
+    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, new URLSearchParams({ [P.authToken]: token })).methodCall(M.login), true);
+    // 3 failures lock the login (rateLimit.perLogin 3), also for the right hash
+    for (let i = 0; i < 3; i++) {
+      const wrong = await call(M.login, [], new URLSearchParams({ [P.auth]: uciToken(DEMO_USERS.carla.login, `wrong-${i}`) }));
+      assert.equal(wrong.faultCode, F.authFailed);
+    }
+    const locked = await call(M.login, [], xmlRpcQuery(DEMO_USERS.carla));
+    assert.equal(locked.faultCode, F.rateLimited);
+    assert.match(locked.faultString, /too many failed sign-ins; try again in \d+ s/);
+  });
+
+  it('requests without a login → -32001 "not logged in"; a different callback is a different session', async () => {
+    const f = await call(M.getUserState, [], xmlRpcQuery(DEMO_USERS.anna, 40001));
+    assert.equal(f.faultCode, F.notLoggedIn);
+    assert.match(f.faultString, /^not logged in: call ucp\.v22\.requests\.connection\.login first/);
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(DEMO_USERS.anna, 40001));
+    assert.equal(await c.methodCall(M.login), true);
+    assert.equal(((await c.methodCall(M.getUserState)) as XmlRpcStruct).chatPresence, 'AVAILABLE');
+    assert.equal((await call(M.getUserState, [], xmlRpcQuery(DEMO_USERS.anna, 40002))).faultCode, F.notLoggedIn);
+    // "" for phoneId and callId, as real clients send them, is accepted: the fault is about the missing phone
+    assert.equal((await faultOf(c.methodCall(M.placeCallWithPhone, ['1003', '', '']))).faultCode, F.noPhone);
+  });
+
+  it('bad callback parameters → -32013; subscribing without a callback → -32014', async () => {
+    const bad: Record<string, string>[] = [
+      { [P.callbackHost]: 'evil host!', [P.callbackPort]: '80' },
+      { [P.callbackHost]: 'http://x', [P.callbackPort]: '80' },
+      { [P.callbackHost]: '127.0.0.1', [P.callbackPort]: '0' },
+      { [P.callbackHost]: '127.0.0.1', [P.callbackPort]: '65536' },
+      { [P.callbackHost]: '127.0.0.1', [P.callbackPort]: '80', [P.callbackType]: 'ftp' },
+      { [P.callbackHost]: '127.0.0.1', [P.callbackPort]: '80', [P.callbackPath]: 'no-slash' },
+      { [P.callbackHost]: '127.0.0.1' },
+    ];
+    for (const extra of bad) {
+      const f = await call(M.login, [], xmlRpcQuery(ADMIN, undefined, extra));
+      assert.equal(f.faultCode, F.badCallback, JSON.stringify(extra));
+      assert.match(f.faultString, /^bad callback: /);
+    }
+    for (const host of ['::1', '[::1]', 'pbx-client.example.com']) {
+      assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '8000', [P.callbackType]: 'xml-rpc' })).methodCall(M.login), true, host);
+    }
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
+    await c.methodCall(M.login);
+    const f = await faultOf(c.methodCall(M.subscribeEvents, ['ucp.v22.events.call']));
+    assert.equal(f.faultCode, F.noCallback);
+    assert.match(f.faultString, /subscribeEvents needs a callback/);
+  });
+
+  it('a body over 1 MiB → HTTP 413 with a -32011 fault, with and without Content-Length; other methods than POST → 405', async () => {
+    const r = await post('x'.repeat(UCI_XMLRPC_MAX_BODY + 1));
+    assert.equal(r.status, 413);
+    assert.equal(r.fault?.faultCode, F.bodyTooLarge);
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(`${sim.addresses.xmlRpc}?${xmlRpcQuery(ADMIN)}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      });
+      req.on('error', reject);
+      const chunk = '<'.repeat(64 * 1024);
+      for (let i = 0; i < 17; i++) req.write(chunk); // 1.06 MiB, streamed
+      req.end();
+    });
+    assert.equal(chunked.status, 413);
+    assert.match(chunked.body, /-32011/);
+    const get = await fetch(sim.addresses.xmlRpc);
+    assert.equal(get.status, 405);
+    assert.equal(get.headers.get('allow'), 'POST');
+    // the endpoint still answers afterwards
+    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login), true);
+  });
+
+  it('an entity bomb (billion laughs) and an external entity are not expanded: a fault within milliseconds, memory flat', async () => {
+    const lol = ['<!ENTITY lol0 "lol">'];
+    for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [${lol.join('')}]><methodCall><methodName>&lol9;</methodName><params><param><value><string>&lol9;</string></value></param></params></methodCall>`;
+    global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
+    const rssBefore = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const r = await post(bomb);
+    const ms = performance.now() - t0;
+    assert.equal(r.fault?.faultCode, F.unknownMethod);
+    assert.match(r.fault!.faultString, /^unknown method '&lol9;'/, 'the entity stays literal text');
+    assert.ok(ms < 500, `answered in ${ms.toFixed(1)} ms`);
+    assert.ok(process.memoryUsage().heapUsed - heapBefore < 50 * 1024 * 1024, 'heap flat');
+    assert.ok(process.memoryUsage().rss - rssBefore < 100 * 1024 * 1024, 'rss flat');
+
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
+    await c.methodCall(M.login);
+    const xxe = serializeMethodCall(M.setChatPresenceMessage, ['PLACEHOLDER']).replace('PLACEHOLDER', '&xxe;').replace('<methodCall>', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><methodCall>');
+    const set = await post(xxe);
+    assert.equal((set.result as XmlRpcStruct).chatPresenceMessage, '&xxe;', 'no file read, no expansion');
+  });
+});
