@@ -1,0 +1,171 @@
+/**
+ * The UCI requests over XML-RPC (`POST <pbx>/xml-rpc?de.vertico.starface.auth=…&de.vertico.starface.callback.…`),
+ * as a real STARFACE takes them. The codec is @foxglove/xmlrpc's; the transport is fetch with a timeout, so an
+ * unreachable PBX fails in bounded time. The UCI token travels in the query of every request and is never put
+ * into an error message or a log line.
+ */
+import { Deserializer, serializeMethodCall, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
+import { UCI_METHODS } from '../../../shared/schemas/uci.js';
+import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_PARAMS, UCI_XMLRPC_PATH } from '../../../shared/schemas/uciXmlRpc.js';
+
+/** Where the PBX pushes events: the callback server's advertised address and secret path. */
+export interface UciCallbackTarget {
+  host: string;
+  port: number;
+  path: string;
+}
+
+export type UciXmlRpcErrorKind = 'fault' | 'http' | 'network' | 'timeout' | 'malformed';
+
+/** A failed request: a fault from the PBX, an HTTP status, or no answer at all. */
+export class UciXmlRpcError extends Error {
+  constructor(
+    message: string,
+    readonly kind: UciXmlRpcErrorKind,
+    readonly faultCode?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+
+  /** The PBX no longer knows the session (timed out, dropped, restarted): log in again. */
+  get sessionLost(): boolean {
+    return this.kind === 'fault' && this.faultCode === UCI_XMLRPC_FAULTS.notLoggedIn;
+  }
+
+  /** The PBX refused the credentials (or the account is locked for a while). */
+  get authRefused(): boolean {
+    return (this.kind === 'fault' && (this.faultCode === UCI_XMLRPC_FAULTS.authFailed || this.faultCode === UCI_XMLRPC_FAULTS.rateLimited)) || this.status === 401 || this.status === 403;
+  }
+
+  /** Nothing or no XML-RPC answered: the PBX (or its /xml-rpc) is not reachable. */
+  get unreachable(): boolean {
+    return this.kind === 'network' || this.kind === 'timeout' || (this.kind === 'http' && this.status === 404);
+  }
+}
+
+/** `https://pbx/rest` (restBaseUrl) → `https://pbx/xml-rpc`. */
+export function uciXmlRpcUrl(restBase: string): string {
+  const url = new URL(restBase);
+  url.pathname = url.pathname.replace(/\/rest\/?$/, '') + UCI_XMLRPC_PATH;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+export interface UciXmlRpcClientOptions {
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+export class UciXmlRpcClient {
+  /** Sent with every request once set: the PBX keys the session's event delivery on it. */
+  callback: UciCallbackTarget | undefined;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+
+  /**
+   * @param endpoint `https://pbx/xml-rpc` (uciXmlRpcUrl)
+   * @param token the UCI token `login:sha512hex(login + "*" + sha512hex(password))` (shared/hashes.ts uciToken)
+   */
+  constructor(
+    readonly endpoint: string,
+    private readonly token: string,
+    opts: UciXmlRpcClientOptions = {},
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.fetchImpl = opts.fetch ?? fetch;
+  }
+
+  /** The login part of the token (never the hash). */
+  get user(): string {
+    return this.token.slice(0, Math.max(0, this.token.indexOf(':')));
+  }
+
+  private url(): string {
+    const url = new URL(this.endpoint);
+    url.searchParams.set(UCI_XMLRPC_PARAMS.auth, this.token);
+    if (this.callback) {
+      url.searchParams.set(UCI_XMLRPC_PARAMS.callbackType, 'http');
+      url.searchParams.set(UCI_XMLRPC_PARAMS.callbackHost, this.callback.host);
+      url.searchParams.set(UCI_XMLRPC_PARAMS.callbackPort, String(this.callback.port));
+      url.searchParams.set(UCI_XMLRPC_PARAMS.callbackPath, this.callback.path);
+    }
+    return url.toString();
+  }
+
+  async call(method: string, params: XmlRpcValue[] = []): Promise<XmlRpcValue> {
+    let res: Response;
+    try {
+      res = await this.fetchImpl(this.url(), {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
+        body: serializeMethodCall(method, params),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (err) {
+      throw networkError(this.endpoint, method, err);
+    }
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw networkError(this.endpoint, method, err);
+    }
+    let value: XmlRpcValue;
+    try {
+      value = await new Deserializer().deserializeMethodResponse(text);
+    } catch (err) {
+      if (err instanceof XmlRpcFault) {
+        throw new UciXmlRpcError(`${method}: ${err.faultString ?? err.message} (fault ${err.faultCode ?? '?'})`, 'fault', err.faultCode, res.status);
+      }
+      if (!res.ok) throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
+      throw new UciXmlRpcError(`${method}: ${this.endpoint} did not answer XML-RPC (${(err as Error).message})`, 'malformed', undefined, res.status);
+    }
+    if (!res.ok) throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
+    return value;
+  }
+
+  /** Signs in (the token is in the query); a real PBX answers true. */
+  async login(): Promise<void> {
+    const ok = await this.call(UCI_METHODS.login);
+    if (ok === false) throw new UciXmlRpcError(`${UCI_METHODS.login}: refused`, 'fault', UCI_XMLRPC_FAULTS.authFailed);
+  }
+
+  async logout(): Promise<void> {
+    await this.call(UCI_METHODS.logout);
+  }
+
+  /** False or a "not logged in" fault: the PBX dropped the session. */
+  async keepAlive(): Promise<boolean> {
+    try {
+      return (await this.call(UCI_METHODS.keepAlive)) !== false;
+    } catch (err) {
+      if (err instanceof UciXmlRpcError && err.sessionLost) return false;
+      throw err;
+    }
+  }
+
+  /** `sinceSeq` (a simulator extra) replays what the session missed after that seq. */
+  async subscribe(services: readonly string[], sinceSeq?: number): Promise<void> {
+    const params: XmlRpcValue[] = [[...services]];
+    if (sinceSeq !== undefined) params.push(sinceSeq);
+    const ok = await this.call(UCI_METHODS.subscribeEvents, params);
+    if (ok === false) throw new UciXmlRpcError(`${UCI_METHODS.subscribeEvents}: refused`, 'fault');
+  }
+
+  getUserState(): Promise<XmlRpcValue> {
+    return this.call(UCI_METHODS.getUserState);
+  }
+
+  setChatPresenceMessage(message: string): Promise<XmlRpcValue> {
+    return this.call(UCI_METHODS.setChatPresenceMessage, [message]);
+  }
+}
+
+function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {
+  const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
+  if (e.name === 'TimeoutError') return new UciXmlRpcError(`${method}: ${endpoint} did not answer in time`, 'timeout');
+  const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  return new UciXmlRpcError(`${method}: ${endpoint} is not reachable (${detail})`, 'network');
+}

@@ -1,0 +1,308 @@
+/**
+ * Live UCI events from a real STARFACE: UCI over XML-RPC with the events pushed back to our own XML-RPC
+ * callback server. Same options and surface as the WebSocket `UciEventStream`, so PbxSession can use either.
+ */
+import { XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
+import type { SimEvent } from '../../../shared/schemas/events.js';
+import { UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_SERVICE_PATTERN } from '../../../shared/schemas/uci.js';
+import { parseXmlRpcEventMethod, UCI_XMLRPC_FAULTS, UciXmlRpcEventMetaSchema } from '../../../shared/schemas/uciXmlRpc.js';
+import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
+import type { UciEventStreamOptions } from './uciEvents.js';
+import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
+
+/** What the XML-RPC stream needs besides the shared options: where, as whom, and where events come back. */
+export interface UciXmlRpcTarget {
+  /** The REST base URL (restBaseUrl); /xml-rpc is next to /rest. */
+  restBaseUrl: string;
+  /** `login:sha512hex(login + "*" + sha512hex(password))`, computed at sign-in and held in memory only. */
+  uciToken: string;
+  /** The address the PBX calls back (starface.uci.callbackAddress); empty: the interface that routes to the PBX. */
+  callbackAddress?: string;
+  /** The callback port (starface.uci.callbackPort); 0: a free one. */
+  callbackPort?: number;
+  /** The services to subscribe; default every service the simulator knows. A real PBX knows only ucp.* ones. */
+  services?: readonly string[];
+  /** After a session loss, ask for the missed events with sinceSeq (the simulator's extra; a real PBX has no seq). */
+  replay?: boolean;
+  /** Per request. */
+  timeoutMs?: number;
+}
+
+/** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
+export const XMLRPC_KEEPALIVE_MS = 20_000;
+
+export class UciXmlRpcStream {
+  readonly client: UciXmlRpcClient;
+  private server: UciCallbackServer | undefined;
+  private stopped = true;
+  private opened = false;
+  private live = false;
+  /** A session exists on the PBX (logged in and subscribed) as far as we know. */
+  private session = false;
+  /** The session was lost: the next successful subscription reloads everything. */
+  private lost = false;
+  private failures = 0;
+  private timers: ReturnType<typeof setTimeout>[] = [];
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
+  /** Bumped by start/stop: an outcome from an older run is ignored. */
+  private run = 0;
+  private connecting: Promise<void> | undefined;
+  /** The newest seq seen (the simulator's metadata), for sinceSeq after a session loss. */
+  private lastSeq: number | undefined;
+  /** Duplicates at or below it are dropped; unset after a new login (a restarted simulator counts from 1 again). */
+  private floor: number | undefined;
+  /** Events after this seq left the PBX's buffer while we were away; reported with the first event after. */
+  private gone: number | undefined;
+  /** For a real PBX's events, which carry no seq. */
+  private localSeq = 0;
+  private batch: SimEvent[] = [];
+  private closing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly target: UciXmlRpcTarget,
+    private readonly opts: UciEventStreamOptions,
+  ) {
+    this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, { timeoutMs: target.timeoutMs });
+  }
+
+  /** Logged in, subscribed and the callback server listening. */
+  get connected(): boolean {
+    return this.live && (this.server?.listening ?? false);
+  }
+
+  /** The callback server (for the connection test and tests): its address, port, secret path and counters. */
+  get callback(): UciCallbackServer | undefined {
+    return this.server;
+  }
+
+  /** The address the PBX is told to call back, once known. */
+  get callbackTarget() {
+    return this.client.callback;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.run++;
+    void this.connect();
+  }
+
+  /** Connects again now instead of waiting for the back-off; a no-op while live or connecting. */
+  reconnectNow(): void {
+    if (this.stopped || this.connecting || this.connected) return;
+    this.clearTimers();
+    this.failures = 0;
+    void this.connect();
+  }
+
+  /** Stops: logs out (best effort), closes the callback server, clears timers. Resolves when all is closed. */
+  stop(): Promise<void> {
+    if (this.stopped) return this.closing;
+    this.stopped = true;
+    this.run++;
+    this.live = false;
+    this.clearTimers();
+    const hadSession = this.session;
+    this.session = false;
+    const server = this.server;
+    this.server = undefined;
+    this.opts.onState?.({ state: 'stopped' });
+    this.closing = (async () => {
+      if (hadSession) await this.client.logout().catch(() => {});
+      await server?.close();
+    })();
+    return this.closing;
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = undefined;
+  }
+
+  private connect(): Promise<void> {
+    this.connecting ??= this.establish().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async establish(): Promise<void> {
+    const run = this.run;
+    if (this.stopped) return;
+    if (!this.opened) this.opts.onState?.({ state: 'connecting' });
+    try {
+      if (!(await this.listen(run))) return;
+      // After a network failure the PBX may still hold the session (and its queued events): keep it if so.
+      if (this.session && (await this.client.keepAlive())) {
+        if (run !== this.run) return;
+        this.goLive();
+        return;
+      }
+      if (this.session) this.lost = true;
+      this.session = false;
+      await this.client.login();
+      if (run !== this.run) {
+        await this.client.logout().catch(() => {});
+        return;
+      }
+      const sinceSeq = this.target.replay && this.lost ? this.lastSeq : undefined;
+      try {
+        await this.client.subscribe(this.services, sinceSeq);
+      } catch (err) {
+        if (!(err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone)) throw err;
+        // The missed events left the buffer: start afresh; what is gone is reported with the next event.
+        this.gone = this.lastSeq;
+        await this.client.subscribe(this.services);
+      }
+      if (run !== this.run) {
+        await this.client.logout().catch(() => {});
+        return;
+      }
+      this.session = true;
+      this.floor = undefined;
+      this.goLive();
+      if (this.lost) {
+        this.lost = false;
+        this.opts.onResync?.();
+      }
+    } catch (err) {
+      if (run !== this.run || this.stopped) return;
+      const e = err instanceof Error ? err : new Error(String(err));
+      if (e instanceof UciXmlRpcError && e.authRefused) return this.signedOut(e.message);
+      if (!this.opened && e instanceof UciXmlRpcError && e.kind === 'http' && e.status === 404) return this.unavailable(`HTTP 404 for ${new URL(this.client.endpoint).pathname}`);
+      this.retry(e);
+    }
+  }
+
+  private get services(): readonly string[] {
+    return this.target.services ?? UCI_KNOWN_SERVICES;
+  }
+
+  /** Listens (again) for the PBX's calls; false when stop() came meanwhile (and then nothing is left open). */
+  private async listen(run: number): Promise<boolean> {
+    if (!this.server) {
+      const host = new URL(this.client.endpoint).hostname;
+      const { bind, advertise } = await callbackAddresses(host, this.target.callbackAddress);
+      if (run !== this.run) return false;
+      this.server = new UciCallbackServer({ host: bind, port: this.target.callbackPort ?? 0, onCall: (method, params) => this.onCall(method, params) });
+      this.advertise = advertise;
+    }
+    const server = this.server;
+    await server.listen();
+    if (run !== this.run) {
+      await server.close();
+      return false;
+    }
+    this.client.callback = { host: this.advertise, port: server.port, path: server.path };
+    return true;
+  }
+  private advertise = '';
+
+  private goLive(): void {
+    this.opened = true;
+    this.live = true;
+    this.failures = 0;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    this.keepAlive = setInterval(() => void this.tick(), this.opts.keepAliveMs ?? XMLRPC_KEEPALIVE_MS);
+    this.keepAlive.unref?.();
+    this.opts.onState?.({ state: 'live' });
+  }
+
+  /** keepAlive: a lost session (fault "not logged in", false) logs in again; a failed request retries. */
+  private async tick(): Promise<void> {
+    const run = this.run;
+    if (this.connecting || !this.live) return;
+    let alive: boolean;
+    try {
+      alive = await this.client.keepAlive();
+    } catch (err) {
+      if (run !== this.run) return;
+      this.live = false;
+      if (this.keepAlive) clearInterval(this.keepAlive);
+      this.retry(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    if (run !== this.run || alive) return;
+    // The PBX ended the session (keepAlive timeout, callback queue dropped, restart): log in and subscribe again.
+    this.live = false;
+    this.session = false;
+    this.lost = true;
+    if (this.keepAlive) clearInterval(this.keepAlive);
+    void this.connect();
+  }
+
+  private retry(err: Error): void {
+    if (this.stopped) return;
+    this.live = false;
+    this.failures++;
+    const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** this.failures);
+    this.opts.onError?.(err, wait);
+    this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
+    const timer = setTimeout(() => void this.connect(), wait);
+    timer.unref?.();
+    this.timers.push(timer);
+  }
+
+  /** One pushed event: `${service}.${event}` with the data struct (and, from the simulator, {seq,time,service,event}). */
+  private onCall(method: string, params: XmlRpcValue[]): XmlRpcValue {
+    if (this.stopped) throw new XmlRpcFault('not subscribed', UCI_XMLRPC_FAULTS.notLoggedIn);
+    const name = parseXmlRpcEventMethod(method);
+    if (!name || !UCI_SERVICE_PATTERN.test(name.service)) throw new XmlRpcFault(`not an event method: ${method.slice(0, 200)}`, UCI_XMLRPC_FAULTS.unknownMethod);
+    const data = params[0];
+    if (!isStruct(data)) throw new XmlRpcFault(`${method}: param 1 must be a struct`, UCI_XMLRPC_FAULTS.invalidParams);
+    const meta = params.length > 1 ? UciXmlRpcEventMetaSchema.safeParse(params[1]) : undefined;
+    if (meta && (!meta.success || meta.data.service !== name.service || meta.data.event !== name.event)) {
+      throw new XmlRpcFault(`${method}: param 2 must be {seq, time, service, event} of this event`, UCI_XMLRPC_FAULTS.invalidParams);
+    }
+    const m = meta?.data;
+    if (m) {
+      if (this.floor !== undefined && m.seq <= this.floor) return true;
+      if (this.gone !== undefined) {
+        if (m.seq > this.gone + 1) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: m.seq, filled: false });
+        this.gone = undefined;
+      }
+      this.floor = m.seq;
+      this.lastSeq = m.seq;
+    }
+    const event: SimEvent = {
+      seq: m?.seq ?? ++this.localSeq,
+      time: m?.time ?? new Date().toISOString(),
+      service: name.service,
+      event: name.event,
+      data: plain(data) as Record<string, unknown>,
+    };
+    // Events of one tick arrive as one batch: one refresh for a burst.
+    if (this.batch.push(event) === 1) {
+      queueMicrotask(() => {
+        const events = this.batch;
+        this.batch = [];
+        if (!this.stopped) this.opts.onEvents(events);
+      });
+    }
+    return true;
+  }
+
+  private unavailable(reason: string): void {
+    void this.stop();
+    this.opts.onUnavailable?.(reason);
+  }
+
+  private signedOut(reason: string): void {
+    void this.stop();
+    this.opts.onSignedOut?.(reason);
+  }
+}
+
+function isStruct(v: XmlRpcValue): v is { [key: string]: XmlRpcValue } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
+}
+
+/** XML-RPC values as JSON values: dateTime → ISO string, base64 → base64 string, nil → null. */
+function plain(v: XmlRpcValue): unknown {
+  if (v === undefined) return null;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
+  if (Array.isArray(v)) return v.map(plain);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
