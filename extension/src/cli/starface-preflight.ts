@@ -1,0 +1,198 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { restBaseUrl } from '../../../shared/schemas/connection.js';
+import type { PreflightReport, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import { PbxApi } from '../pbx/api.js';
+import { PbxError, PbxRestClient } from '../pbx/restClient.js';
+import { fixTitle } from '../preflight/fixes.js';
+import { PreflightUsageError } from '../preflight/pbxChecks.js';
+import { runPreflight, type PreflightOptions } from '../preflight/run.js';
+
+declare const __DEVKIT_VERSION__: string | undefined;
+const VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
+
+const HELP = `starface-preflight — checks every prerequisite of the STARFACE ↔ Microsoft Teams integration
+
+Usage: starface-preflight --url URL --login LOGIN [options]
+
+  --url URL           the PBX as you type it (https://pbx.example.com, http://127.0.0.1:8080); /rest is appended
+  --login LOGIN       an administrator's login; the password comes from $STARFACE_PASSWORD,
+                      else it is asked for (without echo) on a terminal
+  --users A,B         logins (or ids) to check per user (default: everyone with the right
+                      "Integration mit Microsoft Teams" or an "MS Teams Integration" licence)
+  --json              print the report as JSON ({"results": [...], "summary": …})
+  --no-machine        skip the checks of this machine (R5 browser, R6 network, R7 proxy)
+  --hosts H1,H2       R6 targets instead of the guide's three hosts (host or host:port)
+  --timeout MS        bound of each network stage and probe (default 3000)
+  --min-version V     R1's minimum version (default 6.7.3.11)
+  --sign-in LOGIN     rehearse a Teams sign-in of LOGIN (simulator): needs --pbx-name and --key or --key-file;
+                      the user's password comes from $STARFACE_SIGNIN_PASSWORD
+  --pbx-name NAME     "Name der Anlage" for the rehearsal (also offered as the fix of R14)
+  --key KEY | --key-file FILE   the key, or the key file downloaded from the module configuration
+  --help, --version
+
+Exit status: 0 when nothing fails, 1 when a requirement fails, 2 on a usage or connection error.`;
+
+class UsageError extends Error {}
+
+const STATUS: Record<PreflightStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
+
+function readPassword(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return Promise.reject(new UsageError('no password: set STARFACE_PASSWORD (stdin is not a terminal to ask on)'));
+  return new Promise((resolve, reject) => {
+    process.stderr.write(prompt);
+    let value = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (err?: Error) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(value);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done();
+        if (ch === '\u0003') return done(new UsageError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError('the list is empty');
+  return items;
+}
+
+function render(report: PreflightReport): string {
+  const lines = [`starface-preflight: ${report.target}${report.simulator ? ' (simulator)' : ''}${report.pbxVersion ? `, STARFACE ${report.pbxVersion}` : ''}`];
+  if (report.users) lines.push(`users: ${report.users.length ? report.users.map((u) => u.login).join(', ') : 'none set up for Teams'}`);
+  lines.push('');
+  for (const r of report.results) {
+    const user = r.user ? ` [${r.user}]` : '';
+    lines.push(`${STATUS[r.status]}  ${r.id.padEnd(3)} ${r.title}${user}: ${r.message}`);
+    if (r.status !== 'pass') {
+      lines.push(`            Guide: „${r.guide}“`);
+      if (r.where) lines.push(`            Where: ${r.where}`);
+      for (const f of r.fixes) lines.push(`            Fix: ${fixTitle(f).en}`);
+    }
+  }
+  const s = report.summary;
+  lines.push('', `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)`);
+  return lines.join('\n') + '\n';
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      login: { type: 'string' },
+      users: { type: 'string' },
+      json: { type: 'boolean' },
+      'no-machine': { type: 'boolean' },
+      hosts: { type: 'string' },
+      timeout: { type: 'string' },
+      'min-version': { type: 'string' },
+      'sign-in': { type: 'string' },
+      'pbx-name': { type: 'string' },
+      key: { type: 'string' },
+      'key-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(VERSION + '\n');
+    return 0;
+  }
+  if (!values.url) throw new UsageError('--url is required (e.g. --url https://pbx.example.com)');
+  if (!values.login) throw new UsageError('--login is required');
+  let base: string;
+  try {
+    base = restBaseUrl(values.url);
+  } catch (err) {
+    throw new UsageError(`--url: ${(err as Error).message}`);
+  }
+  let timeoutMs: number | undefined;
+  if (values.timeout !== undefined) {
+    timeoutMs = Number(values.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new UsageError('--timeout must be a whole number of milliseconds from 1 to 60000');
+  }
+  // "host:port" entries: the port applies to all of them (one port per run keeps R6's message simple).
+  let hosts: string[] | undefined;
+  let port: number | undefined;
+  for (const h of list(values.hosts) ?? []) {
+    const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(h);
+    if (!m) throw new UsageError(`--hosts: "${h}" is not host or host:port`);
+    (hosts ??= []).push(m[1]!.replace(/^\[|\]$/g, ''));
+    if (m[2]) {
+      if (port !== undefined && port !== Number(m[2])) throw new UsageError('--hosts: give every host the same port');
+      port = Number(m[2]);
+    }
+  }
+
+  const opts: PreflightOptions = {
+    ...(values.users !== undefined ? { users: list(values.users)! } : {}),
+    machine: values['no-machine'] ? false : { ...(hosts ? { hosts } : {}), ...(port ? { port } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
+    ...(values['min-version'] ? { minVersion: values['min-version'] } : {}),
+    ...(values['pbx-name'] ? { pbxName: values['pbx-name'] } : {}),
+  };
+  if (values['sign-in']) {
+    if (!values['pbx-name']) throw new UsageError('--sign-in needs --pbx-name');
+    if ((values.key === undefined) === (values['key-file'] === undefined)) throw new UsageError('--sign-in needs either --key or --key-file');
+    const password = process.env.STARFACE_SIGNIN_PASSWORD;
+    if (!password) throw new UsageError('--sign-in: set STARFACE_SIGNIN_PASSWORD to the password of the user signing in');
+    let keyFile: string | undefined;
+    if (values['key-file']) {
+      try {
+        keyFile = readFileSync(values['key-file'], 'utf8');
+      } catch (err) {
+        throw new UsageError(`--key-file: ${(err as Error).message}`);
+      }
+    }
+    opts.signIn = { pbxName: values['pbx-name'], login: values['sign-in'], password, ...(keyFile !== undefined ? { keyFile } : { key: values.key! }) };
+  }
+
+  const password = process.env.STARFACE_PASSWORD ?? (await readPassword(`Password of ${values.login} at ${base}: `));
+  const client = new PbxRestClient(base, { timeoutMs: Math.max(10_000, timeoutMs ?? 0) });
+  try {
+    await client.login(values.login, password);
+  } catch (err) {
+    throw new UsageError(`sign-in failed: ${(err as Error).message}`);
+  }
+  try {
+    const report = await runPreflight(new PbxApi(client), opts);
+    process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : render(report));
+    return report.summary.fail > 0 ? 1 : 0;
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const known = err instanceof UsageError || err instanceof PreflightUsageError || err instanceof PbxError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`starface-preflight: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write('Run starface-preflight --help for the options.\n');
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,263 @@
+import { LICENCE_MS_TEAMS, LICENCE_UCC_PREMIUM, RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS, TEAMS_MODULE_NAME, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import { text } from '../../../shared/i18n.js';
+import { configurationInUse, REQUIREMENTS } from '../../../shared/requirements/rules.js';
+import type { PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../../shared/requirements/snapshot.js';
+import { isFqdn } from '../../../shared/schemas/common.js';
+import type { PreflightFix, PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
+import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
+import type { PbxApi } from '../pbx/api.js';
+import { PbxError } from '../pbx/restClient.js';
+import { mapLimit, toResult } from './result.js';
+
+/** A --users entry that names no user of the PBX. */
+export class PreflightUsageError extends Error {}
+
+/** What the PBX checks look at: the shared rules' snapshot plus what the fixes need to know. */
+export interface PbxFacts {
+  snapshot: PbxSnapshot;
+  /** The users the per-user rules are checked for. */
+  selected: SnapshotUser[];
+  /** True when the simulator-only resources (licences, modules, desktop app) answered. */
+  simulator: boolean;
+  /** An FQDN to offer for "Name der Anlage" (R14), when one is known. */
+  pbxNameCandidate?: string;
+}
+
+export interface PbxCheckOptions {
+  /** Logins or ids; default: every user with the right "Integration mit Microsoft Teams" or a Teams licence. */
+  users?: readonly string[];
+  /** R1's minimum; default the guide's 6.7.3.11. */
+  minVersion?: string;
+  /** The PBX's FQDN, offered as the fix of R14; else the target's host name when it is an FQDN. */
+  pbxName?: string;
+  /** Requests at a time against the PBX. */
+  concurrency?: number;
+}
+
+/** A resource the PBX may lack (404: a real STARFACE) or refuse (403: not an administrator). */
+async function optional<T>(load: () => Promise<T>): Promise<T | null> {
+  try {
+    return await load();
+  } catch (err) {
+    if (err instanceof PbxError && (err.isNotFound || err.status === 403)) return null;
+    throw err;
+  }
+}
+
+function findRight(perms: PermissionInfo[] | null, key: RightKey, description: string): PermissionInfo | undefined {
+  return perms?.find((p) => p.permission === key || p.description === description);
+}
+
+function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
+  const out: User[] = [];
+  for (const raw of wanted) {
+    const w = raw.trim();
+    if (!w) continue;
+    const user = everyone.find((u) => u.login === w) ?? (/^\d+$/.test(w) ? everyone.find((u) => u.id === Number(w)) : undefined);
+    if (!user) throw new PreflightUsageError(`no user with the login or id "${w}" on this PBX`);
+    if (!out.includes(user)) out.push(user);
+  }
+  return out;
+}
+
+/**
+ * Reads what the rules need in as few requests as the PBX allows: the holders of the two Teams rights in two
+ * requests, licences and the desktop app per user (simulator only) with bounded concurrency.
+ */
+export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Promise<PbxFacts> {
+  const limit = opts.concurrency ?? 16;
+  const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
+    api.version(),
+    api.me(),
+    optional(api.users),
+    optional(api.permissions),
+    optional(api.licences),
+    optional(api.modules),
+    optional(api.configurations),
+  ]);
+  const everyone = everyoneOrNull ?? [me];
+  const simulator = licences !== null && modules !== null && configurations !== null;
+
+  // Holders of the two Teams rights, one request each, when the PBX names them.
+  const holders = new Map<RightKey, Set<number> | null>();
+  await Promise.all(
+    ([
+      [RIGHT_APP_PREMIUM, 'App Premium-Funktionen'],
+      [RIGHT_MS_TEAMS, 'Integration mit Microsoft Teams'],
+    ] as const).map(async ([key, description]) => {
+      const info = findRight(perms, key, description);
+      const users = info ? await optional(() => api.permissionUsers(info.id)) : null;
+      holders.set(key, users ? new Set(users.map((u) => u.id)) : null);
+    }),
+  );
+
+  const explicit = opts.users && opts.users.length > 0 ? resolveUsers(everyone, opts.users) : null;
+  // The default selection needs every user's licences; an explicit one only the chosen users'.
+  const licenceSubjects = explicit ?? everyone;
+  const userLicences = new Map<number, string[] | null>();
+  if (licences !== null) {
+    const lists = await mapLimit(licenceSubjects, limit, (u) => optional(() => api.userLicences(u.id)));
+    licenceSubjects.forEach((u, i) => userLicences.set(u.id, lists[i] ?? null));
+  }
+  let chosen: User[];
+  if (explicit) chosen = explicit;
+  else {
+    const teamsRight = holders.get(RIGHT_MS_TEAMS);
+    const knowable = teamsRight !== null || licences !== null;
+    chosen = knowable ? everyone.filter((u) => teamsRight?.has(u.id) || userLicences.get(u.id)?.includes(LICENCE_MS_TEAMS)) : everyone;
+  }
+
+  const bothKnown = holders.get(RIGHT_APP_PREMIUM) != null && holders.get(RIGHT_MS_TEAMS) != null;
+  const [apps, rightLists] = await Promise.all([
+    simulator ? mapLimit(chosen, limit, (u) => optional(() => api.appSession(u.id))) : Promise.resolve(chosen.map(() => null)),
+    // Without the bulk lists (a PBX that names the rights differently, or a user reading only themselves) ask per user.
+    bothKnown ? Promise.resolve(null) : mapLimit(chosen, limit, (u) => optional(() => api.userPermissions(u.id))),
+  ]);
+  const selected: SnapshotUser[] = chosen.map((u, i) => {
+    const list = rightLists?.[i];
+    const rights = bothKnown
+      ? [RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS].filter((k) => holders.get(k)!.has(u.id))
+      : list
+        ? list.map((p) => p.permission)
+        : null;
+    const app = apps[i];
+    return {
+      id: u.id,
+      login: u.login,
+      name: `${u.firstName} ${u.familyName}`.trim(),
+      licences: userLicences.get(u.id) ?? null,
+      rights,
+      app: app ? { active: app.active, platform: app.platform } : null,
+    };
+  });
+
+  const logs = configurations ? await mapLimit(configurations, limit, (c) => optional(() => api.configurationLog(c.id))) : [];
+  const snapshotConfigs: SnapshotConfiguration[] | null =
+    configurations?.map((c, i) => ({
+      id: c.id,
+      name: c.name,
+      module: c.module,
+      active: c.active,
+      mode: c.mode,
+      pbxName: c.pbxName,
+      autoprovisioning: c.autoprovisioning,
+      hasKey: c.keyFingerprint !== null,
+      revision: c.revision,
+      connector: { active: c.connector.active, appliedRevision: c.connector.appliedRevision },
+      // REST does not show what the running connector was started with; the sign-in rehearsal meets that.
+      applied: null,
+      log: logs[i] ? logs[i]!.entries.map((e) => ({ event: e.event })) : null,
+    })) ?? null;
+
+  const host = new URL(api.client.baseUrl).hostname;
+  const candidate = opts.pbxName ?? (isFqdn(host) ? host : undefined);
+  return {
+    snapshot: {
+      source: simulator ? 'simulator' : 'pbx',
+      version: version.version,
+      minVersion: opts.minVersion ?? DEFAULT_MIN_VERSION,
+      licences: licences?.map((l) => ({ type: l.type, count: l.count, used: l.used })) ?? null,
+      users: selected,
+      modules: modules?.map((m) => ({ name: m.name, version: m.version })) ?? null,
+      configurations: snapshotConfigs,
+    },
+    selected,
+    simulator,
+    ...(candidate ? { pbxNameCandidate: candidate } : {}),
+  };
+}
+
+function licenceFixes(s: PbxSnapshot, type: LicenceType, userId: number): PreflightFix[] {
+  const installed = s.licences?.find((l) => l.type === type);
+  const free = installed ? installed.count - installed.used : 0;
+  const assign: PreflightFix = { kind: 'assignLicence', userId, licence: type };
+  return free > 0 ? [assign] : [{ kind: 'installLicence', licence: type, count: 1 }, assign];
+}
+
+/** Actions that would make a failing rule pass, where the PBX's REST API can perform them. */
+export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser): PreflightFix[] {
+  const s = facts.snapshot;
+  const sim = facts.simulator;
+  const config = configurationInUse(s);
+  switch (id) {
+    case 'R2':
+      return sim && user ? licenceFixes(s, LICENCE_UCC_PREMIUM, user.id) : [];
+    case 'R3':
+      return sim && user ? licenceFixes(s, LICENCE_MS_TEAMS, user.id) : [];
+    case 'R4': {
+      if (!sim || !user) return [];
+      const platform = user.app?.platform === 'macos' ? 'macos' : 'windows';
+      return [{ kind: 'activateDesktopApp', userId: user.id, platform }];
+    }
+    case 'R8': {
+      if (!sim) return [];
+      const count = Math.max(1, facts.selected.length);
+      return [LICENCE_UCC_PREMIUM, LICENCE_MS_TEAMS]
+        .filter((t) => !s.licences?.some((l) => l.type === t && l.count > 0))
+        .map((licence) => ({ kind: 'installLicence', licence, count }));
+    }
+    // Granting a right is a real STARFACE endpoint (PUT /permissions/{id}/users), so it is offered on any PBX.
+    case 'R9':
+      return user ? [{ kind: 'grantRight', userId: user.id, right: RIGHT_APP_PREMIUM }] : [];
+    case 'R10':
+      return user ? [{ kind: 'grantRight', userId: user.id, right: RIGHT_MS_TEAMS }] : [];
+    case 'R11':
+      if (!sim) return [];
+      if (!s.modules?.some((m) => m.name === TEAMS_MODULE_NAME)) return [{ kind: 'importModule', module: TEAMS_MODULE_NAME }];
+      return [{ kind: 'createConfiguration', name: 'Teams' }];
+    case 'R12': {
+      if (!sim || !config) return [];
+      const active = (s.configurations ?? []).filter((c) => c.module === TEAMS_MODULE_NAME && c.active);
+      if (active.length === 0) return [{ kind: 'activateConfiguration', configurationId: config.id }];
+      return active.filter((c) => c.id !== config.id).map((c) => ({ kind: 'deactivateConfiguration', configurationId: c.id }));
+    }
+    case 'R13':
+      return sim && config ? [{ kind: 'setMode', configurationId: config.id, mode: 'FULL_INTEGRATION' }] : [];
+    case 'R14':
+      return sim && config && facts.pbxNameCandidate ? [{ kind: 'setPbxName', configurationId: config.id, pbxName: facts.pbxNameCandidate }] : [];
+    case 'R15':
+      return sim && config ? [{ kind: 'generateKey', configurationId: config.id }] : [];
+    case 'R16':
+      return sim && config ? [{ kind: 'enableAutoprovisioning', configurationId: config.id }] : [];
+    case 'R17':
+    case 'R18':
+      return sim && config ? [{ kind: 'restartConnector', configurationId: config.id }] : [];
+    case 'R19':
+      if (!sim || !config) return [];
+      // A re-import loads the module interface again; a restart writes the connector's start to the log.
+      return config.log?.some((e) => e.event === 'interface-loaded')
+        ? [{ kind: 'restartConnector', configurationId: config.id }]
+        : [{ kind: 'importModule', module: TEAMS_MODULE_NAME }];
+    default:
+      return [];
+  }
+}
+
+const NO_USERS = text(
+  'No user is set up for Teams: none has the right "Integration mit Microsoft Teams" or an "MS Teams Integration" licence. Choose users to check.',
+  'Kein Benutzer ist für Teams eingerichtet: keiner hat das Recht "Integration mit Microsoft Teams" oder eine Lizenz "MS Teams Integration". Benutzer zum Prüfen wählen.',
+);
+
+/** R1–R4 and R8–R19 through the shared rules (PBX-wide once, per user for each selected user). */
+export function pbxResults(facts: PbxFacts): PreflightResult[] {
+  const out: PreflightResult[] = [];
+  for (const r of REQUIREMENTS) {
+    if (r.scope === 'pbx') {
+      const check = r.check(facts.snapshot, { perspective: 'admin' });
+      out.push(toResult(r.id, check, { fixes: check.status === 'fail' ? fixesFor(r.id, facts) : [] }));
+    } else if (r.scope === 'user') {
+      if (facts.selected.length === 0) out.push(toResult(r.id, { status: 'warn', message: NO_USERS }));
+      for (const user of facts.selected) {
+        const check = r.check(facts.snapshot, { userId: user.id, perspective: 'admin' });
+        out.push(toResult(r.id, check, { user, fixes: check.status === 'fail' ? fixesFor(r.id, facts, user) : [] }));
+      }
+    }
+  }
+  return out;
+}
+
+/** R20 happens in the Teams admin center, which no PBX API shows: always unknown, with where to look. */
+export function teamsAppResult(facts: PbxFacts): PreflightResult {
+  return toResult('R20', REQUIREMENTS.find((r) => r.id === 'R20')!.check(facts.snapshot));
+}

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { LicenceTypeSchema, RightKeySchema, TEAMS_MODULE_NAME } from '../catalogue.js';
+import { Localized } from '../i18n.js';
+import { ModeSchema } from './modules.js';
+
+/** The result of the prerequisites check ("starface-preflight", the Prerequisites view) and its fixes. */
+export const PREFLIGHT_STATUSES = ['pass', 'warn', 'fail', 'unknown'] as const;
+export const PreflightStatusSchema = z.enum(PREFLIGHT_STATUSES);
+export type PreflightStatus = z.infer<typeof PreflightStatusSchema>;
+
+export const REQUIREMENT_IDS = Array.from({ length: 21 }, (_, i) => `R${i + 1}`) as [string, ...string[]];
+export const RequirementIdSchema = z.enum(REQUIREMENT_IDS);
+
+const UserId = z.number().int().positive();
+const ConfigurationId = z.number().int().positive();
+
+/**
+ * A fix the simulator's REST API can perform (`applyFix` in extension/src/preflight/fixes.ts). Fixes that change
+ * a configuration restart a running UCI connector afterwards, as the guide demands (R17).
+ */
+export const PreflightFixSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('installLicence'), licence: LicenceTypeSchema, count: z.number().int().min(1).max(1000).default(1) }),
+  z.strictObject({ kind: z.literal('assignLicence'), userId: UserId, licence: LicenceTypeSchema }),
+  z.strictObject({ kind: z.literal('grantRight'), userId: UserId, right: RightKeySchema }),
+  z.strictObject({ kind: z.literal('activateDesktopApp'), userId: UserId, platform: z.enum(['windows', 'macos']) }),
+  z.strictObject({ kind: z.literal('importModule'), module: z.literal(TEAMS_MODULE_NAME) }),
+  z.strictObject({ kind: z.literal('createConfiguration'), name: z.string().min(1).max(100) }),
+  z.strictObject({ kind: z.literal('activateConfiguration'), configurationId: ConfigurationId }),
+  z.strictObject({ kind: z.literal('deactivateConfiguration'), configurationId: ConfigurationId }),
+  z.strictObject({ kind: z.literal('setMode'), configurationId: ConfigurationId, mode: ModeSchema }),
+  z.strictObject({ kind: z.literal('setPbxName'), configurationId: ConfigurationId, pbxName: z.string().min(1).max(253) }),
+  z.strictObject({ kind: z.literal('enableAutoprovisioning'), configurationId: ConfigurationId }),
+  z.strictObject({ kind: z.literal('generateKey'), configurationId: ConfigurationId }),
+  z.strictObject({ kind: z.literal('restartConnector'), configurationId: ConfigurationId }),
+]);
+export type PreflightFix = z.infer<typeof PreflightFixSchema>;
+export type PreflightFixInput = z.input<typeof PreflightFixSchema>;
+export type PreflightFixKind = PreflightFix['kind'];
+
+export const PreflightResultSchema = z.object({
+  id: RequirementIdSchema,
+  status: PreflightStatusSchema,
+  /** The user's login, for per-user requirements. */
+  user: z.string().optional(),
+  userId: z.number().int().optional(),
+  /** The requirement's title (English). */
+  title: z.string(),
+  /** What is wrong or right, specifically (English). */
+  message: z.string(),
+  /** The guide's German wording. */
+  guide: z.string(),
+  /** What the requirement means (English). */
+  explanation: z.string(),
+  /** Where to look in the admin UI (or elsewhere) when the check cannot tell. */
+  where: z.string().optional(),
+  fixes: z.array(PreflightFixSchema),
+  /** The same texts in English and German, for a UI in the user's language. */
+  i18n: z
+    .object({ title: Localized, message: Localized, explanation: Localized, where: Localized.optional(), fix: Localized.optional() })
+    .optional(),
+});
+export type PreflightResult = z.infer<typeof PreflightResultSchema>;
+
+export const PreflightSummarySchema = z.object({
+  pass: z.number().int(),
+  warn: z.number().int(),
+  fail: z.number().int(),
+  unknown: z.number().int(),
+});
+export type PreflightSummary = z.infer<typeof PreflightSummarySchema>;
+
+export const PreflightReportSchema = z.object({
+  /** The REST base URL checked. */
+  target: z.string(),
+  pbxVersion: z.string().optional(),
+  simulator: z.boolean(),
+  startedAt: z.string(),
+  durationMs: z.number(),
+  /** The users the per-user requirements were checked for. */
+  users: z.array(z.object({ id: z.number().int(), login: z.string(), name: z.string() })).optional(),
+  results: z.array(PreflightResultSchema),
+  summary: PreflightSummarySchema,
+});
+export type PreflightReport = z.infer<typeof PreflightReportSchema>;
+
+export function summarize(results: readonly { status: PreflightStatus }[]): PreflightSummary {
+  const summary: PreflightSummary = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+  for (const r of results) summary[r.status]++;
+  return summary;
+}

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { PreflightReportSchema } from '../../shared/schemas/preflight.js';
+import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI without blocking this process, which also hosts the simulator it talks to. */
+function preflight(args: string[], env: Record<string, string | undefined> = { STARFACE_PASSWORD: ADMIN_PASSWORD }): Promise<Run> {
+  const childEnv: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...process.env, HTTPS_PROXY: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, STARFACE_PASSWORD: undefined, ...env })) {
+    if (v !== undefined) childEnv[k] = v;
+  }
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, timeout: 20_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    child.stdin?.end();
+  });
+}
+
+describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', () => {
+  let sim: RunningSim;
+  let url: string;
+
+  before(async () => {
+    // `npm test` builds first; a single-file run builds when the bundle is missing.
+    if (!existsSync(CLI)) {
+      const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    sim = await startSim({ scenario: 'demo' });
+    // The address as a user types it: the CLI appends /rest.
+    url = sim.base.replace(/\/rest$/, '');
+  });
+  after(() => sim.stop());
+
+  it('--json on the demo: exit 1 (1002 and 1003 fail), a report the schema accepts, "user" is the login', async () => {
+    const r = await preflight(['--url', url, '--login', 'admin', '--json', '--no-machine']);
+    assert.equal(r.code, 1, r.stderr);
+    const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+    assert.equal(report.target, sim.base);
+    const failed = report.results.filter((x) => x.status === 'fail').map((x) => ({ id: x.id, status: x.status, user: x.user }));
+    assert.deepEqual(failed, [
+      { id: 'R2', status: 'fail', user: '1003' },
+      { id: 'R3', status: 'fail', user: '1003' },
+      { id: 'R10', status: 'fail', user: '1002' },
+    ]);
+    assert.ok(!report.results.some((x) => ['R5', 'R6', 'R7'].includes(x.id)), '--no-machine leaves the machine out');
+    assert.ok(!r.stdout.includes(ADMIN_PASSWORD) && !r.stderr.includes(ADMIN_PASSWORD));
+  });
+
+  it('--users 1001: nothing fails, exit 0; the text output names each requirement', async () => {
+    const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--no-machine']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^starface-preflight: http:\/\/127\.0\.0\.1:\d+\/rest \(simulator\), STARFACE 8\.1\.0\.4/);
+    assert.match(r.stdout, /PASS {2}R10 Right "Integration mit Microsoft Teams" for each integration user \[1001\]/);
+    assert.match(r.stdout, /\?\?\?\? {2}R20 .*\n {12}Guide: „bis zu 24 Stunden“\n {12}Where: Teams admin center/);
+    assert.match(r.stdout, /0 fail, 2 unknown/);
+  });
+
+  it('machine checks with --hosts and --timeout: a closed port fails R6 quickly, exit 1', async () => {
+    const s = createServer();
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    const port = (s.address() as AddressInfo).port;
+    await new Promise((resolve) => s.close(resolve));
+    const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--json', '--hosts', `127.0.0.1:${port}`, '--timeout', '500'], {
+      STARFACE_PASSWORD: ADMIN_PASSWORD,
+      HTTPS_PROXY: 'http://proxy.corp.test:3128',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+    const byId = (id: string) => report.results.find((x) => x.id === id)!;
+    assert.equal(byId('R6').status, 'fail');
+    assert.match(byId('R6').message, new RegExp(`port ${port}: 127\\.0\\.0\\.1 \\(TCP: ECONNREFUSED\\)`));
+    assert.equal(byId('R7').status, 'fail');
+    assert.ok(byId('R5'), 'R5 is reported (pass or fail depends on the browsers of this machine)');
+  });
+
+  it('--sign-in rehearses a Teams sign-in with a key file', async () => {
+    const { writeFileSync, mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-cli-'));
+    try {
+      const file = join(dir, 'key.json');
+      writeFileSync(file, JSON.stringify((await sim.admin.get('/modules/configurations/1/keyfile')).body));
+      const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--no-machine', '--json', '--sign-in', '1001', '--pbx-name', 'pbx.demo.starface.test', '--key-file', file], {
+        STARFACE_PASSWORD: ADMIN_PASSWORD,
+        STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001',
+      });
+      assert.equal(r.code, 0, r.stderr);
+      const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+      assert.equal(report.results.find((x) => x.id === 'R21')?.status, 'pass');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exit 2 with a clear message: wrong password, unknown user, missing options, bad option, unreachable PBX', async () => {
+    const wrong = await preflight(['--url', url, '--login', 'admin', '--no-machine'], { STARFACE_PASSWORD: 'not-the-password' });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /^starface-preflight: sign-in failed: /);
+    assert.ok(!wrong.stderr.includes('not-the-password'));
+
+    const unknown = await preflight(['--url', url, '--login', 'admin', '--users', '1001,4711', '--no-machine']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /no user with the login or id "4711"/);
+
+    const noUrl = await preflight(['--login', 'admin']);
+    assert.equal(noUrl.code, 2);
+    assert.match(noUrl.stderr, /--url is required/);
+
+    const bad = await preflight(['--url', url, '--login', 'admin', '--frobnicate']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Unknown option '--frobnicate'[\s\S]*--help/);
+
+    const badTimeout = await preflight(['--url', url, '--login', 'admin', '--timeout', 'soon']);
+    assert.equal(badTimeout.code, 2);
+    assert.match(badTimeout.stderr, /--timeout must be/);
+
+    const noPassword = await preflight(['--url', url, '--login', 'admin'], {});
+    assert.equal(noPassword.code, 2);
+    assert.match(noPassword.stderr, /set STARFACE_PASSWORD/);
+
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => {
+        const p = (s.address() as AddressInfo).port;
+        s.close(() => resolve(p));
+      });
+    });
+    const down = await preflight(['--url', `http://127.0.0.1:${port}`, '--login', 'admin', '--no-machine']);
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /^starface-preflight: sign-in failed: .*127\.0\.0\.1/);
+  });
+
+  it('--help and --version exit 0', async () => {
+    const help = await preflight(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /Usage: starface-preflight --url URL --login LOGIN/);
+    const version = await preflight(['--version']);
+    assert.equal(version.code, 0);
+    assert.match(version.stdout, /^\d+\.\d+\.\d+/);
+  });
+});
