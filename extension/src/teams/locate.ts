@@ -1,0 +1,128 @@
+// JSON pointer → line/column range in the text the user edits, via jsonc-parser's syntax tree.
+import { findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+
+export interface Range {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Non-JSON files (icons, the zip itself) have no positions: 1,1,1,1. */
+export const WHOLE_FILE: Range = { line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+/** Where a finding points: the value at the pointer, or the property name that holds it. */
+export type Anchor = 'value' | 'key';
+
+export function parsePointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+export function joinPointer(base: string, ...segments: (string | number)[]): string {
+  return base + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+export interface SyntaxProblem {
+  message: string;
+  offset: number;
+  length: number;
+}
+
+/**
+ * A parsed JSON file that answers ranges for pointers. `map` turns offsets of `text` into offsets of
+ * `sourceText` — used when `text` is the manifest after placeholder substitution and findings must point
+ * into the file as written.
+ */
+export class JsonLocator {
+  readonly tree: Node | undefined;
+  readonly syntax: SyntaxProblem[];
+  private readonly lineStarts: number[];
+
+  constructor(
+    readonly text: string,
+    private readonly map: (offset: number) => number = (o) => o,
+    sourceText: string = text,
+  ) {
+    const errors: ParseError[] = [];
+    this.tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.syntax = errors.map((e) => ({ message: syntaxMessage(printParseErrorCode(e.error)), offset: e.offset, length: e.length }));
+    this.lineStarts = [0];
+    for (let i = 0; i < sourceText.length; i++) if (sourceText.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
+  }
+
+  /** The JSON pointer of the value at an offset of `text` ('' when outside any value). */
+  pointerAt(offset: number): string {
+    const node = this.tree && findNodeAtOffset(this.tree, offset);
+    return node ? joinPointer('', ...getNodePath(node)) : '';
+  }
+
+  position(offset: number): { line: number; column: number } {
+    const o = this.map(offset);
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid]! <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: o - this.lineStarts[lo]! + 1 };
+  }
+
+  rangeOfOffsets(start: number, end: number): Range {
+    const a = this.position(start);
+    const b = this.position(Math.max(start, end));
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /**
+   * The range of the node at `pointer`. A primitive is marked on its value; an object or array on the name of
+   * the property holding it (else its opening bracket), so that a diagnostic does not paint a whole block.
+   * A pointer into something missing lands on the nearest existing ancestor.
+   */
+  rangeOf(pointer: string, anchor: Anchor = 'value'): Range {
+    if (!this.tree) return WHOLE_FILE;
+    let node: Node = this.tree;
+    for (const seg of parsePointer(pointer)) {
+      let next: Node | undefined;
+      if (node.type === 'object') next = node.children?.find((p) => p.children?.[0]?.value === seg)?.children?.[1];
+      else if (node.type === 'array' && /^\d+$/.test(seg)) next = node.children?.[Number(seg)];
+      if (!next) {
+        anchor = 'key';
+        break;
+      }
+      node = next;
+    }
+    const keyNode = node.parent?.type === 'property' ? node.parent.children?.[0] : undefined;
+    if (anchor === 'key' || node.type === 'object' || node.type === 'array') {
+      if (keyNode) return this.rangeOfOffsets(keyNode.offset, keyNode.offset + keyNode.length);
+      if (node.type === 'object' || node.type === 'array') return this.rangeOfOffsets(node.offset, node.offset + 1);
+    }
+    return this.rangeOfOffsets(node.offset, node.offset + node.length);
+  }
+}
+
+function syntaxMessage(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'invalid symbol',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'property name expected',
+    ValueExpected: 'value expected',
+    ColonExpected: 'colon expected',
+    CommaExpected: 'comma expected',
+    CloseBraceExpected: 'closing brace expected',
+    CloseBracketExpected: 'closing bracket expected',
+    EndOfFileExpected: 'end of file expected',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'unexpected end of comment',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unexpected end of number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character',
+  };
+  return `JSON syntax: ${words[code] ?? code}`;
+}

@@ -1,0 +1,62 @@
+// validDomains: what Teams accepts beyond the schema (wildcards, domains outside the publisher's control).
+import { raw, type RawFinding } from '../findings.js';
+import { hasPlaceholder } from '../placeholders.js';
+
+export const MAX_VALID_DOMAINS = 16;
+
+// Public suffixes commonly seen in `*.suffix` mistakes; `*.` + one of these is a top-level wildcard.
+const SECOND_LEVEL_SUFFIXES = new Set(['co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.nz', 'co.jp', 'ne.jp', 'or.jp', 'com.br', 'com.cn', 'com.tr', 'co.za', 'co.in', 'co.at', 'or.at', 'com.mx', 'co.kr']);
+
+// Shared hosting and tunnels: many tenants share the parent domain, so a wildcard there trusts strangers.
+const SHARED_HOSTING = ['onmicrosoft.com', 'azurewebsites.net', 'cloudapp.net', 'cloudapp.azure.com', 'azurestaticapps.net', 'azureedge.net', 'blob.core.windows.net', 'trafficmanager.net', 'ngrok.io', 'ngrok.app', 'ngrok-free.app', 'ngrok.dev', 'devtunnels.ms', 'loca.lt', 'localtunnel.me', 'herokuapp.com', 'github.io', 'netlify.app', 'vercel.app', 'pages.dev', 'workers.dev', 'firebaseapp.com', 'web.app', 'appspot.com', 'cloudfront.net', 'amazonaws.com', 'glitch.me', 'repl.co', 'trycloudflare.com'];
+
+// Identity providers: Teams refuses them in validDomains (sign-in pages must not open inside the app).
+const IDENTITY_PROVIDERS = ['login.microsoftonline.com', 'login.microsoftonline.us', 'login.microsoft.com', 'login.live.com', 'login.windows.net', 'sts.windows.net', 'b2clogin.com', 'accounts.google.com', 'facebook.com', 'www.facebook.com', 'login.salesforce.com', 'okta.com', 'auth0.com', 'appleid.apple.com', 'github.com/login'];
+
+const under = (host: string, domain: string) => host === domain || host.endsWith('.' + domain);
+
+export function validDomainFindings(domains: unknown[], file: string): RawFinding[] {
+  const out: RawFinding[] = [];
+  if (domains.length > MAX_VALID_DOMAINS)
+    out.push(raw('error', 'valid-domains-count', file, '/validDomains', `validDomains lists ${domains.length} domains; Teams accepts at most ${MAX_VALID_DOMAINS}`));
+  domains.forEach((d, i) => {
+    if (typeof d !== 'string' || hasPlaceholder(d)) return;
+    const pointer = `/validDomains/${i}`;
+    const value = d.trim().toLowerCase();
+    if (value === '{teamsitedomain}' || value.startsWith('{teamsitedomain}')) return;
+    if (/^[a-z][a-z0-9+.-]*:\/\//.test(value)) {
+      out.push(raw('error', 'valid-domains-format', file, pointer, `validDomains entry "${d}" must be a host name without scheme (e.g. "app.example.com")`));
+      return;
+    }
+    const host = value.split(/[/:]/)[0]!;
+    const labels = host.split('.');
+    if (!/^[a-z0-9*.-]+$/.test(host) || labels.some((l) => l === '')) {
+      out.push(raw('error', 'valid-domains-format', file, pointer, `validDomains entry "${d}" is not a valid host name`));
+      return;
+    }
+    const badLabel = labels.find((l) => l.includes('*') && l !== '*');
+    if (badLabel) {
+      out.push(raw('error', 'valid-domains-wildcard', file, pointer, `validDomains entry "${d}": "*" must be a whole label and matches exactly one ("*.example.com"), not part of "${badLabel}"`));
+      return;
+    }
+    const rest = labels.filter((l) => l !== '*').join('.');
+    if (labels.includes('*')) {
+      if (labels.indexOf('*') !== 0 || labels.lastIndexOf('*') !== 0) {
+        out.push(raw('error', 'valid-domains-wildcard', file, pointer, `validDomains entry "${d}": a wildcard is allowed only as the first label`));
+        return;
+      }
+      if (labels.length <= 2 || SECOND_LEVEL_SUFFIXES.has(rest)) {
+        out.push(raw('error', 'valid-domains-top-level', file, pointer, `validDomains entry "${d}" is a top-level wildcard; name a domain you control, e.g. "*.${rest === '' ? 'example.com' : 'example.' + rest}"`));
+        return;
+      }
+      const shared = SHARED_HOSTING.find((s) => under(rest, s) && rest.split('.').length <= s.split('.').length);
+      if (shared) {
+        out.push(raw('error', 'valid-domains-shared-hosting', file, pointer, `validDomains entry "${d}" trusts every tenant of ${shared}; list your own host name instead`));
+        return;
+      }
+    }
+    if (IDENTITY_PROVIDERS.some((p) => under(host, p.split('/')[0]!)) || /(^|\.)b2clogin\.com$/.test(host))
+      out.push(raw('error', 'valid-domains-identity-provider', file, pointer, `validDomains entry "${d}" is an identity provider's sign-in domain; Teams does not allow it`));
+  });
+  return out;
+}

@@ -1,0 +1,138 @@
+// Public entry points: validate an app folder, a package (.zip), a manifest file or an unsaved manifest text.
+import { open, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { checkManifest } from './check.js';
+import { place, raw, sortFindings } from './findings.js';
+import type { ReadFile } from './rules/files.js';
+import { referencedFiles } from './rules/files.js';
+import { findSchemaDir } from './schemas.js';
+import { openZip } from './zip.js';
+
+/** Teams' upload limit for an app package (reported by users; not in the docs). */
+export const MAX_PACKAGE_BYTES = 10 * 1024 * 1024;
+export const MANIFEST = 'manifest.json';
+
+export interface ValidateOptions {
+  schemaDir?: string;
+}
+
+/** Reads files of a folder by relative path; a path leaving the folder reads as missing. */
+export function folderReader(dir: string): ReadFile {
+  const root = resolve(dir);
+  return async (rel) => {
+    const full = resolve(root, rel);
+    const r = relative(root, full);
+    if (!r || r.startsWith('..') || isAbsolute(r)) return undefined;
+    try {
+      return await readFile(full);
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+export function summarize(target: string, kind: TeamsValidationReport['kind'], findings: TeamsFinding[], t0: number, manifestVersion?: string): TeamsValidationReport {
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
+  return {
+    target,
+    kind,
+    ok: errors === 0,
+    errors,
+    warnings,
+    findings: sortFindings(findings),
+    ...(manifestVersion !== undefined ? { manifestVersion } : {}),
+    durationMs: Math.round((performance.now() - t0) * 10) / 10,
+  };
+}
+
+const finding = (rule: string, file: string, message: string, severity: TeamsFinding['severity'] = 'error') => place(raw(severity, rule, file, '', message), undefined);
+
+/** As-you-type diagnostics of a manifest; with `dir`, its icons and localization files are checked too. */
+export async function validateManifestText(text: string, opts: { dir?: string; fileName?: string; schemaDir?: string }): Promise<TeamsFinding[]> {
+  const r = await checkManifest({
+    text,
+    file: opts.fileName ? basename(opts.fileName) : MANIFEST,
+    placeholders: 'tolerate',
+    ...(opts.dir ? { read: folderReader(opts.dir) } : {}),
+    schemaDir: findSchemaDir(opts.schemaDir),
+  });
+  return r.findings;
+}
+
+async function validateFolder(dir: string, schemaDir: string, t0: number): Promise<TeamsValidationReport> {
+  const read = folderReader(dir);
+  const buf = await read(MANIFEST);
+  if (!buf) return summarize(dir, 'folder', [finding('manifest-missing', MANIFEST, `there is no ${MANIFEST} in ${dir}`)], t0);
+  const r = await checkManifest({ text: buf.toString('utf8'), file: MANIFEST, placeholders: 'tolerate', read, schemaDir });
+  const findings = [...r.findings];
+  if (r.manifest) {
+    let total = buf.length;
+    for (const f of referencedFiles(r.manifest)) total += (await stat(join(dir, f.rel)).catch(() => undefined))?.size ?? 0;
+    if (total > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', MANIFEST, `the files of the package add up to ${(total / 1048576).toFixed(1)} MB; Teams accepts packages up to 10 MB`));
+  }
+  return summarize(dir, 'folder', findings, t0, r.manifestVersion);
+}
+
+async function validateZip(path: string, schemaDir: string, t0: number): Promise<TeamsValidationReport> {
+  const data = await readFile(path);
+  const findings: TeamsFinding[] = [];
+  const zipName = basename(path);
+  if (data.length > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', zipName, `the package is ${(data.length / 1048576).toFixed(1)} MB; Teams accepts packages up to 10 MB`));
+  let zip;
+  try {
+    zip = await openZip(data);
+  } catch (err) {
+    findings.push(finding('zip-invalid', zipName, `${zipName} is not a readable zip file: ${(err as Error).message}`));
+    return summarize(path, 'zip', findings, t0);
+  }
+  try {
+    const folders = new Set<string>();
+    for (const e of zip.entries) {
+      const name = e.name.replace(/\\/g, '/');
+      if (name.includes('/')) folders.add(name.split('/')[0]! + '/');
+    }
+    for (const f of folders) findings.push(finding('zip-folder', f, `the package holds the folder "${f}"; Teams rejects packages with folders — put every file at the root`));
+    if (!zip.entries.some((e) => e.name === MANIFEST)) {
+      const nested = zip.entries.find((e) => !e.directory && basename(e.name.replace(/\\/g, '/')) === MANIFEST);
+      if (nested) findings.push(finding('manifest-not-at-root', nested.name, `${MANIFEST} is at "${nested.name}", not at the root of the package; zip the files, not their folder`));
+      else findings.push(finding('manifest-missing', MANIFEST, `the package has no ${MANIFEST}`));
+      return summarize(path, 'zip', findings, t0);
+    }
+    const read: ReadFile = async (rel) => {
+      try {
+        return await zip.read(rel);
+      } catch {
+        return undefined;
+      }
+    };
+    const text = (await zip.read(MANIFEST))!.toString('utf8');
+    const r = await checkManifest({ text, file: MANIFEST, placeholders: 'error', read, schemaDir });
+    findings.push(...r.findings);
+    return summarize(path, 'zip', findings, t0, r.manifestVersion);
+  } finally {
+    zip.close();
+  }
+}
+
+/** Validates an app folder (with manifest.json), a package (.zip) or a manifest file. */
+export async function validateAppPath(path: string, opts: ValidateOptions = {}): Promise<TeamsValidationReport> {
+  const t0 = performance.now();
+  const schemaDir = findSchemaDir(opts.schemaDir);
+  const st = await stat(path).catch(() => undefined);
+  if (!st) throw new Error(`${path} does not exist`);
+  if (st.isDirectory()) return validateFolder(path, schemaDir, t0);
+  const head = Buffer.alloc(4);
+  const fh = await open(path, 'r');
+  try {
+    await fh.read(head, 0, 4, 0);
+  } finally {
+    await fh.close();
+  }
+  if (/\.zip$/i.test(path) || head.toString('latin1') === 'PK\x03\x04') return validateZip(path, schemaDir, t0);
+  const text = await readFile(path, 'utf8');
+  const r = await checkManifest({ text, file: basename(path), placeholders: 'tolerate', read: folderReader(dirname(path)), schemaDir });
+  return summarize(path, 'manifest', r.findings, t0, r.manifestVersion);
+}
