@@ -1,6 +1,6 @@
 // Bundles every entry point. One bundle per program keeps start-up fast (no module resolution at run time).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 // --production (the .vsix): minified, no source maps — only what runs.
@@ -13,7 +13,14 @@ const common = {
   minify: production,
   logLevel: 'warning',
   define: { __DEVKIT_VERSION__: JSON.stringify(pkg.version) },
+  // jsonc-parser's `main` is a UMD wrapper whose require('./impl/…') esbuild cannot follow: the bundle would
+  // fail at run time with "Cannot find module './impl/format'". Its ESM build bundles cleanly.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
 };
+
+// The Teams manifest schemas go beside the bundles (dist/teams-schemas): validation never touches the network.
+rmSync('dist/teams-schemas', { recursive: true, force: true });
+cpSync('node_modules/@microsoft/app-manifest/build/json-schemas/teams', 'dist/teams-schemas', { recursive: true });
 
 await Promise.all([
   build({
@@ -25,9 +32,23 @@ await Promise.all([
   }),
   build({
     ...common,
+    entryPoints: ['extension/src/cli/starface-teams.ts'],
+    outfile: 'dist/cli/starface-teams.js',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
+  }),
+  build({
+    ...common,
     entryPoints: ['simulator/src/index.ts'],
     outfile: 'dist/simulator/index.js',
     format: 'cjs',
+  }),
+  build({
+    ...common,
+    entryPoints: ['extension/src/cli/starface-preflight.ts'],
+    outfile: 'dist/cli/starface-preflight.js',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node' },
   }),
   build({
     ...common,

@@ -13,6 +13,10 @@
 //   uci      the UCI connector: 200 subscribers, 5,000 events/s for 10 s, against a bare ws broadcast (test/bench/uci.mjs).
 //   inspector  the event inspector webview in headless chromium: 100,000 events at 5,000/s, JS heap, filter redraw
 //            time, long tasks (test/bench/inspector.mjs).
+//   preflight  starface-preflight against the simulator with 100 extra Teams users: median of 15 checks, target < 2 s
+//            (test/bench/preflight.mjs).
+//   teams    Teams app package validation: warm (median/p95, target < 200 ms) and the CLI start → verdict (median,
+//            target < 600 ms) (test/bench/teams.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
 // BENCH_CONNECTIONS (rest, default 50), BENCH_USERS (rest, default 1000), BENCH_WINDOWS (extension, default 5),
 // BENCH_TREE_USERS (extension, default 1000), BENCH_TREE_RUNS (extension, per window, default 15); BENCH_NODE_ARGS: node flags for the
@@ -26,6 +30,8 @@ import { ADMIN_PASSWORD, call, ensureBuilt, envInt, login, procStatus, progress,
 import { benchSip } from './sip.mjs';
 import { benchUci } from './uci.mjs';
 import { benchInspector } from './inspector.mjs';
+import { benchPreflight } from './preflight.mjs';
+import { benchTeams } from './teams.mjs';
 
 const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150, extensionBytes: 1.5 * 1024 * 1024, activationMs: 150, treeFirstLevelMs: 200 };
 
@@ -241,7 +247,7 @@ async function benchExtension() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci, inspector: benchInspector };
+const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci, inspector: benchInspector, preflight: benchPreflight, teams: benchTeams };
 
 const name = process.argv[2];
 if (!BENCHES[name]) {
