@@ -2,16 +2,24 @@ import * as vscode from 'vscode';
 import { connectionCommands } from './commands/connections.js';
 import type { CommandContext } from './commands/context.js';
 import { miscCommands } from './commands/misc.js';
+import { prerequisiteCommands } from './commands/prerequisites.js';
 import { simulatorCommands } from './commands/simulator.js';
+import { uciCommands } from './commands/uci.js';
 import { teamsCommands } from './commands/teams.js';
+import { teamsAppCommands } from './commands/teamsApp.js';
 import { userCommands } from './commands/users.js';
 import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector.js';
 import { InspectorFeed } from './inspector/inspectorFeed.js';
 import { InspectorPanels, readBufferSize } from './inspector/inspectorPanel.js';
+import { PrerequisitesModel } from './model/prerequisitesModel.js';
 import { SessionManager } from './model/sessions.js';
+import { TeamsFindingsModel } from './model/teamsFindingsModel.js';
+import { TeamsFindingsProvider } from './views/teamsFindingsProvider.js';
+import { TeamsDiagnostics } from './vscode/teamsDiagnostics.js';
 import { PbxTreeProvider } from './views/pbxTreeProvider.js';
+import { PrerequisitesProvider } from './views/prerequisitesProvider.js';
 import { PasswordStore } from './vscode/secrets.js';
-import { onConnectionsChanged, readConnections, writeConnections } from './vscode/settings.js';
+import { onConnectionsChanged, onUciSettingsChanged, readConnections, readUciSettings, writeConnections } from './vscode/settings.js';
 import { SimulatorHost } from './vscode/simulatorHost.js';
 import { createStatusBar } from './vscode/statusBar.js';
 
@@ -22,13 +30,17 @@ export interface DevKitApi {
   simulator: SimulatorHost;
   /** The event inspector: its panel and the feed that posts to it. */
   inspector: InspectorPanels;
+  /** The prerequisites check: its last report (the view shows it) and the view's provider. */
+  prerequisites: { model: PrerequisitesModel; provider: PrerequisitesProvider };
+  /** Teams app validation: the report the findings view shows, and the live manifest diagnostics. */
+  teams: { findings: TeamsFindingsModel; diagnostics: TeamsDiagnostics };
 }
 
 /** Composition root: the only place that builds objects; every disposable goes to the context. */
 export function activate(context: vscode.ExtensionContext): DevKitApi {
   const log = vscode.window.createOutputChannel('STARFACE', { log: true });
   const version = String((context.extension.packageJSON as { version?: string }).version);
-  const sessions = new SessionManager((level, message) => log[level](message));
+  const sessions = new SessionManager((level, message) => log[level](message), readUciSettings);
   const read = () => readConnections((problem) => log.warn(problem));
   const simulator = new SimulatorHost(context, log);
   const tree = new PbxTreeProvider(sessions, vscode.l10n.t);
@@ -41,7 +53,15 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     if (e.affectsConfiguration('starface.inspector.bufferSize')) feed.bufferSize = readBufferSize(DEFAULT_INSPECTOR_BUFFER);
   });
 
-  const commands = { ...connectionCommands(ctx), ...simulatorCommands(ctx), ...teamsCommands(ctx), ...userCommands(ctx), ...miscCommands(ctx, version) };
+  // Cheap to build: the manifest schemas are compiled on the first validation, not here.
+  const teams = { findings: new TeamsFindingsModel(), diagnostics: new TeamsDiagnostics((level, message) => log[level](message)) };
+  const teamsFindings = new TeamsFindingsProvider(teams.findings, vscode.l10n.t);
+  const prerequisites = new PrerequisitesModel();
+  const prerequisitesProvider = new PrerequisitesProvider(prerequisites, vscode.l10n.t);
+  const prerequisitesFollowing = prerequisites.follow(sessions);
+  const prerequisitesContext = prerequisites.onDidChange(() => void vscode.commands.executeCommand('setContext', 'starface.hasPrerequisitesReport', prerequisites.report !== undefined));
+
+  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...teamsCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
   const view = vscode.window.createTreeView('starface.pbx', { treeDataProvider: tree, showCollapseAll: true });
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
   const sessionsChanged = sessions.onDidChange(updateContext);
@@ -55,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     { dispose: () => sessionsChanged.dispose() },
     createStatusBar(sessions),
     onConnectionsChanged(() => sessions.setConnections(read())),
+    onUciSettingsChanged(() => sessions.all.forEach((s) => s.restartLive())),
     ...Object.entries(commands).map(([id, handler]) => vscode.commands.registerCommand(id, handler)),
     feed,
     following,
@@ -62,11 +83,20 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     inspector,
     vscode.commands.registerCommand('starface.openInspector', (target?: { connection?: string; ref?: { connection?: string } }) => void inspector.open(target)),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
+    prerequisites,
+    prerequisitesProvider,
+    prerequisitesFollowing,
+    prerequisitesContext,
+    vscode.window.createTreeView('starface.prerequisites', { treeDataProvider: prerequisitesProvider, showCollapseAll: true }),
+    teams.findings,
+    teams.diagnostics,
+    teamsFindings,
+    vscode.window.createTreeView('starface.teamsFindings', { treeDataProvider: teamsFindings, showCollapseAll: true }),
   );
   sessions.setConnections(read());
   updateContext();
   log.info(`STARFACE Teams DevKit ${version} activated`);
-  return { sessions, tree, simulator, inspector };
+  return { sessions, tree, simulator, inspector, teams, prerequisites: { model: prerequisites, provider: prerequisitesProvider } };
 }
 
 export function deactivate(): void {}

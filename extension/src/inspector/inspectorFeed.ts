@@ -17,7 +17,7 @@ export interface FeedSession {
   readonly state: SessionState;
   readonly failure: unknown;
   readonly live: LiveState;
-  readonly liveSource: 'uci' | 'poll' | undefined;
+  readonly liveSource: 'uci' | 'xml-rpc' | 'poll' | undefined;
   readonly onDidReceiveEvents: Event<SimEvent[]>;
   readonly onDidChange: Event<unknown>;
   readonly onDidChangeLive: Event<LiveState>;

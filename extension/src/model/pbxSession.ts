@@ -1,14 +1,19 @@
 import type { Connection } from '../../../shared/schemas/connection.js';
+import { uciToken } from '../../../shared/hashes.js';
+import { CALL_EVENT_SERVICE } from '../../../shared/schemas/calls.js';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
+import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import { PbxApi } from '../pbx/api.js';
 import { EventPoller } from '../pbx/eventPoller.js';
-import { UciEventStream } from '../pbx/uciEvents.js';
+import { UciEventStream, type UciEventStreamOptions } from '../pbx/uciEvents.js';
+import { testUciCallback, type UciTestResult } from '../pbx/uciConnectionTest.js';
+import { UciXmlRpcStream } from '../pbx/uciXmlRpcStream.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
 import { errorText } from './errorText.js';
-import { englishOnly } from './i18n.js';
+import { englishOnly, type Translate } from './i18n.js';
 
 export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 
@@ -27,6 +32,20 @@ export interface EventGap {
   filled: boolean;
 }
 
+/** starface.uci.*: how live events flow. `auto`: the WebSocket for the simulator, XML-RPC for a real PBX. */
+export interface UciLiveSettings {
+  transport: 'auto' | 'websocket' | 'xml-rpc';
+  /** What the PBX calls back; empty: the address of the interface that routes to the PBX. */
+  callbackAddress: string;
+  /** 0: a free port. */
+  callbackPort: number;
+}
+
+export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', callbackAddress: '', callbackPort: 0 };
+
+/** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
+const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
+
 /** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
 export class PbxSession {
   readonly api: PbxApi;
@@ -35,7 +54,9 @@ export class PbxSession {
   private _data: PbxData | undefined;
   private details = new Map<number, Promise<UserDetails>>();
   private poller: EventPoller | undefined;
-  private uci: UciEventStream | undefined;
+  private uci: UciEventStream | UciXmlRpcStream | undefined;
+  /** The UCI token for the XML-RPC sign-in, made from the password at sign-in; in memory only, never logged. */
+  private uciToken: string | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private readonly changed = new Emitter<PbxSession>();
@@ -54,6 +75,7 @@ export class PbxSession {
     readonly connection: Connection,
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
     timeoutMs?: number,
+    private readonly liveSettings: () => UciLiveSettings = () => DEFAULT_UCI_LIVE_SETTINGS,
   ) {
     this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
   }
@@ -76,9 +98,10 @@ export class PbxSession {
     this.set('signing-in');
     try {
       await this.api.client.login(this.connection.login, password);
+      this.uciToken = uciToken(this.connection.login, password);
       await this.reload();
       this.set('ready');
-      if (this._data?.simulator) this.follow();
+      this.follow();
     } catch (err) {
       this.set('error', err);
       throw err;
@@ -87,6 +110,7 @@ export class PbxSession {
 
   async signOut(): Promise<void> {
     this.stopFollowing();
+    this.uciToken = undefined;
     try {
       await this.api.client.logout();
     } catch {
@@ -160,9 +184,27 @@ export class PbxSession {
     this.details.clear();
   }
 
-  /** Where live events come from: the UCI WebSocket when the PBX has one, else the simulator's event log. */
-  get liveSource(): 'uci' | 'poll' | undefined {
-    return this.uci ? 'uci' : this.poller ? 'poll' : undefined;
+  /**
+   * Where live events come from: the simulator's UCI WebSocket (`uci`), the UCI over XML-RPC with our callback
+   * server (`xml-rpc`, a real PBX's way), or the simulator's event log (`poll`).
+   */
+  get liveSource(): 'uci' | 'xml-rpc' | 'poll' | undefined {
+    return this.uci instanceof UciXmlRpcStream ? 'xml-rpc' : this.uci ? 'uci' : this.poller ? 'poll' : undefined;
+  }
+
+  /** Follows the live events again with the current starface.uci.* settings (after they changed). */
+  restartLive(): void {
+    if (this._state === 'ready' && this._data) this.follow();
+  }
+
+  /**
+   * The live-events connection test: can the PBX reach this machine's callback server? Uses the settings and
+   * the token of this sign-in.
+   */
+  async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<UciTestResult> {
+    if (!this.uciToken || this._state !== 'ready') throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
+    const settings = this.liveSettings();
+    return testUciCallback({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs }, t);
   }
 
   private follow(): void {
@@ -179,14 +221,27 @@ export class PbxSession {
       this.log('warn', `events from ${this.connection.name}: ${err.message}`);
       this.set('error', err);
     };
-    const uci = new UciEventStream(this.api.client, {
+    const settings = this.liveSettings();
+    const simulator = this._data?.simulator === true;
+    const xmlRpc = !simulator || settings.transport === 'xml-rpc';
+    if (xmlRpc && !this.uciToken) return;
+    const options: UciEventStreamOptions = {
       onEvents,
       onResync: () => void this.refresh(),
       onError: (err, retry) => this.log('warn', `UCI events from ${this.connection.name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`),
-      onSignedOut: (reason) => signedOut(PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason })),
-      onUnavailable: (reason) => {
-        this.log('info', `${this.connection.name} has no UCI WebSocket (${reason}); following its event log instead`);
+      onSignedOut: (reason) => {
+        if (!xmlRpc) return signedOut(PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason }));
+        // The UCI refused the token while REST took the password (an LDAP user, a lockout): the tree still works.
         if (this.uci === uci) this.uci = undefined;
+        this.log('warn', `${this.connection.name} refused the UCI sign-in (${reason}); no live events`);
+      },
+      onUnavailable: (reason) => {
+        if (this.uci === uci) this.uci = undefined;
+        if (!simulator) {
+          this.log('warn', `${this.connection.name} has no UCI over XML-RPC (${reason}); no live events`);
+          return;
+        }
+        this.log('info', `${this.connection.name} has no UCI ${xmlRpc ? 'over XML-RPC' : 'WebSocket'} (${reason}); following its event log instead`);
         this.poll(onEvents, signedOut);
       },
       onState: (state) => {
@@ -196,7 +251,20 @@ export class PbxSession {
         else this.setLive({ state: state.state });
       },
       onGap: (gap) => this.gaps.fire(gap),
-    });
+    };
+    const uci = xmlRpc
+      ? new UciXmlRpcStream(
+          {
+            restBaseUrl: this.api.client.baseUrl,
+            uciToken: this.uciToken!,
+            callbackAddress: settings.callbackAddress,
+            callbackPort: settings.callbackPort,
+            services: simulator ? undefined : REAL_PBX_SERVICES,
+            replay: simulator,
+          },
+          options,
+        )
+      : new UciEventStream(this.api.client, options);
     this.uci = uci;
     uci.start();
   }

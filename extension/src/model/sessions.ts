@@ -1,7 +1,7 @@
 import type { Connection } from '../../../shared/schemas/connection.js';
 import { Emitter } from './emitter.js';
 import { DescribedError } from './errorText.js';
-import { PbxSession } from './pbxSession.js';
+import { PbxSession, type UciLiveSettings } from './pbxSession.js';
 
 /** Every configured connection's session, and which one is selected. */
 export class SessionManager {
@@ -11,7 +11,11 @@ export class SessionManager {
   private readonly changed = new Emitter<PbxSession | undefined>();
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {}) {}
+  constructor(
+    private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
+    /** starface.uci.*, read when a session starts following live events. */
+    private readonly liveSettings?: () => UciLiveSettings,
+  ) {}
 
   /** Replaces the connection list; sessions of unchanged connections are kept signed in. */
   setConnections(connections: Connection[]): void {
@@ -24,7 +28,7 @@ export class SessionManager {
     }
     for (const c of connections) {
       if (this.sessions.has(c.name)) continue;
-      const session = new PbxSession(c, this.log);
+      const session = new PbxSession(c, this.log, undefined, this.liveSettings);
       this.sessions.set(c.name, session);
       this.subscriptions.set(c.name, session.onDidChange((s) => this.changed.fire(s)));
     }

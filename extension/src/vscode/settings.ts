@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ConnectionSchema, type Connection } from '../../../shared/schemas/connection.js';
+import type { UciLiveSettings } from '../model/pbxSession.js';
 
 const SECTION = 'starface';
 const KEY = 'connections';
@@ -28,5 +29,25 @@ export async function writeConnections(connections: Connection[]): Promise<void>
 export function onConnectionsChanged(listener: () => void): vscode.Disposable {
   return vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration(`${SECTION}.${KEY}`)) listener();
+  });
+}
+
+const UCI_TRANSPORTS = ['auto', 'websocket', 'xml-rpc'] as const;
+
+/** starface.uci.*: an unknown transport counts as `auto`, a port out of range as 0 (a free one). */
+export function readUciSettings(): UciLiveSettings {
+  const c = vscode.workspace.getConfiguration(`${SECTION}.uci`);
+  const transport = c.get<string>('transport', 'auto');
+  const port = c.get<number>('callbackPort', 0);
+  return {
+    transport: (UCI_TRANSPORTS as readonly string[]).includes(transport) ? (transport as UciLiveSettings['transport']) : 'auto',
+    callbackAddress: (c.get<string>('callbackAddress', '') ?? '').trim(),
+    callbackPort: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
+  };
+}
+
+export function onUciSettingsChanged(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration(`${SECTION}.uci`)) listener();
   });
 }
