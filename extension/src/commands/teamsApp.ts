@@ -122,7 +122,7 @@ export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): Com
       }
       const pbx = pbxValues(ctx);
       const { createAppFolder } = await teamsDomain();
-      const created = await createAppFolder(folder, { appName: appName.trim(), envName, values: pbx.values, overwrite });
+      const created = await createAppFolder(folder, { appName: appName.trim(), envName, values: pbx.values, overwrite, t });
       ctx.log.info(`Teams app "${appName.trim()}" created in ${folder} (${created.files.length} files; PBX values ${pbx.from ? `from ${pbx.from}` : 'not filled'})`);
       if (opts.open !== false) await vscode.window.showTextDocument(vscode.Uri.file(created.manifestPath), { preview: false });
       if (!pbx.from) {
@@ -158,7 +158,7 @@ export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): Com
       const pbx = pbxValues(ctx);
       const appFolder = folder;
       const env = envName;
-      const result = await withProgress(t('Packaging the Teams app ({0})…', env), async () => (await teamsDomain()).packageApp(appFolder, env, { values: pbx.values }));
+      const result = await withProgress(t('Packaging the Teams app ({0})…', env), async () => (await teamsDomain()).packageApp(appFolder, env, { values: pbx.values, t }));
       await show(result.report, appFolder);
       const { errors, warnings } = result.report;
       ctx.log.info(`Teams app in ${appFolder} packaged for ${env}: ${result.ok ? result.zipPath : 'not written'} (${errors} errors, ${warnings} warnings)`);
@@ -195,7 +195,7 @@ export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): Com
           })
         )?.[0]?.fsPath;
       if (!path) return undefined;
-      const report = await withProgress(t('Validating {0}…', basename(path)), async () => (await teamsDomain()).validateAppPath(path));
+      const report = await withProgress(t('Validating {0}…', basename(path)), async () => (await teamsDomain()).validateAppPath(path, { t }));
       const folder = report.kind === 'folder' ? path : report.kind === 'manifest' ? dirname(path) : undefined;
       await show(report, folder);
       ctx.log.info(`Teams app ${path} validated: ${report.errors} errors, ${report.warnings} warnings (${Math.round(report.durationMs)} ms)`);

@@ -1,5 +1,6 @@
 // JSON pointer → line/column range in the text the user edits, via jsonc-parser's syntax tree.
 import { findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import type { Translate } from '../model/i18n.js';
 
 export interface Range {
   line: number;
@@ -27,7 +28,8 @@ export function joinPointer(base: string, ...segments: (string | number)[]): str
 }
 
 export interface SyntaxProblem {
-  message: string;
+  /** jsonc-parser's error code ('CommaExpected', …); `syntaxMessage` words it. */
+  code: string;
   offset: number;
   length: number;
 }
@@ -49,7 +51,7 @@ export class JsonLocator {
   ) {
     const errors: ParseError[] = [];
     this.tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
-    this.syntax = errors.map((e) => ({ message: syntaxMessage(printParseErrorCode(e.error)), offset: e.offset, length: e.length }));
+    this.syntax = errors.map((e) => ({ code: printParseErrorCode(e.error), offset: e.offset, length: e.length }));
     this.lineStarts = [0];
     for (let i = 0; i < sourceText.length; i++) if (sourceText.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
   }
@@ -105,24 +107,46 @@ export class JsonLocator {
   }
 }
 
-function syntaxMessage(code: string): string {
-  const words: Record<string, string> = {
-    InvalidSymbol: 'invalid symbol',
-    InvalidNumberFormat: 'invalid number',
-    PropertyNameExpected: 'property name expected',
-    ValueExpected: 'value expected',
-    ColonExpected: 'colon expected',
-    CommaExpected: 'comma expected',
-    CloseBraceExpected: 'closing brace expected',
-    CloseBracketExpected: 'closing bracket expected',
-    EndOfFileExpected: 'end of file expected',
-    InvalidCommentToken: 'comments are not allowed in JSON',
-    UnexpectedEndOfComment: 'unexpected end of comment',
-    UnexpectedEndOfString: 'unterminated string',
-    UnexpectedEndOfNumber: 'unexpected end of number',
-    InvalidUnicode: 'invalid unicode escape',
-    InvalidEscapeCharacter: 'invalid escape character',
-    InvalidCharacter: 'invalid character',
-  };
-  return `JSON syntax: ${words[code] ?? code}`;
+/** A JSON syntax error in words. */
+export function syntaxMessage(code: string, t: Translate): string {
+  return t('JSON syntax: {0}', syntaxWords(code, t));
+}
+
+function syntaxWords(code: string, t: Translate): string {
+  switch (code) {
+    case 'InvalidSymbol':
+      return t('invalid symbol');
+    case 'InvalidNumberFormat':
+      return t('invalid number');
+    case 'PropertyNameExpected':
+      return t('property name expected');
+    case 'ValueExpected':
+      return t('value expected');
+    case 'ColonExpected':
+      return t('colon expected');
+    case 'CommaExpected':
+      return t('comma expected');
+    case 'CloseBraceExpected':
+      return t('closing brace expected');
+    case 'CloseBracketExpected':
+      return t('closing bracket expected');
+    case 'EndOfFileExpected':
+      return t('end of file expected');
+    case 'InvalidCommentToken':
+      return t('comments are not allowed in JSON');
+    case 'UnexpectedEndOfComment':
+      return t('unexpected end of comment');
+    case 'UnexpectedEndOfString':
+      return t('unterminated string');
+    case 'UnexpectedEndOfNumber':
+      return t('unexpected end of number');
+    case 'InvalidUnicode':
+      return t('invalid unicode escape');
+    case 'InvalidEscapeCharacter':
+      return t('invalid escape character');
+    case 'InvalidCharacter':
+      return t('invalid character');
+    default:
+      return code;
+  }
 }

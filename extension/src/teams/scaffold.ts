@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { englishOnly, type Translate } from '../model/i18n.js';
 import { assertEnvName } from './package.js';
 import { colorIcon, outlineIcon } from './png.js';
 import { findSchemaDir, newestVersion, schemaUrlOf } from './schemas.js';
@@ -14,6 +15,8 @@ export interface CreateAppOptions {
   values?: Record<string, string>;
   overwrite?: boolean;
   schemaDir?: string;
+  /** Translates the error messages; English by default. */
+  t?: Translate;
 }
 
 function envLine(key: string, value: string): string {
@@ -57,8 +60,9 @@ export function manifestFor(appName: string, version: string): object {
 /** Creates the app folder; refuses to replace an existing manifest.json unless `overwrite`. */
 export async function createAppFolder(dir: string, opts: CreateAppOptions): Promise<{ manifestPath: string; envPath: string; files: string[] }> {
   const envName = opts.envName ?? 'dev';
-  assertEnvName(envName);
-  if (!opts.appName || !opts.appName.trim()) throw new Error('the app needs a name');
+  const t = opts.t ?? englishOnly;
+  assertEnvName(envName, t);
+  if (!opts.appName || !opts.appName.trim()) throw new Error(t('the app needs a name'));
   const manifestPath = join(dir, 'manifest.json');
   const envPath = join(dir, `.env.${envName}`);
   if (!opts.overwrite) {
@@ -67,7 +71,7 @@ export async function createAppFolder(dir: string, opts: CreateAppOptions): Prom
         () => true,
         () => false,
       );
-      if (exists) throw new Error(`${p} already exists; choose another folder or overwrite it`);
+      if (exists) throw new Error(t('{0} already exists; choose another folder or overwrite it', p));
     }
   }
   await mkdir(dir, { recursive: true });

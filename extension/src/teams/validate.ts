@@ -3,6 +3,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { englishOnly, type Translate } from '../model/i18n.js';
 import { checkManifest } from './check.js';
 import { place, raw, sortFindings } from './findings.js';
 import type { ReadFile } from './rules/files.js';
@@ -16,6 +17,8 @@ export const MANIFEST = 'manifest.json';
 
 export interface ValidateOptions {
   schemaDir?: string;
+  /** Translates the finding messages; English by default (the CLI). VS Code passes `vscode.l10n.t`. */
+  t?: Translate;
 }
 
 /** Reads files of a folder by relative path; a path leaving the folder reads as missing. */
@@ -51,41 +54,42 @@ export function summarize(target: string, kind: TeamsValidationReport['kind'], f
 const finding = (rule: string, file: string, message: string, severity: TeamsFinding['severity'] = 'error') => place(raw(severity, rule, file, '', message), undefined);
 
 /** As-you-type diagnostics of a manifest; with `dir`, its icons and localization files are checked too. */
-export async function validateManifestText(text: string, opts: { dir?: string; fileName?: string; schemaDir?: string }): Promise<TeamsFinding[]> {
+export async function validateManifestText(text: string, opts: { dir?: string; fileName?: string; schemaDir?: string; t?: Translate }): Promise<TeamsFinding[]> {
   const r = await checkManifest({
     text,
     file: opts.fileName ? basename(opts.fileName) : MANIFEST,
     placeholders: 'tolerate',
     ...(opts.dir ? { read: folderReader(opts.dir) } : {}),
     schemaDir: findSchemaDir(opts.schemaDir),
+    t: opts.t ?? englishOnly,
   });
   return r.findings;
 }
 
-async function validateFolder(dir: string, schemaDir: string, t0: number): Promise<TeamsValidationReport> {
+async function validateFolder(dir: string, schemaDir: string, t: Translate, t0: number): Promise<TeamsValidationReport> {
   const read = folderReader(dir);
   const buf = await read(MANIFEST);
-  if (!buf) return summarize(dir, 'folder', [finding('manifest-missing', MANIFEST, `there is no ${MANIFEST} in ${dir}`)], t0);
-  const r = await checkManifest({ text: buf.toString('utf8'), file: MANIFEST, placeholders: 'tolerate', read, schemaDir });
+  if (!buf) return summarize(dir, 'folder', [finding('manifest-missing', MANIFEST, t('there is no {0} in {1}', MANIFEST, dir))], t0);
+  const r = await checkManifest({ text: buf.toString('utf8'), file: MANIFEST, placeholders: 'tolerate', read, schemaDir, t });
   const findings = [...r.findings];
   if (r.manifest) {
     let total = buf.length;
     for (const f of referencedFiles(r.manifest)) total += (await stat(join(dir, f.rel)).catch(() => undefined))?.size ?? 0;
-    if (total > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', MANIFEST, `the files of the package add up to ${(total / 1048576).toFixed(1)} MB; Teams accepts packages up to 10 MB`));
+    if (total > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', MANIFEST, t('the files of the package add up to {0} MB; Teams accepts packages up to 10 MB', (total / 1048576).toFixed(1))));
   }
   return summarize(dir, 'folder', findings, t0, r.manifestVersion);
 }
 
-async function validateZip(path: string, schemaDir: string, t0: number): Promise<TeamsValidationReport> {
+async function validateZip(path: string, schemaDir: string, t: Translate, t0: number): Promise<TeamsValidationReport> {
   const data = await readFile(path);
   const findings: TeamsFinding[] = [];
   const zipName = basename(path);
-  if (data.length > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', zipName, `the package is ${(data.length / 1048576).toFixed(1)} MB; Teams accepts packages up to 10 MB`));
+  if (data.length > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', zipName, t('the package is {0} MB; Teams accepts packages up to 10 MB', (data.length / 1048576).toFixed(1))));
   let zip;
   try {
     zip = await openZip(data);
   } catch (err) {
-    findings.push(finding('zip-invalid', zipName, `${zipName} is not a readable zip file: ${(err as Error).message}`));
+    findings.push(finding('zip-invalid', zipName, t('{0} is not a readable zip file: {1}', zipName, (err as Error).message)));
     return summarize(path, 'zip', findings, t0);
   }
   try {
@@ -94,11 +98,11 @@ async function validateZip(path: string, schemaDir: string, t0: number): Promise
       const name = e.name.replace(/\\/g, '/');
       if (name.includes('/')) folders.add(name.split('/')[0]! + '/');
     }
-    for (const f of folders) findings.push(finding('zip-folder', f, `the package holds the folder "${f}"; Teams rejects packages with folders — put every file at the root`));
+    for (const f of folders) findings.push(finding('zip-folder', f, t('the package holds the folder "{0}"; Teams rejects packages with folders — put every file at the root', f)));
     if (!zip.entries.some((e) => e.name === MANIFEST)) {
       const nested = zip.entries.find((e) => !e.directory && basename(e.name.replace(/\\/g, '/')) === MANIFEST);
-      if (nested) findings.push(finding('manifest-not-at-root', nested.name, `${MANIFEST} is at "${nested.name}", not at the root of the package; zip the files, not their folder`));
-      else findings.push(finding('manifest-missing', MANIFEST, `the package has no ${MANIFEST}`));
+      if (nested) findings.push(finding('manifest-not-at-root', nested.name, t('{0} is at "{1}", not at the root of the package; zip the files, not their folder', MANIFEST, nested.name)));
+      else findings.push(finding('manifest-missing', MANIFEST, t('the package has no {0}', MANIFEST)));
       return summarize(path, 'zip', findings, t0);
     }
     const read: ReadFile = async (rel) => {
@@ -109,7 +113,7 @@ async function validateZip(path: string, schemaDir: string, t0: number): Promise
       }
     };
     const text = (await zip.read(MANIFEST))!.toString('utf8');
-    const r = await checkManifest({ text, file: MANIFEST, placeholders: 'error', read, schemaDir });
+    const r = await checkManifest({ text, file: MANIFEST, placeholders: 'error', read, schemaDir, t });
     findings.push(...r.findings);
     return summarize(path, 'zip', findings, t0, r.manifestVersion);
   } finally {
@@ -121,9 +125,10 @@ async function validateZip(path: string, schemaDir: string, t0: number): Promise
 export async function validateAppPath(path: string, opts: ValidateOptions = {}): Promise<TeamsValidationReport> {
   const t0 = performance.now();
   const schemaDir = findSchemaDir(opts.schemaDir);
+  const t = opts.t ?? englishOnly;
   const st = await stat(path).catch(() => undefined);
-  if (!st) throw new Error(`${path} does not exist`);
-  if (st.isDirectory()) return validateFolder(path, schemaDir, t0);
+  if (!st) throw new Error(t('{0} does not exist', path));
+  if (st.isDirectory()) return validateFolder(path, schemaDir, t, t0);
   const head = Buffer.alloc(4);
   const fh = await open(path, 'r');
   try {
@@ -131,8 +136,8 @@ export async function validateAppPath(path: string, opts: ValidateOptions = {}):
   } finally {
     await fh.close();
   }
-  if (/\.zip$/i.test(path) || head.toString('latin1') === 'PK\x03\x04') return validateZip(path, schemaDir, t0);
+  if (/\.zip$/i.test(path) || head.toString('latin1') === 'PK\x03\x04') return validateZip(path, schemaDir, t, t0);
   const text = await readFile(path, 'utf8');
-  const r = await checkManifest({ text, file: basename(path), placeholders: 'tolerate', read: folderReader(dirname(path)), schemaDir });
+  const r = await checkManifest({ text, file: basename(path), placeholders: 'tolerate', read: folderReader(dirname(path)), schemaDir, t });
   return summarize(path, 'manifest', r.findings, t0, r.manifestVersion);
 }

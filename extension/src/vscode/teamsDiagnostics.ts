@@ -110,7 +110,7 @@ export class TeamsDiagnostics implements vscode.Disposable {
     try {
       // Loaded on the first manifest, not at activation: it brings ajv (and compiles the schema on first use).
       const { validateManifestText } = await import('../teams/validate.js');
-      findings = await validateManifestText(text, { dir: dirname(doc.uri.fsPath), fileName: MANIFEST });
+      findings = await validateManifestText(text, { dir: dirname(doc.uri.fsPath), fileName: MANIFEST, t: vscode.l10n.t });
     } catch (err) {
       this.log('error', `Teams manifest check of ${doc.uri.fsPath} failed: ${(err as Error).message || String(err)}`);
       return;

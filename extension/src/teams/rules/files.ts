@@ -1,5 +1,6 @@
 // Rules on the files the manifest references: the two icons and the localization files.
 import type { TeamsFinding } from '../../../../shared/schemas/teamsApp.js';
+import type { Translate } from '../../model/i18n.js';
 import { place, raw, type RawFinding } from '../findings.js';
 import { joinPointer, type JsonLocator } from '../locate.js';
 import { hasPlaceholder } from '../placeholders.js';
@@ -36,7 +37,7 @@ export function referencedFiles(m: Obj): Array<{ rel: string; pointer: string; k
   return out;
 }
 
-export async function iconFindings(m: Obj, file: string, read: ReadFile): Promise<RawFinding[]> {
+export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Translate): Promise<RawFinding[]> {
   const out: RawFinding[] = [];
   if (!isObj(m.icons)) return out;
   for (const spec of ICONS) {
@@ -45,34 +46,36 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile): Promis
     const pointer = `/icons/${spec.key}`;
     const rel = normalizeRel(value);
     if (!rel) continue;
-    if (!atRoot(rel)) out.push(raw('error', 'icon-not-at-root', file, pointer, `icons.${spec.key} "${value}" is in a folder; Teams needs the icons at the root of the package`));
+    if (!atRoot(rel)) out.push(raw('error', 'icon-not-at-root', file, pointer, t('icons.{0} "{1}" is in a folder; Teams needs the icons at the root of the package', spec.key, value)));
     const buf = await read(rel);
     if (!buf) {
-      out.push(raw('error', 'icon-missing', file, pointer, `icons.${spec.key}: the file "${rel}" does not exist`));
+      out.push(raw('error', 'icon-missing', file, pointer, t('icons.{0}: the file "{1}" does not exist', spec.key, rel)));
       continue;
     }
     const size = pngSize(buf);
     if (!size) {
-      out.push(raw('error', 'icon-not-png', rel, '', `${rel} (icons.${spec.key}) is not a PNG file`));
+      out.push(raw('error', 'icon-not-png', rel, '', t('{0} (icons.{1}) is not a PNG file', rel, spec.key)));
       continue;
     }
     if (size.width !== spec.width || size.height !== spec.height) {
-      out.push(raw('error', 'icon-size', rel, '', `${rel} (icons.${spec.key}) is ${size.width}×${size.height} pixels; it must be exactly ${spec.width}×${spec.height}`));
+      out.push(raw('error', 'icon-size', rel, '', t('{0} (icons.{1}) is {2}×{3} pixels; it must be exactly {4}×{5}', rel, spec.key, size.width, size.height, spec.width, spec.height)));
       continue;
     }
     let img;
     try {
       img = decodePng(buf);
     } catch (err) {
-      out.push(raw('error', 'icon-not-png', rel, '', `${rel} (icons.${spec.key}) is not a readable PNG: ${(err as Error).message}`));
+      out.push(raw('error', 'icon-not-png', rel, '', t('{0} (icons.{1}) is not a readable PNG: {2}', rel, spec.key, (err as Error).message)));
       continue;
     }
     if (spec.outline) {
       const p = outlineProblems(img);
       if (p.coloured || p.semiTransparent) {
-        const parts = [p.coloured ? `${p.coloured} opaque pixels that are not white` : '', p.semiTransparent ? `${p.semiTransparent} pixels with alpha other than 0 or 255` : ''].filter(Boolean);
-        const first = p.first ? `; first at (${p.first.x}, ${p.first.y}) rgba(${p.first.rgba.join(', ')})` : '';
-        out.push(raw('error', 'outline-transparency', rel, '', `${rel} (icons.outline) must be white on transparent: it has ${parts.join(' and ')}${first}`));
+        const coloured = t('{0} opaque pixels that are not white', p.coloured);
+        const semi = t('{0} pixels with alpha other than 0 or 255', p.semiTransparent);
+        const has = p.coloured && p.semiTransparent ? t('{0} and {1}', coloured, semi) : p.coloured ? coloured : semi;
+        const first = p.first ? t('{0}; first at ({1}, {2}) rgba({3})', has, p.first.x, p.first.y, p.first.rgba.join(', ')) : has;
+        out.push(raw('error', 'outline-transparency', rel, '', t('{0} (icons.outline) must be white on transparent: it has {1}', rel, first)));
       }
     }
   }
@@ -80,12 +83,12 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile): Promis
 }
 
 /** Missing or foldered localization files; their content is checked by the caller with the localization schema. */
-export function localizationPresence(refs: Array<{ rel: string; pointer: string }>, present: Set<string>, file: string): RawFinding[] {
+export function localizationPresence(refs: Array<{ rel: string; pointer: string }>, present: Set<string>, file: string, t: Translate): RawFinding[] {
   const out: RawFinding[] = [];
   for (const r of refs) {
     if (hasPlaceholder(r.rel)) continue;
-    if (!atRoot(r.rel)) out.push(raw('error', 'localization-not-at-root', file, r.pointer, `the localization file "${r.rel}" is in a folder; Teams needs it at the root of the package`));
-    if (!present.has(r.rel)) out.push(raw('error', 'localization-missing', file, r.pointer, `the localization file "${r.rel}" does not exist`));
+    if (!atRoot(r.rel)) out.push(raw('error', 'localization-not-at-root', file, r.pointer, t('the localization file "{0}" is in a folder; Teams needs it at the root of the package', r.rel)));
+    if (!present.has(r.rel)) out.push(raw('error', 'localization-missing', file, r.pointer, t('the localization file "{0}" does not exist', r.rel)));
   }
   return out;
 }

@@ -1,4 +1,5 @@
 // validDomains: what Teams accepts beyond the schema (wildcards, domains outside the publisher's control).
+import type { Translate } from '../../model/i18n.js';
 import { raw, type RawFinding } from '../findings.js';
 import { hasPlaceholder } from '../placeholders.js';
 
@@ -15,48 +16,48 @@ const IDENTITY_PROVIDERS = ['login.microsoftonline.com', 'login.microsoftonline.
 
 const under = (host: string, domain: string) => host === domain || host.endsWith('.' + domain);
 
-export function validDomainFindings(domains: unknown[], file: string): RawFinding[] {
+export function validDomainFindings(domains: unknown[], file: string, t: Translate): RawFinding[] {
   const out: RawFinding[] = [];
   if (domains.length > MAX_VALID_DOMAINS)
-    out.push(raw('error', 'valid-domains-count', file, '/validDomains', `validDomains lists ${domains.length} domains; Teams accepts at most ${MAX_VALID_DOMAINS}`));
+    out.push(raw('error', 'valid-domains-count', file, '/validDomains', t('validDomains lists {0} domains; Teams accepts at most {1}', domains.length, MAX_VALID_DOMAINS)));
   domains.forEach((d, i) => {
     if (typeof d !== 'string' || hasPlaceholder(d)) return;
     const pointer = `/validDomains/${i}`;
     const value = d.trim().toLowerCase();
     if (value === '{teamsitedomain}' || value.startsWith('{teamsitedomain}')) return;
     if (/^[a-z][a-z0-9+.-]*:\/\//.test(value)) {
-      out.push(raw('error', 'valid-domains-format', file, pointer, `validDomains entry "${d}" must be a host name without scheme (e.g. "app.example.com")`));
+      out.push(raw('error', 'valid-domains-format', file, pointer, t('validDomains entry "{0}" must be a host name without scheme (e.g. "app.example.com")', d)));
       return;
     }
     const host = value.split(/[/:]/)[0]!;
     const labels = host.split('.');
     if (!/^[a-z0-9*.-]+$/.test(host) || labels.some((l) => l === '')) {
-      out.push(raw('error', 'valid-domains-format', file, pointer, `validDomains entry "${d}" is not a valid host name`));
+      out.push(raw('error', 'valid-domains-format', file, pointer, t('validDomains entry "{0}" is not a valid host name', d)));
       return;
     }
     const badLabel = labels.find((l) => l.includes('*') && l !== '*');
     if (badLabel) {
-      out.push(raw('error', 'valid-domains-wildcard', file, pointer, `validDomains entry "${d}": "*" must be a whole label and matches exactly one ("*.example.com"), not part of "${badLabel}"`));
+      out.push(raw('error', 'valid-domains-wildcard', file, pointer, t('validDomains entry "{0}": "*" must be a whole label and matches exactly one ("*.example.com"), not part of "{1}"', d, badLabel)));
       return;
     }
     const rest = labels.filter((l) => l !== '*').join('.');
     if (labels.includes('*')) {
       if (labels.indexOf('*') !== 0 || labels.lastIndexOf('*') !== 0) {
-        out.push(raw('error', 'valid-domains-wildcard', file, pointer, `validDomains entry "${d}": a wildcard is allowed only as the first label`));
+        out.push(raw('error', 'valid-domains-wildcard', file, pointer, t('validDomains entry "{0}": a wildcard is allowed only as the first label', d)));
         return;
       }
       if (labels.length <= 2 || SECOND_LEVEL_SUFFIXES.has(rest)) {
-        out.push(raw('error', 'valid-domains-top-level', file, pointer, `validDomains entry "${d}" is a top-level wildcard; name a domain you control, e.g. "*.${rest === '' ? 'example.com' : 'example.' + rest}"`));
+        out.push(raw('error', 'valid-domains-top-level', file, pointer, t('validDomains entry "{0}" is a top-level wildcard; name a domain you control, e.g. "{1}"', d, `*.${rest === '' ? 'example.com' : 'example.' + rest}`)));
         return;
       }
       const shared = SHARED_HOSTING.find((s) => under(rest, s) && rest.split('.').length <= s.split('.').length);
       if (shared) {
-        out.push(raw('error', 'valid-domains-shared-hosting', file, pointer, `validDomains entry "${d}" trusts every tenant of ${shared}; list your own host name instead`));
+        out.push(raw('error', 'valid-domains-shared-hosting', file, pointer, t('validDomains entry "{0}" trusts every tenant of {1}; list your own host name instead', d, shared)));
         return;
       }
     }
     if (IDENTITY_PROVIDERS.some((p) => under(host, p.split('/')[0]!)) || /(^|\.)b2clogin\.com$/.test(host))
-      out.push(raw('error', 'valid-domains-identity-provider', file, pointer, `validDomains entry "${d}" is an identity provider's sign-in domain; Teams does not allow it`));
+      out.push(raw('error', 'valid-domains-identity-provider', file, pointer, t('validDomains entry "{0}" is an identity provider\'s sign-in domain; Teams does not allow it', d)));
   });
   return out;
 }
