@@ -1,19 +1,23 @@
 // The extension's UCI over XML-RPC client (extension/src/pbx/uciXmlRpcStream.ts, uciConnectionTest.ts) against a
 // real simulator's POST /xml-rpc: login with the UCI token, its own callback server, REST changes arriving in
-// order as SimEvents, the callback down and up again (short: redelivered; long: the PBX drops the session and
-// the stream logs in again and resyncs), stop() cleaning up, the connection test, and no event injection.
+// order as SimEvents, a sip.js call's states arriving in order at the callee, the callback down and up again
+// (short: redelivered; long: the PBX drops the session and the stream logs in again and resyncs), stop()
+// cleaning up, the connection test, no event injection, and every fault the client can provoke.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { serializeMethodCall } from '@foxglove/xmlrpc';
 import { uciToken } from '../../shared/hashes.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { SIM_SERVICES } from '../../shared/schemas/events.js';
-import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS } from '../../shared/schemas/uciXmlRpc.js';
+import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
+import { UCI_METHODS, UciCallStateSchema } from '../../shared/schemas/uci.js';
+import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
 import { testUciCallback } from '../../extension/src/pbx/uciConnectionTest.js';
 import type { UciStreamState } from '../../extension/src/pbx/uciEvents.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
 import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
-import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
+import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { call, loadSipJs, startPhone, stopPhones, type Phone } from '../support/sipjs.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -320,15 +324,131 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     }
   });
 
-  it('faults from the PBX carry their code; "not logged in" is a lost session', async () => {
-    const c = new UciXmlRpcClient(uciXmlRpcUrl(sim.base), uciToken('admin', ADMIN_PASSWORD));
-    c.callback = { host: '127.0.0.1', port: 9, path: '/never-logged-in' };
-    const err = await c.subscribe(['sim.events.config']).then(
-      () => assert.fail('subscribed without login'),
-      (e: unknown) => e,
-    );
-    assert.ok(err instanceof UciXmlRpcError);
-    assert.equal(err.faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
-    assert.equal(err.sessionLost, true);
+  it("a sip.js call: the callee's stream gets receiveCallState INCOMING, RINGING, CONNECTED, HANGUP for one call id, in order", async () => {
+    const SIP = await loadSipJs();
+    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const phones: Phone[] = [];
+    try {
+      const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
+      phones.push(anna);
+      const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
+      phones.push(carla);
+      carla.onInvite = (inv: any) => setTimeout(() => void inv.accept(), 100);
+      const { stream, rec } = track(follow(sim, { uciToken: uciToken(DEMO_USERS.carla.login, DEMO_USERS.carla.password), services: [CALL_EVENT_SERVICE] }));
+      stream.start();
+      await until('live', () => stream.connected);
+      const outcome = call(SIP, anna, DEMO_USERS.carla.login);
+      await outcome.accepted;
+      const states = () => rec.events.map((e) => (e.data as { state?: string }).state);
+      await until('CONNECTED at the callee', () => states().includes('CONNECTED'));
+      await outcome.inviter.bye();
+      await until('HANGUP at the callee', () => states().includes('HANGUP'));
+      assert.deepEqual(states(), ['INCOMING', 'RINGING', 'CONNECTED', 'HANGUP']);
+      const ids = new Set<string>();
+      for (const e of rec.events) {
+        assert.equal(e.service, CALL_EVENT_SERVICE);
+        assert.equal(e.event, CALL_STATE_EVENT);
+        const s = UciCallStateSchema.parse(e.data);
+        assert.equal(s.callerNumber, DEMO_USERS.anna.login);
+        assert.equal(s.calledNumber, DEMO_USERS.carla.login);
+        ids.add(s.id);
+      }
+      assert.equal(ids.size, 1, 'one call id for all four states');
+      // Each one is the simulator's event; the data is the real call-state struct (the bus's routing fields
+      // login/userId stay on the PBX).
+      for (const e of rec.events) {
+        const { login: _login, userId: _userId, ...data } = sim.sim.bus.since(e.seq - 1)[0]!.data as Record<string, unknown>;
+        assert.deepEqual(e, { ...sim.sim.bus.since(e.seq - 1)[0]!, data });
+      }
+      const seqs = rec.events.map((e) => e.seq);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+      assert.deepEqual(rec.errors, []);
+    } finally {
+      await stopPhones(phones);
+    }
+  });
+
+  describe('every fault, through the client: the code and the simulator\'s faultString, never the token', () => {
+    const token = () => uciToken('admin', ADMIN_PASSWORD);
+    const client = (t = token(), endpoint = uciXmlRpcUrl(sim.base)) => new UciXmlRpcClient(endpoint, t);
+    async function fault(p: Promise<unknown>, code: number, text: RegExp, t = token()): Promise<UciXmlRpcError> {
+      const err = await p.then(
+        () => assert.fail('no fault'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof UciXmlRpcError, String(err));
+      assert.equal(err.kind, 'fault');
+      assert.equal(err.faultCode, code, err.message);
+      assert.match(err.faultString ?? '', text);
+      assert.ok(err.message.includes(err.faultString!), 'the message carries the faultString');
+      assert.ok(err.message.includes(String(code)), 'the message carries the code');
+      const secret = t.split(':')[1]!;
+      assert.ok(!err.message.includes(secret) && !err.stack?.includes(secret), 'no hash in the error');
+      return err;
+    }
+
+    it('not logged in (-32001): a lost session', async () => {
+      const c = client();
+      c.callback = { host: '127.0.0.1', port: 9, path: '/never-logged-in' };
+      const err = await fault(c.subscribe(['sim.events.config']), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in: call ucp\.v22\.requests\.connection\.login first/);
+      assert.equal(err.sessionLost, true);
+      assert.equal(err.authRefused, false);
+      await fault(c.getUserState(), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in/);
+      assert.equal(await c.keepAlive(), false, 'keepAlive turns "not logged in" into false');
+    });
+
+    it('unknown method (-32601)', async () => {
+      const c = client();
+      await c.login();
+      await fault(c.call('ucp.v22.requests.nothing.here'), UCI_XMLRPC_FAULTS.unknownMethod, /^unknown method 'ucp\.v22\.requests\.nothing\.here'/);
+    });
+
+    it('wrong param types and counts (-32602), naming the param', async () => {
+      const c = client();
+      await c.login();
+      await fault(c.call(UCI_METHODS.setDoNotDisturbSetting, ['yes']), UCI_XMLRPC_FAULTS.invalidParams, /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/);
+      await fault(c.call(UCI_METHODS.keepAlive, [1]), UCI_XMLRPC_FAULTS.invalidParams, /keepAlive: takes no params, got 1/);
+      c.callback = { host: '127.0.0.1', port: 9, path: '/' };
+      await fault(c.subscribe(['not-a-service']), UCI_XMLRPC_FAULTS.invalidParams, /subscribeEvents: param 1 \(services\[0\]\) not a service name/);
+    });
+
+    it('authentication failed (-32005) with a wrong token: refused, no hash in the error', async () => {
+      const wrong = uciToken('admin', 'wrong password');
+      const err = await fault(client(wrong).login(), UCI_XMLRPC_FAULTS.authFailed, /^authentication failed/, wrong);
+      assert.equal(err.authRefused, true);
+      assert.equal(err.sessionLost, false);
+    });
+
+    it('JWT sign-in (-32012) is not simulated and says what to use instead', async () => {
+      // The client signs in with the UCI token only; a fetch that swaps it for a JWT (as a PBX 10 client would
+      // send) shows how the client surfaces that fault. The request still goes to the real endpoint.
+      const jwtFetch: typeof fetch = (input, init) => {
+        const url = new URL(String(input));
+        url.searchParams.delete(UCI_XMLRPC_PARAMS.auth);
+        url.searchParams.set(UCI_XMLRPC_PARAMS.jwt, 'a.b.c');
+        return fetch(url, init);
+      };
+      const c = new UciXmlRpcClient(uciXmlRpcUrl(sim.base), token(), { fetch: jwtFetch });
+      await fault(c.login(), UCI_XMLRPC_FAULTS.unsupportedAuth, /^de\.vertico\.starface\.jwt sign-in is not simulated; use de\.vertico\.starface\.auth=/);
+    });
+
+    it('a bad callback (-32013) and subscribing without one (-32014)', async () => {
+      const bad = client();
+      bad.callback = { host: 'evil host!', port: 80, path: '/x' };
+      await fault(bad.login(), UCI_XMLRPC_FAULTS.badCallback, /^bad callback: /);
+      bad.callback = { host: '127.0.0.1', port: 80, path: 'no-slash' };
+      await fault(bad.login(), UCI_XMLRPC_FAULTS.badCallback, /^bad callback: /);
+      const none = client();
+      await none.login();
+      await fault(none.subscribe(['sim.events.config']), UCI_XMLRPC_FAULTS.noCallback, /subscribeEvents needs a callback/);
+    });
+
+    it('a body over 1 MiB (-32011, HTTP 413); the client still works afterwards', async () => {
+      const c = client();
+      await c.login();
+      const err = await fault(c.setChatPresenceMessage('x'.repeat(UCI_XMLRPC_MAX_BODY)), UCI_XMLRPC_FAULTS.bodyTooLarge, /^request body over 1048576 bytes/);
+      assert.equal(err.status, 413);
+      assert.equal(await c.keepAlive(), true);
+    });
   });
 });

@@ -110,6 +110,8 @@ export class InspectorFeed {
   private readonly maxBatch: number;
   /** Test hook: the newest messages posted to the panels (at most 200). */
   readonly posted: HostMessage[] = [];
+  /** Test hook: how many messages were posted in total (a mark taken from it survives the trimming of `posted`). */
+  postedCount = 0;
   /** How many events were posted to panels in `events` messages, in total. */
   postedEvents = 0;
 
@@ -248,7 +250,8 @@ export class InspectorFeed {
     if (live.state === 'reconnecting') {
       return { state: 'reconnecting', connection, detail: t('Connection lost: {0}', live.error?.message ?? ''), ...(live.retryInMs !== undefined ? { retryInMs: Math.round(live.retryInMs) } : {}) };
     }
-    if (live.state === 'disconnected') return { state: 'disconnected', connection, detail: s.liveSource ? t('Not connected') : t('Live events come from a simulator connection only') };
+    // Signed in but following nothing: the PBX refused the UCI sign-in (an LDAP user, a lockout) or has no UCI.
+    if (live.state === 'disconnected') return { state: 'disconnected', connection, detail: s.liveSource ? t('Not connected') : t('No live events: the PBX refused the UCI sign-in or offers no UCI (see the STARFACE output)') };
     if (live.state === 'connecting') return { state: 'connecting', connection };
     return { state: 'live', connection, detail: s.liveSource === 'poll' ? t('Following the event log') : t('UCI events') };
   }
@@ -282,6 +285,7 @@ export class InspectorFeed {
 
   private send(sink: Sink, message: HostMessage): void {
     this.posted.push(message);
+    this.postedCount++;
     if (this.posted.length > 200) this.posted.splice(0, this.posted.length - 200);
     if (message.type === 'events') this.postedEvents += message.events.length;
     try {

@@ -62,7 +62,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   lastHtml = '';
   lastNonce = '';
   rejected = 0;
-  /** Test hook: `ready` messages that came from the webview itself (its script ran under the CSP). */
+  /** Test hook: `ready` messages from the current panel's webview itself (its script ran under the CSP). */
   webviewReady = 0;
   lastLoaded: { source: string; events: number; skipped: number } | undefined;
   /** Dialogs, replaceable by tests (a dialog would hang an unattended run). */
@@ -140,6 +140,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   private setup(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'starface.svg');
+    this.webviewReady = 0;
     this.lastNonce = newNonce();
     this.lastHtml = inspectorHtml(panel.webview, this.extensionUri, this.lastNonce, vscode.env.language, vscode.l10n.t('STARFACE Events'));
     panel.webview.html = this.lastHtml;

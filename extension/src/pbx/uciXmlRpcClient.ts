@@ -24,6 +24,8 @@ export class UciXmlRpcError extends Error {
     readonly kind: UciXmlRpcErrorKind,
     readonly faultCode?: number,
     readonly status?: number,
+    /** The PBX's faultString as it sent it (the message adds the method and the code). */
+    readonly faultString?: string,
   ) {
     super(message);
   }
@@ -117,7 +119,8 @@ export class UciXmlRpcClient {
       value = await new Deserializer().deserializeMethodResponse(text);
     } catch (err) {
       if (err instanceof XmlRpcFault) {
-        throw new UciXmlRpcError(`${method}: ${err.faultString ?? err.message} (fault ${err.faultCode ?? '?'})`, 'fault', err.faultCode, res.status);
+        const faultString = err.faultString ?? err.message;
+        throw new UciXmlRpcError(`${method}: ${faultString} (fault ${err.faultCode ?? '?'})`, 'fault', err.faultCode, res.status, faultString);
       }
       if (!res.ok) throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
       throw new UciXmlRpcError(`${method}: ${this.endpoint} did not answer XML-RPC (${(err as Error).message})`, 'malformed', undefined, res.status);
