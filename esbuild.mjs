@@ -1,6 +1,8 @@
 // Bundles every entry point. One bundle per program keeps start-up fast (no module resolution at run time).
 import { build } from 'esbuild';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 // --production (the .vsix): minified, no source maps — only what runs.
@@ -16,6 +18,22 @@ const common = {
   // jsonc-parser's `main` is a UMD wrapper whose require('./impl/…') esbuild cannot follow: the bundle would
   // fail at run time with "Cannot find module './impl/format'". Its ESM build bundles cleanly.
   alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+};
+
+// Parts only some users need are bundled apart (dist/lazy/NAME.js) and required on first use through a dynamic
+// import() of their entry file: the Teams validator (ajv, zip, PNG) and the UCI over XML-RPC (an XML library)
+// would more than double what activate() has to parse.
+const root = dirname(fileURLToPath(import.meta.url));
+const LAZY = { 'extension/src/teams/index.ts': 'teams', 'extension/src/pbx/uciXmlRpc.ts': 'uciXmlRpc' };
+const lazyChunks = {
+  name: 'lazy-chunks',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      if (args.kind !== 'dynamic-import') return undefined;
+      const file = relative(root, resolve(args.resolveDir, args.path)).split(sep).join('/').replace(/\.js$/, '.ts');
+      return LAZY[file] ? { path: `./lazy/${LAZY[file]}.js`, external: true } : undefined;
+    });
+  },
 };
 
 // The Teams manifest schemas go beside the bundles (dist/teams-schemas): validation never touches the network.
@@ -56,6 +74,13 @@ await Promise.all([
     outfile: 'dist/extension.js',
     format: 'cjs',
     external: ['vscode'],
+    plugins: [lazyChunks],
+  }),
+  build({
+    ...common,
+    entryPoints: Object.fromEntries(Object.entries(LAZY).map(([file, name]) => [name, file])),
+    outdir: 'dist/lazy',
+    format: 'cjs',
   }),
   // The event inspector's webview: browser code and its style sheet (dist/webview/inspector.{js,css}).
   build({

@@ -12,6 +12,8 @@ const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/simulator\/cli\.js$/,
   /^dist\/webview\/inspector\.(js|css)$/,
+  // Loaded on first use by dist/extension.js: the Teams validator and the UCI over XML-RPC.
+  /^dist\/lazy\/(teams|uciXmlRpc)\.js$/,
   // The Teams manifest schemas: offline validation in the extension reads them at run time.
   /^dist\/teams-schemas\/(v\d+\.\d+|vDevPreview)\/MicrosoftTeams(\.\w+)?\.schema\.json$/,
   /^package\.json$/,
@@ -33,7 +35,7 @@ const ls = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-de
 const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 if (ls.status !== 0 || files.length === 0) problems.push(`vsce ls failed: ${ls.stderr}`);
 for (const f of files) if (!ALLOWED.some((re) => re.test(f))) problems.push(`the package holds ${f}, which does not run`);
-for (const must of ['dist/extension.js', 'dist/simulator/cli.js', 'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json', 'package.json', 'package.nls.de.json']) {
+for (const must of ['dist/extension.js', 'dist/lazy/teams.js', 'dist/lazy/uciXmlRpc.js', 'dist/simulator/cli.js', 'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json', 'package.json', 'package.nls.de.json']) {
   if (!files.includes(must)) problems.push(`the package lacks ${must}`);
 }
 

@@ -7,8 +7,8 @@ import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import { PbxApi } from '../pbx/api.js';
 import { EventPoller } from '../pbx/eventPoller.js';
 import { UciEventStream, type UciEventStreamOptions } from '../pbx/uciEvents.js';
-import { testUciCallback, type UciTestResult } from '../pbx/uciConnectionTest.js';
-import { UciXmlRpcStream } from '../pbx/uciXmlRpcStream.js';
+import type { UciTestResult } from '../pbx/uciConnectionTest.js';
+import type { UciXmlRpcStream } from '../pbx/uciXmlRpcStream.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
@@ -46,6 +46,9 @@ export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', c
 /** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
 const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
 
+/** Loaded on first use: the bundle keeps it apart (dist/lazy/uciXmlRpc.js), so activation need not parse it. */
+const loadXmlRpc = () => import('../pbx/uciXmlRpc.js');
+
 /** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
 export class PbxSession {
   readonly api: PbxApi;
@@ -55,6 +58,9 @@ export class PbxSession {
   private details = new Map<number, Promise<UserDetails>>();
   private poller: EventPoller | undefined;
   private uci: UciEventStream | UciXmlRpcStream | undefined;
+  private uciKind: 'uci' | 'xml-rpc' | undefined;
+  /** Counts follow()/stopFollowing() calls, so a follower whose module loaded late knows it was superseded. */
+  private followGeneration = 0;
   /** The UCI token for the XML-RPC sign-in, made from the password at sign-in; in memory only, never logged. */
   private uciToken: string | undefined;
   private refreshing: Promise<void> | undefined;
@@ -189,7 +195,7 @@ export class PbxSession {
    * server (`xml-rpc`, a real PBX's way), or the simulator's event log (`poll`).
    */
   get liveSource(): 'uci' | 'xml-rpc' | 'poll' | undefined {
-    return this.uci instanceof UciXmlRpcStream ? 'xml-rpc' : this.uci ? 'uci' : this.poller ? 'poll' : undefined;
+    return this.uci ? this.uciKind : this.poller ? 'poll' : undefined;
   }
 
   /** Follows the live events again with the current starface.uci.* settings (after they changed). */
@@ -204,6 +210,7 @@ export class PbxSession {
   async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<UciTestResult> {
     if (!this.uciToken || this._state !== 'ready') throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
     const settings = this.liveSettings();
+    const { testUciCallback } = await loadXmlRpc();
     return testUciCallback({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs }, t);
   }
 
@@ -225,6 +232,7 @@ export class PbxSession {
     const simulator = this._data?.simulator === true;
     const xmlRpc = !simulator || settings.transport === 'xml-rpc';
     if (xmlRpc && !this.uciToken) return;
+    let uci: UciEventStream | UciXmlRpcStream | undefined;
     const options: UciEventStreamOptions = {
       onEvents,
       onResync: () => void this.refresh(),
@@ -252,21 +260,34 @@ export class PbxSession {
       },
       onGap: (gap) => this.gaps.fire(gap),
     };
-    const uci = xmlRpc
-      ? new UciXmlRpcStream(
+    const begin = (stream: UciEventStream | UciXmlRpcStream, kind: 'uci' | 'xml-rpc') => {
+      uci = stream;
+      this.uci = stream;
+      this.uciKind = kind;
+      stream.start();
+    };
+    if (!xmlRpc) return begin(new UciEventStream(this.api.client, options), 'uci');
+    const generation = this.followGeneration;
+    const uciToken = this.uciToken!;
+    loadXmlRpc().then(
+      ({ UciXmlRpcStream }) => {
+        // Signed out, or following anew, while the module loaded.
+        if (generation !== this.followGeneration) return;
+        const stream = new UciXmlRpcStream(
           {
             restBaseUrl: this.api.client.baseUrl,
-            uciToken: this.uciToken!,
+            uciToken,
             callbackAddress: settings.callbackAddress,
             callbackPort: settings.callbackPort,
             services: simulator ? undefined : REAL_PBX_SERVICES,
             replay: simulator,
           },
           options,
-        )
-      : new UciEventStream(this.api.client, options);
-    this.uci = uci;
-    uci.start();
+        );
+        begin(stream, 'xml-rpc');
+      },
+      (err: unknown) => this.log('error', `the UCI over XML-RPC could not be loaded: ${(err as Error).message}`),
+    );
   }
 
   private poll(onEvents: (events: SimEvent[]) => void, signedOut: (err: Error) => void): void {
@@ -287,8 +308,10 @@ export class PbxSession {
   }
 
   private stopFollowing(): void {
+    this.followGeneration++;
     this.uci?.stop();
     this.uci = undefined;
+    this.uciKind = undefined;
     this.poller?.stop();
     this.poller = undefined;
     this.setLive({ state: 'disconnected' });

@@ -109,7 +109,7 @@ export class TeamsDiagnostics implements vscode.Disposable {
     let findings: TeamsFinding[];
     try {
       // Loaded on the first manifest, not at activation: it brings ajv (and compiles the schema on first use).
-      const { validateManifestText } = await import('../teams/validate.js');
+      const { validateManifestText } = await import('../teams/index.js');
       findings = await validateManifestText(text, { dir: dirname(doc.uri.fsPath), fileName: MANIFEST, t: vscode.l10n.t });
     } catch (err) {
       this.log('error', `Teams manifest check of ${doc.uri.fsPath} failed: ${(err as Error).message || String(err)}`);

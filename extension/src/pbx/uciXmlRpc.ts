@@ -1,0 +1,7 @@
+/**
+ * The UCI over XML-RPC, as one entry point: the extension bundles it apart (dist/lazy/uciXmlRpc.js) and loads it
+ * when a session first follows a PBX over XML-RPC, because the XML library behind it would double what
+ * activation has to parse.
+ */
+export { UciXmlRpcStream } from './uciXmlRpcStream.js';
+export { testUciCallback } from './uciConnectionTest.js';
