@@ -2,11 +2,11 @@
 // schema verdict agrees with Microsoft's own validator (@microsoft/app-manifest, offline) on every case.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { TeamsFindingSchema, TeamsValidationReportSchema, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { versionFromSchemaUrl } from '../../../extension/src/teams/schemas.js';
+import { findSchemaDir, versionFromSchemaUrl } from '../../../extension/src/teams/schemas.js';
 import { validateAppPath } from '../../../extension/src/teams/validate.js';
 import { caseNames, caseSpec, materialize, removeTemps, tempDir } from './corpusSupport.js';
 
@@ -78,6 +78,36 @@ describe('teams: fixture corpus', function () {
       }
     });
   }
+
+  describe('every bundled schema version (1.0–1.30, devPreview)', () => {
+    const versions = readdirSync(findSchemaDir()).filter((v) => /^v(\d+\.\d+|DevPreview)$/.test(v));
+    it('bundles all 30 published versions and devPreview (there is no 1.18)', () => {
+      assert.equal(versions.length, 31, versions.join(' '));
+      assert.ok(!versions.includes('v1.18'));
+    });
+    // Two manifests (an old-style one with packageName, a current one) retargeted to each version: the schema
+    // of that version compiles, is the one used, and its verdict agrees with Microsoft's on both.
+    for (const base of ['good-v1.3', 'good-v1.30']) {
+      it(`${base}, retargeted to each version: same schema verdict as @microsoft/app-manifest`, async () => {
+        const dir = materialize(base);
+        const original = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+        const verdicts: string[] = [];
+        for (const v of versions) {
+          const manifestVersion = v === 'vDevPreview' ? 'devPreview' : v.slice(1);
+          const manifest = { ...original, $schema: `https://developer.microsoft.com/json-schemas/teams/${v}/MicrosoftTeams.schema.json`, manifestVersion };
+          writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+          const report = await validateAppPath(dir);
+          checkShape(report);
+          assert.equal(report.manifestVersion, manifestVersion);
+          const ours = report.findings.filter((f) => f.rule === 'schema' && f.file === 'manifest.json');
+          const ms = await microsoftVerdict(manifest);
+          assert.equal(ours.length === 0, ms.length === 0, `${v}: ours ${JSON.stringify(ours.map((f) => f.message))}, Microsoft ${JSON.stringify(ms)}`);
+          verdicts.push(`${manifestVersion}:${ours.length === 0 ? 'valid' : 'invalid'}`);
+        }
+        assert.equal(verdicts.length, 31, verdicts.join(' '));
+      });
+    }
+  });
 
   describe('zip packages', () => {
     let good: string;
