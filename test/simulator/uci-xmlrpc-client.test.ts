@@ -18,18 +18,9 @@ import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/s
 import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, type Phone } from '../support/sipjs.js';
+import { sleep, until } from '../support/until.js';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, check: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 /** A stream as PbxSession builds it, recording everything it reports. */
 function follow(sim: RunningSim, extra: Partial<UciXmlRpcTarget> = {}, keepAliveMs?: number) {

@@ -6,16 +6,10 @@ import { rehearseSignIn } from '../../extension/src/preflight/rehearsal.js';
 import { runPreflight } from '../../extension/src/preflight/run.js';
 import type { Connection } from '../../shared/schemas/connection.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { until } from '../support/until.js';
 
 const ctx = { t: englishOnly, language: 'en' };
 
-async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('PrerequisitesModel (a real preflight report of the demo simulator)', function () {
   this.timeout(20_000);

@@ -13,22 +13,13 @@ import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import type { HostMessage } from '../../shared/schemas/inspector';
 import { INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector';
+import { sleep, until } from '../support/until';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const SIM = 'Local simulator';
 
 let api: DevKitApi;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, check: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 const posted = (): HostMessage[] => api.inspector.feed.posted;
 /** A mark into what the host posted; it stays meaningful while `posted` is trimmed to its newest 200. */

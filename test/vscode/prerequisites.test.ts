@@ -13,6 +13,7 @@ import type { DevKitApi } from '../../extension/src/extension';
 import type { PrerequisiteNode } from '../../extension/src/model/prerequisitesModel';
 import type { TreeNode } from '../../extension/src/model/treeModel';
 import type { PreflightReport, PreflightResult } from '../../shared/schemas/preflight';
+import { until } from '../support/until';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const SIM = 'Local simulator';
@@ -39,15 +40,6 @@ async function exec<T>(ms: number, command: string, ...args: unknown[]): Promise
   return result as T | undefined;
 }
 
-async function until<T>(what: string, check: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Machine checks against loopback only: deterministic, fast, and no traffic leaves the host. */
 const machine = () => ({ hosts: ['127.0.0.1'], port: simPort, timeoutMs: 2000, env: {}, systemProxy: false as const });

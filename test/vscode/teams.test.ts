@@ -11,6 +11,7 @@ import yazl from 'yazl';
 import type { TeamsValidationReport } from '../../shared/schemas/teamsApp';
 import type { DevKitApi } from '../../extension/src/extension';
 import { englishOnly } from '../../extension/src/model/i18n';
+import { until } from '../support/until';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const APP_NAME = 'Contoso Phone';
@@ -28,16 +29,6 @@ function pngSize(path: string): { width: number; height: number } {
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
 
-async function until<T>(what: string, probe: () => T | undefined, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: T | undefined;
-  for (;;) {
-    last = probe();
-    if (last !== undefined) return last;
-    if (Date.now() > end) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const ours = () => vscode.languages.getDiagnostics(manifestUri).filter((d) => d.source === 'STARFACE Teams');
@@ -108,7 +99,7 @@ describe('Teams app package (real extension host)', function () {
     const doc = await vscode.workspace.openTextDocument(manifestUri);
     await vscode.window.showTextDocument(doc);
     // The fresh manifest holds only placeholders where values go: no errors.
-    await until('the first validation', () => (api.teams.diagnostics.collection.has(manifestUri) ? true : undefined));
+    await until('the first validation', () => (api.teams.diagnostics.collection.has(manifestUri) ? true : undefined), 15_000);
     assert.deepEqual(
       ours().filter((d) => d.severity === vscode.DiagnosticSeverity.Error),
       [],
@@ -124,7 +115,7 @@ describe('Teams app package (real extension host)', function () {
     const found = await until('the three diagnostics', () => {
       const ds = ours();
       return wanted.every((w) => ds.some((d) => codeOf(d) === w)) ? ds : undefined;
-    });
+    }, 15_000);
     const one = (rule: string) => {
       const list = found.filter((d) => codeOf(d) === rule);
       assert.equal(list.length, 1, `one ${rule} diagnostic:\n${show(found)}`);
@@ -150,7 +141,7 @@ describe('Teams app package (real extension host)', function () {
     writeFileSync(join(appDir, 'outline.png'), outline);
     await replaceLiteral(doc, '"http://contoso.example.com"', '"${{DEVELOPER_WEBSITE_URL}}"');
     await replaceLiteral(doc, JSON.stringify(LONG_NAME), `"${APP_NAME}"`);
-    await until('the diagnostics to clear', () => (ours().some((d) => wanted.includes(codeOf(d))) ? undefined : true));
+    await until('the diagnostics to clear', () => (ours().some((d) => wanted.includes(codeOf(d))) ? undefined : true), 15_000);
     assert.ok(await doc.save());
   });
 
@@ -164,7 +155,7 @@ describe('Teams app package (real extension host)', function () {
     assert.ok(unresolved.some((f) => f.message.includes('STARFACE_PBX_NAME')), refused.report.findings.map((f) => f.message).join('\n'));
     assert.ok(!existsSync(join(appDir, 'build', 'appPackage.dev.zip')), 'no zip after errors');
     assert.deepEqual(api.teams.findings.report, refused.report, 'the findings view shows the refused package');
-    const problems = await until('the unresolved placeholders in Problems', () => (ours().some((d) => codeOf(d) === 'placeholder-unresolved') ? ours() : undefined));
+    const problems = await until('the unresolved placeholders in Problems', () => (ours().some((d) => codeOf(d) === 'placeholder-unresolved') ? ours() : undefined), 15_000);
     const placeholder = problems.find((d) => codeOf(d) === 'placeholder-unresolved' && d.message.includes('STARFACE_PBX_NAME'))!;
     const text = readFileSync(manifestUri.fsPath, 'utf8');
     assert.equal(text.split('\n')[placeholder.range.start.line]!.slice(placeholder.range.start.character, placeholder.range.end.character), '${{STARFACE_PBX_NAME}}');

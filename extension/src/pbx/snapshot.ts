@@ -39,7 +39,7 @@ export interface PbxData {
 }
 
 /** A resource the PBX may lack (404: a real STARFACE) or refuse (403: not an administrator). */
-async function optional<T>(load: () => Promise<T>): Promise<T | null> {
+export async function optional<T>(load: () => Promise<T>): Promise<T | null> {
   try {
     return await load();
   } catch (err) {

@@ -7,7 +7,7 @@ import type { PreflightFix, PreflightResult } from '../../../shared/schemas/pref
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
-import { PbxError } from '../pbx/restClient.js';
+import { optional } from '../pbx/snapshot.js';
 import { mapLimit, toResult } from './result.js';
 
 /** A --users entry that names no user of the PBX. */
@@ -35,15 +35,6 @@ export interface PbxCheckOptions {
   concurrency?: number;
 }
 
-/** A resource the PBX may lack (404: a real STARFACE) or refuse (403: not an administrator). */
-async function optional<T>(load: () => Promise<T>): Promise<T | null> {
-  try {
-    return await load();
-  } catch (err) {
-    if (err instanceof PbxError && (err.isNotFound || err.status === 403)) return null;
-    throw err;
-  }
-}
 
 function findRight(perms: PermissionInfo[] | null, key: RightKey, description: string): PermissionInfo | undefined {
   return perms?.find((p) => p.permission === key || p.description === description);
