@@ -1,11 +1,55 @@
 import { z } from 'zod';
 
+/** The file every Teams app package holds at its root. */
+export const MANIFEST = 'manifest.json';
+/** `name.short` of a Teams manifest: at most 30 characters (every schema version since 1.0). */
+export const SHORT_NAME_MAX = 30;
+
+/** Stable rule ids of the findings: scripts and tests match on them. */
+export const TEAMS_RULES = z.enum([
+  'json-syntax',
+  'json-duplicate-key',
+  'manifest-bom',
+  'manifest-encoding',
+  'manifest-missing',
+  'manifest-not-at-root',
+  'schema',
+  'schema-missing',
+  'schema-unknown',
+  'schema-unknown-version',
+  'schema-version-mismatch',
+  'version-semver',
+  'developer-https',
+  'names-differ',
+  'description-contains-short',
+  'guid',
+  'icon-missing',
+  'icon-not-at-root',
+  'icon-not-png',
+  'icon-size',
+  'outline-transparency',
+  'localization-invalid',
+  'localization-missing',
+  'localization-not-at-root',
+  'valid-domains-count',
+  'valid-domains-format',
+  'valid-domains-identity-provider',
+  'valid-domains-shared-hosting',
+  'valid-domains-top-level',
+  'valid-domains-wildcard',
+  'placeholder-unresolved',
+  'env-file-missing',
+  'package-too-large',
+  'zip-folder',
+  'zip-invalid',
+]);
+export type TeamsRule = z.infer<typeof TEAMS_RULES>;
+
 /** One problem in a Teams app package, placed in a file (manifest, icon, zip entry) as precisely as we can. */
 export const TeamsFindingSchema = z
   .strictObject({
     severity: z.enum(['error', 'warning', 'info']),
-    // Stable ids ('schema', 'icon-size', 'valid-domains-wildcard', …): scripts and tests match on them.
-    rule: z.string().min(1),
+    rule: TEAMS_RULES,
     message: z.string().min(1),
     /** JSON pointer into `file` ('' = the whole document). */
     pointer: z.string(),
@@ -37,3 +81,13 @@ export const TeamsValidationReportSchema = z
   })
   .meta({ id: 'TeamsValidationReport' });
 export type TeamsValidationReport = z.infer<typeof TeamsValidationReportSchema>;
+
+const SEVERITY_ORDER: Record<TeamsSeverity, number> = { error: 0, warning: 1, info: 2 };
+
+/** The one order of findings: by file (manifest.json first), errors before warnings, then by position and rule. */
+export function sortFindings(list: readonly TeamsFinding[]): TeamsFinding[] {
+  const fileKey = (f: string) => (f === MANIFEST || f === '' ? '' : f);
+  return [...list].sort(
+    (a, b) => fileKey(a.file).localeCompare(fileKey(b.file)) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule),
+  );
+}

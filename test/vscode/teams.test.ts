@@ -3,7 +3,7 @@
 // refuses unresolved placeholders and then writes build/appPackage.dev.zip, "Validate Teams App" on a broken zip
 // fills the findings model. Commands run with their dialog-skipping arguments (a Uri first).
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -218,6 +218,38 @@ describe('Teams app package (real extension host)', function () {
     assert.deepEqual(api.teams.findings.report, report);
   });
 
+  it('starface.validateTeamsApp on a manifest file of another name puts its findings on that file, not on manifest.json', async () => {
+    const devManifest = join(appDir, 'manifest.dev.json');
+    const m = JSON.parse(readFileSync(join(appDir, 'build', 'manifest.dev.json'), 'utf8'));
+    m.developer.privacyUrl = 'http://contoso.example.com/privacy';
+    writeFileSync(devManifest, JSON.stringify(m, null, 2));
+    const report = await vscode.commands.executeCommand<TeamsValidationReport>('starface.validateTeamsApp', vscode.Uri.file(devManifest));
+    assert.ok(report);
+    assert.equal(report.kind, 'manifest');
+    const uri = vscode.Uri.file(devManifest);
+    const onDev = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'STARFACE Teams');
+    const https = onDev.find((d) => codeOf(d) === 'developer-https');
+    assert.ok(https, show(onDev));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    assert.deepEqual(https.range, rangeOf(doc, '"http://contoso.example.com/privacy"'));
+    assert.ok(!ours().some((d) => codeOf(d) === 'developer-https'), 'manifest.json does not get them');
+    rmSync(devManifest);
+  });
+
+  it('an icon finding lands on a "./color.png" manifest value', async () => {
+    const dir = join(tmp, 'dot-slash');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'manifest.json'), readFileSync(manifestUri.fsPath, 'utf8').replace('"color.png"', '"./color.png"'));
+    copyFileSync(join(appDir, 'outline.png'), join(dir, 'color.png')); // 32×32 where 192×192 belongs
+    copyFileSync(join(appDir, 'outline.png'), join(dir, 'outline.png'));
+    const uri = vscode.Uri.file(join(dir, 'manifest.json'));
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc);
+    const icon = await until('the icon-size diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'icon-size'), 15_000);
+    assert.deepEqual(icon.range, rangeOf(doc, '"./color.png"'));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   describe('with the bundled simulator signed in', () => {
     const simApp = join(tmp, 'with-pbx');
 
@@ -253,6 +285,12 @@ describe('Teams app package (real extension host)', function () {
       const resolved = JSON.parse(readFileSync(join(simApp, 'build', 'manifest.dev.json'), 'utf8'));
       assert.deepEqual(resolved.validDomains, [pbxName]);
       assert.equal(resolved.staticTabs[0].websiteUrl, url);
+
+      // A value in the env file wins over the connection's.
+      writeFileSync(created.envPath, env.replace(/^STARFACE_PBX_NAME=.*$/m, 'STARFACE_PBX_NAME=pbx.own.example'));
+      const own = await vscode.commands.executeCommand<{ ok: boolean; report: TeamsValidationReport }>('starface.packageTeamsApp', vscode.Uri.file(simApp), { envName: 'dev', quiet: true });
+      assert.equal(own?.ok, true);
+      assert.deepEqual(JSON.parse(readFileSync(join(simApp, 'build', 'manifest.dev.json'), 'utf8')).validDomains, ['pbx.own.example']);
     });
   });
 });

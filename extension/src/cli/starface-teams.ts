@@ -1,8 +1,10 @@
 // `starface-teams`: validate, package and create Microsoft Teams app packages — offline, every finding placed.
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { packageApp } from '../teams/package.js';
+import { assertEnvName, TeamsInputError } from '../teams/placeholders.js';
 import { createAppFolder } from '../teams/scaffold.js';
 import { validateAppPath } from '../teams/validate.js';
 
@@ -21,14 +23,33 @@ Usage:
       creates manifest.json (newest bundled schema), color.png, outline.png, .env.NAME (default dev)
   starface-teams --help | --version
 
-Exit codes: 0 no errors, 1 findings with errors, 2 usage error.
+Exit codes: 0 no errors, 1 findings with errors, 2 usage error or the check itself failed (see stderr).
 --json prints the validation report: {target, kind, ok, errors, warnings, findings: [{severity, rule,
 message, pointer, file, line, column, endLine, endColumn, helpUrl}], manifestVersion, durationMs}.`;
 
 class UsageError extends Error {}
 
-function line(f: TeamsFinding): string {
-  return `${f.file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}  (help: ${f.helpUrl})`;
+/** A path as the user reads it: relative below the working directory, absolute anywhere else. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : resolve(path);
+}
+
+/** Bad input the domain found (env name, app name, existing files) is a usage error; anything else a failure. */
+async function asUsage<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof TeamsInputError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+/** `file:line:column …`; a file on disk by a path that opens from the working directory, an entry of a zip by its name. */
+function line(f: TeamsFinding, report: TeamsValidationReport): string {
+  const base = report.kind === 'folder' ? report.target : report.kind === 'manifest' ? dirname(report.target) : undefined;
+  const file = base === undefined ? f.file : shown(join(base, f.file));
+  return `${file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}  (help: ${f.helpUrl})`;
 }
 
 function printReport(report: TeamsValidationReport, json: boolean, extra: string[] = []): void {
@@ -36,10 +57,10 @@ function printReport(report: TeamsValidationReport, json: boolean, extra: string
     process.stdout.write(JSON.stringify(report) + '\n');
     return;
   }
-  for (const f of report.findings) process.stdout.write(line(f) + '\n');
+  for (const f of report.findings) process.stdout.write(line(f, report) + '\n');
   const verdict = report.ok ? 'valid' : 'INVALID';
   const version = report.manifestVersion ? `, manifest ${report.manifestVersion}` : '';
-  process.stdout.write(`${report.target}: ${verdict} — ${report.errors} error(s), ${report.warnings} warning(s)${version} (${report.durationMs} ms)\n`);
+  process.stdout.write(`${shown(report.target)}: ${verdict} — ${report.errors} error(s), ${report.warnings} warning(s)${version} (${report.durationMs} ms)\n`);
   for (const e of extra) process.stdout.write(e + '\n');
 }
 
@@ -75,9 +96,8 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean' } });
     if (values.help) return (process.stdout.write(HELP + '\n'), 0);
     if (positionals.length !== 1) throw new UsageError('validate takes exactly one PATH');
-    const report = await validateAppPath(positionals[0]!).catch((err: Error) => {
-      throw new UsageError(err.message);
-    });
+    if (!existsSync(positionals[0]!)) throw new UsageError(`${positionals[0]} does not exist`);
+    const report = await asUsage(() => validateAppPath(positionals[0]!));
     printReport(report, values.json === true);
     return report.ok ? 0 : 1;
   }
@@ -85,13 +105,12 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parse(rest, { env: { type: 'string' }, set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('package takes exactly one DIR');
     if (!values.env) throw new UsageError('package needs --env NAME (the values come from DIR/.env.NAME)');
-    let result;
-    try {
-      result = await packageApp(positionals[0]!, values.env as string, { values: setValues(values.set as string[] | undefined), ...(values.out ? { outDir: values.out as string } : {}) });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const written = result.ok ? [`wrote ${relative(process.cwd(), result.zipPath!) || result.zipPath}`, `wrote ${relative(process.cwd(), result.manifestPath!) || result.manifestPath}`] : ['no package written'];
+    const envName = values.env as string;
+    await asUsage(async () => assertEnvName(envName));
+    if (!existsSync(positionals[0]!)) throw new UsageError(`${positionals[0]} does not exist`);
+    const overrides = setValues(values.set as string[] | undefined);
+    const result = await asUsage(() => packageApp(positionals[0]!, envName, { values: overrides, ...(values.out ? { outDir: values.out as string } : {}) }));
+    const written = result.ok ? [`wrote ${shown(result.zipPath!)}`, `wrote ${shown(result.manifestPath!)}`] : ['no package written'];
     printReport(result.report, values.json === true, written);
     return result.ok ? 0 : 1;
   }
@@ -99,17 +118,16 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parse(rest, { name: { type: 'string' }, env: { type: 'string' }, set: { type: 'string', multiple: true }, force: { type: 'boolean' } });
     if (positionals.length !== 1) throw new UsageError('new takes exactly one DIR');
     if (!values.name) throw new UsageError('new needs --name APPNAME');
-    try {
-      const r = await createAppFolder(positionals[0]!, {
+    const initial = setValues(values.set as string[] | undefined);
+    const r = await asUsage(() =>
+      createAppFolder(positionals[0]!, {
         appName: values.name as string,
         ...(values.env ? { envName: values.env as string } : {}),
-        values: setValues(values.set as string[] | undefined),
+        values: initial,
         overwrite: values.force === true,
-      });
-      for (const f of r.files) process.stdout.write(`created ${f}\n`);
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+      }),
+    );
+    for (const f of r.files) process.stdout.write(`created ${shown(f)}\n`);
     return 0;
   }
   throw new UsageError(`unknown command "${cmd}"; try --help`);
@@ -118,7 +136,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: Error) => {
-    process.stderr.write(`starface-teams: ${err.message}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    // Exit 1 means "the app has errors"; a check that could not run is not that, so it exits 2 as well — but
+    // says it failed instead of blaming the command line.
+    if (err instanceof UsageError) process.stderr.write(`starface-teams: ${err.message} (see starface-teams --help)\n`);
+    else process.stderr.write(`starface-teams: the check failed: ${err.message || String(err)}\n`);
+    process.exitCode = 2;
   },
 );

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { MANIFEST, SHORT_NAME_MAX, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import type { TeamsFindingsModel } from '../model/teamsFindingsModel.js';
-import { PBX_PLACEHOLDERS } from '../teams/placeholders.js';
+import { ENV_FILE, envNames, PBX_PLACEHOLDERS } from '../teams/placeholders.js';
 import type { TeamsDiagnostics } from '../vscode/teamsDiagnostics.js';
 import { guarded, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
@@ -12,10 +12,6 @@ const t = vscode.l10n.t;
 /** The Teams domain code brings ajv, the zip and PNG libraries: loaded on first use, not when the extension activates. */
 const teamsDomain = () => import('../teams/index.js');
 const [PBX_NAME, PBX_URL] = PBX_PLACEHOLDERS;
-const MANIFEST = 'manifest.json';
-const ENV_FILE = /^\.env\.([A-Za-z0-9_-]+)$/;
-/** `name.short` of a Teams manifest: required, at most 30 characters. */
-const SHORT_NAME_MAX = 30;
 
 export interface TeamsAppParts {
   findings: TeamsFindingsModel;
@@ -49,12 +45,6 @@ export function pbxValues(ctx: CommandContext): { values: Record<string, string>
   return { values, from: session.connection.name };
 }
 
-/** The env names of the `.env.<name>` files in a folder, sorted. */
-export async function envNames(folder: string): Promise<string[]> {
-  const entries = await readdir(folder).catch(() => [] as string[]);
-  return entries.flatMap((e) => ENV_FILE.exec(e)?.[1] ?? []).sort();
-}
-
 async function isDirectory(path: string): Promise<boolean> {
   return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
@@ -74,15 +64,15 @@ function activeManifestFolder(): string | undefined {
 function validateAppName(value: string): string | undefined {
   const name = value.trim();
   if (!name) return t('Enter a name for the app.');
-  if (name.length > SHORT_NAME_MAX) return t('At most {0} characters (Teams shows the short name in the app bar).', SHORT_NAME_MAX);
+  if ([...name].length > SHORT_NAME_MAX) return t('At most {0} characters (Teams shows the short name in the app bar).', SHORT_NAME_MAX);
   return undefined;
 }
 
 export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): CommandTable {
-  /** Shows a report in the findings view (and its manifest findings in Problems for a folder on disk). */
-  const show = async (report: TeamsValidationReport, folder: string | undefined) => {
+  /** Shows a report in the findings view (and its manifest findings in Problems for a manifest on disk). */
+  const show = async (report: TeamsValidationReport, manifestPath: string | undefined) => {
     parts.findings.set(report);
-    if (folder) await parts.diagnostics.showReport(report, folder);
+    if (manifestPath) await parts.diagnostics.showReport(report, manifestPath);
     void vscode.commands.executeCommand('starface.teamsFindings.focus');
   };
 
@@ -158,8 +148,9 @@ export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): Com
       const pbx = pbxValues(ctx);
       const appFolder = folder;
       const env = envName;
-      const result = await withProgress(t('Packaging the Teams app ({0})…', env), async () => (await teamsDomain()).packageApp(appFolder, env, { values: pbx.values, t }));
-      await show(result.report, appFolder);
+      // The connection's values only fill what .env.<name> lacks or leaves empty: the file the user edits wins.
+      const result = await withProgress(t('Packaging the Teams app ({0})…', env), async () => (await teamsDomain()).packageApp(appFolder, env, { defaults: pbx.values, t }));
+      await show(result.report, join(appFolder, MANIFEST));
       const { errors, warnings } = result.report;
       ctx.log.info(`Teams app in ${appFolder} packaged for ${env}: ${result.ok ? result.zipPath : 'not written'} (${errors} errors, ${warnings} warnings)`);
       if (opts.quiet) return result;
@@ -196,8 +187,8 @@ export function teamsAppCommands(ctx: CommandContext, parts: TeamsAppParts): Com
         )?.[0]?.fsPath;
       if (!path) return undefined;
       const report = await withProgress(t('Validating {0}…', basename(path)), async () => (await teamsDomain()).validateAppPath(path, { t }));
-      const folder = report.kind === 'folder' ? path : report.kind === 'manifest' ? dirname(path) : undefined;
-      await show(report, folder);
+      // A manifest file by any name (build/manifest.dev.json) gets its own findings, not the folder's manifest.json.
+      await show(report, report.kind === 'folder' ? join(path, MANIFEST) : report.kind === 'manifest' ? path : undefined);
       ctx.log.info(`Teams app ${path} validated: ${report.errors} errors, ${report.warnings} warnings (${Math.round(report.durationMs)} ms)`);
       if (report.ok) void vscode.window.showInformationMessage(t('{0} is valid ({1} warning(s)).', basename(path), report.warnings));
       else void vscode.window.showWarningMessage(t('{0} has {1} error(s) and {2} warning(s).', basename(path), report.errors, report.warnings));

@@ -1,4 +1,4 @@
-import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { MANIFEST, sortFindings, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { Emitter } from './emitter.js';
 import type { Collapsible } from './treeModel.js';
 import type { Translate } from './i18n.js';
@@ -24,7 +24,6 @@ export interface FindingNode {
   origin?: { kind: TeamsValidationReport['kind']; target: string };
 }
 
-const SEVERITY_ORDER: Record<TeamsFinding['severity'], number> = { error: 0, warning: 1, info: 2 };
 const SEVERITY_ICON: Record<TeamsFinding['severity'], { icon: string; color: string }> = {
   error: { icon: 'error', color: 'problemsErrorIcon.foreground' },
   warning: { icon: 'warning', color: 'problemsWarningIcon.foreground' },
@@ -42,7 +41,7 @@ export function severityLabel(severity: TeamsFinding['severity'], t: Translate):
 
 /** `12:5` for a finding in a JSON file; icons and the zip itself have no positions. */
 export function position(f: TeamsFinding): string | undefined {
-  return /\.json$/i.test(f.file || 'manifest.json') ? `${f.line}:${f.column}` : undefined;
+  return /\.json$/i.test(f.file || MANIFEST) ? `${f.line}:${f.column}` : undefined;
 }
 
 export function findingNode(f: TeamsFinding, id: string, origin: FindingNode['origin'], t: Translate): FindingNode {
@@ -71,11 +70,6 @@ export function findingNode(f: TeamsFinding, id: string, origin: FindingNode['or
   };
 }
 
-/** Errors, then warnings, then infos; within each by file position. */
-export function sortFindings(findings: readonly TeamsFinding[]): TeamsFinding[] {
-  return [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
-}
-
 export function summary(report: TeamsValidationReport, t: Translate): string {
   if (report.errors === 0 && report.warnings === 0) return t('valid');
   if (report.errors === 0) return t('valid, {0} warning(s)', report.warnings);
@@ -86,9 +80,9 @@ export function summary(report: TeamsValidationReport, t: Translate): string {
 export function reportNodes(report: TeamsValidationReport, t: Translate, idPrefix = 'teams'): FindingNode[] {
   const origin = { kind: report.kind, target: report.target };
   const byFile = new Map<string, TeamsFinding[]>();
-  for (const f of report.findings) byFile.set(f.file || 'manifest.json', [...(byFile.get(f.file || 'manifest.json') ?? []), f]);
+  for (const f of report.findings) byFile.set(f.file || MANIFEST, [...(byFile.get(f.file || MANIFEST) ?? []), f]);
   // manifest.json first: most findings are there, and it is what the user edits.
-  const files = [...byFile.keys()].sort((a, b) => (a === 'manifest.json' ? -1 : b === 'manifest.json' ? 1 : a.localeCompare(b)));
+  const files = [...byFile.keys()].sort((a, b) => (a === MANIFEST ? -1 : b === MANIFEST ? 1 : a.localeCompare(b)));
   const rootId = `${idPrefix}:${report.target}`;
   const groups: FindingNode[] = files.map((file) => {
     const list = sortFindings(byFile.get(file)!);

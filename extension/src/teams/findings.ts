@@ -1,5 +1,5 @@
 // Findings as the rules produce them (pointer + anchor) and their help links on Microsoft Learn.
-import type { TeamsFinding, TeamsSeverity } from '../../../shared/schemas/teamsApp.js';
+import type { TeamsFinding, TeamsRule, TeamsSeverity } from '../../../shared/schemas/teamsApp.js';
 import { WHOLE_FILE, type Anchor, type JsonLocator } from './locate.js';
 
 const LEARN = 'https://learn.microsoft.com/en-us/microsoftteams/platform';
@@ -8,7 +8,7 @@ const PACKAGE = `${LEARN}/concepts/build-and-test/apps-package`;
 
 /** Help link of a rule id; prefixes cover families like 'valid-domains-…'. */
 const HELP: Array<[RegExp, string]> = [
-  [/^json-syntax$/, `${SCHEMA}#sample-app-manifest`],
+  [/^json-/, `${SCHEMA}#sample-app-manifest`],
   [/^schema-version|^schema-unknown|^schema-missing/, `${SCHEMA}#schema`],
   [/^schema$/, SCHEMA],
   [/^version-semver$/, `${SCHEMA}#version`],
@@ -30,7 +30,7 @@ export function helpUrl(rule: string): string {
 /** A finding before it has a place: the pointer (and anchor) are turned into a range by the file's locator. */
 export interface RawFinding {
   severity: TeamsSeverity;
-  rule: string;
+  rule: TeamsRule;
   message: string;
   file: string;
   pointer: string;
@@ -39,19 +39,11 @@ export interface RawFinding {
   offsets?: { start: number; end: number };
 }
 
-export function raw(severity: TeamsSeverity, rule: string, file: string, pointer: string, message: string, anchor?: Anchor): RawFinding {
+export function raw(severity: TeamsSeverity, rule: TeamsRule, file: string, pointer: string, message: string, anchor?: Anchor): RawFinding {
   return { severity, rule, file, pointer, message, ...(anchor ? { anchor } : {}) };
 }
 
 export function place(f: RawFinding, locator: JsonLocator | undefined): TeamsFinding {
   const range = !locator ? WHOLE_FILE : f.offsets ? locator.rangeOfOffsets(f.offsets.start, f.offsets.end) : locator.rangeOf(f.pointer, f.anchor);
   return { severity: f.severity, rule: f.rule, message: f.message, pointer: f.pointer, file: f.file, ...range, helpUrl: helpUrl(f.rule) };
-}
-
-const ORDER: Record<TeamsSeverity, number> = { error: 0, warning: 1, info: 2 };
-
-/** Files in a stable order (manifest first), then by position, errors before warnings at the same place. */
-export function sortFindings(list: TeamsFinding[]): TeamsFinding[] {
-  const fileKey = (f: string) => (f === 'manifest.json' ? '' : f);
-  return list.sort((a, b) => fileKey(a.file).localeCompare(fileKey(b.file)) || a.line - b.line || a.column - b.column || ORDER[a.severity] - ORDER[b.severity] || a.rule.localeCompare(b.rule));
 }

@@ -27,6 +27,17 @@ export function joinPointer(base: string, ...segments: (string | number)[]): str
   return base + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
+/** A property name that occurs more than once in one object; `offset`/`length` are those of an earlier (ignored) key. */
+export interface DuplicateKey {
+  /** Pointer of the property (JSON.parse keeps the last one, which the pointer locates). */
+  pointer: string;
+  name: string;
+  offset: number;
+  length: number;
+  /** Offset of the key that wins. */
+  lastOffset: number;
+}
+
 export interface SyntaxProblem {
   /** jsonc-parser's error code ('CommaExpected', …); `syntaxMessage` words it. */
   code: string;
@@ -80,6 +91,30 @@ export class JsonLocator {
     return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
   }
 
+  /** Every key that a later key of the same name in the same object overrides. */
+  duplicateKeys(): DuplicateKey[] {
+    const out: DuplicateKey[] = [];
+    const walk = (node: Node | undefined, pointer: string) => {
+      if (!node) return;
+      if (node.type === 'array') node.children?.forEach((c, i) => walk(c, joinPointer(pointer, i)));
+      if (node.type !== 'object') return;
+      const last = new Map<string, Node>();
+      for (const p of node.children ?? []) {
+        const key = p.children?.[0];
+        if (key && typeof key.value === 'string') last.set(key.value, key);
+      }
+      for (const p of node.children ?? []) {
+        const key = p.children?.[0];
+        if (!key || typeof key.value !== 'string') continue;
+        const winner = last.get(key.value)!;
+        if (winner !== key) out.push({ pointer: joinPointer(pointer, key.value), name: key.value, offset: key.offset, length: key.length, lastOffset: winner.offset });
+        else walk(p.children?.[1], joinPointer(pointer, key.value));
+      }
+    };
+    walk(this.tree, '');
+    return out;
+  }
+
   /**
    * The range of the node at `pointer`. A primitive is marked on its value; an object or array on the name of
    * the property holding it (else its opening bracket), so that a diagnostic does not paint a whole block.
@@ -90,7 +125,8 @@ export class JsonLocator {
     let node: Node = this.tree;
     for (const seg of parsePointer(pointer)) {
       let next: Node | undefined;
-      if (node.type === 'object') next = node.children?.find((p) => p.children?.[0]?.value === seg)?.children?.[1];
+      // The last property of a name: it is the one JSON.parse (and Teams) keeps.
+      if (node.type === 'object') next = [...(node.children ?? [])].reverse().find((p) => p.children?.[0]?.value === seg)?.children?.[1];
       else if (node.type === 'array' && /^\d+$/.test(seg)) next = node.children?.[Number(seg)];
       if (!next) {
         anchor = 'key';

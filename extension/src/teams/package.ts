@@ -2,14 +2,17 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { applyEdits, modify, type JSONPath } from 'jsonc-parser';
+import { MANIFEST, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { englishOnly, type Translate } from '../model/i18n.js';
-import { checkManifest } from './check.js';
+import { checkManifest, stripBom } from './check.js';
 import { place, raw } from './findings.js';
-import { ENV_NAME, readEnvFile, resolvePlaceholders } from './placeholders.js';
-import { referencedFiles, type ReadFile } from './rules/files.js';
+import { parsePointer } from './locate.js';
+import { atRoot } from './paths.js';
+import { assertEnvName, envNames, readEnvFile, resolvePlaceholders } from './placeholders.js';
+import { referencedFiles, type FileRef, type ReadFile } from './rules/files.js';
 import { findSchemaDir } from './schemas.js';
-import { folderReader, MANIFEST, MAX_PACKAGE_BYTES, summarize } from './validate.js';
+import { folderReader, MAX_PACKAGE_BYTES, summarize } from './validate.js';
 import { writeZip } from './zip.js';
 
 export interface PackageResult {
@@ -19,9 +22,14 @@ export interface PackageResult {
   report: TeamsValidationReport;
 }
 
-export function assertEnvName(envName: string, t: Translate = englishOnly): void {
-  if (typeof envName !== 'string' || !ENV_NAME.test(envName) || envName === 'undefined' || envName === 'null')
-    throw new Error(t('the environment name "{0}" is not valid: use letters, digits, "_" and "-" (e.g. dev)', String(envName)));
+export interface PackageOptions {
+  /** Values for keys the env file lacks or leaves empty (e.g. the PBX values of the selected connection). */
+  defaults?: Record<string, string>;
+  /** Explicit overrides (`--set NAME=VALUE`): they win over the env file. */
+  values?: Record<string, string>;
+  outDir?: string;
+  schemaDir?: string;
+  t?: Translate;
 }
 
 async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
@@ -30,12 +38,30 @@ async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
   await rename(tmp, path);
 }
 
+/** The values that fill the placeholders: the env file, where it is silent the defaults, over all the overrides. */
+export function mergeValues(fromFile: Record<string, string>, defaults: Record<string, string> = {}, overrides: Record<string, string> = {}): Record<string, string> {
+  const out: Record<string, string> = { ...defaults };
+  for (const [k, v] of Object.entries(fromFile)) if (v !== '' || !out[k]) out[k] = v;
+  return { ...out, ...overrides };
+}
+
+/** The manifest with each referenced file named as Teams resolves it (`./color.png` → `color.png`), so the value matches the zip entry. */
+function withRootNames(text: string, refs: FileRef[]): string {
+  let out = text;
+  for (const ref of refs) {
+    if (ref.value === ref.rel || !atRoot(ref.rel)) continue;
+    const path: JSONPath = parsePointer(ref.pointer).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    out = applyEdits(out, modify(out, path, ref.rel, {}));
+  }
+  return out;
+}
+
 /**
- * Packages the app folder `dir` for the environment `envName`: values from `.env.<envName>` (then `opts.values`,
- * e.g. the PBX values of the selected connection) fill every `${{NAME}}`; a placeholder without a value or any
- * validation error means no zip is written.
+ * Packages the app folder `dir` for the environment `envName`: values from `.env.<envName>` (where it lacks a
+ * key or leaves it empty, `opts.defaults`; over all of them `opts.values`) fill every `${{NAME}}`; a placeholder
+ * without a value or any validation error means no zip is written.
  */
-export async function packageApp(dir: string, envName: string, opts: { values?: Record<string, string>; outDir?: string; schemaDir?: string; t?: Translate } = {}): Promise<PackageResult> {
+export async function packageApp(dir: string, envName: string, opts: PackageOptions = {}): Promise<PackageResult> {
   const t = opts.t ?? englishOnly;
   assertEnvName(envName, t);
   const t0 = performance.now();
@@ -45,9 +71,15 @@ export async function packageApp(dir: string, envName: string, opts: { values?: 
     if (err.code === 'ENOENT') return undefined;
     throw err;
   });
-  const values = { ...(fromFile ?? {}), ...(opts.values ?? {}) };
+  const values = mergeValues(fromFile ?? {}, opts.defaults, opts.values);
   const extra: TeamsFinding[] = [];
-  if (!fromFile) extra.push(place(raw('warning', 'env-file-missing', envFile, '', t('there is no {0} in the app folder; only values given on the command line were used', envFile)), undefined));
+  if (!fromFile) {
+    const existing = (await envNames(dir)).map((n) => `.env.${n}`);
+    const message = existing.length
+      ? t('there is no {0} in the app folder; its env files are: {1}', envFile, existing.join(', '))
+      : t('there is no {0} in the app folder, nor any other .env.<name> file', envFile);
+    extra.push(place(raw('error', 'env-file-missing', envFile, '', message), undefined));
+  }
 
   const folderRead = folderReader(dir);
   const manifestBuf = await folderRead(MANIFEST);
@@ -55,7 +87,8 @@ export async function packageApp(dir: string, envName: string, opts: { values?: 
     extra.push(place(raw('error', 'manifest-missing', MANIFEST, '', t('there is no {0} in {1}', MANIFEST, dir)), undefined));
     return { ok: false, report: summarize(dir, 'folder', extra, t0) };
   }
-  const source = manifestBuf.toString('utf8');
+  // The BOM is reported (manifest-bom) but never packaged: Microsoft's validator rejects it.
+  const { text: source, bom } = stripBom(manifestBuf.toString('utf8'));
   const resolved = resolvePlaceholders(source, values, { json: true });
   const message = (name: string) => {
     const placeholder = `\${{${name}}}`;
@@ -75,16 +108,20 @@ export async function packageApp(dir: string, envName: string, opts: { values?: 
     resolvedFiles.set(rel, out);
     return out;
   };
-  const r = await checkManifest({ text: resolved.text, sourceText: source, mapOffset: resolved.mapOffset, file: MANIFEST, placeholders: 'error', placeholderMessage: message, read, schemaDir, t });
+  // Without the env file every placeholder would be an error of its own: the missing file is the one to fix.
+  const placeholders = fromFile ? 'error' : 'tolerate';
+  const r = await checkManifest({ text: resolved.text, sourceText: source, mapOffset: resolved.mapOffset, file: MANIFEST, bom, placeholders, placeholderMessage: message, read, schemaDir, t });
   const findings = [...extra, ...r.findings];
   const fail = () => ({ ok: false, report: summarize(dir, 'folder', findings, t0, r.manifestVersion) });
   if (!r.manifest || findings.some((f) => f.severity === 'error')) return fail();
 
-  const files: Array<{ name: string; data: Buffer }> = [{ name: MANIFEST, data: Buffer.from(resolved.text, 'utf8') }];
-  for (const ref of referencedFiles(r.manifest)) {
+  const refs = referencedFiles(r.manifest);
+  const manifestText = withRootNames(resolved.text, refs);
+  const files: Array<{ name: string; data: Buffer }> = [{ name: MANIFEST, data: Buffer.from(manifestText, 'utf8') }];
+  for (const ref of refs) {
     if (files.some((f) => f.name === ref.rel)) continue;
     const data = await read(ref.rel);
-    if (data) files.push({ name: ref.rel, data });
+    if (data) files.push({ name: ref.rel, data: /\.json$/i.test(ref.rel) ? Buffer.from(stripBom(data.toString('utf8')).text, 'utf8') : data });
   }
   const zip = await writeZip(files);
   if (zip.length > MAX_PACKAGE_BYTES) {
@@ -96,6 +133,6 @@ export async function packageApp(dir: string, envName: string, opts: { values?: 
   const zipPath = join(outDir, `appPackage.${envName}.zip`);
   const manifestPath = join(outDir, `manifest.${envName}.json`);
   await writeAtomic(zipPath, zip);
-  await writeAtomic(manifestPath, resolved.text);
+  await writeAtomic(manifestPath, manifestText);
   return { ok: true, zipPath, manifestPath, report: summarize(dir, 'folder', findings, t0, r.manifestVersion) };
 }

@@ -1,11 +1,28 @@
 // `${{NAME}}` placeholders in manifest files and the `.env.<name>` files that fill them.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { englishOnly, type Translate } from '../model/i18n.js';
 
 /** Values the VS Code side supplies from the selected PBX connection. */
 export const PBX_PLACEHOLDERS = ['STARFACE_PBX_NAME', 'STARFACE_PBX_URL'] as const;
 
 export const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 export const ENV_NAME = /^[A-Za-z0-9_-]+$/;
+/** `.env.<name>` in an app folder. */
+export const ENV_FILE = /^\.env\.([A-Za-z0-9_-]+)$/;
+
+/** Bad input from the caller (an env name, an app name, a path): a usage error, not a failure of the check. */
+export class TeamsInputError extends Error {}
+
+export function assertEnvName(envName: string, t: Translate = englishOnly): void {
+  if (typeof envName !== 'string' || !ENV_NAME.test(envName) || envName === 'undefined' || envName === 'null')
+    throw new TeamsInputError(t('the environment name "{0}" is not valid: use letters, digits, "_" and "-" (e.g. dev)', String(envName)));
+}
+
+/** The env names of the `.env.<name>` files in a folder, sorted. */
+export async function envNames(folder: string): Promise<string[]> {
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  return entries.flatMap((e) => ENV_FILE.exec(e)?.[1] ?? []).sort();
+}
 
 export function hasPlaceholder(s: string): boolean {
   PLACEHOLDER.lastIndex = 0;

@@ -2,8 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MANIFEST, SHORT_NAME_MAX } from '../../../shared/schemas/teamsApp.js';
 import { englishOnly, type Translate } from '../model/i18n.js';
-import { assertEnvName } from './package.js';
+import { assertEnvName, TeamsInputError } from './placeholders.js';
 import { colorIcon, outlineIcon } from './png.js';
 import { findSchemaDir, newestVersion, schemaUrlOf } from './schemas.js';
 
@@ -24,7 +25,7 @@ function envLine(key: string, value: string): string {
 }
 
 export function manifestFor(appName: string, version: string): object {
-  const short = appName.trim().slice(0, 30);
+  const short = appName.trim();
   return {
     $schema: schemaUrlOf(`v${version}`),
     manifestVersion: version,
@@ -62,8 +63,11 @@ export async function createAppFolder(dir: string, opts: CreateAppOptions): Prom
   const envName = opts.envName ?? 'dev';
   const t = opts.t ?? englishOnly;
   assertEnvName(envName, t);
-  if (!opts.appName || !opts.appName.trim()) throw new Error(t('the app needs a name'));
-  const manifestPath = join(dir, 'manifest.json');
+  if (!opts.appName || !opts.appName.trim()) throw new TeamsInputError(t('the app needs a name'));
+  // Never cut silently: the name is what users see in Teams.
+  const length = [...opts.appName.trim()].length;
+  if (length > SHORT_NAME_MAX) throw new TeamsInputError(t('the app name is {0} characters long; Teams allows at most {1} (name.short)', length, SHORT_NAME_MAX));
+  const manifestPath = join(dir, MANIFEST);
   const envPath = join(dir, `.env.${envName}`);
   if (!opts.overwrite) {
     for (const p of [manifestPath, envPath]) {
@@ -71,7 +75,7 @@ export async function createAppFolder(dir: string, opts: CreateAppOptions): Prom
         () => true,
         () => false,
       );
-      if (exists) throw new Error(t('{0} already exists; choose another folder or overwrite it', p));
+      if (exists) throw new TeamsInputError(t('{0} already exists; choose another folder or overwrite it', p));
     }
   }
   await mkdir(dir, { recursive: true });

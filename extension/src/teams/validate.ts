@@ -2,18 +2,17 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { MANIFEST, sortFindings, type TeamsFinding, type TeamsRule, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { englishOnly, type Translate } from '../model/i18n.js';
 import { checkManifest } from './check.js';
-import { place, raw, sortFindings } from './findings.js';
-import type { ReadFile } from './rules/files.js';
-import { referencedFiles } from './rules/files.js';
+import { place, raw } from './findings.js';
+import { TeamsInputError } from './placeholders.js';
+import { referencedFiles, UnreadableFile, type ReadFile } from './rules/files.js';
 import { findSchemaDir } from './schemas.js';
-import { openZip } from './zip.js';
+import { EntryTooLarge, openZip } from './zip.js';
 
 /** Teams' upload limit for an app package (reported by users; not in the docs). */
 export const MAX_PACKAGE_BYTES = 10 * 1024 * 1024;
-export const MANIFEST = 'manifest.json';
 
 export interface ValidateOptions {
   schemaDir?: string;
@@ -51,7 +50,7 @@ export function summarize(target: string, kind: TeamsValidationReport['kind'], f
   };
 }
 
-const finding = (rule: string, file: string, message: string, severity: TeamsFinding['severity'] = 'error') => place(raw(severity, rule, file, '', message), undefined);
+const finding = (rule: TeamsRule, file: string, message: string, severity: TeamsFinding['severity'] = 'error') => place(raw(severity, rule, file, '', message), undefined);
 
 /** As-you-type diagnostics of a manifest; with `dir`, its icons and localization files are checked too. */
 export async function validateManifestText(text: string, opts: { dir?: string; fileName?: string; schemaDir?: string; t?: Translate }): Promise<TeamsFinding[]> {
@@ -105,15 +104,26 @@ async function validateZip(path: string, schemaDir: string, t: Translate, t0: nu
       else findings.push(finding('manifest-missing', MANIFEST, t('the package has no {0}', MANIFEST)));
       return summarize(path, 'zip', findings, t0);
     }
+    // An entry that cannot be inflated (over the reader's limit, corrupt) is a finding on that entry, and the
+    // rules that wanted it skip it instead of calling it missing.
     const read: ReadFile = async (rel) => {
       try {
         return await zip.read(rel);
-      } catch {
-        return undefined;
+      } catch (err) {
+        const entry = zip.entries.find((e) => e.name === rel);
+        if (err instanceof EntryTooLarge)
+          findings.push(finding('package-too-large', rel, t('{0} inflates to {1} MB; Teams accepts packages up to 10 MB, so it was not read', rel, ((entry?.size ?? err.size) / 1048576).toFixed(1))));
+        else findings.push(finding('zip-invalid', rel, t('{0} in the package cannot be read: {1}', rel, (err as Error).message)));
+        throw new UnreadableFile(rel);
       }
     };
-    const text = (await zip.read(MANIFEST))!.toString('utf8');
-    const r = await checkManifest({ text, file: MANIFEST, placeholders: 'error', read, schemaDir, t });
+    let manifest: Buffer | undefined;
+    try {
+      manifest = await read(MANIFEST);
+    } catch {
+      return summarize(path, 'zip', findings, t0);
+    }
+    const r = await checkManifest({ text: manifest!.toString('utf8'), file: MANIFEST, placeholders: 'error', read, schemaDir, t });
     findings.push(...r.findings);
     return summarize(path, 'zip', findings, t0, r.manifestVersion);
   } finally {
@@ -127,7 +137,7 @@ export async function validateAppPath(path: string, opts: ValidateOptions = {}):
   const schemaDir = findSchemaDir(opts.schemaDir);
   const t = opts.t ?? englishOnly;
   const st = await stat(path).catch(() => undefined);
-  if (!st) throw new Error(t('{0} does not exist', path));
+  if (!st) throw new TeamsInputError(t('{0} does not exist', path));
   if (st.isDirectory()) return validateFolder(path, schemaDir, t, t0);
   const head = Buffer.alloc(4);
   const fh = await open(path, 'r');

@@ -18,6 +18,17 @@ export interface OpenZip {
 
 const DEFAULT_LIMIT = 20 * 1024 * 1024;
 
+/** An entry whose uncompressed size is over the read limit: never inflated. */
+export class EntryTooLarge extends Error {
+  constructor(
+    readonly entry: string,
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`${entry} is ${size} bytes, over the ${limit}-byte limit`);
+  }
+}
+
 /** Lists every entry; reads content only on demand, so a huge or hostile entry is never inflated needlessly. */
 export function openZip(data: Buffer): Promise<OpenZip> {
   return new Promise((resolve, reject) => {
@@ -40,7 +51,7 @@ export function openZip(data: Buffer): Promise<OpenZip> {
             new Promise((res, rej) => {
               const e = byName.get(name);
               if (!e) return res(undefined);
-              if (e.uncompressedSize > limit) return rej(new Error(`${name} is ${e.uncompressedSize} bytes, over the ${limit}-byte limit`));
+              if (e.uncompressedSize > limit) return rej(new EntryTooLarge(name, e.uncompressedSize, limit));
               zip.openReadStream(e, (err2, stream) => {
                 if (err2 || !stream) return rej(err2 ?? new Error(`cannot read ${name}`));
                 const chunks: Buffer[] = [];

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import { MANIFEST, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { JsonLocator } from '../teams/locate.js';
-
-const MANIFEST = 'manifest.json';
+import { normalizeRel } from '../teams/paths.js';
 const DEBOUNCE_MS = 250;
 const SEVERITY: Record<TeamsFinding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -26,10 +25,12 @@ export function looksLikeTeamsManifest(doc: vscode.TextDocument): boolean {
 function pointerNaming(file: string, text: string): string {
   try {
     const manifest = JSON.parse(text) as { icons?: Record<string, unknown>; localizationInfo?: { defaultLanguageFile?: unknown; additionalLanguages?: { file?: unknown }[] } };
-    for (const [key, value] of Object.entries(manifest.icons ?? {})) if (value === file) return `/icons/${key}`;
+    // Findings name the file as Teams resolves it (`color.png`); the manifest may say `./color.png`.
+    const names = (value: unknown) => typeof value === 'string' && normalizeRel(value) === file;
+    for (const [key, value] of Object.entries(manifest.icons ?? {})) if (names(value)) return `/icons/${key}`;
     const l10n = manifest.localizationInfo;
-    if (l10n?.defaultLanguageFile === file) return '/localizationInfo/defaultLanguageFile';
-    const i = Array.isArray(l10n?.additionalLanguages) ? l10n.additionalLanguages.findIndex((l) => l?.file === file) : -1;
+    if (names(l10n?.defaultLanguageFile)) return '/localizationInfo/defaultLanguageFile';
+    const i = Array.isArray(l10n?.additionalLanguages) ? l10n.additionalLanguages.findIndex((l) => names(l?.file)) : -1;
     if (i >= 0) return `/localizationInfo/additionalLanguages/${i}/file`;
   } catch {
     // unparsable: the syntax error is the finding that matters
@@ -39,10 +40,10 @@ function pointerNaming(file: string, text: string): string {
 
 /**
  * One finding as a diagnostic on the manifest: at its own range, or (for an icon or other file) at the manifest
- * value that names the file. `text` is the manifest's text the diagnostic goes on.
+ * value that names the file. `text` is the manifest's text the diagnostic goes on, `manifestName` its file name.
  */
-export function toDiagnostic(f: TeamsFinding, text: string, locator = new JsonLocator(text)): vscode.Diagnostic {
-  const own = (f.file || MANIFEST) === MANIFEST;
+export function toDiagnostic(f: TeamsFinding, text: string, locator = new JsonLocator(text), manifestName = MANIFEST): vscode.Diagnostic {
+  const own = (f.file || manifestName) === manifestName;
   const r = own ? f : locator.rangeOf(pointerNaming(f.file, text));
   const start = new vscode.Position(r.line - 1, r.column - 1);
   const end = new vscode.Position(r.endLine - 1, r.endColumn - 1);
@@ -54,9 +55,9 @@ export function toDiagnostic(f: TeamsFinding, text: string, locator = new JsonLo
 }
 
 /** The diagnostics of a list of findings on one manifest text. */
-export function toDiagnostics(findings: readonly TeamsFinding[], text: string): vscode.Diagnostic[] {
+export function toDiagnostics(findings: readonly TeamsFinding[], text: string, manifestName = MANIFEST): vscode.Diagnostic[] {
   const locator = new JsonLocator(text);
-  return findings.map((f) => toDiagnostic(f, text, locator));
+  return findings.map((f) => toDiagnostic(f, text, locator, manifestName));
 }
 
 /**
@@ -123,19 +124,23 @@ export class TeamsDiagnostics implements vscode.Disposable {
     this.settled.fire(doc.uri);
   }
 
-  /** A whole report (a package or folder validation) on the folder's manifest; an open manifest gets fresh live findings on its next change. */
-  async showReport(report: TeamsValidationReport, folder: string): Promise<void> {
-    const uri = vscode.Uri.file(join(folder, MANIFEST));
+  /**
+   * A whole report (a package, folder or manifest-file validation) on the manifest file it checked, whatever its
+   * name; an open manifest gets fresh live findings on its next change.
+   */
+  async showReport(report: TeamsValidationReport, manifestPath: string): Promise<void> {
+    const uri = vscode.Uri.file(manifestPath);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     let text: string;
     try {
-      text = open && !open.isDirty ? open.getText() : await readFile(uri.fsPath, 'utf8');
+      // Without a BOM, as the editor shows it and as the findings count columns.
+      text = open && !open.isDirty ? open.getText() : (await readFile(uri.fsPath, 'utf8')).replace(/^\uFEFF/, '');
     } catch {
       return; // no manifest to put them on: the findings tree shows them
     }
     // A live run still in flight must not overwrite the report.
     this.runs.set(uri.toString(), (this.runs.get(uri.toString()) ?? 0) + 1);
-    this.collection.set(uri, toDiagnostics(report.findings, text));
+    this.collection.set(uri, toDiagnostics(report.findings, text, basename(manifestPath)));
   }
 
   private forget(uri: vscode.Uri): void {

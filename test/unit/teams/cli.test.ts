@@ -66,7 +66,9 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     assert.equal(r.code, 1);
     const lines = readFileSync(join(FIXTURES, 'developer-http-url', 'manifest.json'), 'utf8').split('\n');
     const n = lines.findIndex((l) => l.includes('"privacyUrl"')) + 1;
-    assert.match(r.stdout, new RegExp(`^manifest\\.json:${n}:\\d+ error \\[developer-https\\] .+ \\(help: https://learn\\.microsoft\\.com/\\S+\\)$`, 'm'));
+    // The folder is outside the working directory: its files by absolute path, so they open from the terminal.
+    const manifestPath = join(dir, 'manifest.json').replace(/[.\\/]/g, (c) => `\\${c}`);
+    assert.match(r.stdout, new RegExp(`^${manifestPath}:${n}:\\d+ error \\[developer-https\\] .+ \\(help: https://learn\\.microsoft\\.com/\\S+\\)$`, 'm'));
     const json = run('validate', dir, '--json');
     assert.equal(json.code, 1);
     const report = TeamsValidationReportSchema.parse(JSON.parse(json.stdout));
@@ -101,6 +103,7 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     const r = run('package', dir, '--env', 'dev');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /manifest\.json:\d+:\d+ error \[placeholder-unresolved\] .*STARFACE_PBX_NAME/);
+    assert.ok(r.stdout.split('\n').some((l) => l.startsWith(join(dir, 'manifest.json') + ':')), 'an absolute path outside the working directory');
     assert.match(r.stdout, /no package written/);
     assert.equal(existsSync(join(dir, 'build', 'appPackage.dev.zip')), false);
     assert.equal(existsSync(join(dir, 'build', 'manifest.dev.json')), false);
@@ -123,5 +126,26 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     assert.equal(r.code, 1);
     const report = TeamsValidationReportSchema.parse(JSON.parse(r.stdout));
     assert.deepEqual(report.findings.map((f) => f.rule).sort(), ['manifest-not-at-root', 'zip-folder']);
+  });
+
+  it('validate: a zip entry too large to inflate is a finding (exit 1, JSON), not a crash', async () => {
+    const zip = join(tempDir(), 'bomb.zip');
+    writeFileSync(zip, await writeZip([{ name: 'manifest.json', data: Buffer.alloc(21 * 1024 * 1024, 0x20) }]));
+    const r = run('validate', zip, '--json');
+    assert.equal(r.code, 1, r.stderr);
+    const report = TeamsValidationReportSchema.parse(JSON.parse(r.stdout));
+    assert.deepEqual(report.findings.map((f) => [f.rule, f.file]), [['package-too-large', 'manifest.json']]);
+  });
+
+  it('usage errors say so; package prints the written files by absolute path outside the working directory', () => {
+    const missing = run('validate', join(tempDir(), 'nope'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /does not exist \(see starface-teams --help\)/);
+    const dir = join(tempDir(), 'app');
+    assert.equal(run('new', dir, '--name', 'A name that is far too long for Teams').code, 2, 'a name over 30 characters');
+    assert.equal(run('new', dir, '--name', 'STARFACE', '--set', 'STARFACE_PBX_NAME=pbx.demo.starface.test', '--set', 'STARFACE_PBX_URL=https://pbx.demo.starface.test').code, 0);
+    const r = run('package', dir, '--env', 'dev');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`wrote ${join(dir, 'build', 'appPackage.dev.zip')}\n`), r.stdout);
   });
 });

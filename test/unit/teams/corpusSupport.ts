@@ -11,6 +11,8 @@ export interface CaseSpec {
   /** Whether @microsoft/app-manifest's validateAgainstSchema can judge it offline (a bundled $schema, valid JSON). */
   microsoft: boolean;
   icons?: { color?: string; outline?: string };
+  /** The rules that stand for Microsoft's schema verdict (default: schema), e.g. when one of ours replaces a schema error. */
+  schemaRules?: string[];
   note?: string;
 }
 

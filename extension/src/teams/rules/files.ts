@@ -1,20 +1,27 @@
 // Rules on the files the manifest references: the two icons and the localization files.
-import type { TeamsFinding } from '../../../../shared/schemas/teamsApp.js';
 import type { Translate } from '../../model/i18n.js';
-import { place, raw, type RawFinding } from '../findings.js';
-import { joinPointer, type JsonLocator } from '../locate.js';
+import { raw, type RawFinding } from '../findings.js';
+import { joinPointer } from '../locate.js';
+import { isObj, type Obj } from '../obj.js';
+import { atRoot, normalizeRel } from '../paths.js';
 import { hasPlaceholder } from '../placeholders.js';
 import { decodePng, outlineProblems, pngSize } from '../png.js';
 
 /** Reads a file of the app by its path relative to the folder or zip root; undefined when it is not there. */
 export type ReadFile = (rel: string) => Promise<Buffer | undefined>;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
+/** Thrown by a ReadFile for a file that is there but cannot be read (it was reported already): not "missing". */
+export class UnreadableFile extends Error {}
 
-/** `./color.png` → `color.png`; backslashes as Teams would see them (a folder separator). */
-export const normalizeRel = (p: string) => p.trim().replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-const atRoot = (rel: string) => !rel.includes('/');
+/** A file's bytes, undefined when it is missing, null when it is unreadable (already reported). */
+export async function readOrNull(read: ReadFile, rel: string): Promise<Buffer | undefined | null> {
+  try {
+    return await read(rel);
+  } catch (err) {
+    if (err instanceof UnreadableFile) return null;
+    throw err;
+  }
+}
 
 const ICONS = [
   { key: 'color', width: 192, height: 192, outline: false },
@@ -23,16 +30,25 @@ const ICONS = [
 ] as const;
 
 /** The files the manifest references (icons, localization), normalised, in package order. */
-export function referencedFiles(m: Obj): Array<{ rel: string; pointer: string; kind: 'icon' | 'localization' }> {
-  const out: Array<{ rel: string; pointer: string; kind: 'icon' | 'localization' }> = [];
-  if (isObj(m.icons)) for (const i of ICONS) if (typeof m.icons[i.key] === 'string') out.push({ rel: normalizeRel(m.icons[i.key] as string), pointer: `/icons/${i.key}`, kind: 'icon' });
+export interface FileRef {
+  /** The path as Teams resolves it (`./color.png` → `color.png`). */
+  rel: string;
+  /** The manifest value as written. */
+  value: string;
+  pointer: string;
+  kind: 'icon' | 'localization';
+}
+
+export function referencedFiles(m: Obj): FileRef[] {
+  const out: FileRef[] = [];
+  const add = (value: unknown, pointer: string, kind: FileRef['kind']) => {
+    if (typeof value === 'string') out.push({ rel: normalizeRel(value), value, pointer, kind });
+  };
+  if (isObj(m.icons)) for (const i of ICONS) add(m.icons[i.key], `/icons/${i.key}`, 'icon');
   const li = m.localizationInfo;
   if (isObj(li)) {
-    if (typeof li.defaultLanguageFile === 'string') out.push({ rel: normalizeRel(li.defaultLanguageFile), pointer: '/localizationInfo/defaultLanguageFile', kind: 'localization' });
-    if (Array.isArray(li.additionalLanguages))
-      li.additionalLanguages.forEach((l, i) => {
-        if (isObj(l) && typeof l.file === 'string') out.push({ rel: normalizeRel(l.file), pointer: joinPointer('/localizationInfo/additionalLanguages', i, 'file'), kind: 'localization' });
-      });
+    add(li.defaultLanguageFile, '/localizationInfo/defaultLanguageFile', 'localization');
+    if (Array.isArray(li.additionalLanguages)) li.additionalLanguages.forEach((l, i) => isObj(l) && add(l.file, joinPointer('/localizationInfo/additionalLanguages', i, 'file'), 'localization'));
   }
   return out;
 }
@@ -47,7 +63,8 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Tran
     const rel = normalizeRel(value);
     if (!rel) continue;
     if (!atRoot(rel)) out.push(raw('error', 'icon-not-at-root', file, pointer, t('icons.{0} "{1}" is in a folder; Teams needs the icons at the root of the package', spec.key, value)));
-    const buf = await read(rel);
+    const buf = await readOrNull(read, rel);
+    if (buf === null) continue;
     if (!buf) {
       out.push(raw('error', 'icon-missing', file, pointer, t('icons.{0}: the file "{1}" does not exist', spec.key, rel)));
       continue;
@@ -91,8 +108,4 @@ export function localizationPresence(refs: Array<{ rel: string; pointer: string 
     if (!present.has(r.rel)) out.push(raw('error', 'localization-missing', file, r.pointer, t('the localization file "{0}" does not exist', r.rel)));
   }
   return out;
-}
-
-export function placeAll(list: RawFinding[], locators: Map<string, JsonLocator>): TeamsFinding[] {
-  return list.map((f) => place(f, locators.get(f.file)));
 }

@@ -2,11 +2,10 @@
 import type { Translate } from '../../model/i18n.js';
 import { raw, type RawFinding } from '../findings.js';
 import { joinPointer } from '../locate.js';
+import { isObj, type Obj } from '../obj.js';
 import { hasPlaceholder } from '../placeholders.js';
 import { validDomainFindings } from './validDomains.js';
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 /** A string the rules can judge: present and free of `${{NAME}}` (that is judged after packaging fills it). */
 const concrete = (v: unknown): v is string => typeof v === 'string' && !hasPlaceholder(v);
 
