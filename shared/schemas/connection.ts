@@ -13,12 +13,14 @@ export const ConnectionListSchema = z.array(ConnectionSchema);
 
 /**
  * Turns what a user types into the REST base URL: adds `https://` when no scheme is given, drops a trailing
- * slash and appends `/rest` unless it is already there.
+ * slash and appends `/rest` unless it is already there. Refuses an address with a user name or password.
  */
 export function restBaseUrl(address: string): string {
   let value = address.trim();
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
   const url = new URL(value);
+  // Credentials belong in the login and SecretStorage; the message must not repeat them.
+  if (url.username || url.password) throw new Error(`the address must not contain a user name or password (${url.host}): give the login separately`);
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${address}" is not an http or https address`);
   url.search = '';
   url.hash = '';

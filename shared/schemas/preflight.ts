@@ -13,6 +13,8 @@ export const RequirementIdSchema = z.enum(REQUIREMENT_IDS);
 
 const UserId = z.number().int().positive();
 const ConfigurationId = z.number().int().positive();
+/** The login the user fix was made for: applying it checks the id still belongs to it, and titles name it. */
+const Login = z.string().min(1).max(64).optional();
 
 /**
  * A fix the simulator's REST API can perform (`applyFix` in extension/src/preflight/fixes.ts). Fixes that change
@@ -20,15 +22,18 @@ const ConfigurationId = z.number().int().positive();
  */
 export const PreflightFixSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('installLicence'), licence: LicenceTypeSchema, count: z.number().int().min(1).max(1000).default(1) }),
-  z.strictObject({ kind: z.literal('assignLicence'), userId: UserId, licence: LicenceTypeSchema }),
-  z.strictObject({ kind: z.literal('grantRight'), userId: UserId, right: RightKeySchema }),
-  z.strictObject({ kind: z.literal('activateDesktopApp'), userId: UserId, platform: z.enum(['windows', 'macos']) }),
+  z.strictObject({ kind: z.literal('assignLicence'), userId: UserId, login: Login, licence: LicenceTypeSchema }),
+  z.strictObject({ kind: z.literal('grantRight'), userId: UserId, login: Login, right: RightKeySchema }),
+  z.strictObject({ kind: z.literal('activateDesktopApp'), userId: UserId, login: Login, platform: z.enum(['windows', 'macos']) }),
   z.strictObject({ kind: z.literal('importModule'), module: z.literal(TEAMS_MODULE_NAME) }),
   z.strictObject({ kind: z.literal('createConfiguration'), name: z.string().min(1).max(100) }),
   z.strictObject({ kind: z.literal('activateConfiguration'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('deactivateConfiguration'), configurationId: ConfigurationId }),
+  /** R12 with several active: keep this one active, deactivate the other Teams configurations. */
+  z.strictObject({ kind: z.literal('keepConfiguration'), configurationId: ConfigurationId, name: z.string().min(1).max(100).optional() }),
   z.strictObject({ kind: z.literal('setMode'), configurationId: ConfigurationId, mode: ModeSchema }),
-  z.strictObject({ kind: z.literal('setPbxName'), configurationId: ConfigurationId, pbxName: z.string().min(1).max(253) }),
+  /** Without `pbxName` the FQDN is not known yet: whoever applies the fix supplies it. */
+  z.strictObject({ kind: z.literal('setPbxName'), configurationId: ConfigurationId, pbxName: z.string().min(1).max(253).optional() }),
   z.strictObject({ kind: z.literal('enableAutoprovisioning'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('generateKey'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('restartConnector'), configurationId: ConfigurationId }),

@@ -139,7 +139,52 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     });
     const down = await preflight(['--url', `http://127.0.0.1:${port}`, '--login', 'admin', '--no-machine']);
     assert.equal(down.code, 2);
-    assert.match(down.stderr, /^starface-preflight: sign-in failed: .*127\.0\.0\.1/);
+    assert.match(down.stderr, /^starface-preflight: .*127\.0\.0\.1/);
+    assert.doesNotMatch(down.stderr, /sign-in failed/, 'only 401/403 are failed sign-ins');
+  });
+
+  it('review: bad --min-version, --key, --hosts ports, credentials in --url, empty STARFACE_PASSWORD: usage errors', async () => {
+    const banana = await preflight(['--url', url, '--login', 'admin', '--min-version', 'banana', '--no-machine']);
+    assert.equal(banana.code, 2);
+    assert.match(banana.stderr, /^starface-preflight: --min-version: "banana" is not a four-part STARFACE version/);
+    assert.doesNotMatch(banana.stderr, /\n\s+at /, 'no stack trace');
+
+    const key = await preflight(['--url', url, '--login', 'admin', '--key', 'SECRETKEYVALUE', '--no-machine']);
+    assert.equal(key.code, 2);
+    assert.match(key.stderr, /STARFACE_TEAMS_KEY/);
+    assert.ok(!key.stderr.includes('SECRETKEYVALUE'));
+
+    for (const h of ['127.0.0.1:0', '127.0.0.1:70000']) {
+      const r = await preflight(['--url', url, '--login', 'admin', '--hosts', h]);
+      assert.equal(r.code, 2, h);
+      assert.match(r.stderr, /from 1 to 65535/);
+    }
+
+    const creds = await preflight(['--url', url.replace('http://', 'http://alice:topsecret@'), '--login', 'admin', '--no-machine']);
+    assert.equal(creds.code, 2);
+    assert.match(creds.stderr, /must not contain a user name or password/);
+    assert.ok(!creds.stderr.includes('topsecret'));
+
+    const empty = await preflight(['--url', url, '--login', 'admin', '--no-machine'], { STARFACE_PASSWORD: '' });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /set STARFACE_PASSWORD/, 'an empty variable asks (here: no terminal to ask on)');
+  });
+
+  it('review: --url without a scheme to a plain-HTTP server says it does not speak HTTPS', async () => {
+    const r = await preflight(['--url', url.replace('http://', ''), '--login', 'admin', '--no-machine']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the server does not speak HTTPS — did you mean http:\/\/127\.0\.0\.1:\d+\?/);
+  });
+
+  it("review: HTTPS_PROXY='alice:hunter2@proxy.corp:3128' shows only host and port", async () => {
+    const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--hosts', '127.0.0.1:1', '--timeout', '300'], {
+      STARFACE_PASSWORD: ADMIN_PASSWORD,
+      HTTPS_PROXY: 'alice:hunter2@proxy.corp:3128',
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /HTTPS_PROXY = proxy\.corp:3128/);
+    assert.ok(!(r.stdout + r.stderr).includes('hunter2'));
+    assert.ok(!(r.stdout + r.stderr).includes('alice'));
   });
 
   it('--help and --version exit 0', async () => {

@@ -102,7 +102,7 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
   it('an HTTPS proxy variable fails R7 (credentials never shown); NO_PROXY for every host passes', async () => {
     const bad = await checkProxy({ env: { HTTPS_PROXY: 'http://alice:s3cret@proxy.corp.test:3128' }, system: false });
     assert.equal(bad.status, 'fail');
-    assert.match(bad.message, /HTTPS_PROXY = http:\/\/\*\*\*@proxy\.corp\.test:3128/);
+    assert.match(bad.message, /HTTPS_PROXY = proxy\.corp\.test:3128\./);
     assert.doesNotMatch(JSON.stringify(bad), /s3cret|alice/);
     assert.equal(bad.guide, 'kein HTTPS-Proxy eingesetzt werden');
     const exempt = await checkProxy({ env: { https_proxy: 'http://proxy.corp.test:3128', NO_PROXY: '.microsoftonline.com,fluxpunkt.de' }, system: false });

@@ -4,7 +4,9 @@ import { requirementById } from '../../shared/requirements/rules.js';
 import { PreflightReportSchema, type PreflightReport, type PreflightResult } from '../../shared/schemas/preflight.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
-import { applyFix, applyFixes } from '../../extension/src/preflight/fixes.js';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { applyFix, applyFixes, StaleFixError } from '../../extension/src/preflight/fixes.js';
 import { PreflightUsageError } from '../../extension/src/preflight/pbxChecks.js';
 import { rehearseSignIn } from '../../extension/src/preflight/rehearsal.js';
 import { runPreflight, type PreflightOptions } from '../../extension/src/preflight/run.js';
@@ -70,7 +72,8 @@ describe('simulator: prerequisites check (preflight)', function () {
           return;
         }
         assert.ok(bad.fixes.length > 0, `${id} offers a fix`);
-        await applyFixes(api, bad.fixes);
+        // R12's fixes are alternatives (which configuration to keep): apply the first.
+        await applyFixes(api, id === 'R12' ? bad.fixes.slice(0, 1) : bad.fixes);
         const after = await check(api, { users: ['1001'] });
         assert.deepEqual(notPassing(after), ALWAYS_UNKNOWN, `after ${JSON.stringify(bad.fixes)}`);
         // And the Teams app now really signs 1001 in.
@@ -95,7 +98,7 @@ describe('simulator: prerequisites check (preflight)', function () {
       const r10 = failing(report).find((r) => r.id === 'R10')!;
       assert.equal(r10.guide, 'Recht "Integration mit Microsoft Teams"');
       assert.match(r10.message, /1002 lacks the right "Integration mit Microsoft Teams"/);
-      assert.deepEqual(r10.fixes, [{ kind: 'grantRight', userId: r10.userId, right: 'msteams_perm' }]);
+      assert.deepEqual(r10.fixes, [{ kind: 'grantRight', userId: r10.userId, login: '1002', right: 'msteams_perm' }]);
       // Both "UCC-Client Premium" licences are taken (1001, 1002): 1003's fix installs one, then assigns it.
       const r2 = failing(report).find((r) => r.id === 'R2')!;
       assert.deepEqual(r2.fixes.map((f) => f.kind), ['installLicence', 'assignLicence']);
@@ -160,6 +163,132 @@ describe('simulator: prerequisites check (preflight)', function () {
       await applyFixes(api, r12.fixes);
       for (const r of failing(await check(api))) await applyFixes(api, r.fixes);
       assert.deepEqual(failing(await check(api)), []);
+    });
+  });
+
+  describe('review fixes', () => {
+    beforeEach(() => scenario('demo'));
+
+    it('--min-version: a bad one is a usage error; R1 names the minimum used', async () => {
+      await assert.rejects(check(api, { minVersion: 'banana' }), (err: unknown) => err instanceof PreflightUsageError && /"banana"/.test(err.message));
+      const report = await check(api, { minVersion: '9.0.0.0' });
+      const r1 = report.results.find((r) => r.id === 'R1')!;
+      assert.equal(r1.status, 'fail');
+      assert.equal(r1.title, 'PBX version 9.0.0.0 or higher');
+      assert.equal(r1.i18n?.title.de, 'STARFACE-Version 9.0.0.0 oder höher');
+    });
+
+    it('fixes re-check their precondition: applying twice changes nothing more', async () => {
+      const before = await api.configurations();
+      await applyFix(api, { kind: 'createConfiguration', name: 'Teams' });
+      assert.equal((await api.configurations()).length, before.length, 'a configuration exists: none created');
+      await applyFix(api, { kind: 'installLicence', licence: 'MS Teams Integration', count: 1 });
+      const licencesBefore = await api.licences();
+      await applyFix(api, { kind: 'installLicence', licence: 'MS Teams Integration', count: 1 });
+      assert.deepEqual(await api.licences(), licencesBefore, 'a licence is free: none installed');
+      const bernd = (await api.users()).find((u) => u.login === '1002')!;
+      await applyFix(api, { kind: 'grantRight', userId: bernd.id, login: '1002', right: 'msteams_perm' });
+      await applyFix(api, { kind: 'grantRight', userId: bernd.id, login: '1002', right: 'msteams_perm' });
+      assert.equal(notPassing(await check(api, { users: ['1002'] })).length, ALWAYS_UNKNOWN.length);
+    });
+
+    it('a user fix whose id now belongs to another login is refused and changes nothing', async () => {
+      const carla = (await api.users()).find((u) => u.login === '1003')!;
+      await assert.rejects(applyFix(api, { kind: 'assignLicence', userId: carla.id, login: '1002', licence: 'MS Teams Integration' }), (err: unknown) => err instanceof StaleFixError && /now belongs to 1003/.test(err.message));
+      assert.deepEqual(await api.userLicences(carla.id), []);
+    });
+
+    it('R12 with two active configurations: one "keep this one" fix per configuration', async () => {
+      await scenario('broken-r12');
+      const report = await check(api, { users: ['1001'], pbxName: DEMO_PBX_NAME });
+      const r12 = failing(report).find((r) => r.id === 'R12')!;
+      const configs = (await api.configurations()).filter((c) => c.active);
+      assert.deepEqual(r12.fixes, configs.map((c) => ({ kind: 'keepConfiguration', configurationId: c.id, name: c.name })));
+      await applyFix(api, r12.fixes[1]!);
+      assert.deepEqual((await api.configurations()).filter((c) => c.active).map((c) => c.id), [configs[1]!.id]);
+    });
+
+    it('one free licence is not promised to two users: the second installs first', async () => {
+      await scenario('broken-r2');
+      const anna = (await api.users()).find((u) => u.login === '1001')!;
+      const carla = (await api.users()).find((u) => u.login === '1003')!;
+      await api.setUserLicences(carla.id, []);
+      const free = (await api.licences()).find((l) => l.type === 'UCC-Client Premium')!;
+      assert.equal(free.count - free.used, 1, 'the scenario leaves one UCC licence free');
+      const report = await check(api, { users: ['1001', '1003'] });
+      const r2 = (login: string) => report.results.find((r) => r.id === 'R2' && r.user === login)!.fixes.map((f) => f.kind);
+      assert.deepEqual(r2('1001'), ['assignLicence']);
+      assert.deepEqual(r2('1003'), ['installLicence', 'assignLicence']);
+      assert.ok(anna);
+    });
+
+    it('R14 without a known FQDN (the PBX is addressed by IP): the fix leaves the name to be asked for', async () => {
+      await scenario('broken-r14');
+      const r14 = failing(await check(api, { users: ['1001'] })).find((r) => r.id === 'R14')!;
+      assert.deepEqual(r14.fixes, [{ kind: 'setPbxName', configurationId: 1 }]);
+      await assert.rejects(applyFix(api, r14.fixes[0]!), /needs the PBX's FQDN/);
+      await applyFix(api, { ...r14.fixes[0]!, pbxName: DEMO_PBX_NAME } as never);
+      assert.equal(failing(await check(api, { users: ['1001'] })).length, 0);
+    });
+
+    it('R19 fails when the module log no longer shows the interface loading; re-importing the module fixes it', async () => {
+      // The log keeps its last 500 entries: enough saved changes push "interface-loaded" out.
+      for (let i = 0; i < 260; i++) {
+        await api.updateConfiguration(1, { autoprovisioning: false });
+        await api.updateConfiguration(1, { autoprovisioning: true });
+      }
+      await applyFix(api, { kind: 'restartConnector', configurationId: 1 });
+      const report = await check(api, { users: ['1001'] });
+      assert.deepEqual(notPassing(report), ['R19:fail', ...ALWAYS_UNKNOWN]);
+      const r19 = failing(report)[0]!;
+      assert.deepEqual(r19.fixes, [{ kind: 'importModule', module: 'Teams Integration' }]);
+      await applyFixes(api, r19.fixes);
+      assert.deepEqual(notPassing(await check(api, { users: ['1001'] })), ALWAYS_UNKNOWN);
+    });
+
+    it('the rehearsal does not repeat a failure the report already has; R21 lists what was refused', async () => {
+      const report = await check(api, { users: ['1002'], signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.bernd } });
+      assert.deepEqual(notPassing(report), ['R10:fail@1002', 'R20:unknown', 'R21:warn@1002']);
+      const r21 = report.results.find((r) => r.id === 'R21')!;
+      assert.match(r21.message, /refused for R10 \(/);
+      assert.equal(r21.userId, report.users![0]!.id);
+    });
+  });
+
+  describe('a PBX without the simulator-only resources nor /rest/server/version (a proxy in front answers 404)', () => {
+    let proxy: Server;
+    let proxied: PbxApi;
+
+    before(async () => {
+      await scenario('demo');
+      const target = new URL(sim.base);
+      proxy = createServer((req, res) => {
+        if (/^\/rest\/(server\/version|sim\/)/.test(req.url ?? '')) {
+          res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not Found' }));
+          return;
+        }
+        const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.on('error', () => res.destroy());
+        req.pipe(up);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      const client = new PbxRestClient(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}/rest`);
+      await client.login('admin', ADMIN_PASSWORD);
+      proxied = new PbxApi(client);
+    });
+    after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
+
+    it('R1 is unknown with where to look; --sign-in makes R21 unknown instead of aborting', async () => {
+      const report = await check(proxied, { users: ['1001'], signIn: { pbxName: DEMO_PBX_NAME, key: 'A'.repeat(43), ...DEMO_USERS.anna } });
+      const r1 = report.results.find((r) => r.id === 'R1')!;
+      assert.equal(r1.status, 'unknown');
+      assert.equal(r1.where, 'Admin › Server › Updates');
+      const r21 = report.results.find((r) => r.id === 'R21')!;
+      assert.equal(r21.status, 'unknown');
+      assert.match(r21.message, /needs the simulator; on a real PBX sign in with the Teams app/);
     });
   });
 

@@ -60,7 +60,7 @@ describe('PrerequisitesModel (a real preflight report of the demo simulator)', f
     const r10 = users.children![1]!.children!.find((n) => n.result?.id === 'R10')!;
     assert.equal(r10.contextValue, 'prerequisite.fail.fixable');
     assert.match(r10.tooltip!, /Guide: „Recht "Integration mit Microsoft Teams"“/);
-    assert.match(r10.tooltip!, /🔧 Grant the right "Integration mit Microsoft Teams" to user \d+/);
+    assert.match(r10.tooltip!, /🔧 Grant the right "Integration mit Microsoft Teams" to 1002$/m, "the fix names the login");
     const ids = flatten(roots).map((n) => n.id);
     assert.equal(new Set(ids).size, ids.length, 'tree item ids are unique');
     assert.equal(worst(['pass', 'unknown', 'warn']), 'warn');
@@ -84,5 +84,16 @@ describe('PrerequisitesModel (a real preflight report of the demo simulator)', f
     assert.equal(model.stale, false);
     sessions.select('Other');
     assert.equal(model.stale, true, 'another connection selected');
+  });
+
+  it('clear() drops the report and the rehearsal', async () => {
+    await run();
+    const config = session().data!.configurations![0]!.configuration;
+    model.setRehearsal(await rehearseSignIn(session().api, { pbxName: config.pbxName, keyFile: JSON.stringify(await session().api.keyFile(config.id)), ...DEMO_USERS.anna }));
+    assert.ok(model.nodes(ctx).some((n) => n.id === 'prereq:rehearsal'));
+    model.clear();
+    assert.equal(model.report, undefined);
+    assert.equal(model.rehearsal, undefined);
+    assert.deepEqual(model.nodes(ctx), []);
   });
 });

@@ -119,7 +119,7 @@ describe('the prerequisites check (real extension host, bundled simulator)', fun
     const r10 = result(report, 'R10', '1002');
     assert.equal(r10.status, 'fail');
     assert.equal(r10.guide, R10_GUIDE);
-    assert.deepEqual(r10.fixes, [{ kind: 'grantRight', userId: r10.userId, right: 'msteams_perm' }]);
+    assert.deepEqual(r10.fixes, [{ kind: 'grantRight', userId: r10.userId, login: '1002', right: 'msteams_perm' }]);
     for (const id of ['R2', 'R3', 'R4', 'R9', 'R10']) assert.equal(result(report, id, '1001').status, 'pass', `${id} for 1001`);
     // The machine checks ran against loopback: the simulator's port takes TCP but speaks no TLS (R6 names the
     // stage); no proxy in the given environment nor in VS Code's settings (R7).
@@ -200,6 +200,10 @@ describe('the prerequisites check (real extension host, bundled simulator)', fun
     await session.api.updateConfiguration(config.id, { autoprovisioning: false });
     await until('the report turns stale', () => model.stale);
     assert.equal(model.report, before, 'the old report is kept to read');
+    // A fix from the outdated report is refused (nothing applied), with an offer to run the check again.
+    const staleFix = { kind: 'enableAutoprovisioning', configurationId: config.id };
+    assert.equal(await exec(15_000, 'starface.applyPrerequisiteFix', { fix: staleFix, confirm: false }), undefined);
+    assert.equal(model.report, before, 'no re-run');
     assert.equal(kids()[0]!.description, 'outdated — run again');
     assert.equal(provider().getTreeItem(kids()[0]!).command?.command, 'starface.checkPrerequisites');
 

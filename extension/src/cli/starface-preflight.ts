@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { PreflightReport, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import { isVersion } from '../../../shared/version.js';
 import { PbxApi } from '../pbx/api.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { fixTitle } from '../preflight/fixes.js';
@@ -25,10 +26,10 @@ Usage: starface-preflight --url URL --login LOGIN [options]
   --hosts H1,H2       R6 targets instead of the guide's three hosts (host or host:port)
   --timeout MS        bound of each network stage and probe (default 3000)
   --min-version V     R1's minimum version (default 6.7.3.11)
-  --sign-in LOGIN     rehearse a Teams sign-in of LOGIN (simulator): needs --pbx-name and --key or --key-file;
-                      the user's password comes from $STARFACE_SIGNIN_PASSWORD
+  --sign-in LOGIN     rehearse a Teams sign-in of LOGIN (simulator): needs --pbx-name and the key, from
+                      $STARFACE_TEAMS_KEY or --key-file; the user's password comes from $STARFACE_SIGNIN_PASSWORD
   --pbx-name NAME     "Name der Anlage" for the rehearsal (also offered as the fix of R14)
-  --key KEY | --key-file FILE   the key, or the key file downloaded from the module configuration
+  --key-file FILE     the key file downloaded from the module configuration
   --help, --version
 
 Exit status: 0 when nothing fails, 1 when a requirement fails, 2 on a usage or connection error.`;
@@ -41,9 +42,10 @@ function readPassword(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) return Promise.reject(new UsageError('no password: set STARFACE_PASSWORD (stdin is not a terminal to ask on)'));
   return new Promise((resolve, reject) => {
-    process.stderr.write(prompt);
     let value = '';
+    // Raw mode first: a key typed right after the prompt appears must not echo.
     stdin.setRawMode(true);
+    process.stderr.write(prompt);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err?: Error) => {
@@ -57,7 +59,7 @@ function readPassword(prompt: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done();
-        if (ch === '\u0003') return done(new UsageError('cancelled'));
+        if (ch === '\u0003' || ch === '\u0004') return done(new UsageError('cancelled'));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -89,6 +91,17 @@ function render(report: PreflightReport): string {
   const s = report.summary;
   lines.push('', `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)`);
   return lines.join('\n') + '\n';
+}
+
+/** Only a refusal (401/403, wrong login or password) is a failed sign-in; anything else says why the PBX was not reached. */
+function loginFailure(err: unknown, base: string): string {
+  if (err instanceof PbxError && (err.status === 401 || err.status === 403 || err.failure?.code === 'LOGIN_FAILED')) return `sign-in failed: ${err.message}`;
+  const detail = err instanceof PbxError && err.failure && 'detail' in err.failure ? err.failure.detail : '';
+  if (base.startsWith('https:') && /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(`${detail} ${(err as Error).message}`)) {
+    const http = base.replace(/^https:/, 'http:').replace(/\/rest$/, '');
+    return `${base}: the server does not speak HTTPS — did you mean ${http}?`;
+  }
+  return (err as Error).message;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -140,12 +153,18 @@ async function main(argv: string[]): Promise<number> {
   for (const h of list(values.hosts) ?? []) {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(h);
     if (!m) throw new UsageError(`--hosts: "${h}" is not host or host:port`);
+    if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)) throw new UsageError(`--hosts: the port of "${h}" must be from 1 to 65535`);
     (hosts ??= []).push(m[1]!.replace(/^\[|\]$/g, ''));
     if (m[2]) {
       if (port !== undefined && port !== Number(m[2])) throw new UsageError('--hosts: give every host the same port');
       port = Number(m[2]);
     }
   }
+
+  const minVersion = values['min-version'];
+  if (minVersion !== undefined && !isVersion(minVersion)) throw new UsageError(`--min-version: "${minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
+  // A key on the command line shows in the process list and the shell history.
+  if (values.key !== undefined) throw new UsageError('--key is not accepted (the process list and shell history would show the key): set STARFACE_TEAMS_KEY or use --key-file');
 
   const opts: PreflightOptions = {
     ...(values.users !== undefined ? { users: list(values.users)! } : {}),
@@ -155,7 +174,8 @@ async function main(argv: string[]): Promise<number> {
   };
   if (values['sign-in']) {
     if (!values['pbx-name']) throw new UsageError('--sign-in needs --pbx-name');
-    if ((values.key === undefined) === (values['key-file'] === undefined)) throw new UsageError('--sign-in needs either --key or --key-file');
+    const envKey = process.env.STARFACE_TEAMS_KEY?.trim() || undefined;
+    if ((envKey === undefined) === (values['key-file'] === undefined)) throw new UsageError('--sign-in needs the key: set STARFACE_TEAMS_KEY or give --key-file (not both)');
     const password = process.env.STARFACE_SIGNIN_PASSWORD;
     if (!password) throw new UsageError('--sign-in: set STARFACE_SIGNIN_PASSWORD to the password of the user signing in');
     let keyFile: string | undefined;
@@ -166,15 +186,16 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--key-file: ${(err as Error).message}`);
       }
     }
-    opts.signIn = { pbxName: values['pbx-name'], login: values['sign-in'], password, ...(keyFile !== undefined ? { keyFile } : { key: values.key! }) };
+    opts.signIn = { pbxName: values['pbx-name'], login: values['sign-in'], password, ...(keyFile !== undefined ? { keyFile } : { key: envKey! }) };
   }
 
-  const password = process.env.STARFACE_PASSWORD ?? (await readPassword(`Password of ${values.login} at ${base}: `));
+  // An empty variable is as good as none: ask.
+  const password = process.env.STARFACE_PASSWORD || (await readPassword(`Password of ${values.login} at ${base}: `));
   const client = new PbxRestClient(base, { timeoutMs: Math.max(10_000, timeoutMs ?? 0) });
   try {
     await client.login(values.login, password);
   } catch (err) {
-    throw new UsageError(`sign-in failed: ${(err as Error).message}`);
+    throw new UsageError(loginFailure(err, base));
   }
   try {
     const report = await runPreflight(new PbxApi(client), opts);

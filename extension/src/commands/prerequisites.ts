@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isFqdn } from '../../../shared/schemas/common.js';
 import { PreflightFixSchema, type PreflightFix, type PreflightReport, type PreflightResult } from '../../../shared/schemas/preflight.js';
 import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/prerequisitesModel.js';
 import { pick } from '../model/i18n.js';
@@ -28,6 +29,8 @@ export interface FixArgs {
   fix: PreflightFix;
   /** `false` applies without the modal confirmation. */
   confirm?: boolean;
+  /** For a setPbxName fix without a name: the FQDN, instead of asking for it. */
+  pbxName?: string;
 }
 
 /** What `starface.rehearseTeamsSignIn` accepts from tests; anything missing is asked for. */
@@ -51,10 +54,17 @@ export interface ExportArgs {
   format?: 'markdown' | 'html';
 }
 
-/** VS Code's own proxy setting: R7 checks it besides the environment. */
-function vscodeProxy(): string | undefined {
-  const proxy = vscode.workspace.getConfiguration('http').get<string>('proxy');
-  return proxy?.trim() ? proxy.trim() : undefined;
+/** VS Code's own proxy settings: R7 checks them besides the environment. */
+function vscodeProxySettings(): Pick<MachineOptions, 'vscodeProxy' | 'vscodeNoProxy' | 'vscodeProxySupport'> {
+  const http = vscode.workspace.getConfiguration('http');
+  const proxy = http.get<string>('proxy')?.trim();
+  const noProxy = http.get<string[]>('noProxy');
+  const support = http.get<string>('proxySupport');
+  return {
+    ...(proxy ? { vscodeProxy: proxy } : {}),
+    ...(Array.isArray(noProxy) && noProxy.length ? { vscodeNoProxy: noProxy.filter((e) => typeof e === 'string') } : {}),
+    ...(support ? { vscodeProxySupport: support } : {}),
+  };
 }
 
 async function readText(uri: vscode.Uri | string): Promise<string> {
@@ -90,7 +100,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     const session = sessionOf(args.connection);
     const options: RunOptions = {
       ...(args.users ? { users: args.users } : {}),
-      machine: args.machine === false ? false : { ...args.machine, vscodeProxy: args.machine?.vscodeProxy ?? vscodeProxy() },
+      machine: args.machine === false ? false : { ...vscodeProxySettings(), ...args.machine },
     };
     last = args;
     model.setRunning(true);
@@ -121,6 +131,14 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
 
     'starface.applyPrerequisiteFix': guarded(ctx, 'applyPrerequisiteFix', async (arg?: PrerequisiteNode | FixArgs) => {
       if (!model.report || model.connection === undefined) throw new UserFacingError(t('Run the prerequisites check first.'));
+      // A fix from an outdated report may no longer fit the PBX: refuse it and offer a fresh check.
+      if (model.stale) {
+        const again = t('Run the check again');
+        void vscode.window.showWarningMessage(t('The prerequisites report is outdated, so its fixes may no longer fit the PBX. Run the check again, then apply the fix.'), again).then((a) => {
+          if (a === again) void vscode.commands.executeCommand('starface.checkPrerequisites', { ...last, connection: model.connection });
+        });
+        return undefined;
+      }
       // The check offers only what this PBX's REST API can do (on a real STARFACE: granting rights).
       const session = sessionOf(model.connection);
       let fix: PreflightFix | undefined;
@@ -140,6 +158,19 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
         fix = parsed.data;
       }
       if (!fix) return undefined;
+      if (fix.kind === 'setPbxName' && !fix.pbxName) {
+        // The check knew no FQDN for the PBX (its address is an IP or a short name): ask for one.
+        const given = (!isNode(arg) ? arg?.pbxName : undefined) ??
+          (await vscode.window.showInputBox({
+            title: t('"Name der Anlage": the PBX\'s FQDN'),
+            prompt: t('The fully qualified domain name of the PBX, e.g. pbx.example.com (R14)'),
+            ignoreFocusOut: true,
+            validateInput: (v) => (isFqdn(v.trim()) ? undefined : t('Enter a fully qualified domain name such as pbx.example.com')),
+          }));
+        if (given === undefined) return undefined;
+        if (!isFqdn(given.trim())) throw new UserFacingError(t('"{0}" is not a fully qualified domain name.', given.trim()));
+        fix = { ...fix, pbxName: given.trim() };
+      }
       const label = fixLabel(fix, vscode.env.language);
       const confirm = isNode(arg) || arg?.confirm !== false;
       if (confirm) {
@@ -209,7 +240,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       if (!password) return undefined;
 
       const outcome = await withProgress(t('Rehearsing the Teams sign-in of {0}…', login.trim()), () =>
-        rehearseSignIn(session.api, { pbxName: pbxName.trim(), login: login.trim(), password, ...(keyFile !== undefined ? { keyFile } : { key: key ?? '' }) }),
+        rehearseSignIn(session.api, { pbxName: pbxName.trim(), login: login.trim(), password, ...(keyFile !== undefined ? { keyFile } : { key: key ?? '' }) }, session.data?.users ?? []),
       );
       model.setRehearsal(outcome);
       ctx.log.info(`Teams sign-in rehearsal of ${outcome.login}: ${outcome.ok ? 'signed in' : `refused (${outcome.results.map((r) => `${r.id} ${r.status}`).join(', ')})`}`);

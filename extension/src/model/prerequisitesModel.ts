@@ -311,6 +311,7 @@ export class PrerequisitesModel {
     this._report = undefined;
     this._connection = undefined;
     this._stale = false;
+    this._rehearsal = undefined;
     this.changed.fire();
   }
 

@@ -1,9 +1,18 @@
-import { LICENCE_TYPES, rightByKey, MODE_LABELS } from '../../../shared/catalogue.js';
+import { LICENCE_TYPES, rightByKey, MODE_LABELS, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import { text, type Localized } from '../../../shared/i18n.js';
 import { PreflightFixSchema, type PreflightFix, type PreflightFixInput } from '../../../shared/schemas/preflight.js';
 import type { PbxApi } from '../pbx/api.js';
+import { optional } from '../pbx/snapshot.js';
+import { findRight } from './pbxChecks.js';
 
 const licenceLabel = (type: string) => LICENCE_TYPES.find((l) => l.type === type)?.label ?? text(type, type);
+
+/** Titles name the user by login (as the admin UI does); an id only for a fix made without one. */
+const who = (fix: { userId: number; login?: string | undefined }) => fix.login ?? `user ${fix.userId}`;
+const wer = (fix: { userId: number; login?: string | undefined }) => fix.login ?? `Benutzer ${fix.userId}`;
+
+/** A fix made for a user no longer fits the PBX (the user was deleted or the id now belongs to someone else). */
+export class StaleFixError extends Error {}
 
 /** The fix as a button or menu says it, in English and German. */
 export function fixTitle(fix: PreflightFix): Localized {
@@ -11,14 +20,14 @@ export function fixTitle(fix: PreflightFix): Localized {
     case 'installLicence':
       return text(`Install ${fix.count} "${fix.licence}" licence(s)`, `${fix.count} Lizenz(en) "${fix.licence}" einspielen`);
     case 'assignLicence':
-      return text(`Assign a "${licenceLabel(fix.licence).en}" licence to user ${fix.userId}`, `Benutzer ${fix.userId} eine Lizenz "${licenceLabel(fix.licence).de}" zuweisen`);
+      return text(`Assign a "${licenceLabel(fix.licence).en}" licence to ${who(fix)}`, `${wer(fix)} eine Lizenz "${licenceLabel(fix.licence).de}" zuweisen`);
     case 'grantRight': {
       const label = rightByKey(fix.right)?.label ?? text(fix.right, fix.right);
-      return text(`Grant the right "${label.de}" to user ${fix.userId}`, `Benutzer ${fix.userId} das Recht "${label.de}" geben`);
+      return text(`Grant the right "${label.de}" to ${who(fix)}`, `${wer(fix)} das Recht "${label.de}" geben`);
     }
     case 'activateDesktopApp': {
       const os = fix.platform === 'macos' ? 'macOS' : 'Windows';
-      return text(`Sign user ${fix.userId} in to the STARFACE App for ${os}`, `Benutzer ${fix.userId} in der STARFACE App für ${os} anmelden`);
+      return text(`Sign ${who(fix)} in to the STARFACE App for ${os}`, `${wer(fix)} in der STARFACE App für ${os} anmelden`);
     }
     case 'importModule':
       return text(`Import the module "${fix.module}"`, `Modul "${fix.module}" importieren`);
@@ -28,10 +37,16 @@ export function fixTitle(fix: PreflightFix): Localized {
       return text(`Activate configuration ${fix.configurationId}`, `Konfiguration ${fix.configurationId} aktivieren`);
     case 'deactivateConfiguration':
       return text(`Deactivate configuration ${fix.configurationId}`, `Konfiguration ${fix.configurationId} deaktivieren`);
+    case 'keepConfiguration': {
+      const name = fix.name ? `"${fix.name}" (${fix.configurationId})` : String(fix.configurationId);
+      return text(`Keep configuration ${name} active, deactivate the others`, `Konfiguration ${name} aktiv lassen, die anderen deaktivieren`);
+    }
     case 'setMode':
       return text(`Switch the mode to "${MODE_LABELS[fix.mode].de}" and restart the connector`, `Modus auf "${MODE_LABELS[fix.mode].de}" stellen und den Connector neu starten`);
     case 'setPbxName':
-      return text(`Set "Name der Anlage" to ${fix.pbxName} and restart the connector`, `"Name der Anlage" auf ${fix.pbxName} setzen und den Connector neu starten`);
+      return fix.pbxName
+        ? text(`Set "Name der Anlage" to ${fix.pbxName} and restart the connector`, `"Name der Anlage" auf ${fix.pbxName} setzen und den Connector neu starten`)
+        : text(`Set "Name der Anlage" to the PBX's FQDN and restart the connector`, '"Name der Anlage" auf den FQDN der STARFACE setzen und den Connector neu starten');
     case 'enableAutoprovisioning':
       return text('Enable autoprovisioning and restart the connector', 'Autoprovisionierung aktivieren und den Connector neu starten');
     case 'generateKey':
@@ -58,31 +73,53 @@ async function changeAndRestart(api: PbxApi, id: number, change: () => Promise<u
   }
 }
 
-/** Performs one fix through the PBX's REST API; throws the PBX's refusal (e.g. LICENCE_EXHAUSTED) as a PbxError. */
+/** The user the fix was made for must still be that login; a fix without a login is taken as it is. */
+async function checkUser(api: PbxApi, fix: { userId: number; login?: string | undefined }): Promise<void> {
+  if (fix.login === undefined) return;
+  const users = await optional(api.users);
+  if (users === null) return;
+  const user = users.find((u) => u.id === fix.userId);
+  if (!user) throw new StaleFixError(`user ${fix.login} (id ${fix.userId}) no longer exists: run the check again`);
+  if (user.login !== fix.login) throw new StaleFixError(`user id ${fix.userId} now belongs to ${user.login}, not ${fix.login}: run the check again`);
+}
+
+/**
+ * Performs one fix through the PBX's REST API; throws the PBX's refusal (e.g. LICENCE_EXHAUSTED) as a PbxError.
+ * Each fix checks its precondition first, so applying it twice (two clicks, a stale report) changes nothing more.
+ */
 export async function applyFix(api: PbxApi, input: PreflightFix | PreflightFixInput): Promise<void> {
   const fix = PreflightFixSchema.parse(input);
   switch (fix.kind) {
-    case 'installLicence':
+    case 'installLicence': {
+      const installed = (await api.licences()).find((l) => l.type === fix.licence);
+      if (installed && installed.count - installed.used > 0) return;
       await api.installLicence(fix.licence, fix.count);
       return;
+    }
     case 'assignLicence': {
+      await checkUser(api, fix);
       const held = await api.userLicences(fix.userId);
       if (!held.includes(fix.licence)) await api.setUserLicences(fix.userId, [...held, fix.licence]);
       return;
     }
     case 'grantRight': {
-      const info = (await api.permissions()).find((p) => p.permission === fix.right || p.description === rightByKey(fix.right)?.description);
+      await checkUser(api, fix);
+      const info = findRight(await api.permissions(), fix.right);
       if (!info) throw new Error(`this PBX has no right "${fix.right}"`);
+      const holders = await optional(() => api.permissionUsers(info.id));
+      if (holders?.some((u) => u.id === fix.userId)) return;
       await api.setPermissionForUsers(info.id, [fix.userId], true);
       return;
     }
     case 'activateDesktopApp':
+      await checkUser(api, fix);
       await api.setAppSession(fix.userId, { active: true, platform: fix.platform });
       return;
     case 'importModule':
       await api.importModule(fix.module);
       return;
     case 'createConfiguration':
+      if ((await api.configurations()).some((c) => c.module === TEAMS_MODULE_NAME)) return;
       await api.createConfiguration({ name: fix.name });
       return;
     case 'activateConfiguration':
@@ -91,10 +128,22 @@ export async function applyFix(api: PbxApi, input: PreflightFix | PreflightFixIn
     case 'deactivateConfiguration':
       await api.updateConfiguration(fix.configurationId, { active: false });
       return;
+    case 'keepConfiguration': {
+      const configs = await api.configurations();
+      if (!configs.some((c) => c.id === fix.configurationId)) throw new StaleFixError(`configuration ${fix.configurationId} no longer exists: run the check again`);
+      for (const c of configs) {
+        if (c.id !== fix.configurationId && c.module === TEAMS_MODULE_NAME && c.active) await api.updateConfiguration(c.id, { active: false });
+      }
+      if (!configs.find((c) => c.id === fix.configurationId)!.active) await api.updateConfiguration(fix.configurationId, { active: true });
+      return;
+    }
     case 'setMode':
       return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { mode: fix.mode }));
-    case 'setPbxName':
-      return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { pbxName: fix.pbxName }));
+    case 'setPbxName': {
+      const pbxName = fix.pbxName;
+      if (!pbxName) throw new Error('this fix needs the PBX\'s FQDN ("Name der Anlage")');
+      return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { pbxName }));
+    }
     case 'enableAutoprovisioning':
       return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { autoprovisioning: true }));
     case 'generateKey':

@@ -1,11 +1,11 @@
-import { LICENCE_MS_TEAMS, LICENCE_UCC_PREMIUM, RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS, TEAMS_MODULE_NAME, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import { LICENCE_MS_TEAMS, LICENCE_UCC_PREMIUM, RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS, rightByKey, resolveRight, TEAMS_MODULE_NAME, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
 import { text } from '../../../shared/i18n.js';
 import { configurationInUse, REQUIREMENTS } from '../../../shared/requirements/rules.js';
 import type { PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../../shared/requirements/snapshot.js';
 import { isFqdn } from '../../../shared/schemas/common.js';
 import type { PreflightFix, PreflightResult } from '../../../shared/schemas/preflight.js';
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
-import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
+import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
 import { optional } from '../pbx/snapshot.js';
 import { mapLimit, toResult } from './result.js';
@@ -36,8 +36,15 @@ export interface PbxCheckOptions {
 }
 
 
-function findRight(perms: PermissionInfo[] | null, key: RightKey, description: string): PermissionInfo | undefined {
-  return perms?.find((p) => p.permission === key || p.description === description);
+/** A right on this PBX by its key, else by the German name the catalogue gives it (a PBX may use other keys). */
+export function findRight(perms: readonly PermissionInfo[] | null, key: RightKey): PermissionInfo | undefined {
+  const description = rightByKey(key)?.description;
+  return perms?.find((p) => p.permission === key) ?? perms?.find((p) => description !== undefined && p.description === description);
+}
+
+/** The catalogue's key of a PBX right: its own key when the catalogue knows it, else found by its German name. */
+export function rightKeyOf(p: PermissionInfo): string {
+  return rightByKey(p.permission) ? p.permission : (resolveRight(p.description) ?? p.permission);
 }
 
 function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
@@ -58,8 +65,9 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
  */
 export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Promise<PbxFacts> {
   const limit = opts.concurrency ?? 16;
+  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new PreflightUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
   const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
-    api.version(),
+    optional(api.version),
     api.me(),
     optional(api.users),
     optional(api.permissions),
@@ -73,11 +81,8 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
   // Holders of the two Teams rights, one request each, when the PBX names them.
   const holders = new Map<RightKey, Set<number> | null>();
   await Promise.all(
-    ([
-      [RIGHT_APP_PREMIUM, 'App Premium-Funktionen'],
-      [RIGHT_MS_TEAMS, 'Integration mit Microsoft Teams'],
-    ] as const).map(async ([key, description]) => {
-      const info = findRight(perms, key, description);
+    [RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS].map(async (key) => {
+      const info = findRight(perms, key);
       const users = info ? await optional(() => api.permissionUsers(info.id)) : null;
       holders.set(key, users ? new Set(users.map((u) => u.id)) : null);
     }),
@@ -110,7 +115,7 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
     const rights = bothKnown
       ? [RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS].filter((k) => holders.get(k)!.has(u.id))
       : list
-        ? list.map((p) => p.permission)
+        ? list.map(rightKeyOf)
         : null;
     const app = apps[i];
     return {
@@ -146,7 +151,7 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
   return {
     snapshot: {
       source: simulator ? 'simulator' : 'pbx',
-      version: version.version,
+      version: version?.version ?? null,
       minVersion: opts.minVersion ?? DEFAULT_MIN_VERSION,
       licences: licences?.map((l) => ({ type: l.type, count: l.count, used: l.used })) ?? null,
       users: selected,
@@ -159,27 +164,32 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
   };
 }
 
-function licenceFixes(s: PbxSnapshot, type: LicenceType, userId: number): PreflightFix[] {
+/** Free licences per type that the fixes of one report have not yet promised to a user. */
+export type LicenceBudget = Map<string, number>;
+
+/** Assign a free licence, or install one first when the free ones are already promised to earlier users. */
+function licenceFixes(s: PbxSnapshot, type: LicenceType, user: SnapshotUser, budget: LicenceBudget): PreflightFix[] {
   const installed = s.licences?.find((l) => l.type === type);
-  const free = installed ? installed.count - installed.used : 0;
-  const assign: PreflightFix = { kind: 'assignLicence', userId, licence: type };
+  const free = budget.get(type) ?? (installed ? installed.count - installed.used : 0);
+  const assign: PreflightFix = { kind: 'assignLicence', userId: user.id, login: user.login, licence: type };
+  budget.set(type, Math.max(0, free - 1));
   return free > 0 ? [assign] : [{ kind: 'installLicence', licence: type, count: 1 }, assign];
 }
 
 /** Actions that would make a failing rule pass, where the PBX's REST API can perform them. */
-export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser): PreflightFix[] {
+export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budget: LicenceBudget = new Map()): PreflightFix[] {
   const s = facts.snapshot;
   const sim = facts.simulator;
   const config = configurationInUse(s);
   switch (id) {
     case 'R2':
-      return sim && user ? licenceFixes(s, LICENCE_UCC_PREMIUM, user.id) : [];
+      return sim && user ? licenceFixes(s, LICENCE_UCC_PREMIUM, user, budget) : [];
     case 'R3':
-      return sim && user ? licenceFixes(s, LICENCE_MS_TEAMS, user.id) : [];
+      return sim && user ? licenceFixes(s, LICENCE_MS_TEAMS, user, budget) : [];
     case 'R4': {
       if (!sim || !user) return [];
       const platform = user.app?.platform === 'macos' ? 'macos' : 'windows';
-      return [{ kind: 'activateDesktopApp', userId: user.id, platform }];
+      return [{ kind: 'activateDesktopApp', userId: user.id, login: user.login, platform }];
     }
     case 'R8': {
       if (!sim) return [];
@@ -190,9 +200,9 @@ export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser): Pref
     }
     // Granting a right is a real STARFACE endpoint (PUT /permissions/{id}/users), so it is offered on any PBX.
     case 'R9':
-      return user ? [{ kind: 'grantRight', userId: user.id, right: RIGHT_APP_PREMIUM }] : [];
+      return user ? [{ kind: 'grantRight', userId: user.id, login: user.login, right: RIGHT_APP_PREMIUM }] : [];
     case 'R10':
-      return user ? [{ kind: 'grantRight', userId: user.id, right: RIGHT_MS_TEAMS }] : [];
+      return user ? [{ kind: 'grantRight', userId: user.id, login: user.login, right: RIGHT_MS_TEAMS }] : [];
     case 'R11':
       if (!sim) return [];
       if (!s.modules?.some((m) => m.name === TEAMS_MODULE_NAME)) return [{ kind: 'importModule', module: TEAMS_MODULE_NAME }];
@@ -201,12 +211,14 @@ export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser): Pref
       if (!sim || !config) return [];
       const active = (s.configurations ?? []).filter((c) => c.module === TEAMS_MODULE_NAME && c.active);
       if (active.length === 0) return [{ kind: 'activateConfiguration', configurationId: config.id }];
-      return active.filter((c) => c.id !== config.id).map((c) => ({ kind: 'deactivateConfiguration', configurationId: c.id }));
+      // Which one to keep is the admin's choice: one alternative per active configuration.
+      return active.map((c) => ({ kind: 'keepConfiguration', configurationId: c.id, name: c.name }));
     }
     case 'R13':
       return sim && config ? [{ kind: 'setMode', configurationId: config.id, mode: 'FULL_INTEGRATION' }] : [];
     case 'R14':
-      return sim && config && facts.pbxNameCandidate ? [{ kind: 'setPbxName', configurationId: config.id, pbxName: facts.pbxNameCandidate }] : [];
+      // Without a known FQDN the fix leaves the name open: whoever applies it is asked for it.
+      return sim && config ? [{ kind: 'setPbxName', configurationId: config.id, ...(facts.pbxNameCandidate ? { pbxName: facts.pbxNameCandidate } : {}) }] : [];
     case 'R15':
       return sim && config ? [{ kind: 'generateKey', configurationId: config.id }] : [];
     case 'R16':
@@ -233,19 +245,27 @@ const NO_USERS = text(
 /** R1–R4 and R8–R19 through the shared rules (PBX-wide once, per user for each selected user). */
 export function pbxResults(facts: PbxFacts): PreflightResult[] {
   const out: PreflightResult[] = [];
+  const budget: LicenceBudget = new Map();
   for (const r of REQUIREMENTS) {
     if (r.scope === 'pbx') {
       const check = r.check(facts.snapshot, { perspective: 'admin' });
-      out.push(toResult(r.id, check, { fixes: check.status === 'fail' ? fixesFor(r.id, facts) : [] }));
+      const result = toResult(r.id, check, { fixes: check.status === 'fail' ? fixesFor(r.id, facts) : [] });
+      out.push(r.id === 'R1' ? withMinimumInTitle(result, facts.snapshot.minVersion) : result);
     } else if (r.scope === 'user') {
       if (facts.selected.length === 0) out.push(toResult(r.id, { status: 'warn', message: NO_USERS }));
       for (const user of facts.selected) {
         const check = r.check(facts.snapshot, { userId: user.id, perspective: 'admin' });
-        out.push(toResult(r.id, check, { user, fixes: check.status === 'fail' ? fixesFor(r.id, facts, user) : [] }));
+        out.push(toResult(r.id, check, { user, fixes: check.status === 'fail' ? fixesFor(r.id, facts, user, budget) : [] }));
       }
     }
   }
   return out;
+}
+
+/** R1's title names the minimum the check used (--min-version), not the guide's default. */
+function withMinimumInTitle(result: PreflightResult, min: string): PreflightResult {
+  const title = text(`PBX version ${min} or higher`, `STARFACE-Version ${min} oder höher`);
+  return { ...result, title: title.en, ...(result.i18n ? { i18n: { ...result.i18n, title } } : {}) };
 }
 
 /** R20 happens in the Teams admin center, which no PBX API shows: always unknown, with where to look. */

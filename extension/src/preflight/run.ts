@@ -5,7 +5,8 @@ import { checkBrowser, type BrowserProbe } from './browser.js';
 import { checkNetwork } from './network.js';
 import { loadPbxFacts, pbxResults, teamsAppResult } from './pbxChecks.js';
 import { checkProxy, type SystemProxyReader } from './proxy.js';
-import { rehearseSignIn, type RehearsalInput } from './rehearsal.js';
+import { PbxError } from '../pbx/restClient.js';
+import { mergeRehearsal, rehearsalUnavailable, rehearseSignIn, type RehearsalInput } from './rehearsal.js';
 import { rule, sortResults, toResult } from './result.js';
 
 export interface MachineOptions {
@@ -19,6 +20,10 @@ export interface MachineOptions {
   ca?: string | Buffer;
   /** VS Code's `http.proxy` (R7). */
   vscodeProxy?: string;
+  /** VS Code's `http.noProxy` (R7). */
+  vscodeNoProxy?: string[];
+  /** VS Code's `http.proxySupport` (R7): "off" ignores `http.proxy`. */
+  vscodeProxySupport?: string;
   /** R7's environment; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** R5's view of the machine; default the real one. */
@@ -45,7 +50,7 @@ async function machineResults(m: MachineOptions): Promise<PreflightResult[]> {
   return Promise.all([
     checkBrowser(m.browserProbe, timeoutMs),
     checkNetwork({ ...(m.hosts ? { hosts: m.hosts } : {}), port: m.port ?? 443, timeoutMs, ...(m.ca ? { ca: m.ca } : {}) }),
-    checkProxy({ env: m.env ?? process.env, ...(m.vscodeProxy ? { vscodeProxy: m.vscodeProxy } : {}), ...(m.systemProxy !== undefined ? { system: m.systemProxy } : {}), timeoutMs }),
+    checkProxy({ env: m.env ?? process.env, ...(m.vscodeProxy ? { vscodeProxy: m.vscodeProxy } : {}), ...(m.vscodeNoProxy ? { vscodeNoProxy: m.vscodeNoProxy } : {}), ...(m.vscodeProxySupport ? { vscodeProxySupport: m.vscodeProxySupport } : {}), ...(m.systemProxy !== undefined ? { system: m.systemProxy } : {}), timeoutMs }),
   ]);
 }
 
@@ -62,9 +67,15 @@ export async function runPreflight(api: PbxApi, opts: PreflightOptions = {}): Pr
     loadPbxFacts(api, { ...(opts.users ? { users: opts.users } : {}), ...(opts.minVersion ? { minVersion: opts.minVersion } : {}), ...(opts.pbxName ? { pbxName: opts.pbxName } : {}) }),
     opts.machine === false ? Promise.resolve([]) : machineResults(opts.machine ?? {}),
   ]);
-  const results = [...pbxResults(facts), ...machine, teamsAppResult(facts)];
+  let results = [...pbxResults(facts), ...machine, teamsAppResult(facts)];
   if (opts.signIn) {
-    results.push(...(await rehearseSignIn(api, opts.signIn)).results);
+    try {
+      results = mergeRehearsal(results, await rehearseSignIn(api, opts.signIn, facts.selected));
+    } catch (err) {
+      // A real STARFACE has no rehearsal endpoint: the rest of the report stands.
+      if (!(err instanceof PbxError && (err.isNotFound || err.status === 405))) throw err;
+      results.push(rehearsalUnavailable());
+    }
   } else {
     results.push(toResult('R21', rule('R21').check(facts.snapshot)));
   }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { envFindings, findProxies, noProxyCovers, parseScutil, parseWindowsInternetSettings, proxyResult, redactProxy, systemFindings, type SystemProxyReader } from '../../../extension/src/preflight/proxy.js';
+import { bypassCovers, envFindings, findProxies, noProxyCovers, parseScutil, parseWindowsInternetSettings, proxyResult, redactProxy, systemFindings, type SystemProxyReader } from '../../../extension/src/preflight/proxy.js';
 
 const statusOf = async (opts: Parameters<typeof findProxies>[0]) => proxyResult(await findProxies({ system: false, ...opts }));
 
@@ -14,7 +14,7 @@ describe('unit: preflight R7 — proxy', () => {
     it(`${name} fails`, async () => {
       const r = await statusOf({ env: { [name]: 'http://proxy.corp.test:3128' } });
       assert.equal(r.status, 'fail');
-      assert.match(r.message, new RegExp(`${name} = http://proxy\\.corp\\.test:3128`));
+      assert.match(r.message, new RegExp(`${name} = proxy\\.corp\\.test:3128`));
       assert.equal(r.i18n?.fix?.en, 'Exempt the three hosts from the proxy (NO_PROXY) or remove it.');
     });
   }
@@ -48,14 +48,71 @@ describe('unit: preflight R7 — proxy', () => {
   it("VS Code's http.proxy fails", async () => {
     const r = await statusOf({ env: {}, vscodeProxy: 'http://user:pw@proxy:3128' });
     assert.equal(r.status, 'fail');
-    assert.match(r.message, /VS Code setting http\.proxy = http:\/\/\*\*\*@proxy:3128/);
+    assert.match(r.message, /VS Code setting http\.proxy = proxy:3128/);
     assert.doesNotMatch(r.message, /pw/);
   });
 
-  it('redacts credentials', () => {
-    assert.equal(redactProxy('http://a:b@h:1'), 'http://***@h:1');
+  it('redacts credentials: only host and port, with or without a scheme, whatever the password holds', () => {
+    assert.equal(redactProxy('http://a:b@h:1'), 'h:1');
     assert.equal(redactProxy('h:1'), 'h:1');
-    assert.deepEqual(envFindings({ https_proxy: 'http://tok@h:1' }).findings[0]?.value, 'http://***@h:1');
+    assert.equal(redactProxy('alice:hunter2@proxy.corp:3128'), 'proxy.corp:3128');
+    assert.equal(redactProxy('http://alice:pa/ss@proxy.corp:3128'), 'proxy.corp:3128');
+    assert.equal(redactProxy('alice:p@ss/w@rd@proxy.corp:3128'), 'proxy.corp:3128');
+    assert.equal(redactProxy('https://bob:x%2Fy@[::1]:8080/'), '[::1]:8080');
+    assert.equal(redactProxy('proxy.corp'), 'proxy.corp');
+    assert.equal(redactProxy('alice:hunter2@'), '(unparseable proxy setting)');
+    assert.equal(redactProxy('http://alice:hunter2@proxy corp:3128'), '(unparseable proxy setting)');
+    assert.deepEqual(envFindings({ https_proxy: 'http://tok@h:1' }).findings[0]?.value, 'h:1');
+    for (const v of ['alice:hunter2@proxy.corp:3128', 'http://alice:hun/ter2@proxy.corp:3128', 'alice:hunter2@@x']) assert.doesNotMatch(redactProxy(v), /hunter2|hun|alice/, v);
+  });
+
+  it("VS Code's http.proxy without a scheme and with a password holding / and @ shows only host and port", async () => {
+    const r = await statusOf({ env: {}, vscodeProxy: 'alice:hun/ter@2@proxy.corp:3128' });
+    assert.match(r.message, /VS Code setting http\.proxy = proxy\.corp:3128/);
+    assert.doesNotMatch(JSON.stringify(r), /hun|ter@2|alice/);
+  });
+
+  it('bypass lists: globs, leading dots, <local>', () => {
+    assert.ok(bypassCovers(['*.fluxpunkt.de'], 'omni-client.fluxpunkt.de'));
+    assert.ok(bypassCovers(['login.*.com'], 'login.microsoftonline.com'));
+    assert.ok(bypassCovers(['<local>'], 'intranet'));
+    assert.ok(!bypassCovers(['<local>'], 'login.microsoftonline.com'));
+    assert.ok(!bypassCovers(['10.*'], 'login.microsoftonline.com'));
+  });
+
+  it("VS Code's http.noProxy and http.proxySupport: off exempt the hosts", async () => {
+    const all = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeNoProxy: ['login.microsoftonline.com', '*.fluxpunkt.de'] });
+    assert.equal(all.status, 'pass');
+    assert.match(all.message, /http\.noProxy exempts every host/);
+    const some = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeNoProxy: ['login.microsoftonline.com'] });
+    assert.equal(some.status, 'fail');
+    assert.match(some.message, /still proxied: service-cloud-connector\.fluxpunkt\.de, omni-client\.fluxpunkt\.de/);
+    const off = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeProxySupport: 'off' });
+    assert.equal(off.status, 'pass');
+    assert.match(off.message, /proxySupport is off/);
+  });
+
+  it('desktop bypass lists: Windows ProxyOverride, macOS ExceptionsList, GNOME ignore-hosts', async () => {
+    const win = '    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    proxy:8080\r\n    ProxyOverride    REG_SZ    *.microsoftonline.com;*.fluxpunkt.de;<local>\r\n';
+    assert.deepEqual(parseWindowsInternetSettings(win), []);
+    const winSome = win.replace('*.fluxpunkt.de;', '');
+    assert.match(parseWindowsInternetSettings(winSome)[0]?.note ?? '', /ProxyOverride exempts only some hosts/);
+    const mac = '<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n    1 : login.microsoftonline.com\n    2 : fluxpunkt.de\n  }\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : proxy.corp.test\n}';
+    assert.deepEqual(parseScutil(mac), []);
+    const reader: SystemProxyReader = {
+      platform: 'linux',
+      run: async (_f, args) =>
+        ({
+          'org.gnome.system.proxy mode': "'manual'",
+          'org.gnome.system.proxy.https host': "'proxy.corp.test'",
+          'org.gnome.system.proxy.https port': '3128',
+          'org.gnome.system.proxy ignore-hosts': "['localhost', '*.fluxpunkt.de', 'login.microsoftonline.com']",
+        })[args.slice(1).join(' ')] ?? null,
+    };
+    assert.deepEqual(await systemFindings(reader), []);
+    const r = await statusOf({ env: {}, system: reader });
+    assert.equal(r.status, 'pass');
+    assert.match(r.message, /GNOME ignore-hosts exempts every host/);
   });
 
   it('GNOME: manual with an HTTPS host fails, auto (PAC) warns, none passes', async () => {

@@ -73,6 +73,7 @@ describe('unit: preflight report export', () => {
       { kind: 'createConfiguration', name: 'Teams' },
       { kind: 'activateConfiguration', configurationId: 1 },
       { kind: 'deactivateConfiguration', configurationId: 2 },
+      { kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' },
       { kind: 'setMode', configurationId: 1, mode: 'FULL_INTEGRATION' },
       { kind: 'setPbxName', configurationId: 1, pbxName: 'pbx.example.com' },
       { kind: 'enableAutoprovisioning', configurationId: 1 },
@@ -85,6 +86,13 @@ describe('unit: preflight report export', () => {
       assert.ok(title.en && title.de && title.en !== title.de, f.kind);
     }
     assert.equal(PreflightFixSchema.safeParse({ kind: 'formatDisk' }).success, false);
+    // User fixes name the login, not the internal id; a name-less setPbxName says what it will ask for.
+    const grant = fixTitle(PreflightFixSchema.parse({ kind: 'grantRight', userId: 17, login: '1002', right: 'msteams_perm' }));
+    assert.equal(grant.en, 'Grant the right "Integration mit Microsoft Teams" to 1002');
+    assert.doesNotMatch(grant.en + grant.de, /17/);
+    assert.match(fixTitle(PreflightFixSchema.parse({ kind: 'assignLicence', userId: 17, login: '1003', licence: 'UCC-Client Premium' })).de, /^1003 eine Lizenz/);
+    assert.match(fixTitle(PreflightFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en, /the PBX's FQDN/);
+    assert.equal(fixTitle(PreflightFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en, 'Keep configuration "Teams (copy)" (2) active, deactivate the others');
     assert.equal(PreflightFixSchema.safeParse({ kind: 'grantRight', userId: 1, right: 'root' }).success, false);
   });
 });
