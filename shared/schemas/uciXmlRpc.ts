@@ -27,7 +27,11 @@ export const UCI_XMLRPC_PARAMS = {
   authToken: 'authToken',
   /** Optional; `http` (default), `https`, or `xml-rpc` (= http). */
   callbackType: 'de.vertico.starface.callback.type',
-  /** IPv4/IPv6 address or DNS host name of the client's XML-RPC server. */
+  /**
+   * IPv4/IPv6 address or DNS host name of the client's XML-RPC server. A simulator bound to a non-loopback
+   * address takes only the requester's own address (no server-side request forgery toward other hosts) unless
+   * started with the option uciXmlRpcAnyCallbackHost.
+   */
   callbackHost: 'de.vertico.starface.callback.host',
   /** 1–65535. */
   callbackPort: 'de.vertico.starface.callback.port',
@@ -76,7 +80,14 @@ export const UCI_XMLRPC_FAULTS = {
   badCallback: -32013,
   /** subscribeEvents without callback host/port/path: there is nowhere to deliver events. */
   noCallback: -32014,
+  /** A login would open more than UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN sessions (or the simulator more than UCI_XMLRPC_MAX_SESSIONS). */
+  tooManySessions: -32015,
 } as const;
+
+/** Sessions (login + callback) one login may hold at once; the simulator's option uciXmlRpcMaxSessionsPerLogin. */
+export const UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20;
+/** Sessions over all logins: a safety net. */
+export const UCI_XMLRPC_MAX_SESSIONS = 1000;
 export type UciXmlRpcFaultCode = (typeof UCI_XMLRPC_FAULTS)[keyof typeof UCI_XMLRPC_FAULTS];
 
 export const UciXmlRpcFaultSchema = z.object({ faultCode: z.number().int(), faultString: z.string() });
@@ -84,12 +95,18 @@ export type UciXmlRpcFault = z.infer<typeof UciXmlRpcFaultSchema>;
 
 /**
  * Callback delivery: one FIFO per session, one call in flight, so events arrive in order. A failed call
- * (connection refused, no answer within timeoutMs, non-2xx, fault) is retried with exponential back-off from
- * backoffInitialMs to backoffMaxMs while new events keep queuing. When more than maxQueue events wait, or
- * deliveries have failed for maxFailingMs, the queue is dropped, a `sim.events.log` event
- * `uci-xmlrpc-callback-dropped` (data: {level, message, login, callback, dropped, reason}) is published and the
- * session ends: the client must log in again. The callback may answer any methodResponse (its value is
- * ignored); a fault counts as a failed delivery.
+ * (connection refused, no answer within timeoutMs, non-2xx, an answer that is not XML-RPC) is retried with
+ * exponential back-off from backoffInitialMs to backoffMaxMs while new events keep queuing. When more than
+ * maxQueue events wait, or deliveries have failed for maxFailingMs, the queue is dropped, a `sim.events.log`
+ * event `uci-xmlrpc-callback-dropped` (data: {level, message, login, callback, dropped, reason}) is published
+ * and the session ends: the client must log in again. The callback may answer any methodResponse (its value
+ * is ignored). A fault means the client received the event and refused it: it is not sent again, and a
+ * `uci-xmlrpc-callback-rejected` log event says so (at most one per session every 10 s, with a count).
+ *
+ * Delivery is at-least-once: an answer slower than timeoutMs, or lost on the way back, makes the same event
+ * arrive again. A client drops repeats by the seq of the second param (a real PBX sends none and may repeat
+ * too). A subscribeEvents whose sinceSeq backlog would not fit into the queue is refused with `sinceSeqGone`.
+ * The callback's path is shown redacted in logs (first segment and 4 more characters).
  */
 export const UCI_XMLRPC_DELIVERY = {
   timeoutMs: 5_000,
@@ -106,6 +123,8 @@ export const UCI_XMLRPC_LOG_EVENTS = {
   dropped: 'uci-xmlrpc-callback-dropped',
   /** No request within the keepAlive time: the session ended, data.dropped queued events discarded. */
   keepAliveTimeout: 'uci-xmlrpc-keepalive-timeout',
+  /** The callback answered a fault (data: method, faultCode, faultString, rejected = count since the last report). */
+  rejected: 'uci-xmlrpc-callback-rejected',
 } as const;
 
 /**

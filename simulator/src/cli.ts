@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   }
 
   if (values['ready-json']) {
-    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, pid: process.pid }) + '\n');
+    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, xmlRpc: addr.xmlRpc, pid: process.pid }) + '\n');
     if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     `  REST     ${addr.rest}`,
     `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
     `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp} · ${addr.sipWs} (subprotocol "sip")`,
-    `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket)`,
+    `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
   if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);

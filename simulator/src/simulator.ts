@@ -56,6 +56,13 @@ export interface SimulatorOptions {
   uciSendQueueBytes?: number;
   /** UCI over XML-RPC (POST /xml-rpc): callback delivery bounds (defaults UCI_XMLRPC_DELIVERY). */
   uciXmlRpcDelivery?: Partial<UciXmlRpcDeliveryOptions>;
+  /** UCI over XML-RPC: sessions one login may hold (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20). */
+  uciXmlRpcMaxSessionsPerLogin?: number;
+  /**
+   * UCI over XML-RPC: bound to a non-loopback address, the simulator calls back only the requester's own address;
+   * true allows any callback host (as a loopback-bound simulator always does).
+   */
+  uciXmlRpcAnyCallbackHost?: boolean;
 }
 
 export interface SimulatorAddresses {
@@ -94,6 +101,11 @@ export interface Simulator {
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
+
+function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  return bare === 'localhost' || bare === '::1' || /^127\./.test(bare) || /^::ffff:127\./i.test(bare);
+}
 
 export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const host = opts.host ?? '127.0.0.1';
@@ -212,11 +224,26 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         },
       };
       const app = createRestApp(ctx, SIMULATOR_VERSION);
-      const xmlRpcEndpoint = new XmlRpcEndpoint({ holder: h, bus, sessions, log, limiter, connector: uciConnector, keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS, delivery: opts.uciXmlRpcDelivery });
+      const xmlRpcEndpoint = new XmlRpcEndpoint({
+        holder: h,
+        bus,
+        sessions,
+        log,
+        limiter,
+        connector: uciConnector,
+        keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
+        delivery: opts.uciXmlRpcDelivery,
+        maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
+        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true || isLoopbackHost(host),
+      });
       xmlRpc = xmlRpcEndpoint;
       server = createServer((req, res) => {
         if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
       });
+      // A slow (or never finished) request body must not hold a socket and its buffer for ever. Upgraded
+      // sockets (/uci, /sip WebSockets) are no longer requests, so these do not cut them.
+      server.requestTimeout = 30_000;
+      server.headersTimeout = 20_000;
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
@@ -255,7 +282,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         httpPort: port,
         sipPort: sipAddr.udp.port,
       };
-      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, uci: addresses.uci, store: store.description, scenario: scenarioName });
+      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, uci: addresses.uci, xmlRpc: addresses.xmlRpc, store: store.description, scenario: scenarioName });
       return addresses;
     },
 

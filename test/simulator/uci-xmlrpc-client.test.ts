@@ -381,7 +381,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     it('not logged in (-32001): a lost session', async () => {
       const c = client();
       c.callback = { host: '127.0.0.1', port: 9, path: '/never-logged-in' };
-      const err = await fault(c.subscribe(['sim.events.config']), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in: call ucp\.v22\.requests\.connection\.login first/);
+      const err = await fault(c.subscribe('sim.events.config'), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in: call ucp\.v22\.requests\.connection\.login first/);
       assert.equal(err.sessionLost, true);
       assert.equal(err.authRefused, false);
       await fault(c.getUserState(), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in/);
@@ -400,7 +400,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       await fault(c.call(UCI_METHODS.setDoNotDisturbSetting, ['yes']), UCI_XMLRPC_FAULTS.invalidParams, /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/);
       await fault(c.call(UCI_METHODS.keepAlive, [1]), UCI_XMLRPC_FAULTS.invalidParams, /keepAlive: takes no params, got 1/);
       c.callback = { host: '127.0.0.1', port: 9, path: '/' };
-      await fault(c.subscribe(['not-a-service']), UCI_XMLRPC_FAULTS.invalidParams, /subscribeEvents: param 1 \(services\[0\]\) not a service name/);
+      await fault(c.subscribe('not-a-service'), UCI_XMLRPC_FAULTS.invalidParams, /subscribeEvents: param 1 \(services\[0\]\) not a service name/);
     });
 
     it('authentication failed (-32005) with a wrong token: refused, no hash in the error', async () => {
@@ -431,7 +431,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       await fault(bad.login(), UCI_XMLRPC_FAULTS.badCallback, /^bad callback: /);
       const none = client();
       await none.login();
-      await fault(none.subscribe(['sim.events.config']), UCI_XMLRPC_FAULTS.noCallback, /subscribeEvents needs a callback/);
+      await fault(none.subscribe('sim.events.config'), UCI_XMLRPC_FAULTS.noCallback, /subscribeEvents needs a callback/);
     });
 
     it('a body over 1 MiB (-32011, HTTP 413); the client still works afterwards', async () => {

@@ -166,7 +166,7 @@ describe('simulator: UCI over XML-RPC faults', function () {
     assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login), true);
   });
 
-  it('an entity bomb (billion laughs) and an external entity are not expanded: a fault within milliseconds, memory flat', async () => {
+  it('any DOCTYPE (an entity bomb, an external entity, an empty one) → -32700 "DOCTYPE is not allowed in XML-RPC", within milliseconds, memory flat', async () => {
     const lol = ['<!ENTITY lol0 "lol">'];
     for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [${lol.join('')}]><methodCall><methodName>&lol9;</methodName><params><param><value><string>&lol9;</string></value></param></params></methodCall>`;
@@ -176,16 +176,41 @@ describe('simulator: UCI over XML-RPC faults', function () {
     const t0 = performance.now();
     const r = await post(bomb);
     const ms = performance.now() - t0;
-    assert.equal(r.fault?.faultCode, F.unknownMethod);
-    assert.match(r.fault!.faultString, /^unknown method '&lol9;'/, 'the entity stays literal text');
+    assert.equal(r.fault?.faultCode, F.malformed);
+    assert.equal(r.fault!.faultString, 'DOCTYPE is not allowed in XML-RPC');
     assert.ok(ms < 500, `answered in ${ms.toFixed(1)} ms`);
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 50 * 1024 * 1024, 'heap flat');
     assert.ok(process.memoryUsage().rss - rssBefore < 100 * 1024 * 1024, 'rss flat');
 
     const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
     await c.methodCall(M.login);
-    const xxe = serializeMethodCall(M.setChatPresenceMessage, ['PLACEHOLDER']).replace('PLACEHOLDER', '&xxe;').replace('<methodCall>', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><methodCall>');
-    const set = await post(xxe);
-    assert.equal((set.result as XmlRpcStruct).chatPresenceMessage, '&xxe;', 'no file read, no expansion');
+    const body = serializeMethodCall(M.setChatPresenceMessage, ['PLACEHOLDER']);
+    const xxe = body.replace('PLACEHOLDER', '&xxe;').replace('<methodCall>', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><methodCall>');
+    const plain = body.replace('<methodCall>', '<!DOCTYPE methodCall><methodCall>');
+    for (const b of [xxe, plain]) {
+      const f = await post(b);
+      assert.equal(f.fault?.faultCode, F.malformed);
+      assert.equal(f.fault!.faultString, 'DOCTYPE is not allowed in XML-RPC');
+    }
+  });
+
+  it('strict structure: two <methodName>s, junk or a second element after the root, <int>1.5</int> → -32700; an <i4> beyond 32 bits → -32602', async () => {
+    await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login);
+    const keepAlive = serializeMethodCall(M.keepAlive, []);
+    const twoNames = keepAlive.replace('</methodName>', `</methodName><methodName>${M.logout}</methodName>`);
+    const cases: [string, number, RegExp][] = [
+      [twoNames, F.malformed, /^malformed XML-RPC request: more than one <methodName>$/],
+      [`${keepAlive}junk`, F.malformed, /^malformed XML-RPC request: /],
+      [`${keepAlive}<methodCall/>`, F.malformed, /^malformed XML-RPC request: more than one root element$/],
+      [serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<int>1.5</int>'), F.malformed, /<int> must hold a whole number, got '1\.5'/],
+      [serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<i4>4294967296</i4>'), F.invalidParams, /^<i4> 4294967296 is out of range \(-2147483648 to 2147483647\)$/],
+    ];
+    for (const [body, code, text] of cases) {
+      const r = await post(body);
+      assert.equal(r.fault?.faultCode, code, body);
+      assert.match(r.fault!.faultString, text, body);
+    }
+    // Whitespace after the root and an in-range <i4> are fine.
+    assert.equal((await post(`${keepAlive}\n  `)).result, true);
   });
 });

@@ -15,6 +15,8 @@ function sideText(side: UciTestFailedSide): string {
       return t('the PBX cannot reach this machine');
     case 'local':
       return t('this machine cannot listen for events');
+    case 'inconclusive':
+      return t('the test was inconclusive');
   }
 }
 

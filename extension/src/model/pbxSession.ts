@@ -45,6 +45,8 @@ export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', c
 
 /** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
 const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
+/** Only the call events are certain on a real PBX: a refused userState subscription is logged, not fatal. */
+const OPTIONAL_REAL_PBX_SERVICES = [USER_STATE_SERVICE];
 
 /** Loaded on first use: the bundle keeps it apart (dist/lazy/uciXmlRpc.js), so activation need not parse it. */
 const loadXmlRpc = () => import('../pbx/uciXmlRpc.js');
@@ -61,6 +63,8 @@ export class PbxSession {
   private uciKind: 'uci' | 'xml-rpc' | undefined;
   /** Counts follow()/stopFollowing() calls, so a follower whose module loaded late knows it was superseded. */
   private followGeneration = 0;
+  /** The last stopped stream's shutdown: a new XML-RPC stream starts after it, so a fixed callback port is free. */
+  private stopping: Promise<void> = Promise.resolve();
   /** The UCI token for the XML-RPC sign-in, made from the password at sign-in; in memory only, never logged. */
   private uciToken: string | undefined;
   private refreshing: Promise<void> | undefined;
@@ -210,8 +214,11 @@ export class PbxSession {
   async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<UciTestResult> {
     if (!this.uciToken || this._state !== 'ready') throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
     const settings = this.liveSettings();
-    const { testUciCallback } = await loadXmlRpc();
-    return testUciCallback({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs }, t);
+    const { testUciCallback, UciXmlRpcStream } = await loadXmlRpc();
+    // Live events running: test through their callback server (a fixed port cannot be opened twice).
+    const live = this.uci instanceof UciXmlRpcStream ? this.uci : undefined;
+    const via = live?.callback?.listening && live.callbackTarget ? { server: live.callback, host: live.callbackTarget.host } : undefined;
+    return testUciCallback({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs, via }, t);
   }
 
   private follow(): void {
@@ -269,8 +276,9 @@ export class PbxSession {
     if (!xmlRpc) return begin(new UciEventStream(this.api.client, options), 'uci');
     const generation = this.followGeneration;
     const uciToken = this.uciToken!;
-    loadXmlRpc().then(
-      ({ UciXmlRpcStream }) => {
+    // A fixed callback port is free only once the previous stream has stopped.
+    Promise.all([loadXmlRpc(), settings.callbackPort ? this.stopping : undefined]).then(
+      ([{ UciXmlRpcStream }]) => {
         // Signed out, or following anew, while the module loaded.
         if (generation !== this.followGeneration) return;
         const stream = new UciXmlRpcStream(
@@ -280,6 +288,8 @@ export class PbxSession {
             callbackAddress: settings.callbackAddress,
             callbackPort: settings.callbackPort,
             services: simulator ? undefined : REAL_PBX_SERVICES,
+            optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
+            onNotice: (message) => this.log('warn', `UCI events from ${this.connection.name}: ${message}`),
             replay: simulator,
           },
           options,
@@ -309,7 +319,8 @@ export class PbxSession {
 
   private stopFollowing(): void {
     this.followGeneration++;
-    this.uci?.stop();
+    const stopped = this.uci?.stop();
+    if (stopped) this.stopping = stopped.catch(() => {});
     this.uci = undefined;
     this.uciKind = undefined;
     this.poller?.stop();

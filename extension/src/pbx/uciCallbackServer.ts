@@ -18,10 +18,28 @@ export const CALLBACK_PATH_PREFIX = '/uci-callback/';
 /** One pushed call, as the server received it on its secret path. */
 export type CallbackHandler = (method: string, params: XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
 
-/** node:http behind @foxglove/xmlrpc's HttpServer interface, accepting only POSTs to one path. */
-class PathHttpServer implements HttpServer {
+/** One path of a PathHttpServer, as @foxglove/xmlrpc's HttpServer (XmlRpcServer sets its handler). */
+class Route implements HttpServer {
   handler: HttpHandler = async () => ({ statusCode: 404 });
+  constructor(private readonly owner: PathHttpServer) {}
+  url(): string | undefined {
+    return this.owner.url();
+  }
+  port(): number | undefined {
+    return this.owner.port();
+  }
+  listen(port?: number, hostname?: string, backlog?: number): Promise<void> {
+    return this.owner.listen(port, hostname, backlog);
+  }
+  close(): void {
+    this.owner.close();
+  }
+}
+
+/** node:http accepting only POSTs to its secret paths (the stream's, and one-shot probe paths). */
+class PathHttpServer {
   private readonly server: http.Server;
+  private readonly routes = new Map<string, Route>();
   private readonly sockets = new Set<Socket>();
   /** Calls answered 404/405/413 (another path, another method, too big): what the connection test reports. */
   refused = 0;
@@ -30,6 +48,7 @@ class PathHttpServer implements HttpServer {
     private readonly path: string,
     private readonly maxBodyBytes: number,
   ) {
+    this.route(path);
     this.server = http.createServer((req, res) => this.onRequest(req, res));
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
@@ -41,15 +60,27 @@ class PathHttpServer implements HttpServer {
     this.server.requestTimeout = 30_000;
   }
 
+  /** Accepts POSTs on `path` too; the answer is an HttpServer for an XmlRpcServer. */
+  route(path: string): Route {
+    let r = this.routes.get(path);
+    if (!r) this.routes.set(path, (r = new Route(this)));
+    return r;
+  }
+
+  unroute(path: string): void {
+    if (path !== this.path) this.routes.delete(path);
+  }
+
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const path = (req.url ?? '').split('?')[0];
+    const path = (req.url ?? '').split('?')[0] ?? '';
     const refuse = (status: number) => {
       this.refused++;
       res.shouldKeepAlive = false;
       res.writeHead(status, { 'Content-Type': 'text/plain', Connection: 'close' }).end();
       req.resume();
     };
-    if (path !== this.path) return refuse(404);
+    const route = this.routes.get(path);
+    if (!route) return refuse(404);
     if (req.method !== 'POST') return refuse(405);
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.maxBodyBytes) return refuse(413);
@@ -61,8 +92,9 @@ class PathHttpServer implements HttpServer {
       size += chunk.length;
       if (size > this.maxBodyBytes) {
         tooBig = true;
+        // The 413 must reach the sender: end the response, then drop the socket (the rest is not read).
+        res.once('finish', () => req.socket.destroy());
         refuse(413);
-        req.destroy();
         return;
       }
       chunks.push(chunk);
@@ -70,7 +102,7 @@ class PathHttpServer implements HttpServer {
     req.on('error', () => {});
     req.on('end', () => {
       if (tooBig) return;
-      this.handler({ body: Buffer.concat(chunks).toString('utf8'), method: req.method, url: req.url })
+      route.handler({ body: Buffer.concat(chunks).toString('utf8'), method: req.method, url: req.url })
         .then((out) => {
           res.statusCode = out.statusCode;
           for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
@@ -145,6 +177,7 @@ export class UciCallbackServer {
   /** The secret path the PBX is told to call. */
   readonly path = CALLBACK_PATH_PREFIX + randomBytes(24).toString('base64url');
   private http: PathHttpServer | undefined;
+  private listening_: Promise<void> | undefined;
   private boundPort: number;
   /** Calls received on the right path (valid or not). */
   received = 0;
@@ -172,15 +205,41 @@ export class UciCallbackServer {
   }
 
   /** Listens (again, on the same port and path after close()). */
-  async listen(): Promise<void> {
-    if (this.http?.listening) return;
+  listen(): Promise<void> {
+    if (this.http?.listening) return Promise.resolve();
+    this.listening_ ??= this.open().finally(() => (this.listening_ = undefined));
+    return this.listening_;
+  }
+
+  private async open(): Promise<void> {
     const server = new PathHttpServer(this.path, this.opts.maxBodyBytes ?? CALLBACK_MAX_BODY_BYTES);
-    const rpc = new XmlRpcServer(server);
+    const rpc = new XmlRpcServer(server.route(this.path));
     // XmlRpcServer looks handlers up by exact name; every `${service}.${event}` goes to one handler instead.
     rpc.xmlRpcHandlers = new AnyMethod(this.dispatch);
+    for (const [path, handler] of this.probes) new XmlRpcServer(server.route(path)).xmlRpcHandlers = new AnyMethod(handler);
     await server.listen(this.boundPort, this.opts.host);
     this.boundPort = server.port() ?? this.boundPort;
     this.http = server;
+  }
+
+  private readonly probes = new Map<string, XmlRpcMethodHandler>();
+
+  /**
+   * A second secret path on this server for a one-shot listener (the connection test while live events run on
+   * a fixed port): its calls go to `onCall` only. dispose() removes the path.
+   */
+  probe(onCall: CallbackHandler): { path: string; dispose(): void } {
+    const path = CALLBACK_PATH_PREFIX + randomBytes(24).toString('base64url');
+    const handler: XmlRpcMethodHandler = async (method, args) => onCall(method, args);
+    this.probes.set(path, handler);
+    if (this.http) new XmlRpcServer(this.http.route(path)).xmlRpcHandlers = new AnyMethod(handler);
+    return {
+      path,
+      dispose: () => {
+        this.probes.delete(path);
+        this.http?.unroute(path);
+      },
+    };
   }
 
   private readonly dispatch = async (method: string, args: XmlRpcValue[]): Promise<XmlRpcValue> => {
@@ -192,8 +251,9 @@ export class UciCallbackServer {
     }
   };
 
-  /** Stops listening and drops open connections; resolves when the port is free. */
+  /** Stops listening and drops open connections; resolves when the port is free (also after a listen() underway). */
   async close(): Promise<void> {
+    await this.listening_?.catch(() => {});
     const server = this.http;
     this.http = undefined;
     if (!server) return;

@@ -16,7 +16,8 @@ import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
 
 export type UciTestStepName = 'callback-listen' | 'login' | 'subscribe' | 'event';
-export type UciTestFailedSide = 'pbx-unreachable' | 'auth' | 'callback-unreachable' | 'local';
+/** `inconclusive`: the PBX would not make the probe event (refused its service or the request), so nothing was proven. */
+export type UciTestFailedSide = 'pbx-unreachable' | 'auth' | 'callback-unreachable' | 'local' | 'inconclusive';
 
 export interface UciTestStep {
   step: UciTestStepName;
@@ -45,6 +46,13 @@ export interface UciTestOptions {
   waitMs?: number;
   /** Per request; default 10 s. */
   timeoutMs?: number;
+  /**
+   * The running live stream's callback server (it holds the fixed port): the test listens on a one-shot path of
+   * it instead of opening its own, advertised at `viaHost`.
+   */
+  via?: { server: UciCallbackServer; host: string };
+  /** The HTTP client (tests stand in for a PBX that refuses a request). */
+  fetch?: typeof fetch;
 }
 
 export const PROBE_MESSAGE = 'STARFACE DevKit: testing live events';
@@ -53,8 +61,9 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
   const steps: UciTestStep[] = [];
   const endpoint = uciXmlRpcUrl(opts.restBaseUrl);
   const pbx = new URL(endpoint).host;
-  const client = new UciXmlRpcClient(endpoint, opts.uciToken, { timeoutMs: opts.timeoutMs });
+  const client = new UciXmlRpcClient(endpoint, opts.uciToken, { timeoutMs: opts.timeoutMs, fetch: opts.fetch });
   let server: UciCallbackServer | undefined;
+  let probe: { path: string; dispose(): void } | undefined;
   let loggedIn = false;
   let arrived: (detail: string) => void = () => {};
   const event = new Promise<string>((resolve) => (arrived = resolve));
@@ -81,19 +90,27 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
   try {
     // 1. Listen where the PBX will be told to call back.
     let advertised = '';
+    const onCall = (method: string, params: XmlRpcValue[]) => {
+      const name = parseXmlRpcEventMethod(method);
+      if (name) arrived(`${method} after ${params.length} param(s)`);
+      return true;
+    };
     try {
       await step('callback-listen', async () => {
+        if (opts.via?.server.listening) {
+          const { server: live, host: viaHost } = opts.via;
+          probe = live.probe(onCall);
+          advertised = viaHost;
+          client.callback = { host: viaHost, port: live.port, path: probe.path };
+          return { value: undefined, detail: `using the live events' callback server on port ${live.port} (a one-shot path), advertised as ${viaHost}:${live.port}` };
+        }
         const host = new URL(endpoint).hostname;
         const { bind, advertise } = await callbackAddresses(host, opts.callbackAddress);
         advertised = advertise;
         server = new UciCallbackServer({
           host: bind,
           port: opts.callbackPort ?? 0,
-          onCall: (method: string, params: XmlRpcValue[]) => {
-            const name = parseXmlRpcEventMethod(method);
-            if (name) arrived(`${method} after ${params.length} param(s)`);
-            return true;
-          },
+          onCall,
         });
         await server.listen();
         client.callback = { host: advertise, port: server.port, path: server.path };
@@ -117,10 +134,13 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
       return fail('pbx-unreachable', t('The PBX at {0} did not answer the UCI over XML-RPC ({1}). Check the address, that the PBX is running and that this machine can reach it over HTTP(S).', pbx, (err as Error).message));
     }
 
-    // 3. Subscribe to the user's state.
+    const inconclusive = (why: string) =>
+      fail('inconclusive', t('Inconclusive: the PBX did not make the test event ({0}). Place a test call and watch the inspector: if call events appear, live events work.', why));
+
+    // 3. Subscribe to the user's state: the service of the probe event (a real PBX may not offer it).
     try {
       await step('subscribe', async () => {
-        await client.subscribe([USER_STATE_SERVICE]);
+        await client.subscribe(USER_STATE_SERVICE);
         return { value: undefined, detail: `subscribed to ${USER_STATE_SERVICE}; events go to http://${where}/uci-callback/…` };
       });
     } catch (err) {
@@ -128,6 +148,7 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
       if (code === UCI_XMLRPC_FAULTS.badCallback || code === UCI_XMLRPC_FAULTS.noCallback) {
         return fail('local', t('The PBX refused the callback address {0} ({1}). Set starface.uci.callbackAddress to an address of this machine that the PBX can reach.', where, (err as Error).message));
       }
+      if (err instanceof UciXmlRpcError && err.kind === 'fault' && !err.sessionLost) return inconclusive((err as Error).message);
       return fail('pbx-unreachable', t('The PBX signed in but refused the subscription ({0}).', (err as Error).message));
     }
 
@@ -160,14 +181,16 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
           t('The PBX accepted the subscription but could not reach {0}:{1} — firewall/NAT: open TCP {1} inbound on this machine or set starface.uci.callbackAddress to an address the PBX can reach.', client.callback!.host, client.callback!.port) + extra,
         );
       }
-      const forbidden = err instanceof UciXmlRpcError && err.faultCode === UCI_XMLRPC_FAULTS.forbidden;
-      return fail(forbidden ? 'auth' : 'pbx-unreachable', t('The PBX did not send a test event: it refused to change the chat presence message ({0}).', (err as Error).message));
+      // The probe request faulted: the PBX would not make the event, which says nothing about the callback.
+      if (err instanceof UciXmlRpcError && err.kind === 'fault') return inconclusive(t('The PBX did not send a test event: it refused to change the chat presence message ({0}).', (err as Error).message));
+      return fail('pbx-unreachable', t('The PBX did not send a test event: it refused to change the chat presence message ({0}).', (err as Error).message));
     } finally {
       if (original !== undefined) await client.setChatPresenceMessage(original).catch(() => {});
     }
     return { ok: true, steps, advice: t('Live events work: the PBX reached this machine at {0}.', where), callback: { host: client.callback!.host, port: client.callback!.port } };
   } finally {
     if (loggedIn) await client.logout().catch(() => {});
+    probe?.dispose();
     await server?.close();
   }
 }

@@ -55,6 +55,9 @@ export function uciXmlRpcUrl(restBase: string): string {
   return url.toString();
 }
 
+/** A larger answer is refused: UCI answers are a few KiB; this bounds what a wrong or hostile server can make us buffer. */
+export const UCI_XMLRPC_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
 export interface UciXmlRpcClientOptions {
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -104,14 +107,21 @@ export class UciXmlRpcClient {
         headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
         body: serializeMethodCall(method, params),
         signal: AbortSignal.timeout(this.timeoutMs),
+        // A redirect would resend the token in the query to wherever it points.
+        redirect: 'manual',
       });
     } catch (err) {
       throw networkError(this.endpoint, method, err);
     }
+    if (res.status >= 300 && res.status < 400) {
+      void res.body?.cancel().catch(() => {});
+      throw new UciXmlRpcError(`${method}: ${this.endpoint} redirects (HTTP ${res.status}) to ${redirectTarget(this.endpoint, res.headers.get('location'))}; set the connection's URL to where the PBX really is`, 'http', undefined, res.status);
+    }
     let text: string;
     try {
-      text = await res.text();
+      text = await boundedText(res, UCI_XMLRPC_MAX_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof UciXmlRpcError) throw new UciXmlRpcError(`${method}: ${err.message}`, 'malformed', undefined, res.status);
       throw networkError(this.endpoint, method, err);
     }
     let value: XmlRpcValue;
@@ -149,9 +159,12 @@ export class UciXmlRpcClient {
     }
   }
 
-  /** `sinceSeq` (a simulator extra) replays what the session missed after that seq. */
-  async subscribe(services: readonly string[], sinceSeq?: number): Promise<void> {
-    const params: XmlRpcValue[] = [[...services]];
+  /**
+   * One service per call with a single string param, as the real PBX takes it
+   * (`subscribeEvents("ucp.v22.events.call")`); `sinceSeq` (a simulator extra) replays what the session missed.
+   */
+  async subscribe(service: string, sinceSeq?: number): Promise<void> {
+    const params: XmlRpcValue[] = [service];
     if (sinceSeq !== undefined) params.push(sinceSeq);
     const ok = await this.call(UCI_METHODS.subscribeEvents, params);
     if (ok === false) throw new UciXmlRpcError(`${UCI_METHODS.subscribeEvents}: refused`, 'fault');
@@ -164,6 +177,45 @@ export class UciXmlRpcClient {
   setChatPresenceMessage(message: string): Promise<XmlRpcValue> {
     return this.call(UCI_METHODS.setChatPresenceMessage, [message]);
   }
+}
+
+/** Where a redirect points, without its query (which may hold a token) or credentials. */
+function redirectTarget(endpoint: string, location: string | null): string {
+  if (!location) return '(no Location header)';
+  try {
+    const url = new URL(location, endpoint);
+    url.search = '';
+    url.hash = '';
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return '(an invalid Location header)';
+  }
+}
+
+/** The body as text, refused beyond `max` bytes without buffering the rest. */
+async function boundedText(res: Response, max: number): Promise<string> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    void res.body?.cancel().catch(() => {});
+    throw new UciXmlRpcError(`the answer is over ${max} bytes (${declared})`, 'malformed');
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      throw new UciXmlRpcError(`the answer is over ${max} bytes`, 'malformed');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {

@@ -24,9 +24,16 @@ export interface UciXmlRpcTarget {
   services?: readonly string[];
   /** After a session loss, ask for the missed events with sinceSeq (the simulator's extra; a real PBX has no seq). */
   replay?: boolean;
+  /** Services a PBX may refuse (a real PBX surely knows only ucp.v22.events.call): a fault is reported via onNotice. */
+  optionalServices?: readonly string[];
+  /** Something worth a log line that needs no retry (an optional service refused). */
+  onNotice?: (message: string) => void;
   /** Per request. */
   timeoutMs?: number;
 }
+
+/** How many recent seqs the duplicate check remembers (more than the simulator's callback queue holds). */
+const SEEN_SEQS = 4096;
 
 /** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
 export const XMLRPC_KEEPALIVE_MS = 20_000;
@@ -49,8 +56,12 @@ export class UciXmlRpcStream {
   private connecting: Promise<void> | undefined;
   /** The newest seq seen (the simulator's metadata), for sinceSeq after a session loss. */
   private lastSeq: number | undefined;
-  /** Duplicates at or below it are dropped; unset after a new login (a restarted simulator counts from 1 again). */
-  private floor: number | undefined;
+  /**
+   * The seqs seen since the login, newest last and bounded: a repeat (at-least-once delivery) is dropped. A set,
+   * not a floor: the backlogs of services subscribed one by one arrive one after the other, not in seq order.
+   */
+  private readonly seen = new Set<number>();
+  private readonly subscribed = new Set<string>();
   /** Events after this seq left the PBX's buffer while we were away; reported with the first event after. */
   private gone: number | undefined;
   /** For a real PBX's events, which carry no seq. */
@@ -108,8 +119,9 @@ export class UciXmlRpcStream {
     this.server = undefined;
     this.opts.onState?.({ state: 'stopped' });
     this.closing = (async () => {
-      if (hadSession) await this.client.logout().catch(() => {});
+      // The port first: a restart on a fixed port must find it free however long the logout takes.
       await server?.close();
+      if (hadSession) await this.client.logout().catch(() => {});
     })();
     return this.closing;
   }
@@ -130,6 +142,7 @@ export class UciXmlRpcStream {
     const run = this.run;
     if (this.stopped) return;
     if (!this.opened) this.opts.onState?.({ state: 'connecting' });
+    let loggedIn = false;
     try {
       if (!(await this.listen(run))) return;
       // After a network failure the PBX may still hold the session (and its queued events): keep it if so.
@@ -141,32 +154,30 @@ export class UciXmlRpcStream {
       if (this.session) this.lost = true;
       this.session = false;
       await this.client.login();
+      loggedIn = true;
       if (run !== this.run) {
         await this.client.logout().catch(() => {});
         return;
       }
-      const sinceSeq = this.target.replay && this.lost ? this.lastSeq : undefined;
-      try {
-        await this.client.subscribe(this.services, sinceSeq);
-      } catch (err) {
-        if (!(err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone)) throw err;
-        // The missed events left the buffer: start afresh; what is gone is reported with the next event.
-        this.gone = this.lastSeq;
-        await this.client.subscribe(this.services);
-      }
+      // A new login: a restarted simulator counts from 1 again, and events may arrive before subscribe answers.
+      this.seen.clear();
+      await this.subscribeAll(this.target.replay && this.lost ? this.lastSeq : undefined);
       if (run !== this.run) {
         await this.client.logout().catch(() => {});
         return;
       }
       this.session = true;
-      this.floor = undefined;
       this.goLive();
       if (this.lost) {
         this.lost = false;
         this.opts.onResync?.();
       }
     } catch (err) {
-      if (run !== this.run || this.stopped) return;
+      if (run !== this.run || this.stopped) {
+        // Stopped while signing in or subscribing: the PBX must not keep a session calling a closed port.
+        if (loggedIn) await this.client.logout().catch(() => {});
+        return;
+      }
       const e = err instanceof Error ? err : new Error(String(err));
       if (e instanceof UciXmlRpcError && e.authRefused) return this.signedOut(e.message);
       if (!this.opened && e instanceof UciXmlRpcError && e.kind === 'http' && e.status === 404) return this.unavailable(`HTTP 404 for ${new URL(this.client.endpoint).pathname}`);
@@ -176,6 +187,39 @@ export class UciXmlRpcStream {
 
   private get services(): readonly string[] {
     return this.target.services ?? UCI_KNOWN_SERVICES;
+  }
+
+  /**
+   * One service per subscribeEvents, with a single string param as the real PBX takes it (plus the simulator's
+   * sinceSeq). A fault for an optional service (the real PBX may not know userState) is reported, not fatal.
+   */
+  private async subscribeAll(sinceSeq: number | undefined): Promise<void> {
+    this.subscribed.clear();
+    let since = sinceSeq;
+    for (const service of this.services) {
+      try {
+        try {
+          await this.client.subscribe(service, since);
+        } catch (err) {
+          if (!(since !== undefined && err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone)) throw err;
+          // The missed events left the buffer (or would not fit the PBX's queue): go on without replay; what is
+          // gone is reported with the next event, and the session's onResync reloads everything.
+          this.gone = this.lastSeq;
+          since = undefined;
+          await this.client.subscribe(service);
+        }
+        this.subscribed.add(service);
+      } catch (err) {
+        const optional = this.target.optionalServices?.includes(service) ?? false;
+        if (!optional || !(err instanceof UciXmlRpcError) || err.kind !== 'fault' || err.sessionLost || err.authRefused) throw err;
+        this.target.onNotice?.(`the PBX refused the subscription of ${service} (${err.message}); its events will not arrive`);
+      }
+    }
+  }
+
+  /** The services the current session subscribed successfully (the connection test asks). */
+  hasSubscribed(service: string): boolean {
+    return this.subscribed.has(service);
   }
 
   /** Listens (again) for the PBX's calls; false when stop() came meanwhile (and then nothing is left open). */
@@ -256,13 +300,14 @@ export class UciXmlRpcStream {
     }
     const m = meta?.data;
     if (m) {
-      if (this.floor !== undefined && m.seq <= this.floor) return true;
+      if (this.seen.has(m.seq)) return true;
+      this.seen.add(m.seq);
+      if (this.seen.size > SEEN_SEQS) this.seen.delete(this.seen.values().next().value!);
       if (this.gone !== undefined) {
         if (m.seq > this.gone + 1) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: m.seq, filled: false });
         this.gone = undefined;
       }
-      this.floor = m.seq;
-      this.lastSeq = m.seq;
+      this.lastSeq = Math.max(this.lastSeq ?? 0, m.seq);
     }
     const event: SimEvent = {
       seq: m?.seq ?? ++this.localSeq,

@@ -20,6 +20,26 @@ export function callbackUrl(t: CallbackTarget): string {
   return `${t.type === 'https' ? 'https' : 'http'}://${host}:${t.port}${t.path}`;
 }
 
+/**
+ * callbackUrl for logs and sim.events.log: a client's callback path may be its secret (the extension's
+ * `/uci-callback/<random>`), so only the first segment and 4 characters of the rest are shown.
+ */
+export function redactedCallbackUrl(t: CallbackTarget): string {
+  const m = /^(\/[^/]*\/)(.+)$/.exec(t.path);
+  return callbackUrl({ ...t, path: m ? `${m[1]}${m[2]!.slice(0, 4)}…` : t.path });
+}
+
+/** The callback answered a fault: it received the event and refused it; the event is not sent again. */
+export class CallbackRejected extends Error {
+  constructor(
+    readonly method: string,
+    readonly faultCode: number | undefined,
+    readonly faultString: string,
+  ) {
+    super(`fault ${faultCode ?? '?'} "${faultString}" from ${method}`);
+  }
+}
+
 interface Item {
   method: string;
   /** The serialised methodCall, shared by every session that gets the event. */
@@ -43,6 +63,8 @@ export class CallbackQueue {
     /** The bound was passed: the queue is already empty and stopped. */
     private readonly onGiveUp: (dropped: number, reason: string) => void,
     private readonly now: () => number = Date.now,
+    /** The callback answered a fault for an event: it was delivered (and refused), the queue moves on. */
+    private readonly onRejected: (rejected: CallbackRejected) => void = () => {},
   ) {
     this.backoffMs = opts.backoffInitialMs;
     this.agent = target.type === 'https' ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
@@ -56,7 +78,7 @@ export class CallbackQueue {
     if (this.stopped) return;
     this.items.push({ method, body });
     if (this.items.length > this.opts.maxQueue) {
-      this.giveUp(`more than ${this.opts.maxQueue} events waiting for ${callbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
+      this.giveUp(`more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
       return;
     }
     if (!this.inFlight && !this.retryTimer) this.next();
@@ -84,8 +106,9 @@ export class CallbackQueue {
     const head = this.items[0];
     if (this.stopped || !head) return;
     this.send(head).then(
-      () => {
+      (rejected) => {
         if (this.stopped) return;
+        if (rejected) this.onRejected(rejected);
         this.items.shift();
         this.delivered++;
         this.backoffMs = this.opts.backoffInitialMs;
@@ -99,7 +122,7 @@ export class CallbackQueue {
         const now = this.now();
         this.failingSince ??= now;
         if (now - this.failingSince >= this.opts.maxFailingMs) {
-          this.giveUp(`${callbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`);
+          this.giveUp(`${redactedCallbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`);
           return;
         }
         this.retryTimer = setTimeout(() => {
@@ -111,10 +134,13 @@ export class CallbackQueue {
     );
   }
 
-  /** One methodCall; resolves on a methodResponse with params, rejects on anything else. */
-  private send(item: Item): Promise<void> {
+  /**
+   * One methodCall; resolves on a methodResponse (with the fault when the callback refused the event: delivered,
+   * not retried), rejects on a transport error, a timeout, a non-2xx status or an answer that is not XML-RPC.
+   */
+  private send(item: Item): Promise<CallbackRejected | undefined> {
     const { target } = this;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<CallbackRejected | undefined>((resolve, reject) => {
       const request = target.type === 'https' ? httpsRequest : httpRequest;
       const req = request({
         host: target.host,
@@ -126,7 +152,7 @@ export class CallbackQueue {
       });
       this.inFlight = req;
       let settled = false;
-      const settle = (err: Error | undefined) => {
+      const settle = (err: Error | undefined, rejected?: CallbackRejected) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -134,7 +160,7 @@ export class CallbackQueue {
         if (err) {
           req.destroy();
           reject(err);
-        } else resolve();
+        } else resolve(rejected);
       };
       const timer = setTimeout(() => settle(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
       req.on('error', (err) => settle(err));
@@ -156,11 +182,9 @@ export class CallbackQueue {
           new Deserializer().deserializeMethodResponse(Buffer.concat(chunks).toString('utf8')).then(
             () => settle(undefined),
             (err: unknown) =>
-              settle(
-                err instanceof XmlRpcFault
-                  ? new Error(`fault ${err.faultCode ?? '?'} "${err.faultString ?? ''}" from ${item.method}`)
-                  : new Error(`bad answer to ${item.method}: ${(err as Error).message}`),
-              ),
+              err instanceof XmlRpcFault
+                ? settle(undefined, new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500)))
+                : settle(new Error(`bad answer to ${item.method}: ${(err as Error).message}`)),
           );
         });
       });

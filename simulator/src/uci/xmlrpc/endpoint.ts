@@ -1,8 +1,9 @@
 /**
  * The UCI over XML-RPC at `POST /xml-rpc`, as a real PBX offers it: auth and callback in the query, one
  * methodCall per request, answered with a methodResponse or a fault. The request semantics are the WebSocket
- * connector's (handlers.ts); parsing and serialising is @foxglove/xmlrpc's (sax, which leaves DTD entities
- * unexpanded, so an entity bomb is just text).
+ * connector's (handlers.ts); parsing and serialising is @foxglove/xmlrpc's, after a strict structure check
+ * (strictXml.ts: no DOCTYPE, one root, one methodName, whole numbers). Credentials are checked before the body
+ * is read.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
@@ -30,6 +31,7 @@ import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
 import { methodKey, normaliseParams, RpcError } from '../protocol.js';
 import type { CallbackTarget } from './callbackQueue.js';
 import { XmlRpcSession, XmlRpcSessions } from './sessions.js';
+import { checkStrictXmlRpc } from './strictXml.js';
 
 export interface XmlRpcEndpointOptions {
   holder: StateHolder;
@@ -40,6 +42,9 @@ export interface XmlRpcEndpointOptions {
   limiter?: FailedLoginLimiter;
   keepAliveMs: number;
   delivery?: Partial<UciXmlRpcDeliveryOptions>;
+  maxSessionsPerLogin?: number;
+  /** Callback hosts other than the requester's own address are allowed (the simulator is loopback-bound, or allowed so). */
+  anyCallbackHost?: boolean;
 }
 
 const F = UCI_XMLRPC_FAULTS;
@@ -53,7 +58,13 @@ export class XmlRpcEndpoint {
   private readonly ctx: HandlerContext;
 
   constructor(private readonly opts: XmlRpcEndpointOptions) {
-    this.sessions = new XmlRpcSessions({ bus: opts.bus, log: opts.log, keepAliveMs: opts.keepAliveMs, delivery: { ...UCI_XMLRPC_DELIVERY, ...opts.delivery } });
+    this.sessions = new XmlRpcSessions({
+      bus: opts.bus,
+      log: opts.log,
+      keepAliveMs: opts.keepAliveMs,
+      delivery: { ...UCI_XMLRPC_DELIVERY, ...opts.delivery },
+      maxSessionsPerLogin: opts.maxSessionsPerLogin,
+    });
     this.ctx = opts.connector.handlerContext({
       subscribe: (s: XmlRpcSession, services: string[], sinceSeq: number | undefined) => this.sessions.subscribe(s, services, sinceSeq),
       unsubscribe: (s: XmlRpcSession, services: string[] | undefined) => this.sessions.unsubscribe(s, services),
@@ -72,6 +83,18 @@ export class XmlRpcEndpoint {
       res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' }).end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
       return true;
     }
+    const remote = req.socket.remoteAddress ?? 'unknown';
+    // Credentials (and the lockout) first: an unauthenticated body is not read into memory.
+    let user: StoredUser;
+    try {
+      user = this.authenticate(url.searchParams, remote);
+    } catch (err) {
+      res.shouldKeepAlive = false;
+      res.setHeader('Connection', 'close');
+      send(res, serializeFault(this.toFault(err)));
+      req.resume();
+      return true;
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > UCI_XMLRPC_MAX_BODY) {
       tooLarge(res);
@@ -87,7 +110,7 @@ export class XmlRpcEndpoint {
     });
     req.on('end', () => {
       if (res.headersSent) return;
-      this.answer(Buffer.concat(chunks).toString('utf8'), url.searchParams, req.socket.remoteAddress ?? 'unknown').then(
+      this.answer(Buffer.concat(chunks).toString('utf8'), url.searchParams, user, remote).then(
         (value) => send(res, serializeMethodResponse(value)),
         (err: unknown) => send(res, serializeFault(this.toFault(err))),
       );
@@ -96,9 +119,10 @@ export class XmlRpcEndpoint {
     return true;
   }
 
-  private async answer(body: string, query: URLSearchParams, remote: string): Promise<XmlRpcValue> {
+  private async answer(body: string, query: URLSearchParams, user: StoredUser, remote: string): Promise<XmlRpcValue> {
     let method: string;
     let args: XmlRpcValue[];
+    checkStrictXmlRpc(body);
     try {
       [method, args] = await new Deserializer().deserializeMethodCall(body);
     } catch (err) {
@@ -110,9 +134,14 @@ export class XmlRpcEndpoint {
     }
     const key = methodKey(method);
     if (!key) throw new RpcError(F.unknownMethod, `unknown method '${method.slice(0, 200)}'; known methods: ${Object.values(UCI_METHODS).join(', ')}`);
-    const user = this.authenticate(query, remote);
     const named = xmlRpcParams(key, args);
     const callback = parseCallback(query);
+    if (callback && !this.opts.anyCallbackHost && !sameAddress(callback.host, remote)) {
+      throw new RpcError(
+        F.badCallback,
+        `bad callback: ${P.callbackHost} must be your own address (${remote}) on a simulator reachable from the network; start it with uciXmlRpcAnyCallbackHost to allow others`,
+      );
+    }
     const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
     if (key === 'login') {
       const s = this.sessions.open(sessionKey, callback);
@@ -168,6 +197,12 @@ export class XmlRpcEndpoint {
     this.opts.log('error', 'uci xml-rpc request failed', { error: e?.message });
     return new XmlRpcFault(`internal error: ${e?.message ?? String(err)}`, F.internalError);
   }
+}
+
+/** Two IP addresses are the same (an IPv4-mapped IPv6 address equals its IPv4 one); a host name never is. */
+function sameAddress(host: string, remote: string): boolean {
+  const norm = (a: string) => a.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return isIP(host) !== 0 && norm(host) === norm(remote);
 }
 
 function send(res: ServerResponse, xml: string, status = 200): void {

@@ -6,13 +6,13 @@
 import { serializeMethodCall, type XmlRpcStruct } from '@foxglove/xmlrpc';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
-import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
+import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_SESSIONS, UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { UciPeer } from '../handlers.js';
 import { RpcError } from '../protocol.js';
 import { UciSession } from '../session.js';
-import { CallbackQueue, callbackUrl, type CallbackTarget } from './callbackQueue.js';
+import { CallbackQueue, redactedCallbackUrl, type CallbackRejected, type CallbackTarget } from './callbackQueue.js';
 
 export class XmlRpcSession implements UciPeer {
   readonly session = new UciSession();
@@ -25,14 +25,32 @@ export class XmlRpcSession implements UciPeer {
     readonly callback: CallbackTarget | undefined,
     private readonly registry: XmlRpcSessions,
   ) {
-    this.queue = callback && new CallbackQueue(callback, registry.delivery, (dropped, reason) => registry.callbackGaveUp(this, dropped, reason));
+    this.queue =
+      callback &&
+      new CallbackQueue(
+        callback,
+        registry.delivery,
+        (dropped, reason) => registry.callbackGaveUp(this, dropped, reason),
+        Date.now,
+        (rejected) => registry.callbackRejected(this, rejected),
+      );
     this.idle = setTimeout(() => registry.keepAliveMissed(this), registry.keepAliveMs);
     this.idle.unref();
   }
 
+  /** The callback for logs: host:port and a redacted path (the path may be the client's secret). */
   get label(): string {
-    return this.callback ? callbackUrl(this.callback) : '(no callback)';
+    return this.callback ? redactedCallbackUrl(this.callback) : '(no callback)';
   }
+
+  /** The login the session was opened for (the first line of its key). */
+  get login(): string {
+    return this.key.slice(0, this.key.indexOf('\n'));
+  }
+
+  /** Rejections not yet published in sim.events.log, and when the last publication was. */
+  rejectedUnreported = 0;
+  rejectedReportedAt = 0;
 
   touch(): void {
     this.idle.refresh();
@@ -53,8 +71,14 @@ export interface XmlRpcSessionsOptions {
   log: Logger;
   keepAliveMs: number;
   delivery: UciXmlRpcDeliveryOptions;
+  /** Safety net over all logins (default UCI_XMLRPC_MAX_SESSIONS). */
   maxSessions?: number;
+  /** Sessions one login may hold at once (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN). */
+  maxSessionsPerLogin?: number;
 }
+
+/** At most one `rejected` sim.events.log event per session in this time (the rest are counted into the next). */
+const REJECTED_LOG_INTERVAL_MS = 10_000;
 
 export class XmlRpcSessions {
   private readonly sessions = new Map<string, XmlRpcSession>();
@@ -81,8 +105,16 @@ export class XmlRpcSessions {
   open(key: string, callback: CallbackTarget | undefined): XmlRpcSession {
     let s = this.sessions.get(key);
     if (s) return s;
-    if (this.sessions.size >= (this.opts.maxSessions ?? 1000)) {
-      throw new RpcError(UCI_XMLRPC_FAULTS.internalError, `too many XML-RPC sessions (${this.sessions.size}); log out unused ones or let them time out`);
+    const login = key.slice(0, key.indexOf('\n'));
+    const perLogin = this.opts.maxSessionsPerLogin ?? UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN;
+    let mine = 0;
+    for (const other of this.sessions.values()) if (other.login === login) mine++;
+    if (mine >= perLogin) {
+      throw new RpcError(UCI_XMLRPC_FAULTS.tooManySessions, `too many XML-RPC sessions for ${login} (${mine}, at most ${perLogin}); log out unused ones or let them time out`);
+    }
+    const max = this.opts.maxSessions ?? UCI_XMLRPC_MAX_SESSIONS;
+    if (this.sessions.size >= max) {
+      throw new RpcError(UCI_XMLRPC_FAULTS.tooManySessions, `too many XML-RPC sessions on this simulator (${this.sessions.size}, at most ${max}); log out unused ones or let them time out`);
     }
     s = new XmlRpcSession(key, callback, this);
     this.sessions.set(key, s);
@@ -112,6 +144,15 @@ export class XmlRpcSessions {
       throw new RpcError(UCI_XMLRPC_FAULTS.sinceSeqGone, `events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`);
     }
     const added = services.filter((svc) => !s.session.services.has(svc));
+    const backlog = sinceSeq !== undefined && added.length ? bus.since(sinceSeq).filter((e) => added.includes(e.service) && s.session.sees(e)) : [];
+    const room = this.delivery.maxQueue - s.queue.length;
+    if (backlog.length > room) {
+      // Queuing it would pass the delivery bound and end the session inside this request: say so instead.
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.sinceSeqGone,
+        `${backlog.length} events after seq ${sinceSeq} are more than the callback queue takes (${room} of ${this.delivery.maxQueue}); subscribe without sinceSeq and reload`,
+      );
+    }
     for (const svc of added) {
       s.session.services.add(svc);
       let set = this.byService.get(svc);
@@ -119,10 +160,9 @@ export class XmlRpcSessions {
       set.add(s);
     }
     // Publishing is synchronous: the backlog and the live events that follow cannot overlap or leave a gap.
-    if (sinceSeq !== undefined && added.length) {
-      for (const e of bus.since(sinceSeq)) if (added.includes(e.service) && s.session.sees(e)) s.queue.push(...callbackCall(e));
-    }
+    for (const e of backlog) s.queue.push(...callbackCall(e));
     s.session.deliveredSeq = Math.max(s.session.deliveredSeq, bus.lastSeq);
+    if (s.ended) throw new RpcError(UCI_XMLRPC_FAULTS.notLoggedIn, 'the session ended while its events were queued; log in again');
     return true;
   }
 
@@ -149,10 +189,29 @@ export class XmlRpcSessions {
     });
   }
 
-  private logEvent(s: XmlRpcSession, event: string, level: 'info' | 'warn', message: string, extra: Record<string, unknown>): void {
+  /** The client refused an event with a fault: delivered all the same (not retried); logged, throttled. */
+  callbackRejected(s: XmlRpcSession, rejected: CallbackRejected): void {
+    this.opts.log('info', 'uci xml-rpc callback refused an event', { login: s.session.user?.login, callback: s.label, method: rejected.method, faultCode: rejected.faultCode, faultString: rejected.faultString });
+    s.rejectedUnreported++;
+    const now = Date.now();
+    if (now - s.rejectedReportedAt < REJECTED_LOG_INTERVAL_MS) return;
+    const count = s.rejectedUnreported;
+    s.rejectedUnreported = 0;
+    s.rejectedReportedAt = now;
+    this.logEvent(
+      s,
+      UCI_XMLRPC_LOG_EVENTS.rejected,
+      'info',
+      `UCI XML-RPC callback ${s.label} of ${s.session.user?.login ?? '?'} answered ${rejected.method} with fault ${rejected.faultCode ?? '?'} "${rejected.faultString}"${count > 1 ? ` (${count} events refused since the last report)` : ''}; not sent again`,
+      { method: rejected.method, faultCode: rejected.faultCode ?? null, faultString: rejected.faultString, rejected: count },
+      false,
+    );
+  }
+
+  private logEvent(s: XmlRpcSession, event: string, level: 'info' | 'warn', message: string, extra: Record<string, unknown>, toLogger = true): void {
     const user = s.session.user;
     const data = { level, message, ...(user ? { userId: user.id, login: user.login } : {}), callback: s.label, ...extra };
-    this.opts.log(level, event, { login: user?.login, callback: s.label, ...extra });
+    if (toLogger) this.opts.log(level, event, { login: user?.login, callback: s.label, ...extra });
     // Not from inside a bus dispatch (the give-up can happen while an event is being queued).
     queueMicrotask(() => this.opts.bus.publish({ service: SIM_SERVICES.log, event, data }));
   }
