@@ -5,7 +5,7 @@
  */
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { Deserializer, XmlRpcFault } from '@foxglove/xmlrpc';
+import { xmlRpc } from './lib.js';
 import { UCI_XMLRPC_MAX_BODY, type UciXmlRpcCallbackType, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
 
 export interface CallbackTarget {
@@ -179,10 +179,10 @@ export class CallbackQueue {
             settle(new Error(`HTTP ${status} from ${item.method}`));
             return;
           }
-          new Deserializer().deserializeMethodResponse(Buffer.concat(chunks).toString('utf8')).then(
+          new (xmlRpc().Deserializer)().deserializeMethodResponse(Buffer.concat(chunks).toString('utf8')).then(
             () => settle(undefined),
             (err: unknown) =>
-              err instanceof XmlRpcFault
+              err instanceof xmlRpc().XmlRpcFault
                 ? settle(undefined, new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500)))
                 : settle(new Error(`bad answer to ${item.method}: ${(err as Error).message}`)),
           );

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
-import { Deserializer, serializeFault, serializeMethodResponse, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
+import type { XmlRpcFault, XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_METHODS, UCI_PARAMS, UCI_POSITIONAL, type UciMethodKey } from '../../../../shared/schemas/uci.js';
 import {
   UCI_XMLRPC_CALLBACK_TYPES,
@@ -30,6 +30,7 @@ import type { UciConnector } from '../connector.js';
 import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
 import { methodKey, normaliseParams, RpcError } from '../protocol.js';
 import type { CallbackTarget } from './callbackQueue.js';
+import { loadXmlRpc, xmlRpc } from './lib.js';
 import { XmlRpcSession, XmlRpcSessions } from './sessions.js';
 import { checkStrictXmlRpc } from './strictXml.js';
 
@@ -83,6 +84,18 @@ export class XmlRpcEndpoint {
       res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' }).end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
       return true;
     }
+    loadXmlRpc().then(
+      () => this.handlePost(req, res, url),
+      (err: unknown) => {
+        this.opts.log('error', 'the XML-RPC library could not be loaded', { error: (err as Error).message });
+        res.writeHead(500, { 'Content-Type': 'text/plain' }).end('the XML-RPC library could not be loaded\n');
+      },
+    );
+    return true;
+  }
+
+  private handlePost(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const { serializeFault, serializeMethodResponse } = xmlRpc();
     const remote = req.socket.remoteAddress ?? 'unknown';
     // Credentials (and the lockout) first: an unauthenticated body is not read into memory.
     let user: StoredUser;
@@ -93,12 +106,12 @@ export class XmlRpcEndpoint {
       res.setHeader('Connection', 'close');
       send(res, serializeFault(this.toFault(err)));
       req.resume();
-      return true;
+      return;
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > UCI_XMLRPC_MAX_BODY) {
       tooLarge(res);
-      return true;
+      return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
@@ -116,7 +129,6 @@ export class XmlRpcEndpoint {
       );
     });
     req.on('error', () => undefined);
-    return true;
   }
 
   private async answer(body: string, query: URLSearchParams, user: StoredUser, remote: string): Promise<XmlRpcValue> {
@@ -124,7 +136,7 @@ export class XmlRpcEndpoint {
     let args: XmlRpcValue[];
     checkStrictXmlRpc(body);
     try {
-      [method, args] = await new Deserializer().deserializeMethodCall(body);
+      [method, args] = await new (xmlRpc().Deserializer)().deserializeMethodCall(body);
     } catch (err) {
       const message = (err as Error).message;
       if (/not a method call|did not contain a method name/i.test(message)) {
@@ -191,6 +203,7 @@ export class XmlRpcEndpoint {
   }
 
   private toFault(err: unknown): XmlRpcFault {
+    const { XmlRpcFault } = xmlRpc();
     if (err instanceof RpcError) return new XmlRpcFault(err.message, err.code);
     const e = err as { status?: number; message?: string };
     if (typeof e?.status === 'number' && e.status < 500) return new XmlRpcFault(e.message ?? 'refused', F.invalidParams);
@@ -213,6 +226,7 @@ function send(res: ServerResponse, xml: string, status = 200): void {
 function tooLarge(res: ServerResponse): void {
   // Close the connection: the rest of the body is not read.
   res.setHeader('Connection', 'close');
+  const { serializeFault, XmlRpcFault } = xmlRpc();
   send(res, serializeFault(new XmlRpcFault(`request body over ${UCI_XMLRPC_MAX_BODY} bytes`, F.bodyTooLarge)), 413);
 }
 

@@ -3,7 +3,8 @@
  * since every request carries both in its query; it ends on logout, on a missing keepAlive and when its
  * callback stays unreachable beyond the delivery bound. Subscribed events go to the session's CallbackQueue.
  */
-import { serializeMethodCall, type XmlRpcStruct } from '@foxglove/xmlrpc';
+import type { XmlRpcStruct } from '@foxglove/xmlrpc';
+import { xmlRpc } from './lib.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_SESSIONS, UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
@@ -233,7 +234,7 @@ export class XmlRpcSessions {
 export function callbackCall(e: SimEvent): [string, string] {
   const method = xmlRpcEventMethod(e.service, e.event);
   const meta: XmlRpcStruct = { seq: e.seq, time: e.time, service: e.service, event: e.event };
-  return [method, serializeMethodCall(method, [eventPayload(e), meta])];
+  return [method, xmlRpc().serializeMethodCall(method, [eventPayload(e), meta])];
 }
 
 function eventPayload(e: SimEvent): XmlRpcStruct {
