@@ -13,6 +13,7 @@ import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/treeModel';
 import { keyFingerprint } from '../../shared/hashes';
 import { KeyFileSchema } from '../../shared/schemas/keyfile';
+import { exec } from './support/exec';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const SIM = 'Local simulator';
@@ -33,23 +34,6 @@ let simPid: number;
 let simPassword: string;
 const tmp = mkdtempSync(join(tmpdir(), 'starface-ext-test-'));
 
-/** A command that might fall back to a prompt: never let a prompt hang the suite. */
-async function exec<T>(ms: number, command: string, ...args: unknown[]): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  const run = vscode.commands.executeCommand<T>(command, ...args);
-  const result = await Promise.race([run, timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    // Close whatever input box or quick pick it opened, so that the command ends.
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await run.then(undefined, () => undefined);
-    assert.fail(`${command} did not finish within ${ms} ms (did it open a prompt?)`);
-  }
-  return result as T | undefined;
-}
 
 const session = (name: string) => {
   const s = api.sessions.get(name);

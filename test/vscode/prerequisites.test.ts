@@ -14,6 +14,7 @@ import type { PrerequisiteNode } from '../../extension/src/model/prerequisitesMo
 import type { TreeNode } from '../../extension/src/model/treeModel';
 import type { PreflightReport, PreflightResult } from '../../shared/schemas/preflight';
 import { until } from '../support/until';
+import { exec } from './support/exec';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const SIM = 'Local simulator';
@@ -23,22 +24,6 @@ let api: DevKitApi;
 let simPort: number;
 const tmp = mkdtempSync(join(tmpdir(), 'starface-prereq-test-'));
 
-/** A command that might fall back to a prompt: never let a prompt hang the suite. */
-async function exec<T>(ms: number, command: string, ...args: unknown[]): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), ms);
-  });
-  const run = vscode.commands.executeCommand<T>(command, ...args);
-  const result = await Promise.race([run, timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') {
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await run.then(undefined, () => undefined);
-    assert.fail(`${command} did not finish within ${ms} ms (did it open a prompt?)`);
-  }
-  return result as T | undefined;
-}
 
 
 /** Machine checks against loopback only: deterministic, fast, and no traffic leaves the host. */
