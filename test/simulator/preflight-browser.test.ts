@@ -32,7 +32,8 @@ function onPath(): Array<{ path: string; version: string }> {
 describe('simulator: preflight R5 with the real probe on this machine', function () {
   this.timeout(30_000);
 
-  it('finds the browsers on PATH with the versions they report, and judges them', async () => {
+  it('finds the browsers on PATH with the versions they report, and judges them', async function () {
+    // The PATH names below are Linux's; other systems are covered by the probe tests in test/unit/preflight.
     if (process.platform !== 'linux') this.skip();
     const expected = onPath();
     const found = await findBrowsers(undefined, 10_000);
