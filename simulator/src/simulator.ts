@@ -63,6 +63,11 @@ export interface SimulatorOptions {
    * true allows any callback host (as a loopback-bound simulator always does).
    */
   uciXmlRpcAnyCallbackHost?: boolean;
+  /**
+   * HTTP: how long one request (headers and body) may take before the socket is closed with 408 (default
+   * 30 000 ms). A slow or never-finished body must not hold a socket and its buffer for ever.
+   */
+  httpRequestTimeoutMs?: number;
 }
 
 export interface SimulatorAddresses {
@@ -237,13 +242,15 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true || isLoopbackHost(host),
       });
       xmlRpc = xmlRpcEndpoint;
-      server = createServer((req, res) => {
-        if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
-      });
-      // A slow (or never finished) request body must not hold a socket and its buffer for ever. Upgraded
-      // sockets (/uci, /sip WebSockets) are no longer requests, so these do not cut them.
-      server.requestTimeout = 30_000;
-      server.headersTimeout = 20_000;
+      // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.
+      // Node checks them every connectionsCheckingInterval, so that follows the timeout.
+      const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
+      server = createServer(
+        { requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))) },
+        (req, res) => {
+          if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
+        },
+      );
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);

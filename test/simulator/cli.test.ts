@@ -45,6 +45,7 @@ describe('simulator CLI (black box)', function () {
       const ready = JSON.parse(run.stdout.split('\n')[0]!);
       assert.equal(ready.ready, true);
       assert.match(ready.rest, /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      assert.equal(ready.xmlRpc, ready.rest.replace(/\/rest$/, '/xml-rpc'), 'the UCI over XML-RPC on the same port');
       assert.equal(ready.pid, run.child.pid);
       assert.notEqual(new URL(rest).port, '0');
 

@@ -20,6 +20,7 @@ import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/u
 import { PbxSession, type LiveState } from '../../extension/src/model/pbxSession.js';
 import { createSimulator } from '../../simulator/src/simulator.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { UciClient } from '../support/uci-client.js';
 import { sleep, until } from '../support/until.js';
 import { CallbackServer, faultOf, xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
 
@@ -254,6 +255,29 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     });
     assert.ok(Date.now() - started < 2000);
     assert.match(text, new RegExp(`<int>${F.authFailed}</int>`));
+  });
+
+  it('7. an authenticated body that never finishes is cut at the request timeout (408), the socket freed', async () => {
+    sim = await startSim({ scenario: 'demo', httpRequestTimeoutMs: 600 });
+    // A WebSocket on the same server is no request once upgraded: it must outlive the timeout.
+    const ws = await UciClient.as(sim.addresses.uci, ADMIN);
+    const url = new URL(sim.addresses.xmlRpc);
+    const started = Date.now();
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}?${xmlRpcQuery(ADMIN)}`, method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': 100_000 } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(`status ${res.statusCode}`));
+      });
+      req.on('error', (err) => resolve(`closed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
+      req.write('<methodCall>'); // and never the rest
+    });
+    const ms = Date.now() - started;
+    assert.match(outcome, /^(status 408|closed: ECONNRESET)$/, outcome);
+    assert.ok(ms >= 500 && ms < 3000, `cut after ${ms} ms (timeout 600 ms)`);
+    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login), true, 'the server still answers');
+    await sleep(400); // well past the timeout since the WebSocket opened
+    assert.equal(await ws.request(M.keepAlive), true, 'the UCI WebSocket outlived the request timeout');
+    ws.close();
   });
 
   it('10 + 11. logs show the callback redacted; a simulator on the network calls back only the requester unless allowed', async () => {
