@@ -355,6 +355,41 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     await until('the first event of the new simulator', () => rec.events.some((e) => e.data.chatPresenceMessage === 'after restart'), 3000);
   });
 
+  it('13. stop() while the subscribe is on its way still logs the session out', async () => {
+    sim = await startSim({ scenario: 'demo' });
+    // A proxy in front of /xml-rpc that holds subscribeEvents back and records every method in order.
+    const target = new URL(sim.addresses.xmlRpc);
+    const methods: string[] = [];
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const method = /<methodName>([^<]*)<\/methodName>/.exec(body.toString('utf8'))?.[1] ?? '?';
+        methods.push(method);
+        const forward = () => {
+          const out = request({ host: target.hostname, port: target.port, path: req.url, method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length } }, (answer) => {
+            res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'text/xml' });
+            answer.pipe(res);
+          });
+          out.on('error', () => res.destroy());
+          out.end(body);
+        };
+        if (method === M.subscribeEvents) setTimeout(forward, 400);
+        else forward();
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => proxy.close(resolve)));
+    const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/rest`;
+    const stream = new UciXmlRpcStream({ restBaseUrl: base, uciToken: TOKEN, services: [USER_STATE_SERVICE] }, { onEvents: () => undefined });
+    stream.start();
+    await until('the subscribe on its way', () => methods.includes(M.subscribeEvents), 5000);
+    await stream.stop();
+    await until('a logout after the subscribe', () => methods.lastIndexOf(M.logout) > methods.indexOf(M.subscribeEvents), 3000);
+    assert.ok(!stream.connected);
+  });
+
   it('14. the callback server answers 413 before it drops an oversized body without Content-Length', async () => {
     const server = new UciCallbackServer({ host: '127.0.0.1', port: 0, onCall: () => true, maxBodyBytes: 1024 });
     await server.listen();
