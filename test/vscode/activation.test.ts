@@ -4,8 +4,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
+import { EXTENSION_ID } from './support/host';
 
 describe('extension activation (real VS Code extension host)', () => {
   it('runs in VS Code 1.100', () => {

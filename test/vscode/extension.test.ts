@@ -14,9 +14,8 @@ import type { TreeNode } from '../../extension/src/model/treeModel';
 import { keyFingerprint } from '../../shared/hashes';
 import { KeyFileSchema } from '../../shared/schemas/keyfile';
 import { exec } from './support/exec';
+import { activateDevKit, EXTENSION_ID, SIM } from './support/host';
 
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
-const SIM = 'Local simulator';
 const ANNA = { name: 'Anna (1001)', login: '1001', password: 'anna-demo-1001' };
 const ADMIN2 = { name: 'Second admin', login: 'devkit-admin', password: 'second-admin-pw-7e1f' };
 const WRONG = { name: 'Wrong password', login: '1002', password: 'not-bernds-password' };
@@ -33,7 +32,6 @@ let simUrl: string; // the connection URL (without /rest)
 let simPid: number;
 let simPassword: string;
 const tmp = mkdtempSync(join(tmpdir(), 'starface-ext-test-'));
-
 
 const session = (name: string) => {
   const s = api.sessions.get(name);
@@ -128,9 +126,7 @@ describe('the extension against the bundled simulator (real extension host)', fu
   this.timeout(60_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
-    assert.ok(ext, `extension ${EXTENSION_ID} is present`);
-    api = await ext.activate();
+    api = await activateDevKit();
     assert.ok(api?.tree && api.sessions && api.simulator, 'activate() returns the DevKitApi');
   });
 

@@ -6,12 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import { until } from '../support/until';
-
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
-const SIM = 'Local simulator';
+import { activateDevKit, EXTENSION_ID, SIM, simulatorSession } from './support/host';
 
 let api: DevKitApi;
-
 
 const uci = () => vscode.workspace.getConfiguration('starface.uci');
 
@@ -19,17 +16,8 @@ describe('live events over UCI XML-RPC (real extension host, bundled simulator)'
   this.timeout(60_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
-    if (!api.simulator.running) {
-      const rest = await vscode.commands.executeCommand<string>('starface.startSimulator', { scenario: 'demo' });
-      assert.equal(typeof rest, 'string', 'the simulator started');
-    }
-    const s = api.sessions.get(SIM);
-    assert.ok(s, 'the simulator connection exists');
-    await until('the session is signed in', () => s.state === 'ready', 20_000);
-    api.sessions.select(SIM);
+    api = await activateDevKit();
+    const s = await simulatorSession(api);
     await until('live events over the WebSocket first (the default for the simulator)', () => s.liveSource === 'uci' && s.live.state === 'live', 10_000);
     // Switching the setting re-follows the signed-in session over XML-RPC.
     await uci().update('transport', 'xml-rpc', vscode.ConfigurationTarget.Global);

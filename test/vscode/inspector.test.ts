@@ -14,12 +14,9 @@ import type { DevKitApi } from '../../extension/src/extension';
 import type { HostMessage } from '../../shared/schemas/inspector';
 import { INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector';
 import { sleep, until } from '../support/until';
-
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
-const SIM = 'Local simulator';
+import { activateDevKit, EXTENSION_ID, SIM, simulatorSession } from './support/host';
 
 let api: DevKitApi;
-
 
 const posted = (): HostMessage[] => api.inspector.feed.posted;
 /** A mark into what the host posted; it stays meaningful while `posted` is trimmed to its newest 200. */
@@ -48,19 +45,10 @@ function inspectorSuite(transport: Transport): void {
 
     before(async () => {
       tmp = mkdtempSync(join(tmpdir(), 'starface-inspector-test-'));
-      const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
-      assert.ok(ext);
-      api = await ext.activate();
+      api = await activateDevKit();
       assert.ok(api.inspector, 'activate() returns the inspector');
       await uci().update('transport', transport, vscode.ConfigurationTarget.Global);
-      if (!api.simulator.running) {
-        const rest = await vscode.commands.executeCommand<string>('starface.startSimulator', { scenario: 'demo' });
-        assert.equal(typeof rest, 'string', 'the simulator started');
-      }
-      const s = api.sessions.get(SIM);
-      assert.ok(s, 'the simulator connection exists');
-      await until('the session is signed in', () => s.state === 'ready', 20_000);
-      api.sessions.select(SIM);
+      const s = await simulatorSession(api);
       await until(`live events over ${transport}`, () => s.liveSource === SOURCE[transport] && s.live.state === 'live', 15_000);
     });
 

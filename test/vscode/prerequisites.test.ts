@@ -15,16 +15,13 @@ import type { TreeNode } from '../../extension/src/model/treeModel';
 import type { PreflightReport, PreflightResult } from '../../shared/schemas/preflight';
 import { until } from '../support/until';
 import { exec } from './support/exec';
+import { activateDevKit, EXTENSION_ID, SIM, simulatorSession } from './support/host';
 
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
-const SIM = 'Local simulator';
 const R10_GUIDE = 'Recht "Integration mit Microsoft Teams"';
 
 let api: DevKitApi;
 let simPort: number;
 const tmp = mkdtempSync(join(tmpdir(), 'starface-prereq-test-'));
-
-
 
 /** Machine checks against loopback only: deterministic, fast, and no traffic leaves the host. */
 const machine = () => ({ hosts: ['127.0.0.1'], port: simPort, timeoutMs: 2000, env: {}, systemProxy: false as const });
@@ -59,17 +56,11 @@ describe('the prerequisites check (real extension host, bundled simulator)', fun
   this.timeout(90_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activateDevKit();
     assert.ok(api.prerequisites?.model, 'activate() returns the prerequisites model');
     // Always a fresh demo: another file may have left the simulator running with a changed PBX.
-    const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'demo' });
-    assert.match(rest ?? '', /^http:\/\/127\.0\.0\.1:\d+\/rest$/, 'the simulator started');
-    simPort = Number(new URL(rest!).port);
-    const s = api.sessions.get(SIM)!;
-    await until('the session is signed in', () => s.state === 'ready', 20_000);
-    api.sessions.select(SIM);
+    const s = await simulatorSession(api, { fresh: true });
+    simPort = Number(new URL(s.connection.url).port);
   });
 
   after(async () => {

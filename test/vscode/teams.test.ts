@@ -12,8 +12,8 @@ import type { TeamsValidationReport } from '../../shared/schemas/teamsApp';
 import type { DevKitApi } from '../../extension/src/extension';
 import { englishOnly } from '../../extension/src/model/i18n';
 import { until } from '../support/until';
+import { activateDevKit } from './support/host';
 
-const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const APP_NAME = 'Contoso Phone';
 const LONG_NAME = 'Contoso Phone for Microsoft Teams and STARFACE'; // 47 characters: name.short allows 30
 
@@ -28,7 +28,6 @@ function pngSize(path: string): { width: number; height: number } {
   assert.equal(buf.subarray(12, 16).toString('latin1'), 'IHDR');
   return { width: buf.readUInt32BE(16), height: buf.readUInt32BE(20) };
 }
-
 
 const codeOf = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code));
 const ours = () => vscode.languages.getDiagnostics(manifestUri).filter((d) => d.source === 'STARFACE Teams');
@@ -66,9 +65,7 @@ describe('Teams app package (real extension host)', function () {
   this.timeout(60_000);
 
   before(async () => {
-    const ext = vscode.extensions.getExtension<DevKitApi>(EXTENSION_ID);
-    assert.ok(ext);
-    api = await ext.activate();
+    api = await activateDevKit();
     assert.ok(api.teams?.findings, 'the DevKitApi exposes the Teams findings model');
   });
 
