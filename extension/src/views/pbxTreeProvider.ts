@@ -3,12 +3,7 @@ import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeMod
 import type { SessionManager } from '../model/sessions.js';
 import type { Translate } from '../model/i18n.js';
 import { errorText } from '../model/errorText.js';
-
-const COLLAPSE = {
-  none: vscode.TreeItemCollapsibleState.None,
-  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
-  expanded: vscode.TreeItemCollapsibleState.Expanded,
-} as const;
+import { COLLAPSE } from './treeItems.js';
 
 /** Maps the plain tree model onto VS Code's tree; user details are fetched when a user is expanded. */
 export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {

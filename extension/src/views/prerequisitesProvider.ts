@@ -2,12 +2,7 @@ import * as vscode from 'vscode';
 import type { PreflightStatus } from '../../../shared/schemas/preflight.js';
 import type { Translate } from '../model/i18n.js';
 import type { PrerequisiteNode, PrerequisitesModel } from '../model/prerequisitesModel.js';
-
-const COLLAPSE = {
-  none: vscode.TreeItemCollapsibleState.None,
-  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
-  expanded: vscode.TreeItemCollapsibleState.Expanded,
-} as const;
+import { COLLAPSE } from './treeItems.js';
 
 const ICONS: Record<PreflightStatus, { icon: string; color: string }> = {
   pass: { icon: 'pass', color: 'testing.iconPassed' },

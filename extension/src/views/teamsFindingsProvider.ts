@@ -2,12 +2,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Translate } from '../model/i18n.js';
 import type { FindingNode, TeamsFindingsModel } from '../model/teamsFindingsModel.js';
-
-const COLLAPSE = {
-  none: vscode.TreeItemCollapsibleState.None,
-  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
-  expanded: vscode.TreeItemCollapsibleState.Expanded,
-} as const;
+import { COLLAPSE } from './treeItems.js';
 
 /** The "Teams App Validation" view: the last report, grouped by file; a finding opens where it is or its help. */
 export class TeamsFindingsProvider implements vscode.TreeDataProvider<FindingNode>, vscode.Disposable {
