@@ -5,17 +5,10 @@ import { PbxSession } from '../../extension/src/model/pbxSession.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { UciEventStream } from '../../extension/src/pbx/uciEvents.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
+import { UCI_METHODS, USER_STATE_SERVICE } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(what: string, check: () => boolean, ms = 3000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
+import { UciClient } from '../support/uci-client.js';
+import { sleep, until } from '../support/until.js';
 
 describe('extension: live events from the UCI connector', () => {
   let sim: RunningSim;
@@ -33,9 +26,33 @@ describe('extension: live events from the UCI connector', () => {
       session.onDidReceiveEvents((events) => seen.push(...events));
       await sleep(200); // the subscription is answered
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
-      await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 2000);
-      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 2000);
+      await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 2000, 20);
+      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 2000, 20);
     } finally {
+      await session.signOut();
+      session.dispose();
+      await sim.admin.put('/modules/configurations/1', { autoprovisioning: true });
+    }
+  });
+
+  it('a presence (userState) event reaches the listeners without reloading the PBX data; a REST change reloads', async () => {
+    const session = new PbxSession({ name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
+    const phone = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
+    try {
+      await session.signIn(ADMIN_PASSWORD);
+      const seen: SimEvent[] = [];
+      session.onDidReceiveEvents((events) => seen.push(...events));
+      let reloads = 0;
+      session.onDidChange(() => reloads++);
+      await sleep(200); // the subscription is answered
+      await phone.request(UCI_METHODS.setDoNotDisturbSetting, { doNotDisturb: true });
+      await until('the userState event', () => seen.some((e) => e.service === USER_STATE_SERVICE), 2000, 20);
+      await sleep(300);
+      assert.equal(reloads, 0, 'no reload for a presence change');
+      await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
+      await until('a reload after the REST change', () => reloads > 0, 2000, 20);
+    } finally {
+      phone.close();
       await session.signOut();
       session.dispose();
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: true });
@@ -49,13 +66,13 @@ describe('extension: live events from the UCI connector', () => {
     const stream = new UciEventStream(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
     stream.start();
     try {
-      await until('connected', () => stream.connected);
+      await until('connected', () => stream.connected, 3000, 20);
       await sleep(100);
       // Drop the socket from under the stream, change things while it is away, and let it come back.
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
       for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
-      await until('reconnected', () => stream.connected, 3000);
-      await until('the three changes', () => seen.length >= 3, 3000);
+      await until('reconnected', () => stream.connected, 3000, 20);
+      await until('the three changes', () => seen.length >= 3, 3000, 20);
       const sorted = [...seen].sort((a, b) => a - b);
       assert.deepEqual(seen, sorted, 'in order');
       assert.equal(new Set(seen).size, seen.length, 'no duplicates');
@@ -76,7 +93,7 @@ describe('extension: live events from the UCI connector', () => {
       let reason: string | undefined;
       const stream = new UciEventStream(client, { onEvents: () => {}, onUnavailable: (r) => (reason = r) });
       stream.start();
-      await until('unavailable', () => reason !== undefined);
+      await until('unavailable', () => reason !== undefined, 3000, 20);
       assert.match(reason!, /404/);
       assert.equal(stream.connected, false);
     } finally {

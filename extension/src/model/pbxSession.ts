@@ -45,6 +45,11 @@ export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', c
 
 /** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
 const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
+/**
+ * Events about nothing loadPbxData loads (calls, presence): they go to the inspector, but reloading the whole PBX
+ * (some seven REST requests) for each call state would change nothing the tree shows.
+ */
+const UNLOADED_SERVICES = new Set<string>(REAL_PBX_SERVICES);
 /** Only the call events are certain on a real PBX: a refused userState subscription is logged, not fatal. */
 const OPTIONAL_REAL_PBX_SERVICES = [USER_STATE_SERVICE];
 
@@ -227,7 +232,7 @@ export class PbxSession {
     const onEvents = (events: SimEvent[]) => {
       if (this._live.state === 'reconnecting') this.setLive({ state: 'live' });
       this.events.fire(events);
-      void this.refresh();
+      if (events.some((e) => !UNLOADED_SERVICES.has(e.service))) void this.refresh();
     };
     const signedOut = (err: Error) => {
       // The PBX signed us out (restart, expired token): following on cannot succeed; show it and stop.
