@@ -1,5 +1,6 @@
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import type { PbxApi } from './api.js';
+import { backoffMs } from './liveEvents.js';
 
 export interface EventPollerOptions {
   intervalMs?: number;
@@ -72,7 +73,7 @@ export class EventPoller {
         return;
       }
       this.failures++;
-      const retry = Math.min(this.opts.maxBackoffMs ?? 30_000, interval * 2 ** this.failures);
+      const retry = backoffMs(this.failures, interval, this.opts.maxBackoffMs);
       this.opts.onError?.(err, retry);
       this.schedule(retry);
     }

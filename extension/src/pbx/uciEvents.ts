@@ -2,6 +2,7 @@ import { WebSocket } from 'ws';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { UCI_CLOSE, UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, UCI_PATH, UciNotificationSchema } from '../../../shared/schemas/uci.js';
 import type { PbxRestClient } from './restClient.js';
+import { backoffMs, TickBatcher } from './liveEvents.js';
 
 export interface UciEventStreamOptions {
   onEvents(events: SimEvent[]): void;
@@ -43,7 +44,8 @@ export class UciEventStream {
   private timers: ReturnType<typeof setTimeout>[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
-  private batch: SimEvent[] = [];
+  /** Events of one tick arrive as one batch: one refresh for a burst. */
+  private readonly batch = new TickBatcher<SimEvent>((events) => this.opts.onEvents(events), () => this.stopped);
   /** The seq subscribed after (sinceSeq) on the current connection, to tell a gap after a reconnect. */
   private resumedAfter: number | undefined;
 
@@ -176,20 +178,13 @@ export class UciEventStream {
     const event = parsed.data.params;
     if (this.lastSeq !== undefined && event.seq <= this.lastSeq) return;
     this.lastSeq = event.seq;
-    // Events of one tick arrive as one batch: one refresh for a burst.
-    if (this.batch.push(event) === 1) {
-      queueMicrotask(() => {
-        const events = this.batch;
-        this.batch = [];
-        this.opts.onEvents(events);
-      });
-    }
+    this.batch.push(event);
   }
 
   private retry(err: Error): void {
     if (this.stopped) return;
     this.failures++;
-    const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** this.failures);
+    const wait = backoffMs(this.failures, 500, this.opts.maxBackoffMs);
     this.opts.onError?.(err, wait);
     this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
     this.timers.push(setTimeout(() => this.connect(), wait));

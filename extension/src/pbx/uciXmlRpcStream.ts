@@ -9,6 +9,7 @@ import { parseXmlRpcEventMethod, UCI_XMLRPC_FAULTS, UciXmlRpcEventMetaSchema } f
 import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
 import type { UciEventStreamOptions } from './uciEvents.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
+import { backoffMs, TickBatcher } from './liveEvents.js';
 
 /** What the XML-RPC stream needs besides the shared options: where, as whom, and where events come back. */
 export interface UciXmlRpcTarget {
@@ -66,7 +67,8 @@ export class UciXmlRpcStream {
   private gone: number | undefined;
   /** For a real PBX's events, which carry no seq. */
   private localSeq = 0;
-  private batch: SimEvent[] = [];
+  /** Events of one tick arrive as one batch: one refresh for a burst. */
+  private readonly batch = new TickBatcher<SimEvent>((events) => this.opts.onEvents(events), () => this.stopped);
   private closing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -279,7 +281,7 @@ export class UciXmlRpcStream {
     if (this.stopped) return;
     this.live = false;
     this.failures++;
-    const wait = Math.min(this.opts.maxBackoffMs ?? 30_000, 500 * 2 ** this.failures);
+    const wait = backoffMs(this.failures, 500, this.opts.maxBackoffMs);
     this.opts.onError?.(err, wait);
     this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
     const timer = setTimeout(() => void this.connect(), wait);
@@ -316,14 +318,7 @@ export class UciXmlRpcStream {
       event: name.event,
       data: plain(data) as Record<string, unknown>,
     };
-    // Events of one tick arrive as one batch: one refresh for a burst.
-    if (this.batch.push(event) === 1) {
-      queueMicrotask(() => {
-        const events = this.batch;
-        this.batch = [];
-        if (!this.stopped) this.opts.onEvents(events);
-      });
-    }
+    this.batch.push(event);
     return true;
   }
 
