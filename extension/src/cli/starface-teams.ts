@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     const { values, positionals } = parse(rest, { json: { type: 'boolean' }, help: { type: 'boolean' } });
     if (values.help) return (process.stdout.write(HELP + '\n'), 0);
     if (positionals.length !== 1) throw new UsageError('validate takes exactly one PATH');
-    if (!existsSync(positionals[0]!)) throw new UsageError(`${positionals[0]} does not exist`);
+    // A missing PATH: validateAppPath's TeamsInputError, a usage error here.
     const report = await asUsage(() => validateAppPath(positionals[0]!));
     printReport(report, values.json === true);
     return report.ok ? 0 : 1;

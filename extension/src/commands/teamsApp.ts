@@ -34,7 +34,7 @@ export interface PackageTeamsAppOptions {
 }
 
 /** The PBX values for `${{STARFACE_PBX_NAME}}` / `${{STARFACE_PBX_URL}}` from the selected connection, when signed in. */
-export function pbxValues(ctx: CommandContext): { values: Record<string, string>; from?: string } {
+function pbxValues(ctx: CommandContext): { values: Record<string, string>; from?: string } {
   const session = ctx.sessions.selected;
   if (!session || session.state !== 'ready' || !session.data) return { values: {} };
   const values: Record<string, string> = { [PBX_URL]: session.connection.url };

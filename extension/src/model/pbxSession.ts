@@ -41,7 +41,7 @@ export interface UciLiveSettings {
   callbackPort: number;
 }
 
-export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', callbackAddress: '', callbackPort: 0 };
+const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', callbackAddress: '', callbackPort: 0 };
 
 /** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
 const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];

@@ -248,7 +248,7 @@ export function flatten(nodes: PrerequisiteNode[]): PrerequisiteNode[] {
 }
 
 /** What a report depends on in the loaded PBX data: not the load time, not module log lines. */
-export function dataFingerprint(data: PbxData | undefined): string {
+function dataFingerprint(data: PbxData | undefined): string {
   if (!data) return '';
   return JSON.stringify([data.version, data.admin, data.users, data.licences, data.modules, data.configurations?.map((c) => c.configuration) ?? null]);
 }

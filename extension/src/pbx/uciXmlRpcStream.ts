@@ -37,7 +37,7 @@ export interface UciXmlRpcTarget {
 const SEEN_SEQS = 4096;
 
 /** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
-export const XMLRPC_KEEPALIVE_MS = 20_000;
+const XMLRPC_KEEPALIVE_MS = 20_000;
 
 export class UciXmlRpcStream {
   readonly client: UciXmlRpcClient;

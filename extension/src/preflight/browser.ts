@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { access, readdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -6,7 +5,7 @@ import { text } from '../../../shared/i18n.js';
 import { MIN_CHROME_VERSION } from '../../../shared/requirements/rules.js';
 import type { PreflightResult } from '../../../shared/schemas/preflight.js';
 import { compareVersions } from '../../../shared/version.js';
-import { machineSnapshot, rule, toResult } from './result.js';
+import { machineSnapshot, rule, runCommand, toResult } from './result.js';
 
 export type BrowserProduct = 'chrome' | 'chromium' | 'edge';
 
@@ -38,10 +37,7 @@ export const systemProbe = (env: NodeJS.ProcessEnv = process.env): BrowserProbe 
   platform: process.platform,
   env,
   home: homedir(),
-  run: (file, args, timeoutMs) =>
-    new Promise((resolve) => {
-      execFile(file, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 256 * 1024 }, (err, stdout) => resolve(err ? null : stdout));
-    }),
+  run: runCommand,
   readFile: (path) => readFile(path, 'utf8').catch(() => null),
   exists: (path) => access(path).then(() => true, () => false),
   listDir: (path) => readdir(path).catch(() => null),

@@ -8,7 +8,7 @@ import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
 import { optional } from '../pbx/snapshot.js';
-import { mapLimit, toResult } from './result.js';
+import { mapLimit, rule, toResult } from './result.js';
 
 /** A --users entry that names no user of the PBX. */
 export class PreflightUsageError extends Error {}
@@ -270,5 +270,5 @@ function withMinimumInTitle(result: PreflightResult, min: string): PreflightResu
 
 /** R20 happens in the Teams admin center, which no PBX API shows: always unknown, with where to look. */
 export function teamsAppResult(facts: PbxFacts): PreflightResult {
-  return toResult('R20', REQUIREMENTS.find((r) => r.id === 'R20')!.check(facts.snapshot));
+  return toResult('R20', rule('R20').check(facts.snapshot));
 }

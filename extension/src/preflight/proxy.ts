@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import { text } from '../../../shared/i18n.js';
 import { REQUIRED_HOSTS } from '../../../shared/requirements/rules.js';
 import type { PreflightResult } from '../../../shared/schemas/preflight.js';
-import { machineSnapshot, rule, toResult } from './result.js';
+import { machineSnapshot, rule, runCommand, toResult } from './result.js';
 
 export interface ProxyFinding {
   /** "HTTPS_PROXY", "VS Code setting http.proxy", "GNOME proxy settings", … */
@@ -22,8 +21,7 @@ export interface SystemProxyReader {
 
 export const systemProxyReader = (): SystemProxyReader => ({
   platform: process.platform,
-  run: (file, args, timeoutMs) =>
-    new Promise((resolve) => execFile(file, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8' }, (err, stdout) => resolve(err ? null : stdout))),
+  run: runCommand,
 });
 
 export interface ProxyOptions {

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import type { Localized } from '../../../shared/i18n.js';
 import { requirementById, type CheckResult, type Requirement } from '../../../shared/requirements/rules.js';
 import type { MachineFacts, PbxSnapshot } from '../../../shared/requirements/snapshot.js';
@@ -68,4 +69,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
+}
+
+/** Runs a probe command (a browser's --version, a proxy setting); its output, or null when it fails or times out. */
+export function runCommand(file: string, args: string[], timeoutMs: number): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile(file, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 256 * 1024 }, (err, stdout) => resolve(err ? null : stdout));
+  });
 }
