@@ -80,7 +80,7 @@ function parseJson(input: string, file: string, syntaxRule: TeamsRule, t: Transl
 }
 
 /** `1.0–1.17, 1.19–1.30, devPreview`: the bundled schema versions, runs of minor versions joined. */
-export function describeVersions(bundled: string[]): string {
+export function describeVersions(bundled: readonly string[]): string {
   const nums = bundled.filter((v) => /^v\d+\.\d+$/.test(v)).map((v) => v.slice(1).split('.').map(Number) as [number, number]);
   nums.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const runs: string[] = [];

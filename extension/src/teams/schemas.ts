@@ -10,8 +10,16 @@ const PACKAGE_SCHEMAS = join('node_modules', '@microsoft', 'app-manifest', 'buil
  * Where the schemas are: the bundles ship a copy beside them (dist/teams-schemas, see esbuild.mjs);
  * running from source (tests through tsx) they come from @microsoft/app-manifest in node_modules.
  */
+// The schemas ship with the code and do not change while it runs: found and listed once (not on every keystroke).
+let foundDir: string | undefined;
+const versionsOf = new Map<string, readonly string[]>();
+
 export function findSchemaDir(explicit?: string): string {
   if (explicit) return explicit;
+  return (foundDir ??= locateSchemaDir());
+}
+
+function locateSchemaDir(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
   for (const c of [join(here, '..', 'teams-schemas'), join(here, 'teams-schemas')]) if (existsSync(join(c, 'v1.0'))) return c;
   for (let d = here; ; d = dirname(d)) {
@@ -23,8 +31,10 @@ export function findSchemaDir(explicit?: string): string {
 }
 
 /** Folder names of the bundled versions: 'v1.0' … 'v1.30', 'vDevPreview'. */
-export function bundledVersions(schemaDir: string): string[] {
-  return readdirSync(schemaDir).filter((n) => /^v(\d+\.\d+|DevPreview)$/.test(n));
+export function bundledVersions(schemaDir: string): readonly string[] {
+  let versions = versionsOf.get(schemaDir);
+  if (!versions) versionsOf.set(schemaDir, (versions = readdirSync(schemaDir).filter((n) => /^v(\d+\.\d+|DevPreview)$/.test(n))));
+  return versions;
 }
 
 const numeric = (v: string) => v.slice(1).split('.').map(Number) as [number, number];
