@@ -108,7 +108,7 @@ export function inspectorLanguage(language: string): InspectorLanguage {
 }
 
 /** Replaces `{0}`, `{1}`, … with the arguments; an unknown placeholder stays as it is. */
-export function format(template: string, ...args: (string | number)[]): string {
+export function format(template: string, ...args: (string | number | boolean)[]): string {
   return template.replace(/\{(\d+)\}/g, (m, i: string) => {
     const v = args[Number(i)];
     return v === undefined ? m : String(v);

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from './calls.js';
-import { UCI_ERRORS, UciCallStateSchema, UciUserStateEventDataSchema, UciUserStateSchema, USER_STATE_EVENT, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
+import { notificationMethod, UCI_ERRORS, UCI_RESULTS, UciCallStateSchema, UciUserStateEventDataSchema, USER_STATE_EVENT, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
 
 export const UCI_XMLRPC_PATH = '/xml-rpc';
 
@@ -137,26 +137,17 @@ export const UCI_XMLRPC_LOG_EVENTS = {
  * empty strings for the optional phoneId / callId of placeCallWithPhone mean "none".
  */
 export const UCI_XMLRPC_RESULTS = {
+  ...UCI_RESULTS,
   login: z.literal(true),
-  logout: z.literal(true),
-  keepAlive: z.literal(true),
   subscribeEvents: z.literal(true),
   unsubscribeEvents: z.literal(true),
   placeCallWithPhone: z.string(),
-  getCallIds: z.array(z.string()),
-  getCallState: UciCallStateSchema,
-  hangupCall: z.literal(true),
-  getUserState: UciUserStateSchema,
-  setDoNotDisturbSetting: UciUserStateSchema,
-  setChatPresenceMessage: UciUserStateSchema,
 } satisfies Record<UciMethodKey, z.ZodType>;
 
 // ---- events pushed to the callback ----
 
-/** The callback's methodName for an event: `${service}.${event}`, e.g. `ucp.v22.events.call.receiveCallState`. */
-export function xmlRpcEventMethod(service: string, event: string): string {
-  return `${service}.${event}`;
-}
+/** The callback's methodName for an event: `${service}.${event}`, e.g. `ucp.v22.events.call.receiveCallState`, as the WebSocket notification's. */
+export const xmlRpcEventMethod = notificationMethod;
 
 /** The service and event of a callback methodName (the event is the part after the last dot). */
 export function parseXmlRpcEventMethod(methodName: string): { service: string; event: string } | undefined {

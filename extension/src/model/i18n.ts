@@ -1,10 +1,11 @@
 import type { Localized } from '../../../shared/i18n.js';
+import { format } from '../../../shared/inspectorText.js';
 
 /** `vscode.l10n.t`'s shape: English message with `{0}` placeholders, looked up in the bundle. */
 export type Translate = (message: string, ...args: (string | number | boolean)[]) => string;
 
 /** The untranslated formatter, for tests and for code paths without a bundle. */
-export const englishOnly: Translate = (message, ...args) => message.replace(/\{(\d+)\}/g, (m, i: string) => (args[Number(i)] === undefined ? m : String(args[Number(i)])));
+export const englishOnly: Translate = (message, ...args) => format(message, ...args);
 
 /** Picks the German or the English text of a shared message by the UI language. */
 export function pick(text: Localized, language: string): string {
