@@ -22,7 +22,7 @@ import { sipCallControl } from './uci/sipCallControl.js';
 import { Replayer } from './uci/replay.js';
 import { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
 import { UCI_XMLRPC_PATH, type UciXmlRpcDeliveryOptions } from '../../shared/schemas/uciXmlRpc.js';
-import { UCI_DEFAULT_KEEPALIVE_MS } from '../../shared/schemas/uci.js';
+import { UCI_DEFAULT_KEEPALIVE_MS, UCI_PATH } from '../../shared/schemas/uci.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -254,7 +254,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
-        else if (path === '/uci') uciConnector.handleUpgrade(req, socket, head);
+        else if (path === UCI_PATH) uciConnector.handleUpgrade(req, socket, head);
         else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       });
       server.on('connection', (s) => {
@@ -283,7 +283,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipWs: `ws://${urlHost}:${port}/sip`,
         sipUdp: `${urlHost}:${sipAddr.udp.port}`,
         sipTcp: `${urlHost}:${sipAddr.tcp.port}`,
-        uci: `ws://${urlHost}:${port}/uci`,
+        uci: `ws://${urlHost}:${port}${UCI_PATH}`,
         xmlRpc: `http://${urlHost}:${port}${UCI_XMLRPC_PATH}`,
         host,
         httpPort: port,

@@ -28,21 +28,23 @@ export function installLicence(state: PbxState, emit: Emit, type: LicenceType, c
   return { id: entry.id, type, count: entry.count, used: usedCount(state, type) };
 }
 
+/** The refusal when every installed licence of a type is taken (or none is installed). */
+function exhausted(type: string, count: number, used: number, login: string) {
+  return conflict(
+    'LICENCE_EXHAUSTED',
+    count === 0 ? `No licence of type "${type}" is installed` : `All ${count} licence(s) of type "${type}" are assigned; install more before assigning one to ${login}`,
+    { type, count, used },
+  );
+}
+
 /** Sets the full list of licence types a user holds; refuses to go beyond what is installed. */
 export function assignLicences(state: PbxState, emit: Emit, user: StoredUser, types: readonly LicenceType[]): void {
   const next = [...new Set(types)];
   for (const type of next) {
     if (user.licences.includes(type)) continue;
     const count = installedCount(state, type);
-    if (usedCount(state, type) >= count) {
-      throw conflict(
-        'LICENCE_EXHAUSTED',
-        count === 0
-          ? `No licence of type "${type}" is installed`
-          : `All ${count} licence(s) of type "${type}" are assigned; install more before assigning one to ${user.login}`,
-        { type, count, used: usedCount(state, type) },
-      );
-    }
+    const used = usedCount(state, type);
+    if (used >= count) throw exhausted(type, count, used, user.login);
   }
   const assigned = next.filter((t) => !user.licences.includes(t));
   const removed = user.licences.filter((t) => !next.includes(t));
@@ -64,13 +66,7 @@ export function assignLicencesToMany(state: PbxState, emit: Emit, wanted: readon
     for (const type of assigned) {
       const count = installedCount(state, type);
       const n = used.get(type) ?? 0;
-      if (n >= count) {
-        throw conflict(
-          'LICENCE_EXHAUSTED',
-          count === 0 ? `No licence of type "${type}" is installed` : `All ${count} licence(s) of type "${type}" are assigned; install more before assigning one to ${user.login}`,
-          { type, count, used: n },
-        );
-      }
+      if (n >= count) throw exhausted(type, count, n, user.login);
       used.set(type, n + 1);
     }
     if (!assigned.length) continue;
