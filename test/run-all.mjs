@@ -18,9 +18,14 @@ const steps = [
   { name: 'vscode', cmd: process.execPath, args: ['test/vscode/run.mjs'], tier: true },
 ];
 
+// Set once the build and package-check (which rebuilds the development bundles after vsce's production build) have
+// passed: the browser and vscode tiers then skip their own `node esbuild.mjs`. Alone, each tier still builds.
+const env = { ...process.env };
+delete env.STARFACE_BUILT;
+
 function run(step) {
   return new Promise((resolve) => {
-    const child = spawn(step.cmd, step.args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(step.cmd, step.args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
@@ -31,6 +36,7 @@ function run(step) {
 }
 
 const summary = [];
+const builtOk = {};
 let failed = false;
 for (const step of steps) {
   const started = Date.now();
@@ -49,6 +55,8 @@ for (const step of steps) {
     }
   }
   if (code !== 0) failed = true;
+  if (step.name === 'build' || step.name === 'package') builtOk[step.name] = code === 0;
+  if (builtOk.build && builtOk.package) env.STARFACE_BUILT = '1';
   summary.push(line);
 }
 console.log('\n=== summary ===');

@@ -14,8 +14,11 @@ const fail = (msg) => {
   process.exit(1);
 };
 
-const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-if (build.status !== 0) fail(`node esbuild.mjs failed (exit ${build.status})`);
+// `npm test` (run-all.mjs) has built the bundles already and says so with STARFACE_BUILT=1.
+if (process.env.STARFACE_BUILT !== '1') {
+  const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) fail(`node esbuild.mjs failed (exit ${build.status})`);
+}
 try {
   await ensureDebianPackages({ build: false });
 } catch (e) {

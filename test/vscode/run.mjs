@@ -8,7 +8,8 @@
 // Ends with `vscode: N passed, N failed` alone on the last line; exit code = failures (1 when nothing reported).
 // Options: --timeout=MS (or VSCODE_TEST_TIMEOUT; default 180000), VSCODE_TEST_VERBOSE=1 (server + browser logs),
 // --files=a.ts,b.ts (only these files, paths from the repo root, any name: test/bench uses it for in-host benches),
-// --production (build the extension as the .vsix has it: `node esbuild.mjs --production`).
+// --production (build the extension as the .vsix has it: `node esbuild.mjs --production`). STARFACE_BUILT=1 (set by
+// run-all.mjs) skips the development build, which `npm test` has done already.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -42,10 +43,13 @@ function testFiles(dir = join(root, 'test', 'vscode')) {
     .map((f) => join(dir, f));
 }
 
-/** Builds the extension (whatever extension/src holds now) and bundles the in-host suite with every test file. */
+/** Builds the extension (whatever extension/src holds now, unless STARFACE_BUILT=1) and bundles the in-host suite with every test file. */
 async function build() {
-  const r = spawnSync(process.execPath, ['esbuild.mjs', ...(args.production ? ['--production'] : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`node esbuild.mjs failed (exit ${r.status})`);
+  // `npm test` (run-all.mjs) has built the development bundles already and says so with STARFACE_BUILT=1.
+  if (args.production || process.env.STARFACE_BUILT !== '1') {
+    const r = spawnSync(process.execPath, ['esbuild.mjs', ...(args.production ? ['--production'] : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status !== 0) throw new Error(`node esbuild.mjs failed (exit ${r.status})`);
+  }
   const files = testFiles();
   if (files.length === 0) throw new Error('no test files in test/vscode');
   const missing = files.filter((f) => !existsSync(f));
