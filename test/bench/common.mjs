@@ -2,7 +2,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createServer } from 'node:net';
+import { dirname, join, relative } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
@@ -29,11 +30,43 @@ export function quantile(sorted, q) {
   return sorted[i];
 }
 
-export function ensureBuilt() {
-  if (existsSync(CLI)) return;
-  progress('dist/simulator/cli.js is missing; building with node esbuild.mjs');
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0 || !existsSync(CLI)) throw new Error('node esbuild.mjs failed');
+/** Median, the `upper` quantile (as pNN), min and max of `xs`, rounded to `digits`. */
+export function stats(xs, { upper = 0.9, digits = 1 } = {}) {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return {
+    median: round(quantile(sorted, 0.5), digits),
+    [`p${Math.round(upper * 100)}`]: round(quantile(sorted, upper), digits),
+    min: round(sorted[0], digits),
+    max: round(sorted[sorted.length - 1], digits),
+  };
+}
+
+/** A TCP port on 127.0.0.1 that nothing listens on: bound once, then released. */
+export function closedPort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `node esbuild.mjs ...args` in the repository, its output shown; throws when it fails. */
+export function esbuild(...args) {
+  const r = spawnSync(process.execPath, ['esbuild.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) throw new Error(`node ${['esbuild.mjs', ...args].join(' ')} failed (exit ${r.status})`);
+}
+
+/** Builds the development bundles when one of `outputs` (default: the simulator CLI) is missing. */
+export function ensureBuilt(outputs = [CLI]) {
+  const missing = outputs.filter((f) => !existsSync(f));
+  if (missing.length === 0) return;
+  progress(`${missing.map((f) => relative(ROOT, f)).join(', ')} missing; building with node esbuild.mjs`);
+  esbuild();
+  const still = outputs.filter((f) => !existsSync(f));
+  if (still.length) throw new Error(`node esbuild.mjs did not build ${still.map((f) => relative(ROOT, f)).join(', ')}`);
 }
 
 /**

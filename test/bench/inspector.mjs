@@ -3,11 +3,10 @@
 // `events` messages, then reports the JS heap (CDP Runtime.getHeapUsage, before and after a forced GC), the time
 // from a filter change to the redrawn rows, and the long tasks (PerformanceObserver 'longtask').
 // Targets: heap < 150 MB, filter change < 100 ms, no long task over 50 ms.
-import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEED_SOURCE, launchChromium, startHarness } from '../browser/harness.mjs';
-import { envInt, progress, ROOT, round } from './common.mjs';
+import { envInt, esbuild, progress, ROOT, round } from './common.mjs';
 
 const TARGETS = { heapMb: 150, filterMs: 100, longTaskMs: 50 };
 
@@ -30,8 +29,7 @@ export async function benchInspector() {
   const total = envInt('BENCH_INSPECTOR_EVENTS', 100_000);
   const rate = envInt('BENCH_INSPECTOR_RATE', 5_000);
   const buffer = envInt('BENCH_INSPECTOR_BUFFER', 50_000);
-  const build = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (build.status !== 0) throw new Error('node esbuild.mjs --production failed');
+  esbuild('--production');
   const harness = await startHarness();
   const browser = await launchChromium();
   try {
@@ -97,6 +95,6 @@ export async function benchInspector() {
     await browser.close().catch(() => {});
     await harness.close();
     progress('rebuilding the development bundle (node esbuild.mjs)');
-    spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    esbuild();
   }
 }

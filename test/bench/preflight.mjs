@@ -5,10 +5,9 @@
 // REST read and every rule, without the CLI's start-up and sign-in), `process` the wall time of the whole CLI
 // process. Then a few runs with the machine checks on (R5 browser probe, R6 against a closed loopback port, R7).
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ADMIN_PASSWORD, call, envInt, login, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
+import { ADMIN_PASSWORD, call, closedPort, envInt, login, progress, ROOT, startCli, stats, stopProcess } from './common.mjs';
 
 const TARGET_MS = 2000;
 const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
@@ -23,20 +22,6 @@ function runPreflight(args) {
       resolve({ ms, report: JSON.parse(stdout) });
     });
   });
-}
-
-const closedPort = () =>
-  new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-
-function stats(xs) {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return { median: round(quantile(sorted, 0.5)), p90: round(quantile(sorted, 0.9)), min: round(sorted[0]), max: round(sorted[sorted.length - 1]) };
 }
 
 export async function benchPreflight() {

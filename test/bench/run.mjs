@@ -26,7 +26,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ADMIN_PASSWORD, call, ensureBuilt, envInt, login, procStatus, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
+import { ADMIN_PASSWORD, call, ensureBuilt, envInt, esbuild, login, procStatus, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
 import { benchSip } from './sip.mjs';
 import { benchUci } from './uci.mjs';
 import { benchInspector } from './inspector.mjs';
@@ -164,11 +164,6 @@ async function benchRest() {
     if (sampler) clearInterval(sampler);
     await stopProcess(child);
   }
-}
-
-function esbuild(...args) {
-  const r = spawnSync(process.execPath, ['esbuild.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) throw new Error(`node esbuild.mjs ${args.join(' ')} failed (exit ${r.status})`);
 }
 
 /** One fresh code-server window running the in-host bench; resolves with the figures it printed. */

@@ -6,31 +6,24 @@
 //   - cli: `node dist/cli/starface-teams.js validate <zip> --json`, spawn → exit, BENCH_TEAMS_CLI_RUNS (20) runs;
 //     median, beside a bare `node -e ""`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build } from 'esbuild';
-import { envInt, progress, quantile, ROOT, round } from './common.mjs';
+import { ensureBuilt, envInt, progress, ROOT, round, stats as sharedStats } from './common.mjs';
 
 const TARGETS = { warmMs: 200, cliMs: 600 };
 const TEAMS_CLI = join(ROOT, 'dist', 'cli', 'starface-teams.js');
 const SCHEMAS = join(ROOT, 'dist', 'teams-schemas');
 
-const stats = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: round(quantile(s, 0.5), 2), p95: round(quantile(s, 0.95), 2), min: round(s[0], 2), max: round(s[s.length - 1], 2) };
-};
+const stats = (xs) => sharedStats(xs, { upper: 0.95, digits: 2 });
 
 export async function benchTeams() {
   const runs = envInt('BENCH_TEAMS_RUNS', 100);
   const cliRuns = envInt('BENCH_TEAMS_CLI_RUNS', 20);
-  if (!existsSync(TEAMS_CLI) || !existsSync(SCHEMAS)) {
-    progress('dist/cli/starface-teams.js is missing; building with node esbuild.mjs');
-    const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-    if (r.status !== 0) throw new Error('node esbuild.mjs failed');
-  }
+  ensureBuilt([TEAMS_CLI, SCHEMAS]);
   const work = mkdtempSync(join(tmpdir(), 'starface-bench-teams-'));
   try {
     const bundle = join(work, 'teams.cjs');

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PreflightReportSchema } from '../../shared/schemas/preflight.js';
+import { ensureBuilt, ROOT } from '../support/cli.js';
+import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 
-const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
 
 interface Run {
@@ -32,11 +31,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   let url: string;
 
   before(async () => {
-    // `npm test` builds first; a single-file run builds when the bundle is missing.
-    if (!existsSync(CLI)) {
-      const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-      assert.equal(r.status, 0, r.stderr);
-    }
+    ensureBuilt(CLI);
     sim = await startSim({ scenario: 'demo' });
     // The address as a user types it: the CLI appends /rest.
     url = sim.base.replace(/\/rest$/, '');
@@ -68,10 +63,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   });
 
   it('machine checks with --hosts and --timeout: a closed port fails R6 quickly, exit 1', async () => {
-    const s = createServer();
-    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-    const port = (s.address() as AddressInfo).port;
-    await new Promise((resolve) => s.close(resolve));
+    const port = await closedPort();
     const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--json', '--hosts', `127.0.0.1:${port}`, '--timeout', '500'], {
       STARFACE_PASSWORD: ADMIN_PASSWORD,
       HTTPS_PROXY: 'http://proxy.corp.test:3128',
@@ -130,13 +122,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     assert.equal(noPassword.code, 2);
     assert.match(noPassword.stderr, /set STARFACE_PASSWORD/);
 
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as AddressInfo).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await closedPort();
     const down = await preflight(['--url', `http://127.0.0.1:${port}`, '--login', 'admin', '--no-machine']);
     assert.equal(down.code, 2);
     assert.match(down.stderr, /^starface-preflight: .*127\.0\.0\.1/);

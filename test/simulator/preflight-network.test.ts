@@ -9,6 +9,7 @@ import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { checkNetwork, probeHost, probeHosts } from '../../extension/src/preflight/network.js';
 import { checkProxy } from '../../extension/src/preflight/proxy.js';
 import { runPreflight } from '../../extension/src/preflight/run.js';
+import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim } from '../support/rest.js';
 
 const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
@@ -17,14 +18,6 @@ const key = readFileSync(join(TLS_DIR, 'localhost.key.pem'));
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
-}
-
-/** A port nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createTcpServer();
-  const port = await listen(s);
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 describe('simulator: preflight machine checks against loopback (R6 network, R7 proxy)', () => {

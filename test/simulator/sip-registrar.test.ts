@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { WebSocket } from 'ws';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { sleep } from '../support/until.js';
 import { contactExpiries, parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
 
 const PBX = 'pbx.demo.starface.test';
@@ -9,8 +10,6 @@ const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS
 const BERND: DigestUser = { username: DEMO_USERS.bernd.login, password: DEMO_USERS.bernd.password };
 const CARLA: DigestUser = { username: DEMO_USERS.carla.login, password: DEMO_USERS.carla.password };
 const GERD = { login: 'gerd', firstName: 'Gerd', familyName: 'Groß', email: 'gerd@demo.starface.test', language: 'de', extension: '2060', password: 'gerd-sip-password' };
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('SIP registrar', function () {
   this.timeout(15_000);

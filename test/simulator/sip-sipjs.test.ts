@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { sleep } from '../support/until.js';
 
 const PBX = 'pbx.demo.starface.test';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type SipJs = typeof import('sip.js');
 

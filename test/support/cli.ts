@@ -1,6 +1,7 @@
-// Black-box helpers: run the built simulator CLI (dist/simulator/cli.js) as a child process.
+// Black-box helpers: run the built simulator CLI (dist/simulator/cli.js) as a child process, build the bundles a
+// single-file run needs, and temp folders.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,11 +10,34 @@ export const ROOT = join(__dirname, '..', '..');
 /** The built CLI; STARFACE_SIM_CLI points the black-box tests at another build (e.g. an installed package). */
 export const CLI = process.env.STARFACE_SIM_CLI ?? join(ROOT, 'dist', 'simulator', 'cli.js');
 
-/** Builds the bundles once when the CLI bundle is missing (the test tier normally runs after the build). */
-export function ensureBuilt(): void {
-  if (existsSync(CLI)) return;
+export interface BuildNeeds {
+  /** Other outputs of the build that must exist too (e.g. dist/teams-schemas/v1.30). */
+  alongside?: string[];
+  /** Sources (files, or folders whose .ts files count) the bundle must not be older than; relative to ROOT. */
+  staleAgainst?: string[];
+}
+
+function newestSource(paths: string[]): number {
+  const times = paths.flatMap((p) => {
+    const abs = join(ROOT, p);
+    if (!statSync(abs).isDirectory()) return [statSync(abs).mtimeMs];
+    return readdirSync(abs)
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => statSync(join(abs, f)).mtimeMs);
+  });
+  return Math.max(0, ...times);
+}
+
+/**
+ * Builds the bundles (node esbuild.mjs) when `bundle` (default: the simulator CLI) or one of `needs.alongside` is
+ * missing, or the bundle is older than `needs.staleAgainst`. The test tiers normally run after the build, so this
+ * only builds for a single-file run.
+ */
+export function ensureBuilt(bundle: string = CLI, needs: BuildNeeds = {}): void {
+  const present = [bundle, ...(needs.alongside ?? [])].every((f) => existsSync(f));
+  if (present && (!needs.staleAgainst || statSync(bundle).mtimeMs >= newestSource(needs.staleAgainst))) return;
   const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(CLI)) throw new Error(`node esbuild.mjs failed (${r.status}): ${r.stderr}`);
+  if (r.status !== 0 || !existsSync(bundle)) throw new Error(`node esbuild.mjs failed (${r.status}): ${r.stderr}`);
 }
 
 export interface ReadyLine {
@@ -139,7 +163,8 @@ export async function killAllClis(): Promise<void> {
 
 const tmpDirs: string[] = [];
 
-export function tempDir(prefix = 'starface-sim-test-'): string {
+/** A fresh folder under the OS temp dir, removed by `removeTempDirs`. */
+export function tempDir(prefix = 'starface-test-'): string {
   const d = mkdtempSync(join(tmpdir(), prefix));
   tmpDirs.push(d);
   return d;

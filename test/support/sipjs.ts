@@ -3,6 +3,7 @@
  * WebRTC), a registered phone over the simulator's WebSocket, an outgoing call with its outcome, and `until`.
  */
 import { DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin.js';
+import { until as pollUntil } from './until.js';
 
 export type SipModule = typeof import('sip.js');
 
@@ -56,13 +57,8 @@ export interface Phone {
   onInvite: (invitation: any) => void;
 }
 
-export const until = async (what: string, check: () => boolean, ms = 4000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** The shared `until` with the bound and poll interval these SIP tests were written for (4 s, every 10 ms). */
+export const until = (what: string, check: () => boolean, ms = 4000): Promise<boolean> => pollUntil(what, check, ms, 10);
 
 /** A started user agent of `user` at `wsUrl`; registered unless `register` is false. Accepts calls by default. */
 export async function startPhone(

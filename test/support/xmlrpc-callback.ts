@@ -2,7 +2,7 @@ import { XmlRpcClient, XmlRpcServer, type XmlRpcMethodHandler, type XmlRpcValue 
 import { HttpServerNodejs } from '@foxglove/xmlrpc/nodejs';
 import { uciToken } from '../../shared/hashes.js';
 import { UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
-import { until } from './sipjs.js';
+import { until } from './until.js';
 
 export interface CallbackCall {
   method: string;
@@ -45,7 +45,7 @@ export class CallbackServer {
   }
 
   async waitFor(what: string, pred: (calls: CallbackCall[]) => boolean, ms = 5000): Promise<void> {
-    await until(what, () => pred(this.calls), ms);
+    await until(what, () => pred(this.calls), ms, 10);
   }
 }
 

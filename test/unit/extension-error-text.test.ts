@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { DescribedError, errorText } from '../../extension/src/model/errorText.js';
 import { englishOnly, type Translate } from '../../extension/src/model/i18n.js';
 import { PbxError, PbxRestClient } from '../../extension/src/pbx/restClient.js';
-
-/** A port that was free a moment ago and is closed now. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort } from '../support/net.js';
 
 const bundle = JSON.parse(readFileSync('l10n/bundle.l10n.de.json', 'utf8')) as Record<string, string>;
 /** What vscode.l10n.t does with the German bundle. */

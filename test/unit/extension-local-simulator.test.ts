@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { LocalSimulator } from '../../extension/src/simulator/localSimulator.js';
+import { ensureBuilt, ROOT } from '../support/cli.js';
 
-const root = join(__dirname, '..', '..');
-const cliPath = join(root, 'dist', 'simulator', 'cli.js');
+const cliPath = join(ROOT, 'dist', 'simulator', 'cli.js');
 
 function alive(pid: number): boolean {
   try {
@@ -35,11 +34,8 @@ describe('extension LocalSimulator', function () {
   const pids: number[] = [];
 
   before(function () {
-    if (existsSync(cliPath)) return;
-    this.timeout(120_000);
-    const built = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(built.status, 0, `node esbuild.mjs failed: ${built.stderr}`);
-    assert.ok(existsSync(cliPath));
+    if (!existsSync(cliPath)) this.timeout(120_000);
+    ensureBuilt(cliPath);
   });
   beforeEach(() => {
     tmp = mkdtempSync(join(tmpdir(), 'starface-localsim-'));

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxError, PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { restBaseUrl } from '../../shared/schemas/connection.js';
+import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 
 /** A throwaway local HTTP server on a free port; `close()` also drops connections that are left hanging. */
@@ -20,15 +21,6 @@ async function localServer(handler: (req: IncomingMessage, res: ServerResponse) 
         server.close(() => resolve());
       }),
   };
-}
-
-/** A port on 127.0.0.1 that nothing listens on: bound once, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function rejection(p: Promise<unknown>): Promise<PbxError> {

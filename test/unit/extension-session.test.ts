@@ -8,18 +8,7 @@ import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import type { Connection } from '../../shared/schemas/connection.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 25 ms until it holds; fails after `ms` with `what`. */
-async function until(what: string, check: () => boolean, ms = 3000): Promise<number> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(25);
-  }
-  return Date.now() - started;
-}
+import { sleep, until } from '../support/until.js';
 
 function simConnection(sim: RunningSim, name = 'Sim'): Connection {
   return { name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' };
@@ -158,11 +147,13 @@ describe('extension PbxSession', () => {
     session.onDidReceiveEvents((events) => batches.push(events));
     const put = await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
     assert.equal(put.status, 200);
-    const waited = await until(
+    const started = Date.now();
+    await until(
       'the refreshed data',
       () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false,
       2500,
     );
+    const waited = Date.now() - started;
     assert.ok(batches.length >= 1, 'onDidReceiveEvents fired');
     assert.ok(
       batches.flat().some((e) => e.service === 'sim.events.config'),

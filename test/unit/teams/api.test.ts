@@ -7,12 +7,13 @@ import { createAppFolder, packageApp, PBX_PLACEHOLDERS, readEnvFile, resolvePlac
 import { decodePng, outlineProblems } from '../../../extension/src/teams/png.js';
 import { findSchemaDir, newestVersion } from '../../../extension/src/teams/schemas.js';
 import { openZip } from '../../../extension/src/teams/zip.js';
-import { FIXTURES, removeTemps, tempDir } from './corpusSupport.js';
+import { removeTempDirs, tempDir } from '../../support/cli.js';
+import { FIXTURES } from './corpusSupport.js';
 
 const PBX = { STARFACE_PBX_NAME: 'pbx.demo.starface.test', STARFACE_PBX_URL: 'https://pbx.demo.starface.test' };
 
 describe('teams: placeholders and env files', () => {
-  after(removeTemps);
+  after(removeTempDirs);
 
   it('reads dotenv-like files: comments, quotes, export, escapes', async () => {
     const f = join(tempDir(), '.env.dev');
@@ -34,7 +35,7 @@ describe('teams: placeholders and env files', () => {
 });
 
 describe('teams: new app folder', () => {
-  after(removeTemps);
+  after(removeTempDirs);
 
   it('writes a manifest on the newest bundled schema, valid icons and an env file with a fresh GUID', async () => {
     const dir = join(tempDir(), 'app');
@@ -72,7 +73,7 @@ describe('teams: new app folder', () => {
 });
 
 describe('teams: packaging', () => {
-  after(removeTemps);
+  after(removeTempDirs);
 
   it('fills PBX values, validates and writes the zip (all files at the root) and the resolved manifest', async () => {
     const dir = tempDir();
@@ -175,7 +176,7 @@ describe('teams: as-you-type validation', () => {
 });
 
 describe('teams: a manifest file as the target', () => {
-  after(removeTemps);
+  after(removeTempDirs);
   it('validates manifest.json with its icons beside it (kind "manifest")', async () => {
     const dir = tempDir();
     await createAppFolder(dir, { appName: 'STARFACE', values: PBX });

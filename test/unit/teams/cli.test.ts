@@ -1,27 +1,22 @@
 // The built `starface-teams` CLI (dist/cli/starface-teams.js) as a child process: exit codes, output, files.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TeamsValidationReportSchema } from '../../../shared/schemas/teamsApp.js';
 import { openZip, writeZip } from '../../../extension/src/teams/zip.js';
-import { FIXTURES, materialize, removeTemps, tempDir } from './corpusSupport.js';
+import { ensureBuilt, removeTempDirs, ROOT, tempDir } from '../../support/cli.js';
+import { FIXTURES, materialize } from './corpusSupport.js';
 
-const ROOT = join(__dirname, '..', '..', '..');
 const CLI = process.env.STARFACE_TEAMS_CLI ?? join(ROOT, 'dist', 'cli', 'starface-teams.js');
 
-function newestSource(): number {
-  const dirs = ['extension/src/teams', 'extension/src/teams/rules', 'extension/src/cli'];
-  const times = dirs.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.ts')).map((f) => statSync(join(ROOT, d, f)).mtimeMs));
-  return Math.max(...times, statSync(join(ROOT, 'shared/schemas/teamsApp.ts')).mtimeMs);
-}
-
 /** Builds the bundles when the CLI bundle or its schemas are missing, or older than its sources. */
-function ensureBuilt(): void {
+function ensureTeamsBuilt(): void {
   if (process.env.STARFACE_TEAMS_CLI) return;
-  if (existsSync(CLI) && existsSync(join(ROOT, 'dist', 'teams-schemas', 'v1.30')) && statSync(CLI).mtimeMs >= newestSource()) return;
-  const r = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0 || !existsSync(CLI)) throw new Error(`node esbuild.mjs failed (${r.status}): ${r.stderr}`);
+  ensureBuilt(CLI, {
+    alongside: [join(ROOT, 'dist', 'teams-schemas', 'v1.30')],
+    staleAgainst: ['extension/src/teams', 'extension/src/teams/rules', 'extension/src/cli', 'shared/schemas/teamsApp.ts'],
+  });
 }
 
 function run(...args: string[]) {
@@ -31,8 +26,8 @@ function run(...args: string[]) {
 
 describe('teams: starface-teams CLI (built bundle)', function () {
   this.timeout(60_000);
-  before(ensureBuilt);
-  after(removeTemps);
+  before(ensureTeamsBuilt);
+  after(removeTempDirs);
 
   it('--help and --version exit 0; no arguments or an unknown command exit 2', () => {
     assert.equal(run('--help').code, 0);

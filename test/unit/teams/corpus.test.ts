@@ -8,7 +8,8 @@ import yazl from 'yazl';
 import { TeamsFindingSchema, TeamsValidationReportSchema, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
 import { findSchemaDir, versionFromSchemaUrl } from '../../../extension/src/teams/schemas.js';
 import { validateAppPath } from '../../../extension/src/teams/validate.js';
-import { caseNames, caseSpec, materialize, removeTemps, tempDir } from './corpusSupport.js';
+import { removeTempDirs, tempDir } from '../../support/cli.js';
+import { caseNames, caseSpec, materialize } from './corpusSupport.js';
 
 const rules = (r: TeamsValidationReport) => [...new Set(r.findings.map((f) => f.rule))].sort();
 
@@ -57,7 +58,7 @@ describe('teams: fixture corpus', function () {
   });
   after(() => {
     globalThis.fetch = realFetch;
-    removeTemps();
+    removeTempDirs();
   });
 
   const names = caseNames();

@@ -1,8 +1,8 @@
 // The Teams fixture corpus (test/fixtures/teams/<case>/): copies a case to a temp folder and draws its icons.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { colorIcon, encodePng, outlineIcon } from '../../../extension/src/teams/png.js';
+import { tempDir } from '../../support/cli.js';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'teams');
 
@@ -30,18 +30,6 @@ export function icon(which: 'color' | 'outline', kind = 'good'): Buffer | undefi
   if (kind === 'grey') return encodePng(32, 32, (x, y) => (x === 10 && y === 12 ? [128, 128, 128, 255] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0]));
   if (kind === 'semi') return encodePng(32, 32, (x) => (x === 8 ? [255, 255, 255, 128] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0]));
   throw new Error(`unknown icon kind ${kind}`);
-}
-
-const temps: string[] = [];
-
-export function tempDir(prefix = 'starface-teams-test-'): string {
-  const d = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
-
-export function removeTemps(): void {
-  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
 /** A ready app folder for the case: its files plus the icons case.json asks for (good ones by default). */

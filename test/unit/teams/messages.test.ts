@@ -9,7 +9,8 @@ import { encodePng } from '../../../extension/src/teams/png.js';
 import { propertyPath, schemaMessage } from '../../../extension/src/teams/rules/schema.js';
 import type { SchemaError } from '../../../extension/src/teams/schemas.js';
 import { writeZip } from '../../../extension/src/teams/zip.js';
-import { FIXTURES, materialize, removeTemps, tempDir } from './corpusSupport.js';
+import { removeTempDirs, tempDir } from '../../support/cli.js';
+import { FIXTURES, materialize } from './corpusSupport.js';
 
 const BUNDLE: Record<string, string> = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'l10n', 'bundle.l10n.de.json'), 'utf8'));
 /** What vscode.l10n.t does with the German bundle; a message without an entry is recorded, so a gap fails the test. */
@@ -23,7 +24,7 @@ const PBX = { STARFACE_PBX_NAME: 'pbx.demo.starface.test', STARFACE_PBX_URL: 'ht
 describe('teams: finding messages in English and German', () => {
   beforeEach(() => (untranslated.length = 0));
   afterEach(() => assert.deepEqual(untranslated, [], 'messages without a German entry'));
-  after(removeTemps);
+  after(removeTempDirs);
 
   it('schema maxLength: our wording with the actual length, in German too', async () => {
     const text = readFileSync(join(FIXTURES, 'schema-name-too-long', 'manifest.json'), 'utf8');

@@ -8,7 +8,8 @@ import { createAppFolder, packageApp, readEnvFile, validateAppPath, validateMani
 import { mergeValues } from '../../../extension/src/teams/package.js';
 import { validDomainFindings } from '../../../extension/src/teams/rules/validDomains.js';
 import { openZip, writeZip } from '../../../extension/src/teams/zip.js';
-import { FIXTURES, materialize, removeTemps, tempDir } from './corpusSupport.js';
+import { removeTempDirs, tempDir } from '../../support/cli.js';
+import { FIXTURES, materialize } from './corpusSupport.js';
 
 const PBX = { STARFACE_PBX_NAME: 'pbx.demo.starface.test', STARFACE_PBX_URL: 'https://pbx.demo.starface.test' };
 const CONNECTION = { STARFACE_PBX_NAME: 'pbx.connection.test', STARFACE_PBX_URL: 'https://pbx.connection.test' };
@@ -25,7 +26,7 @@ async function zipManifest(zipPath: string): Promise<{ text: string; names: stri
 
 describe('teams: review regressions', function () {
   this.timeout(30_000);
-  after(removeTemps);
+  after(removeTempDirs);
 
   describe('packaging values', () => {
     it('mergeValues: the env file wins; defaults fill only missing or empty keys; explicit values override all', () => {
