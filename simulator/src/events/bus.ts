@@ -27,6 +27,11 @@ export class EventBus {
     return Math.max(1, this.next - this.capacity);
   }
 
+  /** True when events after sinceSeq have already dropped out of the ring, so a replay would miss some. */
+  isGone(sinceSeq: number): boolean {
+    return sinceSeq + 1 < this.oldestSeq && sinceSeq < this.lastSeq;
+  }
+
   publish(input: EventInput): SimEvent {
     const event: SimEvent = { seq: this.next++, time: new Date().toISOString(), ...input };
     this.ring[event.seq % this.capacity] = event;

@@ -50,7 +50,7 @@ export function simRouter(ctx: RestContext): Router {
     requireAdmin(ctx, res);
     const q = parse(EventQuerySchema, req.query, 'query');
     const oldestSeq = ctx.bus.oldestSeq;
-    if (q.sinceSeq + 1 < oldestSeq && q.sinceSeq < ctx.bus.lastSeq) {
+    if (ctx.bus.isGone(q.sinceSeq)) {
       throw new SimError(410, 'EVENTS_GONE', `Events after seq ${q.sinceSeq} are no longer buffered; the oldest available is ${oldestSeq}`, {
         oldestSeq,
         lastSeq: ctx.bus.lastSeq,

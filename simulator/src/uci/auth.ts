@@ -1,15 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
 import { RIGHT_ADMIN } from '../../../shared/catalogue.js';
 import { uciTokenFromHash } from '../../../shared/hashes.js';
+import type { FailedLoginLimiter } from '../rest/rateLimit.js';
 import type { Sessions } from '../rest/sessions.js';
 import type { PbxState, StoredUser } from '../state/model.js';
+import { findUserByLogin } from '../state/users.js';
 
 /** The user a UCI token `login:sha512hex(login + "*" + sha512hex(password))` belongs to, if it is right. */
 export function userForUciToken(state: PbxState, token: string): StoredUser | undefined {
   const colon = token.indexOf(':');
   if (colon <= 0) return undefined;
   const login = token.slice(0, colon);
-  const user = state.users.find((u) => u.login === login);
+  const user = findUserByLogin(state, login);
   if (!user) return undefined;
   const expected = Buffer.from(uciTokenFromHash(login, user.passwordHash));
   const given = Buffer.from(token);
@@ -21,6 +23,27 @@ export function userForAnyToken(state: PbxState, sessions: Sessions, token: stri
   if (token.includes(':')) return userForUciToken(state, token);
   const id = sessions.userFor(token);
   return id === undefined ? undefined : state.users.find((u) => u.id === id);
+}
+
+/** How a sign-in went: the user, the seconds a locked login or address must wait, or a failure (already counted). */
+export type UciSignIn = { user: StoredUser } | { waitSeconds: number } | { failed: true; login: string | undefined };
+
+/**
+ * Signs in with a UCI token or a REST authToken. Failures count per login and per address in the limiter shared
+ * with the REST logins, so no UCI transport is a way around the REST lockout.
+ */
+export function signInWithToken(state: PbxState, sessions: Sessions, limiter: FailedLoginLimiter | undefined, token: string, remote: string): UciSignIn {
+  const colon = token.indexOf(':');
+  const login = colon > 0 ? token.slice(0, colon) : undefined;
+  const waitSeconds = limiter?.retryAfter(login, remote) ?? 0;
+  if (waitSeconds > 0) return { waitSeconds };
+  const user = userForAnyToken(state, sessions, token);
+  if (!user) {
+    limiter?.fail(login, remote);
+    return { failed: true, login };
+  }
+  limiter?.succeed(user.login);
+  return { user };
 }
 
 export function isAdminUser(user: StoredUser): boolean {

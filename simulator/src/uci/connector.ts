@@ -21,9 +21,10 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { Sessions } from '../rest/sessions.js';
 import type { StateHolder } from '../state/pbx.js';
+import { signInWithToken } from './auth.js';
 import { CallBook } from './callBook.js';
 import { UciConnection } from './connection.js';
-import { AnswerThen, runMethod, signIn, type HandlerContext, type UciCallControl } from './handlers.js';
+import { AnswerThen, runMethod, type HandlerContext, type UciCallControl } from './handlers.js';
 import { methodKey, notificationFrame, parseFrame, parseParams, RpcError } from './protocol.js';
 import { userStateEventData } from './userState.js';
 
@@ -138,17 +139,11 @@ export class UciConnector {
    * REST logins (one limiter), so the UCI is no way around the REST lockout.
    */
   private authenticate(conn: UciConnection, token: string): StoredUser | string {
-    const colon = token.indexOf(':');
-    const login = colon > 0 ? token.slice(0, colon) : undefined;
-    const wait = this.opts.limiter?.retryAfter(login, conn.remote) ?? 0;
-    if (wait > 0) return `Too many failed sign-ins; try again in ${wait} s`;
-    const user = signIn(this.ctx, conn, token);
-    if (!user) {
-      this.opts.limiter?.fail(login, conn.remote);
-      return AUTH_FAILED_REASON;
-    }
-    this.opts.limiter?.succeed(user.login);
-    return user;
+    const outcome = signInWithToken(this.ctx.holder.state, this.ctx.sessions, this.opts.limiter, token, conn.remote);
+    if ('waitSeconds' in outcome) return `Too many failed sign-ins; try again in ${outcome.waitSeconds} s`;
+    if ('failed' in outcome) return AUTH_FAILED_REASON;
+    conn.session.signIn(outcome.user);
+    return outcome.user;
   }
 
   private forget(conn: UciConnection): void {
@@ -199,7 +194,7 @@ export class UciConnector {
   private subscribe(conn: UciConnection, services: string[], sinceSeq: number | undefined) {
     const { bus } = this.opts;
     const session = conn.session;
-    if (sinceSeq !== undefined && sinceSeq + 1 < bus.oldestSeq && sinceSeq < bus.lastSeq) {
+    if (sinceSeq !== undefined && bus.isGone(sinceSeq)) {
       throw new RpcError(UCI_ERRORS.sinceSeqGone, `Events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`, {
         oldestSeq: bus.oldestSeq,
         lastSeq: bus.lastSeq,

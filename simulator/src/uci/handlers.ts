@@ -8,7 +8,6 @@ import type { EventBus } from '../events/bus.js';
 import type { Sessions } from '../rest/sessions.js';
 import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
-import { userForAnyToken } from './auth.js';
 import type { CallBook } from './callBook.js';
 import { parseParams, RpcError } from './protocol.js';
 import type { UciSession } from './session.js';
@@ -107,13 +106,6 @@ const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
   setDoNotDisturbSetting: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { doNotDisturb: p.doNotDisturb }),
   setChatPresenceMessage: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { chatPresenceMessage: p.message }),
 };
-
-/** Signs the connection in with a UCI token or REST authToken; undefined when the token is wrong. */
-export function signIn(ctx: HandlerContext, conn: UciPeer, token: string): StoredUser | undefined {
-  const user = userForAnyToken(ctx.holder.state, ctx.sessions, token);
-  if (user) conn.session.signIn(user);
-  return user;
-}
 
 /** Runs one method for a signed-in connection. `login` is the connector's (it may close the socket). */
 export function runMethod(ctx: HandlerContext, conn: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {

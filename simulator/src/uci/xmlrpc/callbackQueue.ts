@@ -55,7 +55,6 @@ export class CallbackQueue {
   private lastError = '';
   private stopped = false;
   private readonly agent: HttpAgent;
-  delivered = 0;
 
   constructor(
     readonly target: CallbackTarget,
@@ -110,7 +109,6 @@ export class CallbackQueue {
         if (this.stopped) return;
         if (rejected) this.onRejected(rejected);
         this.items.shift();
-        this.delivered++;
         this.backoffMs = this.opts.backoffInitialMs;
         this.failingSince = undefined;
         this.lastError = '';

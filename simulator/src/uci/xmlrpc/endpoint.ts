@@ -25,7 +25,7 @@ import type { FailedLoginLimiter } from '../../rest/rateLimit.js';
 import type { Sessions } from '../../rest/sessions.js';
 import type { StoredUser } from '../../state/model.js';
 import type { StateHolder } from '../../state/pbx.js';
-import { userForAnyToken } from '../auth.js';
+import { signInWithToken } from '../auth.js';
 import type { UciConnector } from '../connector.js';
 import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
 import { methodKey, normaliseParams, RpcError } from '../protocol.js';
@@ -187,19 +187,13 @@ export class XmlRpcEndpoint {
       throw new RpcError(F.authFailed, `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`);
     }
     const token = auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
-    const colon = token.indexOf(':');
-    const who = colon > 0 ? token.slice(0, colon) : undefined;
-    const limiter = this.opts.limiter;
-    const wait = limiter?.retryAfter(who, remote) ?? 0;
-    if (wait > 0) throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${wait} s`);
-    const user = userForAnyToken(this.opts.holder.state, this.opts.sessions, token);
-    if (!user) {
-      limiter?.fail(who, remote);
-      this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: who });
+    const outcome = signInWithToken(this.opts.holder.state, this.opts.sessions, this.opts.limiter, token, remote);
+    if ('waitSeconds' in outcome) throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${outcome.waitSeconds} s`);
+    if ('failed' in outcome) {
+      this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: outcome.login });
       throw new RpcError(F.authFailed, 'authentication failed: unknown login, wrong hash or expired authToken');
     }
-    limiter?.succeed(user.login);
-    return user;
+    return outcome.user;
   }
 
   private toFault(err: unknown): XmlRpcFault {

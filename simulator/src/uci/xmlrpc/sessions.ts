@@ -94,10 +94,6 @@ export class XmlRpcSessions {
     this.unsubscribeBus = opts.bus.subscribe((e) => this.dispatch(e));
   }
 
-  get size(): number {
-    return this.sessions.size;
-  }
-
   get(key: string): XmlRpcSession | undefined {
     return this.sessions.get(key);
   }
@@ -141,7 +137,7 @@ export class XmlRpcSessions {
         `subscribeEvents needs a callback: log in with ${UCI_XMLRPC_PARAMS.callbackHost}, ${UCI_XMLRPC_PARAMS.callbackPort} and ${UCI_XMLRPC_PARAMS.callbackPath} in the query`,
       );
     }
-    if (sinceSeq !== undefined && sinceSeq + 1 < bus.oldestSeq && sinceSeq < bus.lastSeq) {
+    if (sinceSeq !== undefined && bus.isGone(sinceSeq)) {
       throw new RpcError(UCI_XMLRPC_FAULTS.sinceSeqGone, `events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`);
     }
     const added = services.filter((svc) => !s.session.services.has(svc));
