@@ -3,7 +3,7 @@ import { REGISTRAR_LIMITS, type Registration } from '../../../shared/schemas/reg
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { UserDirectory } from './directory.js';
-import { appendChallenges } from './auth/challenges.js';
+import { appendChallenges, checkCredentials } from './auth/challenges.js';
 import type { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
 import { formatNameAddr, parseNameAddr, parseUri, type SipUri } from './message/uri.js';
@@ -33,7 +33,7 @@ export interface Binding {
 export interface RegistrarHost {
   directory: UserDirectory;
   /** The domains this PBX answers for (configured PBX names, the listening address). */
-  domains(): Set<string>;
+  domains(): ReadonlySet<string>;
   bus: EventBus;
   auth: DigestAuthenticator;
   now?: () => number;
@@ -44,7 +44,6 @@ function uriKey(uri: SipUri): string {
   const transport = (uri.params.transport ?? 'udp')?.toLowerCase();
   return `${uri.scheme}:${uri.user ?? ''}@${uri.host}:${uri.port ?? ''};${transport}`;
 }
-
 
 /**
  * The registrar (RFC 3261 §10.3): digest-authenticated bindings per user, kept in memory, with expiry, CSeq
@@ -97,12 +96,6 @@ export class Registrar {
     }));
   }
 
-  get count(): number {
-    let n = 0;
-    for (const list of this.bindings.values()) n += list.length;
-    return n;
-  }
-
   /** A WebSocket's bindings cannot be reached once it closes (RFC 7118 §5). */
   flowClosed(flow: Flow): void {
     for (const [userId, list] of this.bindings) {
@@ -115,16 +108,9 @@ export class Registrar {
   handle(req: SipRequest, flow: Flow): SipResponse {
     const reply = (status: number, reason?: string) => createResponse(req, status, reason, this.tag);
     const domains = this.host.domains();
+    // The SIP server has answered 416 (not a SIP Request-URI) and 420 (Require) already.
     const target = parseUri(req.uri);
-    if (!target || (target.scheme !== 'sip' && target.scheme !== 'sips')) return reply(416);
-    if (!domains.has(target.host)) return reply(404, 'Not Found (domain not served here)');
-
-    const unsupported = req.headers.getAll('require').filter((ext) => ext.toLowerCase() !== 'path');
-    if (unsupported.length) {
-      const res = reply(420);
-      res.headers.append('Unsupported', unsupported.join(', '));
-      return res;
-    }
+    if (!target || !domains.has(target.host)) return reply(404, 'Not Found (domain not served here)');
 
     const to = parseNameAddr(req.headers.get('to') ?? '');
     const aorUri = to && parseUri(to.uri);
@@ -132,16 +118,10 @@ export class Registrar {
     if (!domains.has(aorUri.host)) return reply(404, 'Not Found (address of record)');
 
     // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
-    const creds = req.headers
-      .getAll('authorization')
-      .map((v) => this.host.auth.parseCredentials(v))
-      .find((c) => c !== undefined);
-    if (!creds) return this.challenge(req, false);
     const directory = this.host.directory;
-    const verdict = this.host.auth.verify(creds, {
-      method: req.method,
-      password: (username) => directory.login(username)?.sipPassword || undefined,
-    });
+    const checked = checkCredentials(req, this.host.auth, directory, 'authorization');
+    if (!checked) return this.challenge(req, false);
+    const { creds, verdict } = checked;
     if (!verdict.ok) {
       if (verdict.stale) return this.challenge(req, true);
       this.host.bus.publish({

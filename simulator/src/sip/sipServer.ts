@@ -24,7 +24,7 @@ export const SUPPORTED_EXTENSIONS = ['path'];
 /** The call-routing part (proxy or B2BUA): everything but REGISTER and OPTIONS to the PBX itself. */
 export interface CallRouter {
   handleRequest(req: SipRequest, flow: Flow): void;
-  handleResponse(res: SipResponse, flow: Flow): void;
+  handleResponse(res: SipResponse): void;
   stop(): void;
 }
 
@@ -53,6 +53,7 @@ export class SipServer {
   private readonly tcp: TcpTransport;
   readonly ws: WsTransport;
   private router: CallRouter | undefined;
+  private domainCache: { revision: number; domains: ReadonlySet<string> } | undefined;
 
   constructor(private readonly opts: SipServerOptions) {
     this.auth = new DigestAuthenticator({ realm: () => this.realm(), now: opts.now });
@@ -76,8 +77,18 @@ export class SipServer {
     return config?.pbxName ?? this.opts.host;
   }
 
-  /** Request-URI and AOR domains served: every configured PBX name and the listening address. */
-  domains(): Set<string> {
+  /**
+   * Request-URI and AOR domains served: every configured PBX name and the listening address. Asked per REGISTER,
+   * per initial request and per Route entry, so it is rebuilt only when the state changed (the interface list of
+   * a wildcard address is read again then too).
+   */
+  domains(): ReadonlySet<string> {
+    const rev = this.opts.revision();
+    if (this.domainCache?.revision !== rev) this.domainCache = { revision: rev, domains: this.buildDomains() };
+    return this.domainCache.domains;
+  }
+
+  private buildDomains(): Set<string> {
     const set = new Set<string>();
     for (const c of this.opts.state().configurations) if (c.pbxName) set.add(c.pbxName.toLowerCase());
     const host = this.opts.host;
@@ -130,7 +141,7 @@ export class SipServer {
       }
       const message = parsed.message;
       if (message.kind === 'response') {
-        this.router?.handleResponse(message, flow);
+        this.router?.handleResponse(message);
         return;
       }
       this.dispatch(message, flow);

@@ -110,8 +110,4 @@ export class SipHeaders {
   entries(): [string, string][] {
     return this.fields.map((f) => [f.name, f.value]);
   }
-
-  clone(): SipHeaders {
-    return new SipHeaders(this.entries());
-  }
 }

@@ -53,10 +53,6 @@ export class CallTracker {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(callId: string): Call | undefined {
-    return this.calls.get(callId);
-  }
-
   /** The call in which `id` is the UCI call id of one of the parties. */
   byPartyId(id: string): Call | undefined {
     for (const c of this.calls.values()) if (c.caller.id === id || c.callee.id === id) return c;

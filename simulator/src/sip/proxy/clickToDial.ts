@@ -4,15 +4,14 @@ import { SIM_SERVICES } from '../../../../shared/schemas/events.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
-import { SipHeaders } from '../message/headers.js';
 import { createResponse, parseCSeq, REASONS, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
 import { formatNameAddr, formatUri, parseNameAddr, parseUri, quoteString } from '../message/uri.js';
 import type { UserDirectory } from '../directory.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { Flow } from '../transport/flow.js';
 import { userName, userNumber, type Call, type CallTracker } from './calls.js';
-import { sdpAnswer } from './sdp.js';
-import { hopByHopRequest, hostOf, tagOf, topBranch, viaFor } from './util.js';
+import { sdpAnswer, sdpOf } from './sdp.js';
+import { hopByHopRequest, hostOf, newRequest, tagOf, topBranch, UA_ALLOW, viaFor } from './util.js';
 
 /** Why placeCallWithPhone was refused before anything rang; the UCI side maps `kind` to an error code. */
 export class CallControlError extends Error {
@@ -35,7 +34,6 @@ export interface ClickToDialHost {
   ringTimeoutMs: number;
 }
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
 /** How long an ended call's legs are remembered, to absorb late responses and retransmissions. */
 const LINGER_MS = 32_000;
 
@@ -98,10 +96,6 @@ interface Session {
 
 function nameAddr(display: string, user: string, domain: string): string {
   return formatNameAddr({ display: display || undefined, uri: formatUri({ scheme: 'sip', user, host: domain }), params: {} });
-}
-
-function sdpOf(msg: SipMessage): string {
-  return /application\/sdp/i.test(msg.headers.get('content-type') ?? '') ? msg.body.toString('utf8') : '';
 }
 
 function newBranch(): string {
@@ -179,12 +173,6 @@ export class ClickToDial {
     return call.caller.id!;
   }
 
-  /** The call in which `uciCallId` is a party's id, if it is a click-to-dial call. */
-  find(uciCallId: string): Call | undefined {
-    for (const s of this.sessions) if (!s.ended && (s.call.caller.id === uciCallId || s.call.callee.id === uciCallId)) return s.call;
-    return undefined;
-  }
-
   /** hangupCall: BYE (or CANCEL while ringing) both legs. False when it is no click-to-dial call. */
   hangUp(uciCallId: string, by: string): boolean {
     for (const s of this.sessions) {
@@ -213,38 +201,40 @@ export class ClickToDial {
 
   private invite(leg: Leg, binding: Binding, sdp?: string): void {
     const branch = newBranch();
-    const headers = new SipHeaders();
-    headers.append('Via', viaFor(binding.flow, branch));
-    for (const r of binding.path) headers.append('Route', r);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', leg.from);
-    headers.append('To', leg.to);
-    headers.append('Call-ID', leg.callId);
-    headers.append('CSeq', `${leg.inviteCseq} INVITE`);
-    headers.append('Contact', this.contact(binding.flow));
-    headers.append('Allow', ALLOW);
+    const extra: [string, string][] = [['Contact', this.contact(binding.flow)], ['Allow', UA_ALLOW]];
     // A hint for phones that auto-answer click-to-dial calls (the Call-Info answer-after convention).
-    if (leg.role === 'phone') headers.append('Call-Info', `<sip:${leg.session.domain}>;answer-after=0`);
-    headers.append('User-Agent', 'STARFACE simulator click-to-dial');
-    if (sdp) headers.append('Content-Type', 'application/sdp');
-    const req: SipRequest = { kind: 'request', method: 'INVITE', uri: binding.contact, version: 'SIP/2.0', headers, body: Buffer.from(sdp ?? '', 'utf8') };
+    if (leg.role === 'phone') extra.push(['Call-Info', `<sip:${leg.session.domain}>;answer-after=0`]);
+    extra.push(['User-Agent', 'STARFACE simulator click-to-dial']);
+    const req = newRequest({
+      method: 'INVITE',
+      uri: binding.contact,
+      via: viaFor(binding.flow, branch),
+      routes: binding.path,
+      from: leg.from,
+      to: leg.to,
+      callId: leg.callId,
+      cseq: leg.inviteCseq,
+      extra,
+      sdp,
+    });
     leg.forks.push({ branch, req, binding, status: 0, cancelled: false });
     this.host.send(req, binding.flow);
   }
 
   /** A request within the leg's dialog (RFC 3261 §12.2.1.1). */
   private inDialogRequest(leg: Leg, d: LegDialog, method: string, cseq: number, opts: { sdp?: string; reason?: string } = {}): SipRequest {
-    const headers = new SipHeaders();
-    headers.append('Via', viaFor(d.flow, newBranch()));
-    for (const r of d.routes) headers.append('Route', r);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', leg.from);
-    headers.append('To', d.to);
-    headers.append('Call-ID', leg.callId);
-    headers.append('CSeq', `${cseq} ${method}`);
-    if (opts.reason) headers.append('Reason', opts.reason);
-    if (opts.sdp) headers.append('Content-Type', 'application/sdp');
-    return { kind: 'request', method, uri: d.target, version: 'SIP/2.0', headers, body: Buffer.from(opts.sdp ?? '', 'utf8') };
+    return newRequest({
+      method,
+      uri: d.target,
+      via: viaFor(d.flow, newBranch()),
+      routes: d.routes,
+      from: leg.from,
+      to: d.to,
+      callId: leg.callId,
+      cseq,
+      extra: opts.reason ? [['Reason', opts.reason]] : [],
+      sdp: opts.sdp,
+    });
   }
 
   private dialogFrom(fork: Fork, res: SipResponse): LegDialog {
@@ -508,7 +498,7 @@ export class ClickToDial {
         }
         reply(200, (res) => {
           res.headers.append('Contact', this.contact(flow));
-          res.headers.append('Allow', ALLOW);
+          res.headers.append('Allow', UA_ALLOW);
           res.headers.append('Content-Type', 'application/sdp');
           res.body = Buffer.from(leg.localSdp!, 'utf8');
         });

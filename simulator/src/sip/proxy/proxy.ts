@@ -4,25 +4,25 @@ import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
 import type { DigestAuthenticator } from '../auth/digest.js';
-import { SipHeaders } from '../message/headers.js';
+import { canonicalName, SipHeaders } from '../message/headers.js';
 import { createResponse, parseCSeq, parseVia, REASONS, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
 import { parseNameAddr, parseUri, type SipUri } from '../message/uri.js';
-import { appendChallenges } from '../auth/challenges.js';
+import { appendChallenges, checkCredentials } from '../auth/challenges.js';
 import type { UserDirectory } from '../directory.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { CallRouter } from '../sipServer.js';
 import type { Flow } from '../transport/flow.js';
 import { CallTracker, type Call } from './calls.js';
 import { ClickToDial } from './clickToDial.js';
-import { sdpAnswer } from './sdp.js';
-import { hopByHopRequest, hostOf, tagOf, topBranch, viaFor } from './util.js';
+import { sdpAnswer, sdpOf } from './sdp.js';
+import { hopByHopRequest, hostOf, newRequest, tagOf, topBranch, UA_ALLOW, viaFor } from './util.js';
 
 /** What the proxy needs of the SIP server. */
 export interface ProxyHost {
   auth: DigestAuthenticator;
   registrar: Registrar;
   directory: UserDirectory;
-  domains(): Set<string>;
+  domains(): ReadonlySet<string>;
   send(message: SipMessage, flow: Flow): void;
   /** The answer to an OPTIONS for the PBX itself. */
   options(req: SipRequest): SipResponse;
@@ -115,7 +115,7 @@ function popVia(headers: SipHeaders): SipHeaders {
   const out = new SipHeaders();
   let placed = false;
   for (const [name, value] of headers.entries()) {
-    if (name.toLowerCase() === 'via' || name.toLowerCase() === 'v') {
+    if (canonicalName(name) === 'via') {
       if (!placed) for (const v of vias) out.append('Via', v);
       placed = true;
       continue;
@@ -195,7 +195,8 @@ export class SipProxy implements CallRouter {
       else if (method === 'INVITE') this.host.send(createResponse(req, 100), flow);
       return;
     }
-    if (method === 'OPTIONS' && !tagOf(req.headers.get('to'))) {
+    const hasToTag = Boolean(tagOf(req.headers.get('to')));
+    if (method === 'OPTIONS' && !hasToTag) {
       this.host.send(this.host.options(req), flow);
       return;
     }
@@ -205,7 +206,7 @@ export class SipProxy implements CallRouter {
     this.txns.set(key, txn);
 
     this.stripStrictRoute(req);
-    if (tagOf(req.headers.get('to'))) this.inDialog(txn);
+    if (hasToTag) this.inDialog(txn);
     else this.initialRequest(txn);
   }
 
@@ -297,17 +298,14 @@ export class SipProxy implements CallRouter {
   private authenticate(txn: ServerTxn, directory: UserDirectory): StoredUser | undefined {
     const { req } = txn;
     const auth = this.host.auth;
-    const creds = req.headers
-      .getAll('proxy-authorization')
-      .map((v) => auth.parseCredentials(v))
-      .find((c) => c !== undefined);
     const challenge = (stale: boolean) =>
       this.reply(txn, 407, undefined, (res) => appendChallenges(res, auth, 'Proxy-Authenticate', stale));
-    if (!creds) {
+    const checked = checkCredentials(req, auth, directory, 'proxy-authorization');
+    if (!checked) {
       challenge(false);
       return undefined;
     }
-    const verdict = auth.verify(creds, { method: req.method, password: (username) => directory.login(username)?.sipPassword || undefined });
+    const { verdict } = checked;
     if (!verdict.ok) {
       if (verdict.reason === 'malformed') this.reply(txn, 400, 'Bad Request (malformed Proxy-Authorization)');
       else challenge(verdict.stale === true);
@@ -341,10 +339,6 @@ export class SipProxy implements CallRouter {
   private branchId(txn: ServerTxn, index: number): string {
     const h = createHash('sha1').update(`${this.secret}|${txn.key}|${index}`).digest('hex').slice(0, 24);
     return `z9hG4bK${h}`;
-  }
-
-  private viaFor(flow: Flow, branch: string): string {
-    return viaFor(flow, branch);
   }
 
   private recordRouteFor(flow: Flow): string {
@@ -384,7 +378,7 @@ export class SipProxy implements CallRouter {
   private buildForward(txn: ServerTxn, branchId: string, uri: string, flow: Flow, routes: string[]): SipRequest {
     const req = txn.req;
     const headers = new SipHeaders();
-    headers.append('Via', this.viaFor(flow, branchId));
+    headers.append('Via', viaFor(flow, branchId));
     if (txn.initial || (txn.method !== 'INVITE' && !tagOf(req.headers.get('to')) && txn.method !== 'MESSAGE')) {
       // Double Record-Route when the two sides use different transports or addresses (RFC 5658).
       const towardsCallee = this.recordRouteFor(flow);
@@ -432,9 +426,8 @@ export class SipProxy implements CallRouter {
 
   // ---------------------------------------------------------------- responses
 
-  handleResponse(res: SipResponse, flow: Flow): void {
+  handleResponse(res: SipResponse): void {
     if (this.stopped) return;
-    void flow;
     if (this.clickToDial.handleResponse(res)) return;
     const id = topBranch(res);
     const branch = id ? this.branches.get(id) : undefined;
@@ -524,15 +517,17 @@ export class SipProxy implements CallRouter {
     const routes = res.headers.getAll('record-route').filter((r) => !this.isOwnRoute(r));
     const seq = parseCSeq(b.req.headers.get('cseq'))?.seq ?? 1;
     for (const [method, cseq] of [['ACK', seq], ['BYE', seq + 1]] as const) {
-      const headers = new SipHeaders();
-      headers.append('Via', this.viaFor(b.flow, `z9hG4bK${randomBytes(10).toString('hex')}`));
-      for (const r of routes) headers.append('Route', r);
-      headers.append('Max-Forwards', '70');
-      headers.append('From', b.req.headers.get('from') ?? '');
-      headers.append('To', res.headers.get('to') ?? '');
-      headers.append('Call-ID', b.req.headers.get('call-id') ?? '');
-      headers.append('CSeq', `${cseq} ${method}`);
-      this.host.send({ kind: 'request', method, uri: contact, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, b.flow);
+      const req = newRequest({
+        method,
+        uri: contact,
+        via: viaFor(b.flow, `z9hG4bK${randomBytes(10).toString('hex')}`),
+        routes,
+        from: b.req.headers.get('from') ?? '',
+        to: res.headers.get('to') ?? '',
+        callId: b.req.headers.get('call-id') ?? '',
+        cseq,
+      });
+      this.host.send(req, b.flow);
     }
   }
 
@@ -560,7 +555,7 @@ export class SipProxy implements CallRouter {
     const dialog = this.dialogs.get(callId);
     if (dialog?.virtual) return; // we are the far end: nothing to do for an ACK
     this.stripStrictRoute(req);
-    const target = this.inDialogTarget(req, flow, dialog);
+    const target = this.inDialogTarget(req, dialog);
     if (!target) return; // an ACK is never answered
     const id = `z9hG4bK${createHash('sha1').update(`${this.secret}|ack|${branch ?? callId}`).digest('hex').slice(0, 24)}`;
     const pseudo: ServerTxn = { key: '', req, method: 'ACK', flow, toTag: '', initial: false, branches: [], answered: false, timers: [], done: true };
@@ -580,8 +575,7 @@ export class SipProxy implements CallRouter {
   }
 
   /** Where an in-dialog request goes: the other side of the dialog, else the registered contact it names. */
-  private inDialogTarget(req: SipRequest, flow: Flow, dialog: Dialog | undefined): Flow | undefined {
-    void flow;
+  private inDialogTarget(req: SipRequest, dialog: Dialog | undefined): Flow | undefined {
     if (dialog) {
       if (tagOf(req.headers.get('from')) === dialog.callerTag) {
         // From the caller: to the callee branch whose tag is in To.
@@ -607,7 +601,7 @@ export class SipProxy implements CallRouter {
     const callId = req.headers.get('call-id') ?? '';
     const dialog = this.dialogs.get(callId);
     if (dialog?.virtual) return this.virtualInDialog(txn, dialog);
-    const target = this.inDialogTarget(req, txn.flow, dialog);
+    const target = this.inDialogTarget(req, dialog);
     if (!target) {
       this.reply(txn, 481);
       return;
@@ -696,10 +690,9 @@ export class SipProxy implements CallRouter {
 
   private withSdp(res: SipResponse, req: SipRequest, contact: string): void {
     res.headers.append('Contact', contact);
-    res.headers.append('Allow', 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE');
+    res.headers.append('Allow', UA_ALLOW);
     res.headers.append('Content-Type', 'application/sdp');
-    const type = req.headers.get('content-type') ?? '';
-    res.body = Buffer.from(sdpAnswer(/application\/sdp/i.test(type) ? req.body.toString('utf8') : ''), 'utf8');
+    res.body = Buffer.from(sdpAnswer(sdpOf(req)), 'utf8');
   }
 
   /** In-dialog requests to a virtual phone: BYE ends the call, re-INVITE and UPDATE get an SDP answer, others 200. */
@@ -750,16 +743,18 @@ export class SipProxy implements CallRouter {
 
   /** A BYE of our own to `to`, as if `from` sent it (RFC 3261 §15.1.1), with a Reason (RFC 3326). */
   private sendBye(callId: string, from: DialogSide, to: DialogSide, reason: string): void {
-    const headers = new SipHeaders();
-    headers.append('Via', this.viaFor(to.flow, `z9hG4bK${randomBytes(10).toString('hex')}`));
-    for (const r of to.routes) headers.append('Route', r);
-    headers.append('Max-Forwards', '70');
-    headers.append('From', from.party);
-    headers.append('To', to.party);
-    headers.append('Call-ID', callId);
-    headers.append('CSeq', `${++from.cseq} BYE`);
-    headers.append('Reason', reason);
-    if (to.flow.open) this.host.send({ kind: 'request', method: 'BYE', uri: to.target, version: 'SIP/2.0', headers, body: Buffer.alloc(0) }, to.flow);
+    const bye = newRequest({
+      method: 'BYE',
+      uri: to.target,
+      via: viaFor(to.flow, `z9hG4bK${randomBytes(10).toString('hex')}`),
+      routes: to.routes,
+      from: from.party,
+      to: to.party,
+      callId,
+      cseq: ++from.cseq,
+      extra: [['Reason', reason]],
+    });
+    if (to.flow.open) this.host.send(bye, to.flow);
   }
 
   /** The live call (proxied or click-to-dial) in which `uciCallId` is one party's UCI call id. */

@@ -1,3 +1,5 @@
+import type { SipMessage } from '../message/message.js';
+
 /**
  * The smallest SDP a virtual phone needs: an answer to the caller's offer that accepts the first media
  * stream with the offer's first payload type (sendrecv, c= 127.0.0.1), or an offer of PCMU when the INVITE
@@ -34,4 +36,9 @@ export function sdpAnswer(offer: string, port = VIRTUAL_MEDIA_PORT): string {
     }
   }
   return out.join('\r\n') + '\r\n';
+}
+
+/** The SDP body of a message, or '' when it carries none. */
+export function sdpOf(msg: SipMessage): string {
+  return /application\/sdp/i.test(msg.headers.get('content-type') ?? '') ? msg.body.toString('utf8') : '';
 }

@@ -25,6 +25,39 @@ export function hostOf(address: string): string {
   return a.includes(':') ? `[${a}]` : a;
 }
 
+/** The methods the simulator's own user agents (click-to-dial legs, virtual phones) take within a dialog. */
+export const UA_ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, INFO, UPDATE';
+
+export interface NewRequest {
+  method: string;
+  uri: string;
+  via: string;
+  routes: readonly string[];
+  from: string;
+  to: string;
+  callId: string;
+  cseq: number;
+  /** Header fields after CSeq, in this order. */
+  extra?: readonly (readonly [string, string])[];
+  /** An SDP body; its Content-Type comes last. */
+  sdp?: string;
+}
+
+/** A request the simulator originates: Via, Route set, Max-Forwards 70, From, To, Call-ID, CSeq, then `extra`. */
+export function newRequest(r: NewRequest): SipRequest {
+  const headers = new SipHeaders();
+  headers.append('Via', r.via);
+  for (const route of r.routes) headers.append('Route', route);
+  headers.append('Max-Forwards', '70');
+  headers.append('From', r.from);
+  headers.append('To', r.to);
+  headers.append('Call-ID', r.callId);
+  headers.append('CSeq', `${r.cseq} ${r.method}`);
+  for (const [name, value] of r.extra ?? []) headers.append(name, value);
+  if (r.sdp) headers.append('Content-Type', 'application/sdp');
+  return { kind: 'request', method: r.method, uri: r.uri, version: 'SIP/2.0', headers, body: Buffer.from(r.sdp ?? '', 'utf8') };
+}
+
 /** Our Via for a request sent on `flow`. */
 export function viaFor(flow: Flow, branch: string): string {
   return `SIP/2.0/${flow.transport} ${hostOf(flow.local.address)}:${flow.local.port};branch=${branch}`;
@@ -35,13 +68,14 @@ export function viaFor(flow: Flow, branch: string): string {
  * hop, with the INVITE's own Via, Route, From, Call-ID and CSeq number; the ACK takes the answer's To (its tag).
  */
 export function hopByHopRequest(method: 'CANCEL' | 'ACK', invite: SipRequest, answer?: SipResponse): SipRequest {
-  const headers = new SipHeaders();
-  headers.append('Via', invite.headers.getAll('via')[0]!);
-  for (const route of invite.headers.getAll('route')) headers.append('Route', route);
-  headers.append('Max-Forwards', '70');
-  headers.append('From', invite.headers.get('from') ?? '');
-  headers.append('To', (answer ?? invite).headers.get('to') ?? '');
-  headers.append('Call-ID', invite.headers.get('call-id') ?? '');
-  headers.append('CSeq', `${parseCSeq(invite.headers.get('cseq'))?.seq ?? 1} ${method}`);
-  return { kind: 'request', method, uri: invite.uri, version: 'SIP/2.0', headers, body: Buffer.alloc(0) };
+  return newRequest({
+    method,
+    uri: invite.uri,
+    via: invite.headers.getAll('via')[0]!,
+    routes: invite.headers.getAll('route'),
+    from: invite.headers.get('from') ?? '',
+    to: (answer ?? invite).headers.get('to') ?? '',
+    callId: invite.headers.get('call-id') ?? '',
+    cseq: parseCSeq(invite.headers.get('cseq'))?.seq ?? 1,
+  });
 }

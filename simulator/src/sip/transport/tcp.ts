@@ -9,17 +9,12 @@ let nextId = 1;
 export class TcpTransport {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private readonly closeListeners = new Set<(flow: Flow) => void>();
 
   constructor(
     private readonly onMessage: Inbound,
     private readonly onFramingError: FramingError,
     private readonly idleTimeoutMs = 10 * 60_000,
   ) {}
-
-  onFlowClosed(listener: (flow: Flow) => void): void {
-    this.closeListeners.add(listener);
-  }
 
   async listen(host: string, port: number): Promise<{ address: string; port: number }> {
     const server = createServer((socket) => this.accept(socket));
@@ -69,7 +64,6 @@ export class TcpTransport {
     socket.on('close', () => {
       open = false;
       this.sockets.delete(socket);
-      for (const l of this.closeListeners) l(flow);
     });
   }
 
