@@ -21,44 +21,29 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { ensureDebianPackages, ProvisionError, which } from '../support/apt.mjs';
 import { ADMIN_PASSWORD, call, envInt, login, procStatus, progress, round, startCli, stopProcess } from './common.mjs';
 
 const HOST = '127.0.0.1';
 const FIRST_LOGIN = 20000;
 const TARGETS = { rateRatio: 0.6, rssMb: 200, bindings: 10_000 };
-const INSTALL_COMMAND = 'sudo apt-get update && sudo apt-get install -y sip-tester kamailio';
-
 const loginOf = (i) => String(FIRST_LOGIN + i);
 const passwordOf = (login) => `${login}-pw`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Tools
 
-function which(cmd) {
-  for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin']) {
-    if (dir && existsSync(join(dir, cmd))) return join(dir, cmd);
-  }
-  return undefined;
-}
-
-/** sipp and kamailio: found, or installed with apt-get as root, or exit 1 with the command to run. */
-function provision() {
-  let sipp = which('sipp');
-  let kamailio = which('kamailio');
-  if (sipp && kamailio) return { sipp, kamailio };
-  const missing = [!sipp && 'sipp (sip-tester)', !kamailio && 'kamailio'].filter(Boolean).join(' and ');
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    process.stderr.write(`bench sip: ${missing} not installed, and not running as root to install it. Run:\n  ${INSTALL_COMMAND}\n`);
+/** sipp and kamailio: found, or installed with apt-get as root (test/support/apt.mjs), or exit 1 with the command. */
+async function provision() {
+  try {
+    await ensureDebianPackages(['sip-tester', 'kamailio'], { why: 'bench sip', log: progress });
+  } catch (e) {
+    if (!(e instanceof ProvisionError)) throw e;
+    process.stderr.write(`bench sip: ${e.message}\n`);
     process.exit(1);
   }
-  progress(`${missing} missing: apt-get update && apt-get install -y sip-tester kamailio`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update'], ['install', '-y', 'sip-tester', 'kamailio']]) {
-    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env, timeout: 900_000 });
-    if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed (exit ${r.status})`);
-  }
-  sipp = which('sipp');
-  kamailio = which('kamailio');
+  const sipp = which('sipp');
+  const kamailio = which('kamailio');
   if (!sipp || !kamailio) throw new Error('apt-get install succeeded but sipp or kamailio is still not on PATH');
   return { sipp, kamailio };
 }
@@ -359,7 +344,7 @@ export async function benchSip() {
   const concurrent = envInt('BENCH_SIP_CONCURRENT', 200);
   const userCount = envInt('BENCH_SIP_USERS', 10_000);
   const children = envInt('BENCH_KAMAILIO_CHILDREN', 4);
-  const { sipp, kamailio } = provision();
+  const { sipp, kamailio } = await provision();
   const dir = mkdtempSync(join(tmpdir(), 'starface-bench-sip-'));
   const cleanup = [];
   try {

@@ -56,7 +56,7 @@ describe('SIP registrar with sipp', function () {
   before(async function () {
     // Installs sip-tester when running as root, else fails with the command to run: never a silent skip.
     this.timeout(600_000);
-    findSipp();
+    await findSipp();
     sim = await startSim();
     unsubscribe = sim.sim.bus.subscribe((e) => {
       if (e.service === SIM_SERVICES.registrar) events.push(e);

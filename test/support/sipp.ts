@@ -1,51 +1,23 @@
 /**
- * sipp (Debian package sip-tester) for tests: found on PATH, installed with apt-get when running as root, else a
- * clear error naming the command to run. Never skips silently.
+ * sipp (Debian package sip-tester) for tests: found on PATH, installed with apt-get when running as root (see
+ * apt.mjs), else a clear error naming the command to run. Never skips silently.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { ensureDebianPackages, which } from './apt.mjs';
 
-export const SIPP_INSTALL_COMMAND = 'sudo apt-get install sip-tester';
-
-function which(cmd: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, cmd);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-let aptUpdated = false;
 let found: string | undefined;
 
-/** The path of sipp; installs sip-tester when missing and running as root, else throws with the command to run. */
-export function findSipp(): string {
+/** The path of sipp; installs sip-tester when missing and running as root (waiting for apt locks), else throws with the command to run. */
+export async function findSipp(): Promise<string> {
   if (found) return found;
   let path = which('sipp');
   if (!path) {
-    const root = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!root) {
-      throw new Error(`sipp is not installed and the tests do not run as root, so they cannot install it. Install it with: ${SIPP_INSTALL_COMMAND}`);
-    }
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (!aptUpdated) {
-      const update = spawnSync('apt-get', ['update'], { encoding: 'utf8', env, timeout: 300_000 });
-      if (update.status !== 0) throw new Error(`apt-get update failed (exit ${update.status}): ${update.stderr || update.error?.message}`);
-      aptUpdated = true;
-    }
-    const install = spawnSync('apt-get', ['install', '-y', 'sip-tester'], { encoding: 'utf8', env, timeout: 600_000 });
-    if (install.status !== 0) throw new Error(`apt-get install -y sip-tester failed (exit ${install.status}): ${install.stderr || install.error?.message}`);
+    await ensureDebianPackages(['sip-tester'], { why: 'the sipp tests' });
     path = which('sipp');
     if (!path) throw new Error('apt-get install -y sip-tester succeeded but there is still no sipp on PATH');
   }
@@ -113,7 +85,7 @@ export interface SippOptions {
 
 /** Writes the scenario to a temp dir, runs sipp there and collects the outcome; the temp dir is removed. */
 export async function runSipp(opts: SippOptions): Promise<SippRun> {
-  const sipp = findSipp();
+  const sipp = await findSipp();
   const dir = await mkdtemp(join(tmpdir(), 'sipp-'));
   try {
     const scenarioFile = join(dir, 'scenario.xml');

@@ -11,6 +11,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rm
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureDebianPackages as ensureAptPackages, ProvisionError } from '../support/apt.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -25,14 +26,10 @@ const RG_TARGETS = { x64: 'x86_64-unknown-linux-musl', arm64: 'aarch64-unknown-l
 
 const log = (msg) => process.stderr.write(`[vscode-provision] ${msg}\n`);
 
-export class ProvisionError extends Error {}
+export { ProvisionError };
 
 function onPath(cmd) {
   return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-function isRoot() {
-  return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
 function readJson(file) {
@@ -86,23 +83,8 @@ function run(cmd, args, opts = {}) {
 export async function ensureDebianPackages({ build }) {
   const need = missingDebianPackages({ build });
   if (need.length === 0) return;
-  const command = `apt-get update && apt-get install -y ${need.join(' ')}`;
-  if (!isRoot()) {
-    throw new ProvisionError(
-      `missing Debian package(s): ${need.join(', ')} (the vscode tier needs ${need.includes('chromium') ? 'chromium to drive the VS Code workbench' : 'them'}` +
-        `${build ? ', and ripgrep/libkrb5-dev/build tools to install code-server' : ''}).\n` +
-        `Install them with:\n  sudo ${command.replace('&& apt-get', '&& sudo apt-get')}`,
-    );
-  }
-  if (!onPath('apt-get')) throw new ProvisionError(`missing: ${need.join(', ')}, and there is no apt-get here; install the equivalent packages with your package manager.`);
-  log(`installing Debian packages: ${need.join(' ')}`);
-  const t0 = Date.now();
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const upd = await run('apt-get', ['update', '-qq'], { env });
-  if (upd.code !== 0) throw new ProvisionError(`apt-get update failed (exit ${upd.code}); run: ${command}`);
-  const inst = await run('apt-get', ['install', '-y', '-qq', ...need], { env });
-  if (inst.code !== 0) throw new ProvisionError(`apt-get install failed (exit ${inst.code}); run: ${command}`);
-  log(`Debian packages installed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const why = need.includes('chromium') && !build ? 'the vscode and browser tiers (chromium drives the pages)' : 'the vscode tier (chromium drives the VS Code workbench; ripgrep, libkrb5-dev and build tools install code-server)';
+  await ensureAptPackages(need, { why, log });
   const still = missingDebianPackages({ build });
   if (still.length) throw new ProvisionError(`still missing after apt-get: ${still.join(', ')}`);
 }
@@ -165,7 +147,12 @@ export async function ensureCodeServer() {
   });
   const logFile = join(hostDir, 'install.log');
   const logStream = createWriteStream(logFile);
-  const res = await run('npm', ['install', '--prefix', hostDir], { cwd: hostDir, env, logStream });
+  // A registry hiccup or a native build racing another job should not fail the tier: one retry, then the command.
+  let res = await run('npm', ['install', '--prefix', hostDir], { cwd: hostDir, env, logStream });
+  if (res.code !== 0) {
+    log(`npm install of code-server failed (exit ${res.code}); retrying once`);
+    res = await run('npm', ['install', '--prefix', hostDir], { cwd: hostDir, env, logStream });
+  }
   await new Promise((r) => logStream.end(r));
   const seconds = (Date.now() - t0) / 1000;
   if (res.code !== 0 || !existsSync(join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
