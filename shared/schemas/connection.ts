@@ -12,6 +12,26 @@ export type Connection = z.infer<typeof ConnectionSchema>;
 export const ConnectionListSchema = z.array(ConnectionSchema);
 
 /**
+ * What a caller (a test, another extension) may pass to `starface.addConnection`: an entry and, optionally, its
+ * password. Strict, so that anything else a command receives (VS Code passes the focused tree node to a view's
+ * title buttons) is told apart from it.
+ */
+export const ConnectionDetailsSchema = ConnectionSchema.extend({
+  kind: z.enum(['simulator', 'pbx']).optional(),
+  password: z.string().optional(),
+}).refine((d) => isAddress(d.url), { path: ['url'], message: 'not an http or https address' });
+export type ConnectionDetails = z.infer<typeof ConnectionDetailsSchema>;
+
+function isAddress(address: string): boolean {
+  try {
+    restBaseUrl(address);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Turns what a user types into the REST base URL: adds `https://` when no scheme is given, drops a trailing
  * slash and appends `/rest` unless it is already there. Refuses an address with a user name or password.
  */

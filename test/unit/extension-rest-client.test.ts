@@ -69,6 +69,7 @@ describe('extension PbxRestClient', () => {
       assert.match(err.message, /1003/);
       assert.equal(err.status, 400);
       assert.equal(err.code, 'LOGIN_FAILED');
+      assert.equal(err.isWrongCredentials, true, 'the extension asks for the password again');
       assert.equal(client.signedIn, false);
     });
 
@@ -174,6 +175,21 @@ describe('extension PbxRestClient', () => {
         assert.equal(err.status, 200);
         assert.match(err.message, /not JSON/);
         assert.match(err.message, /STARFACE/);
+      } finally {
+        await server.close();
+      }
+    });
+
+    it('takes a 401 at POST /login for a wrong login or password, as a 400', async () => {
+      const server = await localServer((req, res) => {
+        res.writeHead(req.method === 'GET' ? 200 : 401, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(req.method === 'GET' ? { loginType: 'Internal', nonce: 'n-1', secret: null } : { code: 'UNAUTHORIZED', message: 'Unauthorized' }));
+      });
+      try {
+        const err = await rejection(new PbxRestClient(server.base).login('1001', 'not-the-password'));
+        assert.equal(err.status, 401);
+        assert.equal(err.isWrongCredentials, true);
+        assert.equal(err.message, 'Sign-in as 1001 failed: wrong login or password');
       } finally {
         await server.close();
       }

@@ -11,13 +11,14 @@
 // --production (build the extension as the .vsix has it: `node esbuild.mjs --production`). STARFACE_BUILT=1 (set by
 // run-all.mjs) skips the development build, which `npm test` has done already.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { format } from 'node:util';
 import { chromiumPath, codeServerEntry, provision, ProvisionError, root } from './provision.mjs';
+import { workbenchAction } from './workbench-actions.mjs';
 
 const TIER = 'vscode';
 const CLOSING = /(vscode: (\d+) passed, (\d+) failed(?:, \d+ skipped)?)/;
@@ -189,8 +190,9 @@ async function main() {
     page.on('pageerror', (e) => say(`browser page error: ${e.message}`));
     const remote = (p) => `vscode-remote://${host}${p.split(sep).join('/')}`;
     const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(suiteOut)]];
-    // Tests in the host cannot read a webview's DOM; this page can. A test writes request.json (texts that one row
-    // of a webview's grid must all hold) and waits for response.json.
+    // Tests in the host cannot read a webview's DOM, nor see or answer an input box; this page can. A test writes
+    // request.json (texts that one row of a webview's grid must all hold, or a workbench action: see
+    // workbench-actions.mjs) and waits for response.json.
     const domCheck = setInterval(async () => {
       const request = join(domCheckDir, 'request.json');
       if (!existsSync(request)) return;
@@ -199,6 +201,13 @@ async function main() {
         want = JSON.parse(readFileSync(request, 'utf8'));
         rmSync(request);
       } catch {
+        return;
+      }
+      if (want.action) {
+        const answer = await workbenchAction(page, want).catch((e) => ({ found: false, error: String(e?.message ?? e) }));
+        // Written whole, then renamed: the test polls for the file and must not read half of it.
+        writeFileSync(join(domCheckDir, 'response.json.tmp'), JSON.stringify(answer));
+        renameSync(join(domCheckDir, 'response.json.tmp'), join(domCheckDir, 'response.json'));
         return;
       }
       let found = false;

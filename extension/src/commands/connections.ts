@@ -1,25 +1,38 @@
 import * as vscode from 'vscode';
-import { ConnectionSchema, restBaseUrl, type Connection } from '../../../shared/schemas/connection.js';
+import { ConnectionDetailsSchema, ConnectionSchema, restBaseUrl, type Connection, type ConnectionDetails } from '../../../shared/schemas/connection.js';
 import type { TreeNode } from '../model/treeModel.js';
+import { PbxError } from '../pbx/restClient.js';
 import { guarded, sessionFor, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
-export interface ConnectionInput {
-  name: string;
-  url: string;
-  login: string;
-  password?: string;
-  kind?: 'simulator' | 'pbx';
+/**
+ * A command argument as connection details, or undefined for anything else: a view's title button passes the
+ * focused tree node (or null), a menu may pass a URI. Only complete, valid details skip the prompts.
+ */
+export function connectionDetails(arg: unknown): ConnectionDetails | undefined {
+  const parsed = ConnectionDetailsSchema.safeParse(arg);
+  return parsed.success ? parsed.data : undefined;
 }
 
-async function askConnection(existing?: Connection): Promise<ConnectionInput | undefined> {
+/** What is wrong with a typed name, address or login, in the user's language; undefined when it will do. */
+function fieldProblem(field: 'name' | 'url' | 'login', value: string): string | undefined {
+  const parsed = ConnectionSchema.shape[field].safeParse(value.trim());
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'too_big') return t('At most {0} characters', Number(issue.maximum));
+  return field === 'name' ? t('Enter a name') : field === 'login' ? t('Enter a login') : t('Enter the address of the PBX');
+}
+
+async function askConnection(existing?: Connection): Promise<ConnectionDetails | undefined> {
   const url = await vscode.window.showInputBox({
     title: t('STARFACE address'),
     prompt: t('The PBX address as you would type it in a browser, e.g. https://pbx.example.com'),
     value: existing?.url,
     ignoreFocusOut: true,
     validateInput: (v) => {
+      const problem = fieldProblem('url', v);
+      if (problem) return problem;
       try {
         restBaseUrl(v);
         return undefined;
@@ -29,55 +42,95 @@ async function askConnection(existing?: Connection): Promise<ConnectionInput | u
     },
   });
   if (!url) return undefined;
-  const login = await vscode.window.showInputBox({ title: t('Login'), prompt: t('The STARFACE login (an administrator for everything the tree offers)'), value: existing?.login, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : t('Enter a login')) });
+  const login = await vscode.window.showInputBox({ title: t('Login'), prompt: t('The STARFACE login (an administrator for everything the tree offers)'), value: existing?.login, ignoreFocusOut: true, validateInput: (v) => fieldProblem('login', v) });
   if (!login) return undefined;
   const password = await vscode.window.showInputBox({ title: t('Password of {0}', login), password: true, ignoreFocusOut: true, prompt: t('Kept in VS Code\'s secret storage, never in settings') });
   if (password === undefined) return undefined;
-  const name = existing?.name ?? (await vscode.window.showInputBox({ title: t('Name of this connection'), value: new URL(restBaseUrl(url)).host, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : t('Enter a name')) }));
+  const name = existing?.name ?? (await vscode.window.showInputBox({ title: t('Name of this connection'), value: new URL(restBaseUrl(url)).host, ignoreFocusOut: true, validateInput: (v) => fieldProblem('name', v) }));
   if (!name) return undefined;
   return { name: name.trim(), url: url.trim(), login: login.trim(), password };
 }
 
 export function connectionCommands(ctx: CommandContext): CommandTable {
-  const save = async (input: ConnectionInput, replacing?: string) => {
-    const connection = ConnectionSchema.parse({ name: input.name, url: input.url, login: input.login, kind: input.kind ?? 'pbx' });
+  /** Writes the entry to the settings; the password is stored only once a sign-in has taken it. */
+  const save = async (input: ConnectionDetails, replacing?: string): Promise<Connection> => {
+    const parsed = ConnectionSchema.safeParse({ name: input.name, url: input.url, login: input.login, kind: input.kind ?? 'pbx' });
+    if (!parsed.success) throw new UserFacingError(t('The connection details are not valid: {0}', [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')));
+    const connection = parsed.data;
     const list = ctx.readConnections().filter((c) => c.name !== (replacing ?? connection.name));
     if (replacing !== connection.name && list.some((c) => c.name === connection.name)) throw new UserFacingError(t('A connection named "{0}" exists already.', connection.name));
     await ctx.writeConnections([...list, connection]);
-    if (input.password !== undefined) await ctx.passwords.store(connection.name, input.password);
     ctx.sessions.setConnections(ctx.readConnections());
     return connection;
   };
 
+  const askPassword = (session: ReturnType<typeof sessionFor>, refused: boolean) =>
+    vscode.window.showInputBox({
+      title: t('Password of {0} on {1}', session.connection.login, session.connection.name),
+      prompt: refused ? t('Sign-in as {0} failed: wrong login or password. Enter the password again, or press Escape to stay signed out.', session.connection.login) : undefined,
+      password: true,
+      ignoreFocusOut: true,
+    });
+
+  /**
+   * Signs in with the given password, else the stored one, else one asked for. A refused password is asked for
+   * again; the stored one is replaced only by a password the PBX has taken, so cancelling keeps it.
+   */
   const signInSession = async (session: ReturnType<typeof sessionFor>, given?: string): Promise<boolean> => {
-    let password = given ?? (await ctx.passwords.get(session.connection.name));
-    if (password === undefined) {
-      password = await vscode.window.showInputBox({ title: t('Password of {0} on {1}', session.connection.login, session.connection.name), password: true, ignoreFocusOut: true });
-      if (password === undefined) return false;
+    const { name, login } = session.connection;
+    const stored = await ctx.passwords.get(name);
+    let password = given ?? stored;
+    let refused = false;
+    for (;;) {
+      password ??= await askPassword(session, refused);
+      if (password === undefined) {
+        // The session keeps its failure: the tree and the status bar say that the password was refused.
+        if (refused) ctx.log.info(`sign-in to ${name} cancelled after a refused password; the stored password is unchanged`);
+        return false;
+      }
+      const secret = password;
+      try {
+        await withProgress(t('Signing in to {0}…', name), () => session.signIn(secret), vscode.ProgressLocation.Window);
+      } catch (err) {
+        if (!(err instanceof PbxError && err.isWrongCredentials)) throw err;
+        ctx.log.warn(`sign-in to ${name} as ${login} refused (wrong login or password); asking again`);
+        refused = true;
+        password = undefined;
+        continue;
+      }
+      if (secret !== stored) await ctx.passwords.store(name, secret);
+      ctx.sessions.select(name);
+      ctx.log.info(`signed in to ${name} as ${login}`);
+      return true;
     }
-    const secret = password;
-    await withProgress(t('Signing in to {0}…', session.connection.name), () => session.signIn(secret), vscode.ProgressLocation.Window);
-    await ctx.passwords.store(session.connection.name, secret);
-    ctx.sessions.select(session.connection.name);
-    ctx.log.info(`signed in to ${session.connection.name} as ${session.connection.login}`);
-    return true;
   };
 
   return {
-    'starface.addConnection': guarded(ctx, 'addConnection', async (input?: ConnectionInput) => {
-      const value = input ?? (await askConnection());
+    // Details from a caller skip the prompts; from the view's "+" VS Code passes the focused tree node instead.
+    'starface.addConnection': guarded(ctx, 'addConnection', async (arg?: unknown) => {
+      const given = connectionDetails(arg);
+      if (!given && arg !== undefined && arg !== null) ctx.log.debug('addConnection: the argument is no connection details; asking for them');
+      const value = given ?? (await askConnection());
       if (!value) return undefined;
       const connection = await save(value);
       ctx.sessions.select(connection.name);
-      await signInSession(ctx.sessions.get(connection.name)!, value.password);
-      return connection.name;
+      const signedIn = await signInSession(ctx.sessions.get(connection.name)!, value.password);
+      return signedIn ? connection.name : undefined;
     }),
-    'starface.editConnection': guarded(ctx, 'editConnection', async (node?: TreeNode, input?: ConnectionInput) => {
+    'starface.editConnection': guarded(ctx, 'editConnection', async (node?: TreeNode, input?: unknown) => {
       const session = sessionFor(ctx, node);
-      const value = input ?? (await askConnection(session.connection));
+      const old = session.connection;
+      const value = connectionDetails(input) ?? (await askConnection(old));
       if (!value) return undefined;
-      await save({ ...value, kind: session.connection.kind }, session.connection.name);
-      return value.name;
+      const connection = await save({ ...value, kind: old.kind }, old.name);
+      if (connection.name !== old.name) {
+        // The password is keyed by the name: a renamed connection keeps it.
+        const kept = await ctx.passwords.get(old.name);
+        if (kept !== undefined) await ctx.passwords.store(connection.name, kept);
+        await ctx.passwords.delete(old.name);
+      }
+      if (value.password !== undefined) await signInSession(ctx.sessions.get(connection.name)!, value.password);
+      return connection.name;
     }),
     'starface.removeConnection': guarded(ctx, 'removeConnection', async (node?: TreeNode, opts?: { confirmed?: boolean }) => {
       const session = sessionFor(ctx, node);

@@ -26,6 +26,10 @@ export class PbxError extends Error {
   get isAuth(): boolean {
     return this.status === 401;
   }
+  /** The PBX refused the login or password at sign-in (not a later 401 of an expired token). */
+  get isWrongCredentials(): boolean {
+    return this.failure?.code === 'LOGIN_FAILED';
+  }
   get isNotFound(): boolean {
     return this.status === 404;
   }
@@ -69,8 +73,9 @@ export class PbxRestClient {
       const reply = await this.request('POST', '/login', { body: { loginType: challenge.loginType, nonce: challenge.nonce, secret }, schema: AuthTokenSchema, auth: false });
       this.token = reply.token;
     } catch (err) {
-      if (err instanceof PbxError && err.status === 400) {
-        throw PbxError.of({ code: 'LOGIN_FAILED', login }, 400, err.code, err.details);
+      // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
+      if (err instanceof PbxError && (err.status === 400 || err.status === 401)) {
+        throw PbxError.of({ code: 'LOGIN_FAILED', login }, err.status, err.code, err.details);
       }
       throw err;
     }

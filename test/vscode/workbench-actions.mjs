@@ -1,0 +1,66 @@
+// What a test in the extension host asks the workbench page to do, as a user would (test/vscode/run.mjs relays
+// request.json → response.json): click an element, or read and answer the input box that is showing. The host
+// has no API to see or answer its own showInputBox; the page does it through the real DOM and keyboard.
+
+/** The texts of the notification toasts now on screen. */
+async function notifications(page) {
+  return page.locator('.notifications-toasts .notification-list-item-message').allTextContents().catch(() => []);
+}
+
+/**
+ * Waits for a visible input box whose title contains `title`, reports what it shows, then types `answer` and
+ * presses Enter, or presses Escape when `answer` is null. `found: false` (with what is showing instead) when
+ * none appears within `timeoutMs`.
+ */
+async function quickInput(page, { title = '', answer = null, timeoutMs = 10_000 }) {
+  const widget = page.locator('.quick-input-widget');
+  const visibleWith = (want) => {
+    // eslint-disable-next-line no-undef -- runs in the workbench page, where document exists
+    const w = document.querySelector('.quick-input-widget');
+    if (!w || !w.checkVisibility() || !w.querySelector('.quick-input-box input')?.checkVisibility()) return false;
+    return (w.querySelector('.quick-input-title')?.textContent ?? '').includes(want);
+  };
+  try {
+    await page.waitForFunction(visibleWith, title, { timeout: timeoutMs, polling: 50 });
+  } catch {
+    const showing = (await widget.isVisible().catch(() => false)) ? await widget.locator('.quick-input-title').textContent().catch(() => '') : '';
+    return { found: false, title: showing ?? '', notifications: await notifications(page) };
+  }
+  const input = widget.locator('.quick-input-box input');
+  const seen = {
+    found: true,
+    title: ((await widget.locator('.quick-input-title').textContent()) ?? '').trim(),
+    message: ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim(),
+    password: (await input.getAttribute('type')) === 'password',
+    notifications: await notifications(page),
+  };
+  if (typeof answer === 'string') {
+    await input.fill(answer);
+    await input.press('Enter');
+  } else {
+    await input.press('Escape');
+  }
+  return seen;
+}
+
+/** Clicks the first element `selector` (a Playwright selector) matches; answers its classes afterwards. */
+async function click(page, { selector, timeoutMs = 10_000 }) {
+  const target = page.locator(selector).first();
+  try {
+    await target.click({ timeout: timeoutMs });
+    return { found: true, classes: (await target.getAttribute('class').catch(() => '')) ?? '' };
+  } catch (e) {
+    return { found: false, error: String(e?.message ?? e).split('\n')[0] };
+  }
+}
+
+export async function workbenchAction(page, request) {
+  switch (request.action) {
+    case 'quickInput':
+      return quickInput(page, request);
+    case 'click':
+      return click(page, request);
+    default:
+      return { found: false, error: `unknown action ${JSON.stringify(request.action)}` };
+  }
+}
