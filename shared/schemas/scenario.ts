@@ -5,6 +5,7 @@ import { AppPlatformSchema } from './app.js';
 import { ModeSchema } from './modules.js';
 import { isFqdn } from './common.js';
 import { VirtualPhoneSchema } from './calls.js';
+import { DigestAlgorithmListSchema } from './sipDigest.js';
 
 const Version = z.string().refine(isVersion, { message: 'must be a four-part version such as 6.7.3.11' });
 
@@ -59,6 +60,13 @@ export const ScenarioSchema = z
     modules: z.array(z.strictObject({ name: z.literal(TEAMS_MODULE_NAME), version: z.string().optional() })).default([]),
     configurations: z.array(ScenarioConfigurationSchema).default([]),
     virtualPhones: z.array(VirtualPhoneSchema).default([]).describe('Extensions the simulator answers itself'),
+    sip: z
+      .strictObject({
+        digest: DigestAlgorithmListSchema.optional().describe(
+          'Digest algorithms the registrar and proxy offer, in order of preference (one challenge each): "sha-512-256", "sha-256", "md5". Default ["md5"]; the CLI flag --sip-digest overrides it',
+        ),
+      })
+      .optional(),
   })
   .superRefine((s, ctx) => {
     // A virtual phone's extension must not be a user's extension or login, nor another virtual phone's.

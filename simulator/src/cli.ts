@@ -4,6 +4,7 @@ import { jsonLogger } from './log.js';
 import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.js';
 import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
 import { isSubcommand, runSubcommand } from './cliRecord.js';
+import { parseDigestList } from '../../shared/schemas/sipDigest.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 
@@ -23,6 +24,9 @@ Usage: starface-sim [options]
                             else the stored one, else a generated one that is printed once)
   --version-string X.Y.Z.W  the PBX version to report
   --min-version X.Y.Z.W     the minimum version R1 requires (default 6.7.3.11)
+  --sip-digest LIST         digest algorithms the registrar and proxy offer, in order, one challenge each:
+                            a comma list of md5, sha-256, sha-512-256 (default md5, as a real STARFACE;
+                            overrides the scenario's sip.digest)
   --ready-json              print exactly one JSON line on stdout when listening
   --log-level LEVEL         debug, info, warn, error or silent (default info; logs go to stderr)
   --help                    this text
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
         'admin-password': { type: 'string' },
         'version-string': { type: 'string' },
         'min-version': { type: 'string' },
+        'sip-digest': { type: 'string' },
         'ready-json': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -86,6 +91,12 @@ async function main(): Promise<void> {
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) fail(`--log-level must be debug, info, warn, error or silent`);
   const httpPort = port('http-port', values['http-port'], 8080);
   const sipPort = port('sip-port', values['sip-port'], 5060);
+  let sipDigest: string[] | undefined;
+  if (values['sip-digest'] !== undefined) {
+    const parsed = parseDigestList(values['sip-digest'].split(',').filter((name) => name.trim() !== ''));
+    if (!parsed.ok) fail(`--sip-digest: ${parsed.error}`);
+    sipDigest = parsed.algorithms;
+  }
 
   const sim = createSimulator({
     host: values.host,
@@ -98,6 +109,7 @@ async function main(): Promise<void> {
     adminPassword: values['admin-password'] ?? process.env.STARFACE_SIM_ADMIN_PASSWORD ?? undefined,
     version: values['version-string'],
     minVersion: values['min-version'],
+    sipDigest,
     logger: jsonLogger(level as 'info'),
   });
 

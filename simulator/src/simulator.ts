@@ -16,6 +16,7 @@ import type { PbxState } from './state/model.js';
 import { StateHolder } from './state/pbx.js';
 import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
 import { SipServer } from './sip/sipServer.js';
+import { parseDigestList, type DigestAlgorithm } from '../../shared/schemas/sipDigest.js';
 import { SipProxy } from './sip/proxy/proxy.js';
 import { UciConnector } from './uci/connector.js';
 import { sipCallControl } from './uci/sipCallControl.js';
@@ -68,6 +69,14 @@ export interface SimulatorOptions {
    * 30 000 ms). A slow or never-finished body must not hold a socket and its buffer for ever.
    */
   httpRequestTimeoutMs?: number;
+  /**
+   * SIP digest algorithms the registrar and proxy offer, in order of preference, one challenge each (any case:
+   * `['sha-512-256', 'sha-256', 'md5']`). Overrides the scenario's `sip.digest`; default MD5 only, as a real
+   * STARFACE. An unknown or repeated name throws.
+   */
+  sipDigest?: readonly string[];
+  /** SIP: how long refusals from one source are counted before one `request-refused` event reports them (default 10 000 ms). */
+  sipRefusalWindowMs?: number;
 }
 
 export interface SimulatorAddresses {
@@ -131,6 +140,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
 
   if (opts.version !== undefined && !isVersion(opts.version)) throw new Error(`--version-string "${opts.version}" is not a four-part version such as 6.7.3.11`);
   if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new Error(`minVersion "${opts.minVersion}" is not a four-part version`);
+  let sipDigest: DigestAlgorithm[] | undefined;
+  if (opts.sipDigest !== undefined) {
+    const parsed = parseDigestList(opts.sipDigest);
+    if (!parsed.ok) throw new Error(`sipDigest: ${parsed.error}`);
+    sipDigest = parsed.algorithms;
+  }
 
   async function loadState(): Promise<PbxState> {
     if (opts.reset && store instanceof JsonFileStore) store.reset();
@@ -181,11 +196,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
-      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, revision: () => h.revision, bus, log, now: opts.clock });
+      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, revision: () => h.revision, bus, log, now: opts.clock, digest: sipDigest, refusalWindowMs: opts.sipRefusalWindowMs });
       const sipServer = sip;
       const router = new SipProxy({
         host: {
           auth: sipServer.auth,
+          refusals: sipServer.refusals,
           registrar: sipServer.registrar,
           directory: sipServer.directory,
           domains: () => sipServer.domains(),
@@ -221,6 +237,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
             const next = buildScenarioState(scenario, { adminPasswordHash: admin.passwordHash, version: opts.version, minVersion: opts.minVersion }, emit);
             Object.assign(draft, next);
+            // Optional parts the new scenario leaves out must not survive from the old one.
+            if (!next.sip) delete draft.sip;
           });
           // Ids were handed out anew: a token must not now stand for somebody else. The admin keeps id 1.
           sessions.revokeAllExcept(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id);

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, portOpen, removeTempDirs, ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
+import { parseChallenge, Registration, SipClient } from '../support/sip-client.js';
 
 const PW = 'cli-test-admin-pw';
 /** The child must not inherit a password from the developer's shell. */
@@ -86,7 +87,7 @@ describe('simulator CLI (black box)', function () {
       const run = runCli(['--help']);
       const exit = await run.exited;
       assert.equal(exit.code, 0);
-      for (const flag of ['--http-port', '--data', '--memory', '--scenario', '--reset', '--admin-password', '--ready-json', '--version']) {
+      for (const flag of ['--http-port', '--data', '--memory', '--scenario', '--reset', '--admin-password', '--ready-json', '--version', '--sip-digest']) {
         assert.ok(run.stdout.includes(flag), `--help lacks ${flag}`);
       }
     });
@@ -117,6 +118,41 @@ describe('simulator CLI (black box)', function () {
         assert.ok(run.stderr.includes(bad), run.stderr);
       });
     }
+
+    for (const [bad, text] of [
+      ['sha-1', /--sip-digest: unknown digest algorithm "sha-1" \(known: sha-512-256, sha-256, md5\)/],
+      ['md5,sha-256,MD5', /--sip-digest: digest algorithm "MD5" is listed twice/],
+      ['', /--sip-digest: name at least one digest algorithm/],
+      [',', /--sip-digest: name at least one digest algorithm/],
+    ] as const) {
+      it(`--sip-digest "${bad}" exits 2 with a message`, async () => {
+        const run = runCli(['--memory', `--sip-digest=${bad}`]);
+        const exit = await run.exited;
+        assert.equal(exit.code, 2);
+        assert.match(run.stderr, text);
+        assert.equal(run.stdout, '');
+      });
+    }
+
+    it('--sip-digest sets the challenges and their order; without it one MD5 challenge', async () => {
+      const challenges = async (args: string[]): Promise<string[]> => {
+        const run = runCli(['--ready-json', '--http-port', '0', '--sip-port', '0', '--memory', '--admin-password', PW, ...args], NO_ENV_PW);
+        const ready = await run.ready();
+        const client = await SipClient.to('udp', String(ready.sipUdp));
+        try {
+          const reg = new Registration(client, { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password }, { domain: '127.0.0.1' });
+          const reply = await reg.send();
+          assert.equal(reply.status, 401, reply.raw);
+          return reply.getAll('www-authenticate').map((c) => parseChallenge(c).algorithm!);
+        } finally {
+          await client.close();
+          await run.stop();
+        }
+      };
+      assert.deepEqual(await challenges([]), ['MD5']);
+      assert.deepEqual(await challenges(['--sip-digest', 'sha-256,md5']), ['SHA-256', 'MD5']);
+      assert.deepEqual(await challenges(['--sip-digest', 'SHA-512-256,sha-256,md5']), ['SHA-512-256', 'SHA-256', 'MD5']);
+    });
 
     describe('a port in use', () => {
       let blocker: Server;

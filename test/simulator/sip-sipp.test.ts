@@ -138,7 +138,10 @@ describe('SIP registrar with sipp', function () {
           register({ cseq: 1, expires: 30, auth: false, expect: challenged }) + register({ cseq: 2, expires: 30, auth: true, expect: interval }) + retry,
         );
         assertPassed(result);
-        assert.deepEqual(names(), ['registered']);
+        // The 423 is a refused request: reported with its reason before the retry registers.
+        assert.deepEqual(names(), ['request-refused', 'registered']);
+        assert.equal(events[0]!.data.reason, 'interval-too-brief');
+        assert.equal(events[0]!.data.status, 423);
         const [b] = await bindings();
         assert.equal(b.contact, `sip:${USER.login}@127.0.0.1:${localPort};transport=${T}`);
         assert.ok(b.expiresIn > 55 && b.expiresIn <= 60, String(b.expiresIn));

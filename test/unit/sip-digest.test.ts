@@ -10,6 +10,7 @@ import {
   type DigestCredentials,
   type DigestVerifyResult,
 } from '../../simulator/src/sip/auth/digest.js';
+import { DEFAULT_DIGEST_ALGORITHMS, parseDigestList } from '../../shared/schemas/sipDigest.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // An independent SHA-512/256 (FIPS 180-4 §5.3.6, §6.4) in BigInt, with every constant derived from first
@@ -88,9 +89,10 @@ const REALM = 'sim.starface.test';
 const USERS: Record<string, string> = { alice: 'wonderland', bob: 'b0b-Secret!', 'al"ice\\x': 'tricky', jäsøn: 'Pässwort 1' };
 const password = (u: string): string | undefined => (Object.prototype.hasOwnProperty.call(USERS, u) ? USERS[u] : undefined);
 
-function makeAuth(extra: { nonceLifetimeMs?: number; maxNonces?: number; secret?: Uint8Array } = {}) {
+/** The authenticator with all three algorithms offered, strongest first (opt-in; the default is MD5 only). */
+function makeAuth(extra: { nonceLifetimeMs?: number; maxNonces?: number; secret?: Uint8Array; algorithms?: () => readonly DigestAlgorithm[] } = {}) {
   const clock = { t: 1_700_000_000_000 };
-  const auth = new DigestAuthenticator({ realm: () => REALM, now: () => clock.t, ...extra });
+  const auth = new DigestAuthenticator({ realm: () => REALM, now: () => clock.t, algorithms: () => DIGEST_ALGORITHMS, ...extra });
   return { auth, clock };
 }
 
@@ -439,6 +441,47 @@ describe('SIP digest: DigestAuthenticator.challenge', () => {
     // One nonce and opaque shared by the alternatives.
     assert.equal(new Set(parsed.map((p) => p.nonce)).size, 1);
     assert.equal(new Set(parsed.map((p) => p.opaque)).size, 1);
+  });
+
+  it('by default offers exactly one challenge: MD5 with qop="auth", as a real STARFACE', () => {
+    const auth = new DigestAuthenticator({ realm: () => REALM });
+    const headers = auth.challenge();
+    assert.equal(headers.length, 1);
+    assert.match(headers[0]!, /^Digest realm="sim\.starface\.test", nonce="[A-Za-z0-9_-]{32}", opaque="[A-Za-z0-9_-]+", algorithm=MD5, qop="auth"$/);
+    assert.deepEqual(DEFAULT_DIGEST_ALGORITHMS, ['MD5']);
+    assert.deepEqual(check(auth, answer(headers[0]!)), OK());
+  });
+
+  it('offers the configured algorithms in the configured order, read on every challenge', () => {
+    let algorithms: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
+    const auth = new DigestAuthenticator({ realm: () => REALM, algorithms: () => algorithms });
+    assert.deepEqual(auth.challenge().map((c) => challengeParam(c, 'algorithm')), ['SHA-256', 'MD5']);
+    algorithms = ['MD5', 'SHA-512-256'];
+    assert.deepEqual(auth.challenge().map((c) => challengeParam(c, 'algorithm')), ['MD5', 'SHA-512-256']);
+  });
+
+  it('refuses an answer with an algorithm it did not offer (unsupported-algorithm), even with the right password', () => {
+    const md5Only = new DigestAuthenticator({ realm: () => REALM, now: () => 1_700_000_000_000, secret: new Uint8Array(32).fill(7) });
+    const shaAuth = new DigestAuthenticator({ realm: () => REALM, now: () => 1_700_000_000_000, secret: new Uint8Array(32).fill(7), algorithms: () => DIGEST_ALGORITHMS });
+    const sha = shaAuth.challenge()[0]!;
+    assert.equal(challengeParam(sha, 'algorithm'), 'SHA-512-256');
+    // Same secret: the nonce is valid for both; only the algorithm differs.
+    assert.deepEqual(check(md5Only, answer(sha)), FAIL('unsupported-algorithm'));
+    assert.deepEqual(check(shaAuth, answer(sha)), OK());
+  });
+
+  it('parseDigestList: any case, order kept; unknown, repeated or no names are errors', () => {
+    assert.deepEqual(parseDigestList(['sha-512-256', 'Sha-256', 'md5']), { ok: true, algorithms: ['SHA-512-256', 'SHA-256', 'MD5'] });
+    assert.deepEqual(parseDigestList([' md5 ']), { ok: true, algorithms: ['MD5'] });
+    const bad = (names: string[], text: RegExp) => {
+      const r = parseDigestList(names);
+      assert.equal(r.ok, false);
+      assert.match((r as { error: string }).error, text);
+    };
+    bad(['sha-1'], /unknown digest algorithm "sha-1" \(known: sha-512-256, sha-256, md5\)/);
+    bad(['md5-sess'], /unknown digest algorithm/);
+    bad(['md5', 'MD5'], /listed twice/);
+    bad([], /at least one/);
   });
 
   it('appends stale=true only when asked', () => {

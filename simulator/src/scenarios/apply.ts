@@ -102,6 +102,7 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     }
     if (scenario.modules.length === 0) state.modules = [];
     state.virtualPhones = scenario.virtualPhones.map((p) => ({ ...p }));
+    if (scenario.sip?.digest) state.sip = { digest: [...scenario.sip.digest] };
   } catch (err) {
     if (err instanceof SimError) throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);
     throw err;

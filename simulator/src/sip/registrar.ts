@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { REGISTRAR_LIMITS, type Registration } from '../../../shared/schemas/registrations.js';
+import { REGISTRAR_EVENTS, REGISTRAR_LIMITS, type Registration, type SipRefusalReason } from '../../../shared/schemas/registrations.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { UserDirectory } from './directory.js';
-import { appendChallenges, checkCredentials } from './auth/challenges.js';
+import { appendChallenges, checkCredentials, DIGEST_REFUSALS } from './auth/challenges.js';
 import type { DigestAuthenticator } from './auth/digest.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
-import { formatNameAddr, parseNameAddr, parseUri, type SipUri } from './message/uri.js';
+import { parseNameAddr, parseUri, withoutParams, type SipUri } from './message/uri.js';
+import type { RefusalReporter } from './refusals.js';
 import type { Flow } from './transport/flow.js';
 
 export interface Binding {
@@ -36,6 +37,7 @@ export interface RegistrarHost {
   domains(): ReadonlySet<string>;
   bus: EventBus;
   auth: DigestAuthenticator;
+  refusals: RefusalReporter;
   now?: () => number;
 }
 
@@ -100,44 +102,46 @@ export class Registrar {
   flowClosed(flow: Flow): void {
     for (const [userId, list] of this.bindings) {
       const keep = list.filter((b) => b.flow.id !== flow.id);
-      for (const b of list.filter((x) => x.flow.id === flow.id)) this.emit('unregistered', b, { reason: 'connection closed' });
+      for (const b of list.filter((x) => x.flow.id === flow.id)) this.emit(REGISTRAR_EVENTS.unregistered, b, { reason: 'connection closed' });
       this.set(userId, keep);
     }
   }
 
   handle(req: SipRequest, flow: Flow): SipResponse {
     const reply = (status: number, reason?: string) => createResponse(req, status, reason, this.tag);
+    const to = parseNameAddr(req.headers.get('to') ?? '');
+    // Every refusal is logged and published with why (never the password, response or nonce).
+    // The digest user name, once the credentials are read.
+    const claimed: { login?: string } = {};
+    const refuse = (status: number, why: SipRefusalReason, message: string, phrase?: string, res = reply(status, phrase)): SipResponse => {
+      this.host.refusals.refused({ method: req.method, status, reason: why, message, flow, login: claimed.login, aor: to?.uri });
+      return res;
+    };
     const domains = this.host.domains();
     // The SIP server has answered 416 (not a SIP Request-URI) and 420 (Require) already.
     const target = parseUri(req.uri);
-    if (!target || !domains.has(target.host)) return reply(404, 'Not Found (domain not served here)');
+    if (!target || !domains.has(target.host)) return refuse(404, 'unknown-domain', `Request-URI domain ${target?.host ?? req.uri} is not served here`, 'Not Found (domain not served here)');
 
-    const to = parseNameAddr(req.headers.get('to') ?? '');
     const aorUri = to && parseUri(to.uri);
-    if (!aorUri || (aorUri.scheme !== 'sip' && aorUri.scheme !== 'sips')) return reply(400, 'Bad Request (To is not a SIP address of record)');
-    if (!domains.has(aorUri.host)) return reply(404, 'Not Found (address of record)');
+    if (!aorUri || (aorUri.scheme !== 'sip' && aorUri.scheme !== 'sips')) return refuse(400, 'malformed', 'To is not a SIP address of record', 'Bad Request (To is not a SIP address of record)');
+    if (!domains.has(aorUri.host)) return refuse(404, 'unknown-domain', `address-of-record domain ${aorUri.host} is not served here`, 'Not Found (address of record)');
 
     // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
     const directory = this.host.directory;
     const checked = checkCredentials(req, this.host.auth, directory, 'authorization');
     if (!checked) return this.challenge(req, false);
     const { creds, verdict } = checked;
+    claimed.login = creds.username;
     if (!verdict.ok) {
-      if (verdict.stale) return this.challenge(req, true);
-      this.host.bus.publish({
-        service: SIM_SERVICES.registrar,
-        // Clients such as sip.js reuse a nonce-count when they unregister: refused and challenged anew, but
-        // not a failed sign-in.
-        event: verdict.reason === 'replay' ? 'auth-retry' : 'auth-failed',
-        data: { username: creds.username, reason: verdict.reason, source: `${flow.remote.address}:${flow.remote.port}`, transport: flow.transport },
-      });
-      return verdict.reason === 'malformed' ? reply(400, 'Bad Request (malformed Authorization)') : this.challenge(req, false);
+      const { reason, message } = DIGEST_REFUSALS[verdict.reason];
+      if (verdict.reason === 'malformed') return refuse(400, reason, message, 'Bad Request (malformed Authorization)');
+      return refuse(401, reason, message, undefined, this.challenge(req, verdict.stale === true));
     }
 
     const owner = directory.userPart(aorUri.user);
-    if (!owner) return reply(404, 'Not Found (no such user)');
+    if (!owner) return refuse(404, 'unknown-aor', `no user or extension "${aorUri.user ?? ''}" to register`, 'Not Found (no such user)');
     const authUser = directory.login(verdict.username);
-    if (!authUser || authUser.id !== owner.id) return reply(403, 'Forbidden (you may register only your own address)');
+    if (!authUser || authUser.id !== owner.id) return refuse(403, 'aor-mismatch', `${verdict.username} may register only its own address, not ${aorUri.user ?? ''}`, 'Forbidden (you may register only your own address)');
 
     const callId = req.headers.get('call-id')!;
     const cseq = parseCSeq(req.headers.get('cseq'))!.seq;
@@ -148,40 +152,40 @@ export class Registrar {
     const headerExpires = req.headers.get('expires');
 
     if (contacts.length === 1 && contacts[0] === '*') {
-      if (headerExpires === undefined || Number(headerExpires) !== 0) return reply(400, 'Bad Request (Contact: * needs Expires: 0)');
+      if (headerExpires === undefined || Number(headerExpires) !== 0) return refuse(400, 'malformed', 'Contact: * without Expires: 0', 'Bad Request (Contact: * needs Expires: 0)');
       const stale = current.find((b) => b.callId === callId && cseq <= b.cseq);
-      if (stale) return reply(400, 'Bad Request (CSeq not higher than the last for this Call-ID)');
-      for (const b of current) this.emit('unregistered', b, { reason: 'wildcard' });
+      if (stale) return refuse(400, 'cseq-out-of-order', 'CSeq not higher than the last for this Call-ID', 'Bad Request (CSeq not higher than the last for this Call-ID)');
+      for (const b of current) this.emit(REGISTRAR_EVENTS.unregistered, b, { reason: 'wildcard' });
       this.set(owner.id, []);
       return this.ok(req, owner.id);
     }
-    if (contacts.includes('*')) return reply(400, 'Bad Request (Contact: * must be the only contact)');
+    if (contacts.includes('*')) return refuse(400, 'malformed', 'Contact: * next to other contacts', 'Bad Request (Contact: * must be the only contact)');
 
     // Validate every contact first: the request is applied all or nothing.
     const changes: { key: string; text: string; value: string; expires: number }[] = [];
     for (const c of contacts) {
       const addr = parseNameAddr(c);
       const uri = addr && parseUri(addr.uri);
-      if (!addr || !uri) return reply(400, 'Bad Request (malformed Contact)');
+      if (!addr || !uri) return refuse(400, 'malformed', 'malformed Contact', 'Bad Request (malformed Contact)');
       const raw = addr.params.expires ?? headerExpires;
       let expires: number = REGISTRAR_LIMITS.defaultExpires;
       if (raw !== undefined && raw !== null) {
-        if (!/^\d{1,10}$/.test(raw.trim())) return reply(400, 'Bad Request (malformed expires)');
+        if (!/^\d{1,10}$/.test(raw.trim())) return refuse(400, 'bad-expires', 'malformed expires', 'Bad Request (malformed expires)');
         expires = Number(raw);
       }
       if (expires > 0 && expires < REGISTRAR_LIMITS.minExpires) {
         const res = reply(423);
         res.headers.append('Min-Expires', String(REGISTRAR_LIMITS.minExpires));
-        return res;
+        return refuse(423, 'interval-too-brief', `expires ${expires} is below the minimum of ${REGISTRAR_LIMITS.minExpires} s`, undefined, res);
       }
       expires = Math.min(expires, REGISTRAR_LIMITS.maxExpires);
-      const { expires: _expires, ...params } = addr.params;
-      changes.push({ key: uriKey(uri), text: addr.uri, value: formatNameAddr({ uri: addr.uri, params }), expires });
+      // Echoed as sent but for expires: clients such as linphone refuse a +sip.instance whose quotes went missing.
+      changes.push({ key: uriKey(uri), text: addr.uri, value: `${addr.head ?? `<${addr.uri}>`}${withoutParams(addr.paramText ?? '', ['expires'])}`, expires });
     }
     for (const ch of changes) {
       const existing = current.find((b) => b.key === ch.key);
       if (existing && existing.callId === callId && cseq <= existing.cseq) {
-        return reply(400, 'Bad Request (CSeq not higher than the last for this Call-ID)');
+        return refuse(400, 'cseq-out-of-order', 'CSeq not higher than the last for this Call-ID', 'Bad Request (CSeq not higher than the last for this Call-ID)');
       }
     }
 
@@ -193,7 +197,7 @@ export class Registrar {
       if (ch.expires === 0) {
         if (existing) {
           next = next.filter((b) => b !== existing);
-          this.emit('unregistered', existing, { reason: 'expires=0' });
+          this.emit(REGISTRAR_EVENTS.unregistered, existing, { reason: 'expires=0' });
         }
         continue;
       }
@@ -214,7 +218,7 @@ export class Registrar {
         registeredAt: existing?.registeredAt ?? now,
       };
       next = existing ? next.map((b) => (b === existing ? binding : b)) : [...next, binding];
-      this.emit(existing ? 'refreshed' : 'registered', binding, { expires: ch.expires });
+      this.emit(existing ? REGISTRAR_EVENTS.refreshed : REGISTRAR_EVENTS.registered, binding, { expires: ch.expires });
     }
     this.set(owner.id, next);
     const res = this.ok(req, owner.id);
@@ -248,7 +252,7 @@ export class Registrar {
     for (const [userId, list] of this.bindings) {
       const live = list.filter((b) => b.expiresAt > now);
       if (live.length === list.length) continue;
-      for (const b of list.filter((x) => x.expiresAt <= now)) this.emit('expired', b, {});
+      for (const b of list.filter((x) => x.expiresAt <= now)) this.emit(REGISTRAR_EVENTS.expired, b, {});
       this.set(userId, live);
     }
   }

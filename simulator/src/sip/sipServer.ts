@@ -6,6 +6,9 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { PbxState } from '../state/model.js';
 import { DigestAuthenticator } from './auth/digest.js';
+import { DEFAULT_DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../shared/schemas/sipDigest.js';
+import type { SipRefusalReason } from '../../../shared/schemas/registrations.js';
+import { RefusalReporter } from './refusals.js';
 import { createResponse, parseMessage, REASONS, serialize, type SipMessage, type SipRequest, type SipResponse } from './message/message.js';
 import { Registrar } from './registrar.js';
 import { parseUri } from './message/uri.js';
@@ -37,6 +40,10 @@ export interface SipServerOptions {
   bus: EventBus;
   log: Logger;
   now?: () => number;
+  /** Digest algorithms to offer, in order; overrides the scenario's (state.sip.digest). Default MD5 only. */
+  digest?: readonly DigestAlgorithm[];
+  /** Aggregation window of refused-request reports per source (default 10 s). */
+  refusalWindowMs?: number;
 }
 
 export interface SipAddresses {
@@ -49,6 +56,7 @@ export class SipServer {
   readonly auth: DigestAuthenticator;
   readonly registrar: Registrar;
   readonly directory: UserDirectory;
+  readonly refusals: RefusalReporter;
   private readonly udp: UdpTransport;
   private readonly tcp: TcpTransport;
   readonly ws: WsTransport;
@@ -56,9 +64,10 @@ export class SipServer {
   private domainCache: { revision: number; domains: ReadonlySet<string> } | undefined;
 
   constructor(private readonly opts: SipServerOptions) {
-    this.auth = new DigestAuthenticator({ realm: () => this.realm(), now: opts.now });
+    this.auth = new DigestAuthenticator({ realm: () => this.realm(), algorithms: () => this.digestAlgorithms(), now: opts.now });
     this.directory = new UserDirectory(() => opts.state().users, opts.revision);
-    this.registrar = new Registrar({ directory: this.directory, domains: () => this.domains(), bus: opts.bus, auth: this.auth, now: opts.now });
+    this.refusals = new RefusalReporter({ bus: opts.bus, log: opts.log, windowMs: opts.refusalWindowMs, now: opts.now });
+    this.registrar = new Registrar({ directory: this.directory, domains: () => this.domains(), bus: opts.bus, auth: this.auth, refusals: this.refusals, now: opts.now });
     const inbound = (data: Buffer, flow: Flow) => this.inbound(data, flow);
     this.udp = new UdpTransport(inbound);
     this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason));
@@ -75,6 +84,11 @@ export class SipServer {
   realm(): string {
     const config = this.opts.state().configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName);
     return config?.pbxName ?? this.opts.host;
+  }
+
+  /** The digest algorithms offered, in order: the option (CLI --sip-digest), else the scenario's, else MD5. */
+  digestAlgorithms(): readonly DigestAlgorithm[] {
+    return this.opts.digest ?? this.opts.state().sip?.digest ?? DEFAULT_DIGEST_ALGORITHMS;
   }
 
   /**
@@ -128,6 +142,7 @@ export class SipServer {
 
   async stop(): Promise<void> {
     this.registrar.stop();
+    this.refusals.stop();
     this.router?.stop();
     await Promise.all([this.udp.close(), this.tcp.close(), this.ws.close()]);
   }
@@ -155,23 +170,29 @@ export class SipServer {
     const result = parsed ?? parseMessage(data);
     this.opts.log('debug', 'sip message refused', { reason, transport: flow.transport, source: `${flow.remote.address}:${flow.remote.port}` });
     if (!result.ok && result.status && result.partial && result.partial.method.toUpperCase() !== 'ACK') {
-      this.send(createResponse(result.partial, result.status, `${REASONS[result.status]} (${reason.replace(/[\r\n]/g, ' ')})`), flow);
+      const text = reason.replace(/[\r\n]/g, ' ');
+      this.refusals.refused({ method: result.partial.method, status: result.status, reason: 'malformed', message: `malformed request: ${text}`, flow, target: result.partial.uri });
+      this.send(createResponse(result.partial, result.status, `${REASONS[result.status]} (${text})`), flow);
     }
   }
 
   private dispatch(req: SipRequest, flow: Flow): void {
     const method = req.method.toUpperCase();
+    const refuse = (res: SipResponse, reason: SipRefusalReason, message: string) => {
+      this.refusals.refused({ method: req.method, status: res.status, reason, message, flow, target: req.uri });
+      this.send(res, flow);
+    };
     const maxForwards = req.headers.get('max-forwards');
     const scheme = parseUri(req.uri)?.scheme;
     if (scheme !== 'sip' && scheme !== 'sips' && method !== 'ACK') {
-      this.send(createResponse(req, 416), flow);
+      refuse(createResponse(req, 416), 'unsupported-uri', `Request-URI scheme "${scheme ?? '?'}" is not sip or sips`);
       return;
     }
     const unsupported = req.headers.getAll('require').filter((ext) => !SUPPORTED_EXTENSIONS.includes(ext.toLowerCase()));
     if (unsupported.length && method !== 'ACK' && method !== 'CANCEL') {
       const res = createResponse(req, 420);
       res.headers.append('Unsupported', unsupported.join(', '));
-      this.send(res, flow);
+      refuse(res, 'unsupported-extension', `Require names an extension not supported here: ${unsupported.join(', ')}`);
       return;
     }
     if (method === 'REGISTER') {
@@ -179,7 +200,7 @@ export class SipServer {
       return;
     }
     if (maxForwards !== undefined && Number(maxForwards) === 0 && method !== 'ACK') {
-      this.send(createResponse(req, 483), flow);
+      refuse(createResponse(req, 483), 'too-many-hops', 'Max-Forwards reached 0');
       return;
     }
     if (method === 'OPTIONS' && !this.router) {
@@ -189,7 +210,7 @@ export class SipServer {
     if (!ALLOWED_METHODS.includes(method)) {
       const res = createResponse(req, 405);
       res.headers.append('Allow', ALLOWED_METHODS.join(', '));
-      this.send(res, flow);
+      refuse(res, 'method-not-allowed', `method ${req.method} is not handled here`);
       return;
     }
     if (this.router) this.router.handleRequest(req, flow);

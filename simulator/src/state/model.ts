@@ -4,6 +4,7 @@ import { AppSessionSchema } from '../../../shared/schemas/app.js';
 import { ConfigurationSchema, ModeSchema, ModuleLogEntrySchema, ModuleSchema } from '../../../shared/schemas/modules.js';
 import { UserSchema } from '../../../shared/schemas/users.js';
 import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
+import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
 
 /**
  * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
@@ -64,6 +65,8 @@ export const PbxStateSchema = z.object({
   configurations: z.array(StoredConfigurationSchema),
   /** Extensions the simulator answers itself; absent in stores written before virtual phones existed. */
   virtualPhones: z.array(VirtualPhoneSchema).default([]),
+  /** SIP settings from the scenario; absent = the defaults (digest: MD5 only). */
+  sip: z.object({ digest: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).optional() }).optional(),
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;
 

@@ -1,9 +1,23 @@
+import type { SipRefusalReason } from '../../../../shared/schemas/registrations.js';
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { UserDirectory } from '../directory.js';
-import type { DigestAuthenticator, DigestCredentials, DigestVerifyResult } from './digest.js';
+import type { DigestAuthenticator, DigestCredentials, DigestFailureReason, DigestVerifyResult } from './digest.js';
+
+/** How a failed digest check is reported (event reason and English text). */
+export const DIGEST_REFUSALS: Record<DigestFailureReason, { reason: SipRefusalReason; message: string }> = {
+  'bad-response': { reason: 'wrong-password', message: 'wrong password (the digest response does not match)' },
+  'unknown-user': { reason: 'unknown-user', message: 'unknown digest user (no such login, or no SIP password)' },
+  'stale-nonce': { reason: 'stale-nonce', message: 'nonce expired (right credentials; challenged anew with stale=true)' },
+  'bad-nonce': { reason: 'bad-nonce', message: 'nonce or opaque not issued by this simulator (or by an earlier run)' },
+  replay: { reason: 'replay', message: 'nonce-count not higher than the last one for this nonce (replay); challenged anew' },
+  'wrong-realm': { reason: 'wrong-realm', message: 'credentials for another realm' },
+  'unsupported-algorithm': { reason: 'unsupported-algorithm', message: 'digest algorithm not offered (see --sip-digest)' },
+  'missing-qop': { reason: 'missing-qop', message: 'credentials without qop=auth (RFC 2069 style or auth-int)' },
+  malformed: { reason: 'malformed-credentials', message: 'malformed digest credentials' },
+};
 
 /**
- * Adds the digest challenges, strongest first, to a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`).
+ * Adds the digest challenges, in the configured order, to a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`).
  *
  * sipp 3.6.1 joins all challenge fields and takes the first "algorithm=" it finds (it only does MD5), so it
  * would give up on the strongest-first list. RFC 3261 allows space around "=" (EQUAL = SWS "=" SWS): written

@@ -3,7 +3,9 @@
  *
  * Pure: no I/O and no SIP parsing beyond the `Authorization` / `Proxy-Authorization` header value.
  *
- * - Algorithms MD5, SHA-256 and SHA-512-256; the `-sess` variants are neither offered nor accepted.
+ * - Algorithms MD5, SHA-256 and SHA-512-256; which of them are offered, in which order, is configured (default
+ *   MD5 only, as a real STARFACE); credentials with an algorithm that was not offered are refused. The `-sess`
+ *   variants are neither offered nor accepted.
  * - qop="auth" only. We always offer it, so a response without qop (RFC 2069 style) is refused
  *   (`missing-qop`), and so is qop=auth-int.
  * - Nonces are stateless: base64url(timestamp ‖ random ‖ HMAC-SHA-256(secret, …)), so any instance holding the
@@ -15,11 +17,10 @@
  * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_DIGEST_ALGORITHMS, DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../../shared/schemas/sipDigest.js';
 import { quoteString } from '../message/uri.js';
 
-/** The digest algorithms this module supports, strongest first (the order of {@link DigestAuthenticator.challenge}). */
-export const DIGEST_ALGORITHMS = ['SHA-512-256', 'SHA-256', 'MD5'] as const;
-export type DigestAlgorithm = (typeof DIGEST_ALGORITHMS)[number];
+export { DIGEST_ALGORITHMS, type DigestAlgorithm };
 
 const NODE_HASH: Record<DigestAlgorithm, string> = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' };
 const HEX_LENGTH: Record<DigestAlgorithm, number> = { MD5: 32, 'SHA-256': 64, 'SHA-512-256': 64 };
@@ -66,6 +67,11 @@ export interface DigestVerifyOptions {
 
 export interface DigestAuthenticatorOptions {
   realm: () => string;
+  /**
+   * The algorithms to offer, in order of preference (one challenge each); asked per challenge and per check,
+   * so a new scenario takes effect at once. Default {@link DEFAULT_DIGEST_ALGORITHMS} (MD5).
+   */
+  algorithms?: () => readonly DigestAlgorithm[];
   /** How long a nonce stays fresh; default 300 000 ms (5 minutes). */
   nonceLifetimeMs?: number;
   /** Clock in milliseconds; default `Date.now`. */
@@ -250,6 +256,7 @@ interface NonceEntry {
 
 export class DigestAuthenticator {
   private readonly realm: () => string;
+  private readonly algorithms: () => readonly DigestAlgorithm[];
   private readonly lifetime: number;
   private readonly now: () => number;
   private readonly secret: Buffer;
@@ -262,6 +269,7 @@ export class DigestAuthenticator {
 
   constructor(options: DigestAuthenticatorOptions) {
     this.realm = options.realm;
+    this.algorithms = options.algorithms ?? (() => DEFAULT_DIGEST_ALGORITHMS);
     this.lifetime = options.nonceLifetimeMs ?? 300_000;
     this.now = options.now ?? Date.now;
     this.secret = Buffer.from(options.secret ?? randomBytes(32));
@@ -276,15 +284,15 @@ export class DigestAuthenticator {
   }
 
   /**
-   * One `WWW-Authenticate` / `Proxy-Authenticate` header value per algorithm, strongest first, sharing one fresh
-   * nonce and opaque: `Digest realm="…", nonce="…", opaque="…", algorithm=…, qop="auth"[, stale=true]`.
+   * One `WWW-Authenticate` / `Proxy-Authenticate` header value per offered algorithm, in the configured order,
+   * sharing one fresh nonce and opaque: `Digest realm="…", nonce="…", opaque="…", algorithm=…, qop="auth"[, stale=true]`.
    */
   challenge(opts?: { stale?: boolean }): string[] {
     const nonce = this.issueNonce();
     const opaque = this.opaqueFor(nonce);
     const realm = quoteString(this.realm());
     const stale = opts?.stale ? ', stale=true' : '';
-    return DIGEST_ALGORITHMS.map((alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`);
+    return this.algorithms().map((alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`);
   }
 
   /** Parses a header value; see {@link parseCredentials}. */
@@ -293,7 +301,8 @@ export class DigestAuthenticator {
   }
 
   /**
-   * Checks credentials against a request. Checks run in this order: malformed, unsupported-algorithm, missing-qop,
+   * Checks credentials against a request. Checks run in this order: malformed, unsupported-algorithm (unknown or
+   * not offered), missing-qop,
    * wrong-realm, bad-nonce (not ours, or opaque not matching), unknown-user, bad-response, stale-nonce
    * (expired or evicted but the response was right → `stale: true`), replay (nc not above the highest seen).
    * On success the nonce-count is recorded. Never throws for bad input (a throwing `password` callback propagates).
@@ -305,7 +314,7 @@ export class DigestAuthenticator {
     if (typeof opts.method !== 'string' || opts.method === '') return fail('malformed');
 
     const algorithm = normaliseAlgorithm(creds.algorithm);
-    if (algorithm === undefined) return fail('unsupported-algorithm');
+    if (algorithm === undefined || !this.algorithms().includes(algorithm)) return fail('unsupported-algorithm');
 
     if (creds.qop === undefined) return fail('missing-qop');
     if (creds.qop.toLowerCase() !== 'auth') return fail('missing-qop'); // auth-int or anything else was not offered

@@ -12,13 +12,51 @@ export interface SipUri {
 export interface NameAddr {
   display?: string;
   uri: string;
+  /** Parameter values unquoted (for reading them; use `paramText` to write them back). */
   params: Record<string, string | null>;
+  /**
+   * The field's parameters exactly as sent, each with its leading ";" (`;+sip.instance="<urn:uuid:…>";reg-id=1`),
+   * only the space around the semicolons dropped: what a proxy or registrar echoes must keep quotes and case.
+   */
+  paramText?: string;
+  /** The part before the parameters as sent: `"Anna" <sip:…>` or `<sip:…>`; for a bare URI `<uri>`. */
+  head?: string;
+}
+
+/** Splits `a=1;b="x;y";c` on the semicolons outside double quotes (a quoted value may hold ";"). */
+export function splitParams(text: string): string[] {
+  const out: string[] = [];
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === ';') {
+      out.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** `paramText` without the parameters of these names (case-insensitive), the others as they were. */
+export function withoutParams(paramText: string, names: readonly string[]): string {
+  const drop = new Set(names.map((n) => n.toLowerCase()));
+  return splitParams(paramText.replace(/^\s*;/, ''))
+    .map((p) => p.trim())
+    .filter((p) => p && !drop.has(p.split('=')[0]!.trim().toLowerCase()))
+    .map((p) => `;${p}`)
+    .join('');
 }
 
 export function parseParams(text: string): Record<string, string | null> | undefined {
   const params: Record<string, string | null> = {};
   if (!text) return params;
-  for (const part of text.split(';')) {
+  for (const part of splitParams(text)) {
     const p = part.trim();
     if (!p) return undefined; // ";;" — an empty parameter is not allowed
     const eq = p.indexOf('=');
@@ -128,16 +166,17 @@ export function parseNameAddr(text: string): NameAddr | undefined {
     if (after && !after.startsWith(';')) return undefined;
     const params = parseParams(after.slice(1));
     if (!params || uri !== uri.trim() || !parseUri(uri)) return undefined;
-    return { display, uri, params };
+    return { display, uri, params, paramText: withoutParams(after, []), head: text.trim().slice(0, text.trim().length - s.length + gt + 1) };
   }
   if (display !== undefined) return undefined;
   const semi = s.indexOf(';');
   const uri = semi >= 0 ? s.slice(0, semi) : s;
   // Without angle brackets a URI may not carry `?headers` or `,` (RFC 3261 §20).
   if (!parseUri(uri) || uri.includes('?') || uri.includes(',')) return undefined;
-  const params = parseParams(semi >= 0 ? s.slice(semi + 1) : '');
+  const paramText = semi >= 0 ? s.slice(semi + 1) : '';
+  const params = parseParams(paramText);
   if (!params) return undefined;
-  return { uri, params };
+  return { uri, params, paramText: withoutParams(paramText, []), head: `<${uri}>` };
 }
 
 /** A value as an RFC 3261 quoted-string: in double quotes, with `"` and `\` escaped. */

@@ -7,11 +7,13 @@ import type { DigestAuthenticator } from '../auth/digest.js';
 import { canonicalName, SipHeaders } from '../message/headers.js';
 import { createResponse, parseCSeq, parseVia, REASONS, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
 import { parseNameAddr, parseUri, type SipUri } from '../message/uri.js';
-import { appendChallenges, checkCredentials } from '../auth/challenges.js';
+import { appendChallenges, checkCredentials, DIGEST_REFUSALS } from '../auth/challenges.js';
 import type { UserDirectory } from '../directory.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { CallRouter } from '../sipServer.js';
 import type { Flow } from '../transport/flow.js';
+import type { RefusalReporter } from '../refusals.js';
+import type { SipRefusalReason } from '../../../../shared/schemas/registrations.js';
 import { CallTracker, type Call } from './calls.js';
 import { ClickToDial } from './clickToDial.js';
 import { sdpAnswer, sdpOf } from './sdp.js';
@@ -20,6 +22,8 @@ import { hopByHopRequest, hostOf, newRequest, tagOf, topBranch, UA_ALLOW, viaFor
 /** What the proxy needs of the SIP server. */
 export interface ProxyHost {
   auth: DigestAuthenticator;
+  /** Where refused requests are logged and published (aggregated per source). */
+  refusals: RefusalReporter;
   registrar: Registrar;
   directory: UserDirectory;
   domains(): ReadonlySet<string>;
@@ -259,11 +263,11 @@ export class SipProxy implements CallRouter {
 
     const target = parseUri(req.uri);
     if (!target || (target.scheme !== 'sip' && target.scheme !== 'sips')) {
-      this.reply(txn, 416);
+      this.refuse(txn, 416, 'unsupported-uri', 'Request-URI is not a sip or sips URI', caller.login);
       return;
     }
     if (!this.host.domains().has(target.host)) {
-      this.reply(txn, 404, 'Not Found (domain not served here)');
+      this.refuse(txn, 404, 'unknown-domain', `Request-URI domain ${target.host} is not served here`, caller.login, 'Not Found (domain not served here)');
       return;
     }
     const isInvite = txn.method === 'INVITE';
@@ -278,14 +282,14 @@ export class SipProxy implements CallRouter {
       return;
     }
     if (!callee) {
-      this.reply(txn, 404, 'Not Found (no such user or extension)');
+      this.refuse(txn, 404, 'unknown-number', `no user, extension or virtual phone "${target.user ?? ''}"`, caller.login, 'Not Found (no such user or extension)');
       return;
     }
     const callId = req.headers.get('call-id') ?? '';
     if (isInvite) txn.call = this.calls.start(callId, caller, { user: callee });
     const contacts = this.host.registrar.contactsOf(callee.id).filter((b) => b.flow.open);
     if (contacts.length === 0) {
-      this.reply(txn, 480, 'Temporarily Unavailable (not registered)');
+      this.refuse(txn, 480, 'not-registered', `${callee.login} has no registered phone`, caller.login, 'Temporarily Unavailable (not registered)');
       if (txn.call) this.calls.hangup(txn.call);
       return;
     }
@@ -305,20 +309,36 @@ export class SipProxy implements CallRouter {
       challenge(false);
       return undefined;
     }
-    const { verdict } = checked;
+    const { creds, verdict } = checked;
     if (!verdict.ok) {
-      if (verdict.reason === 'malformed') this.reply(txn, 400, 'Bad Request (malformed Proxy-Authorization)');
-      else challenge(verdict.stale === true);
+      const { reason, message } = DIGEST_REFUSALS[verdict.reason];
+      if (verdict.reason === 'malformed') this.refuse(txn, 400, reason, message, creds.username, 'Bad Request (malformed Proxy-Authorization)');
+      else {
+        this.reportRefusal(txn, 407, reason, message, creds.username);
+        challenge(verdict.stale === true);
+      }
       return undefined;
     }
     const user = directory.login(verdict.username);
     const fromUri = parseUri(parseNameAddr(req.headers.get('from') ?? '')?.uri ?? '');
     const fromUser = fromUri ? directory.userPart(fromUri.user) : undefined;
     if (!user || !fromUser || fromUser.id !== user.id) {
-      this.reply(txn, 403, 'Forbidden (From is not the authenticated user)');
+      this.refuse(txn, 403, 'from-mismatch', `${verdict.username} authenticated, but the request is From ${fromUri?.user ?? '?'}`, verdict.username, 'Forbidden (From is not the authenticated user)');
       return undefined;
     }
     return user;
+  }
+
+  /** Answers a refusal and reports it (log line and `request-refused` event, aggregated per source). */
+  private refuse(txn: ServerTxn, status: number, why: SipRefusalReason, message: string, login: string | undefined, phrase?: string): void {
+    this.reportRefusal(txn, status, why, message, login);
+    this.reply(txn, status, phrase);
+  }
+
+  private reportRefusal(txn: ServerTxn, status: number, why: SipRefusalReason, message: string, login: string | undefined): void {
+    const { req } = txn;
+    const from = parseNameAddr(req.headers.get('from') ?? '')?.uri;
+    this.host.refusals.refused({ method: req.method, status, reason: why, message, flow: txn.flow, login, aor: from, target: req.uri });
   }
 
   private armTimeout(txn: ServerTxn, ms: number): void {
