@@ -214,6 +214,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         limiter,
         log,
         registrations: () => sipServer.registrar.list(),
+        sipDomains: () => sipServer.domains(),
         calls: () => router.list(),
         replayer,
         applyScenario: async (scenario: Scenario) => {
