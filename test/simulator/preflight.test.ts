@@ -345,8 +345,8 @@ describe('simulator: prerequisites check (preflight)', function () {
       assert.equal(failing(report).length, 0);
       // One finding says why: who is signed in and which right is missing.
       assert.deepEqual(report.incomplete && { reason: report.incomplete.reason, login: report.incomplete.login }, { reason: 'no-administration-right', login: '1001' });
-      assert.equal(report.incomplete.message, 'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.');
-      assert.match(report.incomplete.i18n!.message.de, /^Angemeldet als 1001 ohne das Recht „Administration“/);
+      assert.equal(report.incomplete?.message, 'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.');
+      assert.match(report.incomplete?.i18n?.message.de ?? '', /^Angemeldet als 1001 ohne das Recht „Administration“/);
       PreflightReportSchema.parse(report);
     });
 
