@@ -21,6 +21,7 @@ import {
 } from './schemas/modules.js';
 import { RegistrationListSchema } from './schemas/registrations.js';
 import { CallListSchema } from './schemas/calls.js';
+import { SimCredentialsSchema } from './schemas/credentials.js';
 import { ScenarioApplySchema } from './schemas/scenario.js';
 import { ReplayAcceptedSchema, ReplayRequestSchema } from './schemas/uci.js';
 import { TeamsLoginFailureSchema, TeamsLoginRequestSchema, TeamsLoginSuccessSchema } from './schemas/teamsLogin.js';
@@ -80,6 +81,7 @@ export const ENDPOINTS: Endpoint[] = [
   { method: 'put', path: '/sim/users/{userId}/app', summary: "Set a user's desktop app session", access: 'admin', real: false, body: AppSessionUpdateSchema, responses: { 200: AppSessionSchema } },
   { method: 'post', path: '/sim/teams/login', summary: 'Sign in as the STARFACE App for Teams does; 403 lists every unmet requirement', access: 'public', real: false, body: TeamsLoginRequestSchema, responses: { 200: TeamsLoginSuccessSchema, 403: TeamsLoginFailureSchema, 429: ApiErrorSchema } },
   { method: 'get', path: '/sim/registrations', summary: 'Current SIP bindings (registrar)', access: 'admin', real: false, responses: { 200: RegistrationListSchema } },
+  { method: 'get', path: '/sim/credentials', summary: "Every user's login and SIP password as far as the simulator knows them (the admin's is a hash only): a trainer's cheat sheet", access: 'admin', real: false, responses: { 200: SimCredentialsSchema } },
   { method: 'get', path: '/sim/calls', summary: 'Live calls through the SIP proxy, both parties with their UCI call states', access: 'admin', real: false, responses: { 200: CallListSchema } },
   { method: 'get', path: '/sim/events', summary: 'Events after sinceSeq (410 when they left the buffer)', access: 'admin', real: false, query: EventQuerySchema, responses: { 200: EventListSchema, 410: ApiErrorSchema } },
   { method: 'post', path: '/sim/scenario', summary: 'Replace the state with a scenario (built-in name or inline)', access: 'admin', real: false, body: ScenarioApplySchema, responses: { 200: z.object({ scenario: z.string(), lastSeq: z.number().int() }), 400: ApiErrorSchema } },

@@ -2,7 +2,7 @@
 // `npm run package` must build the .vsix without warnings, under 10 MB, holding only what runs.
 // Run by `npm test` after the build; it rebuilds the development bundles afterwards.
 import { spawnSync } from 'node:child_process';
-import { rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +20,8 @@ const ALLOWED = [
   /^package\.nls(\.de)?\.json$/,
   /^l10n\/bundle\.l10n\.de\.json$/,
   /^media\/[\w.-]+\.svg$/,
+  // The marketplace and extensions-view icon (package.json "icon"): 128×128 PNG.
+  /^media\/icon\.png$/,
   /^README\.md$/,
   /^LICENSE$/,
 ];
@@ -35,8 +37,19 @@ const ls = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-de
 const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 if (ls.status !== 0 || files.length === 0) problems.push(`vsce ls failed: ${ls.stderr}`);
 for (const f of files) if (!ALLOWED.some((re) => re.test(f))) problems.push(`the package holds ${f}, which does not run`);
-for (const must of ['dist/extension.js', 'dist/lazy/teams.js', 'dist/lazy/uciXmlRpc.js', 'dist/simulator/cli.js', 'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json', 'package.json', 'package.nls.de.json']) {
+for (const must of ['dist/extension.js', 'dist/lazy/teams.js', 'dist/lazy/uciXmlRpc.js', 'dist/simulator/cli.js', 'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json', 'package.json', 'package.nls.de.json', 'media/icon.png']) {
   if (!files.includes(must)) problems.push(`the package lacks ${must}`);
+}
+
+// package.json's "icon": a PNG (the marketplace refuses SVG) of 128×128, read from its IHDR chunk.
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+if (manifest.icon !== 'media/icon.png') problems.push(`package.json "icon" is ${JSON.stringify(manifest.icon)}, not media/icon.png`);
+try {
+  const png = readFileSync(join(root, 'media', 'icon.png'));
+  const isPng = png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  if (!isPng || png.readUInt32BE(16) !== 128 || png.readUInt32BE(20) !== 128) problems.push('media/icon.png is not a 128×128 PNG');
+} catch (err) {
+  problems.push(`media/icon.png: ${err.message}`);
 }
 
 let size = 0;

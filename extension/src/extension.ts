@@ -3,7 +3,8 @@ import { connectionCommands } from './commands/connections.js';
 import type { CommandContext } from './commands/context.js';
 import { miscCommands } from './commands/misc.js';
 import { prerequisiteCommands } from './commands/prerequisites.js';
-import { simulatorCommands } from './commands/simulator.js';
+import { SIMULATOR_CONNECTION, simulatorCommands } from './commands/simulator.js';
+import { simulatorNodeCommands } from './commands/simulatorNode.js';
 import { uciCommands } from './commands/uci.js';
 import { teamsCommands } from './commands/teams.js';
 import { teamsAppCommands } from './commands/teamsApp.js';
@@ -43,8 +44,16 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   const sessions = new SessionManager((level, message) => log[level](message), readUciSettings);
   const read = () => readConnections((problem) => log.warn(problem));
   const simulator = new SimulatorHost(context, log);
-  const tree = new PbxTreeProvider(sessions, vscode.l10n.t);
-  const ctx: CommandContext = { sessions, passwords: new PasswordStore(context.secrets), log, simulator, readConnections: read, writeConnections };
+  const passwords = new PasswordStore(context.secrets);
+  const tree = new PbxTreeProvider(sessions, vscode.l10n.t, {
+    get addresses() {
+      return simulator.addresses;
+    },
+    onDidChange: simulator.onDidChange,
+    adminLogin: 'admin',
+    adminPassword: async () => passwords.get(SIMULATOR_CONNECTION),
+  });
+  const ctx: CommandContext = { sessions, passwords, log, simulator, readConnections: read, writeConnections };
 
   const feed = new InspectorFeed({ bufferSize: readBufferSize(DEFAULT_INSPECTOR_BUFFER), t: vscode.l10n.t, language: vscode.env.language, log: (level, message) => log[level](message) });
   const inspector = new InspectorPanels(context.extensionUri, feed, sessions, log);
@@ -61,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   const prerequisitesFollowing = prerequisites.follow(sessions);
   const prerequisitesContext = prerequisites.onDidChange(() => void vscode.commands.executeCommand('setContext', 'starface.hasPrerequisitesReport', prerequisites.report !== undefined));
 
-  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...teamsCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
+  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...simulatorNodeCommands(ctx, tree), ...teamsCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
   const view = vscode.window.createTreeView('starface.pbx', { treeDataProvider: tree, showCollapseAll: true });
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
   const sessionsChanged = sessions.onDidChange(updateContext);

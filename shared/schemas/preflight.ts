@@ -85,6 +85,13 @@ export const PreflightReportSchema = z.object({
   users: z.array(z.object({ id: z.number().int(), login: z.string(), name: z.string() })).optional(),
   results: z.array(PreflightResultSchema),
   summary: PreflightSummarySchema,
+  /**
+   * Set when the check could not be complete: signed in without the right "Administration", so the PBX refused
+   * what the checks of the other users and the PBX-wide settings need (they are `unknown`).
+   */
+  incomplete: z
+    .object({ reason: z.literal('no-administration-right'), login: z.string(), message: z.string(), i18n: z.object({ message: Localized }).optional() })
+    .optional(),
 });
 export type PreflightReport = z.infer<typeof PreflightReportSchema>;
 

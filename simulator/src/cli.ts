@@ -5,12 +5,14 @@ import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.
 import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
 import { isSubcommand, runSubcommand } from './cliRecord.js';
 import { parseDigestList } from '../../shared/schemas/sipDigest.js';
+import { adminPasswordCommand } from './cliAdminPassword.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 
 Usage: starface-sim [options]
        starface-sim record --uci URL --out FILE.jsonl …   (starface-sim record --help)
        starface-sim replay FILE.jsonl --rest URL …        (starface-sim replay --help)
+       starface-sim admin-password --data DIR --reset     (starface-sim admin-password --help)
 
   --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
@@ -42,6 +44,10 @@ function fail(message: string): never {
 async function main(): Promise<void> {
   if (isSubcommand(process.argv[2])) {
     process.exitCode = await runSubcommand(process.argv[2], process.argv.slice(3));
+    return;
+  }
+  if (process.argv[2] === 'admin-password') {
+    process.exitCode = await adminPasswordCommand(process.argv.slice(3));
     return;
   }
   // Memory over speed: V8 then grows the heap in small steps instead of letting garbage pile up to several

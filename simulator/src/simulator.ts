@@ -230,6 +230,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         limiter,
         log,
         registrations: () => sipServer.registrar.list(),
+        sipDomains: () => sipServer.domains(),
         calls: () => router.list(),
         replayer,
         applyScenario: async (scenario: Scenario) => {

@@ -173,10 +173,31 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     assert.ok(!(r.stdout + r.stderr).includes('alice'));
   });
 
+  it('signed in without the right "Administration": exit 3 (incomplete), the report says why', async () => {
+    const json = await preflight(['--url', url, '--login', '1001', '--json', '--no-machine'], { STARFACE_PASSWORD: 'anna-demo-1001' });
+    assert.equal(json.code, 3, json.stderr);
+    const report = PreflightReportSchema.parse(JSON.parse(json.stdout));
+    assert.equal(report.summary.fail, 0);
+    assert.ok(report.summary.unknown >= 13, `most checks unknown (${report.summary.unknown})`);
+    assert.equal(report.incomplete?.reason, 'no-administration-right');
+    assert.equal(report.incomplete?.login, '1001');
+
+    const text = await preflight(['--url', url, '--login', '1001', '--no-machine'], { STARFACE_PASSWORD: 'anna-demo-1001' });
+    assert.equal(text.code, 3, text.stderr);
+    assert.match(text.stdout, /\nINCOMPLETE: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./);
+    assert.match(text.stdout, /unknown \(\d+ ms\) — incomplete: no right "Administration"\n$/);
+
+    // A failure is definite and wins: 1002 (lacks the Teams right, R10) signed in as themselves.
+    const bernd = await preflight(['--url', url, '--login', '1002', '--json', '--no-machine'], { STARFACE_PASSWORD: 'bernd-demo-1002' });
+    assert.equal(bernd.code, 1, bernd.stderr);
+    assert.equal(PreflightReportSchema.parse(JSON.parse(bernd.stdout)).incomplete?.login, '1002');
+  });
+
   it('--help and --version exit 0', async () => {
     const help = await preflight(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: starface-preflight --url URL --login LOGIN/);
+    assert.match(help.stdout, /\n3 when nothing fails but the check is incomplete: LOGIN lacks the right "Administration"/);
     const version = await preflight(['--version']);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);

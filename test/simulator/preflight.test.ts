@@ -343,6 +343,16 @@ describe('simulator: prerequisites check (preflight)', function () {
         assert.ok(status(id).where, id);
       }
       assert.equal(failing(report).length, 0);
+      // One finding says why: who is signed in and which right is missing.
+      assert.deepEqual(report.incomplete && { reason: report.incomplete.reason, login: report.incomplete.login }, { reason: 'no-administration-right', login: '1001' });
+      assert.equal(report.incomplete?.message, 'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.');
+      assert.match(report.incomplete?.i18n?.message.de ?? '', /^Angemeldet als 1001 ohne das Recht „Administration“/);
+      PreflightReportSchema.parse(report);
+    });
+
+    it('an administrator\'s report is not marked incomplete', async () => {
+      const report = await check(await adminApi(sim));
+      assert.equal(report.incomplete, undefined);
     });
   });
 

@@ -32,7 +32,12 @@ Usage: starface-preflight --url URL --login LOGIN [options]
   --key-file FILE     the key file downloaded from the module configuration
   --help, --version
 
-Exit status: 0 when nothing fails, 1 when a requirement fails, 2 on a usage or connection error.`;
+Exit status: 0 when nothing fails, 1 when a requirement fails, 2 on a usage or connection error,
+3 when nothing fails but the check is incomplete: LOGIN lacks the right "Administration", so the checks
+that need it are unknown (the report says so; "incomplete" in --json).`;
+
+/** Nothing failed, but signed in without the right "Administration" most checks stayed unknown. */
+const EXIT_INCOMPLETE = 3;
 
 class UsageError extends Error {}
 
@@ -78,6 +83,7 @@ function list(value: string | undefined): string[] | undefined {
 function render(report: PreflightReport): string {
   const lines = [`starface-preflight: ${report.target}${report.simulator ? ' (simulator)' : ''}${report.pbxVersion ? `, STARFACE ${report.pbxVersion}` : ''}`];
   if (report.users) lines.push(`users: ${report.users.length ? report.users.map((u) => u.login).join(', ') : 'none set up for Teams'}`);
+  if (report.incomplete) lines.push(`INCOMPLETE: ${report.incomplete.message}`);
   lines.push('');
   for (const r of report.results) {
     const user = r.user ? ` [${r.user}]` : '';
@@ -89,7 +95,7 @@ function render(report: PreflightReport): string {
     }
   }
   const s = report.summary;
-  lines.push('', `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)`);
+  lines.push('', `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)${report.incomplete ? ' — incomplete: no right "Administration"' : ''}`);
   return lines.join('\n') + '\n';
 }
 
@@ -200,7 +206,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const report = await runPreflight(new PbxApi(client), opts);
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : render(report));
-    return report.summary.fail > 0 ? 1 : 0;
+    return report.summary.fail > 0 ? 1 : report.incomplete ? EXIT_INCOMPLETE : 0;
   } finally {
     await client.logout().catch(() => undefined);
   }

@@ -15,7 +15,7 @@ import type { Collapsible } from './treeModel.js';
  */
 export interface PrerequisiteNode {
   id: string;
-  kind: 'summary' | 'group' | 'user' | 'result';
+  kind: 'summary' | 'notice' | 'group' | 'user' | 'result';
   label: string;
   description?: string;
   tooltip?: string;
@@ -211,6 +211,10 @@ export function prerequisiteNodes(report: PreflightReport, ctx: PrerequisitesCon
     fixes: [],
   };
   const out = [summary];
+  if (report.incomplete) {
+    const message = report.incomplete.i18n ? pick(report.incomplete.i18n.message, ctx.language) : report.incomplete.message;
+    out.push({ id: 'prereq:incomplete', kind: 'notice', label: t('Incomplete check'), description: message, tooltip: message, status: 'unknown', contextValue: 'prerequisiteIncomplete', collapsible: 'none', fixes: [] });
+  }
   if (groups.machine.length) out.push(groupNode('prereq:machine', t('This machine'), groups.machine, ctx));
   if (groups.pbx.length) out.push(groupNode('prereq:pbx', t('PBX'), groups.pbx, ctx));
   if (groups.users.length) out.push(usersNode(groups.users, report.users, ctx));

@@ -39,7 +39,7 @@ export interface TreeNode {
   ref: NodeRef;
   /** Children known now; `undefined` with `lazy` set means they are loaded on expansion. */
   children?: TreeNode[];
-  lazy?: 'userDetails';
+  lazy?: 'userDetails' | 'simulatorLogins';
 }
 
 export interface TreeContext {

@@ -8,6 +8,7 @@ import { ConfigurationSchema, KeyGeneratedSchema, ModuleLogSchema, ModuleSchema,
 import { TeamsLoginFailureSchema, TeamsLoginSuccessSchema, type TeamsLoginRequest } from '../../../shared/schemas/teamsLogin.js';
 import { PermissionInfoSchema, UserSchema } from '../../../shared/schemas/users.js';
 import { RegistrationListSchema } from '../../../shared/schemas/registrations.js';
+import { SimCredentialsSchema } from '../../../shared/schemas/credentials.js';
 import { PbxError, type PbxRestClient } from './restClient.js';
 
 /** The REST calls the extension makes, each with the shared schema of its answer. */
@@ -42,6 +43,7 @@ export class PbxApi {
   appSession = (userId: number) => this.client.get(`/sim/users/${userId}/app`, AppSessionSchema);
   setAppSession = (userId: number, update: AppSessionUpdate) => this.client.send('PUT', `/sim/users/${userId}/app`, update, AppSessionSchema);
   registrations = () => this.client.get('/sim/registrations', RegistrationListSchema);
+  credentials = () => this.client.get('/sim/credentials', SimCredentialsSchema);
   events = (sinceSeq: number, limit = 1000) => this.client.get(`/sim/events?sinceSeq=${sinceSeq}&limit=${limit}`, EventListSchema);
 
   /**

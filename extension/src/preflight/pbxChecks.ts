@@ -3,10 +3,11 @@ import { text } from '../../../shared/i18n.js';
 import { configurationInUse, REQUIREMENTS } from '../../../shared/requirements/rules.js';
 import type { PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../../shared/requirements/snapshot.js';
 import { isFqdn } from '../../../shared/schemas/common.js';
-import type { PreflightFix, PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PreflightFix, PreflightReport, PreflightResult } from '../../../shared/schemas/preflight.js';
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
+import { PbxError } from '../pbx/restClient.js';
 import { optional } from '../pbx/snapshot.js';
 import { mapLimit, rule, toResult } from './result.js';
 
@@ -22,6 +23,8 @@ export interface PbxFacts {
   simulator: boolean;
   /** An FQDN to offer for "Name der Anlage" (R14), when one is known. */
   pbxNameCandidate?: string;
+  /** The signed-in login when the PBX refused the user list: no right "Administration". */
+  notAdmin?: string;
 }
 
 export interface PbxCheckOptions {
@@ -66,10 +69,19 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
 export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Promise<PbxFacts> {
   const limit = opts.concurrency ?? 16;
   if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new PreflightUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
+  let usersRefused = false;
   const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
     optional(api.version),
     api.me(),
-    optional(api.users),
+    // 403 here (not 404) is what tells a user without the right "Administration" apart.
+    optional(async () => {
+      try {
+        return await api.users();
+      } catch (err) {
+        if (err instanceof PbxError && err.status === 403) usersRefused = true;
+        throw err;
+      }
+    }),
     optional(api.permissions),
     optional(api.licences),
     optional(api.modules),
@@ -161,7 +173,17 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
     selected,
     simulator,
     ...(candidate ? { pbxNameCandidate: candidate } : {}),
+    ...(usersRefused ? { notAdmin: me.login } : {}),
   };
+}
+
+/** The one finding that says why a non-administrator's report is mostly unknown. */
+export function notAdminNotice(login: string): NonNullable<PreflightReport['incomplete']> {
+  const message = text(
+    `Signed in as ${login} without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.`,
+    `Angemeldet als ${login} ohne das Recht „Administration“: Prüfungen, die es brauchen, sind unbekannt. Für eine vollständige Prüfung als Administrator anmelden.`,
+  );
+  return { reason: 'no-administration-right', login, message: message.en, i18n: { message } };
 }
 
 /** Free licences per type that the fixes of one report have not yet promised to a user. */

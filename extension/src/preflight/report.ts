@@ -26,6 +26,7 @@ function heading(report: PreflightReport): string[] {
     `Checked: ${report.startedAt} in ${Math.round(report.durationMs)} ms`,
     ...(report.users?.length ? [`Users: ${report.users.map((u) => `${u.login} (${u.name})`).join(', ')}`] : []),
     `Summary: ${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown`,
+    ...(report.incomplete ? [`Incomplete: ${report.incomplete.message}`] : []),
   ];
 }
 

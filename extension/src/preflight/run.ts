@@ -3,7 +3,7 @@ import { summarize, type PreflightReport, type PreflightResult } from '../../../
 import type { PbxApi } from '../pbx/api.js';
 import { checkBrowser, type BrowserProbe } from './browser.js';
 import { checkNetwork } from './network.js';
-import { loadPbxFacts, pbxResults, teamsAppResult } from './pbxChecks.js';
+import { loadPbxFacts, notAdminNotice, pbxResults, teamsAppResult } from './pbxChecks.js';
 import { checkProxy, type SystemProxyReader } from './proxy.js';
 import { PbxError } from '../pbx/restClient.js';
 import { mergeRehearsal, rehearsalUnavailable, rehearseSignIn, type RehearsalInput } from './rehearsal.js';
@@ -89,5 +89,6 @@ export async function runPreflight(api: PbxApi, opts: PreflightOptions = {}): Pr
     users: facts.selected.map((u) => ({ id: u.id, login: u.login, name: u.name })),
     results: sorted,
     summary: summarize(sorted),
+    ...(facts.notAdmin !== undefined ? { incomplete: notAdminNotice(facts.notAdmin) } : {}),
   };
 }

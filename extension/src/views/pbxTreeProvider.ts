@@ -3,19 +3,44 @@ import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeMod
 import type { SessionManager } from '../model/sessions.js';
 import type { Translate } from '../model/i18n.js';
 import { errorText } from '../model/errorText.js';
+import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/simulatorNode.js';
 import { COLLAPSE } from './treeItems.js';
+
+/** The simulator this window runs, as the tree needs it. */
+export interface LocalSimulatorSource {
+  readonly addresses: SimulatorAddresses | undefined;
+  readonly onDidChange: vscode.Event<unknown>;
+  readonly adminLogin: string;
+  adminPassword(): Promise<string | undefined>;
+}
 
 /** Maps the plain tree model onto VS Code's tree; user details are fetched when a user is expanded. */
 export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly sub: { dispose(): void };
+  private readonly subs: { dispose(): void }[];
+  private revealed = false;
 
   constructor(
     private readonly sessions: SessionManager,
     private readonly t: Translate,
+    private readonly local?: LocalSimulatorSource,
   ) {
-    this.sub = sessions.onDidChange(() => this.changed.fire(undefined));
+    this.subs = [sessions.onDidChange(() => this.changed.fire(undefined))];
+    if (local) {
+      // A new or stopped simulator starts masked again.
+      this.subs.push(local.onDidChange(() => this.setAdminPasswordRevealed(false)));
+    }
+  }
+
+  /** Shows or masks the simulator's admin password in the tree; it is read from SecretStorage only when shown. */
+  setAdminPasswordRevealed(revealed: boolean): void {
+    this.revealed = revealed;
+    this.changed.fire(undefined);
+  }
+
+  get adminPasswordRevealed(): boolean {
+    return this.revealed;
   }
 
   private ctx() {
@@ -37,9 +62,25 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (!node) {
-      return this.sessions.all.map((s) => connectionNode(s.connection, s.state, s.data, s.failure === undefined ? undefined : errorText(s.failure, this.t), this.ctx()));
+      const addresses = this.local?.addresses;
+      const adminPassword = addresses && this.revealed ? await this.local!.adminPassword() : undefined;
+      return this.sessions.all.map((s) => {
+        const conn = connectionNode(s.connection, s.state, s.data, s.failure === undefined ? undefined : errorText(s.failure, this.t), this.ctx());
+        if (!isLocalSimulator(s.connection, addresses)) return conn;
+        const sim = simulatorNode({ addresses: addresses!, adminLogin: this.local!.adminLogin, adminPassword }, conn.ref, this.ctx());
+        return { ...conn, children: [sim, ...(conn.children ?? [])] };
+      });
     }
     if (node.children) return node.children;
+    if (node.lazy === 'simulatorLogins') {
+      const session = this.sessions.get(node.ref.connection);
+      try {
+        if (!session || session.state !== 'ready') throw new Error(this.t('Sign in to "{0}" first.', node.ref.connection));
+        return loginNodes(await session.api.credentials(), node.ref, this.ctx());
+      } catch (err) {
+        return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
+      }
+    }
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
       const session = this.sessions.get(node.ref.connection);
       const user = session?.data?.users.find((u) => u.id === node.ref.userId);
@@ -59,7 +100,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
   }
 
   dispose(): void {
-    this.sub.dispose();
+    for (const sub of this.subs) sub.dispose();
     this.changed.dispose();
   }
 }

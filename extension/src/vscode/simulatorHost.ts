@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SimulatorAddresses } from '../model/simulatorNode.js';
 import { LocalSimulator, type ReadyLine } from '../simulator/localSimulator.js';
 
 /** The one local simulator this window runs: data in the workspace storage, stopped with the window. */
@@ -14,6 +15,14 @@ export class SimulatorHost implements vscode.Disposable {
 
   get running(): boolean {
     return this.sim?.running ?? false;
+  }
+
+  /** The running simulator's addresses, from its ready line. */
+  get addresses(): SimulatorAddresses | undefined {
+    const ready = this.sim?.running ? this.sim.ready : undefined;
+    if (!ready) return undefined;
+    const text = (key: string) => (typeof ready[key] === 'string' ? (ready[key] as string) : undefined);
+    return { rest: ready.rest, uci: text('uci'), xmlRpc: text('xmlRpc'), sipUdp: text('sipUdp'), sipTcp: text('sipTcp'), sipWs: text('sipWs'), pid: ready.pid };
   }
 
   get dataDir(): string {

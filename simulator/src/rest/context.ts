@@ -20,6 +20,8 @@ export interface RestContext {
   log: Logger;
   applyScenario(scenario: Scenario): Promise<void>;
   registrations(): Registration[];
+  /** Domains the SIP registrar and proxy serve (PBX names, then the listening address). */
+  sipDomains(): ReadonlySet<string>;
   /** Live calls through the SIP proxy. */
   calls(): CallInfo[];
   /** Plays recorded events back to UCI subscribers (POST /rest/sim/replay). */

@@ -5,7 +5,10 @@ import { EventQuerySchema, SIM_SERVICES } from '../../../shared/schemas/events.j
 import { ScenarioApplySchema } from '../../../shared/schemas/scenario.js';
 import { loadScenario, parseScenario, ScenarioError } from '../scenarios/apply.js';
 import { SimError } from '../state/errors.js';
-import { findUser } from '../state/users.js';
+import { ADMIN_LOGIN, findUser } from '../state/users.js';
+import type { StoredUser } from '../state/model.js';
+import { sha512hex } from '../../../shared/hashes.js';
+import type { SimCredentials } from '../../../shared/schemas/credentials.js';
 import { requireAdmin, type RestContext } from './context.js';
 import { parse } from './errors.js';
 
@@ -39,6 +42,11 @@ export function simRouter(ctx: RestContext): Router {
   r.get('/sim/registrations', (_req, res) => {
     requireAdmin(ctx, res);
     res.json(ctx.registrations());
+  });
+
+  r.get('/sim/credentials', (_req, res) => {
+    requireAdmin(ctx, res);
+    res.json(credentials(ctx.holder.state.users, ctx.sipDomains()));
   });
 
   r.get('/sim/calls', (_req, res) => {
@@ -82,4 +90,26 @@ function loadBuiltin(name: string) {
     throw new ScenarioError(`Only built-in scenarios are applied by name over REST; send a file's content as {"scenario": {...}}`);
   }
   return loadScenario(name);
+}
+
+/**
+ * The trainer's cheat sheet. The login password is stored as a hash only; it is known exactly while the SIP
+ * password still follows it (then the hash matches), which holds for every scenario user until someone sets
+ * one of the two apart.
+ */
+function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>): SimCredentials {
+  return {
+    users: users
+      .filter((u) => u.login !== ADMIN_LOGIN)
+      .map((u) => ({
+        userId: u.id,
+        login: u.login,
+        firstName: u.firstName,
+        familyName: u.familyName,
+        extension: u.extension ?? null,
+        password: !u.sipPasswordCustom && sha512hex(u.sipPassword) === u.passwordHash ? u.sipPassword : null,
+        sipPassword: u.sipPassword,
+      })),
+    sipDomains: [...domains],
+  };
 }

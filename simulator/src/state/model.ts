@@ -13,7 +13,7 @@ import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
 export const StoredUserSchema = UserSchema.extend({
   /** sha512hex(password): what the REST and UCI logins are checked against. */
   passwordHash: z.string(),
-  /** SIP digest needs the secret itself, as on any PBX; it never leaves the simulator. */
+  /** SIP digest needs the secret itself, as on any PBX; it leaves only to an admin (GET /rest/sim/credentials). */
   sipPassword: z.string(),
   sipPasswordCustom: z.boolean(),
   rights: z.array(RightKeySchema),

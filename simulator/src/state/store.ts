@@ -13,6 +13,17 @@ export interface Store {
 
 export class StoreError extends Error {}
 
+/** Another live process holds the folder's lock. */
+export class StoreLockedError extends StoreError {
+  constructor(
+    message: string,
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(message);
+  }
+}
+
 export class MemoryStore implements Store {
   readonly description = 'memory (nothing is persisted)';
   private snapshot: string | undefined;
@@ -122,7 +133,7 @@ export class JsonFileStore implements Store {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
         if (pid && pid !== process.pid && isAlive(pid)) {
-          throw new StoreError(`The data folder ${this.dir} is in use by another simulator (pid ${pid}). Use another --data folder or --memory.`);
+          throw new StoreLockedError(`The data folder ${this.dir} is in use by another simulator (pid ${pid}). Use another --data folder or --memory.`, this.dir, pid);
         }
         // A lock left by a killed simulator: take it over.
         unlinkSync(this.lockFile);

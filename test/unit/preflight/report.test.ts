@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { PreflightReportSchema, PreflightFixSchema, summarize, type PreflightReport } from '../../../shared/schemas/preflight.js';
 import { fixTitle } from '../../../extension/src/preflight/fixes.js';
 import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/preflight/report.js';
+import { notAdminNotice } from '../../../extension/src/preflight/pbxChecks.js';
+import { prerequisiteNodes } from '../../../extension/src/model/prerequisitesModel.js';
+import { englishOnly } from '../../../extension/src/model/i18n.js';
 
 const EVIL = '<script>alert(1)</script> | *bold* [x](javascript:1) & "q" \'s\nnext';
 
@@ -94,5 +97,17 @@ describe('unit: preflight report export', () => {
     assert.match(fixTitle(PreflightFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en, /the PBX's FQDN/);
     assert.equal(fixTitle(PreflightFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en, 'Keep configuration "Teams (copy)" (2) active, deactivate the others');
     assert.equal(PreflightFixSchema.safeParse({ kind: 'grantRight', userId: 1, right: 'root' }).success, false);
+  });
+  it('an incomplete check (no right "Administration") says so in the heading, and the Prerequisites view shows it as one notice', () => {
+    const incomplete = { ...report(), incomplete: notAdminNotice('1001') };
+    PreflightReportSchema.parse(incomplete);
+    assert.match(reportToMarkdown(incomplete), /\n- Incomplete: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./);
+    assert.ok(!reportToMarkdown(report()).includes('Incomplete'));
+    const nodes = prerequisiteNodes(incomplete, { t: englishOnly, language: 'de' });
+    const notices = nodes.filter((n) => n.kind === 'notice');
+    assert.equal(notices.length, 1);
+    assert.equal(notices[0]!.status, 'unknown');
+    assert.match(notices[0]!.description!, /^Angemeldet als 1001 ohne das Recht „Administration“: Prüfungen, die es brauchen, sind unbekannt\./);
+    assert.equal(prerequisiteNodes(report(), { t: englishOnly, language: 'en' }).filter((n) => n.kind === 'notice').length, 0);
   });
 });

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import type { TreeNode } from '../model/treeModel.js';
+import { isLocalSimulator, softphoneSettings } from '../model/simulatorNode.js';
+import type { PbxTreeProvider } from '../views/pbxTreeProvider.js';
+import { guarded, readySession, UserFacingError, type CommandContext, type CommandTable } from './context.js';
+import { SIMULATOR_CONNECTION } from './simulator.js';
+
+const t = vscode.l10n.t;
+
+/** The actions of the "Simulator" node: the admin password (reveal, hide, copy) and a user's softphone settings. */
+export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider): CommandTable {
+  const adminPassword = async (): Promise<string> => {
+    const password = ctx.simulator.running ? await ctx.passwords.get(SIMULATOR_CONNECTION) : undefined;
+    if (!password) throw new UserFacingError(t('The local simulator is not running: start it with "STARFACE: Start Local Simulator".'));
+    return password;
+  };
+  return {
+    'starface.revealSimulatorPassword': guarded(ctx, 'revealSimulatorPassword', async () => {
+      await adminPassword();
+      tree.setAdminPasswordRevealed(true);
+      return true;
+    }),
+    'starface.hideSimulatorPassword': guarded(ctx, 'hideSimulatorPassword', async () => {
+      tree.setAdminPasswordRevealed(false);
+      return true;
+    }),
+    'starface.copySimulatorPassword': guarded(ctx, 'copySimulatorPassword', async () => {
+      await vscode.env.clipboard.writeText(await adminPassword());
+      void vscode.window.setStatusBarMessage(t('Admin password copied'), 3000);
+      return true;
+    }),
+    'starface.copySoftphoneSettings': guarded(ctx, 'copySoftphoneSettings', async (node?: TreeNode) => {
+      const session = readySession(ctx, node);
+      const addresses = ctx.simulator.addresses;
+      if (!isLocalSimulator(session.connection, addresses)) {
+        throw new UserFacingError(t('Softphone settings are known for the simulator this window runs only; "{0}" is not it.', session.connection.name));
+      }
+      const userId = node?.ref.userId ?? (await pickUser(session.data!.users));
+      if (userId === undefined) return undefined;
+      const user = (await session.api.credentials()).users.find((u) => u.userId === userId);
+      if (!user) throw new UserFacingError(t('The simulator has no SIP account for this user.'));
+      const text = softphoneSettings(user, addresses!, t);
+      await vscode.env.clipboard.writeText(text);
+      void vscode.window.setStatusBarMessage(t('Softphone settings of {0} copied', user.login), 3000);
+      return text;
+    }),
+  };
+}
+
+async function pickUser(users: { id: number; login: string; firstName: string; familyName: string }[]): Promise<number | undefined> {
+  const items = users.filter((u) => u.login !== 'admin').map((u) => ({ label: u.login, description: `${u.firstName} ${u.familyName}`.trim(), id: u.id }));
+  return (await vscode.window.showQuickPick(items, { title: t('Copy the softphone settings of which user?') }))?.id;
+}
