@@ -109,6 +109,19 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
     });
   });
 
+  describe('"Start Local Simulator" with a tree item selected', () => {
+    it('executed with a tree node as its argument, it asks for the scenario instead of replacing the stored PBX with the demo', async () => {
+      const before = api.simulator.addresses?.pid;
+      assert.ok(before, 'the simulator of this file runs');
+      const run = exec<string>(30_000, 'starface.startSimulator', await connectionNode(SIM));
+      const seen = await answerInputBox('Start the local STARFACE simulator', null);
+      assert.ok(seen.found, `the scenario question appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`);
+      assertNoRawErrors(seen);
+      assert.equal(await run, undefined, 'cancelled: nothing started');
+      assert.equal(api.simulator.addresses?.pid, before, 'the same simulator process still runs: not restarted');
+    });
+  });
+
   describe('a wrong password', () => {
     it('is asked for again with a message; the right one signs in and is the one stored', async () => {
       const run = exec<string>(30_000, 'starface.addConnection', { name: RETRIED, url: simUrl, login: ANNA.login, password: WRONG_PASSWORD });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { z } from 'zod';
 import { BREAKERS, BUILTIN_NAMES } from '../../../simulator/src/scenarios/builtin.js';
 import { pick } from '../model/i18n.js';
 import { LocalSimulator } from '../simulator/localSimulator.js';
@@ -32,9 +33,19 @@ async function askScenario(): Promise<{ scenario: string | undefined } | undefin
   return { scenario: chosen.value };
 }
 
+/**
+ * What a caller (a test, a walkthrough) may pass to skip the scenario question. Strict, because the view's title
+ * button passes the focused tree node instead, which must lead to the question, never to a start with `demo`
+ * (that would replace the stored PBX).
+ */
+const StartOptionsSchema = z.strictObject({ scenario: z.string().min(1).optional(), keep: z.boolean().optional() });
+
 export function simulatorCommands(ctx: CommandContext): CommandTable {
   return {
-    'starface.startSimulator': guarded(ctx, 'startSimulator', async (opts?: { scenario?: string; keep?: boolean }) => {
+    'starface.startSimulator': guarded(ctx, 'startSimulator', async (arg?: unknown) => {
+      const given = arg === undefined || arg === null ? undefined : StartOptionsSchema.safeParse(arg);
+      const opts = given?.success ? given.data : undefined;
+      if (given && !given.success) ctx.log.debug('startSimulator: the argument is no start options; asking for the scenario');
       const choice = opts ? { scenario: opts.keep ? undefined : (opts.scenario ?? 'demo') } : await askScenario();
       if (!choice) return undefined;
       let password = await ctx.passwords.get(SIMULATOR_CONNECTION);
