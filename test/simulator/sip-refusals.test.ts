@@ -166,6 +166,24 @@ describe('SIP refused requests: log and events', function () {
     await refusal(reg.client, 'unknown-domain');
   });
 
+  it('a password in a SIP URI (sip:user:password@host) is not repeated', async () => {
+    const c = await open();
+    secrets.add('uri-secret-4711');
+    const text = [
+      'REGISTER sip:elsewhere.example SIP/2.0',
+      `Via: ${c.via()}`,
+      'Max-Forwards: 70',
+      `From: <sip:1001@${PBX}>;tag=${randomToken(4)}`,
+      `To: <sip:1001:uri-secret-4711@${PBX}>`,
+      `Call-ID: ${randomToken(8)}@test`,
+      'CSeq: 1 REGISTER',
+      `Contact: <${c.contactUri('1001')}>`,
+    ].join('\r\n') + '\r\n\r\n';
+    assert.equal((await c.request(text)).status, 404);
+    const { data } = await refusal(c, 'unknown-domain');
+    assert.equal(data.aor, `sip:1001:***@${PBX}`);
+  });
+
   it('a replayed nonce-count: reason replay', async () => {
     const reg = new Registration(await open(), ANNA, { domain: PBX });
     assert.equal((await reg.register({ expires: 300 })).status, 200);
