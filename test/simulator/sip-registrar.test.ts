@@ -182,6 +182,29 @@ describe('SIP registrar', function () {
       assert.equal(retry.status, 200, retry.raw);
     });
 
+    it('a nonce of an earlier run (a restart) with the right credentials is 401 with stale=true; the retry registers', async () => {
+      // A refreshing UA reuses the nonce it has; after a restart it is not ours. Without stale=true, baresip
+      // (libre) takes the second 401 for its realm as a wrong password and stops registering.
+      const earlier = await startSim();
+      const before = new Registration(await SipClient.to('udp', earlier.addresses.sipUdp), ANNA, { domain: PBX });
+      try {
+        assert.equal((await before.register({ expires: 300 })).status, 200);
+      } finally {
+        await before.client.close();
+        await earlier.stop();
+      }
+      const reg = await registration();
+      reg.digest = before.digest;
+      const reply = await reg.send({ expires: 300 });
+      assert.equal(reply.status, 401, reply.raw);
+      const challenges = reply.getAll('www-authenticate').map(parseChallenge);
+      assert.equal(challenges.length, 3);
+      for (const c of challenges) assert.equal(c.stale?.toLowerCase(), 'true');
+      assert.deepEqual(named('request-refused').map((e) => e.data.reason), ['bad-nonce']);
+      const retry = await reg.send({ expires: 300 });
+      assert.equal(retry.status, 200, retry.raw);
+    });
+
     it('an expired nonce with a wrong password is 401 without stale', async () => {
       const reg = await registration();
       assert.equal((await reg.send()).status, 401);
