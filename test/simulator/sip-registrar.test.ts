@@ -415,6 +415,13 @@ describe('SIP registrar', function () {
         const again = await reg.send({ contacts: [`<${uri}>;+sip.instance="<urn:uuid:x;y>";expires=300`] });
         assert.equal(again.status, 200, again.raw);
         assert.equal(again.getAll('contact')[0], `<${uri}>;+sip.instance="<urn:uuid:x;y>";expires=300`);
+        if (transport === 'udp') {
+          // A bare URI (its ";" parameters are the field's) gets its <>; space around ";" is dropped, the rest
+          // stays, and a "<" inside a quoted parameter is no bracket.
+          const bare = await reg.send({ contacts: [`${uri} ; Expires=300 ; Reg-Id=2 ;+sip.instance="<urn:uuid:x;y>"`] });
+          assert.equal(bare.status, 200, bare.raw);
+          assert.deepEqual(bare.getAll('contact'), [`<${uri}>;Reg-Id=2;+sip.instance="<urn:uuid:x;y>";expires=300`]);
+        }
         sim.sim.sip!.registrar['bindings'].clear();
       }
     });
