@@ -47,8 +47,11 @@ interface Window {
  * so a kept slice of a 60 KB message would keep the whole message alive for the window.
  */
 const clip = (s: string): string => Buffer.from(s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT)}…`, 'utf8').toString('utf8');
-/** A SIP URI may carry a password (`sip:alice:secret@host`, RFC 3261 §19.1.1, deprecated): never repeat it. */
-const redact = (s: string): string => s.replace(/\b(sips?:[^\s:@;?<>"]*):[^\s@<>"]*@/gi, '$1:***@');
+/**
+ * A SIP URI may carry a password (`sip:alice:secret@host`, RFC 3261 §19.1.1, deprecated): never repeat it. The
+ * password part is bounded: unbounded, a 60 KB `sip:a:sip:a:…` without "@" costs quadratic time per field.
+ */
+const redact = (s: string): string => s.replace(/\b(sips?:[^\s:@;?<>"]*):[^\s@<>"]{0,256}@/gi, '$1:***@');
 const text = (s: string): string => clip(redact(s));
 
 /**
