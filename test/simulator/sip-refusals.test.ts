@@ -1,6 +1,7 @@
 // Refused SIP requests: one info log line and one `request-refused` event each, with the reason, method, source,
 // transport and login/AOR, never a secret; a flood from one source is aggregated into a few events with a count.
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { REGISTRAR_EVENTS, SipRefusalSchema } from '../../shared/schemas/registrations.js';
 import type { Logger } from '../../simulator/src/log.js';
@@ -8,6 +9,10 @@ import { DEMO_USERS, startSim } from '../support/rest.js';
 import { parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
 import { until } from '../support/until.js';
 import { computeResponse } from '../../simulator/src/sip/auth/digest.js';
+import { spawn } from 'node:child_process';
+import { EventBus } from '../../simulator/src/events/bus.js';
+import { RefusalReporter } from '../../simulator/src/sip/refusals.js';
+import type { Flow } from '../../simulator/src/sip/transport/flow.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -161,6 +166,24 @@ describe('SIP refused requests: log and events', function () {
     await refusal(reg.client, 'unknown-domain');
   });
 
+  it('a password in a SIP URI (sip:user:password@host) is not repeated', async () => {
+    const c = await open();
+    secrets.add('uri-secret-4711');
+    const text = [
+      'REGISTER sip:elsewhere.example SIP/2.0',
+      `Via: ${c.via()}`,
+      'Max-Forwards: 70',
+      `From: <sip:1001@${PBX}>;tag=${randomToken(4)}`,
+      `To: <sip:1001:uri-secret-4711@${PBX}>`,
+      `Call-ID: ${randomToken(8)}@test`,
+      'CSeq: 1 REGISTER',
+      `Contact: <${c.contactUri('1001')}>`,
+    ].join('\r\n') + '\r\n\r\n';
+    assert.equal((await c.request(text)).status, 404);
+    const { data } = await refusal(c, 'unknown-domain');
+    assert.equal(data.aor, `sip:1001:***@${PBX}`);
+  });
+
   it('a replayed nonce-count: reason replay', async () => {
     const reg = new Registration(await open(), ANNA, { domain: PBX });
     assert.equal((await reg.register({ expires: 300 })).status, 200);
@@ -277,6 +300,59 @@ describe('SIP refused requests: aggregation per source', function () {
     } finally {
       await c.close();
       await o.sim.stop();
+    }
+  });
+});
+
+describe('SIP refused requests: the reporter\'s bounds', function () {
+  this.timeout(60_000);
+  const flow = (port: number): Flow => ({ id: `udp:127.0.0.1:${port}`, transport: 'UDP', remote: { address: '127.0.0.1', port }, local: { address: '127.0.0.1', port: 5060 }, open: true, send: () => undefined });
+
+  it('a flood from many sources keeps at most maxSources windows; the rest is counted under source "*"', () => {
+    const bus = new EventBus();
+    const events: SimEvent[] = [];
+    bus.subscribe((e) => events.push(e));
+    const reporter = new RefusalReporter({ bus, log: () => undefined, windowMs: 3_600_000, maxSources: 50 });
+    try {
+      for (let port = 1; port <= 5000; port++) {
+        reporter.refused({ method: 'REGISTER', status: 401, reason: 'wrong-password', message: 'x'.repeat(60_000), flow: flow(port), login: 'y'.repeat(60_000) });
+      }
+      // 50 sources plus one "*" window for this reason, however many sources came.
+      assert.equal(reporter.tracked, 51);
+      assert.equal(events.length, 51, 'the first of each tracked source, and the first of the overflow');
+      assert.equal(events[50]!.data.source, '*');
+      for (const e of events) assert.ok((e.data.message as string).length <= 201 && (e.data.login as string).length <= 201, 'client text is clipped');
+    } finally {
+      reporter.stop();
+    }
+    const total = events.reduce((n, e) => n + (e.data.count as number), 0);
+    assert.equal(total, 5000, 'every refusal is counted');
+    assert.equal(reporter.tracked, 0);
+  });
+
+  it('an open window does not keep the process alive', async () => {
+    // A child reports one refusal with an hour-long window and never stops the reporter: it must still exit.
+    const code = `
+      const { EventBus } = require('./simulator/src/events/bus.ts');
+      const { RefusalReporter } = require('./simulator/src/sip/refusals.ts');
+      const r = new RefusalReporter({ bus: new EventBus(), log: () => undefined, windowMs: 3_600_000 });
+      const flow = { id: 'udp:127.0.0.1:5070', transport: 'UDP', remote: { address: '127.0.0.1', port: 5070 }, local: { address: '127.0.0.1', port: 5060 }, open: true, send() {} };
+      r.refused({ method: 'REGISTER', status: 401, reason: 'wrong-password', message: 'wrong password', flow });
+      r.refused({ method: 'REGISTER', status: 401, reason: 'wrong-password', message: 'wrong password', flow });
+      console.log('windows', r.tracked);
+    `;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    try {
+      // The ceiling is generous; an hour-long timer holding the process would run into it.
+      const exitCode = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 45_000).unref())]);
+      assert.equal(exitCode, 0, out);
+      assert.match(out, /windows 1/);
+    } finally {
+      child.kill();
     }
   });
 });

@@ -182,6 +182,29 @@ describe('SIP registrar', function () {
       assert.equal(retry.status, 200, retry.raw);
     });
 
+    it('a nonce of an earlier run (a restart) with the right credentials is 401 with stale=true; the retry registers', async () => {
+      // A refreshing UA reuses the nonce it has; after a restart it is not ours. Without stale=true, baresip
+      // (libre) takes the second 401 for its realm as a wrong password and stops registering.
+      const earlier = await startSim();
+      const before = new Registration(await SipClient.to('udp', earlier.addresses.sipUdp), ANNA, { domain: PBX });
+      try {
+        assert.equal((await before.register({ expires: 300 })).status, 200);
+      } finally {
+        await before.client.close();
+        await earlier.stop();
+      }
+      const reg = await registration();
+      reg.digest = before.digest;
+      const reply = await reg.send({ expires: 300 });
+      assert.equal(reply.status, 401, reply.raw);
+      const challenges = reply.getAll('www-authenticate').map(parseChallenge);
+      assert.equal(challenges.length, 3);
+      for (const c of challenges) assert.equal(c.stale?.toLowerCase(), 'true');
+      assert.deepEqual(named('request-refused').map((e) => e.data.reason), ['bad-nonce']);
+      const retry = await reg.send({ expires: 300 });
+      assert.equal(retry.status, 200, retry.raw);
+    });
+
     it('an expired nonce with a wrong password is 401 without stale', async () => {
       const reg = await registration();
       assert.equal((await reg.send()).status, 401);
@@ -392,6 +415,13 @@ describe('SIP registrar', function () {
         const again = await reg.send({ contacts: [`<${uri}>;+sip.instance="<urn:uuid:x;y>";expires=300`] });
         assert.equal(again.status, 200, again.raw);
         assert.equal(again.getAll('contact')[0], `<${uri}>;+sip.instance="<urn:uuid:x;y>";expires=300`);
+        if (transport === 'udp') {
+          // A bare URI (its ";" parameters are the field's) gets its <>; space around ";" is dropped, the rest
+          // stays, and a "<" inside a quoted parameter is no bracket.
+          const bare = await reg.send({ contacts: [`${uri} ; Expires=300 ; Reg-Id=2 ;+sip.instance="<urn:uuid:x;y>"`] });
+          assert.equal(bare.status, 200, bare.raw);
+          assert.deepEqual(bare.getAll('contact'), [`<${uri}>;Reg-Id=2;+sip.instance="<urn:uuid:x;y>";expires=300`]);
+        }
         sim.sim.sip!.registrar['bindings'].clear();
       }
     });

@@ -573,17 +573,26 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
     assert.deepEqual(check(auth, answer(auth.challenge()[0] as string), 'REGISTER', 'other.test'), FAIL('wrong-realm'));
   });
 
-  it('refuses nonces we did not issue (bad-nonce)', () => {
+  it('refuses nonces we did not issue (bad-nonce); with a response right for it, stale=true', () => {
     const { auth } = makeAuth({ secret: Buffer.alloc(32, 1) });
     const c = auth.challenge()[0] as string;
     const nonce = challengeParam(c, 'nonce') as string;
     const flipped = (nonce[5] === 'A' ? 'B' : 'A');
     const tampered = nonce.slice(0, 5) + flipped + nonce.slice(6);
+    const STALE_BAD_NONCE: DigestVerifyResult = { ok: false, reason: 'bad-nonce', stale: true };
     for (const n of ['dcd98b7102dd2f0e8b11d0f600bfb0c093', tampered, nonce + 'A', nonce.slice(1), 'x'.repeat(32), '!'.repeat(32)]) {
-      assert.deepEqual(check(auth, answer(c, { nonce: n, opaque: null })), FAIL('bad-nonce'), n);
+      // Right password: only the nonce is wrong, so the client should just retry with a fresh one (RFC 7616 §3.3).
+      assert.deepEqual(check(auth, answer(c, { nonce: n, opaque: null })), STALE_BAD_NONCE, n);
+      const wrong = check(auth, answer(c, { nonce: n, opaque: null, password: 'wrong' }));
+      assert.deepEqual(wrong, FAIL('bad-nonce'), n);
+      assert.equal('stale' in wrong, false);
     }
+    // A nonce of an earlier run (another secret), with that run's opaque, as a refreshing client sends it.
     const other = makeAuth({ secret: Buffer.alloc(32, 2) }).auth;
-    assert.deepEqual(check(auth, answer(other.challenge()[0] as string, { opaque: null })), FAIL('bad-nonce'));
+    assert.deepEqual(check(auth, answer(other.challenge()[0] as string)), STALE_BAD_NONCE);
+    assert.deepEqual(check(auth, answer(other.challenge()[0] as string, { opaque: null })), STALE_BAD_NONCE);
+    assert.deepEqual(check(auth, answer(other.challenge()[0] as string, { password: 'wrong' })), FAIL('bad-nonce'));
+    assert.deepEqual(check(auth, answer(other.challenge()[0] as string, { username: 'mallory' })), FAIL('bad-nonce'));
   });
 
   it('nonces are stateless: another instance with the same secret accepts them', () => {

@@ -18,6 +18,8 @@ const WRONG_PASSWORD = 'not-annas-password';
 const PROMPTED = 'Anna (prompted)';
 /** Added with a wrong password, then the right one given at the prompt. */
 const RETRIED = 'Anna (retried)';
+/** RETRIED, renamed at the end. */
+const RENAMED = 'Anna (renamed)';
 /** Added with a wrong password, the prompt cancelled. */
 const CANCELLED = 'Anna (cancelled)';
 const REFUSED_MESSAGE = `Sign-in as ${ANNA.login} failed: wrong login or password`;
@@ -54,7 +56,7 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
 
   after(async () => {
     try {
-      for (const name of [PROMPTED, RETRIED, CANCELLED]) {
+      for (const name of [PROMPTED, RETRIED, RENAMED, CANCELLED]) {
         if (api?.sessions.get(name)) await exec(15_000, 'starface.removeConnection', await connectionNode(name), { confirmed: true });
       }
       if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
@@ -157,6 +159,15 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
       // The stored password is still the right one.
       assert.equal(await exec(15_000, 'starface.signIn', node), true);
       assert.equal(s.state, 'ready', `signed in from SecretStorage (${s.error ?? ''})`);
+    });
+
+    it('renamed (Edit Connection), the connection keeps its stored password', async () => {
+      const renamed = await exec<string>(15_000, 'starface.editConnection', await connectionNode(RETRIED), { name: RENAMED, url: simUrl, login: ANNA.login });
+      assert.equal(renamed, RENAMED);
+      assert.equal(api.sessions.get(RETRIED), undefined, 'the old name is gone');
+      // Signing in under the new name neither prompts (exec would time out) nor fails: the password moved along.
+      assert.equal(await exec(15_000, 'starface.signIn', await connectionNode(RENAMED)), true);
+      assert.equal(session(RENAMED).state, 'ready', `signed in from SecretStorage (${session(RENAMED).error ?? ''})`);
     });
 
     it('of a new connection, cancelled at the prompt, is not stored', async () => {

@@ -22,7 +22,7 @@ export interface RefusalReporterOptions {
   /** How long further refusals of one source and reason are counted before one event reports them. Default 10 s. */
   windowMs?: number;
   now?: () => number;
-  /** Sources tracked at once; beyond that, refusals are counted under source "*". Default 1 000. */
+  /** Windows (source and reason) tracked at once; refusals from further sources are counted under source "*". Default 1 000. */
   maxSources?: number;
 }
 
@@ -30,16 +30,29 @@ export const DEFAULT_REFUSAL_WINDOW_MS = 10_000;
 /** Client-chosen text in a log line or event is cut here: a 60 KB user name is no help to anyone. */
 const MAX_TEXT = 200;
 
+/** What is kept of a refusal until its window closes: clipped copies, no reference to the flow or the message. */
+type Detail = Omit<SipRefusal, 'count' | 'firstAt' | 'lastAt'> & { at: number };
+
 interface Window {
   /** Refusals counted since the last report. */
   pending: number;
   /** When the first of the pending ones came. */
   pendingSince: number;
-  last: RefusalInput & { at: number; source: string };
+  last: Detail;
   timer: ReturnType<typeof setTimeout>;
 }
 
-const clip = (s: string | undefined): string | undefined => (s === undefined || s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT)}…`);
+/**
+ * Client-chosen text cut to {@link MAX_TEXT} and copied: a slice of a string shares the parent's memory in V8,
+ * so a kept slice of a 60 KB message would keep the whole message alive for the window.
+ */
+const clip = (s: string): string => Buffer.from(s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT)}…`, 'utf8').toString('utf8');
+/**
+ * A SIP URI may carry a password (`sip:alice:secret@host`, RFC 3261 §19.1.1, deprecated): never repeat it. The
+ * password part is bounded: unbounded, a 60 KB `sip:a:sip:a:…` without "@" costs quadratic time per field.
+ */
+const redact = (s: string): string => s.replace(/\b(sips?:[^\s:@;?<>"]*):[^\s@<>"]{0,256}@/gi, '$1:***@');
+const text = (s: string): string => clip(redact(s));
 
 /**
  * Reports refused SIP requests as an info log line and a `request-refused` event. A flood from one source must
@@ -67,7 +80,18 @@ export class RefusalReporter {
       source = '*';
       key = `*|${input.reason}`;
     }
-    const last = { ...input, at, source };
+    const last: Detail = {
+      method: text(input.method),
+      status: input.status,
+      reason: input.reason,
+      message: text(input.message),
+      source,
+      transport: input.flow.transport,
+      ...(input.login !== undefined ? { login: text(input.login) } : {}),
+      ...(input.aor !== undefined ? { aor: text(input.aor) } : {}),
+      ...(input.target !== undefined ? { target: text(input.target) } : {}),
+      at,
+    };
     const open = this.windows.get(key);
     if (open) {
       if (open.pending++ === 0) open.pendingSince = at;
@@ -77,6 +101,11 @@ export class RefusalReporter {
     this.report(last, 1, at);
     const window: Window = { pending: 0, pendingSince: at, last, timer: this.arm(key) };
     this.windows.set(key, window);
+  }
+
+  /** Windows open now (bounded by `maxSources` plus one per reason for the overflow source "*"). */
+  get tracked(): number {
+    return this.windows.size;
   }
 
   /** Reports what is still counted and stops the timers. */
@@ -106,23 +135,11 @@ export class RefusalReporter {
     w.timer = this.arm(key);
   }
 
-  private report(r: RefusalInput & { at: number; source: string }, count: number, firstAt: number): void {
-    const data: SipRefusal = {
-      method: clip(r.method)!,
-      status: r.status,
-      reason: r.reason,
-      message: clip(r.message)!,
-      source: r.source,
-      transport: r.flow.transport,
-      ...(r.login !== undefined ? { login: clip(r.login) } : {}),
-      ...(r.aor !== undefined ? { aor: clip(r.aor) } : {}),
-      ...(r.target !== undefined ? { target: clip(r.target) } : {}),
-      count,
-      firstAt: new Date(firstAt).toISOString(),
-      lastAt: new Date(r.at).toISOString(),
-    };
+  private report(r: Detail, count: number, firstAt: number): void {
+    const { at, ...detail } = r;
+    const data: SipRefusal = { ...detail, count, firstAt: new Date(firstAt).toISOString(), lastAt: new Date(at).toISOString() };
     const counted = count > 1 ? ` (${count} times since ${data.firstAt})` : '';
-    this.opts.log('info', `sip ${data.method} refused: ${r.message}${counted}`, { ...data });
+    this.opts.log('info', `sip ${data.method} refused: ${data.message}${counted}`, { ...data });
     this.opts.bus.publish({ service: SIM_SERVICES.registrar, event: REGISTRAR_EVENTS.requestRefused, data });
   }
 }

@@ -303,7 +303,8 @@ export class DigestAuthenticator {
   /**
    * Checks credentials against a request. Checks run in this order: malformed, unsupported-algorithm (unknown or
    * not offered), missing-qop,
-   * wrong-realm, bad-nonce (not ours, or opaque not matching), unknown-user, bad-response, stale-nonce
+   * wrong-realm, bad-nonce (not ours, or opaque not matching; a nonce not ours with a response right for it →
+   * `stale: true`), unknown-user, bad-response, stale-nonce
    * (expired or evicted but the response was right → `stale: true`), replay (nc not above the highest seen).
    * On success the nonce-count is recorded. Never throws for bad input (a throwing `password` callback propagates).
    */
@@ -327,14 +328,18 @@ export class DigestAuthenticator {
     if (realm !== (opts.realm ?? this.realm())) return fail('wrong-realm');
 
     const ts = this.checkNonce(nonce);
-    if (ts === undefined) return fail('bad-nonce');
-    if (creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce))) return fail('bad-nonce');
+    if (ts !== undefined && creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce))) return fail('bad-nonce');
 
     const password = opts.password(username);
+    const matches = () => safeEqual(response.toLowerCase(), computeResponse({ algorithm, username, realm, password: password!, method: opts.method, uri, nonce, nc, cnonce, qop: 'auth' }));
+    if (ts === undefined) {
+      // Not ours: most often issued before a restart (new secret) and reused by a refreshing client. Right
+      // credentials for it only need a fresh nonce: stale=true (RFC 7616 §3.3). Without it clients such as
+      // baresip (libre) take a second 401 for a realm they answered as a wrong password and stop registering.
+      return typeof password === 'string' && matches() ? { ok: false, reason: 'bad-nonce', stale: true } : fail('bad-nonce');
+    }
     if (typeof password !== 'string') return fail('unknown-user');
-
-    const expected = computeResponse({ algorithm, username, realm, password, method: opts.method, uri, nonce, nc, cnonce, qop: 'auth' });
-    if (!safeEqual(response.toLowerCase(), expected)) return fail('bad-response');
+    if (!matches()) return fail('bad-response');
 
     const now = this.now();
     if (now - ts >= this.lifetime) return { ok: false, reason: 'stale-nonce', stale: true };

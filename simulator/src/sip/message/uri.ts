@@ -152,8 +152,10 @@ export function parseNameAddr(text: string): NameAddr | undefined {
     s = s.slice(i + 1).trim();
     if (!s.startsWith('<')) return undefined;
   }
-  if (s.includes('<')) {
-    const lt = s.indexOf('<');
+  const lt = s.indexOf('<');
+  const semi = s.indexOf(';');
+  // A "<" after a ";" is in a parameter of a bare URI (`sip:a@b;+sip.instance="<urn:…>"`), not its bracket.
+  if (lt >= 0 && (semi < 0 || lt < semi)) {
     const gt = s.indexOf('>', lt);
     if (gt < 0) return undefined;
     if (display === undefined) {
@@ -169,8 +171,7 @@ export function parseNameAddr(text: string): NameAddr | undefined {
     return { display, uri, params, paramText: withoutParams(after, []), head: text.trim().slice(0, text.trim().length - s.length + gt + 1) };
   }
   if (display !== undefined) return undefined;
-  const semi = s.indexOf(';');
-  const uri = semi >= 0 ? s.slice(0, semi) : s;
+  const uri = (semi >= 0 ? s.slice(0, semi) : s).trimEnd(); // SWS may come before the ";"
   // Without angle brackets a URI may not carry `?headers` or `,` (RFC 3261 §20).
   if (!parseUri(uri) || uri.includes('?') || uri.includes(',')) return undefined;
   const paramText = semi >= 0 ? s.slice(semi + 1) : '';
