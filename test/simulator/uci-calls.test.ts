@@ -135,7 +135,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     const anna = await phone(DEMO_USERS.anna);
     const a = await uci(DEMO_USERS.anna, [CALL_EVENT_SERVICE, SIM_SERVICES.log]);
     const { callId } = await a.request(M.placeCallWithPhone, ['1002']);
-    await until('BYE', () => anna.byes.length === 1, 5000);
+    await until('BYE', () => anna.byes.length === 1, 10_000);
     assert.match(anna.byes[0]!, /cause=480/);
     assert.match(anna.byes[0]!, /1002 \(Bernd .*\) has no registered phone/);
     await a.waitFor(isState('1001', 'HANGUP'));
@@ -146,11 +146,11 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     const carla = await phone(DEMO_USERS.carla, null);
     carla.onInvite = (inv) => void inv.reject({ statusCode: 486 });
     await a.request(M.placeCallWithPhone, ['1003']);
-    await until('BYE', () => anna.byes.length === 2, 5000);
+    await until('BYE', () => anna.byes.length === 2, 10_000);
     assert.match(anna.byes[1]!, /cause=486/);
 
     await a.request(M.placeCallWithPhone, ['4711']);
-    await until('BYE', () => anna.byes.length === 3, 5000);
+    await until('BYE', () => anna.byes.length === 3, 10_000);
     assert.match(anna.byes[2]!, /cause=404;text="4711 is no user, extension or virtual phone/);
     await until('three HANGUPs', () => callStates(a, '1001').filter((s) => s === 'HANGUP').length === 3);
   });

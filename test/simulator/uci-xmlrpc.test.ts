@@ -168,7 +168,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.sim.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 5000);
+    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
     assert.equal(log!.data.dropped, 3);
     assert.equal(log!.data.login, 'admin');
     assert.match(String(log!.data.message), /3 event\(s\) dropped/);
@@ -187,7 +187,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.sim.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 2000);
+    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
     assert.equal(log!.data.dropped, 3);
     assert.match(String(log!.data.reason), /more than 2 events waiting/);
   });

@@ -90,7 +90,7 @@ describe('inspector: the feed (host side, no vscode)', () => {
       const { feed, session, got } = setup();
       for (let i = 1; i <= 10; i++) session.events.fire([ev(i)]);
       assert.equal(got.length, 0, 'nothing posted at once');
-      await until('a batch', () => got.length > 0, 500, 10);
+      await until('a batch', () => got.length > 0, 10_000, 10);
       assert.equal(got.length, 1);
       assert.deepEqual(eventMessages(got)[0]!.events.map((e) => e.seq), range(1, 10).map((e) => e.seq));
       feed.dispose();
@@ -117,7 +117,7 @@ describe('inspector: the feed (host side, no vscode)', () => {
       session.events.fire(range(1, 4500));
       const now = eventMessages(got);
       assert.deepEqual(now.map((m) => m.events.length), [2000, 2000], 'the full batches at once');
-      await until('the rest', () => eventMessages(got).length === 3, 500, 10);
+      await until('the rest', () => eventMessages(got).length === 3, 10_000, 10);
       assert.equal(eventMessages(got)[2]!.events.length, 500);
       assert.equal(eventMessages(got)[2]!.events[0]!.seq, 4001);
       assert.equal(feed.postedEvents, 4500);
@@ -135,7 +135,7 @@ describe('inspector: the feed (host side, no vscode)', () => {
       assert.equal(got[1]!.type, 'status');
       assert.deepEqual(eventMessages(got).map((m) => m.events.length), [2000, 2000, 100]);
       session.events.fire([ev(4101)]);
-      await until('the live event', () => eventMessages(got).length === 4, 500, 10);
+      await until('the live event', () => eventMessages(got).length === 4, 10_000, 10);
       sink.dispose();
       session.events.fire([ev(4102)]);
       await sleep(80);
@@ -292,13 +292,13 @@ describe('inspector: the UCI stream reports its state and a gap filled with sinc
     });
     stream.start();
     try {
-      await until('live', () => states.includes('live'), 3000, 10);
+      await until('live', () => states.includes('live'), 10_000, 10);
       await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: '8.1.0.100' });
-      await until('the first change', () => seen.length >= 1, 3000, 10);
+      await until('the first change', () => seen.length >= 1, 10_000, 10);
       const before = seen.at(-1)!;
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
       for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
-      await until('the three changes after the drop', () => seen.length >= 4, 3000, 10);
+      await until('the three changes after the drop', () => seen.length >= 4, 10_000, 10);
       assert.deepEqual(states.slice(0, 4), ['connecting', 'live', 'reconnecting', 'live']);
       assert.equal(gaps.length, 1, JSON.stringify(gaps));
       assert.equal(gaps[0]!.afterSeq, before);
