@@ -65,17 +65,16 @@ describe('simulator CLI (black box)', function () {
     });
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      it(`${signal} stops it with exit code 0 within 2 s and closes the port`, async () => {
+      it(`${signal} stops it cleanly (exit code 0, not the 2 s watchdog) and closes the port`, async () => {
         const { run, rest, port } = await startReady(['--memory', '--admin-password', PW]);
         // An open keep-alive connection must not hold the exit up.
         const admin = await adminClient(rest);
         assert.equal((await admin.get('/users')).status, 200);
         assert.equal(await portOpen(port), true);
-        const t0 = Date.now();
         const exit = await run.stop(signal);
-        const took = Date.now() - t0;
         assert.deepEqual(exit, { code: 0, signal: null });
-        assert.ok(took < 2000, `took ${took} ms`);
+        // The stop finished by itself; the watchdog that leaves after 2 s regardless would have said so.
+        assert.doesNotMatch(run.stderr, /still stopping/);
         assert.equal(await portOpen(port), false, 'the port is still open');
       });
     }
