@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, portOpen, removeTempDirs, ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const PW = 'cli-test-admin-pw';
 /** The child must not inherit a password from the developer's shell. */
@@ -34,10 +35,7 @@ describe('simulator CLI (black box)', function () {
     await killAllClis();
   });
 
-  after(async () => {
-    await killAllClis();
-    removeTempDirs();
-  });
+  after(() => cleanUp(killAllClis, removeTempDirs));
 
   describe('--ready-json', () => {
     it('prints exactly one JSON line with ready, rest and pid, and the REST API answers there', async () => {

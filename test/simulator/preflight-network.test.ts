@@ -11,6 +11,7 @@ import { runPreflight } from '../../extension/src/preflight/run.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim } from '../support/rest.js';
 import { until } from '../support/until.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
 const cert = readFileSync(join(TLS_DIR, 'localhost.cert.pem'));
@@ -38,10 +39,12 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
     silentPort = await listen(silent);
     servers.push(tls, silent);
   });
-  after(async () => {
-    for (const s of held) s.destroy();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  });
+  after(() =>
+    cleanUp(
+      each(held, (s) => s.destroy()),
+      each(servers, (s) => new Promise((r) => s.close(r))),
+    ),
+  );
 
   it('DNS, TCP and a verified TLS handshake to loopback names pass', async () => {
     const result = await checkNetwork({ hosts: ['localhost', '127.0.0.1'], port: tlsPort, ca: cert, timeoutMs: 2000 });

@@ -10,6 +10,7 @@ import type { SimEvent } from '../../shared/schemas/events.js';
 import { demoScenario } from '../../simulator/src/scenarios/builtin.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call as dial, loadSipJs, startPhone, stopPhones, until, type Outcome, type Phone, type SipModule } from '../support/sipjs.js';
+import { cleanUp } from '../support/cleanup.js';
 
 let SIP: SipModule;
 
@@ -36,11 +37,13 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     });
   }
 
-  afterEach(async () => {
-    unsubscribe?.();
-    await stopPhones(phones ?? []);
-    await sim?.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      () => unsubscribe?.(),
+      () => stopPhones(phones ?? []),
+      () => sim?.stop(),
+    ),
+  );
 
   /** A started user agent; registered unless `register` is false. */
   async function phone(user: { login: string; password: string }, opts: { register?: boolean; password?: string } = {}): Promise<Phone> {

@@ -9,6 +9,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { computeResponse } from '../../simulator/src/sip/auth/digest.js';
 import { DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 interface Msg {
   start: string;
@@ -103,10 +104,12 @@ describe('simulator: SIP proxy on the wire (UDP)', function () {
     sim = await startSim({ scenario: 'demo' });
     target = { host: '127.0.0.1', port: sim.addresses.sipPort };
   });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(peers, (p) => p.close()),
+      () => sim?.stop(),
+    ),
+  );
 
   async function peer(): Promise<Peer> {
     const p = await new Peer(target).open();

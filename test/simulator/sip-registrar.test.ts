@@ -4,6 +4,7 @@ import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { sleep } from '../support/until.js';
 import { contactExpiries, parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -28,20 +29,24 @@ describe('SIP registrar', function () {
     const created = await sim.admin.post('/users', GERD);
     assert.equal(created.status, 201, JSON.stringify(created.body));
   });
-  after(async () => {
-    unsubscribe?.();
-    for (const c of clients) await c.close();
-    await sim?.stop();
-  });
+  after(() =>
+    cleanUp(
+      () => unsubscribe?.(),
+      each(clients, (c) => c.close()),
+      () => sim?.stop(),
+    ),
+  );
   beforeEach(() => {
     events = [];
   });
-  afterEach(async () => {
+  afterEach(() =>
     // Each test starts with no bindings and a clock in step.
-    sim.sim.sip!.registrar['bindings'].clear();
-    offset = 0;
-    for (const c of clients.splice(0)) await c.close();
-  });
+    cleanUp(
+      () => sim.sim.sip!.registrar['bindings'].clear(),
+      () => (offset = 0),
+      each(clients, (c) => c.close()),
+    ),
+  );
 
   async function open(transport: SipTransportName = 'udp', protocols?: string[]): Promise<SipClient> {
     const address = transport === 'udp' ? sim.addresses.sipUdp : transport === 'tcp' ? sim.addresses.sipTcp : sim.addresses.sipWs;

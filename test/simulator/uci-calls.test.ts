@@ -10,6 +10,7 @@ import { UCI_ERRORS, UCI_METHODS } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
 import { UciClient, type Notification } from '../support/uci-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const M = UCI_METHODS;
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
@@ -33,11 +34,13 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     clients = [];
   });
 
-  afterEach(async () => {
-    for (const c of clients) c.ws.terminate();
-    await stopPhones(phones);
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(clients, (c) => c.ws.terminate()),
+      () => stopPhones(phones),
+      () => sim?.stop(),
+    ),
+  );
 
   /** A registered phone that records the Reason of every BYE it gets; `answerAfterMs` null: never answers. */
   async function phone(user: { login: string; password: string }, answerAfterMs: number | null = 0): Promise<Phone & { byes: string[] }> {

@@ -3,6 +3,7 @@ import { UCI_AUTH_PARAM, UCI_CLOSE, UCI_METHODS } from '../../shared/schemas/uci
 import { uciToken } from '../../shared/hashes.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient } from '../support/uci-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const M = UCI_METHODS;
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
@@ -10,10 +11,12 @@ const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 describe('simulator: UCI connector — overload', () => {
   let sim: RunningSim;
   const clients: UciClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.ws.terminate();
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(clients, (c) => c.ws.terminate()),
+      () => sim?.stop(),
+    ),
+  );
 
   it('a subscriber that stops reading is closed with 1013 and a log event; the others get every event', async function () {
     this.timeout(60_000);

@@ -112,10 +112,12 @@ describe('simulator: UCI connector — connection, login, errors', () => {
     beforeEach(async () => {
       c = track(await UciClient.as(url, DEMO_USERS.anna));
     });
-    afterEach(async () => {
-      // Still usable after the error.
-      assert.equal(await c.request(M.keepAlive), true);
-    });
+    // Still usable after the error: checked in each test (in an afterEach hook, one failure would skip the rest).
+    const it = (title: string, fn: () => Promise<void>) =>
+      globalThis.it(title, async () => {
+        await fn();
+        assert.equal(await c.request(M.keepAlive), true, 'the connection still answers after the error');
+      });
 
     it('invalid JSON → -32700 with id null', async () => {
       const r = await c.raw('{"jsonrpc": "2.0", "method": ');

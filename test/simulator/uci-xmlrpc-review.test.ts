@@ -23,6 +23,7 @@ import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../suppor
 import { UciClient } from '../support/uci-client.js';
 import { sleep, until } from '../support/until.js';
 import { CallbackServer, faultOf, xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 const TOKEN = uciToken('admin', ADMIN_PASSWORD);
@@ -60,10 +61,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
   let sim: RunningSim;
   const cleanup: (() => unknown)[] = [];
 
-  afterEach(async () => {
-    for (const c of cleanup.splice(0).reverse()) await c();
-    await sim?.stop();
-  });
+  afterEach(() => cleanUp(...cleanup.splice(0).reverse(), () => sim?.stop()));
 
   it('1. a replay backlog over maxQueue: subscribe answers sinceSeqGone (never true with the session gone); the stream reports the gap, resyncs and stays live', async () => {
     sim = await startSim({ scenario: 'demo', uciXmlRpcDelivery: { ...FAST, maxQueue: 50 } });

@@ -6,6 +6,7 @@ import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { LocalSimulator } from '../../extension/src/simulator/localSimulator.js';
 import { ensureBuilt, ROOT } from '../support/cli.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const cliPath = join(ROOT, 'dist', 'simulator', 'cli.js');
 
@@ -40,12 +41,14 @@ describe('extension LocalSimulator', function () {
   beforeEach(() => {
     tmp = mkdtempSync(join(tmpdir(), 'starface-localsim-'));
   });
-  afterEach(async () => {
-    for (const s of started.splice(0)) await s.stop();
-    // Never leave a child behind, whatever a test did.
-    for (const pid of pids.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    rmSync(tmp, { recursive: true, force: true });
-  });
+  afterEach(() =>
+    cleanUp(
+      each(started, (s) => s.stop()),
+      // Never leave a child behind, whatever a test did.
+      each(pids, (pid) => alive(pid) && process.kill(pid, 'SIGKILL')),
+      () => rmSync(tmp, { recursive: true, force: true }),
+    ),
+  );
 
   function simulator(opts: { scenario?: string; password: string; logs?: string[] }): LocalSimulator {
     const s = new LocalSimulator({ cliPath, dataDir: join(tmp, 'data'), scenario: opts.scenario, adminPassword: opts.password, log: (level, message) => opts.logs?.push(`${level} ${message}`) });

@@ -9,6 +9,7 @@ import type { Connection } from '../../shared/schemas/connection.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 import { sleep, until } from '../support/until.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 function simConnection(sim: RunningSim, name = 'Sim'): Connection {
   return { name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' };
@@ -35,13 +36,18 @@ describe('extension PbxSession', () => {
   beforeEach(async () => {
     sim = await startSim();
   });
-  afterEach(async () => {
-    for (const s of sessions.splice(0)) {
-      await s.signOut();
-      s.dispose();
-    }
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(sessions, async (s) => {
+        try {
+          await s.signOut();
+        } finally {
+          s.dispose();
+        }
+      }),
+      () => sim?.stop(),
+    ),
+  );
 
   it('signs in: signing-in, then ready with the data loaded', async () => {
     const session = open(simConnection(sim));
@@ -210,11 +216,13 @@ describe('extension EventPoller', () => {
   beforeEach(async () => {
     sim = await startSim();
   });
-  afterEach(async () => {
-    poller?.stop();
-    poller = undefined;
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      () => poller?.stop(),
+      () => (poller = undefined),
+      () => sim?.stop(),
+    ),
+  );
 
   /** A signed-in API that counts the event-log requests answered: the poller's contacts, to wait on. */
   async function api(base: string): Promise<PbxApi & { contacts: number }> {
@@ -295,11 +303,13 @@ describe('extension SessionManager', () => {
     sim = await startSim();
     manager = new SessionManager();
   });
-  afterEach(async () => {
-    manager.dispose();
-    await sleep(50); // the dropped sessions' sign-outs
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      () => manager?.dispose(),
+      () => sleep(50), // the dropped sessions' sign-outs
+      () => sim?.stop(),
+    ),
+  );
 
   it('keeps unchanged sessions and replaces changed ones', async () => {
     const a = simConnection(sim, 'A');
