@@ -24,7 +24,7 @@ describe('extension: live events from the UCI connector', () => {
       assert.equal(session.liveSource, 'uci');
       const seen: SimEvent[] = [];
       session.onDidReceiveEvents((events) => seen.push(...events));
-      await sleep(200); // the subscription is answered
+      await until('the subscription', () => session.live.state === 'live', 10_000, 20);
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
       await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 10_000, 20);
       await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 10_000, 20);
@@ -44,7 +44,7 @@ describe('extension: live events from the UCI connector', () => {
       session.onDidReceiveEvents((events) => seen.push(...events));
       let reloads = 0;
       session.onDidChange(() => reloads++);
-      await sleep(200); // the subscription is answered
+      await until('the subscription', () => session.live.state === 'live', 10_000, 20);
       await phone.request(UCI_METHODS.setDoNotDisturbSetting, { doNotDisturb: true });
       await until('the userState event', () => seen.some((e) => e.service === USER_STATE_SERVICE), 10_000, 20);
       await sleep(300);
@@ -67,7 +67,6 @@ describe('extension: live events from the UCI connector', () => {
     stream.start();
     try {
       await until('connected', () => stream.connected, 10_000, 20);
-      await sleep(100);
       // Drop the socket from under the stream, change things while it is away, and let it come back.
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
       for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
