@@ -61,7 +61,7 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     const summary = JSON.parse(play.stdout.trim());
     assert.equal(summary.scheduled, 4);
     // The schedule keeps the recorded spacing, halved (how punctually timers fire is this machine's business).
-    assert.equal(summary.durationMs, recordedSpanMs / 2);
+    assert.equal(summary.durationMs, Math.round(recordedSpanMs / 2));
     await watcher.waitForCount(4, 10_000);
     const got = watcher.notifications.map((n) => n.params);
     assert.ok(got.every((e) => e.seq > before), 'new seqs');
