@@ -249,7 +249,7 @@ describe('simulator CLI (black box)', function () {
     it('without either, a generated password is printed on stderr (--ready-json) and it signs in', async () => {
       const { run, rest } = await startReady(['--memory']);
       // Printed right after the ready line; give the pipe a moment.
-      const deadline = Date.now() + 3000;
+      const deadline = Date.now() + 10_000;
       let m: RegExpExecArray | null = null;
       while (!(m = /admin password \(generated[^)]*\): (\S+)/.exec(run.stderr)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.ok(m, `no generated password on stderr: ${run.stderr}`);

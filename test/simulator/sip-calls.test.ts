@@ -15,7 +15,7 @@ import { cleanUp } from '../support/cleanup.js';
 let SIP: SipModule;
 
 describe('simulator: SIP calls (sip.js over WebSocket)', function () {
-  this.timeout(15_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let wsUrl: string;
   let phones: Phone[];

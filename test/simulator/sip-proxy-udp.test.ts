@@ -60,7 +60,7 @@ class Peer {
   }
 
   /** The first message (removed from the inbox) that matches. */
-  async next(what: string, match: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
+  async next(what: string, match: (m: Msg) => boolean, ms = 10_000): Promise<Msg> {
     const end = Date.now() + ms;
     for (;;) {
       const i = this.inbox.findIndex(match);
@@ -95,7 +95,7 @@ const md5Challenge = (m: Msg, name: string) => m.all(name).find((v) => /algorith
 const branch = () => `z9hG4bK${randomBytes(6).toString('hex')}`;
 
 describe('simulator: SIP proxy on the wire (UDP)', function () {
-  this.timeout(10_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let target: { host: string; port: number };
   const peers: Peer[] = [];

@@ -13,7 +13,7 @@ const CARLA: DigestUser = { username: DEMO_USERS.carla.login, password: DEMO_USE
 const GERD = { login: 'gerd', firstName: 'Gerd', familyName: 'Groß', email: 'gerd@demo.starface.test', language: 'de', extension: '2060', password: 'gerd-sip-password' };
 
 describe('SIP registrar', function () {
-  this.timeout(15_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   /** The simulator's clock runs `offset` ms ahead of real time. */
   let offset = 0;
@@ -67,7 +67,7 @@ describe('SIP registrar', function () {
 
   const named = (name: string) => events.filter((e) => e.event === name);
 
-  async function waitForEvent(name: string, timeoutMs = 3000): Promise<SimEvent> {
+  async function waitForEvent(name: string, timeoutMs = 10_000): Promise<SimEvent> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const found = named(name)[0];

@@ -17,7 +17,7 @@ const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 let SIP: SipModule;
 
 describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', function () {
-  this.timeout(20_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let wsUrl: string;
   let phones: Phone[];

@@ -19,7 +19,7 @@ const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 const FAST = { backoffInitialMs: 20, backoffMaxMs: 100, timeoutMs: 1000 };
 
 describe('simulator: UCI over XML-RPC with callbacks', function () {
-  this.timeout(20_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let callbacks: CallbackServer[];
   let phones: Phone[];
