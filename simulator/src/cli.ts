@@ -123,8 +123,12 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    // Past 2 s something hangs; leave anyway, every acknowledged write is already on disk.
-    setTimeout(() => process.exit(0), 2000).unref();
+    // Past 2 s something hangs; leave anyway, every acknowledged write is already on disk. Said on stderr, so
+    // that a hang is visible (and tests can tell it from a clean stop).
+    setTimeout(() => {
+      process.stderr.write(`starface-sim: still stopping 2 s after ${signal}; exiting anyway\n`);
+      process.exit(0);
+    }, 2000).unref();
     sim.stop().then(
       () => process.exit(0),
       (err) => {

@@ -375,20 +375,34 @@ describe('browser: the event inspector webview', function () {
     assert.match((await page.textContent('.banner')) ?? '', /200 ältere Ereignisse verworfen \(Puffer 1\.000\)/);
   });
 
-  it('takes 100,000 events at 5,000/s without a long task over 50 ms, newest row visible', async function () {
-    this.timeout(90_000);
+  // Behaviour only: how long the page's tasks take under this load is `npm run bench -- inspector` (long tasks).
+  it('takes 100,000 events at 5,000/s: keeps the newest 50,000 in order, no gaps, no duplicates, newest row visible', async function () {
+    this.timeout(180_000);
     await open(page, []);
-    await page.evaluate(() => ((window as any).__longtasks.length = 0));
-    const feed = await page.evaluate(`(${FEED_SOURCE})({ total: 100000, perSecond: 5000, tickMs: 20, firstSeq: 1 })`);
+    const feed = (await page.evaluate(`(${FEED_SOURCE})({ total: 100000, perSecond: 5000, tickMs: 20, firstSeq: 1 })`)) as { sent: number };
+    assert.equal(feed.sent, 100_000);
+    await page.waitForSelector('.spacer > [role=row][data-seq="100000"]', { timeout: 60_000 });
     await settle(page);
-    const longtasks: { duration: number }[] = await page.evaluate(() => (window as any).__longtasks);
-    const max = Math.max(0, ...longtasks.map((t) => t.duration));
-    assert.ok(max <= 50, `longest task ${max.toFixed(1)} ms (${longtasks.length} long tasks); feed ${JSON.stringify(feed)}`);
     const last = page.locator('.spacer > [role=row][data-seq="100000"]');
     assert.ok(await last.isVisible(), 'the newest row is in the DOM');
     const [box, viewport] = await Promise.all([last.boundingBox(), page.locator('.viewport').boundingBox()]);
     assert.ok(box && viewport && box.y >= viewport.y - 1 && box.y + box.height <= viewport.y + viewport.height + 1, 'the newest row is inside the viewport');
+    const drawn = await rowSeqs(page);
+    assert.ok(drawn.length > 0);
+    assert.equal(drawn.at(-1), 100_000, 'the newest row is the last one drawn');
+    assert.deepEqual(drawn, Array.from({ length: drawn.length }, (_, i) => 100_000 - drawn.length + 1 + i), 'the drawn rows are consecutive');
+    assert.equal(await page.getAttribute('[role=grid]', 'aria-rowcount'), '50001');
     assert.match((await page.textContent('.count')) ?? '', /50,000 events/);
+    assert.match((await page.textContent('.banner')) ?? '', /50,000 older events dropped/);
+    // What the buffer holds, as "export all" hands it to the host: exactly 50,001…100,000, in order.
+    await page.click('.export-all');
+    const exported = await page.evaluate(() => {
+      const m = (window as any).__posted.findLast((x: any) => x.type === 'export');
+      const seqs: number[] = m.events.map((e: { seq: number }) => e.seq);
+      const gaps = seqs.filter((s, i) => i > 0 && s !== seqs[i - 1]! + 1).length;
+      return { scope: m.scope, count: seqs.length, first: seqs[0], last: seqs.at(-1), gaps, distinct: new Set(seqs).size };
+    });
+    assert.deepEqual(exported, { scope: 'all', count: 50_000, first: 50_001, last: 100_000, gaps: 0, distinct: 50_000 });
     assert.match((await page.textContent('.banner')) ?? '', /50,000 older events dropped/);
   });
 });

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, portOpen, removeTempDirs, ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
+import { cleanUp } from '../support/cleanup.js';
 import { parseChallenge, Registration, SipClient } from '../support/sip-client.js';
 
 const PW = 'cli-test-admin-pw';
@@ -35,10 +36,7 @@ describe('simulator CLI (black box)', function () {
     await killAllClis();
   });
 
-  after(async () => {
-    await killAllClis();
-    removeTempDirs();
-  });
+  after(() => cleanUp(killAllClis, removeTempDirs));
 
   describe('--ready-json', () => {
     it('prints exactly one JSON line with ready, rest and pid, and the REST API answers there', async () => {
@@ -66,17 +64,16 @@ describe('simulator CLI (black box)', function () {
     });
 
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      it(`${signal} stops it with exit code 0 within 2 s and closes the port`, async () => {
+      it(`${signal} stops it cleanly (exit code 0, not the 2 s watchdog) and closes the port`, async () => {
         const { run, rest, port } = await startReady(['--memory', '--admin-password', PW]);
         // An open keep-alive connection must not hold the exit up.
         const admin = await adminClient(rest);
         assert.equal((await admin.get('/users')).status, 200);
         assert.equal(await portOpen(port), true);
-        const t0 = Date.now();
         const exit = await run.stop(signal);
-        const took = Date.now() - t0;
         assert.deepEqual(exit, { code: 0, signal: null });
-        assert.ok(took < 2000, `took ${took} ms`);
+        // The stop finished by itself; the watchdog that leaves after 2 s regardless would have said so.
+        assert.doesNotMatch(run.stderr, /still stopping/);
         assert.equal(await portOpen(port), false, 'the port is still open');
       });
     }
@@ -288,7 +285,7 @@ describe('simulator CLI (black box)', function () {
     it('without either, a generated password is printed on stderr (--ready-json) and it signs in', async () => {
       const { run, rest } = await startReady(['--memory']);
       // Printed right after the ready line; give the pipe a moment.
-      const deadline = Date.now() + 3000;
+      const deadline = Date.now() + 10_000;
       let m: RegExpExecArray | null = null;
       while (!(m = /admin password \(generated[^)]*\): (\S+)/.exec(run.stderr)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       assert.ok(m, `no generated password on stderr: ${run.stderr}`);

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, removeTempDirs, runCli, tempDir, type CliRun } from '../support/cli.js';
 import { RestClient } from '../support/rest.js';
+import { cleanUp } from '../support/cleanup.js';
 
 const PW = 'crash-test-admin-pw';
 const ROUNDS = 3;
@@ -39,10 +40,7 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
     ensureBuilt();
   });
 
-  after(async () => {
-    await killAllClis();
-    removeTempDirs();
-  });
+  after(() => cleanUp(killAllClis, removeTempDirs));
 
   it(`keeps every acknowledged write over ${ROUNDS} kill/restart rounds`, async () => {
     const dir = tempDir('starface-sim-crash-');

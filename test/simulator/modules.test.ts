@@ -373,7 +373,7 @@ describe('simulator: module library and configurations', function () {
     assert.deepEqual([...times].sort((a, b) => a - b), times, 'oldest first');
   });
 
-  it('the module log keeps the newest 500 entries', async () => {
+  it('the module log keeps the newest 500 entries', async function () {
     this.timeout(60_000);
     // Each new key writes two entries (key-generated, config-changed).
     for (let batch = 0; batch < 27; batch++) {

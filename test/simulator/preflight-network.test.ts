@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createServer as createTlsServer } from 'node:tls';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
@@ -11,6 +10,8 @@ import { checkProxy } from '../../extension/src/preflight/proxy.js';
 import { runPreflight } from '../../extension/src/preflight/run.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim } from '../support/rest.js';
+import { until } from '../support/until.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const TLS_DIR = join(__dirname, '..', 'fixtures', 'tls');
 const cert = readFileSync(join(TLS_DIR, 'localhost.cert.pem'));
@@ -29,15 +30,21 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
   before(async () => {
     const tls = createTlsServer({ cert, key }, (s) => s.end());
     tlsPort = await listen(tls);
-    // Accepts TCP and then never says a word: a TLS handshake to it can only time out.
-    const silent = createTcpServer((s) => held.push(s));
+    // Accepts TCP and then never says a word: a TLS handshake to it can only time out. It reads (and drops)
+    // what arrives, so that it sees the prober hang up.
+    const silent = createTcpServer((s) => {
+      held.push(s);
+      s.resume();
+    });
     silentPort = await listen(silent);
     servers.push(tls, silent);
   });
-  after(async () => {
-    for (const s of held) s.destroy();
-    await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  });
+  after(() =>
+    cleanUp(
+      each(held, (s) => s.destroy()),
+      each(servers, (s) => new Promise((r) => s.close(r))),
+    ),
+  );
 
   it('DNS, TCP and a verified TLS handshake to loopback names pass', async () => {
     const result = await checkNetwork({ hosts: ['localhost', '127.0.0.1'], port: tlsPort, ca: cert, timeoutMs: 2000 });
@@ -53,32 +60,32 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
     assert.match(r.detail, /^TLS: .*SELF_SIGNED/);
   });
 
-  it('a closed port fails at once (TCP refused), long before the timeout', async () => {
+  it('a closed port fails at once (TCP refused), not at the timeout', async () => {
     const port = await closedPort();
-    const t0 = performance.now();
-    const result = await checkNetwork({ hosts: ['127.0.0.1'], port, timeoutMs: 5000 });
-    assert.ok(performance.now() - t0 < 1000);
+    // The refusal itself is the verdict (a timeout would read "no answer within 60000 ms").
+    const result = await checkNetwork({ hosts: ['127.0.0.1'], port, timeoutMs: 60_000 });
     assert.equal(result.status, 'fail');
     assert.match(result.message, /127\.0\.0\.1 \(TCP: ECONNREFUSED\)/);
     assert.ok(result.explanation.includes('443'), 'the explanation names the guide’s hosts and port');
   });
 
-  it('a server that never answers the TLS handshake fails at the timeout, not later', async () => {
-    const t0 = performance.now();
+  it('a server that never answers the TLS handshake fails at the configured timeout', async () => {
     const r = await probeHost('127.0.0.1', { port: silentPort, timeoutMs: 300 });
-    const ms = performance.now() - t0;
     assert.equal(r.ok, false);
     assert.equal(r.stage, 'tls');
     assert.equal(r.detail, 'TLS: no answer within 300 ms');
-    assert.ok(ms >= 290 && ms < 1000, `${ms} ms`);
   });
 
-  it('hosts are probed in parallel: three silent hosts take one timeout, not three', async () => {
-    const t0 = performance.now();
-    const all = await probeHosts({ hosts: ['127.0.0.1', 'localhost', '127.0.0.1'], port: silentPort, timeoutMs: 400 });
-    const ms = performance.now() - t0;
-    assert.deepEqual(all.map((r) => r.ok), [false, false, false]);
-    assert.ok(ms < 1000, `${ms} ms for three hosts`);
+  it('hosts are probed in parallel: three silent hosts are all connected at once', async () => {
+    const openNow = () => held.filter((s) => !s.destroyed);
+    await until('the earlier probes\' sockets closed', () => openNow().length === 0);
+    // A timeout far beyond the test: probed one after the other, the second connection would never come.
+    const probing = probeHosts({ hosts: ['127.0.0.1', '127.0.0.1', '127.0.0.1'], port: silentPort, timeoutMs: 600_000 });
+    await until('three connections open at the same time', () => openNow().length === 3);
+    // The silent server hangs up: every handshake fails now.
+    for (const s of openNow()) s.destroy();
+    const all = await probing;
+    assert.deepEqual(all.map((r) => [r.ok, r.stage]), [[false, 'tls'], [false, 'tls'], [false, 'tls']]);
   });
 
   it('an unresolvable name fails at DNS', async () => {

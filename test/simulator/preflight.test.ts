@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { performance } from 'node:perf_hooks';
 import { requirementById } from '../../shared/requirements/rules.js';
 import { PreflightReportSchema, type PreflightReport, type PreflightResult } from '../../shared/schemas/preflight.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
@@ -356,10 +355,11 @@ describe('simulator: prerequisites check (preflight)', function () {
     });
   });
 
-  describe('speed', () => {
+  // How long it takes is `npm run bench -- preflight` (median of 15, target < 2 s); here, what it finds.
+  describe('many users', () => {
     before(() => scenario('demo'));
 
-    it('100 users with the Teams right: the whole check against the simulator well under 2 s', async function () {
+    it('100 users with the Teams right: every one of them is checked (R10 per user)', async function () {
       const ids: number[] = [];
       for (let i = 0; i < 100; i++) {
         const r = await sim.admin.post('/users', { login: `30${String(i).padStart(3, '0')}`, firstName: 'Load', familyName: `User ${i}`, email: '', language: 'de', password: `load-user-${i}` });
@@ -367,18 +367,12 @@ describe('simulator: prerequisites check (preflight)', function () {
         ids.push(r.body.id);
       }
       assert.equal((await sim.admin.put('/permissions/13/users?granted=true', ids)).status, 204);
-      const times: number[] = [];
-      let report: PreflightReport | undefined;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        report = await check(api);
-        times.push(performance.now() - t0);
-      }
-      assert.equal(report!.users?.length, 103);
-      assert.equal(report!.results.filter((r) => r.id === 'R10').length, 103);
-      const best = Math.min(...times);
-      // Loose here (a shared CI machine); `npm run bench -- preflight` measures the median precisely.
-      assert.ok(best < 2000, `best of 3: ${Math.round(best)} ms`);
+      const report: PreflightReport = await check(api);
+      assert.equal(report.users?.length, 103);
+      const r10 = report.results.filter((r) => r.id === 'R10');
+      assert.equal(r10.length, 103);
+      const checked = new Set(r10.map((r) => r.user));
+      for (let i = 0; i < 100; i++) assert.ok(checked.has(`30${String(i).padStart(3, '0')}`), `R10 for user 30${String(i).padStart(3, '0')}`);
     });
   });
 });

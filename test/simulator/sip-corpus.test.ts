@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startSim, type RunningSim } from '../support/rest.js';
+import { cleanUp } from '../support/cleanup.js';
 
 interface Entry {
   name: string;
@@ -87,10 +88,12 @@ describe('SIP: the RFC 4475 torture corpus', function () {
     socket = createSocket('udp4');
     await new Promise<void>((r) => socket.bind(0, '127.0.0.1', () => r()));
   });
-  after(async () => {
-    socket?.close();
-    await sim?.stop();
-  });
+  after(() =>
+    cleanUp(
+      () => socket?.close(),
+      () => sim?.stop(),
+    ),
+  );
 
   it('holds all 32 messages of §3.1 and the 17 of §3.2–3.4', () => {
     assert.equal(corpus.filter((e) => e.section.startsWith('3.1.1')).length, 13);

@@ -9,6 +9,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { computeResponse } from '../../simulator/src/sip/auth/digest.js';
 import { DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 interface Msg {
   start: string;
@@ -59,7 +60,7 @@ class Peer {
   }
 
   /** The first message (removed from the inbox) that matches. */
-  async next(what: string, match: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
+  async next(what: string, match: (m: Msg) => boolean, ms = 10_000): Promise<Msg> {
     const end = Date.now() + ms;
     for (;;) {
       const i = this.inbox.findIndex(match);
@@ -94,7 +95,7 @@ const md5Challenge = (m: Msg, name: string) => m.all(name).find((v) => /algorith
 const branch = () => `z9hG4bK${randomBytes(6).toString('hex')}`;
 
 describe('simulator: SIP proxy on the wire (UDP)', function () {
-  this.timeout(10_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let target: { host: string; port: number };
   const peers: Peer[] = [];
@@ -103,10 +104,12 @@ describe('simulator: SIP proxy on the wire (UDP)', function () {
     sim = await startSim({ scenario: 'demo' });
     target = { host: '127.0.0.1', port: sim.addresses.sipPort };
   });
-  afterEach(async () => {
-    for (const p of peers.splice(0)) p.close();
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(peers, (p) => p.close()),
+      () => sim?.stop(),
+    ),
+  );
 
   async function peer(): Promise<Peer> {
     const p = await new Peer(target).open();

@@ -4,6 +4,7 @@ import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { sleep } from '../support/until.js';
 import { contactExpiries, parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -12,7 +13,7 @@ const CARLA: DigestUser = { username: DEMO_USERS.carla.login, password: DEMO_USE
 const GERD = { login: 'gerd', firstName: 'Gerd', familyName: 'Groß', email: 'gerd@demo.starface.test', language: 'de', extension: '2060', password: 'gerd-sip-password' };
 
 describe('SIP registrar', function () {
-  this.timeout(15_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   /** The simulator's clock runs `offset` ms ahead of real time. */
   let offset = 0;
@@ -29,20 +30,24 @@ describe('SIP registrar', function () {
     const created = await sim.admin.post('/users', GERD);
     assert.equal(created.status, 201, JSON.stringify(created.body));
   });
-  after(async () => {
-    unsubscribe?.();
-    for (const c of clients) await c.close();
-    await sim?.stop();
-  });
+  after(() =>
+    cleanUp(
+      () => unsubscribe?.(),
+      each(clients, (c) => c.close()),
+      () => sim?.stop(),
+    ),
+  );
   beforeEach(() => {
     events = [];
   });
-  afterEach(async () => {
+  afterEach(() =>
     // Each test starts with no bindings and a clock in step.
-    sim.sim.sip!.registrar['bindings'].clear();
-    offset = 0;
-    for (const c of clients.splice(0)) await c.close();
-  });
+    cleanUp(
+      () => sim.sim.sip!.registrar['bindings'].clear(),
+      () => (offset = 0),
+      each(clients, (c) => c.close()),
+    ),
+  );
 
   async function open(transport: SipTransportName = 'udp', protocols?: string[]): Promise<SipClient> {
     const address = transport === 'udp' ? sim.addresses.sipUdp : transport === 'tcp' ? sim.addresses.sipTcp : sim.addresses.sipWs;
@@ -63,7 +68,7 @@ describe('SIP registrar', function () {
 
   const named = (name: string) => events.filter((e) => e.event === name);
 
-  async function waitForEvent(name: string, timeoutMs = 3000): Promise<SimEvent> {
+  async function waitForEvent(name: string, timeoutMs = 10_000): Promise<SimEvent> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const found = named(name)[0];
@@ -320,7 +325,7 @@ describe('SIP registrar', function () {
       await sleep(1100);
       assert.equal(named('expired').length, 0, 'not before its time');
       offset += 1_500;
-      const ev = await waitForEvent('expired', 2500); // the registrar sweeps every second
+      const ev = await waitForEvent('expired', 10_000); // the registrar sweeps every second
       assert.equal(ev.data.aor, `sip:1001@${PBX}`);
       assert.equal(ev.data.contact, reg.client.contactUri('1001'));
       const list = await bindings();
@@ -597,7 +602,7 @@ describe('SIP registrar', function () {
     it('a 70 KiB message on TCP is refused: the connection is closed; the port keeps accepting', async () => {
       const c = await open('tcp');
       c.sendRaw(bigRegister(c));
-      const closed = await Promise.race([c.closed.then(() => true), sleep(3000).then(() => false)]);
+      const closed = await Promise.race([c.closed.then(() => true), sleep(10_000).then(() => false)]);
       assert.ok(closed, 'the server closed the connection');
       for (const raw of c.received) assert.doesNotMatch(raw, /^SIP\/2\.0 [12]\d\d/, 'no success answer');
       assert.equal((await options(await open('tcp'))).status, 200);
@@ -620,7 +625,7 @@ describe('SIP registrar', function () {
           body,
         ].join('\r\n'),
       );
-      const closed = await Promise.race([c.closed.then(() => true), sleep(3000).then(() => false)]);
+      const closed = await Promise.race([c.closed.then(() => true), sleep(10_000).then(() => false)]);
       assert.ok(closed, 'the server closed the connection');
       for (const raw of c.received) assert.doesNotMatch(raw, /^SIP\/2\.0 2\d\d/);
     });
@@ -628,7 +633,7 @@ describe('SIP registrar', function () {
     it('a 70 KiB message on WS is refused with close code 1009; /sip keeps accepting', async () => {
       const c = await open('ws');
       c.sendRaw(bigRegister(c));
-      const closed = await Promise.race([c.closed, sleep(3000).then(() => undefined)]);
+      const closed = await Promise.race([c.closed, sleep(10_000).then(() => undefined)]);
       assert.ok(closed, 'the server closed the WebSocket');
       assert.equal(closed.code, 1009);
       assert.equal((await options(await open('ws'))).status, 200);

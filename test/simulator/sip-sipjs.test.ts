@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { sleep } from '../support/until.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const PBX = 'pbx.demo.starface.test';
 
@@ -29,9 +30,11 @@ describe('SIP registrar with sip.js 0.21.2 over WebSocket', function () {
     });
   });
   after(async () => {
-    for (const ua of agents.splice(0)) await ua.stop().catch(() => {});
-    unsubscribe?.();
-    await sim?.stop();
+    await cleanUp(
+      each(agents, (ua) => ua.stop().catch(() => {})),
+      () => unsubscribe?.(),
+      () => sim?.stop(),
+    );
     if (hadWebSocket) (globalThis as any).WebSocket = previousWebSocket;
     else delete (globalThis as any).WebSocket;
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { describeRun, findSipp, freePort, runSipp, type SippRun } from '../support/sipp.js';
+import { cleanUp } from '../support/cleanup.js';
 
 /**
  * sipp (Debian sip-tester) against the registrar over UDP (-t u1) and TCP (-t t1). sipp does MD5 only and does
@@ -62,10 +63,12 @@ describe('SIP registrar with sipp', function () {
       if (e.service === SIM_SERVICES.registrar) events.push(e);
     });
   });
-  after(async () => {
-    unsubscribe?.();
-    await sim?.stop();
-  });
+  after(() =>
+    cleanUp(
+      () => unsubscribe?.(),
+      () => sim?.stop(),
+    ),
+  );
   beforeEach(() => {
     events = [];
   });

@@ -10,13 +10,14 @@ import { UCI_ERRORS, UCI_METHODS } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
 import { UciClient, type Notification } from '../support/uci-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const M = UCI_METHODS;
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 let SIP: SipModule;
 
 describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', function () {
-  this.timeout(20_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let wsUrl: string;
   let phones: Phone[];
@@ -33,11 +34,13 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     clients = [];
   });
 
-  afterEach(async () => {
-    for (const c of clients) c.ws.terminate();
-    await stopPhones(phones);
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(clients, (c) => c.ws.terminate()),
+      () => stopPhones(phones),
+      () => sim?.stop(),
+    ),
+  );
 
   /** A registered phone that records the Reason of every BYE it gets; `answerAfterMs` null: never answers. */
   async function phone(user: { login: string; password: string }, answerAfterMs: number | null = 0): Promise<Phone & { byes: string[] }> {
@@ -135,7 +138,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     const anna = await phone(DEMO_USERS.anna);
     const a = await uci(DEMO_USERS.anna, [CALL_EVENT_SERVICE, SIM_SERVICES.log]);
     const { callId } = await a.request(M.placeCallWithPhone, ['1002']);
-    await until('BYE', () => anna.byes.length === 1, 5000);
+    await until('BYE', () => anna.byes.length === 1, 10_000);
     assert.match(anna.byes[0]!, /cause=480/);
     assert.match(anna.byes[0]!, /1002 \(Bernd .*\) has no registered phone/);
     await a.waitFor(isState('1001', 'HANGUP'));
@@ -146,11 +149,11 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     const carla = await phone(DEMO_USERS.carla, null);
     carla.onInvite = (inv) => void inv.reject({ statusCode: 486 });
     await a.request(M.placeCallWithPhone, ['1003']);
-    await until('BYE', () => anna.byes.length === 2, 5000);
+    await until('BYE', () => anna.byes.length === 2, 10_000);
     assert.match(anna.byes[1]!, /cause=486/);
 
     await a.request(M.placeCallWithPhone, ['4711']);
-    await until('BYE', () => anna.byes.length === 3, 5000);
+    await until('BYE', () => anna.byes.length === 3, 10_000);
     assert.match(anna.byes[2]!, /cause=404;text="4711 is no user, extension or virtual phone/);
     await until('three HANGUPs', () => callStates(a, '1001').filter((s) => s === 'HANGUP').length === 3);
   });

@@ -6,6 +6,7 @@ import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls
 import { UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, USER_STATE_SERVICE, UciUserStateSchema } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient, type Notification } from '../support/uci-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const M = UCI_METHODS;
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
@@ -34,10 +35,12 @@ describe('simulator: UCI connector — events', () => {
     sim = await startSim({ scenario: 'demo' });
     url = sim.addresses.uci;
   });
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.ws.terminate();
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(clients, (c) => c.ws.terminate()),
+      () => sim?.stop(),
+    ),
+  );
 
   it('subscribe without sinceSeq: REST changes arrive live, in order, with contiguous seq and method service.event', async () => {
     const c = await open(ADMIN);

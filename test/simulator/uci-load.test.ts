@@ -3,6 +3,7 @@ import { UCI_AUTH_PARAM, UCI_CLOSE, UCI_METHODS } from '../../shared/schemas/uci
 import { uciToken } from '../../shared/hashes.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient } from '../support/uci-client.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const M = UCI_METHODS;
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
@@ -10,10 +11,12 @@ const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 describe('simulator: UCI connector — overload', () => {
   let sim: RunningSim;
   const clients: UciClient[] = [];
-  afterEach(async () => {
-    for (const c of clients.splice(0)) c.ws.terminate();
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(clients, (c) => c.ws.terminate()),
+      () => sim?.stop(),
+    ),
+  );
 
   it('a subscriber that stops reading is closed with 1013 and a log event; the others get every event', async function () {
     this.timeout(60_000);
@@ -31,10 +34,13 @@ describe('simulator: UCI connector — overload', () => {
     const first = sim.sim.bus.lastSeq + 1;
     const blob = 'x'.repeat(10_000);
     let published = 0;
-    // 40 MB in steps, letting the reading clients drain in between.
+    const serverEvents = (c: UciClient) => c.notifications.filter((n) => n.params.service === 'sim.events.server');
+    // 40 MB in steps of 500 kB; after each, the reading clients have drained (they received it all), however slow
+    // this machine is, so that only the one that stopped reading falls behind.
     for (let chunk = 0; chunk < 80; chunk++) {
       for (let i = 0; i < 50; i++) sim.sim.bus.publish({ service: 'sim.events.server', event: 'load', data: { i: published++, login: DEMO_USERS.anna.login, blob } });
-      await new Promise((r) => setTimeout(r, 2));
+      const last = published - 1;
+      await Promise.all([fast, other].map((c) => c.waitFor((n) => n.params.service === 'sim.events.server' && n.params.data.i === last, 20_000)));
     }
     const logEvent = await fast.waitFor((n) => n.params.event === 'uci-slow-subscriber', 10_000);
     assert.equal(logEvent.method, 'sim.events.log.uci-slow-subscriber');
@@ -43,7 +49,6 @@ describe('simulator: UCI connector — overload', () => {
     assert.ok(logEvent.params.data.bufferedBytes > limit);
 
     // Nobody else notices: every event, in order.
-    const serverEvents = (c: UciClient) => c.notifications.filter((n) => n.params.service === 'sim.events.server');
     await fast.waitFor(() => serverEvents(fast).length >= published, 20_000);
     await other.waitFor(() => serverEvents(other).length >= published, 20_000);
     const expected = sim.sim.bus
@@ -72,19 +77,14 @@ describe('simulator: UCI connector — overload', () => {
     const url = sim.addresses.uci;
     const token = uciToken(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     const adminToken = uciToken('admin', ADMIN_PASSWORD);
-    const t0 = Date.now();
     const many = Array.from({ length: 1000 }, (_, i) => UciClient.connect(url, { [UCI_AUTH_PARAM]: i % 2 ? token : adminToken }));
     clients.push(...many);
     await Promise.all(many.map((c) => c.opened));
     await Promise.all(many.map((c) => c.request(M.subscribeEvents, { services: ['sim.events.licences'] })));
-    const connected = Date.now() - t0;
     assert.equal(sim.sim.uci!.connectionCount, 1000);
     const annaId = (await sim.admin.get('/users')).body.find((u: { login: string }) => u.login === DEMO_USERS.anna.login).id;
     await sim.admin.put(`/licenses/users/${annaId}`, []);
     await Promise.all(many.map((c) => c.waitFor((n) => n.params.event === 'assignment-changed', 20_000)));
-    const total = Date.now() - t0;
-    assert.ok(many.every((c) => c.notifications.length === 1));
-    assert.ok(total < 30_000, `${total} ms`);
-    console.log(`      1,000 connections: connected and subscribed in ${connected} ms, event delivered to all by ${total} ms`);
+    assert.ok(many.every((c) => c.notifications.length === 1), 'every connection got the event, once');
   });
 });

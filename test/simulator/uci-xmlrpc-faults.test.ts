@@ -166,19 +166,17 @@ describe('simulator: UCI over XML-RPC faults', function () {
     assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login), true);
   });
 
-  it('any DOCTYPE (an entity bomb, an external entity, an empty one) → -32700 "DOCTYPE is not allowed in XML-RPC", within milliseconds, memory flat', async () => {
+  it('any DOCTYPE (an entity bomb, an external entity, an empty one) → -32700 "DOCTYPE is not allowed in XML-RPC", nothing expanded, memory flat', async () => {
     const lol = ['<!ENTITY lol0 "lol">'];
     for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i - 1};`.repeat(10)}">`);
     const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [${lol.join('')}]><methodCall><methodName>&lol9;</methodName><params><param><value><string>&lol9;</string></value></param></params></methodCall>`;
     global.gc?.();
     const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = process.memoryUsage().rss;
-    const t0 = performance.now();
     const r = await post(bomb);
-    const ms = performance.now() - t0;
     assert.equal(r.fault?.faultCode, F.malformed);
     assert.equal(r.fault!.faultString, 'DOCTYPE is not allowed in XML-RPC');
-    assert.ok(ms < 500, `answered in ${ms.toFixed(1)} ms`);
+    // Refused before any entity is expanded: the fault names the DOCTYPE, and neither heap nor RSS grew.
     assert.ok(process.memoryUsage().heapUsed - heapBefore < 50 * 1024 * 1024, 'heap flat');
     assert.ok(process.memoryUsage().rss - rssBefore < 100 * 1024 * 1024, 'rss flat');
 

@@ -13,12 +13,13 @@ import type { SimulatorOptions } from '../../simulator/src/simulator.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
 import { CallbackServer, faultOf, xmlRpcClient, xmlRpcQuery, type CallbackCall } from '../support/xmlrpc-callback.js';
+import { cleanUp, each } from '../support/cleanup.js';
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 const FAST = { backoffInitialMs: 20, backoffMaxMs: 100, timeoutMs: 1000 };
 
 describe('simulator: UCI over XML-RPC with callbacks', function () {
-  this.timeout(20_000);
+  this.timeout(30_000);
   let sim: RunningSim;
   let callbacks: CallbackServer[];
   let phones: Phone[];
@@ -41,11 +42,13 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     callbacks = [];
     phones = [];
   });
-  afterEach(async () => {
-    for (const cb of callbacks) cb.close();
-    await stopPhones(phones);
-    await sim.stop();
-  });
+  afterEach(() =>
+    cleanUp(
+      each(callbacks, (cb) => cb.close()),
+      () => stopPhones(phones),
+      () => sim?.stop(),
+    ),
+  );
 
   it('login and subscribe answer true; REST changes reach the callback in bus order with the real names and a {seq,time,service,event} second param', async () => {
     await start();
@@ -139,7 +142,8 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   });
 
   it('callback down, then up again on the same port: every queued event arrives, in order', async () => {
-    await start({ uciXmlRpcDelivery: { ...FAST, maxFailingMs: 10_000 } });
+    // A give-up bound far beyond the time the callback is down here, however slow this machine is.
+    await start({ uciXmlRpcDelivery: { ...FAST, maxFailingMs: 60_000 } });
     let cb = await callback();
     const port = cb.port;
     const c = client(ADMIN, cb);
@@ -168,7 +172,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.sim.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 5000);
+    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
     assert.equal(log!.data.dropped, 3);
     assert.equal(log!.data.login, 'admin');
     assert.match(String(log!.data.message), /3 event\(s\) dropped/);
@@ -187,28 +191,32 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.sim.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 2000);
+    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
     assert.equal(log!.data.dropped, 3);
     assert.match(String(log!.data.reason), /more than 2 events waiting/);
   });
 
   it('without keepAlive the session ends (and a log event records it); with keepAlive it lives on', async () => {
-    await start({ uciKeepAliveMs: 300 });
+    // Long enough that a keepAlive every 50 ms cannot miss it on a busy machine; an idle session shows when it passed.
+    await start({ uciKeepAliveMs: 1_500 });
     const cb = await callback();
     const c = client(ADMIN, cb);
     const from = sim.sim.bus.lastSeq;
+    const timedOut = (login: string) => busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout && e.data.login === login);
     await c.methodCall(M.login);
     await c.methodCall(M.subscribeEvents, ['sim.events.licences']);
-    for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    // Signed in after c: when its session times out, c's own first timeout has passed too.
+    const idle = client(DEMO_USERS.anna, await callback());
+    await idle.methodCall(M.login);
+    while (!timedOut(DEMO_USERS.anna.login)) {
       assert.equal(await c.methodCall(M.keepAlive), true);
+      await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await c.methodCall(M.keepAlive), true, 'kept alive past the idle session\'s timeout');
+    await until('the keepAlive timeout of the session left alone', () => !!timedOut('admin'));
     const f = await faultOf(c.methodCall(M.keepAlive));
     assert.equal(f.faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
     assert.match(f.faultString, /not logged in/);
-    const log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout);
-    assert.ok(log, 'keepAlive timeout log event');
-    assert.equal(log.data.login, 'admin');
+    assert.equal(timedOut('admin')!.data.login, 'admin');
   });
 });

@@ -251,7 +251,7 @@ export class SipClient {
   }
 
   /** Sends a request (Content-Length added when missing) and resolves with its final response. */
-  request(text: string, timeoutMs = 3000): Promise<SipReply> {
+  request(text: string, timeoutMs = 10_000): Promise<SipReply> {
     const message = finishMessage(text);
     const callId = headerOf(message, 'call-id', 'i');
     const cseq = headerOf(message, 'cseq', 'cseq');

@@ -28,7 +28,14 @@ export class UciClient {
     readonly ws: WebSocket,
     opts: { keepFrames?: boolean } = {},
   ) {
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => {
+        // A request still waiting gets no answer any more: it fails now instead of hanging until the test's timeout.
+        for (const done of this.pending.values()) done({ jsonrpc: '2.0', id: null, error: { code: 'closed', message: `connection closed (${code}) before the answer` } });
+        this.pending.clear();
+        resolve({ code, reason: reason.toString() });
+      }),
+    );
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -87,7 +94,7 @@ export class UciClient {
     });
   }
 
-  async waitFor(pred: (n: Notification) => boolean, timeoutMs = 5000): Promise<Notification> {
+  async waitFor(pred: (n: Notification) => boolean, timeoutMs = 10_000): Promise<Notification> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const hit = this.notifications.find(pred);
@@ -104,7 +111,7 @@ export class UciClient {
     }
   }
 
-  async waitForCount(n: number, timeoutMs = 5000): Promise<void> {
+  async waitForCount(n: number, timeoutMs = 10_000): Promise<void> {
     await this.waitFor(() => this.notifications.length >= n, timeoutMs).catch(() => {
       throw new Error(`expected ${n} notifications within ${timeoutMs} ms, got ${this.notifications.length}`);
     });

@@ -44,7 +44,7 @@ export class CallbackServer {
     this.server.close();
   }
 
-  async waitFor(what: string, pred: (calls: CallbackCall[]) => boolean, ms = 5000): Promise<void> {
+  async waitFor(what: string, pred: (calls: CallbackCall[]) => boolean, ms = 10_000): Promise<void> {
     await until(what, () => pred(this.calls), ms, 10);
   }
 }

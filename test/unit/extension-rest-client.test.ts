@@ -136,12 +136,11 @@ describe('extension PbxRestClient', () => {
         // never answers
       });
       try {
-        const started = Date.now();
+        // The configured 300 ms ended it: the default timeout would outlast this test.
         const err = await rejection(new PbxRestClient(server.base, { timeoutMs: 300 }).login('admin', 'x'));
         assert.equal(err.code, 'UNREACHABLE');
         assert.match(err.message, /did not answer in time/);
         assert.ok(err.message.includes(server.base), err.message);
-        assert.ok(Date.now() - started < 5000);
       } finally {
         await server.close();
       }

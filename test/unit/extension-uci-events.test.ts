@@ -24,10 +24,10 @@ describe('extension: live events from the UCI connector', () => {
       assert.equal(session.liveSource, 'uci');
       const seen: SimEvent[] = [];
       session.onDidReceiveEvents((events) => seen.push(...events));
-      await sleep(200); // the subscription is answered
+      await until('the subscription', () => session.live.state === 'live', 10_000, 20);
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
-      await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 2000, 20);
-      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 2000, 20);
+      await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 10_000, 20);
+      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 10_000, 20);
     } finally {
       await session.signOut();
       session.dispose();
@@ -44,13 +44,13 @@ describe('extension: live events from the UCI connector', () => {
       session.onDidReceiveEvents((events) => seen.push(...events));
       let reloads = 0;
       session.onDidChange(() => reloads++);
-      await sleep(200); // the subscription is answered
+      await until('the subscription', () => session.live.state === 'live', 10_000, 20);
       await phone.request(UCI_METHODS.setDoNotDisturbSetting, { doNotDisturb: true });
-      await until('the userState event', () => seen.some((e) => e.service === USER_STATE_SERVICE), 2000, 20);
+      await until('the userState event', () => seen.some((e) => e.service === USER_STATE_SERVICE), 10_000, 20);
       await sleep(300);
       assert.equal(reloads, 0, 'no reload for a presence change');
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
-      await until('a reload after the REST change', () => reloads > 0, 2000, 20);
+      await until('a reload after the REST change', () => reloads > 0, 10_000, 20);
     } finally {
       phone.close();
       await session.signOut();
@@ -66,13 +66,12 @@ describe('extension: live events from the UCI connector', () => {
     const stream = new UciEventStream(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
     stream.start();
     try {
-      await until('connected', () => stream.connected, 3000, 20);
-      await sleep(100);
+      await until('connected', () => stream.connected, 10_000, 20);
       // Drop the socket from under the stream, change things while it is away, and let it come back.
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
       for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
-      await until('reconnected', () => stream.connected, 3000, 20);
-      await until('the three changes', () => seen.length >= 3, 3000, 20);
+      await until('reconnected', () => stream.connected, 10_000, 20);
+      await until('the three changes', () => seen.length >= 3, 10_000, 20);
       const sorted = [...seen].sort((a, b) => a - b);
       assert.deepEqual(seen, sorted, 'in order');
       assert.equal(new Set(seen).size, seen.length, 'no duplicates');
@@ -93,7 +92,7 @@ describe('extension: live events from the UCI connector', () => {
       let reason: string | undefined;
       const stream = new UciEventStream(client, { onEvents: () => {}, onUnavailable: (r) => (reason = r) });
       stream.start();
-      await until('unavailable', () => reason !== undefined, 3000, 20);
+      await until('unavailable', () => reason !== undefined, 10_000, 20);
       assert.match(reason!, /404/);
       assert.equal(stream.connected, false);
     } finally {
