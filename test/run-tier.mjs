@@ -24,10 +24,21 @@ if (files.length === 0) {
   console.log(`${tier}: 0 passed, 1 failed`);
   process.exit(1);
 }
+// Test files named after the tier run alone (`node test/run-tier.mjs simulator test/simulator/cli.test.ts`); any
+// other argument goes to mocha (`--grep "title"`).
+const extra = process.argv.slice(3);
+const chosen = extra.filter((a) => a.endsWith('.test.ts'));
+const mochaArgs = extra.filter((a) => !a.endsWith('.test.ts'));
+const missing = chosen.filter((f) => !existsSync(join(root, f)));
+if (missing.length) {
+  console.error(`${tier}: no such test file: ${missing.join(', ')}`);
+  console.log(`${tier}: 0 passed, 1 failed`);
+  process.exit(1);
+}
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', mocha, '--reporter', join(root, 'test/support/tier-reporter.cjs'), '--timeout', String(TIERS[tier].timeout), '--exit', ...process.argv.slice(3), ...files.sort()],
+  ['--import', 'tsx', mocha, '--reporter', join(root, 'test/support/tier-reporter.cjs'), '--timeout', String(TIERS[tier].timeout), '--exit', ...mochaArgs, ...(chosen.length ? chosen : files.sort())],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_TIER: tier } },
 );
 process.exit(result.status ?? 1);
