@@ -3,7 +3,7 @@
 // while a simulator holds the folder, and bad input. Also GET /rest/sim/credentials, which the VS Code
 // "Simulator" node lists the logins from.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, removeTempDirs, runCli, tempDir } from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
@@ -123,10 +123,18 @@ describe('starface-sim admin-password (black box)', function () {
   });
 
   it('bad input exits 2 with a clear message', async () => {
+    // A folder never used: refused with how to set the password instead, and left as it was (no lock, no state).
     const empty = tempDir();
     const none = await adminPassword(['--data', empty, '--reset']);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /holds no stored PBX/);
+    assert.match(none.stderr, /holds no stored PBX yet .*--admin-password PW or \$STARFACE_SIM_ADMIN_PASSWORD/);
+    assert.deepEqual(readdirSync(empty), []);
+    // A missing folder (a typo in --data) is named as such and not created.
+    const missing = join(empty, 'no-such-folder');
+    const gone = await adminPassword(['--data', missing, '--check'], { STARFACE_SIM_ADMIN_PASSWORD: PW });
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /the data folder .*no-such-folder does not exist/);
+    assert.equal(existsSync(missing), false);
     const dir = await storedFolder();
     for (const [args, why] of [
       [['--data', dir], /exactly one of --show, --check and --reset/],
