@@ -155,7 +155,7 @@ describe('starface-sim admin-password (black box)', function () {
 
   it('GET /rest/sim/credentials lists the demo logins with login and SIP passwords to an admin only', async () => {
     const dir = tempDir();
-    const { run, rest } = await startOn(dir, NO_ENV_PW, ['--admin-password', PW]);
+    const { run, rest } = await startOn(dir, NO_ENV_PW, ['--admin-password', PW, '--log-level', 'debug']);
     const admin = new RestClient(rest);
     await admin.login('admin', PW);
     const res = await admin.get('/sim/credentials');
@@ -170,8 +170,26 @@ describe('starface-sim admin-password (black box)', function () {
 
     const user = new RestClient(rest);
     await user.login(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
-    assert.equal((await user.get('/sim/credentials')).status, 403);
+    const refused = await user.get('/sim/credentials');
+    assert.equal(refused.status, 403);
+    assert.equal(typeof refused.body.code, 'string', 'the {code,message,details} error shape');
+    assert.match(refused.body.message, /Administration/);
+    assert.ok(!JSON.stringify(refused.body).includes(DEMO_USERS.bernd.password));
+    const anonymous = await new RestClient(rest).get('/sim/credentials');
+    assert.equal(anonymous.status, 401);
+    assert.equal(typeof anonymous.body.code, 'string');
+    assert.equal(typeof anonymous.body.message, 'string');
+
+    // OpenAPI: a simulator-only resource (a real PBX has no such list), for administrators.
+    const doc = (await admin.get('/openapi.json')).body;
+    const op = doc.paths['/sim/credentials'].get;
+    assert.deepEqual(op.tags, ['Simulator']);
+    assert.equal(op['x-access'], 'admin');
+    assert.ok(op.responses['403'] && op.responses['401']);
     await run.stop();
+    // The JSON logs, even at debug, never hold what the list hands out.
+    for (const secret of [PW, DEMO_USERS.anna.password, DEMO_USERS.bernd.password]) assert.ok(!run.stderr.includes(secret), 'no password in the simulator log');
+    assert.match(run.stderr, /"msg"|"message"|"level"/, 'the log was captured');
   });
 
   it('a scenario user with its own SIP password: the login password is unknown (null), the SIP password listed', async () => {
