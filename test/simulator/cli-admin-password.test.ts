@@ -167,6 +167,7 @@ describe('starface-sim admin-password (black box)', function () {
     assert.ok(!res.body.users.some((u: { login: string }) => u.login === 'admin'), 'the admin (a hash only) is not listed');
     assert.ok(res.body.sipDomains.includes('127.0.0.1'));
     assert.ok(res.body.sipDomains.includes('pbx.demo.starface.test'));
+    assert.equal(res.body.sipRealm, 'pbx.demo.starface.test', 'the realm of the challenges: the active configuration\'s PBX name');
 
     const user = new RestClient(rest);
     await user.login(DEMO_USERS.anna.login, DEMO_USERS.anna.password);

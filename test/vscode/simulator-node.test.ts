@@ -67,10 +67,12 @@ async function register(settings: Record<string, string>): Promise<number> {
     const h = (v: string) => createHash(hashName).update(v).digest('hex');
     const uri = `sip:${settings.Domain}`;
     const cnonce = randomBytes(4).toString('hex');
-    const ha1 = h(`${settings['Auth username']}:${params.realm}:${settings.Password}`);
+    // A softphone with a realm field sends the one it was given: it must be the challenge's.
+    assert.equal(settings.Realm, params.realm, 'the settings name the realm the registrar challenges with');
+    const ha1 = h(`${settings['Auth username']}:${settings.Realm}:${settings.Password}`);
     const ha2 = h(`REGISTER:${uri}`);
     const response = params.qop ? h(`${ha1}:${params.nonce}:00000001:${cnonce}:auth:${ha2}`) : h(`${ha1}:${params.nonce}:${ha2}`);
-    const auth = `Digest username="${settings['Auth username']}", realm="${params.realm}", nonce="${params.nonce}", uri="${uri}", response="${response}", algorithm=${params.algorithm ?? 'MD5'}${params.qop ? `, qop=auth, nc=00000001, cnonce="${cnonce}"` : ''}${params.opaque ? `, opaque="${params.opaque}"` : ''}`;
+    const auth = `Digest username="${settings['Auth username']}", realm="${settings.Realm}", nonce="${params.nonce}", uri="${uri}", response="${response}", algorithm=${params.algorithm ?? 'MD5'}${params.qop ? `, qop=auth, nc=00000001, cnonce="${cnonce}"` : ''}${params.opaque ? `, opaque="${params.opaque}"` : ''}`;
     return Number(/^SIP\/2\.0 (\d{3})/.exec(await send(2, auth))?.[1]);
   } finally {
     sock.close();

@@ -37,9 +37,10 @@ export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider
       }
       const userId = node?.ref.userId ?? (await pickUser(session.data!.users));
       if (userId === undefined) return undefined;
-      const user = (await session.api.credentials()).users.find((u) => u.userId === userId);
+      const creds = await session.api.credentials();
+      const user = creds.users.find((u) => u.userId === userId);
       if (!user) throw new UserFacingError(t('The simulator has no SIP account for this user.'));
-      const text = softphoneSettings(user, addresses!, t);
+      const text = softphoneSettings(user, creds.sipRealm, addresses!, t);
       await vscode.env.clipboard.writeText(text);
       void vscode.window.setStatusBarMessage(t('Softphone settings of {0} copied', user.login), 3000);
       return text;
