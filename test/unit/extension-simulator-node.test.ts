@@ -101,6 +101,9 @@ describe('unit: the "Simulator" node (tree model)', () => {
     const conn = { name: 'Local simulator', url: 'http://127.0.0.1:41001', login: 'admin', kind: 'simulator' as const };
     assert.equal(isLocalSimulator(conn, ADDRESSES), true);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/' }, ADDRESSES), true);
+    // Compared as the REST client addresses them (restBaseUrl), so a stored URL with /rest is the same simulator.
+    assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/rest' }, ADDRESSES), true);
+    assert.equal(isLocalSimulator({ ...conn, url: 'http://user:pw@127.0.0.1:41001' }, ADDRESSES), false);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:8080' }, ADDRESSES), false);
     assert.equal(isLocalSimulator({ ...conn, kind: 'pbx' }, ADDRESSES), false);
     assert.equal(isLocalSimulator(conn, undefined), false);

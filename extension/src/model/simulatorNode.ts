@@ -1,4 +1,4 @@
-import type { Connection } from '../../../shared/schemas/connection.js';
+import { restBaseUrl, type Connection } from '../../../shared/schemas/connection.js';
 import type { SimCredential, SimCredentials } from '../../../shared/schemas/credentials.js';
 import type { Translate } from './i18n.js';
 import type { NodeRef, TreeContext, TreeNode } from './treeModel.js';
@@ -31,7 +31,11 @@ export const MASK = '•••';
 /** Whether a connection is the one the extension made for the simulator it runs (same REST base). */
 export function isLocalSimulator(connection: Connection, addresses: SimulatorAddresses | undefined): boolean {
   if (!addresses || connection.kind !== 'simulator') return false;
-  return connection.url.replace(/\/+$/, '') === addresses.rest.replace(/\/rest\/?$/, '');
+  try {
+    return restBaseUrl(connection.url) === restBaseUrl(addresses.rest);
+  } catch {
+    return false;
+  }
 }
 
 const ADDRESS_ROWS: { key: keyof SimulatorAddresses; label: string; icon: string }[] = [
