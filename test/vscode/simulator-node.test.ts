@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/treeModel';
+import { until } from '../support/until';
 import { exec } from './support/exec';
 import { activateDevKit, SIM, simulatorSession } from './support/host';
 
@@ -137,6 +138,17 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     assert.equal(node.contextValue, 'simAdminPassword.revealed');
 
     assert.equal(await exec(5_000, 'starface.hideSimulatorPassword'), true);
+    assert.equal(description(await passwordNode()), '•••');
+  });
+
+  it('a revealed password is masked again when the STARFACE view is hidden', async () => {
+    await vscode.commands.executeCommand('starface.pbx.focus');
+    await until('the STARFACE view is shown', () => api.pbxView.visible);
+    assert.equal(await exec(5_000, 'starface.revealSimulatorPassword'), true);
+    assert.equal((await passwordNode()).contextValue, 'simAdminPassword.revealed');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await until('the STARFACE view is hidden', () => !api.pbxView.visible);
+    await until('the password is masked', () => !api.tree.adminPasswordRevealed);
     assert.equal(description(await passwordNode()), '•••');
   });
 
