@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { connectionCommands } from './commands/connections.js';
 import type { CommandContext } from './commands/context.js';
+import type { TreeNode } from './model/treeModel.js';
 import { miscCommands } from './commands/misc.js';
 import { prerequisiteCommands } from './commands/prerequisites.js';
 import { SIMULATOR_CONNECTION, simulatorCommands } from './commands/simulator.js';
@@ -28,6 +29,8 @@ import { createStatusBar } from './vscode/statusBar.js';
 export interface DevKitApi {
   sessions: SessionManager;
   tree: PbxTreeProvider;
+  /** The STARFACE view showing `tree` (its visibility: tests). */
+  pbxView: vscode.TreeView<TreeNode>;
   simulator: SimulatorHost;
   /** The event inspector: its panel and the feed that posts to it. */
   inspector: InspectorPanels;
@@ -74,6 +77,10 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   const view = vscode.window.createTreeView('starface.pbx', { treeDataProvider: tree, showCollapseAll: true });
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
   const sessionsChanged = sessions.onDidChange(updateContext);
+  // A revealed password must not wait, shown, for the next time someone opens the view (a shared screen).
+  const remask = view.onDidChangeVisibility((e) => {
+    if (!e.visible && tree.adminPasswordRevealed) tree.setAdminPasswordRevealed(false);
+  });
 
   context.subscriptions.push(
     log,
@@ -81,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     simulator,
     tree,
     view,
+    remask,
     { dispose: () => sessionsChanged.dispose() },
     createStatusBar(sessions),
     onConnectionsChanged(() => sessions.setConnections(read())),
@@ -105,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   sessions.setConnections(read());
   updateContext();
   log.info(`STARFACE Teams DevKit ${version} activated`);
-  return { sessions, tree, simulator, inspector, teams, prerequisites: { model: prerequisites, provider: prerequisitesProvider } };
+  return { sessions, tree, pbxView: view, simulator, inspector, teams, prerequisites: { model: prerequisites, provider: prerequisitesProvider } };
 }
 
 export function deactivate(): void {}

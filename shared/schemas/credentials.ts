@@ -22,6 +22,7 @@ export const SimCredentialsSchema = z
   .object({
     users: z.array(SimCredentialSchema).describe('Every user but the administrator, whose password the simulator keeps only as a hash'),
     sipDomains: z.array(z.string()).describe('Domains a SIP address of record may name: PBX names of configurations, then the listening address'),
+    sipRealm: z.string().describe('The realm of the digest challenges (the PBX name of the active Teams configuration, else the listening address): a softphone that asks for a realm must be given exactly this'),
   })
   .meta({ id: 'SimCredentials' });
 export type SimCredentials = z.infer<typeof SimCredentialsSchema>;

@@ -4,7 +4,7 @@
  * replaced.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sha512hex } from '../../shared/hashes.js';
@@ -22,7 +22,8 @@ The password of the login "${ADMIN_LOGIN}" stored in a data folder. Run it while
   --check          is $STARFACE_SIM_ADMIN_PASSWORD the stored password? (exit 0 yes, 1 no)
   --reset          set a new password: --password PW, else $STARFACE_SIM_ADMIN_PASSWORD, else a random one
                    (144 bits from a CSPRNG) that is printed once
-Exit status: 0 done, 1 see --show/--check, 2 usage error, no stored PBX in DIR, or a simulator runs on DIR.
+Exit status: 0 done, 1 see --show/--check, 2 usage error, DIR missing or without a stored PBX, or a simulator
+runs on DIR.
 The VS Code extension passes its own admin password (kept in VS Code's SecretStorage) at every start of its
 simulator: there the "Simulator" node in the STARFACE view shows it.`;
 
@@ -63,7 +64,15 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (values.check && !check) throw new UsageError('--check compares with $STARFACE_SIM_ADMIN_PASSWORD, which is not set');
 
   const dir = values.data ?? '.starface-sim';
-  if (!existsSync(join(dir, 'state.json'))) throw new Error(`${dir} holds no stored PBX (no state.json); a simulator started with --data ${dir} creates one`);
+  // Checked before the store is opened: opening creates the folder and a lock, and a typo in --data must not.
+  if (!existsSync(dir)) throw new Error(`the data folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir} is not a folder`);
+  if (!existsSync(join(dir, 'state.json'))) {
+    throw new Error(
+      `${dir} holds no stored PBX yet (no state.json), so no admin password either: ` +
+        `give the first simulator on it --admin-password PW or $STARFACE_SIM_ADMIN_PASSWORD (else it prints a generated one)`,
+    );
+  }
   const store = new JsonFileStore(dir);
   try {
     let state;

@@ -231,6 +231,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         log,
         registrations: () => sipServer.registrar.list(),
         sipDomains: () => sipServer.domains(),
+        sipRealm: () => sipServer.realm(),
         calls: () => router.list(),
         replayer,
         applyScenario: async (scenario: Scenario) => {

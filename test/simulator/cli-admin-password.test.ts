@@ -3,7 +3,7 @@
 // while a simulator holds the folder, and bad input. Also GET /rest/sim/credentials, which the VS Code
 // "Simulator" node lists the logins from.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuilt, killAllClis, removeTempDirs, runCli, tempDir } from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
@@ -123,10 +123,18 @@ describe('starface-sim admin-password (black box)', function () {
   });
 
   it('bad input exits 2 with a clear message', async () => {
+    // A folder never used: refused with how to set the password instead, and left as it was (no lock, no state).
     const empty = tempDir();
     const none = await adminPassword(['--data', empty, '--reset']);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, /holds no stored PBX/);
+    assert.match(none.stderr, /holds no stored PBX yet .*--admin-password PW or \$STARFACE_SIM_ADMIN_PASSWORD/);
+    assert.deepEqual(readdirSync(empty), []);
+    // A missing folder (a typo in --data) is named as such and not created.
+    const missing = join(empty, 'no-such-folder');
+    const gone = await adminPassword(['--data', missing, '--check'], { STARFACE_SIM_ADMIN_PASSWORD: PW });
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /the data folder .*no-such-folder does not exist/);
+    assert.equal(existsSync(missing), false);
     const dir = await storedFolder();
     for (const [args, why] of [
       [['--data', dir], /exactly one of --show, --check and --reset/],
@@ -147,7 +155,7 @@ describe('starface-sim admin-password (black box)', function () {
 
   it('GET /rest/sim/credentials lists the demo logins with login and SIP passwords to an admin only', async () => {
     const dir = tempDir();
-    const { run, rest } = await startOn(dir, NO_ENV_PW, ['--admin-password', PW]);
+    const { run, rest } = await startOn(dir, NO_ENV_PW, ['--admin-password', PW, '--log-level', 'debug']);
     const admin = new RestClient(rest);
     await admin.login('admin', PW);
     const res = await admin.get('/sim/credentials');
@@ -159,11 +167,30 @@ describe('starface-sim admin-password (black box)', function () {
     assert.ok(!res.body.users.some((u: { login: string }) => u.login === 'admin'), 'the admin (a hash only) is not listed');
     assert.ok(res.body.sipDomains.includes('127.0.0.1'));
     assert.ok(res.body.sipDomains.includes('pbx.demo.starface.test'));
+    assert.equal(res.body.sipRealm, 'pbx.demo.starface.test', 'the realm of the challenges: the active configuration\'s PBX name');
 
     const user = new RestClient(rest);
     await user.login(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
-    assert.equal((await user.get('/sim/credentials')).status, 403);
+    const refused = await user.get('/sim/credentials');
+    assert.equal(refused.status, 403);
+    assert.equal(typeof refused.body.code, 'string', 'the {code,message,details} error shape');
+    assert.match(refused.body.message, /Administration/);
+    assert.ok(!JSON.stringify(refused.body).includes(DEMO_USERS.bernd.password));
+    const anonymous = await new RestClient(rest).get('/sim/credentials');
+    assert.equal(anonymous.status, 401);
+    assert.equal(typeof anonymous.body.code, 'string');
+    assert.equal(typeof anonymous.body.message, 'string');
+
+    // OpenAPI: a simulator-only resource (a real PBX has no such list), for administrators.
+    const doc = (await admin.get('/openapi.json')).body;
+    const op = doc.paths['/sim/credentials'].get;
+    assert.deepEqual(op.tags, ['Simulator']);
+    assert.equal(op['x-access'], 'admin');
+    assert.ok(op.responses['403'] && op.responses['401']);
     await run.stop();
+    // The JSON logs, even at debug, never hold what the list hands out.
+    for (const secret of [PW, DEMO_USERS.anna.password, DEMO_USERS.bernd.password]) assert.ok(!run.stderr.includes(secret), 'no password in the simulator log');
+    assert.match(run.stderr, /"msg"|"message"|"level"/, 'the log was captured');
   });
 
   it('a scenario user with its own SIP password: the login password is unknown (null), the SIP password listed', async () => {

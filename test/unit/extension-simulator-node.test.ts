@@ -20,6 +20,7 @@ const CREDS: SimCredentials = {
     { userId: 5, login: '2001', firstName: 'Dora', familyName: 'Dietz', extension: null, password: null, sipPassword: 'dora-sip-2001' },
   ],
   sipDomains: ['pbx.demo.starface.test', '127.0.0.1', 'localhost'],
+  sipRealm: 'pbx.demo.starface.test',
 };
 
 describe('unit: the "Simulator" node (tree model)', () => {
@@ -72,11 +73,11 @@ describe('unit: the "Simulator" node (tree model)', () => {
     assert.equal(dora!.contextValue, 'simLogin');
     assert.equal(dora!.value, undefined);
     assert.match(dora!.tooltip!, /SIP password: dora-sip-2001/);
-    assert.equal(loginNodes({ users: [], sipDomains: [] }, ref, ctx)[0]!.label, 'No users but the admin');
+    assert.equal(loginNodes({ users: [], sipDomains: [], sipRealm: '127.0.0.1' }, ref, ctx)[0]!.label, 'No users but the admin');
   });
 
-  it('softphone settings: domain, proxy, port, transport, username = login, password = SIP password', () => {
-    const text = softphoneSettings(CREDS.users[1]!, ADDRESSES, englishOnly);
+  it('softphone settings: domain, proxy, port, transport, username = login, password = SIP password, the challenge realm', () => {
+    const text = softphoneSettings(CREDS.users[1]!, CREDS.sipRealm, ADDRESSES, englishOnly);
     assert.equal(
       text,
       [
@@ -88,17 +89,21 @@ describe('unit: the "Simulator" node (tree model)', () => {
         'Username:      2001',
         'Auth username: 2001',
         'Password:      dora-sip-2001',
+        'Realm:         pbx.demo.starface.test',
         'SIP address:   sip:2001@127.0.0.1',
         '',
       ].join('\n'),
     );
-    assert.match(softphoneSettings(CREDS.users[0]!, { rest: ADDRESSES.rest, sipUdp: '[::1]:5070' }, englishOnly), /Domain: +\[::1\]\nProxy host: +\[::1\]\nPort: +5070\nTransport: +UDP\n/);
+    assert.match(softphoneSettings(CREDS.users[0]!, '[::1]', { rest: ADDRESSES.rest, sipUdp: '[::1]:5070' }, englishOnly), /Domain: +\[::1\]\nProxy host: +\[::1\]\nPort: +5070\nTransport: +UDP\n/);
   });
 
   it('isLocalSimulator: a simulator connection at the ready line\'s REST base only', () => {
     const conn = { name: 'Local simulator', url: 'http://127.0.0.1:41001', login: 'admin', kind: 'simulator' as const };
     assert.equal(isLocalSimulator(conn, ADDRESSES), true);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/' }, ADDRESSES), true);
+    // Compared as the REST client addresses them (restBaseUrl), so a stored URL with /rest is the same simulator.
+    assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/rest' }, ADDRESSES), true);
+    assert.equal(isLocalSimulator({ ...conn, url: 'http://user:pw@127.0.0.1:41001' }, ADDRESSES), false);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:8080' }, ADDRESSES), false);
     assert.equal(isLocalSimulator({ ...conn, kind: 'pbx' }, ADDRESSES), false);
     assert.equal(isLocalSimulator(conn, undefined), false);

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/treeModel';
+import { until } from '../support/until';
 import { exec } from './support/exec';
 import { activateDevKit, SIM, simulatorSession } from './support/host';
 
@@ -67,10 +68,12 @@ async function register(settings: Record<string, string>): Promise<number> {
     const h = (v: string) => createHash(hashName).update(v).digest('hex');
     const uri = `sip:${settings.Domain}`;
     const cnonce = randomBytes(4).toString('hex');
-    const ha1 = h(`${settings['Auth username']}:${params.realm}:${settings.Password}`);
+    // A softphone with a realm field sends the one it was given: it must be the challenge's.
+    assert.equal(settings.Realm, params.realm, 'the settings name the realm the registrar challenges with');
+    const ha1 = h(`${settings['Auth username']}:${settings.Realm}:${settings.Password}`);
     const ha2 = h(`REGISTER:${uri}`);
     const response = params.qop ? h(`${ha1}:${params.nonce}:00000001:${cnonce}:auth:${ha2}`) : h(`${ha1}:${params.nonce}:${ha2}`);
-    const auth = `Digest username="${settings['Auth username']}", realm="${params.realm}", nonce="${params.nonce}", uri="${uri}", response="${response}", algorithm=${params.algorithm ?? 'MD5'}${params.qop ? `, qop=auth, nc=00000001, cnonce="${cnonce}"` : ''}${params.opaque ? `, opaque="${params.opaque}"` : ''}`;
+    const auth = `Digest username="${settings['Auth username']}", realm="${settings.Realm}", nonce="${params.nonce}", uri="${uri}", response="${response}", algorithm=${params.algorithm ?? 'MD5'}${params.qop ? `, qop=auth, nc=00000001, cnonce="${cnonce}"` : ''}${params.opaque ? `, opaque="${params.opaque}"` : ''}`;
     return Number(/^SIP\/2\.0 (\d{3})/.exec(await send(2, auth))?.[1]);
   } finally {
     sock.close();
@@ -135,6 +138,17 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     assert.equal(node.contextValue, 'simAdminPassword.revealed');
 
     assert.equal(await exec(5_000, 'starface.hideSimulatorPassword'), true);
+    assert.equal(description(await passwordNode()), '•••');
+  });
+
+  it('a revealed password is masked again when the STARFACE view is hidden', async () => {
+    await vscode.commands.executeCommand('starface.pbx.focus');
+    await until('the STARFACE view is shown', () => api.pbxView.visible);
+    assert.equal(await exec(5_000, 'starface.revealSimulatorPassword'), true);
+    assert.equal((await passwordNode()).contextValue, 'simAdminPassword.revealed');
+    await vscode.commands.executeCommand('workbench.view.explorer');
+    await until('the STARFACE view is hidden', () => !api.pbxView.visible);
+    await until('the password is masked', () => !api.tree.adminPasswordRevealed);
     assert.equal(description(await passwordNode()), '•••');
   });
 

@@ -4,6 +4,7 @@ import { isLocalSimulator, softphoneSettings } from '../model/simulatorNode.js';
 import type { PbxTreeProvider } from '../views/pbxTreeProvider.js';
 import { guarded, readySession, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 import { SIMULATOR_CONNECTION } from './simulator.js';
+import { pickUser } from './users.js';
 
 const t = vscode.l10n.t;
 
@@ -35,19 +36,15 @@ export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider
       if (!isLocalSimulator(session.connection, addresses)) {
         throw new UserFacingError(t('Softphone settings are known for the simulator this window runs only; "{0}" is not it.', session.connection.name));
       }
-      const userId = node?.ref.userId ?? (await pickUser(session.data!.users));
+      const userId = node?.ref.userId ?? (await pickUser(session.data!.users.filter((u) => u.login !== 'admin'), t('Copy the softphone settings of which user?')));
       if (userId === undefined) return undefined;
-      const user = (await session.api.credentials()).users.find((u) => u.userId === userId);
+      const creds = await session.api.credentials();
+      const user = creds.users.find((u) => u.userId === userId);
       if (!user) throw new UserFacingError(t('The simulator has no SIP account for this user.'));
-      const text = softphoneSettings(user, addresses!, t);
+      const text = softphoneSettings(user, creds.sipRealm, addresses!, t);
       await vscode.env.clipboard.writeText(text);
       void vscode.window.setStatusBarMessage(t('Softphone settings of {0} copied', user.login), 3000);
       return text;
     }),
   };
-}
-
-async function pickUser(users: { id: number; login: string; firstName: string; familyName: string }[]): Promise<number | undefined> {
-  const items = users.filter((u) => u.login !== 'admin').map((u) => ({ label: u.login, description: `${u.firstName} ${u.familyName}`.trim(), id: u.id }));
-  return (await vscode.window.showQuickPick(items, { title: t('Copy the softphone settings of which user?') }))?.id;
 }

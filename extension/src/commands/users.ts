@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { LICENCE_TYPES, RIGHTS } from '../../../shared/catalogue.js';
 import { pick } from '../model/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
+import type { User } from '../../../shared/schemas/users.js';
 import type { TreeNode } from '../model/treeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 
@@ -10,9 +11,14 @@ const t = vscode.l10n.t;
 async function userFor(session: PbxSession, node?: TreeNode, userId?: number): Promise<number | undefined> {
   const id = userId ?? node?.ref.userId;
   if (id !== undefined) return id;
+  return pickUser(session.data!.users, t('Which user?'));
+}
+
+/** Asks for one of `users` (login, with the name to match on); the id, or undefined when dismissed. */
+export async function pickUser(users: readonly Pick<User, 'id' | 'login' | 'firstName' | 'familyName'>[], title: string): Promise<number | undefined> {
   const pick = await vscode.window.showQuickPick(
-    session.data!.users.map((u) => ({ label: u.login, description: `${u.firstName} ${u.familyName}`, id: u.id })),
-    { title: t('Which user?'), matchOnDescription: true },
+    users.map((u) => ({ label: u.login, description: `${u.firstName} ${u.familyName}`.trim(), id: u.id })),
+    { title, matchOnDescription: true },
   );
   return pick?.id;
 }

@@ -1,4 +1,4 @@
-import type { Connection } from '../../../shared/schemas/connection.js';
+import { restBaseUrl, type Connection } from '../../../shared/schemas/connection.js';
 import type { SimCredential, SimCredentials } from '../../../shared/schemas/credentials.js';
 import type { Translate } from './i18n.js';
 import type { NodeRef, TreeContext, TreeNode } from './treeModel.js';
@@ -31,7 +31,11 @@ export const MASK = '•••';
 /** Whether a connection is the one the extension made for the simulator it runs (same REST base). */
 export function isLocalSimulator(connection: Connection, addresses: SimulatorAddresses | undefined): boolean {
   if (!addresses || connection.kind !== 'simulator') return false;
-  return connection.url.replace(/\/+$/, '') === addresses.rest.replace(/\/rest\/?$/, '');
+  try {
+    return restBaseUrl(connection.url) === restBaseUrl(addresses.rest);
+  } catch {
+    return false;
+  }
 }
 
 const ADDRESS_ROWS: { key: keyof SimulatorAddresses; label: string; icon: string }[] = [
@@ -121,9 +125,11 @@ function hostPort(address: string): { host: string; port: string } {
 
 /**
  * What a softphone asks for, as text to paste: the simulator's listening address as domain and proxy (every
- * softphone reaches it without DNS), UDP with TCP and WebSocket named as alternatives.
+ * softphone reaches it without DNS; the registrar serves it), UDP with TCP and WebSocket named as alternatives,
+ * and the digest realm — which is the PBX name once one is configured, not the domain, so a softphone that
+ * asks for a realm and is given the domain would be refused ("credentials for another realm").
  */
-export function softphoneSettings(user: SimCredential, addresses: SimulatorAddresses, t: Translate): string {
+export function softphoneSettings(user: SimCredential, realm: string, addresses: SimulatorAddresses, t: Translate): string {
   const udp = hostPort(addresses.sipUdp ?? addresses.sipTcp ?? '127.0.0.1:5060');
   const name = `${user.firstName} ${user.familyName}`.trim();
   const alternatives = [addresses.sipTcp ? t('TCP on {0}', addresses.sipTcp) : '', addresses.sipWs ? t('WebSocket {0}', addresses.sipWs) : ''].filter(Boolean).join('; ');
@@ -135,6 +141,7 @@ export function softphoneSettings(user: SimCredential, addresses: SimulatorAddre
     [t('Username'), user.login],
     [t('Auth username'), user.login],
     [t('Password'), user.sipPassword],
+    [t('Realm'), realm],
     [t('SIP address'), `sip:${user.login}@${udp.host}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;

@@ -22,6 +22,8 @@ export interface RestContext {
   registrations(): Registration[];
   /** Domains the SIP registrar and proxy serve (PBX names, then the listening address). */
   sipDomains(): ReadonlySet<string>;
+  /** The realm of the SIP digest challenges. */
+  sipRealm(): string;
   /** Live calls through the SIP proxy. */
   calls(): CallInfo[];
   /** Plays recorded events back to UCI subscribers (POST /rest/sim/replay). */

@@ -46,7 +46,7 @@ export function simRouter(ctx: RestContext): Router {
 
   r.get('/sim/credentials', (_req, res) => {
     requireAdmin(ctx, res);
-    res.json(credentials(ctx.holder.state.users, ctx.sipDomains()));
+    res.json(credentials(ctx.holder.state.users, ctx.sipDomains(), ctx.sipRealm()));
   });
 
   r.get('/sim/calls', (_req, res) => {
@@ -97,7 +97,7 @@ function loadBuiltin(name: string) {
  * password still follows it (then the hash matches), which holds for every scenario user until someone sets
  * one of the two apart.
  */
-function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>): SimCredentials {
+function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>, realm: string): SimCredentials {
   return {
     users: users
       .filter((u) => u.login !== ADMIN_LOGIN)
@@ -111,5 +111,6 @@ function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>)
         sipPassword: u.sipPassword,
       })),
     sipDomains: [...domains],
+    sipRealm: realm,
   };
 }
