@@ -22,4 +22,40 @@ export default tseslint.config(
     files: ['extension/src/extension.ts', 'extension/src/vscode/**', 'extension/src/views/**', 'extension/src/commands/**', 'extension/src/inspector/**', 'test/vscode/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
+  // ---- Extension rooms: imports go down, never up ----
+  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → pbx/, teams/, preflight/, simulator/ → text/
+  // → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
+  // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
+  // the `vscode` restriction of the first rules block; keep them in step with it.
+  ...(() => {
+    const vscodeOnly = { name: 'vscode', message: 'Only extension/src/extension.ts and extension/src/vscode/ may import vscode.' };
+    const upTo = (rooms, fix) => ({
+      // A relative path whose first real segment is a higher room of extension/src (from depth 1 or 2).
+      regex: `^(\\.\\./)+(${rooms.join('|')})(/|$)`,
+      message: `This room sits below ${rooms.map((r) => `${r}/`).join(', ')}: ${fix} instead of importing up.`,
+    });
+    const dynamicUpTo = (rooms) => ({
+      // no-restricted-imports does not see import(): the lazy bundles load through it.
+      selector: `ImportExpression > Literal.source[value=/^(\\.\\.\\x2F)+(${rooms.join('|')})(\\x2F|$)/]`,
+      message: `This room sits below ${rooms.map((r) => `${r}/`).join(', ')}: no import() of them either.`,
+    });
+    const higher = ['model', 'views', 'commands', 'inspector', 'vscode'];
+    const domain = ['pbx', 'teams', 'preflight', 'simulator', 'cli'];
+    return [
+      {
+        files: ['extension/src/pbx/**', 'extension/src/teams/**', 'extension/src/preflight/**', 'extension/src/simulator/**'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(higher)],
+        },
+      },
+      {
+        files: ['extension/src/text/**'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo([...higher, ...domain], 'wording takes its facts as parameters')] }],
+          'no-restricted-syntax': ['error', dynamicUpTo([...higher, ...domain])],
+        },
+      },
+    ];
+  })(),
 );

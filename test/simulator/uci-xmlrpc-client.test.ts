@@ -1,4 +1,4 @@
-// The extension's UCI over XML-RPC client (extension/src/pbx/uciXmlRpcStream.ts, uciConnectionTest.ts) against a
+// The extension's UCI over XML-RPC client (extension/src/pbx/uciXmlRpcStream.ts, liveEventsCheck.ts) against a
 // real simulator's POST /xml-rpc: login with the UCI token, its own callback server, REST changes arriving in
 // order as SimEvents, a sip.js call's states arriving in order at the callee, the callback down and up again
 // (short: redelivered; long: the PBX drops the session and the stream logs in again and resyncs), stop()
@@ -12,7 +12,7 @@ import { SIM_SERVICES } from '../../shared/schemas/events.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
 import { UCI_METHODS, UciCallStateSchema } from '../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
-import { testUciCallback } from '../../extension/src/pbx/uciConnectionTest.js';
+import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
 import type { UciStreamState } from '../../extension/src/pbx/uciEvents.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
 import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
@@ -266,7 +266,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
   it('the connection test passes against the simulator: every step ok, the probe message restored', async () => {
     const before = (await sim.admin.get('/users')).status;
     assert.equal(before, 200);
-    const result = await testUciCallback({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 20_000 });
+    const result = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 20_000 });
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.deepEqual(
       result.steps.map((s) => [s.step, s.ok]),
@@ -290,7 +290,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
   it('the connection test names the callback side when the PBX cannot reach the advertised address', async () => {
     // 127.0.0.2 is not an interface address (only 127.0.0.1 is listed), so the server binds to 127.0.0.1
     // and advertises 127.0.0.2, where nothing listens: deterministic "connection refused" for the PBX.
-    const result = await testUciCallback({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackAddress: '127.0.0.2', waitMs: 1_500 });
+    const result = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackAddress: '127.0.0.2', waitMs: 1_500 });
     assert.equal(result.ok, false);
     assert.equal(result.failedSide, 'callback-unreachable');
     assert.deepEqual(
@@ -315,11 +315,11 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const down = await testUciCallback({ restBaseUrl: `http://127.0.0.1:${deadPort}/rest`, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 500 });
+    const down = await checkLiveEvents({ restBaseUrl: `http://127.0.0.1:${deadPort}/rest`, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 500 });
     assert.equal(down.failedSide, 'pbx-unreachable');
     assert.deepEqual(down.steps.map((s) => [s.step, s.ok]), [['callback-listen', true], ['login', false]]);
 
-    const wrong = await testUciCallback({ restBaseUrl: sim.base, uciToken: uciToken('admin', 'nope'), waitMs: 500 });
+    const wrong = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', 'nope'), waitMs: 500 });
     assert.equal(wrong.failedSide, 'auth');
     assert.ok(!JSON.stringify(wrong).includes(uciToken('admin', 'nope').split(':')[1]!), 'no hash in the result');
 
@@ -327,7 +327,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     try {
       const port = (taken.address() as { port: number }).port;
-      const local = await testUciCallback({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackPort: port, waitMs: 500 });
+      const local = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackPort: port, waitMs: 500 });
       assert.equal(local.failedSide, 'local');
       assert.match(local.advice, /EADDRINUSE/);
     } finally {

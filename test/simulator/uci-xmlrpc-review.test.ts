@@ -14,7 +14,7 @@ import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { UCI_METHODS as M, USER_STATE_SERVICE } from '../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS as F, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_PARAMS as P } from '../../shared/schemas/uciXmlRpc.js';
 import { UciCallbackServer } from '../../extension/src/pbx/uciCallbackServer.js';
-import { testUciCallback } from '../../extension/src/pbx/uciConnectionTest.js';
+import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
 import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
 import { PbxSession, type LiveState } from '../../extension/src/model/pbxSession.js';
@@ -146,7 +146,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
       return fetch(input, init);
     };
     for (const what of [`<string>${USER_STATE_SERVICE}</string>`, M.setChatPresenceMessage]) {
-      const r = await testUciCallback({ restBaseUrl: sim.base, uciToken: TOKEN, waitMs: 1000, fetch: refusing(what) });
+      const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, waitMs: 1000, fetch: refusing(what) });
       assert.equal(r.ok, false);
       assert.equal(r.failedSide, 'inconclusive', JSON.stringify(r));
       assert.match(r.advice, /Place a test call and watch the inspector/);
@@ -160,7 +160,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     cleanup.push(() => stream.stop());
     stream.start();
     await until('live', () => stream.connected);
-    const r = await testUciCallback({ restBaseUrl: sim.base, uciToken: TOKEN, callbackPort: port, waitMs: 5000, via: { server: stream.callback!, host: stream.callbackTarget!.host } });
+    const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, callbackPort: port, waitMs: 5000, via: { server: stream.callback!, host: stream.callbackTarget!.host } });
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.equal(r.callback!.port, port);
     assert.ok(stream.connected, 'the live stream is untouched');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DescribedError, errorText } from '../../extension/src/model/errorText.js';
-import { englishOnly, type Translate } from '../../extension/src/model/i18n.js';
+import { DescribedError, errorText } from '../../extension/src/text/errorText.js';
+import { englishOnly, type Translate } from '../../extension/src/text/i18n.js';
 import { PbxError, PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { closedPort } from '../support/net.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { checkKeyFile, type KeyFileFinding } from '../../extension/src/model/keyFileCheck.js';
-import { englishOnly } from '../../extension/src/model/i18n.js';
+import { englishOnly } from '../../extension/src/text/i18n.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import type { Configuration } from '../../shared/schemas/modules.js';

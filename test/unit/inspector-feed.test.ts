@@ -3,7 +3,7 @@ import { mock } from 'node:test';
 import { EventRing, InspectorFeed, type FeedSession } from '../../extension/src/inspector/inspectorFeed.js';
 import { parseJsonLines, toJsonLines } from '../../extension/src/inspector/jsonl.js';
 import { Emitter } from '../../extension/src/model/emitter.js';
-import { englishOnly } from '../../extension/src/model/i18n.js';
+import { englishOnly } from '../../extension/src/text/i18n.js';
 import type { EventGap, LiveState, SessionState } from '../../extension/src/model/pbxSession.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { UciEventStream, type UciStreamState } from '../../extension/src/pbx/uciEvents.js';

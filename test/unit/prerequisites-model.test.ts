@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { englishOnly } from '../../extension/src/model/i18n.js';
+import { englishOnly } from '../../extension/src/text/i18n.js';
 import { flatten, PrerequisitesModel, worst } from '../../extension/src/model/prerequisitesModel.js';
 import { SessionManager } from '../../extension/src/model/sessions.js';
 import { rehearseSignIn } from '../../extension/src/preflight/rehearsal.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { TeamsFinding, TeamsValidationReport } from '../../shared/schemas/teamsApp';
-import { englishOnly } from '../../extension/src/model/i18n';
+import { englishOnly } from '../../extension/src/text/i18n';
 import { position, reportNodes, summary, TeamsFindingsModel } from '../../extension/src/model/teamsFindingsModel';
 
 const HELP = 'https://learn.microsoft.com/en-us/microsoftteams/platform/resources/schema/manifest-schema';

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import yazl from 'yazl';
 import type { TeamsValidationReport } from '../../shared/schemas/teamsApp';
 import type { DevKitApi } from '../../extension/src/extension';
-import { englishOnly } from '../../extension/src/model/i18n';
+import { englishOnly } from '../../extension/src/text/i18n';
 import { until } from '../support/until';
 import { activateDevKit } from './support/host';
 

@@ -3,7 +3,7 @@ import type { Connection } from '../../../shared/schemas/connection.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { SessionManager } from '../model/sessions.js';
 import type { TreeNode } from '../model/treeModel.js';
-import { errorText } from '../model/errorText.js';
+import { errorText } from '../text/errorText.js';
 import type { SimulatorHost } from '../vscode/simulatorHost.js';
 import type { PasswordStore } from '../vscode/secrets.js';
 

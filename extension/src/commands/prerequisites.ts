@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isFqdn } from '../../../shared/schemas/common.js';
 import { PreflightFixSchema, type PreflightFix, type PreflightReport, type PreflightResult } from '../../../shared/schemas/preflight.js';
 import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/prerequisitesModel.js';
-import { pick } from '../model/i18n.js';
+import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import { applyFix } from '../preflight/fixes.js';
 import { reportToHtml, reportToMarkdown } from '../preflight/report.js';

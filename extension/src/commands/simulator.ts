@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
 import { BREAKERS, BUILTIN_NAMES } from '../../../simulator/src/scenarios/builtin.js';
-import { pick } from '../model/i18n.js';
+import { pick } from '../text/i18n.js';
 import { LocalSimulator } from '../simulator/localSimulator.js';
 import { guarded, withProgress, type CommandContext, type CommandTable } from './context.js';
 

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { TreeNode } from '../model/treeModel.js';
-import type { UciTestFailedSide, UciTestResult } from '../pbx/uciConnectionTest.js';
+import type { LiveEventsFailedSide, LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
 import { guarded, readySession, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
-function sideText(side: UciTestFailedSide): string {
+function sideText(side: LiveEventsFailedSide): string {
   switch (side) {
     case 'pbx-unreachable':
       return t('the PBX cannot be reached');
@@ -23,7 +23,7 @@ function sideText(side: UciTestFailedSide): string {
 export function uciCommands(ctx: CommandContext): CommandTable {
   return {
     /** Can the PBX push UCI events to this machine? Shows which side failed and what to do. */
-    'starface.testUciCallback': guarded(ctx, 'testUciCallback', async (node?: TreeNode, opts?: { waitMs?: number }): Promise<UciTestResult> => {
+    'starface.testUciCallback': guarded(ctx, 'testUciCallback', async (node?: TreeNode, opts?: { waitMs?: number }): Promise<LiveEventsCheckResult> => {
       const session = readySession(ctx, node);
       const name = session.connection.name;
       const result = await withProgress(t('Testing live events from {0}…', name), () => session.testLiveEvents(t, opts?.waitMs));

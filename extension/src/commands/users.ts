@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LICENCE_TYPES, RIGHTS } from '../../../shared/catalogue.js';
-import { pick } from '../model/i18n.js';
+import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { User } from '../../../shared/schemas/users.js';
 import type { TreeNode } from '../model/treeModel.js';

@@ -1,7 +1,7 @@
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { DEFAULT_INSPECTOR_BUFFER, type ConnectionStatus, type HostMessage } from '../../../shared/schemas/inspector.js';
-import { errorText } from '../model/errorText.js';
-import type { Translate } from '../model/i18n.js';
+import { errorText } from '../text/errorText.js';
+import type { Translate } from '../text/i18n.js';
 import type { EventGap, LiveState, SessionState } from '../model/pbxSession.js';
 
 // The event inspector's host side without vscode: follows the selected session's live events, keeps the newest

@@ -1,7 +1,7 @@
 import { keyFingerprint } from '../../../shared/hashes.js';
 import { KeyFileSchema } from '../../../shared/schemas/keyfile.js';
 import type { Configuration } from '../../../shared/schemas/modules.js';
-import type { Translate } from './i18n.js';
+import type { Translate } from '../text/i18n.js';
 
 export interface KeyFileFinding {
   ok: boolean;

@@ -7,13 +7,13 @@ import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import { PbxApi } from '../pbx/api.js';
 import { EventPoller } from '../pbx/eventPoller.js';
 import { UciEventStream, type UciEventStreamOptions } from '../pbx/uciEvents.js';
-import type { UciTestResult } from '../pbx/uciConnectionTest.js';
+import type { LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
 import type { UciXmlRpcStream } from '../pbx/uciXmlRpcStream.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
-import { errorText } from './errorText.js';
-import { englishOnly, type Translate } from './i18n.js';
+import { errorText } from '../text/errorText.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 
 export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 
@@ -216,14 +216,14 @@ export class PbxSession {
    * The live-events connection test: can the PBX reach this machine's callback server? Uses the settings and
    * the token of this sign-in.
    */
-  async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<UciTestResult> {
+  async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<LiveEventsCheckResult> {
     if (!this.uciToken || this._state !== 'ready') throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
     const settings = this.liveSettings();
-    const { testUciCallback, UciXmlRpcStream } = await loadXmlRpc();
+    const { checkLiveEvents, UciXmlRpcStream } = await loadXmlRpc();
     // Live events running: test through their callback server (a fixed port cannot be opened twice).
     const live = this.uci instanceof UciXmlRpcStream ? this.uci : undefined;
     const via = live?.callback?.listening && live.callbackTarget ? { server: live.callback, host: live.callbackTarget.host } : undefined;
-    return testUciCallback({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs, via }, t);
+    return checkLiveEvents({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs, via }, t);
   }
 
   private follow(): void {

@@ -6,7 +6,7 @@ import { fixTitle } from '../preflight/fixes.js';
 import { Emitter } from './emitter.js';
 import type { PbxSession } from './pbxSession.js';
 import type { SessionManager } from './sessions.js';
-import { pick, type Translate } from './i18n.js';
+import { pick, type Translate } from '../text/i18n.js';
 import type { Collapsible } from './treeModel.js';
 
 /**

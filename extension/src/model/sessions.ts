@@ -1,6 +1,6 @@
 import type { Connection } from '../../../shared/schemas/connection.js';
 import { Emitter } from './emitter.js';
-import { DescribedError } from './errorText.js';
+import { DescribedError } from '../text/errorText.js';
 import { PbxSession, type UciLiveSettings } from './pbxSession.js';
 
 /** Every configured connection's session, and which one is selected. */

@@ -1,6 +1,6 @@
 import { restBaseUrl, type Connection } from '../../../shared/schemas/connection.js';
 import type { SimCredential, SimCredentials } from '../../../shared/schemas/credentials.js';
-import type { Translate } from './i18n.js';
+import type { Translate } from '../text/i18n.js';
 import type { NodeRef, TreeContext, TreeNode } from './treeModel.js';
 
 /**

@@ -5,7 +5,7 @@ import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 import type { PbxData, UserDetails } from '../pbx/snapshot.js';
 import type { User } from '../../../shared/schemas/users.js';
 import type { Registration } from '../../../shared/schemas/registrations.js';
-import { formatAge, pick, type Translate } from './i18n.js';
+import { formatAge, pick, type Translate } from '../text/i18n.js';
 import type { SessionState } from './pbxSession.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
 import { restLoginSecret } from '../../../shared/hashes.js';
 import { AuthTokenSchema, LoginChallengeSchema } from '../../../shared/schemas/login.js';
-import { describe, type Failure } from '../model/errorText.js';
-import { englishOnly } from '../model/i18n.js';
+import { describe, type Failure } from '../text/errorText.js';
+import { englishOnly } from '../text/i18n.js';
 
 /**
  * A refusal or failure, in words a person can act on; `code` is the PBX's when it sent one. When the extension

@@ -4,4 +4,4 @@
  * activation has to parse.
  */
 export { UciXmlRpcStream } from './uciXmlRpcStream.js';
-export { testUciCallback } from './uciConnectionTest.js';
+export { checkLiveEvents } from './liveEventsCheck.js';

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { DescribedError } from '../model/errorText.js';
+import { DescribedError } from '../text/errorText.js';
 
 export interface LocalSimulatorOptions {
   /** The bundled CLI, dist/simulator/cli.js. */

@@ -1,6 +1,6 @@
 // Validation of one manifest text (and, given a reader, of the files it references): the core every entry uses.
 import { sortFindings, type TeamsFinding, type TeamsRule } from '../../../shared/schemas/teamsApp.js';
-import type { Translate } from '../model/i18n.js';
+import type { Translate } from '../text/i18n.js';
 import { place, raw, type RawFinding } from './findings.js';
 import { JsonLocator, syntaxMessage } from './locate.js';
 import { isObj, type Obj } from './obj.js';

@@ -1,6 +1,6 @@
 // JSON pointer → line/column range in the text the user edits, via jsonc-parser's syntax tree.
 import { findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import type { Translate } from '../model/i18n.js';
+import type { Translate } from '../text/i18n.js';
 
 export interface Range {
   line: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyEdits, modify, type JSONPath } from 'jsonc-parser';
 import { MANIFEST, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { englishOnly, type Translate } from '../model/i18n.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 import { checkManifest, stripBom } from './check.js';
 import { place, raw } from './findings.js';
 import { parsePointer } from './locate.js';

@@ -1,6 +1,6 @@
 // `${{NAME}}` placeholders in manifest files and the `.env.<name>` files that fill them.
 import { readdir, readFile } from 'node:fs/promises';
-import { englishOnly, type Translate } from '../model/i18n.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 
 /** Values the VS Code side supplies from the selected PBX connection. */
 export const PBX_PLACEHOLDERS = ['STARFACE_PBX_NAME', 'STARFACE_PBX_URL'] as const;

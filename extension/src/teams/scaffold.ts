@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MANIFEST, SHORT_NAME_MAX } from '../../../shared/schemas/teamsApp.js';
-import { englishOnly, type Translate } from '../model/i18n.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 import { assertEnvName, TeamsInputError } from './placeholders.js';
 import { colorIcon, outlineIcon } from './png.js';
 import { findSchemaDir, newestVersion, schemaUrlOf } from './schemas.js';

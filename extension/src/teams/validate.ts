@@ -3,7 +3,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MANIFEST, sortFindings, type TeamsFinding, type TeamsRule, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { englishOnly, type Translate } from '../model/i18n.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 import { checkManifest } from './check.js';
 import { place, raw } from './findings.js';
 import { TeamsInputError } from './placeholders.js';

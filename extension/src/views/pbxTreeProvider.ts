@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeModel.js';
 import type { SessionManager } from '../model/sessions.js';
-import type { Translate } from '../model/i18n.js';
-import { errorText } from '../model/errorText.js';
+import type { Translate } from '../text/i18n.js';
+import { errorText } from '../text/errorText.js';
 import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/simulatorNode.js';
 import { COLLAPSE } from './treeItems.js';
 

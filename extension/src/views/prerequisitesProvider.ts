@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PreflightStatus } from '../../../shared/schemas/preflight.js';
-import type { Translate } from '../model/i18n.js';
+import type { Translate } from '../text/i18n.js';
 import type { PrerequisiteNode, PrerequisitesModel } from '../model/prerequisitesModel.js';
 import { COLLAPSE } from './treeItems.js';
 

@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Translate } from '../model/i18n.js';
+import type { Translate } from '../text/i18n.js';
 import type { FindingNode, TeamsFindingsModel } from '../model/teamsFindingsModel.js';
 import { COLLAPSE } from './treeItems.js';
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { SessionManager } from '../model/sessions.js';
-import { errorText } from '../model/errorText.js';
+import { errorText } from '../text/errorText.js';
 
 /** Shows the selected connection and its connector: "STARFACE: demo · connector active". */
 export function createStatusBar(sessions: SessionManager): vscode.Disposable {

@@ -4,7 +4,7 @@ import { fixTitle } from '../../../extension/src/preflight/fixes.js';
 import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/preflight/report.js';
 import { notAdminNotice } from '../../../extension/src/preflight/pbxChecks.js';
 import { prerequisiteNodes } from '../../../extension/src/model/prerequisitesModel.js';
-import { englishOnly } from '../../../extension/src/model/i18n.js';
+import { englishOnly } from '../../../extension/src/text/i18n.js';
 
 const EVIL = '<script>alert(1)</script> | *bold* [x](javascript:1) & "q" \'s\nnext';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { englishOnly, type Translate } from '../../../extension/src/model/i18n.js';
+import { englishOnly, type Translate } from '../../../extension/src/text/i18n.js';
 import { createAppFolder, packageApp, validateAppPath, validateManifestText } from '../../../extension/src/teams/index.js';
 import { encodePng } from '../../../extension/src/teams/png.js';
 import { propertyPath, schemaMessage } from '../../../extension/src/teams/rules/schema.js';

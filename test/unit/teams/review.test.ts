@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { englishOnly } from '../../../extension/src/model/i18n.js';
+import { englishOnly } from '../../../extension/src/text/i18n.js';
 import { createAppFolder, packageApp, readEnvFile, validateAppPath, validateManifestText } from '../../../extension/src/teams/index.js';
 import { mergeValues } from '../../../extension/src/teams/package.js';
 import { validDomainFindings } from '../../../extension/src/teams/rules/validDomains.js';

@@ -1,5 +1,5 @@
 // Rules on the files the manifest references: the two icons and the localization files.
-import type { Translate } from '../../model/i18n.js';
+import type { Translate } from '../../text/i18n.js';
 import { raw, type RawFinding } from '../findings.js';
 import { joinPointer } from '../locate.js';
 import { isObj, type Obj } from '../obj.js';

@@ -1,5 +1,5 @@
 // Rules Teams enforces (store validation, Developer Portal, upload) that the JSON schema does not express.
-import type { Translate } from '../../model/i18n.js';
+import type { Translate } from '../../text/i18n.js';
 import { raw, type RawFinding } from '../findings.js';
 import { joinPointer } from '../locate.js';
 import { isObj, type Obj } from '../obj.js';

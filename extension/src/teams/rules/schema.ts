@@ -3,7 +3,7 @@
 import { raw, type RawFinding } from '../findings.js';
 import { joinPointer, parsePointer } from '../locate.js';
 import { hasPlaceholder } from '../placeholders.js';
-import type { Translate } from '../../model/i18n.js';
+import type { Translate } from '../../text/i18n.js';
 import type { SchemaError } from '../schemas.js';
 
 /**

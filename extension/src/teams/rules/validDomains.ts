@@ -1,5 +1,5 @@
 // validDomains: what Teams accepts beyond the schema (wildcards, domains outside the publisher's control).
-import type { Translate } from '../../model/i18n.js';
+import type { Translate } from '../../text/i18n.js';
 import { raw, type RawFinding } from '../findings.js';
 import { hasPlaceholder } from '../placeholders.js';
 

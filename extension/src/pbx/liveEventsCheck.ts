@@ -1,6 +1,6 @@
 /**
  * "Can live events reach this machine?" — the UCI over XML-RPC needs the PBX to open a connection back to our
- * callback server, which a firewall or NAT often prevents. The test goes through every step and says which
+ * callback server, which a firewall or NAT often prevents. The check goes through every step and says which
  * side failed: listen locally, log in, subscribe, then make the PBX send one event and wait for it.
  *
  * The event: the user's chat presence message is set to a probe text and back. Both are plain UCI requests
@@ -11,33 +11,33 @@
 import type { XmlRpcValue } from '@foxglove/xmlrpc';
 import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS, parseXmlRpcEventMethod } from '../../../shared/schemas/uciXmlRpc.js';
-import { englishOnly, type Translate } from '../model/i18n.js';
+import { englishOnly, type Translate } from '../text/i18n.js';
 import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
 
-export type UciTestStepName = 'callback-listen' | 'login' | 'subscribe' | 'event';
+export type LiveEventsStepName = 'callback-listen' | 'login' | 'subscribe' | 'event';
 /** `inconclusive`: the PBX would not make the probe event (refused its service or the request), so nothing was proven. */
-export type UciTestFailedSide = 'pbx-unreachable' | 'auth' | 'callback-unreachable' | 'local' | 'inconclusive';
+export type LiveEventsFailedSide = 'pbx-unreachable' | 'auth' | 'callback-unreachable' | 'local' | 'inconclusive';
 
-export interface UciTestStep {
-  step: UciTestStepName;
+export interface LiveEventsStep {
+  step: LiveEventsStepName;
   ok: boolean;
   ms: number;
   /** English, technical: what happened (an address, an error). */
   detail: string;
 }
 
-export interface UciTestResult {
+export interface LiveEventsCheckResult {
   ok: boolean;
-  steps: UciTestStep[];
-  failedSide?: UciTestFailedSide;
+  steps: LiveEventsStep[];
+  failedSide?: LiveEventsFailedSide;
   /** What to do, in the language of `t`. */
   advice: string;
   /** Where the PBX was told to call back. */
   callback?: { host: string; port: number };
 }
 
-export interface UciTestOptions {
+export interface LiveEventsCheckOptions {
   restBaseUrl: string;
   uciToken: string;
   callbackAddress?: string;
@@ -47,7 +47,7 @@ export interface UciTestOptions {
   /** Per request; default 10 s. */
   timeoutMs?: number;
   /**
-   * The running live stream's callback server (it holds the fixed port): the test listens on a one-shot path of
+   * The running live stream's callback server (it holds the fixed port): the check listens on a one-shot path of
    * it instead of opening its own, advertised at `viaHost`.
    */
   via?: { server: UciCallbackServer; host: string };
@@ -57,8 +57,8 @@ export interface UciTestOptions {
 
 export const PROBE_MESSAGE = 'STARFACE DevKit: testing live events';
 
-export async function testUciCallback(opts: UciTestOptions, t: Translate = englishOnly): Promise<UciTestResult> {
-  const steps: UciTestStep[] = [];
+export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate = englishOnly): Promise<LiveEventsCheckResult> {
+  const steps: LiveEventsStep[] = [];
   const endpoint = uciXmlRpcUrl(opts.restBaseUrl);
   const pbx = new URL(endpoint).host;
   const client = new UciXmlRpcClient(endpoint, opts.uciToken, { timeoutMs: opts.timeoutMs, fetch: opts.fetch });
@@ -68,7 +68,7 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
   let arrived: (detail: string) => void = () => {};
   const event = new Promise<string>((resolve) => (arrived = resolve));
 
-  const step = async <T>(name: UciTestStepName, body: () => Promise<{ value: T; detail: string }>): Promise<T> => {
+  const step = async <T>(name: LiveEventsStepName, body: () => Promise<{ value: T; detail: string }>): Promise<T> => {
     const started = Date.now();
     try {
       const { value, detail } = await body();
@@ -79,7 +79,7 @@ export async function testUciCallback(opts: UciTestOptions, t: Translate = engli
       throw err;
     }
   };
-  const fail = (failedSide: UciTestFailedSide, advice: string): UciTestResult => ({
+  const fail = (failedSide: LiveEventsFailedSide, advice: string): LiveEventsCheckResult => ({
     ok: false,
     steps,
     failedSide,
