@@ -58,4 +58,24 @@ export default tseslint.config(
       },
     ];
   })(),
+  // --- Rooms (issue #15): which folders may import which. ---
+  // These use `@typescript-eslint/no-restricted-imports`, not the core rule above: in flat config a later block's
+  // setting of a rule replaces an earlier one for the files both match, so sharing the core rule would silently drop
+  // either the `vscode` restriction or these. Type-only imports count too (allowTypeImports is off).
+  {
+    // Authentication lives in simulator/src/auth/, replay in events/: REST and UCI are two doors, neither goes
+    // through the other.
+    files: ['simulator/src/rest/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)uci(/|$)', message: 'simulator/src/rest/ may not import simulator/src/uci/: shared pieces belong in auth/, events/ or state/.' }] }] },
+  },
+  {
+    files: ['simulator/src/uci/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)rest(/|$)', message: 'simulator/src/uci/ may not import simulator/src/rest/: shared pieces belong in auth/, events/ or state/.' }] }] },
+  },
+  {
+    // The extension talks to a simulator over the wire, as to a real PBX; what both need is in shared/.
+    files: ['extension/src/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)simulator/src(/|$)', message: 'extension/src/ may not import simulator source: move what both need to shared/.' }] }] },
+  },
+  // --- end of rooms (issue #15) ---
 );

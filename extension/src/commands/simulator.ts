@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { BREAKERS, BUILTIN_NAMES } from '../../../simulator/src/scenarios/builtin.js';
+import { brokenDescription, BUILTIN_NAMES } from '../../../shared/scenarios.js';
 import { pick } from '../text/i18n.js';
 import { LocalSimulator } from '../simulator/localSimulator.js';
 import { guarded, withProgress, type CommandContext, type CommandTable } from './context.js';
@@ -12,8 +12,8 @@ function describe(name: string): string {
   if (name === 'demo') return t('1001 fully set up, 1002 lacks the Teams right, 1003 has no licences');
   if (name === 'fresh') return t('only the admin: nothing installed');
   const id = name.replace('broken-r', 'R');
-  const breaker = BREAKERS[id];
-  return t('the demo with {0} unmet: {1}', id, breaker ? pick(breaker.description, vscode.env.language) : '');
+  const broken = brokenDescription(id);
+  return t('the demo with {0} unmet: {1}', id, broken ? pick(broken, vscode.env.language) : '');
 }
 
 async function askScenario(): Promise<{ scenario: string | undefined } | undefined> {

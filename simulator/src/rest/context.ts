@@ -8,9 +8,9 @@ import type { Logger } from '../log.js';
 import { forbidden, SimError } from '../state/errors.js';
 import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
-import type { FailedLoginLimiter } from './rateLimit.js';
-import type { Sessions } from './sessions.js';
-import type { Replayer } from '../uci/replay.js';
+import type { FailedLoginLimiter } from '../auth/rateLimit.js';
+import type { Sessions } from '../auth/sessions.js';
+import type { Replayer } from '../events/replay.js';
 
 export interface RestContext {
   holder: StateHolder;

@@ -1,4 +1,5 @@
-import { text, type Localized } from '../../../shared/i18n.js';
+import type { Localized } from '../../../shared/i18n.js';
+import { BROKEN_DESCRIPTIONS, BROKEN_IDS, BUILTIN_NAMES, type BrokenId } from '../../../shared/scenarios.js';
 import type { ScenarioInput } from '../../../shared/schemas/scenario.js';
 
 export const DEMO_PBX_NAME = 'pbx.demo.starface.test';
@@ -53,27 +54,29 @@ const anna = (s: ScenarioInput) => s.users!.find((u) => u.login === '1001')!;
 const teams = (s: ScenarioInput) => s.configurations![0]!;
 
 /** Each makes exactly one requirement fail for user 1001 and leaves every other one passing. */
-export const BREAKERS: Record<string, Breaker> = {
-  R1: { description: text('PBX version 6.7.2.4, older than 6.7.3.11', 'Version 6.7.2.4, älter als 6.7.3.11'), apply: (s) => void (s.server = { version: '6.7.2.4' }) },
-  R2: { description: text('1001 has no "UCC-Client Premium" licence', '1001 hat keine Lizenz "UCC-Client Premium"'), apply: (s) => void (anna(s).licences = ['MS Teams Integration']) },
-  R3: { description: text('1001 has no "MS Teams Integration" licence', '1001 hat keine Lizenz "MS Teams Integration"'), apply: (s) => void (anna(s).licences = ['UCC-Client Premium']) },
-  R4: { description: text("1001's STARFACE desktop app is not active", 'Die STARFACE Desktop-App von 1001 ist nicht aktiv'), apply: (s) => void (anna(s).app = { active: false, platform: 'windows' }) },
-  R9: { description: text('1001 lacks the right "App Premium-Funktionen"', '1001 fehlt das Recht "App Premium-Funktionen"'), apply: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'app_premium_perm')) },
-  R10: { description: text('1001 lacks the right "Integration mit Microsoft Teams"', '1001 fehlt das Recht "Integration mit Microsoft Teams"'), apply: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'msteams_perm')) },
-  R11: { description: text('The module "Teams Integration" is not imported (its configuration is dormant)', 'Das Modul "Teams Integration" ist nicht eingespielt (seine Konfiguration ruht)'), apply: (s) => void (s.modules = []) },
-  R12: {
-    description: text('Two active "Teams Integration" configurations', 'Zwei aktive Konfigurationen vom Typ "Teams Integration"'),
-    apply: (s) => void s.configurations!.push({ ...teams(s), name: 'Teams (copy)', connector: { active: false, pendingRestart: false } }),
-  },
-  R13: { description: text('Mode "Abgleich Präsenzstatus"', 'Modus "Abgleich Präsenzstatus"'), apply: (s) => void (teams(s).mode = 'PRESENCE_SYNC') },
-  R14: { description: text('"Name der Anlage" is empty', '"Name der Anlage" ist leer'), apply: (s) => void (teams(s).pbxName = '') },
-  R15: { description: text('No key has been generated', 'Es wurde kein Schlüssel generiert'), apply: (s) => void (teams(s).generateKey = false) },
-  R16: { description: text('Autoprovisioning is disabled', 'Autoprovisionierung ist deaktiviert'), apply: (s) => void (teams(s).autoprovisioning = false) },
-  R17: { description: text('A change was saved after the UCI connector started', 'Nach dem Start des UCI-Connectors wurde eine Änderung gespeichert'), apply: (s) => void (teams(s).connector = { active: true, pendingRestart: true }) },
-  R18: { description: text('The UCI connector is inactive', 'Der UCI-Connector ist inaktiv'), apply: (s) => void (teams(s).connector = { active: false, pendingRestart: false }) },
+const BREAK: Record<BrokenId, (s: ScenarioInput) => void> = {
+  R1: (s) => void (s.server = { version: '6.7.2.4' }),
+  R2: (s) => void (anna(s).licences = ['MS Teams Integration']),
+  R3: (s) => void (anna(s).licences = ['UCC-Client Premium']),
+  R4: (s) => void (anna(s).app = { active: false, platform: 'windows' }),
+  R9: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'app_premium_perm')),
+  R10: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'msteams_perm')),
+  R11: (s) => void (s.modules = []),
+  R12: (s) => void s.configurations!.push({ ...teams(s), name: 'Teams (copy)', connector: { active: false, pendingRestart: false } }),
+  R13: (s) => void (teams(s).mode = 'PRESENCE_SYNC'),
+  R14: (s) => void (teams(s).pbxName = ''),
+  R15: (s) => void (teams(s).generateKey = false),
+  R16: (s) => void (teams(s).autoprovisioning = false),
+  R17: (s) => void (teams(s).connector = { active: true, pendingRestart: true }),
+  R18: (s) => void (teams(s).connector = { active: false, pendingRestart: false }),
 };
 
-export const BROKEN_IDS = Object.keys(BREAKERS);
+/** The breakers with their descriptions, which live in shared/scenarios.ts so the extension can list them. */
+export const BREAKERS: Record<string, Breaker> = Object.fromEntries(
+  BROKEN_IDS.map((id) => [id, { description: BROKEN_DESCRIPTIONS[id], apply: BREAK[id] }]),
+);
+
+export { BROKEN_IDS, BUILTIN_NAMES };
 
 export function builtinScenario(name: string): ScenarioInput | undefined {
   if (name === 'demo') return demoScenario();
@@ -87,5 +90,3 @@ export function builtinScenario(name: string): ScenarioInput | undefined {
   s.description = `The demo with exactly requirement R${m![1]} unmet for user 1001: ${breaker.description.en}.`;
   return s;
 }
-
-export const BUILTIN_NAMES = ['demo', 'fresh', ...BROKEN_IDS.map((id) => `broken-${id.toLowerCase()}`)];

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { FailedLoginLimiter } from '../rest/rateLimit.js';
+import type { FailedLoginLimiter } from '../auth/rateLimit.js';
 import type { StoredUser } from '../state/model.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -19,9 +19,9 @@ import {
 } from '../../../shared/schemas/uci.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
-import type { Sessions } from '../rest/sessions.js';
+import type { Sessions } from '../auth/sessions.js';
 import type { StateHolder } from '../state/pbx.js';
-import { signInWithToken } from './auth.js';
+import { signInWithToken } from '../auth/uciToken.js';
 import { CallBook } from './callBook.js';
 import { UciConnection } from './connection.js';
 import { AnswerThen, runMethod, type HandlerContext, type UciCallControl } from './handlers.js';

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { UCI_CLOSE, UCI_ERRORS, UCI_METHODS, UCI_PARAMS, type UciMethodKey } from '../../../shared/schemas/uci.js';
 import type { EventBus } from '../events/bus.js';
-import type { Sessions } from '../rest/sessions.js';
+import type { Sessions } from '../auth/sessions.js';
 import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
 import type { CallBook } from './callBook.js';

@@ -2,7 +2,7 @@ import { UCI_ERRORS } from '../../../shared/schemas/uci.js';
 import { CallControlError } from '../sip/proxy/clickToDial.js';
 import type { SipProxy } from '../sip/proxy/proxy.js';
 import type { StoredUser } from '../state/model.js';
-import { isAdminUser } from './auth.js';
+import { isAdminUser } from '../auth/uciToken.js';
 import type { UciCallControl } from './handlers.js';
 import { RpcError } from './protocol.js';
 

@@ -21,11 +21,11 @@ import {
 } from '../../../../shared/schemas/uciXmlRpc.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
-import type { FailedLoginLimiter } from '../../rest/rateLimit.js';
-import type { Sessions } from '../../rest/sessions.js';
+import type { FailedLoginLimiter } from '../../auth/rateLimit.js';
+import type { Sessions } from '../../auth/sessions.js';
 import type { StoredUser } from '../../state/model.js';
 import type { StateHolder } from '../../state/pbx.js';
-import { signInWithToken } from '../auth.js';
+import { signInWithToken } from '../../auth/uciToken.js';
 import type { UciConnector } from '../connector.js';
 import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
 import { methodKey, normaliseParams, RpcError } from '../protocol.js';

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import { RIGHT_ADMIN } from '../../../shared/catalogue.js';
 import { uciTokenFromHash } from '../../../shared/hashes.js';
-import type { FailedLoginLimiter } from '../rest/rateLimit.js';
-import type { Sessions } from '../rest/sessions.js';
+import type { FailedLoginLimiter } from './rateLimit.js';
+import type { Sessions } from './sessions.js';
 import type { PbxState, StoredUser } from '../state/model.js';
 import { findUserByLogin } from '../state/users.js';
 

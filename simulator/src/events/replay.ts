@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { ReplayAccepted, ReplayEvent } from '../../../shared/schemas/uci.js';
-import type { EventBus } from '../events/bus.js';
+import type { EventBus } from './bus.js';
 
 /** Events published in one go at most; then the event loop gets a turn (sockets drain, requests run). */
 const MAX_BURST = 500;
