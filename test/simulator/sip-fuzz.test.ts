@@ -104,22 +104,37 @@ function udpClient(): Promise<{ socket: Socket; port: number }> {
   });
 }
 
-/** Sends a request over UDP and waits for the final answer to this Call-ID and CSeq. */
-function udpRequest(socket: Socket, target: { host: string; port: number }, text: string, callId: string, timeoutMs = 3000): Promise<string> {
+/**
+ * Sends a request over UDP and waits for the final answer to this Call-ID, retransmitting as a SIP client does
+ * (RFC 3261 Timer A: 500 ms, doubling to 4 s, for 64·T1 = 32 s): after a flood a datagram may be dropped, or wait
+ * behind thousands of others, on a busy machine.
+ */
+function udpRequest(socket: Socket, target: { host: string; port: number }, text: string, callId: string, timeoutMs = 32_000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
+    let interval = 500;
+    let resend: ReturnType<typeof setTimeout>;
+    const send = () => {
+      socket.send(Buffer.from(text), target.port, target.host);
+      resend = setTimeout(send, interval);
+      interval = Math.min(interval * 2, 4000);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      clearTimeout(resend);
       socket.off('message', onMessage);
+    };
+    const timer = setTimeout(() => {
+      done();
       reject(new Error(`no answer to ${callId}`));
     }, timeoutMs);
     const onMessage = (data: Buffer) => {
       const s = data.toString('utf8');
       if (!s.includes(`Call-ID: ${callId}`) || /^SIP\/2\.0 1\d\d/.test(s)) return;
-      clearTimeout(timer);
-      socket.off('message', onMessage);
+      done();
       resolve(s);
     };
     socket.on('message', onMessage);
-    socket.send(Buffer.from(text), target.port, target.host);
+    send();
   });
 }
 
