@@ -79,7 +79,7 @@ describe('contract: target selection', () => {
     assert.equal(restBaseUrl('https://pbx.example.com'), 'https://pbx.example.com/rest');
     assert.equal(restBaseUrl('https://pbx.example.com/'), 'https://pbx.example.com/rest');
     assert.equal(restBaseUrl('pbx.example.com'), 'https://pbx.example.com/rest');
-    assert.equal(restBaseUrl(' http://10.0.0.5:8080/rest/ '), 'http://10.0.0.5:8080/rest');
+    assert.equal(restBaseUrl(' http://127.0.0.5:8080/rest/ '), 'http://127.0.0.5:8080/rest');
   });
 
   it('uses the simulator when no PBX variable is set, and refuses a half-set environment', () => {
