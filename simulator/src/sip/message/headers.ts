@@ -2,6 +2,8 @@
  * SIP header fields: ordered, case-insensitive, compact forms folded to their long names (RFC 3261 §7.3.3).
  * Values are kept as received; list-valued fields are split on commas outside quotes and angle brackets.
  */
+import { splitOutside } from './split.js';
+
 const COMPACT: Record<string, string> = {
   i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject',
   k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', b: 'referred-by', u: 'allow-events', x: 'session-expires',
@@ -29,25 +31,9 @@ export function displayName(canonical: string): string {
 
 /** Splits on commas that are outside double quotes and angle brackets. */
 export function splitList(value: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === '<') depth++;
-    else if (c === '>') depth = Math.max(0, depth - 1);
-    else if (c === ',' && depth === 0) {
-      out.push(value.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(value.slice(start).trim());
-  return out.filter((v) => v.length > 0);
+  return splitOutside(value, ',', true)
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 export class SipHeaders {

@@ -1,4 +1,6 @@
 /** SIP URIs and name-addr values (RFC 3261 §19.1, §25.1), parsed leniently, refused when structurally wrong. */
+import { splitOutside } from './split.js';
+
 export interface SipUri {
   scheme: string;
   user?: string;
@@ -25,22 +27,7 @@ export interface NameAddr {
 
 /** Splits `a=1;b="x;y";c` on the semicolons outside double quotes (a quoted value may hold ";"). */
 export function splitParams(text: string): string[] {
-  const out: string[] = [];
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '\\') i++;
-      else if (c === '"') quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ';') {
-      out.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start));
-  return out;
+  return splitOutside(text, ';');
 }
 
 /** `paramText` without the parameters of these names (case-insensitive), the others as they were. */
