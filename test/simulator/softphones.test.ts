@@ -14,6 +14,7 @@ import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { ensureSoftphones, stopAllPhoneProcesses } from '../support/softphone-process.js';
 import { networkFindings } from '../support/strace-net.js';
 import { UciClient } from '../support/uci-client.js';
+import { until } from '../support/until.js';
 
 const ANNA = DEMO_USERS.anna;
 const BERND = DEMO_USERS.bernd;
@@ -178,12 +179,5 @@ describe('softphones: baresip and linphonec register and call', function () {
   });
 });
 
-/** until() for async checks. */
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const started = Date.now();
-  for (;;) {
-    if (await check()) return;
-    if (Date.now() - started > ms) assert.fail(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+/** The phones' own pace (registration, answering) gets a 15 s ceiling, polled every 50 ms. */
+const waitFor = (what: string, check: () => boolean | Promise<boolean>): Promise<boolean> => until(what, check, 15_000, 50);
