@@ -13,7 +13,7 @@ export const DEFAULT_DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['MD5'];
 
 /** The canonical spelling of an algorithm name given in any case, else undefined. */
 export function digestAlgorithm(name: string): DigestAlgorithm | undefined {
-  const upper = name.trim().toUpperCase();
+  const upper = name.toUpperCase();
   return DIGEST_ALGORITHMS.find((a) => a === upper);
 }
 
@@ -25,7 +25,7 @@ export function parseDigestList(names: readonly string[]): { ok: true; algorithm
   if (names.length === 0) return { ok: false, error: `name at least one digest algorithm (${DIGEST_ALGORITHMS.join(', ')})` };
   const out: DigestAlgorithm[] = [];
   for (const name of names) {
-    const alg = digestAlgorithm(name);
+    const alg = digestAlgorithm(name.trim());
     if (!alg) return { ok: false, error: `unknown digest algorithm "${name}" (known: ${DIGEST_ALGORITHMS.map((a) => a.toLowerCase()).join(', ')})` };
     if (out.includes(alg)) return { ok: false, error: `digest algorithm "${name}" is listed twice` };
     out.push(alg);

@@ -17,7 +17,7 @@
  * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DEFAULT_DIGEST_ALGORITHMS, DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../../shared/schemas/sipDigest.js';
+import { DEFAULT_DIGEST_ALGORITHMS, DIGEST_ALGORITHMS, digestAlgorithm, type DigestAlgorithm } from '../../../../shared/schemas/sipDigest.js';
 import { quoteString } from '../message/uri.js';
 
 export { DIGEST_ALGORITHMS, type DigestAlgorithm };
@@ -418,9 +418,7 @@ function fail(reason: DigestFailureReason): DigestVerifyResult {
 
 function normaliseAlgorithm(alg: string | undefined): DigestAlgorithm | undefined {
   if (alg === undefined) return 'MD5';
-  if (typeof alg !== 'string') return undefined;
-  const upper = alg.toUpperCase();
-  return DIGEST_ALGORITHMS.find((a) => a === upper);
+  return typeof alg === 'string' ? digestAlgorithm(alg) : undefined;
 }
 
 /** Constant-time string comparison (length is not secret). */
