@@ -4,6 +4,7 @@ import { jsonLogger } from './log.js';
 import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.js';
 import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
 import { isSubcommand, runSubcommand } from './cliRecord.js';
+import type { ReadyLine } from '../../shared/schemas/readyLine.js';
 import { parseDigestList } from '../../shared/schemas/sipDigest.js';
 import { adminPasswordCommand } from './cliAdminPassword.js';
 
@@ -154,7 +155,8 @@ async function main(): Promise<void> {
   }
 
   if (values['ready-json']) {
-    process.stdout.write(JSON.stringify({ ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, xmlRpc: addr.xmlRpc, pid: process.pid }) + '\n');
+    const line: ReadyLine = { ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, xmlRpc: addr.xmlRpc, pid: process.pid };
+    process.stdout.write(JSON.stringify(line) + '\n');
     if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }

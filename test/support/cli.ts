@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ReadyLine } from '../../shared/schemas/readyLine.js';
 
 export const ROOT = join(__dirname, '..', '..');
 /** The built CLI; STARFACE_SIM_CLI points the black-box tests at another build (e.g. an installed package). */
@@ -40,12 +41,7 @@ export function ensureBuilt(bundle: string = CLI, needs: BuildNeeds = {}): void 
   if (r.status !== 0 || !existsSync(bundle)) throw new Error(`node esbuild.mjs failed (${r.status}): ${r.stderr}`);
 }
 
-export interface ReadyLine {
-  ready: true;
-  rest: string;
-  pid: number;
-  [k: string]: unknown;
-}
+export type { ReadyLine };
 
 export interface Exit {
   code: number | null;

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { DescribedError } from '../text/errorText.js';
+import { ReadyLineSchema, type ReadyLine } from '../../../shared/schemas/readyLine.js';
 
 export interface LocalSimulatorOptions {
   /** The bundled CLI, dist/simulator/cli.js. */
@@ -16,12 +17,7 @@ export interface LocalSimulatorOptions {
   startTimeoutMs?: number;
 }
 
-export interface ReadyLine {
-  ready: true;
-  rest: string;
-  pid: number;
-  [key: string]: unknown;
-}
+export type { ReadyLine };
 
 /** Runs the bundled simulator as a child process on free ports and stops it with SIGTERM. */
 export class LocalSimulator {
@@ -70,7 +66,7 @@ export class LocalSimulator {
         if (nl < 0 || this._ready) return;
         clearTimeout(timer);
         try {
-          this._ready = JSON.parse(out.slice(0, nl)) as ReadyLine;
+          this._ready = ReadyLineSchema.parse(JSON.parse(out.slice(0, nl)));
           resolve(this._ready);
         } catch {
           reject(new DescribedError({ code: 'SIM_BAD_READY_LINE', line: out.slice(0, nl) }));

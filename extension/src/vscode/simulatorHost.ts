@@ -21,8 +21,8 @@ export class SimulatorHost implements vscode.Disposable {
   get addresses(): SimulatorAddresses | undefined {
     const ready = this.sim?.running ? this.sim.ready : undefined;
     if (!ready) return undefined;
-    const text = (key: string) => (typeof ready[key] === 'string' ? (ready[key] as string) : undefined);
-    return { rest: ready.rest, uci: text('uci'), xmlRpc: text('xmlRpc'), sipUdp: text('sipUdp'), sipTcp: text('sipTcp'), sipWs: text('sipWs'), pid: ready.pid };
+    const { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, pid } = ready;
+    return { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, pid };
   }
 
   get dataDir(): string {
