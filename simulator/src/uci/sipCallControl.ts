@@ -1,5 +1,5 @@
 import { UCI_ERRORS } from '../../../shared/schemas/uci.js';
-import { CallControlError } from '../sip/proxy/clickToDial.js';
+import { CallControlError } from '../sip/b2bua/callControlError.js';
 import type { SipProxy } from '../sip/proxy/proxy.js';
 import type { StoredUser } from '../state/model.js';
 import { isAdminUser } from '../auth/uciToken.js';

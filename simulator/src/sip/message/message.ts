@@ -63,6 +63,22 @@ export function parseCSeq(value: string | undefined): { seq: number; method: str
   return { seq, method: m[2]! };
 }
 
+/** The tag parameter of a From or To value. */
+export function tagOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const na = parseNameAddr(value);
+  const tag = na?.params.tag;
+  return tag ?? undefined;
+}
+
+/** The branch of the topmost Via. */
+export function topBranch(msg: SipMessage): string | undefined {
+  const top = msg.headers.getAll('via')[0];
+  const via = top === undefined ? undefined : parseVia(top);
+  const b = via?.params.branch;
+  return b ?? undefined;
+}
+
 function headerEnd(buf: Buffer): { end: number; sep: number } | undefined {
   const crlf = buf.indexOf('\r\n\r\n');
   const lf = buf.indexOf('\n\n');

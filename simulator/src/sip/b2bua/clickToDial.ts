@@ -1,27 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import type { VirtualPhone } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES } from '../../../../shared/schemas/events.js';
+import type { VirtualPhone } from '../../../../shared/schemas/calls.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
-import { createResponse, parseCSeq, REASONS, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
-import { formatNameAddr, formatUri, parseNameAddr, parseUri, quoteString } from '../message/uri.js';
 import type { UserDirectory } from '../directory.js';
+import { createResponse, parseCSeq, REASONS, tagOf, topBranch, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
+import { hopByHopRequest } from '../message/requests.js';
+import { parseUri, quoteString } from '../message/uri.js';
+import { userName, userNumber, type CallTracker } from '../calls.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { Flow } from '../transport/flow.js';
-import { userName, userNumber, type Call, type CallTracker } from './calls.js';
-import { sdpAnswer, sdpOf } from './sdp.js';
-import { hopByHopRequest, hostOf, newRequest, tagOf, topBranch, UA_ALLOW, viaFor } from './util.js';
-
-/** Why placeCallWithPhone was refused before anything rang; the UCI side maps `kind` to an error code. */
-export class CallControlError extends Error {
-  constructor(
-    readonly kind: 'no-phone' | 'call-id-in-use',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { withSdp } from '../ua/answer.js';
+import { sdpAnswer } from '../ua/sdp.js';
+import { findVirtualPhone, ringVirtualPhone } from '../ua/virtualPhone.js';
+import { CallControlError } from './callControlError.js';
+import { b2buaContact, dialogFrom, inDialogRequest, inviteFork, nameAddr } from './legRequests.js';
+import { destinationLabel, legCallId, Sessions, type Destination, type Fork, type Leg, type Session } from './sessions.js';
 
 export interface ClickToDialHost {
   send(message: SipMessage, flow: Flow): void;
@@ -32,74 +26,6 @@ export interface ClickToDialHost {
   bus: EventBus;
   log: Logger;
   ringTimeoutMs: number;
-}
-
-/** How long an ended call's legs are remembered, to absorb late responses and retransmissions. */
-const LINGER_MS = 32_000;
-
-/** One copy of a leg's INVITE, to one registered contact. */
-interface Fork {
-  branch: string;
-  req: SipRequest;
-  binding: Binding;
-  /** 0 until a response came; then the highest status seen. */
-  status: number;
-  cancelled: boolean;
-}
-
-/** The dialog a 2xx made on a leg: where in-dialog requests go, and what was acknowledged. */
-interface LegDialog {
-  fork: Fork;
-  remoteTag: string;
-  /** The To value with the remote tag. */
-  to: string;
-  target: string;
-  routes: string[];
-  flow: Flow;
-  /** The SDP in the 2xx (the phone's offer; the destination's answer). */
-  sdp: string;
-  ack?: SipRequest;
-}
-
-/** One side of a click-to-dial call, where the simulator is the UAC (RFC 3725 flow I). */
-interface Leg {
-  role: 'phone' | 'destination';
-  callId: string;
-  localTag: string;
-  /** Our From value, with our tag. */
-  from: string;
-  /** The To value of the INVITE (no tag). */
-  to: string;
-  inviteCseq: number;
-  nextCseq: number;
-  forks: Fork[];
-  dialog?: LegDialog;
-  /** The SDP we gave this side last: what a re-INVITE is answered with. */
-  localSdp?: string;
-  ended: boolean;
-  session: Session;
-}
-
-type Destination = { kind: 'user'; user: StoredUser } | { kind: 'virtual'; phone: VirtualPhone } | { kind: 'unknown'; number: string };
-
-interface Session {
-  user: StoredUser;
-  call: Call;
-  destination: Destination;
-  domain: string;
-  phone: Leg;
-  dest?: Leg;
-  timers: ReturnType<typeof setTimeout>[];
-  connected: boolean;
-  ended: boolean;
-}
-
-function nameAddr(display: string, user: string, domain: string): string {
-  return formatNameAddr({ display: display || undefined, uri: formatUri({ scheme: 'sip', user, host: domain }), params: {} });
-}
-
-function newBranch(): string {
-  return `z9hG4bK${randomBytes(10).toString('hex')}`;
 }
 
 /** A phoneId names a binding by its contact URI, or by the user part of it (sip.js makes a random one). */
@@ -124,15 +50,12 @@ function matchesPhone(b: Binding, phoneId: string): boolean {
  * destination rings may give up: the weakness of flow I, acceptable for a simulator.
  */
 export class ClickToDial {
-  private readonly legs = new Map<string, Leg>();
-  private readonly sessions = new Set<Session>();
+  private readonly sessions = new Sessions();
 
   constructor(private readonly host: ClickToDialHost) {}
 
   stop(): void {
-    for (const s of this.sessions) for (const t of s.timers) clearTimeout(t);
     this.sessions.clear();
-    this.legs.clear();
   }
 
   /** Starts a click-to-dial call; answers the user's UCI call id. Throws CallControlError when nothing can ring. */
@@ -153,20 +76,20 @@ export class ClickToDial {
     }
     const number = destination.startsWith('sip:') ? (parseUri(destination)?.user ?? destination) : destination.trim();
     const target = this.host.directory.userPart(number);
-    const phone = target ? undefined : (this.host.state().virtualPhones ?? []).find((p) => p.extension === number);
+    const phone = target ? undefined : findVirtualPhone(this.host.state(), number);
     const dest: Destination = target ? { kind: 'user', user: target } : phone ? { kind: 'virtual', phone } : { kind: 'unknown', number };
 
-    const callId = `${randomBytes(12).toString('hex')}@c2d.starface-sim`;
+    const callId = legCallId();
     const call = this.host.calls.start(callId, user, dest.kind === 'user' ? { user: dest.user } : dest.kind === 'virtual' ? { phone: dest.phone } : { number }, uciCallId);
     const domain = parseUri(bindings[0]!.aor)?.host ?? 'localhost';
     // The phone leg refers back to the session: it is set right below.
     const session = { user, call, destination: dest, domain, timers: [], connected: false, ended: false } as Omit<Session, 'phone'> as Session;
     const destDisplay = dest.kind === 'user' ? userName(dest.user) : dest.kind === 'virtual' ? dest.phone.name : '';
     const destNumber = dest.kind === 'user' ? userNumber(dest.user) : dest.kind === 'virtual' ? dest.phone.extension : number;
-    session.phone = this.newLeg(session, 'phone', callId, nameAddr(destDisplay, destNumber, domain), nameAddr(userName(user), userNumber(user), domain));
+    session.phone = this.sessions.newLeg(session, 'phone', callId, nameAddr(destDisplay, destNumber, domain), nameAddr(userName(user), userNumber(user), domain));
     this.sessions.add(session);
     for (const b of bindings) this.invite(session.phone, b);
-    this.timer(session, this.host.ringTimeoutMs, () => {
+    this.sessions.timer(session, this.host.ringTimeoutMs, () => {
       if (!session.phone.dialog) this.fail(session, 408, `${user.login}'s phone did not answer within ${this.host.ringTimeoutMs} ms`);
     });
     this.host.log('info', 'click-to-dial started', { login: user.login, destination: number, phones: bindings.length });
@@ -175,7 +98,7 @@ export class ClickToDial {
 
   /** hangupCall: BYE (or CANCEL while ringing) both legs. False when it is no click-to-dial call. */
   hangUp(uciCallId: string, by: string): boolean {
-    for (const s of this.sessions) {
+    for (const s of this.sessions.all()) {
       if (s.ended || (s.call.caller.id !== uciCallId && s.call.callee.id !== uciCallId)) continue;
       this.end(s, undefined, { status: 200, text: `hung up by ${by} over UCI` });
       return true;
@@ -183,72 +106,12 @@ export class ClickToDial {
     return false;
   }
 
-  // ---------------------------------------------------------------- legs and requests
-
-  private newLeg(session: Session, role: Leg['role'], callId: string, from: string, to: string): Leg {
-    const cseq = 1 + Math.floor(Math.random() * 1000);
-    const leg: Leg = {
-      role, callId, localTag: randomBytes(5).toString('hex'), from: '', to, inviteCseq: cseq, nextCseq: cseq, forks: [], ended: false, session,
-    };
-    leg.from = `${from};tag=${leg.localTag}`;
-    this.legs.set(callId, leg);
-    return leg;
-  }
-
-  private contact(flow: Flow): string {
-    return `<sip:starface-sim@${hostOf(flow.local.address)}:${flow.local.port};transport=${flow.transport.toLowerCase()}>`;
-  }
+  // ---------------------------------------------------------------- sending on legs
 
   private invite(leg: Leg, binding: Binding, sdp?: string): void {
-    const branch = newBranch();
-    const extra: [string, string][] = [['Contact', this.contact(binding.flow)], ['Allow', UA_ALLOW]];
-    // A hint for phones that auto-answer click-to-dial calls (the Call-Info answer-after convention).
-    if (leg.role === 'phone') extra.push(['Call-Info', `<sip:${leg.session.domain}>;answer-after=0`]);
-    extra.push(['User-Agent', 'STARFACE simulator click-to-dial']);
-    const req = newRequest({
-      method: 'INVITE',
-      uri: binding.contact,
-      via: viaFor(binding.flow, branch),
-      routes: binding.path,
-      from: leg.from,
-      to: leg.to,
-      callId: leg.callId,
-      cseq: leg.inviteCseq,
-      extra,
-      sdp,
-    });
-    leg.forks.push({ branch, req, binding, status: 0, cancelled: false });
-    this.host.send(req, binding.flow);
-  }
-
-  /** A request within the leg's dialog (RFC 3261 §12.2.1.1). */
-  private inDialogRequest(leg: Leg, d: LegDialog, method: string, cseq: number, opts: { sdp?: string; reason?: string } = {}): SipRequest {
-    return newRequest({
-      method,
-      uri: d.target,
-      via: viaFor(d.flow, newBranch()),
-      routes: d.routes,
-      from: leg.from,
-      to: d.to,
-      callId: leg.callId,
-      cseq,
-      extra: opts.reason ? [['Reason', opts.reason]] : [],
-      sdp: opts.sdp,
-    });
-  }
-
-  private dialogFrom(fork: Fork, res: SipResponse): LegDialog {
-    const contact = parseNameAddr(res.headers.getAll('contact')[0] ?? '')?.uri;
-    const rr = res.headers.getAll('record-route').reverse();
-    return {
-      fork,
-      remoteTag: tagOf(res.headers.get('to')) ?? '',
-      to: res.headers.get('to') ?? fork.req.headers.get('to') ?? '',
-      target: contact ?? fork.binding.contact,
-      routes: rr.length ? rr : fork.binding.path,
-      flow: fork.binding.flow,
-      sdp: sdpOf(res),
-    };
+    const fork = inviteFork(leg, binding, sdp);
+    leg.forks.push(fork);
+    this.host.send(fork.req, binding.flow);
   }
 
   private sendCancel(fork: Fork): void {
@@ -264,17 +127,17 @@ export class ClickToDial {
   /** A 2xx nobody wants (a second fork, or after the call ended): ACK it (with an answer to its offer) and BYE it. */
   private ackAndBye(leg: Leg, fork: Fork, res: SipResponse): void {
     fork.status = Math.max(fork.status, res.status);
-    const d = this.dialogFrom(fork, res);
+    const d = dialogFrom(fork, res);
     const offer = d.sdp;
-    this.host.send(this.inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: offer ? sdpAnswer(offer) : undefined }), d.flow);
-    this.host.send(this.inDialogRequest(leg, d, 'BYE', leg.inviteCseq + 1), d.flow);
+    this.host.send(inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: offer ? sdpAnswer(offer) : undefined }), d.flow);
+    this.host.send(inDialogRequest(leg, d, 'BYE', leg.inviteCseq + 1), d.flow);
   }
 
   // ---------------------------------------------------------------- responses
 
   /** True when the response belongs to a click-to-dial leg (it is then handled here). */
   handleResponse(res: SipResponse): boolean {
-    const leg = this.legs.get(res.headers.get('call-id') ?? '');
+    const leg = this.sessions.leg(res.headers.get('call-id') ?? '');
     if (!leg) return false;
     const cseq = parseCSeq(res.headers.get('cseq'));
     if (!cseq || cseq.method.toUpperCase() !== 'INVITE' || cseq.seq !== leg.inviteCseq) return true; // BYE/CANCEL/re-INVITE answers: absorbed
@@ -300,7 +163,7 @@ export class ClickToDial {
         return true;
       }
       fork.status = status;
-      leg.dialog = this.dialogFrom(fork, res);
+      leg.dialog = dialogFrom(fork, res);
       for (const other of leg.forks) if (other !== fork && other.status < 200 && !other.cancelled) this.sendCancel(other);
       if (leg.role === 'phone') this.phoneAnswered(session);
       else this.destinationAnswered(session);
@@ -322,14 +185,7 @@ export class ClickToDial {
     if (session.ended) return;
     leg.ended = true;
     if (leg.role === 'phone') this.fail(session, status, `${session.user.login}'s phone refused the call (${status} ${reason})`);
-    else this.fail(session, status, `${this.destinationLabel(session)} refused the call (${status} ${reason})`);
-  }
-
-  private destinationLabel(session: Session): string {
-    const d = session.destination;
-    if (d.kind === 'user') return `${userNumber(d.user)} (${userName(d.user)})`;
-    if (d.kind === 'virtual') return `virtual phone ${d.phone.extension} (${d.phone.name})`;
-    return d.number;
+    else this.fail(session, status, `${destinationLabel(session)} refused the call (${status} ${reason})`);
   }
 
   /** The user's phone answered with its offer: now call the destination with it. */
@@ -350,36 +206,32 @@ export class ClickToDial {
     }
     const contacts = this.host.registrar.contactsOf(d.user.id).filter((b) => b.flow.open);
     if (contacts.length === 0) {
-      this.fail(session, 480, `${this.destinationLabel(session)} has no registered phone`);
+      this.fail(session, 480, `${destinationLabel(session)} has no registered phone`);
       return;
     }
-    const callId = `${randomBytes(12).toString('hex')}@c2d.starface-sim`;
     const u = session.user;
-    session.dest = this.newLeg(session, 'destination', callId, nameAddr(userName(u), userNumber(u), session.domain), nameAddr(userName(d.user), userNumber(d.user), session.domain));
+    session.dest = this.sessions.newLeg(session, 'destination', legCallId(), nameAddr(userName(u), userNumber(u), session.domain), nameAddr(userName(d.user), userNumber(d.user), session.domain));
     for (const b of contacts) this.invite(session.dest, b, offer);
     this.host.calls.incoming(session.call);
-    this.timer(session, this.host.ringTimeoutMs, () => {
-      if (!session.connected) this.fail(session, 408, `${this.destinationLabel(session)} did not answer within ${this.host.ringTimeoutMs} ms`);
+    this.ringTimeout(session);
+  }
+
+  private ringTimeout(session: Session): void {
+    this.sessions.timer(session, this.host.ringTimeoutMs, () => {
+      if (!session.connected) this.fail(session, 408, `${destinationLabel(session)} did not answer within ${this.host.ringTimeoutMs} ms`);
     });
   }
 
   /** A virtual phone as destination: answered here, as the proxy answers one. */
   private callVirtual(session: Session, phone: VirtualPhone, offer: string): void {
-    if (phone.behaviour === 'busy') {
-      this.fail(session, 486, `${this.destinationLabel(session)} is busy`);
-      return;
-    }
-    this.host.calls.ringing(session.call);
-    this.timer(session, this.host.ringTimeoutMs, () => {
-      if (!session.connected) this.fail(session, 408, `${this.destinationLabel(session)} did not answer within ${this.host.ringTimeoutMs} ms`);
-    });
-    if (phone.behaviour === 'no-answer') return;
-    this.timer(session, phone.answerAfterMs, () => {
-      if (phone.behaviour === 'decline') {
-        this.fail(session, 603, `${this.destinationLabel(session)} declined the call`);
-        return;
-      }
-      this.connect(session, sdpAnswer(offer));
+    ringVirtualPhone(phone, (ms, fn) => this.sessions.timer(session, ms, fn), {
+      busy: () => this.fail(session, 486, `${destinationLabel(session)} is busy`),
+      ringing: () => {
+        this.host.calls.ringing(session.call);
+        this.ringTimeout(session);
+      },
+      declined: () => this.fail(session, 603, `${destinationLabel(session)} declined the call`),
+      answered: () => this.connect(session, sdpAnswer(offer)),
     });
   }
 
@@ -387,11 +239,11 @@ export class ClickToDial {
   private destinationAnswered(session: Session): void {
     const dest = session.dest!;
     const d = dest.dialog!;
-    d.ack = this.inDialogRequest(dest, d, 'ACK', dest.inviteCseq);
+    d.ack = inDialogRequest(dest, d, 'ACK', dest.inviteCseq);
     this.host.send(d.ack, d.flow);
     dest.localSdp = session.phone.dialog!.sdp;
     if (!d.sdp) {
-      this.fail(session, 488, `${this.destinationLabel(session)} answered without an SDP answer`);
+      this.fail(session, 488, `${destinationLabel(session)} answered without an SDP answer`);
       return;
     }
     this.connect(session, d.sdp);
@@ -401,12 +253,11 @@ export class ClickToDial {
     if (session.ended) return;
     const phone = session.phone;
     const pd = phone.dialog!;
-    pd.ack = this.inDialogRequest(phone, pd, 'ACK', phone.inviteCseq, { sdp: answer });
+    pd.ack = inDialogRequest(phone, pd, 'ACK', phone.inviteCseq, { sdp: answer });
     this.host.send(pd.ack, pd.flow);
     phone.localSdp = answer;
     session.connected = true;
-    for (const t of session.timers) clearTimeout(t);
-    session.timers = [];
+    this.sessions.stopTimers(session);
     this.host.calls.connected(session.call);
   }
 
@@ -416,12 +267,12 @@ export class ClickToDial {
   private fail(session: Session, status: number, text: string): void {
     if (session.ended) return;
     const { user } = session;
-    const message = `click-to-dial from ${user.login} to ${this.destinationLabel(session)} ended: ${text}`;
+    const message = `click-to-dial from ${user.login} to ${destinationLabel(session)} ended: ${text}`;
     this.host.log('info', 'click-to-dial failed', { login: user.login, status, reason: text });
     this.host.bus.publish({
       service: SIM_SERVICES.log,
       event: 'click-to-dial-failed',
-      data: { level: 'info', message, userId: user.id, login: user.login, callId: session.call.caller.id, destination: this.destinationLabel(session), status, reason: text },
+      data: { level: 'info', message, userId: user.id, login: user.login, callId: session.call.caller.id, destination: destinationLabel(session), status, reason: text },
     });
     this.end(session, undefined, { status, text });
   }
@@ -433,8 +284,7 @@ export class ClickToDial {
   private end(session: Session, by: Leg | undefined, why: { status: number; text: string }): void {
     if (session.ended) return;
     session.ended = true;
-    for (const t of session.timers) clearTimeout(t);
-    session.timers = [];
+    this.sessions.stopTimers(session);
     const reason = `SIP;cause=${why.status};text=${quoteString(why.text.replace(/[\r\n]/g, ' '))}`;
     for (const leg of [session.phone, session.dest]) {
       if (!leg) continue;
@@ -442,12 +292,7 @@ export class ClickToDial {
       leg.ended = true;
     }
     this.host.calls.hangup(session.call);
-    const linger = setTimeout(() => {
-      this.sessions.delete(session);
-      this.legs.delete(session.phone.callId);
-      if (session.dest) this.legs.delete(session.dest.callId);
-    }, LINGER_MS);
-    linger.unref();
+    this.sessions.linger(session);
   }
 
   private hangUpLeg(leg: Leg, reason: string): void {
@@ -456,17 +301,17 @@ export class ClickToDial {
     if (!d || !d.flow.open) return;
     if (!d.ack) {
       // The phone's 200 was never acknowledged (the destination did not answer): ACK it, then BYE.
-      d.ack = this.inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: d.sdp ? sdpAnswer(d.sdp) : undefined });
+      d.ack = inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: d.sdp ? sdpAnswer(d.sdp) : undefined });
       this.host.send(d.ack, d.flow);
     }
-    this.host.send(this.inDialogRequest(leg, d, 'BYE', ++leg.nextCseq, { reason }), d.flow);
+    this.host.send(inDialogRequest(leg, d, 'BYE', ++leg.nextCseq, { reason }), d.flow);
   }
 
   // ---------------------------------------------------------------- requests from the parties
 
   /** True when the request belongs to a click-to-dial leg (it is then handled here). */
   handleRequest(req: SipRequest, flow: Flow): boolean {
-    const leg = this.legs.get(req.headers.get('call-id') ?? '');
+    const leg = this.sessions.leg(req.headers.get('call-id') ?? '');
     if (!leg) return false;
     const method = req.method.toUpperCase();
     if (method === 'ACK') return true;
@@ -485,7 +330,7 @@ export class ClickToDial {
       case 'BYE':
         reply(200);
         if (!session.ended) {
-          const who = leg.role === 'phone' ? `${session.user.login}'s phone` : this.destinationLabel(session);
+          const who = leg.role === 'phone' ? `${session.user.login}'s phone` : destinationLabel(session);
           this.host.log('info', 'click-to-dial hung up', { login: session.user.login, by: who });
           this.end(session, leg, { status: 200, text: `${who} hung up` });
         }
@@ -496,12 +341,7 @@ export class ClickToDial {
           reply(session.ended ? 481 : 491);
           return true;
         }
-        reply(200, (res) => {
-          res.headers.append('Contact', this.contact(flow));
-          res.headers.append('Allow', UA_ALLOW);
-          res.headers.append('Content-Type', 'application/sdp');
-          res.body = Buffer.from(leg.localSdp!, 'utf8');
-        });
+        reply(200, (res) => withSdp(res, b2buaContact(flow), leg.localSdp!));
         return true;
       default:
         reply(200);
@@ -511,7 +351,7 @@ export class ClickToDial {
 
   /** A connection closed: a leg answered on it ends the call; forks ringing on it count as 480. */
   flowClosed(flow: Flow): void {
-    for (const session of this.sessions) {
+    for (const session of this.sessions.all()) {
       if (session.ended) continue;
       for (const leg of [session.phone, session.dest]) {
         if (!leg || leg.ended || session.ended) continue;
@@ -530,13 +370,5 @@ export class ClickToDial {
         if (touched && leg.forks.every((f) => f.status >= 200)) this.legFailed(leg, 480, 'connection closed');
       }
     }
-  }
-
-  private timer(session: Session, ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      if (!session.ended) fn();
-    }, ms);
-    t.unref();
-    session.timers.push(t);
   }
 }

@@ -7,9 +7,9 @@ import {
   type CallParty,
   type CallStateName,
   type VirtualPhone,
-} from '../../../../shared/schemas/calls.js';
-import type { EventBus } from '../../events/bus.js';
-import type { StoredUser } from '../../state/model.js';
+} from '../../../shared/schemas/calls.js';
+import type { EventBus } from '../events/bus.js';
+import type { StoredUser } from '../state/model.js';
 
 /** The number the UCI shows for a user: the extension, else the login. */
 export function userNumber(u: Pick<StoredUser, 'extension' | 'login'>): string {
