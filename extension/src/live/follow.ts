@@ -33,7 +33,7 @@ export interface UciLiveSettings {
 export const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', callbackAddress: '', callbackPort: 0 };
 
 /** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
-export const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
+const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
 /** Only the call events are certain on a real PBX: a refused userState subscription is logged, not fatal. */
 const OPTIONAL_REAL_PBX_SERVICES = [USER_STATE_SERVICE];
 

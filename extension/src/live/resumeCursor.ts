@@ -1,7 +1,7 @@
 import type { EventGap } from './liveSource.js';
 
 /** The wait before the next attempt after `failures` failures in a row: doubling from `baseMs`, capped at `maxMs`. */
-export function backoffMs(failures: number, baseMs: number, maxMs = 30_000): number {
+function backoffMs(failures: number, baseMs: number, maxMs = 30_000): number {
   return Math.min(maxMs, baseMs * 2 ** failures);
 }
 
