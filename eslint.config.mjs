@@ -23,8 +23,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
-  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → pbx/, teams/, preflight/, simulator/ → text/
-  // → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
+  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → live/ → pbx/, teams/, preflight/, simulator/
+  // → text/ → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
   // the `vscode` restriction of the first rules block; keep them in step with it.
   ...(() => {
@@ -39,9 +39,18 @@ export default tseslint.config(
       selector: `ImportExpression > Literal.source[value=/^(\\.\\.\\x2F)+(${rooms.join('|')})(\\x2F|$)/]`,
       message: `This room sits below ${rooms.map((r) => `${r}/`).join(', ')}: no import() of them either.`,
     });
-    const higher = ['model', 'views', 'commands', 'inspector', 'vscode'];
+    const session = ['model', 'views', 'commands', 'inspector', 'vscode'];
+    const higher = [...session, 'live'];
     const domain = ['pbx', 'teams', 'preflight', 'simulator', 'cli'];
     return [
+      {
+        // The live-event sources sit on the wire clients: pbx/ never reaches up into them.
+        files: ['extension/src/live/**'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(session, 'report through the source\'s options (follow.ts hooks)')] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(session)],
+        },
+      },
       {
         files: ['extension/src/pbx/**', 'extension/src/teams/**', 'extension/src/preflight/**', 'extension/src/simulator/**'],
         rules: {

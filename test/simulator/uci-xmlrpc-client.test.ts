@@ -1,4 +1,4 @@
-// The extension's UCI over XML-RPC client (extension/src/pbx/uciXmlRpcStream.ts, liveEventsCheck.ts) against a
+// The extension's UCI over XML-RPC client (extension/src/live/uciXmlRpcSource.ts, pbx/liveEventsCheck.ts) against a
 // real simulator's POST /xml-rpc: login with the UCI token, its own callback server, REST changes arriving in
 // order as SimEvents, a sip.js call's states arriving in order at the callee, the callback down and up again
 // (short: redelivered; long: the PBX drops the session and the stream logs in again and resyncs), stop()
@@ -13,9 +13,9 @@ import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls
 import { UCI_METHODS, UciCallStateSchema } from '../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
 import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
-import type { UciStreamState } from '../../extension/src/pbx/uciEvents.js';
+import type { LiveSourceState } from '../../extension/src/live/liveSource.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
-import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
+import { UciXmlRpcSource, type UciXmlRpcTarget } from '../../extension/src/live/uciXmlRpcSource.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, type Phone } from '../support/sipjs.js';
 import { sleep, until } from '../support/until.js';
@@ -24,8 +24,8 @@ import { sleep, until } from '../support/until.js';
 
 /** A stream as PbxSession builds it, recording everything it reports. */
 function follow(sim: RunningSim, extra: Partial<UciXmlRpcTarget> = {}, keepAliveMs?: number) {
-  const rec = { events: [] as SimEvent[], batches: 0, resyncs: 0, states: [] as UciStreamState['state'][], errors: [] as string[], signedOut: [] as string[], unavailable: [] as string[], gaps: [] as unknown[] };
-  const stream = new UciXmlRpcStream(
+  const rec = { events: [] as SimEvent[], batches: 0, resyncs: 0, states: [] as LiveSourceState['state'][], errors: [] as string[], signedOut: [] as string[], unavailable: [] as string[], gaps: [] as unknown[] };
+  const stream = new UciXmlRpcSource(
     { restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), replay: true, ...extra },
     {
       onEvents: (events) => {
@@ -60,8 +60,8 @@ const configEvents = (events: SimEvent[]) => events.filter((e) => e.service === 
 describe('extension: UCI over XML-RPC client against the simulator', function () {
   this.timeout(30_000);
   let sim: RunningSim;
-  const streams: UciXmlRpcStream[] = [];
-  const track = <T extends { stream: UciXmlRpcStream }>(x: T): T => {
+  const streams: UciXmlRpcSource[] = [];
+  const track = <T extends { stream: UciXmlRpcSource }>(x: T): T => {
     streams.push(x.stream);
     return x;
   };

@@ -16,7 +16,7 @@ import { UCI_XMLRPC_FAULTS as F, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_PARAMS as P }
 import { UciCallbackServer } from '../../extension/src/pbx/uciCallbackServer.js';
 import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
-import { UciXmlRpcStream, type UciXmlRpcTarget } from '../../extension/src/pbx/uciXmlRpcStream.js';
+import { UciXmlRpcSource, type UciXmlRpcTarget } from '../../extension/src/live/uciXmlRpcSource.js';
 import { PbxSession, type LiveState } from '../../extension/src/model/pbxSession.js';
 import { createSimulator } from '../../simulator/src/simulator.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
@@ -31,7 +31,7 @@ const FAST = { backoffInitialMs: 20, backoffMaxMs: 100, timeoutMs: 1000 };
 
 function follow(sim: RunningSim, extra: Partial<UciXmlRpcTarget> = {}, keepAliveMs?: number) {
   const rec = { events: [] as SimEvent[], resyncs: 0, states: [] as string[], errors: [] as string[], gaps: [] as { afterSeq: number; beforeSeq: number; filled: boolean }[], notices: [] as string[] };
-  const stream = new UciXmlRpcStream(
+  const stream = new UciXmlRpcSource(
     { restBaseUrl: sim.base, uciToken: TOKEN, replay: true, onNotice: (m) => rec.notices.push(m), ...extra },
     {
       onEvents: (events) => rec.events.push(...events),
@@ -385,7 +385,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise((resolve) => proxy.close(resolve)));
     const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/rest`;
-    const stream = new UciXmlRpcStream({ restBaseUrl: base, uciToken: TOKEN, services: [USER_STATE_SERVICE] }, { onEvents: () => undefined });
+    const stream = new UciXmlRpcSource({ restBaseUrl: base, uciToken: TOKEN, services: [USER_STATE_SERVICE] }, { onEvents: () => undefined });
     stream.start();
     await until('the subscribe on its way', () => methods.includes(M.subscribeEvents), 10_000);
     await stream.stop();

@@ -3,7 +3,7 @@ import { URL } from 'node:url';
 import { PbxSession, type SessionState } from '../../extension/src/model/pbxSession.js';
 import { SessionManager } from '../../extension/src/model/sessions.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
-import { EventPoller } from '../../extension/src/pbx/eventPoller.js';
+import { EventLogSource } from '../../extension/src/live/eventLogSource.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import type { Connection } from '../../shared/schemas/connection.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
@@ -210,9 +210,9 @@ describe('extension PbxSession', () => {
   });
 });
 
-describe('extension EventPoller', () => {
+describe('extension EventLogSource', () => {
   let sim: RunningSim;
-  let poller: EventPoller | undefined;
+  let poller: EventLogSource | undefined;
   beforeEach(async () => {
     sim = await startSim();
   });
@@ -241,7 +241,7 @@ describe('extension EventPoller', () => {
   it('starts from "now" and delivers later events in order, each once', async () => {
     const batches: SimEvent[][] = [];
     const pbx = await api(sim.base);
-    poller = new EventPoller(pbx, { intervalMs: 100, onEvents: (e) => batches.push(e) });
+    poller = new EventLogSource(pbx, { intervalMs: 100, onEvents: (e) => batches.push(e) });
     poller.start();
     await until('the first contact and one poll after it', () => pbx.contacts >= 2);
     assert.equal(batches.length, 0, 'no history on first contact');
@@ -264,7 +264,7 @@ describe('extension EventPoller', () => {
     let resyncs = 0;
     const errors: unknown[] = [];
     const batches: SimEvent[][] = [];
-    poller = new EventPoller(pbx, { intervalMs: 100, maxBackoffMs: 400, onEvents: (e) => batches.push(e), onResync: () => resyncs++, onError: (err) => errors.push(err) });
+    poller = new EventLogSource(pbx, { intervalMs: 100, maxBackoffMs: 400, onEvents: (e) => batches.push(e), onResync: () => resyncs++, onError: (err) => errors.push(err) });
     poller.start();
     await until('the first contact (it notes the bootId)', () => pbx.contacts >= 1);
     assert.equal(resyncs, 0);
@@ -286,7 +286,7 @@ describe('extension EventPoller', () => {
     this.timeout(10_000);
     const pbx = await api(sim.base);
     const retries: number[] = [];
-    poller = new EventPoller(pbx, { intervalMs: 50, maxBackoffMs: 300, onEvents: () => {}, onError: (_err, retry) => retries.push(retry) });
+    poller = new EventLogSource(pbx, { intervalMs: 50, maxBackoffMs: 300, onEvents: () => {}, onError: (_err, retry) => retries.push(retry) });
     poller.start();
     await until('the first contact', () => pbx.contacts >= 1);
     await sim.stop();

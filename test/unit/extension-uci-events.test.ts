@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PbxSession } from '../../extension/src/model/pbxSession.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
-import { UciEventStream } from '../../extension/src/pbx/uciEvents.js';
+import { UciWebSocketSource } from '../../extension/src/live/uciWebSocketSource.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { UCI_METHODS, USER_STATE_SERVICE } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
@@ -63,7 +63,7 @@ describe('extension: live events from the UCI connector', () => {
     const client = new PbxRestClient(sim.base);
     await client.login('admin', ADMIN_PASSWORD);
     const seen: number[] = [];
-    const stream = new UciEventStream(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
+    const stream = new UciWebSocketSource(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
     stream.start();
     try {
       await until('connected', () => stream.connected, 10_000, 20);
@@ -90,7 +90,7 @@ describe('extension: live events from the UCI connector', () => {
       const port = (server.address() as AddressInfo).port;
       const client = new PbxRestClient(`http://127.0.0.1:${port}/rest`);
       let reason: string | undefined;
-      const stream = new UciEventStream(client, { onEvents: () => {}, onUnavailable: (r) => (reason = r) });
+      const stream = new UciWebSocketSource(client, { onEvents: () => {}, onUnavailable: (r) => (reason = r) });
       stream.start();
       await until('unavailable', () => reason !== undefined, 10_000, 20);
       assert.match(reason!, /404/);

@@ -6,7 +6,8 @@ import { Emitter } from '../../extension/src/model/emitter.js';
 import { englishOnly } from '../../extension/src/text/i18n.js';
 import type { EventGap, LiveState, SessionState } from '../../extension/src/model/pbxSession.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
-import { UciEventStream, type UciStreamState } from '../../extension/src/pbx/uciEvents.js';
+import type { LiveSourceState } from '../../extension/src/live/liveSource.js';
+import { UciWebSocketSource } from '../../extension/src/live/uciWebSocketSource.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { HostMessageSchema, type HostMessage } from '../../shared/schemas/inspector.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
@@ -291,9 +292,9 @@ describe('inspector: the UCI stream reports its state and a gap filled with sinc
     const client = new PbxRestClient(sim.base);
     await client.login('admin', ADMIN_PASSWORD);
     const seen: number[] = [];
-    const states: UciStreamState['state'][] = [];
+    const states: LiveSourceState['state'][] = [];
     const gaps: EventGap[] = [];
-    const stream = new UciEventStream(client, {
+    const stream = new UciWebSocketSource(client, {
       onEvents: (events) => seen.push(...events.map((e) => e.seq)),
       onState: (s) => states.push(s.state),
       onGap: (g) => gaps.push(g),

@@ -2,7 +2,9 @@ import type { SimEvent } from '../../../shared/schemas/events.js';
 import { DEFAULT_INSPECTOR_BUFFER, type ConnectionStatus, type HostMessage } from '../../../shared/schemas/inspector.js';
 import { errorText } from '../text/errorText.js';
 import type { Translate } from '../text/i18n.js';
-import type { EventGap, LiveState, SessionState } from '../model/pbxSession.js';
+import type { LiveState } from '../live/follow.js';
+import type { EventGap, LiveSourceKind } from '../live/liveSource.js';
+import type { SessionState } from '../model/pbxSession.js';
 
 // The event inspector's host side without vscode: follows the selected session's live events, keeps the newest
 // N in a ring (a reopened or reloaded panel gets them), batches them for the webview, reports gaps and the
@@ -17,7 +19,7 @@ export interface FeedSession {
   readonly state: SessionState;
   readonly failure: unknown;
   readonly live: LiveState;
-  readonly liveSource: 'uci' | 'xml-rpc' | 'poll' | undefined;
+  readonly liveSource: LiveSourceKind | undefined;
   readonly onDidReceiveEvents: Event<SimEvent[]>;
   readonly onDidChange: Event<unknown>;
   readonly onDidChangeLive: Event<LiveState>;

@@ -4,11 +4,10 @@ import { CALL_EVENT_SERVICE } from '../../../shared/schemas/calls.js';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
+import { DEFAULT_UCI_LIVE_SETTINGS, LiveFollow, loadXmlRpc, type LiveState, type UciLiveSettings } from '../live/follow.js';
+import type { EventGap, LiveSourceKind } from '../live/liveSource.js';
 import { PbxApi } from '../pbx/api.js';
-import { EventPoller } from '../pbx/eventPoller.js';
-import { UciEventStream, type UciEventStreamOptions } from '../pbx/uciEvents.js';
 import type { LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
-import type { UciXmlRpcStream } from '../pbx/uciXmlRpcStream.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
@@ -17,44 +16,14 @@ import { englishOnly, type Translate } from '../text/i18n.js';
 
 export type SessionState = 'signed-out' | 'signing-in' | 'ready' | 'error';
 
-/** How the live events flow: the UCI socket's (or the event poller's) state. */
-export interface LiveState {
-  state: 'connecting' | 'live' | 'reconnecting' | 'disconnected';
-  /** Why it reconnects. */
-  error?: Error;
-  retryInMs?: number;
-}
+// The session's live-event surface speaks these types (its events, its constructor's settings).
+export type { EventGap, LiveState, UciLiveSettings };
 
-/** Events after `afterSeq` and before `beforeSeq` were missed during a drop; `filled`: asked for again with sinceSeq. */
-export interface EventGap {
-  afterSeq: number;
-  beforeSeq: number;
-  filled: boolean;
-}
-
-/** starface.uci.*: how live events flow. `auto`: the WebSocket for the simulator, XML-RPC for a real PBX. */
-export interface UciLiveSettings {
-  transport: 'auto' | 'websocket' | 'xml-rpc';
-  /** What the PBX calls back; empty: the address of the interface that routes to the PBX. */
-  callbackAddress: string;
-  /** 0: a free port. */
-  callbackPort: number;
-}
-
-const DEFAULT_UCI_LIVE_SETTINGS: UciLiveSettings = { transport: 'auto', callbackAddress: '', callbackPort: 0 };
-
-/** The services a real PBX is asked for (the sim.events.* ones are the simulator's own). */
-const REAL_PBX_SERVICES = [CALL_EVENT_SERVICE, USER_STATE_SERVICE];
 /**
  * Events about nothing loadPbxData loads (calls, presence): they go to the inspector, but reloading the whole PBX
  * (some seven REST requests) for each call state would change nothing the tree shows.
  */
-const UNLOADED_SERVICES = new Set<string>(REAL_PBX_SERVICES);
-/** Only the call events are certain on a real PBX: a refused userState subscription is logged, not fatal. */
-const OPTIONAL_REAL_PBX_SERVICES = [USER_STATE_SERVICE];
-
-/** Loaded on first use: the bundle keeps it apart (dist/lazy/uciXmlRpc.js), so activation need not parse it. */
-const loadXmlRpc = () => import('../pbx/uciXmlRpc.js');
+const UNLOADED_SERVICES = new Set<string>([CALL_EVENT_SERVICE, USER_STATE_SERVICE]);
 
 /** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
 export class PbxSession {
@@ -63,13 +32,7 @@ export class PbxSession {
   private _failure: unknown;
   private _data: PbxData | undefined;
   private details = new Map<number, Promise<UserDetails>>();
-  private poller: EventPoller | undefined;
-  private uci: UciEventStream | UciXmlRpcStream | undefined;
-  private uciKind: 'uci' | 'xml-rpc' | undefined;
-  /** Counts follow()/stopFollowing() calls, so a follower whose module loaded late knows it was superseded. */
-  private followGeneration = 0;
-  /** The last stopped stream's shutdown: a new XML-RPC stream starts after it, so a fixed callback port is free. */
-  private stopping: Promise<void> = Promise.resolve();
+  private readonly liveFollow: LiveFollow;
   /** The UCI token for the XML-RPC sign-in, made from the password at sign-in; in memory only, never logged. */
   private uciToken: string | undefined;
   private refreshing: Promise<void> | undefined;
@@ -78,7 +41,6 @@ export class PbxSession {
   private readonly events = new Emitter<SimEvent[]>();
   readonly onDidChange = this.changed.event;
   readonly onDidReceiveEvents = this.events.event;
-  private _live: LiveState = { state: 'disconnected' };
   private readonly liveChanged = new Emitter<LiveState>();
   private readonly gaps = new Emitter<EventGap>();
   /** The live event source connects, goes live, drops and retries, or stops. */
@@ -93,6 +55,17 @@ export class PbxSession {
     private readonly liveSettings: () => UciLiveSettings = () => DEFAULT_UCI_LIVE_SETTINGS,
   ) {
     this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
+    this.liveFollow = new LiveFollow({
+      onEvents: (events) => {
+        this.events.fire(events);
+        if (events.some((e) => !UNLOADED_SERVICES.has(e.service))) void this.refresh();
+      },
+      onResync: () => void this.refresh(),
+      onLive: (live) => this.liveChanged.fire(live),
+      onGap: (gap) => this.gaps.fire(gap),
+      onSignedOut: (err) => this.set('error', err),
+      log,
+    });
   }
 
   get state(): SessionState {
@@ -171,12 +144,12 @@ export class PbxSession {
   }
 
   get live(): LiveState {
-    return this._live;
+    return this.liveFollow.live;
   }
 
   /** Connects the live events again now, instead of waiting for the back-off. */
   reconnect(): void {
-    this.uci?.reconnectNow();
+    this.liveFollow.reconnect();
   }
 
   dispose(): void {
@@ -185,12 +158,6 @@ export class PbxSession {
     this.events.dispose();
     this.liveChanged.dispose();
     this.gaps.dispose();
-  }
-
-  private setLive(live: LiveState): void {
-    if (live.state === this._live.state && live.state !== 'reconnecting') return;
-    this._live = live;
-    this.liveChanged.fire(live);
   }
 
   private async reload(): Promise<void> {
@@ -203,8 +170,8 @@ export class PbxSession {
    * Where live events come from: the simulator's UCI WebSocket (`uci`), the UCI over XML-RPC with our callback
    * server (`xml-rpc`, a real PBX's way), or the simulator's event log (`poll`).
    */
-  get liveSource(): 'uci' | 'xml-rpc' | 'poll' | undefined {
-    return this.uci ? this.uciKind : this.poller ? 'poll' : undefined;
+  get liveSource(): LiveSourceKind | undefined {
+    return this.liveFollow.kind;
   }
 
   /** Follows the live events again with the current starface.uci.* settings (after they changed). */
@@ -219,118 +186,20 @@ export class PbxSession {
   async testLiveEvents(t: Translate = englishOnly, waitMs?: number): Promise<LiveEventsCheckResult> {
     if (!this.uciToken || this._state !== 'ready') throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
     const settings = this.liveSettings();
-    const { checkLiveEvents, UciXmlRpcStream } = await loadXmlRpc();
+    const { checkLiveEvents, UciXmlRpcSource } = await loadXmlRpc();
     // Live events running: test through their callback server (a fixed port cannot be opened twice).
-    const live = this.uci instanceof UciXmlRpcStream ? this.uci : undefined;
+    const current = this.liveFollow.current;
+    const live = current instanceof UciXmlRpcSource ? current : undefined;
     const via = live?.callback?.listening && live.callbackTarget ? { server: live.callback, host: live.callbackTarget.host } : undefined;
     return checkLiveEvents({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs, via }, t);
   }
 
   private follow(): void {
-    // Signing in again must not leave the previous follower running: every event would arrive twice.
-    this.stopFollowing();
-    const onEvents = (events: SimEvent[]) => {
-      if (this._live.state === 'reconnecting') this.setLive({ state: 'live' });
-      this.events.fire(events);
-      if (events.some((e) => !UNLOADED_SERVICES.has(e.service))) void this.refresh();
-    };
-    const signedOut = (err: Error) => {
-      // The PBX signed us out (restart, expired token): following on cannot succeed; show it and stop.
-      this.stopFollowing();
-      this.log('warn', `events from ${this.connection.name}: ${err.message}`);
-      this.set('error', err);
-    };
-    const settings = this.liveSettings();
-    const simulator = this._data?.simulator === true;
-    const xmlRpc = !simulator || settings.transport === 'xml-rpc';
-    if (xmlRpc && !this.uciToken) return;
-    let uci: UciEventStream | UciXmlRpcStream | undefined;
-    const options: UciEventStreamOptions = {
-      onEvents,
-      onResync: () => void this.refresh(),
-      onError: (err, retry) => this.log('warn', `UCI events from ${this.connection.name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`),
-      onSignedOut: (reason) => {
-        if (!xmlRpc) return signedOut(PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason }));
-        // The UCI refused the token while REST took the password (an LDAP user, a lockout): the tree still works.
-        if (this.uci === uci) this.uci = undefined;
-        this.log('warn', `${this.connection.name} refused the UCI sign-in (${reason}); no live events`);
-      },
-      onUnavailable: (reason) => {
-        if (this.uci === uci) this.uci = undefined;
-        if (!simulator) {
-          this.log('warn', `${this.connection.name} has no UCI over XML-RPC (${reason}); no live events`);
-          return;
-        }
-        this.log('info', `${this.connection.name} has no UCI ${xmlRpc ? 'over XML-RPC' : 'WebSocket'} (${reason}); following its event log instead`);
-        this.poll(onEvents, signedOut);
-      },
-      onState: (state) => {
-        if (this.uci !== uci) return;
-        if (state.state === 'stopped') this.setLive({ state: 'disconnected' });
-        else if (state.state === 'reconnecting') this.setLive({ state: 'reconnecting', error: state.error, retryInMs: state.retryInMs });
-        else this.setLive({ state: state.state });
-      },
-      onGap: (gap) => this.gaps.fire(gap),
-    };
-    const begin = (stream: UciEventStream | UciXmlRpcStream, kind: 'uci' | 'xml-rpc') => {
-      uci = stream;
-      this.uci = stream;
-      this.uciKind = kind;
-      stream.start();
-    };
-    if (!xmlRpc) return begin(new UciEventStream(this.api.client, options), 'uci');
-    const generation = this.followGeneration;
-    const uciToken = this.uciToken!;
-    // A fixed callback port is free only once the previous stream has stopped.
-    Promise.all([loadXmlRpc(), settings.callbackPort ? this.stopping : undefined]).then(
-      ([{ UciXmlRpcStream }]) => {
-        // Signed out, or following anew, while the module loaded.
-        if (generation !== this.followGeneration) return;
-        const stream = new UciXmlRpcStream(
-          {
-            restBaseUrl: this.api.client.baseUrl,
-            uciToken,
-            callbackAddress: settings.callbackAddress,
-            callbackPort: settings.callbackPort,
-            services: simulator ? undefined : REAL_PBX_SERVICES,
-            optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
-            onNotice: (message) => this.log('warn', `UCI events from ${this.connection.name}: ${message}`),
-            replay: simulator,
-          },
-          options,
-        );
-        begin(stream, 'xml-rpc');
-      },
-      (err: unknown) => this.log('error', `the UCI over XML-RPC could not be loaded: ${(err as Error).message}`),
-    );
-  }
-
-  private poll(onEvents: (events: SimEvent[]) => void, signedOut: (err: Error) => void): void {
-    const poller = new EventPoller(this.api, {
-      onEvents,
-      onResync: () => void this.refresh(),
-      onError: (err, retry) => {
-        if (err instanceof PbxError && err.isAuth) signedOut(err);
-        else {
-          this.log('warn', `events from ${this.connection.name}: ${(err as Error).message}; retrying in ${Math.round(retry / 1000)} s`);
-          this.setLive({ state: 'reconnecting', error: err instanceof Error ? err : new Error(String(err)), retryInMs: retry });
-        }
-      },
-    });
-    this.poller = poller;
-    poller.start();
-    this.setLive({ state: 'live' });
+    this.liveFollow.start({ name: this.connection.name, api: this.api, simulator: this._data?.simulator === true, uciToken: this.uciToken, settings: this.liveSettings() });
   }
 
   private stopFollowing(): void {
-    this.followGeneration++;
-    const stopped = this.uci?.stop();
-    if (stopped) this.stopping = stopped.catch(() => {});
-    this.uci = undefined;
-    this.uciKind = undefined;
-    this.poller?.stop();
-    this.poller = undefined;
-    this.setLive({ state: 'disconnected' });
+    this.liveFollow.stop();
   }
 
   private set(state: SessionState, failure?: unknown): void {

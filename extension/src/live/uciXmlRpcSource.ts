@@ -1,17 +1,20 @@
 /**
  * Live UCI events from a real STARFACE: UCI over XML-RPC with the events pushed back to our own XML-RPC
- * callback server. Same options and surface as the WebSocket `UciEventStream`, so PbxSession can use either.
+ * callback server. The wire (requests, the callback server, decoding a pushed call) is in pbx/; this is the
+ * following: session, subscriptions, keep-alive, and resuming through the shared ResumeCursor.
  */
 import { XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import type { SimEvent } from '../../../shared/schemas/events.js';
-import { UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_SERVICE_PATTERN } from '../../../shared/schemas/uci.js';
-import { parseXmlRpcEventMethod, UCI_XMLRPC_FAULTS, UciXmlRpcEventMetaSchema } from '../../../shared/schemas/uciXmlRpc.js';
-import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
-import type { UciEventStreamOptions } from './uciEvents.js';
-import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
-import { backoffMs, TickBatcher } from './liveEvents.js';
+import { UCI_ERRORS, UCI_KNOWN_SERVICES } from '../../../shared/schemas/uci.js';
+import { UCI_XMLRPC_FAULTS } from '../../../shared/schemas/uciXmlRpc.js';
+import { callbackAddresses, UciCallbackServer } from '../pbx/uciCallbackServer.js';
+import { decodePushedEvent } from '../pbx/uciXmlRpcEvent.js';
+import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../pbx/uciXmlRpcClient.js';
+import type { LiveSource, LiveSourceOptions } from './liveSource.js';
+import { ResumeCursor } from './resumeCursor.js';
+import { TickBatcher } from './tickBatcher.js';
 
-/** What the XML-RPC stream needs besides the shared options: where, as whom, and where events come back. */
+/** What the XML-RPC source needs besides the shared options: where, as whom, and where events come back. */
 export interface UciXmlRpcTarget {
   /** The REST base URL (restBaseUrl); /xml-rpc is next to /rest. */
   restBaseUrl: string;
@@ -33,13 +36,11 @@ export interface UciXmlRpcTarget {
   timeoutMs?: number;
 }
 
-/** How many recent seqs the duplicate check remembers (more than the simulator's callback queue holds). */
-const SEEN_SEQS = 4096;
-
 /** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
 const XMLRPC_KEEPALIVE_MS = 20_000;
 
-export class UciXmlRpcStream {
+export class UciXmlRpcSource implements LiveSource {
+  readonly kind = 'xml-rpc';
   readonly client: UciXmlRpcClient;
   private server: UciCallbackServer | undefined;
   private stopped = true;
@@ -49,22 +50,18 @@ export class UciXmlRpcStream {
   private session = false;
   /** The session was lost: the next successful subscription reloads everything. */
   private lost = false;
-  private failures = 0;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   /** Bumped by start/stop: an outcome from an older run is ignored. */
   private run = 0;
   private connecting: Promise<void> | undefined;
-  /** The newest seq seen (the simulator's metadata), for sinceSeq after a session loss. */
-  private lastSeq: number | undefined;
   /**
-   * The seqs seen since the login, newest last and bounded: a repeat (at-least-once delivery) is dropped. A set,
-   * not a floor: the backlogs of services subscribed one by one arrive one after the other, not in seq order.
+   * The simulator's seqs (a real PBX sends none): the newest for sinceSeq after a session loss, and the repeats
+   * (at-least-once delivery) to drop. Unordered: the backlogs of services subscribed one by one arrive one after
+   * the other, not in seq order.
    */
-  private readonly seen = new Set<number>();
+  private readonly cursor: ResumeCursor;
   private readonly subscribed = new Set<string>();
-  /** Events after this seq left the PBX's buffer while we were away; reported with the first event after. */
-  private gone: number | undefined;
   /** For a real PBX's events, which carry no seq. */
   private localSeq = 0;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
@@ -73,9 +70,10 @@ export class UciXmlRpcStream {
 
   constructor(
     private readonly target: UciXmlRpcTarget,
-    private readonly opts: UciEventStreamOptions,
+    private readonly opts: LiveSourceOptions,
   ) {
     this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, { timeoutMs: target.timeoutMs });
+    this.cursor = new ResumeCursor({ order: 'unordered', retryBaseMs: 500, maxBackoffMs: opts.maxBackoffMs, onGap: (gap) => opts.onGap?.(gap) });
   }
 
   /** Logged in, subscribed and the callback server listening. */
@@ -104,7 +102,7 @@ export class UciXmlRpcStream {
   reconnectNow(): void {
     if (this.stopped || this.connecting || this.connected) return;
     this.clearTimers();
-    this.failures = 0;
+    this.cursor.resetBackoff();
     void this.connect();
   }
 
@@ -162,8 +160,9 @@ export class UciXmlRpcStream {
         return;
       }
       // A new login: a restarted simulator counts from 1 again, and events may arrive before subscribe answers.
-      this.seen.clear();
-      await this.subscribeAll(this.target.replay && this.lost ? this.lastSeq : undefined);
+      this.cursor.newSession();
+      // The newest seq, not resumeAt(): a subscription answers a bare true, no position to tell a filled gap by.
+      await this.subscribeAll(this.target.replay && this.lost ? this.cursor.lastSeq : undefined);
       if (run !== this.run) {
         await this.client.logout().catch(() => {});
         return;
@@ -206,7 +205,7 @@ export class UciXmlRpcStream {
           if (!(since !== undefined && err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone)) throw err;
           // The missed events left the buffer (or would not fit the PBX's queue): go on without replay; what is
           // gone is reported with the next event, and the session's onResync reloads everything.
-          this.gone = this.lastSeq;
+          this.cursor.lost();
           since = undefined;
           await this.client.subscribe(service);
         }
@@ -247,7 +246,7 @@ export class UciXmlRpcStream {
   private goLive(): void {
     this.opened = true;
     this.live = true;
-    this.failures = 0;
+    this.cursor.resetBackoff();
     if (this.keepAlive) clearInterval(this.keepAlive);
     this.keepAlive = setInterval(() => void this.tick(), this.opts.keepAliveMs ?? XMLRPC_KEEPALIVE_MS);
     this.keepAlive.unref?.();
@@ -280,8 +279,7 @@ export class UciXmlRpcStream {
   private retry(err: Error): void {
     if (this.stopped) return;
     this.live = false;
-    this.failures++;
-    const wait = backoffMs(this.failures, 500, this.opts.maxBackoffMs);
+    const wait = this.cursor.retryIn();
     this.opts.onError?.(err, wait);
     this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
     const timer = setTimeout(() => void this.connect(), wait);
@@ -292,31 +290,16 @@ export class UciXmlRpcStream {
   /** One pushed event: `${service}.${event}` with the data struct (and, from the simulator, {seq,time,service,event}). */
   private onCall(method: string, params: XmlRpcValue[]): XmlRpcValue {
     if (this.stopped) throw new XmlRpcFault('not subscribed', UCI_XMLRPC_FAULTS.notLoggedIn);
-    const name = parseXmlRpcEventMethod(method);
-    if (!name || !UCI_SERVICE_PATTERN.test(name.service)) throw new XmlRpcFault(`not an event method: ${method.slice(0, 200)}`, UCI_XMLRPC_FAULTS.unknownMethod);
-    const data = params[0];
-    if (!isStruct(data)) throw new XmlRpcFault(`${method}: param 1 must be a struct`, UCI_XMLRPC_FAULTS.invalidParams);
-    const meta = params.length > 1 ? UciXmlRpcEventMetaSchema.safeParse(params[1]) : undefined;
-    if (meta && (!meta.success || meta.data.service !== name.service || meta.data.event !== name.event)) {
-      throw new XmlRpcFault(`${method}: param 2 must be {seq, time, service, event} of this event`, UCI_XMLRPC_FAULTS.invalidParams);
-    }
-    const m = meta?.data;
-    if (m) {
-      if (this.seen.has(m.seq)) return true;
-      this.seen.add(m.seq);
-      if (this.seen.size > SEEN_SEQS) this.seen.delete(this.seen.values().next().value!);
-      if (this.gone !== undefined) {
-        if (m.seq > this.gone + 1) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: m.seq, filled: false });
-        this.gone = undefined;
-      }
-      this.lastSeq = Math.max(this.lastSeq ?? 0, m.seq);
-    }
+    const pushed = decodePushedEvent(method, params);
+    const m = pushed.meta;
+    // A repeat is answered true all the same: it was delivered.
+    if (m && !this.cursor.accept(m.seq)) return true;
     const event: SimEvent = {
       seq: m?.seq ?? ++this.localSeq,
       time: m?.time ?? new Date().toISOString(),
-      service: name.service,
-      event: name.event,
-      data: plain(data) as Record<string, unknown>,
+      service: pushed.service,
+      event: pushed.event,
+      data: pushed.data,
     };
     this.batch.push(event);
     return true;
@@ -331,18 +314,4 @@ export class UciXmlRpcStream {
     void this.stop();
     this.opts.onSignedOut?.(reason);
   }
-}
-
-function isStruct(v: XmlRpcValue): v is { [key: string]: XmlRpcValue } {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date) && !(v instanceof Uint8Array);
-}
-
-/** XML-RPC values as JSON values: dateTime → ISO string, base64 → base64 string, nil → null. */
-function plain(v: XmlRpcValue): unknown {
-  if (v === undefined) return null;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  if (v instanceof Uint8Array) return Buffer.from(v).toString('base64');
-  if (Array.isArray(v)) return v.map(plain);
-  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
-  return v;
 }

@@ -3,5 +3,5 @@
  * when a session first follows a PBX over XML-RPC, because the XML library behind it would double what
  * activation has to parse.
  */
-export { UciXmlRpcStream } from './uciXmlRpcStream.js';
-export { checkLiveEvents } from './liveEventsCheck.js';
+export { UciXmlRpcSource } from './uciXmlRpcSource.js';
+export { checkLiveEvents } from '../pbx/liveEventsCheck.js';

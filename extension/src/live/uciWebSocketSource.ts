@@ -1,44 +1,20 @@
 import { WebSocket } from 'ws';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { UCI_CLOSE, UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, UCI_PATH, UciNotificationSchema } from '../../../shared/schemas/uci.js';
-import type { PbxRestClient } from './restClient.js';
-import { backoffMs, TickBatcher } from './liveEvents.js';
-
-export interface UciEventStreamOptions {
-  onEvents(events: SimEvent[]): void;
-  /** The simulator restarted or events were lost: reload everything. */
-  onResync?(): void;
-  onError?(err: Error, retryInMs: number): void;
-  /** The PBX has no UCI WebSocket (a real STARFACE speaks UCI over XML-RPC): use another source. */
-  onUnavailable?(reason: string): void;
-  /** Signed out by the PBX (restart, expired token): stop and show it. */
-  onSignedOut?(reason: string): void;
-  /** The connection state, for a status display: connecting, live (subscribed), reconnecting (with the wait). */
-  onState?(state: UciStreamState): void;
-  /**
-   * After a reconnect the PBX had events we had not seen: those after `afterSeq` and before `beforeSeq`.
-   * `filled`: asked for again with sinceSeq (they arrive next); not filled: they left the PBX's buffer.
-   */
-  onGap?(gap: { afterSeq: number; beforeSeq: number; filled: boolean }): void;
-  keepAliveMs?: number;
-  maxBackoffMs?: number;
-}
-
-export type UciStreamState =
-  | { state: 'connecting' }
-  | { state: 'live' }
-  | { state: 'reconnecting'; error: Error; retryInMs: number }
-  | { state: 'stopped' };
+import type { PbxRestClient } from '../pbx/restClient.js';
+import type { LiveSource, LiveSourceOptions } from './liveSource.js';
+import { ResumeCursor } from './resumeCursor.js';
+import { TickBatcher } from './tickBatcher.js';
 
 /**
  * Follows the simulator's UCI connector (JSON-RPC over WebSocket at /uci) for live events. A dropped connection
- * is re-established with back-off and re-subscribed with `sinceSeq`, so nothing is missed or seen twice.
+ * is re-established with back-off and re-subscribed with `sinceSeq`, so nothing is missed or seen twice. A PBX
+ * without it (a real STARFACE speaks UCI over XML-RPC) is reported unavailable.
  */
-export class UciEventStream {
+export class UciWebSocketSource implements LiveSource {
+  readonly kind = 'uci';
   private ws: WebSocket | undefined;
-  private lastSeq: number | undefined;
-  private bootId: string | undefined;
-  private failures = 0;
+  private readonly cursor: ResumeCursor;
   private stopped = true;
   private opened = false;
   private timers: ReturnType<typeof setTimeout>[] = [];
@@ -46,13 +22,13 @@ export class UciEventStream {
   private nextId = 1;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
   private readonly batch = new TickBatcher<SimEvent>((events) => this.opts.onEvents(events), () => this.stopped);
-  /** The seq subscribed after (sinceSeq) on the current connection, to tell a gap after a reconnect. */
-  private resumedAfter: number | undefined;
 
   constructor(
     private readonly client: PbxRestClient,
-    private readonly opts: UciEventStreamOptions,
-  ) {}
+    private readonly opts: LiveSourceOptions,
+  ) {
+    this.cursor = new ResumeCursor({ order: 'ordered', retryBaseMs: 500, maxBackoffMs: opts.maxBackoffMs, onGap: (gap) => opts.onGap?.(gap) });
+  }
 
   get connected(): boolean {
     return this.ws?.readyState === WebSocket.OPEN;
@@ -69,11 +45,11 @@ export class UciEventStream {
     if (this.stopped || this.ws?.readyState === WebSocket.OPEN || this.ws?.readyState === WebSocket.CONNECTING) return;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
-    this.failures = 0;
+    this.cursor.resetBackoff();
     this.connect();
   }
 
-  stop(): void {
+  stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
@@ -81,6 +57,7 @@ export class UciEventStream {
     this.ws?.close(1000);
     this.ws = undefined;
     this.opts.onState?.({ state: 'stopped' });
+    return Promise.resolve();
   }
 
   private url(): string {
@@ -106,8 +83,8 @@ export class UciEventStream {
     });
     ws.on('open', () => {
       this.opened = true;
-      this.failures = 0;
-      this.subscribe(this.lastSeq);
+      this.cursor.resetBackoff();
+      this.subscribe(this.cursor.resumeAt());
       const every = this.opts.keepAliveMs ?? 30_000;
       if (this.keepAlive) clearInterval(this.keepAlive);
       this.keepAlive = setInterval(() => this.send(UCI_METHODS.keepAlive, {}), every);
@@ -131,11 +108,8 @@ export class UciEventStream {
   }
 
   private subscribeId = -1;
-  /** The lastSeq whose successors the PBX no longer had (sinceSeq gone), until the fresh subscription answers. */
-  private gone: number | undefined;
 
   private subscribe(sinceSeq: number | undefined): void {
-    this.resumedAfter = sinceSeq;
     this.subscribeId = this.send(UCI_METHODS.subscribeEvents, sinceSeq === undefined ? { services: [...UCI_KNOWN_SERVICES] } : { services: [...UCI_KNOWN_SERVICES], sinceSeq });
   }
 
@@ -149,26 +123,14 @@ export class UciEventStream {
     if (msg.id === this.subscribeId) {
       if (msg.error?.code === UCI_ERRORS.sinceSeqGone) {
         // The missed events left the buffer: start afresh and reload everything.
-        this.gone = this.lastSeq;
-        this.lastSeq = undefined;
+        this.cursor.lost();
         this.opts.onResync?.();
-        this.subscribe(undefined);
+        this.subscribe(this.cursor.resumeAt());
         return;
       }
       const result = msg.result;
       if (!result) return;
-      const restarted = this.bootId !== undefined && result.bootId !== this.bootId;
-      this.bootId = result.bootId;
-      const serverSeq = result.lastSeq;
-      if (!restarted && typeof serverSeq === 'number') {
-        if (this.resumedAfter !== undefined && serverSeq > this.resumedAfter) this.opts.onGap?.({ afterSeq: this.resumedAfter, beforeSeq: serverSeq + 1, filled: true });
-        else if (this.gone !== undefined && serverSeq > this.gone) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: serverSeq + 1, filled: false });
-      }
-      this.gone = undefined;
-      if (this.lastSeq === undefined || restarted) {
-        this.lastSeq = result.lastSeq;
-        if (restarted) this.opts.onResync?.();
-      }
+      if (this.cursor.anchor(result.bootId, result.lastSeq)) this.opts.onResync?.();
       this.opts.onState?.({ state: 'live' });
       return;
     }
@@ -176,15 +138,12 @@ export class UciEventStream {
     const parsed = UciNotificationSchema.safeParse(msg);
     if (!parsed.success) return;
     const event = parsed.data.params;
-    if (this.lastSeq !== undefined && event.seq <= this.lastSeq) return;
-    this.lastSeq = event.seq;
-    this.batch.push(event);
+    if (this.cursor.accept(event.seq)) this.batch.push(event);
   }
 
   private retry(err: Error): void {
     if (this.stopped) return;
-    this.failures++;
-    const wait = backoffMs(this.failures, 500, this.opts.maxBackoffMs);
+    const wait = this.cursor.retryIn();
     this.opts.onError?.(err, wait);
     this.opts.onState?.({ state: 'reconnecting', error: err, retryInMs: wait });
     this.timers.push(setTimeout(() => this.connect(), wait));
