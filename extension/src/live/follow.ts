@@ -143,6 +143,7 @@ export class LiveFollow {
    */
   private begin(target: FollowTarget, xmlRpc: boolean, make: (opts: LiveSourceOptions) => LiveSource): void {
     const { name } = target;
+    const generation = this.generation;
     // The handlers run only once `source` is set: a source reports nothing before start().
     const mine = () => this.source === source;
     const opts: LiveSourceOptions = {
@@ -162,6 +163,8 @@ export class LiveFollow {
         this.hooks.log('warn', `${name} refused the UCI sign-in (${reason}); no live events`);
       },
       onUnavailable: (reason) => {
+        // Stopped or following anew since: falling back now would leave a poller nobody stops.
+        if (generation !== this.generation) return;
         if (mine()) this.source = undefined;
         if (!target.simulator) {
           this.hooks.log('warn', `${name} has no UCI over XML-RPC (${reason}); no live events`);
