@@ -11,6 +11,8 @@ import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from '.
 import { Sessions } from './auth/sessions.js';
 import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
 import type { Scenario } from '../../shared/schemas/scenario.js';
+import type { SimEvent } from '../../shared/schemas/events.js';
+import { registerInternals } from './internals.js';
 import { logStartup } from './state/modules.js';
 import type { PbxState } from './state/model.js';
 import { StateHolder } from './state/pbx.js';
@@ -18,7 +20,8 @@ import { JsonFileStore, MemoryStore, type Store } from './state/store.js';
 import { SipServer } from './sip/sipServer.js';
 import { parseDigestList, type DigestAlgorithm } from '../../shared/schemas/sipDigest.js';
 import { SipProxy } from './sip/proxy/proxy.js';
-import { UciConnector } from './uci/connector.js';
+import { UciCore } from './uci/core/core.js';
+import { UciWebSocketServer } from './uci/ws/server.js';
 import { sipCallControl } from './uci/sipCallControl.js';
 import { Replayer } from './events/replay.js';
 import { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
@@ -95,23 +98,31 @@ export interface SimulatorAddresses {
   sipPort: number;
 }
 
+/**
+ * The public handle. Tests that need the parts inside (the bus, the SIP server, the UCI core) get them from
+ * `simulatorInternals()` in internals.ts, which is not part of this API.
+ */
 export interface Simulator {
+  /** Listens on every port; answers the addresses. */
   start(): Promise<SimulatorAddresses>;
+  /** Closes every socket and flushes the store. */
   stop(): Promise<void>;
+  /**
+   * Applies the scenario again (a built-in name or a .json file; default: the current one), as
+   * `POST /rest/sim/scenario` does: the admin keeps the password, every other session ends.
+   */
+  reset(scenario?: string): Promise<void>;
+  /** The addresses, once started. */
+  readonly addresses: SimulatorAddresses | undefined;
+  /** Every event the simulator publishes (REST, UCI, SIP), in seq order; answers the unsubscribe. */
+  subscribe(listener: (event: SimEvent) => void): () => void;
   /** The admin password when the simulator made one up; undefined otherwise. */
   readonly generatedAdminPassword: string | undefined;
   readonly adminLogin: string;
   readonly scenario: string;
   /** Set when an existing store was used and the requested scenario was therefore not applied. */
   readonly scenarioSkipped: boolean;
-  readonly bus: EventBus;
   readonly storeDescription: string;
-  /** The SIP side, once started. */
-  readonly sip: SipServer | undefined;
-  /** The call-routing proxy and its call model, once started. */
-  readonly proxy: SipProxy | undefined;
-  /** The UCI connector at /uci, once started (setCallControl wires click-to-dial). */
-  readonly uci: UciConnector | undefined;
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
@@ -130,8 +141,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let sip: SipServer | undefined;
   let proxy: SipProxy | undefined;
   let holder: StateHolder | undefined;
-  let uci: UciConnector | undefined;
+  let uci: UciCore | undefined;
+  let uciWs: UciWebSocketServer | undefined;
   let xmlRpc: XmlRpcEndpoint | undefined;
+  let addresses: SimulatorAddresses | undefined;
+  let applyScenario: ((scenario: Scenario) => Promise<void>) | undefined;
+  /** What reset() applies again: the scenario built at start or applied since; undefined for a loaded store. */
+  let currentScenario: Scenario | undefined;
   let replayer: Replayer | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
@@ -161,10 +177,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     }
     const password = given ?? (generatedAdminPassword = randomBytes(12).toString('base64url'));
     const scenario = loadScenario(opts.scenario ?? 'demo');
+    currentScenario = scenario;
     return buildScenarioState(scenario, { adminPasswordHash: sha512hex(password), version: opts.version, minVersion: opts.minVersion }, (e) => bus.publish(e));
   }
 
-  return {
+  const handle: Simulator = {
     get generatedAdminPassword() {
       return generatedAdminPassword;
     },
@@ -175,18 +192,25 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     get scenarioSkipped() {
       return scenarioSkipped;
     },
-    bus,
     get storeDescription() {
       return store.description;
     },
-    get sip() {
-      return sip;
+    get addresses() {
+      return addresses;
     },
-    get proxy() {
-      return proxy;
-    },
-    get uci() {
-      return uci;
+    subscribe: (listener) => bus.subscribe(listener),
+
+    async reset(name?: string) {
+      if (!applyScenario) throw new Error('the simulator is not running: start() it first');
+      let scenario = name === undefined ? currentScenario : loadScenario(name);
+      if (!scenario) {
+        try {
+          scenario = loadScenario(scenarioName);
+        } catch {
+          throw new Error(`the current scenario "${scenarioName}" came with the store and is not built in: name the scenario to reset to`);
+        }
+      }
+      await applyScenario(scenario);
     },
 
     async start() {
@@ -219,9 +243,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       sipServer.setRouter(router);
       const sessions = new Sessions(clock);
       const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
-      const uciConnector = new UciConnector({ holder: h, bus, sessions, log, limiter, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
-      uci = uciConnector;
-      uciConnector.setCallControl(sipCallControl(() => proxy));
+      const uciCore = new UciCore({ holder: h, bus, sessions, limiter, callControl: sipCallControl(() => proxy) });
+      uci = uciCore;
+      const uciServer = new UciWebSocketServer({ core: uciCore, log, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
+      uciWs = uciServer;
       replayer = new Replayer(bus);
       const ctx: RestContext = {
         holder: h,
@@ -234,7 +259,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipRealm: () => sipServer.realm(),
         calls: () => router.list(),
         replayer,
-        applyScenario: async (scenario: Scenario) => {
+        applyScenario: (applyScenario = async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
             const next = buildScenarioState(scenario, { adminPasswordHash: admin.passwordHash, version: opts.version, minVersion: opts.minVersion }, emit);
@@ -245,17 +270,14 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           // Ids were handed out anew: a token must not now stand for somebody else. The admin keeps id 1.
           sessions.revokeAllExcept(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id);
           scenarioName = scenario.name;
+          currentScenario = scenario;
           log('info', 'scenario applied', { scenario: scenario.name });
-        },
+        }),
       };
       const app = createRestApp(ctx, SIMULATOR_VERSION);
       const xmlRpcEndpoint = new XmlRpcEndpoint({
-        holder: h,
-        bus,
-        sessions,
+        core: uciCore,
         log,
-        limiter,
-        connector: uciConnector,
         keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
         delivery: opts.uciXmlRpcDelivery,
         maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
@@ -274,7 +296,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       server.on('upgrade', (req, socket, head) => {
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
-        else if (path === UCI_PATH) uciConnector.handleUpgrade(req, socket, head);
+        else if (path === UCI_PATH) uciServer.handleUpgrade(req, socket, head);
         else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       });
       server.on('connection', (s) => {
@@ -298,7 +320,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       if (ALL_INTERFACES.has(host)) log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
-      const addresses: SimulatorAddresses = {
+      addresses = {
         rest: `http://${urlHost}:${port}/rest`,
         sipWs: `ws://${urlHost}:${port}/sip`,
         sipUdp: `${urlHost}:${sipAddr.udp.port}`,
@@ -314,8 +336,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     },
 
     async stop() {
+      applyScenario = undefined;
+      addresses = undefined;
       replayer?.stop();
       xmlRpc?.stop();
+      uciWs?.stop();
       uci?.stop();
       if (server) {
         const s = server;
@@ -329,4 +354,23 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       store.close();
     },
   };
+  registerInternals(handle, {
+    bus,
+    get sip() {
+      return sip;
+    },
+    get proxy() {
+      return proxy;
+    },
+    get uci() {
+      return uci;
+    },
+    get uciWs() {
+      return uciWs;
+    },
+    get xmlRpc() {
+      return xmlRpc;
+    },
+  });
+  return handle;
 }

@@ -32,7 +32,7 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     wsUrl = `ws://${addresses.host}/sip`;
     phones = [];
     events = [];
-    unsubscribe = sim.sim.bus.subscribe((e: SimEvent) => {
+    unsubscribe = sim.sim.subscribe((e: SimEvent) => {
       if (e.service === CALL_EVENT_SERVICE && e.event === CALL_STATE_EVENT) events.push(CallStateSchema.parse(e.data));
     });
   }

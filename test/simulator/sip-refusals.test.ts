@@ -30,7 +30,7 @@ async function observed(opts: Parameters<typeof startSim>[0] = {}) {
   const logger: Logger = (level, msg, fields) => lines.push(JSON.parse(JSON.stringify({ level, msg, ...fields })));
   const sim = await startSim({ logger, clock: opts.clock, ...opts });
   const events: SimEvent[] = [];
-  sim.sim.bus.subscribe((e) => {
+  sim.sim.subscribe((e) => {
     if (e.service === SIM_SERVICES.registrar && e.event === REGISTRAR_EVENTS.requestRefused) events.push(e);
   });
   const refusalLines = () => lines.filter((l) => l.reason !== undefined && /refused/.test(l.msg));

@@ -25,7 +25,7 @@ describe('SIP registrar', function () {
   before(async () => {
     // These tests check the RFC 8760 challenge set, so they opt in to it (the default is one MD5 challenge).
     sim = await startSim({ clock: () => Date.now() + offset, sipDigest: ['sha-512-256', 'sha-256', 'md5'] });
-    unsubscribe = sim.sim.bus.subscribe((e) => {
+    unsubscribe = sim.sim.subscribe((e) => {
       if (e.service === SIM_SERVICES.registrar) events.push(e);
     });
     const created = await sim.admin.post('/users', GERD);
@@ -44,7 +44,7 @@ describe('SIP registrar', function () {
   afterEach(() =>
     // Each test starts with no bindings and a clock in step.
     cleanUp(
-      () => sim.sim.sip!.registrar['bindings'].clear(),
+      () => sim.internals.sip!.registrar['bindings'].clear(),
       () => (offset = 0),
       each(clients, (c) => c.close()),
     ),
@@ -429,7 +429,7 @@ describe('SIP registrar', function () {
           assert.equal(bare.status, 200, bare.raw);
           assert.deepEqual(bare.getAll('contact'), [`<${uri}>;Reg-Id=2;+sip.instance="<urn:uuid:x;y>";expires=300`]);
         }
-        sim.sim.sip!.registrar['bindings'].clear();
+        sim.internals.sip!.registrar['bindings'].clear();
       }
     });
 

@@ -26,7 +26,7 @@ describe('SIP registrar with sip.js 0.21.2 over WebSocket', function () {
     (globalThis as any).WebSocket = (await import('ws')).WebSocket;
     SIP = await import('sip.js');
     sim = await startSim();
-    unsubscribe = sim.sim.bus.subscribe((e) => {
+    unsubscribe = sim.sim.subscribe((e) => {
       if (e.service === SIM_SERVICES.registrar) events.push(e);
     });
   });

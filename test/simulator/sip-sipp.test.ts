@@ -60,7 +60,7 @@ describe('SIP registrar with sipp', function () {
     this.timeout(600_000);
     await findSipp();
     sim = await startSim();
-    unsubscribe = sim.sim.bus.subscribe((e) => {
+    unsubscribe = sim.sim.subscribe((e) => {
       if (e.service === SIM_SERVICES.registrar) events.push(e);
     });
   });
@@ -153,7 +153,7 @@ describe('SIP registrar with sipp', function () {
         assertGranted(b, 60, sentAt);
         assert.equal(b.cseq, 3);
         // Leave nothing behind for the next transport.
-        sim.sim.sip!.registrar['bindings'].clear();
+        sim.internals.sip!.registrar['bindings'].clear();
       });
     });
   }

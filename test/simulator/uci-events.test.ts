@@ -46,14 +46,14 @@ describe('simulator: UCI connector — events', () => {
     const c = await open(ADMIN);
     const sub = await c.request(M.subscribeEvents, { services: [...UCI_KNOWN_SERVICES] });
     assert.equal(sub.replayed, 0);
-    assert.equal(sub.lastSeq, sim.sim.bus.lastSeq);
-    assert.equal(sub.bootId, sim.sim.bus.bootId);
+    assert.equal(sub.lastSeq, sim.internals.bus.lastSeq);
+    assert.equal(sub.bootId, sim.internals.bus.bootId);
     const id = await configId(sim);
     assert.equal((await sim.admin.put(`/modules/configurations/${id}`, { pbxName: 'pbx2.demo.starface.test' })).status, 200);
     assert.equal((await sim.admin.put('/licenses/users/3', ['UCC_CLIENT_PREMIUM'])).status < 500, true);
     const carla = await sim.admin.get('/users?searchTerm=Carla');
     await sim.admin.put(`/sim/users/${carla.body[0].id}/app`, { active: true, platform: 'windows' });
-    const last = sim.sim.bus.lastSeq;
+    const last = sim.internals.bus.lastSeq;
     await c.waitFor((n) => n.params.seq === last);
     assert.equal(c.notifications[0]!.params.seq, sub.lastSeq + 1);
     assertContiguous(c.notifications);
@@ -77,7 +77,7 @@ describe('simulator: UCI connector — events', () => {
     await Promise.all(writes);
     const more = Array.from({ length: 10 }, (_, i) => sim.admin.put(`/modules/configurations/${id}`, { name: `Again ${i}` }));
     await Promise.all(more);
-    const last = sim.sim.bus.lastSeq;
+    const last = sim.internals.bus.lastSeq;
     await c.waitFor((n) => n.params.seq === last);
     assertContiguous(c.notifications, 1);
     assert.equal(c.notifications.length, last);
@@ -87,7 +87,7 @@ describe('simulator: UCI connector — events', () => {
   it('sinceSeq in the middle replays only the later events of the requested services', async () => {
     const c = await open(ADMIN);
     const id = await configId(sim);
-    const before = sim.sim.bus.lastSeq;
+    const before = sim.internals.bus.lastSeq;
     await sim.admin.put(`/modules/configurations/${id}`, { name: 'Mid' });
     await sim.admin.put('/licenses/users/2', []);
     const sub = await c.request(M.subscribeEvents, { services: ['sim.events.config'], sinceSeq: before });
@@ -99,15 +99,15 @@ describe('simulator: UCI connector — events', () => {
 
   it('sinceSeq older than the buffer → -32002 with data.oldestSeq', async () => {
     const c = await open(ADMIN);
-    for (let i = 0; i < sim.sim.bus.capacity + 5; i++) sim.sim.bus.publish({ service: 'sim.events.server', event: 'tick', data: { i } });
+    for (let i = 0; i < sim.internals.bus.capacity + 5; i++) sim.internals.bus.publish({ service: 'sim.events.server', event: 'tick', data: { i } });
     const r = await c.call(M.subscribeEvents, { services: ['sim.events.server'], sinceSeq: 0 });
     assert.equal(r.error.code, UCI_ERRORS.sinceSeqGone);
-    assert.equal(r.error.data.oldestSeq, sim.sim.bus.oldestSeq);
-    assert.equal(r.error.data.lastSeq, sim.sim.bus.lastSeq);
-    assert.match(r.error.message, new RegExp(`oldest available is ${sim.sim.bus.oldestSeq}`));
+    assert.equal(r.error.data.oldestSeq, sim.internals.bus.oldestSeq);
+    assert.equal(r.error.data.lastSeq, sim.internals.bus.lastSeq);
+    assert.match(r.error.message, new RegExp(`oldest available is ${sim.internals.bus.oldestSeq}`));
     // From the oldest one it works.
-    const ok = await c.request(M.subscribeEvents, { services: ['sim.events.server'], sinceSeq: sim.sim.bus.oldestSeq - 1 });
-    assert.equal(ok.replayed, sim.sim.bus.capacity);
+    const ok = await c.request(M.subscribeEvents, { services: ['sim.events.server'], sinceSeq: sim.internals.bus.oldestSeq - 1 });
+    assert.equal(ok.replayed, sim.internals.bus.capacity);
   });
 
   it('unsubscribeEvents stops the events of those services', async () => {
@@ -187,7 +187,7 @@ describe('simulator: UCI connector — events', () => {
       calledName: 'Carla Conrad',
     });
     // What the SIP proxy publishes.
-    sim.sim.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('PROCEEDING') });
+    sim.internals.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('PROCEEDING') });
     assert.deepEqual(await anna.request(M.getCallIds), [call('x').id]);
     const st = await anna.request(M.getCallState, [call('x').id]);
     assert.equal(st.state, 'PROCEEDING');
@@ -200,7 +200,7 @@ describe('simulator: UCI connector — events', () => {
     assert.equal(n.params.data.state, 'PROCEEDING');
     const us = await anna.waitFor((x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'BUSY');
     assert.ok(us.params.seq > n.params.seq, 'the user-state change follows the call event');
-    sim.sim.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('HANGUP') });
+    sim.internals.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('HANGUP') });
     assert.deepEqual(await anna.request(M.getCallIds), []);
     await anna.waitFor((x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'IDLE');
     assertContiguous(anna.notifications);

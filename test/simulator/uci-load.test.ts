@@ -31,14 +31,14 @@ describe('simulator: UCI connector — overload', () => {
     await fast.request(M.subscribeEvents, { services: ['sim.events.server', 'sim.events.log'] });
     await other.request(M.subscribeEvents, { services: ['sim.events.server'] });
     slow.ws.pause();
-    const first = sim.sim.bus.lastSeq + 1;
+    const first = sim.internals.bus.lastSeq + 1;
     const blob = 'x'.repeat(10_000);
     let published = 0;
     const serverEvents = (c: UciClient) => c.notifications.filter((n) => n.params.service === 'sim.events.server');
     // 40 MB in steps of 500 kB; after each, the reading clients have drained (they received it all), however slow
     // this machine is, so that only the one that stopped reading falls behind.
     for (let chunk = 0; chunk < 80; chunk++) {
-      for (let i = 0; i < 50; i++) sim.sim.bus.publish({ service: 'sim.events.server', event: 'load', data: { i: published++, login: DEMO_USERS.anna.login, blob } });
+      for (let i = 0; i < 50; i++) sim.internals.bus.publish({ service: 'sim.events.server', event: 'load', data: { i: published++, login: DEMO_USERS.anna.login, blob } });
       const last = published - 1;
       await Promise.all([fast, other].map((c) => c.waitFor((n) => n.params.service === 'sim.events.server' && n.params.data.i === last, 20_000)));
     }
@@ -51,7 +51,7 @@ describe('simulator: UCI connector — overload', () => {
     // Nobody else notices: every event, in order.
     await fast.waitFor(() => serverEvents(fast).length >= published, 20_000);
     await other.waitFor(() => serverEvents(other).length >= published, 20_000);
-    const expected = sim.sim.bus
+    const expected = sim.internals.bus
       .since(first - 1)
       .filter((e) => e.service === 'sim.events.server')
       .map((e) => e.seq);
@@ -81,7 +81,7 @@ describe('simulator: UCI connector — overload', () => {
     clients.push(...many);
     await Promise.all(many.map((c) => c.opened));
     await Promise.all(many.map((c) => c.request(M.subscribeEvents, { services: ['sim.events.licences'] })));
-    assert.equal(sim.sim.uci!.connectionCount, 1000);
+    assert.equal(sim.internals.uciWs!.connectionCount, 1000);
     const annaId = (await sim.admin.get('/users')).body.find((u: { login: string }) => u.login === DEMO_USERS.anna.login).id;
     await sim.admin.put(`/licenses/users/${annaId}`, []);
     await Promise.all(many.map((c) => c.waitFor((n) => n.params.event === 'assignment-changed', 20_000)));

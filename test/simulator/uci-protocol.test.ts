@@ -53,7 +53,7 @@ describe('simulator: UCI connector — connection, login, errors', () => {
       assert.equal(r.login, DEMO_USERS.carla.login);
       assert.equal(r.admin, false);
       assert.equal(typeof r.userId, 'number');
-      assert.equal(r.bootId, sim.sim.bus.bootId);
+      assert.equal(r.bootId, sim.internals.bus.bootId);
       const b = track(UciClient.connect(url));
       await b.opened;
       const r2 = await b.request(M.login, [uciToken('admin', ADMIN_PASSWORD)]);

@@ -54,7 +54,7 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     // Play it back at double speed to a subscriber.
     const watcher = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
     await watcher.request(UCI_METHODS.subscribeEvents, { services: ['sim.events.config'] });
-    const before = sim.sim.bus.lastSeq;
+    const before = sim.internals.bus.lastSeq;
     const play = runCli(['replay', out, '--rest', sim.base, '--login', 'admin', '--password', ADMIN_PASSWORD, '--speed', '2']);
     const done = await play.exited;
     assert.equal(done.code, 0, play.stderr);

@@ -90,11 +90,11 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     assert.match(cb.path, /^\/uci-callback\/[A-Za-z0-9_-]{32}$/, 'a random, unguessable path');
     assert.ok(cb.port > 0);
 
-    const before = sim.sim.bus.lastSeq;
+    const before = sim.internals.bus.lastSeq;
     const { id, name } = await configId(sim);
     for (let i = 1; i <= 5; i++) await rename(sim, id, `${name} ${i}`);
     await sim.admin.put('/sim/users/3/app', { active: true, platform: 'windows' });
-    const last = sim.sim.bus.lastSeq;
+    const last = sim.internals.bus.lastSeq;
     await until('every event', () => rec.events.at(-1)?.seq === last);
     const logged = (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events as SimEvent[];
     assert.deepEqual(
@@ -115,7 +115,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     assert.equal(stream.connected, false);
     await rename(sim, id, `${name} a`);
     await rename(sim, id, `${name} b`);
-    const last = sim.sim.bus.lastSeq;
+    const last = sim.internals.bus.lastSeq;
     await sleep(300);
     assert.equal(configEvents(rec.events).length, 0, 'nothing could arrive');
     await stream.callback!.listen();
@@ -137,17 +137,17 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     // Replay starts after the newest event the stream saw (a real PBX has no replay; then only the resync).
     await rename(sim, id, `${name} seen`);
     // Both events of the rename (config and its log line) delivered: what is missed starts after them.
-    const seenUpTo = sim.sim.bus.lastSeq;
+    const seenUpTo = sim.internals.bus.lastSeq;
     await until('the first rename and its log line', () => rec.events.some((e) => e.seq === seenUpTo), 20_000);
     const cb = stream.callback!;
     await cb.close();
-    const missedFrom = sim.sim.bus.lastSeq;
+    const missedFrom = sim.internals.bus.lastSeq;
     await rename(sim, id, `${name} missed`);
-    const missed = sim.sim.bus.since(missedFrom).find((e) => e.service === SIM_SERVICES.config)!.seq;
+    const missed = sim.internals.bus.since(missedFrom).find((e) => e.service === SIM_SERVICES.config)!.seq;
     // Nothing listens: the simulator retries (back-off 50…200 ms) and gives up after maxFailingMs (1.5 s).
     await until(
       'the simulator to give the callback up',
-      () => sim.sim.bus.since(missedFrom).some((e) => e.service === SIM_SERVICES.log && e.event === UCI_XMLRPC_LOG_EVENTS.dropped),
+      () => sim.internals.bus.since(missedFrom).some((e) => e.service === SIM_SERVICES.log && e.event === UCI_XMLRPC_LOG_EVENTS.dropped),
       20_000,
     );
     // The stream listens again itself when it reconnects; this covers the case that it has not yet.
@@ -157,13 +157,13 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await until('live again', () => stream.connected, 20_000);
     // And it keeps following.
     await rename(sim, id, `${name} after`);
-    const next = sim.sim.bus.lastSeq;
+    const next = sim.internals.bus.lastSeq;
     await until('the next event', () => rec.events.some((e) => e.seq === next), 20_000);
     const seqs = rec.events.map((e) => e.seq);
     assert.equal(new Set(seqs).size, seqs.length, 'no event twice');
     // Nothing lost: every event from the first one seen to the last one is there.
     const first = seqs[0]!;
-    const expected = sim.sim.bus.since(first - 1).filter((e) => e.seq <= next).map((e) => e.seq);
+    const expected = sim.internals.bus.since(first - 1).filter((e) => e.seq <= next).map((e) => e.seq);
     assert.deepEqual([...seqs].sort((a, b) => a - b), expected, 'no gap');
     // In order per service: the replay subscribes service by service, so the backlogs of two services arrive
     // one after the other, not interleaved by seq.
@@ -368,8 +368,8 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       // Each one is the simulator's event; the data is the real call-state struct (the bus's routing fields
       // login/userId stay on the PBX).
       for (const e of rec.events) {
-        const { login: _login, userId: _userId, ...data } = sim.sim.bus.since(e.seq - 1)[0]!.data as Record<string, unknown>;
-        assert.deepEqual(e, { ...sim.sim.bus.since(e.seq - 1)[0]!, data });
+        const { login: _login, userId: _userId, ...data } = sim.internals.bus.since(e.seq - 1)[0]!.data as Record<string, unknown>;
+        assert.deepEqual(e, { ...sim.internals.bus.since(e.seq - 1)[0]!, data });
       }
       const seqs = rec.events.map((e) => e.seq);
       assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');

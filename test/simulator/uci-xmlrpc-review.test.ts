@@ -19,6 +19,7 @@ import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/s
 import { UciXmlRpcSource, type UciXmlRpcTarget } from '../../extension/src/live/uciXmlRpcSource.js';
 import { PbxSession, type LiveState } from '../../extension/src/model/pbxSession.js';
 import { createSimulator } from '../../simulator/src/simulator.js';
+import { simulatorInternals } from '../../simulator/src/internals.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient } from '../support/uci-client.js';
 import { sleep, until } from '../support/until.js';
@@ -54,7 +55,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const logEvents = (sim: RunningSim, event: string) => sim.sim.bus.since(0).filter((e) => e.service === SIM_SERVICES.log && e.event === event);
+const logEvents = (sim: RunningSim, event: string) => sim.internals.bus.since(0).filter((e) => e.service === SIM_SERVICES.log && e.event === event);
 
 describe('simulator + extension: UCI over XML-RPC review regressions', function () {
   this.timeout(30_000);
@@ -69,13 +70,13 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     cleanup.push(() => cb.close());
     const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, cb.port));
     await c.methodCall(M.login);
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 60; i++) await c.methodCall(M.setChatPresenceMessage, [`m${i}`]);
     const f = await faultOf(c.methodCall(M.subscribeEvents, [USER_STATE_SERVICE, from]));
     assert.equal(f.faultCode, F.sinceSeqGone);
     assert.match(f.faultString, /more than the callback queue takes/);
     assert.equal(await c.methodCall(M.keepAlive), true, 'the session lives on');
-    assert.equal(await c.methodCall(M.subscribeEvents, [USER_STATE_SERVICE, sim.sim.bus.lastSeq - 10]), true, 'a backlog that fits is replayed');
+    assert.equal(await c.methodCall(M.subscribeEvents, [USER_STATE_SERVICE, sim.internals.bus.lastSeq - 10]), true, 'a backlog that fits is replayed');
     await cb.waitFor('10 replayed', (calls) => calls.length === 10);
     // Done with this session: the burst below would overflow its queue of 50 and drop it.
     await c.methodCall(M.logout);
@@ -96,7 +97,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     // notice the drop (keepAlive every 300 ms) and resubscribe halfway, within the 50 the queue takes, and then
     // rightly report no gap — the test would depend on how fast this machine is.
     const [first] = rec.events;
-    for (let i = 0; i < 60; i++) sim.sim.bus.publish({ service: first!.service, event: first!.event, data: { ...first!.data, chatPresenceMessage: `x${i}` } });
+    for (let i = 0; i < 60; i++) sim.internals.bus.publish({ service: first!.service, event: first!.event, data: { ...first!.data, chatPresenceMessage: `x${i}` } });
     await until('resync', () => rec.resyncs === 1 && stream.connected, 10_000);
     assert.equal(rec.gaps.length, 0, 'no event yet, so no gap yet');
     await other.setChatPresenceMessage('live one');
@@ -351,7 +352,8 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     cleanup.push(() => again.stop());
     await until('live on the new simulator', () => rec.resyncs >= 1 && stream.connected, 10_000);
     const oldLast = Math.max(...rec.events.map((e) => e.seq));
-    assert.ok(again.bus.lastSeq + 5 < oldLast, `the new simulator counts from 1 again (${again.bus.lastSeq} < ${oldLast})`);
+    const { bus: againBus } = simulatorInternals(again);
+    assert.ok(againBus.lastSeq + 5 < oldLast, `the new simulator counts from 1 again (${againBus.lastSeq} < ${oldLast})`);
     const c2 = new UciXmlRpcClient(addresses.xmlRpc, TOKEN);
     await c2.login();
     await c2.setChatPresenceMessage('after restart');

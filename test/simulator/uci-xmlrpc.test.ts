@@ -35,7 +35,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   function client(user: { login: string; password: string }, cb?: CallbackServer) {
     return xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(user, cb?.port));
   }
-  const busEvents = (since: number, services: string[]): SimEvent[] => sim.sim.bus.since(since).filter((e) => services.includes(e.service));
+  const busEvents = (since: number, services: string[]): SimEvent[] => sim.internals.bus.since(since).filter((e) => services.includes(e.service));
   const seqs = (calls: CallbackCall[]) => calls.map((c) => (c.args[1] as XmlRpcStruct).seq as number);
 
   beforeEach(() => {
@@ -57,7 +57,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     assert.equal(await c.methodCall(M.login), true);
     assert.equal(await c.methodCall(M.login), true, 'a repeated login keeps the session');
     assert.equal(await c.methodCall(M.subscribeEvents, [['sim.events.licences', 'ucp.v22.events.userState']]), true);
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 3; i++) assert.equal((await sim.admin.post('/licenses', { type: 'Fax', count: 1 })).status, 201);
     await sim.admin.put('/licenses/users/2', []);
     const state = (await c.methodCall(M.setDoNotDisturbSetting, [true])) as XmlRpcStruct;
@@ -152,7 +152,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     await cb.waitFor('the first event', (calls) => calls.length === 1);
     cb.close();
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 5; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     await new Promise((r) => setTimeout(r, 400)); // several failed attempts with back-off
     cb = await callback(port);
@@ -169,7 +169,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await c.methodCall(M.login);
     await c.methodCall(M.subscribeEvents, ['sim.events.licences']);
     cb.close();
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
     await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
@@ -188,7 +188,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await c.methodCall(M.login);
     await c.methodCall(M.subscribeEvents, ['sim.events.licences']);
     cb.close();
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
     await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
@@ -201,7 +201,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await start({ uciKeepAliveMs: 1_500 });
     const cb = await callback();
     const c = client(ADMIN, cb);
-    const from = sim.sim.bus.lastSeq;
+    const from = sim.internals.bus.lastSeq;
     const timedOut = (login: string) => busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout && e.data.login === login);
     await c.methodCall(M.login);
     await c.methodCall(M.subscribeEvents, ['sim.events.licences']);

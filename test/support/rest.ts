@@ -1,6 +1,7 @@
 import { restLoginSecret } from '../../shared/hashes.js';
 import { createSimulator, type Simulator, type SimulatorAddresses, type SimulatorOptions } from '../../simulator/src/simulator.js';
 import { silentLogger } from '../../simulator/src/log.js';
+import { simulatorInternals, type SimulatorInternals } from '../../simulator/src/internals.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -60,7 +61,10 @@ export const DEMO_USERS = {
 } as const;
 
 export interface RunningSim {
+  /** The public handle, as a program embedding the simulator has it. */
   sim: Simulator;
+  /** The parts inside (bus, SIP server, UCI), for setup that reaches past the wire. */
+  internals: SimulatorInternals;
   /** Every listener's address: rest, sipUdp, sipTcp, sipWs, uci. */
   addresses: SimulatorAddresses;
   base: string;
@@ -80,6 +84,7 @@ export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim>
   await admin.login('admin', opts.adminPassword ?? ADMIN_PASSWORD);
   return {
     sim,
+    internals: simulatorInternals(sim),
     addresses,
     base: rest,
     admin,

@@ -3,8 +3,8 @@ import { CallControlError } from '../sip/b2bua/callControlError.js';
 import type { SipProxy } from '../sip/proxy/proxy.js';
 import type { StoredUser } from '../state/model.js';
 import { isAdminUser } from '../auth/uciToken.js';
-import type { UciCallControl } from './handlers.js';
-import { RpcError } from './protocol.js';
+import type { UciCallControl } from './core/callControl.js';
+import { RpcError } from './core/methods.js';
 
 /**
  * The UCI call requests on the SIP proxy: placeCallWithPhone is the proxy's click-to-dial (third-party call

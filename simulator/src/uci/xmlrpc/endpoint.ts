@@ -1,7 +1,7 @@
 /**
  * The UCI over XML-RPC at `POST /xml-rpc`, as a real PBX offers it: auth and callback in the query, one
- * methodCall per request, answered with a methodResponse or a fault. The request semantics are the WebSocket
- * connector's (handlers.ts); parsing and serialising is @foxglove/xmlrpc's, after a strict structure check
+ * methodCall per request, answered with a methodResponse or a fault. The methods, subscriptions and call book
+ * are the core's (core/), shared with the WebSocket transport; parsing and serialising is @foxglove/xmlrpc's, after a strict structure check
  * (strictXml.ts: no DOCTYPE, one root, one methodName, whole numbers). Credentials are checked before the body
  * is read.
  */
@@ -19,28 +19,19 @@ import {
   type UciXmlRpcCallbackType,
   type UciXmlRpcDeliveryOptions,
 } from '../../../../shared/schemas/uciXmlRpc.js';
-import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
-import type { FailedLoginLimiter } from '../../auth/rateLimit.js';
-import type { Sessions } from '../../auth/sessions.js';
 import type { StoredUser } from '../../state/model.js';
-import type { StateHolder } from '../../state/pbx.js';
-import { signInWithToken } from '../../auth/uciToken.js';
-import type { UciConnector } from '../connector.js';
-import { AnswerThen, runMethod, type HandlerContext } from '../handlers.js';
-import { methodKey, normaliseParams, RpcError } from '../protocol.js';
+import type { UciCore } from '../core/core.js';
+import { AnswerThen } from '../core/handlers.js';
+import { methodKey, normaliseParams, RpcError } from '../core/methods.js';
 import type { CallbackTarget } from './callbackQueue.js';
 import { loadXmlRpc, xmlRpc } from './lib.js';
-import { XmlRpcSession, XmlRpcSessions } from './sessions.js';
+import { XmlRpcSessions } from './sessions.js';
 import { checkStrictXmlRpc } from './strictXml.js';
 
 export interface XmlRpcEndpointOptions {
-  holder: StateHolder;
-  bus: EventBus;
-  sessions: Sessions;
+  core: UciCore;
   log: Logger;
-  connector: UciConnector;
-  limiter?: FailedLoginLimiter;
   keepAliveMs: number;
   delivery?: Partial<UciXmlRpcDeliveryOptions>;
   maxSessionsPerLogin?: number;
@@ -56,19 +47,17 @@ const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A
 
 export class XmlRpcEndpoint {
   readonly sessions: XmlRpcSessions;
-  private readonly ctx: HandlerContext;
+  private readonly core: UciCore;
 
   constructor(private readonly opts: XmlRpcEndpointOptions) {
+    this.core = opts.core;
     this.sessions = new XmlRpcSessions({
-      bus: opts.bus,
+      bus: opts.core.bus,
+      subscriptions: opts.core.subscriptions,
       log: opts.log,
       keepAliveMs: opts.keepAliveMs,
       delivery: { ...UCI_XMLRPC_DELIVERY, ...opts.delivery },
       maxSessionsPerLogin: opts.maxSessionsPerLogin,
-    });
-    this.ctx = opts.connector.handlerContext({
-      subscribe: (s: XmlRpcSession, services: string[], sinceSeq: number | undefined) => this.sessions.subscribe(s, services, sinceSeq),
-      unsubscribe: (s: XmlRpcSession, services: string[] | undefined) => this.sessions.unsubscribe(s, services),
     });
   }
 
@@ -166,10 +155,12 @@ export class XmlRpcEndpoint {
       throw new RpcError(F.notLoggedIn, `not logged in: call ${UCI_METHODS.login} first with the same auth and callback parameters (sessions end on logout, without keepAlive for ${this.opts.keepAliveMs} ms, or when the callback stays unreachable)`);
     }
     s.touch();
-    let result = runMethod(this.ctx, s, key, named);
+    let result = this.core.run(s, key, named);
     if (result instanceof Promise) result = await result;
     if (result instanceof AnswerThen) {
+      // A subscription's backlog goes into the callback queue before the answer.
       result.after();
+      if (s.ended) throw new RpcError(F.notLoggedIn, 'the session ended while its events were queued; log in again');
       result = result.result;
     }
     if (ANSWERS_TRUE.has(key)) return true;
@@ -187,7 +178,7 @@ export class XmlRpcEndpoint {
       throw new RpcError(F.authFailed, `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`);
     }
     const token = auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
-    const outcome = signInWithToken(this.opts.holder.state, this.opts.sessions, this.opts.limiter, token, remote);
+    const outcome = this.core.signIn(token, remote);
     if ('waitSeconds' in outcome) throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${outcome.waitSeconds} s`);
     if ('failed' in outcome) {
       this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: outcome.login });

@@ -1,7 +1,8 @@
 /**
  * XML-RPC UCI sessions. A session is made by `login` and named by login + callback (type, host, port, path),
  * since every request carries both in its query; it ends on logout, on a missing keepAlive and when its
- * callback stays unreachable beyond the delivery bound. Subscribed events go to the session's CallbackQueue.
+ * callback stays unreachable beyond the delivery bound. Subscriptions are the core's (core/subscriptions.ts); a
+ * session's events go to its CallbackQueue.
  */
 import type { XmlRpcStruct } from '@foxglove/xmlrpc';
 import { xmlRpc } from './lib.js';
@@ -10,9 +11,10 @@ import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.j
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_SESSIONS, UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
-import type { UciPeer } from '../handlers.js';
-import { RpcError } from '../protocol.js';
-import { UciSession } from '../session.js';
+import type { UciPeer } from '../core/handlers.js';
+import { RpcError } from '../core/methods.js';
+import { UciSession } from '../core/session.js';
+import { oncePerEvent, type Subscriptions } from '../core/subscriptions.js';
 import { CallbackQueue, redactedCallbackUrl, type CallbackRejected, type CallbackTarget } from './callbackQueue.js';
 
 export class XmlRpcSession implements UciPeer {
@@ -57,6 +59,30 @@ export class XmlRpcSession implements UciPeer {
     this.idle.refresh();
   }
 
+  deliver(event: SimEvent): boolean {
+    this.queue?.push(...this.registry.callbackCall(event));
+    return !this.ended;
+  }
+
+  /** Events need a callback, and a backlog must fit into its queue (else the session would end inside this request). */
+  admit(backlog: () => readonly SimEvent[], sinceSeq: number | undefined): void {
+    if (!this.queue) {
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.noCallback,
+        `subscribeEvents needs a callback: log in with ${UCI_XMLRPC_PARAMS.callbackHost}, ${UCI_XMLRPC_PARAMS.callbackPort} and ${UCI_XMLRPC_PARAMS.callbackPath} in the query`,
+      );
+    }
+    const events = backlog().length;
+    const { maxQueue } = this.registry.delivery;
+    const room = maxQueue - this.queue.length;
+    if (events > room) {
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.sinceSeqGone,
+        `${events} events after seq ${sinceSeq} are more than the callback queue takes (${room} of ${maxQueue}); subscribe without sinceSeq and reload`,
+      );
+    }
+  }
+
   /** Ends the session (logout, keepAlive timeout, callback given up); answers how many queued events were dropped. */
   close(_code?: number, _reason?: string): number {
     if (this.ended) return 0;
@@ -68,7 +94,9 @@ export class XmlRpcSession implements UciPeer {
 }
 
 export interface XmlRpcSessionsOptions {
+  /** For the sim.events.log events about sessions. */
   bus: EventBus;
+  subscriptions: Subscriptions;
   log: Logger;
   keepAliveMs: number;
   delivery: UciXmlRpcDeliveryOptions;
@@ -83,15 +111,14 @@ const REJECTED_LOG_INTERVAL_MS = 10_000;
 
 export class XmlRpcSessions {
   private readonly sessions = new Map<string, XmlRpcSession>();
-  private readonly byService = new Map<string, Set<XmlRpcSession>>();
-  private readonly unsubscribeBus: () => void;
   readonly keepAliveMs: number;
   readonly delivery: UciXmlRpcDeliveryOptions;
+  /** An event's callback methodCall, serialised once for every session. */
+  readonly callbackCall = oncePerEvent(callbackCall);
 
   constructor(private readonly opts: XmlRpcSessionsOptions) {
     this.keepAliveMs = opts.keepAliveMs;
     this.delivery = opts.delivery;
-    this.unsubscribeBus = opts.bus.subscribe((e) => this.dispatch(e));
   }
 
   get(key: string): XmlRpcSession | undefined {
@@ -119,56 +146,12 @@ export class XmlRpcSessions {
   }
 
   stop(): void {
-    this.unsubscribeBus();
     for (const s of [...this.sessions.values()]) s.close();
   }
 
   forget(s: XmlRpcSession): void {
     if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
-    for (const svc of s.session.services) this.byService.get(svc)?.delete(s);
-    s.session.services.clear();
-  }
-
-  subscribe(s: XmlRpcSession, services: string[], sinceSeq: number | undefined): true {
-    const { bus } = this.opts;
-    if (!s.queue) {
-      throw new RpcError(
-        UCI_XMLRPC_FAULTS.noCallback,
-        `subscribeEvents needs a callback: log in with ${UCI_XMLRPC_PARAMS.callbackHost}, ${UCI_XMLRPC_PARAMS.callbackPort} and ${UCI_XMLRPC_PARAMS.callbackPath} in the query`,
-      );
-    }
-    if (sinceSeq !== undefined && bus.isGone(sinceSeq)) {
-      throw new RpcError(UCI_XMLRPC_FAULTS.sinceSeqGone, `events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`);
-    }
-    const added = services.filter((svc) => !s.session.services.has(svc));
-    const backlog = sinceSeq !== undefined && added.length ? bus.since(sinceSeq).filter((e) => added.includes(e.service) && s.session.sees(e)) : [];
-    const room = this.delivery.maxQueue - s.queue.length;
-    if (backlog.length > room) {
-      // Queuing it would pass the delivery bound and end the session inside this request: say so instead.
-      throw new RpcError(
-        UCI_XMLRPC_FAULTS.sinceSeqGone,
-        `${backlog.length} events after seq ${sinceSeq} are more than the callback queue takes (${room} of ${this.delivery.maxQueue}); subscribe without sinceSeq and reload`,
-      );
-    }
-    for (const svc of added) {
-      s.session.services.add(svc);
-      let set = this.byService.get(svc);
-      if (!set) this.byService.set(svc, (set = new Set()));
-      set.add(s);
-    }
-    // Publishing is synchronous: the backlog and the live events that follow cannot overlap or leave a gap.
-    for (const e of backlog) s.queue.push(...callbackCall(e));
-    s.session.deliveredSeq = Math.max(s.session.deliveredSeq, bus.lastSeq);
-    if (s.ended) throw new RpcError(UCI_XMLRPC_FAULTS.notLoggedIn, 'the session ended while its events were queued; log in again');
-    return true;
-  }
-
-  unsubscribe(s: XmlRpcSession, services: string[] | undefined): true {
-    for (const svc of services ?? [...s.session.services]) {
-      s.session.services.delete(svc);
-      this.byService.get(svc)?.delete(s);
-    }
-    return true;
+    this.opts.subscriptions.forget(s);
   }
 
   keepAliveMissed(s: XmlRpcSession): void {
@@ -211,18 +194,6 @@ export class XmlRpcSessions {
     if (toLogger) this.opts.log(level, event, { login: user?.login, callback: s.label, ...extra });
     // Not from inside a bus dispatch (the give-up can happen while an event is being queued).
     queueMicrotask(() => this.opts.bus.publish({ service: SIM_SERVICES.log, event, data }));
-  }
-
-  private dispatch(event: SimEvent): void {
-    const subs = this.byService.get(event.service);
-    if (!subs || subs.size === 0) return;
-    let call: [string, string] | undefined;
-    for (const s of [...subs]) {
-      const session = s.session;
-      if (event.seq <= session.deliveredSeq || !session.sees(event)) continue;
-      session.deliveredSeq = event.seq;
-      s.queue?.push(...(call ??= callbackCall(event)));
-    }
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import sax from 'sax';
 import { UCI_XMLRPC_FAULTS } from '../../../../shared/schemas/uciXmlRpc.js';
-import { RpcError } from '../protocol.js';
+import { RpcError } from '../core/methods.js';
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;

@@ -1,6 +1,7 @@
-import { USER_STATE_EVENT, USER_STATE_SERVICE, type UciUserState, type UciUserStateEventData } from '../../../shared/schemas/uci.js';
-import type { StoredUser } from '../state/model.js';
-import type { StateHolder } from '../state/pbx.js';
+import { USER_STATE_EVENT, USER_STATE_SERVICE, type UciUserState, type UciUserStateEventData } from '../../../../shared/schemas/uci.js';
+import type { StoredUser } from '../../state/model.js';
+import type { EventBus } from '../../events/bus.js';
+import type { StateHolder } from '../../state/pbx.js';
 import type { CallBook } from './callBook.js';
 
 export const DEFAULT_UCI_USER = { doNotDisturb: false, chatPresenceMessage: '' };
@@ -30,5 +31,16 @@ export function changeUserState(holder: StateHolder, calls: CallBook, userId: nu
     const data = userStateEventData(user, calls);
     emit({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data });
     return userState(user, calls);
+  });
+}
+
+/**
+ * A change of a user's telephonyState (the call book saw a call begin, ring or end) is a userState event too.
+ * Not published from inside the bus's dispatch: every listener must see the call event before this one.
+ */
+export function publishTelephonyChange(holder: StateHolder, bus: EventBus, calls: CallBook, userId: number): void {
+  queueMicrotask(() => {
+    const user = holder.state.users.find((u) => u.id === userId);
+    if (user) bus.publish({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data: userStateEventData(user, calls) });
   });
 }

@@ -1,7 +1,7 @@
-import { CALL_EVENT_SERVICE, CALL_STATE_EVENT, type CallState } from '../../../shared/schemas/calls.js';
-import type { SimEvent } from '../../../shared/schemas/events.js';
-import type { UciUserState } from '../../../shared/schemas/uci.js';
-import type { EventBus } from '../events/bus.js';
+import { CALL_EVENT_SERVICE, CALL_STATE_EVENT, type CallState } from '../../../../shared/schemas/calls.js';
+import type { SimEvent } from '../../../../shared/schemas/events.js';
+import type { UciUserState } from '../../../../shared/schemas/uci.js';
+import type { EventBus } from '../../events/bus.js';
 
 type Telephony = UciUserState['telephonyState'];
 

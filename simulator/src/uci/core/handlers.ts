@@ -1,43 +1,28 @@
 /**
  * The UCI methods. Each parses its params with the contract's schema and answers a result or throws an
- * RpcError; the connector frames both.
+ * RpcError; the transport (ws/, xmlrpc/) frames both.
  */
 import type { z } from 'zod';
-import { UCI_CLOSE, UCI_ERRORS, UCI_METHODS, UCI_PARAMS, type UciMethodKey } from '../../../shared/schemas/uci.js';
-import type { EventBus } from '../events/bus.js';
-import type { Sessions } from '../auth/sessions.js';
-import type { StoredUser } from '../state/model.js';
-import type { StateHolder } from '../state/pbx.js';
+import { UCI_CLOSE, UCI_ERRORS, UCI_METHODS, UCI_PARAMS, type UciMethodKey } from '../../../../shared/schemas/uci.js';
+import type { StoredUser } from '../../state/model.js';
+import type { StateHolder } from '../../state/pbx.js';
 import type { CallBook } from './callBook.js';
-import { parseParams, RpcError } from './protocol.js';
-import type { UciSession } from './session.js';
+import { NO_CALL_CONTROL, type UciCallControl } from './callControl.js';
+import { parseParams, RpcError } from './methods.js';
+import type { Subscriber, Subscriptions } from './subscriptions.js';
 import { changeUserState, userState } from './userState.js';
 
-/**
- * Places and ends calls on the SIP side. simulator.ts wires it to the SIP proxy (uci/sipCallControl.ts);
- * without it the call requests that need it answer -32000.
- */
-export interface UciCallControl {
-  /** Click-to-dial: rings the user's phone (phoneId, else any registered one or virtual phone), then `destination`. Answers the UCI call id. */
-  placeCallWithPhone(user: StoredUser, destination: string, phoneId: string | undefined, callId: string | undefined): Promise<string>;
-  /** Ends the call the user sees under `callId`. */
-  hangupCall(user: StoredUser, callId: string): Promise<void>;
-}
-
-/** What the methods need of a transport (a WebSocket connection, an XML-RPC session): its session and a way to end it. */
-export interface UciPeer {
-  readonly session: UciSession;
+/** What the methods need of a transport (a WebSocket connection, an XML-RPC session): its session, its end of the subscriptions and a way to end it. */
+export interface UciPeer extends Subscriber {
   close(code: number, reason: string): void;
 }
 
+/** What the methods work on: the core (core.ts). */
 export interface HandlerContext {
-  holder: StateHolder;
-  bus: EventBus;
-  sessions: Sessions;
-  calls: CallBook;
+  readonly holder: StateHolder;
+  readonly calls: CallBook;
+  readonly subscriptions: Subscriptions;
   callControl(): UciCallControl | undefined;
-  subscribe(conn: UciPeer, services: string[], sinceSeq: number | undefined): unknown;
-  unsubscribe(conn: UciPeer, services: string[] | undefined): unknown;
 }
 
 /** A result to answer, and what to send right after the answer (a subscription's backlog). */
@@ -50,9 +35,6 @@ export class AnswerThen {
 
 type Params<K extends UciMethodKey> = z.output<(typeof UCI_PARAMS)[K]>;
 type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciPeer, user: StoredUser, params: Params<K>) => unknown;
-
-const NO_CALL_CONTROL =
-  'call control is not available: no SIP call control is wired to this UCI connector; getCallIds and getCallState work from the call events';
 
 function currentUser(ctx: HandlerContext, conn: UciPeer): StoredUser {
   const id = conn.session.user?.id;
@@ -83,8 +65,14 @@ const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
     return true;
   },
   keepAlive: () => true,
-  subscribeEvents: (ctx, conn, _u, p) => ctx.subscribe(conn, p.services, p.sinceSeq),
-  unsubscribeEvents: (ctx, conn, _u, p) => ctx.unsubscribe(conn, p.services),
+  subscribeEvents: (ctx, conn, _u, p) => {
+    const { result, backlog } = ctx.subscriptions.subscribe(conn, p.services, p.sinceSeq);
+    // The answer first, then the backlog (in the same tick, so no live event can come between), then live events.
+    return new AnswerThen(result, () => {
+      for (const e of backlog) if (!conn.deliver(e)) return;
+    });
+  },
+  unsubscribeEvents: (ctx, conn, _u, p) => ({ services: ctx.subscriptions.unsubscribe(conn, p.services) }),
   placeCallWithPhone: async (ctx, _conn, user, p) => {
     const control = ctx.callControl();
     if (!control) throw new RpcError(UCI_ERRORS.callControlUnavailable, NO_CALL_CONTROL);
@@ -107,7 +95,7 @@ const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
   setChatPresenceMessage: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { chatPresenceMessage: p.message }),
 };
 
-/** Runs one method for a signed-in connection. `login` is the connector's (it may close the socket). */
+/** Runs one method for a signed-in peer. `login` is the transport's (it signs in its own way and may close the socket). */
 export function runMethod(ctx: HandlerContext, conn: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
   const user = currentUser(ctx, conn);
   const parsed = parseParams(key, UCI_PARAMS[key], params);

@@ -1,18 +1,9 @@
 /**
- * JSON-RPC 2.0 framing for the UCI connector: parsing one frame into a request (or the error to answer),
- * normalising positional params onto named ones, and building the frames we send. No I/O here.
+ * What every UCI transport shares about a request: the error it answers, the method named, and the params
+ * (positional or named) parsed onto the contract's schema. No framing and no I/O here.
  */
 import type { z } from 'zod';
-import type { SimEvent } from '../../../shared/schemas/events.js';
-import {
-  JsonRpcRequestSchema,
-  notificationMethod,
-  UCI_ERRORS,
-  UCI_METHODS,
-  UCI_POSITIONAL,
-  type JsonRpcId,
-  type UciMethodKey,
-} from '../../../shared/schemas/uci.js';
+import { UCI_ERRORS, UCI_METHODS, UCI_POSITIONAL, type UciMethodKey } from '../../../../shared/schemas/uci.js';
 
 export class RpcError extends Error {
   constructor(
@@ -24,46 +15,10 @@ export class RpcError extends Error {
   }
 }
 
-export interface ParsedRequest {
-  /** undefined: a notification (no answer). */
-  id: JsonRpcId | undefined;
-  method: string;
-  params: unknown;
-}
-
-export type ParseOutcome = { ok: true; request: ParsedRequest } | { ok: false; id: JsonRpcId; error: RpcError };
-
 const METHOD_KEYS = new Map<string, UciMethodKey>(Object.entries(UCI_METHODS).map(([k, v]) => [v, k as UciMethodKey]));
 
 export function methodKey(method: string): UciMethodKey | undefined {
   return METHOD_KEYS.get(method);
-}
-
-export function parseFrame(text: string): ParseOutcome {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, id: null, error: new RpcError(UCI_ERRORS.parseError, `Parse error: the frame is not valid JSON (${(err as Error).message})`) };
-  }
-  if (Array.isArray(json)) {
-    return { ok: false, id: null, error: new RpcError(UCI_ERRORS.invalidRequest, 'Invalid Request: batches are not supported; send one request per frame') };
-  }
-  const parsed = JsonRpcRequestSchema.safeParse(json);
-  if (!parsed.success) {
-    const rawId = json && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
-    const id: JsonRpcId = typeof rawId === 'string' || typeof rawId === 'number' ? rawId : null;
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? `"${issue.path.join('.')}"` : 'the request';
-    const what = issue.code === 'unrecognized_keys' ? `unknown member(s) ${issue.keys.join(', ')}` : issue.message;
-    return {
-      ok: false,
-      id,
-      error: new RpcError(UCI_ERRORS.invalidRequest, `Invalid Request: ${where}: ${what} (expected {"jsonrpc":"2.0","method":…,"params":[…]|{…},"id":…})`),
-    };
-  }
-  const r = parsed.data;
-  return { ok: true, request: { id: 'id' in r ? r.id : undefined, method: r.method, params: r.params } };
 }
 
 /** Maps positional params onto the named form; named params pass through. */
@@ -110,17 +65,4 @@ export function parseParams<S extends z.ZodType>(key: UciMethodKey, schema: S, p
   const what = issue.code === 'unrecognized_keys' ? `unknown param(s) ${issue.keys.join(', ')}` : `${path ? `"${path}": ` : ''}${issue.message}`;
   const names = UCI_POSITIONAL[key];
   throw new RpcError(UCI_ERRORS.invalidParams, `Invalid params for ${UCI_METHODS[key]}: ${what} (takes ${names.length ? names.join(', ') : 'no params'})`);
-}
-
-export function resultFrame(id: JsonRpcId, result: unknown): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, result });
-}
-
-export function errorFrame(id: JsonRpcId, error: RpcError): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } });
-}
-
-/** Serialised once per event and shared by every subscriber. */
-export function notificationFrame(event: SimEvent): Buffer {
-  return Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(event.service, event.event), params: event }));
 }

@@ -1,9 +1,11 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { UCI_CLOSE } from '../../../shared/schemas/uci.js';
-import { errorFrame, resultFrame, type RpcError } from './protocol.js';
-import { UciSession } from './session.js';
-import type { JsonRpcId } from '../../../shared/schemas/uci.js';
+import type { SimEvent } from '../../../../shared/schemas/events.js';
+import { UCI_CLOSE, type JsonRpcId } from '../../../../shared/schemas/uci.js';
+import type { UciPeer } from '../core/handlers.js';
+import type { RpcError } from '../core/methods.js';
+import { UciSession } from '../core/session.js';
+import { errorFrame, resultFrame } from './protocol.js';
 
 export interface ConnectionOptions {
   keepAliveMs: number;
@@ -11,12 +13,14 @@ export interface ConnectionOptions {
   /** After closing a stalled connection, how long its close frame may take before the socket is destroyed. */
   closeGraceMs: number;
   remote: string;
+  /** An event's notification frame, made once for every connection. */
+  frame(event: SimEvent): Buffer;
   onTooSlow(conn: UciConnection, bufferedBytes: number): void;
   onClosed(conn: UciConnection): void;
 }
 
 /** The transport of one UCI session: sending with a bounded queue, the keepAlive timer and closing. */
-export class UciConnection {
+export class UciConnection implements UciPeer {
   readonly session = new UciSession();
   private closing = false;
   private corked = false;
@@ -54,6 +58,10 @@ export class UciConnection {
 
   replyError(id: JsonRpcId | undefined, error: RpcError): void {
     if (id !== undefined) this.send(errorFrame(id, error));
+  }
+
+  deliver(event: SimEvent): boolean {
+    return this.send(this.opts.frame(event));
   }
 
   /** Sends a frame unless the queue is over its bound; then the connection is closed with 1013. */

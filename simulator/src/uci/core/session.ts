@@ -1,6 +1,6 @@
-import type { SimEvent } from '../../../shared/schemas/events.js';
-import type { StoredUser } from '../state/model.js';
-import { isAdminUser } from '../auth/uciToken.js';
+import type { SimEvent } from '../../../../shared/schemas/events.js';
+import type { StoredUser } from '../../state/model.js';
+import { isAdminUser } from '../../auth/uciToken.js';
 
 export interface SessionUser {
   id: number;

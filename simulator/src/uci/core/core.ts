@@ -1,0 +1,68 @@
+import type { UciMethodKey } from '../../../../shared/schemas/uci.js';
+import type { FailedLoginLimiter } from '../../auth/rateLimit.js';
+import type { Sessions } from '../../auth/sessions.js';
+import { signInWithToken, type UciSignIn } from '../../auth/uciToken.js';
+import type { EventBus } from '../../events/bus.js';
+import type { StateHolder } from '../../state/pbx.js';
+import { CallBook } from './callBook.js';
+import type { UciCallControl } from './callControl.js';
+import { runMethod, type HandlerContext, type UciPeer } from './handlers.js';
+import { Subscriptions } from './subscriptions.js';
+import { publishTelephonyChange } from './userState.js';
+
+export interface UciCoreOptions {
+  holder: StateHolder;
+  bus: EventBus;
+  sessions: Sessions;
+  /** Failed sign-ins, shared with the REST login. */
+  limiter?: FailedLoginLimiter;
+  callControl?: UciCallControl;
+}
+
+/**
+ * The UCI without a transport: the subscriptions, the call book, the call-control slot, the user-state rule and
+ * the methods. The WebSocket server (ws/) and the XML-RPC endpoint (xmlrpc/) both take it; neither owns it.
+ */
+export class UciCore implements HandlerContext {
+  readonly holder: StateHolder;
+  readonly bus: EventBus;
+  readonly calls: CallBook;
+  readonly subscriptions: Subscriptions;
+  private control: UciCallControl | undefined;
+
+  constructor(private readonly opts: UciCoreOptions) {
+    const { bus, holder } = opts;
+    this.holder = holder;
+    this.bus = bus;
+    this.control = opts.callControl;
+    this.calls = new CallBook(bus, (userId) => publishTelephonyChange(holder, bus, this.calls, userId));
+    this.subscriptions = new Subscriptions(bus);
+  }
+
+  callControl(): UciCallControl | undefined {
+    return this.control;
+  }
+
+  /** simulator.ts wires the SIP side here. */
+  setCallControl(control: UciCallControl | undefined): void {
+    this.control = control;
+  }
+
+  /**
+   * A UCI token (`login:hash`) or a REST token. Failed sign-ins count per login and per address together with the
+   * REST logins (one limiter), so no transport of the UCI is a way around the REST lockout.
+   */
+  signIn(token: string, remote: string): UciSignIn {
+    return signInWithToken(this.holder.state, this.opts.sessions, this.opts.limiter, token, remote);
+  }
+
+  /** Runs one method for a signed-in peer; `login` is the transport's. */
+  run(peer: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
+    return runMethod(this, peer, key, params);
+  }
+
+  stop(): void {
+    this.subscriptions.stop();
+    this.calls.stop();
+  }
+}

@@ -1,0 +1,112 @@
+import type { SimEvent } from '../../../../shared/schemas/events.js';
+import { UCI_ERRORS } from '../../../../shared/schemas/uci.js';
+import type { EventBus } from '../../events/bus.js';
+import { RpcError } from './methods.js';
+import type { UciSession } from './session.js';
+
+/** One transport's end of a subscription: a WebSocket connection, an XML-RPC session with its callback queue. */
+export interface Subscriber {
+  readonly session: UciSession;
+  /** Hands one event on (a frame sent, a callback queued); false once the subscriber takes no more. */
+  deliver(event: SimEvent): boolean;
+  /**
+   * The transport's own limits, checked before anything is registered; throws to refuse. `backlog()` reads the
+   * events the subscription would replay (and throws sinceSeqGone when they are no longer buffered).
+   */
+  admit?(backlog: () => readonly SimEvent[], sinceSeq: number | undefined): void;
+}
+
+/** What subscribeEvents answers, and the backlog to hand on right after the answer. */
+export interface Subscribed {
+  result: { services: string[]; replayed: number; lastSeq: number; oldestSeq: number; bootId: string };
+  backlog: readonly SimEvent[];
+}
+
+/**
+ * Every UCI subscription of both transports: one bus listener hands each event to the subscribers of its
+ * service that may see it, once (a subscriber's `deliveredSeq` drops what its backlog already carried).
+ */
+export class Subscriptions {
+  private readonly byService = new Map<string, Set<Subscriber>>();
+  private readonly unsubscribeBus: () => void;
+
+  constructor(private readonly bus: EventBus) {
+    this.unsubscribeBus = bus.subscribe((e) => this.dispatch(e));
+  }
+
+  subscribe(sub: Subscriber, services: string[], sinceSeq: number | undefined): Subscribed {
+    const { bus } = this;
+    const session = sub.session;
+    const added = services.filter((s) => !session.services.has(s));
+    let backlog: SimEvent[] | undefined;
+    const readBacklog = (): SimEvent[] => {
+      if (backlog) return backlog;
+      if (sinceSeq !== undefined && bus.isGone(sinceSeq)) {
+        throw new RpcError(UCI_ERRORS.sinceSeqGone, `Events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`, {
+          oldestSeq: bus.oldestSeq,
+          lastSeq: bus.lastSeq,
+        });
+      }
+      return (backlog = sinceSeq === undefined || added.length === 0 ? [] : bus.since(sinceSeq).filter((e) => added.includes(e.service) && session.sees(e)));
+    };
+    sub.admit?.(readBacklog, sinceSeq);
+    const replay = readBacklog();
+    // Registered and the backlog read in one synchronous step: publishing is synchronous too, so nothing falls in
+    // between; deliveredSeq drops any live event the backlog already carried.
+    for (const s of added) {
+      session.services.add(s);
+      let set = this.byService.get(s);
+      if (!set) this.byService.set(s, (set = new Set()));
+      set.add(sub);
+    }
+    const lastSeq = bus.lastSeq;
+    session.deliveredSeq = Math.max(session.deliveredSeq, lastSeq);
+    return { result: { services: [...session.services], replayed: replay.length, lastSeq, oldestSeq: bus.oldestSeq, bootId: bus.bootId }, backlog: replay };
+  }
+
+  /** Answers the services still subscribed. Without `services`, all of them end. */
+  unsubscribe(sub: Subscriber, services: string[] | undefined): string[] {
+    const session = sub.session;
+    for (const s of services ?? [...session.services]) {
+      session.services.delete(s);
+      this.byService.get(s)?.delete(sub);
+    }
+    return [...session.services];
+  }
+
+  /** The subscriber is gone (closed, timed out, given up). */
+  forget(sub: Subscriber): void {
+    for (const s of sub.session.services) this.byService.get(s)?.delete(sub);
+    sub.session.services.clear();
+  }
+
+  stop(): void {
+    this.unsubscribeBus();
+    this.byService.clear();
+  }
+
+  private dispatch(event: SimEvent): void {
+    const subs = this.byService.get(event.service);
+    if (!subs || subs.size === 0) return;
+    // A Set may lose members while it is iterated (a subscriber dropped for being too slow): no copy needed.
+    for (const sub of subs) {
+      const session = sub.session;
+      if (event.seq <= session.deliveredSeq || !session.sees(event)) continue;
+      session.deliveredSeq = event.seq;
+      sub.deliver(event);
+    }
+  }
+}
+
+/** An event's encoding, made once and shared by every subscriber of one transport (the bus dispatches one event at a time). */
+export function oncePerEvent<T>(encode: (event: SimEvent) => T): (event: SimEvent) => T {
+  let last: SimEvent | undefined;
+  let encoded: T;
+  return (event) => {
+    if (event !== last) {
+      encoded = encode(event);
+      last = event;
+    }
+    return encoded;
+  };
+}
