@@ -1,8 +1,8 @@
 import { requirementById } from '../../../shared/requirements/rules.js';
-import type { PreflightFix, PreflightReport, PreflightResult, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import { SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
 import type { PbxData } from '../pbx/snapshot.js';
-import { fixTitle } from '../preflight/fixes.js';
+import { fixTitle } from '../prerequisites/fixes.js';
 import { Emitter } from './emitter.js';
 import type { PbxSession } from './pbxSession.js';
 import type { SessionManager } from './sessions.js';
@@ -10,7 +10,7 @@ import { pick, type Translate } from '../text/i18n.js';
 import type { Collapsible } from './treeModel.js';
 
 /**
- * The "Prerequisites" tree as plain data: a preflight report grouped into "This machine", "PBX", "Users" (one node
+ * The "Prerequisites" tree as plain data: a prerequisites report grouped into "This machine", "PBX", "Users" (one node
  * per user with their requirements) and "Teams app". The provider maps status to icons; commands read `fixes`.
  */
 export interface PrerequisiteNode {
@@ -19,13 +19,13 @@ export interface PrerequisiteNode {
   label: string;
   description?: string;
   tooltip?: string;
-  status?: PreflightStatus;
+  status?: PrerequisiteStatus;
   /** Space-free flags joined by `.`; `.fixable` when the node has fixes (menus match it). */
   contextValue: string;
   collapsible: Collapsible;
   /** The result behind a `result` node. */
-  result?: PreflightResult;
-  fixes: PreflightFix[];
+  result?: PrerequisiteResult;
+  fixes: PrerequisiteFix[];
   children?: PrerequisiteNode[];
 }
 
@@ -35,10 +35,10 @@ export interface PrerequisitesContext {
 }
 
 /** Worst first: a group shows the worst status of what it holds. */
-const SEVERITY: Record<PreflightStatus, number> = { fail: 3, warn: 2, unknown: 1, pass: 0 };
+const SEVERITY: Record<PrerequisiteStatus, number> = { fail: 3, warn: 2, unknown: 1, pass: 0 };
 
-export function worst(statuses: Iterable<PreflightStatus>): PreflightStatus {
-  let out: PreflightStatus = 'pass';
+export function worst(statuses: Iterable<PrerequisiteStatus>): PrerequisiteStatus {
+  let out: PrerequisiteStatus = 'pass';
   for (const s of statuses) if (SEVERITY[s] > SEVERITY[out]) out = s;
   return out;
 }
@@ -46,7 +46,7 @@ export function worst(statuses: Iterable<PreflightStatus>): PreflightStatus {
 type Group = 'machine' | 'pbx' | 'users' | 'teams';
 
 /** Per-user results go under "Users"; the rest by the requirement's scope in the shared rules. */
-function groupOf(result: PreflightResult): Group {
+function groupOf(result: PrerequisiteResult): Group {
   if (result.user !== undefined || result.userId !== undefined) return 'users';
   const scope = requirementById(result.id)?.scope;
   if (scope === 'machine') return 'machine';
@@ -56,9 +56,9 @@ function groupOf(result: PreflightResult): Group {
 }
 
 const idNumber = (id: string) => Number(/\d+/.exec(id)?.[0] ?? 0);
-const byId = (a: PreflightResult, b: PreflightResult) => idNumber(a.id) - idNumber(b.id);
+const byId = (a: PrerequisiteResult, b: PrerequisiteResult) => idNumber(a.id) - idNumber(b.id);
 
-export function statusText(status: PreflightStatus, t: Translate): string {
+export function statusText(status: PrerequisiteStatus, t: Translate): string {
   switch (status) {
     case 'pass':
       return t('pass');
@@ -72,12 +72,12 @@ export function statusText(status: PreflightStatus, t: Translate): string {
 }
 
 /** What a fix does, for menus, quick picks and the confirmation, in the UI language. */
-export function fixLabel(fix: PreflightFix, language: string): string {
+export function fixLabel(fix: PrerequisiteFix, language: string): string {
   return pick(fixTitle(fix), language);
 }
 
 /** The result's texts in the UI language when the report carries both languages, else its English ones. */
-function texts(result: PreflightResult, language: string) {
+function texts(result: PrerequisiteResult, language: string) {
   const i = result.i18n;
   return {
     title: i ? pick(i.title, language) : (requirementById(result.id) ? pick(requirementById(result.id)!.title, language) : result.title),
@@ -88,7 +88,7 @@ function texts(result: PreflightResult, language: string) {
   };
 }
 
-export function resultTooltip(result: PreflightResult, ctx: PrerequisitesContext): string {
+export function resultTooltip(result: PrerequisiteResult, ctx: PrerequisitesContext): string {
   const { t } = ctx;
   const x = texts(result, ctx.language);
   const lines = [`${result.id} · ${statusText(result.status, t)}${result.user ? ` · ${result.user}` : ''}`, x.message, '', t('Guide: „{0}“', result.guide), x.explanation];
@@ -99,7 +99,7 @@ export function resultTooltip(result: PreflightResult, ctx: PrerequisitesContext
 }
 
 /** Result nodes under one parent; a requirement checked more than once there (e.g. per configuration) gets `#n`. */
-function resultNodes(results: PreflightResult[], parentId: string, ctx: PrerequisitesContext): PrerequisiteNode[] {
+function resultNodes(results: PrerequisiteResult[], parentId: string, ctx: PrerequisitesContext): PrerequisiteNode[] {
   const seen = new Map<string, number>();
   return [...results].sort(byId).map((r) => {
     const n = (seen.get(r.id) ?? 0) + 1;
@@ -109,7 +109,7 @@ function resultNodes(results: PreflightResult[], parentId: string, ctx: Prerequi
   });
 }
 
-function resultNode(result: PreflightResult, parentId: string, ctx: PrerequisitesContext): PrerequisiteNode {
+function resultNode(result: PrerequisiteResult, parentId: string, ctx: PrerequisitesContext): PrerequisiteNode {
   const fixable = result.fixes.length > 0;
   return {
     id: `${parentId}:${result.id}`,
@@ -125,7 +125,7 @@ function resultNode(result: PreflightResult, parentId: string, ctx: Prerequisite
   };
 }
 
-function counts(results: PreflightResult[], t: Translate): string {
+function counts(results: PrerequisiteResult[], t: Translate): string {
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
   const unknown = results.filter((r) => r.status === 'unknown').length;
@@ -133,7 +133,7 @@ function counts(results: PreflightResult[], t: Translate): string {
   return parts.length ? parts.join(', ') : t('all passed');
 }
 
-function groupNode(id: string, label: string, results: PreflightResult[], ctx: PrerequisitesContext, children?: PrerequisiteNode[]): PrerequisiteNode {
+function groupNode(id: string, label: string, results: PrerequisiteResult[], ctx: PrerequisitesContext, children?: PrerequisiteNode[]): PrerequisiteNode {
   const status = worst(results.map((r) => r.status));
   const kids = children ?? resultNodes(results, id, ctx);
   return {
@@ -149,10 +149,10 @@ function groupNode(id: string, label: string, results: PreflightResult[], ctx: P
   };
 }
 
-function usersNode(results: PreflightResult[], names: PreflightReport['users'], ctx: PrerequisitesContext): PrerequisiteNode {
+function usersNode(results: PrerequisiteResult[], names: PrerequisitesReport['users'], ctx: PrerequisitesContext): PrerequisiteNode {
   // A per-user requirement checked for nobody (no user chosen or set up) sits right under "Users".
   const general = results.filter((r) => r.user === undefined && r.userId === undefined);
-  const byUser = new Map<string, PreflightResult[]>();
+  const byUser = new Map<string, PrerequisiteResult[]>();
   for (const r of results) {
     if (r.user === undefined && r.userId === undefined) continue;
     const key = r.user ?? String(r.userId);
@@ -179,16 +179,16 @@ function usersNode(results: PreflightResult[], names: PreflightReport['users'], 
 }
 
 /** The summary line, e.g. "12 passed · 1 failed · 2 unknown — 1.2 s". */
-export function summaryLine(report: PreflightReport, t: Translate): string {
+export function summaryLine(report: PrerequisitesReport, t: Translate): string {
   const { pass, warn, fail, unknown } = report.summary;
   const parts = [t('{0} passed', pass), fail ? t('{0} failed', fail) : '', warn ? t('{0} warnings', warn) : '', unknown ? t('{0} unknown', unknown) : ''].filter(Boolean);
   return `${parts.join(' · ')} — ${(report.durationMs / 1000).toFixed(1)} s`;
 }
 
 /** The tree's roots for a report: a summary node, then the groups that have results. */
-export function prerequisiteNodes(report: PreflightReport, ctx: PrerequisitesContext, stale = false, connection?: string): PrerequisiteNode[] {
+export function prerequisiteNodes(report: PrerequisitesReport, ctx: PrerequisitesContext, stale = false, connection?: string): PrerequisiteNode[] {
   const { t } = ctx;
-  const groups: Record<Group, PreflightResult[]> = { machine: [], pbx: [], users: [], teams: [] };
+  const groups: Record<Group, PrerequisiteResult[]> = { machine: [], pbx: [], users: [], teams: [] };
   for (const r of report.results) groups[groupOf(r)].push(r);
   const status = worst(report.results.map((r) => r.status));
   const summary: PrerequisiteNode = {
@@ -222,11 +222,11 @@ export function prerequisiteNodes(report: PreflightReport, ctx: PrerequisitesCon
   return out;
 }
 
-/** A Teams sign-in rehearsal's outcome (extension/src/preflight/rehearsal.ts). */
+/** A Teams sign-in rehearsal's outcome (extension/src/prerequisites/rehearsal.ts). */
 export interface Rehearsal {
   ok: boolean;
   login: string;
-  results: PreflightResult[];
+  results: PrerequisiteResult[];
 }
 
 function rehearsalNode(rehearsal: Rehearsal, ctx: PrerequisitesContext): PrerequisiteNode {
@@ -266,7 +266,7 @@ const IRRELEVANT_EVENTS = new Set<string>([SIM_SERVICES.log, SIM_SERVICES.regist
  * its loaded data changes, or the PBX sends an event newer than the check.
  */
 export class PrerequisitesModel {
-  private _report: PreflightReport | undefined;
+  private _report: PrerequisitesReport | undefined;
   private _connection: string | undefined;
   private _stale = false;
   private _running = false;
@@ -276,7 +276,7 @@ export class PrerequisitesModel {
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
 
-  get report(): PreflightReport | undefined {
+  get report(): PrerequisitesReport | undefined {
     return this._report;
   }
   /** The connection the report is about. */
@@ -296,7 +296,7 @@ export class PrerequisitesModel {
   }
 
   /** `data`: the session's data the check saw, so that later reloads of the same state do not count as change. */
-  setReport(connection: string, report: PreflightReport, data?: PbxData): void {
+  setReport(connection: string, report: PrerequisitesReport, data?: PbxData): void {
     this._connection = connection;
     this._report = report;
     this._stale = false;
@@ -370,7 +370,7 @@ export class PrerequisitesModel {
   }
 
   /** Results of one requirement, optionally of one user (login). */
-  results(id: string, user?: string): PreflightResult[] {
+  results(id: string, user?: string): PrerequisiteResult[] {
     return (this._report?.results ?? []).filter((r) => r.id === id && (user === undefined || r.user === user));
   }
 

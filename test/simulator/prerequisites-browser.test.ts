@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { checkBrowser, findBrowsers } from '../../extension/src/preflight/browser.js';
+import { checkBrowser, findBrowsers } from '../../extension/src/prerequisites/browser.js';
 
 const NAMES = ['google-chrome', 'google-chrome-stable', 'chromium', 'chromium-browser', 'microsoft-edge', 'microsoft-edge-stable'];
 
@@ -29,11 +29,11 @@ function onPath(): Array<{ path: string; version: string }> {
   return seen;
 }
 
-describe('simulator: preflight R5 with the real probe on this machine', function () {
+describe('simulator: prerequisites R5 with the real probe on this machine', function () {
   this.timeout(30_000);
 
   it('finds the browsers on PATH with the versions they report, and judges them', async function () {
-    // The PATH names below are Linux's; other systems are covered by the probe tests in test/unit/preflight.
+    // The PATH names below are Linux's; other systems are covered by the probe tests in test/unit/prerequisites.
     if (process.platform !== 'linux') this.skip();
     const expected = onPath();
     const found = await findBrowsers(undefined, 10_000);

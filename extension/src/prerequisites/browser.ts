@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { text } from '../../../shared/i18n.js';
 import { MIN_CHROME_VERSION } from '../../../shared/requirements/rules.js';
-import type { PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import { compareVersions } from '../../../shared/version.js';
 import { machineSnapshot, rule, runCommand, toResult } from './result.js';
 
@@ -187,7 +187,7 @@ export async function findBrowsers(probe: BrowserProbe = systemProbe(), timeoutM
 const describe = (b: FoundBrowser) => `${PRODUCT_NAMES[b.product]} ${b.version} (${b.path})`;
 
 /** R5: passes when any browser found meets 90.0.4430.72; the message names what was found. */
-export function browserResult(found: FoundBrowser[]): PreflightResult {
+export function browserResult(found: FoundBrowser[]): PrerequisiteResult {
   if (found.length === 0) return toResult('R5', rule('R5').check(machineSnapshot({ chrome: null })));
   const judged = found.map((b) => ({ b, status: judgeBrowser(b) }));
   const rank = { pass: 0, warn: 1, fail: 2 } as const;
@@ -216,6 +216,6 @@ export function browserResult(found: FoundBrowser[]): PreflightResult {
   });
 }
 
-export async function checkBrowser(probe?: BrowserProbe, timeoutMs?: number): Promise<PreflightResult> {
+export async function checkBrowser(probe?: BrowserProbe, timeoutMs?: number): Promise<PrerequisiteResult> {
   return browserResult(await findBrowsers(probe, timeoutMs));
 }

@@ -1,6 +1,6 @@
 import { text } from '../../../shared/i18n.js';
 import { REQUIRED_HOSTS } from '../../../shared/requirements/rules.js';
-import type { PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import { machineSnapshot, rule, runCommand, toResult } from './result.js';
 
 export interface ProxyFinding {
@@ -242,7 +242,7 @@ export async function findProxies(opts: ProxyOptions = {}): Promise<Found> {
 const describe = (f: ProxyFinding) => `${f.source} = ${f.value}${f.note ? ` (${f.note})` : ''}`;
 
 /** R7: fail when HTTPS goes through a proxy, warn when it may, pass otherwise. */
-export function proxyResult({ findings, notes }: { findings: ProxyFinding[]; notes: string[] }): PreflightResult {
+export function proxyResult({ findings, notes }: { findings: ProxyFinding[]; notes: string[] }): PrerequisiteResult {
   const fails = findings.filter((f) => f.severity === 'fail');
   const warns = findings.filter((f) => f.severity === 'warn');
   if (fails.length) {
@@ -262,6 +262,6 @@ export function proxyResult({ findings, notes }: { findings: ProxyFinding[]; not
   return toResult('R7', { status: 'pass', message: text(`No HTTPS proxy is configured.${note}`, `Kein HTTPS-Proxy eingerichtet.${note}`) });
 }
 
-export async function checkProxy(opts: ProxyOptions = {}): Promise<PreflightResult> {
+export async function checkProxy(opts: ProxyOptions = {}): Promise<PrerequisiteResult> {
   return proxyResult(await findProxies(opts));
 }

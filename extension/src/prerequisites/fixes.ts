@@ -1,6 +1,6 @@
 import { LICENCE_TYPES, rightByKey, MODE_LABELS, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import { text, type Localized } from '../../../shared/i18n.js';
-import { PreflightFixSchema, type PreflightFix, type PreflightFixInput } from '../../../shared/schemas/preflight.js';
+import { PrerequisiteFixSchema, type PrerequisiteFix, type PrerequisiteFixInput } from '../../../shared/schemas/prerequisites.js';
 import type { PbxApi } from '../pbx/api.js';
 import { optional } from '../pbx/snapshot.js';
 import { findRight } from './pbxChecks.js';
@@ -15,7 +15,7 @@ const wer = (fix: { userId: number; login?: string | undefined }) => fix.login ?
 export class StaleFixError extends Error {}
 
 /** The fix as a button or menu says it, in English and German. */
-export function fixTitle(fix: PreflightFix): Localized {
+export function fixTitle(fix: PrerequisiteFix): Localized {
   switch (fix.kind) {
     case 'installLicence':
       return text(`Install ${fix.count} "${fix.licence}" licence(s)`, `${fix.count} Lizenz(en) "${fix.licence}" einspielen`);
@@ -87,8 +87,8 @@ async function checkUser(api: PbxApi, fix: { userId: number; login?: string | un
  * Performs one fix through the PBX's REST API; throws the PBX's refusal (e.g. LICENCE_EXHAUSTED) as a PbxError.
  * Each fix checks its precondition first, so applying it twice (two clicks, a stale report) changes nothing more.
  */
-export async function applyFix(api: PbxApi, input: PreflightFix | PreflightFixInput): Promise<void> {
-  const fix = PreflightFixSchema.parse(input);
+export async function applyFix(api: PbxApi, input: PrerequisiteFix | PrerequisiteFixInput): Promise<void> {
+  const fix = PrerequisiteFixSchema.parse(input);
   switch (fix.kind) {
     case 'installLicence': {
       const installed = (await api.licences()).find((l) => l.type === fix.licence);
@@ -154,6 +154,6 @@ export async function applyFix(api: PbxApi, input: PreflightFix | PreflightFixIn
 }
 
 /** A result's fixes in order (e.g. install a licence, then assign it). */
-export async function applyFixes(api: PbxApi, fixes: readonly (PreflightFix | PreflightFixInput)[]): Promise<void> {
+export async function applyFixes(api: PbxApi, fixes: readonly (PrerequisiteFix | PrerequisiteFixInput)[]): Promise<void> {
   for (const fix of fixes) await applyFix(api, fix);
 }

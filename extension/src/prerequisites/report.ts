@@ -1,7 +1,7 @@
-import type { PreflightReport, PreflightResult, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import type { PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import { fixTitle } from './fixes.js';
 
-const LABEL: Record<PreflightStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'UNKNOWN' };
+const LABEL: Record<PrerequisiteStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'UNKNOWN' };
 
 /** Text inside a Markdown table cell: no line breaks, no cell separators, no markup or raw HTML. */
 export function escapeMarkdown(value: string): string {
@@ -15,10 +15,10 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const who = (r: PreflightResult) => r.user ?? '';
-const fixesText = (r: PreflightResult) => r.fixes.map((f) => fixTitle(f).en);
+const who = (r: PrerequisiteResult) => r.user ?? '';
+const fixesText = (r: PrerequisiteResult) => r.fixes.map((f) => fixTitle(f).en);
 
-function heading(report: PreflightReport): string[] {
+function heading(report: PrerequisitesReport): string[] {
   const s = report.summary;
   return [
     `Target: ${report.target}${report.simulator ? ' (simulator)' : ''}`,
@@ -30,7 +30,7 @@ function heading(report: PreflightReport): string[] {
   ];
 }
 
-export function reportToMarkdown(report: PreflightReport): string {
+export function reportToMarkdown(report: PrerequisitesReport): string {
   const lines = ['# STARFACE Teams integration: prerequisites', '', ...heading(report).map((l) => `- ${escapeMarkdown(l)}`), ''];
   lines.push('| Requirement | User | Status | Result | Guide (German) | Fix |', '|---|---|---|---|---|---|');
   for (const r of report.results) {
@@ -55,10 +55,10 @@ export function reportToMarkdown(report: PreflightReport): string {
   return lines.join('\n') + '\n';
 }
 
-const COLORS: Record<PreflightStatus, string> = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e', unknown: '#57606a' };
+const COLORS: Record<PrerequisiteStatus, string> = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e', unknown: '#57606a' };
 
 /** A self-contained page: inline style only, no scripts, no external resources (a CSP says so too). */
-export function reportToHtml(report: PreflightReport): string {
+export function reportToHtml(report: PrerequisitesReport): string {
   const rows = report.results
     .map((r) => {
       const where = r.where && r.status !== 'pass' ? `<div class="where">Where: ${escapeHtml(r.where)}</div>` : '';

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { PreflightReportSchema, PreflightFixSchema, summarize, type PreflightReport } from '../../../shared/schemas/preflight.js';
-import { fixTitle } from '../../../extension/src/preflight/fixes.js';
-import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/preflight/report.js';
-import { notAdminNotice } from '../../../extension/src/preflight/pbxChecks.js';
+import { PrerequisitesReportSchema, PrerequisiteFixSchema, summarize, type PrerequisitesReport } from '../../../shared/schemas/prerequisites.js';
+import { fixTitle } from '../../../extension/src/prerequisites/fixes.js';
+import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/prerequisites/report.js';
+import { notAdminNotice } from '../../../extension/src/prerequisites/pbxChecks.js';
 import { prerequisiteNodes } from '../../../extension/src/model/prerequisitesModel.js';
 import { englishOnly } from '../../../extension/src/text/i18n.js';
 
 const EVIL = '<script>alert(1)</script> | *bold* [x](javascript:1) & "q" \'s\nnext';
 
-function report(): PreflightReport {
-  const results: PreflightReport['results'] = [
+function report(): PrerequisitesReport {
+  const results: PrerequisitesReport['results'] = [
     { id: 'R1', status: 'pass', title: 'PBX version 6.7.3.11 or higher', message: 'Version 8.1.0.4 ≥ 6.7.3.11.', guide: 'Version 6.7.3.11 oder höher der STARFACE', explanation: 'Needs 6.7.3.11.', fixes: [] },
     {
       id: 'R10',
@@ -25,10 +25,10 @@ function report(): PreflightReport {
     },
     { id: 'R20', status: 'unknown', title: 'Teams app', message: 'Unknown — check in the admin UI: Teams admin center', guide: 'bis zu 24 Stunden', explanation: 'x', where: 'Teams admin center', fixes: [] },
   ];
-  return PreflightReportSchema.parse({ target: 'http://127.0.0.1:8080/rest', pbxVersion: '8.1.0.4', simulator: true, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12.3, users: [{ id: 3, login: '1002', name: EVIL }], results, summary: summarize(results) });
+  return PrerequisitesReportSchema.parse({ target: 'http://127.0.0.1:8080/rest', pbxVersion: '8.1.0.4', simulator: true, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12.3, users: [{ id: 3, login: '1002', name: EVIL }], results, summary: summarize(results) });
 }
 
-describe('unit: preflight report export', () => {
+describe('unit: prerequisites report export', () => {
   it('escapeHtml escapes every markup character', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
@@ -83,24 +83,24 @@ describe('unit: preflight report export', () => {
       { kind: 'generateKey', configurationId: 1 },
       { kind: 'restartConnector', configurationId: 1 },
     ];
-    assert.deepEqual(new Set(fixes.map((f) => f.kind)).size, PreflightFixSchema.options.length);
+    assert.deepEqual(new Set(fixes.map((f) => f.kind)).size, PrerequisiteFixSchema.options.length);
     for (const f of fixes) {
-      const title = fixTitle(PreflightFixSchema.parse(f));
+      const title = fixTitle(PrerequisiteFixSchema.parse(f));
       assert.ok(title.en && title.de && title.en !== title.de, f.kind);
     }
-    assert.equal(PreflightFixSchema.safeParse({ kind: 'formatDisk' }).success, false);
+    assert.equal(PrerequisiteFixSchema.safeParse({ kind: 'formatDisk' }).success, false);
     // User fixes name the login, not the internal id; a name-less setPbxName says what it will ask for.
-    const grant = fixTitle(PreflightFixSchema.parse({ kind: 'grantRight', userId: 17, login: '1002', right: 'msteams_perm' }));
+    const grant = fixTitle(PrerequisiteFixSchema.parse({ kind: 'grantRight', userId: 17, login: '1002', right: 'msteams_perm' }));
     assert.equal(grant.en, 'Grant the right "Integration mit Microsoft Teams" to 1002');
     assert.doesNotMatch(grant.en + grant.de, /17/);
-    assert.match(fixTitle(PreflightFixSchema.parse({ kind: 'assignLicence', userId: 17, login: '1003', licence: 'UCC-Client Premium' })).de, /^1003 eine Lizenz/);
-    assert.match(fixTitle(PreflightFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en, /the PBX's FQDN/);
-    assert.equal(fixTitle(PreflightFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en, 'Keep configuration "Teams (copy)" (2) active, deactivate the others');
-    assert.equal(PreflightFixSchema.safeParse({ kind: 'grantRight', userId: 1, right: 'root' }).success, false);
+    assert.match(fixTitle(PrerequisiteFixSchema.parse({ kind: 'assignLicence', userId: 17, login: '1003', licence: 'UCC-Client Premium' })).de, /^1003 eine Lizenz/);
+    assert.match(fixTitle(PrerequisiteFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en, /the PBX's FQDN/);
+    assert.equal(fixTitle(PrerequisiteFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en, 'Keep configuration "Teams (copy)" (2) active, deactivate the others');
+    assert.equal(PrerequisiteFixSchema.safeParse({ kind: 'grantRight', userId: 1, right: 'root' }).success, false);
   });
   it('an incomplete check (no right "Administration") says so in the heading, and the Prerequisites view shows it as one notice', () => {
     const incomplete = { ...report(), incomplete: notAdminNotice('1001') };
-    PreflightReportSchema.parse(incomplete);
+    PrerequisitesReportSchema.parse(incomplete);
     assert.match(reportToMarkdown(incomplete), /\n- Incomplete: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./);
     assert.ok(!reportToMarkdown(report()).includes('Incomplete'));
     const nodes = prerequisiteNodes(incomplete, { t: englishOnly, language: 'de' });

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { summarize, type PreflightReport, type PreflightResult } from '../../../shared/schemas/preflight.js';
+import { summarize, type PrerequisitesReport, type PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import type { PbxApi } from '../pbx/api.js';
 import { checkBrowser, type BrowserProbe } from './browser.js';
 import { checkNetwork } from './network.js';
@@ -32,7 +32,7 @@ export interface MachineOptions {
   systemProxy?: false | SystemProxyReader;
 }
 
-export interface PreflightOptions {
+export interface PrerequisitesOptions {
   /** Logins or ids; default every user with the right "Integration mit Microsoft Teams" or a Teams licence. */
   users?: string[];
   /** R5–R7 on this machine; false leaves them out of the report. Default: checked with the defaults. */
@@ -45,7 +45,7 @@ export interface PreflightOptions {
   signIn?: RehearsalInput;
 }
 
-async function machineResults(m: MachineOptions): Promise<PreflightResult[]> {
+async function machineResults(m: MachineOptions): Promise<PrerequisiteResult[]> {
   const timeoutMs = m.timeoutMs ?? 3000;
   return Promise.all([
     checkBrowser(m.browserProbe, timeoutMs),
@@ -57,10 +57,10 @@ async function machineResults(m: MachineOptions): Promise<PreflightResult[]> {
 /**
  * The whole prerequisites check: the PBX (R1–R4, R8–R19 through the shared rules, per user for the chosen users),
  * this machine (R5–R7, in parallel with the PBX), the Teams app (R20: unknown, no API shows it) and the sign-in (R21:
- * from a rehearsal when one is asked for, else unknown). Throws a PreflightUsageError for an unknown user and the
+ * from a rehearsal when one is asked for, else unknown). Throws a PrerequisitesUsageError for an unknown user and the
  * PBX's error when it cannot be read.
  */
-export async function runPreflight(api: PbxApi, opts: PreflightOptions = {}): Promise<PreflightReport> {
+export async function checkPrerequisites(api: PbxApi, opts: PrerequisitesOptions = {}): Promise<PrerequisitesReport> {
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const [facts, machine] = await Promise.all([

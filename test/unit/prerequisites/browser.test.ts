@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { browserResult, findBrowsers, judgeBrowser, parseBrowserVersion, plistVersion, type BrowserProbe } from '../../../extension/src/preflight/browser.js';
+import { browserResult, findBrowsers, judgeBrowser, parseBrowserVersion, plistVersion, type BrowserProbe } from '../../../extension/src/prerequisites/browser.js';
 
-describe('unit: preflight R5 — browser versions', () => {
+describe('unit: prerequisites R5 — browser versions', () => {
   // [output of --version / plist / registry, product, version, verdict against 90.0.4430.72]
   const TABLE: [string, string | null, string | null, 'pass' | 'warn' | 'fail' | null][] = [
     ['Google Chrome 120.0.6099.109', 'chrome', '120.0.6099.109', 'pass'],

@@ -3,7 +3,7 @@ import { text } from '../../../shared/i18n.js';
 import { configurationInUse, REQUIREMENTS } from '../../../shared/requirements/rules.js';
 import type { PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../../shared/requirements/snapshot.js';
 import { isFqdn } from '../../../shared/schemas/common.js';
-import type { PreflightFix, PreflightReport, PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
@@ -12,7 +12,7 @@ import { optional } from '../pbx/snapshot.js';
 import { mapLimit, rule, toResult } from './result.js';
 
 /** A --users entry that names no user of the PBX. */
-export class PreflightUsageError extends Error {}
+export class PrerequisitesUsageError extends Error {}
 
 /** What the PBX checks look at: the shared rules' snapshot plus what the fixes need to know. */
 export interface PbxFacts {
@@ -56,7 +56,7 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
     const w = raw.trim();
     if (!w) continue;
     const user = everyone.find((u) => u.login === w) ?? (/^\d+$/.test(w) ? everyone.find((u) => u.id === Number(w)) : undefined);
-    if (!user) throw new PreflightUsageError(`no user with the login or id "${w}" on this PBX`);
+    if (!user) throw new PrerequisitesUsageError(`no user with the login or id "${w}" on this PBX`);
     if (!out.includes(user)) out.push(user);
   }
   return out;
@@ -68,7 +68,7 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
  */
 export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Promise<PbxFacts> {
   const limit = opts.concurrency ?? 16;
-  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new PreflightUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
+  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new PrerequisitesUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
   let usersRefused = false;
   const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
     optional(api.version),
@@ -178,7 +178,7 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
 }
 
 /** The one finding that says why a non-administrator's report is mostly unknown. */
-export function notAdminNotice(login: string): NonNullable<PreflightReport['incomplete']> {
+export function notAdminNotice(login: string): NonNullable<PrerequisitesReport['incomplete']> {
   const message = text(
     `Signed in as ${login} without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.`,
     `Angemeldet als ${login} ohne das Recht „Administration“: Prüfungen, die es brauchen, sind unbekannt. Für eine vollständige Prüfung als Administrator anmelden.`,
@@ -190,16 +190,16 @@ export function notAdminNotice(login: string): NonNullable<PreflightReport['inco
 export type LicenceBudget = Map<string, number>;
 
 /** Assign a free licence, or install one first when the free ones are already promised to earlier users. */
-function licenceFixes(s: PbxSnapshot, type: LicenceType, user: SnapshotUser, budget: LicenceBudget): PreflightFix[] {
+function licenceFixes(s: PbxSnapshot, type: LicenceType, user: SnapshotUser, budget: LicenceBudget): PrerequisiteFix[] {
   const installed = s.licences?.find((l) => l.type === type);
   const free = budget.get(type) ?? (installed ? installed.count - installed.used : 0);
-  const assign: PreflightFix = { kind: 'assignLicence', userId: user.id, login: user.login, licence: type };
+  const assign: PrerequisiteFix = { kind: 'assignLicence', userId: user.id, login: user.login, licence: type };
   budget.set(type, Math.max(0, free - 1));
   return free > 0 ? [assign] : [{ kind: 'installLicence', licence: type, count: 1 }, assign];
 }
 
 /** Actions that would make a failing rule pass, where the PBX's REST API can perform them. */
-export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budget: LicenceBudget = new Map()): PreflightFix[] {
+export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budget: LicenceBudget = new Map()): PrerequisiteFix[] {
   const s = facts.snapshot;
   const sim = facts.simulator;
   const config = configurationInUse(s);
@@ -265,8 +265,8 @@ const NO_USERS = text(
 );
 
 /** R1–R4 and R8–R19 through the shared rules (PBX-wide once, per user for each selected user). */
-export function pbxResults(facts: PbxFacts): PreflightResult[] {
-  const out: PreflightResult[] = [];
+export function pbxResults(facts: PbxFacts): PrerequisiteResult[] {
+  const out: PrerequisiteResult[] = [];
   const budget: LicenceBudget = new Map();
   for (const r of REQUIREMENTS) {
     if (r.scope === 'pbx') {
@@ -285,12 +285,12 @@ export function pbxResults(facts: PbxFacts): PreflightResult[] {
 }
 
 /** R1's title names the minimum the check used (--min-version), not the guide's default. */
-function withMinimumInTitle(result: PreflightResult, min: string): PreflightResult {
+function withMinimumInTitle(result: PrerequisiteResult, min: string): PrerequisiteResult {
   const title = text(`PBX version ${min} or higher`, `STARFACE-Version ${min} oder höher`);
   return { ...result, title: title.en, ...(result.i18n ? { i18n: { ...result.i18n, title } } : {}) };
 }
 
 /** R20 happens in the Teams admin center, which no PBX API shows: always unknown, with where to look. */
-export function teamsAppResult(facts: PbxFacts): PreflightResult {
+export function teamsAppResult(facts: PbxFacts): PrerequisiteResult {
   return toResult('R20', rule('R20').check(facts.snapshot));
 }

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { connect as tlsConnect } from 'node:tls';
 import { text } from '../../../shared/i18n.js';
 import { REQUIRED_HOSTS } from '../../../shared/requirements/rules.js';
-import type { PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import { machineSnapshot, rule, toResult } from './result.js';
 
 export interface NetworkOptions {
@@ -112,7 +112,7 @@ export function probeHosts(opts: NetworkOptions = {}): Promise<HostReach[]> {
 }
 
 /** R6: pass when every host completes the TLS handshake; a failing DNS lookup is a failure too (the client cannot reach it). */
-export function networkResult(reach: HostReach[], port = 443): PreflightResult {
+export function networkResult(reach: HostReach[], port = 443): PrerequisiteResult {
   const check = rule('R6').check(machineSnapshot({ reachability: reach.map(({ host, ok, detail }) => ({ host, ok, detail })) }));
   const bad = reach.filter((r) => !r.ok);
   const list = (rs: HostReach[]) => rs.map((r) => `${r.host} (${r.detail})`).join(', ');
@@ -122,6 +122,6 @@ export function networkResult(reach: HostReach[], port = 443): PreflightResult {
   return toResult('R6', { ...check, message });
 }
 
-export async function checkNetwork(opts: NetworkOptions = {}): Promise<PreflightResult> {
+export async function checkNetwork(opts: NetworkOptions = {}): Promise<PrerequisiteResult> {
   return networkResult(await probeHosts(opts), opts.port ?? 443);
 }

@@ -1,11 +1,11 @@
 // Rights on a PBX whose internal keys differ from the catalogue's: found by the German name the PBX shows.
 import assert from 'node:assert/strict';
 import { RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS, rightByKey } from '../../../shared/catalogue.js';
-import { findRight, rightKeyOf } from '../../../extension/src/preflight/pbxChecks.js';
+import { findRight, rightKeyOf } from '../../../extension/src/prerequisites/pbxChecks.js';
 
 const teamsName = rightByKey(RIGHT_MS_TEAMS)!.description;
 
-describe('unit: preflight — rights by key or by their German name', () => {
+describe('unit: prerequisites — rights by key or by their German name', () => {
   it('finds a right by the catalogue key first', () => {
     const perms = [{ id: 7, permission: RIGHT_MS_TEAMS, description: 'anything' }];
     assert.equal(findRight(perms, RIGHT_MS_TEAMS)?.id, 7);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { bypassCovers, envFindings, findProxies, noProxyCovers, parseScutil, parseWindowsInternetSettings, proxyResult, redactProxy, systemFindings, type SystemProxyReader } from '../../../extension/src/preflight/proxy.js';
+import { bypassCovers, envFindings, findProxies, noProxyCovers, parseScutil, parseWindowsInternetSettings, proxyResult, redactProxy, systemFindings, type SystemProxyReader } from '../../../extension/src/prerequisites/proxy.js';
 
 const statusOf = async (opts: Parameters<typeof findProxies>[0]) => proxyResult(await findProxies({ system: false, ...opts }));
 
-describe('unit: preflight R7 — proxy', () => {
+describe('unit: prerequisites R7 — proxy', () => {
   it('no variables: pass', async () => {
     const r = await statusOf({ env: { PATH: '/usr/bin' } });
     assert.equal(r.status, 'pass');

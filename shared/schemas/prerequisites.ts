@@ -4,9 +4,9 @@ import { Localized } from '../i18n.js';
 import { ModeSchema } from './modules.js';
 
 /** The result of the prerequisites check ("starface-preflight", the Prerequisites view) and its fixes. */
-export const PREFLIGHT_STATUSES = ['pass', 'warn', 'fail', 'unknown'] as const;
-export const PreflightStatusSchema = z.enum(PREFLIGHT_STATUSES);
-export type PreflightStatus = z.infer<typeof PreflightStatusSchema>;
+export const PREREQUISITE_STATUSES = ['pass', 'warn', 'fail', 'unknown'] as const;
+export const PrerequisiteStatusSchema = z.enum(PREREQUISITE_STATUSES);
+export type PrerequisiteStatus = z.infer<typeof PrerequisiteStatusSchema>;
 
 export const REQUIREMENT_IDS = Array.from({ length: 21 }, (_, i) => `R${i + 1}`) as [string, ...string[]];
 export const RequirementIdSchema = z.enum(REQUIREMENT_IDS);
@@ -17,10 +17,10 @@ const ConfigurationId = z.number().int().positive();
 const Login = z.string().min(1).max(64).optional();
 
 /**
- * A fix the simulator's REST API can perform (`applyFix` in extension/src/preflight/fixes.ts). Fixes that change
+ * A fix the simulator's REST API can perform (`applyFix` in extension/src/prerequisites/fixes.ts). Fixes that change
  * a configuration restart a running UCI connector afterwards, as the guide demands (R17).
  */
-export const PreflightFixSchema = z.discriminatedUnion('kind', [
+export const PrerequisiteFixSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('installLicence'), licence: LicenceTypeSchema, count: z.number().int().min(1).max(1000).default(1) }),
   z.strictObject({ kind: z.literal('assignLicence'), userId: UserId, login: Login, licence: LicenceTypeSchema }),
   z.strictObject({ kind: z.literal('grantRight'), userId: UserId, login: Login, right: RightKeySchema }),
@@ -38,13 +38,13 @@ export const PreflightFixSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('generateKey'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('restartConnector'), configurationId: ConfigurationId }),
 ]);
-export type PreflightFix = z.infer<typeof PreflightFixSchema>;
-export type PreflightFixInput = z.input<typeof PreflightFixSchema>;
-export type PreflightFixKind = PreflightFix['kind'];
+export type PrerequisiteFix = z.infer<typeof PrerequisiteFixSchema>;
+export type PrerequisiteFixInput = z.input<typeof PrerequisiteFixSchema>;
+export type PrerequisiteFixKind = PrerequisiteFix['kind'];
 
-export const PreflightResultSchema = z.object({
+export const PrerequisiteResultSchema = z.object({
   id: RequirementIdSchema,
-  status: PreflightStatusSchema,
+  status: PrerequisiteStatusSchema,
   /** The user's login, for per-user requirements. */
   user: z.string().optional(),
   userId: z.number().int().optional(),
@@ -58,23 +58,23 @@ export const PreflightResultSchema = z.object({
   explanation: z.string(),
   /** Where to look in the admin UI (or elsewhere) when the check cannot tell. */
   where: z.string().optional(),
-  fixes: z.array(PreflightFixSchema),
+  fixes: z.array(PrerequisiteFixSchema),
   /** The same texts in English and German, for a UI in the user's language. */
   i18n: z
     .object({ title: Localized, message: Localized, explanation: Localized, where: Localized.optional(), fix: Localized.optional() })
     .optional(),
 });
-export type PreflightResult = z.infer<typeof PreflightResultSchema>;
+export type PrerequisiteResult = z.infer<typeof PrerequisiteResultSchema>;
 
-export const PreflightSummarySchema = z.object({
+export const PrerequisitesSummarySchema = z.object({
   pass: z.number().int(),
   warn: z.number().int(),
   fail: z.number().int(),
   unknown: z.number().int(),
 });
-export type PreflightSummary = z.infer<typeof PreflightSummarySchema>;
+export type PrerequisitesSummary = z.infer<typeof PrerequisitesSummarySchema>;
 
-export const PreflightReportSchema = z.object({
+export const PrerequisitesReportSchema = z.object({
   /** The REST base URL checked. */
   target: z.string(),
   pbxVersion: z.string().optional(),
@@ -83,8 +83,8 @@ export const PreflightReportSchema = z.object({
   durationMs: z.number(),
   /** The users the per-user requirements were checked for. */
   users: z.array(z.object({ id: z.number().int(), login: z.string(), name: z.string() })).optional(),
-  results: z.array(PreflightResultSchema),
-  summary: PreflightSummarySchema,
+  results: z.array(PrerequisiteResultSchema),
+  summary: PrerequisitesSummarySchema,
   /**
    * Set when the check could not be complete: signed in without the right "Administration", so the PBX refused
    * what the checks of the other users and the PBX-wide settings need (they are `unknown`).
@@ -93,10 +93,10 @@ export const PreflightReportSchema = z.object({
     .object({ reason: z.literal('no-administration-right'), login: z.string(), message: z.string(), i18n: z.object({ message: Localized }).optional() })
     .optional(),
 });
-export type PreflightReport = z.infer<typeof PreflightReportSchema>;
+export type PrerequisitesReport = z.infer<typeof PrerequisitesReportSchema>;
 
-export function summarize(results: readonly { status: PreflightStatus }[]): PreflightSummary {
-  const summary: PreflightSummary = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+export function summarize(results: readonly { status: PrerequisiteStatus }[]): PrerequisitesSummary {
+  const summary: PrerequisitesSummary = { pass: 0, warn: 0, fail: 0, unknown: 0 };
   for (const r of results) summary[r.status]++;
   return summary;
 }

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import type { Localized } from '../../../shared/i18n.js';
 import { requirementById, type CheckResult, type Requirement } from '../../../shared/requirements/rules.js';
 import type { MachineFacts, PbxSnapshot } from '../../../shared/requirements/snapshot.js';
-import type { PreflightFix, PreflightResult, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteFix, PrerequisiteResult, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 
 export function rule(id: string): Requirement {
@@ -17,9 +17,9 @@ export function rule(id: string): Requirement {
  */
 export function toResult(
   id: string,
-  check: { status: PreflightStatus; message: Localized; fix?: Localized },
-  extra: { user?: { id: number; login: string }; fixes?: PreflightFix[] } = {},
-): PreflightResult {
+  check: { status: PrerequisiteStatus; message: Localized; fix?: Localized },
+  extra: { user?: { id: number; login: string }; fixes?: PrerequisiteFix[] } = {},
+): PrerequisiteResult {
   const r = rule(id);
   const showWhere = check.status !== 'pass';
   return {
@@ -52,8 +52,8 @@ export function machineSnapshot(machine: MachineFacts): PbxSnapshot {
 const ORDER = (id: string) => Number(id.slice(1));
 
 /** Guide order (R1 … R21), then the order the users were given in. */
-export function sortResults(results: PreflightResult[], userOrder: readonly number[] = []): PreflightResult[] {
-  const pos = (r: PreflightResult) => (r.userId === undefined ? -1 : userOrder.indexOf(r.userId));
+export function sortResults(results: PrerequisiteResult[], userOrder: readonly number[] = []): PrerequisiteResult[] {
+  const pos = (r: PrerequisiteResult) => (r.userId === undefined ? -1 : userOrder.indexOf(r.userId));
   return [...results].sort((a, b) => ORDER(a.id) - ORDER(b.id) || pos(a) - pos(b));
 }
 

@@ -1,6 +1,6 @@
 import { text } from '../../../shared/i18n.js';
 import { requirementById } from '../../../shared/requirements/rules.js';
-import type { PreflightResult } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
 import type { TeamsLoginRequest } from '../../../shared/schemas/teamsLogin.js';
 import type { PbxApi } from '../pbx/api.js';
 import { toResult } from './result.js';
@@ -18,7 +18,7 @@ export interface RehearsalOutcome {
   ok: boolean;
   login: string;
   /** R21 itself, then one failing result per unmet requirement the answer names. */
-  results: PreflightResult[];
+  results: PrerequisiteResult[];
 }
 
 /**
@@ -46,7 +46,7 @@ export async function rehearseSignIn(api: PbxApi, input: RehearsalInput, users: 
   }
   const known = users.find((u) => u.login === input.login);
   const who = known ? { id: known.id, login: known.login } : undefined;
-  const tag = (r: PreflightResult): PreflightResult => ({ ...r, user: input.login, ...(who ? { userId: who.id } : {}) });
+  const tag = (r: PrerequisiteResult): PrerequisiteResult => ({ ...r, user: input.login, ...(who ? { userId: who.id } : {}) });
   const unmet = answer.unmet.filter((u) => requirementById(u.id));
   const r21 = unmet.find((u) => u.id === 'R21');
   const others = unmet.filter((u) => u.id !== 'R21');
@@ -69,7 +69,7 @@ export async function rehearseSignIn(api: PbxApi, input: RehearsalInput, users: 
 }
 
 /** R21 when the PBX has no rehearsal endpoint (a real STARFACE answers 404): unknown, with what to do instead. */
-export function rehearsalUnavailable(): PreflightResult {
+export function rehearsalUnavailable(): PrerequisiteResult {
   return toResult('R21', {
     status: 'unknown',
     message: text(
@@ -84,7 +84,7 @@ export function rehearsalUnavailable(): PreflightResult {
  * fails is not repeated, one the report passes (the running connector differs from the saved configuration) is
  * replaced by the rehearsal's failure, one the report lacks is added.
  */
-export function mergeRehearsal(report: PreflightResult[], outcome: RehearsalOutcome): PreflightResult[] {
+export function mergeRehearsal(report: PrerequisiteResult[], outcome: RehearsalOutcome): PrerequisiteResult[] {
   const out = report.filter((r) => r.id !== 'R21');
   const [r21, ...others] = outcome.results;
   if (r21) out.push(r21);
@@ -97,7 +97,7 @@ export function mergeRehearsal(report: PreflightResult[], outcome: RehearsalOutc
   return out;
 }
 
-const strip = (r: PreflightResult): PreflightResult => {
+const strip = (r: PrerequisiteResult): PrerequisiteResult => {
   const { user: _user, userId: _userId, ...rest } = r;
   return rest;
 };

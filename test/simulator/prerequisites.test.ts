@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { requirementById } from '../../shared/requirements/rules.js';
-import { PreflightReportSchema, type PreflightReport, type PreflightResult } from '../../shared/schemas/preflight.js';
+import { PrerequisitesReportSchema, type PrerequisitesReport, type PrerequisiteResult } from '../../shared/schemas/prerequisites.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { applyFix, applyFixes, StaleFixError } from '../../extension/src/preflight/fixes.js';
-import { PreflightUsageError } from '../../extension/src/preflight/pbxChecks.js';
-import { rehearseSignIn } from '../../extension/src/preflight/rehearsal.js';
-import { runPreflight, type PreflightOptions } from '../../extension/src/preflight/run.js';
+import { applyFix, applyFixes, StaleFixError } from '../../extension/src/prerequisites/fixes.js';
+import { PrerequisitesUsageError } from '../../extension/src/prerequisites/pbxChecks.js';
+import { rehearseSignIn } from '../../extension/src/prerequisites/rehearsal.js';
+import { checkPrerequisites, type PrerequisitesOptions } from '../../extension/src/prerequisites/run.js';
 import { BROKEN_IDS, DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 
 /** Not passing, as "R10:fail@1002" (per user) or "R20:unknown" (PBX-wide). */
-const notPassing = (report: PreflightReport) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.user ? `@${r.user}` : ''}`);
-const failing = (report: PreflightReport) => report.results.filter((r) => r.status === 'fail');
+const notPassing = (report: PrerequisitesReport) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.user ? `@${r.user}` : ''}`);
+const failing = (report: PrerequisitesReport) => report.results.filter((r) => r.status === 'fail');
 
 /**
  * R20 (the Teams app distributed in the Teams admin center) cannot be checked through any PBX API, and R21 needs a
@@ -28,17 +28,17 @@ async function adminApi(sim: RunningSim, login = 'admin', password = ADMIN_PASSW
   return new PbxApi(client);
 }
 
-async function check(api: PbxApi, opts: PreflightOptions = {}): Promise<PreflightReport> {
-  const report = await runPreflight(api, { machine: false, ...opts });
+async function check(api: PbxApi, opts: PrerequisitesOptions = {}): Promise<PrerequisitesReport> {
+  const report = await checkPrerequisites(api, { machine: false, ...opts });
   // Every report is what the schema (and the CLI's --json) promises.
-  return PreflightReportSchema.parse(report);
+  return PrerequisitesReportSchema.parse(report);
 }
 
 async function keyFileText(api: PbxApi): Promise<string> {
   return JSON.stringify(await api.keyFile(1));
 }
 
-describe('simulator: prerequisites check (preflight)', function () {
+describe('simulator: prerequisites check', function () {
   let sim: RunningSim;
   let api: PbxApi;
 
@@ -61,7 +61,7 @@ describe('simulator: prerequisites check (preflight)', function () {
         assert.deepEqual(report.users?.map((u) => u.login), ['1001']);
         const expected = [`${id}:fail${requirementById(id)!.scope === 'user' ? '@1001' : ''}`, ...ALWAYS_UNKNOWN];
         assert.deepEqual(notPassing(report), expected);
-        const [bad] = failing(report) as [PreflightResult];
+        const [bad] = failing(report) as [PrerequisiteResult];
         assert.equal(bad.guide, requirementById(id)!.guide, 'the guide wording comes from the shared rule');
         assert.equal(bad.explanation, requirementById(id)!.explanation.en);
         assert.ok(bad.message.length > 0 && bad.where, 'a specific message and where to look');
@@ -107,7 +107,7 @@ describe('simulator: prerequisites check (preflight)', function () {
       const bernd = (await api.users()).find((u) => u.login === '1002')!;
       const report = await check(api, { users: ['1001', String(bernd.id)] });
       assert.deepEqual(report.users?.map((u) => u.login), ['1001', '1002']);
-      await assert.rejects(check(api, { users: ['9999'] }), (err: unknown) => err instanceof PreflightUsageError && /"9999"/.test(err.message));
+      await assert.rejects(check(api, { users: ['9999'] }), (err: unknown) => err instanceof PrerequisitesUsageError && /"9999"/.test(err.message));
     });
 
     it("applying every fix of the demo's failures makes all three users pass and sign in", async () => {
@@ -169,7 +169,7 @@ describe('simulator: prerequisites check (preflight)', function () {
     beforeEach(() => scenario('demo'));
 
     it('--min-version: a bad one is a usage error; R1 names the minimum used', async () => {
-      await assert.rejects(check(api, { minVersion: 'banana' }), (err: unknown) => err instanceof PreflightUsageError && /"banana"/.test(err.message));
+      await assert.rejects(check(api, { minVersion: 'banana' }), (err: unknown) => err instanceof PrerequisitesUsageError && /"banana"/.test(err.message));
       const report = await check(api, { minVersion: '9.0.0.0' });
       const r1 = report.results.find((r) => r.id === 'R1')!;
       assert.equal(r1.status, 'fail');
@@ -319,7 +319,7 @@ describe('simulator: prerequisites check (preflight)', function () {
       assert.match(wrongPassword.results[0]!.message, /login or password/);
     });
 
-    it('runPreflight with signIn decides R21 from the rehearsal', async () => {
+    it('checkPrerequisites with signIn decides R21 from the rehearsal', async () => {
       const report = await check(api, { users: ['1001'], signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.anna } });
       assert.deepEqual(notPassing(report), ['R20:unknown']);
     });
@@ -346,7 +346,7 @@ describe('simulator: prerequisites check (preflight)', function () {
       assert.deepEqual(report.incomplete && { reason: report.incomplete.reason, login: report.incomplete.login }, { reason: 'no-administration-right', login: '1001' });
       assert.equal(report.incomplete?.message, 'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.');
       assert.match(report.incomplete?.i18n?.message.de ?? '', /^Angemeldet als 1001 ohne das Recht „Administration“/);
-      PreflightReportSchema.parse(report);
+      PrerequisitesReportSchema.parse(report);
     });
 
     it('an administrator\'s report is not marked incomplete', async () => {
@@ -367,7 +367,7 @@ describe('simulator: prerequisites check (preflight)', function () {
         ids.push(r.body.id);
       }
       assert.equal((await sim.admin.put('/permissions/13/users?granted=true', ids)).status, 204);
-      const report: PreflightReport = await check(api);
+      const report: PrerequisitesReport = await check(api);
       assert.equal(report.users?.length, 103);
       const r10 = report.results.filter((r) => r.id === 'R10');
       assert.equal(r10.length, 103);

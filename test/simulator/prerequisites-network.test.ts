@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
-import { checkNetwork, probeHost, probeHosts } from '../../extension/src/preflight/network.js';
-import { checkProxy } from '../../extension/src/preflight/proxy.js';
-import { runPreflight } from '../../extension/src/preflight/run.js';
+import { checkNetwork, probeHost, probeHosts } from '../../extension/src/prerequisites/network.js';
+import { checkProxy } from '../../extension/src/prerequisites/proxy.js';
+import { checkPrerequisites } from '../../extension/src/prerequisites/run.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim } from '../support/rest.js';
 import { until } from '../support/until.js';
@@ -21,7 +21,7 @@ function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-describe('simulator: preflight machine checks against loopback (R6 network, R7 proxy)', () => {
+describe('simulator: prerequisites machine checks against loopback (R6 network, R7 proxy)', () => {
   let tlsPort: number;
   let silentPort: number;
   const servers: Server[] = [];
@@ -109,7 +109,7 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
     assert.equal(exempt.status, 'pass', exempt.message);
   });
 
-  it('runPreflight with machine checks: R5–R7 in the report, R6 against loopback, the proxy from the given environment', async () => {
+  it('checkPrerequisites with machine checks: R5–R7 in the report, R6 against loopback, the proxy from the given environment', async () => {
     const sim = await startSim({ scenario: 'demo' });
     try {
       const client = new PbxRestClient(sim.base);
@@ -123,7 +123,7 @@ describe('simulator: preflight machine checks against loopback (R6 network, R7 p
         exists: async (p: string) => p === '/opt/bin/google-chrome',
         listDir: async () => null,
       };
-      const report = await runPreflight(new PbxApi(client), {
+      const report = await checkPrerequisites(new PbxApi(client), {
         users: ['1001'],
         machine: { hosts: ['localhost'], port: tlsPort, ca: cert, timeoutMs: 2000, env: { ALL_PROXY: 'socks5://proxy.corp.test:1080' }, systemProxy: false, browserProbe },
       });
