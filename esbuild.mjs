@@ -24,7 +24,7 @@ const common = {
 // import() of their entry file: the Teams validator (ajv, zip, PNG) and the UCI over XML-RPC (an XML library)
 // would more than double what activate() has to parse.
 const root = dirname(fileURLToPath(import.meta.url));
-const LAZY = { 'extension/src/teams/index.ts': 'teams', 'extension/src/pbx/uciXmlRpc.ts': 'uciXmlRpc' };
+const LAZY = { 'extension/src/teamsApp/index.ts': 'teams', 'extension/src/pbx/uciXmlRpc.ts': 'uciXmlRpc' };
 const lazyChunks = {
   name: 'lazy-chunks',
   setup(b) {

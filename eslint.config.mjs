@@ -23,7 +23,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
-  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → pbx/, teams/, prerequisites/, simulator/ → text/
+  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → pbx/, teamsApp/, prerequisites/, simulator/ → text/
   // → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
   // the `vscode` restriction of the first rules block; keep them in step with it.
@@ -40,10 +40,10 @@ export default tseslint.config(
       message: `This room sits below ${rooms.map((r) => `${r}/`).join(', ')}: no import() of them either.`,
     });
     const higher = ['model', 'views', 'commands', 'inspector', 'vscode'];
-    const domain = ['pbx', 'teams', 'prerequisites', 'simulator', 'cli'];
+    const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'cli'];
     return [
       {
-        files: ['extension/src/pbx/**', 'extension/src/teams/**', 'extension/src/prerequisites/**', 'extension/src/simulator/**'],
+        files: ['extension/src/pbx/**', 'extension/src/teamsApp/**', 'extension/src/prerequisites/**', 'extension/src/simulator/**'],
         rules: {
           'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')] }],
           'no-restricted-syntax': ['error', dynamicUpTo(higher)],

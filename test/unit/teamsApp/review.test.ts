@@ -4,10 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishOnly } from '../../../extension/src/text/i18n.js';
-import { createAppFolder, packageApp, readEnvFile, validateAppPath, validateManifestText } from '../../../extension/src/teams/index.js';
-import { mergeValues } from '../../../extension/src/teams/package.js';
-import { validDomainFindings } from '../../../extension/src/teams/rules/validDomains.js';
-import { openZip, writeZip } from '../../../extension/src/teams/zip.js';
+import { createAppFolder, packageApp, readEnvFile, validateAppPath, validateManifestText } from '../../../extension/src/teamsApp/index.js';
+import { mergeValues } from '../../../extension/src/teamsApp/package.js';
+import { validDomainFindings } from '../../../extension/src/teamsApp/rules/validDomains.js';
+import { openZip, writeZip } from '../../../extension/src/teamsApp/zip.js';
 import { removeTempDirs, tempDir } from '../../support/cli.js';
 import { FIXTURES, materialize } from './corpusSupport.js';
 

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { TeamsFindingSchema, TeamsValidationReportSchema, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { findSchemaDir, versionFromSchemaUrl } from '../../../extension/src/teams/schemas.js';
-import { validateAppPath } from '../../../extension/src/teams/validate.js';
+import { findSchemaDir, versionFromSchemaUrl } from '../../../extension/src/teamsApp/schemas.js';
+import { validateAppPath } from '../../../extension/src/teamsApp/validate.js';
 import { removeTempDirs, tempDir } from '../../support/cli.js';
 import { caseNames, caseSpec, materialize } from './corpusSupport.js';
 

@@ -1,7 +1,7 @@
 // The Teams fixture corpus (test/fixtures/teams/<case>/): copies a case to a temp folder and draws its icons.
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { colorIcon, encodePng, outlineIcon } from '../../../extension/src/teams/png.js';
+import { colorIcon, encodePng, outlineIcon } from '../../../extension/src/teamsApp/png.js';
 import { tempDir } from '../../support/cli.js';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'teams');

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishOnly, type Translate } from '../../../extension/src/text/i18n.js';
-import { createAppFolder, packageApp, validateAppPath, validateManifestText } from '../../../extension/src/teams/index.js';
-import { encodePng } from '../../../extension/src/teams/png.js';
-import { propertyPath, schemaMessage } from '../../../extension/src/teams/rules/schema.js';
-import type { SchemaError } from '../../../extension/src/teams/schemas.js';
-import { writeZip } from '../../../extension/src/teams/zip.js';
+import { createAppFolder, packageApp, validateAppPath, validateManifestText } from '../../../extension/src/teamsApp/index.js';
+import { encodePng } from '../../../extension/src/teamsApp/png.js';
+import { propertyPath, schemaMessage } from '../../../extension/src/teamsApp/rules/schema.js';
+import type { SchemaError } from '../../../extension/src/teamsApp/schemas.js';
+import { writeZip } from '../../../extension/src/teamsApp/zip.js';
 import { removeTempDirs, tempDir } from '../../support/cli.js';
 import { FIXTURES, materialize } from './corpusSupport.js';
 

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { JsonLocator } from '../teams/locate.js';
-import { normalizeRel } from '../teams/paths.js';
+import { JsonLocator } from '../teamsApp/locate.js';
+import { normalizeRel } from '../teamsApp/paths.js';
 const DEBOUNCE_MS = 250;
 const SEVERITY: Record<TeamsFinding['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -65,7 +65,7 @@ export function toDiagnostics(findings: readonly TeamsFinding[], text: string, m
  * each change (debounced), its findings shown in the Problems panel. A run that a newer edit overtook is
  * dropped, so a slow validation never paints stale squiggles over fresh text.
  */
-export class TeamsDiagnostics implements vscode.Disposable {
+export class TeamsAppDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('starface-teams');
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly runs = new Map<string, number>();
@@ -110,7 +110,7 @@ export class TeamsDiagnostics implements vscode.Disposable {
     let findings: TeamsFinding[];
     try {
       // Loaded on the first manifest, not at activation: it brings ajv (and compiles the schema on first use).
-      const { validateManifestText } = await import('../teams/index.js');
+      const { validateManifestText } = await import('../teamsApp/index.js');
       findings = await validateManifestText(text, { dir: dirname(doc.uri.fsPath), fileName: MANIFEST, t: vscode.l10n.t });
     } catch (err) {
       this.log('error', `Teams manifest check of ${doc.uri.fsPath} failed: ${(err as Error).message || String(err)}`);

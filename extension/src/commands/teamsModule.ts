@@ -2,7 +2,7 @@ import { chmod, readFile, writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { isFqdn } from '../../../shared/schemas/common.js';
 import type { Configuration, Mode } from '../../../shared/schemas/modules.js';
-import { checkKeyFile } from '../model/keyFileCheck.js';
+import { checkKeyFile } from '../pbx/keyFileCheck.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { TreeNode } from '../model/treeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
@@ -29,7 +29,7 @@ async function configurationFor(session: PbxSession, node?: TreeNode): Promise<C
   return pick?.c;
 }
 
-export function teamsCommands(ctx: CommandContext): CommandTable {
+export function teamsModuleCommands(ctx: CommandContext): CommandTable {
   const after = async (session: PbxSession) => session.refresh();
 
   const restart = async (session: PbxSession, config: Configuration) => {

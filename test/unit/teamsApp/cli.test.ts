@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TeamsValidationReportSchema } from '../../../shared/schemas/teamsApp.js';
-import { openZip, writeZip } from '../../../extension/src/teams/zip.js';
+import { openZip, writeZip } from '../../../extension/src/teamsApp/zip.js';
 import { ensureBuilt, removeTempDirs, ROOT, tempDir } from '../../support/cli.js';
 import { FIXTURES, materialize } from './corpusSupport.js';
 
@@ -15,7 +15,7 @@ function ensureTeamsBuilt(): void {
   if (process.env.STARFACE_TEAMS_CLI) return;
   ensureBuilt(CLI, {
     alongside: [join(ROOT, 'dist', 'teams-schemas', 'v1.30')],
-    staleAgainst: ['extension/src/teams', 'extension/src/teams/rules', 'extension/src/cli', 'shared/schemas/teamsApp.ts'],
+    staleAgainst: ['extension/src/teamsApp', 'extension/src/teamsApp/rules', 'extension/src/cli', 'shared/schemas/teamsApp.ts'],
   });
 }
 

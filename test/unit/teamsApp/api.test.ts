@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { createAppFolder, packageApp, PBX_PLACEHOLDERS, readEnvFile, resolvePlaceholders, validateAppPath, validateManifestText } from '../../../extension/src/teams/index.js';
-import { decodePng, outlineProblems } from '../../../extension/src/teams/png.js';
-import { findSchemaDir, newestVersion } from '../../../extension/src/teams/schemas.js';
-import { openZip } from '../../../extension/src/teams/zip.js';
+import { createAppFolder, packageApp, PBX_PLACEHOLDERS, readEnvFile, resolvePlaceholders, validateAppPath, validateManifestText } from '../../../extension/src/teamsApp/index.js';
+import { decodePng, outlineProblems } from '../../../extension/src/teamsApp/png.js';
+import { findSchemaDir, newestVersion } from '../../../extension/src/teamsApp/schemas.js';
+import { openZip } from '../../../extension/src/teamsApp/zip.js';
 import { removeTempDirs, tempDir } from '../../support/cli.js';
 import { FIXTURES } from './corpusSupport.js';
 
