@@ -23,8 +23,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
-  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → pbx/, teamsApp/, prerequisites/, simulator/ → text/
-  // → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
+  // extension.ts → commands/, views/, inspector/, vscode/ → model/tree/ → model/ → pbx/, teamsApp/, prerequisites/,
+  // simulator/ → text/ → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
   // the `vscode` restriction of the first rules block; keep them in step with it.
   ...(() => {
@@ -41,12 +41,30 @@ export default tseslint.config(
     });
     const higher = ['model', 'views', 'commands', 'inspector', 'vscode'];
     const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'cli'];
+    const ui = higher.filter((r) => r !== 'model');
+    const treeUp = { regex: '^\\./tree(/|$)', message: 'Session state in model/ sits below the tree models in model/tree/: they read the session, not the other way round.' };
+    const dynamicTreeUp = { selector: 'ImportExpression > Literal.source[value=/^\\.\\x2Ftree(\\x2F|$)/]', message: treeUp.message };
     return [
       {
         files: ['extension/src/pbx/**', 'extension/src/teamsApp/**', 'extension/src/prerequisites/**', 'extension/src/simulator/**'],
         rules: {
           'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')] }],
           'no-restricted-syntax': ['error', dynamicUpTo(higher)],
+        },
+      },
+      {
+        // model/ holds session state, model/tree/ the tree models built from it: neither reaches up to VS Code.
+        files: ['extension/src/model/tree/**'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the tree needs as a parameter')] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(ui)],
+        },
+      },
+      {
+        files: ['extension/src/model/*.ts'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the session needs as a parameter'), treeUp] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(ui), dynamicTreeUp],
         },
       },
       {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { flatten, PrerequisitesModel, worst } from '../../extension/src/model/prerequisitesModel.js';
+import { flatten, PrerequisitesModel, worst } from '../../extension/src/model/tree/prerequisitesModel.js';
 import { SessionManager } from '../../extension/src/model/sessions.js';
 import { rehearseSignIn } from '../../extension/src/prerequisites/rehearsal.js';
 import { checkPrerequisites } from '../../extension/src/prerequisites/run.js';

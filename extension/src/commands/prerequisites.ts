@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { isFqdn } from '../../../shared/schemas/common.js';
 import { PrerequisiteFixSchema, type PrerequisiteFix, type PrerequisitesReport, type PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
-import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/prerequisitesModel.js';
+import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/tree/prerequisitesModel.js';
 import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import { applyFix } from '../prerequisites/fixes.js';

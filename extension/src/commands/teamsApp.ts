@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST, SHORT_NAME_MAX, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import type { TeamsFindingsModel } from '../model/teamsFindingsModel.js';
+import type { TeamsFindingsModel } from '../model/tree/teamsFindingsModel.js';
 import { ENV_FILE, envNames, PBX_PLACEHOLDERS } from '../teamsApp/placeholders.js';
 import type { TeamsAppDiagnostics } from '../vscode/teamsAppDiagnostics.js';
 import { guarded, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';

@@ -4,7 +4,7 @@ import { isFqdn } from '../../../shared/schemas/common.js';
 import type { Configuration, Mode } from '../../../shared/schemas/modules.js';
 import { checkKeyFile } from '../pbx/keyFileCheck.js';
 import type { PbxSession } from '../model/pbxSession.js';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;

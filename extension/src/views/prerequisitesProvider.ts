@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import type { Translate } from '../text/i18n.js';
-import type { PrerequisiteNode, PrerequisitesModel } from '../model/prerequisitesModel.js';
+import type { PrerequisiteNode, PrerequisitesModel } from '../model/tree/prerequisitesModel.js';
 import { COLLAPSE } from './treeItems.js';
 
 const ICONS: Record<PrerequisiteStatus, { icon: string; color: string }> = {

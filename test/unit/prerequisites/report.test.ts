@@ -3,7 +3,7 @@ import { PrerequisitesReportSchema, PrerequisiteFixSchema, summarize, type Prere
 import { fixTitle } from '../../../extension/src/prerequisites/fixes.js';
 import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/prerequisites/report.js';
 import { notAdminNotice } from '../../../extension/src/prerequisites/pbxChecks.js';
-import { prerequisiteNodes } from '../../../extension/src/model/prerequisitesModel.js';
+import { prerequisiteNodes } from '../../../extension/src/model/tree/prerequisitesModel.js';
 import { englishOnly } from '../../../extension/src/text/i18n.js';
 
 const EVIL = '<script>alert(1)</script> | *bold* [x](javascript:1) & "q" \'s\nnext';

@@ -1,13 +1,13 @@
-import { requirementById } from '../../../shared/requirements/rules.js';
-import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
-import { SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
-import type { PbxData } from '../pbx/snapshot.js';
-import { fixTitle } from '../prerequisites/fixes.js';
-import { Emitter } from './emitter.js';
-import type { PbxSession } from './pbxSession.js';
-import type { SessionManager } from './sessions.js';
-import { pick, type Translate } from '../text/i18n.js';
-import type { Collapsible } from './treeModel.js';
+import { requirementById } from '../../../../shared/requirements/rules.js';
+import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../../shared/schemas/prerequisites.js';
+import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
+import type { PbxData } from '../../pbx/snapshot.js';
+import { fixTitle } from '../../prerequisites/fixes.js';
+import { Emitter } from '../emitter.js';
+import type { PbxSession } from '../pbxSession.js';
+import type { SessionManager } from '../sessions.js';
+import { pick, type Translate } from '../../text/i18n.js';
+import type { Collapsible } from './pbxTreeModel.js';
 
 /**
  * The "Prerequisites" tree as plain data: a prerequisites report grouped into "This machine", "PBX", "Users" (one node

@@ -1,7 +1,7 @@
-import { restBaseUrl, type Connection } from '../../../shared/schemas/connection.js';
-import type { SimCredential, SimCredentials } from '../../../shared/schemas/credentials.js';
-import type { Translate } from '../text/i18n.js';
-import type { NodeRef, TreeContext, TreeNode } from './treeModel.js';
+import { restBaseUrl, type Connection } from '../../../../shared/schemas/connection.js';
+import type { SimCredential, SimCredentials } from '../../../../shared/schemas/credentials.js';
+import type { Translate } from '../../text/i18n.js';
+import type { NodeRef, TreeContext, TreeNode } from './pbxTreeModel.js';
 
 /**
  * The "Simulator" node under the connection of the simulator this window runs: what a trainer reads out or

@@ -1,7 +1,7 @@
-import { MANIFEST, sortFindings, type TeamsFinding, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { Emitter } from './emitter.js';
-import type { Collapsible } from './treeModel.js';
-import type { Translate } from '../text/i18n.js';
+import { MANIFEST, sortFindings, type TeamsFinding, type TeamsValidationReport } from '../../../../shared/schemas/teamsApp.js';
+import { Emitter } from '../emitter.js';
+import type { Collapsible } from './pbxTreeModel.js';
+import type { Translate } from '../../text/i18n.js';
 
 /**
  * The "Teams App Validation" tree as plain data: the last report → one group per file → its findings. The

@@ -1,12 +1,12 @@
-import { LICENCE_TYPES, MODE_LABELS, RIGHTS } from '../../../shared/catalogue.js';
-import { requirementById } from '../../../shared/requirements/rules.js';
-import type { Connection } from '../../../shared/schemas/connection.js';
-import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
-import type { PbxData, UserDetails } from '../pbx/snapshot.js';
-import type { User } from '../../../shared/schemas/users.js';
-import type { Registration } from '../../../shared/schemas/registrations.js';
-import { formatAge, pick, type Translate } from '../text/i18n.js';
-import type { SessionState } from './pbxSession.js';
+import { LICENCE_TYPES, MODE_LABELS, RIGHTS } from '../../../../shared/catalogue.js';
+import { requirementById } from '../../../../shared/requirements/rules.js';
+import type { Connection } from '../../../../shared/schemas/connection.js';
+import { DEFAULT_MIN_VERSION } from '../../../../shared/version.js';
+import type { PbxData, UserDetails } from '../../pbx/snapshot.js';
+import type { User } from '../../../../shared/schemas/users.js';
+import type { Registration } from '../../../../shared/schemas/registrations.js';
+import { formatAge, pick, type Translate } from '../../text/i18n.js';
+import type { SessionState } from '../pbxSession.js';
 
 /**
  * The PBX tree as plain data: what each node says and offers, with no `vscode` in sight. The tree provider turns
