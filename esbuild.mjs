@@ -43,7 +43,7 @@ cpSync('node_modules/@microsoft/app-manifest/build/json-schemas/teams', 'dist/te
 await Promise.all([
   build({
     ...common,
-    entryPoints: ['simulator/src/cli.ts'],
+    entryPoints: ['simulator/src/cli/main.ts'],
     outfile: 'dist/simulator/cli.js',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },

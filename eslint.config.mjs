@@ -91,6 +91,12 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)rest(/|$)', message: 'simulator/src/uci/ may not import simulator/src/rest/: shared pieces belong in auth/, events/ or state/.' }] }] },
   },
   {
+    // `starface-sim record|replay` is a client of a running simulator: it speaks UCI and REST over the wire, like any
+    // other client, so it takes nothing from the server's rooms.
+    files: ['simulator/src/cli/recordReplay.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./[^.]', message: 'record/replay is a client of the simulator: it may import shared/, not the simulator\'s rooms.' }] }] },
+  },
+  {
     // The extension talks to a simulator over the wire, as to a real PBX; what both need is in shared/.
     files: ['extension/src/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)simulator/src(/|$)', message: 'extension/src/ may not import simulator source: move what both need to shared/.' }] }] },

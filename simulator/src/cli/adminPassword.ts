@@ -7,9 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { sha512hex } from '../../shared/hashes.js';
-import { JsonFileStore, StoreLockedError } from './state/store.js';
-import { ADMIN_LOGIN } from './state/users.js';
+import { sha512hex } from '../../../shared/hashes.js';
+import { JsonFileStore, StoreLockedError } from '../state/store.js';
+import { ADMIN_LOGIN } from '../state/users.js';
 
 export const ADMIN_PASSWORD_HELP = `Usage: starface-sim admin-password --data DIR (--show | --check | --reset [--password PW])
 

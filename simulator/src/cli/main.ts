@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
-import { jsonLogger } from './log.js';
-import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from './scenarios/builtin.js';
-import { createSimulator, SIMULATOR_VERSION } from './simulator.js';
-import { isSubcommand, runSubcommand } from './cliRecord.js';
-import type { ReadyLine } from '../../shared/schemas/readyLine.js';
-import { parseDigestList } from '../../shared/schemas/sipDigest.js';
-import { adminPasswordCommand } from './cliAdminPassword.js';
+import { jsonLogger } from '../log.js';
+import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from '../scenarios/builtin.js';
+import { createSimulator, SIMULATOR_VERSION } from '../simulator.js';
+import { isSubcommand, runSubcommand } from './recordReplay.js';
+import type { ReadyLine } from '../../../shared/schemas/readyLine.js';
+import { parseDigestList } from '../../../shared/schemas/sipDigest.js';
+import { adminPasswordCommand } from './adminPassword.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 

@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { restLoginSecret, uciToken } from '../../shared/hashes.js';
+import { restLoginSecret, uciToken } from '../../../shared/hashes.js';
 import {
   ReplayEventSchema,
   UCI_AUTH_PARAM,
@@ -14,7 +14,7 @@ import {
   UCI_METHODS,
   type ReplayAccepted,
   type ReplayEvent,
-} from '../../shared/schemas/uci.js';
+} from '../../../shared/schemas/uci.js';
 
 const RECORD_HELP = `Usage: starface-sim record --uci URL --out FILE.jsonl [auth] [options]
 
