@@ -24,7 +24,7 @@ const common = {
 // import() of their entry file: the Teams validator (ajv, zip, PNG) and the UCI over XML-RPC (an XML library)
 // would more than double what activate() has to parse.
 const root = dirname(fileURLToPath(import.meta.url));
-const LAZY = { 'extension/src/teams/index.ts': 'teams', 'extension/src/live/uciXmlRpc.ts': 'uciXmlRpc' };
+const LAZY = { 'extension/src/teamsApp/index.ts': 'teams', 'extension/src/live/uciXmlRpc.ts': 'uciXmlRpc' };
 const lazyChunks = {
   name: 'lazy-chunks',
   setup(b) {
@@ -43,7 +43,7 @@ cpSync('node_modules/@microsoft/app-manifest/build/json-schemas/teams', 'dist/te
 await Promise.all([
   build({
     ...common,
-    entryPoints: ['simulator/src/cli.ts'],
+    entryPoints: ['simulator/src/cli/main.ts'],
     outfile: 'dist/simulator/cli.js',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },

@@ -23,8 +23,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
-  // extension.ts → commands/, views/, inspector/, vscode/ → model/ → live/ → pbx/, teams/, preflight/, simulator/
-  // → text/ → shared/. A lower room that reached up would drag session state or vscode into the CLIs and the lazy bundles.
+  // extension.ts → commands/, views/, inspector/, vscode/ → model/tree/ → model/ → live/ → pbx/, teamsApp/,
+  // prerequisites/, simulator/ → text/ → shared/. A lower room that reached up would drag session state or vscode into
+  // the CLIs and the lazy bundles.
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
   // the `vscode` restriction of the first rules block; keep them in step with it.
   ...(() => {
@@ -41,7 +42,10 @@ export default tseslint.config(
     });
     const session = ['model', 'views', 'commands', 'inspector', 'vscode'];
     const higher = [...session, 'live'];
-    const domain = ['pbx', 'teams', 'preflight', 'simulator', 'cli'];
+    const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'cli'];
+    const ui = session.filter((r) => r !== 'model');
+    const treeUp = { regex: '^\\./tree(/|$)', message: 'Session state in model/ sits below the tree models in model/tree/: they read the session, not the other way round.' };
+    const dynamicTreeUp = { selector: 'ImportExpression > Literal.source[value=/^\\.\\x2Ftree(\\x2F|$)/]', message: treeUp.message };
     return [
       {
         // The live-event sources sit on the wire clients: pbx/ never reaches up into them.
@@ -52,10 +56,25 @@ export default tseslint.config(
         },
       },
       {
-        files: ['extension/src/pbx/**', 'extension/src/teams/**', 'extension/src/preflight/**', 'extension/src/simulator/**'],
+        files: ['extension/src/pbx/**', 'extension/src/teamsApp/**', 'extension/src/prerequisites/**', 'extension/src/simulator/**'],
         rules: {
           'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')] }],
           'no-restricted-syntax': ['error', dynamicUpTo(higher)],
+        },
+      },
+      {
+        // model/ holds session state, model/tree/ the tree models built from it: neither reaches up to VS Code.
+        files: ['extension/src/model/tree/**'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the tree needs as a parameter')] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(ui)],
+        },
+      },
+      {
+        files: ['extension/src/model/*.ts'],
+        rules: {
+          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the session needs as a parameter'), treeUp] }],
+          'no-restricted-syntax': ['error', dynamicUpTo(ui), dynamicTreeUp],
         },
       },
       {
@@ -80,6 +99,12 @@ export default tseslint.config(
   {
     files: ['simulator/src/uci/**'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)rest(/|$)', message: 'simulator/src/uci/ may not import simulator/src/rest/: shared pieces belong in auth/, events/ or state/.' }] }] },
+  },
+  {
+    // `starface-sim record|replay` is a client of a running simulator: it speaks UCI and REST over the wire, like any
+    // other client, so it takes nothing from the server's rooms.
+    files: ['simulator/src/cli/recordReplay.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./[^.]', message: 'record/replay is a client of the simulator: it may import shared/, not the simulator\'s rooms.' }] }] },
   },
   {
     // The extension talks to a simulator over the wire, as to a real PBX; what both need is in shared/.

@@ -1,23 +1,23 @@
 import * as vscode from 'vscode';
 import { connectionCommands } from './commands/connections.js';
 import type { CommandContext } from './commands/context.js';
-import type { TreeNode } from './model/treeModel.js';
+import type { TreeNode } from './model/tree/pbxTreeModel.js';
 import { miscCommands } from './commands/misc.js';
 import { prerequisiteCommands } from './commands/prerequisites.js';
 import { SIMULATOR_CONNECTION, simulatorCommands } from './commands/simulator.js';
 import { simulatorNodeCommands } from './commands/simulatorNode.js';
 import { uciCommands } from './commands/uci.js';
-import { teamsCommands } from './commands/teams.js';
+import { teamsModuleCommands } from './commands/teamsModule.js';
 import { teamsAppCommands } from './commands/teamsApp.js';
 import { userCommands } from './commands/users.js';
 import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector.js';
 import { InspectorFeed } from './inspector/inspectorFeed.js';
 import { InspectorPanels, readBufferSize } from './inspector/inspectorPanel.js';
-import { PrerequisitesModel } from './model/prerequisitesModel.js';
+import { PrerequisitesModel } from './model/tree/prerequisitesModel.js';
 import { SessionManager } from './model/sessions.js';
-import { TeamsFindingsModel } from './model/teamsFindingsModel.js';
+import { TeamsFindingsModel } from './model/tree/teamsFindingsModel.js';
 import { TeamsFindingsProvider } from './views/teamsFindingsProvider.js';
-import { TeamsDiagnostics } from './vscode/teamsDiagnostics.js';
+import { TeamsAppDiagnostics } from './vscode/teamsAppDiagnostics.js';
 import { PbxTreeProvider } from './views/pbxTreeProvider.js';
 import { PrerequisitesProvider } from './views/prerequisitesProvider.js';
 import { PasswordStore } from './vscode/secrets.js';
@@ -37,7 +37,7 @@ export interface DevKitApi {
   /** The prerequisites check: its last report (the view shows it) and the view's provider. */
   prerequisites: { model: PrerequisitesModel; provider: PrerequisitesProvider };
   /** Teams app validation: the report the findings view shows, and the live manifest diagnostics. */
-  teams: { findings: TeamsFindingsModel; diagnostics: TeamsDiagnostics };
+  teams: { findings: TeamsFindingsModel; diagnostics: TeamsAppDiagnostics };
 }
 
 /** Composition root: the only place that builds objects; every disposable goes to the context. */
@@ -66,14 +66,14 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   });
 
   // Cheap to build: the manifest schemas are compiled on the first validation, not here.
-  const teams = { findings: new TeamsFindingsModel(), diagnostics: new TeamsDiagnostics((level, message) => log[level](message)) };
+  const teams = { findings: new TeamsFindingsModel(), diagnostics: new TeamsAppDiagnostics((level, message) => log[level](message)) };
   const teamsFindings = new TeamsFindingsProvider(teams.findings, vscode.l10n.t);
   const prerequisites = new PrerequisitesModel();
   const prerequisitesProvider = new PrerequisitesProvider(prerequisites, vscode.l10n.t);
   const prerequisitesFollowing = prerequisites.follow(sessions);
   const prerequisitesContext = prerequisites.onDidChange(() => void vscode.commands.executeCommand('setContext', 'starface.hasPrerequisitesReport', prerequisites.report !== undefined));
 
-  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...simulatorNodeCommands(ctx, tree), ...teamsCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
+  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...simulatorNodeCommands(ctx, tree), ...teamsModuleCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
   const view = vscode.window.createTreeView('starface.pbx', { treeDataProvider: tree, showCollapseAll: true });
   const updateContext = () => void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
   const sessionsChanged = sessions.onDidChange(updateContext);

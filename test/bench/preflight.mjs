@@ -1,7 +1,7 @@
 // `npm run bench -- preflight` (dispatched from run.mjs): the prerequisites check against the built simulator
 // (in memory, demo) with BENCH_PREFLIGHT_USERS (100) extra users holding the right "Integration mit Microsoft Teams"
 // (103 users checked in all). Runs the built CLI dist/cli/starface-preflight.js --json --no-machine
-// BENCH_PREFLIGHT_RUNS (15) times; `check` is the report's durationMs (runPreflight in the CLI's process: every
+// BENCH_PREFLIGHT_RUNS (15) times; `check` is the report's durationMs (checkPrerequisites in the CLI's process: every
 // REST read and every rule, without the CLI's start-up and sign-in), `process` the wall time of the whole CLI
 // process. Then a few runs with the machine checks on (R5 browser probe, R6 against a closed loopback port, R7).
 import { execFile } from 'node:child_process';
@@ -12,7 +12,7 @@ import { ADMIN_PASSWORD, call, closedPort, envInt, login, progress, ROOT, startC
 const TARGET_MS = 2000;
 const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
 
-function runPreflight(args) {
+function checkPrerequisites(args) {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     execFile(process.execPath, [CLI, ...args], { env: { ...process.env, STARFACE_PASSWORD: ADMIN_PASSWORD }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
@@ -41,12 +41,12 @@ export async function benchPreflight() {
     if (grant.status !== 204) throw new Error(`granting the Teams right answered ${grant.status}`);
     const url = base.replace(/\/rest$/, '');
     const args = ['--url', url, '--login', 'admin', '--json', '--no-machine'];
-    await runPreflight(args); // warm-up: the simulator's JIT, the file cache
+    await checkPrerequisites(args); // warm-up: the simulator's JIT, the file cache
     const checks = [];
     const wall = [];
     let report;
     for (let i = 0; i < runs; i++) {
-      const r = await runPreflight(args);
+      const r = await checkPrerequisites(args);
       report = r.report;
       checks.push(r.report.durationMs);
       wall.push(r.ms);
@@ -55,7 +55,7 @@ export async function benchPreflight() {
     const port = await closedPort();
     const machine = [];
     for (let i = 0; i < 3; i++) {
-      const r = await runPreflight(['--url', url, '--login', 'admin', '--json', '--hosts', `127.0.0.1:${port}`, '--timeout', '1000']);
+      const r = await checkPrerequisites(['--url', url, '--login', 'admin', '--json', '--hosts', `127.0.0.1:${port}`, '--timeout', '1000']);
       machine.push(r.report.durationMs);
     }
     const check = stats(checks);

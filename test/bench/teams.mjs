@@ -1,5 +1,5 @@
 // `npm run bench -- teams` (dispatched from run.mjs): Teams app package validation.
-//   - warm: the domain code as esbuild bundles it (extension/src/teams/index.ts → a temporary bundle), against the
+//   - warm: the domain code as esbuild bundles it (extension/src/teamsApp/index.ts → a temporary bundle), against the
 //     schemas in dist/teams-schemas; a typical package (made by createAppFolder + packageApp: manifest v1.30,
 //     192×192 and 32×32 icons) validated BENCH_TEAMS_RUNS (100) times after 5 warm-up runs, as zip and as folder;
 //     median and p95. The first (cold) call, which compiles the schema, is reported apart.
@@ -28,7 +28,7 @@ export async function benchTeams() {
   try {
     const bundle = join(work, 'teams.cjs');
     await build({
-      entryPoints: [join(ROOT, 'extension/src/teams/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
+      entryPoints: [join(ROOT, 'extension/src/teamsApp/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
       // As in esbuild.mjs: jsonc-parser's UMD main does not bundle.
       alias: { 'jsonc-parser': join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
     });

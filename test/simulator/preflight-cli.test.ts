@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { PreflightReportSchema } from '../../shared/schemas/preflight.js';
+import { PrerequisitesReportSchema } from '../../shared/schemas/prerequisites.js';
 import { ensureBuilt, ROOT } from '../support/cli.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
@@ -41,7 +41,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   it('--json on the demo: exit 1 (1002 and 1003 fail), a report the schema accepts, "user" is the login', async () => {
     const r = await preflight(['--url', url, '--login', 'admin', '--json', '--no-machine']);
     assert.equal(r.code, 1, r.stderr);
-    const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+    const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
     assert.equal(report.target, sim.base);
     const failed = report.results.filter((x) => x.status === 'fail').map((x) => ({ id: x.id, status: x.status, user: x.user }));
     assert.deepEqual(failed, [
@@ -69,7 +69,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
       HTTPS_PROXY: 'http://proxy.corp.test:3128',
     });
     assert.equal(r.code, 1, r.stderr);
-    const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+    const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
     const byId = (id: string) => report.results.find((x) => x.id === id)!;
     assert.equal(byId('R6').status, 'fail');
     assert.match(byId('R6').message, new RegExp(`port ${port}: 127\\.0\\.0\\.1 \\(TCP: ECONNREFUSED\\)`));
@@ -89,7 +89,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
         STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001',
       });
       assert.equal(r.code, 0, r.stderr);
-      const report = PreflightReportSchema.parse(JSON.parse(r.stdout));
+      const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
       assert.equal(report.results.find((x) => x.id === 'R21')?.status, 'pass');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -176,7 +176,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   it('signed in without the right "Administration": exit 3 (incomplete), the report says why', async () => {
     const json = await preflight(['--url', url, '--login', '1001', '--json', '--no-machine'], { STARFACE_PASSWORD: 'anna-demo-1001' });
     assert.equal(json.code, 3, json.stderr);
-    const report = PreflightReportSchema.parse(JSON.parse(json.stdout));
+    const report = PrerequisitesReportSchema.parse(JSON.parse(json.stdout));
     assert.equal(report.summary.fail, 0);
     assert.ok(report.summary.unknown >= 13, `most checks unknown (${report.summary.unknown})`);
     assert.equal(report.incomplete?.reason, 'no-administration-right');
@@ -190,7 +190,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     // A failure is definite and wins: 1002 (lacks the Teams right, R10) signed in as themselves.
     const bernd = await preflight(['--url', url, '--login', '1002', '--json', '--no-machine'], { STARFACE_PASSWORD: 'bernd-demo-1002' });
     assert.equal(bernd.code, 1, bernd.stderr);
-    assert.equal(PreflightReportSchema.parse(JSON.parse(bernd.stdout)).incomplete?.login, '1002');
+    assert.equal(PrerequisitesReportSchema.parse(JSON.parse(bernd.stdout)).incomplete?.login, '1002');
   });
 
   it('--help and --version exit 0', async () => {

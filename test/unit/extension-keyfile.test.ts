@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkKeyFile, type KeyFileFinding } from '../../extension/src/model/keyFileCheck.js';
+import { checkKeyFile, type KeyFileFinding } from '../../extension/src/pbx/keyFileCheck.js';
 import { englishOnly } from '../../extension/src/text/i18n.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';

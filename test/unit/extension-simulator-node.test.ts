@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { SimCredentials } from '../../shared/schemas/credentials.js';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { isLocalSimulator, loginNodes, MASK, simulatorNode, softphoneSettings, type SimulatorAddresses } from '../../extension/src/model/simulatorNode.js';
+import { isLocalSimulator, loginNodes, MASK, simulatorNode, softphoneSettings, type SimulatorAddresses } from '../../extension/src/model/tree/simulatorNode.js';
 
 const ctx = { t: englishOnly, language: 'en', now: 0 };
 const ref = { connection: 'Local simulator' };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { connectionNode, userDetailNodes, type TreeContext, type TreeNode } from '../../extension/src/model/treeModel.js';
+import { connectionNode, userDetailNodes, type TreeContext, type TreeNode } from '../../extension/src/model/tree/pbxTreeModel.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData } from '../../extension/src/pbx/snapshot.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { flatten, PrerequisitesModel, worst } from '../../extension/src/model/prerequisitesModel.js';
+import { flatten, PrerequisitesModel, worst } from '../../extension/src/model/tree/prerequisitesModel.js';
 import { SessionManager } from '../../extension/src/model/sessions.js';
-import { rehearseSignIn } from '../../extension/src/preflight/rehearsal.js';
-import { runPreflight } from '../../extension/src/preflight/run.js';
+import { rehearseSignIn } from '../../extension/src/prerequisites/rehearsal.js';
+import { checkPrerequisites } from '../../extension/src/prerequisites/run.js';
 import type { Connection } from '../../shared/schemas/connection.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { until } from '../support/until.js';
@@ -11,7 +11,7 @@ import { until } from '../support/until.js';
 const ctx = { t: englishOnly, language: 'en' };
 
 
-describe('PrerequisitesModel (a real preflight report of the demo simulator)', function () {
+describe('PrerequisitesModel (a real prerequisites report of the demo simulator)', function () {
   this.timeout(20_000);
   let sim: RunningSim;
   let sessions: SessionManager;
@@ -21,7 +21,7 @@ describe('PrerequisitesModel (a real preflight report of the demo simulator)', f
   const connection = (name: string): Connection => ({ name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
   const session = () => sessions.get('Sim')!;
   const run = async () => {
-    const report = await runPreflight(session().api, { machine: false });
+    const report = await checkPrerequisites(session().api, { machine: false });
     model.setReport('Sim', report, session().data);
     return report;
   };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TeamsFinding, TeamsValidationReport } from '../../shared/schemas/teamsApp';
 import { englishOnly } from '../../extension/src/text/i18n';
-import { position, reportNodes, summary, TeamsFindingsModel } from '../../extension/src/model/teamsFindingsModel';
+import { position, reportNodes, summary, TeamsFindingsModel } from '../../extension/src/model/tree/teamsFindingsModel';
 
 const HELP = 'https://learn.microsoft.com/en-us/microsoftteams/platform/resources/schema/manifest-schema';
 

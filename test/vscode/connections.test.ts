@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
-import type { TreeNode } from '../../extension/src/model/treeModel';
+import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { exec } from './support/exec';
 import { activateDevKit, SIM, simulatorSession } from './support/host';
 import { answerInputBox, clickInWorkbench, type InputBoxSeen } from './support/workbench';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
-import type { TreeNode } from '../../extension/src/model/treeModel';
+import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { keyFingerprint } from '../../shared/hashes';
 import { KeyFileSchema } from '../../shared/schemas/keyfile';
 import { exec } from './support/exec';

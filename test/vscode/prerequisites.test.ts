@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
-import type { PrerequisiteNode } from '../../extension/src/model/prerequisitesModel';
-import type { TreeNode } from '../../extension/src/model/treeModel';
-import type { PreflightReport, PreflightResult } from '../../shared/schemas/preflight';
+import type { PrerequisiteNode } from '../../extension/src/model/tree/prerequisitesModel';
+import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
+import type { PrerequisitesReport, PrerequisiteResult } from '../../shared/schemas/prerequisites';
 import { until } from '../support/until';
 import { exec } from './support/exec';
 import { activateDevKit, EXTENSION_ID, SIM, simulatorSession } from './support/host';
@@ -25,7 +25,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'starface-prereq-test-'));
 
 /** Machine checks against loopback only: deterministic, fast, and no traffic leaves the host. */
 const machine = () => ({ hosts: ['127.0.0.1'], port: simPort, timeoutMs: 2000, env: {}, systemProxy: false as const });
-const check = (users?: string[]) => exec<PreflightReport>(30_000, 'starface.checkPrerequisites', { machine: machine(), ...(users ? { users } : {}) });
+const check = (users?: string[]) => exec<PrerequisitesReport>(30_000, 'starface.checkPrerequisites', { machine: machine(), ...(users ? { users } : {}) });
 
 const provider = () => api.prerequisites.provider;
 function kids(node?: PrerequisiteNode): PrerequisiteNode[] {
@@ -39,7 +39,7 @@ function kid(parent: PrerequisiteNode | undefined, label: string | RegExp): Prer
 const userNode = (login: string) => kid(kid(undefined, 'Users'), new RegExp(`^${login}\\b`));
 const requirement = (parent: PrerequisiteNode, id: string) => kid(parent, new RegExp(`^${id} `));
 const icon = (node: PrerequisiteNode) => (provider().getTreeItem(node).iconPath as vscode.ThemeIcon).id;
-const result = (report: PreflightReport, id: string, user?: string): PreflightResult => {
+const result = (report: PrerequisitesReport, id: string, user?: string): PrerequisiteResult => {
   const found = report.results.find((r) => r.id === id && r.user === user);
   assert.ok(found, `the report has ${id}${user ? ` for ${user}` : ''}`);
   return found;
@@ -137,7 +137,7 @@ describe('the prerequisites check (real extension host, bundled simulator)', fun
 
   it('the sign-in rehearsal with the simulator\'s key file: 1002 is refused for R10', async () => {
     const pbxName = api.sessions.get(SIM)!.data!.configurations![0]!.configuration.pbxName;
-    const outcome = await exec<{ ok: boolean; results: PreflightResult[] }>(15_000, 'starface.rehearseTeamsSignIn', { pbxName, currentKey: true, login: '1002', password: 'bernd-demo-1002', quiet: true });
+    const outcome = await exec<{ ok: boolean; results: PrerequisiteResult[] }>(15_000, 'starface.rehearseTeamsSignIn', { pbxName, currentKey: true, login: '1002', password: 'bernd-demo-1002', quiet: true });
     assert.ok(outcome, 'the command returns the outcome');
     assert.equal(outcome.ok, false);
     assert.ok(outcome.results.some((r) => r.id === 'R10' && r.status === 'fail'), JSON.stringify(outcome.results.map((r) => [r.id, r.status])));
@@ -148,7 +148,7 @@ describe('the prerequisites check (real extension host, bundled simulator)', fun
 
   it('starface.applyPrerequisiteFix {fix, confirm: false} grants the right, re-runs the check and refreshes the PBX tree', async () => {
     const fix = requirement(userNode('1002'), 'R10').fixes[0]!;
-    const report = await exec<PreflightReport>(30_000, 'starface.applyPrerequisiteFix', { fix, confirm: false });
+    const report = await exec<PrerequisitesReport>(30_000, 'starface.applyPrerequisiteFix', { fix, confirm: false });
     assert.ok(report, 'the command returns the new report');
     assert.equal(result(report, 'R10', '1002').status, 'pass');
     assert.equal(api.prerequisites.model.report, report);

@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { createHash, randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
-import type { TreeNode } from '../../extension/src/model/treeModel';
+import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { until } from '../support/until';
 import { exec } from './support/exec';
 import { activateDevKit, SIM, simulatorSession } from './support/host';

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
-import type { PreflightReport, PreflightStatus } from '../../../shared/schemas/preflight.js';
+import type { PrerequisitesReport, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import { isVersion } from '../../../shared/version.js';
 import { PbxApi } from '../pbx/api.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
-import { fixTitle } from '../preflight/fixes.js';
-import { PreflightUsageError } from '../preflight/pbxChecks.js';
-import { runPreflight, type PreflightOptions } from '../preflight/run.js';
+import { fixTitle } from '../prerequisites/fixes.js';
+import { PrerequisitesUsageError } from '../prerequisites/pbxChecks.js';
+import { checkPrerequisites, type PrerequisitesOptions } from '../prerequisites/run.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 const VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -41,7 +41,7 @@ const EXIT_INCOMPLETE = 3;
 
 class UsageError extends Error {}
 
-const STATUS: Record<PreflightStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
+const STATUS: Record<PrerequisiteStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
 
 function readPassword(prompt: string): Promise<string> {
   const stdin = process.stdin;
@@ -80,7 +80,7 @@ function list(value: string | undefined): string[] | undefined {
   return items;
 }
 
-function render(report: PreflightReport): string {
+function render(report: PrerequisitesReport): string {
   const lines = [`starface-preflight: ${report.target}${report.simulator ? ' (simulator)' : ''}${report.pbxVersion ? `, STARFACE ${report.pbxVersion}` : ''}`];
   if (report.users) lines.push(`users: ${report.users.length ? report.users.map((u) => u.login).join(', ') : 'none set up for Teams'}`);
   if (report.incomplete) lines.push(`INCOMPLETE: ${report.incomplete.message}`);
@@ -172,7 +172,7 @@ async function main(argv: string[]): Promise<number> {
   // A key on the command line shows in the process list and the shell history.
   if (values.key !== undefined) throw new UsageError('--key is not accepted (the process list and shell history would show the key): set STARFACE_TEAMS_KEY or use --key-file');
 
-  const opts: PreflightOptions = {
+  const opts: PrerequisitesOptions = {
     ...(values.users !== undefined ? { users: list(values.users)! } : {}),
     machine: values['no-machine'] ? false : { ...(hosts ? { hosts } : {}), ...(port ? { port } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
     ...(values['min-version'] ? { minVersion: values['min-version'] } : {}),
@@ -204,7 +204,7 @@ async function main(argv: string[]): Promise<number> {
     throw new UsageError(loginFailure(err, base));
   }
   try {
-    const report = await runPreflight(new PbxApi(client), opts);
+    const report = await checkPrerequisites(new PbxApi(client), opts);
     process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : render(report));
     return report.summary.fail > 0 ? 1 : report.incomplete ? EXIT_INCOMPLETE : 0;
   } finally {
@@ -217,7 +217,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof PreflightUsageError || err instanceof PbxError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const known = err instanceof UsageError || err instanceof PrerequisitesUsageError || err instanceof PbxError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`starface-preflight: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
     if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write('Run starface-preflight --help for the options.\n');
     process.exitCode = 2;

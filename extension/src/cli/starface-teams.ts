@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { TeamsFinding, TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import { packageApp } from '../teams/package.js';
-import { assertEnvName, TeamsInputError } from '../teams/placeholders.js';
-import { createAppFolder } from '../teams/scaffold.js';
-import { validateAppPath } from '../teams/validate.js';
+import { packageApp } from '../teamsApp/package.js';
+import { assertEnvName, TeamsInputError } from '../teamsApp/placeholders.js';
+import { createAppFolder } from '../teamsApp/scaffold.js';
+import { validateAppPath } from '../teamsApp/validate.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 const VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ConnectionDetailsSchema, ConnectionSchema, restBaseUrl, type Connection, type ConnectionDetails } from '../../../shared/schemas/connection.js';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { PbxError } from '../pbx/restClient.js';
 import { guarded, sessionFor, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 

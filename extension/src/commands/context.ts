@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Connection } from '../../../shared/schemas/connection.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { SessionManager } from '../model/sessions.js';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { errorText } from '../text/errorText.js';
 import type { SimulatorHost } from '../vscode/simulatorHost.js';
 import type { PasswordStore } from '../vscode/secrets.js';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { guarded, type CommandContext, type CommandTable } from './context.js';
 
 export function miscCommands(ctx: CommandContext, version: string): CommandTable {

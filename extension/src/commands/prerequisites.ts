@@ -1,18 +1,18 @@
 import * as vscode from 'vscode';
 import { isFqdn } from '../../../shared/schemas/common.js';
-import { PreflightFixSchema, type PreflightFix, type PreflightReport, type PreflightResult } from '../../../shared/schemas/preflight.js';
-import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/prerequisitesModel.js';
+import { PrerequisiteFixSchema, type PrerequisiteFix, type PrerequisitesReport, type PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
+import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/tree/prerequisitesModel.js';
 import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
-import { applyFix } from '../preflight/fixes.js';
-import { reportToHtml, reportToMarkdown } from '../preflight/report.js';
-import { rehearseSignIn } from '../preflight/rehearsal.js';
-import { runPreflight } from '../preflight/run.js';
+import { applyFix } from '../prerequisites/fixes.js';
+import { reportToHtml, reportToMarkdown } from '../prerequisites/report.js';
+import { rehearseSignIn } from '../prerequisites/rehearsal.js';
+import { checkPrerequisites } from '../prerequisites/run.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
-type RunOptions = NonNullable<Parameters<typeof runPreflight>[1]>;
+type RunOptions = NonNullable<Parameters<typeof checkPrerequisites>[1]>;
 type MachineOptions = Exclude<RunOptions['machine'], false | undefined>;
 
 /** What `starface.checkPrerequisites` accepts from tests and other commands. */
@@ -26,7 +26,7 @@ export interface CheckArgs {
 }
 
 export interface FixArgs {
-  fix: PreflightFix;
+  fix: PrerequisiteFix;
   /** `false` applies without the modal confirmation. */
   confirm?: boolean;
   /** For a setPbxName fix without a name: the FQDN, instead of asking for it. */
@@ -83,7 +83,7 @@ const isNode = (arg: unknown): arg is PrerequisiteNode => typeof arg === 'object
 export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesModel): CommandTable {
   /** The arguments of the last run: a re-run after a fix checks the same users in the same way. */
   let last: CheckArgs = {};
-  let inFlight: Promise<PreflightReport> | undefined;
+  let inFlight: Promise<PrerequisitesReport> | undefined;
 
   const sessionOf = (name?: string): PbxSession => {
     if (name === undefined) return readySession(ctx);
@@ -94,7 +94,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
   };
 
   /** A second click while a check runs joins it; `fresh` (after a fix) waits for it and checks again. */
-  const run = async (args: CheckArgs, fresh = false): Promise<PreflightReport> => {
+  const run = async (args: CheckArgs, fresh = false): Promise<PrerequisitesReport> => {
     if (inFlight && !fresh) return inFlight;
     await inFlight?.catch(() => undefined);
     const session = sessionOf(args.connection);
@@ -106,7 +106,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     model.setRunning(true);
     inFlight = (async () => {
       try {
-        const report = await withProgress(t('Checking the prerequisites of "{0}"…', session.connection.name), () => runPreflight(session.api, options));
+        const report = await withProgress(t('Checking the prerequisites of "{0}"…', session.connection.name), () => checkPrerequisites(session.api, options));
         model.setReport(session.connection.name, report, session.data);
         const { pass, warn, fail, unknown } = report.summary;
         ctx.log.info(`prerequisites of ${session.connection.name}: ${pass} pass, ${warn} warn, ${fail} fail, ${unknown} unknown (${report.durationMs} ms)`);
@@ -141,7 +141,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       }
       // The check offers only what this PBX's REST API can do (on a real STARFACE: granting rights).
       const session = sessionOf(model.connection);
-      let fix: PreflightFix | undefined;
+      let fix: PrerequisiteFix | undefined;
       if (isNode(arg)) {
         if (arg.fixes.length === 0) throw new UserFacingError(t('Nothing here can be fixed automatically.'));
         if (arg.fixes.length === 1) fix = arg.fixes[0];
@@ -153,7 +153,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
           fix = chosen?.fix;
         }
       } else if (arg?.fix !== undefined) {
-        const parsed = PreflightFixSchema.safeParse(arg.fix);
+        const parsed = PrerequisiteFixSchema.safeParse(arg.fix);
         if (!parsed.success) throw new UserFacingError(t('Not a fix the prerequisites check offers: {0}', parsed.error.issues[0]?.message ?? ''));
         fix = parsed.data;
       }
@@ -246,7 +246,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       ctx.log.info(`Teams sign-in rehearsal of ${outcome.login}: ${outcome.ok ? 'signed in' : `refused (${outcome.results.map((r) => `${r.id} ${r.status}`).join(', ')})`}`);
       if (!args.quiet) {
         const language = vscode.env.language;
-        const message = (r: PreflightResult) => (r.i18n ? pick(r.i18n.message, language) : r.message);
+        const message = (r: PrerequisiteResult) => (r.i18n ? pick(r.i18n.message, language) : r.message);
         if (outcome.ok) void vscode.window.showInformationMessage(message(outcome.results[0]!));
         else {
           const detail = outcome.results.map((r) => `✗ ${r.id}: ${message(r)}\n   ${t('Guide: „{0}“', r.guide)}`).join('\n');

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { TreeNode } from '../model/treeModel.js';
-import { isLocalSimulator, softphoneSettings } from '../model/simulatorNode.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
+import { isLocalSimulator, softphoneSettings } from '../model/tree/simulatorNode.js';
 import type { PbxTreeProvider } from '../views/pbxTreeProvider.js';
 import { guarded, readySession, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 import { SIMULATOR_CONNECTION } from './simulator.js';

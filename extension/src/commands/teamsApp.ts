@@ -3,19 +3,19 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MANIFEST, SHORT_NAME_MAX, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
-import type { TeamsFindingsModel } from '../model/teamsFindingsModel.js';
-import { ENV_FILE, envNames, PBX_PLACEHOLDERS } from '../teams/placeholders.js';
-import type { TeamsDiagnostics } from '../vscode/teamsDiagnostics.js';
+import type { TeamsFindingsModel } from '../model/tree/teamsFindingsModel.js';
+import { ENV_FILE, envNames, PBX_PLACEHOLDERS } from '../teamsApp/placeholders.js';
+import type { TeamsAppDiagnostics } from '../vscode/teamsAppDiagnostics.js';
 import { guarded, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 /** The Teams domain code brings ajv, the zip and PNG libraries: loaded on first use, not when the extension activates. */
-const teamsDomain = () => import('../teams/index.js');
+const teamsDomain = () => import('../teamsApp/index.js');
 const [PBX_NAME, PBX_URL] = PBX_PLACEHOLDERS;
 
 export interface TeamsAppParts {
   findings: TeamsFindingsModel;
-  diagnostics: TeamsDiagnostics;
+  diagnostics: TeamsAppDiagnostics;
 }
 
 export interface NewTeamsAppOptions {

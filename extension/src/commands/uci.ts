@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import type { LiveEventsFailedSide, LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
 import { guarded, readySession, withProgress, type CommandContext, type CommandTable } from './context.js';
 

@@ -3,7 +3,7 @@ import { LICENCE_TYPES, RIGHTS } from '../../../shared/catalogue.js';
 import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { User } from '../../../shared/schemas/users.js';
-import type { TreeNode } from '../model/treeModel.js';
+import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { guarded, readySession, simulatorOnly, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { userDetailNodes, connectionNode, type TreeNode } from '../model/treeModel.js';
+import { userDetailNodes, connectionNode, type TreeNode } from '../model/tree/pbxTreeModel.js';
 import type { SessionManager } from '../model/sessions.js';
 import type { Translate } from '../text/i18n.js';
 import { errorText } from '../text/errorText.js';
-import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/simulatorNode.js';
+import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/tree/simulatorNode.js';
 import { COLLAPSE } from './treeItems.js';
 
 /** The simulator this window runs, as the tree needs it. */

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { PreflightStatus } from '../../../shared/schemas/preflight.js';
+import type { PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import type { Translate } from '../text/i18n.js';
-import type { PrerequisiteNode, PrerequisitesModel } from '../model/prerequisitesModel.js';
+import type { PrerequisiteNode, PrerequisitesModel } from '../model/tree/prerequisitesModel.js';
 import { COLLAPSE } from './treeItems.js';
 
-const ICONS: Record<PreflightStatus, { icon: string; color: string }> = {
+const ICONS: Record<PrerequisiteStatus, { icon: string; color: string }> = {
   pass: { icon: 'pass', color: 'testing.iconPassed' },
   warn: { icon: 'warning', color: 'list.warningForeground' },
   fail: { icon: 'error', color: 'testing.iconFailed' },

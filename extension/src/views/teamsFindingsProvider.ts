@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Translate } from '../text/i18n.js';
-import type { FindingNode, TeamsFindingsModel } from '../model/teamsFindingsModel.js';
+import type { FindingNode, TeamsFindingsModel } from '../model/tree/teamsFindingsModel.js';
 import { COLLAPSE } from './treeItems.js';
 
 /** The "Teams App Validation" view: the last report, grouped by file; a finding opens where it is or its help. */

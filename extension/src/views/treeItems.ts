@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Collapsible } from '../model/treeModel.js';
+import type { Collapsible } from '../model/tree/pbxTreeModel.js';
 
 /** The tree models' plain collapsible state as VS Code's. */
 export const COLLAPSE: Record<Collapsible, vscode.TreeItemCollapsibleState> = {

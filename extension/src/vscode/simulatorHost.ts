@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { SimulatorAddresses } from '../model/simulatorNode.js';
+import type { SimulatorAddresses } from '../model/tree/simulatorNode.js';
 import { LocalSimulator, type ReadyLine } from '../simulator/localSimulator.js';
 
 /** The one local simulator this window runs: data in the workspace storage, stopped with the window. */

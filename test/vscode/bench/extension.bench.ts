@@ -13,7 +13,7 @@ import * as assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { DevKitApi } from '../../../extension/src/extension';
-import type { TreeNode } from '../../../extension/src/model/treeModel';
+import type { TreeNode } from '../../../extension/src/model/tree/pbxTreeModel';
 
 const EXTENSION_ID = 'starface-devkit.starface-teams-devkit';
 const SIM = 'Local simulator';

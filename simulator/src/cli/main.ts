@@ -1,0 +1,184 @@
+import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { jsonLogger } from '../log.js';
+import { BUILTIN_NAMES, DEMO_PBX_NAME, demoScenario } from '../scenarios/builtin.js';
+import { createSimulator, SIMULATOR_VERSION } from '../simulator.js';
+import { isSubcommand, runSubcommand } from './recordReplay.js';
+import type { ReadyLine } from '../../../shared/schemas/readyLine.js';
+import { parseDigestList } from '../../../shared/schemas/sipDigest.js';
+import { adminPasswordCommand } from './adminPassword.js';
+
+const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
+
+Usage: starface-sim [options]
+       starface-sim record --uci URL --out FILE.jsonl …   (starface-sim record --help)
+       starface-sim replay FILE.jsonl --rest URL …        (starface-sim replay --help)
+       starface-sim admin-password --data DIR --reset     (starface-sim admin-password --help)
+
+  --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
+  --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
+  --sip-port N              SIP over UDP and TCP (default 5060; 0 = a free port, the same for both)
+  --data DIR                folder of the JSON store (default .starface-sim)
+  --memory                  keep everything in memory; nothing is written
+  --scenario NAME|FILE      applied to an empty store, or with --reset (default demo)
+                            built-in: ${BUILTIN_NAMES.join(', ')}
+  --reset                   discard the stored state and apply the scenario
+  --admin-password PW       password of the login "admin" (else $STARFACE_SIM_ADMIN_PASSWORD,
+                            else the stored one, else a generated one that is printed once)
+  --version-string X.Y.Z.W  the PBX version to report
+  --min-version X.Y.Z.W     the minimum version R1 requires (default 6.7.3.11)
+  --sip-digest LIST         digest algorithms the registrar and proxy offer, in order, one challenge each:
+                            a comma list of md5, sha-256, sha-512-256 (default md5, as a real STARFACE;
+                            overrides the scenario's sip.digest)
+  --ready-json              print exactly one JSON line on stdout when listening
+  --log-level LEVEL         debug, info, warn, error or silent (default info; logs go to stderr)
+  --help                    this text
+  --version                 the simulator's version
+
+SIGINT/SIGTERM stop it: no new connections, pending writes flushed, every socket closed, exit 0.`;
+
+function fail(message: string): never {
+  process.stderr.write(`starface-sim: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  if (isSubcommand(process.argv[2])) {
+    process.exitCode = await runSubcommand(process.argv[2], process.argv.slice(3));
+    return;
+  }
+  if (process.argv[2] === 'admin-password') {
+    process.exitCode = await adminPasswordCommand(process.argv.slice(3));
+    return;
+  }
+  // Memory over speed: V8 then grows the heap in small steps instead of letting garbage pile up to several
+  // times the live data between full collections. Set before anything large is allocated.
+  setFlagsFromString('--optimize-for-size');
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        host: { type: 'string' },
+        'http-port': { type: 'string' },
+        'sip-port': { type: 'string' },
+        data: { type: 'string' },
+        memory: { type: 'boolean' },
+        scenario: { type: 'string' },
+        reset: { type: 'boolean' },
+        'admin-password': { type: 'string' },
+        'version-string': { type: 'string' },
+        'min-version': { type: 'string' },
+        'sip-digest': { type: 'string' },
+        'ready-json': { type: 'boolean' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    fail(`${(err as Error).message}\nRun starface-sim --help for the options.`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP + '\n');
+    return;
+  }
+  if (values.version) {
+    process.stdout.write(SIMULATOR_VERSION + '\n');
+    return;
+  }
+  const port = (name: string, value: string | undefined, dflt: number): number => {
+    if (value === undefined) return dflt;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+    return n;
+  };
+  const level = values['log-level'] ?? 'info';
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) fail(`--log-level must be debug, info, warn, error or silent`);
+  const httpPort = port('http-port', values['http-port'], 8080);
+  const sipPort = port('sip-port', values['sip-port'], 5060);
+  let sipDigest: string[] | undefined;
+  if (values['sip-digest'] !== undefined) {
+    const parsed = parseDigestList(values['sip-digest'].split(',').filter((name) => name.trim() !== ''));
+    if (!parsed.ok) fail(`--sip-digest: ${parsed.error}`);
+    sipDigest = parsed.algorithms;
+  }
+
+  const sim = createSimulator({
+    host: values.host,
+    httpPort,
+    sipPort,
+    dataDir: values.data,
+    memory: values.memory,
+    scenario: values.scenario,
+    reset: values.reset,
+    adminPassword: values['admin-password'] ?? process.env.STARFACE_SIM_ADMIN_PASSWORD ?? undefined,
+    version: values['version-string'],
+    minVersion: values['min-version'],
+    sipDigest,
+    logger: jsonLogger(level as 'info'),
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    // Past 2 s something hangs; leave anyway, every acknowledged write is already on disk. Said on stderr, so
+    // that a hang is visible (and tests can tell it from a clean stop).
+    setTimeout(() => {
+      process.stderr.write(`starface-sim: still stopping 2 s after ${signal}; exiting anyway\n`);
+      process.exit(0);
+    }, 2000).unref();
+    sim.stop().then(
+      () => process.exit(0),
+      (err) => {
+        process.stderr.write(`starface-sim: error while stopping after ${signal}: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+  let addr;
+  try {
+    addr = await sim.start();
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'EADDRINUSE') {
+      const which = (e as { port?: number }).port === sipPort && sipPort !== httpPort ? `SIP port ${sipPort}` : `port ${(e as { port?: number }).port ?? httpPort}`;
+      fail(`${which} is in use; choose another with --http-port / --sip-port (0 = any free port)`);
+    }
+    if (e.code === 'EACCES') fail(`no permission to bind port ${httpPort}`);
+    fail(e.message);
+  }
+
+  if (values['ready-json']) {
+    const line: ReadyLine = { ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, xmlRpc: addr.xmlRpc, pid: process.pid };
+    process.stdout.write(JSON.stringify(line) + '\n');
+    if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
+    return;
+  }
+  const lines = [
+    `STARFACE simulator ${SIMULATOR_VERSION} — scenario "${sim.scenario}", store: ${sim.storeDescription}`,
+    `  REST     ${addr.rest}`,
+    `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
+    `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp} · ${addr.sipWs} (subprotocol "sip")`,
+    `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
+    `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
+  ];
+  if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
+  if (sim.scenario === 'demo') {
+    lines.push('  demo users (login / password / extension), unless changed since:');
+    for (const u of demoScenario().users ?? []) {
+      lines.push(`    ${u.login}  ${`${u.firstName} ${u.familyName}`.padEnd(13)} ${u.password.padEnd(16)} ${u.extension ?? ''}`);
+    }
+    for (const v of demoScenario().virtualPhones ?? []) lines.push(`  virtual phone ${v.extension} ${v.name} (${v.behaviour})`);
+    lines.push(`  Teams PBX name: ${DEMO_PBX_NAME}`);
+  }
+  lines.push('Press Ctrl+C to stop.');
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+main().catch((err) => fail((err as Error).message));
