@@ -7,9 +7,29 @@ import { lenientObject } from './lenient.js';
  */
 
 export const AttributeDisplayKeySchema = z.enum([
-  'NAME', 'SURNAME', 'SALUTATION', 'TITLE', 'EMAIL', 'COUNTRY', 'CITY', 'STATE', 'POSTAL_CODE', 'STREET', 'URL',
-  'COMPANY', 'MESSENGER', 'BIRTHDAY', 'NOTE', 'JOB_TITLE', 'PHONE_NUMBER', 'PRIVATE_PHONE_NUMBER',
-  'OFFICE_PHONE_NUMBER', 'MOBILE_PHONE_NUMBER', 'FAX_NUMBER', 'DESCRIPTION', 'USER_DEFINED',
+  'NAME',
+  'SURNAME',
+  'SALUTATION',
+  'TITLE',
+  'EMAIL',
+  'COUNTRY',
+  'CITY',
+  'STATE',
+  'POSTAL_CODE',
+  'STREET',
+  'URL',
+  'COMPANY',
+  'MESSENGER',
+  'BIRTHDAY',
+  'NOTE',
+  'JOB_TITLE',
+  'PHONE_NUMBER',
+  'PRIVATE_PHONE_NUMBER',
+  'OFFICE_PHONE_NUMBER',
+  'MOBILE_PHONE_NUMBER',
+  'FAX_NUMBER',
+  'DESCRIPTION',
+  'USER_DEFINED',
 ]);
 export type AttributeDisplayKey = z.infer<typeof AttributeDisplayKeySchema>;
 

@@ -33,4 +33,9 @@ export const FmcPhoneSchema = z
   .meta({ id: 'FmcPhone' });
 export type FmcPhone = z.infer<typeof FmcPhoneSchema>;
 /** POST /fmcPhones: the PBX gives the id, so a new phone may come without one. */
-export const FmcPhoneBodySchema = lenientObject(FmcPhoneSchema, { id: z.string().nullish().transform((v) => v ?? undefined) });
+export const FmcPhoneBodySchema = lenientObject(FmcPhoneSchema, {
+  id: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+});

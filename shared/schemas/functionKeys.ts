@@ -11,9 +11,21 @@ import { RedirectTriggerTypeSchema } from './redirects.js';
  */
 
 export const FunctionKeyTypeSchema = z.enum([
-  'SIGNALNUMBER', 'SEPARATOR', 'QUICKDIAL', 'PHONEGENERICURL', 'PHONEDTMF', 'ADDRESSBOOK', 'PHONECALLLIST',
-  'PARKANDORBIT', 'MODULEACTIVATION', 'GROUPLOGIN', 'FORWARDNUMBER', 'FORWARD', 'DONOTDISTURB',
-  'COMPLETIONOFCALLSTOBUSYSUBSCRIBER', 'BUSYLAMPFIELD',
+  'SIGNALNUMBER',
+  'SEPARATOR',
+  'QUICKDIAL',
+  'PHONEGENERICURL',
+  'PHONEDTMF',
+  'ADDRESSBOOK',
+  'PHONECALLLIST',
+  'PARKANDORBIT',
+  'MODULEACTIVATION',
+  'GROUPLOGIN',
+  'FORWARDNUMBER',
+  'FORWARD',
+  'DONOTDISTURB',
+  'COMPLETIONOFCALLSTOBUSYSUBSCRIBER',
+  'BUSYLAMPFIELD',
 ]);
 export type FunctionKeyType = z.infer<typeof FunctionKeyTypeSchema>;
 export const AddressbookRequestSchema = z.enum(['CONTACTLIST', 'CONTACTSEARCH']);
@@ -44,7 +56,10 @@ export const FunctionKeySchema = z
   })
   .meta({ id: 'FunctionKey' });
 export type FunctionKey = z.infer<typeof FunctionKeySchema>;
-const optionalId = z.string().nullish().transform((v) => v ?? undefined);
+const optionalId = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 /** POST/PUT body of a key: the PBX gives `id` to a new key and knows the set's `accountId`, so both may be absent. */
 export const FunctionKeyBodySchema = lenientObject(FunctionKeySchema, { id: optionalId, accountId: optionalId });
 export const FunctionKeyListBodySchema = z.array(FunctionKeyBodySchema);
@@ -56,14 +71,24 @@ export type FunctionKeySet = z.infer<typeof FunctionKeySetSchema>;
 
 /** Why PUT of a whole key set was refused: the key at `position` duplicates another or is corrupt. */
 export const FunctionKeySetErrorSchema = z
-  .object({ errorField: z.string(), functionKeyErrorType: z.enum(['DUPLICATE', 'CORRUPT']), position: z.number().int() })
+  .object({
+    errorField: z.string(),
+    functionKeyErrorType: z.enum(['DUPLICATE', 'CORRUPT']),
+    position: z.number().int(),
+  })
   .meta({ id: 'FunctionKeySetError' });
 export type FunctionKeySetError = z.infer<typeof FunctionKeySetErrorSchema>;
 
 const named = { name: z.string() };
 
 export const EditFunctionKeyBusyLampFieldSchema = z
-  .object({ availableAccounts: z.array(AccountSchema).optional(), blfAccountId: z.number().int(), blfDisplayInformation: z.string(), ...named, number: z.string() })
+  .object({
+    availableAccounts: z.array(AccountSchema).optional(),
+    blfAccountId: z.number().int(),
+    blfDisplayInformation: z.string(),
+    ...named,
+    number: z.string(),
+  })
   .meta({ id: 'EditFunctionKeyBusyLampField' });
 export const EditFunctionKeyCallListSchema = z
   .object({ callListRequest: CallListRequestSchema, callListRequests: z.array(z.string()), ...named })
@@ -78,9 +103,14 @@ export const EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema = z
   .object({ activated: z.boolean(), group: z.boolean(), number: z.string(), numberId: z.number().int() })
   .meta({ id: 'EditFunctionKeyForwardNumberUnconditionalNumberSetting' });
 export const EditFunctionKeyForwardNumberUnconditionalSchema = z
-  .object({ editFunctionKeyFnuNumberSetting: z.array(EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema), ...named })
+  .object({
+    editFunctionKeyFnuNumberSetting: z.array(EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema),
+    ...named,
+  })
   .meta({ id: 'EditFunctionKeyForwardNumberUnconditional' });
-export const EditFunctionKeyGenericUrlSchema = z.object({ genericURL: z.string(), ...named }).meta({ id: 'EditFunctionKeyGenericUrl' });
+export const EditFunctionKeyGenericUrlSchema = z
+  .object({ genericURL: z.string(), ...named })
+  .meta({ id: 'EditFunctionKeyGenericUrl' });
 export const EditFunctionKeyGroupLoginGroupSettingsSchema = z
   .object({ activated: z.boolean(), groupId: z.number().int(), groupname: z.string() })
   .meta({ id: 'EditFunctionKeyGroupLoginGroupSettings' });
@@ -97,12 +127,25 @@ export const EditFunctionKeyParkAndOrbitSchema = z
   .object({ ...named, parkAndOrbitNumber: z.string(), parkAndOrbitNumbers: z.array(z.string()) })
   .meta({ id: 'EditFunctionKeyParkAndOrbit' });
 export const EditFunctionKeyPhoneContactSchema = z
-  .object({ addressbookRequest: AddressbookRequestSchema, addressbookRequests: z.array(z.string()), folders: z.array(z.string()), ...named, selectedFolder: z.string() })
+  .object({
+    addressbookRequest: AddressbookRequestSchema,
+    addressbookRequests: z.array(z.string()),
+    folders: z.array(z.string()),
+    ...named,
+    selectedFolder: z.string(),
+  })
   .meta({ id: 'EditFunctionKeyPhoneContact' });
-export const EditFunctionKeyQuickDialSchema = z.object({ ...named, number: z.string() }).meta({ id: 'EditFunctionKeyQuickDial' });
+export const EditFunctionKeyQuickDialSchema = z
+  .object({ ...named, number: z.string() })
+  .meta({ id: 'EditFunctionKeyQuickDial' });
 export const EditFunctionKeySeperatorSchema = z.object(named).meta({ id: 'EditFunctionKeySeperator' });
 export const EditFunctionKeySignalNumberSchema = z
-  .object({ ...named, phoneNumber: z.string(), phoneNumberId: z.number().int(), possibleSignalnumbers: z.array(PhoneNumberSchema) })
+  .object({
+    ...named,
+    phoneNumber: z.string(),
+    phoneNumberId: z.number().int(),
+    possibleSignalnumbers: z.array(PhoneNumberSchema),
+  })
   .meta({ id: 'EditFunctionKeySignalNumber' });
 
 /** The edit form of one key (or the defaults of every type): one member per key type. */
@@ -136,12 +179,16 @@ export type EditFunctionKeyCcbs = z.infer<typeof EditFunctionKeyCcbsSchema>;
 export type EditFunctionKeyDnd = z.infer<typeof EditFunctionKeyDndSchema>;
 export type EditFunctionKeyDtmf = z.infer<typeof EditFunctionKeyDtmfSchema>;
 export type EditFunctionKeyForwardCall = z.infer<typeof EditFunctionKeyForwardCallSchema>;
-export type EditFunctionKeyForwardNumberUnconditionalNumberSetting = z.infer<typeof EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema>;
+export type EditFunctionKeyForwardNumberUnconditionalNumberSetting = z.infer<
+  typeof EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema
+>;
 export type EditFunctionKeyForwardNumberUnconditional = z.infer<typeof EditFunctionKeyForwardNumberUnconditionalSchema>;
 export type EditFunctionKeyGenericUrl = z.infer<typeof EditFunctionKeyGenericUrlSchema>;
 export type EditFunctionKeyGroupLoginGroupSettings = z.infer<typeof EditFunctionKeyGroupLoginGroupSettingsSchema>;
 export type EditFunctionKeyGroupLogin = z.infer<typeof EditFunctionKeyGroupLoginSchema>;
-export type EditFunctionKeyModuleActivationModuleSettings = z.infer<typeof EditFunctionKeyModuleActivationModuleSettingsSchema>;
+export type EditFunctionKeyModuleActivationModuleSettings = z.infer<
+  typeof EditFunctionKeyModuleActivationModuleSettingsSchema
+>;
 export type EditFunctionKeyModuleActivation = z.infer<typeof EditFunctionKeyModuleActivationSchema>;
 export type EditFunctionKeyParkAndOrbit = z.infer<typeof EditFunctionKeyParkAndOrbitSchema>;
 export type EditFunctionKeyPhoneContact = z.infer<typeof EditFunctionKeyPhoneContactSchema>;

@@ -31,9 +31,7 @@ export const queryInteger = z
 export const queryPageNumber = queryInteger.pipe(z.number().int().min(0, 'must be 0 or more'));
 
 /** `login` as the PHP example sends it: a JSON number, stored as the string. */
-export const loginString = z
-  .union([z.string(), z.number().int().nonnegative()])
-  .transform((v) => String(v));
+export const loginString = z.union([z.string(), z.number().int().nonnegative()]).transform((v) => String(v));
 
 /**
  * A write-only secret on an update: absent, `null` or `""` all mean "unchanged" (clients PUT back what GET
@@ -51,7 +49,10 @@ type Shape = Record<string, z.ZodType>;
  * also takes `null`, nested definitions (objects, arrays of them, discriminated unions) are lenient too, and
  * unknown fields are stripped. `overrides` replace fields that need more (e.g. `login` as a number).
  */
-export function lenientObject<T extends z.ZodObject>(schema: T, overrides: Shape = {}): z.ZodType<z.output<T>, unknown> {
+export function lenientObject<T extends z.ZodObject>(
+  schema: T,
+  overrides: Shape = {},
+): z.ZodType<z.output<T>, unknown> {
   const shape: Shape = {};
   for (const [key, field] of Object.entries(schema.shape as Shape)) shape[key] = overrides[key] ?? lenientField(field);
   for (const [key, field] of Object.entries(overrides)) shape[key] ??= field;
@@ -68,7 +69,10 @@ function lenientValue(field: z.ZodType): z.ZodType {
   if (field instanceof z.ZodArray) return z.array(lenientValue(field.element as z.ZodType));
   if (field instanceof z.ZodDiscriminatedUnion) {
     const def = field._zod.def;
-    const options = def.options.map((o) => lenientObject(o as z.ZodObject)) as unknown as [z.ZodObject, ...z.ZodObject[]];
+    const options = def.options.map((o) => lenientObject(o as z.ZodObject)) as unknown as [
+      z.ZodObject,
+      ...z.ZodObject[],
+    ];
     return z.discriminatedUnion(def.discriminator, options);
   }
   return field;

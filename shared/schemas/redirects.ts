@@ -33,7 +33,9 @@ export const RedirectDestinationUnionSchema = z.discriminatedUnion('redirectDest
 ]);
 export type RedirectDestinationUnion = z.infer<typeof RedirectDestinationUnionSchema>;
 
-export const RedirectTriggerSchema = z.object({ redirectTriggerType: RedirectTriggerTypeSchema }).meta({ id: 'RedirectTrigger' });
+export const RedirectTriggerSchema = z
+  .object({ redirectTriggerType: RedirectTriggerTypeSchema })
+  .meta({ id: 'RedirectTrigger' });
 export type RedirectTrigger = z.infer<typeof RedirectTriggerSchema>;
 
 /**
@@ -54,6 +56,11 @@ export const RedirectionSchema = z
   .meta({ id: 'Redirection' });
 export type Redirection = z.infer<typeof RedirectionSchema>;
 /** PUT /redirects/{redirectId}: the path names the redirection, so the body's `id` may be absent. */
-export const RedirectionBodySchema = lenientObject(RedirectionSchema, { id: z.string().nullish().transform((v) => v ?? undefined) });
+export const RedirectionBodySchema = lenientObject(RedirectionSchema, {
+  id: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
 
 export type RedirectDestination = z.infer<typeof RedirectDestinationSchema>;

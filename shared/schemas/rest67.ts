@@ -1,5 +1,11 @@
 import type { z } from 'zod';
-import { AccountSchema, AuthTokenSchema, LoginDefinitionSchema, PermissionInfoDefinitionSchema, UserDefinitionSchema } from './accounts.js';
+import {
+  AccountSchema,
+  AuthTokenSchema,
+  LoginDefinitionSchema,
+  PermissionInfoDefinitionSchema,
+  UserDefinitionSchema,
+} from './accounts.js';
 import { CallServiceSchema } from './callServices.js';
 import {
   ConferenceConfigurationMailBodyVariableSchema,
@@ -22,7 +28,12 @@ import {
 import { FmcPhoneSchema, TimeFrameSchema } from './fmc.js';
 import * as fk from './functionKeys.js';
 import { AssignableUserSchema, GroupListItemSchema, GroupSchema } from './groups.js';
-import { AssignableNumberSchema, PhoneNumberAssignmentSchema, PhoneNumberConfigSchema, PhoneNumberSchema } from './phoneNumbers.js';
+import {
+  AssignableNumberSchema,
+  PhoneNumberAssignmentSchema,
+  PhoneNumberConfigSchema,
+  PhoneNumberSchema,
+} from './phoneNumbers.js';
 import { NumberForPhoneAssignmentSchema, PhoneAssignmentSchema, PhoneConfigSchema } from './phones.js';
 import {
   RedirectDestinationSchema,
@@ -31,7 +42,12 @@ import {
   RedirectPhoneNumberDestinationSchema,
   RedirectTriggerSchema,
 } from './redirects.js';
-import { VoicemailboxListItemSchema, VoicemailboxSchema, VoicemailGroupSchema, VoicemailUserSchema } from './voicemail.js';
+import {
+  VoicemailboxListItemSchema,
+  VoicemailboxSchema,
+  VoicemailGroupSchema,
+  VoicemailUserSchema,
+} from './voicemail.js';
 
 /**
  * Every definition of the STARFACE REST API 6.7.0.22 by its name in the fact sheet
@@ -61,7 +77,8 @@ export const REST67_DEFINITIONS = {
   EditFunctionKeyDtmf: fk.EditFunctionKeyDtmfSchema,
   EditFunctionKeyForwardCall: fk.EditFunctionKeyForwardCallSchema,
   EditFunctionKeyForwardNumberUnconditional: fk.EditFunctionKeyForwardNumberUnconditionalSchema,
-  EditFunctionKeyForwardNumberUnconditionalNumberSetting: fk.EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema,
+  EditFunctionKeyForwardNumberUnconditionalNumberSetting:
+    fk.EditFunctionKeyForwardNumberUnconditionalNumberSettingSchema,
   EditFunctionKeyGenericUrl: fk.EditFunctionKeyGenericUrlSchema,
   EditFunctionKeyGroupLogin: fk.EditFunctionKeyGroupLoginSchema,
   EditFunctionKeyGroupLoginGroupSettings: fk.EditFunctionKeyGroupLoginGroupSettingsSchema,

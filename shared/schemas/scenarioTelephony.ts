@@ -18,11 +18,20 @@ const Digits = z.string().regex(/^\+?\d{1,20}$/, 'must be digits');
 const Login = z.string().min(1);
 
 export const ScenarioNumberBlockSchema = z.strictObject({
-  countryCode: z.string().regex(/^\d{1,4}$/).default('49'),
+  countryCode: z
+    .string()
+    .regex(/^\d{1,4}$/)
+    .default('49'),
   localAreaCode: z.string().regex(/^\d{1,6}$/),
   baseNumber: z.string().regex(/^\d{1,12}$/),
-  exitCode: z.string().regex(/^\d{0,2}$/).default('0'),
-  nationalPrefix: z.string().regex(/^\d{0,2}$/).default('0'),
+  exitCode: z
+    .string()
+    .regex(/^\d{0,2}$/)
+    .default('0'),
+  nationalPrefix: z
+    .string()
+    .regex(/^\d{0,2}$/)
+    .default('0'),
 });
 
 /**
@@ -75,12 +84,18 @@ export const ScenarioRedirectSchema = z
     to: z.union([z.strictObject({ phoneNumber: Digits }), z.strictObject({ mailbox: Digits })]),
     delaySeconds: z.number().int().min(0).max(600).default(20),
   })
-  .refine((r) => (r.user === undefined) !== (r.group === undefined), { message: 'give exactly one of user and group', path: ['user'] });
+  .refine((r) => (r.user === undefined) !== (r.group === undefined), {
+    message: 'give exactly one of user and group',
+    path: ['user'],
+  });
 
 export const ScenarioVoicemailboxSchema = z.strictObject({
   name: z.string().min(1).max(100),
   number: Digits,
-  pin: z.string().regex(/^\d{0,16}$/, 'must be digits').default(''),
+  pin: z
+    .string()
+    .regex(/^\d{0,16}$/, 'must be digits')
+    .default(''),
   maximumDurationSeconds: z.number().int().min(0).max(3600).default(180),
   noRecord: z.boolean().default(false),
   users: z.array(z.strictObject({ login: Login, sendMail: z.boolean().default(false) })).default([]),
@@ -118,7 +133,11 @@ export const ScenarioContactsSchemeSchema = z.strictObject({
       name: z.string().min(1),
       resourceKey: z.string().default(''),
       attributes: z.array(
-        z.strictObject({ name: z.string().min(1), displayKey: AttributeDisplayKeySchema, label: z.strictObject({ en: z.string(), de: z.string() }) }),
+        z.strictObject({
+          name: z.string().min(1),
+          displayKey: AttributeDisplayKeySchema,
+          label: z.strictObject({ en: z.string(), de: z.string() }),
+        }),
       ),
     }),
   ),
@@ -127,7 +146,13 @@ export const ScenarioContactsSchemeSchema = z.strictObject({
 });
 
 /** A key as the API has it, without the ids the simulator gives; `blf` names the watched user by login. */
-export const ScenarioFunctionKeySchema = FunctionKeySchema.omit({ accountId: true, id: true, position: true, blfAccountId: true, groupIds: true })
+export const ScenarioFunctionKeySchema = FunctionKeySchema.omit({
+  accountId: true,
+  id: true,
+  position: true,
+  blfAccountId: true,
+  groupIds: true,
+})
   .extend({
     functionKeyType: FunctionKeyTypeSchema,
     blf: Login.optional().describe('BUSYLAMPFIELD: the login whose line the key shows'),

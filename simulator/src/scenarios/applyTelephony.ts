@@ -21,7 +21,8 @@ export type Fail = (path: (string | number)[], message: string) => never;
  */
 export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
   const users = new Map<string, StoredUser>(state.users.map((u) => [u.login, u]));
-  const user = (login: string, path: (string | number)[]): StoredUser => users.get(login) ?? fail(path, `no user with login "${login}"`);
+  const user = (login: string, path: (string | number)[]): StoredUser =>
+    users.get(login) ?? fail(path, `no user with login "${login}"`);
 
   // Call services: the built-in telephony first, so that it is service 1 on every PBX.
   const services = new Map<string, number>();
@@ -31,11 +32,13 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
     state.callServices.push({ id, name: c.name, label: c.label, type: c.type });
     services.set(c.name, id);
   });
-  const service = (name: string, path: (string | number)[]): number => services.get(name) ?? fail(path, `no call service named "${name}"`);
+  const service = (name: string, path: (string | number)[]): number =>
+    services.get(name) ?? fail(path, `no call service named "${name}"`);
 
   const blocks = new Map<string, number>();
   s.numberBlocks.forEach((b, i) => {
-    if (blocks.has(b.baseNumber)) fail(['numberBlocks', i, 'baseNumber'], `the number block ${b.baseNumber} is listed twice`);
+    if (blocks.has(b.baseNumber))
+      fail(['numberBlocks', i, 'baseNumber'], `the number block ${b.baseNumber} is listed twice`);
     const id = state.nextId.numberBlock++;
     state.numberBlocks.push({ id, ...b });
     blocks.set(b.baseNumber, id);
@@ -54,12 +57,20 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
       if (members.has(id)) fail(['groups', i, 'members', j], `${login} is listed twice`);
       members.add(id);
     });
-    const group: StoredGroup = { id: state.nextId.user++, groupId, name: g.name, chatGroup: g.chatGroup, voicemail: g.voicemail, members: [...members].map((userId) => ({ userId, loggedIn: true })) };
+    const group: StoredGroup = {
+      id: state.nextId.user++,
+      groupId,
+      name: g.name,
+      chatGroup: g.chatGroup,
+      voicemail: g.voicemail,
+      members: [...members].map((userId) => ({ userId, loggedIn: true })),
+    };
     state.groups.push(group);
     groups.set(g.name, group);
     groupIds.add(groupId);
   });
-  const group = (name: string, path: (string | number)[]): StoredGroup => groups.get(name) ?? fail(path, `no group named "${name}"`);
+  const group = (name: string, path: (string | number)[]): StoredGroup =>
+    groups.get(name) ?? fail(path, `no group named "${name}"`);
 
   // Numbers: those listed, then each user's extension that is not listed.
   const numbers = new Map<string, StoredPhoneNumber>();
@@ -77,17 +88,41 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
     if (numbers.has(key)) fail([...path, 'number'], `${n.number} is listed twice`);
     const owner = n.user !== undefined ? user(n.user, [...path, 'user']) : undefined;
     const extOwner = n.type === 'INTERNAL' ? extensionOwner.get(n.number) : undefined;
-    if (extOwner && extOwner !== owner) fail([...path, 'user'], `${n.number} is the extension of ${extOwner.login} and can only be theirs`);
+    if (extOwner && extOwner !== owner)
+      fail([...path, 'user'], `${n.number} is the extension of ${extOwner.login} and can only be theirs`);
     const groupId = n.group !== undefined ? group(n.group, [...path, 'group']).id : null;
-    const serviceId = n.service !== undefined ? service(n.service, [...path, 'service']) : owner || groupId ? services.get(TELEPHONY_SERVICE.name)! : null;
-    const record: StoredPhoneNumber = { id: state.nextId.phoneNumber++, type: n.type, number: n.number, numberBlockId: blockId, userId: owner?.id ?? null, groupId, serviceId, moduleInstanceId: null };
+    const serviceId =
+      n.service !== undefined
+        ? service(n.service, [...path, 'service'])
+        : owner || groupId
+          ? services.get(TELEPHONY_SERVICE.name)!
+          : null;
+    const record: StoredPhoneNumber = {
+      id: state.nextId.phoneNumber++,
+      type: n.type,
+      number: n.number,
+      numberBlockId: blockId,
+      userId: owner?.id ?? null,
+      groupId,
+      serviceId,
+      moduleInstanceId: null,
+    };
     state.phoneNumbers.push(record);
     numbers.set(key, record);
   });
   for (const [extension, u] of extensionOwner) {
     const key = numberKey('INTERNAL', extension, null);
     if (numbers.has(key)) continue;
-    const record: StoredPhoneNumber = { id: state.nextId.phoneNumber++, type: 'INTERNAL', number: extension, numberBlockId: null, userId: u.id, groupId: null, serviceId: services.get(TELEPHONY_SERVICE.name)!, moduleInstanceId: null };
+    const record: StoredPhoneNumber = {
+      id: state.nextId.phoneNumber++,
+      type: 'INTERNAL',
+      number: extension,
+      numberBlockId: null,
+      userId: u.id,
+      groupId: null,
+      serviceId: services.get(TELEPHONY_SERVICE.name)!,
+      moduleInstanceId: null,
+    };
     state.phoneNumbers.push(record);
     numbers.set(key, record);
   }
@@ -101,17 +136,29 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
   }
   /** A number of an account, by its digits (internal before external). */
   const numberOf = (accountId: number, digits: string, path: (string | number)[]): StoredPhoneNumber =>
-    (byOwner.get(accountId) ?? []).find((n) => n.number === digits || fullNumber(state, n) === digits) ?? fail(path, `${digits} is not a number of this account`);
+    (byOwner.get(accountId) ?? []).find((n) => n.number === digits || fullNumber(state, n) === digits) ??
+    fail(path, `${digits} is not a number of this account`);
   const anyNumber = (digits: string, path: (string | number)[]): StoredPhoneNumber =>
-    state.phoneNumbers.find((n) => n.number === digits || fullNumber(state, n) === digits) ?? fail(path, `no phone number ${digits}`);
+    state.phoneNumbers.find((n) => n.number === digits || fullNumber(state, n) === digits) ??
+    fail(path, `no phone number ${digits}`);
 
   // Phones: names are unique on the PBX (they name devices).
   const phonesByName = new Map<string, StoredPhone>();
   s.phones.forEach((p, i) => {
     const owner = user(p.user, ['phones', i, 'user']);
     if (phonesByName.has(p.name)) fail(['phones', i, 'name'], `the phone name "${p.name}" is taken`);
-    const own = p.numbers === undefined ? (byOwner.get(owner.id) ?? []) : p.numbers.map((d, j) => numberOf(owner.id, d, ['phones', i, 'numbers', j]));
-    const phone: StoredPhone = { id: state.nextId.phone++, userId: owner.id, name: p.name, kind: 'sip', active: p.active, numbers: own.map((n) => ({ phoneNumberId: n.id, active: true })) };
+    const own =
+      p.numbers === undefined
+        ? (byOwner.get(owner.id) ?? [])
+        : p.numbers.map((d, j) => numberOf(owner.id, d, ['phones', i, 'numbers', j]));
+    const phone: StoredPhone = {
+      id: state.nextId.phone++,
+      userId: owner.id,
+      name: p.name,
+      kind: 'sip',
+      active: p.active,
+      numbers: own.map((n) => ({ phoneNumberId: n.id, active: true })),
+    };
     state.phones.push(phone);
     phonesByName.set(p.name, phone);
   });
@@ -120,10 +167,27 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
   s.voicemailboxes.forEach((v, i) => {
     if (mailboxes.has(v.number)) fail(['voicemailboxes', i, 'number'], `the voicemail box number ${v.number} is taken`);
     const box: StoredVoicemailbox = {
-      id: state.nextId.voicemailbox++, name: v.name, number: v.number, pin: v.pin, maximumDurationSeconds: v.maximumDurationSeconds, noRecord: v.noRecord,
-      users: v.users.map((u, j) => ({ userId: user(u.login, ['voicemailboxes', i, 'users', j, 'login']).id, sendMail: u.sendMail })),
-      groups: v.groups.map((g, j) => ({ groupId: group(g.name, ['voicemailboxes', i, 'groups', j, 'name']).id, sendMail: g.sendMail })),
-      messages: v.messages.map((m) => ({ id: String(state.nextId.voicemailMessage++), caller: m.caller, receivedAt: m.receivedAt ?? new Date().toISOString(), durationSeconds: m.durationSeconds, read: m.read })),
+      id: state.nextId.voicemailbox++,
+      name: v.name,
+      number: v.number,
+      pin: v.pin,
+      maximumDurationSeconds: v.maximumDurationSeconds,
+      noRecord: v.noRecord,
+      users: v.users.map((u, j) => ({
+        userId: user(u.login, ['voicemailboxes', i, 'users', j, 'login']).id,
+        sendMail: u.sendMail,
+      })),
+      groups: v.groups.map((g, j) => ({
+        groupId: group(g.name, ['voicemailboxes', i, 'groups', j, 'name']).id,
+        sendMail: g.sendMail,
+      })),
+      messages: v.messages.map((m) => ({
+        id: String(state.nextId.voicemailMessage++),
+        caller: m.caller,
+        receivedAt: m.receivedAt ?? new Date().toISOString(),
+        durationSeconds: m.durationSeconds,
+        read: m.read,
+      })),
     };
     state.voicemailboxes.push(box);
     mailboxes.set(v.number, box);
@@ -132,17 +196,30 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
   const redirectKeys = new Set<string>();
   s.redirects.forEach((r, i) => {
     const path = ['redirects', i];
-    const accountId = r.user !== undefined ? user(r.user, [...path, 'user']).id : group(r.group!, [...path, 'group']).id;
+    const accountId =
+      r.user !== undefined ? user(r.user, [...path, 'user']).id : group(r.group!, [...path, 'group']).id;
     const number = numberOf(accountId, r.number, [...path, 'number']);
     const key = `${accountId}:${number.id}:${r.trigger}`;
     if (redirectKeys.has(key)) fail([...path, 'trigger'], `a ${r.trigger} redirect of ${r.number} is listed twice`);
     redirectKeys.add(key);
-    const target = 'mailbox' in r.to
-      ? { type: 'MAILBOX' as const, voicemailboxId: (mailboxes.get(r.to.mailbox) ?? fail([...path, 'to', 'mailbox'], `no voicemail box ${r.to.mailbox}`)).id }
-      : { type: 'PHONENUMBER' as const, phoneNumber: r.to.phoneNumber };
+    const target =
+      'mailbox' in r.to
+        ? {
+            type: 'MAILBOX' as const,
+            voicemailboxId: (
+              mailboxes.get(r.to.mailbox) ?? fail([...path, 'to', 'mailbox'], `no voicemail box ${r.to.mailbox}`)
+            ).id,
+          }
+        : { type: 'PHONENUMBER' as const, phoneNumber: r.to.phoneNumber };
     state.redirects.push({
-      id: String(state.nextId.redirect++), accountId, phoneNumberId: number.id, trigger: r.trigger, enabled: r.enabled, target,
-      lastPhoneNumber: target.type === 'PHONENUMBER' ? target.phoneNumber : null, lastVoicemailboxId: target.type === 'MAILBOX' ? target.voicemailboxId : null,
+      id: String(state.nextId.redirect++),
+      accountId,
+      phoneNumberId: number.id,
+      trigger: r.trigger,
+      enabled: r.enabled,
+      target,
+      lastPhoneNumber: target.type === 'PHONENUMBER' ? target.phoneNumber : null,
+      lastVoicemailboxId: target.type === 'MAILBOX' ? target.voicemailboxId : null,
       delaySeconds: r.delaySeconds,
     });
   });
@@ -157,27 +234,55 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
     if (c.eMailBody !== undefined) settings.eMailBody = c.eMailBody;
     if (c.language !== undefined) settings.language = c.language;
     if (c.serverAddress !== undefined) settings.serverAddress = c.serverAddress;
-    if (c.internalNumber !== undefined) settings.internalNumberId = anyNumber(c.internalNumber, ['conferenceSettings', 'internalNumber']).id;
-    if (c.externalNumber !== undefined) settings.externalNumberId = anyNumber(c.externalNumber, ['conferenceSettings', 'externalNumber']).id;
+    if (c.internalNumber !== undefined)
+      settings.internalNumberId = anyNumber(c.internalNumber, ['conferenceSettings', 'internalNumber']).id;
+    if (c.externalNumber !== undefined)
+      settings.externalNumberId = anyNumber(c.externalNumber, ['conferenceSettings', 'externalNumber']).id;
   }
   s.conferences.forEach((c, i) => {
     state.conferences.push({
-      id: state.nextId.conference++, ownerUserId: user(c.owner, ['conferences', i, 'owner']).id, name: c.name, eMailBody: c.eMailBody, occurrence: c.occurrence,
-      startTime: typeof c.startTime === 'number' ? c.startTime : Date.parse(c.startTime), state: 'planned',
+      id: state.nextId.conference++,
+      ownerUserId: user(c.owner, ['conferences', i, 'owner']).id,
+      name: c.name,
+      eMailBody: c.eMailBody,
+      occurrence: c.occurrence,
+      startTime: typeof c.startTime === 'number' ? c.startTime : Date.parse(c.startTime),
+      state: 'planned',
       participants: c.participants.map((p, j) => ({
-        id: state.nextId.participant++, userId: p.login !== undefined ? user(p.login, ['conferences', i, 'participants', j, 'login']).id : 0,
-        displayName: p.displayName, phoneNumber: p.phoneNumber, eMailAddress: p.eMailAddress ?? null, isModerator: p.isModerator, callOnStart: p.callOnStart,
+        id: state.nextId.participant++,
+        userId: p.login !== undefined ? user(p.login, ['conferences', i, 'participants', j, 'login']).id : 0,
+        displayName: p.displayName,
+        phoneNumber: p.phoneNumber,
+        eMailAddress: p.eMailAddress ?? null,
+        isModerator: p.isModerator,
+        callOnStart: p.callOnStart,
       })),
     });
   });
 
   s.fmcPhones.forEach((f, i) => {
     const owner = user(f.user, ['fmcPhones', i, 'user']);
-    const phone: StoredPhone = { id: state.nextId.phone++, userId: owner.id, name: `iFMC ${f.number}`, kind: 'ifmc', active: f.active, numbers: (byOwner.get(owner.id) ?? []).map((n) => ({ phoneNumberId: n.id, active: true })) };
+    const phone: StoredPhone = {
+      id: state.nextId.phone++,
+      userId: owner.id,
+      name: `iFMC ${f.number}`,
+      kind: 'ifmc',
+      active: f.active,
+      numbers: (byOwner.get(owner.id) ?? []).map((n) => ({ phoneNumberId: n.id, active: true })),
+    };
     if (phonesByName.has(phone.name)) fail(['fmcPhones', i, 'number'], `${f.number} is listed twice`);
     state.phones.push(phone);
     phonesByName.set(phone.name, phone);
-    state.fmcPhones.push({ id: String(state.nextId.fmcPhone++), userId: owner.id, phoneId: phone.id, number: f.number, active: f.active, confirm: f.confirm, delaySeconds: f.delaySeconds, schedule: f.schedule.map((t) => ({ ...t })) });
+    state.fmcPhones.push({
+      id: String(state.nextId.fmcPhone++),
+      userId: owner.id,
+      phoneId: phone.id,
+      number: f.number,
+      active: f.active,
+      confirm: f.confirm,
+      delaySeconds: f.delaySeconds,
+      schedule: f.schedule.map((t) => ({ ...t })),
+    });
   });
 
   const withAvatar = new Set<number>();
@@ -204,8 +309,13 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
     const internal = own.find((n) => n.type === 'INTERNAL')?.id ?? null;
     const external = own.find((n) => n.type === 'EXTERNAL')?.id ?? null;
     state.telephonySettings.push({
-      userId: u.id, callWaiting: true, primaryPhoneId: phones.find((p) => p.kind === 'sip')?.id ?? phones[0]?.id ?? null,
-      displayNumberId: external ?? internal, primaryInternalNumberId: internal, primaryExternalNumberId: external, signalingNumberId: external ?? internal,
+      userId: u.id,
+      callWaiting: true,
+      primaryPhoneId: phones.find((p) => p.kind === 'sip')?.id ?? phones[0]?.id ?? null,
+      displayNumberId: external ?? internal,
+      primaryInternalNumberId: internal,
+      primaryExternalNumberId: external,
+      signalingNumberId: external ?? internal,
     });
   }
 }
@@ -217,17 +327,25 @@ export function fullNumber(state: PbxState, n: StoredPhoneNumber): string {
   return block ? `+${block.countryCode}${block.localAreaCode}${block.baseNumber}${n.number}` : n.number;
 }
 
-function buildAddressBook(state: PbxState, s: Scenario, fail: Fail, user: (login: string, path: (string | number)[]) => StoredUser): void {
+function buildAddressBook(
+  state: PbxState,
+  s: Scenario,
+  fail: Fail,
+  user: (login: string, path: (string | number)[]) => StoredUser,
+): void {
   if (s.contactsScheme) {
     const names = new Set<string>();
     s.contactsScheme.blocks.forEach((b, i) =>
       b.attributes.forEach((a, j) => {
-        if (names.has(a.name)) fail(['contactsScheme', 'blocks', i, 'attributes', j, 'name'], `the attribute "${a.name}" is defined twice`);
+        if (names.has(a.name))
+          fail(['contactsScheme', 'blocks', i, 'attributes', j, 'name'], `the attribute "${a.name}" is defined twice`);
         names.add(a.name);
       }),
     );
     for (const list of ['summary', 'phoneNumbers'] as const) {
-      s.contactsScheme[list].forEach((name, i) => names.has(name) || fail(['contactsScheme', list, i], `no attribute "${name}" in the blocks`));
+      s.contactsScheme[list].forEach(
+        (name, i) => names.has(name) || fail(['contactsScheme', list, i], `no attribute "${name}" in the blocks`),
+      );
     }
     state.contactsScheme = structuredClone(s.contactsScheme);
   }
@@ -238,7 +356,8 @@ function buildAddressBook(state: PbxState, s: Scenario, fail: Fail, user: (login
   const tagKey = (owner: number | null, name: string) => `${owner ?? ''}:${name}`;
   s.tags.forEach((t, i) => {
     const owner = t.owner !== undefined ? user(t.owner, ['tags', i, 'owner']).id : null;
-    if (tags.has(tagKey(owner, t.name))) fail(['tags', i, 'name'], `the tag "${t.name}" exists already in this address book`);
+    if (tags.has(tagKey(owner, t.name)))
+      fail(['tags', i, 'name'], `the tag "${t.name}" exists already in this address book`);
     const id = String(state.nextId.tag++);
     state.tags.push({ id, name: t.name, alias: t.alias ?? null, ownerUserId: owner });
     tags.set(tagKey(owner, t.name), id);
@@ -247,8 +366,15 @@ function buildAddressBook(state: PbxState, s: Scenario, fail: Fail, user: (login
   const linked = new Set<number>();
   s.contacts.forEach((c, i) => {
     const owner = c.owner !== undefined ? user(c.owner, ['contacts', i, 'owner']).id : null;
-    for (const name of Object.keys(c.values)) if (!attributes.has(name)) fail(['contacts', i, 'values', name], `the contacts scheme has no attribute "${name}"`);
-    const tagIds = c.tags.map((name, j) => tags.get(tagKey(owner, name)) ?? tags.get(tagKey(null, name)) ?? fail(['contacts', i, 'tags', j], `no tag "${name}" in this address book`));
+    for (const name of Object.keys(c.values))
+      if (!attributes.has(name))
+        fail(['contacts', i, 'values', name], `the contacts scheme has no attribute "${name}"`);
+    const tagIds = c.tags.map(
+      (name, j) =>
+        tags.get(tagKey(owner, name)) ??
+        tags.get(tagKey(null, name)) ??
+        fail(['contacts', i, 'tags', j], `no tag "${name}" in this address book`),
+    );
     const id = String(state.nextId.contact++);
     let accountId: number | null = null;
     if (c.user !== undefined) {
@@ -258,7 +384,14 @@ function buildAddressBook(state: PbxState, s: Scenario, fail: Fail, user: (login
       u.personId = id;
       accountId = u.id;
     }
-    state.contacts.push({ id, ownerUserId: owner, accountId, editable: c.editable, tagIds: [...new Set(tagIds)], values: { ...c.values } });
+    state.contacts.push({
+      id,
+      ownerUserId: owner,
+      accountId,
+      editable: c.editable,
+      tagIds: [...new Set(tagIds)],
+      values: { ...c.values },
+    });
   });
 }
 
@@ -274,7 +407,8 @@ function buildFunctionKeys(
     const owner = user(set.user, ['functionKeySets', i, 'user']);
     const phoneIds = set.phones.map((name, j) => {
       const phone = phonesByName.get(name);
-      if (!phone || phone.userId !== owner.id) fail(['functionKeySets', i, 'phones', j], `${set.user} has no phone named "${name}"`);
+      if (!phone || phone.userId !== owner.id)
+        fail(['functionKeySets', i, 'phones', j], `${set.user} has no phone named "${name}"`);
       return phone.id;
     });
     const keys = set.keys.map((k, j): StoredFunctionKey => {
@@ -288,6 +422,12 @@ function buildFunctionKeys(
       if (groups !== undefined) key.groupIds = groups.map((name, g) => group(name, [...path, 'groups', g]).id);
       return key;
     });
-    state.functionKeySets.push({ id: String(state.nextId.functionKeySet++), userId: owner.id, name: set.name, phoneIds, keys });
+    state.functionKeySets.push({
+      id: String(state.nextId.functionKeySet++),
+      userId: owner.id,
+      name: set.name,
+      phoneIds,
+      keys,
+    });
   });
 }

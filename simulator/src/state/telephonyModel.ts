@@ -108,7 +108,12 @@ export const StoredRedirectSchema = z.object({
 export type StoredRedirect = z.infer<typeof StoredRedirectSchema>;
 
 /** `ownerUserId`: null for a tag or contact of the central address book, else the user's private one. */
-export const StoredTagSchema = z.object({ id: z.string(), name: z.string(), alias: z.string().nullable(), ownerUserId: Id.nullable() });
+export const StoredTagSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  alias: z.string().nullable(),
+  ownerUserId: Id.nullable(),
+});
 export type StoredTag = z.infer<typeof StoredTagSchema>;
 
 /**
@@ -131,7 +136,13 @@ export const ContactsSchemeModelSchema = z.object({
     z.object({
       name: z.string(),
       resourceKey: z.string(),
-      attributes: z.array(z.object({ name: z.string(), displayKey: AttributeDisplayKeySchema, label: z.object({ en: z.string(), de: z.string() }) })),
+      attributes: z.array(
+        z.object({
+          name: z.string(),
+          displayKey: AttributeDisplayKeySchema,
+          label: z.object({ en: z.string(), de: z.string() }),
+        }),
+      ),
     }),
   ),
   summary: z.array(z.string()),
@@ -235,7 +246,9 @@ export const StoredAvatarSchema = z.object({
   base64: z
     .string()
     .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
-    .refine((b) => Math.floor((b.length * 3) / 4) <= AVATAR_MAX_BYTES + 2, { message: `must be at most ${AVATAR_MAX_BYTES} bytes` }),
+    .refine((b) => Math.floor((b.length * 3) / 4) <= AVATAR_MAX_BYTES + 2, {
+      message: `must be at most ${AVATAR_MAX_BYTES} bytes`,
+    }),
 });
 export type StoredAvatar = z.infer<typeof StoredAvatarSchema>;
 
