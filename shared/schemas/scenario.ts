@@ -6,6 +6,7 @@ import { ModeSchema } from './modules.js';
 import { isFqdn } from './common.js';
 import { VirtualPhoneSchema } from './calls.js';
 import { DigestAlgorithmListSchema } from './sipDigest.js';
+import { ScenarioTelephonyShape } from './scenarioTelephony.js';
 
 const Version = z.string().refine(isVersion, { message: 'must be a four-part version such as 6.7.3.11' });
 
@@ -67,6 +68,7 @@ export const ScenarioSchema = z
         ),
       })
       .optional(),
+    ...ScenarioTelephonyShape,
   })
   .superRefine((s, ctx) => {
     // A virtual phone's extension must not be a user's extension or login, nor another virtual phone's.

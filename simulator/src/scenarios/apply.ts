@@ -8,6 +8,7 @@ import { emptyState, type PbxState, type StoredUser } from '../state/model.js';
 import { createConfiguration, generateKey, importModule, saveConfiguration, setConnector } from '../state/modules.js';
 import type { Emit } from '../state/pbx.js';
 import { ADMIN_LOGIN, createUser } from '../state/users.js';
+import { buildTelephony } from './applyTelephony.js';
 import { builtinScenario, BUILTIN_NAMES } from './builtin.js';
 import { readFileSync } from 'node:fs';
 
@@ -103,6 +104,9 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     if (scenario.modules.length === 0) state.modules = [];
     state.virtualPhones = scenario.virtualPhones.map((p) => ({ ...p }));
     if (scenario.sip?.digest) state.sip = { digest: [...scenario.sip.digest] };
+    buildTelephony(state, scenario, (path, message) => {
+      throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${path.join('.')}: ${message}`);
+    });
   } catch (err) {
     if (err instanceof SimError) throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);
     throw err;

@@ -41,6 +41,63 @@ export function demoScenario(): ScenarioInput {
       },
     ],
     virtualPhones: [{ extension: '1099', name: 'Demo Hotline', behaviour: 'answer', answerAfterMs: 1000 }],
+    ...demoTelephony(),
+  };
+}
+
+/**
+ * The telephony of the demo: numbers (+49 30 5550-xx) and a softphone per user, the group Support, a voicemail
+ * box each, an address book with tags, Anna's busy-lamp keys, a disabled redirect and a conference service.
+ */
+function demoTelephony(): Partial<ScenarioInput> {
+  const users = [
+    { login: '1001', name: 'Anna Albers', external: '11' },
+    { login: '1002', name: 'Bernd Brandt', external: '12' },
+    { login: '1003', name: 'Carla Conrad', external: '13' },
+  ];
+  return {
+    numberBlocks: [{ countryCode: '49', localAreaCode: '30', baseNumber: '5550', exitCode: '0', nationalPrefix: '0' }],
+    callServices: [{ name: 'conference', label: 'Konferenz', type: 'CONFERENCE' }],
+    groups: [{ name: 'Support', members: ['1001', '1002'] }],
+    phoneNumbers: [
+      ...users.flatMap((u) => [
+        { number: u.login, type: 'INTERNAL' as const, user: u.login },
+        { number: u.external, type: 'EXTERNAL' as const, block: '5550', user: u.login },
+      ]),
+      { number: '1010', type: 'INTERNAL', group: 'Support' },
+      { number: '10', type: 'EXTERNAL', block: '5550', group: 'Support' },
+      { number: '1090', type: 'INTERNAL', service: 'conference' },
+      // Spare numbers, for assigning in the admin UI or over REST.
+      { number: '1004', type: 'INTERNAL' },
+      { number: '1005', type: 'INTERNAL' },
+      { number: '14', type: 'EXTERNAL', block: '5550' },
+      { number: '15', type: 'EXTERNAL', block: '5550' },
+    ],
+    phones: users.map((u) => ({ user: u.login, name: `Softphone ${u.login}` })),
+    voicemailboxes: users.map((u, i) => ({
+      name: u.name, number: `900${i + 1}`, pin: u.login, users: [{ login: u.login, sendMail: true }],
+      messages: i === 0 ? [{ caller: '+4930555099', receivedAt: '2025-01-06T09:30:00.000Z', durationSeconds: 12, read: false }] : [],
+    })),
+    redirects: [{ user: '1002', number: '1002', trigger: 'BUSY', enabled: false, to: { mailbox: '9002' } }],
+    tags: [{ name: 'Kunde', alias: 'customer' }, { name: 'Lieferant', alias: 'supplier' }, { name: 'Favorit', owner: '1001' }],
+    contacts: [
+      { tags: ['Kunde'], values: { firstname: 'Dora', lastname: 'Dietrich', company: 'Dietrich Bau GmbH', phone: '+49301234567', email: 'dora@dietrich-bau.example' } },
+      { tags: ['Kunde'], values: { firstname: 'Emil', lastname: 'Engel', company: 'Engel & Söhne', mobilephone: '+491701234567' } },
+      { tags: ['Lieferant'], values: { company: 'Papier Paulsen KG', officephone: '+4940987654', city: 'Hamburg' } },
+      { owner: '1001', tags: ['Favorit', 'Kunde'], values: { firstname: 'Frieda', lastname: 'Fuchs', mobilephone: '+491609876543' } },
+    ],
+    functionKeySets: [
+      {
+        user: '1001', name: 'Anna', phones: ['Softphone 1001'],
+        keys: [
+          { functionKeyType: 'BUSYLAMPFIELD', name: 'Bernd', blf: '1002' },
+          { functionKeyType: 'BUSYLAMPFIELD', name: 'Carla', blf: '1003' },
+          { functionKeyType: 'QUICKDIAL', name: 'Hotline', directCallTargetnumber: '1099' },
+          { functionKeyType: 'DONOTDISTURB', name: 'DND' },
+        ],
+      },
+    ],
+    conferenceSettings: { internalNumber: '1090' },
   };
 }
 

@@ -5,6 +5,8 @@ import { ConfigurationSchema, ModeSchema, ModuleLogEntrySchema, ModuleSchema } f
 import { UserSchema } from '../../../shared/schemas/users.js';
 import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
 import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
+import { TelephonyNextIdSchema, TelephonyStateShape } from './telephonyModel.js';
+import { DEFAULT_CONFERENCE_CONFIGURATION, DEFAULT_CONTACTS_SCHEME } from './telephonyDefaults.js';
 
 /**
  * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
@@ -58,7 +60,7 @@ export const PbxStateSchema = z.object({
   schemaVersion: z.literal(1),
   scenario: z.string(),
   server: z.object({ version: z.string(), minVersion: z.string() }),
-  nextId: z.object({ user: z.number().int(), licence: z.number().int(), module: z.number().int(), configuration: z.number().int() }),
+  nextId: z.object({ user: z.number().int(), licence: z.number().int(), module: z.number().int(), configuration: z.number().int(), ...TelephonyNextIdSchema }),
   users: z.array(StoredUserSchema),
   licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
   modules: z.array(ModuleSchema),
@@ -67,6 +69,8 @@ export const PbxStateSchema = z.object({
   virtualPhones: z.array(VirtualPhoneSchema).default([]),
   /** SIP settings from the scenario; absent = the defaults (digest: MD5 only). */
   sip: z.object({ digest: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).optional() }).optional(),
+  /** Numbers, phones, groups, redirects, contacts, function keys, voicemail, conferences, iFMC, avatars (REST 6.7). */
+  ...TelephonyStateShape,
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;
 
@@ -75,11 +79,31 @@ export function emptyState(version: string, minVersion: string): PbxState {
     schemaVersion: 1,
     scenario: 'empty',
     server: { version, minVersion },
-    nextId: { user: 1, licence: 1, module: 1, configuration: 1 },
+    nextId: {
+      user: 1, licence: 1, module: 1, configuration: 1,
+      numberBlock: 1, phoneNumber: 1, phone: 1, callService: 1, redirect: 1, tag: 1, contact: 1, functionKeySet: 1,
+      functionKey: 1, voicemailbox: 1, voicemailMessage: 1, conference: 1, participant: 1, fmcPhone: 1,
+    },
     users: [],
     licences: [],
     modules: [],
     configurations: [],
     virtualPhones: [],
+    numberBlocks: [],
+    phoneNumbers: [],
+    phones: [],
+    telephonySettings: [],
+    groups: [],
+    callServices: [],
+    redirects: [],
+    tags: [],
+    contacts: [],
+    contactsScheme: structuredClone(DEFAULT_CONTACTS_SCHEME),
+    functionKeySets: [],
+    voicemailboxes: [],
+    conferenceSettings: { ...DEFAULT_CONFERENCE_CONFIGURATION },
+    conferences: [],
+    fmcPhones: [],
+    avatars: [],
   };
 }
