@@ -49,10 +49,16 @@ export type AnswerInput<E extends Endpoint> = SuccessSchema<E> extends infer S e
 export type QueryOutput<E extends Endpoint> = E extends { query: infer Q extends z.ZodType } ? z.output<Q> : undefined;
 export type BodyOutput<E extends Endpoint> = E extends { body: infer B extends z.ZodType } ? z.output<B> : undefined;
 
+type QueryArgs<Q extends z.ZodType> = { [K in keyof z.input<Q>]: string | number | boolean };
+type Empty = Record<never, never>;
+
 /** What a client passes: path parameters, query (sent as strings) and body, each only where the entry has it. */
 export type CallInput<E extends Endpoint> = ([PathParamNames<E['path']>] extends [never] ? unknown : { params: PathParams<E> }) &
-  (E extends { query: infer Q extends z.ZodType } ? { query: { [K in keyof z.input<Q>]: string | number | boolean } } : unknown) &
+  (E extends { query: infer Q extends z.ZodType } ? (Empty extends QueryArgs<Q> ? { query?: QueryArgs<Q> } : { query: QueryArgs<Q> }) : unknown) &
   (E extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : unknown);
+
+/** The input as a rest parameter: optional where the entry needs none. */
+export type CallArgs<E extends Endpoint> = Empty extends CallInput<E> ? [input?: CallInput<E>] : [input: CallInput<E>];
 
 /** The status of the answer a handler returns: the one 2xx. */
 export function successStatus(e: Endpoint): number {
