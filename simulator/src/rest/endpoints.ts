@@ -63,7 +63,8 @@ export function endpointRouter(ctx: RestContext, handlers: HandlersFor<EndpointI
   const r = Router();
   const chosen = ENDPOINTS.filter((e) => (e.access === 'public') === (which === 'public'));
   for (const e of [...chosen].sort(bySpecificity)) {
-    const handler = (handlers as Record<EndpointId, unknown>)[e.id] as Handler<Endpoint>; // typed per id where it is written
+    const handler = (handlers as Record<EndpointId, unknown>)[e.id] as Handler<Endpoint> | undefined; // typed per id where written
+    if (!handler) throw new Error(`REST table: no handler for ${e.id} (${e.method.toUpperCase()} ${e.path})`);
     const handle = typeof handler === 'function' ? handler : handler.handle;
     const screenBody = typeof handler === 'function' ? undefined : handler.screenBody;
     const names = pathParamNames(e.path);
