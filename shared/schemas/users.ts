@@ -65,3 +65,17 @@ export type PermissionInfo = z.infer<typeof PermissionInfoSchema>;
 export const PermissionIdListSchema = z.array(z.number().int()).max(100).meta({ id: 'PermissionIdList' });
 /** PUT /rest/permissions/{permissionId}/users?granted=true|false: the users to grant to or revoke from. */
 export const UserIdListSchema = z.array(z.number().int()).max(100_000).meta({ id: 'UserIdList' });
+
+/** GET /rest/users?searchTerm=: NUL is refused because the simulator's search index joins fields with it. */
+export const UserSearchQuerySchema = z.object({
+  searchTerm: z
+    .string()
+    .max(200)
+    .refine((v) => !v.includes('\u0000'), 'searchTerm may not contain NUL')
+    .optional(),
+});
+
+/** PUT /rest/permissions/{permissionId}/users?granted=: grant (true) or revoke (false). */
+export const PermissionGrantQuerySchema = z.object({
+  granted: z.enum(['true', 'false'], { error: 'granted must be true or false' }).transform((v) => v === 'true'),
+});

@@ -1,50 +1,50 @@
-import { z } from 'zod';
-import { AppSessionSchema, type AppSessionUpdate } from '../../../shared/schemas/app.js';
-import { EventListSchema } from '../../../shared/schemas/events.js';
-import { KeyFileSchema } from '../../../shared/schemas/keyfile.js';
-import { LicenceSchema, UserLicencesSchema } from '../../../shared/schemas/licences.js';
-import { ServerVersionSchema } from '../../../shared/schemas/login.js';
-import { ConfigurationSchema, KeyGeneratedSchema, ModuleLogSchema, ModuleSchema, type ConfigurationCreate, type ConfigurationUpdate } from '../../../shared/schemas/modules.js';
+import { API } from '../../../shared/api.js';
+import { fillPath } from '../../../shared/api/endpoint.js';
+import type { LicenceType, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
+import type { AppSessionUpdate } from '../../../shared/schemas/app.js';
+import type { ConfigurationCreate, ConfigurationUpdate } from '../../../shared/schemas/modules.js';
 import { TeamsLoginFailureSchema, TeamsLoginSuccessSchema, type TeamsLoginRequest } from '../../../shared/schemas/teamsLogin.js';
-import { PermissionInfoSchema, UserSchema } from '../../../shared/schemas/users.js';
-import { RegistrationListSchema } from '../../../shared/schemas/registrations.js';
-import { SimCredentialsSchema } from '../../../shared/schemas/credentials.js';
 import { PbxError, type PbxRestClient } from './restClient.js';
 
-/** The REST calls the extension makes, each with the shared schema of its answer. */
+/**
+ * The REST calls the extension makes, named for what they do. Paths, methods and answer schemas come from the
+ * REST table (`shared/api.ts`) through `PbxRestClient.call()`; a call the extension needs once can use that
+ * directly.
+ */
 export class PbxApi {
   constructor(readonly client: PbxRestClient) {}
 
-  version = () => this.client.get('/server/version', ServerVersionSchema);
-  me = () => this.client.get('/users/me', UserSchema);
-  users = () => this.client.get('/users', z.array(UserSchema));
-  permissions = () => this.client.get('/permissions', z.array(PermissionInfoSchema));
-  userPermissions = (userId: number) => this.client.get(`/permissions/users/${userId}`, z.array(PermissionInfoSchema));
-  permissionUsers = (permissionId: number) => this.client.get(`/permissions/${permissionId}/users`, z.array(UserSchema));
-  setUserPermissions = (userId: number, ids: number[]) => this.client.send('PUT', `/permissions/users/${userId}`, ids);
+  version = () => this.client.call('getServerVersion');
+  me = () => this.client.call('usersMeGet');
+  users = () => this.client.call('getUsers');
+  permissions = () => this.client.call('getPermissions');
+  userPermissions = (userId: number) => this.client.call('getUserPermissions', { params: { userId } });
+  permissionUsers = (permissionId: number) => this.client.call('getUsersWithPermission', { params: { permissionId } });
+  setUserPermissions = (userId: number, ids: number[]) => this.client.call('putUserPermissions', { params: { userId }, body: ids });
   setPermissionForUsers = (permissionId: number, userIds: number[], granted: boolean) =>
-    this.client.send('PUT', `/permissions/${permissionId}/users?granted=${granted}`, userIds);
+    this.client.call('updatePermissionForUsers', { params: { permissionId }, query: { granted }, body: userIds });
 
-  licences = () => this.client.get('/licenses', z.array(LicenceSchema));
-  installLicence = (type: string, count: number) => this.client.send('POST', '/licenses', { type, count }, LicenceSchema);
-  userLicences = (userId: number) => this.client.get(`/licenses/users/${userId}`, UserLicencesSchema);
-  setUserLicences = (userId: number, types: string[]) => this.client.send('PUT', `/licenses/users/${userId}`, types, UserLicencesSchema);
+  licences = () => this.client.call('getLicences');
+  // Licence and module names as the user typed or picked them: the PBX judges them, and its refusal says why.
+  installLicence = (type: string, count: number) => this.client.call('postLicence', { body: { type: type as LicenceType, count } });
+  userLicences = (userId: number) => this.client.call('getUserLicences', { params: { userId } });
+  setUserLicences = (userId: number, types: string[]) => this.client.call('putUserLicences', { params: { userId }, body: types as LicenceType[] });
 
-  modules = () => this.client.get('/modules', z.array(ModuleSchema));
-  importModule = (name: string) => this.client.send('POST', '/modules', { name }, ModuleSchema);
-  createConfiguration = (create: Partial<ConfigurationCreate> & { name: string }) => this.client.send('POST', '/modules/configurations', create, ConfigurationSchema);
-  configurations = () => this.client.get('/modules/configurations', z.array(ConfigurationSchema));
-  configurationLog = (id: number) => this.client.get(`/modules/configurations/${id}/log`, ModuleLogSchema);
-  updateConfiguration = (id: number, update: ConfigurationUpdate) => this.client.send('PUT', `/modules/configurations/${id}`, update, ConfigurationSchema);
-  generateKey = (id: number) => this.client.send('POST', `/modules/configurations/${id}/key`, undefined, KeyGeneratedSchema);
-  keyFile = (id: number) => this.client.get(`/modules/configurations/${id}/keyfile`, KeyFileSchema);
-  setConnector = (id: number, active: boolean) => this.client.send('PUT', `/modules/configurations/${id}/connector`, { active }, ConfigurationSchema);
+  modules = () => this.client.call('getModules');
+  importModule = (name: string) => this.client.call('postModule', { body: { name: name as typeof TEAMS_MODULE_NAME } });
+  createConfiguration = (create: Partial<ConfigurationCreate> & { name: string }) => this.client.call('postConfiguration', { body: create });
+  configurations = () => this.client.call('getConfigurations');
+  configurationLog = (id: number) => this.client.call('getConfigurationLog', { params: { id } });
+  updateConfiguration = (id: number, update: ConfigurationUpdate) => this.client.call('putConfiguration', { params: { id }, body: update });
+  generateKey = (id: number) => this.client.call('postConfigurationKey', { params: { id } });
+  keyFile = (id: number) => this.client.call('getConfigurationKeyFile', { params: { id } });
+  setConnector = (id: number, active: boolean) => this.client.call('putConfigurationConnector', { params: { id }, body: { active } });
 
-  appSession = (userId: number) => this.client.get(`/sim/users/${userId}/app`, AppSessionSchema);
-  setAppSession = (userId: number, update: AppSessionUpdate) => this.client.send('PUT', `/sim/users/${userId}/app`, update, AppSessionSchema);
-  registrations = () => this.client.get('/sim/registrations', RegistrationListSchema);
-  credentials = () => this.client.get('/sim/credentials', SimCredentialsSchema);
-  events = (sinceSeq: number, limit = 1000) => this.client.get(`/sim/events?sinceSeq=${sinceSeq}&limit=${limit}`, EventListSchema);
+  appSession = (userId: number) => this.client.call('getAppSession', { params: { userId } });
+  setAppSession = (userId: number, update: AppSessionUpdate) => this.client.call('putAppSession', { params: { userId }, body: update });
+  registrations = () => this.client.call('getRegistrations');
+  credentials = () => this.client.call('getCredentials');
+  events = (sinceSeq: number, limit = 1000) => this.client.call('getEvents', { query: { sinceSeq, limit } });
 
   /**
    * What the STARFACE App for Teams does at sign-in (no authToken: it sends the user's credentials). A refusal (403)
@@ -53,8 +53,8 @@ export class PbxApi {
   teamsLogin = async (req: TeamsLoginRequest, timeoutMs = 10_000) => {
     let res: Response;
     try {
-      res = await fetch(`${this.client.baseUrl}/sim/teams/login`, {
-        method: 'POST',
+      res = await fetch(`${this.client.baseUrl}${fillPath(API.teamsLogin)}`, {
+        method: API.teamsLogin.method.toUpperCase(),
         headers: { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' },
         body: JSON.stringify(req),
         signal: AbortSignal.timeout(timeoutMs),

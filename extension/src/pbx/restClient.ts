@@ -1,6 +1,7 @@
 import type { z } from 'zod';
+import { API, type Api, type EndpointId } from '../../../shared/api.js';
+import { fillPath, successSchema, type Answer, type CallArgs, type Endpoint } from '../../../shared/api/endpoint.js';
 import { restLoginSecret } from '../../../shared/hashes.js';
-import { AuthTokenSchema, LoginChallengeSchema } from '../../../shared/schemas/login.js';
 import { describe, type Failure } from '../text/errorText.js';
 import { englishOnly } from '../text/i18n.js';
 
@@ -67,10 +68,10 @@ export class PbxRestClient {
   }
 
   async login(login: string, password: string): Promise<void> {
-    const challenge = await this.request('GET', '/login', { schema: LoginChallengeSchema, auth: false });
+    const challenge = await this.call('getLogin');
     const secret = restLoginSecret(login, challenge.nonce, password);
     try {
-      const reply = await this.request('POST', '/login', { body: { loginType: challenge.loginType, nonce: challenge.nonce, secret }, schema: AuthTokenSchema, auth: false });
+      const reply = await this.call('login', { body: { loginType: challenge.loginType, nonce: challenge.nonce, secret } });
       this.token = reply.token;
     } catch (err) {
       // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
@@ -84,10 +85,21 @@ export class PbxRestClient {
   async logout(): Promise<void> {
     if (!this.token) return;
     try {
-      await this.request('DELETE', '/login');
+      await this.call('logout');
     } finally {
       this.token = undefined;
     }
+  }
+
+  /**
+   * Calls an entry of the REST table by id: its method and path, the authToken unless it is public, and its
+   * 2xx answer checked with the entry's schema (a bodiless answer is not checked).
+   */
+  call<K extends EndpointId>(id: K, ...[input]: CallArgs<Api[K]>): Promise<Answer<Api[K]>> {
+    const e: Endpoint = API[id];
+    const parts = (input ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+    const schema = successSchema(e) ?? undefined;
+    return this.request(e.method.toUpperCase(), fillPath(e, parts.params, parts.query), { body: parts.body, schema, auth: e.access !== 'public' }) as Promise<Answer<Api[K]>>;
   }
 
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {

@@ -1,17 +1,18 @@
 import express, { type Express } from 'express';
+import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
 import { requireAuth, type RestContext } from './context.js';
+import { endpointRouter, type HandlersFor } from './endpoints.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { licencesRouter } from './licences.js';
-import { loginRouter } from './login.js';
-import { modulesRouter } from './modules.js';
-import { openApiRouter } from './openapi.js';
-import { permissionsRouter } from './permissions.js';
-import { serverRouter } from './server.js';
-import { simRouter } from './sim.js';
-import { replayRouter } from './replay.js';
-import { teamsLoginRouter } from './teamsLogin.js';
-import { ENDPOINTS } from '../../../shared/api.js';
-import { usersRouter } from './users.js';
+import { licencesHandlers } from './licences.js';
+import { loginHandlers } from './login.js';
+import { modulesHandlers } from './modules.js';
+import { openApiHandlers } from './openapi.js';
+import { permissionsHandlers } from './permissions.js';
+import { replayHandlers } from './replay.js';
+import { serverHandlers } from './server.js';
+import { simHandlers } from './sim.js';
+import { teamsLoginHandlers } from './teamsLogin.js';
+import { usersHandlers } from './users.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -36,18 +37,23 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     res.set('Cache-Control', 'no-store');
     next();
   });
-  rest.use(loginRouter(ctx));
-  rest.use(teamsLoginRouter(ctx)); // the Teams app authenticates with the user's credentials itself
+  // Every entry of the REST table needs its handler here: a missing one does not compile.
+  const handlers: HandlersFor<EndpointId> = {
+    ...loginHandlers(ctx),
+    ...serverHandlers(ctx),
+    ...usersHandlers(ctx),
+    ...permissionsHandlers(ctx),
+    ...licencesHandlers(ctx),
+    ...modulesHandlers(ctx),
+    ...simHandlers(ctx),
+    ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
+    ...replayHandlers(ctx),
+    ...openApiHandlers(packageVersion),
+  };
+  rest.use(endpointRouter(ctx, handlers, 'public'));
   rest.use(rejectUnknownPaths);
   rest.use(requireAuth(ctx));
-  rest.use(usersRouter(ctx));
-  rest.use(permissionsRouter(ctx));
-  rest.use(serverRouter(ctx));
-  rest.use(licencesRouter(ctx));
-  rest.use(modulesRouter(ctx));
-  rest.use(simRouter(ctx));
-  rest.use(replayRouter(ctx));
-  rest.use(openApiRouter(ctx, packageVersion));
+  rest.use(endpointRouter(ctx, handlers, 'signed-in'));
   rest.use(notFoundHandler);
 
   app.use('/rest', rest);

@@ -1,42 +1,22 @@
-import { Router } from 'express';
-import { IdParam } from '../../../shared/schemas/common.js';
-import { LicenceInstallSchema, UserLicencesSchema } from '../../../shared/schemas/licences.js';
+import type { LICENCES_API } from '../../../shared/api/licences.js';
 import { assignLicences, installLicence, toLicenceDtos } from '../state/licences.js';
 import { findUser } from '../state/users.js';
-import { requireAdmin, requireSelfOrAdmin, type RestContext } from './context.js';
-import { parse } from './errors.js';
+import type { RestContext } from './context.js';
+import type { HandlersFor } from './endpoints.js';
 
-export function licencesRouter(ctx: RestContext): Router {
-  const r = Router();
+export function licencesHandlers(ctx: RestContext): HandlersFor<keyof typeof LICENCES_API> {
+  return {
+    getLicences: () => toLicenceDtos(ctx.holder.state),
 
-  r.get('/licenses', (_req, res) => {
-    requireAdmin(ctx, res);
-    res.json(toLicenceDtos(ctx.holder.state));
-  });
+    postLicence: ({ body }) => ctx.holder.commit((s, emit) => installLicence(s, emit, body.type, body.count)),
 
-  r.post('/licenses', async (req, res) => {
-    requireAdmin(ctx, res);
-    const body = parse(LicenceInstallSchema, req.body);
-    const licence = await ctx.holder.commit((s, emit) => installLicence(s, emit, body.type, body.count));
-    res.status(201).json(licence);
-  });
+    getUserLicences: ({ params }) => findUser(ctx.holder.state, params.userId).licences,
 
-  r.get('/licenses/users/:userId', (req, res) => {
-    const userId = parse(IdParam, req.params.userId, 'path.userId');
-    requireSelfOrAdmin(ctx, res, userId);
-    res.json(findUser(ctx.holder.state, userId).licences);
-  });
-
-  r.put('/licenses/users/:userId', async (req, res) => {
-    requireAdmin(ctx, res);
-    const userId = parse(IdParam, req.params.userId, 'path.userId');
-    const types = parse(UserLicencesSchema, req.body);
-    const licences = await ctx.holder.commit((s, emit) => {
-      const user = findUser(s, userId);
-      assignLicences(s, emit, user, types);
-      return user.licences;
-    });
-    res.json(licences);
-  });
-  return r;
+    putUserLicences: ({ params, body }) =>
+      ctx.holder.commit((s, emit) => {
+        const user = findUser(s, params.userId);
+        assignLicences(s, emit, user, body);
+        return user.licences;
+      }),
+  };
 }

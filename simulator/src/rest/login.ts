@@ -1,56 +1,50 @@
-import { Router } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { RIGHT_LOGIN } from '../../../shared/catalogue.js';
 import { restLoginSecretFromHash } from '../../../shared/hashes.js';
-import { LoginRequestSchema } from '../../../shared/schemas/login.js';
 import { SimError } from '../state/errors.js';
 import { findUserByLogin } from '../state/users.js';
-import { AUTH_HEADER, clientAddress, requireAuth, type RestContext } from './context.js';
-import { parse } from './errors.js';
+import { AUTH_HEADER, clientAddress, type RestContext } from './context.js';
+import type { HandlersFor } from './endpoints.js';
 
 export function tooMany(seconds: number): SimError {
   return new SimError(429, 'TOO_MANY_FAILED_LOGINS', `Too many failed sign-ins; try again in ${seconds} s`, { retryAfter: seconds });
 }
 
 /** The real handshake: GET a nonce, POST `login:sha512hex(login + nonce + sha512hex(password))`, get a token. */
-export function loginRouter(ctx: RestContext): Router {
-  const r = Router();
-  r.get('/login', (_req, res) => {
-    res.json({ loginType: 'Internal', nonce: ctx.sessions.newNonce(), secret: null });
-  });
+export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login' | 'logout'> {
+  return {
+    getLogin: () => ({ loginType: 'Internal', nonce: ctx.sessions.newNonce(), secret: null }),
 
-  r.post('/login', (req, res) => {
-    const body = parse(LoginRequestSchema, req.body);
-    const address = clientAddress(req);
-    const colon = body.secret.indexOf(':');
-    const login = colon > 0 ? body.secret.slice(0, colon) : undefined;
-    const wait = ctx.limiter.retryAfter(login, address);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw tooMany(wait);
-    }
-    if (body.loginType.toLowerCase() !== 'internal') {
-      throw new SimError(400, 'LOGIN_TYPE_UNSUPPORTED', 'This PBX has no Active Directory connection; use loginType "Internal"');
-    }
-    const nonceOk = ctx.sessions.consumeNonce(body.nonce);
-    const user = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
-    const expected = Buffer.from(user ? restLoginSecretFromHash(user.login, body.nonce, user.passwordHash) : '');
-    const given = Buffer.from(body.secret);
-    const secretOk = expected.length === given.length && timingSafeEqual(expected, given);
-    if (!nonceOk || !secretOk || !user) {
-      ctx.limiter.fail(login, address);
-      ctx.log('info', 'login failed', { login, address, reason: nonceOk ? 'secret' : 'nonce' });
-      throw new SimError(400, 'LOGIN_FAILED', nonceOk ? 'Login failed: wrong login or password' : 'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again', { nonceValid: nonceOk });
-    }
-    if (!user.rights.includes(RIGHT_LOGIN)) throw new SimError(403, 'LOGIN_NOT_PERMITTED', `User ${user.login} lacks the right "Login"`);
-    ctx.limiter.succeed(user.login);
-    ctx.log('info', 'login', { login: user.login, address });
-    res.json({ token: ctx.sessions.issueToken(user.id) });
-  });
+    login: ({ body, req, res }) => {
+      const address = clientAddress(req);
+      const colon = body.secret.indexOf(':');
+      const login = colon > 0 ? body.secret.slice(0, colon) : undefined;
+      const wait = ctx.limiter.retryAfter(login, address);
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        throw tooMany(wait);
+      }
+      if (body.loginType.toLowerCase() !== 'internal') {
+        throw new SimError(400, 'LOGIN_TYPE_UNSUPPORTED', 'This PBX has no Active Directory connection; use loginType "Internal"');
+      }
+      const nonceOk = ctx.sessions.consumeNonce(body.nonce);
+      const user = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
+      const expected = Buffer.from(user ? restLoginSecretFromHash(user.login, body.nonce, user.passwordHash) : '');
+      const given = Buffer.from(body.secret);
+      const secretOk = expected.length === given.length && timingSafeEqual(expected, given);
+      if (!nonceOk || !secretOk || !user) {
+        ctx.limiter.fail(login, address);
+        ctx.log('info', 'login failed', { login, address, reason: nonceOk ? 'secret' : 'nonce' });
+        throw new SimError(400, 'LOGIN_FAILED', nonceOk ? 'Login failed: wrong login or password' : 'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again', { nonceValid: nonceOk });
+      }
+      if (!user.rights.includes(RIGHT_LOGIN)) throw new SimError(403, 'LOGIN_NOT_PERMITTED', `User ${user.login} lacks the right "Login"`);
+      ctx.limiter.succeed(user.login);
+      ctx.log('info', 'login', { login: user.login, address });
+      return { token: ctx.sessions.issueToken(user.id) };
+    },
 
-  r.delete('/login', requireAuth(ctx), (req, res) => {
-    ctx.sessions.revoke(req.get(AUTH_HEADER)!);
-    res.status(204).end();
-  });
-  return r;
+    logout: ({ req }) => {
+      ctx.sessions.revoke(req.get(AUTH_HEADER)!);
+    },
+  };
 }

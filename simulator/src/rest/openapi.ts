@@ -1,8 +1,8 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import { ENDPOINTS } from '../../../shared/api.js';
+import { pathParamNames } from '../../../shared/api/endpoint.js';
 import { ApiErrorSchema } from '../../../shared/schemas/common.js';
-import type { RestContext } from './context.js';
+import { SENT, type HandlersFor } from './endpoints.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -17,7 +17,10 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 export function buildOpenApi(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of ENDPOINTS) {
-    const params = [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'integer' } }));
+    const params = pathParamNames(e.path).map((name) => {
+      const own = e.params?.[name];
+      return { name, in: 'path', required: true, schema: own ? toSchema(own, 'input') : { type: 'integer' } };
+    });
     const query = e.query
       ? Object.entries(e.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: toSchema(s as z.ZodType, 'input') }))
       : [];
@@ -29,6 +32,7 @@ export function buildOpenApi(version: string): JsonSchema {
     if (e.access === 'admin' || e.access === 'self') responses['403'] ??= { description: 'Needs the right "Administration"', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
     if (e.body) responses['400'] ??= { description: 'Invalid body', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
     (paths[e.path] ??= {})[e.method] = {
+      operationId: e.id,
       summary: e.summary,
       tags: [e.real ? 'STARFACE REST' : 'Simulator'],
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
@@ -55,12 +59,13 @@ export function buildOpenApi(version: string): JsonSchema {
   };
 }
 
-export function openApiRouter(_ctx: RestContext, version: string): Router {
-  const r = Router();
+export function openApiHandlers(version: string): HandlersFor<'getOpenApi'> {
   let doc: string | undefined; // built on first request: it costs tens of ms and start-up time matters more
-  r.get('/openapi.json', (_req, res) => {
-    doc ??= JSON.stringify(buildOpenApi(version));
-    res.type('application/json').send(doc);
-  });
-  return r;
+  return {
+    getOpenApi: ({ res }) => {
+      doc ??= JSON.stringify(buildOpenApi(version));
+      res.type('application/json').send(doc);
+      return SENT;
+    },
+  };
 }

@@ -1,10 +1,8 @@
-import { Router } from 'express';
 import type { RestContext } from './context.js';
+import type { HandlersFor } from './endpoints.js';
 
-export function serverRouter(ctx: RestContext): Router {
-  const r = Router();
-  r.get('/server/version', (_req, res) => {
-    res.json({ version: ctx.holder.state.server.version });
-  });
-  return r;
+export function serverHandlers(ctx: RestContext): HandlersFor<'getServerVersion'> {
+  return {
+    getServerVersion: () => ({ version: ctx.holder.state.server.version }),
+  };
 }

@@ -1,22 +1,16 @@
-import { Router } from 'express';
-import { z } from 'zod';
-import { IdParam } from '../../../shared/schemas/common.js';
-import { UserCreateSchema, UserUpdateSchema } from '../../../shared/schemas/users.js';
+import type { USERS_API } from '../../../shared/api/users.js';
 import { createUser, deleteUser, findUser, toUserDto, updateUser } from '../state/users.js';
 import type { StoredUser } from '../state/model.js';
-import { actor, requireAdmin, requireSelfOrAdmin, type RestContext } from './context.js';
-import { parse } from './errors.js';
+import type { RestContext } from './context.js';
+import type { HandlersFor } from './endpoints.js';
 
+/** Joins the searchable fields; UserSearchQuerySchema refuses it in a search term. */
 const SEPARATOR = '\u0000';
-const SearchQuery = z.object({
-  searchTerm: z.string().max(200).refine((v) => !v.includes(SEPARATOR), 'searchTerm may not contain NUL').optional(),
-});
 
 /** Per user one lower-cased string of the searchable fields, joined by a character no search term holds. */
 type SearchIndex = { user: StoredUser; text: string }[];
 
-export function usersRouter(ctx: RestContext): Router {
-  const r = Router();
+export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_API> {
   // Lower-cased search fields, rebuilt after any commit: a search then no longer lower-cases every field of
   // every user on every request.
   let index: { revision: number; entries: SearchIndex } | undefined;
@@ -31,50 +25,32 @@ export function usersRouter(ctx: RestContext): Router {
     return index.entries;
   };
 
-  r.get('/users', (req, res) => {
-    requireAdmin(ctx, res);
-    const { searchTerm } = parse(SearchQuery, req.query, 'query');
-    const term = searchTerm?.trim().toLowerCase();
-    const users = ctx.holder.state.users;
-    const hits = term
-      ? searchIndex()
-          .filter((e) => e.text.includes(term))
-          .map((e) => e.user)
-      : users;
-    res.json(hits.map(toUserDto));
-  });
+  return {
+    getUsers: ({ query }) => {
+      const term = query.searchTerm?.trim().toLowerCase();
+      const hits = term
+        ? searchIndex()
+            .filter((e) => e.text.includes(term))
+            .map((e) => e.user)
+        : ctx.holder.state.users;
+      return hits.map(toUserDto);
+    },
 
-  r.get('/users/me', (_req, res) => {
-    res.json(toUserDto(actor(ctx, res)));
-  });
+    usersMeGet: ({ actor }) => toUserDto(actor),
 
-  r.post('/users', async (req, res) => {
-    requireAdmin(ctx, res);
-    const body = parse(UserCreateSchema, req.body);
-    const user = await ctx.holder.commit((s, emit) => createUser(s, emit, body));
-    res.status(201).location(`${req.baseUrl}/users/${user.id}`).json(toUserDto(user));
-  });
+    postUser: async ({ body, req, res }) => {
+      const user = await ctx.holder.commit((s, emit) => createUser(s, emit, body));
+      res.location(`${req.baseUrl}/users/${user.id}`);
+      return toUserDto(user);
+    },
 
-  r.get('/users/:id', (req, res) => {
-    const id = parse(IdParam, req.params.id, 'path.userId');
-    requireSelfOrAdmin(ctx, res, id);
-    res.json(toUserDto(findUser(ctx.holder.state, id)));
-  });
+    getUser: ({ params }) => toUserDto(findUser(ctx.holder.state, params.userId)),
 
-  r.put('/users/:id', async (req, res) => {
-    requireAdmin(ctx, res);
-    const id = parse(IdParam, req.params.id, 'path.userId');
-    const body = parse(UserUpdateSchema, req.body);
-    const user = await ctx.holder.commit((s, emit) => updateUser(s, emit, id, body));
-    res.json(toUserDto(user));
-  });
+    putUser: async ({ params, body }) => toUserDto(await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body))),
 
-  r.delete('/users/:id', async (req, res) => {
-    const admin = requireAdmin(ctx, res);
-    const id = parse(IdParam, req.params.id, 'path.userId');
-    await ctx.holder.commit((s, emit) => deleteUser(s, emit, id, admin.id));
-    ctx.sessions.revokeUser(id);
-    res.status(204).end();
-  });
-  return r;
+    deleteUser: async ({ params, actor }) => {
+      await ctx.holder.commit((s, emit) => deleteUser(s, emit, params.userId, actor.id));
+      ctx.sessions.revokeUser(params.userId);
+    },
+  };
 }

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { AppSessionSchema, AppSessionUpdateSchema } from '../schemas/app.js';
+import { CallListSchema } from '../schemas/calls.js';
+import { ApiErrorSchema } from '../schemas/common.js';
+import { SimCredentialsSchema } from '../schemas/credentials.js';
+import { EventListSchema, EventQuerySchema } from '../schemas/events.js';
+import { RegistrationListSchema } from '../schemas/registrations.js';
+import { ScenarioApplySchema } from '../schemas/scenario.js';
+import { TeamsLoginFailureSchema, TeamsLoginRequestSchema, TeamsLoginSuccessSchema } from '../schemas/teamsLogin.js';
+import { ReplayAcceptedSchema, ReplayRequestSchema } from '../schemas/uci.js';
+import { endpoints } from './endpoint.js';
+
+/** The simulator's own resources: what a trainer or a test needs to see and steer, beyond the real API. */
+export const SIM_API = endpoints({
+  getAppSession: { method: 'get', path: '/sim/users/{userId}/app', summary: "A user's STARFACE desktop app session (R4)", access: 'admin', real: false, responses: { 200: AppSessionSchema } },
+  putAppSession: { method: 'put', path: '/sim/users/{userId}/app', summary: "Set a user's desktop app session", access: 'admin', real: false, body: AppSessionUpdateSchema, responses: { 200: AppSessionSchema } },
+  teamsLogin: { method: 'post', path: '/sim/teams/login', summary: 'Sign in as the STARFACE App for Teams does; 403 lists every unmet requirement', access: 'public', real: false, body: TeamsLoginRequestSchema, responses: { 200: TeamsLoginSuccessSchema, 403: TeamsLoginFailureSchema, 429: ApiErrorSchema } },
+  getRegistrations: { method: 'get', path: '/sim/registrations', summary: 'Current SIP bindings (registrar)', access: 'admin', real: false, responses: { 200: RegistrationListSchema } },
+  getCredentials: { method: 'get', path: '/sim/credentials', summary: "Every user's login and SIP password as far as the simulator knows them (the admin's is a hash only): a trainer's cheat sheet", access: 'admin', real: false, responses: { 200: SimCredentialsSchema } },
+  getCalls: { method: 'get', path: '/sim/calls', summary: 'Live calls through the SIP proxy, both parties with their UCI call states', access: 'admin', real: false, responses: { 200: CallListSchema } },
+  getEvents: { method: 'get', path: '/sim/events', summary: 'Events after sinceSeq (410 when they left the buffer)', access: 'admin', real: false, query: EventQuerySchema, responses: { 200: EventListSchema, 410: ApiErrorSchema } },
+  postScenario: { method: 'post', path: '/sim/scenario', summary: 'Replace the state with a scenario (built-in name or inline)', access: 'admin', real: false, body: ScenarioApplySchema, responses: { 200: z.object({ scenario: z.string(), lastSeq: z.number().int() }), 400: ApiErrorSchema } },
+  postReplay: { method: 'post', path: '/sim/replay', summary: 'Play recorded events (starface-sim record) back to UCI subscribers as new events marked data.replayed, spacing scaled by speed', access: 'admin', real: false, body: ReplayRequestSchema, responses: { 202: ReplayAcceptedSchema, 400: ApiErrorSchema } },
+  getOpenApi: { method: 'get', path: '/openapi.json', summary: 'This document', access: 'user', real: false, responses: { 200: z.object({ openapi: z.string() }).loose() } },
+});
