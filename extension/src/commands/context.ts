@@ -6,6 +6,7 @@ import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { errorText } from '../text/errorText.js';
 import type { SimulatorHost } from '../vscode/simulatorHost.js';
 import type { PasswordStore } from '../vscode/secrets.js';
+import { API, type EndpointId } from '../../../shared/api.js';
 
 export interface CommandContext {
   sessions: SessionManager;
@@ -32,7 +33,12 @@ export function readySession(ctx: CommandContext, node?: TreeNode): PbxSession {
   return session;
 }
 
-export function simulatorOnly(session: PbxSession, where: string): void {
+/**
+ * Refuses a command whose REST operation the connected PBX does not offer: the table's `real` flag says which
+ * operations only the simulator has; on a real STARFACE the user is sent to `where` in its admin UI instead.
+ */
+export function requireOperation(session: PbxSession, id: EndpointId, where: string): void {
+  if (API[id].real) return;
   if (!session.data?.simulator) {
     throw new UserFacingError(vscode.l10n.t('"{0}" is a real STARFACE: its REST API does not offer this; use {1}.', session.connection.name, where));
   }

@@ -8,7 +8,7 @@ import { applyFix } from '../prerequisites/fixes.js';
 import { reportToHtml, reportToMarkdown } from '../prerequisites/report.js';
 import { rehearseSignIn } from '../prerequisites/rehearsal.js';
 import { checkPrerequisites } from '../prerequisites/run.js';
-import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
+import { guarded, readySession, requireOperation, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -187,7 +187,7 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     'starface.rehearseTeamsSignIn': guarded(ctx, 'rehearseTeamsSignIn', async (arg?: RehearsalArgs) => {
       const args = arg && typeof arg === 'object' && !isNode(arg) ? arg : {};
       const session = readySession(ctx);
-      simulatorOnly(session, t('the STARFACE App in Microsoft Teams'));
+      requireOperation(session, 'teamsLogin', t('the STARFACE App in Microsoft Teams'));
       const configs = (session.data!.configurations ?? []).map((c) => c.configuration);
       const inUse = [...configs].sort((a, b) => a.id - b.id).find((c) => c.active) ?? configs[0];
 

@@ -5,13 +5,13 @@ import type { Configuration, Mode } from '../../../shared/schemas/modules.js';
 import { checkKeyFile } from '../pbx/keyFileCheck.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
-import { guarded, readySession, simulatorOnly, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
+import { guarded, readySession, requireOperation, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
 /** The node's configuration, else the only (or the active) one, else ask. */
 async function configurationFor(session: PbxSession, node?: TreeNode): Promise<Configuration | undefined> {
-  simulatorOnly(session, t('Admin › Modules › Module configurations'));
+  requireOperation(session, 'getConfigurations', t('Admin › Modules › Module configurations'));
   const configs = (session.data!.configurations ?? []).map((c) => c.configuration);
   if (node?.ref.configurationId !== undefined) {
     const found = configs.find((c) => c.id === node.ref.configurationId);

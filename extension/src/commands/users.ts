@@ -4,7 +4,7 @@ import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { User } from '../../../shared/schemas/users.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
-import { guarded, readySession, simulatorOnly, UserFacingError, type CommandContext, type CommandTable } from './context.js';
+import { guarded, readySession, requireOperation, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -50,7 +50,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
   return {
     'starface.installLicence': guarded(ctx, 'installLicence', async (node?: TreeNode, opts?: { type?: string; count?: number }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, t('Admin › Server › Licences'));
+      requireOperation(session, 'postLicence', t('Admin › Server › Licences'));
       const type = opts?.type ?? node?.ref.licenceType ?? (await pickLicence(LICENCE_TYPES.map((l) => l.type), t('Install which licence?')));
       if (!type) return undefined;
       const count =
@@ -64,7 +64,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
 
     'starface.assignLicence': guarded(ctx, 'assignLicence', async (node?: TreeNode, opts?: { userId?: number; type?: string }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, t('Admin › Users › Licences'));
+      requireOperation(session, 'putUserLicences', t('Admin › Users › Licences'));
       const userId = await userFor(session, node, opts?.userId);
       if (userId === undefined) return undefined;
       const held = (await session.userDetails(userId)).licences ?? [];
@@ -78,7 +78,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
 
     'starface.removeLicence': guarded(ctx, 'removeLicence', async (node?: TreeNode, opts?: { userId?: number; type?: string }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, t('Admin › Users › Licences'));
+      requireOperation(session, 'putUserLicences', t('Admin › Users › Licences'));
       const userId = await userFor(session, node, opts?.userId);
       if (userId === undefined) return undefined;
       const held = (await session.userDetails(userId)).licences ?? [];
@@ -95,7 +95,7 @@ export function userCommands(ctx: CommandContext): CommandTable {
 
     'starface.setDesktopApp': guarded(ctx, 'setDesktopApp', async (node?: TreeNode, opts?: { userId?: number; active?: boolean; platform?: 'windows' | 'macos' }) => {
       const session = readySession(ctx, node);
-      simulatorOnly(session, t("the user's computer (STARFACE App)"));
+      requireOperation(session, 'putAppSession', t("the user's computer (STARFACE App)"));
       const userId = await userFor(session, node, opts?.userId);
       if (userId === undefined) return undefined;
       let update = opts?.active === undefined ? undefined : { active: opts.active, platform: opts.platform ?? ('windows' as const) };
