@@ -6,11 +6,38 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { ecmaVersion: 2022, sourceType: 'module', globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', fetch: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: 'module',
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        fetch: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+      },
+    },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/no-require-imports': 'off',
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'Only extension/src/extension.ts and extension/src/vscode/ may import vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'Only extension/src/extension.ts and extension/src/vscode/ may import vscode.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -19,7 +46,14 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['extension/src/extension.ts', 'extension/src/vscode/**', 'extension/src/views/**', 'extension/src/commands/**', 'extension/src/inspector/**', 'test/vscode/**'],
+    files: [
+      'extension/src/extension.ts',
+      'extension/src/vscode/**',
+      'extension/src/views/**',
+      'extension/src/commands/**',
+      'extension/src/inspector/**',
+      'test/vscode/**',
+    ],
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
@@ -29,7 +63,10 @@ export default tseslint.config(
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
   // the `vscode` restriction of the first rules block; keep them in step with it.
   ...(() => {
-    const vscodeOnly = { name: 'vscode', message: 'Only extension/src/extension.ts and extension/src/vscode/ may import vscode.' };
+    const vscodeOnly = {
+      name: 'vscode',
+      message: 'Only extension/src/extension.ts and extension/src/vscode/ may import vscode.',
+    };
     const upTo = (rooms, fix) => ({
       // A relative path whose first real segment is a higher room of extension/src (from depth 1 or 2).
       regex: `^(\\.\\./)+(${rooms.join('|')})(/|$)`,
@@ -44,21 +81,42 @@ export default tseslint.config(
     const higher = [...session, 'live'];
     const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'cli'];
     const ui = session.filter((r) => r !== 'model');
-    const treeUp = { regex: '^\\./tree(/|$)', message: 'Session state in model/ sits below the tree models in model/tree/: they read the session, not the other way round.' };
-    const dynamicTreeUp = { selector: 'ImportExpression > Literal.source[value=/^\\.\\x2Ftree(\\x2F|$)/]', message: treeUp.message };
+    const treeUp = {
+      regex: '^\\./tree(/|$)',
+      message:
+        'Session state in model/ sits below the tree models in model/tree/: they read the session, not the other way round.',
+    };
+    const dynamicTreeUp = {
+      selector: 'ImportExpression > Literal.source[value=/^\\.\\x2Ftree(\\x2F|$)/]',
+      message: treeUp.message,
+    };
     return [
       {
         // The live-event sources sit on the wire clients: pbx/ never reaches up into them.
         files: ['extension/src/live/**'],
         rules: {
-          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(session, 'report through the source\'s options (follow.ts hooks)')] }],
+          'no-restricted-imports': [
+            'error',
+            { paths: [vscodeOnly], patterns: [upTo(session, "report through the source's options (follow.ts hooks)")] },
+          ],
           'no-restricted-syntax': ['error', dynamicUpTo(session)],
         },
       },
       {
-        files: ['extension/src/pbx/**', 'extension/src/teamsApp/**', 'extension/src/prerequisites/**', 'extension/src/simulator/**'],
+        files: [
+          'extension/src/pbx/**',
+          'extension/src/teamsApp/**',
+          'extension/src/prerequisites/**',
+          'extension/src/simulator/**',
+        ],
         rules: {
-          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')] }],
+          'no-restricted-imports': [
+            'error',
+            {
+              paths: [vscodeOnly],
+              patterns: [upTo(higher, 'move what both need down (text/ for wording, shared/ for shapes)')],
+            },
+          ],
           'no-restricted-syntax': ['error', dynamicUpTo(higher)],
         },
       },
@@ -66,21 +124,30 @@ export default tseslint.config(
         // model/ holds session state, model/tree/ the tree models built from it: neither reaches up to VS Code.
         files: ['extension/src/model/tree/**'],
         rules: {
-          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the tree needs as a parameter')] }],
+          'no-restricted-imports': [
+            'error',
+            { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the tree needs as a parameter')] },
+          ],
           'no-restricted-syntax': ['error', dynamicUpTo(ui)],
         },
       },
       {
         files: ['extension/src/model/*.ts'],
         rules: {
-          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the session needs as a parameter'), treeUp] }],
+          'no-restricted-imports': [
+            'error',
+            { paths: [vscodeOnly], patterns: [upTo(ui, 'take what the session needs as a parameter'), treeUp] },
+          ],
           'no-restricted-syntax': ['error', dynamicUpTo(ui), dynamicTreeUp],
         },
       },
       {
         files: ['extension/src/text/**'],
         rules: {
-          'no-restricted-imports': ['error', { paths: [vscodeOnly], patterns: [upTo([...higher, ...domain], 'wording takes its facts as parameters')] }],
+          'no-restricted-imports': [
+            'error',
+            { paths: [vscodeOnly], patterns: [upTo([...higher, ...domain], 'wording takes its facts as parameters')] },
+          ],
           'no-restricted-syntax': ['error', dynamicUpTo([...higher, ...domain])],
         },
       },
@@ -94,22 +161,72 @@ export default tseslint.config(
     // Authentication lives in simulator/src/auth/, replay in events/: REST and UCI are two doors, neither goes
     // through the other.
     files: ['simulator/src/rest/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)uci(/|$)', message: 'simulator/src/rest/ may not import simulator/src/uci/: shared pieces belong in auth/, events/ or state/.' }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)uci(/|$)',
+              message:
+                'simulator/src/rest/ may not import simulator/src/uci/: shared pieces belong in auth/, events/ or state/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['simulator/src/uci/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)rest(/|$)', message: 'simulator/src/uci/ may not import simulator/src/rest/: shared pieces belong in auth/, events/ or state/.' }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)rest(/|$)',
+              message:
+                'simulator/src/uci/ may not import simulator/src/rest/: shared pieces belong in auth/, events/ or state/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // `starface-sim record|replay` is a client of a running simulator: it speaks UCI and REST over the wire, like any
     // other client, so it takes nothing from the server's rooms.
     files: ['simulator/src/cli/recordReplay.ts'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '^\\.\\./[^.]', message: 'record/replay is a client of the simulator: it may import shared/, not the simulator\'s rooms.' }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./[^.]',
+              message: "record/replay is a client of the simulator: it may import shared/, not the simulator's rooms.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // The extension talks to a simulator over the wire, as to a real PBX; what both need is in shared/.
     files: ['extension/src/**'],
-    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)simulator/src(/|$)', message: 'extension/src/ may not import simulator source: move what both need to shared/.' }] }] },
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)simulator/src(/|$)',
+              message: 'extension/src/ may not import simulator source: move what both need to shared/.',
+            },
+          ],
+        },
+      ],
+    },
   },
   // --- end of rooms (issue #15) ---
 );

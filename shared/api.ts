@@ -19,8 +19,13 @@ export type Api = typeof API;
 export type EndpointId = keyof Api;
 
 /** The table as a list, each entry with its id (the OpenAPI operationId). */
-export const ENDPOINTS: readonly (Endpoint & { id: EndpointId })[] = Object.entries(API).map(([id, e]) => ({ id: id as EndpointId, ...e }));
+export const ENDPOINTS: readonly (Endpoint & { id: EndpointId })[] = Object.entries(API).map(([id, e]) => ({
+  id: id as EndpointId,
+  ...e,
+}));
 
 // A spread drops a repeated id silently, and express would route only the first of two equal method+paths.
-if (ENDPOINTS.length !== GROUPS.reduce((n, g) => n + Object.keys(g).length, 0)) throw new Error('shared/api: an endpoint id is used twice');
-if (new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).size !== ENDPOINTS.length) throw new Error('shared/api: a method and path are listed twice');
+if (ENDPOINTS.length !== GROUPS.reduce((n, g) => n + Object.keys(g).length, 0))
+  throw new Error('shared/api: an endpoint id is used twice');
+if (new Set(ENDPOINTS.map((e) => `${e.method} ${e.path}`)).size !== ENDPOINTS.length)
+  throw new Error('shared/api: a method and path are listed twice');

@@ -6,7 +6,10 @@ import type { Localized } from './i18n.js';
  * and the REST API uses; `label` explains it.
  */
 export const LICENCE_TYPES = [
-  { type: 'UCC-Client Premium', label: { en: 'UCC-Client Premium ("Premium App")', de: 'UCC-Client Premium ("Premium App")' } },
+  {
+    type: 'UCC-Client Premium',
+    label: { en: 'UCC-Client Premium ("Premium App")', de: 'UCC-Client Premium ("Premium App")' },
+  },
   { type: 'MS Teams Integration', label: { en: 'MS Teams integration', de: 'MS Teams Integration' } },
   { type: 'UCC-Client', label: { en: 'UCC client (standard app)', de: 'UCC-Client (Standard-App)' } },
   { type: 'Benutzer', label: { en: 'User', de: 'Benutzer' } },
@@ -27,16 +30,46 @@ export const RIGHTS = [
   { id: 1, permission: 'login_perm', description: 'Login', label: { en: 'Login', de: 'Login' } },
   { id: 2, permission: 'callman_perm', description: 'Callmanager', label: { en: 'Call manager', de: 'Callmanager' } },
   { id: 3, permission: 'redirect_perm', description: 'Umleitung', label: { en: 'Call forwarding', de: 'Umleitung' } },
-  { id: 4, permission: 'group_redirect_perm', description: 'Gruppe umleiten', label: { en: 'Forward group', de: 'Gruppe umleiten' } },
+  {
+    id: 4,
+    permission: 'group_redirect_perm',
+    description: 'Gruppe umleiten',
+    label: { en: 'Forward group', de: 'Gruppe umleiten' },
+  },
   { id: 5, permission: 'calllist_perm', description: 'Ruflisten', label: { en: 'Call lists', de: 'Ruflisten' } },
   { id: 6, permission: 'address_perm', description: 'Adressbuch', label: { en: 'Address book', de: 'Adressbuch' } },
   { id: 7, permission: 'voice_perm', description: 'Voicemail', label: { en: 'Voicemail', de: 'Voicemail' } },
   { id: 8, permission: 'setting_perm', description: 'Einstellungen', label: { en: 'Settings', de: 'Einstellungen' } },
-  { id: 9, permission: 'admin_perm', description: 'Administration', label: { en: 'Administration', de: 'Administration' } },
-  { id: 10, permission: 'admin_user_perm', description: 'Benutzer', label: { en: 'User administration', de: 'Benutzer' } },
-  { id: 11, permission: 'admin_group_perm', description: 'Gruppen', label: { en: 'Group administration', de: 'Gruppen' } },
-  { id: 12, permission: 'app_premium_perm', description: 'App Premium-Funktionen', label: { en: 'App premium features', de: 'App Premium-Funktionen' } },
-  { id: 13, permission: 'msteams_perm', description: 'Integration mit Microsoft Teams', label: { en: 'Integration with Microsoft Teams', de: 'Integration mit Microsoft Teams' } },
+  {
+    id: 9,
+    permission: 'admin_perm',
+    description: 'Administration',
+    label: { en: 'Administration', de: 'Administration' },
+  },
+  {
+    id: 10,
+    permission: 'admin_user_perm',
+    description: 'Benutzer',
+    label: { en: 'User administration', de: 'Benutzer' },
+  },
+  {
+    id: 11,
+    permission: 'admin_group_perm',
+    description: 'Gruppen',
+    label: { en: 'Group administration', de: 'Gruppen' },
+  },
+  {
+    id: 12,
+    permission: 'app_premium_perm',
+    description: 'App Premium-Funktionen',
+    label: { en: 'App premium features', de: 'App Premium-Funktionen' },
+  },
+  {
+    id: 13,
+    permission: 'msteams_perm',
+    description: 'Integration mit Microsoft Teams',
+    label: { en: 'Integration with Microsoft Teams', de: 'Integration mit Microsoft Teams' },
+  },
 ] as const satisfies readonly { id: number; permission: string; description: string; label: Localized }[];
 
 export type RightKey = (typeof RIGHTS)[number]['permission'];
@@ -49,7 +82,13 @@ export const RIGHT_MS_TEAMS: RightKey = 'msteams_perm';
 
 /** Rights a new user gets when none are given: what a STARFACE user template grants by default. */
 export const DEFAULT_USER_RIGHTS: readonly RightKey[] = [
-  'login_perm', 'callman_perm', 'redirect_perm', 'calllist_perm', 'address_perm', 'voice_perm', 'setting_perm',
+  'login_perm',
+  'callman_perm',
+  'redirect_perm',
+  'calllist_perm',
+  'address_perm',
+  'voice_perm',
+  'setting_perm',
 ];
 
 export function rightById(id: number) {

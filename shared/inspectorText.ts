@@ -7,7 +7,10 @@ export const INSPECTOR_TEXT = {
   toolbarLabel: { en: 'Event inspector', de: 'Ereignis-Inspektor' },
   waiting: { en: 'Waiting for the extension…', de: 'Warte auf die Erweiterung…' },
   pause: { en: 'Pause', de: 'Pausieren' },
-  pauseTitle: { en: 'Pause: new events are counted and shown on resume', de: 'Pausieren: Neue Ereignisse werden gezählt und beim Fortsetzen angezeigt' },
+  pauseTitle: {
+    en: 'Pause: new events are counted and shown on resume',
+    de: 'Pausieren: Neue Ereignisse werden gezählt und beim Fortsetzen angezeigt',
+  },
   resume: { en: 'Resume', de: 'Fortsetzen' },
   clear: { en: 'Clear', de: 'Leeren' },
   clearTitle: { en: 'Remove every event', de: 'Alle Ereignisse entfernen' },
@@ -15,16 +18,25 @@ export const INSPECTOR_TEXT = {
   exportAll: { en: 'Export all', de: 'Alle exportieren' },
   exportAllTitle: { en: 'Save every event as JSON Lines', de: 'Alle Ereignisse als JSON Lines speichern' },
   exportFiltered: { en: 'Export filtered', de: 'Gefilterte exportieren' },
-  exportFilteredTitle: { en: 'Save the rows shown as JSON Lines', de: 'Die angezeigten Zeilen als JSON Lines speichern' },
+  exportFilteredTitle: {
+    en: 'Save the rows shown as JSON Lines',
+    de: 'Die angezeigten Zeilen als JSON Lines speichern',
+  },
   openFile: { en: 'Open file…', de: 'Datei öffnen…' },
-  openFileTitle: { en: 'Open a JSON Lines recording or export', de: 'Eine JSON-Lines-Aufzeichnung oder einen Export öffnen' },
+  openFileTitle: {
+    en: 'Open a JSON Lines recording or export',
+    de: 'Eine JSON-Lines-Aufzeichnung oder einen Export öffnen',
+  },
   reconnect: { en: 'Reconnect', de: 'Neu verbinden' },
   reconnectTitle: { en: 'Connect again now', de: 'Jetzt erneut verbinden' },
   backToLive: { en: 'Back to live', de: 'Zurück zu Live' },
   viewTable: { en: 'Table', de: 'Tabelle' },
   viewTableTitle: { en: 'All events', de: 'Alle Ereignisse' },
   viewCall: { en: 'Call', de: 'Anruf' },
-  viewCallTitle: { en: 'The states of one call for both parties', de: 'Die Zustände eines Anrufs für beide Teilnehmer' },
+  viewCallTitle: {
+    en: 'The states of one call for both parties',
+    de: 'Die Zustände eines Anrufs für beide Teilnehmer',
+  },
 
   // Connection status
   statusFile: { en: 'File: {0}', de: 'Datei: {0}' },
@@ -38,8 +50,14 @@ export const INSPECTOR_TEXT = {
   stateDisconnected: { en: 'disconnected', de: 'getrennt' },
 
   // Banner
-  pausedOne: { en: 'Paused — {0} new event will be shown on resume.', de: 'Pausiert — {0} neues Ereignis wird beim Fortsetzen angezeigt.' },
-  pausedMany: { en: 'Paused — {0} new events will be shown on resume.', de: 'Pausiert — {0} neue Ereignisse werden beim Fortsetzen angezeigt.' },
+  pausedOne: {
+    en: 'Paused — {0} new event will be shown on resume.',
+    de: 'Pausiert — {0} neues Ereignis wird beim Fortsetzen angezeigt.',
+  },
+  pausedMany: {
+    en: 'Paused — {0} new events will be shown on resume.',
+    de: 'Pausiert — {0} neue Ereignisse werden beim Fortsetzen angezeigt.',
+  },
   droppedOne: { en: '{0} older event dropped (buffer {1}).', de: '{0} älteres Ereignis verworfen (Puffer {1}).' },
   droppedMany: { en: '{0} older events dropped (buffer {1}).', de: '{0} ältere Ereignisse verworfen (Puffer {1}).' },
   gapsOne: { en: '{0} gap in seq (marked in the table).', de: '{0} Lücke in seq (in der Tabelle markiert).' },
@@ -84,7 +102,10 @@ export const INSPECTOR_TEXT = {
 
   // Per-call view (ladder)
   callRegion: { en: 'Call', de: 'Anruf' },
-  ladderNoEvents: { en: 'No call-state events for call id {0}.', de: 'Keine Anrufzustands-Ereignisse für die Anruf-ID {0}.' },
+  ladderNoEvents: {
+    en: 'No call-state events for call id {0}.',
+    de: 'Keine Anrufzustands-Ereignisse für die Anruf-ID {0}.',
+  },
   ladderHint: {
     en: 'Select a call-state event and choose "{0}", or enter a call id in the filter.',
     de: 'Wählen Sie ein Anrufzustands-Ereignis und dann „{0}“, oder geben Sie im Filter eine Anruf-ID ein.',

@@ -11,14 +11,23 @@ export const BROKEN_DESCRIPTIONS = {
   R3: text('1001 has no "MS Teams Integration" licence', '1001 hat keine Lizenz "MS Teams Integration"'),
   R4: text("1001's STARFACE desktop app is not active", 'Die STARFACE Desktop-App von 1001 ist nicht aktiv'),
   R9: text('1001 lacks the right "App Premium-Funktionen"', '1001 fehlt das Recht "App Premium-Funktionen"'),
-  R10: text('1001 lacks the right "Integration mit Microsoft Teams"', '1001 fehlt das Recht "Integration mit Microsoft Teams"'),
-  R11: text('The module "Teams Integration" is not imported (its configuration is dormant)', 'Das Modul "Teams Integration" ist nicht eingespielt (seine Konfiguration ruht)'),
+  R10: text(
+    '1001 lacks the right "Integration mit Microsoft Teams"',
+    '1001 fehlt das Recht "Integration mit Microsoft Teams"',
+  ),
+  R11: text(
+    'The module "Teams Integration" is not imported (its configuration is dormant)',
+    'Das Modul "Teams Integration" ist nicht eingespielt (seine Konfiguration ruht)',
+  ),
   R12: text('Two active "Teams Integration" configurations', 'Zwei aktive Konfigurationen vom Typ "Teams Integration"'),
   R13: text('Mode "Abgleich Präsenzstatus"', 'Modus "Abgleich Präsenzstatus"'),
   R14: text('"Name der Anlage" is empty', '"Name der Anlage" ist leer'),
   R15: text('No key has been generated', 'Es wurde kein Schlüssel generiert'),
   R16: text('Autoprovisioning is disabled', 'Autoprovisionierung ist deaktiviert'),
-  R17: text('A change was saved after the UCI connector started', 'Nach dem Start des UCI-Connectors wurde eine Änderung gespeichert'),
+  R17: text(
+    'A change was saved after the UCI connector started',
+    'Nach dem Start des UCI-Connectors wurde eine Änderung gespeichert',
+  ),
   R18: text('The UCI connector is inactive', 'Der UCI-Connector ist inaktiv'),
 } as const satisfies Record<string, Localized>;
 

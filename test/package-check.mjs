@@ -31,23 +31,42 @@ rmSync(vsix, { force: true });
 const pack = spawnSync('npm', ['run', 'package'], { cwd: root, encoding: 'utf8' });
 const output = `${pack.stdout}\n${pack.stderr}`;
 if (pack.status !== 0) problems.push(`npm run package failed (exit ${pack.status}):\n${output}`);
-for (const line of output.split('\n')) if (/\bWARN(ING)?\b/i.test(line) && !/install-scripts/.test(line)) problems.push(`warning: ${line.trim()}`);
+for (const line of output.split('\n'))
+  if (/\bWARN(ING)?\b/i.test(line) && !/install-scripts/.test(line)) problems.push(`warning: ${line.trim()}`);
 
-const ls = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
-const files = ls.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+const ls = spawnSync(join(root, 'node_modules', '.bin', 'vsce'), ['ls', '--no-dependencies'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+const files = ls.stdout
+  .split('\n')
+  .map((l) => l.trim())
+  .filter(Boolean);
 if (ls.status !== 0 || files.length === 0) problems.push(`vsce ls failed: ${ls.stderr}`);
-for (const f of files) if (!ALLOWED.some((re) => re.test(f))) problems.push(`the package holds ${f}, which does not run`);
-for (const must of ['dist/extension.js', 'dist/lazy/teams.js', 'dist/lazy/uciXmlRpc.js', 'dist/simulator/cli.js', 'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json', 'package.json', 'package.nls.de.json', 'media/icon.png']) {
+for (const f of files)
+  if (!ALLOWED.some((re) => re.test(f))) problems.push(`the package holds ${f}, which does not run`);
+for (const must of [
+  'dist/extension.js',
+  'dist/lazy/teams.js',
+  'dist/lazy/uciXmlRpc.js',
+  'dist/simulator/cli.js',
+  'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json',
+  'package.json',
+  'package.nls.de.json',
+  'media/icon.png',
+]) {
   if (!files.includes(must)) problems.push(`the package lacks ${must}`);
 }
 
 // package.json's "icon": a PNG (the marketplace refuses SVG) of 128×128, read from its IHDR chunk.
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-if (manifest.icon !== 'media/icon.png') problems.push(`package.json "icon" is ${JSON.stringify(manifest.icon)}, not media/icon.png`);
+if (manifest.icon !== 'media/icon.png')
+  problems.push(`package.json "icon" is ${JSON.stringify(manifest.icon)}, not media/icon.png`);
 try {
   const png = readFileSync(join(root, 'media', 'icon.png'));
   const isPng = png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-  if (!isPng || png.readUInt32BE(16) !== 128 || png.readUInt32BE(20) !== 128) problems.push('media/icon.png is not a 128×128 PNG');
+  if (!isPng || png.readUInt32BE(16) !== 128 || png.readUInt32BE(20) !== 128)
+    problems.push('media/icon.png is not a 128×128 PNG');
 } catch (err) {
   problems.push(`media/icon.png: ${err.message}`);
 }

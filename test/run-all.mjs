@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: lint, type-check, build, then every tier. Fails when a step fails or a tier prints no closing line.
+// `npm test`: lint, format check, type-check, build, then every tier. Fails when a step fails or a tier prints no closing line.
 import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const steps = [
   { name: 'lint', cmd: bin('eslint'), args: ['.'] },
+  { name: 'format', cmd: bin('prettier'), args: ['--check', '.'] },
   { name: 'typecheck', cmd: bin('tsc'), args: ['--noEmit', '-p', '.'] },
   { name: 'build', cmd: process.execPath, args: ['esbuild.mjs'] },
   { name: 'package', cmd: process.execPath, args: ['test/package-check.mjs'] },
@@ -45,7 +46,10 @@ for (const step of steps) {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   let line = `${step.name}: ${code === 0 ? 'ok' : `FAILED (exit ${code})`} in ${seconds} s`;
   if (step.tier) {
-    const closing = out.split('\n').reverse().find((l) => new RegExp(`^${step.name}: \\d+ passed, \\d+ failed`).test(l));
+    const closing = out
+      .split('\n')
+      .reverse()
+      .find((l) => new RegExp(`^${step.name}: \\d+ passed, \\d+ failed`).test(l));
     if (!closing) {
       line = `${step.name}: FAILED — the tier printed no closing line`;
       failed = true;

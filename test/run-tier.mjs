@@ -18,7 +18,11 @@ if (!TIERS[tier]) {
   process.exit(2);
 }
 const dir = join(root, 'test', tier);
-const files = existsSync(dir) ? readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.test.ts')).map((f) => join('test', tier, String(f))) : [];
+const files = existsSync(dir)
+  ? readdirSync(dir, { recursive: true })
+      .filter((f) => String(f).endsWith('.test.ts'))
+      .map((f) => join('test', tier, String(f)))
+  : [];
 if (files.length === 0) {
   console.error(`${tier}: no test files in test/${tier}`);
   console.log(`${tier}: 0 passed, 1 failed`);
@@ -38,7 +42,18 @@ if (missing.length) {
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', mocha, '--reporter', join(root, 'test/support/tier-reporter.cjs'), '--timeout', String(TIERS[tier].timeout), '--exit', ...mochaArgs, ...(chosen.length ? chosen : files.sort())],
+  [
+    '--import',
+    'tsx',
+    mocha,
+    '--reporter',
+    join(root, 'test/support/tier-reporter.cjs'),
+    '--timeout',
+    String(TIERS[tier].timeout),
+    '--exit',
+    ...mochaArgs,
+    ...(chosen.length ? chosen : files.sort()),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_TIER: tier } },
 );
 process.exit(result.status ?? 1);

@@ -21,7 +21,13 @@ import { TeamsAppDiagnostics } from './vscode/teamsAppDiagnostics.js';
 import { PbxTreeProvider } from './views/pbxTreeProvider.js';
 import { PrerequisitesProvider } from './views/prerequisitesProvider.js';
 import { PasswordStore } from './vscode/secrets.js';
-import { onConnectionsChanged, onUciSettingsChanged, readConnections, readUciSettings, writeConnections } from './vscode/settings.js';
+import {
+  onConnectionsChanged,
+  onUciSettingsChanged,
+  readConnections,
+  readUciSettings,
+  writeConnections,
+} from './vscode/settings.js';
 import { SimulatorHost } from './vscode/simulatorHost.js';
 import { createStatusBar } from './vscode/statusBar.js';
 
@@ -58,24 +64,51 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   });
   const ctx: CommandContext = { sessions, passwords, log, simulator, readConnections: read, writeConnections };
 
-  const feed = new InspectorFeed({ bufferSize: readBufferSize(DEFAULT_INSPECTOR_BUFFER), t: vscode.l10n.t, language: vscode.env.language, log: (level, message) => log[level](message) });
+  const feed = new InspectorFeed({
+    bufferSize: readBufferSize(DEFAULT_INSPECTOR_BUFFER),
+    t: vscode.l10n.t,
+    language: vscode.env.language,
+    log: (level, message) => log[level](message),
+  });
   const inspector = new InspectorPanels(context.extensionUri, feed, sessions, log);
   const following = feed.follow(sessions);
   const bufferSetting = vscode.workspace.onDidChangeConfiguration((e) => {
-    if (e.affectsConfiguration('starface.inspector.bufferSize')) feed.bufferSize = readBufferSize(DEFAULT_INSPECTOR_BUFFER);
+    if (e.affectsConfiguration('starface.inspector.bufferSize'))
+      feed.bufferSize = readBufferSize(DEFAULT_INSPECTOR_BUFFER);
   });
 
   // Cheap to build: the manifest schemas are compiled on the first validation, not here.
-  const teams = { findings: new TeamsFindingsModel(), diagnostics: new TeamsAppDiagnostics((level, message) => log[level](message)) };
+  const teams = {
+    findings: new TeamsFindingsModel(),
+    diagnostics: new TeamsAppDiagnostics((level, message) => log[level](message)),
+  };
   const teamsFindings = new TeamsFindingsProvider(teams.findings, vscode.l10n.t);
   const prerequisites = new PrerequisitesModel();
   const prerequisitesProvider = new PrerequisitesProvider(prerequisites, vscode.l10n.t);
   const prerequisitesFollowing = prerequisites.follow(sessions);
-  const prerequisitesContext = prerequisites.onDidChange(() => void vscode.commands.executeCommand('setContext', 'starface.hasPrerequisitesReport', prerequisites.report !== undefined));
+  const prerequisitesContext = prerequisites.onDidChange(
+    () =>
+      void vscode.commands.executeCommand(
+        'setContext',
+        'starface.hasPrerequisitesReport',
+        prerequisites.report !== undefined,
+      ),
+  );
 
-  const commands = { ...prerequisiteCommands(ctx, prerequisites), ...connectionCommands(ctx), ...simulatorCommands(ctx), ...simulatorNodeCommands(ctx, tree), ...teamsModuleCommands(ctx), ...teamsAppCommands(ctx, teams), ...userCommands(ctx), ...uciCommands(ctx), ...miscCommands(ctx, version) };
+  const commands = {
+    ...prerequisiteCommands(ctx, prerequisites),
+    ...connectionCommands(ctx),
+    ...simulatorCommands(ctx),
+    ...simulatorNodeCommands(ctx, tree),
+    ...teamsModuleCommands(ctx),
+    ...teamsAppCommands(ctx, teams),
+    ...userCommands(ctx),
+    ...uciCommands(ctx),
+    ...miscCommands(ctx, version),
+  };
   const view = vscode.window.createTreeView('starface.pbx', { treeDataProvider: tree, showCollapseAll: true });
-  const updateContext = () => void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
+  const updateContext = () =>
+    void vscode.commands.executeCommand('setContext', 'starface.hasConnections', sessions.all.length > 0);
   const sessionsChanged = sessions.onDidChange(updateContext);
   // A revealed password must not wait, shown, for the next time someone opens the view (a shared screen).
   const remask = view.onDidChangeVisibility((e) => {
@@ -98,13 +131,19 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     following,
     bufferSetting,
     inspector,
-    vscode.commands.registerCommand('starface.openInspector', (target?: { connection?: string; ref?: { connection?: string } }) => void inspector.open(target)),
+    vscode.commands.registerCommand(
+      'starface.openInspector',
+      (target?: { connection?: string; ref?: { connection?: string } }) => void inspector.open(target),
+    ),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
     prerequisites,
     prerequisitesProvider,
     prerequisitesFollowing,
     prerequisitesContext,
-    vscode.window.createTreeView('starface.prerequisites', { treeDataProvider: prerequisitesProvider, showCollapseAll: true }),
+    vscode.window.createTreeView('starface.prerequisites', {
+      treeDataProvider: prerequisitesProvider,
+      showCollapseAll: true,
+    }),
     teams.findings,
     teams.diagnostics,
     teamsFindings,
@@ -113,7 +152,15 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   sessions.setConnections(read());
   updateContext();
   log.info(`STARFACE Teams DevKit ${version} activated`);
-  return { sessions, tree, pbxView: view, simulator, inspector, teams, prerequisites: { model: prerequisites, provider: prerequisitesProvider } };
+  return {
+    sessions,
+    tree,
+    pbxView: view,
+    simulator,
+    inspector,
+    teams,
+    prerequisites: { model: prerequisites, provider: prerequisitesProvider },
+  };
 }
 
 export function deactivate(): void {}

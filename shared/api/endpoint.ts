@@ -33,7 +33,9 @@ export function endpoints<const T extends Record<string, Endpoint>>(table: T): T
 }
 
 /** `'/users/{userId}/x/{id}'` → `'userId' | 'id'`. */
-export type PathParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}` ? N | PathParamNames<Rest> : never;
+export type PathParamNames<P extends string> = P extends `${string}{${infer N}}${infer Rest}`
+  ? N | PathParamNames<Rest>
+  : never;
 
 export type PathParams<E extends Endpoint> = {
   [N in PathParamNames<E['path']>]: E extends { params: Record<N, infer S extends z.ZodType> } ? z.output<S> : number;
@@ -53,8 +55,14 @@ type QueryArgs<Q extends z.ZodType> = { [K in keyof z.input<Q>]: string | number
 type Empty = Record<never, never>;
 
 /** What a client passes: path parameters, query (sent as strings) and body, each only where the entry has it. */
-export type CallInput<E extends Endpoint> = ([PathParamNames<E['path']>] extends [never] ? unknown : { params: PathParams<E> }) &
-  (E extends { query: infer Q extends z.ZodType } ? (Empty extends QueryArgs<Q> ? { query?: QueryArgs<Q> } : { query: QueryArgs<Q> }) : unknown) &
+export type CallInput<E extends Endpoint> = ([PathParamNames<E['path']>] extends [never]
+  ? unknown
+  : { params: PathParams<E> }) &
+  (E extends { query: infer Q extends z.ZodType }
+    ? Empty extends QueryArgs<Q>
+      ? { query?: QueryArgs<Q> }
+      : { query: QueryArgs<Q> }
+    : unknown) &
   (E extends { body: infer B extends z.ZodType } ? { body: z.input<B> } : unknown);
 
 /** The input as a rest parameter: optional where the entry needs none. */

@@ -18,7 +18,10 @@ export const AppSessionUpdateSchema = z
     platform: AppPlatformSchema.optional(),
     version: z.string().max(40).optional(),
   })
-  .refine((v) => !v.active || v.platform !== undefined, { message: 'an active session needs a platform', path: ['platform'] })
+  .refine((v) => !v.active || v.platform !== undefined, {
+    message: 'an active session needs a platform',
+    path: ['platform'],
+  })
   .meta({ id: 'AppSessionUpdate' });
 export type AppSessionUpdate = z.infer<typeof AppSessionUpdateSchema>;
 

@@ -1,7 +1,16 @@
 import { z } from 'zod';
 
 /** The UCI call states (starface-uci.md). REQUESTED is never signalled by the server. */
-export const CALL_STATES = ['REQUESTED', 'PROCEEDING', 'RINGBACK', 'INCOMING', 'RINGING', 'CONNECTED', 'HANGUP', 'PARKED'] as const;
+export const CALL_STATES = [
+  'REQUESTED',
+  'PROCEEDING',
+  'RINGBACK',
+  'INCOMING',
+  'RINGING',
+  'CONNECTED',
+  'HANGUP',
+  'PARKED',
+] as const;
 export const CallStateNameSchema = z.enum(CALL_STATES);
 export type CallStateName = (typeof CALL_STATES)[number];
 
@@ -62,7 +71,13 @@ export const VirtualPhoneSchema = z
     extension: z.string().regex(/^\d{2,8}$/),
     name: z.string().min(1).max(80),
     behaviour: z.enum(VIRTUAL_PHONE_BEHAVIOURS).default('answer'),
-    answerAfterMs: z.number().int().min(0).max(600_000).default(1000).describe('answer: when to send 200 OK; decline: when to send 603'),
+    answerAfterMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(1000)
+      .describe('answer: when to send 200 OK; decline: when to send 603'),
   })
   .meta({ id: 'VirtualPhone' });
 export type VirtualPhone = z.infer<typeof VirtualPhoneSchema>;

@@ -13,7 +13,8 @@ export type ApiError = z.infer<typeof ApiErrorSchema>;
 export const IdParam = z.coerce.number().int().positive();
 
 /** RFC 1123 host name with at least two labels: what "Name der Anlage" must hold (R14). */
-export const FQDN_PATTERN = /^(?=.{4,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.[A-Za-z]{2,63}$/;
+export const FQDN_PATTERN =
+  /^(?=.{4,253}$)(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*\.[A-Za-z]{2,63}$/;
 
 export function isFqdn(value: string): boolean {
   return FQDN_PATTERN.test(value);

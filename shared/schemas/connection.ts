@@ -40,8 +40,10 @@ export function restBaseUrl(address: string): string {
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) value = `https://${value}`;
   const url = new URL(value);
   // Credentials belong in the login and SecretStorage; the message must not repeat them.
-  if (url.username || url.password) throw new Error(`the address must not contain a user name or password (${url.host}): give the login separately`);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`"${address}" is not an http or https address`);
+  if (url.username || url.password)
+    throw new Error(`the address must not contain a user name or password (${url.host}): give the login separately`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`"${address}" is not an http or https address`);
   url.search = '';
   url.hash = '';
   let path = url.pathname.replace(/\/+$/, '');

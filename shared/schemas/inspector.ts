@@ -18,7 +18,12 @@ export type ConnectionStatus = z.infer<typeof ConnectionStatusSchema>;
 
 /** Host → webview. */
 export const HostMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), bufferSize: z.number().int().positive(), language: z.string(), connection: z.string().nullable() }),
+  z.object({
+    type: z.literal('init'),
+    bufferSize: z.number().int().positive(),
+    language: z.string(),
+    connection: z.string().nullable(),
+  }),
   z.object({ type: z.literal('events'), events: z.array(EventSchema) }),
   z.object({ type: z.literal('status'), status: ConnectionStatusSchema }),
   /** After a reconnect: the seqs between were missing and have been asked for again with sinceSeq. */

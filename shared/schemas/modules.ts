@@ -12,20 +12,27 @@ export type Module = z.infer<typeof ModuleSchema>;
 export const ModuleImportSchema = z
   .strictObject({
     name: z.literal(TEAMS_MODULE_NAME, { error: `the module library only knows "${TEAMS_MODULE_NAME}"` }),
-    version: z.string().regex(/^\d+(\.\d+){1,3}$/).optional(),
+    version: z
+      .string()
+      .regex(/^\d+(\.\d+){1,3}$/)
+      .optional(),
   })
   .meta({ id: 'ModuleImport' });
 
 export const ModeSchema = z.enum(['FULL_INTEGRATION', 'PRESENCE_SYNC']);
 export type Mode = z.infer<typeof ModeSchema>;
 
-const PbxName = z
-  .string()
-  .refine(isFqdn, { message: '"Name der Anlage" must be the fully qualified domain name of the PBX, e.g. pbx.example.com (R14)' });
+const PbxName = z.string().refine(isFqdn, {
+  message: '"Name der Anlage" must be the fully qualified domain name of the PBX, e.g. pbx.example.com (R14)',
+});
 
 export const ConnectorStateSchema = z.object({
   active: z.boolean(),
-  appliedRevision: z.number().int().nullable().describe('The configuration revision the running connector was started with'),
+  appliedRevision: z
+    .number()
+    .int()
+    .nullable()
+    .describe('The configuration revision the running connector was started with'),
   startedAt: z.string().nullable(),
 });
 
@@ -86,7 +93,14 @@ export const KeyGeneratedSchema = z
 
 export const ConnectorUpdateSchema = z.strictObject({ active: z.boolean() }).meta({ id: 'ConnectorUpdate' });
 
-export const LOG_EVENTS = ['interface-loaded', 'connector-started', 'connector-stopped', 'config-changed', 'key-generated', 'warning'] as const;
+export const LOG_EVENTS = [
+  'interface-loaded',
+  'connector-started',
+  'connector-stopped',
+  'config-changed',
+  'key-generated',
+  'warning',
+] as const;
 export const ModuleLogEntrySchema = z
   .object({
     time: z.string(),

@@ -21,19 +21,36 @@ const Login = z.string().min(1).max(64).optional();
  * a configuration restart a running UCI connector afterwards, as the guide demands (R17).
  */
 export const PrerequisiteFixSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('installLicence'), licence: LicenceTypeSchema, count: z.number().int().min(1).max(1000).default(1) }),
+  z.strictObject({
+    kind: z.literal('installLicence'),
+    licence: LicenceTypeSchema,
+    count: z.number().int().min(1).max(1000).default(1),
+  }),
   z.strictObject({ kind: z.literal('assignLicence'), userId: UserId, login: Login, licence: LicenceTypeSchema }),
   z.strictObject({ kind: z.literal('grantRight'), userId: UserId, login: Login, right: RightKeySchema }),
-  z.strictObject({ kind: z.literal('activateDesktopApp'), userId: UserId, login: Login, platform: z.enum(['windows', 'macos']) }),
+  z.strictObject({
+    kind: z.literal('activateDesktopApp'),
+    userId: UserId,
+    login: Login,
+    platform: z.enum(['windows', 'macos']),
+  }),
   z.strictObject({ kind: z.literal('importModule'), module: z.literal(TEAMS_MODULE_NAME) }),
   z.strictObject({ kind: z.literal('createConfiguration'), name: z.string().min(1).max(100) }),
   z.strictObject({ kind: z.literal('activateConfiguration'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('deactivateConfiguration'), configurationId: ConfigurationId }),
   /** R12 with several active: keep this one active, deactivate the other Teams configurations. */
-  z.strictObject({ kind: z.literal('keepConfiguration'), configurationId: ConfigurationId, name: z.string().min(1).max(100).optional() }),
+  z.strictObject({
+    kind: z.literal('keepConfiguration'),
+    configurationId: ConfigurationId,
+    name: z.string().min(1).max(100).optional(),
+  }),
   z.strictObject({ kind: z.literal('setMode'), configurationId: ConfigurationId, mode: ModeSchema }),
   /** Without `pbxName` the FQDN is not known yet: whoever applies the fix supplies it. */
-  z.strictObject({ kind: z.literal('setPbxName'), configurationId: ConfigurationId, pbxName: z.string().min(1).max(253).optional() }),
+  z.strictObject({
+    kind: z.literal('setPbxName'),
+    configurationId: ConfigurationId,
+    pbxName: z.string().min(1).max(253).optional(),
+  }),
   z.strictObject({ kind: z.literal('enableAutoprovisioning'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('generateKey'), configurationId: ConfigurationId }),
   z.strictObject({ kind: z.literal('restartConnector'), configurationId: ConfigurationId }),
@@ -61,7 +78,13 @@ export const PrerequisiteResultSchema = z.object({
   fixes: z.array(PrerequisiteFixSchema),
   /** The same texts in English and German, for a UI in the user's language. */
   i18n: z
-    .object({ title: Localized, message: Localized, explanation: Localized, where: Localized.optional(), fix: Localized.optional() })
+    .object({
+      title: Localized,
+      message: Localized,
+      explanation: Localized,
+      where: Localized.optional(),
+      fix: Localized.optional(),
+    })
     .optional(),
 });
 export type PrerequisiteResult = z.infer<typeof PrerequisiteResultSchema>;
@@ -90,7 +113,12 @@ export const PrerequisitesReportSchema = z.object({
    * what the checks of the other users and the PBX-wide settings need (they are `unknown`).
    */
   incomplete: z
-    .object({ reason: z.literal('no-administration-right'), login: z.string(), message: z.string(), i18n: z.object({ message: Localized }).optional() })
+    .object({
+      reason: z.literal('no-administration-right'),
+      login: z.string(),
+      message: z.string(),
+      i18n: z.object({ message: Localized }).optional(),
+    })
     .optional(),
 });
 export type PrerequisitesReport = z.infer<typeof PrerequisitesReportSchema>;

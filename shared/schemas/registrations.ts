@@ -88,7 +88,9 @@ export const SipRefusalSchema = z
     status: z.number().int().describe('The SIP status answered (401, 403, 404, …)'),
     reason: z.enum(SIP_REFUSAL_REASONS),
     message: z.string().describe('English explanation'),
-    source: z.string().describe('address:port the request came from; "*" for sources beyond the first 1,000 tracked at once'),
+    source: z
+      .string()
+      .describe('address:port the request came from; "*" for sources beyond the first 1,000 tracked at once'),
     transport: z.enum(['UDP', 'TCP', 'WS']),
     login: z.string().optional().describe('The digest user name sent, if any'),
     aor: z.string().optional().describe('The address of record (REGISTER To) or the caller (From)'),

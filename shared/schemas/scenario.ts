@@ -13,21 +13,31 @@ const Version = z.string().refine(isVersion, { message: 'must be a four-part ver
 const RightName = z.string().transform((name, ctx): RightKey => {
   const key = resolveRight(name);
   if (!key) {
-    ctx.addIssue({ code: 'custom', message: `unknown right "${name}" (use a key such as msteams_perm or the German name)` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown right "${name}" (use a key such as msteams_perm or the German name)`,
+    });
     return z.NEVER;
   }
   return key;
 });
 
 export const ScenarioUserSchema = z.strictObject({
-  login: z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/),
+  login: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9._@-]+$/),
   firstName: z.string(),
   familyName: z.string(),
   email: z.string().default(''),
   language: z.string().default('de'),
   password: z.string().min(6),
   sipPassword: z.string().min(6).optional().describe('Defaults to the password'),
-  extension: z.string().regex(/^\d{2,8}$/).optional(),
+  extension: z
+    .string()
+    .regex(/^\d{2,8}$/)
+    .optional(),
   rights: z.array(RightName).optional().describe('Default: the standard user rights'),
   licences: z.array(LicenceTypeSchema).default([]),
   app: z
@@ -40,7 +50,10 @@ export const ScenarioConfigurationSchema = z.strictObject({
   name: z.string().min(1),
   active: z.boolean().default(true),
   mode: ModeSchema.default('FULL_INTEGRATION'),
-  pbxName: z.string().refine((v) => v === '' || isFqdn(v), { message: 'must be a fully qualified domain name or empty' }).default(''),
+  pbxName: z
+    .string()
+    .refine((v) => v === '' || isFqdn(v), { message: 'must be a fully qualified domain name or empty' })
+    .default(''),
   autoprovisioning: z.boolean().default(true),
   generateKey: z.boolean().default(true).describe('Keys are always generated, never given (R15)'),
   connector: z
@@ -55,10 +68,14 @@ export const ScenarioSchema = z
   .strictObject({
     name: z.string().min(1).max(80),
     description: z.string().default(''),
-    server: z.strictObject({ version: Version.default('8.1.0.4'), minVersion: Version.optional() }).default({ version: '8.1.0.4' }),
+    server: z
+      .strictObject({ version: Version.default('8.1.0.4'), minVersion: Version.optional() })
+      .default({ version: '8.1.0.4' }),
     licences: z.array(z.strictObject({ type: LicenceTypeSchema, count: z.number().int().min(1) })).default([]),
     users: z.array(ScenarioUserSchema).default([]),
-    modules: z.array(z.strictObject({ name: z.literal(TEAMS_MODULE_NAME), version: z.string().optional() })).default([]),
+    modules: z
+      .array(z.strictObject({ name: z.literal(TEAMS_MODULE_NAME), version: z.string().optional() }))
+      .default([]),
     configurations: z.array(ScenarioConfigurationSchema).default([]),
     virtualPhones: z.array(VirtualPhoneSchema).default([]).describe('Extensions the simulator answers itself'),
     sip: z
@@ -78,7 +95,12 @@ export const ScenarioSchema = z
       if (u.extension) taken.add(u.extension);
     }
     s.virtualPhones.forEach((p, i) => {
-      if (taken.has(p.extension)) ctx.addIssue({ code: 'custom', path: ['virtualPhones', i, 'extension'], message: `extension ${p.extension} is already a user's extension or login, or another virtual phone's` });
+      if (taken.has(p.extension))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['virtualPhones', i, 'extension'],
+          message: `extension ${p.extension} is already a user's extension or login, or another virtual phone's`,
+        });
       taken.add(p.extension);
     });
   })

@@ -21,12 +21,19 @@ export function digestAlgorithm(name: string): DigestAlgorithm | undefined {
  * Validates an ordered list of algorithm names (any case): at least one, each known, none twice.
  * Returns the canonical list or the error text.
  */
-export function parseDigestList(names: readonly string[]): { ok: true; algorithms: DigestAlgorithm[] } | { ok: false; error: string } {
-  if (names.length === 0) return { ok: false, error: `name at least one digest algorithm (${DIGEST_ALGORITHMS.join(', ')})` };
+export function parseDigestList(
+  names: readonly string[],
+): { ok: true; algorithms: DigestAlgorithm[] } | { ok: false; error: string } {
+  if (names.length === 0)
+    return { ok: false, error: `name at least one digest algorithm (${DIGEST_ALGORITHMS.join(', ')})` };
   const out: DigestAlgorithm[] = [];
   for (const name of names) {
     const alg = digestAlgorithm(name.trim());
-    if (!alg) return { ok: false, error: `unknown digest algorithm "${name}" (known: ${DIGEST_ALGORITHMS.map((a) => a.toLowerCase()).join(', ')})` };
+    if (!alg)
+      return {
+        ok: false,
+        error: `unknown digest algorithm "${name}" (known: ${DIGEST_ALGORITHMS.map((a) => a.toLowerCase()).join(', ')})`,
+      };
     if (out.includes(alg)) return { ok: false, error: `digest algorithm "${name}" is listed twice` };
     out.push(alg);
   }

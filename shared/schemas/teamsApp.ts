@@ -88,6 +88,11 @@ const SEVERITY_ORDER: Record<TeamsSeverity, number> = { error: 0, warning: 1, in
 export function sortFindings(list: readonly TeamsFinding[]): TeamsFinding[] {
   const fileKey = (f: string) => (f === MANIFEST || f === '' ? '' : f);
   return [...list].sort(
-    (a, b) => fileKey(a.file).localeCompare(fileKey(b.file)) || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule),
+    (a, b) =>
+      fileKey(a.file).localeCompare(fileKey(b.file)) ||
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.rule.localeCompare(b.rule),
   );
 }

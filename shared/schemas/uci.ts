@@ -72,7 +72,11 @@ export const USER_STATE_EVENT = 'receiveUserState';
 /** What a service name may look like: `ucp.vNN.events.<name>` or `sim.events.<name>`. */
 export const UCI_SERVICE_PATTERN = /^(ucp\.v\d+\.events\.[A-Za-z][A-Za-z0-9]*|sim\.events\.[a-z][a-z0-9-]*)$/;
 /** Every service the simulator publishes on. */
-export const UCI_KNOWN_SERVICES: readonly string[] = [CALL_EVENT_SERVICE, USER_STATE_SERVICE, ...Object.values(SIM_SERVICES)];
+export const UCI_KNOWN_SERVICES: readonly string[] = [
+  CALL_EVENT_SERVICE,
+  USER_STATE_SERVICE,
+  ...Object.values(SIM_SERVICES),
+];
 
 // ---- JSON-RPC envelope ----
 
@@ -88,7 +92,11 @@ export const JsonRpcRequestSchema = z.strictObject({
 });
 export type JsonRpcRequest = z.infer<typeof JsonRpcRequestSchema>;
 
-export const JsonRpcErrorSchema = z.object({ code: z.number().int(), message: z.string(), data: z.unknown().optional() });
+export const JsonRpcErrorSchema = z.object({
+  code: z.number().int(),
+  message: z.string(),
+  data: z.unknown().optional(),
+});
 export type JsonRpcError = z.infer<typeof JsonRpcErrorSchema>;
 
 export const JsonRpcResponseSchema = z.union([
@@ -107,16 +115,22 @@ export function notificationMethod(service: string, event: string): string {
 
 // ---- params (the named form; positional arrays are mapped onto these names in this order) ----
 
-const ServiceNameSchema = z.string().regex(UCI_SERVICE_PATTERN, 'not a service name such as ucp.v22.events.call or sim.events.config');
+const ServiceNameSchema = z
+  .string()
+  .regex(UCI_SERVICE_PATTERN, 'not a service name such as ucp.v22.events.call or sim.events.config');
 const CallIdSchema = z.string().min(1).max(128);
 
-export const UciLoginParamsSchema = z.strictObject({ token: z.string().min(1).max(1024).describe('UCI token login:sha512hex(…) or a REST authToken') });
+export const UciLoginParamsSchema = z.strictObject({
+  token: z.string().min(1).max(1024).describe('UCI token login:sha512hex(…) or a REST authToken'),
+});
 export const UciEmptyParamsSchema = z.strictObject({});
 export const UciSubscribeParamsSchema = z.strictObject({
   services: z.array(ServiceNameSchema).min(1).max(64),
   sinceSeq: z.number().int().min(0).optional().describe('Replay buffered events with a greater seq first'),
 });
-export const UciUnsubscribeParamsSchema = z.strictObject({ services: z.array(ServiceNameSchema).max(64).optional().describe('Absent: all') });
+export const UciUnsubscribeParamsSchema = z.strictObject({
+  services: z.array(ServiceNameSchema).max(64).optional().describe('Absent: all'),
+});
 export const UciPlaceCallParamsSchema = z.strictObject({
   destination: z.string().min(1).max(64),
   phoneId: z.string().max(128).optional(),
@@ -162,7 +176,12 @@ export const UCI_POSITIONAL: Record<UciMethodKey, readonly string[]> = {
 
 // ---- results ----
 
-export const UciLoginResultSchema = z.object({ login: z.string(), userId: z.number().int(), admin: z.boolean().describe('Sees every event'), bootId: z.string() });
+export const UciLoginResultSchema = z.object({
+  login: z.string(),
+  userId: z.number().int(),
+  admin: z.boolean().describe('Sees every event'),
+  bootId: z.string(),
+});
 export const UciSubscribeResultSchema = z.object({
   services: z.array(z.string()).describe('Every service subscribed on this connection now'),
   replayed: z.number().int().describe('Buffered events sent before live ones'),
@@ -222,9 +241,19 @@ export type ReplayEvent = z.infer<typeof ReplayEventSchema>;
 
 export const ReplayRequestSchema = z
   .strictObject({
-    events: z.array(ReplayEventSchema).min(1).max(100_000).describe('Recorded events (e.g. the lines of `starface-sim record`), oldest first'),
+    events: z
+      .array(ReplayEventSchema)
+      .min(1)
+      .max(100_000)
+      .describe('Recorded events (e.g. the lines of `starface-sim record`), oldest first'),
     speed: z.number().positive().max(10_000).default(1).describe('2 plays twice as fast'),
-    delayMs: z.number().int().min(0).max(86_400_000).default(0).describe('Wait before the first event (lets a client send a long recording in parts)'),
+    delayMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(86_400_000)
+      .default(0)
+      .describe('Wait before the first event (lets a client send a long recording in parts)'),
   })
   .meta({ id: 'ReplayRequest' });
 export type ReplayRequest = z.infer<typeof ReplayRequestSchema>;

@@ -11,7 +11,16 @@
  */
 import { z } from 'zod';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from './calls.js';
-import { notificationMethod, UCI_ERRORS, UCI_RESULTS, UciCallStateSchema, UciUserStateEventDataSchema, USER_STATE_EVENT, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
+import {
+  notificationMethod,
+  UCI_ERRORS,
+  UCI_RESULTS,
+  UciCallStateSchema,
+  UciUserStateEventDataSchema,
+  USER_STATE_EVENT,
+  USER_STATE_SERVICE,
+  type UciMethodKey,
+} from './uci.js';
 
 export const UCI_XMLRPC_PATH = '/xml-rpc';
 

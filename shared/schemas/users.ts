@@ -1,6 +1,10 @@
 import { z } from 'zod';
 
-const Login = z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/, 'login may hold letters, digits and . _ @ -');
+const Login = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._@-]+$/, 'login may hold letters, digits and . _ @ -');
 const Extension = z.string().regex(/^\d{2,8}$/, 'extension must be 2 to 8 digits');
 const Password = z.string().min(6, 'password must have at least 6 characters').max(128);
 

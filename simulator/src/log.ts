@@ -4,7 +4,10 @@ export type Logger = (level: LogLevel, msg: string, fields?: Record<string, unkn
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-export function jsonLogger(minLevel: LogLevel | 'silent' = 'info', write: (line: string) => void = (l) => process.stderr.write(l)): Logger {
+export function jsonLogger(
+  minLevel: LogLevel | 'silent' = 'info',
+  write: (line: string) => void = (l) => process.stderr.write(l),
+): Logger {
   if (minLevel === 'silent') return () => {};
   return (level, msg, fields) => {
     if (ORDER[level] < ORDER[minLevel]) return;

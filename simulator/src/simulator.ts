@@ -154,8 +154,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let scenarioName = '';
   let scenarioSkipped = false;
 
-  if (opts.version !== undefined && !isVersion(opts.version)) throw new Error(`--version-string "${opts.version}" is not a four-part version such as 6.7.3.11`);
-  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new Error(`minVersion "${opts.minVersion}" is not a four-part version`);
+  if (opts.version !== undefined && !isVersion(opts.version))
+    throw new Error(`--version-string "${opts.version}" is not a four-part version such as 6.7.3.11`);
+  if (opts.minVersion !== undefined && !isVersion(opts.minVersion))
+    throw new Error(`minVersion "${opts.minVersion}" is not a four-part version`);
   let sipDigest: DigestAlgorithm[] | undefined;
   if (opts.sipDigest !== undefined) {
     const parsed = parseDigestList(opts.sipDigest);
@@ -178,7 +180,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     const password = given ?? (generatedAdminPassword = randomBytes(12).toString('base64url'));
     const scenario = loadScenario(opts.scenario ?? 'demo');
     currentScenario = scenario;
-    return buildScenarioState(scenario, { adminPasswordHash: sha512hex(password), version: opts.version, minVersion: opts.minVersion }, (e) => bus.publish(e));
+    return buildScenarioState(
+      scenario,
+      { adminPasswordHash: sha512hex(password), version: opts.version, minVersion: opts.minVersion },
+      (e) => bus.publish(e),
+    );
   }
 
   const handle: Simulator = {
@@ -207,7 +213,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         try {
           scenario = loadScenario(scenarioName);
         } catch {
-          throw new Error(`the current scenario "${scenarioName}" came with the store and is not built in: name the scenario to reset to`);
+          throw new Error(
+            `the current scenario "${scenarioName}" came with the store and is not built in: name the scenario to reset to`,
+          );
         }
       }
       await applyScenario(scenario);
@@ -220,7 +228,17 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
-      sip = new SipServer({ host, port: opts.sipPort ?? 5060, state: () => h.state, revision: () => h.revision, bus, log, now: opts.clock, digest: sipDigest, refusalWindowMs: opts.sipRefusalWindowMs });
+      sip = new SipServer({
+        host,
+        port: opts.sipPort ?? 5060,
+        state: () => h.state,
+        revision: () => h.revision,
+        bus,
+        log,
+        now: opts.clock,
+        digest: sipDigest,
+        refusalWindowMs: opts.sipRefusalWindowMs,
+      });
       const sipServer = sip;
       const router = new SipProxy({
         host: {
@@ -245,7 +263,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       const uciCore = new UciCore({ holder: h, bus, sessions, limiter, callControl: sipCallControl(() => proxy) });
       uci = uciCore;
-      const uciServer = new UciWebSocketServer({ core: uciCore, log, keepAliveMs: opts.uciKeepAliveMs, sendQueueBytes: opts.uciSendQueueBytes });
+      const uciServer = new UciWebSocketServer({
+        core: uciCore,
+        log,
+        keepAliveMs: opts.uciKeepAliveMs,
+        sendQueueBytes: opts.uciSendQueueBytes,
+      });
       uciWs = uciServer;
       replayer = new Replayer(bus);
       const ctx: RestContext = {
@@ -262,7 +285,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         applyScenario: (applyScenario = async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
-            const next = buildScenarioState(scenario, { adminPasswordHash: admin.passwordHash, version: opts.version, minVersion: opts.minVersion }, emit);
+            const next = buildScenarioState(
+              scenario,
+              { adminPasswordHash: admin.passwordHash, version: opts.version, minVersion: opts.minVersion },
+              emit,
+            );
             Object.assign(draft, next);
             // Optional parts the new scenario leaves out must not survive from the old one.
             if (!next.sip) delete draft.sip;
@@ -288,7 +315,11 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       // Node checks them every connectionsCheckingInterval, so that follows the timeout.
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
       server = createServer(
-        { requestTimeout, headersTimeout: Math.min(20_000, requestTimeout), connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))) },
+        {
+          requestTimeout,
+          headersTimeout: Math.min(20_000, requestTimeout),
+          connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+        },
         (req, res) => {
           if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
         },
@@ -317,7 +348,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         await new Promise<void>((resolve) => server!.close(() => resolve()));
         throw err;
       }
-      if (ALL_INTERFACES.has(host)) log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
+      if (ALL_INTERFACES.has(host))
+        log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
       addresses = {
@@ -331,7 +363,16 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         httpPort: port,
         sipPort: sipAddr.udp.port,
       };
-      log('info', 'simulator started', { rest: addresses.rest, sipWs: addresses.sipWs, sipUdp: addresses.sipUdp, sipTcp: addresses.sipTcp, uci: addresses.uci, xmlRpc: addresses.xmlRpc, store: store.description, scenario: scenarioName });
+      log('info', 'simulator started', {
+        rest: addresses.rest,
+        sipWs: addresses.sipWs,
+        sipUdp: addresses.sipUdp,
+        sipTcp: addresses.sipTcp,
+        uci: addresses.uci,
+        xmlRpc: addresses.xmlRpc,
+        store: store.description,
+        scenario: scenarioName,
+      });
       return addresses;
     },
 

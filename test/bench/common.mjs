@@ -55,7 +55,10 @@ export function closedPort() {
 
 /** `node esbuild.mjs ...args` in the repository, its output shown; throws when it fails. */
 export function esbuild(...args) {
-  const r = spawnSync(process.execPath, ['esbuild.mjs', ...args], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  const r = spawnSync(process.execPath, ['esbuild.mjs', ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (r.status !== 0) throw new Error(`node ${['esbuild.mjs', ...args].join(' ')} failed (exit ${r.status})`);
 }
 
@@ -137,7 +140,11 @@ export function procStatus(pid) {
 export async function call(base, method, path, token, body) {
   const headers = { 'Content-Type': 'application/json', 'X-Version': '2' };
   if (token) headers.authToken = token;
-  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(base + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }

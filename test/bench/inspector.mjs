@@ -37,11 +37,16 @@ export async function benchInspector() {
     const cdp = await page.context().newCDPSession(page);
     await page.goto(harness.url);
     await page.waitForFunction(() => globalThis.__posted?.some((m) => m.type === 'ready'));
-    await page.evaluate((bufferSize) => globalThis.postMessage({ type: 'init', bufferSize, language: 'en', connection: 'bench' }, '*'), buffer);
+    await page.evaluate(
+      (bufferSize) => globalThis.postMessage({ type: 'init', bufferSize, language: 'en', connection: 'bench' }, '*'),
+      buffer,
+    );
     const heap0 = await cdp.send('Runtime.getHeapUsage');
     await page.evaluate(() => (globalThis.__longtasks.length = 0));
     progress(`feeding ${total} events at ${rate}/s (buffer ${buffer})`);
-    const feed = await page.evaluate(`(${FEED_SOURCE})({ total: ${total}, perSecond: ${rate}, tickMs: 20, firstSeq: 1 })`);
+    const feed = await page.evaluate(
+      `(${FEED_SOURCE})({ total: ${total}, perSecond: ${rate}, tickMs: 20, firstSeq: 1 })`,
+    );
     await page.waitForTimeout(300);
     const feedTasks = await page.evaluate(() => globalThis.__longtasks.splice(0));
     const newestVisible = await page.locator(`.spacer > [role=row][data-seq="${total}"]`).isVisible();
@@ -62,7 +67,13 @@ export async function benchInspector() {
     const filter = [];
     for (const [what, selector, value] of changes) {
       const r = await page.evaluate(`(${FILTER_SOURCE})(${JSON.stringify({ selector, value })})`);
-      filter.push({ what, drawnMs: round(r.drawn), nextFrameMs: round(r.nextFrame), rowsInDom: r.rows, count: r.count });
+      filter.push({
+        what,
+        drawnMs: round(r.drawn),
+        nextFrameMs: round(r.nextFrame),
+        rowsInDom: r.rows,
+        count: r.count,
+      });
       progress(`filter ${what}: drawn in ${round(r.drawn)} ms (${r.count})`);
       await page.waitForTimeout(150);
     }
@@ -80,12 +91,24 @@ export async function benchInspector() {
       feedMs: Math.round(feed.ms),
       bundleBytes: bundle,
       newestRowVisible: newestVisible,
-      heapMb: { atStart: mb(heap0.usedSize), afterFeed: mb(heapUsed.usedSize), afterFeedGc: mb(heapRetained.usedSize), afterFilters: mb(heapAfterFilters.usedSize), total: mb(heapUsed.totalSize) },
-      longTasks: { duringFeed: { count: feedTasks.length, maxMs: maxOf(feedTasks) }, duringFilters: { count: filterTasks.length, maxMs: maxOf(filterTasks) } },
+      heapMb: {
+        atStart: mb(heap0.usedSize),
+        afterFeed: mb(heapUsed.usedSize),
+        afterFeedGc: mb(heapRetained.usedSize),
+        afterFilters: mb(heapAfterFilters.usedSize),
+        total: mb(heapUsed.totalSize),
+      },
+      longTasks: {
+        duringFeed: { count: feedTasks.length, maxMs: maxOf(feedTasks) },
+        duringFilters: { count: filterTasks.length, maxMs: maxOf(filterTasks) },
+      },
       filterChange: { maxDrawnMs: maxFilter, changes: filter },
     };
     figures.target = {
-      heapMb: { below: TARGETS.heapMb, met: figures.heapMb.afterFeed < TARGETS.heapMb && figures.heapMb.afterFilters < TARGETS.heapMb },
+      heapMb: {
+        below: TARGETS.heapMb,
+        met: figures.heapMb.afterFeed < TARGETS.heapMb && figures.heapMb.afterFilters < TARGETS.heapMb,
+      },
       filterMs: { below: TARGETS.filterMs, met: maxFilter < TARGETS.filterMs },
       longTaskMs: { max: TARGETS.longTaskMs, met: maxOf(feedTasks) <= TARGETS.longTaskMs },
       newestRowVisible: { met: newestVisible },

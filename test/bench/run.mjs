@@ -26,14 +26,36 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { ADMIN_PASSWORD, call, ensureBuilt, envInt, esbuild, login, procStatus, progress, quantile, ROOT, round, startCli, stopProcess } from './common.mjs';
+import {
+  ADMIN_PASSWORD,
+  call,
+  ensureBuilt,
+  envInt,
+  esbuild,
+  login,
+  procStatus,
+  progress,
+  quantile,
+  ROOT,
+  round,
+  startCli,
+  stopProcess,
+} from './common.mjs';
 import { benchSip } from './sip.mjs';
 import { benchUci } from './uci.mjs';
 import { benchInspector } from './inspector.mjs';
 import { benchPreflight } from './preflight.mjs';
 import { benchTeams } from './teams.mjs';
 
-const TARGETS = { startupMedianMs: 400, requestsPerSecond: 2000, p99Ms: 50, rssMb: 150, extensionBytes: 1.5 * 1024 * 1024, activationMs: 150, treeFirstLevelMs: 200 };
+const TARGETS = {
+  startupMedianMs: 400,
+  requestsPerSecond: 2000,
+  p99Ms: 50,
+  rssMb: 150,
+  extensionBytes: 1.5 * 1024 * 1024,
+  activationMs: 150,
+  treeFirstLevelMs: 200,
+};
 
 async function benchStartup() {
   const runs = envInt('BENCH_RUNS', 20);
@@ -41,7 +63,17 @@ async function benchStartup() {
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(join(tmpdir(), 'starface-bench-startup-'));
     try {
-      const { child, ms } = await startCli(['--ready-json', '--data', dir, '--scenario', 'demo', '--http-port', '0', '--sip-port', '0']);
+      const { child, ms } = await startCli([
+        '--ready-json',
+        '--data',
+        dir,
+        '--scenario',
+        'demo',
+        '--http-port',
+        '0',
+        '--sip-port',
+        '0',
+      ]);
       times.push(ms);
       await stopProcess(child);
     } finally {
@@ -65,12 +97,34 @@ async function benchStartup() {
     p90: round(quantile(sorted, 0.9)),
     min: round(sorted[0]),
     max: round(sorted[sorted.length - 1]),
-    nodeBareStartMedian: round(quantile([...floor].sort((a, b) => a - b), 0.5)),
+    nodeBareStartMedian: round(
+      quantile(
+        [...floor].sort((a, b) => a - b),
+        0.5,
+      ),
+    ),
     target: { medianBelowMs: TARGETS.startupMedianMs, met: median < TARGETS.startupMedianMs },
   };
 }
 
-const FIRST = ['Anna', 'Ben', 'Clara', 'David', 'Eva', 'Felix', 'Greta', 'Hans', 'Ida', 'Jonas', 'Karla', 'Lars', 'Mia', 'Nils', 'Olga', 'Paul'];
+const FIRST = [
+  'Anna',
+  'Ben',
+  'Clara',
+  'David',
+  'Eva',
+  'Felix',
+  'Greta',
+  'Hans',
+  'Ida',
+  'Jonas',
+  'Karla',
+  'Lars',
+  'Mia',
+  'Nils',
+  'Olga',
+  'Paul',
+];
 /** Every 200th user is a "Zimmermann": searching "zimmer" matches a few users (5 of 1,000). */
 const SEARCH_TERM = 'zimmer';
 const familyName = (i) => (i % 200 === 7 ? 'Zimmermann' : `Nachname${i}`);
@@ -106,7 +160,16 @@ async function benchRest() {
   const duration = envInt('BENCH_DURATION', 10);
   const connections = envInt('BENCH_CONNECTIONS', 50);
   const userCount = envInt('BENCH_USERS', 1000);
-  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0', '--sip-port', '0']);
+  const { child, ready } = await startCli([
+    '--ready-json',
+    '--memory',
+    '--scenario',
+    'demo',
+    '--http-port',
+    '0',
+    '--sip-port',
+    '0',
+  ]);
   const pid = child.pid;
   let sampler;
   try {
@@ -119,7 +182,9 @@ async function benchRest() {
     const check = await call(base, 'GET', path, token);
     if (check.status !== 200) throw new Error(`GET ${path} answered ${check.status}`);
     const total = (await call(base, 'GET', '/users', token)).body.length;
-    progress(`${total} users (${userCount} created in ${Math.round(createMs)} ms); "${SEARCH_TERM}" matches ${check.body.length}; ${connections} connections for ${duration} s`);
+    progress(
+      `${total} users (${userCount} created in ${Math.round(createMs)} ms); "${SEARCH_TERM}" matches ${check.body.length}; ${connections} connections for ${duration} s`,
+    );
     const rssAfterSetupKb = procStatus(pid).rssKb;
 
     let peakSampledRssKb = 0;
@@ -145,16 +210,30 @@ async function benchRest() {
       connections,
       durationS: duration,
       requestsPerSecond: { mean: round(result.requests.average), p50: result.requests.p50, min: result.requests.min },
-      latencyMs: { mean: round(result.latency.average, 2), p50: result.latency.p50, p97_5: result.latency.p97_5, p99: result.latency.p99, max: result.latency.max },
+      latencyMs: {
+        mean: round(result.latency.average, 2),
+        p50: result.latency.p50,
+        p97_5: result.latency.p97_5,
+        p99: result.latency.p99,
+        max: result.latency.max,
+      },
       requests: result.requests.total,
       errors: result.errors,
       timeouts: result.timeouts,
       non2xx: result.non2xx,
-      rssMb: { peak: mb(hwmKb), peakSampledDuringLoad: mb(peakSampledRssKb), afterSetup: mb(rssAfterSetupKb), atEnd: mb(rssKb) },
+      rssMb: {
+        peak: mb(hwmKb),
+        peakSampledDuringLoad: mb(peakSampledRssKb),
+        afterSetup: mb(rssAfterSetupKb),
+        atEnd: mb(rssKb),
+      },
       createUsersMs: Math.round(createMs),
     };
     figures.target = {
-      requestsPerSecond: { min: TARGETS.requestsPerSecond, met: figures.requestsPerSecond.mean >= TARGETS.requestsPerSecond },
+      requestsPerSecond: {
+        min: TARGETS.requestsPerSecond,
+        met: figures.requestsPerSecond.mean >= TARGETS.requestsPerSecond,
+      },
       p99Ms: { below: TARGETS.p99Ms, met: figures.latencyMs.p99 < TARGETS.p99Ms },
       rssMb: { below: TARGETS.rssMb, met: figures.rssMb.peak < TARGETS.rssMb },
       noErrors: { met: result.errors === 0 && result.non2xx === 0 && result.timeouts === 0 },
@@ -169,10 +248,14 @@ async function benchRest() {
 /** One fresh code-server window running the in-host bench; resolves with the figures it printed. */
 function benchWindow() {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'test', 'vscode', 'run.mjs'), '--files=test/vscode/bench/extension.bench.ts', '--production'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'test', 'vscode', 'run.mjs'), '--files=test/vscode/bench/extension.bench.ts', '--production'],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
@@ -180,7 +263,10 @@ function benchWindow() {
     child.once('error', reject);
     child.once('exit', (code) => {
       const line = /STARFACE_BENCH (\{.*\})/.exec(out);
-      if (code !== 0 || !line) return reject(new Error(`the in-host bench failed (exit ${code}):\n${(out + err).split('\n').slice(-30).join('\n')}`));
+      if (code !== 0 || !line)
+        return reject(
+          new Error(`the in-host bench failed (exit ${code}):\n${(out + err).split('\n').slice(-30).join('\n')}`),
+        );
       resolve(JSON.parse(line[1]));
     });
   });
@@ -196,10 +282,18 @@ async function benchExtension() {
     const runs = [];
     for (let i = 0; i < windows; i++) {
       const r = await benchWindow();
-      progress(`window ${i + 1}/${windows}: activate() ${r.activation.wallMs} ms (code ${r.activation.codeLoadingMs} + activate ${r.activation.activateCallMs} ms); tree first level ${r.tree.firstMs} ms cold, ${r.tree.medianMs} ms median over ${r.tree.users} users`);
+      progress(
+        `window ${i + 1}/${windows}: activate() ${r.activation.wallMs} ms (code ${r.activation.codeLoadingMs} + activate ${r.activation.activateCallMs} ms); tree first level ${r.tree.firstMs} ms cold, ${r.tree.medianMs} ms median over ${r.tree.users} users`,
+      );
       runs.push(r);
     }
-    const med = (xs) => round(quantile([...xs].sort((a, b) => a - b), 0.5));
+    const med = (xs) =>
+      round(
+        quantile(
+          [...xs].sort((a, b) => a - b),
+          0.5,
+        ),
+      );
     const act = runs.map((r) => r.activation);
     const ours = act.map((a) => a.codeLoadingMs + a.activateCallMs);
     const samples = runs.flatMap((r) => r.tree.samplesMs);
@@ -232,8 +326,16 @@ async function benchExtension() {
     };
     figures.target = {
       bundleBytes: { below: TARGETS.extensionBytes, met: bytes < TARGETS.extensionBytes },
-      activationMs: { below: TARGETS.activationMs, of: 'wallMedian', met: figures.activation.wallMedian < TARGETS.activationMs },
-      treeFirstLevelMs: { below: TARGETS.treeFirstLevelMs, of: 'max (every sample, cold ones included)', met: figures.tree.max < TARGETS.treeFirstLevelMs },
+      activationMs: {
+        below: TARGETS.activationMs,
+        of: 'wallMedian',
+        met: figures.activation.wallMedian < TARGETS.activationMs,
+      },
+      treeFirstLevelMs: {
+        below: TARGETS.treeFirstLevelMs,
+        of: 'max (every sample, cold ones included)',
+        met: figures.tree.max < TARGETS.treeFirstLevelMs,
+      },
     };
     return figures;
   } finally {
@@ -242,7 +344,16 @@ async function benchExtension() {
   }
 }
 
-const BENCHES = { startup: benchStartup, rest: benchRest, extension: benchExtension, sip: benchSip, uci: benchUci, inspector: benchInspector, preflight: benchPreflight, teams: benchTeams };
+const BENCHES = {
+  startup: benchStartup,
+  rest: benchRest,
+  extension: benchExtension,
+  sip: benchSip,
+  uci: benchUci,
+  inspector: benchInspector,
+  preflight: benchPreflight,
+  teams: benchTeams,
+};
 
 const name = process.argv[2];
 if (!BENCHES[name]) {

@@ -76,11 +76,22 @@ function writeUsers(dir, count) {
   const csv = ['SEQUENTIAL'];
   for (let i = 0; i < count; i++) {
     const login = loginOf(i);
-    users.push({ login, firstName: 'Sip', familyName: `Bench${i}`, email: '', language: 'en', password: passwordOf(login), extension: login });
+    users.push({
+      login,
+      firstName: 'Sip',
+      familyName: `Bench${i}`,
+      email: '',
+      language: 'en',
+      password: passwordOf(login),
+      extension: login,
+    });
     csv.push(`${login};${passwordOf(login)}`);
   }
   const scenario = join(dir, 'scenario.json');
-  writeFileSync(scenario, JSON.stringify({ name: 'sip-bench', description: `${count} users for npm run bench -- sip`, users }));
+  writeFileSync(
+    scenario,
+    JSON.stringify({ name: 'sip-bench', description: `${count} users for npm run bench -- sip`, users }),
+  );
   const usersCsv = join(dir, 'users.csv');
   writeFileSync(usersCsv, csv.join('\n') + '\n');
   return { scenario, usersCsv };
@@ -118,7 +129,12 @@ function writeSippScenario(dir) {
 }
 
 function kamailioModules() {
-  for (const dir of ['/usr/lib/x86_64-linux-gnu/kamailio/modules', '/usr/lib/aarch64-linux-gnu/kamailio/modules', '/usr/lib64/kamailio/modules', '/usr/lib/kamailio/modules']) {
+  for (const dir of [
+    '/usr/lib/x86_64-linux-gnu/kamailio/modules',
+    '/usr/lib/aarch64-linux-gnu/kamailio/modules',
+    '/usr/lib64/kamailio/modules',
+    '/usr/lib/kamailio/modules',
+  ]) {
     if (existsSync(join(dir, 'registrar.so'))) return dir;
   }
   for (const arch of existsSync('/usr/lib') ? readdirSync('/usr/lib') : []) {
@@ -189,9 +205,21 @@ request_route {
 // Targets
 
 function startSimulator(scenario) {
-  return startCli(['--ready-json', '--memory', '--http-port', '0', '--sip-port', '0', '--scenario', scenario, '--admin-password', ADMIN_PASSWORD, '--log-level', 'warn']);
+  return startCli([
+    '--ready-json',
+    '--memory',
+    '--http-port',
+    '0',
+    '--sip-port',
+    '0',
+    '--scenario',
+    scenario,
+    '--admin-password',
+    ADMIN_PASSWORD,
+    '--log-level',
+    'warn',
+  ]);
 }
-
 
 /** Resolves once something answers a SIP OPTIONS on host:port (any response), rejects after timeoutMs. */
 function waitForSip(port, timeoutMs, alive) {
@@ -211,7 +239,8 @@ function waitForSip(port, timeoutMs, alive) {
       const { port: local } = socket.address();
       const probe = () => {
         if (!alive()) return done(new Error('the process exited before it answered SIP'));
-        if (performance.now() - t0 > timeoutMs) return done(new Error(`no SIP answer on ${HOST}:${port} within ${timeoutMs} ms`));
+        if (performance.now() - t0 > timeoutMs)
+          return done(new Error(`no SIP answer on ${HOST}:${port} within ${timeoutMs} ms`));
         const msg = [
           `OPTIONS sip:${HOST}:${port} SIP/2.0`,
           `Via: SIP/2.0/UDP ${HOST}:${local};branch=z9hG4bK-probe-${Date.now()}`,
@@ -235,7 +264,10 @@ function waitForSip(port, timeoutMs, alive) {
 async function startKamailio(kamailio, dir, port, children, userCount) {
   const cfg = writeKamailioCfg(dir, port, children, userCount);
   const check = spawnSync(kamailio, ['-c', '-f', cfg], { encoding: 'utf8' });
-  if (check.status !== 0) throw new Error(`kamailio -c -f ${cfg} failed:\n${(check.stderr || check.stdout).split('\n').slice(-20).join('\n')}`);
+  if (check.status !== 0)
+    throw new Error(
+      `kamailio -c -f ${cfg} failed:\n${(check.stderr || check.stdout).split('\n').slice(-20).join('\n')}`,
+    );
   // Foreground (-DD: the creator is not daemonized, workers are forked), logs to stderr (-E), its own work and
   // runtime dirs, no pid file; its own process group so that stopping it leaves no worker behind.
   const args = ['-f', cfg, '-DD', '-E', '-w', dir, '-Y', dir, '-m', '256', '-M', '16'];
@@ -285,22 +317,41 @@ async function runSipp(sipp, { dir, name, port, scenarioFile, usersCsv, registra
   const screenFile = join(dir, `${name}-screen.log`);
   const args = [
     `${HOST}:${port}`,
-    '-sf', scenarioFile,
-    '-inf', usersCsv,
-    '-t', 'u1',
-    '-i', HOST,
-    '-p', String(localPort),
-    '-m', String(registrations),
-    '-l', String(concurrent),
-    '-r', '100000',
-    '-rp', '1000',
-    '-timeout', '300s',
+    '-sf',
+    scenarioFile,
+    '-inf',
+    usersCsv,
+    '-t',
+    'u1',
+    '-i',
+    HOST,
+    '-p',
+    String(localPort),
+    '-m',
+    String(registrations),
+    '-l',
+    String(concurrent),
+    '-r',
+    '100000',
+    '-rp',
+    '1000',
+    '-timeout',
+    '300s',
     '-timeout_error',
-    '-buff_size', '4194304',
+    '-buff_size',
+    '4194304',
     '-nostdin',
-    '-trace_stat', '-stf', statFile, '-fd', '1',
-    '-trace_err', '-error_file', errFile,
-    '-trace_screen', '-screen_file', screenFile,
+    '-trace_stat',
+    '-stf',
+    statFile,
+    '-fd',
+    '1',
+    '-trace_err',
+    '-error_file',
+    errFile,
+    '-trace_screen',
+    '-screen_file',
+    screenFile,
   ];
   const t0 = performance.now();
   const child = spawn(sipp, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -326,7 +377,8 @@ async function runSipp(sipp, { dir, name, port, scenarioFile, usersCsv, registra
   if (!stats) throw new Error(`sipp (${name}) left no statistics (exit ${code}): ${stderr.slice(-2000)}`);
   const elapsedMs = Number.isFinite(stats.elapsedMs) && stats.elapsedMs > 0 ? stats.elapsedMs : wallMs;
   const failed = stats.failed + Math.max(0, registrations - stats.successful - stats.failed);
-  if (failed) progress(`${name}: ${failed} failed registrations (sipp exit ${code}); first errors:\n${errors.slice(0, 1500)}`);
+  if (failed)
+    progress(`${name}: ${failed} failed registrations (sipp exit ${code}); first errors:\n${errors.slice(0, 1500)}`);
   return {
     rate: round(stats.successful / (elapsedMs / 1000)),
     successful: stats.successful,
@@ -360,7 +412,9 @@ export async function benchSip() {
     cleanup.push(stopSim);
     const simPort = Number(sim.ready.sipUdp.split(':').pop());
     const rssBeforeKb = procStatus(sim.child.pid).rssKb;
-    progress(`simulator ready in ${Math.round(performance.now() - t0)} ms (SIP ${sim.ready.sipUdp}, RSS ${round(rssBeforeKb / 1024)} MB); sipp -l ${concurrent} -m ${registrations}`);
+    progress(
+      `simulator ready in ${Math.round(performance.now() - t0)} ms (SIP ${sim.ready.sipUdp}, RSS ${round(rssBeforeKb / 1024)} MB); sipp -l ${concurrent} -m ${registrations}`,
+    );
     const simulator = await runSipp(sipp, { ...common, name: 'simulator', port: simPort });
     const token = await login(sim.ready.rest, 'admin', ADMIN_PASSWORD);
     const regs = await call(sim.ready.rest, 'GET', '/sim/registrations', token);
@@ -371,7 +425,9 @@ export async function benchSip() {
     simulator.rssPeakMb = round(hwmKb / 1024);
     simulator.rssAtEndMb = round(rssKb / 1024);
     simulator.rssBeforeLoadMb = round(rssBeforeKb / 1024);
-    progress(`simulator: ${simulator.rate}/s, ${simulator.failed} failed, ${simulator.elapsedMs} ms, ${simulator.bindings} bindings, peak RSS ${simulator.rssPeakMb} MB`);
+    progress(
+      `simulator: ${simulator.rate}/s, ${simulator.failed} failed, ${simulator.elapsedMs} ms, ${simulator.bindings} bindings, peak RSS ${simulator.rssPeakMb} MB`,
+    );
     await stopSim();
     cleanup.pop();
 
@@ -404,7 +460,12 @@ export async function benchSip() {
     figures.target = {
       noFailures: { met: simulator.failed === 0 && kam_.failed === 0 },
       rateRatio: { min: TARGETS.rateRatio, met: ratio >= TARGETS.rateRatio },
-      rssMb: { below: TARGETS.rssMb, of: 'simulator VmHWM', withBindings: simulator.bindings, met: simulator.rssPeakMb < TARGETS.rssMb && simulator.bindings >= Math.min(TARGETS.bindings, userCount) },
+      rssMb: {
+        below: TARGETS.rssMb,
+        of: 'simulator VmHWM',
+        withBindings: simulator.bindings,
+        met: simulator.rssPeakMb < TARGETS.rssMb && simulator.bindings >= Math.min(TARGETS.bindings, userCount),
+      },
     };
     figures.target.met = figures.target.noFailures.met && figures.target.rateRatio.met && figures.target.rssMb.met;
     return figures;

@@ -28,14 +28,23 @@ export async function benchTeams() {
   try {
     const bundle = join(work, 'teams.cjs');
     await build({
-      entryPoints: [join(ROOT, 'extension/src/teamsApp/index.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile: bundle, logLevel: 'warning',
+      entryPoints: [join(ROOT, 'extension/src/teamsApp/index.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      outfile: bundle,
+      logLevel: 'warning',
       // As in esbuild.mjs: jsonc-parser's UMD main does not bundle.
       alias: { 'jsonc-parser': join(ROOT, 'node_modules/jsonc-parser/lib/esm/main.js') },
     });
     const teams = createRequire(import.meta.url)(bundle);
     const app = join(work, 'app');
     await teams.createAppFolder(app, { appName: 'STARFACE', schemaDir: SCHEMAS });
-    const pkg = await teams.packageApp(app, 'dev', { schemaDir: SCHEMAS, values: { STARFACE_PBX_NAME: 'pbx.demo.starface.test', STARFACE_PBX_URL: 'https://pbx.demo.starface.test' } });
+    const pkg = await teams.packageApp(app, 'dev', {
+      schemaDir: SCHEMAS,
+      values: { STARFACE_PBX_NAME: 'pbx.demo.starface.test', STARFACE_PBX_URL: 'https://pbx.demo.starface.test' },
+    });
     if (!pkg.ok) throw new Error(`the typical package did not build: ${JSON.stringify(pkg.report.findings)}`);
 
     const once = async (path) => {
@@ -66,7 +75,8 @@ export async function benchTeams() {
       const t0 = performance.now();
       const r = spawnSync(process.execPath, [TEAMS_CLI, 'validate', pkg.zipPath, '--json'], { encoding: 'utf8' });
       cli.push(performance.now() - t0);
-      if (r.status !== 0 || !JSON.parse(r.stdout).ok) throw new Error(`the CLI said ${r.status}: ${r.stdout}${r.stderr}`);
+      if (r.status !== 0 || !JSON.parse(r.stdout).ok)
+        throw new Error(`the CLI said ${r.status}: ${r.stdout}${r.stderr}`);
     }
     const bare = [];
     for (let i = 0; i < 5; i++) {
@@ -81,7 +91,12 @@ export async function benchTeams() {
       unit: 'ms',
       package: { files: ['manifest.json', 'color.png', 'outline.png'], manifestVersion: '1.30' },
       warm: { runs, zip, folder: stats(folderMs), coldFirstCallMs: round(coldMs, 1) },
-      cli: { runs: cliRuns, command: 'starface-teams validate appPackage.dev.zip --json', ...cliStats, nodeBareStartMedian: stats(bare).median },
+      cli: {
+        runs: cliRuns,
+        command: 'starface-teams validate appPackage.dev.zip --json',
+        ...cliStats,
+        nodeBareStartMedian: stats(bare).median,
+      },
       target: {
         warmMs: { below: TARGETS.warmMs, of: 'warm.zip.p95', met: zip.p95 < TARGETS.warmMs },
         cliMs: { below: TARGETS.cliMs, of: 'cli.median', met: cliStats.median < TARGETS.cliMs },

@@ -20,7 +20,18 @@ import { performance } from 'node:perf_hooks';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { ADMIN_PASSWORD, envInt, login, procStatus, progress, ROOT, round, sha512hex, startCli, stopProcess } from './common.mjs';
+import {
+  ADMIN_PASSWORD,
+  envInt,
+  login,
+  procStatus,
+  progress,
+  ROOT,
+  round,
+  sha512hex,
+  startCli,
+  stopProcess,
+} from './common.mjs';
 
 const TARGETS = { p99Ms: 20, rssGrowthMb: 50, throughputRatio: 0.8 };
 const SERVICE = 'sim.events.server';
@@ -86,7 +97,10 @@ parentPort.on('message', async (msg) => {
 
 class Subscribers {
   constructor(workers) {
-    this.workers = Array.from({ length: workers }, () => new Worker(WORKER, { eval: true, workerData: { ws: WS_PATH } }));
+    this.workers = Array.from(
+      { length: workers },
+      () => new Worker(WORKER, { eval: true, workerData: { ws: WS_PATH } }),
+    );
   }
   ask(w, msg, key) {
     return new Promise((resolve) => {
@@ -107,11 +121,13 @@ class Subscribers {
   async connect(url, total, subscribe) {
     const per = Math.ceil(total / this.workers.length);
     let left = total;
-    await Promise.all(this.workers.map((w) => {
-      const count = Math.min(per, left);
-      left -= count;
-      return this.ask(w, { cmd: 'connect', url, count, subscribe, service: SERVICE }, 'connected');
-    }));
+    await Promise.all(
+      this.workers.map((w) => {
+        const count = Math.min(per, left);
+        left -= count;
+        return this.ask(w, { cmd: 'connect', url, count, subscribe, service: SERVICE }, 'connected');
+      }),
+    );
   }
   reset() {
     return Promise.all(this.workers.map((w) => this.ask(w, { cmd: 'reset' }, 'reset')));
@@ -153,7 +169,11 @@ function recording(count, spacingMs, from = 0) {
 }
 
 async function postReplay(base, token, events, delayMs) {
-  const res = await fetch(`${base}/sim/replay`, { method: 'POST', headers: { 'Content-Type': 'application/json', authToken: token }, body: JSON.stringify({ events, speed: 1, delayMs }) });
+  const res = await fetch(`${base}/sim/replay`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', authToken: token },
+    body: JSON.stringify({ events, speed: 1, delayMs }),
+  });
   if (res.status !== 202) throw new Error(`POST /sim/replay answered ${res.status}: ${await res.text()}`);
   return res.json();
 }
@@ -195,7 +215,18 @@ export async function benchUci() {
   const seconds = envInt('BENCH_UCI_SECONDS', 10);
   const burst = envInt('BENCH_UCI_BURST', 20_000);
   const workers = envInt('BENCH_UCI_WORKERS', 4);
-  const { child, ready } = await startCli(['--ready-json', '--memory', '--scenario', 'demo', '--http-port', '0', '--sip-port', '0', '--log-level', 'warn']);
+  const { child, ready } = await startCli([
+    '--ready-json',
+    '--memory',
+    '--scenario',
+    'demo',
+    '--http-port',
+    '0',
+    '--sip-port',
+    '0',
+    '--log-level',
+    'warn',
+  ]);
   const subs = new Subscribers(workers);
   let bare;
   let sampler;
@@ -206,7 +237,9 @@ export async function benchUci() {
     await subs.connect(uciUrl, subscribers, true);
     await sleep(500);
     const rssBaseKb = rssKb(child.pid);
-    progress(`${subscribers} subscribers connected (${workers} worker threads); simulator RSS ${round(rssBaseKb / 1024)} MB`);
+    progress(
+      `${subscribers} subscribers connected (${workers} worker threads); simulator RSS ${round(rssBaseKb / 1024)} MB`,
+    );
 
     // ---- rate phase ----
     await subs.reset();
@@ -229,7 +262,9 @@ export async function benchUci() {
     const notDeliveredInTime = r1.conns.reduce((a, c) => a + Math.max(0, total - c.received - c.lost), 0);
     const lost = gaps + notDeliveredInTime;
     const dup = r1.conns.reduce((a, c) => a + c.dup, 0);
-    const complete = r1.conns.filter((c) => c.received === total && c.lost === 0 && c.dup === 0 && c.last - c.first + 1 === total).length;
+    const complete = r1.conns.filter(
+      (c) => c.received === total && c.lost === 0 && c.dup === 0 && c.last - c.first + 1 === total,
+    ).length;
     const rateFigures = {
       events: total,
       subscribers,
@@ -239,16 +274,30 @@ export async function benchUci() {
       gapsInSeq: gaps,
       notDeliveredWithin15sAfterTheLastEvent: notDeliveredInTime,
       duplicated: dup,
-      latencyMs: { p50: histQuantile(r1.hist, 0.5), p90: histQuantile(r1.hist, 0.9), p99: histQuantile(r1.hist, 0.99), p999: histQuantile(r1.hist, 0.999), max: r1.hist.findLastIndex((n) => n > 0) },
-      rssMb: { afterConnect: round(rssBaseKb / 1024), peakSampled: round(peakKb / 1024), atEnd: round(rssEndKb / 1024), growth: round((peakKb - rssBaseKb) / 1024) },
+      latencyMs: {
+        p50: histQuantile(r1.hist, 0.5),
+        p90: histQuantile(r1.hist, 0.9),
+        p99: histQuantile(r1.hist, 0.99),
+        p999: histQuantile(r1.hist, 0.999),
+        max: r1.hist.findLastIndex((n) => n > 0),
+      },
+      rssMb: {
+        afterConnect: round(rssBaseKb / 1024),
+        peakSampled: round(peakKb / 1024),
+        atEnd: round(rssEndKb / 1024),
+        growth: round((peakKb - rssBaseKb) / 1024),
+      },
     };
-    progress(`rate phase: p99 ${rateFigures.latencyMs.p99} ms, lost ${lost}, duplicated ${dup}, RSS growth ${rateFigures.rssMb.growth} MB`);
+    progress(
+      `rate phase: p99 ${rateFigures.latencyMs.p99} ms, lost ${lost}, duplicated ${dup}, RSS growth ${rateFigures.rssMb.growth} MB`,
+    );
 
     // ---- throughput: simulator ----
     await subs.reset();
     const tb = Date.now();
     // In parts under the REST body limit, all due at once.
-    for (let from = 0; from < burst; from += 5000) await postReplay(ready.rest, token, recording(Math.min(5000, burst - from), 0, from), 0);
+    for (let from = 0; from < burst; from += 5000)
+      await postReplay(ready.rest, token, recording(Math.min(5000, burst - from), 0, from), 0);
     const r2 = await waitDelivered(subs, burst, 60_000);
     const simDelivered = r2.conns.reduce((a, c) => a + c.received, 0);
     const simMs = Math.max(...r2.conns.map((c) => c.lastAt)) - tb;
@@ -258,7 +307,10 @@ export async function benchUci() {
 
     // ---- throughput: bare ws broadcast loop ----
     bare = await new Promise((resolve, reject) => {
-      const c = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
+      const c = spawn(process.execPath, ['--input-type=module', '-e', BARE_SERVER], {
+        cwd: ROOT,
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
       let out = '';
       c.stdout.setEncoding('utf8').on('data', (d) => {
         out += d;
@@ -282,7 +334,13 @@ export async function benchUci() {
       rate: { eventsPerSecond: rate, seconds, ...rateFigures },
       throughput: {
         burstEvents: burst,
-        simulator: { deliveries: simDelivered, ms: simMs, deliveriesPerSecond: Math.round(simRate), lost: r2.conns.reduce((a, c) => a + c.lost, 0), duplicated: r2.conns.reduce((a, c) => a + c.dup, 0) },
+        simulator: {
+          deliveries: simDelivered,
+          ms: simMs,
+          deliveriesPerSecond: Math.round(simRate),
+          lost: r2.conns.reduce((a, c) => a + c.lost, 0),
+          duplicated: r2.conns.reduce((a, c) => a + c.dup, 0),
+        },
         bareWs: { deliveries: bareDelivered, ms: bareMs, deliveriesPerSecond: Math.round(bareRate) },
         ratio: round(simRate / bareRate, 2),
       },

@@ -9,7 +9,15 @@ import { chromiumPath, root } from '../vscode/provision.mjs';
 
 export { chromiumPath, root };
 
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 // What VS Code's webview host provides: acquireVsCodeApi (once per load), with getState/setState that survive a
 // reload (here: sessionStorage, same tab). Every posted message is recorded on window.__posted.
@@ -82,10 +90,15 @@ export function startHarness() {
       res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
       res.end(body);
     };
-    if (path === '/' || path === '/index.html') return send(200, 'text/html; charset=utf-8', page(origin, randomBytes(16).toString('base64'), langOf(url)));
+    if (path === '/' || path === '/index.html')
+      return send(200, 'text/html; charset=utf-8', page(origin, randomBytes(16).toString('base64'), langOf(url)));
     if (path === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (path === '/theme.css') return send(200, 'text/css', THEME);
-    const files = { '/dist/webview/inspector.js': 'text/javascript', '/dist/webview/inspector.css': 'text/css', '/dist/webview/inspector.js.map': 'application/json' };
+    const files = {
+      '/dist/webview/inspector.js': 'text/javascript',
+      '/dist/webview/inspector.css': 'text/css',
+      '/dist/webview/inspector.js.map': 'application/json',
+    };
     if (files[path]) {
       try {
         return send(200, files[path], readFileSync(join(root, path)));

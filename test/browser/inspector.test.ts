@@ -13,7 +13,12 @@ function ev(seq: number, service: string, event: string, data: Record<string, un
   return { seq, time: new Date(T0 + seq * 10).toISOString(), service, event, data };
 }
 
-function callState(seq: number, party: { userId: number; login: string; id: string }, state: string, extra: Record<string, unknown> = {}): SimEvent {
+function callState(
+  seq: number,
+  party: { userId: number; login: string; id: string },
+  state: string,
+  extra: Record<string, unknown> = {},
+): SimEvent {
   return ev(seq, CALL, 'receiveCallState', {
     userId: party.userId,
     login: party.login,
@@ -59,7 +64,10 @@ async function send(page: Page, msg: HostMessage): Promise<void> {
 
 /** Past the webview's redraw throttle (100 ms) and two animation frames: everything scheduled has been drawn. */
 async function settle(page: Page): Promise<void> {
-  await page.evaluate(() => new Promise<void>((r) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => r())), 120)));
+  await page.evaluate(
+    () =>
+      new Promise<void>((r) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => r())), 120)),
+  );
 }
 
 async function posted(page: Page): Promise<any[]> {
@@ -120,7 +128,11 @@ describe('browser: the event inspector webview', function () {
     globalThis.it(title, async function () {
       await fn.call(this);
       const csp: string[] = await page.evaluate(() => (window as any).__cspViolations);
-      assert.deepEqual([...problems, ...csp.map((v) => `CSP: ${v}`)], [], 'no page errors, console errors, dialogs or CSP violations');
+      assert.deepEqual(
+        [...problems, ...csp.map((v) => `CSP: ${v}`)],
+        [],
+        'no page errors, console errors, dialogs or CSP violations',
+      );
     });
 
   it('posts ready first, shows the rows in an ARIA grid and the connection status', async () => {
@@ -130,7 +142,10 @@ describe('browser: the event inspector webview', function () {
     assert.equal(await page.getAttribute('[role=grid]', 'aria-rowcount'), '14');
     assert.equal(await page.locator('[role=columnheader]').count(), 6);
     assert.deepEqual(await rowSeqs(page), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
-    assert.equal(await page.locator('.spacer > [role=row]:not([hidden])').first().locator('[role=gridcell]').count(), 6);
+    assert.equal(
+      await page.locator('.spacer > [role=row]:not([hidden])').first().locator('[role=gridcell]').count(),
+      6,
+    );
     assert.match((await page.textContent('.status')) ?? '', /Simulator: live/);
     assert.match((await page.textContent('.count')) ?? '', /13 events/);
   });
@@ -174,7 +189,16 @@ describe('browser: the event inspector webview', function () {
         return `${(r as HTMLElement).dataset.seq}:${col}:${cells[col]?.textContent}`;
       }),
     );
-    assert.deepEqual(steps, ['4:0:PROCEEDING', '5:1:INCOMING', '6:1:RINGING', '7:0:RINGBACK', '8:0:CONNECTED', '9:1:CONNECTED', '11:0:HANGUP', '12:1:HANGUP']);
+    assert.deepEqual(steps, [
+      '4:0:PROCEEDING',
+      '5:1:INCOMING',
+      '6:1:RINGING',
+      '7:0:RINGBACK',
+      '8:0:CONNECTED',
+      '9:1:CONNECTED',
+      '11:0:HANGUP',
+      '12:1:HANGUP',
+    ]);
     assert.equal(await page.inputValue('.f-call'), ANNA.id);
     await page.click('.view-table');
     await settle(page);
@@ -193,14 +217,21 @@ describe('browser: the event inspector webview', function () {
     await page.click('.open-file');
     const msgs = (await posted(page)).slice(1);
     assert.deepEqual(msgs[0], { type: 'export', scope: 'all', events });
-    assert.deepEqual(msgs[1], { type: 'export', scope: 'filtered', events: events.filter((e) => e.data.login === '1001') });
+    assert.deepEqual(msgs[1], {
+      type: 'export',
+      scope: 'filtered',
+      events: events.filter((e) => e.data.login === '1001'),
+    });
     assert.equal(msgs[2].type, 'copy');
     assert.deepEqual(JSON.parse(msgs[2].text), events[3]);
     assert.deepEqual(msgs[3], { type: 'openFile' });
   });
 
   it('renders a hostile caller name as text: no element, no script, no dialog', async () => {
-    const evil = callState(1, { userId: 9, login: XSS, id: `${XSS}-id` }, 'INCOMING', { callerName: XSS, calledName: '"><script>alert(2)</script>' });
+    const evil = callState(1, { userId: 9, login: XSS, id: `${XSS}-id` }, 'INCOMING', {
+      callerName: XSS,
+      calledName: '"><script>alert(2)</script>',
+    });
     const other = ev(2, `${XSS}.svc`, XSS, { [XSS]: XSS });
     await open(page, [evil, other]);
     await page.click('.spacer > [role=row][data-seq="1"]');
@@ -225,7 +256,10 @@ describe('browser: the event inspector webview', function () {
   it('pauses: counts new events, shows them on resume', async () => {
     await open(page);
     await page.click('.pause');
-    await send(page, { type: 'events', events: [ev(14, 'sim.events.log', 'line', { text: 'a' }), ev(15, 'sim.events.log', 'line', { text: 'b' })] });
+    await send(page, {
+      type: 'events',
+      events: [ev(14, 'sim.events.log', 'line', { text: 'a' }), ev(15, 'sim.events.log', 'line', { text: 'b' })],
+    });
     await settle(page);
     assert.equal((await rowSeqs(page)).length, 13);
     assert.match((await page.textContent('.banner')) ?? '', /Paused — 2 new events/);
@@ -263,7 +297,9 @@ describe('browser: the event inspector webview', function () {
   });
 
   it('moves the selection with the keyboard and keeps aria-activedescendant on the selected row', async () => {
-    const events = Array.from({ length: 500 }, (_, i) => ev(i + 1, 'sim.events.log', 'line', { text: `line ${i + 1}` }));
+    const events = Array.from({ length: 500 }, (_, i) =>
+      ev(i + 1, 'sim.events.log', 'line', { text: `line ${i + 1}` }),
+    );
     await open(page, events);
     await page.focus('[role=grid]');
     const selected = async () => {
@@ -297,7 +333,10 @@ describe('browser: the event inspector webview', function () {
 
   it('shows status, gaps, a loaded file, and clears', async () => {
     await open(page);
-    await send(page, { type: 'status', status: { state: 'reconnecting', connection: 'Simulator', detail: 'socket closed', retryInMs: 4000 } });
+    await send(page, {
+      type: 'status',
+      status: { state: 'reconnecting', connection: 'Simulator', detail: 'socket closed', retryInMs: 4000 },
+    });
     await send(page, { type: 'gap', afterSeq: 13, beforeSeq: 20, filled: false });
     await send(page, { type: 'events', events: [ev(20, 'sim.events.log', 'line', { text: 'after' })] });
     await settle(page);
@@ -306,7 +345,12 @@ describe('browser: the event inspector webview', function () {
     assert.match((await page.textContent('.banner')) ?? '', /1 gap/);
     await page.click('.reconnect');
     assert.deepEqual((await posted(page)).at(-1), { type: 'reconnect' });
-    await send(page, { type: 'loaded', source: 'recording.jsonl', events: [ev(100, 'sim.events.log', 'line', {})], skipped: 2 });
+    await send(page, {
+      type: 'loaded',
+      source: 'recording.jsonl',
+      events: [ev(100, 'sim.events.log', 'line', {})],
+      skipped: 2,
+    });
     await send(page, { type: 'events', events: [ev(21, 'sim.events.log', 'line', {})] });
     await settle(page);
     assert.deepEqual(await rowSeqs(page), [100]);
@@ -343,10 +387,16 @@ describe('browser: the event inspector webview', function () {
     assert.equal(await page.textContent('.status'), 'Simulator: verbindet erneut (neuer Versuch in 2 s)');
     assert.equal(await page.textContent('.reconnect'), 'Neu verbinden');
     await page.click('.pause');
-    await send(page, { type: 'events', events: [ev(14, 'sim.events.log', 'line', { text: 'a' }), ev(15, 'sim.events.log', 'line', { text: 'b' })] });
+    await send(page, {
+      type: 'events',
+      events: [ev(14, 'sim.events.log', 'line', { text: 'a' }), ev(15, 'sim.events.log', 'line', { text: 'b' })],
+    });
     await settle(page);
     assert.equal(await page.textContent('.pause'), 'Fortsetzen');
-    assert.match((await page.textContent('.banner')) ?? '', /Pausiert — 2 neue Ereignisse werden beim Fortsetzen angezeigt\./);
+    assert.match(
+      (await page.textContent('.banner')) ?? '',
+      /Pausiert — 2 neue Ereignisse werden beim Fortsetzen angezeigt\./,
+    );
     await page.click('.pause');
     await page.click('.spacer > [role=row][data-seq="7"]');
     await settle(page);
@@ -360,7 +410,9 @@ describe('browser: the event inspector webview', function () {
   });
 
   it('switches to German when the init message says so, numbers included', async () => {
-    const events = Array.from({ length: 1200 }, (_, i) => ev(i + 1, 'sim.events.log', 'line', { text: `line ${i + 1}` }));
+    const events = Array.from({ length: 1200 }, (_, i) =>
+      ev(i + 1, 'sim.events.log', 'line', { text: `line ${i + 1}` }),
+    );
     await open(page, events, 1000);
     assert.equal(await page.textContent('.pause'), 'Pause');
     assert.match((await page.textContent('.banner')) ?? '', /200 older events dropped \(buffer 1,000\)/);
@@ -379,18 +431,27 @@ describe('browser: the event inspector webview', function () {
   it('takes 100,000 events at 5,000/s: keeps the newest 50,000 in order, no gaps, no duplicates, newest row visible', async function () {
     this.timeout(180_000);
     await open(page, []);
-    const feed = (await page.evaluate(`(${FEED_SOURCE})({ total: 100000, perSecond: 5000, tickMs: 20, firstSeq: 1 })`)) as { sent: number };
+    const feed = (await page.evaluate(
+      `(${FEED_SOURCE})({ total: 100000, perSecond: 5000, tickMs: 20, firstSeq: 1 })`,
+    )) as { sent: number };
     assert.equal(feed.sent, 100_000);
     await page.waitForSelector('.spacer > [role=row][data-seq="100000"]', { timeout: 60_000 });
     await settle(page);
     const last = page.locator('.spacer > [role=row][data-seq="100000"]');
     assert.ok(await last.isVisible(), 'the newest row is in the DOM');
     const [box, viewport] = await Promise.all([last.boundingBox(), page.locator('.viewport').boundingBox()]);
-    assert.ok(box && viewport && box.y >= viewport.y - 1 && box.y + box.height <= viewport.y + viewport.height + 1, 'the newest row is inside the viewport');
+    assert.ok(
+      box && viewport && box.y >= viewport.y - 1 && box.y + box.height <= viewport.y + viewport.height + 1,
+      'the newest row is inside the viewport',
+    );
     const drawn = await rowSeqs(page);
     assert.ok(drawn.length > 0);
     assert.equal(drawn.at(-1), 100_000, 'the newest row is the last one drawn');
-    assert.deepEqual(drawn, Array.from({ length: drawn.length }, (_, i) => 100_000 - drawn.length + 1 + i), 'the drawn rows are consecutive');
+    assert.deepEqual(
+      drawn,
+      Array.from({ length: drawn.length }, (_, i) => 100_000 - drawn.length + 1 + i),
+      'the drawn rows are consecutive',
+    );
     assert.equal(await page.getAttribute('[role=grid]', 'aria-rowcount'), '50001');
     assert.match((await page.textContent('.count')) ?? '', /50,000 events/);
     assert.match((await page.textContent('.banner')) ?? '', /50,000 older events dropped/);
@@ -400,9 +461,23 @@ describe('browser: the event inspector webview', function () {
       const m = (window as any).__posted.findLast((x: any) => x.type === 'export');
       const seqs: number[] = m.events.map((e: { seq: number }) => e.seq);
       const gaps = seqs.filter((s, i) => i > 0 && s !== seqs[i - 1]! + 1).length;
-      return { scope: m.scope, count: seqs.length, first: seqs[0], last: seqs.at(-1), gaps, distinct: new Set(seqs).size };
+      return {
+        scope: m.scope,
+        count: seqs.length,
+        first: seqs[0],
+        last: seqs.at(-1),
+        gaps,
+        distinct: new Set(seqs).size,
+      };
     });
-    assert.deepEqual(exported, { scope: 'all', count: 50_000, first: 50_001, last: 100_000, gaps: 0, distinct: 50_000 });
+    assert.deepEqual(exported, {
+      scope: 'all',
+      count: 50_000,
+      first: 50_001,
+      last: 100_000,
+      gaps: 0,
+      distinct: 50_000,
+    });
     assert.match((await page.textContent('.banner')) ?? '', /50,000 older events dropped/);
   });
 });

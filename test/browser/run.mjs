@@ -24,12 +24,26 @@ try {
 } catch (e) {
   fail(e instanceof ProvisionError ? e.message.replace('the vscode tier', 'the browser tier') : e?.stack || String(e));
 }
-const files = readdirSync(join(root, 'test', 'browser')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join('test', 'browser', f));
+const files = readdirSync(join(root, 'test', 'browser'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .sort()
+  .map((f) => join('test', 'browser', f));
 if (files.length === 0) fail('no test files in test/browser');
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', mocha, '--reporter', join(root, 'test/support/tier-reporter.cjs'), '--timeout', '60000', '--exit', ...process.argv.slice(2), ...files],
+  [
+    '--import',
+    'tsx',
+    mocha,
+    '--reporter',
+    join(root, 'test/support/tier-reporter.cjs'),
+    '--timeout',
+    '60000',
+    '--exit',
+    ...process.argv.slice(2),
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, TEST_TIER: TIER } },
 );
 process.exit(result.status ?? 1);

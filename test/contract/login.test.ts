@@ -35,7 +35,11 @@ describe('contract: login handshake', () => {
   it('POST /login with login:sha512hex(login + nonce + sha512hex(password)) answers {token}', async () => {
     const c = target.client();
     const { nonce } = (await c.get('/login')).body;
-    const r = await c.post('/login', { loginType: 'Internal', nonce, secret: restLoginSecret(target.login, nonce, target.password) });
+    const r = await c.post('/login', {
+      loginType: 'Internal',
+      nonce,
+      secret: restLoginSecret(target.login, nonce, target.password),
+    });
     assert.equal(r.status, 200);
     assert.ok(AuthTokenSchema.safeParse(r.body).success, JSON.stringify(r.body));
     assert.ok(r.body.token.length > 0);
@@ -49,7 +53,11 @@ describe('contract: login handshake', () => {
   it('POST /login for an unknown login answers 400 and no token', async () => {
     const c = target.client();
     const { nonce } = (await c.get('/login')).body;
-    const r = await c.post('/login', { loginType: 'Internal', nonce, secret: restLoginSecret('contract-no-such-user', nonce, 'not-the-password') });
+    const r = await c.post('/login', {
+      loginType: 'Internal',
+      nonce,
+      secret: restLoginSecret('contract-no-such-user', nonce, 'not-the-password'),
+    });
     assert.equal(r.status, 400);
     assert.equal((r.body as { token?: unknown })?.token, undefined);
   });
@@ -84,9 +92,16 @@ describe('contract: target selection', () => {
 
   it('uses the simulator when no PBX variable is set, and refuses a half-set environment', () => {
     assert.equal(pbxSettings({}), undefined);
-    assert.throws(() => pbxSettings({ STARFACE_URL: 'https://pbx.example.com' }), /missing: STARFACE_LOGIN, STARFACE_PASSWORD/);
+    assert.throws(
+      () => pbxSettings({ STARFACE_URL: 'https://pbx.example.com' }),
+      /missing: STARFACE_LOGIN, STARFACE_PASSWORD/,
+    );
     const s = pbxSettings({ STARFACE_URL: 'pbx.example.com', STARFACE_LOGIN: '0001', STARFACE_PASSWORD: 'x' });
     assert.deepEqual(s, { url: 'https://pbx.example.com/rest', login: '0001', password: 'x', write: false });
-    assert.equal(pbxSettings({ STARFACE_URL: 'a', STARFACE_LOGIN: 'b', STARFACE_PASSWORD: 'c', STARFACE_CONTRACT_WRITE: '1' })?.write, true);
+    assert.equal(
+      pbxSettings({ STARFACE_URL: 'a', STARFACE_LOGIN: 'b', STARFACE_PASSWORD: 'c', STARFACE_CONTRACT_WRITE: '1' })
+        ?.write,
+      true,
+    );
   });
 });

@@ -44,8 +44,18 @@ describe('contract: permissions', () => {
 
     it('PUT /permissions/users/{id} sets the full list: rights not listed are removed', async () => {
       const login = testLogin();
-      const created = await suite.api.post('/users', { login, firstName: 'Contract', familyName: `Rights ${login}`, email: '', language: 'en', password: `Ct-${login}-pw!` });
-      assert.ok(created.status >= 200 && created.status < 300, `POST /users answered ${created.status} ${JSON.stringify(created.body)}`);
+      const created = await suite.api.post('/users', {
+        login,
+        firstName: 'Contract',
+        familyName: `Rights ${login}`,
+        email: '',
+        language: 'en',
+        password: `Ct-${login}-pw!`,
+      });
+      assert.ok(
+        created.status >= 200 && created.status < 300,
+        `POST /users answered ${created.status} ${JSON.stringify(created.body)}`,
+      );
       user = ((await suite.api.get(`/users?searchTerm=${login}`)).body as User[]).find((u) => u.login === login);
       assert.ok(user);
 
@@ -55,7 +65,9 @@ describe('contract: permissions', () => {
       const ids = pick.map((p) => p.id).sort((a, b) => a - b);
       let r = await suite.api.put(`/permissions/users/${user.id}`, ids);
       assert.ok(r.status >= 200 && r.status < 300, `PUT answered ${r.status} ${JSON.stringify(r.body)}`);
-      let held = ((await suite.api.get(`/permissions/users/${user.id}`)).body as PermissionInfo[]).map((p) => p.id).sort((a, b) => a - b);
+      let held = ((await suite.api.get(`/permissions/users/${user.id}`)).body as PermissionInfo[])
+        .map((p) => p.id)
+        .sort((a, b) => a - b);
       assert.deepEqual(held, ids);
 
       r = await suite.api.put(`/permissions/users/${user.id}`, [ids[0]]);

@@ -13,15 +13,20 @@ export function assertVersion(v: unknown): asserts v is string {
 export function assertUser(u: unknown, where = 'user'): asserts u is User {
   assert.ok(u && typeof u === 'object' && !Array.isArray(u), `${where} is not an object: ${JSON.stringify(u)}`);
   const parsed = UserSchema.safeParse(u);
-  assert.ok(parsed.success, `${where} does not match User: ${parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  assert.ok(
+    parsed.success,
+    `${where} does not match User: ${parsed.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  );
   const o = u as Record<string, unknown>;
-  for (const k of ['login', 'firstName', 'familyName', 'email', 'language'] as const) assert.equal(typeof o[k], 'string', `${where}.${k}`);
+  for (const k of ['login', 'firstName', 'familyName', 'email', 'language'] as const)
+    assert.equal(typeof o[k], 'string', `${where}.${k}`);
   assert.ok(Number.isInteger(o.id), `${where}.id is not an integer`);
   assert.ok((o.login as string).length > 0, `${where}.login is empty`);
   // Write-only: absent, null or empty when fetched. Nothing that looks like a stored secret either.
   assert.ok(o.password === undefined || o.password === null || o.password === '', `${where} returns a password value`);
   for (const [k, v] of Object.entries(o)) {
-    if (/hash|secret|sip.?password/i.test(k)) assert.ok(v === undefined || v === null || v === '', `${where}.${k} leaks a secret`);
+    if (/hash|secret|sip.?password/i.test(k))
+      assert.ok(v === undefined || v === null || v === '', `${where}.${k} leaks a secret`);
   }
 }
 

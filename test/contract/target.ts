@@ -31,14 +31,23 @@ export interface ContractTarget {
 export const PBX_VARS = ['STARFACE_URL', 'STARFACE_LOGIN', 'STARFACE_PASSWORD'] as const;
 
 /** The real PBX's settings from the environment; undefined when none is set; an error when only some are. */
-export function pbxSettings(env: NodeJS.ProcessEnv = process.env): { url: string; login: string; password: string; write: boolean } | undefined {
+export function pbxSettings(
+  env: NodeJS.ProcessEnv = process.env,
+): { url: string; login: string; password: string; write: boolean } | undefined {
   const set = PBX_VARS.filter((v) => env[v]);
   if (set.length === 0) return undefined;
   if (set.length < PBX_VARS.length) {
     const missing = PBX_VARS.filter((v) => !env[v]);
-    throw new Error(`Contract tests against a real PBX need ${PBX_VARS.join(', ')}; missing: ${missing.join(', ')}. Unset all of them to test the simulator.`);
+    throw new Error(
+      `Contract tests against a real PBX need ${PBX_VARS.join(', ')}; missing: ${missing.join(', ')}. Unset all of them to test the simulator.`,
+    );
   }
-  return { url: restBaseUrl(env.STARFACE_URL!), login: env.STARFACE_LOGIN!, password: env.STARFACE_PASSWORD!, write: env.STARFACE_CONTRACT_WRITE === '1' };
+  return {
+    url: restBaseUrl(env.STARFACE_URL!),
+    login: env.STARFACE_LOGIN!,
+    password: env.STARFACE_PASSWORD!,
+    write: env.STARFACE_CONTRACT_WRITE === '1',
+  };
 }
 
 export async function openTarget(): Promise<ContractTarget> {
@@ -82,7 +91,9 @@ export async function openTarget(): Promise<ContractTarget> {
 /** In a `beforeEach`: skips a writing test against a read-only target, with the reason in its title. */
 export function skipUnlessWritable(ctx: Context, target: ContractTarget): void {
   if (target.writable) return;
-  if (ctx.currentTest) ctx.currentTest.title += ' — skipped: the real PBX is tested read-only; set STARFACE_CONTRACT_WRITE=1 to run the write tests';
+  if (ctx.currentTest)
+    ctx.currentTest.title +=
+      ' — skipped: the real PBX is tested read-only; set STARFACE_CONTRACT_WRITE=1 to run the write tests';
   ctx.skip();
 }
 

@@ -27,7 +27,10 @@ describe('contract: users', () => {
       assert.equal(r.status, 200);
       assertUserList(r.body);
       const hits = r.body as User[];
-      assert.ok(hits.some((u) => u.id === probe.id), `searching "${term}" did not find user ${probe.id}`);
+      assert.ok(
+        hits.some((u) => u.id === probe.id),
+        `searching "${term}" did not find user ${probe.id}`,
+      );
       assert.ok(hits.length <= all.length);
       const ids = new Set(all.map((u) => u.id));
       assert.ok(hits.every((u) => ids.has(u.id)));
@@ -51,7 +54,8 @@ describe('contract: users', () => {
       const r = await suite.api.get(`/users/${me.id}`);
       assert.equal(r.status, 200);
       assertUser(r.body);
-      for (const k of ['id', 'login', 'firstName', 'familyName', 'email', 'language'] as const) assert.equal(r.body[k], me[k], k);
+      for (const k of ['id', 'login', 'firstName', 'familyName', 'email', 'language'] as const)
+        assert.equal(r.body[k], me[k], k);
     });
 
     it('GET /users/{id} of an unknown id answers 404', async () => {
@@ -71,7 +75,14 @@ describe('contract: users', () => {
 
     it('POST /users creates a User that GET returns without its password', async () => {
       const login = testLogin();
-      const body = { login, firstName: 'Contract', familyName: `Test ${login}`, email: `contract-${login}@example.invalid`, language: 'en', password: `Ct-${login}-pw!` };
+      const body = {
+        login,
+        firstName: 'Contract',
+        familyName: `Test ${login}`,
+        email: `contract-${login}@example.invalid`,
+        language: 'en',
+        password: `Ct-${login}-pw!`,
+      };
       const r = await suite.api.post('/users', body);
       assert.ok(r.status >= 200 && r.status < 300, `POST /users answered ${r.status} ${JSON.stringify(r.body)}`);
       const found = ((await suite.api.get(`/users?searchTerm=${login}`)).body as User[]).find((u) => u.login === login);

@@ -44,7 +44,15 @@ async function attempt(c: RestClient, login: string, password: string): Promise<
   return c.post('/login', { loginType: 'Internal', nonce: n, secret: restLoginSecret(login, n, password) });
 }
 
-const NEW_USER = { login: 'gerd', firstName: 'Gerd', familyName: 'Groß', email: 'gerd@demo.starface.test', language: 'de', extension: '2060', password: 'gerd-password' };
+const NEW_USER = {
+  login: 'gerd',
+  firstName: 'Gerd',
+  familyName: 'Groß',
+  email: 'gerd@demo.starface.test',
+  language: 'de',
+  extension: '2060',
+  password: 'gerd-password',
+};
 
 describe('REST bad input', () => {
   let sim: RunningSim;
@@ -59,13 +67,20 @@ describe('REST bad input', () => {
   describe('bodies', () => {
     it('invalid JSON is 400 INVALID_JSON, signed in or not', async () => {
       assertError(await sim.admin.call('POST', '/users', undefined, { raw: '{"login": ' }), 400, 'INVALID_JSON');
-      assertError(await sim.admin.call('PUT', '/permissions/users/3', undefined, { raw: '[1, 2,' }), 400, 'INVALID_JSON');
+      assertError(
+        await sim.admin.call('PUT', '/permissions/users/3', undefined, { raw: '[1, 2,' }),
+        400,
+        'INVALID_JSON',
+      );
       assertError(await sim.admin.call('POST', '/users', undefined, { raw: "{'login': 'x'}" }), 400, 'INVALID_JSON');
       assertError(await sim.client().call('POST', '/login', undefined, { raw: '{nonce' }), 400, 'INVALID_JSON');
     });
 
     it('a JSON body is read even when the Content-Type says otherwise', async () => {
-      const reply = await sim.admin.call('POST', '/users', undefined, { raw: '{"login": ', headers: { 'Content-Type': 'text/plain' } });
+      const reply = await sim.admin.call('POST', '/users', undefined, {
+        raw: '{"login": ',
+        headers: { 'Content-Type': 'text/plain' },
+      });
       assertError(reply, 400, 'INVALID_JSON');
     });
 
@@ -75,7 +90,12 @@ describe('REST bad input', () => {
       assertError(reply, 413);
       assert.equal((await sim.admin.get('/users?searchTerm=gerd')).body.length, 0);
       // Not signed in, too.
-      assertError(await sim.client().call('POST', '/login', undefined, { raw: JSON.stringify({ loginType: 'Internal', nonce: 'n', secret: 'y'.repeat(1100 * 1024) }) }), 413);
+      assertError(
+        await sim.client().call('POST', '/login', undefined, {
+          raw: JSON.stringify({ loginType: 'Internal', nonce: 'n', secret: 'y'.repeat(1100 * 1024) }),
+        }),
+        413,
+      );
     });
 
     it('a body just under 1 MiB is read (and refused on its merits)', async () => {
@@ -96,7 +116,9 @@ describe('REST bad input', () => {
       assert.match(reply.body.message, /nickname/);
       assert.equal((await sim.admin.get('/users?searchTerm=gerd')).body.length, 0, 'nothing was created');
 
-      const login = await sim.client().post('/login', { loginType: 'Internal', nonce: 'abc', secret: 'admin:x', remember: true });
+      const login = await sim
+        .client()
+        .post('/login', { loginType: 'Internal', nonce: 'abc', secret: 'admin:x', remember: true });
       assertError(login, 400, 'VALIDATION_FAILED');
       assert.ok(detailsOf(login).some((d) => d.path === 'remember'));
 
@@ -106,7 +128,9 @@ describe('REST bad input', () => {
     });
 
     it('__proto__ in a body is an unknown field, not a way in', async () => {
-      const reply = await sim.admin.call('POST', '/users', undefined, { raw: JSON.stringify(NEW_USER).replace('{', '{"__proto__": {"rights": ["admin_perm"]}, ') });
+      const reply = await sim.admin.call('POST', '/users', undefined, {
+        raw: JSON.stringify(NEW_USER).replace('{', '{"__proto__": {"rights": ["admin_perm"]}, '),
+      });
       assertError(reply, 400, 'VALIDATION_FAILED');
       assert.ok(detailsOf(reply).some((d) => d.path === '__proto__'));
     });
@@ -122,11 +146,17 @@ describe('REST bad input', () => {
 
       const licence = await sim.admin.post('/licenses', { type: 'Fax', count: '3' });
       assertError(licence, 400, 'VALIDATION_FAILED');
-      assert.deepEqual(detailsOf(licence).map((d) => d.path), ['count']);
+      assert.deepEqual(
+        detailsOf(licence).map((d) => d.path),
+        ['count'],
+      );
 
       const ids = await sim.admin.put('/permissions/users/3', [1, 'two', 3]);
       assertError(ids, 400, 'VALIDATION_FAILED');
-      assert.deepEqual(detailsOf(ids).map((d) => d.path), ['1']);
+      assert.deepEqual(
+        detailsOf(ids).map((d) => d.path),
+        ['1'],
+      );
 
       const notAList = await sim.admin.put('/licenses/users/3', { types: [] });
       assertError(notAList, 400, 'VALIDATION_FAILED');
@@ -134,7 +164,10 @@ describe('REST bad input', () => {
 
       const badEmail = await sim.admin.post('/users', { ...NEW_USER, email: 'not-an-email' });
       assertError(badEmail, 400, 'VALIDATION_FAILED');
-      assert.deepEqual(detailsOf(badEmail).map((d) => d.path), ['email']);
+      assert.deepEqual(
+        detailsOf(badEmail).map((d) => d.path),
+        ['email'],
+      );
 
       const nothing = await sim.admin.call('POST', '/users', undefined, { raw: 'null' });
       assertError(nothing, 400, 'VALIDATION_FAILED');
@@ -152,11 +185,20 @@ describe('REST bad input', () => {
     });
 
     it('an unsupported charset or content encoding is a JSON 4xx', async () => {
-      const charset = await sim.admin.call('POST', '/users', undefined, { raw: '{}', headers: { 'Content-Type': 'application/json; charset=latin-9' } });
+      const charset = await sim.admin.call('POST', '/users', undefined, {
+        raw: '{}',
+        headers: { 'Content-Type': 'application/json; charset=latin-9' },
+      });
       assertError(charset, 415);
-      const encoding = await sim.admin.call('POST', '/users', undefined, { raw: '{}', headers: { 'Content-Encoding': 'foo' } });
+      const encoding = await sim.admin.call('POST', '/users', undefined, {
+        raw: '{}',
+        headers: { 'Content-Encoding': 'foo' },
+      });
       assertError(encoding, 415);
-      const gzip = await sim.admin.call('POST', '/users', undefined, { raw: '{}', headers: { 'Content-Encoding': 'gzip' } });
+      const gzip = await sim.admin.call('POST', '/users', undefined, {
+        raw: '{}',
+        headers: { 'Content-Encoding': 'gzip' },
+      });
       assertError(gzip, 400);
     });
   });

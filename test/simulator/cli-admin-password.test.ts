@@ -164,10 +164,17 @@ describe('starface-sim admin-password (black box)', function () {
     assert.equal(anna.password, DEMO_USERS.anna.password);
     assert.equal(anna.sipPassword, DEMO_USERS.anna.password);
     assert.equal(anna.extension, '1001');
-    assert.ok(!res.body.users.some((u: { login: string }) => u.login === 'admin'), 'the admin (a hash only) is not listed');
+    assert.ok(
+      !res.body.users.some((u: { login: string }) => u.login === 'admin'),
+      'the admin (a hash only) is not listed',
+    );
     assert.ok(res.body.sipDomains.includes('127.0.0.1'));
     assert.ok(res.body.sipDomains.includes('pbx.demo.starface.test'));
-    assert.equal(res.body.sipRealm, 'pbx.demo.starface.test', 'the realm of the challenges: the active configuration\'s PBX name');
+    assert.equal(
+      res.body.sipRealm,
+      'pbx.demo.starface.test',
+      "the realm of the challenges: the active configuration's PBX name",
+    );
 
     const user = new RestClient(rest);
     await user.login(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
@@ -189,19 +196,38 @@ describe('starface-sim admin-password (black box)', function () {
     assert.ok(op.responses['403'] && op.responses['401']);
     await run.stop();
     // The JSON logs, even at debug, never hold what the list hands out.
-    for (const secret of [PW, DEMO_USERS.anna.password, DEMO_USERS.bernd.password]) assert.ok(!run.stderr.includes(secret), 'no password in the simulator log');
+    for (const secret of [PW, DEMO_USERS.anna.password, DEMO_USERS.bernd.password])
+      assert.ok(!run.stderr.includes(secret), 'no password in the simulator log');
     assert.match(run.stderr, /"msg"|"message"|"level"/, 'the log was captured');
   });
 
   it('a scenario user with its own SIP password: the login password is unknown (null), the SIP password listed', async () => {
     const dir = tempDir();
     const file = join(dir, 'scenario.json');
-    writeFileSync(file, JSON.stringify({ name: 'own-sip', users: [{ login: '2001', firstName: 'Dora', familyName: 'Dietz', password: 'dora-2001', sipPassword: 'dora-sip-2001', extension: '2001' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'own-sip',
+        users: [
+          {
+            login: '2001',
+            firstName: 'Dora',
+            familyName: 'Dietz',
+            password: 'dora-2001',
+            sipPassword: 'dora-sip-2001',
+            extension: '2001',
+          },
+        ],
+      }),
+    );
     const { run, rest } = await startOn(join(dir, 'data'), NO_ENV_PW, ['--admin-password', PW, '--scenario', file]);
     const admin = new RestClient(rest);
     await admin.login('admin', PW);
     const [dora] = (await admin.get('/sim/credentials')).body.users;
-    assert.deepEqual({ login: dora.login, password: dora.password, sipPassword: dora.sipPassword }, { login: '2001', password: null, sipPassword: 'dora-sip-2001' });
+    assert.deepEqual(
+      { login: dora.login, password: dora.password, sipPassword: dora.sipPassword },
+      { login: '2001', password: null, sipPassword: 'dora-sip-2001' },
+    );
     await run.stop();
   });
 });

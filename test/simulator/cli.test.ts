@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { ensureBuilt, killAllClis, portOpen, removeTempDirs, ROOT, runCli, tempDir, type CliRun } from '../support/cli.js';
+import {
+  ensureBuilt,
+  killAllClis,
+  portOpen,
+  removeTempDirs,
+  ROOT,
+  runCli,
+  tempDir,
+  type CliRun,
+} from '../support/cli.js';
 import { DEMO_USERS, RestClient } from '../support/rest.js';
 import { cleanUp } from '../support/cleanup.js';
 import { parseChallenge, Registration, SipClient } from '../support/sip-client.js';
@@ -12,7 +21,10 @@ const PW = 'cli-test-admin-pw';
 /** The child must not inherit a password from the developer's shell. */
 const NO_ENV_PW = { STARFACE_SIM_ADMIN_PASSWORD: undefined };
 
-async function startReady(args: string[], env: Record<string, string | undefined> = NO_ENV_PW): Promise<{ run: CliRun; rest: string; port: number }> {
+async function startReady(
+  args: string[],
+  env: Record<string, string | undefined> = NO_ENV_PW,
+): Promise<{ run: CliRun; rest: string; port: number }> {
   const run = runCli(['--ready-json', '--http-port', '0', '--sip-port', '0', ...args], env);
   const ready = await run.ready();
   return { run, rest: ready.rest, port: Number(new URL(ready.rest).port) };
@@ -84,7 +96,17 @@ describe('simulator CLI (black box)', function () {
       const run = runCli(['--help']);
       const exit = await run.exited;
       assert.equal(exit.code, 0);
-      for (const flag of ['--http-port', '--data', '--memory', '--scenario', '--reset', '--admin-password', '--ready-json', '--version', '--sip-digest']) {
+      for (const flag of [
+        '--http-port',
+        '--data',
+        '--memory',
+        '--scenario',
+        '--reset',
+        '--admin-password',
+        '--ready-json',
+        '--version',
+        '--sip-digest',
+      ]) {
         assert.ok(run.stdout.includes(flag), `--help lacks ${flag}`);
       }
     });
@@ -133,11 +155,18 @@ describe('simulator CLI (black box)', function () {
 
     it('--sip-digest sets the challenges and their order; without it one MD5 challenge', async () => {
       const challenges = async (args: string[]): Promise<string[]> => {
-        const run = runCli(['--ready-json', '--http-port', '0', '--sip-port', '0', '--memory', '--admin-password', PW, ...args], NO_ENV_PW);
+        const run = runCli(
+          ['--ready-json', '--http-port', '0', '--sip-port', '0', '--memory', '--admin-password', PW, ...args],
+          NO_ENV_PW,
+        );
         const ready = await run.ready();
         const client = await SipClient.to('udp', String(ready.sipUdp));
         try {
-          const reg = new Registration(client, { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password }, { domain: '127.0.0.1' });
+          const reg = new Registration(
+            client,
+            { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password },
+            { domain: '127.0.0.1' },
+          );
           const reply = await reg.send();
           assert.equal(reply.status, 401, reply.raw);
           return reply.getAll('www-authenticate').map((c) => parseChallenge(c).algorithm!);
@@ -148,7 +177,11 @@ describe('simulator CLI (black box)', function () {
       };
       assert.deepEqual(await challenges([]), ['MD5']);
       assert.deepEqual(await challenges(['--sip-digest', 'sha-256,md5']), ['SHA-256', 'MD5']);
-      assert.deepEqual(await challenges(['--sip-digest', 'SHA-512-256,sha-256,md5']), ['SHA-512-256', 'SHA-256', 'MD5']);
+      assert.deepEqual(await challenges(['--sip-digest', 'SHA-512-256,sha-256,md5']), [
+        'SHA-512-256',
+        'SHA-256',
+        'MD5',
+      ]);
     });
 
     describe('a port in use', () => {
@@ -161,7 +194,16 @@ describe('simulator CLI (black box)', function () {
 
       it('exits non-zero with a clear message naming the port', async () => {
         const port = (blocker.address() as { port: number }).port;
-        const run = runCli(['--memory', '--ready-json', '--http-port', String(port), '--sip-port', '0', '--admin-password', PW]);
+        const run = runCli([
+          '--memory',
+          '--ready-json',
+          '--http-port',
+          String(port),
+          '--sip-port',
+          '0',
+          '--admin-password',
+          PW,
+        ]);
         const exit = await run.exited;
         assert.notEqual(exit.code, 0);
         assert.ok(run.stderr.includes(String(port)), run.stderr);
@@ -176,7 +218,14 @@ describe('simulator CLI (black box)', function () {
       const dir = tempDir();
       let { run, rest } = await startReady(['--data', dir, '--scenario', 'demo', '--admin-password', PW]);
       let admin = await adminClient(rest);
-      const created = await admin.post('/users', { login: 'persisted-1', firstName: 'Per', familyName: 'Sisted', email: 'per@example.test', language: 'en', password: 'persisted-pw' });
+      const created = await admin.post('/users', {
+        login: 'persisted-1',
+        firstName: 'Per',
+        familyName: 'Sisted',
+        email: 'per@example.test',
+        language: 'en',
+        password: 'persisted-pw',
+      });
       assert.equal(created.status, 201);
       // A change to a scenario user too: re-applying the scenario would undo it.
       const carla = (await admin.get('/users?searchTerm=1003')).body.find((u: { login: string }) => u.login === '1003');
@@ -207,7 +256,10 @@ describe('simulator CLI (black box)', function () {
       let run = runCli(['--data', dir, '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
       await run.waitForStdout('Ctrl+C');
       await run.stop();
-      run = runCli(['--data', dir, '--http-port', '0', '--sip-port', '0', '--scenario', 'fresh', '--admin-password', PW], NO_ENV_PW);
+      run = runCli(
+        ['--data', dir, '--http-port', '0', '--sip-port', '0', '--scenario', 'fresh', '--admin-password', PW],
+        NO_ENV_PW,
+      );
       await run.waitForStdout('Ctrl+C');
       assert.match(run.stdout, /not applied/);
       assert.equal((await run.stop()).code, 0);
@@ -222,7 +274,10 @@ describe('simulator CLI (black box)', function () {
         const file = join(dir, 'state.json');
         writeFileSync(file, garbage);
         const before = readFileSync(file);
-        const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
+        const run = runCli(
+          ['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW],
+          NO_ENV_PW,
+        );
         const exit = await run.exited;
         assert.notEqual(exit.code, 0);
         assert.equal(exit.signal, null);
@@ -236,7 +291,10 @@ describe('simulator CLI (black box)', function () {
       const dir = tempDir();
       const first = await startReady(['--data', dir, '--admin-password', PW]);
       const stateBefore = readFileSync(join(dir, 'state.json'));
-      const second = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', 'another-password'], NO_ENV_PW);
+      const second = runCli(
+        ['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', 'another-password'],
+        NO_ENV_PW,
+      );
       const exit = await second.exited;
       assert.notEqual(exit.code, 0);
       assert.equal(second.stdout, '');
@@ -277,7 +335,9 @@ describe('simulator CLI (black box)', function () {
     });
 
     it('--admin-password wins over STARFACE_SIM_ADMIN_PASSWORD', async () => {
-      const { rest } = await startReady(['--memory', '--admin-password', 'from-the-flag'], { STARFACE_SIM_ADMIN_PASSWORD: 'from-the-env' });
+      const { rest } = await startReady(['--memory', '--admin-password', 'from-the-flag'], {
+        STARFACE_SIM_ADMIN_PASSWORD: 'from-the-env',
+      });
       await adminClient(rest, 'from-the-flag');
       await assert.rejects(adminClient(rest, 'from-the-env'), /failed: 400/);
     });
@@ -287,7 +347,8 @@ describe('simulator CLI (black box)', function () {
       // Printed right after the ready line; give the pipe a moment.
       const deadline = Date.now() + 10_000;
       let m: RegExpExecArray | null = null;
-      while (!(m = /admin password \(generated[^)]*\): (\S+)/.exec(run.stderr)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      while (!(m = /admin password \(generated[^)]*\): (\S+)/.exec(run.stderr)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
       assert.ok(m, `no generated password on stderr: ${run.stderr}`);
       assert.ok(m[1]!.length >= 12, 'the generated password is too short');
       assert.ok(!run.stdout.includes(m[1]!), 'the password must not be on stdout in --ready-json mode');
@@ -333,7 +394,14 @@ describe('simulator CLI (black box)', function () {
       assert.equal(keyfile.status, 200);
       const key = keyfile.body.key as string;
       assert.ok(key && before && key !== before);
-      await admin.post('/users', { login: 'log-test', firstName: 'L', familyName: 'T', email: '', language: 'en', password: 'secret-user-pw' });
+      await admin.post('/users', {
+        login: 'log-test',
+        firstName: 'L',
+        familyName: 'T',
+        email: '',
+        language: 'en',
+        password: 'secret-user-pw',
+      });
       await admin.call('POST', '/users', undefined, { raw: '{not json' });
       assert.equal((await run.stop()).code, 0);
 
@@ -350,7 +418,15 @@ describe('simulator CLI (black box)', function () {
         assert.ok(['debug', 'info', 'warn', 'error'].includes(entry.level as string), line);
         assert.equal(typeof entry.msg, 'string', line);
       }
-      for (const secret of [PW, 'wrong-password', key, before, 'secret-user-pw', DEMO_USERS.anna.password, admin.token!]) {
+      for (const secret of [
+        PW,
+        'wrong-password',
+        key,
+        before,
+        'secret-user-pw',
+        DEMO_USERS.anna.password,
+        admin.token!,
+      ]) {
         assert.ok(!run.stderr.includes(secret), `stderr contains a secret (${secret.slice(0, 3)}…)`);
       }
     });

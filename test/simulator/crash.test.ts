@@ -23,7 +23,22 @@ interface Acked {
 }
 
 async function start(dir: string): Promise<{ run: CliRun; admin: RestClient }> {
-  const run = runCli(['--data', dir, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW, '--log-level', 'warn'], { STARFACE_SIM_ADMIN_PASSWORD: undefined });
+  const run = runCli(
+    [
+      '--data',
+      dir,
+      '--ready-json',
+      '--http-port',
+      '0',
+      '--sip-port',
+      '0',
+      '--admin-password',
+      PW,
+      '--log-level',
+      'warn',
+    ],
+    { STARFACE_SIM_ADMIN_PASSWORD: undefined },
+  );
   const ready = await run.ready();
   const admin = new RestClient(ready.rest);
   await admin.login('admin', PW);
@@ -49,7 +64,9 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
 
     // Enough UCC licences that every licence PUT can succeed; the starting Teams count is the baseline.
     assert.equal((await admin.post('/licenses', { type: UCC, count: 10_000 })).status, 201);
-    const teamsBase = ((await admin.get('/licenses')).body as { type: string; count: number }[]).find((l) => l.type === TEAMS)!.count;
+    const teamsBase = ((await admin.get('/licenses')).body as { type: string; count: number }[]).find(
+      (l) => l.type === TEAMS,
+    )!.count;
 
     for (let round = 1; round <= ROUNDS; round++) {
       const killAfter = random(50, 120);
@@ -64,14 +81,17 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
         ackedThisRound++;
         if (ackedThisRound === killAfter) {
           // Somewhere in the next few milliseconds, with writes in flight.
-          setTimeout(() => {
-            killed = true;
-            try {
-              process.kill(pid, 'SIGKILL');
-            } catch {
-              // already gone
-            }
-          }, random(0, 15));
+          setTimeout(
+            () => {
+              killed = true;
+              try {
+                process.kill(pid, 'SIGKILL');
+              } catch {
+                // already gone
+              }
+            },
+            random(0, 15),
+          );
         }
       };
 
@@ -96,7 +116,14 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
               }
             } else {
               const login = `crash-${round}-${n}`;
-              const r = await admin.post('/users', { login, firstName: 'Crash', familyName: `R${round}N${n}`, email: '', language: 'en', password: 'crash-pw-1' });
+              const r = await admin.post('/users', {
+                login,
+                firstName: 'Crash',
+                familyName: `R${round}N${n}`,
+                email: '',
+                language: 'en',
+                password: 'crash-pw-1',
+              });
               if (r.status === 201) {
                 acked.users.add(login);
                 licenceCandidates.push({ login, id: r.body.id });
@@ -117,7 +144,11 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
       const exit = await run.exited;
       killed = true;
       await streamEnd;
-      assert.equal(exit.signal, 'SIGKILL', `round ${round}: the simulator ended by itself (${exit.code}): ${run.stderr}`);
+      assert.equal(
+        exit.signal,
+        'SIGKILL',
+        `round ${round}: the simulator ended by itself (${exit.code}): ${run.stderr}`,
+      );
       assert.ok(ackedThisRound >= 50, `round ${round}: only ${ackedThisRound} writes acknowledged before the kill`);
 
       // Whatever the kill left, state.json is whole JSON (a temp file may be left beside it).
@@ -134,14 +165,34 @@ describe('crash safety: SIGKILL during a stream of writes', function () {
         const held = (await admin.get(`/licenses/users/${u.id}`)).body;
         assert.deepEqual(held, list, `round ${round}: licences of ${login}`);
       }
-      const teams = ((await admin.get('/licenses')).body as { type: string; count: number }[]).find((l) => l.type === TEAMS)!.count;
-      assert.ok(teams >= teamsBase + acked.teamsInstalls, `round ${round}: ${teams} Teams licences, but ${teamsBase} + ${acked.teamsInstalls} acknowledged`);
+      const teams = ((await admin.get('/licenses')).body as { type: string; count: number }[]).find(
+        (l) => l.type === TEAMS,
+      )!.count;
+      assert.ok(
+        teams >= teamsBase + acked.teamsInstalls,
+        `round ${round}: ${teams} Teams licences, but ${teamsBase} + ${acked.teamsInstalls} acknowledged`,
+      );
       // At most the writes in flight at the kill can have landed without an answer.
-      assert.ok(teams <= teamsBase + acked.teamsInstalls + CONCURRENCY, `round ${round}: ${teams} Teams licences is more than was ever sent`);
+      assert.ok(
+        teams <= teamsBase + acked.teamsInstalls + CONCURRENCY,
+        `round ${round}: ${teams} Teams licences is more than was ever sent`,
+      );
     }
 
     // The last restarted simulator still takes writes and stops cleanly; no stray files beyond the store's own.
-    assert.equal((await admin.post('/users', { login: 'after-crashes', firstName: 'A', familyName: 'C', email: '', language: 'en', password: 'crash-pw-1' })).status, 201);
+    assert.equal(
+      (
+        await admin.post('/users', {
+          login: 'after-crashes',
+          firstName: 'A',
+          familyName: 'C',
+          email: '',
+          language: 'en',
+          password: 'crash-pw-1',
+        })
+      ).status,
+      201,
+    );
     assert.equal((await run.stop('SIGTERM')).code, 0);
     const stray = readdirSync(dir).filter((f) => f !== 'state.json' && !/^state\.json\.\d+\.tmp$/.test(f));
     assert.deepEqual(stray, []);

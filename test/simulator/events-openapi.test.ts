@@ -90,7 +90,10 @@ describe('simulator: GET /rest/sim/events', () => {
       seen.push(...page.events.map((e) => e.seq));
       since = page.events.at(-1)!.seq;
     }
-    assert.deepEqual(seen, Array.from({ length: end }, (_, i) => i + 1));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: end }, (_, i) => i + 1),
+    );
   });
 
   it('a sinceSeq ahead of lastSeq (a restarted simulator) answers nothing and says so', async () => {
@@ -121,7 +124,14 @@ describe('simulator: GET /rest/sim/events', () => {
   it('creating a user is a sim.events.users event', async () => {
     let id = 0;
     const events = await eventsOf(sim.admin, async () => {
-      const reply = await sim.admin.post('/users', { login: '2001', firstName: 'Dora', familyName: 'Dietz', email: '', language: 'de', password: 'dora-pass-2001' });
+      const reply = await sim.admin.post('/users', {
+        login: '2001',
+        firstName: 'Dora',
+        familyName: 'Dietz',
+        email: '',
+        language: 'de',
+        password: 'dora-pass-2001',
+      });
       assert.equal(reply.status, 201, JSON.stringify(reply.body));
       id = reply.body.id;
     });
@@ -163,10 +173,14 @@ describe('simulator: GET /rest/sim/events', () => {
   });
 
   it('stopping and starting the connector are sim.events.connector events, logged on sim.events.log', async () => {
-    const stopped = await eventsOf(sim.admin, () => sim.admin.put('/modules/configurations/1/connector', { active: false }));
+    const stopped = await eventsOf(sim.admin, () =>
+      sim.admin.put('/modules/configurations/1/connector', { active: false }),
+    );
     assert.ok(pairs(stopped).includes('sim.events.connector stopped'), pairs(stopped).join(', '));
     assert.ok(pairs(stopped).includes('sim.events.log connector-stopped'));
-    const started = await eventsOf(sim.admin, () => sim.admin.put('/modules/configurations/1/connector', { active: true }));
+    const started = await eventsOf(sim.admin, () =>
+      sim.admin.put('/modules/configurations/1/connector', { active: true }),
+    );
     assert.ok(pairs(started).includes('sim.events.connector started'), pairs(started).join(', '));
     assert.ok(pairs(started).includes('sim.events.log connector-started'));
     const s = started.find((e) => e.event === 'started')!;
@@ -201,9 +215,18 @@ describe('EventBus ring buffer', () => {
     for (let i = 0; i < 12; i++) bus.publish({ service: 'sim.events.server', event: 'tick', data: { i } });
     assert.equal(bus.lastSeq, 12);
     assert.equal(bus.oldestSeq, 8);
-    assert.deepEqual(bus.since(0).map((e) => e.seq), [8, 9, 10, 11, 12]);
-    assert.deepEqual(bus.since(10).map((e) => e.seq), [11, 12]);
-    assert.deepEqual(bus.since(8, 2).map((e) => e.seq), [9, 10]);
+    assert.deepEqual(
+      bus.since(0).map((e) => e.seq),
+      [8, 9, 10, 11, 12],
+    );
+    assert.deepEqual(
+      bus.since(10).map((e) => e.seq),
+      [11, 12],
+    );
+    assert.deepEqual(
+      bus.since(8, 2).map((e) => e.seq),
+      [9, 10],
+    );
   });
 });
 
@@ -225,14 +248,19 @@ describe('simulator: OpenAPI document and routing', () => {
     const reply = await sim.admin.get('/openapi.json');
     assert.equal(reply.status, 200);
     assert.match(reply.headers.get('content-type') ?? '', /application\/json/);
-    const doc = reply.body as { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, { responses: Record<string, unknown>; summary: string }>> };
+    const doc = reply.body as {
+      openapi: string;
+      info: { title: string; version: string };
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; summary: string }>>;
+    };
     assert.match(doc.openapi, /^3\.1\.\d+$/);
     assert.ok(doc.info.title && doc.info.version);
     for (const e of ENDPOINTS) {
       const op = doc.paths[e.path]?.[e.method];
       assert.ok(op, `${e.method.toUpperCase()} ${e.path} is documented`);
       assert.equal(op.summary, e.summary);
-      for (const status of Object.keys(e.responses)) assert.ok(status in op.responses, `${e.method} ${e.path} documents ${status}`);
+      for (const status of Object.keys(e.responses))
+        assert.ok(status in op.responses, `${e.method} ${e.path} documents ${status}`);
     }
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
     assert.deepEqual(documented.sort(), ENDPOINTS.map((e) => `${e.method} ${e.path}`).sort());
@@ -257,7 +285,10 @@ describe('simulator: OpenAPI document and routing', () => {
     const probe = await startSim({ scenario: 'demo' });
     try {
       // Signing out last, so the admin token holds for the others.
-      const ordered = [...ENDPOINTS].sort((a, b) => Number(a.method === 'delete' && a.path === '/login') - Number(b.method === 'delete' && b.path === '/login'));
+      const ordered = [...ENDPOINTS].sort(
+        (a, b) =>
+          Number(a.method === 'delete' && a.path === '/login') - Number(b.method === 'delete' && b.path === '/login'),
+      );
       for (const e of ordered) {
         const path = e.path.replace(/\{\w+\}/g, '1');
         const reply = await probe.admin.call(e.method.toUpperCase(), path);

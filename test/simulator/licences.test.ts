@@ -119,7 +119,10 @@ describe('REST licences', () => {
     assert.deepEqual(reply.body, { id: before.id, type: PREMIUM, count: 5, used: 2 });
     const list = await licences();
     assert.equal(list.length, 2, 'no second entry of the same type');
-    assert.deepEqual(list.find((l) => l.type === PREMIUM), { id: before.id, type: PREMIUM, count: 5, used: 2 });
+    assert.deepEqual(
+      list.find((l) => l.type === PREMIUM),
+      { id: before.id, type: PREMIUM, count: 5, used: 2 },
+    );
 
     // Now there is room for Carla.
     assert.equal((await sim.admin.put('/licenses/users/4', [PREMIUM])).status, 200);

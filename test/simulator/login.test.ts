@@ -11,7 +11,13 @@ async function nonce(c: RestClient): Promise<string> {
 }
 
 /** One POST /rest/login with the secret computed for `password`. */
-async function postLogin(c: RestClient, login: string, password: string, n?: string, loginType = 'Internal'): Promise<Reply> {
+async function postLogin(
+  c: RestClient,
+  login: string,
+  password: string,
+  n?: string,
+  loginType = 'Internal',
+): Promise<Reply> {
   const used = n ?? (await nonce(c));
   return c.post('/login', { loginType, nonce: used, secret: restLoginSecret(login, used, password) });
 }
@@ -128,7 +134,13 @@ describe('REST login', () => {
 
   it('accepts loginType "INTERNAL" (the prose spelling) and "internal"', async () => {
     for (const loginType of ['INTERNAL', 'internal']) {
-      const reply = await postLogin(sim.client(), DEMO_USERS.anna.login, DEMO_USERS.anna.password, undefined, loginType);
+      const reply = await postLogin(
+        sim.client(),
+        DEMO_USERS.anna.login,
+        DEMO_USERS.anna.password,
+        undefined,
+        loginType,
+      );
       assert.equal(reply.status, 200, `${loginType}: ${JSON.stringify(reply.body)}`);
       assert.equal(typeof reply.body.token, 'string');
     }
@@ -185,7 +197,10 @@ describe('REST login', () => {
     assert.equal(rights.status, 200);
     const ids: number[] = rights.body.map((p: { id: number }) => p.id);
     assert.ok(ids.includes(1));
-    const put = await sim.admin.put('/permissions/users/4', ids.filter((id) => id !== 1));
+    const put = await sim.admin.put(
+      '/permissions/users/4',
+      ids.filter((id) => id !== 1),
+    );
     assert.equal(put.status, 204);
 
     const reply = await postLogin(sim.client(), DEMO_USERS.carla.login, DEMO_USERS.carla.password);

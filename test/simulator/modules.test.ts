@@ -40,7 +40,10 @@ describe('simulator: module library and configurations', function () {
   it('the demo has the module imported and one configuration "Teams" with the fixed shape', async () => {
     const modules = await sim.admin.get('/modules');
     assert.equal(modules.status, 200);
-    assert.deepEqual(modules.body.map((m: { name: string }) => m.name), ['Teams Integration']);
+    assert.deepEqual(
+      modules.body.map((m: { name: string }) => m.name),
+      ['Teams Integration'],
+    );
     const list = await sim.admin.get(CONFIGS);
     assert.equal(list.status, 200);
     assert.equal(list.body.length, 1);
@@ -54,7 +57,10 @@ describe('simulator: module library and configurations', function () {
     assert.equal(c.autoprovisioning, true);
     assert.match(c.keyFingerprint, /^SHA256:/);
     assert.equal(typeof c.revision, 'number');
-    assert.deepEqual({ active: c.connector.active, appliedRevision: c.connector.appliedRevision }, { active: true, appliedRevision: c.revision });
+    assert.deepEqual(
+      { active: c.connector.active, appliedRevision: c.connector.appliedRevision },
+      { active: true, appliedRevision: c.revision },
+    );
     assert.equal(c.pendingRestart, false);
     assert.deepEqual(c.warnings, []);
     assert.equal('key' in c, false);
@@ -97,14 +103,35 @@ describe('simulator: module library and configurations', function () {
   });
 
   it('creates, reads, updates and deletes a configuration', async () => {
-    const created = await sim.admin.post(CONFIGS, { name: 'Second', active: false, pbxName: 'pbx2.example.com', autoprovisioning: false });
+    const created = await sim.admin.post(CONFIGS, {
+      name: 'Second',
+      active: false,
+      pbxName: 'pbx2.example.com',
+      autoprovisioning: false,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const id = created.body.id;
     assert.ok(id > 1);
     assert.equal(created.headers.get('location'), `/rest${CONFIGS}/${id}`);
     assert.deepEqual(
-      { name: created.body.name, module: created.body.module, active: created.body.active, mode: created.body.mode, pbxName: created.body.pbxName, autoprovisioning: created.body.autoprovisioning, keyFingerprint: created.body.keyFingerprint },
-      { name: 'Second', module: 'Teams Integration', active: false, mode: 'FULL_INTEGRATION', pbxName: 'pbx2.example.com', autoprovisioning: false, keyFingerprint: null },
+      {
+        name: created.body.name,
+        module: created.body.module,
+        active: created.body.active,
+        mode: created.body.mode,
+        pbxName: created.body.pbxName,
+        autoprovisioning: created.body.autoprovisioning,
+        keyFingerprint: created.body.keyFingerprint,
+      },
+      {
+        name: 'Second',
+        module: 'Teams Integration',
+        active: false,
+        mode: 'FULL_INTEGRATION',
+        pbxName: 'pbx2.example.com',
+        autoprovisioning: false,
+        keyFingerprint: null,
+      },
     );
     assert.deepEqual(created.body.connector, { active: false, appliedRevision: null, startedAt: null });
 
@@ -127,7 +154,10 @@ describe('simulator: module library and configurations', function () {
     assert.equal(gone.status, 404);
     assert.equal(gone.body.code, 'NOT_FOUND');
     assert.equal((await sim.admin.delete(`${CONFIGS}/${id}`)).status, 404);
-    assert.deepEqual((await sim.admin.get(CONFIGS)).body.map((c: { id: number }) => c.id), [1]);
+    assert.deepEqual(
+      (await sim.admin.get(CONFIGS)).body.map((c: { id: number }) => c.id),
+      [1],
+    );
   });
 
   it('creating a configuration without the module is a 409 naming R11', async () => {
@@ -362,7 +392,8 @@ describe('simulator: module library and configurations', function () {
     await sim.admin.put(`${CONFIGS}/1/connector`, { active: true });
     const log = await logOf(sim.admin, 1);
     const events = log.map((e) => e.event);
-    for (const e of ['interface-loaded', 'connector-started', 'connector-stopped']) assert.ok(events.includes(e), `log has ${e}`);
+    for (const e of ['interface-loaded', 'connector-started', 'connector-stopped'])
+      assert.ok(events.includes(e), `log has ${e}`);
     assert.ok(events.indexOf('interface-loaded') < events.indexOf('connector-started'));
     for (const entry of log) {
       assert.match(entry.time, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
@@ -370,7 +401,11 @@ describe('simulator: module library and configurations', function () {
       assert.ok(entry.message.length > 0);
     }
     const times = log.map((e) => Date.parse(e.time));
-    assert.deepEqual([...times].sort((a, b) => a - b), times, 'oldest first');
+    assert.deepEqual(
+      [...times].sort((a, b) => a - b),
+      times,
+      'oldest first',
+    );
   });
 
   it('the module log keeps the newest 500 entries', async function () {
@@ -442,6 +477,9 @@ describe('simulator: modules on a fresh PBX', () => {
     assert.equal(created.body.keyFingerprint, null);
     assert.equal(created.body.connector.active, false);
     const log = await logOf(sim.admin, created.body.id);
-    assert.deepEqual(log.map((e) => e.event), ['interface-loaded']);
+    assert.deepEqual(
+      log.map((e) => e.event),
+      ['interface-loaded'],
+    );
   });
 });

@@ -136,7 +136,10 @@ describe('REST permissions', () => {
       const reply = await sim.admin.put('/permissions/13/users?granted=true', [3, 2]);
       assert.equal(reply.status, 204, JSON.stringify(reply.body));
       assert.deepEqual(await holders(13), ['1001', '1002', '1003']);
-      assert.deepEqual(await idsOf(3), [...berndBefore, 13].sort((a, b) => a - b));
+      assert.deepEqual(
+        await idsOf(3),
+        [...berndBefore, 13].sort((a, b) => a - b),
+      );
     });
 
     it('PUT ?granted=false revokes from every listed user and leaves the others', async () => {
@@ -171,7 +174,10 @@ describe('REST permissions', () => {
   describe('the last administrator', () => {
     it('cannot lose Administration by PUT /permissions/users/{id}: 409', async () => {
       const before = await idsOf(1);
-      const reply = await sim.admin.put('/permissions/users/1', before.filter((id) => id !== 9));
+      const reply = await sim.admin.put(
+        '/permissions/users/1',
+        before.filter((id) => id !== 9),
+      );
       assertError(reply, 409);
       assert.deepEqual(await idsOf(1), before);
       assert.equal((await sim.admin.get('/users')).status, 200);

@@ -15,13 +15,29 @@ interface Run {
 }
 
 /** Runs the built CLI without blocking this process, which also hosts the simulator it talks to. */
-function preflight(args: string[], env: Record<string, string | undefined> = { STARFACE_PASSWORD: ADMIN_PASSWORD }): Promise<Run> {
+function preflight(
+  args: string[],
+  env: Record<string, string | undefined> = { STARFACE_PASSWORD: ADMIN_PASSWORD },
+): Promise<Run> {
   const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({ ...process.env, HTTPS_PROXY: undefined, https_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined, STARFACE_PASSWORD: undefined, ...env })) {
+  for (const [k, v] of Object.entries({
+    ...process.env,
+    HTTPS_PROXY: undefined,
+    https_proxy: undefined,
+    ALL_PROXY: undefined,
+    all_proxy: undefined,
+    STARFACE_PASSWORD: undefined,
+    ...env,
+  })) {
     if (v !== undefined) childEnv[k] = v;
   }
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, timeout: 20_000 }, (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }));
+    const child = execFile(
+      process.execPath,
+      [CLI, ...args],
+      { cwd: ROOT, env: childEnv, timeout: 20_000 },
+      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+    );
     child.stdin?.end();
   });
 }
@@ -43,7 +59,9 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     assert.equal(r.code, 1, r.stderr);
     const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
     assert.equal(report.target, sim.base);
-    const failed = report.results.filter((x) => x.status === 'fail').map((x) => ({ id: x.id, status: x.status, user: x.user }));
+    const failed = report.results
+      .filter((x) => x.status === 'fail')
+      .map((x) => ({ id: x.id, status: x.status, user: x.user }));
     assert.deepEqual(failed, [
       { id: 'R2', status: 'fail', user: '1003' },
       { id: 'R3', status: 'fail', user: '1003' },
@@ -64,10 +82,25 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
 
   it('machine checks with --hosts and --timeout: a closed port fails R6 quickly, exit 1', async () => {
     const port = await closedPort();
-    const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--json', '--hosts', `127.0.0.1:${port}`, '--timeout', '500'], {
-      STARFACE_PASSWORD: ADMIN_PASSWORD,
-      HTTPS_PROXY: 'http://proxy.corp.test:3128',
-    });
+    const r = await preflight(
+      [
+        '--url',
+        url,
+        '--login',
+        'admin',
+        '--users',
+        '1001',
+        '--json',
+        '--hosts',
+        `127.0.0.1:${port}`,
+        '--timeout',
+        '500',
+      ],
+      {
+        STARFACE_PASSWORD: ADMIN_PASSWORD,
+        HTTPS_PROXY: 'http://proxy.corp.test:3128',
+      },
+    );
     assert.equal(r.code, 1, r.stderr);
     const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
     const byId = (id: string) => report.results.find((x) => x.id === id)!;
@@ -84,10 +117,28 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     try {
       const file = join(dir, 'key.json');
       writeFileSync(file, JSON.stringify((await sim.admin.get('/modules/configurations/1/keyfile')).body));
-      const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--no-machine', '--json', '--sign-in', '1001', '--pbx-name', 'pbx.demo.starface.test', '--key-file', file], {
-        STARFACE_PASSWORD: ADMIN_PASSWORD,
-        STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001',
-      });
+      const r = await preflight(
+        [
+          '--url',
+          url,
+          '--login',
+          'admin',
+          '--users',
+          '1001',
+          '--no-machine',
+          '--json',
+          '--sign-in',
+          '1001',
+          '--pbx-name',
+          'pbx.demo.starface.test',
+          '--key-file',
+          file,
+        ],
+        {
+          STARFACE_PASSWORD: ADMIN_PASSWORD,
+          STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001',
+        },
+      );
       assert.equal(r.code, 0, r.stderr);
       const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));
       assert.equal(report.results.find((x) => x.id === 'R21')?.status, 'pass');
@@ -97,7 +148,9 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   });
 
   it('exit 2 with a clear message: wrong password, unknown user, missing options, bad option, unreachable PBX', async () => {
-    const wrong = await preflight(['--url', url, '--login', 'admin', '--no-machine'], { STARFACE_PASSWORD: 'not-the-password' });
+    const wrong = await preflight(['--url', url, '--login', 'admin', '--no-machine'], {
+      STARFACE_PASSWORD: 'not-the-password',
+    });
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /^starface-preflight: sign-in failed: /);
     assert.ok(!wrong.stderr.includes('not-the-password'));
@@ -146,7 +199,13 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
       assert.match(r.stderr, /from 1 to 65535/);
     }
 
-    const creds = await preflight(['--url', url.replace('http://', 'http://alice:topsecret@'), '--login', 'admin', '--no-machine']);
+    const creds = await preflight([
+      '--url',
+      url.replace('http://', 'http://alice:topsecret@'),
+      '--login',
+      'admin',
+      '--no-machine',
+    ]);
     assert.equal(creds.code, 2);
     assert.match(creds.stderr, /must not contain a user name or password/);
     assert.ok(!creds.stderr.includes('topsecret'));
@@ -163,10 +222,13 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   });
 
   it("review: HTTPS_PROXY='alice:hunter2@proxy.corp:3128' shows only host and port", async () => {
-    const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--hosts', '127.0.0.1:1', '--timeout', '300'], {
-      STARFACE_PASSWORD: ADMIN_PASSWORD,
-      HTTPS_PROXY: 'alice:hunter2@proxy.corp:3128',
-    });
+    const r = await preflight(
+      ['--url', url, '--login', 'admin', '--users', '1001', '--hosts', '127.0.0.1:1', '--timeout', '300'],
+      {
+        STARFACE_PASSWORD: ADMIN_PASSWORD,
+        HTTPS_PROXY: 'alice:hunter2@proxy.corp:3128',
+      },
+    );
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /HTTPS_PROXY = proxy\.corp:3128/);
     assert.ok(!(r.stdout + r.stderr).includes('hunter2'));
@@ -174,7 +236,9 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   });
 
   it('signed in without the right "Administration": exit 3 (incomplete), the report says why', async () => {
-    const json = await preflight(['--url', url, '--login', '1001', '--json', '--no-machine'], { STARFACE_PASSWORD: 'anna-demo-1001' });
+    const json = await preflight(['--url', url, '--login', '1001', '--json', '--no-machine'], {
+      STARFACE_PASSWORD: 'anna-demo-1001',
+    });
     assert.equal(json.code, 3, json.stderr);
     const report = PrerequisitesReportSchema.parse(JSON.parse(json.stdout));
     assert.equal(report.summary.fail, 0);
@@ -182,13 +246,20 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     assert.equal(report.incomplete?.reason, 'no-administration-right');
     assert.equal(report.incomplete?.login, '1001');
 
-    const text = await preflight(['--url', url, '--login', '1001', '--no-machine'], { STARFACE_PASSWORD: 'anna-demo-1001' });
+    const text = await preflight(['--url', url, '--login', '1001', '--no-machine'], {
+      STARFACE_PASSWORD: 'anna-demo-1001',
+    });
     assert.equal(text.code, 3, text.stderr);
-    assert.match(text.stdout, /\nINCOMPLETE: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./);
+    assert.match(
+      text.stdout,
+      /\nINCOMPLETE: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./,
+    );
     assert.match(text.stdout, /unknown \(\d+ ms\) — incomplete: no right "Administration"\n$/);
 
     // A failure is definite and wins: 1002 (lacks the Teams right, R10) signed in as themselves.
-    const bernd = await preflight(['--url', url, '--login', '1002', '--json', '--no-machine'], { STARFACE_PASSWORD: 'bernd-demo-1002' });
+    const bernd = await preflight(['--url', url, '--login', '1002', '--json', '--no-machine'], {
+      STARFACE_PASSWORD: 'bernd-demo-1002',
+    });
     assert.equal(bernd.code, 1, bernd.stderr);
     assert.equal(PrerequisitesReportSchema.parse(JSON.parse(bernd.stdout)).incomplete?.login, '1002');
   });
@@ -197,7 +268,10 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     const help = await preflight(['--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /Usage: starface-preflight --url URL --login LOGIN/);
-    assert.match(help.stdout, /\n3 when nothing fails but the check is incomplete: LOGIN lacks the right "Administration"/);
+    assert.match(
+      help.stdout,
+      /\n3 when nothing fails but the check is incomplete: LOGIN lacks the right "Administration"/,
+    );
     const version = await preflight(['--version']);
     assert.equal(version.code, 0);
     assert.match(version.stdout, /^\d+\.\d+\.\d+/);

@@ -7,7 +7,14 @@ import { existsSync, realpathSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { checkBrowser, findBrowsers } from '../../extension/src/prerequisites/browser.js';
 
-const NAMES = ['google-chrome', 'google-chrome-stable', 'chromium', 'chromium-browser', 'microsoft-edge', 'microsoft-edge-stable'];
+const NAMES = [
+  'google-chrome',
+  'google-chrome-stable',
+  'chromium',
+  'chromium-browser',
+  'microsoft-edge',
+  'microsoft-edge-stable',
+];
 
 /** The browsers on PATH and what they say of themselves, found without the code under test. */
 function onPath(): Array<{ path: string; version: string }> {
@@ -18,7 +25,11 @@ function onPath(): Array<{ path: string; version: string }> {
       // /bin and /usr/bin are one folder on merged-/usr systems: one browser, two paths.
       if (!existsSync(path) || seen.some((s) => realpathSync(s.path) === realpathSync(path))) continue;
       try {
-        const out = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000, stdio: ['ignore', 'pipe', 'ignore'] });
+        const out = execFileSync(path, ['--version'], {
+          encoding: 'utf8',
+          timeout: 10_000,
+          stdio: ['ignore', 'pipe', 'ignore'],
+        });
         const version = /(\d+\.\d+\.\d+\.\d+)/.exec(out)?.[1];
         if (version) seen.push({ path, version });
       } catch {

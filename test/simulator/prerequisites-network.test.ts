@@ -49,7 +49,12 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
   it('DNS, TCP and a verified TLS handshake to loopback names pass', async () => {
     const result = await checkNetwork({ hosts: ['localhost', '127.0.0.1'], port: tlsPort, ca: cert, timeoutMs: 2000 });
     assert.equal(result.status, 'pass', result.message);
-    assert.match(result.message, new RegExp(`DNS, TCP and TLS on port ${tlsPort} succeed for localhost \\(TLS 1\\.3 in \\d+ ms\\), 127\\.0\\.0\\.1`));
+    assert.match(
+      result.message,
+      new RegExp(
+        `DNS, TCP and TLS on port ${tlsPort} succeed for localhost \\(TLS 1\\.3 in \\d+ ms\\), 127\\.0\\.0\\.1`,
+      ),
+    );
     assert.equal(result.guide, 'unbeschränkten Zugriff via HTTPS (Port 443)');
   });
 
@@ -78,14 +83,25 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
 
   it('hosts are probed in parallel: three silent hosts are all connected at once', async () => {
     const openNow = () => held.filter((s) => !s.destroyed);
-    await until('the earlier probes\' sockets closed', () => openNow().length === 0);
+    await until("the earlier probes' sockets closed", () => openNow().length === 0);
     // A timeout far beyond the test: probed one after the other, the second connection would never come.
-    const probing = probeHosts({ hosts: ['127.0.0.1', '127.0.0.1', '127.0.0.1'], port: silentPort, timeoutMs: 600_000 });
+    const probing = probeHosts({
+      hosts: ['127.0.0.1', '127.0.0.1', '127.0.0.1'],
+      port: silentPort,
+      timeoutMs: 600_000,
+    });
     await until('three connections open at the same time', () => openNow().length === 3);
     // The silent server hangs up: every handshake fails now.
     for (const s of openNow()) s.destroy();
     const all = await probing;
-    assert.deepEqual(all.map((r) => [r.ok, r.stage]), [[false, 'tls'], [false, 'tls'], [false, 'tls']]);
+    assert.deepEqual(
+      all.map((r) => [r.ok, r.stage]),
+      [
+        [false, 'tls'],
+        [false, 'tls'],
+        [false, 'tls'],
+      ],
+    );
   });
 
   it('an unresolvable name fails at DNS', async () => {
@@ -93,7 +109,12 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
     assert.equal(r.ok, false);
     assert.equal(r.stage, 'dns');
     assert.match(r.detail, /^DNS: (ENOTFOUND|EAI_AGAIN|no answer within)/);
-    const result = await checkNetwork({ hosts: ['nonexistent.invalid', 'localhost'], port: tlsPort, ca: cert, timeoutMs: 2000 });
+    const result = await checkNetwork({
+      hosts: ['nonexistent.invalid', 'localhost'],
+      port: tlsPort,
+      ca: cert,
+      timeoutMs: 2000,
+    });
     assert.equal(result.status, 'fail');
     assert.match(result.message, /^Not reachable over HTTPS on port \d+: nonexistent\.invalid \(DNS: /);
     assert.doesNotMatch(result.message, /localhost/, 'only the failing hosts are named');
@@ -105,7 +126,10 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
     assert.match(bad.message, /HTTPS_PROXY = proxy\.corp\.test:3128\./);
     assert.doesNotMatch(JSON.stringify(bad), /s3cret|alice/);
     assert.equal(bad.guide, 'kein HTTPS-Proxy eingesetzt werden');
-    const exempt = await checkProxy({ env: { https_proxy: 'http://proxy.corp.test:3128', NO_PROXY: '.microsoftonline.com,fluxpunkt.de' }, system: false });
+    const exempt = await checkProxy({
+      env: { https_proxy: 'http://proxy.corp.test:3128', NO_PROXY: '.microsoftonline.com,fluxpunkt.de' },
+      system: false,
+    });
     assert.equal(exempt.status, 'pass', exempt.message);
   });
 
@@ -125,7 +149,15 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
       };
       const report = await checkPrerequisites(new PbxApi(client), {
         users: ['1001'],
-        machine: { hosts: ['localhost'], port: tlsPort, ca: cert, timeoutMs: 2000, env: { ALL_PROXY: 'socks5://proxy.corp.test:1080' }, systemProxy: false, browserProbe },
+        machine: {
+          hosts: ['localhost'],
+          port: tlsPort,
+          ca: cert,
+          timeoutMs: 2000,
+          env: { ALL_PROXY: 'socks5://proxy.corp.test:1080' },
+          systemProxy: false,
+          browserProbe,
+        },
       });
       const byId = (id: string) => report.results.find((r) => r.id === id)!;
       assert.equal(byId('R5').status, 'pass');
@@ -133,7 +165,11 @@ describe('simulator: prerequisites machine checks against loopback (R6 network, 
       assert.equal(byId('R6').status, 'pass', byId('R6').message);
       assert.equal(byId('R7').status, 'fail');
       assert.match(byId('R7').message, /ALL_PROXY/);
-      assert.deepEqual(report.results.map((r) => r.id).filter((id) => ['R5', 'R6', 'R7'].includes(id)), ['R5', 'R6', 'R7'], 'in guide order');
+      assert.deepEqual(
+        report.results.map((r) => r.id).filter((id) => ['R5', 'R6', 'R7'].includes(id)),
+        ['R5', 'R6', 'R7'],
+        'in guide order',
+      );
     } finally {
       await sim.stop();
     }

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { requirementById } from '../../shared/requirements/rules.js';
-import { PrerequisitesReportSchema, type PrerequisitesReport, type PrerequisiteResult } from '../../shared/schemas/prerequisites.js';
+import {
+  PrerequisitesReportSchema,
+  type PrerequisitesReport,
+  type PrerequisiteResult,
+} from '../../shared/schemas/prerequisites.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { createServer, request, type Server } from 'node:http';
@@ -13,7 +17,8 @@ import { BROKEN_IDS, DEMO_PBX_NAME } from '../../simulator/src/scenarios/builtin
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 
 /** Not passing, as "R10:fail@1002" (per user) or "R20:unknown" (PBX-wide). */
-const notPassing = (report: PrerequisitesReport) => report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.user ? `@${r.user}` : ''}`);
+const notPassing = (report: PrerequisitesReport) =>
+  report.results.filter((r) => r.status !== 'pass').map((r) => `${r.id}:${r.status}${r.user ? `@${r.user}` : ''}`);
 const failing = (report: PrerequisitesReport) => report.results.filter((r) => r.status === 'fail');
 
 /**
@@ -58,7 +63,10 @@ describe('simulator: prerequisites check', function () {
       it(`broken-${id.toLowerCase()}: ${id} fails, its fixes make it pass`, async () => {
         await scenario(`broken-${id.toLowerCase()}`);
         const report = await check(api, { users: ['1001'], pbxName: DEMO_PBX_NAME });
-        assert.deepEqual(report.users?.map((u) => u.login), ['1001']);
+        assert.deepEqual(
+          report.users?.map((u) => u.login),
+          ['1001'],
+        );
         const expected = [`${id}:fail${requirementById(id)!.scope === 'user' ? '@1001' : ''}`, ...ALWAYS_UNKNOWN];
         assert.deepEqual(notPassing(report), expected);
         const [bad] = failing(report) as [PrerequisiteResult];
@@ -76,7 +84,11 @@ describe('simulator: prerequisites check', function () {
         const after = await check(api, { users: ['1001'] });
         assert.deepEqual(notPassing(after), ALWAYS_UNKNOWN, `after ${JSON.stringify(bad.fixes)}`);
         // And the Teams app now really signs 1001 in.
-        const signIn = await rehearseSignIn(api, { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.anna });
+        const signIn = await rehearseSignIn(api, {
+          pbxName: DEMO_PBX_NAME,
+          keyFile: await keyFileText(api),
+          ...DEMO_USERS.anna,
+        });
         assert.equal(signIn.ok, true, JSON.stringify(signIn.results));
       });
     }
@@ -87,12 +99,19 @@ describe('simulator: prerequisites check', function () {
 
     it('checks 1001, 1002 and 1003 by default: 1001 passes, 1002 fails R10 only, 1003 fails R2 and R3 only', async () => {
       const report = await check(api);
-      assert.deepEqual(report.users?.map((u) => u.login), ['1001', '1002', '1003'], 'everyone with the Teams right or a Teams licence');
+      assert.deepEqual(
+        report.users?.map((u) => u.login),
+        ['1001', '1002', '1003'],
+        'everyone with the Teams right or a Teams licence',
+      );
       assert.equal(report.simulator, true);
       assert.equal(report.pbxVersion, '8.1.0.4');
       assert.deepEqual(notPassing(report), ['R2:fail@1003', 'R3:fail@1003', 'R10:fail@1002', ...ALWAYS_UNKNOWN]);
       const perUser = (login: string) => report.results.filter((r) => r.user === login);
-      assert.deepEqual(perUser('1001').map((r) => `${r.id}:${r.status}`), ['R2:pass', 'R3:pass', 'R4:pass', 'R9:pass', 'R10:pass']);
+      assert.deepEqual(
+        perUser('1001').map((r) => `${r.id}:${r.status}`),
+        ['R2:pass', 'R3:pass', 'R4:pass', 'R9:pass', 'R10:pass'],
+      );
       assert.deepEqual(report.summary, { pass: report.results.length - 5, warn: 0, fail: 3, unknown: 2 });
       const r10 = failing(report).find((r) => r.id === 'R10')!;
       assert.equal(r10.guide, 'Recht "Integration mit Microsoft Teams"');
@@ -100,14 +119,23 @@ describe('simulator: prerequisites check', function () {
       assert.deepEqual(r10.fixes, [{ kind: 'grantRight', userId: r10.userId, login: '1002', right: 'msteams_perm' }]);
       // Both "UCC-Client Premium" licences are taken (1001, 1002): 1003's fix installs one, then assigns it.
       const r2 = failing(report).find((r) => r.id === 'R2')!;
-      assert.deepEqual(r2.fixes.map((f) => f.kind), ['installLicence', 'assignLicence']);
+      assert.deepEqual(
+        r2.fixes.map((f) => f.kind),
+        ['installLicence', 'assignLicence'],
+      );
     });
 
     it('--users takes logins or ids; an unknown one is a usage error', async () => {
       const bernd = (await api.users()).find((u) => u.login === '1002')!;
       const report = await check(api, { users: ['1001', String(bernd.id)] });
-      assert.deepEqual(report.users?.map((u) => u.login), ['1001', '1002']);
-      await assert.rejects(check(api, { users: ['9999'] }), (err: unknown) => err instanceof PrerequisitesUsageError && /"9999"/.test(err.message));
+      assert.deepEqual(
+        report.users?.map((u) => u.login),
+        ['1001', '1002'],
+      );
+      await assert.rejects(
+        check(api, { users: ['9999'] }),
+        (err: unknown) => err instanceof PrerequisitesUsageError && /"9999"/.test(err.message),
+      );
     });
 
     it("applying every fix of the demo's failures makes all three users pass and sign in", async () => {
@@ -123,9 +151,15 @@ describe('simulator: prerequisites check', function () {
 
     it('a fix the PBX refuses throws its reason and changes nothing', async () => {
       const carla = (await api.users()).find((u) => u.login === '1003')!;
-      await assert.rejects(applyFix(api, { kind: 'assignLicence', userId: carla.id, licence: 'UCC-Client Premium' }), /install more|assigned/);
+      await assert.rejects(
+        applyFix(api, { kind: 'assignLicence', userId: carla.id, licence: 'UCC-Client Premium' }),
+        /install more|assigned/,
+      );
       assert.deepEqual(await api.userLicences(carla.id), []);
-      await assert.rejects(applyFix(api, { kind: 'setMode', configurationId: 1, mode: 'NOPE' } as never), /Invalid|mode/);
+      await assert.rejects(
+        applyFix(api, { kind: 'setMode', configurationId: 1, mode: 'NOPE' } as never),
+        /Invalid|mode/,
+      );
     });
   });
 
@@ -151,7 +185,15 @@ describe('simulator: prerequisites check', function () {
         report = await check(api, { pbxName: DEMO_PBX_NAME });
       }
       assert.deepEqual(failing(report), [], JSON.stringify(failing(report)));
-      for (const k of ['installLicence', 'importModule', 'createConfiguration', 'setPbxName', 'generateKey', 'restartConnector']) assert.ok(kinds.has(k), `${k} was used: ${[...kinds]}`);
+      for (const k of [
+        'installLicence',
+        'importModule',
+        'createConfiguration',
+        'setPbxName',
+        'generateKey',
+        'restartConnector',
+      ])
+        assert.ok(kinds.has(k), `${k} was used: ${[...kinds]}`);
 
       // activateConfiguration: with the only configuration deactivated, R12 fails and its fix activates it again.
       const configId = (await api.configurations())[0]!.id;
@@ -169,7 +211,10 @@ describe('simulator: prerequisites check', function () {
     beforeEach(() => scenario('demo'));
 
     it('--min-version: a bad one is a usage error; R1 names the minimum used', async () => {
-      await assert.rejects(check(api, { minVersion: 'banana' }), (err: unknown) => err instanceof PrerequisitesUsageError && /"banana"/.test(err.message));
+      await assert.rejects(
+        check(api, { minVersion: 'banana' }),
+        (err: unknown) => err instanceof PrerequisitesUsageError && /"banana"/.test(err.message),
+      );
       const report = await check(api, { minVersion: '9.0.0.0' });
       const r1 = report.results.find((r) => r.id === 'R1')!;
       assert.equal(r1.status, 'fail');
@@ -193,7 +238,10 @@ describe('simulator: prerequisites check', function () {
 
     it('a user fix whose id now belongs to another login is refused and changes nothing', async () => {
       const carla = (await api.users()).find((u) => u.login === '1003')!;
-      await assert.rejects(applyFix(api, { kind: 'assignLicence', userId: carla.id, login: '1002', licence: 'MS Teams Integration' }), (err: unknown) => err instanceof StaleFixError && /now belongs to 1003/.test(err.message));
+      await assert.rejects(
+        applyFix(api, { kind: 'assignLicence', userId: carla.id, login: '1002', licence: 'MS Teams Integration' }),
+        (err: unknown) => err instanceof StaleFixError && /now belongs to 1003/.test(err.message),
+      );
       assert.deepEqual(await api.userLicences(carla.id), []);
     });
 
@@ -202,9 +250,15 @@ describe('simulator: prerequisites check', function () {
       const report = await check(api, { users: ['1001'], pbxName: DEMO_PBX_NAME });
       const r12 = failing(report).find((r) => r.id === 'R12')!;
       const configs = (await api.configurations()).filter((c) => c.active);
-      assert.deepEqual(r12.fixes, configs.map((c) => ({ kind: 'keepConfiguration', configurationId: c.id, name: c.name })));
+      assert.deepEqual(
+        r12.fixes,
+        configs.map((c) => ({ kind: 'keepConfiguration', configurationId: c.id, name: c.name })),
+      );
       await applyFix(api, r12.fixes[1]!);
-      assert.deepEqual((await api.configurations()).filter((c) => c.active).map((c) => c.id), [configs[1]!.id]);
+      assert.deepEqual(
+        (await api.configurations()).filter((c) => c.active).map((c) => c.id),
+        [configs[1]!.id],
+      );
     });
 
     it('one free licence is not promised to two users: the second installs first', async () => {
@@ -215,7 +269,8 @@ describe('simulator: prerequisites check', function () {
       const free = (await api.licences()).find((l) => l.type === 'UCC-Client Premium')!;
       assert.equal(free.count - free.used, 1, 'the scenario leaves one UCC licence free');
       const report = await check(api, { users: ['1001', '1003'] });
-      const r2 = (login: string) => report.results.find((r) => r.id === 'R2' && r.user === login)!.fixes.map((f) => f.kind);
+      const r2 = (login: string) =>
+        report.results.find((r) => r.id === 'R2' && r.user === login)!.fixes.map((f) => f.kind);
       assert.deepEqual(r2('1001'), ['assignLicence']);
       assert.deepEqual(r2('1003'), ['installLicence', 'assignLicence']);
       assert.ok(anna);
@@ -246,7 +301,10 @@ describe('simulator: prerequisites check', function () {
     });
 
     it('the rehearsal does not repeat a failure the report already has; R21 lists what was refused', async () => {
-      const report = await check(api, { users: ['1002'], signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.bernd } });
+      const report = await check(api, {
+        users: ['1002'],
+        signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.bernd },
+      });
       assert.deepEqual(notPassing(report), ['R10:fail@1002', 'R20:unknown', 'R21:warn@1002']);
       const r21 = report.results.find((r) => r.id === 'R21')!;
       assert.match(r21.message, /refused for R10 \(/);
@@ -263,13 +321,18 @@ describe('simulator: prerequisites check', function () {
       const target = new URL(sim.base);
       proxy = createServer((req, res) => {
         if (/^\/rest\/(server\/version|sim\/)/.test(req.url ?? '')) {
-          res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not Found' }));
+          res
+            .writeHead(404, { 'Content-Type': 'application/json' })
+            .end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not Found' }));
           return;
         }
-        const up = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
+        const up = request(
+          { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+          (r) => {
+            res.writeHead(r.statusCode ?? 502, r.headers);
+            r.pipe(res);
+          },
+        );
         up.on('error', () => res.destroy());
         req.pipe(up);
       });
@@ -281,7 +344,10 @@ describe('simulator: prerequisites check', function () {
     after(() => new Promise<void>((resolve) => proxy.close(() => resolve())));
 
     it('R1 is unknown with where to look; --sign-in makes R21 unknown instead of aborting', async () => {
-      const report = await check(proxied, { users: ['1001'], signIn: { pbxName: DEMO_PBX_NAME, key: 'A'.repeat(43), ...DEMO_USERS.anna } });
+      const report = await check(proxied, {
+        users: ['1001'],
+        signIn: { pbxName: DEMO_PBX_NAME, key: 'A'.repeat(43), ...DEMO_USERS.anna },
+      });
       const r1 = report.results.find((r) => r.id === 'R1')!;
       assert.equal(r1.status, 'unknown');
       assert.equal(r1.where, 'Admin › Server › Updates');
@@ -295,32 +361,64 @@ describe('simulator: prerequisites check', function () {
     before(() => scenario('demo'));
 
     it('1001 with the key file: R21 passes', async () => {
-      const out = await rehearseSignIn(api, { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.anna });
+      const out = await rehearseSignIn(api, {
+        pbxName: DEMO_PBX_NAME,
+        keyFile: await keyFileText(api),
+        ...DEMO_USERS.anna,
+      });
       assert.equal(out.ok, true);
-      assert.deepEqual(out.results.map((r) => `${r.id}:${r.status}`), ['R21:pass']);
+      assert.deepEqual(
+        out.results.map((r) => `${r.id}:${r.status}`),
+        ['R21:pass'],
+      );
     });
 
     it('1002: accepted name, key and password, refused for R10 — each unmet requirement is a result', async () => {
-      const out = await rehearseSignIn(api, { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.bernd });
+      const out = await rehearseSignIn(api, {
+        pbxName: DEMO_PBX_NAME,
+        keyFile: await keyFileText(api),
+        ...DEMO_USERS.bernd,
+      });
       assert.equal(out.ok, false);
-      assert.deepEqual(out.results.map((r) => `${r.id}:${r.status}@${r.user}`), ['R21:warn@1002', 'R10:fail@1002']);
+      assert.deepEqual(
+        out.results.map((r) => `${r.id}:${r.status}@${r.user}`),
+        ['R21:warn@1002', 'R10:fail@1002'],
+      );
       assert.equal(out.results[1]!.guide, 'Recht "Integration mit Microsoft Teams"');
       assert.match(out.results[1]!.message, /^Teams sign-in: /);
     });
 
     it('a wrong PBX name, a wrong key or a wrong password fail R21', async () => {
-      const wrongName = await rehearseSignIn(api, { pbxName: 'other.example.com', keyFile: await keyFileText(api), ...DEMO_USERS.anna });
-      assert.deepEqual(wrongName.results.map((r) => `${r.id}:${r.status}`), ['R21:fail']);
+      const wrongName = await rehearseSignIn(api, {
+        pbxName: 'other.example.com',
+        keyFile: await keyFileText(api),
+        ...DEMO_USERS.anna,
+      });
+      assert.deepEqual(
+        wrongName.results.map((r) => `${r.id}:${r.status}`),
+        ['R21:fail'],
+      );
       assert.match(wrongName.results[0]!.message, /PBX name/);
       const wrongKey = await rehearseSignIn(api, { pbxName: DEMO_PBX_NAME, key: 'A'.repeat(43), ...DEMO_USERS.anna });
       assert.match(wrongKey.results.find((r) => r.id === 'R21')!.message, /key/);
-      const wrongPassword = await rehearseSignIn(api, { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), login: '1001', password: 'wrong-password' });
-      assert.deepEqual(wrongPassword.results.map((r) => `${r.id}:${r.status}`), ['R21:fail']);
+      const wrongPassword = await rehearseSignIn(api, {
+        pbxName: DEMO_PBX_NAME,
+        keyFile: await keyFileText(api),
+        login: '1001',
+        password: 'wrong-password',
+      });
+      assert.deepEqual(
+        wrongPassword.results.map((r) => `${r.id}:${r.status}`),
+        ['R21:fail'],
+      );
       assert.match(wrongPassword.results[0]!.message, /login or password/);
     });
 
     it('checkPrerequisites with signIn decides R21 from the rehearsal', async () => {
-      const report = await check(api, { users: ['1001'], signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.anna } });
+      const report = await check(api, {
+        users: ['1001'],
+        signIn: { pbxName: DEMO_PBX_NAME, keyFile: await keyFileText(api), ...DEMO_USERS.anna },
+      });
       assert.deepEqual(notPassing(report), ['R20:unknown']);
     });
   });
@@ -332,7 +430,10 @@ describe('simulator: prerequisites check', function () {
       const anna = await adminApi(sim, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
       const report = await check(anna);
       assert.equal(report.simulator, false);
-      assert.deepEqual(report.users?.map((u) => u.login), ['1001']);
+      assert.deepEqual(
+        report.users?.map((u) => u.login),
+        ['1001'],
+      );
       const status = (id: string) => report.results.find((r) => r.id === id)!;
       assert.equal(status('R1').status, 'pass');
       assert.equal(status('R9').status, 'pass', 'the own rights are readable');
@@ -343,13 +444,19 @@ describe('simulator: prerequisites check', function () {
       }
       assert.equal(failing(report).length, 0);
       // One finding says why: who is signed in and which right is missing.
-      assert.deepEqual(report.incomplete && { reason: report.incomplete.reason, login: report.incomplete.login }, { reason: 'no-administration-right', login: '1001' });
-      assert.equal(report.incomplete?.message, 'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.');
+      assert.deepEqual(report.incomplete && { reason: report.incomplete.reason, login: report.incomplete.login }, {
+        reason: 'no-administration-right',
+        login: '1001',
+      });
+      assert.equal(
+        report.incomplete?.message,
+        'Signed in as 1001 without the right "Administration": the checks that need it are unknown. Sign in as an administrator for a complete check.',
+      );
       assert.match(report.incomplete?.i18n?.message.de ?? '', /^Angemeldet als 1001 ohne das Recht „Administration“/);
       PrerequisitesReportSchema.parse(report);
     });
 
-    it('an administrator\'s report is not marked incomplete', async () => {
+    it("an administrator's report is not marked incomplete", async () => {
       const report = await check(await adminApi(sim));
       assert.equal(report.incomplete, undefined);
     });
@@ -362,7 +469,14 @@ describe('simulator: prerequisites check', function () {
     it('100 users with the Teams right: every one of them is checked (R10 per user)', async function () {
       const ids: number[] = [];
       for (let i = 0; i < 100; i++) {
-        const r = await sim.admin.post('/users', { login: `30${String(i).padStart(3, '0')}`, firstName: 'Load', familyName: `User ${i}`, email: '', language: 'de', password: `load-user-${i}` });
+        const r = await sim.admin.post('/users', {
+          login: `30${String(i).padStart(3, '0')}`,
+          firstName: 'Load',
+          familyName: `User ${i}`,
+          email: '',
+          language: 'de',
+          password: `load-user-${i}`,
+        });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         ids.push(r.body.id);
       }
@@ -372,7 +486,8 @@ describe('simulator: prerequisites check', function () {
       const r10 = report.results.filter((r) => r.id === 'R10');
       assert.equal(r10.length, 103);
       const checked = new Set(r10.map((r) => r.user));
-      for (let i = 0; i < 100; i++) assert.ok(checked.has(`30${String(i).padStart(3, '0')}`), `R10 for user 30${String(i).padStart(3, '0')}`);
+      for (let i = 0; i < 100; i++)
+        assert.ok(checked.has(`30${String(i).padStart(3, '0')}`), `R10 for user 30${String(i).padStart(3, '0')}`);
     });
   });
 });

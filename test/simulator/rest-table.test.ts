@@ -29,7 +29,9 @@ describe('REST table: access from each entry', () => {
 
   it('a public entry answers without a token', async () => {
     for (const e of ENDPOINTS.filter((x) => x.access === 'public')) {
-      const reply = await sim.client().call(e.method.toUpperCase(), fill(e.path, 1), e.method === 'get' ? undefined : {});
+      const reply = await sim
+        .client()
+        .call(e.method.toUpperCase(), fill(e.path, 1), e.method === 'get' ? undefined : {});
       assert.notEqual(reply.status, 401, `${e.method} ${e.path}`);
       assert.notEqual(reply.status, 404, `${e.method} ${e.path}`);
     }
@@ -37,14 +39,20 @@ describe('REST table: access from each entry', () => {
 
   it('every admin entry refuses a user without "Administration" (403) before reading the request', async () => {
     for (const e of ENDPOINTS.filter((x) => x.access === 'admin')) {
-      const reply = await anna.call(e.method.toUpperCase(), fill(e.path, annaId), e.method === 'get' ? undefined : { unexpected: true });
+      const reply = await anna.call(
+        e.method.toUpperCase(),
+        fill(e.path, annaId),
+        e.method === 'get' ? undefined : { unexpected: true },
+      );
       assert.equal(reply.status, 403, `${e.method} ${e.path} → ${reply.status} ${JSON.stringify(reply.body)}`);
       assert.equal(reply.body.code, 'FORBIDDEN');
     }
   });
 
   it('a "self" entry answers for the caller and refuses another user (403)', async () => {
-    const others = (await sim.admin.get<{ id: number }[]>('/users')).body.map((u) => u.id).filter((id) => id !== annaId);
+    const others = (await sim.admin.get<{ id: number }[]>('/users')).body
+      .map((u) => u.id)
+      .filter((id) => id !== annaId);
     for (const e of ENDPOINTS.filter((x) => x.access === 'self')) {
       assert.equal(e.method, 'get', 'self entries read only');
       const own = await anna.get(fill(e.path, annaId));

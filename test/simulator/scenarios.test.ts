@@ -25,7 +25,8 @@ async function signInAnna(sim: RunningSim, storedKey?: string | null) {
   const app = sim.client();
   const file = await sim.admin.get(`${CONFIGS}/1/keyfile`);
   const credentials = { login: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
-  if (file.status === 200) return app.post('/sim/teams/login', { pbxName: PBX, keyFile: JSON.stringify(file.body), ...credentials });
+  if (file.status === 200)
+    return app.post('/sim/teams/login', { pbxName: PBX, keyFile: JSON.stringify(file.body), ...credentials });
   assert.equal(file.status, 409, JSON.stringify(file.body));
   // No key file (no key generated): the key as the running connector knows it, if any.
   return app.post('/sim/teams/login', { pbxName: PBX, key: storedKey ?? 'A'.repeat(43), ...credentials });
@@ -74,16 +75,26 @@ describe('simulator: built-in scenarios', () => {
           // decide (not the machine or Teams ones), exactly RN fails for 1001 and nothing else.
           const anna = state.users.find((u) => u.login === '1001')!;
           const results = evaluate(toSnapshot(state), { userIds: [anna.id] });
-          const decidable = new Set(REQUIREMENTS.filter((r) => r.scope === 'pbx' || r.scope === 'user').map((r) => r.id));
-          const notPassing = results.filter((r) => decidable.has(r.id) && r.status !== 'pass').map((r) => `${r.id}:${r.status}`);
+          const decidable = new Set(
+            REQUIREMENTS.filter((r) => r.scope === 'pbx' || r.scope === 'user').map((r) => r.id),
+          );
+          const notPassing = results
+            .filter((r) => decidable.has(r.id) && r.status !== 'pass')
+            .map((r) => `${r.id}:${r.status}`);
           assert.deepEqual(notPassing, [`R${n}:fail`]);
 
           // The other demo users keep their own gaps only.
           const bernd = sim.client();
           const file = await sim.admin.get(`${CONFIGS}/1/keyfile`);
           if (file.status === 200) {
-            const b = await bernd.post('/sim/teams/login', { pbxName: PBX, keyFile: JSON.stringify(file.body), ...DEMO_USERS.bernd });
-            const expected = ['R1', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17', 'R18'].includes(`R${n}`) ? [`R${n}`, 'R10'] : ['R10'];
+            const b = await bernd.post('/sim/teams/login', {
+              pbxName: PBX,
+              keyFile: JSON.stringify(file.body),
+              ...DEMO_USERS.bernd,
+            });
+            const expected = ['R1', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17', 'R18'].includes(`R${n}`)
+              ? [`R${n}`, 'R10']
+              : ['R10'];
             assert.deepEqual(unmetIds(b).sort(), expected.sort());
           }
         } finally {
@@ -109,7 +120,13 @@ describe('simulator: built-in scenarios', () => {
     });
 
     it('has the users, licences and module DESIGN.md promises', async () => {
-      const users = (await sim.admin.get('/users')).body as { id: number; login: string; firstName: string; familyName: string; extension?: string }[];
+      const users = (await sim.admin.get('/users')).body as {
+        id: number;
+        login: string;
+        firstName: string;
+        familyName: string;
+        extension?: string;
+      }[];
       assert.deepEqual(
         users.map((u) => [u.id, u.login, u.firstName, u.familyName]),
         [
@@ -145,7 +162,10 @@ describe('simulator: built-in scenarios', () => {
 
     it('has only the admin, no licences, no modules, no configurations', async () => {
       const users = (await sim.admin.get('/users')).body as { login: string }[];
-      assert.deepEqual(users.map((u) => u.login), ['admin']);
+      assert.deepEqual(
+        users.map((u) => u.login),
+        ['admin'],
+      );
       assert.deepEqual((await sim.admin.get('/licenses')).body, []);
       assert.deepEqual((await sim.admin.get('/modules')).body, []);
       assert.deepEqual((await sim.admin.get(CONFIGS)).body, []);
@@ -153,7 +173,9 @@ describe('simulator: built-in scenarios', () => {
     });
 
     it('a Teams sign-in as admin fails on everything that is missing', async () => {
-      const reply = await sim.client().post('/sim/teams/login', { pbxName: PBX, key: 'A'.repeat(43), login: 'admin', password: ADMIN_PASSWORD });
+      const reply = await sim
+        .client()
+        .post('/sim/teams/login', { pbxName: PBX, key: 'A'.repeat(43), login: 'admin', password: ADMIN_PASSWORD });
       const ids = unmetIds(reply);
       for (const id of ['R2', 'R3', 'R4', 'R9', 'R10', 'R11']) assert.ok(ids.includes(id), `${id} in ${ids.join(',')}`);
     });
@@ -177,7 +199,15 @@ describe('simulator: scenario files', () => {
 
   const invalid = {
     name: 'bad',
-    users: [{ login: '2001', firstName: 'Dora', familyName: 'Dietz', password: 'dora-pass-2001', licences: ['UCC-Client Premium', 'Gold Licence'] }],
+    users: [
+      {
+        login: '2001',
+        firstName: 'Dora',
+        familyName: 'Dietz',
+        password: 'dora-pass-2001',
+        licences: ['UCC-Client Premium', 'Gold Licence'],
+      },
+    ],
     configurations: [{ name: 'Teams', pbxName: 'not a host' }],
   };
 
@@ -199,12 +229,21 @@ describe('simulator: scenario files', () => {
     assert.throws(() => loadScenario(write('extra.json', { name: 'x', colour: 'blue' })), /colour/);
     assert.throws(() => loadScenario(write('broken.json', '{"name": ')), /not valid JSON/);
     assert.throws(() => loadScenario(join(dir, 'missing.json')), /Cannot read scenario file/);
-    assert.throws(() => loadScenario('broken-r5'), (err: unknown) => err instanceof ScenarioError && /Unknown scenario "broken-r5"/.test(err.message));
+    assert.throws(
+      () => loadScenario('broken-r5'),
+      (err: unknown) => err instanceof ScenarioError && /Unknown scenario "broken-r5"/.test(err.message),
+    );
   });
 
   it('createSimulator({scenario: file}).start() rejects an invalid file', async () => {
     const file = write('invalid-start.json', invalid);
-    const sim = createSimulator({ scenario: file, memory: true, httpPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger });
+    const sim = createSimulator({
+      scenario: file,
+      memory: true,
+      httpPort: 0,
+      adminPassword: ADMIN_PASSWORD,
+      logger: silentLogger,
+    });
     try {
       await assert.rejects(sim.start(), /users\.0\.licences\.1/);
     } finally {
@@ -216,13 +255,24 @@ describe('simulator: scenario files', () => {
     const file = write('valid.json', {
       name: 'small office',
       licences: [{ type: 'UCC-Client Premium', count: 1 }],
-      users: [{ login: '2001', firstName: 'Dora', familyName: 'Dietz', password: 'dora-pass-2001', licences: ['UCC-Client Premium'] }],
+      users: [
+        {
+          login: '2001',
+          firstName: 'Dora',
+          familyName: 'Dietz',
+          password: 'dora-pass-2001',
+          licences: ['UCC-Client Premium'],
+        },
+      ],
     });
     const sim = await startSim({ scenario: file });
     try {
       assert.equal(sim.sim.scenario, 'small office');
       const users = (await sim.admin.get('/users')).body as { login: string }[];
-      assert.deepEqual(users.map((u) => u.login), ['admin', '2001']);
+      assert.deepEqual(
+        users.map((u) => u.login),
+        ['admin', '2001'],
+      );
       await sim.as({ login: '2001', password: 'dora-pass-2001' });
     } finally {
       await sim.stop();
@@ -258,7 +308,10 @@ describe('simulator: POST /rest/sim/scenario', () => {
     assert.equal(configs.filter((c) => c.active).length, 2);
     assert.deepEqual(unmetIds(await signInAnna(sim)), ['R12']);
 
-    const events = (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events as { event: string; data: { scenario?: string } }[];
+    const events = (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events as {
+      event: string;
+      data: { scenario?: string };
+    }[];
     assert.ok(events.some((e) => e.event === 'scenario-applied' && e.data.scenario === 'broken-r12'));
 
     // And back to the demo.
@@ -281,7 +334,15 @@ describe('simulator: POST /rest/sim/scenario', () => {
       scenario: {
         name: 'inline',
         licences: [{ type: 'MS Teams Integration', count: 3 }],
-        users: [{ login: '3001', firstName: 'Emil', familyName: 'Eck', password: 'emil-pass-3001', licences: ['MS Teams Integration'] }],
+        users: [
+          {
+            login: '3001',
+            firstName: 'Emil',
+            familyName: 'Eck',
+            password: 'emil-pass-3001',
+            licences: ['MS Teams Integration'],
+          },
+        ],
         modules: [{ name: 'Teams Integration' }],
         configurations: [{ name: 'Inline', pbxName: 'pbx.inline.example.com', connector: { active: true } }],
       },
@@ -289,9 +350,15 @@ describe('simulator: POST /rest/sim/scenario', () => {
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     assert.equal(reply.body.scenario, 'inline');
     const users = (await sim.admin.get('/users')).body as { login: string }[];
-    assert.deepEqual(users.map((u) => u.login), ['admin', '3001']);
+    assert.deepEqual(
+      users.map((u) => u.login),
+      ['admin', '3001'],
+    );
     const licences = (await sim.admin.get('/licenses')).body as { type: string; count: number; used: number }[];
-    assert.deepEqual(licences.map((l) => [l.type, l.count, l.used]), [['MS Teams Integration', 3, 1]]);
+    assert.deepEqual(
+      licences.map((l) => [l.type, l.count, l.used]),
+      [['MS Teams Integration', 3, 1]],
+    );
     const [config] = (await sim.admin.get(CONFIGS)).body;
     assert.equal(config.name, 'Inline');
     assert.equal(config.connector.active, true);
@@ -300,7 +367,9 @@ describe('simulator: POST /rest/sim/scenario', () => {
   });
 
   it('refuses an invalid inline scenario with the field path and changes nothing', async () => {
-    const reply = await sim.admin.post('/sim/scenario', { scenario: { name: 'bad', users: [{ login: '3001', firstName: 'E', familyName: 'E', password: 'short' }] } });
+    const reply = await sim.admin.post('/sim/scenario', {
+      scenario: { name: 'bad', users: [{ login: '3001', firstName: 'E', familyName: 'E', password: 'short' }] },
+    });
     assert.equal(reply.status, 400);
     assert.equal(reply.body.code, 'INVALID_SCENARIO');
     assert.match(reply.body.message, /users\.0\.password/);

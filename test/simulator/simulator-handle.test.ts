@@ -8,7 +8,14 @@ import { cleanUp } from '../support/cleanup.js';
 import { ADMIN_PASSWORD, DEMO_USERS, RestClient } from '../support/rest.js';
 import { until } from '../support/until.js';
 
-const ERWIN = { login: 'erwin', firstName: 'Erwin', familyName: 'Ernst', email: 'erwin@demo.starface.test', language: 'de', password: 'erwin-password-1' };
+const ERWIN = {
+  login: 'erwin',
+  firstName: 'Erwin',
+  familyName: 'Ernst',
+  email: 'erwin@demo.starface.test',
+  language: 'de',
+  password: 'erwin-password-1',
+};
 
 describe('simulator handle (createSimulator)', function () {
   this.timeout(30_000);
@@ -17,7 +24,13 @@ describe('simulator handle (createSimulator)', function () {
   afterEach(() => cleanUp(() => sim?.stop()));
 
   it('start() answers the addresses, which stay readable until stop()', async () => {
-    sim = createSimulator({ memory: true, httpPort: 0, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger });
+    sim = createSimulator({
+      memory: true,
+      httpPort: 0,
+      sipPort: 0,
+      adminPassword: ADMIN_PASSWORD,
+      logger: silentLogger,
+    });
     assert.equal(sim.addresses, undefined, 'not before start()');
     const addresses = await sim.start();
     assert.deepEqual(sim.addresses, addresses);
@@ -31,7 +44,13 @@ describe('simulator handle (createSimulator)', function () {
   });
 
   it('subscribe() sees the events until unsubscribed; reset() applies the current scenario again, or the one named', async () => {
-    sim = createSimulator({ memory: true, httpPort: 0, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger });
+    sim = createSimulator({
+      memory: true,
+      httpPort: 0,
+      sipPort: 0,
+      adminPassword: ADMIN_PASSWORD,
+      logger: silentLogger,
+    });
     await assert.rejects(sim.reset(), /not running/);
     const { rest } = await sim.start();
     const events: SimEvent[] = [];

@@ -9,7 +9,16 @@ import { ScenarioSchema } from '../../shared/schemas/scenario.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
 import { demoScenario } from '../../simulator/src/scenarios/builtin.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
-import { call as dial, loadSipJs, startPhone, stopPhones, until, type Outcome, type Phone, type SipModule } from '../support/sipjs.js';
+import {
+  call as dial,
+  loadSipJs,
+  startPhone,
+  stopPhones,
+  until,
+  type Outcome,
+  type Phone,
+  type SipModule,
+} from '../support/sipjs.js';
 import { cleanUp } from '../support/cleanup.js';
 
 let SIP: SipModule;
@@ -46,7 +55,10 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
   );
 
   /** A started user agent; registered unless `register` is false. */
-  async function phone(user: { login: string; password: string }, opts: { register?: boolean; password?: string } = {}): Promise<Phone> {
+  async function phone(
+    user: { login: string; password: string },
+    opts: { register?: boolean; password?: string } = {},
+  ): Promise<Phone> {
     const p = await startPhone(SIP, wsUrl, user, opts);
     phones.push(p);
     return p;
@@ -95,7 +107,9 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     assert.notDeepEqual([...annaIds], [...carlaIds]);
     assert.match([...annaIds][0]!, /^[0-9a-f-]{36}$/);
     // The events reach REST too, and the call is gone from the live list.
-    const rest = (await sim.admin.get('/sim/events?sinceSeq=0')).body.events.filter((e: any) => e.service === 'ucp.v22.events.call');
+    const rest = (await sim.admin.get('/sim/events?sinceSeq=0')).body.events.filter(
+      (e: any) => e.service === 'ucp.v22.events.call',
+    );
     assert.equal(rest.length, 8);
     assert.deepEqual((await sim.admin.get('/sim/calls')).body, []);
   });
@@ -120,8 +134,14 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     assert.equal(await call(anna, '1003').rejected, 486);
     await until('HANGUP', () => statesOf('1001').includes('HANGUP'));
     // sip.js sends its automatic 180 before the application's answer, so RINGBACK/RINGING may come first.
-    assert.deepEqual(statesOf('1001').filter((s) => s !== 'RINGBACK'), ['PROCEEDING', 'HANGUP']);
-    assert.deepEqual(statesOf('1003').filter((s) => s !== 'RINGING'), ['INCOMING', 'HANGUP']);
+    assert.deepEqual(
+      statesOf('1001').filter((s) => s !== 'RINGBACK'),
+      ['PROCEEDING', 'HANGUP'],
+    );
+    assert.deepEqual(
+      statesOf('1003').filter((s) => s !== 'RINGING'),
+      ['INCOMING', 'HANGUP'],
+    );
 
     events.length = 0;
     carla.onInvite = (inv) => setTimeout(() => void inv.reject({ statusCode: 603 }), 50);
@@ -181,7 +201,11 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     assert.equal(mobile.invitations.length, 1, 'the mobile rang');
     await until('the other branch was cancelled', () => desk.invitations[0].state === SIP.SessionState.Terminated);
     await until('mobile established', () => mobile.invitations[0].state === SIP.SessionState.Established);
-    assert.deepEqual(statesOf('1003'), ['INCOMING', 'RINGING', 'CONNECTED'], 'one view of the call for the called user');
+    assert.deepEqual(
+      statesOf('1003'),
+      ['INCOMING', 'RINGING', 'CONNECTED'],
+      'one view of the call for the called user',
+    );
     await out.inviter.bye();
     await until('mobile hung up', () => mobile.invitations[0].state === SIP.SessionState.Terminated);
   });
@@ -192,15 +216,31 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     const carla = await phone(DEMO_USERS.carla);
     const infos: string[] = [];
     carla.onInvite = (inv) => {
-      inv.delegate = { onInfo: (info: any) => { infos.push(info.request.body); void info.accept(); } };
+      inv.delegate = {
+        onInfo: (info: any) => {
+          infos.push(info.request.body);
+          void info.accept();
+        },
+      };
       void inv.accept();
     };
     const out = call(anna, '1003');
     await out.accepted;
-    await until('established', () => out.inviter.state === SIP.SessionState.Established && carla.invitations[0]?.state === SIP.SessionState.Established);
+    await until(
+      'established',
+      () =>
+        out.inviter.state === SIP.SessionState.Established &&
+        carla.invitations[0]?.state === SIP.SessionState.Established,
+    );
     let infoStatus = 0;
     await out.inviter.info({
-      requestOptions: { body: { contentDisposition: 'render', contentType: 'application/dtmf-relay', content: 'Signal=5\r\nDuration=160' } },
+      requestOptions: {
+        body: {
+          contentDisposition: 'render',
+          contentType: 'application/dtmf-relay',
+          content: 'Signal=5\r\nDuration=160',
+        },
+      },
       requestDelegate: { onAccept: (r: any) => (infoStatus = r.message.statusCode) },
     });
     await until('INFO answered', () => infoStatus === 200);
@@ -212,7 +252,11 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     await until('re-INVITE answered', () => reinvite === 200);
     await out.inviter.bye();
     await until('HANGUP', () => statesOf('1003').includes('HANGUP'));
-    assert.deepEqual(statesOf('1001'), ['PROCEEDING', 'RINGBACK', 'CONNECTED', 'HANGUP'], 're-INVITE does not change the call state');
+    assert.deepEqual(
+      statesOf('1001'),
+      ['PROCEEDING', 'RINGBACK', 'CONNECTED', 'HANGUP'],
+      're-INVITE does not change the call state',
+    );
   });
 
   it('virtual phone 1099 of the demo answers by itself with an SDP answer', async () => {
@@ -277,6 +321,8 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
     assert.equal(parsed.success, false);
     assert.match(JSON.stringify(parsed.error?.issues), /virtualPhones/);
     const ok = ScenarioSchema.parse({ ...demoScenario() });
-    assert.deepEqual(ok.virtualPhones, [{ extension: '1099', name: 'Demo Hotline', behaviour: 'answer', answerAfterMs: 1000 }]);
+    assert.deepEqual(ok.virtualPhones, [
+      { extension: '1099', name: 'Demo Hotline', behaviour: 'answer', answerAfterMs: 1000 },
+    ]);
   });
 });

@@ -19,7 +19,10 @@ interface Entry {
 }
 
 const DIR = join(__dirname, '..', 'fixtures', 'rfc4475');
-const corpus = (JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as Entry[]).map((e) => ({ ...e, data: readFileSync(join(DIR, e.file ?? `${e.name}.dat`)) }));
+const corpus = (JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')) as Entry[]).map((e) => ({
+  ...e,
+  data: readFileSync(join(DIR, e.file ?? `${e.name}.dat`)),
+}));
 
 /** The answer each message must get over UDP: a status, `drop` (no answer), or `processed` (anything but 400/505). */
 const EXPECTED: Record<string, number | number[] | 'drop' | 'processed'> = {
@@ -52,7 +55,13 @@ function callIdOf(data: Buffer): string | undefined {
  * Sends a datagram and collects the answers carrying `callId` until a final one arrives, or `ms` pass (a drop
  * can only be seen as silence).
  */
-function exchange(socket: Socket, port: number, data: Buffer, callId: string | undefined, ms: number): Promise<string[]> {
+function exchange(
+  socket: Socket,
+  port: number,
+  data: Buffer,
+  callId: string | undefined,
+  ms: number,
+): Promise<string[]> {
   return new Promise((resolve) => {
     const got: string[] = [];
     const done = () => {
@@ -74,7 +83,18 @@ function exchange(socket: Socket, port: number, data: Buffer, callId: string | u
 
 const OPTIONS = (id: string) =>
   Buffer.from(
-    [`OPTIONS sip:pbx.demo.starface.test SIP/2.0`, `Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK${id}`, 'Max-Forwards: 70', '<sip:pbx.demo.starface.test>'.replace(/^/, 'To: '), `From: <sip:1001@pbx.demo.starface.test>;tag=${id}`, `Call-ID: ${id}`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''].join('\r\n'),
+    [
+      `OPTIONS sip:pbx.demo.starface.test SIP/2.0`,
+      `Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bK${id}`,
+      'Max-Forwards: 70',
+      '<sip:pbx.demo.starface.test>'.replace(/^/, 'To: '),
+      `From: <sip:1001@pbx.demo.starface.test>;tag=${id}`,
+      `Call-ID: ${id}`,
+      'CSeq: 1 OPTIONS',
+      'Content-Length: 0',
+      '',
+      '',
+    ].join('\r\n'),
   );
 
 describe('SIP: the RFC 4475 torture corpus', function () {
@@ -112,10 +132,17 @@ describe('SIP: the RFC 4475 torture corpus', function () {
       else if (want === 'processed') {
         assert.ok(statuses.length >= 1 || answers.length >= 1, 'an answer');
         for (const s of statuses) assert.ok(s !== 400 && s !== 505, `processed, not refused: got ${s}\n${finals[0]}`);
-      } else assert.ok(statuses.length === 1 && ([want].flat() as number[]).includes(statuses[0]!), finals[0] ?? '(no answer)');
+      } else
+        assert.ok(
+          statuses.length === 1 && ([want].flat() as number[]).includes(statuses[0]!),
+          finals[0] ?? '(no answer)',
+        );
       // Whatever came before, the simulator still answers.
       const ok = await exchange(socket, port, OPTIONS(`after-${e.name}`), `after-${e.name}`, 3000);
-      assert.ok(ok.some((a) => a.startsWith('SIP/2.0 200') && a.includes(`after-${e.name}`)), `OPTIONS answered after ${e.name}`);
+      assert.ok(
+        ok.some((a) => a.startsWith('SIP/2.0 200') && a.includes(`after-${e.name}`)),
+        `OPTIONS answered after ${e.name}`,
+      );
     });
   }
 
@@ -145,7 +172,9 @@ describe('SIP: the RFC 4475 torture corpus', function () {
       setTimeout(() => reject(new Error('no answer over WebSocket after the corpus')), 5000);
     });
     const tcpOk = await new Promise<string>((resolve, reject) => {
-      const tcp = connect(port, '127.0.0.1', () => tcp.write(OPTIONS('tcp-after').toString('latin1').replace('SIP/2.0/UDP', 'SIP/2.0/TCP')));
+      const tcp = connect(port, '127.0.0.1', () =>
+        tcp.write(OPTIONS('tcp-after').toString('latin1').replace('SIP/2.0/UDP', 'SIP/2.0/TCP')),
+      );
       let got = '';
       tcp.on('data', (d) => {
         got += d.toString();
@@ -157,6 +186,8 @@ describe('SIP: the RFC 4475 torture corpus', function () {
       tcp.on('error', reject);
     });
     assert.match(tcpOk, /^SIP\/2\.0 200/);
-    assert.ok((await exchange(socket, port, OPTIONS('udp-final'), 'udp-final', 3000)).some((a) => a.startsWith('SIP/2.0 200')));
+    assert.ok(
+      (await exchange(socket, port, OPTIONS('udp-final'), 'udp-final', 3000)).some((a) => a.startsWith('SIP/2.0 200')),
+    );
   });
 });

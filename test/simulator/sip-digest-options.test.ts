@@ -7,7 +7,14 @@ import { demoScenario } from '../../simulator/src/scenarios/builtin.js';
 import { createSimulator } from '../../simulator/src/simulator.js';
 import { removeTempDirs, tempDir } from '../support/cli.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
-import { parseChallenge, randomToken, Registration, SipClient, type SipReply, type SipTransportName } from '../support/sip-client.js';
+import {
+  parseChallenge,
+  randomToken,
+  Registration,
+  SipClient,
+  type SipReply,
+  type SipTransportName,
+} from '../support/sip-client.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -31,14 +38,18 @@ describe('SIP digest challenges', function () {
   }
 
   async function open(s: RunningSim, transport: SipTransportName): Promise<SipClient> {
-    const address = transport === 'udp' ? s.addresses.sipUdp : transport === 'tcp' ? s.addresses.sipTcp : s.addresses.sipWs;
+    const address =
+      transport === 'udp' ? s.addresses.sipUdp : transport === 'tcp' ? s.addresses.sipTcp : s.addresses.sipWs;
     const c = await SipClient.to(transport, address);
     clients.push(c);
     return c;
   }
 
   /** The algorithms of a 401's WWW-Authenticate headers, in order. */
-  async function registerChallenges(s: RunningSim, transport: SipTransportName = 'udp'): Promise<{ reply: SipReply; algorithms: string[] }> {
+  async function registerChallenges(
+    s: RunningSim,
+    transport: SipTransportName = 'udp',
+  ): Promise<{ reply: SipReply; algorithms: string[] }> {
     const reg = new Registration(await open(s, transport), ANNA, { domain: PBX });
     // Sent by hand: Registration.send() would insist on an MD5 challenge to answer.
     const reply = await reg.client.request(reg.build({ cseq: 1 }));
@@ -74,7 +85,10 @@ describe('SIP digest challenges', function () {
         assert.equal(first.status, 401, first.raw);
         const headers = first.getAll('www-authenticate');
         assert.equal(headers.length, 1, first.raw);
-        assert.match(headers[0]!, /^Digest realm="pbx\.demo\.starface\.test", nonce="[^"]+", opaque="[^"]+", algorithm=MD5, qop="auth"$/);
+        assert.match(
+          headers[0]!,
+          /^Digest realm="pbx\.demo\.starface\.test", nonce="[^"]+", opaque="[^"]+", algorithm=MD5, qop="auth"$/,
+        );
         const ok = await reg.send({ expires: 300 });
         assert.equal(ok.status, 200, ok.raw);
       });
@@ -99,7 +113,10 @@ describe('SIP digest challenges', function () {
       Object.assign(reg.digest!, { algorithm: 'SHA-256' });
       const reply = await reg.send({ expires: 300 });
       assert.equal(reply.status, 401, reply.raw);
-      assert.deepEqual(reply.getAll('www-authenticate').map((c) => parseChallenge(c).algorithm), ['MD5']);
+      assert.deepEqual(
+        reply.getAll('www-authenticate').map((c) => parseChallenge(c).algorithm),
+        ['MD5'],
+      );
       assert.deepEqual((await s.admin.get('/sim/registrations')).body, []);
     });
   });
@@ -109,7 +126,10 @@ describe('SIP digest challenges', function () {
       const s = await sim({ sipDigest: ['sha-256', 'MD5'] });
       assert.deepEqual((await registerChallenges(s)).algorithms, ['SHA-256', 'MD5']);
       const invite = await inviteChallenge(await open(s, 'tcp'));
-      assert.deepEqual(invite.getAll('proxy-authenticate').map((c) => parseChallenge(c).algorithm), ['SHA-256', 'MD5']);
+      assert.deepEqual(
+        invite.getAll('proxy-authenticate').map((c) => parseChallenge(c).algorithm),
+        ['SHA-256', 'MD5'],
+      );
       // One nonce for the alternatives; each one registers.
       const nonces = new Set(invite.getAll('proxy-authenticate').map((c) => parseChallenge(c).nonce));
       assert.equal(nonces.size, 1);
@@ -125,17 +145,25 @@ describe('SIP digest challenges', function () {
     });
 
     it('createSimulator refuses an unknown or repeated algorithm with a clear error', () => {
-      assert.throws(() => createSimulator({ memory: true, sipDigest: ['sha-1'] }), /sipDigest: unknown digest algorithm "sha-1"/);
+      assert.throws(
+        () => createSimulator({ memory: true, sipDigest: ['sha-1'] }),
+        /sipDigest: unknown digest algorithm "sha-1"/,
+      );
       assert.throws(() => createSimulator({ memory: true, sipDigest: ['md5', 'MD5'] }), /listed twice/);
       assert.throws(() => createSimulator({ memory: true, sipDigest: [] }), /at least one/);
     });
 
     it('the scenario field sip.digest, from a scenario file, sets them; a scenario without it goes back to MD5', async () => {
       const file = join(tempDir(), 'digest.json');
-      writeFileSync(file, JSON.stringify({ ...demoScenario(), name: 'demo-sha', sip: { digest: ['sha-512-256', 'sha-256', 'md5'] } }));
+      writeFileSync(
+        file,
+        JSON.stringify({ ...demoScenario(), name: 'demo-sha', sip: { digest: ['sha-512-256', 'sha-256', 'md5'] } }),
+      );
       const s = await sim({ scenario: file });
       assert.deepEqual((await registerChallenges(s)).algorithms, ['SHA-512-256', 'SHA-256', 'MD5']);
-      const applied = await s.admin.post('/sim/scenario', { scenario: { ...demoScenario(), name: 'demo-sha256', sip: { digest: ['SHA-256'] } } });
+      const applied = await s.admin.post('/sim/scenario', {
+        scenario: { ...demoScenario(), name: 'demo-sha256', sip: { digest: ['SHA-256'] } },
+      });
       assert.equal(applied.status, 200, JSON.stringify(applied.body));
       assert.deepEqual((await registerChallenges(s, 'tcp')).algorithms, ['SHA-256']);
       assert.equal((await s.admin.post('/sim/scenario', { name: 'demo' })).status, 200);
@@ -152,12 +180,16 @@ describe('SIP digest challenges', function () {
     it('an invalid sip.digest in a scenario is refused naming the field, and nothing changes', async () => {
       const s = await sim();
       for (const digest of [['sha-1'], ['md5', 'md5'], [], 'md5']) {
-        const reply = await s.admin.post('/sim/scenario', { scenario: { ...demoScenario(), name: 'bad', sip: { digest } } });
+        const reply = await s.admin.post('/sim/scenario', {
+          scenario: { ...demoScenario(), name: 'bad', sip: { digest } },
+        });
         assert.equal(reply.status, 400, JSON.stringify(digest));
         assert.equal(reply.body.code, 'INVALID_SCENARIO');
         assert.match(reply.body.message, /sip\.digest/);
       }
-      const unknownKey = await s.admin.post('/sim/scenario', { scenario: { ...demoScenario(), name: 'bad', sip: { digests: ['md5'] } } });
+      const unknownKey = await s.admin.post('/sim/scenario', {
+        scenario: { ...demoScenario(), name: 'bad', sip: { digests: ['md5'] } },
+      });
       assert.equal(unknownKey.status, 400);
       assert.equal(s.sim.scenario, 'demo');
       assert.deepEqual((await registerChallenges(s)).algorithms, ['MD5']);

@@ -60,7 +60,17 @@ const OPTIONS = [
   '',
 ].join('\r\n');
 
-const RESPONSE = ['SIP/2.0 200 OK', 'Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKx', `To: <sip:1003@${DOMAIN}>;tag=b`, `From: <sip:1001@${DOMAIN}>;tag=a`, 'Call-ID: r1', 'CSeq: 1 INVITE', 'Content-Length: 0', '', ''].join('\r\n');
+const RESPONSE = [
+  'SIP/2.0 200 OK',
+  'Via: SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKx',
+  `To: <sip:1003@${DOMAIN}>;tag=b`,
+  `From: <sip:1001@${DOMAIN}>;tag=a`,
+  'Call-ID: r1',
+  'CSeq: 1 INVITE',
+  'Content-Length: 0',
+  '',
+  '',
+].join('\r\n');
 
 const SEEDS = [register('fz-1', 1), INVITE, OPTIONS, RESPONSE].map((s) => Buffer.from(s));
 
@@ -71,7 +81,32 @@ const mutation = fc.oneof(
   fc.record({ kind: fc.constant('delete'), at: fc.nat(), length: fc.integer({ min: 1, max: 60 }) }),
   fc.record({ kind: fc.constant('truncate'), at: fc.nat() }),
   fc.record({ kind: fc.constant('duplicateLine'), at: fc.nat(), times: fc.integer({ min: 1, max: 50 }) }),
-  fc.record({ kind: fc.constant('text'), at: fc.nat(), text: fc.constantFrom(':', ';', ',', '<', '>', '"', '\\', '\r\n', '\n', ' ', '\t', '%00', '%', 'SIP/2.0', '\u00e4', '\u0000', '=', '@', 'Content-Length: 99999', 'CSeq: 4294967296 REGISTER') }),
+  fc.record({
+    kind: fc.constant('text'),
+    at: fc.nat(),
+    text: fc.constantFrom(
+      ':',
+      ';',
+      ',',
+      '<',
+      '>',
+      '"',
+      '\\',
+      '\r\n',
+      '\n',
+      ' ',
+      '\t',
+      '%00',
+      '%',
+      'SIP/2.0',
+      '\u00e4',
+      '\u0000',
+      '=',
+      '@',
+      'Content-Length: 99999',
+      'CSeq: 4294967296 REGISTER',
+    ),
+  }),
 );
 
 type Mutation = { kind: string; at: number; [k: string]: unknown };
@@ -81,7 +116,8 @@ function mutate(seed: Buffer, mutations: Mutation[]): Buffer {
   for (const m of mutations) {
     const at = b.length ? m.at % (b.length + 1) : 0;
     if (m.kind === 'flip' && b.length) b[at % b.length] = m.byte as number;
-    else if (m.kind === 'insert') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes as Uint8Array), b.subarray(at)]);
+    else if (m.kind === 'insert')
+      b = Buffer.concat([b.subarray(0, at), Buffer.from(m.bytes as Uint8Array), b.subarray(at)]);
     else if (m.kind === 'delete') b = Buffer.concat([b.subarray(0, at), b.subarray(at + (m.length as number))]);
     else if (m.kind === 'truncate') b = b.subarray(0, at);
     else if (m.kind === 'text') b = Buffer.concat([b.subarray(0, at), Buffer.from(m.text as string), b.subarray(at)]);
@@ -95,7 +131,9 @@ function mutate(seed: Buffer, mutations: Mutation[]): Buffer {
   return b;
 }
 
-const messages = fc.tuple(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([seed, ms]) => mutate(seed, ms as Mutation[]));
+const messages = fc
+  .tuple(fc.constantFrom(...SEEDS), fc.array(mutation, { minLength: 1, maxLength: 4 }))
+  .map(([seed, ms]) => mutate(seed, ms as Mutation[]));
 
 function udpClient(): Promise<{ socket: Socket; port: number }> {
   return new Promise((resolve) => {
@@ -109,7 +147,13 @@ function udpClient(): Promise<{ socket: Socket; port: number }> {
  * (RFC 3261 Timer A: 500 ms, doubling to 4 s, for 64·T1 = 32 s): after a flood a datagram may be dropped, or wait
  * behind thousands of others, on a busy machine.
  */
-function udpRequest(socket: Socket, target: { host: string; port: number }, text: string, callId: string, timeoutMs = 32_000): Promise<string> {
+function udpRequest(
+  socket: Socket,
+  target: { host: string; port: number },
+  text: string,
+  callId: string,
+  timeoutMs = 32_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let interval = 500;
     let resend: ReturnType<typeof setTimeout>;
@@ -207,12 +251,26 @@ describe('SIP fuzzing (fast-check, fixed seed)', function () {
       const realm = /realm="([^"]+)"/.exec(md5)![1]!;
       const opaque = /opaque="([^"]+)"/.exec(md5)?.[1];
       const uri = `sip:${DOMAIN}`;
-      const response = computeResponse({ algorithm: 'MD5', username: '1001', realm, password: 'anna-demo-1001', method: 'REGISTER', uri, nonce, nc: '00000001', cnonce: 'fuzzc', qop: 'auth' });
+      const response = computeResponse({
+        algorithm: 'MD5',
+        username: '1001',
+        realm,
+        password: 'anna-demo-1001',
+        method: 'REGISTER',
+        uri,
+        nonce,
+        nc: '00000001',
+        cnonce: 'fuzzc',
+        qop: 'auth',
+      });
       const auth = `Authorization: Digest username="1001", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, cnonce="fuzzc", qop=auth, nc=00000001${opaque ? `, opaque="${opaque}"` : ''}`;
       const ok = await udpRequest(socket, udp, register(callId, 2, auth), callId);
       assert.match(ok, /^SIP\/2\.0 200/);
       const bindings = await sim.admin.get('/sim/registrations');
-      assert.ok(bindings.body.some((b: { login: string; source: string }) => b.login === '1001'), 'the binding is listed');
+      assert.ok(
+        bindings.body.some((b: { login: string; source: string }) => b.login === '1001'),
+        'the binding is listed',
+      );
     } finally {
       socket.close();
     }

@@ -23,7 +23,9 @@ interface Msg {
 function parse(raw: string): Msg {
   const [head] = raw.split('\r\n\r\n');
   const [start, ...lines] = head!.split('\r\n');
-  const fields = lines.map((l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as const);
+  const fields = lines.map(
+    (l) => [l.slice(0, l.indexOf(':')).trim().toLowerCase(), l.slice(l.indexOf(':') + 1).trim()] as const,
+  );
   const m = /^SIP\/2\.0 (\d{3})/.exec(start!);
   return {
     start: start!,
@@ -55,7 +57,11 @@ class Peer {
 
   send(text: string): void {
     const [head, body = ''] = text.split('\n\n');
-    const msg = `${head!.trim().split('\n').map((l) => l.trim()).join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    const msg = `${head!
+      .trim()
+      .split('\n')
+      .map((l) => l.trim())
+      .join('\r\n')}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
     this.socket.send(msg, this.target.port, this.target.host);
   }
 
@@ -66,7 +72,8 @@ class Peer {
       const i = this.inbox.findIndex(match);
       if (i >= 0) return this.inbox.splice(i, 1)[0]!;
       const left = end - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; inbox: ${this.inbox.map((m) => m.start).join(' | ')}`);
+      if (left <= 0)
+        throw new Error(`timed out waiting for ${what}; inbox: ${this.inbox.map((m) => m.start).join(' | ')}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, left);
         this.waiters.push(() => {
@@ -82,12 +89,29 @@ class Peer {
   }
 }
 
-function authorization(header: string, challenge: string, user: { login: string; password: string }, method: string, uri: string): string {
+function authorization(
+  header: string,
+  challenge: string,
+  user: { login: string; password: string },
+  method: string,
+  uri: string,
+): string {
   const realm = /realm="([^"]+)"/.exec(challenge)![1]!;
   const nonce = /nonce="([^"]+)"/.exec(challenge)![1]!;
   const opaque = /opaque="([^"]+)"/.exec(challenge)![1]!;
   const cnonce = randomBytes(4).toString('hex');
-  const response = computeResponse({ algorithm: 'MD5', username: user.login, realm, password: user.password, method, uri, nonce, nc: '00000001', cnonce, qop: 'auth' });
+  const response = computeResponse({
+    algorithm: 'MD5',
+    username: user.login,
+    realm,
+    password: user.password,
+    method,
+    uri,
+    nonce,
+    nc: '00000001',
+    cnonce,
+    qop: 'auth',
+  });
   return `${header}: Digest username="${user.login}", realm="${realm}", nonce="${nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}", opaque="${opaque}"`;
 }
 
@@ -132,7 +156,18 @@ describe('simulator: SIP proxy on the wire (UDP)', function () {
 `;
     p.send(reg(1));
     const challenge = await p.next('401', (m) => m.status === 401);
-    p.send(reg(2, authorization('Authorization', md5Challenge(challenge, 'www-authenticate'), user, 'REGISTER', `sip:${DEMO_PBX_NAME}`)));
+    p.send(
+      reg(
+        2,
+        authorization(
+          'Authorization',
+          md5Challenge(challenge, 'www-authenticate'),
+          user,
+          'REGISTER',
+          `sip:${DEMO_PBX_NAME}`,
+        ),
+      ),
+    );
     await p.next('200 REGISTER', (m) => m.status === 200);
   }
 
@@ -174,7 +209,17 @@ m=audio 5004 RTP/AVP 0
 
 `);
     const b2 = branch();
-    const authed = invite(b2, 2, authorization('Proxy-Authorization', md5Challenge(challenge, 'proxy-authenticate'), DEMO_USERS.anna, 'INVITE', uri));
+    const authed = invite(
+      b2,
+      2,
+      authorization(
+        'Proxy-Authorization',
+        md5Challenge(challenge, 'proxy-authenticate'),
+        DEMO_USERS.anna,
+        'INVITE',
+        uri,
+      ),
+    );
     caller.send(authed);
     await caller.next('100 Trying', (m) => m.status === 100);
 
@@ -229,17 +274,36 @@ m=audio 5004 RTP/AVP 0
       To: <${uri}>
       Call-ID: ${callId}
       CSeq: ${cseq} INVITE
-      Contact: <sip:1001@127.0.0.1:${caller.port}>${auth ? `
-${auth}` : ''}
+      Contact: <sip:1001@127.0.0.1:${caller.port}>${
+        auth
+          ? `
+${auth}`
+          : ''
+      }
 
 `;
     caller.send(invite(branch(), 1));
     const challenge = await caller.next('407', (m) => m.status === 407);
-    caller.send(invite(branch(), 2, authorization('Proxy-Authorization', md5Challenge(challenge, 'proxy-authenticate'), DEMO_USERS.anna, 'INVITE', uri)));
+    caller.send(
+      invite(
+        branch(),
+        2,
+        authorization(
+          'Proxy-Authorization',
+          md5Challenge(challenge, 'proxy-authenticate'),
+          DEMO_USERS.anna,
+          'INVITE',
+          uri,
+        ),
+      ),
+    );
     const fwd = await callee.next('forwarded INVITE', (m) => m.method === 'INVITE');
     const rr = fwd.all('record-route');
     callee.send(`SIP/2.0 200 OK
-      ${fwd.all('via').map((v) => `Via: ${v}`).join('\n')}
+      ${fwd
+        .all('via')
+        .map((v) => `Via: ${v}`)
+        .join('\n')}
       ${rr.map((r) => `Record-Route: ${r}`).join('\n')}
       From: ${fwd.get('from')}
       To: ${fwd.get('to')};tag=callee2
@@ -251,7 +315,10 @@ ${auth}` : ''}
     const ok = await caller.next('200', (m) => m.status === 200);
     assert.deepEqual(ok.all('record-route'), rr);
     const to = ok.get('to')!;
-    const routes = [...rr].reverse().map((r) => `Route: ${r}`).join('\n');
+    const routes = [...rr]
+      .reverse()
+      .map((r) => `Route: ${r}`)
+      .join('\n');
     caller.send(`ACK sip:1003@127.0.0.1:${callee.port} SIP/2.0
       Via: SIP/2.0/UDP 127.0.0.1:${caller.port};branch=${branch()}
       ${routes}
@@ -279,7 +346,10 @@ ${auth}` : ''}
     const bye = await caller.next('BYE', (m) => m.method === 'BYE');
     assert.equal(bye.start, `BYE sip:1001@127.0.0.1:${caller.port} SIP/2.0`);
     caller.send(`SIP/2.0 200 OK
-      ${bye.all('via').map((v) => `Via: ${v}`).join('\n')}
+      ${bye
+        .all('via')
+        .map((v) => `Via: ${v}`)
+        .join('\n')}
       From: ${bye.get('from')}
       To: ${bye.get('to')}
       Call-ID: ${callId}

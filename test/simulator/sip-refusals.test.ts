@@ -6,7 +6,15 @@ import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { REGISTRAR_EVENTS, SipRefusalSchema } from '../../shared/schemas/registrations.js';
 import type { Logger } from '../../simulator/src/log.js';
 import { DEMO_USERS, startSim } from '../support/rest.js';
-import { parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
+import {
+  parseChallenge,
+  randomToken,
+  Registration,
+  SipClient,
+  type DigestUser,
+  type SipReply,
+  type SipTransportName,
+} from '../support/sip-client.js';
 import { until } from '../support/until.js';
 import { computeResponse } from '../../simulator/src/sip/auth/digest.js';
 import { spawn } from 'node:child_process';
@@ -65,21 +73,27 @@ describe('SIP refused requests: log and events', function () {
 
   /** Remembers the nonce and response of the last Authorization sent, so the test can look for them. */
   function remember(reply: SipReply): void {
-    for (const c of reply.getAll('www-authenticate').concat(reply.getAll('proxy-authenticate'))) secrets.add(parseChallenge(c).nonce!);
+    for (const c of reply.getAll('www-authenticate').concat(reply.getAll('proxy-authenticate')))
+      secrets.add(parseChallenge(c).nonce!);
   }
 
   /** The one event and the one log line of this client's refusal with this reason; checks the common fields. */
   async function refusal(c: SipClient, reason: string, method = 'REGISTER') {
     const source = `${c.transport === 'ws' ? '127.0.0.1' : c.local.address}:`;
     const ev = await until(`a ${reason} event`, () =>
-      o.events.find((e) => e.data.reason === reason && (c.transport === 'ws' || e.data.source === `${c.local.address}:${c.local.port}`)),
+      o.events.find(
+        (e) =>
+          e.data.reason === reason && (c.transport === 'ws' || e.data.source === `${c.local.address}:${c.local.port}`),
+      ),
     );
     const data = SipRefusalSchema.parse(ev.data);
     assert.equal(data.method, method);
     assert.ok(data.source.startsWith(source), data.source);
     assert.equal(data.transport, c.transport.toUpperCase());
     assert.equal(data.count, 1);
-    const line = await until(`a ${reason} log line`, () => o.refusalLines().find((l) => l.reason === reason && l.source === data.source));
+    const line = await until(`a ${reason} log line`, () =>
+      o.refusalLines().find((l) => l.reason === reason && l.source === data.source),
+    );
     assert.equal(line.level, 'info');
     assert.equal(line.method, method);
     assert.equal(line.transport, data.transport);
@@ -111,7 +125,11 @@ describe('SIP refused requests: log and events', function () {
   });
 
   it('unknown user: reason unknown-user', async () => {
-    const reg = new Registration(await open('tcp'), { username: 'nobody', password: 'whatever-secret' }, { domain: PBX });
+    const reg = new Registration(
+      await open('tcp'),
+      { username: 'nobody', password: 'whatever-secret' },
+      { domain: PBX },
+    );
     secrets.add('whatever-secret');
     remember(await reg.send({ aor: '1001' }));
     remember(await reg.send({ aor: '1001' }));
@@ -169,16 +187,17 @@ describe('SIP refused requests: log and events', function () {
   it('a password in a SIP URI (sip:user:password@host) is not repeated', async () => {
     const c = await open();
     secrets.add('uri-secret-4711');
-    const text = [
-      'REGISTER sip:elsewhere.example SIP/2.0',
-      `Via: ${c.via()}`,
-      'Max-Forwards: 70',
-      `From: <sip:1001@${PBX}>;tag=${randomToken(4)}`,
-      `To: <sip:1001:uri-secret-4711@${PBX}>`,
-      `Call-ID: ${randomToken(8)}@test`,
-      'CSeq: 1 REGISTER',
-      `Contact: <${c.contactUri('1001')}>`,
-    ].join('\r\n') + '\r\n\r\n';
+    const text =
+      [
+        'REGISTER sip:elsewhere.example SIP/2.0',
+        `Via: ${c.via()}`,
+        'Max-Forwards: 70',
+        `From: <sip:1001@${PBX}>;tag=${randomToken(4)}`,
+        `To: <sip:1001:uri-secret-4711@${PBX}>`,
+        `Call-ID: ${randomToken(8)}@test`,
+        'CSeq: 1 REGISTER',
+        `Contact: <${c.contactUri('1001')}>`,
+      ].join('\r\n') + '\r\n\r\n';
     assert.equal((await c.request(text)).status, 404);
     const { data } = await refusal(c, 'unknown-domain');
     assert.equal(data.aor, `sip:1001:***@${PBX}`);
@@ -194,7 +213,13 @@ describe('SIP refused requests: log and events', function () {
 
   describe('calls', () => {
     /** An INVITE from `from`, authenticated as `user`, to `to`; resolves with the final answer. */
-    async function invite(c: SipClient, user: DigestUser, from: string, to: string, opts: { password?: string } = {}): Promise<SipReply> {
+    async function invite(
+      c: SipClient,
+      user: DigestUser,
+      from: string,
+      to: string,
+      opts: { password?: string } = {},
+    ): Promise<SipReply> {
       const callId = `${randomToken(8)}@test`;
       const uri = `sip:${to}@${PBX}`;
       const text = (cseq: number, auth?: string) =>
@@ -214,7 +239,18 @@ describe('SIP refused requests: log and events', function () {
       remember(challenge);
       const ch = parseChallenge(challenge.get('proxy-authenticate')!);
       const cnonce = randomToken(4);
-      const response = computeResponse({ algorithm: 'MD5', username: user.username, realm: ch.realm!, password: opts.password ?? user.password, method: 'INVITE', uri, nonce: ch.nonce!, nc: '00000001', cnonce, qop: 'auth' });
+      const response = computeResponse({
+        algorithm: 'MD5',
+        username: user.username,
+        realm: ch.realm!,
+        password: opts.password ?? user.password,
+        method: 'INVITE',
+        uri,
+        nonce: ch.nonce!,
+        nc: '00000001',
+        cnonce,
+        qop: 'auth',
+      });
       const auth = `Digest username="${user.username}", realm="${ch.realm}", nonce="${ch.nonce}", uri="${uri}", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="${cnonce}", opaque="${ch.opaque}"`;
       return c.request(text(2, auth), 5000);
     }
@@ -261,7 +297,7 @@ describe('SIP refused requests: aggregation per source', function () {
       // Meanwhile a refusal from another source is reported at once: the flood did not drown it.
       const other = new Registration(await SipClient.to('udp', o.sim.addresses.sipUdp), ANNA, { domain: PBX });
       assert.equal((await other.register({ aor: '1003' })).status, 403);
-      await until('the other source\'s refusal', () => o.events.find((e) => e.data.reason === 'aor-mismatch'));
+      await until("the other source's refusal", () => o.events.find((e) => e.data.reason === 'aor-mismatch'));
       await other.client.close();
       assert.equal(o.events.filter((e) => e.data.reason === 'wrong-password').length, 1, 'only the first so far');
     } finally {
@@ -292,7 +328,8 @@ describe('SIP refused requests: aggregation per source', function () {
       assert.equal((await reg.send()).status, 401);
       for (let i = 0; i < 5; i++) assert.equal((await reg.send({ password: 'not-annas-password', nc: 1 })).status, 401);
       // However the five fell into windows, the events add up to five and the first stands alone.
-      const total = () => o.events.filter((e) => e.data.reason === 'wrong-password').reduce((n, e) => n + (e.data.count as number), 0);
+      const total = () =>
+        o.events.filter((e) => e.data.reason === 'wrong-password').reduce((n, e) => n + (e.data.count as number), 0);
       await until('all five counted', () => total() === 5);
       const counts = o.events.map((e) => e.data.count as number);
       assert.equal(counts[0], 1);
@@ -304,9 +341,16 @@ describe('SIP refused requests: aggregation per source', function () {
   });
 });
 
-describe('SIP refused requests: the reporter\'s bounds', function () {
+describe("SIP refused requests: the reporter's bounds", function () {
   this.timeout(60_000);
-  const flow = (port: number): Flow => ({ id: `udp:127.0.0.1:${port}`, transport: 'UDP', remote: { address: '127.0.0.1', port }, local: { address: '127.0.0.1', port: 5060 }, open: true, send: () => undefined });
+  const flow = (port: number): Flow => ({
+    id: `udp:127.0.0.1:${port}`,
+    transport: 'UDP',
+    remote: { address: '127.0.0.1', port },
+    local: { address: '127.0.0.1', port: 5060 },
+    open: true,
+    send: () => undefined,
+  });
 
   it('a flood from many sources keeps at most maxSources windows; the rest is counted under source "*"', () => {
     const bus = new EventBus();
@@ -315,13 +359,24 @@ describe('SIP refused requests: the reporter\'s bounds', function () {
     const reporter = new RefusalReporter({ bus, log: () => undefined, windowMs: 3_600_000, maxSources: 50 });
     try {
       for (let port = 1; port <= 5000; port++) {
-        reporter.refused({ method: 'REGISTER', status: 401, reason: 'wrong-password', message: 'x'.repeat(60_000), flow: flow(port), login: 'y'.repeat(60_000) });
+        reporter.refused({
+          method: 'REGISTER',
+          status: 401,
+          reason: 'wrong-password',
+          message: 'x'.repeat(60_000),
+          flow: flow(port),
+          login: 'y'.repeat(60_000),
+        });
       }
       // 50 sources plus one "*" window for this reason, however many sources came.
       assert.equal(reporter.tracked, 51);
       assert.equal(events.length, 51, 'the first of each tracked source, and the first of the overflow');
       assert.equal(events[50]!.data.source, '*');
-      for (const e of events) assert.ok((e.data.message as string).length <= 201 && (e.data.login as string).length <= 201, 'client text is clipped');
+      for (const e of events)
+        assert.ok(
+          (e.data.message as string).length <= 201 && (e.data.login as string).length <= 201,
+          'client text is clipped',
+        );
     } finally {
       reporter.stop();
     }
@@ -341,14 +396,20 @@ describe('SIP refused requests: the reporter\'s bounds', function () {
       r.refused({ method: 'REGISTER', status: 401, reason: 'wrong-password', message: 'wrong password', flow });
       console.log('windows', r.tracked);
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], { cwd: join(__dirname, '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', code], {
+      cwd: join(__dirname, '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     try {
       // The ceiling is generous; an hour-long timer holding the process would run into it.
-      const exitCode = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 45_000).unref())]);
+      const exitCode = await Promise.race([
+        exited,
+        new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 45_000).unref()),
+      ]);
       assert.equal(exitCode, 0, out);
       assert.match(out, /windows 1/);
     } finally {

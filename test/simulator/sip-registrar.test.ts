@@ -3,7 +3,16 @@ import { WebSocket } from 'ws';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { sleep } from '../support/until.js';
-import { contactExpiries, parseChallenge, randomToken, Registration, SipClient, type DigestUser, type SipReply, type SipTransportName } from '../support/sip-client.js';
+import {
+  contactExpiries,
+  parseChallenge,
+  randomToken,
+  Registration,
+  SipClient,
+  type DigestUser,
+  type SipReply,
+  type SipTransportName,
+} from '../support/sip-client.js';
 import { cleanUp, each } from '../support/cleanup.js';
 import { assertGranted } from '../support/expiry.js';
 
@@ -11,7 +20,15 @@ const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
 const BERND: DigestUser = { username: DEMO_USERS.bernd.login, password: DEMO_USERS.bernd.password };
 const CARLA: DigestUser = { username: DEMO_USERS.carla.login, password: DEMO_USERS.carla.password };
-const GERD = { login: 'gerd', firstName: 'Gerd', familyName: 'Groß', email: 'gerd@demo.starface.test', language: 'de', extension: '2060', password: 'gerd-sip-password' };
+const GERD = {
+  login: 'gerd',
+  firstName: 'Gerd',
+  familyName: 'Groß',
+  email: 'gerd@demo.starface.test',
+  language: 'de',
+  extension: '2060',
+  password: 'gerd-sip-password',
+};
 
 describe('SIP registrar', function () {
   this.timeout(30_000);
@@ -51,14 +68,21 @@ describe('SIP registrar', function () {
   );
 
   async function open(transport: SipTransportName = 'udp', protocols?: string[]): Promise<SipClient> {
-    const address = transport === 'udp' ? sim.addresses.sipUdp : transport === 'tcp' ? sim.addresses.sipTcp : sim.addresses.sipWs;
+    const address =
+      transport === 'udp' ? sim.addresses.sipUdp : transport === 'tcp' ? sim.addresses.sipTcp : sim.addresses.sipWs;
     const c = await SipClient.to(transport, address, protocols);
     clients.push(c);
     return c;
   }
 
-  async function registration(user: DigestUser = ANNA, opts: { transport?: SipTransportName; domain?: string; algorithm?: 'MD5' | 'SHA-256' | 'SHA-512-256' } = {}) {
-    return new Registration(await open(opts.transport), user, { domain: opts.domain ?? PBX, algorithm: opts.algorithm });
+  async function registration(
+    user: DigestUser = ANNA,
+    opts: { transport?: SipTransportName; domain?: string; algorithm?: 'MD5' | 'SHA-256' | 'SHA-512-256' } = {},
+  ) {
+    return new Registration(await open(opts.transport), user, {
+      domain: opts.domain ?? PBX,
+      algorithm: opts.algorithm,
+    });
   }
 
   async function bindings(): Promise<any[]> {
@@ -74,7 +98,8 @@ describe('SIP registrar', function () {
     for (;;) {
       const found = named(name)[0];
       if (found) return found;
-      if (Date.now() > end) throw new Error(`no ${name} event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`);
+      if (Date.now() > end)
+        throw new Error(`no ${name} event within ${timeoutMs} ms; got ${events.map((e) => e.event).join(', ')}`);
       await sleep(25);
     }
   }
@@ -164,7 +189,11 @@ describe('SIP registrar', function () {
       assert.equal(replay.status, 401, replay.raw);
       const ev = await waitForEvent('request-refused');
       assert.equal(ev.data.reason, 'replay');
-      assert.deepEqual(named('request-refused').map((e) => e.data.reason), ['replay'], 'a replay is no failed sign-in');
+      assert.deepEqual(
+        named('request-refused').map((e) => e.data.reason),
+        ['replay'],
+        'a replay is no failed sign-in',
+      );
       // The client carries on with the old nonce and nc=2, as a UA would.
       reg.digest!.nc = 1;
       const next = await reg.send({ expires: 300 });
@@ -182,7 +211,11 @@ describe('SIP registrar', function () {
       const challenges = reply.getAll('www-authenticate').map(parseChallenge);
       assert.equal(challenges.length, 3);
       for (const c of challenges) assert.equal(c.stale?.toLowerCase(), 'true');
-      assert.deepEqual(named('request-refused').map((e) => e.data.reason), ['stale-nonce'], 'stale is no failure');
+      assert.deepEqual(
+        named('request-refused').map((e) => e.data.reason),
+        ['stale-nonce'],
+        'stale is no failure',
+      );
       // The fresh nonce works.
       const retry = await reg.send({ expires: 300 });
       assert.equal(retry.status, 200, retry.raw);
@@ -206,7 +239,10 @@ describe('SIP registrar', function () {
       const challenges = reply.getAll('www-authenticate').map(parseChallenge);
       assert.equal(challenges.length, 3);
       for (const c of challenges) assert.equal(c.stale?.toLowerCase(), 'true');
-      assert.deepEqual(named('request-refused').map((e) => e.data.reason), ['bad-nonce']);
+      assert.deepEqual(
+        named('request-refused').map((e) => e.data.reason),
+        ['bad-nonce'],
+      );
       const retry = await reg.send({ expires: 300 });
       assert.equal(retry.status, 200, retry.raw);
     });
@@ -373,7 +409,9 @@ describe('SIP registrar', function () {
 
     it('a REGISTER without Contact is a query: 200 with the bindings, nothing changed', async () => {
       const reg = await registration();
-      const first = await reg.register({ contacts: [`<sip:1001@192.0.2.1:5070>;expires=300`, `<sip:1001@192.0.2.2:5070>;expires=600`] });
+      const first = await reg.register({
+        contacts: [`<sip:1001@192.0.2.1:5070>;expires=300`, `<sip:1001@192.0.2.2:5070>;expires=600`],
+      });
       assert.equal(first.status, 200, first.raw);
       events = [];
       const query = await reg.send({ contacts: [] });
@@ -392,11 +430,17 @@ describe('SIP registrar', function () {
 
     it('two contacts in one REGISTER are both bound; one can be removed with expires=0', async () => {
       const reg = await registration();
-      const reply = await reg.register({ contacts: ['<sip:1001@192.0.2.1:5070>', '"Desk" <sip:1001@192.0.2.2:5070;transport=tcp>'], expires: 300 });
+      const reply = await reg.register({
+        contacts: ['<sip:1001@192.0.2.1:5070>', '"Desk" <sip:1001@192.0.2.2:5070;transport=tcp>'],
+        expires: 300,
+      });
       assert.equal(reply.status, 200, reply.raw);
       assert.equal(contactExpiries(reply).size, 2);
       assert.equal(named('registered').length, 2);
-      assert.deepEqual((await bindings()).map((b) => b.contact).sort(), ['sip:1001@192.0.2.1:5070', 'sip:1001@192.0.2.2:5070;transport=tcp']);
+      assert.deepEqual((await bindings()).map((b) => b.contact).sort(), [
+        'sip:1001@192.0.2.1:5070',
+        'sip:1001@192.0.2.2:5070;transport=tcp',
+      ]);
       const remove = await reg.send({ contacts: ['<sip:1001@192.0.2.1:5070>;expires=0'] });
       assert.equal(remove.status, 200, remove.raw);
       assert.deepEqual([...contactExpiries(remove).keys()], ['sip:1001@192.0.2.2:5070;transport=tcp']);
@@ -425,7 +469,9 @@ describe('SIP registrar', function () {
         if (transport === 'udp') {
           // A bare URI (its ";" parameters are the field's) gets its <>; space around ";" is dropped, the rest
           // stays, and a "<" inside a quoted parameter is no bracket.
-          const bare = await reg.send({ contacts: [`${uri} ; Expires=300 ; Reg-Id=2 ;+sip.instance="<urn:uuid:x;y>"`] });
+          const bare = await reg.send({
+            contacts: [`${uri} ; Expires=300 ; Reg-Id=2 ;+sip.instance="<urn:uuid:x;y>"`],
+          });
           assert.equal(bare.status, 200, bare.raw);
           assert.deepEqual(bare.getAll('contact'), [`<${uri}>;Reg-Id=2;+sip.instance="<urn:uuid:x;y>";expires=300`]);
         }
@@ -655,7 +701,13 @@ describe('SIP registrar', function () {
     });
 
     it('garbage on every transport never stops them from accepting', async () => {
-      const inputs = ['\0\0\0', 'REGISTER\r\n\r\n', 'SIP/2.0 200 OK\r\n\r\n', 'INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n', '\xff\xfe'.repeat(100)];
+      const inputs = [
+        '\0\0\0',
+        'REGISTER\r\n\r\n',
+        'SIP/2.0 200 OK\r\n\r\n',
+        'INVITE sip:x SIP/2.0\r\nContent-Length: -1\r\n\r\n',
+        '\xff\xfe'.repeat(100),
+      ];
       for (const transport of ['udp', 'tcp', 'ws'] as const) {
         for (const input of inputs) {
           const c = await open(transport);

@@ -134,7 +134,10 @@ describe('SIP registrar with sip.js 0.21.2 over WebSocket', function () {
     assert.equal(await stateAfter(registerer, SIP.RegistererState.Registered, 5000), SIP.RegistererState.Registered);
     assert.equal((await bindings()).length, 1);
     await registerer.unregister();
-    assert.equal(await stateAfter(registerer, SIP.RegistererState.Unregistered, 5000), SIP.RegistererState.Unregistered);
+    assert.equal(
+      await stateAfter(registerer, SIP.RegistererState.Unregistered, 5000),
+      SIP.RegistererState.Unregistered,
+    );
     assert.deepEqual(await bindings(), []);
     const un = events.filter((e) => e.event === 'unregistered');
     assert.equal(un.length, 1);

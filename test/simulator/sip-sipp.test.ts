@@ -90,7 +90,14 @@ describe('SIP registrar with sipp', function () {
       let localPort: number;
       const callIdFormat = `sipp-${transport}-%u-${process.pid}@test`;
       const run = (name: string, body: string) =>
-        runSipp({ remote: remote(), transport, scenario: scenario(name, body), service: USER.login, localPort, callIdFormat });
+        runSipp({
+          remote: remote(),
+          transport,
+          scenario: scenario(name, body),
+          service: USER.login,
+          localPort,
+          callIdFormat,
+        });
 
       before(async () => {
         // The same local port and Call-ID across the runs: the same UA coming back.
@@ -123,7 +130,8 @@ describe('SIP registrar with sipp', function () {
         assert.equal((await bindings()).length, 1, 'registered by the previous test');
         const result = await run(
           'unregister',
-          register({ cseq: 4, expires: 0, auth: false, expect: challenged }) + register({ cseq: 5, expires: 0, auth: true, expect: ok }),
+          register({ cseq: 4, expires: 0, auth: false, expect: challenged }) +
+            register({ cseq: 5, expires: 0, auth: true, expect: ok }),
         );
         assertPassed(result);
         assert.deepEqual(names(), ['unregistered']);
@@ -137,11 +145,16 @@ describe('SIP registrar with sipp', function () {
       <ereg regexp="([0-9]+)" search_in="hdr" header="Min-Expires:" check_it="true" assign_to="min"/>
     </action>
   </recv>`;
-        const retry = register({ cseq: 3, expires: 0, auth: true, expect: ok }).replace('Expires: 0', 'Expires: [$min]');
+        const retry = register({ cseq: 3, expires: 0, auth: true, expect: ok }).replace(
+          'Expires: 0',
+          'Expires: [$min]',
+        );
         const sentAt = Date.now();
         const result = await run(
           'interval-too-brief',
-          register({ cseq: 1, expires: 30, auth: false, expect: challenged }) + register({ cseq: 2, expires: 30, auth: true, expect: interval }) + retry,
+          register({ cseq: 1, expires: 30, auth: false, expect: challenged }) +
+            register({ cseq: 2, expires: 30, auth: true, expect: interval }) +
+            retry,
         );
         assertPassed(result);
         // The 423 is a refused request: reported with its reason before the retry registers.

@@ -66,7 +66,9 @@ describe('softphones: baresip and linphonec register and call', function () {
 
       /** The call states `login` saw from notification `from` on, one call (the first id seen). */
       const states = (c: UciClient, login: string, from: number): string[] => {
-        const mine = c.notifications.slice(from).filter((n) => n.params.service === CALL_EVENT_SERVICE && n.params.data.login === login);
+        const mine = c.notifications
+          .slice(from)
+          .filter((n) => n.params.service === CALL_EVENT_SERVICE && n.params.data.login === login);
         const id = mine[0]?.params.data.id;
         return mine.filter((n) => n.params.data.id === id).map((n) => n.params.data.state);
       };
@@ -92,7 +94,10 @@ describe('softphones: baresip and linphonec register and call', function () {
         const [fa, fb, from] = [anna.notifications.length, bernd.notifications.length, bare!.events.length];
         await bare!.command('dial', bare!.uri(BERND.login));
         await bare!.waitEvent('CALL_ESTABLISHED', from);
-        await waitFor('1001 and 1002 CONNECTED', () => states(anna, '1001', fa).includes('CONNECTED') && states(bernd, '1002', fb).includes('CONNECTED'));
+        await waitFor(
+          '1001 and 1002 CONNECTED',
+          () => states(anna, '1001', fa).includes('CONNECTED') && states(bernd, '1002', fb).includes('CONNECTED'),
+        );
         const listed = (await sim.admin.get('/sim/calls')).body;
         assert.equal(listed.length, 1, JSON.stringify(listed));
         assert.equal(listed[0].caller.number, '1001');
@@ -114,7 +119,10 @@ describe('softphones: baresip and linphonec register and call', function () {
         await lin!.run(`call ${lin!.uri(ANNA.login)}`);
         await lin!.wait(/Call \d+ with <?sip:1001@\S+ connected/, 'linphonec connected', out);
         await bare!.waitEvent('CALL_ESTABLISHED', from);
-        await waitFor('1002 and 1001 CONNECTED', () => states(bernd, '1002', fb).includes('CONNECTED') && states(anna, '1001', fa).includes('CONNECTED'));
+        await waitFor(
+          '1002 and 1001 CONNECTED',
+          () => states(bernd, '1002', fb).includes('CONNECTED') && states(anna, '1001', fa).includes('CONNECTED'),
+        );
 
         await lin!.run('terminate');
         await bare!.waitEvent('CALL_CLOSED', from);
@@ -173,11 +181,13 @@ describe('softphones: baresip and linphonec register and call', function () {
         assert.deepEqual(found.offLoopback, [], `${phone} talked to a non-loopback address`);
         // liblinphone 5.1 asks the kernel for its route towards a public address when its core starts and when a
         // call starts (connect() of a UDP socket, nothing sent: no packet leaves); no setting turns it off.
-        if (phone.startsWith('baresip')) assert.deepEqual(found.routeLookups, [], `${phone} looked up a route off loopback`);
+        if (phone.startsWith('baresip'))
+          assert.deepEqual(found.routeLookups, [], `${phone} looked up a route off loopback`);
       }
     });
   });
 });
 
 /** The phones' own pace (registration, answering) gets a 15 s ceiling, polled every 50 ms. */
-const waitFor = (what: string, check: () => boolean | Promise<boolean>): Promise<boolean> => until(what, check, 15_000, 50);
+const waitFor = (what: string, check: () => boolean | Promise<boolean>): Promise<boolean> =>
+  until(what, check, 15_000, 50);

@@ -44,8 +44,10 @@ describe('simulator: Teams sign-in (POST /rest/sim/teams/login)', () => {
   let file: string;
 
   const signIn = (body: Record<string, unknown>) => app.post('/sim/teams/login', body);
-  const withKey = (user: { login: string; password: string }, key: string, pbxName = PBX) => signIn({ pbxName, key, login: user.login, password: user.password });
-  const withFile = (user: { login: string; password: string }, keyFile: string, pbxName = PBX) => signIn({ pbxName, keyFile, login: user.login, password: user.password });
+  const withKey = (user: { login: string; password: string }, key: string, pbxName = PBX) =>
+    signIn({ pbxName, key, login: user.login, password: user.password });
+  const withFile = (user: { login: string; password: string }, keyFile: string, pbxName = PBX) =>
+    signIn({ pbxName, keyFile, login: user.login, password: user.password });
 
   beforeEach(async () => {
     sim = await startSim({ scenario: 'demo' });
@@ -124,7 +126,11 @@ describe('simulator: Teams sign-in (POST /rest/sim/teams/login)', () => {
   });
 
   it('every unmet requirement is listed at once', async () => {
-    assert.deepEqual(unmetIds(await withKey(DEMO_USERS.carla, 'B'.repeat(43), 'pbx.other.starface.test')), ['R2', 'R3', 'R21']);
+    assert.deepEqual(unmetIds(await withKey(DEMO_USERS.carla, 'B'.repeat(43), 'pbx.other.starface.test')), [
+      'R2',
+      'R3',
+      'R21',
+    ]);
   });
 
   it('a new key counts only once the connector is restarted (R17, R21)', async () => {
@@ -192,7 +198,13 @@ describe('simulator: Teams sign-in (POST /rest/sim/teams/login)', () => {
   });
 
   it('both key and keyFile, or neither, is a 400', async () => {
-    const both = await signIn({ pbxName: PBX, key: keyOf(file), keyFile: file, login: '1001', password: DEMO_USERS.anna.password });
+    const both = await signIn({
+      pbxName: PBX,
+      key: keyOf(file),
+      keyFile: file,
+      login: '1001',
+      password: DEMO_USERS.anna.password,
+    });
     assert.equal(both.status, 400);
     assert.equal(both.body.code, 'VALIDATION_FAILED');
     assert.match(both.body.message, /either key or keyFile/);
@@ -209,7 +221,12 @@ describe('simulator: Teams sign-in (POST /rest/sim/teams/login)', () => {
     const notAKeyFile = await signIn({ ...base, keyFile: JSON.stringify({ hello: 'world' }) });
     assert.equal(notAKeyFile.status, 400);
     assert.equal(notAKeyFile.body.code, 'INVALID_KEY_FILE');
-    for (const body of [{ ...base }, { ...base, key: keyOf(file), extra: true }, { key: keyOf(file), login: '1001', password: 'x' }, { ...base, key: '' }]) {
+    for (const body of [
+      { ...base },
+      { ...base, key: keyOf(file), extra: true },
+      { key: keyOf(file), login: '1001', password: 'x' },
+      { ...base, key: '' },
+    ]) {
       const reply = await signIn(body);
       assert.equal(reply.status, 400, JSON.stringify(body));
     }
@@ -219,9 +236,15 @@ describe('simulator: Teams sign-in (POST /rest/sim/teams/login)', () => {
     const { lastSeq } = (await sim.admin.get('/sim/events?sinceSeq=0')).body;
     await withFile(DEMO_USERS.anna, file);
     await withFile(DEMO_USERS.bernd, file);
-    const events = (await sim.admin.get(`/sim/events?sinceSeq=${lastSeq}`)).body.events.filter((e: { service: string }) => e.service === 'sim.events.teams');
+    const events = (await sim.admin.get(`/sim/events?sinceSeq=${lastSeq}`)).body.events.filter(
+      (e: { service: string }) => e.service === 'sim.events.teams',
+    );
     assert.deepEqual(
-      events.map((e: { event: string; data: { login: string; unmet: string[] } }) => [e.event, e.data.login, e.data.unmet]),
+      events.map((e: { event: string; data: { login: string; unmet: string[] } }) => [
+        e.event,
+        e.data.login,
+        e.data.unmet,
+      ]),
       [
         ['sign-in', '1001', []],
         ['sign-in-refused', '1002', ['R10']],

@@ -43,7 +43,10 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
   );
 
   /** A registered phone that records the Reason of every BYE it gets; `answerAfterMs` null: never answers. */
-  async function phone(user: { login: string; password: string }, answerAfterMs: number | null = 0): Promise<Phone & { byes: string[] }> {
+  async function phone(
+    user: { login: string; password: string },
+    answerAfterMs: number | null = 0,
+  ): Promise<Phone & { byes: string[] }> {
     const p = Object.assign(await startPhone(SIP, wsUrl, user), { byes: [] as string[] });
     p.onInvite = (inv) => {
       inv.delegate = {
@@ -58,7 +61,10 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     return p;
   }
 
-  async function uci(user: { login: string; password: string }, services: string[] = [CALL_EVENT_SERVICE]): Promise<UciClient> {
+  async function uci(
+    user: { login: string; password: string },
+    services: string[] = [CALL_EVENT_SERVICE],
+  ): Promise<UciClient> {
     const c = await UciClient.as(sim.addresses.uci, user);
     clients.push(c);
     await c.request(M.subscribeEvents, { services });
@@ -66,7 +72,9 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
   }
 
   const callStates = (c: UciClient, login: string): string[] =>
-    c.notifications.filter((n) => n.params.service === CALL_EVENT_SERVICE && n.params.data.login === login).map((n) => n.params.data.state);
+    c.notifications
+      .filter((n) => n.params.service === CALL_EVENT_SERVICE && n.params.data.login === login)
+      .map((n) => n.params.data.state);
   const isState = (login: string, state: string) => (n: Notification) =>
     n.params.service === CALL_EVENT_SERVICE && n.params.data.login === login && n.params.data.state === state;
   const established = (p: Phone) => p.invitations[0]?.state === SIP.SessionState.Established;
@@ -87,8 +95,14 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     assert.equal(first.request.body ?? '', '', 'INVITE without SDP: the phone makes the offer');
     await until('1003 answered', () => established(carla));
     assert.equal(carla.invitations[0].remoteIdentity.uri.user, '1001');
-    assert.match(carla.invitations[0].request.body, /m=audio 50000 RTP\/AVP 8 0 101/, "the phone's offer reaches the destination");
-    await until("the phone's ACK carried the answer", () => /m=audio/.test(first.sessionDescriptionHandler?.remote ?? ''));
+    assert.match(
+      carla.invitations[0].request.body,
+      /m=audio 50000 RTP\/AVP 8 0 101/,
+      "the phone's offer reaches the destination",
+    );
+    await until("the phone's ACK carried the answer", () =>
+      /m=audio/.test(first.sessionDescriptionHandler?.remote ?? ''),
+    );
 
     await a.waitFor(isState('1001', 'CONNECTED'));
     await c.waitFor(isState('1003', 'CONNECTED'));
@@ -127,7 +141,11 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
     await until('1001 answered', () => established(anna));
     assert.equal(anna.invitations[0].remoteIdentity.displayName, 'Demo Hotline');
     await a.waitFor(isState('1001', 'CONNECTED'));
-    assert.match(anna.invitations[0].sessionDescriptionHandler.remote, /^m=audio \d+ RTP\/AVP 8\r$/m, "the virtual phone's answer in the ACK");
+    assert.match(
+      anna.invitations[0].sessionDescriptionHandler.remote,
+      /^m=audio \d+ RTP\/AVP 8\r$/m,
+      "the virtual phone's answer in the ACK",
+    );
     assert.deepEqual(callStates(a, '1001'), ['PROCEEDING', 'RINGBACK', 'CONNECTED']);
     await anna.invitations[0].bye();
     await a.waitFor(isState('1001', 'HANGUP'));

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
-import { UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, USER_STATE_SERVICE, UciUserStateSchema } from '../../shared/schemas/uci.js';
+import {
+  UCI_ERRORS,
+  UCI_KNOWN_SERVICES,
+  UCI_METHODS,
+  USER_STATE_SERVICE,
+  UciUserStateSchema,
+} from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient, type Notification } from '../support/uci-client.js';
 import { cleanUp, each } from '../support/cleanup.js';
@@ -14,7 +20,11 @@ const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 function assertContiguous(ns: Notification[], from?: number): void {
   const seqs = ns.map((n) => n.params.seq);
   if (from !== undefined) assert.equal(seqs[0], from, `starts at ${from}`);
-  seqs.forEach((s, i) => i > 0 && assert.equal(s, seqs[i - 1]! + 1, `contiguous at ${i}: ${seqs.slice(Math.max(0, i - 3), i + 2).join(',')}`));
+  seqs.forEach(
+    (s, i) =>
+      i > 0 &&
+      assert.equal(s, seqs[i - 1]! + 1, `contiguous at ${i}: ${seqs.slice(Math.max(0, i - 3), i + 2).join(',')}`),
+  );
 }
 
 async function configId(sim: RunningSim): Promise<number> {
@@ -49,7 +59,10 @@ describe('simulator: UCI connector — events', () => {
     assert.equal(sub.lastSeq, sim.internals.bus.lastSeq);
     assert.equal(sub.bootId, sim.internals.bus.bootId);
     const id = await configId(sim);
-    assert.equal((await sim.admin.put(`/modules/configurations/${id}`, { pbxName: 'pbx2.demo.starface.test' })).status, 200);
+    assert.equal(
+      (await sim.admin.put(`/modules/configurations/${id}`, { pbxName: 'pbx2.demo.starface.test' })).status,
+      200,
+    );
     assert.equal((await sim.admin.put('/licenses/users/3', ['UCC_CLIENT_PREMIUM'])).status < 500, true);
     const carla = await sim.admin.get('/users?searchTerm=Carla');
     await sim.admin.put(`/sim/users/${carla.body[0].id}/app`, { active: true, platform: 'windows' });
@@ -71,11 +84,15 @@ describe('simulator: UCI connector — events', () => {
     const c = await open(ADMIN);
     // Writes in flight while subscribing.
     const id = await configId(sim);
-    const writes = Array.from({ length: 20 }, (_, i) => sim.admin.put(`/modules/configurations/${id}`, { name: `Teams ${i}` }));
+    const writes = Array.from({ length: 20 }, (_, i) =>
+      sim.admin.put(`/modules/configurations/${id}`, { name: `Teams ${i}` }),
+    );
     const sub = await c.request(M.subscribeEvents, [[...UCI_KNOWN_SERVICES], 0]);
     assert.ok(sub.replayed > 0);
     await Promise.all(writes);
-    const more = Array.from({ length: 10 }, (_, i) => sim.admin.put(`/modules/configurations/${id}`, { name: `Again ${i}` }));
+    const more = Array.from({ length: 10 }, (_, i) =>
+      sim.admin.put(`/modules/configurations/${id}`, { name: `Again ${i}` }),
+    );
     await Promise.all(more);
     const last = sim.internals.bus.lastSeq;
     await c.waitFor((n) => n.params.seq === last);
@@ -99,14 +116,18 @@ describe('simulator: UCI connector — events', () => {
 
   it('sinceSeq older than the buffer → -32002 with data.oldestSeq', async () => {
     const c = await open(ADMIN);
-    for (let i = 0; i < sim.internals.bus.capacity + 5; i++) sim.internals.bus.publish({ service: 'sim.events.server', event: 'tick', data: { i } });
+    for (let i = 0; i < sim.internals.bus.capacity + 5; i++)
+      sim.internals.bus.publish({ service: 'sim.events.server', event: 'tick', data: { i } });
     const r = await c.call(M.subscribeEvents, { services: ['sim.events.server'], sinceSeq: 0 });
     assert.equal(r.error.code, UCI_ERRORS.sinceSeqGone);
     assert.equal(r.error.data.oldestSeq, sim.internals.bus.oldestSeq);
     assert.equal(r.error.data.lastSeq, sim.internals.bus.lastSeq);
     assert.match(r.error.message, new RegExp(`oldest available is ${sim.internals.bus.oldestSeq}`));
     // From the oldest one it works.
-    const ok = await c.request(M.subscribeEvents, { services: ['sim.events.server'], sinceSeq: sim.internals.bus.oldestSeq - 1 });
+    const ok = await c.request(M.subscribeEvents, {
+      services: ['sim.events.server'],
+      sinceSeq: sim.internals.bus.oldestSeq - 1,
+    });
     assert.equal(ok.replayed, sim.internals.bus.capacity);
   });
 
@@ -140,7 +161,11 @@ describe('simulator: UCI connector — events', () => {
     await anna.waitFor((n) => n.params.event === 'assignment-changed' && n.params.data.userId === annaId);
     await new Promise((r) => setTimeout(r, 50));
     assert.ok(anna.notifications.length > 0);
-    for (const n of anna.notifications) assert.ok(n.params.data.userId === annaId || n.params.data.login === DEMO_USERS.anna.login, JSON.stringify(n.params));
+    for (const n of anna.notifications)
+      assert.ok(
+        n.params.data.userId === annaId || n.params.data.login === DEMO_USERS.anna.login,
+        JSON.stringify(n.params),
+      );
     assert.ok(admin.notifications.some((n) => n.params.data.userId === berndId));
     assert.ok(admin.notifications.some((n) => n.params.event === 'configuration-changed'));
   });
@@ -151,7 +176,14 @@ describe('simulator: UCI connector — events', () => {
     const admin = await open(ADMIN);
     for (const c of [anna, bernd, admin]) await c.request(M.subscribeEvents, [USER_STATE_SERVICE]);
     const initial = UciUserStateSchema.parse(await anna.request(M.getUserState));
-    assert.deepEqual(initial, { avatarHash: '', chatPresence: 'AVAILABLE', telephonyState: 'IDLE', chatPresenceMessage: '', redirectAlwaysActive: false, doNotDisturb: false });
+    assert.deepEqual(initial, {
+      avatarHash: '',
+      chatPresence: 'AVAILABLE',
+      telephonyState: 'IDLE',
+      chatPresenceMessage: '',
+      redirectAlwaysActive: false,
+      doNotDisturb: false,
+    });
     const after = await anna.request(M.setDoNotDisturbSetting, [true]);
     assert.equal(after.doNotDisturb, true);
     assert.equal(after.chatPresence, 'DO_NOT_DISTURB');
@@ -159,7 +191,11 @@ describe('simulator: UCI connector — events', () => {
     assert.equal(msg.chatPresenceMessage, 'In a meeting');
     assert.equal(msg.doNotDisturb, true);
     assert.deepEqual(await anna.request(M.getUserState), msg);
-    const ev = await anna.waitFor((n) => n.method === 'ucp.v22.events.userState.receiveUserState' && n.params.data.chatPresenceMessage === 'In a meeting');
+    const ev = await anna.waitFor(
+      (n) =>
+        n.method === 'ucp.v22.events.userState.receiveUserState' &&
+        n.params.data.chatPresenceMessage === 'In a meeting',
+    );
     assert.equal(ev.params.data.login, DEMO_USERS.anna.login);
     assert.equal(ev.params.data.doNotDisturb, true);
     await admin.waitFor((n) => n.params.data.chatPresenceMessage === 'In a meeting');
@@ -198,7 +234,9 @@ describe('simulator: UCI connector — events', () => {
     assert.deepEqual(await bernd.request(M.getCallIds), []);
     const n = await anna.waitFor((x) => x.method === 'ucp.v22.events.call.receiveCallState');
     assert.equal(n.params.data.state, 'PROCEEDING');
-    const us = await anna.waitFor((x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'BUSY');
+    const us = await anna.waitFor(
+      (x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'BUSY',
+    );
     assert.ok(us.params.seq > n.params.seq, 'the user-state change follows the call event');
     sim.internals.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('HANGUP') });
     assert.deepEqual(await anna.request(M.getCallIds), []);

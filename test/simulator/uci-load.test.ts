@@ -38,9 +38,18 @@ describe('simulator: UCI connector — overload', () => {
     // 40 MB in steps of 500 kB; after each, the reading clients have drained (they received it all), however slow
     // this machine is, so that only the one that stopped reading falls behind.
     for (let chunk = 0; chunk < 80; chunk++) {
-      for (let i = 0; i < 50; i++) sim.internals.bus.publish({ service: 'sim.events.server', event: 'load', data: { i: published++, login: DEMO_USERS.anna.login, blob } });
+      for (let i = 0; i < 50; i++)
+        sim.internals.bus.publish({
+          service: 'sim.events.server',
+          event: 'load',
+          data: { i: published++, login: DEMO_USERS.anna.login, blob },
+        });
       const last = published - 1;
-      await Promise.all([fast, other].map((c) => c.waitFor((n) => n.params.service === 'sim.events.server' && n.params.data.i === last, 20_000)));
+      await Promise.all(
+        [fast, other].map((c) =>
+          c.waitFor((n) => n.params.service === 'sim.events.server' && n.params.data.i === last, 20_000),
+        ),
+      );
     }
     const logEvent = await fast.waitFor((n) => n.params.event === 'uci-slow-subscriber', 10_000);
     assert.equal(logEvent.method, 'sim.events.log.uci-slow-subscriber');
@@ -56,7 +65,11 @@ describe('simulator: UCI connector — overload', () => {
       .filter((e) => e.service === 'sim.events.server')
       .map((e) => e.seq);
     assert.equal(expected.length, published);
-    for (const c of [fast, other]) assert.deepEqual(serverEvents(c).map((n) => n.params.seq), expected);
+    for (const c of [fast, other])
+      assert.deepEqual(
+        serverEvents(c).map((n) => n.params.seq),
+        expected,
+      );
     // The fast one subscribed to the log too: everything from `first` on, without a gap.
     const all = fast.notifications.map((n) => n.params.seq);
     assert.equal(all[0], first);
@@ -77,14 +90,21 @@ describe('simulator: UCI connector — overload', () => {
     const url = sim.addresses.uci;
     const token = uciToken(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     const adminToken = uciToken('admin', ADMIN_PASSWORD);
-    const many = Array.from({ length: 1000 }, (_, i) => UciClient.connect(url, { [UCI_AUTH_PARAM]: i % 2 ? token : adminToken }));
+    const many = Array.from({ length: 1000 }, (_, i) =>
+      UciClient.connect(url, { [UCI_AUTH_PARAM]: i % 2 ? token : adminToken }),
+    );
     clients.push(...many);
     await Promise.all(many.map((c) => c.opened));
     await Promise.all(many.map((c) => c.request(M.subscribeEvents, { services: ['sim.events.licences'] })));
     assert.equal(sim.internals.uciWs!.connectionCount, 1000);
-    const annaId = (await sim.admin.get('/users')).body.find((u: { login: string }) => u.login === DEMO_USERS.anna.login).id;
+    const annaId = (await sim.admin.get('/users')).body.find(
+      (u: { login: string }) => u.login === DEMO_USERS.anna.login,
+    ).id;
     await sim.admin.put(`/licenses/users/${annaId}`, []);
     await Promise.all(many.map((c) => c.waitFor((n) => n.params.event === 'assignment-changed', 20_000)));
-    assert.ok(many.every((c) => c.notifications.length === 1), 'every connection got the event, once');
+    assert.ok(
+      many.every((c) => c.notifications.length === 1),
+      'every connection got the event, once',
+    );
   });
 });

@@ -171,7 +171,7 @@ describe('simulator: UCI connector — connection, login, errors', () => {
       c.ws.send(JSON.stringify({ jsonrpc: '2.0', method: M.setChatPresenceMessage, params: ['quiet please'] }));
       // It takes effect without an answer: asked until it shows (no answer to it ever arrives; call() matches ids).
       let state: { chatPresenceMessage?: string } = {};
-      for (const end = Date.now() + 10_000; state.chatPresenceMessage !== 'quiet please' && Date.now() < end; ) {
+      for (const end = Date.now() + 10_000; state.chatPresenceMessage !== 'quiet please' && Date.now() < end;) {
         state = await c.request(M.getUserState);
         if (state.chatPresenceMessage !== 'quiet please') await new Promise((r) => setTimeout(r, 25));
       }
@@ -192,7 +192,14 @@ describe('simulator: UCI connector — connection, login, errors', () => {
 
   it('a frame over 1 MiB closes with 1009', async () => {
     const c = track(await UciClient.as(url, DEMO_USERS.anna));
-    c.ws.send(JSON.stringify({ jsonrpc: '2.0', id: 1, method: M.setChatPresenceMessage, params: ['x'.repeat(1024 * 1024 + 10)] }));
+    c.ws.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: M.setChatPresenceMessage,
+        params: ['x'.repeat(1024 * 1024 + 10)],
+      }),
+    );
     const closed = await c.closed;
     assert.equal(closed.code, 1009);
     // Others are unaffected.

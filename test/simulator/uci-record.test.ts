@@ -32,7 +32,21 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     this.timeout(30_000);
     const out = join(dir, 'session.jsonl');
     const configId = (await sim.admin.get('/modules/configurations')).body[0].id;
-    const rec = runCli(['record', '--uci', sim.addresses.uci, '--out', out, '--login', 'admin', '--password', ADMIN_PASSWORD, '--services', 'sim.events.config', '--count', '4']);
+    const rec = runCli([
+      'record',
+      '--uci',
+      sim.addresses.uci,
+      '--out',
+      out,
+      '--login',
+      'admin',
+      '--password',
+      ADMIN_PASSWORD,
+      '--services',
+      'sim.events.config',
+      '--count',
+      '4',
+    ]);
     await rec.waitForStdout('"recording":true', 10_000);
     const gaps = [0, 200, 400, 300];
     for (const [i, gap] of gaps.entries()) {
@@ -42,7 +56,10 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     const exit = await rec.exited;
     assert.equal(exit.code, 0, rec.stderr);
     assert.match(rec.stdout, /"recorded":4/);
-    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 4);
     lines.forEach((e, i) => {
       assert.deepEqual(Object.keys(e).sort(), ['data', 'event', 'seq', 'service', 'time']);
@@ -55,7 +72,18 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     const watcher = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
     await watcher.request(UCI_METHODS.subscribeEvents, { services: ['sim.events.config'] });
     const before = sim.internals.bus.lastSeq;
-    const play = runCli(['replay', out, '--rest', sim.base, '--login', 'admin', '--password', ADMIN_PASSWORD, '--speed', '2']);
+    const play = runCli([
+      'replay',
+      out,
+      '--rest',
+      sim.base,
+      '--login',
+      'admin',
+      '--password',
+      ADMIN_PASSWORD,
+      '--speed',
+      '2',
+    ]);
     const done = await play.exited;
     assert.equal(done.code, 0, play.stderr);
     // `durationMs` is the span of the schedule the CLI computed from the file, not a measured time.
@@ -65,7 +93,10 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     assert.equal(scheduledSpanMs, Math.round(recordedSpanMs / 2));
     await watcher.waitForCount(4, 10_000);
     const got = watcher.notifications.map((n) => n.params);
-    assert.ok(got.every((e) => e.seq > before), 'new seqs');
+    assert.ok(
+      got.every((e) => e.seq > before),
+      'new seqs',
+    );
     got.forEach((e, i) => {
       assert.equal(e.data.replayed, true);
       assert.equal(e.data.originalSeq, lines[i].seq);
@@ -75,7 +106,11 @@ describe('simulator: UCI record → replay (built CLI)', () => {
       if (i) assert.equal(e.seq, got[i - 1]!.seq + 1);
     });
     const playedTimes = got.map((e) => Date.parse(e.time));
-    assert.deepEqual(playedTimes, [...playedTimes].sort((a, b) => a - b), 'played in the recorded order');
+    assert.deepEqual(
+      playedTimes,
+      [...playedTimes].sort((a, b) => a - b),
+      'played in the recorded order',
+    );
     watcher.ws.terminate();
   });
 
@@ -92,10 +127,11 @@ describe('simulator: UCI record → replay (built CLI)', () => {
     assert.equal((await usage.exited).code, 2);
     assert.match(usage.stderr, /--uci and --out are required/);
     const anna = await sim.as({ login: '1001', password: 'anna-demo-1001' });
-    const refused = await anna.post('/sim/replay', { events: [{ time: new Date().toISOString(), service: 'sim.events.config', event: 'x', data: {} }] });
+    const refused = await anna.post('/sim/replay', {
+      events: [{ time: new Date().toISOString(), service: 'sim.events.config', event: 'x', data: {} }],
+    });
     assert.equal(refused.status, 403);
     const invalid = await sim.admin.post('/sim/replay', { events: [], speed: 0 });
     assert.equal(invalid.status, 400);
   });
 });
-

@@ -11,7 +11,12 @@ import type { SimEvent } from '../../shared/schemas/events.js';
 import { SIM_SERVICES } from '../../shared/schemas/events.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
 import { UCI_METHODS, UciCallStateSchema } from '../../shared/schemas/uci.js';
-import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
+import {
+  UCI_XMLRPC_FAULTS,
+  UCI_XMLRPC_LOG_EVENTS,
+  UCI_XMLRPC_MAX_BODY,
+  UCI_XMLRPC_PARAMS,
+} from '../../shared/schemas/uciXmlRpc.js';
 import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
 import type { LiveSourceState } from '../../extension/src/live/liveSource.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
@@ -20,11 +25,18 @@ import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../suppor
 import { call, loadSipJs, startPhone, stopPhones, type Phone } from '../support/sipjs.js';
 import { sleep, until } from '../support/until.js';
 
-
-
 /** A stream as PbxSession builds it, recording everything it reports. */
 function follow(sim: RunningSim, extra: Partial<UciXmlRpcTarget> = {}, keepAliveMs?: number) {
-  const rec = { events: [] as SimEvent[], batches: 0, resyncs: 0, states: [] as LiveSourceState['state'][], errors: [] as string[], signedOut: [] as string[], unavailable: [] as string[], gaps: [] as unknown[] };
+  const rec = {
+    events: [] as SimEvent[],
+    batches: 0,
+    resyncs: 0,
+    states: [] as LiveSourceState['state'][],
+    errors: [] as string[],
+    signedOut: [] as string[],
+    unavailable: [] as string[],
+    gaps: [] as unknown[],
+  };
   const stream = new UciXmlRpcSource(
     { restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), replay: true, ...extra },
     {
@@ -121,7 +133,10 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await stream.callback!.listen();
     await until('the redelivered events', () => rec.events.at(-1)?.seq === last, 20_000);
     const seqs = rec.events.map((e) => e.seq);
-    assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b));
+    assert.deepEqual(
+      seqs,
+      [...seqs].sort((a, b) => a - b),
+    );
     assert.equal(configEvents(rec.events).length, 2);
     assert.equal(rec.resyncs, 0);
   });
@@ -147,7 +162,10 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     // Nothing listens: the simulator retries (back-off 50…200 ms) and gives up after maxFailingMs (1.5 s).
     await until(
       'the simulator to give the callback up',
-      () => sim.internals.bus.since(missedFrom).some((e) => e.service === SIM_SERVICES.log && e.event === UCI_XMLRPC_LOG_EVENTS.dropped),
+      () =>
+        sim.internals.bus
+          .since(missedFrom)
+          .some((e) => e.service === SIM_SERVICES.log && e.event === UCI_XMLRPC_LOG_EVENTS.dropped),
       20_000,
     );
     // The stream listens again itself when it reconnects; this covers the case that it has not yet.
@@ -163,13 +181,24 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     assert.equal(new Set(seqs).size, seqs.length, 'no event twice');
     // Nothing lost: every event from the first one seen to the last one is there.
     const first = seqs[0]!;
-    const expected = sim.internals.bus.since(first - 1).filter((e) => e.seq <= next).map((e) => e.seq);
-    assert.deepEqual([...seqs].sort((a, b) => a - b), expected, 'no gap');
+    const expected = sim.internals.bus
+      .since(first - 1)
+      .filter((e) => e.seq <= next)
+      .map((e) => e.seq);
+    assert.deepEqual(
+      [...seqs].sort((a, b) => a - b),
+      expected,
+      'no gap',
+    );
     // In order per service: the replay subscribes service by service, so the backlogs of two services arrive
     // one after the other, not interleaved by seq.
     for (const service of new Set(rec.events.map((e) => e.service))) {
       const own = rec.events.filter((e) => e.service === service).map((e) => e.seq);
-      assert.deepEqual(own, [...own].sort((a, b) => a - b), `${service} in order`);
+      assert.deepEqual(
+        own,
+        [...own].sort((a, b) => a - b),
+        `${service} in order`,
+      );
     }
     assert.deepEqual(rec.signedOut, []);
   });
@@ -212,16 +241,38 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     const cb = stream.callbackTarget!;
     const when = new Date('2025-03-01T10:00:00Z');
     const body = serializeMethodCall('ucp.v22.events.call.receiveCallState', [
-      { id: 'c0ffee', state: 'RINGING', timestamp: when, callerNumber: '1001', callerName: '', calledNumber: '1002', calledName: 'Bernd', blob: Buffer.from([1, 2, 3]) },
+      {
+        id: 'c0ffee',
+        state: 'RINGING',
+        timestamp: when,
+        callerNumber: '1001',
+        callerName: '',
+        calledNumber: '1002',
+        calledName: 'Bernd',
+        blob: Buffer.from([1, 2, 3]),
+      },
     ]);
     const started = Date.now();
-    const r = await fetch(`http://${cb.host}:${cb.port}${cb.path}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const r = await fetch(`http://${cb.host}:${cb.port}${cb.path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body,
+    });
     assert.match(await r.text(), /<boolean>1<\/boolean>/);
     const e = await until('the event', () => rec.events.find((x) => x.service === 'ucp.v22.events.call'));
     assert.equal(e.event, 'receiveCallState');
     assert.ok(e.seq >= 1);
     assert.ok(Date.parse(e.time) >= started - 1000 && Date.parse(e.time) <= Date.now());
-    assert.deepEqual(e.data, { id: 'c0ffee', state: 'RINGING', timestamp: when.toISOString(), callerNumber: '1001', callerName: '', calledNumber: '1002', calledName: 'Bernd', blob: 'AQID' });
+    assert.deepEqual(e.data, {
+      id: 'c0ffee',
+      state: 'RINGING',
+      timestamp: when.toISOString(),
+      callerNumber: '1001',
+      callerName: '',
+      calledNumber: '1002',
+      calledName: 'Bernd',
+      blob: 'AQID',
+    });
   });
 
   it('a wrong token ends with onSignedOut, not endless retries', async () => {
@@ -238,14 +289,19 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     stream.start();
     await until('live', () => stream.connected);
     const cb = stream.callbackTarget!;
-    const body = serializeMethodCall('sim.events.config.configuration-changed', [{ id: 1 }, { seq: 999_999, time: new Date().toISOString(), service: 'sim.events.config', event: 'configuration-changed' }]);
+    const body = serializeMethodCall('sim.events.config.configuration-changed', [
+      { id: 1 },
+      { seq: 999_999, time: new Date().toISOString(), service: 'sim.events.config', event: 'configuration-changed' },
+    ]);
     const base = `http://${cb.host}:${cb.port}`;
     for (const path of ['/', '/RPC2', '/uci-callback/', `${cb.path}x`, cb.path.toUpperCase()]) {
       const r = await fetch(base + path, { method: 'POST', body });
       assert.equal(r.status, 404, path);
     }
     assert.equal((await fetch(base + cb.path)).status, 405, 'GET');
-    const big = await fetch(base + cb.path, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) }).catch(() => undefined);
+    const big = await fetch(base + cb.path, { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1) }).catch(
+      () => undefined,
+    );
     assert.ok(!big || big.status === 413, 'an oversized body is refused');
     for (const bad of [
       serializeMethodCall('not an event', [{}]),
@@ -266,7 +322,11 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
   it('the connection test passes against the simulator: every step ok, the probe message restored', async () => {
     const before = (await sim.admin.get('/users')).status;
     assert.equal(before, 200);
-    const result = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 20_000 });
+    const result = await checkLiveEvents({
+      restBaseUrl: sim.base,
+      uciToken: uciToken('admin', ADMIN_PASSWORD),
+      waitMs: 20_000,
+    });
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.deepEqual(
       result.steps.map((s) => [s.step, s.ok]),
@@ -290,7 +350,12 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
   it('the connection test names the callback side when the PBX cannot reach the advertised address', async () => {
     // 127.0.0.2 is not an interface address (only 127.0.0.1 is listed), so the server binds to 127.0.0.1
     // and advertises 127.0.0.2, where nothing listens: deterministic "connection refused" for the PBX.
-    const result = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackAddress: '127.0.0.2', waitMs: 1_500 });
+    const result = await checkLiveEvents({
+      restBaseUrl: sim.base,
+      uciToken: uciToken('admin', ADMIN_PASSWORD),
+      callbackAddress: '127.0.0.2',
+      waitMs: 1_500,
+    });
     assert.equal(result.ok, false);
     assert.equal(result.failedSide, 'callback-unreachable');
     assert.deepEqual(
@@ -315,9 +380,19 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const deadPort = (closed.address() as { port: number }).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const down = await checkLiveEvents({ restBaseUrl: `http://127.0.0.1:${deadPort}/rest`, uciToken: uciToken('admin', ADMIN_PASSWORD), waitMs: 500 });
+    const down = await checkLiveEvents({
+      restBaseUrl: `http://127.0.0.1:${deadPort}/rest`,
+      uciToken: uciToken('admin', ADMIN_PASSWORD),
+      waitMs: 500,
+    });
     assert.equal(down.failedSide, 'pbx-unreachable');
-    assert.deepEqual(down.steps.map((s) => [s.step, s.ok]), [['callback-listen', true], ['login', false]]);
+    assert.deepEqual(
+      down.steps.map((s) => [s.step, s.ok]),
+      [
+        ['callback-listen', true],
+        ['login', false],
+      ],
+    );
 
     const wrong = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', 'nope'), waitMs: 500 });
     assert.equal(wrong.failedSide, 'auth');
@@ -327,7 +402,12 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
     try {
       const port = (taken.address() as { port: number }).port;
-      const local = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: uciToken('admin', ADMIN_PASSWORD), callbackPort: port, waitMs: 500 });
+      const local = await checkLiveEvents({
+        restBaseUrl: sim.base,
+        uciToken: uciToken('admin', ADMIN_PASSWORD),
+        callbackPort: port,
+        waitMs: 500,
+      });
       assert.equal(local.failedSide, 'local');
       assert.match(local.advice, /EADDRINUSE/);
     } finally {
@@ -345,7 +425,12 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
       phones.push(carla);
       carla.onInvite = (inv: any) => setTimeout(() => void inv.accept(), 100);
-      const { stream, rec } = track(follow(sim, { uciToken: uciToken(DEMO_USERS.carla.login, DEMO_USERS.carla.password), services: [CALL_EVENT_SERVICE] }));
+      const { stream, rec } = track(
+        follow(sim, {
+          uciToken: uciToken(DEMO_USERS.carla.login, DEMO_USERS.carla.password),
+          services: [CALL_EVENT_SERVICE],
+        }),
+      );
       stream.start();
       await until('live', () => stream.connected);
       const outcome = call(SIP, anna, DEMO_USERS.carla.login);
@@ -368,18 +453,26 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       // Each one is the simulator's event; the data is the real call-state struct (the bus's routing fields
       // login/userId stay on the PBX).
       for (const e of rec.events) {
-        const { login: _login, userId: _userId, ...data } = sim.internals.bus.since(e.seq - 1)[0]!.data as Record<string, unknown>;
+        const {
+          login: _login,
+          userId: _userId,
+          ...data
+        } = sim.internals.bus.since(e.seq - 1)[0]!.data as Record<string, unknown>;
         assert.deepEqual(e, { ...sim.internals.bus.since(e.seq - 1)[0]!, data });
       }
       const seqs = rec.events.map((e) => e.seq);
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'in seq order');
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'in seq order',
+      );
       assert.deepEqual(rec.errors, []);
     } finally {
       await stopPhones(phones);
     }
   });
 
-  describe('every fault, through the client: the code and the simulator\'s faultString, never the token', () => {
+  describe("every fault, through the client: the code and the simulator's faultString, never the token", () => {
     const token = () => uciToken('admin', ADMIN_PASSWORD);
     const client = (t = token(), endpoint = uciXmlRpcUrl(sim.base)) => new UciXmlRpcClient(endpoint, t);
     async function fault(p: Promise<unknown>, code: number, text: RegExp, t = token()): Promise<UciXmlRpcError> {
@@ -401,7 +494,11 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     it('not logged in (-32001): a lost session', async () => {
       const c = client();
       c.callback = { host: '127.0.0.1', port: 9, path: '/never-logged-in' };
-      const err = await fault(c.subscribe('sim.events.config'), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in: call ucp\.v22\.requests\.connection\.login first/);
+      const err = await fault(
+        c.subscribe('sim.events.config'),
+        UCI_XMLRPC_FAULTS.notLoggedIn,
+        /^not logged in: call ucp\.v22\.requests\.connection\.login first/,
+      );
       assert.equal(err.sessionLost, true);
       assert.equal(err.authRefused, false);
       await fault(c.getUserState(), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in/);
@@ -411,16 +508,32 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
     it('unknown method (-32601)', async () => {
       const c = client();
       await c.login();
-      await fault(c.call('ucp.v22.requests.nothing.here'), UCI_XMLRPC_FAULTS.unknownMethod, /^unknown method 'ucp\.v22\.requests\.nothing\.here'/);
+      await fault(
+        c.call('ucp.v22.requests.nothing.here'),
+        UCI_XMLRPC_FAULTS.unknownMethod,
+        /^unknown method 'ucp\.v22\.requests\.nothing\.here'/,
+      );
     });
 
     it('wrong param types and counts (-32602), naming the param', async () => {
       const c = client();
       await c.login();
-      await fault(c.call(UCI_METHODS.setDoNotDisturbSetting, ['yes']), UCI_XMLRPC_FAULTS.invalidParams, /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/);
-      await fault(c.call(UCI_METHODS.keepAlive, [1]), UCI_XMLRPC_FAULTS.invalidParams, /keepAlive: takes no params, got 1/);
+      await fault(
+        c.call(UCI_METHODS.setDoNotDisturbSetting, ['yes']),
+        UCI_XMLRPC_FAULTS.invalidParams,
+        /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/,
+      );
+      await fault(
+        c.call(UCI_METHODS.keepAlive, [1]),
+        UCI_XMLRPC_FAULTS.invalidParams,
+        /keepAlive: takes no params, got 1/,
+      );
       c.callback = { host: '127.0.0.1', port: 9, path: '/' };
-      await fault(c.subscribe('not-a-service'), UCI_XMLRPC_FAULTS.invalidParams, /subscribeEvents: param 1 \(services\[0\]\) not a service name/);
+      await fault(
+        c.subscribe('not-a-service'),
+        UCI_XMLRPC_FAULTS.invalidParams,
+        /subscribeEvents: param 1 \(services\[0\]\) not a service name/,
+      );
     });
 
     it('authentication failed (-32005) with a wrong token: refused, no hash in the error', async () => {
@@ -440,7 +553,11 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
         return fetch(url, init);
       };
       const c = new UciXmlRpcClient(uciXmlRpcUrl(sim.base), token(), { fetch: jwtFetch });
-      await fault(c.login(), UCI_XMLRPC_FAULTS.unsupportedAuth, /^de\.vertico\.starface\.jwt sign-in is not simulated; use de\.vertico\.starface\.auth=/);
+      await fault(
+        c.login(),
+        UCI_XMLRPC_FAULTS.unsupportedAuth,
+        /^de\.vertico\.starface\.jwt sign-in is not simulated; use de\.vertico\.starface\.auth=/,
+      );
     });
 
     it('a bad callback (-32013) and subscribing without one (-32014)', async () => {
@@ -451,13 +568,21 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       await fault(bad.login(), UCI_XMLRPC_FAULTS.badCallback, /^bad callback: /);
       const none = client();
       await none.login();
-      await fault(none.subscribe('sim.events.config'), UCI_XMLRPC_FAULTS.noCallback, /subscribeEvents needs a callback/);
+      await fault(
+        none.subscribe('sim.events.config'),
+        UCI_XMLRPC_FAULTS.noCallback,
+        /subscribeEvents needs a callback/,
+      );
     });
 
     it('a body over 1 MiB (-32011, HTTP 413); the client still works afterwards', async () => {
       const c = client();
       await c.login();
-      const err = await fault(c.setChatPresenceMessage('x'.repeat(UCI_XMLRPC_MAX_BODY)), UCI_XMLRPC_FAULTS.bodyTooLarge, /^request body over 1048576 bytes/);
+      const err = await fault(
+        c.setChatPresenceMessage('x'.repeat(UCI_XMLRPC_MAX_BODY)),
+        UCI_XMLRPC_FAULTS.bodyTooLarge,
+        /^request body over 1048576 bytes/,
+      );
       assert.equal(err.status, 413);
       assert.equal(await c.keepAlive(), true);
     });

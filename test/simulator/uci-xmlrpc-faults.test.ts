@@ -25,7 +25,11 @@ describe('simulator: UCI over XML-RPC faults', function () {
 
   /** POSTs a raw body; answers the status, content type and the fault (or result) parsed. */
   async function post(body: string, query = xmlRpcQuery(ADMIN)) {
-    const res = await fetch(`${sim.addresses.xmlRpc}?${query}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body });
+    const res = await fetch(`${sim.addresses.xmlRpc}?${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body,
+    });
     const text = await res.text();
     let fault: { faultCode: number; faultString: string } | undefined;
     let result: unknown;
@@ -36,10 +40,17 @@ describe('simulator: UCI over XML-RPC faults', function () {
     }
     return { status: res.status, type: res.headers.get('content-type'), fault, result };
   }
-  const call = (method: string, params: unknown[] = [], query = xmlRpcQuery(ADMIN)) => faultOf(xmlRpcClient(sim.addresses.xmlRpc, query).methodCall(method, params as never));
+  const call = (method: string, params: unknown[] = [], query = xmlRpcQuery(ADMIN)) =>
+    faultOf(xmlRpcClient(sim.addresses.xmlRpc, query).methodCall(method, params as never));
 
   it('malformed XML → -32700 "malformed XML-RPC request: …" (HTTP 200, text/xml)', async () => {
-    for (const body of ['<methodCall><methodName>x', 'not xml at all', '', '<methodCall><methodName>ucp.v22.requests.connection.keepAlive</methodName><params><param><value><int>abc</int></value></param></params></methodCall>', '<methodCall><bogus/></methodCall>']) {
+    for (const body of [
+      '<methodCall><methodName>x',
+      'not xml at all',
+      '',
+      '<methodCall><methodName>ucp.v22.requests.connection.keepAlive</methodName><params><param><value><int>abc</int></value></param></params></methodCall>',
+      '<methodCall><bogus/></methodCall>',
+    ]) {
       const r = await post(body);
       assert.equal(r.status, 200);
       assert.match(r.type ?? '', /^text\/xml/);
@@ -49,12 +60,14 @@ describe('simulator: UCI over XML-RPC faults', function () {
   });
 
   it('well-formed but not a methodCall → -32600', async () => {
-    const r = await post('<?xml version="1.0"?><methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>');
+    const r = await post(
+      '<?xml version="1.0"?><methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>',
+    );
     assert.equal(r.fault?.faultCode, F.notMethodCall);
     assert.match(r.fault!.faultString, /not an XML-RPC methodCall/);
   });
 
-  it("unknown method → -32601 \"unknown method 'x'\"", async () => {
+  it('unknown method → -32601 "unknown method \'x\'"', async () => {
     const f = await call('ucp.v22.requests.nothing.here');
     assert.equal(f.faultCode, F.unknownMethod);
     assert.match(f.faultString, /^unknown method 'ucp\.v22\.requests\.nothing\.here'/);
@@ -64,7 +77,11 @@ describe('simulator: UCI over XML-RPC faults', function () {
     const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
     await c.methodCall(M.login);
     const cases: [string, unknown[], RegExp][] = [
-      [M.placeCallWithPhone, [5], /^ucp\.v22\.requests\.call\.placeCallWithPhone: param 1 \(destination\) must be a string/],
+      [
+        M.placeCallWithPhone,
+        [5],
+        /^ucp\.v22\.requests\.call\.placeCallWithPhone: param 1 \(destination\) must be a string/,
+      ],
       [M.placeCallWithPhone, [], /param 1 \(destination\)/],
       [M.setDoNotDisturbSetting, ['yes'], /setDoNotDisturbSetting: param 1 \(doNotDisturb\) must be a boolean/],
       [M.getCallState, [{ id: 'x' }], /getCallState: param 1 \(callId\) must be a string/],
@@ -91,13 +108,23 @@ describe('simulator: UCI over XML-RPC faults', function () {
     assert.match(unknown.faultString, /^authentication failed/);
     // user + bare hash, as some clients send it
     const hash = uciToken(DEMO_USERS.bernd.login, DEMO_USERS.bernd.password).split(':')[1]!;
-    const ok = xmlRpcClient(sim.addresses.xmlRpc, new URLSearchParams({ [P.user]: DEMO_USERS.bernd.login, [P.auth]: hash }));
+    const ok = xmlRpcClient(
+      sim.addresses.xmlRpc,
+      new URLSearchParams({ [P.user]: DEMO_USERS.bernd.login, [P.auth]: hash }),
+    );
     assert.equal(await ok.methodCall(M.login), true);
     const token = (await sim.as(DEMO_USERS.anna)).token!;
-    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, new URLSearchParams({ [P.authToken]: token })).methodCall(M.login), true);
+    assert.equal(
+      await xmlRpcClient(sim.addresses.xmlRpc, new URLSearchParams({ [P.authToken]: token })).methodCall(M.login),
+      true,
+    );
     // 3 failures lock the login (rateLimit.perLogin 3), also for the right hash
     for (let i = 0; i < 3; i++) {
-      const wrong = await call(M.login, [], new URLSearchParams({ [P.auth]: uciToken(DEMO_USERS.carla.login, `wrong-${i}`) }));
+      const wrong = await call(
+        M.login,
+        [],
+        new URLSearchParams({ [P.auth]: uciToken(DEMO_USERS.carla.login, `wrong-${i}`) }),
+      );
       assert.equal(wrong.faultCode, F.authFailed);
     }
     const locked = await call(M.login, [], xmlRpcQuery(DEMO_USERS.carla));
@@ -133,7 +160,18 @@ describe('simulator: UCI over XML-RPC faults', function () {
       assert.match(f.faultString, /^bad callback: /);
     }
     for (const host of ['::1', '[::1]', 'pbx-client.example.com']) {
-      assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '8000', [P.callbackType]: 'xml-rpc' })).methodCall(M.login), true, host);
+      assert.equal(
+        await xmlRpcClient(
+          sim.addresses.xmlRpc,
+          xmlRpcQuery(ADMIN, undefined, {
+            [P.callbackHost]: host,
+            [P.callbackPort]: '8000',
+            [P.callbackType]: 'xml-rpc',
+          }),
+        ).methodCall(M.login),
+        true,
+        host,
+      );
     }
     const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
     await c.methodCall(M.login);
@@ -147,11 +185,15 @@ describe('simulator: UCI over XML-RPC faults', function () {
     assert.equal(r.status, 413);
     assert.equal(r.fault?.faultCode, F.bodyTooLarge);
     const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${sim.addresses.xmlRpc}?${xmlRpcQuery(ADMIN)}`, { method: 'POST', headers: { 'Content-Type': 'text/xml' } }, (res) => {
-        let body = '';
-        res.on('data', (d) => (body += d));
-        res.on('end', () => resolve({ status: res.statusCode!, body }));
-      });
+      const req = request(
+        `${sim.addresses.xmlRpc}?${xmlRpcQuery(ADMIN)}`,
+        { method: 'POST', headers: { 'Content-Type': 'text/xml' } },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => (body += d));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        },
+      );
       req.on('error', reject);
       const chunk = '<'.repeat(64 * 1024);
       for (let i = 0; i < 17; i++) req.write(chunk); // 1.06 MiB, streamed
@@ -183,7 +225,9 @@ describe('simulator: UCI over XML-RPC faults', function () {
     const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
     await c.methodCall(M.login);
     const body = serializeMethodCall(M.setChatPresenceMessage, ['PLACEHOLDER']);
-    const xxe = body.replace('PLACEHOLDER', '&xxe;').replace('<methodCall>', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><methodCall>');
+    const xxe = body
+      .replace('PLACEHOLDER', '&xxe;')
+      .replace('<methodCall>', '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><methodCall>');
     const plain = body.replace('<methodCall>', '<!DOCTYPE methodCall><methodCall>');
     for (const b of [xxe, plain]) {
       const f = await post(b);
@@ -200,8 +244,16 @@ describe('simulator: UCI over XML-RPC faults', function () {
       [twoNames, F.malformed, /^malformed XML-RPC request: more than one <methodName>$/],
       [`${keepAlive}junk`, F.malformed, /^malformed XML-RPC request: /],
       [`${keepAlive}<methodCall/>`, F.malformed, /^malformed XML-RPC request: more than one root element$/],
-      [serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<int>1.5</int>'), F.malformed, /<int> must hold a whole number, got '1\.5'/],
-      [serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<i4>4294967296</i4>'), F.invalidParams, /^<i4> 4294967296 is out of range \(-2147483648 to 2147483647\)$/],
+      [
+        serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<int>1.5</int>'),
+        F.malformed,
+        /<int> must hold a whole number, got '1\.5'/,
+      ],
+      [
+        serializeMethodCall(M.setChatPresenceMessage, [1]).replace(/<int>1<\/int>/, '<i4>4294967296</i4>'),
+        F.invalidParams,
+        /^<i4> 4294967296 is out of range \(-2147483648 to 2147483647\)$/,
+      ],
     ];
     for (const [body, code, text] of cases) {
       const r = await post(body);

@@ -12,7 +12,11 @@ import { uciToken } from '../../shared/hashes.js';
 import { CALL_EVENT_SERVICE } from '../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { UCI_METHODS as M, USER_STATE_SERVICE } from '../../shared/schemas/uci.js';
-import { UCI_XMLRPC_FAULTS as F, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_PARAMS as P } from '../../shared/schemas/uciXmlRpc.js';
+import {
+  UCI_XMLRPC_FAULTS as F,
+  UCI_XMLRPC_LOG_EVENTS,
+  UCI_XMLRPC_PARAMS as P,
+} from '../../shared/schemas/uciXmlRpc.js';
 import { UciCallbackServer } from '../../extension/src/pbx/uciCallbackServer.js';
 import { checkLiveEvents } from '../../extension/src/pbx/liveEventsCheck.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../../extension/src/pbx/uciXmlRpcClient.js';
@@ -31,7 +35,14 @@ const TOKEN = uciToken('admin', ADMIN_PASSWORD);
 const FAST = { backoffInitialMs: 20, backoffMaxMs: 100, timeoutMs: 1000 };
 
 function follow(sim: RunningSim, extra: Partial<UciXmlRpcTarget> = {}, keepAliveMs?: number) {
-  const rec = { events: [] as SimEvent[], resyncs: 0, states: [] as string[], errors: [] as string[], gaps: [] as { afterSeq: number; beforeSeq: number; filled: boolean }[], notices: [] as string[] };
+  const rec = {
+    events: [] as SimEvent[],
+    resyncs: 0,
+    states: [] as string[],
+    errors: [] as string[],
+    gaps: [] as { afterSeq: number; beforeSeq: number; filled: boolean }[],
+    notices: [] as string[],
+  };
   const stream = new UciXmlRpcSource(
     { restBaseUrl: sim.base, uciToken: TOKEN, replay: true, onNotice: (m) => rec.notices.push(m), ...extra },
     {
@@ -55,7 +66,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const logEvents = (sim: RunningSim, event: string) => sim.internals.bus.since(0).filter((e) => e.service === SIM_SERVICES.log && e.event === event);
+const logEvents = (sim: RunningSim, event: string) =>
+  sim.internals.bus.since(0).filter((e) => e.service === SIM_SERVICES.log && e.event === event);
 
 describe('simulator + extension: UCI over XML-RPC review regressions', function () {
   this.timeout(30_000);
@@ -76,7 +88,11 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     assert.equal(f.faultCode, F.sinceSeqGone);
     assert.match(f.faultString, /more than the callback queue takes/);
     assert.equal(await c.methodCall(M.keepAlive), true, 'the session lives on');
-    assert.equal(await c.methodCall(M.subscribeEvents, [USER_STATE_SERVICE, sim.internals.bus.lastSeq - 10]), true, 'a backlog that fits is replayed');
+    assert.equal(
+      await c.methodCall(M.subscribeEvents, [USER_STATE_SERVICE, sim.internals.bus.lastSeq - 10]),
+      true,
+      'a backlog that fits is replayed',
+    );
     await cb.waitFor('10 replayed', (calls) => calls.length === 10);
     // Done with this session: the burst below would overflow its queue of 50 and drop it.
     await c.methodCall(M.logout);
@@ -97,11 +113,18 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     // notice the drop (keepAlive every 300 ms) and resubscribe halfway, within the 50 the queue takes, and then
     // rightly report no gap — the test would depend on how fast this machine is.
     const [first] = rec.events;
-    for (let i = 0; i < 60; i++) sim.internals.bus.publish({ service: first!.service, event: first!.event, data: { ...first!.data, chatPresenceMessage: `x${i}` } });
+    for (let i = 0; i < 60; i++)
+      sim.internals.bus.publish({
+        service: first!.service,
+        event: first!.event,
+        data: { ...first!.data, chatPresenceMessage: `x${i}` },
+      });
     await until('resync', () => rec.resyncs === 1 && stream.connected, 10_000);
     assert.equal(rec.gaps.length, 0, 'no event yet, so no gap yet');
     await other.setChatPresenceMessage('live one');
-    await until('the live event after the resync', () => rec.events.some((e) => e.data.chatPresenceMessage === 'live one'));
+    await until('the live event after the resync', () =>
+      rec.events.some((e) => e.data.chatPresenceMessage === 'live one'),
+    );
     assert.equal(rec.gaps.length, 1, JSON.stringify(rec.gaps));
     assert.equal(rec.gaps[0]!.filled, false);
     await sleep(700);
@@ -121,10 +144,17 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     await c.login();
     await c.subscribe(CALL_EVENT_SERVICE);
     assert.equal(bodies[1], serializeMethodCall(M.subscribeEvents, [CALL_EVENT_SERVICE]));
-    assert.match(bodies[1]!, /<params><param><value><string>ucp\.v22\.events\.call<\/string><\/value><\/param><\/params>/);
+    assert.match(
+      bodies[1]!,
+      /<params><param><value><string>ucp\.v22\.events\.call<\/string><\/value><\/param><\/params>/,
+    );
     await c.logout();
 
-    const { stream, rec } = follow(sim, { services: [CALL_EVENT_SERVICE, 'ucp.v22.events.nothing', USER_STATE_SERVICE], optionalServices: ['ucp.v22.events.nothing'], replay: false });
+    const { stream, rec } = follow(sim, {
+      services: [CALL_EVENT_SERVICE, 'ucp.v22.events.nothing', USER_STATE_SERVICE],
+      optionalServices: ['ucp.v22.events.nothing'],
+      replay: false,
+    });
     cleanup.push(() => stream.stop());
     stream.start();
     await until('live', () => stream.connected);
@@ -133,7 +163,11 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     assert.ok(stream.hasSubscribed(CALL_EVENT_SERVICE) && stream.hasSubscribed(USER_STATE_SERVICE));
     await stream.stop();
 
-    const bad = follow(sim, { services: [CALL_EVENT_SERVICE, 'not a service'], optionalServices: ['not a service'], replay: false });
+    const bad = follow(sim, {
+      services: [CALL_EVENT_SERVICE, 'not a service'],
+      optionalServices: ['not a service'],
+      replay: false,
+    });
     cleanup.push(() => bad.stream.stop());
     bad.stream.start();
     await until('live without the optional service', () => bad.stream.connected);
@@ -142,10 +176,15 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     assert.equal(bad.stream.hasSubscribed('not a service'), false);
 
     // A PBX that refuses the userState subscription, or the probe request: inconclusive, not callback-unreachable.
-    const refusing = (what: string): typeof fetch => async (input, init) => {
-      if (String(init?.body).includes(what)) return new Response(serializeFault(new XmlRpcFault('unknown service', 1)), { headers: { 'Content-Type': 'text/xml' } });
-      return fetch(input, init);
-    };
+    const refusing =
+      (what: string): typeof fetch =>
+      async (input, init) => {
+        if (String(init?.body).includes(what))
+          return new Response(serializeFault(new XmlRpcFault('unknown service', 1)), {
+            headers: { 'Content-Type': 'text/xml' },
+          });
+        return fetch(input, init);
+      };
     for (const what of [`<string>${USER_STATE_SERVICE}</string>`, M.setChatPresenceMessage]) {
       const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, waitMs: 1000, fetch: refusing(what) });
       assert.equal(r.ok, false);
@@ -154,30 +193,43 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     }
   });
 
-  it('3 + 4. with a fixed callback port: the connection test runs through the live stream\'s server; a restart finds the port free and reconnects without a spurious error', async () => {
+  it("3 + 4. with a fixed callback port: the connection test runs through the live stream's server; a restart finds the port free and reconnects without a spurious error", async () => {
     sim = await startSim({ scenario: 'demo' });
     const port = await freePort();
     const { stream, rec } = follow(sim, { callbackPort: port });
     cleanup.push(() => stream.stop());
     stream.start();
     await until('live', () => stream.connected);
-    const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, callbackPort: port, waitMs: 5000, via: { server: stream.callback!, host: stream.callbackTarget!.host } });
+    const r = await checkLiveEvents({
+      restBaseUrl: sim.base,
+      uciToken: TOKEN,
+      callbackPort: port,
+      waitMs: 5000,
+      via: { server: stream.callback!, host: stream.callbackTarget!.host },
+    });
     assert.equal(r.ok, true, JSON.stringify(r));
     assert.equal(r.callback!.port, port);
     assert.ok(stream.connected, 'the live stream is untouched');
     const other = new UciXmlRpcClient(sim.addresses.xmlRpc, TOKEN);
     await other.login();
     await other.setChatPresenceMessage('after the test');
-    await until('live events still flow', () => rec.events.some((e) => e.data.chatPresenceMessage === 'after the test'));
+    await until('live events still flow', () =>
+      rec.events.some((e) => e.data.chatPresenceMessage === 'after the test'),
+    );
 
     // PbxSession.restartLive with a fixed port: the next stream starts once the old one has closed the port.
     const live: LiveState[] = [];
     const logs: string[] = [];
-    const session = new PbxSession({ name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' } as never, (level, m) => logs.push(`${level} ${m}`), undefined, () => ({
-      transport: 'xml-rpc',
-      callbackAddress: '',
-      callbackPort: port,
-    }));
+    const session = new PbxSession(
+      { name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' } as never,
+      (level, m) => logs.push(`${level} ${m}`),
+      undefined,
+      () => ({
+        transport: 'xml-rpc',
+        callbackAddress: '',
+        callbackPort: port,
+      }),
+    );
     cleanup.push(() => session.dispose());
     await stream.stop();
     session.onDidChangeLive((l) => live.push(l));
@@ -206,7 +258,8 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
       req.on('end', async () => {
         const [, args] = await new Deserializer().deserializeMethodCall(body);
         seqs.push(`${mode}:${(args[0] as XmlRpcStruct).chatPresenceMessage}`);
-        const ok = '<?xml version="1.0"?><methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
+        const ok =
+          '<?xml version="1.0"?><methodResponse><params><param><value><boolean>1</boolean></value></param></params></methodResponse>';
         if (mode === 'fault') res.end(serializeFault(new XmlRpcFault('no thanks', 7)));
         else if (mode === 'slow') setTimeout(() => res.end(ok), 300);
         else res.end(ok);
@@ -235,13 +288,22 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
 
   it('6. sessions are capped per login (-32015), not globally: another login still gets in', async () => {
     sim = await startSim({ scenario: 'demo', uciXmlRpcMaxSessionsPerLogin: 3 });
-    for (let i = 1; i <= 3; i++) assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_000 + i)).methodCall(M.login), true);
+    for (let i = 1; i <= 3; i++)
+      assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_000 + i)).methodCall(M.login), true);
     const f = await faultOf(xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_004)).methodCall(M.login));
     assert.equal(f.faultCode, F.tooManySessions);
     assert.match(f.faultString, /too many XML-RPC sessions for admin \(3, at most 3\)/);
-    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_001)).methodCall(M.login), true, 'a repeated login of an open session is fine');
+    assert.equal(
+      await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_001)).methodCall(M.login),
+      true,
+      'a repeated login of an open session is fine',
+    );
     const other = DEMO_USERS.anna;
-    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(other, 20_009)).methodCall(M.login), true, 'the cap is per login');
+    assert.equal(
+      await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(other, 20_009)).methodCall(M.login),
+      true,
+      'the cap is per login',
+    );
   });
 
   it('7. credentials are checked before the body is read: a slow body without valid auth is answered at once', async () => {
@@ -251,11 +313,20 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     const url = new URL(sim.addresses.xmlRpc);
     const q = xmlRpcQuery({ login: 'admin', password: 'wrong' });
     const reply = await new Promise<{ status: number | undefined; text: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}?${q}`, method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': 100_000 } }, (res) => {
-        let b = '';
-        res.on('data', (c) => (b += c));
-        res.on('end', () => resolve({ status: res.statusCode, text: b }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}?${q}`,
+          method: 'POST',
+          headers: { 'Content-Type': 'text/xml', 'Content-Length': 100_000 },
+        },
+        (res) => {
+          let b = '';
+          res.on('data', (c) => (b += c));
+          res.on('end', () => resolve({ status: res.statusCode, text: b }));
+        },
+      );
       req.on('error', reject);
       req.write('<methodCall>'); // and never the rest
     });
@@ -269,16 +340,29 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     const ws = await UciClient.as(sim.addresses.uci, ADMIN);
     const url = new URL(sim.addresses.xmlRpc);
     const outcome = await new Promise<string>((resolve) => {
-      const req = request({ host: url.hostname, port: url.port, path: `${url.pathname}?${xmlRpcQuery(ADMIN)}`, method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': 100_000 } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(`status ${res.statusCode}`));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: `${url.pathname}?${xmlRpcQuery(ADMIN)}`,
+          method: 'POST',
+          headers: { 'Content-Type': 'text/xml', 'Content-Length': 100_000 },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(`status ${res.statusCode}`));
+        },
+      );
       req.on('error', (err) => resolve(`closed: ${(err as NodeJS.ErrnoException).code ?? err.message}`));
       req.write('<methodCall>'); // and never the rest
     });
     // Only the request timeout (600 ms here, 30 s by default) answers 408 or drops a request still sending.
     assert.match(outcome, /^(status 408|closed: ECONNRESET)$/, outcome);
-    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login), true, 'the server still answers');
+    assert.equal(
+      await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN)).methodCall(M.login),
+      true,
+      'the server still answers',
+    );
     await sleep(400); // well past the timeout since the WebSocket opened
     assert.equal(await ws.request(M.keepAlive), true, 'the UCI WebSocket outlived the request timeout');
     ws.close();
@@ -288,20 +372,32 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     sim = await startSim({ scenario: 'demo', host: '0.0.0.0', uciKeepAliveMs: 200 });
     const base = `http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`;
     const secret = '/uci-callback/abcdefghijklmnopqrstuvwxyz012345';
-    const q = (host: string) => xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '20001', [P.callbackPath]: secret });
+    const q = (host: string) =>
+      xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '20001', [P.callbackPath]: secret });
     const f = await faultOf(xmlRpcClient(base, q('127.0.0.2')).methodCall(M.login));
     assert.equal(f.faultCode, F.badCallback);
     assert.match(f.faultString, /must be your own address \(127\.0\.0\.1\)/);
-    assert.equal((await faultOf(xmlRpcClient(base, q('localhost')).methodCall(M.login))).faultCode, F.badCallback, 'a host name is not the requester');
+    assert.equal(
+      (await faultOf(xmlRpcClient(base, q('localhost')).methodCall(M.login))).faultCode,
+      F.badCallback,
+      'a host name is not the requester',
+    );
     assert.equal(await xmlRpcClient(base, q('127.0.0.1')).methodCall(M.login), true);
-    await until('keepAlive timeout logged', () => logEvents(sim, UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout).length === 1, 10_000);
+    await until(
+      'keepAlive timeout logged',
+      () => logEvents(sim, UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout).length === 1,
+      10_000,
+    );
     const logged = JSON.stringify(logEvents(sim, UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout));
     assert.ok(!logged.includes('abcdefghij'), logged);
     assert.ok(logged.includes('http://127.0.0.1:20001/uci-callback/abcd…'), logged);
     await sim.stop();
 
     sim = await startSim({ scenario: 'demo', host: '0.0.0.0', uciXmlRpcAnyCallbackHost: true });
-    assert.equal(await xmlRpcClient(`http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`, q('127.0.0.2')).methodCall(M.login), true);
+    assert.equal(
+      await xmlRpcClient(`http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`, q('127.0.0.2')).methodCall(M.login),
+      true,
+    );
   });
 
   it('12. the client follows no redirect (names the Location, never the token) and refuses an answer over 4 MiB', async () => {
@@ -309,7 +405,8 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     let answer: 'redirect' | 'huge' = 'redirect';
     const server: Server = createServer((req, res) => {
       req.resume();
-      if (answer === 'redirect') res.writeHead(302, { Location: `http://elsewhere.example/xml-rpc?${P.auth}=${TOKEN}` }).end();
+      if (answer === 'redirect')
+        res.writeHead(302, { Location: `http://elsewhere.example/xml-rpc?${P.auth}=${TOKEN}` }).end();
       else {
         res.writeHead(200, { 'Content-Type': 'text/xml' });
         res.end('<methodResponse>' + 'x'.repeat(5 * 1024 * 1024));
@@ -347,17 +444,30 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     await until('20 events', () => rec.events.length === 20);
     await sim.stop();
     // A bare simulator: the REST client's pooled sockets to the old one on this port are gone.
-    const again = createSimulator({ memory: true, httpPort: port, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: () => {} });
+    const again = createSimulator({
+      memory: true,
+      httpPort: port,
+      sipPort: 0,
+      adminPassword: ADMIN_PASSWORD,
+      logger: () => {},
+    });
     const addresses = await again.start();
     cleanup.push(() => again.stop());
     await until('live on the new simulator', () => rec.resyncs >= 1 && stream.connected, 10_000);
     const oldLast = Math.max(...rec.events.map((e) => e.seq));
     const { bus: againBus } = simulatorInternals(again);
-    assert.ok(againBus.lastSeq + 5 < oldLast, `the new simulator counts from 1 again (${againBus.lastSeq} < ${oldLast})`);
+    assert.ok(
+      againBus.lastSeq + 5 < oldLast,
+      `the new simulator counts from 1 again (${againBus.lastSeq} < ${oldLast})`,
+    );
     const c2 = new UciXmlRpcClient(addresses.xmlRpc, TOKEN);
     await c2.login();
     await c2.setChatPresenceMessage('after restart');
-    await until('the first event of the new simulator', () => rec.events.some((e) => e.data.chatPresenceMessage === 'after restart'), 10_000);
+    await until(
+      'the first event of the new simulator',
+      () => rec.events.some((e) => e.data.chatPresenceMessage === 'after restart'),
+      10_000,
+    );
   });
 
   it('13. stop() while the subscribe is on its way still logs the session out', async () => {
@@ -373,10 +483,19 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
         const method = /<methodName>([^<]*)<\/methodName>/.exec(body.toString('utf8'))?.[1] ?? '?';
         methods.push(method);
         const forward = () => {
-          const out = request({ host: target.hostname, port: target.port, path: req.url, method: 'POST', headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length } }, (answer) => {
-            res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'text/xml' });
-            answer.pipe(res);
-          });
+          const out = request(
+            {
+              host: target.hostname,
+              port: target.port,
+              path: req.url,
+              method: 'POST',
+              headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length },
+            },
+            (answer) => {
+              res.writeHead(answer.statusCode ?? 502, { 'Content-Type': 'text/xml' });
+              answer.pipe(res);
+            },
+          );
           out.on('error', () => res.destroy());
           out.end(body);
         };
@@ -387,11 +506,18 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     cleanup.push(() => new Promise((resolve) => proxy.close(resolve)));
     const base = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/rest`;
-    const stream = new UciXmlRpcSource({ restBaseUrl: base, uciToken: TOKEN, services: [USER_STATE_SERVICE] }, { onEvents: () => undefined });
+    const stream = new UciXmlRpcSource(
+      { restBaseUrl: base, uciToken: TOKEN, services: [USER_STATE_SERVICE] },
+      { onEvents: () => undefined },
+    );
     stream.start();
     await until('the subscribe on its way', () => methods.includes(M.subscribeEvents), 10_000);
     await stream.stop();
-    await until('a logout after the subscribe', () => methods.lastIndexOf(M.logout) > methods.indexOf(M.subscribeEvents), 10_000);
+    await until(
+      'a logout after the subscribe',
+      () => methods.lastIndexOf(M.logout) > methods.indexOf(M.subscribeEvents),
+      10_000,
+    );
     assert.ok(!stream.connected);
   });
 
@@ -401,10 +527,19 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     cleanup.push(() => server.close());
     sim = await startSim({ scenario: 'demo' });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: server.path, method: 'POST', headers: { 'Transfer-Encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: server.path,
+          method: 'POST',
+          headers: { 'Transfer-Encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('x'.repeat(4096));
     });

@@ -8,7 +8,12 @@ import type { XmlRpcStruct } from '@foxglove/xmlrpc';
 import { CALL_EVENT_SERVICE } from '../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
 import { UCI_METHODS as M, UciCallStateSchema } from '../../shared/schemas/uci.js';
-import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UciXmlRpcEventMetaSchema, xmlRpcEventParamSchema } from '../../shared/schemas/uciXmlRpc.js';
+import {
+  UCI_XMLRPC_FAULTS,
+  UCI_XMLRPC_LOG_EVENTS,
+  UciXmlRpcEventMetaSchema,
+  xmlRpcEventParamSchema,
+} from '../../shared/schemas/uciXmlRpc.js';
 import type { SimulatorOptions } from '../../simulator/src/simulator.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
@@ -35,7 +40,8 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   function client(user: { login: string; password: string }, cb?: CallbackServer) {
     return xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(user, cb?.port));
   }
-  const busEvents = (since: number, services: string[]): SimEvent[] => sim.internals.bus.since(since).filter((e) => services.includes(e.service));
+  const busEvents = (since: number, services: string[]): SimEvent[] =>
+    sim.internals.bus.since(since).filter((e) => services.includes(e.service));
   const seqs = (calls: CallbackCall[]) => calls.map((c) => (c.args[1] as XmlRpcStruct).seq as number);
 
   beforeEach(() => {
@@ -58,7 +64,8 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     assert.equal(await c.methodCall(M.login), true, 'a repeated login keeps the session');
     assert.equal(await c.methodCall(M.subscribeEvents, [['sim.events.licences', 'ucp.v22.events.userState']]), true);
     const from = sim.internals.bus.lastSeq;
-    for (let i = 0; i < 3; i++) assert.equal((await sim.admin.post('/licenses', { type: 'Fax', count: 1 })).status, 201);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await sim.admin.post('/licenses', { type: 'Fax', count: 1 })).status, 201);
     await sim.admin.put('/licenses/users/2', []);
     const state = (await c.methodCall(M.setDoNotDisturbSetting, [true])) as XmlRpcStruct;
     assert.equal(state.doNotDisturb, true);
@@ -69,7 +76,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
       cb.calls.map((x) => x.method),
       expected.map((e) => `${e.service}.${e.event}`),
     );
-    assert.deepEqual(seqs(cb.calls), expected.map((e) => e.seq), 'same order, none missing (admin sees every event)');
+    assert.deepEqual(
+      seqs(cb.calls),
+      expected.map((e) => e.seq),
+      'same order, none missing (admin sees every event)',
+    );
     for (const [i, x] of cb.calls.entries()) {
       assert.equal(x.args.length, 2);
       const meta = UciXmlRpcEventMetaSchema.parse(x.args[1]);
@@ -138,7 +149,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
       assert.equal(s.calledNumber, '1003');
     }
     const carlaSeqs = seqs(cbCarla.calls);
-    assert.deepEqual([...carlaSeqs].sort((p, q) => p - q), carlaSeqs, 'in seq order');
+    assert.deepEqual(
+      [...carlaSeqs].sort((p, q) => p - q),
+      carlaSeqs,
+      'in seq order',
+    );
   });
 
   it('callback down, then up again on the same port: every queued event arrives, in order', async () => {
@@ -172,7 +187,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
+    await until(
+      'the drop log event',
+      () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)),
+      10_000,
+    );
     assert.equal(log!.data.dropped, 3);
     assert.equal(log!.data.login, 'admin');
     assert.match(String(log!.data.message), /3 event\(s\) dropped/);
@@ -191,7 +210,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const from = sim.internals.bus.lastSeq;
     for (let i = 0; i < 3; i++) await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     let log: SimEvent | undefined;
-    await until('the drop log event', () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)), 10_000);
+    await until(
+      'the drop log event',
+      () => !!(log = busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.dropped)),
+      10_000,
+    );
     assert.equal(log!.data.dropped, 3);
     assert.match(String(log!.data.reason), /more than 2 events waiting/);
   });
@@ -202,7 +225,10 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const cb = await callback();
     const c = client(ADMIN, cb);
     const from = sim.internals.bus.lastSeq;
-    const timedOut = (login: string) => busEvents(from, [SIM_SERVICES.log]).find((e) => e.event === UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout && e.data.login === login);
+    const timedOut = (login: string) =>
+      busEvents(from, [SIM_SERVICES.log]).find(
+        (e) => e.event === UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout && e.data.login === login,
+      );
     await c.methodCall(M.login);
     await c.methodCall(M.subscribeEvents, ['sim.events.licences']);
     // Signed in after c: when its session times out, c's own first timeout has passed too.
@@ -212,7 +238,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
       assert.equal(await c.methodCall(M.keepAlive), true);
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.equal(await c.methodCall(M.keepAlive), true, 'kept alive past the idle session\'s timeout');
+    assert.equal(await c.methodCall(M.keepAlive), true, "kept alive past the idle session's timeout");
     await until('the keepAlive timeout of the session left alone', () => !!timedOut('admin'));
     const f = await faultOf(c.methodCall(M.keepAlive));
     assert.equal(f.faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);

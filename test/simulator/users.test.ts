@@ -24,7 +24,11 @@ function assertError(reply: Reply, status: number, code?: string): void {
 async function loginStatus(base: string, login: string, password: string): Promise<number> {
   const c = new RestClient(base);
   const { body } = await c.get('/login');
-  const reply = await c.post('/login', { loginType: 'Internal', nonce: body.nonce, secret: restLoginSecret(login, body.nonce, password) });
+  const reply = await c.post('/login', {
+    loginType: 'Internal',
+    nonce: body.nonce,
+    secret: restLoginSecret(login, body.nonce, password),
+  });
   return reply.status;
 }
 
@@ -51,7 +55,8 @@ describe('REST users', () => {
       assert.equal(anna.firstName, 'Anna');
       assert.equal(anna.familyName, 'Albers');
       assert.equal(anna.extension, '1001');
-      for (const key of ['id', 'login', 'firstName', 'familyName', 'email', 'language']) assert.ok(key in anna, `User has ${key}`);
+      for (const key of ['id', 'login', 'firstName', 'familyName', 'email', 'language'])
+        assert.ok(key in anna, `User has ${key}`);
       const ids = Object.fromEntries(reply.body.map((u: { login: string; id: number }) => [u.login, u.id]));
       assert.deepEqual(ids, { admin: 1, '1001': 2, '1002': 3, '1003': 4 });
       assertNoSecrets(reply);
@@ -202,11 +207,24 @@ describe('REST users', () => {
 
     it('POST /users refuses missing fields and a short password with 400', async () => {
       assertError(await sim.admin.post('/users', { login: 'fritz', firstName: 'Fritz' }), 400);
-      const short = await sim.admin.post('/users', { login: 'fritz', firstName: 'Fritz', familyName: 'Fuchs', email: '', language: 'de', password: 'fx9Q2' });
+      const short = await sim.admin.post('/users', {
+        login: 'fritz',
+        firstName: 'Fritz',
+        familyName: 'Fuchs',
+        email: '',
+        language: 'de',
+        password: 'fx9Q2',
+      });
       assertError(short, 400);
       assert.ok(!JSON.stringify(short.body).includes('fx9Q2'), 'a refused password is not echoed');
       assertError(
-        await sim.admin.post('/users', { login: 'fritz', firstName: 'Fritz', familyName: 'Fuchs', email: '', language: 'de' }),
+        await sim.admin.post('/users', {
+          login: 'fritz',
+          firstName: 'Fritz',
+          familyName: 'Fuchs',
+          email: '',
+          language: 'de',
+        }),
         400,
       );
     });
@@ -286,7 +304,17 @@ describe('REST users', () => {
     });
 
     it('gets 403 on the user list, other users, and their permissions and licences', async () => {
-      for (const path of ['/users', '/users?searchTerm=1002', '/users/3', '/users/1', '/users/999', '/permissions/users/3', '/licenses/users/3', '/permissions', '/permissions/13/users']) {
+      for (const path of [
+        '/users',
+        '/users?searchTerm=1002',
+        '/users/3',
+        '/users/1',
+        '/users/999',
+        '/permissions/users/3',
+        '/licenses/users/3',
+        '/permissions',
+        '/permissions/13/users',
+      ]) {
         assertError(await anna.get(path), 403, 'FORBIDDEN');
       }
     });
@@ -311,7 +339,17 @@ describe('REST users', () => {
       assertError(await anna.put('/permissions/9/users?granted=true', [2]), 403);
       assertError(await anna.put('/licenses/users/2', []), 403);
       assertError(await anna.post('/licenses', { type: 'Fax', count: 5 }), 403);
-      assertError(await anna.post('/users', { login: 'sneaky', firstName: 'S', familyName: 'S', email: '', language: 'de', password: 'sneaky-password' }), 403);
+      assertError(
+        await anna.post('/users', {
+          login: 'sneaky',
+          firstName: 'S',
+          familyName: 'S',
+          email: '',
+          language: 'de',
+          password: 'sneaky-password',
+        }),
+        403,
+      );
       assertError(await anna.delete('/users/3'), 403);
       assertError(await anna.delete('/users/2'), 403);
 

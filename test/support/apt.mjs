@@ -57,7 +57,8 @@ function aptGet(args, log) {
   });
 }
 
-const lockHeld = (tail) => /Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock directory|is held by process/i.test(tail);
+const lockHeld = (tail) =>
+  /Could not get lock|Unable to acquire the dpkg frontend lock|Unable to lock directory|is held by process/i.test(tail);
 
 /** One apt-get call: waits out locks held by others (up to LOCK_WAIT_SECONDS), retries any other failure once. */
 async function aptGetPatiently(args, log) {
@@ -89,29 +90,43 @@ function candidatesKnown(packages) {
  * Makes sure every Debian package in `packages` is installed.
  * `why` completes the sentence "… needs them for <why>" in the error a non-root user sees.
  */
-export async function ensureDebianPackages(packages, { why = 'the tests', log = (m) => process.stderr.write(`[apt] ${m}\n`) } = {}) {
+export async function ensureDebianPackages(
+  packages,
+  { why = 'the tests', log = (m) => process.stderr.write(`[apt] ${m}\n`) } = {},
+) {
   const missing = () => packages.filter((p) => !debianPackageInstalled(p));
   let need = missing();
   if (need.length === 0) return { installed: [] };
   const command = installCommand(need);
   if (!isRoot()) {
-    throw new ProvisionError(`missing Debian package(s): ${need.join(', ')} (${why} needs them), and not running as root to install them.\nInstall them with:\n  ${command}`);
+    throw new ProvisionError(
+      `missing Debian package(s): ${need.join(', ')} (${why} needs them), and not running as root to install them.\nInstall them with:\n  ${command}`,
+    );
   }
   if (!which('apt-get')) {
-    throw new ProvisionError(`missing: ${need.join(', ')} (${why} needs them), and there is no apt-get here; install the equivalent packages with your package manager.`);
+    throw new ProvisionError(
+      `missing: ${need.join(', ')} (${why} needs them), and there is no apt-get here; install the equivalent packages with your package manager.`,
+    );
   }
   log(`installing Debian packages for ${why}: ${need.join(' ')}`);
   if (!candidatesKnown(need)) {
     const upd = await aptGetPatiently(['update', '-qq'], log);
-    if (upd.code !== 0) throw new ProvisionError(`apt-get update failed (exit ${upd.code}).\nRun by hand:\n  ${command}`);
+    if (upd.code !== 0)
+      throw new ProvisionError(`apt-get update failed (exit ${upd.code}).\nRun by hand:\n  ${command}`);
   }
   // Someone else (another tier or clone) may have installed them while we waited for the lock.
   need = missing();
   if (need.length > 0) {
     const inst = await aptGetPatiently(['install', '-y', '-qq', ...need], log);
-    if (inst.code !== 0) throw new ProvisionError(`apt-get install ${need.join(' ')} failed (exit ${inst.code}).\nRun by hand:\n  ${command}`);
+    if (inst.code !== 0)
+      throw new ProvisionError(
+        `apt-get install ${need.join(' ')} failed (exit ${inst.code}).\nRun by hand:\n  ${command}`,
+      );
   }
   const still = missing();
-  if (still.length) throw new ProvisionError(`still missing after apt-get install: ${still.join(', ')}.\nRun by hand:\n  ${installCommand(still)}`);
+  if (still.length)
+    throw new ProvisionError(
+      `still missing after apt-get install: ${still.join(', ')}.\nRun by hand:\n  ${installCommand(still)}`,
+    );
   return { installed: need };
 }

@@ -12,7 +12,11 @@ export async function cleanUp(...steps: (() => unknown)[]): Promise<void> {
     }
   }
   if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} clean-up steps failed: ${errors.map((e) => (e as Error)?.message ?? String(e)).join('; ')}`);
+  if (errors.length > 1)
+    throw new AggregateError(
+      errors,
+      `${errors.length} clean-up steps failed: ${errors.map((e) => (e as Error)?.message ?? String(e)).join('; ')}`,
+    );
 }
 
 /** Runs `stop` for every item (in order, each even when another failed) and empties the list. */

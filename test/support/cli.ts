@@ -67,7 +67,11 @@ const running = new Set<ChildProcess>();
 export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) childEnv[k] = v;
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -92,7 +96,11 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 
   function waitFor<T>(check: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stdout: ${stdout} stderr: ${stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          done(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; stdout: ${stdout} stderr: ${stderr}`)),
+        timeoutMs,
+      );
       const done = (err?: Error, value?: T) => {
         clearTimeout(timer);
         listeners.delete(tick);
@@ -107,7 +115,12 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
           return done(err as Error);
         }
         if (v !== undefined) return done(undefined, v);
-        if (ended || child.exitCode !== null) done(new Error(`the simulator ended (code ${child.exitCode}) before ${what}; stdout: ${stdout} stderr: ${stderr}`));
+        if (ended || child.exitCode !== null)
+          done(
+            new Error(
+              `the simulator ended (code ${child.exitCode}) before ${what}; stdout: ${stdout} stderr: ${stderr}`,
+            ),
+          );
       };
       listeners.add(tick);
       tick();
@@ -134,7 +147,11 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
       );
     },
     waitForStdout(text, timeoutMs = 10_000) {
-      return waitFor(() => ((typeof text === 'string' ? stdout.includes(text) : text.test(stdout)) ? stdout : undefined), `stdout to show ${text}`, timeoutMs);
+      return waitFor(
+        () => ((typeof text === 'string' ? stdout.includes(text) : text.test(stdout)) ? stdout : undefined),
+        `stdout to show ${text}`,
+        timeoutMs,
+      );
     },
     exited,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {

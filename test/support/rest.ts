@@ -1,5 +1,10 @@
 import { restLoginSecret } from '../../shared/hashes.js';
-import { createSimulator, type Simulator, type SimulatorAddresses, type SimulatorOptions } from '../../simulator/src/simulator.js';
+import {
+  createSimulator,
+  type Simulator,
+  type SimulatorAddresses,
+  type SimulatorOptions,
+} from '../../simulator/src/simulator.js';
 import { silentLogger } from '../../simulator/src/log.js';
 import { simulatorInternals, type SimulatorInternals } from '../../simulator/src/internals.js';
 
@@ -15,7 +20,12 @@ export class RestClient {
 
   constructor(readonly base: string) {}
 
-  async call<T = any>(method: string, path: string, body?: unknown, opts: { raw?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts: { raw?: string; headers?: Record<string, string> } = {},
+  ): Promise<Reply<T>> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Version': '2', ...opts.headers };
     if (this.token) headers.authToken = this.token;
     const res = await fetch(this.base + path, {
@@ -45,7 +55,11 @@ export class RestClient {
   /** GET /login for a nonce, POST the secret; keeps the token. Throws with the answer when refused. */
   async login(login: string, password: string): Promise<string> {
     const challenge = await this.get('/login');
-    const reply = await this.post('/login', { loginType: 'Internal', nonce: challenge.body.nonce, secret: restLoginSecret(login, challenge.body.nonce, password) });
+    const reply = await this.post('/login', {
+      loginType: 'Internal',
+      nonce: challenge.body.nonce,
+      secret: restLoginSecret(login, challenge.body.nonce, password),
+    });
     if (reply.status !== 200) throw new Error(`login ${login} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
     this.token = reply.body.token;
     return this.token!;
@@ -77,7 +91,14 @@ export interface RunningSim {
 
 /** A real simulator on a free port (in memory unless `dataDir` is given), with an admin client signed in. */
 export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim> {
-  const sim = createSimulator({ memory: opts.dataDir === undefined, httpPort: 0, sipPort: 0, adminPassword: ADMIN_PASSWORD, logger: silentLogger, ...opts });
+  const sim = createSimulator({
+    memory: opts.dataDir === undefined,
+    httpPort: 0,
+    sipPort: 0,
+    adminPassword: ADMIN_PASSWORD,
+    logger: silentLogger,
+    ...opts,
+  });
   const addresses = await sim.start();
   const { rest } = addresses;
   const admin = new RestClient(rest);

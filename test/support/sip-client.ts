@@ -24,7 +24,16 @@ export interface SipReply {
   getAll(name: string): string[];
 }
 
-const COMPACT: Record<string, string> = { i: 'call-id', m: 'contact', l: 'content-length', f: 'from', t: 'to', v: 'via', k: 'supported', c: 'content-type' };
+const COMPACT: Record<string, string> = {
+  i: 'call-id',
+  m: 'contact',
+  l: 'content-length',
+  f: 'from',
+  t: 'to',
+  v: 'via',
+  k: 'supported',
+  c: 'content-type',
+};
 const canonical = (name: string): string => COMPACT[name.toLowerCase()] ?? name.toLowerCase();
 
 export function parseReply(raw: string): SipReply | undefined {
@@ -196,10 +205,16 @@ export class SipClient {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(
+          Object.assign(new Error(`WebSocket upgrade refused: HTTP ${res.statusCode}`), { statusCode: res.statusCode }),
+        ),
+      );
     });
     ws.on('error', () => {});
-    ws.on('message', (data) => this.deliver(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8')));
+    ws.on('message', (data) =>
+      this.deliver(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8')),
+    );
     ws.on('close', (code, reason) => this.markClosed({ code, reason: reason.toString() }));
   }
 
@@ -440,11 +455,16 @@ export class Registration {
   }
 
   /** Sends one REGISTER with the next CSeq, with credentials once a challenge is known; no retry. */
-  async send(o: RegisterOptions & { cseq?: number; nc?: number; password?: string; noAuth?: boolean } = {}): Promise<SipReply> {
+  async send(
+    o: RegisterOptions & { cseq?: number; nc?: number; password?: string; noAuth?: boolean } = {},
+  ): Promise<SipReply> {
     const cseq = o.cseq ?? ++this.cseq;
     if (o.cseq !== undefined) this.cseq = Math.max(this.cseq, o.cseq);
     const domain = o.domain ?? this.opts.domain;
-    const authorization = this.digest && !o.noAuth ? this.digest.authorization('REGISTER', `sip:${domain}`, { nc: o.nc, password: o.password }) : undefined;
+    const authorization =
+      this.digest && !o.noAuth
+        ? this.digest.authorization('REGISTER', `sip:${domain}`, { nc: o.nc, password: o.password })
+        : undefined;
     const reply = await this.client.request(this.build({ ...o, cseq, authorization }));
     if (reply.status === 401) this.digest = new DigestSession(reply, this.opts.algorithm ?? 'MD5', this.user);
     return reply;

@@ -58,7 +58,8 @@ export interface Phone {
 }
 
 /** The shared `until`, polling every 10 ms (SIP exchanges are quick) with the usual 10 s ceiling. */
-export const until = (what: string, check: () => boolean, ms = 10_000): Promise<boolean> => pollUntil(what, check, ms, 10);
+export const until = (what: string, check: () => boolean, ms = 10_000): Promise<boolean> =>
+  pollUntil(what, check, ms, 10);
 
 /** A started user agent of `user` at `wsUrl`; registered unless `register` is false. Accepts calls by default. */
 export async function startPhone(

@@ -65,12 +65,23 @@ export function phoneDir(prefix: string): string {
  * Starts `cmd args` in `dir` as the leader of a new process group, HOME=dir (linphone writes ~/.linphonerc and
  * ~/.local/share), under `strace -f -e trace=%network` so the test can check every address it talks to.
  */
-export function startPhoneProcess(dir: string, cmd: string, args: string[], opts: { stdin?: boolean } = {}): PhoneProcess {
+export function startPhoneProcess(
+  dir: string,
+  cmd: string,
+  args: string[],
+  opts: { stdin?: boolean } = {},
+): PhoneProcess {
   const straceFile = join(dir, 'strace.log');
   const child = spawn('strace', ['-f', '-qq', '-e', 'trace=%network', '-o', straceFile, cmd, ...args], {
     cwd: dir,
     detached: true,
-    env: { ...process.env, HOME: dir, XDG_DATA_HOME: join(dir, '.local', 'share'), XDG_CONFIG_HOME: join(dir, '.config'), LANG: 'C' },
+    env: {
+      ...process.env,
+      HOME: dir,
+      XDG_DATA_HOME: join(dir, '.local', 'share'),
+      XDG_CONFIG_HOME: join(dir, '.config'),
+      LANG: 'C',
+    },
     stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -101,7 +112,12 @@ export function startPhoneProcess(dir: string, cmd: string, args: string[], opts
     child,
     output: () => out,
     async waitOutput(re, what, ms = 15_000, from = 0) {
-      await until(`${cmd}: ${what}; output so far:\n${out.slice(-2000)}`, () => re.test(out.slice(from)) || ended, ms, 50);
+      await until(
+        `${cmd}: ${what}; output so far:\n${out.slice(-2000)}`,
+        () => re.test(out.slice(from)) || ended,
+        ms,
+        50,
+      );
       const m = out.slice(from).match(re);
       if (!m) throw new Error(`${cmd} ended before ${what}; output:\n${out.slice(-3000)}`);
       return m;

@@ -31,7 +31,12 @@ export class UciClient {
     this.closed = new Promise((resolve) =>
       ws.once('close', (code, reason) => {
         // A request still waiting gets no answer any more: it fails now instead of hanging until the test's timeout.
-        for (const done of this.pending.values()) done({ jsonrpc: '2.0', id: null, error: { code: 'closed', message: `connection closed (${code}) before the answer` } });
+        for (const done of this.pending.values())
+          done({
+            jsonrpc: '2.0',
+            id: null,
+            error: { code: 'closed', message: `connection closed (${code}) before the answer` },
+          });
         this.pending.clear();
         resolve({ code, reason: reason.toString() });
       }),
@@ -100,7 +105,10 @@ export class UciClient {
       const hit = this.notifications.find(pred);
       if (hit) return hit;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no matching notification within ${timeoutMs} ms; got ${this.notifications.map((n) => `${n.params.seq} ${n.method}`).join(', ') || 'none'}`);
+      if (left <= 0)
+        throw new Error(
+          `no matching notification within ${timeoutMs} ms; got ${this.notifications.map((n) => `${n.params.seq} ${n.method}`).join(', ') || 'none'}`,
+        );
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => {

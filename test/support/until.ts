@@ -9,7 +9,12 @@ type Falsy = undefined | null | false;
  * Polls `check` (which may be async, e.g. a REST request) every `everyMs` until it gives a truthy value, which it
  * returns; fails after `ms` naming `what`.
  */
-export async function until<T>(what: string, check: () => T | Falsy | Promise<T | Falsy>, ms = 10_000, everyMs = 25): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | Falsy | Promise<T | Falsy>,
+  ms = 10_000,
+  everyMs = 25,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await check();

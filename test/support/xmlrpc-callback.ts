@@ -50,7 +50,11 @@ export class CallbackServer {
 }
 
 /** The query of a UCI XML-RPC request: UCI token of the user, and the callback when given. */
-export function xmlRpcQuery(user: { login: string; password: string }, callbackPort?: number, extra: Record<string, string> = {}): URLSearchParams {
+export function xmlRpcQuery(
+  user: { login: string; password: string },
+  callbackPort?: number,
+  extra: Record<string, string> = {},
+): URLSearchParams {
   const P = UCI_XMLRPC_PARAMS;
   const q = new URLSearchParams({ [P.auth]: uciToken(user.login, user.password) });
   if (callbackPort !== undefined) {

@@ -20,7 +20,9 @@ describe('extension checkKeyFile', () => {
     await client.login('admin', ADMIN_PASSWORD);
     api = new PbxApi(client);
     // The file exactly as the admin downloads it.
-    const res = await fetch(`${sim.base}/modules/configurations/1/keyfile`, { headers: { authToken: sim.admin.token!, 'X-Version': '2' } });
+    const res = await fetch(`${sim.base}/modules/configurations/1/keyfile`, {
+      headers: { authToken: sim.admin.token!, 'X-Version': '2' },
+    });
     assert.equal(res.status, 200);
     keyFileText = await res.text();
     configurations = await api.configurations();
@@ -35,7 +37,10 @@ describe('extension checkKeyFile', () => {
     const file = JSON.parse(keyFileText);
     const messages = findings.map((f) => f.message);
     assert.equal(messages[0], `Format 1 key file for "pbx.demo.starface.test", created ${file.createdAt}`);
-    assert.ok(messages.includes(`The fingerprint matches the key (${configurations[0]!.keyFingerprint})`), messages.join('\n'));
+    assert.ok(
+      messages.includes(`The fingerprint matches the key (${configurations[0]!.keyFingerprint})`),
+      messages.join('\n'),
+    );
     assert.ok(messages.includes('The key belongs to configuration "Teams"'));
     assert.ok(messages.includes('The PBX name matches (pbx.demo.starface.test)'));
     // The API's zod schema accepts it too.
@@ -57,8 +62,14 @@ describe('extension checkKeyFile', () => {
     const file = JSON.parse(keyFileText);
     file.key = file.key.slice(0, -1) + (file.key.endsWith('A') ? 'B' : 'A');
     const found = problems(checkKeyFile(JSON.stringify(file), configurations, englishOnly));
-    assert.ok(found.some((m) => /the file was edited/.test(m)), found.join('\n'));
-    assert.ok(found.some((m) => /replaced by a newer one/.test(m)), found.join('\n'));
+    assert.ok(
+      found.some((m) => /the file was edited/.test(m)),
+      found.join('\n'),
+    );
+    assert.ok(
+      found.some((m) => /replaced by a newer one/.test(m)),
+      found.join('\n'),
+    );
   });
 
   it('says "replaced by a newer one" after a new key was generated', async () => {
@@ -73,13 +84,20 @@ describe('extension checkKeyFile', () => {
     const fresh = JSON.stringify(await api.keyFile(1));
     const freshProblems = problems(checkKeyFile(fresh, now, englishOnly));
     assert.equal(now[0]!.pendingRestart, true);
-    assert.deepEqual(freshProblems, ['The connector has not been restarted since the change: it may still use the previous key (R17)']);
+    assert.deepEqual(freshProblems, [
+      'The connector has not been restarted since the change: it may still use the previous key (R17)',
+    ]);
   });
 
   it('names the PBX name that differs', async () => {
     await api.updateConfiguration(1, { pbxName: 'pbx.other.starface.test' });
     const found = problems(checkKeyFile(keyFileText, await api.configurations(), englishOnly));
-    assert.ok(found.some((m) => m.includes('("pbx.demo.starface.test") differs from the configuration ("pbx.other.starface.test")')), found.join('\n'));
+    assert.ok(
+      found.some((m) =>
+        m.includes('("pbx.demo.starface.test") differs from the configuration ("pbx.other.starface.test")'),
+      ),
+      found.join('\n'),
+    );
   });
 
   it('reports an inactive connector (R18)', async () => {
@@ -96,20 +114,30 @@ describe('extension checkKeyFile', () => {
   });
 
   it('refuses JSON that is not a key file, naming the field', () => {
-    const wrongFormat = checkKeyFile(JSON.stringify({ ...JSON.parse(keyFileText), format: 2 }), configurations, englishOnly);
+    const wrongFormat = checkKeyFile(
+      JSON.stringify({ ...JSON.parse(keyFileText), format: 2 }),
+      configurations,
+      englishOnly,
+    );
     assert.equal(wrongFormat.length, 1);
     assert.match(wrongFormat[0]!.message, /^Not a STARFACE key file: format: /);
     const notAnObject = checkKeyFile('[1, 2, 3]', configurations, englishOnly);
     assert.match(notAnObject[0]!.message, /^Not a STARFACE key file: \(root\): /);
     const { key: _key, ...noKey } = JSON.parse(keyFileText);
-    assert.match(checkKeyFile(JSON.stringify(noKey), configurations, englishOnly)[0]!.message, /^Not a STARFACE key file: key: /);
+    assert.match(
+      checkKeyFile(JSON.stringify(noKey), configurations, englishOnly)[0]!.message,
+      /^Not a STARFACE key file: key: /,
+    );
   });
 
   it('points to the admin UI when the PBX has no configurations over REST', () => {
     const findings = checkKeyFile(keyFileText, null, englishOnly);
     const found = problems(findings);
     assert.equal(found.length, 1);
-    assert.match(found[0]!, /does not expose its module configurations over REST; compare the fingerprint in the admin UI/);
+    assert.match(
+      found[0]!,
+      /does not expose its module configurations over REST; compare the fingerprint in the admin UI/,
+    );
     assert.ok(findings.some((f) => f.ok && /fingerprint matches/.test(f.message)));
   });
 });

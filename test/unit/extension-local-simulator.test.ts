@@ -51,7 +51,13 @@ describe('extension LocalSimulator', function () {
   );
 
   function simulator(opts: { scenario?: string; password: string; logs?: string[] }): LocalSimulator {
-    const s = new LocalSimulator({ cliPath, dataDir: join(tmp, 'data'), scenario: opts.scenario, adminPassword: opts.password, log: (level, message) => opts.logs?.push(`${level} ${message}`) });
+    const s = new LocalSimulator({
+      cliPath,
+      dataDir: join(tmp, 'data'),
+      scenario: opts.scenario,
+      adminPassword: opts.password,
+      log: (level, message) => opts.logs?.push(`${level} ${message}`),
+    });
     started.push(s);
     return s;
   }
@@ -85,8 +91,14 @@ describe('extension LocalSimulator', function () {
       ['admin', '1001', '1002', '1003'],
     );
     await assert.rejects(new PbxRestClient(ready.rest).login('admin', 'not-' + password), /wrong login or password/);
-    assert.ok(existsSync(join(tmp, 'data')) && readdirSync(join(tmp, 'data')).length > 0, 'the store lives in the data dir');
-    assert.ok(logs.some((l) => l.includes('[simulator]')), 'its log lines reach the log callback');
+    assert.ok(
+      existsSync(join(tmp, 'data')) && readdirSync(join(tmp, 'data')).length > 0,
+      'the store lives in the data dir',
+    );
+    assert.ok(
+      logs.some((l) => l.includes('[simulator]')),
+      'its log lines reach the log callback',
+    );
 
     await sim.stop();
     assert.ok(await gone(ready.pid, 10_000), 'the process has ended');
@@ -118,7 +130,7 @@ describe('extension LocalSimulator', function () {
     assert.equal(config!.autoprovisioning, false, 'the change of the first run is kept');
   });
 
-  it('rejects with the simulator\'s message for an unknown scenario', async () => {
+  it("rejects with the simulator's message for an unknown scenario", async () => {
     for (let i = 0; i < 3; i++) {
       const sim = simulator({ scenario: 'no-such-scenario', password: 'whatever-password' });
       await assert.rejects(sim.start(), (err: Error) => {

@@ -9,7 +9,9 @@ import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 
 /** A throwaway local HTTP server on a free port; `close()` also drops connections that are left hanging. */
-async function localServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: string; close(): Promise<void> }> {
+async function localServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ base: string; close(): Promise<void> }> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -101,7 +103,7 @@ describe('extension PbxRestClient', () => {
       assert.equal((await api.me()).login, '1001');
     });
 
-    it('reports a 404 with the PBX\'s message and code', async () => {
+    it("reports a 404 with the PBX's message and code", async () => {
       const client = new PbxRestClient(sim.base);
       await client.login('admin', ADMIN_PASSWORD);
       const err = await rejection(client.get('/modules/configurations/999', z.unknown()));
@@ -182,7 +184,13 @@ describe('extension PbxRestClient', () => {
     it('takes a 401 at POST /login for a wrong login or password, as a 400', async () => {
       const server = await localServer((req, res) => {
         res.writeHead(req.method === 'GET' ? 200 : 401, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(req.method === 'GET' ? { loginType: 'Internal', nonce: 'n-1', secret: null } : { code: 'UNAUTHORIZED', message: 'Unauthorized' }));
+        res.end(
+          JSON.stringify(
+            req.method === 'GET'
+              ? { loginType: 'Internal', nonce: 'n-1', secret: null }
+              : { code: 'UNAUTHORIZED', message: 'Unauthorized' },
+          ),
+        );
       });
       try {
         const err = await rejection(new PbxRestClient(server.base).login('1001', 'not-the-password'));
@@ -228,7 +236,9 @@ describe('extension PbxRestClient', () => {
     it('checks the token answer too: a login reply without a token is refused and does not sign in', async () => {
       const server = await localServer((req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(req.method === 'GET' ? { loginType: 'Internal', nonce: 'abc', secret: null } : { token: 42 }));
+        res.end(
+          JSON.stringify(req.method === 'GET' ? { loginType: 'Internal', nonce: 'abc', secret: null } : { token: 42 }),
+        );
       });
       try {
         const client = new PbxRestClient(server.base);

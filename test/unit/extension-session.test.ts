@@ -158,7 +158,11 @@ describe('extension PbxSession', () => {
     session.onDidReceiveEvents((events) => batches.push(events));
     const put = await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
     assert.equal(put.status, 200);
-    await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 10_000);
+    await until(
+      'the refreshed data',
+      () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false,
+      10_000,
+    );
     assert.ok(batches.length >= 1, 'onDidReceiveEvents fired');
     assert.ok(
       batches.flat().some((e) => e.service === 'sim.events.config'),
@@ -264,7 +268,13 @@ describe('extension EventLogSource', () => {
     let resyncs = 0;
     const errors: unknown[] = [];
     const batches: SimEvent[][] = [];
-    poller = new EventLogSource(pbx, { intervalMs: 100, maxBackoffMs: 400, onEvents: (e) => batches.push(e), onResync: () => resyncs++, onError: (err) => errors.push(err) });
+    poller = new EventLogSource(pbx, {
+      intervalMs: 100,
+      maxBackoffMs: 400,
+      onEvents: (e) => batches.push(e),
+      onResync: () => resyncs++,
+      onError: (err) => errors.push(err),
+    });
     poller.start();
     await until('the first contact (it notes the bootId)', () => pbx.contacts >= 1);
     assert.equal(resyncs, 0);
@@ -275,7 +285,7 @@ describe('extension EventLogSource', () => {
     // A restart signs everybody out; the client signs in again at the same address.
     await pbx.client.login('admin', ADMIN_PASSWORD);
     await until('onResync', () => resyncs === 1, 10_000);
-    assert.equal(batches.length, 0, 'the new run\'s events are not mixed into the old sequence');
+    assert.equal(batches.length, 0, "the new run's events are not mixed into the old sequence");
     // Then it follows the new run.
     await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
     await until('an event of the new run', () => batches.flat().some((e) => e.service === 'sim.events.config'), 10_000);
@@ -286,7 +296,12 @@ describe('extension EventLogSource', () => {
     this.timeout(10_000);
     const pbx = await api(sim.base);
     const retries: number[] = [];
-    poller = new EventLogSource(pbx, { intervalMs: 50, maxBackoffMs: 300, onEvents: () => {}, onError: (_err, retry) => retries.push(retry) });
+    poller = new EventLogSource(pbx, {
+      intervalMs: 50,
+      maxBackoffMs: 300,
+      onEvents: () => {},
+      onError: (_err, retry) => retries.push(retry),
+    });
     poller.start();
     await until('the first contact', () => pbx.contacts >= 1);
     await sim.stop();

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import type { SimCredentials } from '../../shared/schemas/credentials.js';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { isLocalSimulator, loginNodes, MASK, simulatorNode, softphoneSettings, type SimulatorAddresses } from '../../extension/src/model/tree/simulatorNode.js';
+import {
+  isLocalSimulator,
+  loginNodes,
+  MASK,
+  simulatorNode,
+  softphoneSettings,
+  type SimulatorAddresses,
+} from '../../extension/src/model/tree/simulatorNode.js';
 
 const ctx = { t: englishOnly, language: 'en', now: 0 };
 const ref = { connection: 'Local simulator' };
@@ -16,8 +23,24 @@ const ADDRESSES: SimulatorAddresses = {
 };
 const CREDS: SimCredentials = {
   users: [
-    { userId: 2, login: '1001', firstName: 'Anna', familyName: 'Albers', extension: '1001', password: 'anna-demo-1001', sipPassword: 'anna-demo-1001' },
-    { userId: 5, login: '2001', firstName: 'Dora', familyName: 'Dietz', extension: null, password: null, sipPassword: 'dora-sip-2001' },
+    {
+      userId: 2,
+      login: '1001',
+      firstName: 'Anna',
+      familyName: 'Albers',
+      extension: '1001',
+      password: 'anna-demo-1001',
+      sipPassword: 'anna-demo-1001',
+    },
+    {
+      userId: 5,
+      login: '2001',
+      firstName: 'Dora',
+      familyName: 'Dietz',
+      extension: null,
+      password: null,
+      sipPassword: 'dora-sip-2001',
+    },
   ],
   sipDomains: ['pbx.demo.starface.test', '127.0.0.1', 'localhost'],
   sipRealm: 'pbx.demo.starface.test',
@@ -49,18 +72,26 @@ describe('unit: the "Simulator" node (tree model)', () => {
   });
 
   it('masks the admin password unless it is given (revealed); a masked node carries no secret', () => {
-    const hidden = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin' }, ref, ctx).children!.find((n) => n.id.endsWith(':adminPassword'))!;
+    const hidden = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin' }, ref, ctx).children!.find((n) =>
+      n.id.endsWith(':adminPassword'),
+    )!;
     assert.equal(hidden.description, MASK);
     assert.equal(hidden.contextValue, 'simAdminPassword.hidden');
     assert.equal(hidden.value, undefined);
-    const shown = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin', adminPassword: 's3cret-pw' }, ref, ctx).children!.find((n) => n.id.endsWith(':adminPassword'))!;
+    const shown = simulatorNode(
+      { addresses: ADDRESSES, adminLogin: 'admin', adminPassword: 's3cret-pw' },
+      ref,
+      ctx,
+    ).children!.find((n) => n.id.endsWith(':adminPassword'))!;
     assert.equal(shown.description, 's3cret-pw');
     assert.equal(shown.contextValue, 'simAdminPassword.revealed');
     assert.ok(!JSON.stringify(hidden).includes('s3cret-pw'));
   });
 
   it('loads the logins lazily and lists them with their passwords; an unknown one says so', () => {
-    const logins = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin' }, ref, ctx).children!.find((n) => n.contextValue === 'simLogins')!;
+    const logins = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin' }, ref, ctx).children!.find(
+      (n) => n.contextValue === 'simLogins',
+    )!;
     assert.equal(logins.lazy, 'simulatorLogins');
     const [anna, dora] = loginNodes(CREDS, ref, ctx);
     assert.equal(anna!.label, '1001 Anna Albers');
@@ -73,7 +104,10 @@ describe('unit: the "Simulator" node (tree model)', () => {
     assert.equal(dora!.contextValue, 'simLogin');
     assert.equal(dora!.value, undefined);
     assert.match(dora!.tooltip!, /SIP password: dora-sip-2001/);
-    assert.equal(loginNodes({ users: [], sipDomains: [], sipRealm: '127.0.0.1' }, ref, ctx)[0]!.label, 'No users but the admin');
+    assert.equal(
+      loginNodes({ users: [], sipDomains: [], sipRealm: '127.0.0.1' }, ref, ctx)[0]!.label,
+      'No users but the admin',
+    );
   });
 
   it('softphone settings: domain, proxy, port, transport, username = login, password = SIP password, the challenge realm', () => {
@@ -94,10 +128,13 @@ describe('unit: the "Simulator" node (tree model)', () => {
         '',
       ].join('\n'),
     );
-    assert.match(softphoneSettings(CREDS.users[0]!, '[::1]', { rest: ADDRESSES.rest, sipUdp: '[::1]:5070' }, englishOnly), /Domain: +\[::1\]\nProxy host: +\[::1\]\nPort: +5070\nTransport: +UDP\n/);
+    assert.match(
+      softphoneSettings(CREDS.users[0]!, '[::1]', { rest: ADDRESSES.rest, sipUdp: '[::1]:5070' }, englishOnly),
+      /Domain: +\[::1\]\nProxy host: +\[::1\]\nPort: +5070\nTransport: +UDP\n/,
+    );
   });
 
-  it('isLocalSimulator: a simulator connection at the ready line\'s REST base only', () => {
+  it("isLocalSimulator: a simulator connection at the ready line's REST base only", () => {
     const conn = { name: 'Local simulator', url: 'http://127.0.0.1:41001', login: 'admin', kind: 'simulator' as const };
     assert.equal(isLocalSimulator(conn, ADDRESSES), true);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/' }, ADDRESSES), true);

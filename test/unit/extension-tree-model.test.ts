@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { englishOnly } from '../../extension/src/text/i18n.js';
-import { connectionNode, userDetailNodes, type TreeContext, type TreeNode } from '../../extension/src/model/tree/pbxTreeModel.js';
+import {
+  connectionNode,
+  userDetailNodes,
+  type TreeContext,
+  type TreeNode,
+} from '../../extension/src/model/tree/pbxTreeModel.js';
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData } from '../../extension/src/pbx/snapshot.js';
@@ -19,14 +24,21 @@ async function signedInApi(base: string): Promise<PbxApi> {
 
 function child(node: TreeNode, label: string): TreeNode {
   const found = node.children?.find((c) => c.label === label);
-  assert.ok(found, `"${node.label}" has no child "${label}"; it has ${JSON.stringify(node.children?.map((c) => c.label))}`);
+  assert.ok(
+    found,
+    `"${node.label}" has no child "${label}"; it has ${JSON.stringify(node.children?.map((c) => c.label))}`,
+  );
   return found;
 }
 
 /** The context a test builds trees in: English, a fixed clock `KEY_AGE_MS` after the key was made. */
 function contextFor(data: PbxData): TreeContext {
   const keyCreatedAt = data.configurations?.[0]?.configuration.keyCreatedAt;
-  return { t: englishOnly, language: 'en', now: keyCreatedAt ? Date.parse(keyCreatedAt) + KEY_AGE_MS : Date.parse('2025-06-01T12:00:00Z') };
+  return {
+    t: englishOnly,
+    language: 'en',
+    now: keyCreatedAt ? Date.parse(keyCreatedAt) + KEY_AGE_MS : Date.parse('2025-06-01T12:00:00Z'),
+  };
 }
 
 describe('extension tree model', () => {
@@ -139,7 +151,10 @@ describe('extension tree model', () => {
     await api.setConnector(1, false);
     await api.setConnector(1, true);
     const after = await loadPbxData(api);
-    const config2 = child(child(connectionNode(connection, 'ready', after, undefined, contextFor(after)), 'Teams Integration'), 'Teams');
+    const config2 = child(
+      child(connectionNode(connection, 'ready', after, undefined, contextFor(after)), 'Teams Integration'),
+      'Teams',
+    );
     assert.doesNotMatch(config2.contextValue, /pendingRestart/);
   });
 
@@ -174,7 +189,12 @@ describe('extension tree model', () => {
     assert.equal(carlaLicences.description, 'none');
     assert.equal(carlaLicences.collapsible, 'none');
     assert.deepEqual(carlaLicences.children, []);
-    assert.ok(child(carla.find((n) => n.label === 'Rights')!, teamsRight));
+    assert.ok(
+      child(
+        carla.find((n) => n.label === 'Rights')!,
+        teamsRight,
+      ),
+    );
   });
 
   it('shows "Only the simulator offers this" for what a real PBX has no REST resource for', async () => {
@@ -191,8 +211,13 @@ describe('extension tree model', () => {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const headers: Record<string, string> = {};
-        for (const h of ['content-type', 'authtoken', 'x-version']) if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
-        fetch(sim.base + path, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined }).then(
+        for (const h of ['content-type', 'authtoken', 'x-version'])
+          if (typeof req.headers[h] === 'string') headers[h] = req.headers[h];
+        fetch(sim.base + path, {
+          method: req.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+        }).then(
           async (r) => {
             res.writeHead(r.status, { 'Content-Type': r.headers.get('content-type') ?? 'application/json' });
             res.end(await r.text());
@@ -280,13 +305,22 @@ describe('extension tree model', () => {
     assert.equal(failed.children![0]!.contextValue, 'error');
     assert.equal(connectionNode(connection, 'error', undefined, undefined, ctx).children![0]!.label, 'Unknown error');
 
-    const pbx = connectionNode({ name: 'Office', url: 'https://pbx.example.com', login: 'admin', kind: 'pbx' }, 'signed-out', undefined, undefined, ctx);
+    const pbx = connectionNode(
+      { name: 'Office', url: 'https://pbx.example.com', login: 'admin', kind: 'pbx' },
+      'signed-out',
+      undefined,
+      undefined,
+      ctx,
+    );
     assert.equal(pbx.contextValue, 'connection.pbx.signedOut');
     assert.equal(pbx.description, 'https://pbx.example.com');
     assert.match(pbx.tooltip!, /login: admin/);
 
     // "ready" without data (a race while loading) falls back to the sign-in hint rather than failing.
-    assert.equal(connectionNode(connection, 'ready', undefined, undefined, ctx).children![0]!.contextValue, 'signInHint');
+    assert.equal(
+      connectionNode(connection, 'ready', undefined, undefined, ctx).children![0]!.contextValue,
+      'signInHint',
+    );
   });
 
   it('shows R1 ✗ for scenario broken-r1', async () => {
@@ -308,7 +342,15 @@ describe('extension tree model', () => {
     const existing = (await api.users()).length;
     const creates = Array.from({ length: 1000 - existing }, (_, i) => {
       const n = 2000 + i;
-      return sim.admin.post('/users', { login: `u${n}`, firstName: `First${n}`, familyName: `Family${n}`, email: `u${n}@example.com`, language: 'en', extension: String(n), password: `password-${n}` });
+      return sim.admin.post('/users', {
+        login: `u${n}`,
+        firstName: `First${n}`,
+        familyName: `Family${n}`,
+        email: `u${n}@example.com`,
+        language: 'en',
+        extension: String(n),
+        password: `password-${n}`,
+      });
     });
     const replies = await Promise.all(creates);
     assert.ok(replies.every((r) => r.status === 201));
@@ -325,12 +367,31 @@ describe('extension tree model', () => {
 
 describe('extension: SIP registrations in the tree', () => {
   it('a user node lists the user’s SIP bindings with transport, source and time left', () => {
-    const user = { id: 2, login: '1001', firstName: 'Anna', familyName: 'Albers', email: '', language: 'de', extension: '1001' };
+    const user = {
+      id: 2,
+      login: '1001',
+      firstName: 'Anna',
+      familyName: 'Albers',
+      email: '',
+      language: 'de',
+      extension: '1001',
+    };
     const details = { rights: [], licences: [], app: null };
     const reg = {
-      aor: 'sip:1001@pbx.demo.starface.test', userId: 2, login: '1001', extension: '1001', contact: 'sip:a1@x.invalid;transport=ws',
-      transport: 'WS' as const, source: '127.0.0.1:50000', expiresAt: '2026-01-01T01:00:00.000Z', expiresIn: 600, callId: 'c', cseq: 2,
-      path: [], userAgent: 'SIP.js/0.21.1', registeredAt: '2026-01-01T00:50:00.000Z',
+      aor: 'sip:1001@pbx.demo.starface.test',
+      userId: 2,
+      login: '1001',
+      extension: '1001',
+      contact: 'sip:a1@x.invalid;transport=ws',
+      transport: 'WS' as const,
+      source: '127.0.0.1:50000',
+      expiresAt: '2026-01-01T01:00:00.000Z',
+      expiresIn: 600,
+      callId: 'c',
+      cseq: 2,
+      path: [],
+      userAgent: 'SIP.js/0.21.1',
+      registeredAt: '2026-01-01T00:50:00.000Z',
     };
     const ctx = { t: englishOnly, language: 'en', now: Date.parse('2026-01-01T00:50:00Z') };
     const nodes = userDetailNodes(user, details, { connection: 'sim' }, ctx, true, [reg]);
@@ -338,7 +399,18 @@ describe('extension: SIP registrations in the tree', () => {
     assert.equal(sip.description, '1');
     assert.equal(sip.children?.[0]?.label, 'sip:a1@x.invalid;transport=ws');
     assert.equal(sip.children?.[0]?.description, 'WS from 127.0.0.1:50000, 600 s left');
-    assert.equal(userDetailNodes(user, details, { connection: 'sim' }, ctx, true, []).find((n) => n.contextValue === 'userRegistrations')?.description, 'none');
-    assert.equal(userDetailNodes(user, details, { connection: 'pbx' }, ctx, true, null).find((n) => n.contextValue === 'userRegistrations'), undefined, 'a real PBX has no such node');
+    assert.equal(
+      userDetailNodes(user, details, { connection: 'sim' }, ctx, true, []).find(
+        (n) => n.contextValue === 'userRegistrations',
+      )?.description,
+      'none',
+    );
+    assert.equal(
+      userDetailNodes(user, details, { connection: 'pbx' }, ctx, true, null).find(
+        (n) => n.contextValue === 'userRegistrations',
+      ),
+      undefined,
+      'a real PBX has no such node',
+    );
   });
 });

@@ -18,7 +18,12 @@ describe('extension: live events from the UCI connector', () => {
   after(() => sim?.stop());
 
   it('a simulator session follows the UCI WebSocket and refreshes on a REST change', async () => {
-    const session = new PbxSession({ name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
+    const session = new PbxSession({
+      name: 'Sim',
+      url: sim.base.replace(/\/rest$/, ''),
+      login: 'admin',
+      kind: 'simulator',
+    });
     try {
       await session.signIn(ADMIN_PASSWORD);
       assert.equal(session.liveSource, 'uci');
@@ -27,7 +32,12 @@ describe('extension: live events from the UCI connector', () => {
       await until('the subscription', () => session.live.state === 'live', 10_000, 20);
       await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
       await until('the config event', () => seen.some((e) => e.service === 'sim.events.config'), 10_000, 20);
-      await until('the refreshed data', () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false, 10_000, 20);
+      await until(
+        'the refreshed data',
+        () => session.data?.configurations?.[0]?.configuration.autoprovisioning === false,
+        10_000,
+        20,
+      );
     } finally {
       await session.signOut();
       session.dispose();
@@ -36,7 +46,12 @@ describe('extension: live events from the UCI connector', () => {
   });
 
   it('a presence (userState) event reaches the listeners without reloading the PBX data; a REST change reloads', async () => {
-    const session = new PbxSession({ name: 'Sim', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
+    const session = new PbxSession({
+      name: 'Sim',
+      url: sim.base.replace(/\/rest$/, ''),
+      login: 'admin',
+      kind: 'simulator',
+    });
     const phone = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
     try {
       await session.signIn(ADMIN_PASSWORD);
@@ -63,13 +78,17 @@ describe('extension: live events from the UCI connector', () => {
     const client = new PbxRestClient(sim.base);
     await client.login('admin', ADMIN_PASSWORD);
     const seen: number[] = [];
-    const stream = new UciWebSocketSource(client, { onEvents: (events) => seen.push(...events.map((e) => e.seq)), maxBackoffMs: 200 });
+    const stream = new UciWebSocketSource(client, {
+      onEvents: (events) => seen.push(...events.map((e) => e.seq)),
+      maxBackoffMs: 200,
+    });
     stream.start();
     try {
       await until('connected', () => stream.connected, 10_000, 20);
       // Drop the socket from under the stream, change things while it is away, and let it come back.
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
-      for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
+      for (let i = 0; i < 3; i++)
+        await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
       await until('reconnected', () => stream.connected, 10_000, 20);
       await until('the three changes', () => seen.length >= 3, 10_000, 20);
       const sorted = [...seen].sort((a, b) => a - b);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { keyFingerprint, restLoginSecret, restLoginSecretFromHash, sha512hex, uciToken, uciTokenFromHash } from '../../shared/hashes.js';
+import {
+  keyFingerprint,
+  restLoginSecret,
+  restLoginSecretFromHash,
+  sha512hex,
+  uciToken,
+  uciTokenFromHash,
+} from '../../shared/hashes.js';
 
 /** Computed here, independently of shared/hashes.ts. */
 const sha512 = (s: string) => createHash('sha512').update(Buffer.from(s, 'utf8')).digest('hex');

@@ -13,7 +13,13 @@ import { HostMessageSchema, type HostMessage } from '../../shared/schemas/inspec
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 import { sleep, until } from '../support/until.js';
 
-const ev = (seq: number, service = 'sim.events.config'): SimEvent => ({ seq, time: new Date(1_700_000_000_000 + seq).toISOString(), service, event: 'changed', data: { seq } });
+const ev = (seq: number, service = 'sim.events.config'): SimEvent => ({
+  seq,
+  time: new Date(1_700_000_000_000 + seq).toISOString(),
+  service,
+  event: 'changed',
+  data: { seq },
+});
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ev(from + i));
 
 class FakeSession implements FeedSession {
@@ -53,21 +59,34 @@ function setup(opts: { bufferSize?: number; batchMs?: number; maxBatch?: number 
   got.length = 0; // init + status
   return { feed, session, got, sink };
 }
-const eventMessages = (got: HostMessage[]) => got.filter((m): m is Extract<HostMessage, { type: 'events' }> => m.type === 'events');
+const eventMessages = (got: HostMessage[]) =>
+  got.filter((m): m is Extract<HostMessage, { type: 'events' }> => m.type === 'events');
 
 describe('inspector: the feed (host side, no vscode)', () => {
   describe('the ring buffer', () => {
     it('keeps the newest N, oldest first, also when one push is larger than the ring', () => {
       const ring = new EventRing(5);
       ring.push(range(1, 3));
-      assert.deepEqual(ring.toArray().map((e) => e.seq), [1, 2, 3]);
+      assert.deepEqual(
+        ring.toArray().map((e) => e.seq),
+        [1, 2, 3],
+      );
       ring.push(range(4, 8));
-      assert.deepEqual(ring.toArray().map((e) => e.seq), [4, 5, 6, 7, 8]);
+      assert.deepEqual(
+        ring.toArray().map((e) => e.seq),
+        [4, 5, 6, 7, 8],
+      );
       ring.push(range(9, 20));
-      assert.deepEqual(ring.toArray().map((e) => e.seq), [16, 17, 18, 19, 20]);
+      assert.deepEqual(
+        ring.toArray().map((e) => e.seq),
+        [16, 17, 18, 19, 20],
+      );
       assert.equal(ring.length, 5);
       ring.resize(3);
-      assert.deepEqual(ring.toArray().map((e) => e.seq), [18, 19, 20]);
+      assert.deepEqual(
+        ring.toArray().map((e) => e.seq),
+        [18, 19, 20],
+      );
       ring.clear();
       assert.equal(ring.length, 0);
       assert.throws(() => new EventRing(0));
@@ -94,7 +113,10 @@ describe('inspector: the feed (host side, no vscode)', () => {
       assert.equal(got.length, 0, 'nothing posted at once');
       await until('a batch', () => got.length > 0, 10_000, 10);
       assert.equal(got.length, 1);
-      assert.deepEqual(eventMessages(got)[0]!.events.map((e) => e.seq), range(1, 10).map((e) => e.seq));
+      assert.deepEqual(
+        eventMessages(got)[0]!.events.map((e) => e.seq),
+        range(1, 10).map((e) => e.seq),
+      );
       feed.dispose();
     });
 
@@ -114,8 +136,13 @@ describe('inspector: the feed (host side, no vscode)', () => {
         mock.timers.tick(50);
         const batches = eventMessages(got);
         assert.ok(batches.length >= 5, `batches arrive while the stream runs (${batches.length})`);
-        for (let i = 1; i < postedAt.length; i++) assert.ok(postedAt[i]! - postedAt[i - 1]! >= 50, `posts at ${postedAt.join(', ')} (virtual ms)`);
-        assert.deepEqual(batches.flatMap((b) => b.events.map((e) => e.seq)), range(1, seq).map((e) => e.seq), 'all, in order');
+        for (let i = 1; i < postedAt.length; i++)
+          assert.ok(postedAt[i]! - postedAt[i - 1]! >= 50, `posts at ${postedAt.join(', ')} (virtual ms)`);
+        assert.deepEqual(
+          batches.flatMap((b) => b.events.map((e) => e.seq)),
+          range(1, seq).map((e) => e.seq),
+          'all, in order',
+        );
         feed.dispose();
       } finally {
         mock.timers.reset();
@@ -126,7 +153,11 @@ describe('inspector: the feed (host side, no vscode)', () => {
       const { feed, session, got } = setup();
       session.events.fire(range(1, 4500));
       const now = eventMessages(got);
-      assert.deepEqual(now.map((m) => m.events.length), [2000, 2000], 'the full batches at once');
+      assert.deepEqual(
+        now.map((m) => m.events.length),
+        [2000, 2000],
+        'the full batches at once',
+      );
       await until('the rest', () => eventMessages(got).length === 3, 10_000, 10);
       assert.equal(eventMessages(got)[2]!.events.length, 500);
       assert.equal(eventMessages(got)[2]!.events[0]!.seq, 4001);
@@ -143,7 +174,10 @@ describe('inspector: the feed (host side, no vscode)', () => {
       const sink = feed.attach((m) => got.push(m));
       assert.deepEqual(got[0], { type: 'init', bufferSize: 5000, language: 'de', connection: 'Sim' });
       assert.equal(got[1]!.type, 'status');
-      assert.deepEqual(eventMessages(got).map((m) => m.events.length), [2000, 2000, 100]);
+      assert.deepEqual(
+        eventMessages(got).map((m) => m.events.length),
+        [2000, 2000, 100],
+      );
       session.events.fire([ev(4101)]);
       await until('the live event', () => eventMessages(got).length === 4, 10_000, 10);
       sink.dispose();
@@ -161,8 +195,14 @@ describe('inspector: the feed (host side, no vscode)', () => {
       feed.attach((m) => other.push(m));
       session.events.fire([ev(4)]);
       await sleep(80);
-      assert.deepEqual(eventMessages(got).flatMap((m) => m.events.map((e) => e.seq)), [1, 2, 3, 4]);
-      assert.deepEqual(eventMessages(other).flatMap((m) => m.events.map((e) => e.seq)), [1, 2, 3, 4]);
+      assert.deepEqual(
+        eventMessages(got).flatMap((m) => m.events.map((e) => e.seq)),
+        [1, 2, 3, 4],
+      );
+      assert.deepEqual(
+        eventMessages(other).flatMap((m) => m.events.map((e) => e.seq)),
+        [1, 2, 3, 4],
+      );
       feed.dispose();
     });
   });
@@ -173,7 +213,13 @@ describe('inspector: the feed (host side, no vscode)', () => {
       session.events.fire(range(1, 5));
       session.events.fire(range(9, 10));
       await sleep(80);
-      const kinds = got.map((m) => (m.type === 'gap' ? `gap ${m.afterSeq}-${m.beforeSeq} ${m.filled}` : m.type === 'events' ? `events ${m.events[0]!.seq}…${m.events.at(-1)!.seq}` : m.type));
+      const kinds = got.map((m) =>
+        m.type === 'gap'
+          ? `gap ${m.afterSeq}-${m.beforeSeq} ${m.filled}`
+          : m.type === 'events'
+            ? `events ${m.events[0]!.seq}…${m.events.at(-1)!.seq}`
+            : m.type,
+      );
       assert.deepEqual(kinds, ['events 1…5', 'gap 5-9 false', 'events 9…10']);
       feed.dispose();
     });
@@ -205,14 +251,20 @@ describe('inspector: the feed (host side, no vscode)', () => {
 
     it('maps the session and live state to a status with a reason and the retry time', () => {
       const { feed, session, got } = setup();
-      const statuses = () => got.filter((m) => m.type === 'status').map((m) => (m.type === 'status' ? m.status : undefined));
+      const statuses = () =>
+        got.filter((m) => m.type === 'status').map((m) => (m.type === 'status' ? m.status : undefined));
       session.setLive({ state: 'reconnecting', error: new Error('the UCI connection closed (1006)'), retryInMs: 2000 });
       session.setLive({ state: 'live' });
       session.state = 'signed-out';
       session.changed.fire(session);
       session.changed.fire(session); // unchanged: not posted again
       assert.deepEqual(statuses(), [
-        { state: 'reconnecting', connection: 'Sim', detail: 'Connection lost: the UCI connection closed (1006)', retryInMs: 2000 },
+        {
+          state: 'reconnecting',
+          connection: 'Sim',
+          detail: 'Connection lost: the UCI connection closed (1006)',
+          retryInMs: 2000,
+        },
         { state: 'live', connection: 'Sim', detail: 'UCI events' },
         { state: 'disconnected', connection: 'Sim', detail: 'Not signed in' },
       ]);
@@ -274,7 +326,10 @@ describe('inspector: the feed (host side, no vscode)', () => {
         '{"jsonrpc":"2.0","id":1,"result":{"lastSeq":0}}',
       ];
       const parsed = parseJsonLines(lines.join('\n'));
-      assert.deepEqual(parsed.events.map((e) => e.seq), [1, 2, 7]);
+      assert.deepEqual(
+        parsed.events.map((e) => e.seq),
+        [1, 2, 7],
+      );
       assert.equal(parsed.skipped, 5);
       assert.deepEqual(parsed.skippedLines, [4, 5, 6, 7, 10]);
     });
@@ -307,14 +362,16 @@ describe('inspector: the UCI stream reports its state and a gap filled with sinc
       await until('the first change', () => seen.length >= 1, 10_000, 10);
       const before = seen.at(-1)!;
       (stream as unknown as { ws: { terminate(): void } }).ws.terminate();
-      for (let i = 0; i < 3; i++) await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
+      for (let i = 0; i < 3; i++)
+        await sim.admin.put('/sim/users/2/app', { active: true, platform: 'windows', version: `8.1.0.${i}` });
       await until('the three changes after the drop', () => seen.length >= 4, 10_000, 10);
       assert.deepEqual(states.slice(0, 4), ['connecting', 'live', 'reconnecting', 'live']);
       assert.equal(gaps.length, 1, JSON.stringify(gaps));
       assert.equal(gaps[0]!.afterSeq, before);
       assert.equal(gaps[0]!.filled, true);
       assert.ok(gaps[0]!.beforeSeq > before + 1);
-      for (let i = 1; i < seen.length; i++) assert.equal(seen[i], seen[i - 1]! + 1, 'no seq missing: the gap was filled');
+      for (let i = 1; i < seen.length; i++)
+        assert.equal(seen[i], seen[i - 1]! + 1, 'no seq missing: the gap was filled');
     } finally {
       stream.stop();
       await client.logout();

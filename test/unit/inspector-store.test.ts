@@ -3,13 +3,37 @@ import type { SimEvent } from '../../shared/schemas/events.js';
 import { HostMessageSchema, InspectorStateSchema } from '../../shared/schemas/inspector.js';
 import { buildLadder } from '../../extension/webview/inspector/ladder.js';
 import { isHostMessage, isInspectorState } from '../../extension/webview/inspector/messages.js';
-import { callIdOf, DEFAULT_BUFFER, EMPTY_FILTERS, EventStore, matches, summaryOf, userOf } from '../../extension/webview/inspector/store.js';
+import {
+  callIdOf,
+  DEFAULT_BUFFER,
+  EMPTY_FILTERS,
+  EventStore,
+  matches,
+  summaryOf,
+  userOf,
+} from '../../extension/webview/inspector/store.js';
 import { DEFAULT_INSPECTOR_BUFFER } from '../../shared/schemas/inspector.js';
 
 const CALL = 'ucp.v22.events.call';
-const ev = (seq: number, service = 'sim.events.log', event = 'line', data: Record<string, unknown> = {}): SimEvent => ({ seq, time: `2025-01-02T10:00:${String(seq % 60).padStart(2, '0')}.000Z`, service, event, data });
+const ev = (seq: number, service = 'sim.events.log', event = 'line', data: Record<string, unknown> = {}): SimEvent => ({
+  seq,
+  time: `2025-01-02T10:00:${String(seq % 60).padStart(2, '0')}.000Z`,
+  service,
+  event,
+  data,
+});
 const call = (seq: number, login: string, id: string, state: string, ts = seq): SimEvent =>
-  ev(seq, CALL, 'receiveCallState', { userId: Number(login), login, id, state, timestamp: ts, callerNumber: '1001', callerName: 'Anna', calledNumber: '1002', calledName: 'Ben' });
+  ev(seq, CALL, 'receiveCallState', {
+    userId: Number(login),
+    login,
+    id,
+    state,
+    timestamp: ts,
+    callerNumber: '1001',
+    callerName: 'Anna',
+    calledNumber: '1002',
+    calledName: 'Ben',
+  });
 const seqs = (events: (SimEvent | undefined)[]) => events.map((e) => e?.seq);
 
 describe('inspector webview: the event store', () => {
@@ -80,7 +104,12 @@ describe('inspector webview: the event store', () => {
 
   it('clears, resizes keeping the newest, finds the events of a call', () => {
     const s = new EventStore(10);
-    s.push([call(1, '1001', 'a-1', 'PROCEEDING'), ev(2), call(3, '1001', 'a-1', 'HANGUP'), call(4, '1002', 'b-2', 'INCOMING')]);
+    s.push([
+      call(1, '1001', 'a-1', 'PROCEEDING'),
+      ev(2),
+      call(3, '1001', 'a-1', 'HANGUP'),
+      call(4, '1002', 'b-2', 'INCOMING'),
+    ]);
     assert.deepEqual(seqs(s.byCallId('a-1')), [1, 3]);
     assert.equal(s.callEvents().length, 3);
     assert.deepEqual([...s.services], [CALL, 'sim.events.log']);
@@ -117,8 +146,14 @@ describe('inspector webview: the per-call ladder', () => {
       call(7, '1002', 'b-9', 'INCOMING', 60_001),
     ];
     const l = buildLadder(events, 'b-2')!;
-    assert.deepEqual(l.parties.map((p) => `${p.role}:${p.id}`), ['caller:a-1', 'callee:b-2']);
-    assert.deepEqual(l.steps.map((s) => `${s.seq}:${s.party}:${s.state}`), ['1:0:PROCEEDING', '2:1:INCOMING', '3:0:RINGBACK', '4:1:HANGUP', '5:0:HANGUP']);
+    assert.deepEqual(
+      l.parties.map((p) => `${p.role}:${p.id}`),
+      ['caller:a-1', 'callee:b-2'],
+    );
+    assert.deepEqual(
+      l.steps.map((s) => `${s.seq}:${s.party}:${s.state}`),
+      ['1:0:PROCEEDING', '2:1:INCOMING', '3:0:RINGBACK', '4:1:HANGUP', '5:0:HANGUP'],
+    );
     assert.equal(buildLadder(events, 'nope'), null);
     assert.equal(buildLadder(events, 'a-9')!.steps.length, 2);
   });
@@ -153,8 +188,24 @@ describe('inspector webview: message guards agree with the shared zod schemas', 
     for (const m of samples) assert.equal(isHostMessage(m), HostMessageSchema.safeParse(m).success, JSON.stringify(m));
   });
   it('InspectorState', () => {
-    const ok = { filters: { ...EMPTY_FILTERS, services: ['a'] }, paused: false, followTail: true, selectedSeq: null, view: 'table' };
-    const states: unknown[] = [ok, { ...ok, view: 'call', selectedSeq: 3 }, { ...ok, view: 'x' }, { ...ok, selectedSeq: 1.5 }, { ...ok, filters: { ...ok.filters, services: [1] } }, { ...ok, paused: 'no' }, undefined, {}];
-    for (const s of states) assert.equal(isInspectorState(s), InspectorStateSchema.safeParse(s).success, JSON.stringify(s));
+    const ok = {
+      filters: { ...EMPTY_FILTERS, services: ['a'] },
+      paused: false,
+      followTail: true,
+      selectedSeq: null,
+      view: 'table',
+    };
+    const states: unknown[] = [
+      ok,
+      { ...ok, view: 'call', selectedSeq: 3 },
+      { ...ok, view: 'x' },
+      { ...ok, selectedSeq: 1.5 },
+      { ...ok, filters: { ...ok.filters, services: [1] } },
+      { ...ok, paused: 'no' },
+      undefined,
+      {},
+    ];
+    for (const s of states)
+      assert.equal(isInspectorState(s), InspectorStateSchema.safeParse(s).success, JSON.stringify(s));
   });
 });

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { format, INSPECTOR_TEXT, type InspectorTextKey, inspectorLanguage, inspectorText } from '../../shared/inspectorText.js';
+import {
+  format,
+  INSPECTOR_TEXT,
+  type InspectorTextKey,
+  inspectorLanguage,
+  inspectorText,
+} from '../../shared/inspectorText.js';
 import { COLUMNS } from '../../extension/webview/inspector/table.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -61,7 +67,8 @@ describe('inspector webview: the texts in English and German', () => {
     const found: string[] = [];
     for (const f of readdirSync(dir).filter((n) => n.endsWith('.ts'))) {
       const src = readFileSync(join(dir, f), 'utf8');
-      for (const m of src.matchAll(/(?:title|'aria-label'|placeholder)\s*:\s*['`][A-Za-z]/g)) found.push(`${f}: ${m[0]}`);
+      for (const m of src.matchAll(/(?:title|'aria-label'|placeholder)\s*:\s*['`][A-Za-z]/g))
+        found.push(`${f}: ${m[0]}`);
       for (const m of src.matchAll(/textContent\s*=\s*['`][A-Za-z]/g)) found.push(`${f}: ${m[0]}`);
     }
     assert.deepEqual(found, []);

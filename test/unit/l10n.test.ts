@@ -34,7 +34,22 @@ type Token =
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', v: '\v', '0': '\0' };
 /** After these words a `/` starts a regular expression, not a division. */
-const KEYWORDS_BEFORE_EXPRESSION = new Set(['return', 'typeof', 'case', 'do', 'else', 'in', 'of', 'new', 'delete', 'void', 'throw', 'instanceof', 'yield', 'await']);
+const KEYWORDS_BEFORE_EXPRESSION = new Set([
+  'return',
+  'typeof',
+  'case',
+  'do',
+  'else',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'instanceof',
+  'yield',
+  'await',
+]);
 
 /**
  * A small TypeScript tokenizer: enough to find string literals, comments, templates (with nested `${…}`), and
@@ -223,7 +238,8 @@ function allCalls(): TCall[] {
   return sourceFiles(SOURCES).flatMap((file) => findTCalls(readFileSync(file, 'utf8'), relative(ROOT, file)));
 }
 
-const placeholders = (message: string) => [...new Set([...message.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+const placeholders = (message: string) =>
+  [...new Set([...message.matchAll(/\{(\d+)\}/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
 
 describe('localisation', () => {
   describe('the message extractor', () => {
@@ -236,11 +252,21 @@ describe('localisation', () => {
         "const e = /t\\('regex'/.test(s) ? t('after a regex') : s.split(\"t('not a call')\");",
         "const f = x / 2 / t('after division');",
         "const g = `${a} ${/'/.test(b) ? t('regex in a template') : ''}` / t('after a template');",
-        "function t(message: string) { return message; }",
+        'function t(message: string) { return message; }',
       ].join('\n');
       assert.deepEqual(
         findTCalls(src, 'x.ts').map((c) => c.message),
-        ['it\'s {0}', 'say "hi" …', 'plain', 'in a template', 'nested', 'after a regex', 'after division', 'regex in a template', 'after a template'],
+        [
+          "it's {0}",
+          'say "hi" …',
+          'plain',
+          'in a template',
+          'nested',
+          'after a regex',
+          'after division',
+          'regex in a template',
+          'after a template',
+        ],
       );
     });
 
@@ -269,7 +295,9 @@ describe('localisation', () => {
 
     it('aliases vscode.l10n.t only as `t`, the name the extractor looks for', () => {
       const aliases = sourceFiles(SOURCES).flatMap((file) =>
-        [...readFileSync(file, 'utf8').matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*vscode\.l10n\.t\s*(?:[;,)]|$)/gm)].filter((m) => m[1] !== 't').map((m) => `${relative(ROOT, file)}: ${m[0]}`),
+        [...readFileSync(file, 'utf8').matchAll(/\b(?:const|let|var)\s+([\w$]+)\s*=\s*vscode\.l10n\.t\s*(?:[;,)]|$)/gm)]
+          .filter((m) => m[1] !== 't')
+          .map((m) => `${relative(ROOT, file)}: ${m[0]}`),
       );
       assert.deepEqual(aliases, []);
     });
@@ -280,19 +308,27 @@ describe('localisation', () => {
     });
 
     it('has no stale entries', () => {
-      const stale = Object.keys(bundle).filter((k) => !messages.has(k)).sort();
+      const stale = Object.keys(bundle)
+        .filter((k) => !messages.has(k))
+        .sort();
       assert.deepEqual(stale, [], 'no t() call uses these any more: remove them from l10n/bundle.l10n.de.json');
     });
 
     it('translates every message to a non-empty string with the same placeholders', () => {
       const wrong = Object.entries(bundle)
-        .filter(([en, de]) => typeof de !== 'string' || !de.trim() || placeholders(en).join() !== placeholders(de).join())
+        .filter(
+          ([en, de]) => typeof de !== 'string' || !de.trim() || placeholders(en).join() !== placeholders(de).join(),
+        )
         .map(([en, de]) => `${JSON.stringify(en)} → ${JSON.stringify(de)}`);
       assert.deepEqual(wrong, []);
     });
 
     it('keeps the requirement ids of the English message', () => {
-      const ids = (s: string) => [...s.matchAll(/\bR\d+\b/g)].map((m) => m[0]).sort().join();
+      const ids = (s: string) =>
+        [...s.matchAll(/\bR\d+\b/g)]
+          .map((m) => m[0])
+          .sort()
+          .join();
       const wrong = Object.entries(bundle)
         .filter(([en, de]) => typeof de === 'string' && ids(en) !== ids(de))
         .map(([en, de]) => `${JSON.stringify(en)} → ${JSON.stringify(de)}`);
@@ -313,18 +349,21 @@ describe('localisation', () => {
     const strings = (value: unknown, path: string): { path: string; value: string }[] => {
       if (typeof value === 'string') return [{ path, value }];
       if (Array.isArray(value)) return value.flatMap((v, i) => strings(v, `${path}[${i}]`));
-      if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
+      if (value && typeof value === 'object')
+        return Object.entries(value).flatMap(([k, v]) => strings(v, `${path}.${k}`));
       return [];
     };
     const all = strings(pkg, 'package.json');
-    const used = new Set(all.flatMap((s) => (/^%([^%\s]+)%$/.exec(s.value)?.slice(1) ?? [])));
+    const used = new Set(all.flatMap((s) => /^%([^%\s]+)%$/.exec(s.value)?.slice(1) ?? []));
 
     it('uses %key% references', () => {
       assert.ok(used.size > 0);
     });
 
     it('uses %key% only as a whole value, the only form VS Code replaces', () => {
-      const partial = all.filter((s) => /%[\w.-]+%/.test(s.value) && !/^%[^%\s]+%$/.test(s.value)).map((s) => `${s.path}: ${s.value}`);
+      const partial = all
+        .filter((s) => /%[\w.-]+%/.test(s.value) && !/^%[^%\s]+%$/.test(s.value))
+        .map((s) => `${s.path}: ${s.value}`);
       assert.deepEqual(partial, []);
     });
 
@@ -335,8 +374,16 @@ describe('localisation', () => {
 
     it('has the same keys in both nls files, all of them used, none empty', () => {
       assert.deepEqual(Object.keys(nlsDe).sort(), Object.keys(nls).sort());
-      assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)).sort(), [], 'unused keys in package.nls*.json');
-      const empty = [...Object.entries(nls), ...Object.entries(nlsDe)].filter(([, v]) => typeof v !== 'string' || !v.trim()).map(([k]) => k);
+      assert.deepEqual(
+        Object.keys(nls)
+          .filter((k) => !used.has(k))
+          .sort(),
+        [],
+        'unused keys in package.nls*.json',
+      );
+      const empty = [...Object.entries(nls), ...Object.entries(nlsDe)]
+        .filter(([, v]) => typeof v !== 'string' || !v.trim())
+        .map(([k]) => k);
       assert.deepEqual(empty, []);
     });
 

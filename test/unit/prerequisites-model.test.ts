@@ -10,7 +10,6 @@ import { until } from '../support/until.js';
 
 const ctx = { t: englishOnly, language: 'en' };
 
-
 describe('PrerequisitesModel (a real prerequisites report of the demo simulator)', function () {
   this.timeout(20_000);
   let sim: RunningSim;
@@ -18,7 +17,12 @@ describe('PrerequisitesModel (a real prerequisites report of the demo simulator)
   let model: PrerequisitesModel;
   let following: { dispose(): void };
 
-  const connection = (name: string): Connection => ({ name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' });
+  const connection = (name: string): Connection => ({
+    name,
+    url: sim.base.replace(/\/rest$/, ''),
+    login: 'admin',
+    kind: 'simulator',
+  });
   const session = () => sessions.get('Sim')!;
   const run = async () => {
     const report = await checkPrerequisites(session().api, { machine: false });
@@ -49,18 +53,29 @@ describe('PrerequisitesModel (a real prerequisites report of the demo simulator)
     const roots = model.nodes(ctx);
     assert.equal(roots[0]!.kind, 'summary');
     assert.equal(roots[0]!.label, 'Sim');
-    assert.deepEqual(roots.slice(1).map((n) => n.label), ['PBX', 'Users', 'Teams app'], 'machine: false leaves "This machine" out');
+    assert.deepEqual(
+      roots.slice(1).map((n) => n.label),
+      ['PBX', 'Users', 'Teams app'],
+      'machine: false leaves "This machine" out',
+    );
     const users = roots.find((n) => n.label === 'Users')!;
-    assert.deepEqual(users.children!.map((u) => [u.label, u.status]), [
-      ['1001 Anna Albers', 'pass'],
-      ['1002 Bernd Brandt', 'fail'],
-      ['1003 Carla Conrad', 'fail'],
-    ]);
+    assert.deepEqual(
+      users.children!.map((u) => [u.label, u.status]),
+      [
+        ['1001 Anna Albers', 'pass'],
+        ['1002 Bernd Brandt', 'fail'],
+        ['1003 Carla Conrad', 'fail'],
+      ],
+    );
     assert.equal(users.status, 'fail');
     const r10 = users.children![1]!.children!.find((n) => n.result?.id === 'R10')!;
     assert.equal(r10.contextValue, 'prerequisite.fail.fixable');
     assert.match(r10.tooltip!, /Guide: „Recht "Integration mit Microsoft Teams"“/);
-    assert.match(r10.tooltip!, /🔧 Grant the right "Integration mit Microsoft Teams" to 1002$/m, "the fix names the login");
+    assert.match(
+      r10.tooltip!,
+      /🔧 Grant the right "Integration mit Microsoft Teams" to 1002$/m,
+      'the fix names the login',
+    );
     const ids = flatten(roots).map((n) => n.id);
     assert.equal(new Set(ids).size, ids.length, 'tree item ids are unique');
     assert.equal(worst(['pass', 'unknown', 'warn']), 'warn');
@@ -70,7 +85,11 @@ describe('PrerequisitesModel (a real prerequisites report of the demo simulator)
     const report = await run();
     await session().refresh();
     const config = session().data!.configurations![0]!.configuration;
-    const outcome = await rehearseSignIn(session().api, { pbxName: config.pbxName, keyFile: JSON.stringify(await session().api.keyFile(config.id)), ...DEMO_USERS.anna });
+    const outcome = await rehearseSignIn(session().api, {
+      pbxName: config.pbxName,
+      keyFile: JSON.stringify(await session().api.keyFile(config.id)),
+      ...DEMO_USERS.anna,
+    });
     assert.equal(outcome.ok, true);
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(model.stale, false, 'a reload with the same data and a sign-in change nothing the report shows');
@@ -89,7 +108,13 @@ describe('PrerequisitesModel (a real prerequisites report of the demo simulator)
   it('clear() drops the report and the rehearsal', async () => {
     await run();
     const config = session().data!.configurations![0]!.configuration;
-    model.setRehearsal(await rehearseSignIn(session().api, { pbxName: config.pbxName, keyFile: JSON.stringify(await session().api.keyFile(config.id)), ...DEMO_USERS.anna }));
+    model.setRehearsal(
+      await rehearseSignIn(session().api, {
+        pbxName: config.pbxName,
+        keyFile: JSON.stringify(await session().api.keyFile(config.id)),
+        ...DEMO_USERS.anna,
+      }),
+    );
     assert.ok(model.nodes(ctx).some((n) => n.id === 'prereq:rehearsal'));
     model.clear();
     assert.equal(model.report, undefined);

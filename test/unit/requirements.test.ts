@@ -8,7 +8,12 @@ import {
   SIGN_IN_REQUIREMENTS,
   type CheckResult,
 } from '../../shared/requirements/rules.js';
-import type { CheckContext, PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../shared/requirements/snapshot.js';
+import type {
+  CheckContext,
+  PbxSnapshot,
+  SnapshotConfiguration,
+  SnapshotUser,
+} from '../../shared/requirements/snapshot.js';
 
 const PBX = 'pbx.demo.starface.test';
 
@@ -68,7 +73,15 @@ function good(over: Partial<PbxSnapshot> = {}): PbxSnapshot {
 
 /** The snapshot a real PBX's REST API could give when it tells nothing. */
 function blank(): PbxSnapshot {
-  return { source: 'pbx', version: null, minVersion: '6.7.3.11', licences: null, users: null, modules: null, configurations: null };
+  return {
+    source: 'pbx',
+    version: null,
+    minVersion: '6.7.3.11',
+    licences: null,
+    users: null,
+    modules: null,
+    configurations: null,
+  };
 }
 
 const USER: CheckContext = { userId: 2 };
@@ -81,7 +94,10 @@ function check(id: string, s: PbxSnapshot, ctx: CheckContext = USER): CheckResul
   assert.equal(typeof result.message.de, 'string');
   assert.ok(result.message.en.length > 0 && result.message.de.length > 0, `${id}: message in both languages`);
   if (result.status === 'fail') {
-    assert.ok(result.fix && result.fix.en.length > 0 && result.fix.de.length > 0, `${id}: a failure says how to fix it in both languages`);
+    assert.ok(
+      result.fix && result.fix.en.length > 0 && result.fix.de.length > 0,
+      `${id}: a failure says how to fix it in both languages`,
+    );
   }
   return result;
 }
@@ -123,7 +139,7 @@ describe('requirement rules: the catalogue', () => {
     );
   });
 
-  it('every rule has an English and German title and explanation, a place to look, and the guide\'s German wording', () => {
+  it("every rule has an English and German title and explanation, a place to look, and the guide's German wording", () => {
     for (const r of REQUIREMENTS) {
       for (const part of [r.title, r.explanation, r.where]) {
         assert.ok(part.en.trim().length > 0, `${r.id}: English text`);
@@ -143,7 +159,10 @@ describe('requirement rules: the catalogue', () => {
   });
 
   it('a Teams sign-in evaluates R1–R4, R9–R18 and R21', () => {
-    assert.deepEqual([...SIGN_IN_REQUIREMENTS], ['R1', 'R2', 'R3', 'R4', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17', 'R18', 'R21']);
+    assert.deepEqual(
+      [...SIGN_IN_REQUIREMENTS],
+      ['R1', 'R2', 'R3', 'R4', 'R9', 'R10', 'R11', 'R12', 'R13', 'R14', 'R15', 'R16', 'R17', 'R18', 'R21'],
+    );
   });
 
   it('requirementById finds a rule and answers undefined for an unknown id', () => {
@@ -231,7 +250,10 @@ describe('requirement rules: each rule', () => {
   });
 
   it('R7: no HTTPS proxy', () => {
-    const result = check('R7', good({ machine: { proxy: { found: true, source: 'HTTPS_PROXY', value: 'http://proxy:3128' } } }));
+    const result = check(
+      'R7',
+      good({ machine: { proxy: { found: true, source: 'HTTPS_PROXY', value: 'http://proxy:3128' } } }),
+    );
     assert.equal(result.status, 'fail');
     assert.match(result.message.en, /HTTPS_PROXY/);
     assert.equal(status('R7', good({ machine: { proxy: { found: false } } })), 'pass');
@@ -242,7 +264,15 @@ describe('requirement rules: each rule', () => {
     assert.equal(status('R8', good({ licences: [{ type: 'UCC-Client Premium', count: 1, used: 0 }] })), 'fail');
     assert.match(check('R8', good({ licences: [] })).message.en, /UCC-Client Premium.*MS Teams Integration/);
     assert.equal(
-      status('R8', good({ licences: [{ type: 'UCC-Client Premium', count: 1, used: 1 }, { type: 'MS Teams Integration', count: 0, used: 0 }] })),
+      status(
+        'R8',
+        good({
+          licences: [
+            { type: 'UCC-Client Premium', count: 1, used: 1 },
+            { type: 'MS Teams Integration', count: 0, used: 0 },
+          ],
+        }),
+      ),
       'fail',
     );
     assert.equal(status('R8', good({ licences: null })), 'unknown');
@@ -269,13 +299,21 @@ describe('requirement rules: each rule', () => {
   });
 
   it('R12: exactly one active Teams configuration', () => {
-    const two = good({ configurations: [goodConfig(), goodConfig({ id: 2, name: 'Teams (copy)', connector: { active: false, appliedRevision: null }, applied: null })] });
+    const two = good({
+      configurations: [
+        goodConfig(),
+        goodConfig({ id: 2, name: 'Teams (copy)', connector: { active: false, appliedRevision: null }, applied: null }),
+      ],
+    });
     const result = check('R12', two);
     assert.equal(result.status, 'fail');
     assert.match(result.message.en, /2 Teams configurations are active/);
     assert.equal(status('R12', withConfig({ active: false })), 'fail');
     // Configurations of other modules do not count.
-    assert.equal(status('R12', good({ configurations: [goodConfig(), goodConfig({ id: 2, module: 'Other Module' })] })), 'pass');
+    assert.equal(
+      status('R12', good({ configurations: [goodConfig(), goodConfig({ id: 2, module: 'Other Module' })] })),
+      'pass',
+    );
     assert.equal(status('R12', good({ configurations: [goodConfig(), goodConfig({ id: 2, active: false })] })), 'pass');
     assert.equal(status('R12', good({ configurations: null })), 'unknown');
   });
@@ -312,12 +350,18 @@ describe('requirement rules: each rule', () => {
     assert.equal(pending.status, 'fail');
     assert.match(pending.message.en, /revision 2.*revision 3/);
     // A stopped connector has nothing pending: it takes the saved revision when started.
-    assert.equal(status('R17', withConfig({ revision: 3, connector: { active: false, appliedRevision: null }, applied: null })), 'pass');
+    assert.equal(
+      status('R17', withConfig({ revision: 3, connector: { active: false, appliedRevision: null }, applied: null })),
+      'pass',
+    );
     assert.equal(status('R17', good({ configurations: null })), 'unknown');
   });
 
   it('R18: the UCI connector is active', () => {
-    assert.equal(status('R18', withConfig({ connector: { active: false, appliedRevision: null }, applied: null })), 'fail');
+    assert.equal(
+      status('R18', withConfig({ connector: { active: false, appliedRevision: null }, applied: null })),
+      'fail',
+    );
     assert.equal(status('R18', good({ configurations: [] })), 'fail');
     assert.equal(status('R18', good({ configurations: null })), 'unknown');
   });
@@ -326,7 +370,14 @@ describe('requirement rules: each rule', () => {
     assert.equal(status('R19', withConfig({ log: [{ event: 'connector-started' }] })), 'fail');
     assert.equal(status('R19', withConfig({ log: [{ event: 'interface-loaded' }] })), 'fail');
     assert.equal(
-      status('R19', withConfig({ log: [{ event: 'interface-loaded' }], connector: { active: false, appliedRevision: null }, applied: null })),
+      status(
+        'R19',
+        withConfig({
+          log: [{ event: 'interface-loaded' }],
+          connector: { active: false, appliedRevision: null },
+          applied: null,
+        }),
+      ),
       'pass',
     );
     assert.equal(status('R19', withConfig({ log: null })), 'unknown');
@@ -353,7 +404,10 @@ describe('requirement rules: each rule', () => {
 
 describe("requirement rules: the connector's perspective", () => {
   /** Saved settings differ from what the running connector was started with. */
-  const diverged = (saved: Partial<SnapshotConfiguration>, applied: Partial<NonNullable<SnapshotConfiguration['applied']>>) =>
+  const diverged = (
+    saved: Partial<SnapshotConfiguration>,
+    applied: Partial<NonNullable<SnapshotConfiguration['applied']>>,
+  ) =>
     withConfig({
       ...saved,
       revision: 3,
@@ -391,10 +445,17 @@ describe("requirement rules: the connector's perspective", () => {
   });
 
   it('a stopped connector has no applied settings: the saved ones count', () => {
-    const stopped = withConfig({ mode: 'PRESENCE_SYNC', connector: { active: false, appliedRevision: null }, applied: null });
+    const stopped = withConfig({
+      mode: 'PRESENCE_SYNC',
+      connector: { active: false, appliedRevision: null },
+      applied: null,
+    });
     assert.equal(status('R13', stopped, connector), 'fail');
     // Stale applied settings of a stopped connector are ignored too.
-    const stale = withConfig({ connector: { active: false, appliedRevision: null }, applied: { mode: 'PRESENCE_SYNC', pbxName: '', autoprovisioning: false, hasKey: false } });
+    const stale = withConfig({
+      connector: { active: false, appliedRevision: null },
+      applied: { mode: 'PRESENCE_SYNC', pbxName: '', autoprovisioning: false, hasKey: false },
+    });
     for (const id of ['R13', 'R14', 'R15', 'R16']) assert.equal(status(id, stale, connector), 'pass', id);
   });
 });
@@ -402,10 +463,20 @@ describe("requirement rules: the connector's perspective", () => {
 describe('configurationInUse', () => {
   it('is the first active Teams configuration by id, else the first one', () => {
     const s = good({
-      configurations: [goodConfig({ id: 5, active: true }), goodConfig({ id: 3, active: false }), goodConfig({ id: 4, active: true }), goodConfig({ id: 1, module: 'Other' })],
+      configurations: [
+        goodConfig({ id: 5, active: true }),
+        goodConfig({ id: 3, active: false }),
+        goodConfig({ id: 4, active: true }),
+        goodConfig({ id: 1, module: 'Other' }),
+      ],
     });
     assert.equal(configurationInUse(s)?.id, 4);
-    assert.equal(configurationInUse(good({ configurations: [goodConfig({ id: 7, active: false }), goodConfig({ id: 6, active: false })] }))?.id, 6);
+    assert.equal(
+      configurationInUse(
+        good({ configurations: [goodConfig({ id: 7, active: false }), goodConfig({ id: 6, active: false })] }),
+      )?.id,
+      6,
+    );
     assert.equal(configurationInUse(good({ configurations: [] })), null);
     assert.equal(configurationInUse(good({ configurations: null })), undefined);
   });
@@ -417,7 +488,8 @@ describe('configurationInUse', () => {
 });
 
 describe('evaluate()', () => {
-  const twoUsers = () => good({ users: [goodUser(), goodUser({ id: 3, login: '1002', rights: ['login_perm', 'app_premium_perm'] })] });
+  const twoUsers = () =>
+    good({ users: [goodUser(), goodUser({ id: 3, login: '1002', rights: ['login_perm', 'app_premium_perm'] })] });
 
   it('runs every rule once, and the per-user rules once per user', () => {
     const results = evaluate(twoUsers(), { userIds: [2, 3] });
@@ -426,7 +498,11 @@ describe('evaluate()', () => {
     for (const r of REQUIREMENTS) {
       const mine = results.filter((x) => x.id === r.id);
       if (r.scope === 'user') {
-        assert.deepEqual(mine.map((x) => x.userId), [2, 3], r.id);
+        assert.deepEqual(
+          mine.map((x) => x.userId),
+          [2, 3],
+          r.id,
+        );
       } else {
         assert.equal(mine.length, 1, r.id);
         assert.equal(mine[0]!.userId, undefined, r.id);
@@ -438,19 +514,28 @@ describe('evaluate()', () => {
     );
   });
 
-  it('keeps the guide\'s order', () => {
+  it("keeps the guide's order", () => {
     const ids = evaluate(twoUsers(), { userIds: [2] }).map((r) => r.id);
-    assert.deepEqual(ids, REQUIREMENTS.map((r) => r.id));
+    assert.deepEqual(
+      ids,
+      REQUIREMENTS.map((r) => r.id),
+    );
   });
 
   it('without user ids the per-user rules are left out', () => {
     const ids = evaluate(good()).map((r) => r.id);
-    assert.deepEqual(ids, REQUIREMENTS.filter((r) => r.scope !== 'user').map((r) => r.id));
+    assert.deepEqual(
+      ids,
+      REQUIREMENTS.filter((r) => r.scope !== 'user').map((r) => r.id),
+    );
   });
 
   it('runs only the given ids', () => {
     const results = evaluate(twoUsers(), { ids: ['R1', 'R10', 'R21'], userIds: [2, 3] });
-    assert.deepEqual(results.map((r) => `${r.id}/${r.userId ?? '-'}`), ['R1/-', 'R10/2', 'R10/3', 'R21/-']);
+    assert.deepEqual(
+      results.map((r) => `${r.id}/${r.userId ?? '-'}`),
+      ['R1/-', 'R10/2', 'R10/3', 'R21/-'],
+    );
   });
 
   it('passes the perspective on to the rules', () => {

@@ -30,12 +30,61 @@ const text = (name: string): string => raw(name).toString('latin1');
 const lines = (name: string): string[] => text(name).split('\r\n');
 const CRLF = '\r\n';
 
-const VALID_3_1_1 = ['wsinv', 'intmeth', 'esc01', 'escnull', 'esc02', 'lwsdisp', 'longreq', 'dblreq', 'semiuri', 'transports', 'mpart01', 'unreason', 'noreason'];
-const INVALID_3_1_2 = [
-  'badinv01', 'clerr', 'ncl', 'scalar02', 'scalarlg', 'quotbal', 'ltgtruri', 'lwsruri', 'lwsstart', 'trws',
-  'escruri', 'baddate', 'regbadct', 'badaspec', 'baddn', 'badvers', 'mismatch01', 'mismatch02', 'bigcode',
+const VALID_3_1_1 = [
+  'wsinv',
+  'intmeth',
+  'esc01',
+  'escnull',
+  'esc02',
+  'lwsdisp',
+  'longreq',
+  'dblreq',
+  'semiuri',
+  'transports',
+  'mpart01',
+  'unreason',
+  'noreason',
 ];
-const OTHERS = ['badbranch', 'insuf', 'unkscm', 'novelsc', 'unksm2', 'bext01', 'invut', 'regaut01', 'multi01', 'mcl01', 'bcast', 'zeromf', 'cparam01', 'cparam02', 'regescrt', 'sdp01', 'inv2543'];
+const INVALID_3_1_2 = [
+  'badinv01',
+  'clerr',
+  'ncl',
+  'scalar02',
+  'scalarlg',
+  'quotbal',
+  'ltgtruri',
+  'lwsruri',
+  'lwsstart',
+  'trws',
+  'escruri',
+  'baddate',
+  'regbadct',
+  'badaspec',
+  'baddn',
+  'badvers',
+  'mismatch01',
+  'mismatch02',
+  'bigcode',
+];
+const OTHERS = [
+  'badbranch',
+  'insuf',
+  'unkscm',
+  'novelsc',
+  'unksm2',
+  'bext01',
+  'invut',
+  'regaut01',
+  'multi01',
+  'mcl01',
+  'bcast',
+  'zeromf',
+  'cparam01',
+  'cparam02',
+  'regescrt',
+  'sdp01',
+  'inv2543',
+];
 
 /** Members of a ustar/v7 tar archive: name -> contents. */
 function untar(tar: Buffer): Map<string, Buffer> {
@@ -84,9 +133,18 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     assert.equal(index.filter((e) => e.section.startsWith('3.1.1.')).length, 13);
     assert.equal(index.filter((e) => e.section.startsWith('3.1.2.')).length, 19);
     // The RFC numbers them in this order.
-    assert.deepEqual(index.filter((e) => e.section.startsWith('3.1.1.')).map((e) => e.name), VALID_3_1_1);
-    assert.deepEqual(index.filter((e) => e.section.startsWith('3.1.2.')).map((e) => e.name), INVALID_3_1_2);
-    assert.deepEqual(index.filter((e) => !e.section.startsWith('3.1.')).map((e) => e.name), OTHERS);
+    assert.deepEqual(
+      index.filter((e) => e.section.startsWith('3.1.1.')).map((e) => e.name),
+      VALID_3_1_1,
+    );
+    assert.deepEqual(
+      index.filter((e) => e.section.startsWith('3.1.2.')).map((e) => e.name),
+      INVALID_3_1_2,
+    );
+    assert.deepEqual(
+      index.filter((e) => !e.section.startsWith('3.1.')).map((e) => e.name),
+      OTHERS,
+    );
     assert.equal(new Set(index.map((e) => e.section)).size, index.length, 'sections are unique');
   });
 
@@ -102,7 +160,9 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
   });
 
   it('the folder holds exactly the listed .dat files, each non-empty and matching its size and SHA-256', () => {
-    const dats = readdirSync(DIR).filter((f) => f.endsWith('.dat')).sort();
+    const dats = readdirSync(DIR)
+      .filter((f) => f.endsWith('.dat'))
+      .sort();
     assert.deepEqual(dats, index.map((e) => e.file).sort());
     for (const e of index) {
       const b = raw(e.name);
@@ -118,7 +178,10 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     const members = untar(gunzipSync(tgz)); // gunzip checks the CRC-32 and length of the whole tar
     assert.equal(members.size, 50, 'the RFC archive holds 50 files');
     // test.dat is in the archive but described by no section of the RFC, so it is not in the corpus.
-    assert.deepEqual([...members.keys()].filter((n) => !byName.has(n.replace(/\.dat$/, ''))), ['test.dat']);
+    assert.deepEqual(
+      [...members.keys()].filter((n) => !byName.has(n.replace(/\.dat$/, ''))),
+      ['test.dat'],
+    );
     for (const e of index) {
       const member = members.get(e.file);
       assert.ok(member, `${e.file} is in the archive`);
@@ -126,7 +189,7 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     }
   });
 
-  it('start lines match the kind; lines end in CRLF (bare LF only inside mpart01\'s binary body)', () => {
+  it("start lines match the kind; lines end in CRLF (bare LF only inside mpart01's binary body)", () => {
     for (const e of index) {
       const s = text(e.name);
       const first = s.slice(0, s.indexOf(CRLF));
@@ -145,11 +208,48 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
 
   it('messages end as the RFC renders them', () => {
     const sdpTail = 'a=rtpmap:31 LPC' + CRLF;
-    for (const name of ['wsinv', 'esc01', 'longreq', 'unreason', 'badinv01', 'clerr', 'ncl', 'quotbal', 'ltgtruri', 'lwsruri', 'lwsstart', 'escruri', 'baddate', 'mismatch02', 'insuf', 'bcast', 'sdp01']) {
+    for (const name of [
+      'wsinv',
+      'esc01',
+      'longreq',
+      'unreason',
+      'badinv01',
+      'clerr',
+      'ncl',
+      'quotbal',
+      'ltgtruri',
+      'lwsruri',
+      'lwsstart',
+      'escruri',
+      'baddate',
+      'mismatch02',
+      'insuf',
+      'bcast',
+      'sdp01',
+    ]) {
       assert.ok(text(name).endsWith(sdpTail), `${name} ends with its SDP body`);
     }
     // Bodiless messages end with the empty line after the header fields...
-    for (const name of ['intmeth', 'escnull', 'esc02', 'lwsdisp', 'semiuri', 'transports', 'noreason', 'scalar02', 'scalarlg', 'trws', 'regbadct', 'badaspec', 'badvers', 'mismatch01', 'bigcode', 'badbranch', 'zeromf', 'regescrt']) {
+    for (const name of [
+      'intmeth',
+      'escnull',
+      'esc02',
+      'lwsdisp',
+      'semiuri',
+      'transports',
+      'noreason',
+      'scalar02',
+      'scalarlg',
+      'trws',
+      'regbadct',
+      'badaspec',
+      'badvers',
+      'mismatch01',
+      'bigcode',
+      'badbranch',
+      'zeromf',
+      'regescrt',
+    ]) {
       assert.ok(text(name).endsWith(CRLF + CRLF), `${name} ends with an empty line`);
     }
     // ...except baddn, whose archived bytes stop right after "l: 0" CRLF (no empty line).
@@ -214,13 +314,38 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
         `unknowheaderparam${'value'.repeat(15)};unknownValueless${'paramname'.repeat(10)}`,
     );
     assert.equal(l[3], `Call-ID: longreq.one${'really'.repeat(20)}longcallid`);
-    assert.ok(l.includes(`Unknown-${'Long'.repeat(20)}-Name: unknown-${'long'.repeat(20)}-value; unknown-${'long'.repeat(20)}-parameter-name = unknown-${'long'.repeat(20)}-parameter-value`));
-    assert.ok(l.includes(`Via: SIP/2.0/TCP host.example.com;received=192.0.2.5;branch=very${'long'.repeat(50)}branchvalue`));
+    assert.ok(
+      l.includes(
+        `Unknown-${'Long'.repeat(20)}-Name: unknown-${'long'.repeat(20)}-value; unknown-${'long'.repeat(20)}-parameter-name = unknown-${'long'.repeat(20)}-parameter-value`,
+      ),
+    );
+    assert.ok(
+      l.includes(`Via: SIP/2.0/TCP host.example.com;received=192.0.2.5;branch=very${'long'.repeat(50)}branchvalue`),
+    );
     assert.ok(l.includes(`Contact: <sip:${'amazinglylongcallername'.repeat(5)}@host5.example.net>`));
     const vias = l.filter((x) => /^v(ia)?\s*:/i.test(x));
     assert.equal(vias.length, 34);
-    for (const form of ['v: ', 'V: ', 'ViA: ', 'VIa: ', 'VIA: ', 'via: ', 'viA: ', 'vIa: ', 'vIA: ', 'V :  ', 'v :  ', 'V  : ', 'v  : ', 'Via : ', 'Via  : ']) {
-      assert.ok(vias.some((x) => x.startsWith(form)), `Via spelled "${form}"`);
+    for (const form of [
+      'v: ',
+      'V: ',
+      'ViA: ',
+      'VIa: ',
+      'VIA: ',
+      'via: ',
+      'viA: ',
+      'vIa: ',
+      'vIA: ',
+      'V :  ',
+      'v :  ',
+      'V  : ',
+      'v  : ',
+      'Via : ',
+      'Via  : ',
+    ]) {
+      assert.ok(
+        vias.some((x) => x.startsWith(form)),
+        `Via spelled "${form}"`,
+      );
     }
     assert.equal(split('longreq').body.length, 150);
   });
@@ -228,14 +353,29 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
   it('3.1.1.2 intmeth: the token method, a quoted NUL/BEL/DEL and UTF-8 values', () => {
     const l = lines('intmeth');
     const method = "!interesting-Method0123456789_*+`.%indeed'~";
-    assert.equal(l[0], `${method} sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com SIP/2.0`);
-    assert.equal(l[2], 'To: "BEL:\\\x07 NUL:\\\x00 DEL:\\\x7f" <sip:1_unusual.URI~(to-be!sure)&isn\'t+it$/crazy?,/;;*@example.com>');
+    assert.equal(
+      l[0],
+      `${method} sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com SIP/2.0`,
+    );
+    assert.equal(
+      l[2],
+      'To: "BEL:\\\x07 NUL:\\\x00 DEL:\\\x7f" <sip:1_unusual.URI~(to-be!sure)&isn\'t+it$/crazy?,/;;*@example.com>',
+    );
     const from = Buffer.from(l[3] ?? '', 'latin1');
-    assert.ok(from.includes(Buffer.from('22D180D0B0D0B1D0BED182D0B0D18ED189D0B8D0B922', 'hex')), '<hex>D180...D0B9</hex> in quotes');
-    assert.equal(from.toString('utf8'), "From: token1~` token2'+_ token3*%!.- <sip:mundane@example.com>;fromParam''~+*_!.-%=\"работающий\";tag=_token~1'+`*%!-.");
+    assert.ok(
+      from.includes(Buffer.from('22D180D0B0D0B1D0BED182D0B0D18ED189D0B8D0B922', 'hex')),
+      '<hex>D180...D0B9</hex> in quotes',
+    );
+    assert.equal(
+      from.toString('utf8'),
+      "From: token1~` token2'+_ token3*%!.- <sip:mundane@example.com>;fromParam''~+*_!.-%=\"работающий\";tag=_token~1'+`*%!-.",
+    );
     assert.equal(l[4], 'Call-ID: intmeth.word%ZK-!.*_+\'@word`~)(><:\\/"][?}{');
     assert.equal(l[5], `CSeq: 139122385 ${method}`);
-    assert.equal(Buffer.from(l[7] ?? '', 'latin1').toString('hex'), Buffer.from("extensionHeader-!.%*+_`'~:", 'latin1').toString('hex') + 'efbbbfe5a4a7e5819ce99bbb');
+    assert.equal(
+      Buffer.from(l[7] ?? '', 'latin1').toString('hex'),
+      Buffer.from("extensionHeader-!.%*+_`'~:", 'latin1').toString('hex') + 'efbbbfe5a4a7e5819ce99bbb',
+    );
     assert.equal(raw('intmeth').filter((b) => b === 0).length, 1, 'exactly one NUL octet');
   });
 
@@ -244,7 +384,10 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     assert.ok(lines('esc01').includes('  <sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31>'));
     const escnull = lines('escnull');
     assert.ok(escnull.includes('To: sip:null-%00-null@example.com'));
-    assert.ok(escnull.includes('Contact: <sip:%00@host5.example.com>') && escnull.includes('Contact: <sip:%00%00@host5.example.com>'));
+    assert.ok(
+      escnull.includes('Contact: <sip:%00@host5.example.com>') &&
+        escnull.includes('Contact: <sip:%00%00@host5.example.com>'),
+    );
     assert.ok(!raw('escnull').includes(0), 'the nulls are escaped, never raw octets');
     const esc02 = lines('esc02');
     assert.equal(esc02[0], 'RE%47IST%45R sip:registrar.example.com SIP/2.0');
@@ -254,7 +397,10 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     assert.ok(lines('lwsdisp').includes('From: caller<sip:caller@example.com>;tag=323'));
     assert.equal(lines('semiuri')[0], 'OPTIONS sip:user;par=u%40example.net@example.com SIP/2.0');
     const vias = lines('transports').filter((x) => x.startsWith('Via: '));
-    assert.deepEqual(vias.map((x) => x.split(' ')[1]), ['SIP/2.0/UDP', 'SIP/2.0/SCTP', 'SIP/2.0/TLS', 'SIP/2.0/UNKNOWN', 'SIP/2.0/TCP']);
+    assert.deepEqual(
+      vias.map((x) => x.split(' ')[1]),
+      ['SIP/2.0/UDP', 'SIP/2.0/SCTP', 'SIP/2.0/TLS', 'SIP/2.0/UNKNOWN', 'SIP/2.0/TCP'],
+    );
     assert.equal(lines('wsinv')[0], 'INVITE sip:vivekg@chair-dnrc.example.com;unknownparam SIP/2.0');
     assert.ok(lines('wsinv').includes('UnknownHeaderWithUnusualValue: ;;,,;;,;'));
     assert.ok(lines('wsinv').includes('cseq: 0009'));
@@ -263,7 +409,11 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
   it('3.1.1.11 mpart01: a 553-octet multipart body whose second part is binary with NULs', () => {
     const { head, body } = split('mpart01');
     assert.match(head, /\r\nContent-Type: multipart\/mixed;boundary=7a9cbec02ceef655\r\n/);
-    assert.ok(head.includes(CRLF + 'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport' + CRLF));
+    assert.ok(
+      head.includes(
+        CRLF + 'Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-d87543-4dade06d0bdb11ee-1--d87543-;rport' + CRLF,
+      ),
+    );
     assert.equal(body.length, 553);
     const bin = Buffer.from('binary\r\n\r\n', 'latin1');
     const second = body.indexOf(bin, body.indexOf(bin) + 1) + bin.length;
@@ -271,13 +421,27 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     // The RFC's <hex> rendering of the PKCS#7 part, line by line.
     const rfcHex = [
       '3082015206092A86',
-      '4886F70D010702A08201433082013F02', '01013109300706052B0E03021A300B06', '092A864886F70D010701318201203082',
-      '011C020101307C3070310B3009060355', '04061302555331133011060355040813', '0A43616C69666F726E69613111300F06',
-      '03550407130853616E204A6F7365310E', '300C060355040A130573697069743129', '3027060355040B132053697069742054',
-      '65737420436572746966696361746520', '417574686F7269747902080195007102', '330113300706052B0E03021A300D0609',
-      '2A864886F70D01010105000481808EF4', '66F948F0522DD2E5978E9D95AAE9F2FE', '15A06659716292E8DA2AA8D8350A68CE',
-      'FFAE3CBD2BFF1675DDD5648E593DD647', '28F26220F7E941749E330D9A15EDABDB', '93D10C42102E7B7289D29CC0C9AE2EFB',
-      'C7C0CFF9172F3B027E4FC027E1546DE4', 'B6AA3ABB3E66CCCB5DD6C64B8383149C', 'B8E6FF182D944FE57B65BC99D005',
+      '4886F70D010702A08201433082013F02',
+      '01013109300706052B0E03021A300B06',
+      '092A864886F70D010701318201203082',
+      '011C020101307C3070310B3009060355',
+      '04061302555331133011060355040813',
+      '0A43616C69666F726E69613111300F06',
+      '03550407130853616E204A6F7365310E',
+      '300C060355040A130573697069743129',
+      '3027060355040B132053697069742054',
+      '65737420436572746966696361746520',
+      '417574686F7269747902080195007102',
+      '330113300706052B0E03021A300D0609',
+      '2A864886F70D01010105000481808EF4',
+      '66F948F0522DD2E5978E9D95AAE9F2FE',
+      '15A06659716292E8DA2AA8D8350A68CE',
+      'FFAE3CBD2BFF1675DDD5648E593DD647',
+      '28F26220F7E941749E330D9A15EDABDB',
+      '93D10C42102E7B7289D29CC0C9AE2EFB',
+      'C7C0CFF9172F3B027E4FC027E1546DE4',
+      'B6AA3ABB3E66CCCB5DD6C64B8383149C',
+      'B8E6FF182D944FE57B65BC99D005',
     ].join('');
     assert.equal(der.toString('hex').toUpperCase(), rfcHex);
     assert.equal(der.length, 342);
@@ -335,7 +499,13 @@ describe('RFC 4475 torture-test corpus (test/fixtures/rfc4475)', () => {
     assert.equal(lines('novelsc')[0], 'OPTIONS soap.beep://192.0.2.103:3002 SIP/2.0');
     assert.ok(lines('unksm2').includes('To: isbn:2983792873'));
     const multi = split('multi01').head;
-    for (const [field, n] of [['CSeq', 2], ['Call-ID', 2], ['To', 2], ['From', 2], ['Max-Forwards', 2]] as const) {
+    for (const [field, n] of [
+      ['CSeq', 2],
+      ['Call-ID', 2],
+      ['To', 2],
+      ['From', 2],
+      ['Max-Forwards', 2],
+    ] as const) {
       assert.equal(multi.split(CRLF).filter((x) => x.startsWith(`${field}: `)).length, n, `multi01 ${field}`);
     }
     assert.ok(lines('bcast').includes('Via: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK1saber23'));

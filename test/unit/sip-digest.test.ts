@@ -56,7 +56,13 @@ function sha512Core(msg: Uint8Array, iv: bigint[]): bigint[] {
     }
     let [a, b, c, d, e, f, g, h] = hv as [bigint, bigint, bigint, bigint, bigint, bigint, bigint, bigint];
     for (let t = 0; t < 80; t++) {
-      const t1 = (h + (rotr(e, 14n) ^ rotr(e, 18n) ^ rotr(e, 41n)) + ((e & f) ^ (~e & M64 & g)) + (K512[t] as bigint) + (w[t] as bigint)) & M64;
+      const t1 =
+        (h +
+          (rotr(e, 14n) ^ rotr(e, 18n) ^ rotr(e, 41n)) +
+          ((e & f) ^ (~e & M64 & g)) +
+          (K512[t] as bigint) +
+          (w[t] as bigint)) &
+        M64;
       const t2 = ((rotr(a, 28n) ^ rotr(a, 34n) ^ rotr(a, 39n)) + ((a & b) ^ (a & c) ^ (b & c))) & M64;
       [h, g, f, e, d, c, b, a] = [g, f, e, (d + t1) & M64, c, b, a, (t1 + t2) & M64];
     }
@@ -64,7 +70,10 @@ function sha512Core(msg: Uint8Array, iv: bigint[]): bigint[] {
   }
   return hv;
 }
-const IV512_256 = sha512Core(new TextEncoder().encode('SHA-512/256'), H512.map((x) => x ^ 0xa5a5a5a5a5a5a5a5n));
+const IV512_256 = sha512Core(
+  new TextEncoder().encode('SHA-512/256'),
+  H512.map((x) => x ^ 0xa5a5a5a5a5a5a5a5n),
+);
 function refSha512_256(s: string): string {
   return sha512Core(new TextEncoder().encode(s), IV512_256)
     .slice(0, 4)
@@ -73,10 +82,24 @@ function refSha512_256(s: string): string {
 }
 function refH(alg: DigestAlgorithm, s: string): string {
   if (alg === 'SHA-512-256') return refSha512_256(s);
-  return createHash(alg === 'MD5' ? 'md5' : 'sha256').update(s, 'utf8').digest('hex');
+  return createHash(alg === 'MD5' ? 'md5' : 'sha256')
+    .update(s, 'utf8')
+    .digest('hex');
 }
 /** RFC 7616 §3.4.1 written out again, with the reference hashes. */
-function refResponse(alg: DigestAlgorithm, p: { username: string; realm: string; password: string; method: string; uri: string; nonce: string; nc: string; cnonce: string }): string {
+function refResponse(
+  alg: DigestAlgorithm,
+  p: {
+    username: string;
+    realm: string;
+    password: string;
+    method: string;
+    uri: string;
+    nonce: string;
+    nc: string;
+    cnonce: string;
+  },
+): string {
   const ha1 = refH(alg, `${p.username}:${p.realm}:${p.password}`);
   const ha2 = refH(alg, `${p.method}:${p.uri}`);
   return refH(alg, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:auth:${ha2}`);
@@ -86,13 +109,31 @@ function refResponse(alg: DigestAlgorithm, p: { username: string; realm: string;
 // Helpers
 
 const REALM = 'sim.starface.test';
-const USERS: Record<string, string> = { alice: 'wonderland', bob: 'b0b-Secret!', 'al"ice\\x': 'tricky', jäsøn: 'Pässwort 1' };
-const password = (u: string): string | undefined => (Object.prototype.hasOwnProperty.call(USERS, u) ? USERS[u] : undefined);
+const USERS: Record<string, string> = {
+  alice: 'wonderland',
+  bob: 'b0b-Secret!',
+  'al"ice\\x': 'tricky',
+  jäsøn: 'Pässwort 1',
+};
+const password = (u: string): string | undefined =>
+  Object.prototype.hasOwnProperty.call(USERS, u) ? USERS[u] : undefined;
 
 /** The authenticator with all three algorithms offered, strongest first (opt-in; the default is MD5 only). */
-function makeAuth(extra: { nonceLifetimeMs?: number; maxNonces?: number; secret?: Uint8Array; algorithms?: () => readonly DigestAlgorithm[] } = {}) {
+function makeAuth(
+  extra: {
+    nonceLifetimeMs?: number;
+    maxNonces?: number;
+    secret?: Uint8Array;
+    algorithms?: () => readonly DigestAlgorithm[];
+  } = {},
+) {
   const clock = { t: 1_700_000_000_000 };
-  const auth = new DigestAuthenticator({ realm: () => REALM, now: () => clock.t, algorithms: () => DIGEST_ALGORITHMS, ...extra });
+  const auth = new DigestAuthenticator({
+    realm: () => REALM,
+    now: () => clock.t,
+    algorithms: () => DIGEST_ALGORITHMS,
+    ...extra,
+  });
   return { auth, clock };
 }
 
@@ -131,8 +172,16 @@ function answer(challenge: string, a: Answer = {}): string {
   const uri = a.uri ?? `sip:${REALM}`;
   const nc = a.nc ?? '00000001';
   const cnonce = a.cnonce ?? '0a4f113b';
-  const response = a.response ?? computeResponse({ algorithm: alg, username, realm, password: pw, method, uri, nonce, nc, cnonce, qop: 'auth' });
-  const parts = [`username=${q(username)}`, `realm=${q(realm)}`, `nonce=${q(nonce)}`, `uri=${q(uri)}`, `response=${q(response)}`];
+  const response =
+    a.response ??
+    computeResponse({ algorithm: alg, username, realm, password: pw, method, uri, nonce, nc, cnonce, qop: 'auth' });
+  const parts = [
+    `username=${q(username)}`,
+    `realm=${q(realm)}`,
+    `nonce=${q(nonce)}`,
+    `uri=${q(uri)}`,
+    `response=${q(response)}`,
+  ];
   if (a.algorithm !== null) parts.push(`algorithm=${a.algorithm ?? alg}`);
   parts.push(`cnonce=${q(cnonce)}`);
   if (a.opaque !== null) parts.push(`opaque=${q(a.opaque ?? (challengeParam(challenge, 'opaque') as string))}`);
@@ -184,7 +233,10 @@ describe('SIP digest: computeResponse test vectors', () => {
   };
 
   it('RFC 7616 §3.9.1 SHA-256', () => {
-    assert.equal(computeResponse({ ...rfc7616, algorithm: 'SHA-256' }), '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1');
+    assert.equal(
+      computeResponse({ ...rfc7616, algorithm: 'SHA-256' }),
+      '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1',
+    );
   });
 
   it('RFC 7616 §3.9.1 MD5', () => {
@@ -194,7 +246,8 @@ describe('SIP digest: computeResponse test vectors', () => {
   it('the independent SHA-512/256 matches the FIPS 180-4 example values', () => {
     assert.equal(refSha512_256('abc'), '53048e2681941ef99b2e29b76b4c7dabe4c2d0c634fc6d46e0e2f13107e7af23');
     assert.equal(refSha512_256(''), 'c672b8d1ef56ed28ab87c3622c5114069bdd3ad7b8f9737498d0c01ecef0967a');
-    const long = 'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu';
+    const long =
+      'abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu';
     assert.equal(refSha512_256(long), '3928e184fb8690f840da3988121d31be65cb9d3ef83ee6146feac861e19b563a');
   });
 
@@ -206,7 +259,16 @@ describe('SIP digest: computeResponse test vectors', () => {
   });
 
   it('SHA-512-256 hashes UTF-8 (non-ASCII user, password and SIP URI)', () => {
-    const p = { username: 'alice', realm: REALM, password: 'Pässwort 1', method: 'REGISTER', uri: `sip:${REALM};transport=ws`, nonce: 'abc', nc: '0000000a', cnonce: 'xyz' };
+    const p = {
+      username: 'alice',
+      realm: REALM,
+      password: 'Pässwort 1',
+      method: 'REGISTER',
+      uri: `sip:${REALM};transport=ws`,
+      nonce: 'abc',
+      nc: '0000000a',
+      cnonce: 'xyz',
+    };
     const got = computeResponse({ ...p, algorithm: 'SHA-512-256', qop: 'auth' });
     assert.equal(got, refResponse('SHA-512-256', p));
     assert.equal(got, '0b11718928d2bee230db485c4f7eda0080577ceef68e1cefd5b6b7d3093d50d3');
@@ -214,10 +276,19 @@ describe('SIP digest: computeResponse test vectors', () => {
 
   it('matches the reference formula for every algorithm on random inputs', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...DIGEST_ALGORITHMS), fc.string(), fc.string(), fc.string(), fc.string({ minLength: 1 }), fc.stringMatching(/^[0-9a-f]{8}$/), fc.string(), (alg, username, pw, uri, nonce, nc, cnonce) => {
-        const p = { username, realm: REALM, password: pw, method: 'REGISTER', uri, nonce, nc, cnonce };
-        assert.equal(computeResponse({ ...p, algorithm: alg, qop: 'auth' }), refResponse(alg, p));
-      }),
+      fc.property(
+        fc.constantFrom(...DIGEST_ALGORITHMS),
+        fc.string(),
+        fc.string(),
+        fc.string(),
+        fc.string({ minLength: 1 }),
+        fc.stringMatching(/^[0-9a-f]{8}$/),
+        fc.string(),
+        (alg, username, pw, uri, nonce, nc, cnonce) => {
+          const p = { username, realm: REALM, password: pw, method: 'REGISTER', uri, nonce, nc, cnonce };
+          assert.equal(computeResponse({ ...p, algorithm: alg, qop: 'auth' }), refResponse(alg, p));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -227,7 +298,15 @@ describe('SIP digest: computeResponse test vectors', () => {
     const ha2 = createHash('md5').update('GET:/dir/index.html').digest('hex');
     const expected = createHash('md5').update(`${ha1}:dcd98b7102dd2f0e8b11d0f600bfb0c093:${ha2}`).digest('hex');
     assert.equal(
-      computeResponse({ algorithm: 'MD5', username: 'Mufasa', realm: 'testrealm@host.com', password: 'Circle Of Life', method: 'GET', uri: '/dir/index.html', nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093' }),
+      computeResponse({
+        algorithm: 'MD5',
+        username: 'Mufasa',
+        realm: 'testrealm@host.com',
+        password: 'Circle Of Life',
+        method: 'GET',
+        uri: '/dir/index.html',
+        nonce: 'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      }),
       expected,
     );
   });
@@ -281,9 +360,14 @@ describe('SIP digest: parseCredentials', () => {
   });
 
   it('is case-insensitive for the scheme and the parameter names, and keeps value case', () => {
-    const c = parseCredentials('dIgEsT UserName="Bob", REALM="R", Nonce="N", URI="sip:X", Response="ab", ALGORITHM=sha-256, QOP=auth, NC=0000000A, CNONCE="c"');
+    const c = parseCredentials(
+      'dIgEsT UserName="Bob", REALM="R", Nonce="N", URI="sip:X", Response="ab", ALGORITHM=sha-256, QOP=auth, NC=0000000A, CNONCE="c"',
+    );
     assert.ok(c);
-    assert.deepEqual([c.username, c.realm, c.nonce, c.uri, c.response, c.algorithm, c.qop, c.nc, c.cnonce], ['Bob', 'R', 'N', 'sip:X', 'ab', 'sha-256', 'auth', '0000000A', 'c']);
+    assert.deepEqual(
+      [c.username, c.realm, c.nonce, c.uri, c.response, c.algorithm, c.qop, c.nc, c.cnonce],
+      ['Bob', 'R', 'N', 'sip:X', 'ab', 'sha-256', 'auth', '0000000A', 'c'],
+    );
     assert.ok(c.params.has('username'));
   });
 
@@ -294,7 +378,9 @@ describe('SIP digest: parseCredentials', () => {
   });
 
   it('unescapes quoted-pairs and keeps commas, equals signs and "=" inside quotes', () => {
-    const c = parseCredentials('Digest username="al\\"ice\\\\x", realm="a, b=c", nonce="n,=\\,", uri="sip:u@h;x=\\"1\\"", response="r"');
+    const c = parseCredentials(
+      'Digest username="al\\"ice\\\\x", realm="a, b=c", nonce="n,=\\,", uri="sip:u@h;x=\\"1\\"", response="r"',
+    );
     assert.ok(c);
     assert.equal(c.username, 'al"ice\\x');
     assert.equal(c.realm, 'a, b=c');
@@ -303,7 +389,9 @@ describe('SIP digest: parseCredentials', () => {
   });
 
   it('accepts quoted or bare values for every parameter (qop="auth", bare nonce with base64 characters)', () => {
-    const c = parseCredentials('Digest username=alice, realm="r", nonce=ab/c+d==, uri="sip:r", response="00", qop="auth", nc="00000001", algorithm="MD5"');
+    const c = parseCredentials(
+      'Digest username=alice, realm="r", nonce=ab/c+d==, uri="sip:r", response="00", qop="auth", nc="00000001", algorithm="MD5"',
+    );
     assert.ok(c);
     assert.equal(c.username, 'alice');
     assert.equal(c.nonce, 'ab/c+d==');
@@ -313,7 +401,9 @@ describe('SIP digest: parseCredentials', () => {
   });
 
   it('keeps unknown parameters, tolerates empty list elements and non-ASCII in quotes', () => {
-    const c = parseCredentials('Digest ,username="jäsøn", , realm="r",, nonce="n", uri="u", response="x", userhash=false, __proto__="p", constructor=1,');
+    const c = parseCredentials(
+      'Digest ,username="jäsøn", , realm="r",, nonce="n", uri="u", response="x", userhash=false, __proto__="p", constructor=1,',
+    );
     assert.ok(c);
     assert.equal(c.username, 'jäsøn');
     assert.equal(c.params.get('userhash'), 'false');
@@ -369,7 +459,31 @@ describe('SIP digest: parseCredentials', () => {
   }
 
   it('never throws on random strings (fuzz, fast-check)', () => {
-    const alphabet = fc.constantFrom('Digest', 'digest ', ' ', '\t', '\r\n', '"', '\\', ',', '=', 'username', 'realm', 'nonce', 'uri', 'response', 'qop', 'nc', 'a', '0', 'é', '\u0000', '\uD800', ';', '__proto__');
+    const alphabet = fc.constantFrom(
+      'Digest',
+      'digest ',
+      ' ',
+      '\t',
+      '\r\n',
+      '"',
+      '\\',
+      ',',
+      '=',
+      'username',
+      'realm',
+      'nonce',
+      'uri',
+      'response',
+      'qop',
+      'nc',
+      'a',
+      '0',
+      'é',
+      '\u0000',
+      '\uD800',
+      ';',
+      '__proto__',
+    );
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 40 }), (parts) => {
         const s = parts.join('');
@@ -392,7 +506,9 @@ describe('SIP digest: parseCredentials', () => {
     const value = fc.string({ unit: 'binary', minLength: 1, maxLength: 40 }).filter((s) => !/[\r\n]/.test(s));
     fc.assert(
       fc.property(value, value, value, value, value, (username, realm, nonce, uri, response) => {
-        const c = parseCredentials(`Digest username=${q(username)},realm=${q(realm)} ,  nonce=${q(nonce)}, uri=${q(uri)}, response=${q(response)}`);
+        const c = parseCredentials(
+          `Digest username=${q(username)},realm=${q(realm)} ,  nonce=${q(nonce)}, uri=${q(uri)}, response=${q(response)}`,
+        );
         assert.ok(c);
         assert.deepEqual([c.username, c.realm, c.nonce, c.uri, c.response], [username, realm, nonce, uri, response]);
       }),
@@ -404,7 +520,23 @@ describe('SIP digest: parseCredentials', () => {
     const { auth } = makeAuth();
     const [challenge] = auth.challenge();
     const nonce = challengeParam(challenge as string, 'nonce') as string;
-    const piece = fc.constantFrom('username="alice"', 'realm="sim.starface.test"', `nonce="${nonce}"`, 'uri="sip:x"', 'response="0123"', 'qop=auth', 'qop=auth-int', 'nc=00000001', 'nc=zz', 'cnonce="c"', 'algorithm=MD5', 'algorithm=SHA-512-256', 'algorithm=MD5-sess', 'opaque="o"', 'x=y');
+    const piece = fc.constantFrom(
+      'username="alice"',
+      'realm="sim.starface.test"',
+      `nonce="${nonce}"`,
+      'uri="sip:x"',
+      'response="0123"',
+      'qop=auth',
+      'qop=auth-int',
+      'nc=00000001',
+      'nc=zz',
+      'cnonce="c"',
+      'algorithm=MD5',
+      'algorithm=SHA-512-256',
+      'algorithm=MD5-sess',
+      'opaque="o"',
+      'x=y',
+    );
     fc.assert(
       fc.property(fc.uniqueArray(piece, { maxLength: 12, selector: (p) => p.split('=')[0] }), (ps) => {
         const c = parseCredentials(`Digest ${ps.join(', ')}`);
@@ -427,7 +559,8 @@ describe('SIP digest: DigestAuthenticator.challenge', () => {
     const { auth } = makeAuth();
     const headers = auth.challenge();
     assert.equal(headers.length, 3);
-    const pattern = /^Digest realm="sim\.starface\.test", nonce="([A-Za-z0-9_-]{32})", opaque="([A-Za-z0-9_-]+)", algorithm=(SHA-512-256|SHA-256|MD5), qop="auth"$/;
+    const pattern =
+      /^Digest realm="sim\.starface\.test", nonce="([A-Za-z0-9_-]{32})", opaque="([A-Za-z0-9_-]+)", algorithm=(SHA-512-256|SHA-256|MD5), qop="auth"$/;
     const parsed = headers.map((hd) => {
       const m = pattern.exec(hd);
       assert.ok(m, hd);
@@ -447,7 +580,10 @@ describe('SIP digest: DigestAuthenticator.challenge', () => {
     const auth = new DigestAuthenticator({ realm: () => REALM });
     const headers = auth.challenge();
     assert.equal(headers.length, 1);
-    assert.match(headers[0]!, /^Digest realm="sim\.starface\.test", nonce="[A-Za-z0-9_-]{32}", opaque="[A-Za-z0-9_-]+", algorithm=MD5, qop="auth"$/);
+    assert.match(
+      headers[0]!,
+      /^Digest realm="sim\.starface\.test", nonce="[A-Za-z0-9_-]{32}", opaque="[A-Za-z0-9_-]+", algorithm=MD5, qop="auth"$/,
+    );
     assert.deepEqual(DEFAULT_DIGEST_ALGORITHMS, ['MD5']);
     assert.deepEqual(check(auth, answer(headers[0]!)), OK());
   });
@@ -455,14 +591,29 @@ describe('SIP digest: DigestAuthenticator.challenge', () => {
   it('offers the configured algorithms in the configured order, read on every challenge', () => {
     let algorithms: readonly DigestAlgorithm[] = ['SHA-256', 'MD5'];
     const auth = new DigestAuthenticator({ realm: () => REALM, algorithms: () => algorithms });
-    assert.deepEqual(auth.challenge().map((c) => challengeParam(c, 'algorithm')), ['SHA-256', 'MD5']);
+    assert.deepEqual(
+      auth.challenge().map((c) => challengeParam(c, 'algorithm')),
+      ['SHA-256', 'MD5'],
+    );
     algorithms = ['MD5', 'SHA-512-256'];
-    assert.deepEqual(auth.challenge().map((c) => challengeParam(c, 'algorithm')), ['MD5', 'SHA-512-256']);
+    assert.deepEqual(
+      auth.challenge().map((c) => challengeParam(c, 'algorithm')),
+      ['MD5', 'SHA-512-256'],
+    );
   });
 
   it('refuses an answer with an algorithm it did not offer (unsupported-algorithm), even with the right password', () => {
-    const md5Only = new DigestAuthenticator({ realm: () => REALM, now: () => 1_700_000_000_000, secret: new Uint8Array(32).fill(7) });
-    const shaAuth = new DigestAuthenticator({ realm: () => REALM, now: () => 1_700_000_000_000, secret: new Uint8Array(32).fill(7), algorithms: () => DIGEST_ALGORITHMS });
+    const md5Only = new DigestAuthenticator({
+      realm: () => REALM,
+      now: () => 1_700_000_000_000,
+      secret: new Uint8Array(32).fill(7),
+    });
+    const shaAuth = new DigestAuthenticator({
+      realm: () => REALM,
+      now: () => 1_700_000_000_000,
+      secret: new Uint8Array(32).fill(7),
+      algorithms: () => DIGEST_ALGORITHMS,
+    });
     const sha = shaAuth.challenge()[0]!;
     assert.equal(challengeParam(sha, 'algorithm'), 'SHA-512-256');
     // Same secret: the nonce is valid for both; only the algorithm differs.
@@ -471,7 +622,10 @@ describe('SIP digest: DigestAuthenticator.challenge', () => {
   });
 
   it('parseDigestList: any case, order kept; unknown, repeated or no names are errors', () => {
-    assert.deepEqual(parseDigestList(['sha-512-256', 'Sha-256', 'md5']), { ok: true, algorithms: ['SHA-512-256', 'SHA-256', 'MD5'] });
+    assert.deepEqual(parseDigestList(['sha-512-256', 'Sha-256', 'md5']), {
+      ok: true,
+      algorithms: ['SHA-512-256', 'SHA-256', 'MD5'],
+    });
     assert.deepEqual(parseDigestList([' md5 ']), { ok: true, algorithms: ['MD5'] });
     const bad = (names: string[], text: RegExp) => {
       const r = parseDigestList(names);
@@ -529,7 +683,16 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
     const { auth } = makeAuth();
     const challenge = auth.challenge()[0] as string;
     const nonce = challengeParam(challenge, 'nonce') as string;
-    const response = refResponse('SHA-512-256', { username: 'bob', realm: REALM, password: 'b0b-Secret!', method: 'REGISTER', uri: 'sip:sim.starface.test', nonce, nc: '00000001', cnonce: '0a4f113b' });
+    const response = refResponse('SHA-512-256', {
+      username: 'bob',
+      realm: REALM,
+      password: 'b0b-Secret!',
+      method: 'REGISTER',
+      uri: 'sip:sim.starface.test',
+      nonce,
+      nc: '00000001',
+      cnonce: '0a4f113b',
+    });
     assert.deepEqual(check(auth, answer(challenge, { username: 'bob', response })), OK('bob'));
   });
 
@@ -545,7 +708,18 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
     const { auth } = makeAuth();
     const c = auth.challenge()[1] as string;
     const nonce = challengeParam(c, 'nonce') as string;
-    const resp = computeResponse({ algorithm: 'SHA-256', username: 'alice', realm: REALM, password: 'wonderland', method: 'REGISTER', uri: `sip:${REALM}`, nonce, nc: '00000001', cnonce: '0a4f113b', qop: 'auth' });
+    const resp = computeResponse({
+      algorithm: 'SHA-256',
+      username: 'alice',
+      realm: REALM,
+      password: 'wonderland',
+      method: 'REGISTER',
+      uri: `sip:${REALM}`,
+      nonce,
+      nc: '00000001',
+      cnonce: '0a4f113b',
+      qop: 'auth',
+    });
     assert.deepEqual(check(auth, answer(c, { response: resp.toUpperCase() })), OK());
   });
 
@@ -557,19 +731,32 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
 
   it('refuses a wrong password (bad-response)', () => {
     const { auth } = makeAuth();
-    for (const c of auth.challenge()) assert.deepEqual(check(auth, answer(c, { password: 'wonderland!' })), FAIL('bad-response'));
+    for (const c of auth.challenge())
+      assert.deepEqual(check(auth, answer(c, { password: 'wonderland!' })), FAIL('bad-response'));
   });
 
   it('refuses an unknown user (unknown-user)', () => {
     const { auth } = makeAuth();
-    assert.deepEqual(check(auth, answer(auth.challenge()[0] as string, { username: 'mallory', password: 'x' })), FAIL('unknown-user'));
-    assert.deepEqual(check(auth, answer(auth.challenge()[0] as string, { username: 'toString', password: 'x' })), FAIL('unknown-user'));
+    assert.deepEqual(
+      check(auth, answer(auth.challenge()[0] as string, { username: 'mallory', password: 'x' })),
+      FAIL('unknown-user'),
+    );
+    assert.deepEqual(
+      check(auth, answer(auth.challenge()[0] as string, { username: 'toString', password: 'x' })),
+      FAIL('unknown-user'),
+    );
   });
 
   it('refuses a wrong realm (wrong-realm), and honours a per-request realm', () => {
     const { auth } = makeAuth();
-    assert.deepEqual(check(auth, answer(auth.challenge()[0] as string, { realm: 'evil.example' })), FAIL('wrong-realm'));
-    assert.deepEqual(check(auth, answer(auth.challenge()[0] as string, { realm: 'other.test' }), 'REGISTER', 'other.test'), OK());
+    assert.deepEqual(
+      check(auth, answer(auth.challenge()[0] as string, { realm: 'evil.example' })),
+      FAIL('wrong-realm'),
+    );
+    assert.deepEqual(
+      check(auth, answer(auth.challenge()[0] as string, { realm: 'other.test' }), 'REGISTER', 'other.test'),
+      OK(),
+    );
     assert.deepEqual(check(auth, answer(auth.challenge()[0] as string), 'REGISTER', 'other.test'), FAIL('wrong-realm'));
   });
 
@@ -577,10 +764,17 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
     const { auth } = makeAuth({ secret: Buffer.alloc(32, 1) });
     const c = auth.challenge()[0] as string;
     const nonce = challengeParam(c, 'nonce') as string;
-    const flipped = (nonce[5] === 'A' ? 'B' : 'A');
+    const flipped = nonce[5] === 'A' ? 'B' : 'A';
     const tampered = nonce.slice(0, 5) + flipped + nonce.slice(6);
     const STALE_BAD_NONCE: DigestVerifyResult = { ok: false, reason: 'bad-nonce', stale: true };
-    for (const n of ['dcd98b7102dd2f0e8b11d0f600bfb0c093', tampered, nonce + 'A', nonce.slice(1), 'x'.repeat(32), '!'.repeat(32)]) {
+    for (const n of [
+      'dcd98b7102dd2f0e8b11d0f600bfb0c093',
+      tampered,
+      nonce + 'A',
+      nonce.slice(1),
+      'x'.repeat(32),
+      '!'.repeat(32),
+    ]) {
       // Right password: only the nonce is wrong, so the client should just retry with a fresh one (RFC 7616 §3.3).
       assert.deepEqual(check(auth, answer(c, { nonce: n, opaque: null })), STALE_BAD_NONCE, n);
       const wrong = check(auth, answer(c, { nonce: n, opaque: null, password: 'wrong' }));
@@ -681,7 +875,15 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
     const { auth } = makeAuth();
     const c = auth.challenge()[2] as string;
     const nonce = challengeParam(c, 'nonce') as string;
-    const rfc2069 = computeResponse({ algorithm: 'MD5', username: 'alice', realm: REALM, password: 'wonderland', method: 'REGISTER', uri: `sip:${REALM}`, nonce });
+    const rfc2069 = computeResponse({
+      algorithm: 'MD5',
+      username: 'alice',
+      realm: REALM,
+      password: 'wonderland',
+      method: 'REGISTER',
+      uri: `sip:${REALM}`,
+      nonce,
+    });
     assert.deepEqual(check(auth, answer(c, { qop: null, response: rfc2069 })), FAIL('missing-qop'));
     assert.deepEqual(check(auth, answer(c, { qop: 'auth-int' })), FAIL('missing-qop'));
     assert.deepEqual(check(auth, answer(c, { qop: 'AUTH' })), OK());
@@ -715,7 +917,12 @@ describe('SIP digest: DigestAuthenticator.verify', () => {
       { username: undefined },
       { nonce: 5 },
     ];
-    for (const v of variants) assert.deepEqual(auth.verify({ ...good, ...v } as DigestCredentials, { method: 'REGISTER', password }), FAIL('malformed'), JSON.stringify(v));
+    for (const v of variants)
+      assert.deepEqual(
+        auth.verify({ ...good, ...v } as DigestCredentials, { method: 'REGISTER', password }),
+        FAIL('malformed'),
+        JSON.stringify(v),
+      );
     assert.deepEqual(auth.verify(good, { method: '', password }), FAIL('malformed'));
     assert.deepEqual(auth.verify(good, { method: 'REGISTER', password }), OK());
   });

@@ -6,13 +6,34 @@ import { position, reportNodes, summary, TeamsFindingsModel } from '../../extens
 const HELP = 'https://learn.microsoft.com/en-us/microsoftteams/platform/resources/schema/manifest-schema';
 
 function finding(over: Partial<TeamsFinding>): TeamsFinding {
-  return { severity: 'error', rule: 'schema', message: 'm', pointer: '', file: 'manifest.json', line: 1, column: 1, endLine: 1, endColumn: 2, helpUrl: HELP, ...over };
+  return {
+    severity: 'error',
+    rule: 'schema',
+    message: 'm',
+    pointer: '',
+    file: 'manifest.json',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    helpUrl: HELP,
+    ...over,
+  };
 }
 
 function report(findings: TeamsFinding[], over: Partial<TeamsValidationReport> = {}): TeamsValidationReport {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  return { target: '/tmp/app/appPackage.dev.zip', kind: 'zip', ok: errors === 0, errors, warnings, findings, durationMs: 12.3, ...over };
+  return {
+    target: '/tmp/app/appPackage.dev.zip',
+    kind: 'zip',
+    ok: errors === 0,
+    errors,
+    warnings,
+    findings,
+    durationMs: 12.3,
+    ...over,
+  };
 }
 
 describe('the Teams findings tree model', () => {
@@ -20,7 +41,13 @@ describe('the Teams findings tree model', () => {
     const r = report([
       finding({ file: 'outline.png', rule: 'icon-size', message: 'outline.png is 192×192' }),
       finding({ severity: 'warning', rule: 'names-differ', line: 3, column: 5, pointer: '/name/full' }),
-      finding({ rule: 'developer-https', line: 9, column: 20, pointer: '/developer/websiteUrl', message: 'must be https' }),
+      finding({
+        rule: 'developer-https',
+        line: 9,
+        column: 20,
+        pointer: '/developer/websiteUrl',
+        message: 'must be https',
+      }),
     ]);
     const [root] = reportNodes(r, englishOnly);
     assert.ok(root);
@@ -43,7 +70,10 @@ describe('the Teams findings tree model', () => {
     );
     // An icon has no line and column: only the rule.
     assert.equal(root.children![1]!.children![0]!.description, 'icon-size');
-    assert.match(manifest[0]!.tooltip!, /error · developer-https\nmust be https\nFile: manifest\.json:9:20\nJSON pointer: \/developer\/websiteUrl\nHelp: https:/);
+    assert.match(
+      manifest[0]!.tooltip!,
+      /error · developer-https\nmust be https\nFile: manifest\.json:9:20\nJSON pointer: \/developer\/websiteUrl\nHelp: https:/,
+    );
     assert.deepEqual(manifest[0]!.origin, { kind: 'zip', target: r.target });
   });
 
@@ -51,7 +81,10 @@ describe('the Teams findings tree model', () => {
     const [clean] = reportNodes(report([], { kind: 'folder', target: '/tmp/app' }), englishOnly);
     assert.equal(clean!.label, 'app');
     assert.equal(clean!.description, 'valid');
-    assert.deepEqual(clean!.children!.map((c) => [c.kind, c.label]), [['ok', 'No problems found']]);
+    assert.deepEqual(
+      clean!.children!.map((c) => [c.kind, c.label]),
+      [['ok', 'No problems found']],
+    );
     assert.equal(summary(report([finding({ severity: 'warning' })]), englishOnly), 'valid, 1 warning(s)');
     assert.equal(position(finding({ file: 'color.png' })), undefined);
     assert.equal(position(finding({ file: 'de.json', line: 4, column: 2 })), '4:2');

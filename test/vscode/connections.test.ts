@@ -37,7 +37,10 @@ const session = (name: string) => {
 async function connectionNode(name: string): Promise<TreeNode> {
   const roots = await api.tree.getChildren();
   const node = roots.find((n) => n.label === name);
-  assert.ok(node, `the tree has a connection "${name}"; it has ${roots.map((n) => JSON.stringify(n.label)).join(', ')}`);
+  assert.ok(
+    node,
+    `the tree has a connection "${name}"; it has ${roots.map((n) => JSON.stringify(n.label)).join(', ')}`,
+  );
   return node;
 }
 function assertNoRawErrors(seen: InputBoxSeen) {
@@ -57,7 +60,8 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
   after(async () => {
     try {
       for (const name of [PROMPTED, RETRIED, RENAMED, CANCELLED]) {
-        if (api?.sessions.get(name)) await exec(15_000, 'starface.removeConnection', await connectionNode(name), { confirmed: true });
+        if (api?.sessions.get(name))
+          await exec(15_000, 'starface.removeConnection', await connectionNode(name), { confirmed: true });
       }
       if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
     } finally {
@@ -75,7 +79,10 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
       assert.ok(plus.found, `the "+" in the view title can be clicked (${plus.error ?? ''})`);
       // VS Code passed the focused node to the command: it must ask for the address, not fail on the node.
       const seen = await answerInputBox('STARFACE address', null);
-      assert.ok(seen.found, `the address prompt appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`);
+      assert.ok(
+        seen.found,
+        `the address prompt appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`,
+      );
       assertNoRawErrors(seen);
     });
 
@@ -89,18 +96,33 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
       ];
       for (const [title, answer] of answers) {
         const seen = await answerInputBox(title, answer);
-        assert.ok(seen.found, `the prompt "${title}" appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`);
-        assert.equal(seen.password, title.startsWith('Password'), `only the password prompt hides what is typed (${title})`);
+        assert.ok(
+          seen.found,
+          `the prompt "${title}" appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`,
+        );
+        assert.equal(
+          seen.password,
+          title.startsWith('Password'),
+          `only the password prompt hides what is typed (${title})`,
+        );
         assertNoRawErrors(seen);
       }
       assert.equal(await run, PROMPTED, `added and signed in (${api.sessions.get(PROMPTED)?.error ?? ''})`);
       assert.equal(session(PROMPTED).state, 'ready');
-      const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === PROMPTED);
+      const entry = (
+        vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []
+      ).find((c) => c.name === PROMPTED);
       assert.deepEqual(entry, { name: PROMPTED, url: simUrl, login: ANNA.login, kind: 'pbx' });
     });
 
     it('anything else as its argument (null, an empty object, a URI, incomplete details) also leads to the prompt', async () => {
-      for (const arg of [null, {}, vscode.Uri.file('/tmp'), { name: 'half', url: simUrl }, { name: 'bad', url: 'ftp://127.0.0.1', login: 'x' }]) {
+      for (const arg of [
+        null,
+        {},
+        vscode.Uri.file('/tmp'),
+        { name: 'half', url: simUrl },
+        { name: 'bad', url: 'ftp://127.0.0.1', login: 'x' },
+      ]) {
         const run = exec<string>(30_000, 'starface.addConnection', arg);
         const seen = await answerInputBox('STARFACE address', null);
         assert.ok(seen.found, `the address prompt appears for ${JSON.stringify(arg)} (showing: "${seen.title}")`);
@@ -117,7 +139,10 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
       assert.ok(before, 'the simulator of this file runs');
       const run = exec<string>(30_000, 'starface.startSimulator', await connectionNode(SIM));
       const seen = await answerInputBox('Start the local STARFACE simulator', null);
-      assert.ok(seen.found, `the scenario question appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`);
+      assert.ok(
+        seen.found,
+        `the scenario question appears (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`,
+      );
       assertNoRawErrors(seen);
       assert.equal(await run, undefined, 'cancelled: nothing started');
       assert.equal(api.simulator.addresses?.pid, before, 'the same simulator process still runs: not restarted');
@@ -126,13 +151,25 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
 
   describe('a wrong password', () => {
     it('is asked for again with a message; the right one signs in and is the one stored', async () => {
-      const run = exec<string>(30_000, 'starface.addConnection', { name: RETRIED, url: simUrl, login: ANNA.login, password: WRONG_PASSWORD });
+      const run = exec<string>(30_000, 'starface.addConnection', {
+        name: RETRIED,
+        url: simUrl,
+        login: ANNA.login,
+        password: WRONG_PASSWORD,
+      });
       const seen = await answerInputBox(`Password of ${ANNA.login} on ${RETRIED}`, ANNA.password);
-      assert.ok(seen.found, `the password is asked for again (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`);
+      assert.ok(
+        seen.found,
+        `the password is asked for again (showing: "${seen.title}"; notifications: ${JSON.stringify(seen.notifications)})`,
+      );
       assert.equal(seen.password, true);
       assert.ok(seen.message?.includes(REFUSED_MESSAGE), `the prompt says the sign-in failed: "${seen.message ?? ''}"`);
       assertNoRawErrors(seen);
-      assert.equal(await run, RETRIED, `signed in with the second password (${api.sessions.get(RETRIED)?.error ?? ''})`);
+      assert.equal(
+        await run,
+        RETRIED,
+        `signed in with the second password (${api.sessions.get(RETRIED)?.error ?? ''})`,
+      );
       assert.equal(session(RETRIED).state, 'ready');
 
       // SecretStorage holds the right one: signing in again without a password neither prompts (exec would time
@@ -154,7 +191,10 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
       assert.equal(s.error, REFUSED_MESSAGE);
       const node = await connectionNode(RETRIED);
       assert.match(node.contextValue, /signedOut$/, 'the tree offers "Sign In"');
-      assert.ok((node.children ?? []).some((c) => c.label === REFUSED_MESSAGE), 'the tree says why');
+      assert.ok(
+        (node.children ?? []).some((c) => c.label === REFUSED_MESSAGE),
+        'the tree says why',
+      );
 
       // The stored password is still the right one.
       assert.equal(await exec(15_000, 'starface.signIn', node), true);
@@ -162,7 +202,11 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
     });
 
     it('renamed (Edit Connection), the connection keeps its stored password', async () => {
-      const renamed = await exec<string>(15_000, 'starface.editConnection', await connectionNode(RETRIED), { name: RENAMED, url: simUrl, login: ANNA.login });
+      const renamed = await exec<string>(15_000, 'starface.editConnection', await connectionNode(RETRIED), {
+        name: RENAMED,
+        url: simUrl,
+        login: ANNA.login,
+      });
       assert.equal(renamed, RENAMED);
       assert.equal(api.sessions.get(RETRIED), undefined, 'the old name is gone');
       // Signing in under the new name neither prompts (exec would time out) nor fails: the password moved along.
@@ -171,7 +215,12 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
     });
 
     it('of a new connection, cancelled at the prompt, is not stored', async () => {
-      const run = exec<string>(30_000, 'starface.addConnection', { name: CANCELLED, url: simUrl, login: ANNA.login, password: WRONG_PASSWORD });
+      const run = exec<string>(30_000, 'starface.addConnection', {
+        name: CANCELLED,
+        url: simUrl,
+        login: ANNA.login,
+        password: WRONG_PASSWORD,
+      });
       const seen = await answerInputBox(`Password of ${ANNA.login} on ${CANCELLED}`, null);
       assert.ok(seen.found, `the password is asked for again (showing: "${seen.title}")`);
       assert.equal(await run, undefined, 'added but not signed in');

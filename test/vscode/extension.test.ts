@@ -5,7 +5,16 @@
 // in SecretStorage and never in settings, every contributed command is registered (and the other way round),
 // start/stop of the simulator from the commands. Runs through test/vscode/run.mjs (`npm run test:vscode`).
 import * as assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -46,7 +55,10 @@ async function roots(): Promise<TreeNode[]> {
 async function child(parent: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
   const kids = await api.tree.getChildren(parent);
   const found = kids.find((n) => (typeof label === 'string' ? n.label === label : label.test(n.label)));
-  assert.ok(found, `"${parent?.label ?? '(root)'}" has a child ${String(label)}; it has ${kids.map((k) => JSON.stringify(k.label)).join(', ')}`);
+  assert.ok(
+    found,
+    `"${parent?.label ?? '(root)'}" has a child ${String(label)}; it has ${kids.map((k) => JSON.stringify(k.label)).join(', ')}`,
+  );
   return found;
 }
 const simNode = () => child(undefined, SIM);
@@ -79,7 +91,8 @@ function simulatorChildren(): number[] {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
       const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.some((a) => a.endsWith(join('dist', 'simulator', 'cli.js'))) && argv.includes('--ready-json')) out.push(Number(entry));
+      if (argv.some((a) => a.endsWith(join('dist', 'simulator', 'cli.js'))) && argv.includes('--ready-json'))
+        out.push(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -112,10 +125,17 @@ function assertNoPasswordInSettings(...passwords: string[]) {
   const inspected = vscode.workspace.getConfiguration('starface').inspect<unknown[]>('connections');
   for (const [level, value] of Object.entries(inspected ?? {})) {
     if (!Array.isArray(value)) continue;
-    for (const entry of value) assert.ok(!('password' in (entry as object)), `starface.connections (${level}) holds no password field: ${JSON.stringify(entry)}`);
+    for (const entry of value)
+      assert.ok(
+        !('password' in (entry as object)),
+        `starface.connections (${level}) holds no password field: ${JSON.stringify(entry)}`,
+      );
   }
   const files = settingsFiles();
-  assert.ok(files.some((f) => readFileSync(f, 'utf8').includes('"starface.connections"')), `a settings file on disk holds starface.connections (${files.join(', ')})`);
+  assert.ok(
+    files.some((f) => readFileSync(f, 'utf8').includes('"starface.connections"')),
+    `a settings file on disk holds starface.connections (${files.join(', ')})`,
+  );
   const texts = [settingsText(), ...files.map((f) => readFileSync(f, 'utf8'))];
   for (const pw of passwords) {
     assert.ok(pw.length >= 6);
@@ -148,8 +168,12 @@ describe('the extension against the bundled simulator (real extension host)', fu
       const contributed = manifest.contributes.commands.map((c) => c.command).sort();
       assert.ok(contributed.length >= 20, `the manifest contributes commands (${contributed.length})`);
       // VS Code itself registers <viewId>.focus, <viewId>.resetViewLocation… for each contributed view.
-      const viewIds = Object.values(manifest.contributes.views).flat().map((v) => v.id);
-      const registered = (await vscode.commands.getCommands(true)).filter((id) => id.startsWith('starface.') && !viewIds.some((v) => id.startsWith(`${v}.`))).sort();
+      const viewIds = Object.values(manifest.contributes.views)
+        .flat()
+        .map((v) => v.id);
+      const registered = (await vscode.commands.getCommands(true))
+        .filter((id) => id.startsWith('starface.') && !viewIds.some((v) => id.startsWith(`${v}.`)))
+        .sort();
       assert.deepEqual(
         contributed.filter((c) => !registered.includes(c)),
         [],
@@ -168,7 +192,11 @@ describe('the extension against the bundled simulator (real extension host)', fu
     it('starface.startSimulator {scenario: demo} starts the bundled simulator and signs in', async () => {
       assert.equal(api.simulator.running, false, 'no simulator runs before the command');
       const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'demo' });
-      assert.equal(typeof rest, 'string', 'the command returns the REST URL (undefined: it failed, see the STARFACE log)');
+      assert.equal(
+        typeof rest,
+        'string',
+        'the command returns the REST URL (undefined: it failed, see the STARFACE log)',
+      );
       assert.match(rest!, /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
       simUrl = rest!.replace(/\/rest$/, '');
       assert.equal(api.simulator.running, true);
@@ -179,7 +207,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assert.ok(alive(simPid));
       // The data lives in the extension's storage, not in the workspace.
       const dataDir = api.simulator.dataDir;
-      assert.ok(readFileSync(`/proc/${simPid}/cmdline`, 'utf8').split('\0').includes(dataDir), `the simulator runs on ${dataDir}`);
+      assert.ok(
+        readFileSync(`/proc/${simPid}/cmdline`, 'utf8').split('\0').includes(dataDir),
+        `the simulator runs on ${dataDir}`,
+      );
       assert.ok(existsSync(dataDir) && readdirSync(dataDir).length > 0, 'the data directory holds the stored PBX');
       const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
       if (ws) assert.ok(!dataDir.startsWith(ws), 'not inside the workspace folder');
@@ -207,13 +238,20 @@ describe('the extension against the bundled simulator (real extension host)', fu
 
       const top = await api.tree.getChildren(conn);
       // The simulator this window runs adds its own node first (issue 14); the PBX's nodes follow unchanged.
-      assert.deepEqual(top.map((n) => n.label), ['Simulator', 'Server', 'Licences', 'Users', 'Teams Integration']);
+      assert.deepEqual(
+        top.map((n) => n.label),
+        ['Simulator', 'Server', 'Licences', 'Users', 'Teams Integration'],
+      );
       const server = top[1]!;
       assert.match(descriptionOf(server), /^\d+\.\d+.*R1 ✓$/);
 
       const users = await child(conn, 'Users');
       const userNodes = await api.tree.getChildren(users);
-      for (const [login, name] of [['1001', 'Anna Albers'], ['1002', 'Bernd Brandt'], ['1003', 'Carla Conrad']]) {
+      for (const [login, name] of [
+        ['1001', 'Anna Albers'],
+        ['1002', 'Bernd Brandt'],
+        ['1003', 'Carla Conrad'],
+      ]) {
         const u = userNodes.find((n) => n.label === `${login} ${name}`);
         assert.ok(u, `user ${login} ${name} is listed: ${userNodes.map((n) => n.label).join(', ')}`);
         assert.equal(u.contextValue, 'user.simulator');
@@ -223,7 +261,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       // User details load lazily on expansion.
       const anna = userNodes.find((n) => n.label.startsWith('1001 '))!;
       const details = await api.tree.getChildren(anna);
-      assert.deepEqual(details.map((n) => n.label), ['Licences', 'Rights', 'Desktop app', 'SIP registrations']);
+      assert.deepEqual(
+        details.map((n) => n.label),
+        ['Licences', 'Rights', 'Desktop app', 'SIP registrations'],
+      );
       assert.equal(details[3]!.description, 'none', 'no phone of 1001 is registered yet');
 
       const teams = await child(conn, 'Teams Integration');
@@ -233,7 +274,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assert.equal(key.contextValue, 'configKey.hasKey');
       const fingerprint = s().data!.configurations![0]!.configuration.keyFingerprint!;
       assert.ok(fingerprint.startsWith('SHA256:'));
-      assert.ok(descriptionOf(key).startsWith(`${fingerprint.slice(0, 19)}…`), `the Key node shows the fingerprint prefix: ${descriptionOf(key)}`);
+      assert.ok(
+        descriptionOf(key).startsWith(`${fingerprint.slice(0, 19)}…`),
+        `the Key node shows the fingerprint prefix: ${descriptionOf(key)}`,
+      );
       assert.equal(key.value, fingerprint);
     });
 
@@ -248,7 +292,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assert.equal(after.value, fingerprint, 'after the refresh the tree holds the new key');
       const afterText = descriptionOf(after);
       assert.notEqual(afterText, beforeText);
-      assert.ok(afterText.startsWith(`${fingerprint!.slice(0, 19)}…`), `the Key node shows the new prefix: ${afterText}`);
+      assert.ok(
+        afterText.startsWith(`${fingerprint!.slice(0, 19)}…`),
+        `the Key node shows the new prefix: ${afterText}`,
+      );
       // The configuration now waits for a connector restart (R17).
       const config2 = await child(await child(await simNode(), 'Teams Integration'), 'Teams');
       assert.match(config2.contextValue, /pendingRestart/);
@@ -269,7 +316,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       const existing = join(tmp, 'existing.json');
       writeFileSync(existing, '{}');
       chmodSync(existing, 0o644);
-      assert.equal(await exec<string>(15_000, 'starface.saveKeyFile', key, { uri: vscode.Uri.file(existing) }), existing);
+      assert.equal(
+        await exec<string>(15_000, 'starface.saveKeyFile', key, { uri: vscode.Uri.file(existing) }),
+        existing,
+      );
       assert.equal(statSync(existing).mode & 0o777, 0o600);
       KeyFileSchema.parse(JSON.parse(readFileSync(existing, 'utf8')));
     });
@@ -295,48 +345,87 @@ describe('the extension against the bundled simulator (real extension host)', fu
     it('starface.addConnection keeps the password of a second admin connection in SecretStorage only', async () => {
       // A second administrator on the same simulator, made with the simulator session's own REST client.
       const created = (await s().api.client.send('POST', '/users', {
-        login: ADMIN2.login, firstName: 'Second', familyName: 'Admin', email: '', language: 'en', password: ADMIN2.password,
+        login: ADMIN2.login,
+        firstName: 'Second',
+        familyName: 'Admin',
+        email: '',
+        language: 'en',
+        password: ADMIN2.password,
       })) as { id: number };
       await s().api.setUserPermissions(created.id, [1, 9]); // Login + Administration
 
-      const name = await exec<string>(15_000, 'starface.addConnection', { name: ADMIN2.name, url: simUrl, login: ADMIN2.login, password: ADMIN2.password });
+      const name = await exec<string>(15_000, 'starface.addConnection', {
+        name: ADMIN2.name,
+        url: simUrl,
+        login: ADMIN2.login,
+        password: ADMIN2.password,
+      });
       assert.equal(name, ADMIN2.name, `added and signed in (${api.sessions.get(ADMIN2.name)?.error ?? ''})`);
       const second = session(ADMIN2.name);
       assert.equal(second.state, 'ready');
       assert.equal(second.connection.kind, 'pbx');
-      const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === ADMIN2.name);
+      const entry = (
+        vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []
+      ).find((c) => c.name === ADMIN2.name);
       assert.deepEqual(entry, { name: ADMIN2.name, url: simUrl, login: ADMIN2.login, kind: 'pbx' });
       assertNoPasswordInSettings(simPassword, ADMIN2.password);
-      assert.ok((await roots()).some((n) => n.id === `conn:${ADMIN2.name}`), 'the tree shows the new connection');
+      assert.ok(
+        (await roots()).some((n) => n.id === `conn:${ADMIN2.name}`),
+        'the tree shows the new connection',
+      );
 
       assert.equal(await exec(15_000, 'starface.signOut', await child(undefined, ADMIN2.name)), true);
       assert.equal(second.state, 'signed-out');
-      assert.equal(await exec(15_000, 'starface.signIn', await child(undefined, ADMIN2.name)), true, `signed in from SecretStorage (${second.error ?? ''})`);
+      assert.equal(
+        await exec(15_000, 'starface.signIn', await child(undefined, ADMIN2.name)),
+        true,
+        `signed in from SecretStorage (${second.error ?? ''})`,
+      );
       assert.equal(second.state, 'ready');
       assertNoPasswordInSettings(simPassword, ADMIN2.password);
     });
 
     it("starface.addConnection as user 1001 stores Anna's password in SecretStorage, not settings, and shows her own part", async () => {
       // 1001 has no right "Administration": the PBX shows her only her own user; the tree says what is hidden.
-      const name = await exec<string>(15_000, 'starface.addConnection', { name: ANNA.name, url: simUrl, login: ANNA.login, password: ANNA.password });
+      const name = await exec<string>(15_000, 'starface.addConnection', {
+        name: ANNA.name,
+        url: simUrl,
+        login: ANNA.login,
+        password: ANNA.password,
+      });
       assert.equal(name, ANNA.name);
       const anna = session(ANNA.name);
       assert.equal(anna.state, 'ready', `signed in (${anna.error ?? ''})`);
       assert.equal(anna.data?.admin, false);
-      const entry = (vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []).find((c) => c.name === ANNA.name);
+      const entry = (
+        vscode.workspace.getConfiguration('starface').get<Record<string, unknown>[]>('connections') ?? []
+      ).find((c) => c.name === ANNA.name);
       assert.deepEqual(entry, { name: ANNA.name, url: simUrl, login: ANNA.login, kind: 'pbx' });
       assertNoPasswordInSettings(simPassword, ADMIN2.password, ANNA.password);
 
       const node = await child(undefined, ANNA.name);
       const users = await child(node, 'Users');
-      assert.deepEqual((await api.tree.getChildren(users)).map((u) => u.label), ['1001 Anna Albers']);
+      assert.deepEqual(
+        (await api.tree.getChildren(users)).map((u) => u.label),
+        ['1001 Anna Albers'],
+      );
       const licences = await child(node, 'Licences');
-      assert.ok((await api.tree.getChildren(licences)).some((c) => /Administration/.test(c.label)), 'the Licences node says it needs "Administration"');
+      assert.ok(
+        (await api.tree.getChildren(licences)).some((c) => /Administration/.test(c.label)),
+        'the Licences node says it needs "Administration"',
+      );
       const teams = await child(node, 'Teams Integration');
-      assert.ok((await api.tree.getChildren(teams)).some((c) => /Administration/.test(c.label)), 'so does Teams Integration');
+      assert.ok(
+        (await api.tree.getChildren(teams)).some((c) => /Administration/.test(c.label)),
+        'so does Teams Integration',
+      );
       const mine = await api.tree.getChildren((await api.tree.getChildren(users))[0]);
       const myLicences = mine.find((c) => c.contextValue === 'userLicences');
-      assert.equal(myLicences?.description, 'UCC-Client Premium, MS Teams Integration', 'her own licences are readable');
+      assert.equal(
+        myLicences?.description,
+        'UCC-Client Premium, MS Teams Integration',
+        'her own licences are readable',
+      );
 
       // Signing in again without a password uses the stored one (a missing secret would open a prompt instead).
       assert.equal(await exec(15_000, 'starface.signOut', node), true);
@@ -345,7 +434,12 @@ describe('the extension against the bundled simulator (real extension host)', fu
     });
 
     it('a wrong password gives a clear message', async () => {
-      const run = exec<string>(15_000, 'starface.addConnection', { name: WRONG.name, url: simUrl, login: WRONG.login, password: WRONG.password });
+      const run = exec<string>(15_000, 'starface.addConnection', {
+        name: WRONG.name,
+        url: simUrl,
+        login: WRONG.login,
+        password: WRONG.password,
+      });
       // The password is asked for again (connections.test.ts covers that); Escape leaves it signed out.
       const asked = await answerInputBox(`Password of ${WRONG.login} on ${WRONG.name}`, null);
       assert.ok(asked.found, `the password is asked for again (showing: "${asked.title}")`);
@@ -354,7 +448,10 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assert.equal(wrong.state, 'error');
       assert.equal(wrong.error, `Sign-in as ${WRONG.login} failed: wrong login or password`);
       const node = await child(undefined, WRONG.name);
-      assert.ok((node.children ?? []).some((c) => c.label === wrong.error), 'the tree shows the message under the connection');
+      assert.ok(
+        (node.children ?? []).some((c) => c.label === wrong.error),
+        'the tree shows the message under the connection',
+      );
       assertNoPasswordInSettings(WRONG.password);
       // The other connections are unharmed.
       assert.equal(s().state, 'ready');
@@ -362,22 +459,36 @@ describe('the extension against the bundled simulator (real extension host)', fu
 
     it('starface.removeConnection forgets the connection and its password', async () => {
       for (const n of [ANNA.name, WRONG.name]) {
-        assert.equal(await exec(15_000, 'starface.removeConnection', await child(undefined, n), { confirmed: true }), true);
+        assert.equal(
+          await exec(15_000, 'starface.removeConnection', await child(undefined, n), { confirmed: true }),
+          true,
+        );
         assert.equal(api.sessions.get(n), undefined);
       }
       // Re-adding without a password must now ask for one: SecretStorage no longer has it.
-      await vscode.workspace.getConfiguration('starface').update(
-        'connections',
-        [...(vscode.workspace.getConfiguration('starface').get<unknown[]>('connections') ?? []), { name: WRONG.name, url: simUrl, login: WRONG.login, kind: 'pbx' }],
-        vscode.ConfigurationTarget.Global,
-      );
+      await vscode.workspace
+        .getConfiguration('starface')
+        .update(
+          'connections',
+          [
+            ...(vscode.workspace.getConfiguration('starface').get<unknown[]>('connections') ?? []),
+            { name: WRONG.name, url: simUrl, login: WRONG.login, kind: 'pbx' },
+          ],
+          vscode.ConfigurationTarget.Global,
+        );
       await waitFor(() => api.sessions.get(WRONG.name) !== undefined, 'the settings change reaches the sessions');
       const run = vscode.commands.executeCommand('starface.signIn', await child(undefined, WRONG.name));
-      const prompted = await Promise.race([run.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 1500))]);
+      const prompted = await Promise.race([
+        run.then(() => false),
+        new Promise<boolean>((r) => setTimeout(() => r(true), 1500)),
+      ]);
       await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
       assert.equal(await run, false, 'cancelling the prompt signs nobody in');
       assert.equal(prompted, true, 'without a stored password the command asks for one');
-      assert.equal(await exec(15_000, 'starface.removeConnection', await child(undefined, WRONG.name), { confirmed: true }), true);
+      assert.equal(
+        await exec(15_000, 'starface.removeConnection', await child(undefined, WRONG.name), { confirmed: true }),
+        true,
+      );
     });
   });
 

@@ -18,7 +18,11 @@ describe('live events over UCI XML-RPC (real extension host, bundled simulator)'
   before(async () => {
     api = await activateDevKit();
     const s = await simulatorSession(api);
-    await until('live events over the WebSocket first (the default for the simulator)', () => s.liveSource === 'uci' && s.live.state === 'live', 10_000);
+    await until(
+      'live events over the WebSocket first (the default for the simulator)',
+      () => s.liveSource === 'uci' && s.live.state === 'live',
+      10_000,
+    );
     // Switching the setting re-follows the signed-in session over XML-RPC.
     await uci().update('transport', 'xml-rpc', vscode.ConfigurationTarget.Global);
     await until('live events over XML-RPC', () => s.liveSource === 'xml-rpc' && s.live.state === 'live', 15_000);
@@ -42,17 +46,27 @@ describe('live events over UCI XML-RPC (real extension host, bundled simulator)'
     assert.equal(props['starface.uci.transport'].default, 'auto');
     assert.equal(props['starface.uci.callbackAddress'].default, '');
     assert.equal(props['starface.uci.callbackPort'].default, 0);
-    assert.ok(pkg.contributes.commands.some((c: any) => c.command === 'starface.testUciCallback' && c.category === 'STARFACE'));
+    assert.ok(
+      pkg.contributes.commands.some((c: any) => c.command === 'starface.testUciCallback' && c.category === 'STARFACE'),
+    );
   });
 
   it('signing in again keeps following over XML-RPC', async () => {
     const session = api.sessions.get(SIM)!;
     assert.equal(await vscode.commands.executeCommand('starface.signIn'), true);
-    await until('live over XML-RPC again', () => session.liveSource === 'xml-rpc' && session.live.state === 'live', 15_000);
+    await until(
+      'live over XML-RPC again',
+      () => session.liveSource === 'xml-rpc' && session.live.state === 'live',
+      15_000,
+    );
   });
 
   it('starface.testUciCallback reports that live events work', async () => {
-    const result = await vscode.commands.executeCommand<{ ok: boolean; failedSide?: string; steps: { step: string; ok: boolean }[] }>('starface.testUciCallback', undefined, { waitMs: 5_000 });
+    const result = await vscode.commands.executeCommand<{
+      ok: boolean;
+      failedSide?: string;
+      steps: { step: string; ok: boolean }[];
+    }>('starface.testUciCallback', undefined, { waitMs: 5_000 });
     assert.ok(result, 'the command returned its result');
     assert.equal(result.ok, true, JSON.stringify(result));
     assert.deepEqual(

@@ -25,7 +25,8 @@ const postedSince = (m: number) => posted().slice(Math.max(0, posted().length - 
 const uci = () => vscode.workspace.getConfiguration('starface.uci');
 
 /** Whether dist/webview/inspector.js exists (the tests can speak for a webview without it). */
-const bundleBuilt = () => existsSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'webview', 'inspector.js'));
+const bundleBuilt = () =>
+  existsSync(join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'webview', 'inspector.js'));
 /**
  * Waits until the current panel's webview has loaded and said `ready` itself. A panel is disposed only after
  * that: in the browser workbench every webview shares one service-worker scope and a new webview waits for the
@@ -49,7 +50,11 @@ function inspectorSuite(transport: Transport): void {
       assert.ok(api.inspector, 'activate() returns the inspector');
       await uci().update('transport', transport, vscode.ConfigurationTarget.Global);
       const s = await simulatorSession(api);
-      await until(`live events over ${transport}`, () => s.liveSource === SOURCE[transport] && s.live.state === 'live', 15_000);
+      await until(
+        `live events over ${transport}`,
+        () => s.liveSource === SOURCE[transport] && s.live.state === 'live',
+        15_000,
+      );
     });
 
     after(async () => {
@@ -58,14 +63,18 @@ function inspectorSuite(transport: Transport): void {
         await uci().update('transport', undefined, vscode.ConfigurationTarget.Global);
         if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
       } finally {
-        await vscode.workspace.getConfiguration('starface').update('connections', [], vscode.ConfigurationTarget.Global);
+        await vscode.workspace
+          .getConfiguration('starface')
+          .update('connections', [], vscode.ConfigurationTarget.Global);
         rmSync(tmp, { recursive: true, force: true });
       }
     });
 
     it('is contributed: the command, the buffer setting (default 50,000) and the serializer activation', () => {
       const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON;
-      assert.ok(pkg.contributes.commands.some((c: any) => c.command === 'starface.openInspector' && c.category === 'STARFACE'));
+      assert.ok(
+        pkg.contributes.commands.some((c: any) => c.command === 'starface.openInspector' && c.category === 'STARFACE'),
+      );
       assert.equal(pkg.contributes.configuration.properties['starface.inspector.bufferSize'].default, 50_000);
       assert.ok(pkg.activationEvents.includes(`onWebviewPanel:${INSPECTOR_VIEW_TYPE}`));
       assert.equal(api.inspector.feed.bufferSize, 50_000);
@@ -85,14 +94,19 @@ function inspectorSuite(transport: Transport): void {
       assert.equal(api.inspector.current, panel, 'a second open reveals the same panel');
     });
 
-    it('the HTML has a CSP with a per-load crypto nonce, one nonce\'d external script and no inline handlers or scripts', async () => {
+    it("the HTML has a CSP with a per-load crypto nonce, one nonce'd external script and no inline handlers or scripts", async () => {
       const html = api.inspector.lastHtml;
       const nonce = api.inspector.lastNonce;
       assert.match(nonce, /^[A-Za-z0-9+/]{24}$/, 'a base64 nonce of 18 random bytes');
-      const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1]?.replace(/&#39;/g, "'");
+      const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/
+        .exec(html)?.[1]
+        ?.replace(/&#39;/g, "'");
       assert.ok(csp, 'a CSP meta tag');
       const src = api.inspector.current!.webview.cspSource;
-      assert.equal(csp, `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${src}; img-src ${src} data:; font-src ${src}`);
+      assert.equal(
+        csp,
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${src}; img-src ${src} data:; font-src ${src}`,
+      );
       assert.doesNotMatch(html, /\son[a-z]+\s*=/i, 'no inline event handlers');
       assert.doesNotMatch(html, /javascript:/i);
       const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
@@ -124,7 +138,8 @@ function inspectorSuite(transport: Transport): void {
       assert.ok(status && status.type === 'status');
       assert.equal(status.status.state, 'live');
       assert.equal(status.status.connection, SIM);
-      for (const secret of ['authToken', 'de.vertico.starface.auth']) assert.ok(!JSON.stringify(first).includes(secret), 'no token in what the webview gets');
+      for (const secret of ['authToken', 'de.vertico.starface.auth'])
+        assert.ok(!JSON.stringify(first).includes(secret), 'no token in what the webview gets');
 
       const m1 = mark();
       const session = api.sessions.get(SIM)!;
@@ -135,17 +150,33 @@ function inspectorSuite(transport: Transport): void {
       );
       assert.ok(batch.type === 'events' && batch.events.length <= 2000);
       const inBatch = batch.events.map((e) => e.seq);
-      assert.deepEqual(inBatch, [...inBatch].sort((a, b) => a - b), 'in order');
-      assert.ok(!JSON.stringify(postedSince(m0)).includes('de.vertico.starface.auth'), 'no token in what the webview gets');
+      assert.deepEqual(
+        inBatch,
+        [...inBatch].sort((a, b) => a - b),
+        'in order',
+      );
+      assert.ok(
+        !JSON.stringify(postedSince(m0)).includes('de.vertico.starface.auth'),
+        'no token in what the webview gets',
+      );
       await session.api.updateConfiguration(config.id, { autoprovisioning: config.autoprovisioning });
 
       // A reloaded webview (ready again) gets the backlog with that event.
       const m2 = mark();
       await api.inspector.receive({ type: 'ready' });
-      const backlog = postedSince(m2).filter((m) => m.type === 'events').flatMap((m) => (m.type === 'events' ? m.events : []));
-      assert.ok(backlog.some((e) => e.service === 'sim.events.config'), 'the backlog holds the config event');
+      const backlog = postedSince(m2)
+        .filter((m) => m.type === 'events')
+        .flatMap((m) => (m.type === 'events' ? m.events : []));
+      assert.ok(
+        backlog.some((e) => e.service === 'sim.events.config'),
+        'the backlog holds the config event',
+      );
       const seqs = backlog.map((e) => e.seq);
-      assert.deepEqual(seqs, [...seqs].sort((a, b) => a - b), 'oldest first');
+      assert.deepEqual(
+        seqs,
+        [...seqs].sort((a, b) => a - b),
+        'oldest first',
+      );
     });
 
     it('when the webview bundle is built, its script runs under the CSP and says `ready` itself', async function () {
@@ -173,8 +204,15 @@ function inspectorSuite(transport: Transport): void {
         const started = Date.now();
         while (!found && Date.now() - started < 10_000) {
           rmSync(join(dir!, 'response.json'), { force: true });
-          writeFileSync(join(dir!, 'request.json'), JSON.stringify({ texts: [String(event.seq), 'configuration-changed'] }));
-          const answer = await until('the runner to look', () => existsSync(join(dir!, 'response.json')) && JSON.parse(readFileSync(join(dir!, 'response.json'), 'utf8')));
+          writeFileSync(
+            join(dir!, 'request.json'),
+            JSON.stringify({ texts: [String(event.seq), 'configuration-changed'] }),
+          );
+          const answer = await until(
+            'the runner to look',
+            () =>
+              existsSync(join(dir!, 'response.json')) && JSON.parse(readFileSync(join(dir!, 'response.json'), 'utf8')),
+          );
           found = answer.found === true;
           if (!found) await sleep(200);
         }
@@ -206,12 +244,21 @@ function inspectorSuite(transport: Transport): void {
       try {
         const events = [
           { seq: 1, time: '2025-01-01T00:00:00.000Z', service: 'sim.events.config', event: 'changed', data: { id: 1 } },
-          { seq: 2, time: '2025-01-01T00:00:01.000Z', service: 'ucp.v22.events.call', event: 'updated', data: { caller: '<img src=x onerror=alert(1)>' } },
+          {
+            seq: 2,
+            time: '2025-01-01T00:00:01.000Z',
+            service: 'ucp.v22.events.call',
+            event: 'updated',
+            data: { caller: '<img src=x onerror=alert(1)>' },
+          },
         ];
         assert.equal(await api.inspector.receive({ type: 'export', scope: 'filtered', events }), true);
         const lines = readFileSync(out, 'utf8').split('\n');
         assert.equal(lines.pop(), '', 'ends with a newline');
-        assert.deepEqual(lines.map((l) => JSON.parse(l)), events);
+        assert.deepEqual(
+          lines.map((l) => JSON.parse(l)),
+          events,
+        );
       } finally {
         api.inspector.dialogs.save = saved;
       }
@@ -219,8 +266,23 @@ function inspectorSuite(transport: Transport): void {
 
     it('openFile reads a recording (events and UCI notifications), posts `loaded` and counts bad lines', async () => {
       const file = join(tmp, 'recording.jsonl');
-      const ev = (seq: number) => ({ seq, time: '2025-01-01T00:00:00.000Z', service: 'sim.events.users', event: 'changed', data: { id: seq } });
-      writeFileSync(file, [JSON.stringify(ev(1)), JSON.stringify({ jsonrpc: '2.0', method: 'sim.events.users.changed', params: ev(2) }), 'not json', '{"seq":3}', ''].join('\n'));
+      const ev = (seq: number) => ({
+        seq,
+        time: '2025-01-01T00:00:00.000Z',
+        service: 'sim.events.users',
+        event: 'changed',
+        data: { id: seq },
+      });
+      writeFileSync(
+        file,
+        [
+          JSON.stringify(ev(1)),
+          JSON.stringify({ jsonrpc: '2.0', method: 'sim.events.users.changed', params: ev(2) }),
+          'not json',
+          '{"seq":3}',
+          '',
+        ].join('\n'),
+      );
       const opened = api.inspector.dialogs.open;
       api.inspector.dialogs.open = async () => [vscode.Uri.file(file)];
       try {

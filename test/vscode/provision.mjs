@@ -7,7 +7,17 @@
 //    .test-cache/vscode-host/ (about 600 MB, so never a devDependency of the project). Reused when present.
 // Usable on its own: `node test/vscode/provision.mjs` (exit code 0 = ready).
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  copyFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,9 +55,13 @@ export function codeServerReady() {
   const marker = readJson(markerFile);
   const pkg = readJson(join(codeServerDir, 'package.json'));
   return Boolean(
-    marker && marker.codeServer === CODE_SERVER_VERSION && marker.node === process.versions.node.split('.')[0] &&
-      pkg && pkg.version === CODE_SERVER_VERSION && existsSync(codeServerEntry) &&
-      existsSync(join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg')),
+    marker &&
+    marker.codeServer === CODE_SERVER_VERSION &&
+    marker.node === process.versions.node.split('.')[0] &&
+    pkg &&
+    pkg.version === CODE_SERVER_VERSION &&
+    existsSync(codeServerEntry) &&
+    existsSync(join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg')),
   );
 }
 
@@ -83,7 +97,10 @@ function run(cmd, args, opts = {}) {
 export async function ensureDebianPackages({ build }) {
   const need = missingDebianPackages({ build });
   if (need.length === 0) return;
-  const why = need.includes('chromium') && !build ? 'the vscode and browser tiers (chromium drives the pages)' : 'the vscode tier (chromium drives the VS Code workbench; ripgrep, libkrb5-dev and build tools install code-server)';
+  const why =
+    need.includes('chromium') && !build
+      ? 'the vscode and browser tiers (chromium drives the pages)'
+      : 'the vscode tier (chromium drives the VS Code workbench; ripgrep, libkrb5-dev and build tools install code-server)';
   await ensureAptPackages(need, { why, log });
   const still = missingDebianPackages({ build });
   if (still.length) throw new ProvisionError(`still missing after apt-get: ${still.join(', ')}`);
@@ -108,7 +125,9 @@ function seedRipgrepCache(tmp) {
 export async function ensureCodeServer() {
   if (codeServerReady()) return { installed: false, seconds: 0 };
   await ensureDebianPackages({ build: true });
-  log(`installing code-server@${CODE_SERVER_VERSION} into ${hostDir} (first run only; about a minute of downloads and native builds)`);
+  log(
+    `installing code-server@${CODE_SERVER_VERSION} into ${hostDir} (first run only; about a minute of downloads and native builds)`,
+  );
   const t0 = Date.now();
   rmSync(join(hostDir, 'node_modules'), { recursive: true, force: true });
   rmSync(markerFile, { force: true });
@@ -155,14 +174,25 @@ export async function ensureCodeServer() {
   }
   await new Promise((r) => logStream.end(r));
   const seconds = (Date.now() - t0) / 1000;
-  if (res.code !== 0 || !existsSync(join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))) {
+  if (
+    res.code !== 0 ||
+    !existsSync(join(codeServerDir, 'lib', 'vscode', 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg'))
+  ) {
     process.stderr.write(res.tail.split('\n').slice(-60).join('\n') + '\n');
     throw new ProvisionError(
       `installing code-server@${CODE_SERVER_VERSION} failed (npm exit ${res.code}) after ${seconds.toFixed(0)} s; full log: ${logFile}\n` +
         `Retry by hand: cd ${hostDir} && npm_config_unsafe_perm=true npm_config_yes=true TMPDIR=${tmp} npm install`,
     );
   }
-  writeFileSync(markerFile, JSON.stringify({ codeServer: CODE_SERVER_VERSION, node: process.versions.node.split('.')[0], installedAt: new Date().toISOString(), seconds }) + '\n');
+  writeFileSync(
+    markerFile,
+    JSON.stringify({
+      codeServer: CODE_SERVER_VERSION,
+      node: process.versions.node.split('.')[0],
+      installedAt: new Date().toISOString(),
+      seconds,
+    }) + '\n',
+  );
   log(`code-server@${CODE_SERVER_VERSION} installed in ${seconds.toFixed(1)} s (log: ${logFile})`);
   return { installed: true, seconds };
 }

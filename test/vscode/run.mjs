@@ -11,7 +11,16 @@
 // --production (build the extension as the .vsix has it: `node esbuild.mjs --production`). STARFACE_BUILT=1 (set by
 // run-all.mjs) skips the development build, which `npm test` has done already.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +31,12 @@ import { workbenchAction } from './workbench-actions.mjs';
 
 const TIER = 'vscode';
 const CLOSING = /(vscode: (\d+) passed, (\d+) failed(?:, \d+ skipped)?)/;
-const args = Object.fromEntries(process.argv.slice(2).map((a) => { const m = /^--([^=]+)=(.*)$/.exec(a); return m ? [m[1], m[2]] : [a.replace(/^--/, ''), 'true']; }));
+const args = Object.fromEntries(
+  process.argv.slice(2).map((a) => {
+    const m = /^--([^=]+)=(.*)$/.exec(a);
+    return m ? [m[1], m[2]] : [a.replace(/^--/, ''), 'true'];
+  }),
+);
 const timeoutMs = Number(args.timeout || process.env.VSCODE_TEST_TIMEOUT || 180_000);
 const verbose = Boolean(process.env.VSCODE_TEST_VERBOSE);
 const suiteOut = join(root, 'dist-test', 'vscode', 'suite', 'index.js');
@@ -36,7 +50,11 @@ function finish(closing, code) {
 }
 
 function testFiles(dir = join(root, 'test', 'vscode')) {
-  if (args.files) return args.files.split(',').filter(Boolean).map((f) => resolve(root, f));
+  if (args.files)
+    return args.files
+      .split(',')
+      .filter(Boolean)
+      .map((f) => resolve(root, f));
   return readdirSync(dir, { recursive: true })
     .map(String)
     .filter((f) => f.endsWith('.test.ts') && !f.split(sep).includes('node_modules'))
@@ -48,7 +66,10 @@ function testFiles(dir = join(root, 'test', 'vscode')) {
 async function build() {
   // `npm test` (run-all.mjs) has built the development bundles already and says so with STARFACE_BUILT=1.
   if (args.production || process.env.STARFACE_BUILT !== '1') {
-    const r = spawnSync(process.execPath, ['esbuild.mjs', ...(args.production ? ['--production'] : [])], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    const r = spawnSync(process.execPath, ['esbuild.mjs', ...(args.production ? ['--production'] : [])], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
     if (r.status !== 0) throw new Error(`node esbuild.mjs failed (exit ${r.status})`);
   }
   const files = testFiles();
@@ -70,7 +91,10 @@ async function build() {
       {
         name: 'vscode-test-files',
         setup(b) {
-          b.onResolve({ filter: /^vscode-test-files$/ }, () => ({ path: 'vscode-test-files', namespace: 'vscode-test-files' }));
+          b.onResolve({ filter: /^vscode-test-files$/ }, () => ({
+            path: 'vscode-test-files',
+            namespace: 'vscode-test-files',
+          }));
           b.onLoad({ filter: /.*/, namespace: 'vscode-test-files' }, () => ({
             resolveDir: root,
             loader: 'js',
@@ -88,7 +112,10 @@ function freePort() {
     const s = net.createServer();
     s.unref();
     s.on('error', rej);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
   });
 }
 
@@ -97,7 +124,16 @@ function waitHttp(url, ms, server) {
   return new Promise((res, rej) => {
     const once = () => {
       if (server.exitCode !== null) return rej(new Error(`code-server exited with code ${server.exitCode}`));
-      http.get(url, (r) => { r.resume(); res(); }).on('error', () => (Date.now() > end ? rej(new Error(`code-server did not answer ${url} within ${ms} ms`)) : setTimeout(once, 200)));
+      http
+        .get(url, (r) => {
+          r.resume();
+          res();
+        })
+        .on('error', () =>
+          Date.now() > end
+            ? rej(new Error(`code-server did not answer ${url} within ${ms} ms`))
+            : setTimeout(once, 200),
+        );
     };
     once();
   });
@@ -128,28 +164,65 @@ async function main() {
   mkdirSync(workspace);
   mkdirSync(join(tmp, 'user-data', 'User'), { recursive: true });
   // Offline-friendly user settings: no gallery, update, telemetry or experiment traffic.
-  writeFileSync(join(tmp, 'user-data', 'User', 'settings.json'), JSON.stringify({
-    'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true,
-    'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'workbench.startupEditor': 'none',
-    'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false, 'git.enabled': false,
-  }));
+  writeFileSync(
+    join(tmp, 'user-data', 'User', 'settings.json'),
+    JSON.stringify({
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'workbench.startupEditor': 'none',
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': false,
+      'git.enabled': false,
+    }),
+  );
   const cfg = join(tmp, 'config.yaml');
   writeFileSync(cfg, '');
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
-  const server = spawn(process.execPath, [codeServerEntry,
-    '--bind-addr', host, '--auth', 'none', '--config', cfg,
-    '--user-data-dir', join(tmp, 'user-data'), '--extensions-dir', join(tmp, 'extensions'),
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    '--disable-getting-started-override', '--ignore-last-opened', '--disable-proxy',
-  ], {
-    cwd: workspace,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // own process group: the extension host and its helpers die with it
-    env: { ...process.env, TMPDIR: tmp, EXTENSIONS_GALLERY: '{}', XDG_DATA_HOME: join(tmp, 'xdg-data'), XDG_CONFIG_HOME: join(tmp, 'xdg-config'), VSCODE_TEST_WORKSPACE: workspace, STARFACE_DOM_CHECK_DIR: domCheckDir },
-  });
+  const server = spawn(
+    process.execPath,
+    [
+      codeServerEntry,
+      '--bind-addr',
+      host,
+      '--auth',
+      'none',
+      '--config',
+      cfg,
+      '--user-data-dir',
+      join(tmp, 'user-data'),
+      '--extensions-dir',
+      join(tmp, 'extensions'),
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      '--disable-proxy',
+    ],
+    {
+      cwd: workspace,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: the extension host and its helpers die with it
+      env: {
+        ...process.env,
+        TMPDIR: tmp,
+        EXTENSIONS_GALLERY: '{}',
+        XDG_DATA_HOME: join(tmp, 'xdg-data'),
+        XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+        VSCODE_TEST_WORKSPACE: workspace,
+        STARFACE_DOM_CHECK_DIR: domCheckDir,
+      },
+    },
+  );
   const serverLog = [];
-  const onServer = (d) => { serverLog.push(String(d)); if (verbose) process.stderr.write(`[code-server] ${d}`); };
+  const onServer = (d) => {
+    serverLog.push(String(d));
+    if (verbose) process.stderr.write(`[code-server] ${d}`);
+  };
   server.stdout.on('data', onServer);
   server.stderr.on('data', onServer);
 
@@ -158,12 +231,25 @@ async function main() {
   const killAll = () => {
     if (killed) return;
     killed = true;
-    try { process.kill(-server.pid, 'SIGKILL'); } catch { /* already gone */ }
-    try { browser?.process?.()?.kill('SIGKILL'); } catch { /* already gone */ }
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+    try {
+      browser?.process?.()?.kill('SIGKILL');
+    } catch {
+      /* already gone */
+    }
     rmSync(tmp, { recursive: true, force: true });
   };
   process.on('exit', killAll);
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { killAll(); console.log(`${TIER}: 0 passed, 1 failed`); process.exit(130); });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+    process.on(sig, () => {
+      killAll();
+      console.log(`${TIER}: 0 passed, 1 failed`);
+      process.exit(130);
+    });
 
   let closing; // the closing line the suite printed inside the host
   let hostCode;
@@ -173,23 +259,44 @@ async function main() {
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-dev-shm-usage',
+      ],
     });
     const page = await browser.newPage();
     let exitWith;
-    const done = new Promise((r) => { exitWith = r; });
+    const done = new Promise((r) => {
+      exitWith = r;
+    });
     // Extension-host console, relayed by the workbench during an extension-tests run.
     await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
-      const out = format(...(Array.isArray(logArgs) ? logArgs : [logArgs])).replace(/^%c\s*(INFO|WARN|ERR|DEBUG|TRACE)?\s*color: #[0-9a-f]+\s*/i, '');
+      const out = format(...(Array.isArray(logArgs) ? logArgs : [logArgs])).replace(
+        /^%c\s*(INFO|WARN|ERR|DEBUG|TRACE)?\s*color: #[0-9a-f]+\s*/i,
+        '',
+      );
       const m = CLOSING.exec(out);
-      if (m) { closing = m[1]; if (out.trim() === m[1]) return; }
+      if (m) {
+        closing = m[1];
+        if (out.trim() === m[1]) return;
+      }
       (type === 'error' ? console.error : console.log)(out);
     });
     await page.exposeFunction('codeAutomationExit', (c) => exitWith(Number(c)));
-    page.on('console', (m) => { if (verbose) process.stderr.write(`[browser] ${m.type()} ${m.text()}\n`); });
+    page.on('console', (m) => {
+      if (verbose) process.stderr.write(`[browser] ${m.type()} ${m.text()}\n`);
+    });
     page.on('pageerror', (e) => say(`browser page error: ${e.message}`));
     const remote = (p) => `vscode-remote://${host}${p.split(sep).join('/')}`;
-    const payload = [['extensionDevelopmentPath', remote(root)], ['extensionTestsPath', remote(suiteOut)]];
+    const payload = [
+      ['extensionDevelopmentPath', remote(root)],
+      ['extensionTestsPath', remote(suiteOut)],
+    ];
     // Tests in the host cannot read a webview's DOM, nor see or answer an input box; this page can. A test writes
     // request.json (texts that one row of a webview's grid must all hold, or a workbench action: see
     // workbench-actions.mjs) and waits for response.json.
@@ -204,7 +311,10 @@ async function main() {
         return;
       }
       if (want.action) {
-        const answer = await workbenchAction(page, want).catch((e) => ({ found: false, error: String(e?.message ?? e) }));
+        const answer = await workbenchAction(page, want).catch((e) => ({
+          found: false,
+          error: String(e?.message ?? e),
+        }));
         // Written whole, then renamed: the test polls for the file and must not read half of it.
         writeFileSync(join(domCheckDir, 'response.json.tmp'), JSON.stringify(answer));
         renameSync(join(domCheckDir, 'response.json.tmp'), join(domCheckDir, 'response.json'));
@@ -213,17 +323,33 @@ async function main() {
       let found = false;
       for (const frame of page.frames()) {
         found = await frame
-          // eslint-disable-next-line no-undef -- the function runs in the webview's page, where document exists
-          .evaluate((texts) => [...document.querySelectorAll('[role="row"]')].some((r) => texts.every((t) => (r.textContent ?? '').includes(t))), want.texts)
+          .evaluate(
+            (texts) =>
+              // eslint-disable-next-line no-undef -- the function runs in the webview's page, where document exists
+              [...document.querySelectorAll('[role="row"]')].some((r) =>
+                texts.every((t) => (r.textContent ?? '').includes(t)),
+              ),
+            want.texts,
+          )
           .catch(() => false);
         if (found) break;
       }
       writeFileSync(join(domCheckDir, 'response.json'), JSON.stringify({ found }));
     }, 100);
     done.finally(() => clearInterval(domCheck));
-    await page.goto(`http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `http://${host}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     let timer;
-    hostCode = await Promise.race([done, new Promise((r) => { timer = setTimeout(() => { say(`TIMEOUT: the extension host did not finish within ${timeoutMs} ms`); r(124); }, timeoutMs); })]);
+    hostCode = await Promise.race([
+      done,
+      new Promise((r) => {
+        timer = setTimeout(() => {
+          say(`TIMEOUT: the extension host did not finish within ${timeoutMs} ms`);
+          r(124);
+        }, timeoutMs);
+      }),
+    ]);
     clearTimeout(timer);
     await new Promise((r) => setTimeout(r, 300)); // let the last relayed log lines arrive
     say(`extension host finished with exit code ${hostCode} (${secs()})`);
@@ -231,7 +357,10 @@ async function main() {
     say(`error: ${e?.stack || e}`);
     hostCode = hostCode ?? 1;
   } finally {
-    if (!closing && !verbose) process.stderr.write(`[vscode] code-server log (last 40 lines):\n${serverLog.join('').split('\n').slice(-40).join('\n')}\n`);
+    if (!closing && !verbose)
+      process.stderr.write(
+        `[vscode] code-server log (last 40 lines):\n${serverLog.join('').split('\n').slice(-40).join('\n')}\n`,
+      );
     await browser?.close().catch(() => {});
     killAll();
   }

@@ -18,7 +18,10 @@ let startedHere = false;
 async function child(parent: TreeNode | undefined, label: string | RegExp): Promise<TreeNode> {
   const kids = await api.tree.getChildren(parent);
   const found = kids.find((n) => (typeof label === 'string' ? n.label === label : label.test(n.label)));
-  assert.ok(found, `"${parent?.label ?? '(root)'}" has a child ${String(label)}; it has ${kids.map((k) => JSON.stringify(k.label)).join(', ')}`);
+  assert.ok(
+    found,
+    `"${parent?.label ?? '(root)'}" has a child ${String(label)}; it has ${kids.map((k) => JSON.stringify(k.label)).join(', ')}`,
+  );
   return found;
 }
 const simulatorNode = async () => child(await child(undefined, SIM), 'Simulator');
@@ -60,11 +63,17 @@ async function register(settings: Record<string, string>): Promise<number> {
     });
   try {
     const challenge = await send(1);
-    const header = /^WWW-Authenticate: Digest (.*(algorithm=MD5).*)$/im.exec(challenge) ?? /^WWW-Authenticate: Digest (.*)$/im.exec(challenge);
+    const header =
+      /^WWW-Authenticate: Digest (.*(algorithm=MD5).*)$/im.exec(challenge) ??
+      /^WWW-Authenticate: Digest (.*)$/im.exec(challenge);
     assert.ok(header, `a digest challenge: ${challenge}`);
     const params = Object.fromEntries([...header[1]!.matchAll(/(\w+)="?([^",]*)"?/g)].map((m) => [m[1]!, m[2]!]));
     const algorithm = (params.algorithm ?? 'MD5').toUpperCase();
-    const hashName = algorithm.startsWith('SHA-512-256') ? 'sha512-256' : algorithm.startsWith('SHA-256') ? 'sha256' : 'md5';
+    const hashName = algorithm.startsWith('SHA-512-256')
+      ? 'sha512-256'
+      : algorithm.startsWith('SHA-256')
+        ? 'sha256'
+        : 'md5';
     const h = (v: string) => createHash(hashName).update(v).digest('hex');
     const uri = `sip:${settings.Domain}`;
     const cnonce = randomBytes(4).toString('hex');
@@ -72,7 +81,9 @@ async function register(settings: Record<string, string>): Promise<number> {
     assert.equal(settings.Realm, params.realm, 'the settings name the realm the registrar challenges with');
     const ha1 = h(`${settings['Auth username']}:${settings.Realm}:${settings.Password}`);
     const ha2 = h(`REGISTER:${uri}`);
-    const response = params.qop ? h(`${ha1}:${params.nonce}:00000001:${cnonce}:auth:${ha2}`) : h(`${ha1}:${params.nonce}:${ha2}`);
+    const response = params.qop
+      ? h(`${ha1}:${params.nonce}:00000001:${cnonce}:auth:${ha2}`)
+      : h(`${ha1}:${params.nonce}:${ha2}`);
     const auth = `Digest username="${settings['Auth username']}", realm="${settings.Realm}", nonce="${params.nonce}", uri="${uri}", response="${response}", algorithm=${params.algorithm ?? 'MD5'}${params.qop ? `, qop=auth, nc=00000001, cnonce="${cnonce}"` : ''}${params.opaque ? `, opaque="${params.opaque}"` : ''}`;
     return Number(/^SIP\/2\.0 (\d{3})/.exec(await send(2, auth))?.[1]);
   } finally {
@@ -94,7 +105,7 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     if (startedHere) await exec(15_000, 'starface.stopSimulator');
   });
 
-  it('shows the running simulator\'s six addresses, each copyable', async () => {
+  it("shows the running simulator's six addresses, each copyable", async () => {
     const node = await simulatorNode();
     assert.equal(node.contextValue, 'simulator');
     const ready = api.simulator.addresses!;
@@ -130,7 +141,10 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     let node = await passwordNode();
     assert.equal(description(node), '•••');
     assert.equal(node.contextValue, 'simAdminPassword.hidden');
-    assert.ok(!JSON.stringify(await api.tree.getChildren(await simulatorNode())).includes(secret), 'no node holds the hidden password');
+    assert.ok(
+      !JSON.stringify(await api.tree.getChildren(await simulatorNode())).includes(secret),
+      'no node holds the hidden password',
+    );
 
     assert.equal(await exec(5_000, 'starface.revealSimulatorPassword'), true);
     node = await passwordNode();
@@ -194,15 +208,27 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     );
     const [host, port] = api.simulator.addresses!.sipUdp!.split(':');
     assert.deepEqual(
-      { domain: settings.Domain, proxy: settings['Proxy host'], port: settings.Port, username: settings.Username, password: settings.Password },
+      {
+        domain: settings.Domain,
+        proxy: settings['Proxy host'],
+        port: settings.Port,
+        username: settings.Username,
+        password: settings.Password,
+      },
       { domain: host, proxy: host, port, username: '1001', password: 'anna-demo-1001' },
     );
-    assert.match(settings.Transport!, /^UDP \(also: TCP on 127\.0\.0\.1:\d+; WebSocket ws:\/\/127\.0\.0\.1:\d+\/sip\)$/);
+    assert.match(
+      settings.Transport!,
+      /^UDP \(also: TCP on 127\.0\.0\.1:\d+; WebSocket ws:\/\/127\.0\.0\.1:\d+\/sip\)$/,
+    );
     assert.equal(await register(settings), 200, 'a REGISTER with these settings is accepted');
 
     // The same command on the user in "Users" (its node carries the user id).
     const users = await child(await child(undefined, SIM), 'Users');
     const carla = await child(users, /^1003 /);
-    assert.match((await exec<string>(10_000, 'starface.copySoftphoneSettings', carla)) ?? '', /\nUsername: +1003\n[\s\S]*\nPassword: +carla-demo-1003\n/);
+    assert.match(
+      (await exec<string>(10_000, 'starface.copySoftphoneSettings', carla)) ?? '',
+      /\nUsername: +1003\n[\s\S]*\nPassword: +carla-demo-1003\n/,
+    );
   });
 });

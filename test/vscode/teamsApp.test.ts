@@ -47,7 +47,13 @@ async function replaceLiteral(doc: vscode.TextDocument, from: string, to: string
   assert.ok(await vscode.workspace.applyEdit(edit), `replaced ${from}`);
 }
 
-const show = (ds: vscode.Diagnostic[]) => ds.map((d) => `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`).join('\n');
+const show = (ds: vscode.Diagnostic[]) =>
+  ds
+    .map(
+      (d) =>
+        `${codeOf(d)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.message}`,
+    )
+    .join('\n');
 
 function zipOf(files: Array<[string, Buffer]>): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -75,10 +81,15 @@ describe('Teams app package (real extension host)', function () {
   });
 
   it('starface.newTeamsApp creates manifest.json, both icons as PNGs of the right size and .env.dev, and opens the manifest', async () => {
-    const created = await vscode.commands.executeCommand<{ manifestPath: string; envPath: string; files: string[] }>('starface.newTeamsApp', vscode.Uri.file(appDir), { appName: APP_NAME });
+    const created = await vscode.commands.executeCommand<{ manifestPath: string; envPath: string; files: string[] }>(
+      'starface.newTeamsApp',
+      vscode.Uri.file(appDir),
+      { appName: APP_NAME },
+    );
     assert.ok(created, 'the command returns what it created (undefined: it failed, see the STARFACE log)');
     assert.equal(created.manifestPath, manifestUri.fsPath);
-    for (const f of ['manifest.json', 'color.png', 'outline.png', '.env.dev']) assert.ok(existsSync(join(appDir, f)), `${f} exists`);
+    for (const f of ['manifest.json', 'color.png', 'outline.png', '.env.dev'])
+      assert.ok(existsSync(join(appDir, f)), `${f} exists`);
     assert.deepEqual(pngSize(join(appDir, 'color.png')), { width: 192, height: 192 });
     assert.deepEqual(pngSize(join(appDir, 'outline.png')), { width: 32, height: 32 });
     const manifest = JSON.parse(readFileSync(manifestUri.fsPath, 'utf8'));
@@ -87,7 +98,9 @@ describe('Teams app package (real extension host)', function () {
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, manifestUri.fsPath, 'the manifest is open');
 
     // The same folder again, without overwrite: refused, nothing replaced.
-    const again = await vscode.commands.executeCommand('starface.newTeamsApp', vscode.Uri.file(appDir), { appName: 'Other' });
+    const again = await vscode.commands.executeCommand('starface.newTeamsApp', vscode.Uri.file(appDir), {
+      appName: 'Other',
+    });
     assert.equal(again, undefined);
     assert.equal(JSON.parse(readFileSync(manifestUri.fsPath, 'utf8')).name.short, APP_NAME);
   });
@@ -96,7 +109,11 @@ describe('Teams app package (real extension host)', function () {
     const doc = await vscode.workspace.openTextDocument(manifestUri);
     await vscode.window.showTextDocument(doc);
     // The fresh manifest holds only placeholders where values go: no errors.
-    await until('the first validation', () => (api.teams.diagnostics.collection.has(manifestUri) ? true : undefined), 15_000);
+    await until(
+      'the first validation',
+      () => (api.teams.diagnostics.collection.has(manifestUri) ? true : undefined),
+      15_000,
+    );
     assert.deepEqual(
       ours().filter((d) => d.severity === vscode.DiagnosticSeverity.Error),
       [],
@@ -109,17 +126,25 @@ describe('Teams app package (real extension host)', function () {
     await replaceLiteral(doc, `"${APP_NAME}"`, JSON.stringify(LONG_NAME));
 
     const wanted = ['developer-https', 'schema', 'icon-size'];
-    const found = await until('the three diagnostics', () => {
-      const ds = ours();
-      return wanted.every((w) => ds.some((d) => codeOf(d) === w)) ? ds : undefined;
-    }, 15_000);
+    const found = await until(
+      'the three diagnostics',
+      () => {
+        const ds = ours();
+        return wanted.every((w) => ds.some((d) => codeOf(d) === w)) ? ds : undefined;
+      },
+      15_000,
+    );
     const one = (rule: string) => {
       const list = found.filter((d) => codeOf(d) === rule);
       assert.equal(list.length, 1, `one ${rule} diagnostic:\n${show(found)}`);
       return list[0]!;
     };
     const https = one('developer-https');
-    assert.deepEqual(https.range, rangeOf(doc, '"http://contoso.example.com"'), 'developer-https underlines the URL value');
+    assert.deepEqual(
+      https.range,
+      rangeOf(doc, '"http://contoso.example.com"'),
+      'developer-https underlines the URL value',
+    );
     assert.equal(https.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(https.source, 'STARFACE Teams');
     const code = https.code as { value: string; target: vscode.Uri };
@@ -131,37 +156,69 @@ describe('Teams app package (real extension host)', function () {
     assert.match(tooLong.message, /30/);
 
     const icon = one('icon-size');
-    assert.deepEqual(icon.range, rangeOf(doc, '"outline.png"'), 'an icon finding sits on the manifest value that names the icon');
+    assert.deepEqual(
+      icon.range,
+      rangeOf(doc, '"outline.png"'),
+      'an icon finding sits on the manifest value that names the icon',
+    );
     assert.match(icon.message, /outline\.png/);
 
     // Fix everything: the diagnostics go away.
     writeFileSync(join(appDir, 'outline.png'), outline);
     await replaceLiteral(doc, '"http://contoso.example.com"', '"${{DEVELOPER_WEBSITE_URL}}"');
     await replaceLiteral(doc, JSON.stringify(LONG_NAME), `"${APP_NAME}"`);
-    await until('the diagnostics to clear', () => (ours().some((d) => wanted.includes(codeOf(d))) ? undefined : true), 15_000);
+    await until(
+      'the diagnostics to clear',
+      () => (ours().some((d) => wanted.includes(codeOf(d))) ? undefined : true),
+      15_000,
+    );
     assert.ok(await doc.save());
   });
 
   it('starface.packageTeamsApp refuses an unresolved placeholder, then writes build/appPackage.dev.zip and manifest.dev.json', async () => {
     // No connection is signed in: the PBX values are missing.
-    const refused = await vscode.commands.executeCommand<{ ok: boolean; zipPath?: string; report: TeamsValidationReport }>('starface.packageTeamsApp', vscode.Uri.file(appDir), 'dev');
+    const refused = await vscode.commands.executeCommand<{
+      ok: boolean;
+      zipPath?: string;
+      report: TeamsValidationReport;
+    }>('starface.packageTeamsApp', vscode.Uri.file(appDir), 'dev');
     assert.ok(refused);
     assert.equal(refused.ok, false);
     assert.equal(refused.zipPath, undefined);
     const unresolved = refused.report.findings.filter((f) => f.rule === 'placeholder-unresolved');
-    assert.ok(unresolved.some((f) => f.message.includes('STARFACE_PBX_NAME')), refused.report.findings.map((f) => f.message).join('\n'));
+    assert.ok(
+      unresolved.some((f) => f.message.includes('STARFACE_PBX_NAME')),
+      refused.report.findings.map((f) => f.message).join('\n'),
+    );
     assert.ok(!existsSync(join(appDir, 'build', 'appPackage.dev.zip')), 'no zip after errors');
     assert.deepEqual(api.teams.findings.report, refused.report, 'the findings view shows the refused package');
-    const problems = await until('the unresolved placeholders in Problems', () => (ours().some((d) => codeOf(d) === 'placeholder-unresolved') ? ours() : undefined), 15_000);
-    const placeholder = problems.find((d) => codeOf(d) === 'placeholder-unresolved' && d.message.includes('STARFACE_PBX_NAME'))!;
+    const problems = await until(
+      'the unresolved placeholders in Problems',
+      () => (ours().some((d) => codeOf(d) === 'placeholder-unresolved') ? ours() : undefined),
+      15_000,
+    );
+    const placeholder = problems.find(
+      (d) => codeOf(d) === 'placeholder-unresolved' && d.message.includes('STARFACE_PBX_NAME'),
+    )!;
     const text = readFileSync(manifestUri.fsPath, 'utf8');
-    assert.equal(text.split('\n')[placeholder.range.start.line]!.slice(placeholder.range.start.character, placeholder.range.end.character), '${{STARFACE_PBX_NAME}}');
+    const line = text.split('\n')[placeholder.range.start.line]!;
+    assert.equal(
+      line.slice(placeholder.range.start.character, placeholder.range.end.character),
+      '${{STARFACE_PBX_NAME}}',
+    );
 
     // The user enters the PBX values in .env.dev.
     const envPath = join(appDir, '.env.dev');
-    const env = readFileSync(envPath, 'utf8').replace(/^STARFACE_PBX_NAME=.*$/m, 'STARFACE_PBX_NAME=pbx.contoso.example').replace(/^STARFACE_PBX_URL=.*$/m, 'STARFACE_PBX_URL=https://pbx.contoso.example');
+    const env = readFileSync(envPath, 'utf8')
+      .replace(/^STARFACE_PBX_NAME=.*$/m, 'STARFACE_PBX_NAME=pbx.contoso.example')
+      .replace(/^STARFACE_PBX_URL=.*$/m, 'STARFACE_PBX_URL=https://pbx.contoso.example');
     writeFileSync(envPath, env);
-    const result = await vscode.commands.executeCommand<{ ok: boolean; zipPath?: string; manifestPath?: string; report: TeamsValidationReport }>('starface.packageTeamsApp', vscode.Uri.file(appDir), 'dev');
+    const result = await vscode.commands.executeCommand<{
+      ok: boolean;
+      zipPath?: string;
+      manifestPath?: string;
+      report: TeamsValidationReport;
+    }>('starface.packageTeamsApp', vscode.Uri.file(appDir), 'dev');
     assert.ok(result);
     assert.equal(result.ok, true, result.report.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
     assert.equal(result.zipPath, join(appDir, 'build', 'appPackage.dev.zip'));
@@ -185,12 +242,16 @@ describe('Teams app package (real extension host)', function () {
         ['docs/readme.txt', Buffer.from('a folder Teams rejects')],
       ]),
     );
-    const report = await vscode.commands.executeCommand<TeamsValidationReport>('starface.validateTeamsApp', vscode.Uri.file(zip));
+    const report = await vscode.commands.executeCommand<TeamsValidationReport>(
+      'starface.validateTeamsApp',
+      vscode.Uri.file(zip),
+    );
     assert.ok(report);
     assert.equal(report.kind, 'zip');
     assert.equal(report.ok, false);
     const rules = [...new Set(api.teams.findings.rules)].sort();
-    for (const rule of ['developer-https', 'icon-size', 'zip-folder']) assert.ok(rules.includes(rule), `${rule} in ${rules.join(', ')}`);
+    for (const rule of ['developer-https', 'icon-size', 'zip-folder'])
+      assert.ok(rules.includes(rule), `${rule} in ${rules.join(', ')}`);
     const https = report.findings.find((f) => f.rule === 'developer-https')!;
     assert.equal(https.pointer, '/developer/privacyUrl');
     assert.equal(https.file, 'manifest.json');
@@ -208,7 +269,10 @@ describe('Teams app package (real extension host)', function () {
   });
 
   it('starface.validateTeamsApp on the app folder reports it as valid', async () => {
-    const report = await vscode.commands.executeCommand<TeamsValidationReport>('starface.validateTeamsApp', vscode.Uri.file(appDir));
+    const report = await vscode.commands.executeCommand<TeamsValidationReport>(
+      'starface.validateTeamsApp',
+      vscode.Uri.file(appDir),
+    );
     assert.ok(report);
     assert.equal(report.kind, 'folder');
     assert.equal(report.errors, 0, report.findings.map((f) => `${f.rule}: ${f.message}`).join('\n'));
@@ -220,7 +284,10 @@ describe('Teams app package (real extension host)', function () {
     const m = JSON.parse(readFileSync(join(appDir, 'build', 'manifest.dev.json'), 'utf8'));
     m.developer.privacyUrl = 'http://contoso.example.com/privacy';
     writeFileSync(devManifest, JSON.stringify(m, null, 2));
-    const report = await vscode.commands.executeCommand<TeamsValidationReport>('starface.validateTeamsApp', vscode.Uri.file(devManifest));
+    const report = await vscode.commands.executeCommand<TeamsValidationReport>(
+      'starface.validateTeamsApp',
+      vscode.Uri.file(devManifest),
+    );
     assert.ok(report);
     assert.equal(report.kind, 'manifest');
     const uri = vscode.Uri.file(devManifest);
@@ -236,13 +303,20 @@ describe('Teams app package (real extension host)', function () {
   it('an icon finding lands on a "./color.png" manifest value', async () => {
     const dir = join(tmp, 'dot-slash');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'manifest.json'), readFileSync(manifestUri.fsPath, 'utf8').replace('"color.png"', '"./color.png"'));
+    writeFileSync(
+      join(dir, 'manifest.json'),
+      readFileSync(manifestUri.fsPath, 'utf8').replace('"color.png"', '"./color.png"'),
+    );
     copyFileSync(join(appDir, 'outline.png'), join(dir, 'color.png')); // 32×32 where 192×192 belongs
     copyFileSync(join(appDir, 'outline.png'), join(dir, 'outline.png'));
     const uri = vscode.Uri.file(join(dir, 'manifest.json'));
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc);
-    const icon = await until('the icon-size diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'icon-size'), 15_000);
+    const icon = await until(
+      'the icon-size diagnostic',
+      () => vscode.languages.getDiagnostics(uri).find((d) => codeOf(d) === 'icon-size'),
+      15_000,
+    );
     assert.deepEqual(icon.range, rangeOf(doc, '"./color.png"'));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
@@ -259,10 +333,15 @@ describe('Teams app package (real extension host)', function () {
       const rest = await vscode.commands.executeCommand<string>('starface.startSimulator', { scenario: 'demo' });
       assert.ok(rest, 'the simulator started');
       const url = rest.replace(/\/rest$/, '');
-      const pbxName = api.sessions.selected?.data?.configurations?.find((c) => c.configuration.active)?.configuration.pbxName;
+      const pbxName = api.sessions.selected?.data?.configurations?.find((c) => c.configuration.active)?.configuration
+        .pbxName;
       assert.equal(pbxName, 'pbx.demo.starface.test');
 
-      const created = await vscode.commands.executeCommand<{ envPath: string }>('starface.newTeamsApp', vscode.Uri.file(simApp), { appName: 'Demo', open: false });
+      const created = await vscode.commands.executeCommand<{ envPath: string }>(
+        'starface.newTeamsApp',
+        vscode.Uri.file(simApp),
+        { appName: 'Demo', open: false },
+      );
       assert.ok(created);
       const env = readFileSync(created.envPath, 'utf8');
       assert.match(env, new RegExp(`^STARFACE_PBX_NAME=${pbxName.replace(/\./g, '\\.')}$`, 'm'));
@@ -270,7 +349,11 @@ describe('Teams app package (real extension host)', function () {
 
       // Emptied in the env file, the values still come from the connection: nothing is unresolved.
       writeFileSync(created.envPath, env.replace(/^STARFACE_PBX_(NAME|URL)=.*$/gm, 'STARFACE_PBX_$1='));
-      const result = await vscode.commands.executeCommand<{ ok: boolean; report: TeamsValidationReport }>('starface.packageTeamsApp', vscode.Uri.file(simApp), { envName: 'dev', quiet: true });
+      const result = await vscode.commands.executeCommand<{ ok: boolean; report: TeamsValidationReport }>(
+        'starface.packageTeamsApp',
+        vscode.Uri.file(simApp),
+        { envName: 'dev', quiet: true },
+      );
       assert.ok(result);
       const messages = result.report.findings.map((f) => `${f.rule} ${f.pointer}: ${f.message}`);
       assert.deepEqual(
@@ -285,9 +368,15 @@ describe('Teams app package (real extension host)', function () {
 
       // A value in the env file wins over the connection's.
       writeFileSync(created.envPath, env.replace(/^STARFACE_PBX_NAME=.*$/m, 'STARFACE_PBX_NAME=pbx.own.example'));
-      const own = await vscode.commands.executeCommand<{ ok: boolean; report: TeamsValidationReport }>('starface.packageTeamsApp', vscode.Uri.file(simApp), { envName: 'dev', quiet: true });
+      const own = await vscode.commands.executeCommand<{ ok: boolean; report: TeamsValidationReport }>(
+        'starface.packageTeamsApp',
+        vscode.Uri.file(simApp),
+        { envName: 'dev', quiet: true },
+      );
       assert.equal(own?.ok, true);
-      assert.deepEqual(JSON.parse(readFileSync(join(simApp, 'build', 'manifest.dev.json'), 'utf8')).validDomains, ['pbx.own.example']);
+      assert.deepEqual(JSON.parse(readFileSync(join(simApp, 'build', 'manifest.dev.json'), 'utf8')).validDomains, [
+        'pbx.own.example',
+      ]);
     });
   });
 });

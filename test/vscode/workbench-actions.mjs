@@ -4,7 +4,10 @@
 
 /** The texts of the notification toasts now on screen. */
 async function notifications(page) {
-  return page.locator('.notifications-toasts .notification-list-item-message').allTextContents().catch(() => []);
+  return page
+    .locator('.notifications-toasts .notification-list-item-message')
+    .allTextContents()
+    .catch(() => []);
 }
 
 /**
@@ -23,14 +26,24 @@ async function quickInput(page, { title = '', answer = null, timeoutMs = 10_000 
   try {
     await page.waitForFunction(visibleWith, title, { timeout: timeoutMs, polling: 50 });
   } catch {
-    const showing = (await widget.isVisible().catch(() => false)) ? await widget.locator('.quick-input-title').textContent().catch(() => '') : '';
+    const showing = (await widget.isVisible().catch(() => false))
+      ? await widget
+          .locator('.quick-input-title')
+          .textContent()
+          .catch(() => '')
+      : '';
     return { found: false, title: showing ?? '', notifications: await notifications(page) };
   }
   const input = widget.locator('.quick-input-box input');
   const seen = {
     found: true,
     title: ((await widget.locator('.quick-input-title').textContent()) ?? '').trim(),
-    message: ((await widget.locator('.quick-input-message').textContent().catch(() => '')) ?? '').trim(),
+    message: (
+      (await widget
+        .locator('.quick-input-message')
+        .textContent()
+        .catch(() => '')) ?? ''
+    ).trim(),
     password: (await input.getAttribute('type')) === 'password',
     notifications: await notifications(page),
   };

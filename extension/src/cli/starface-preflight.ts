@@ -45,7 +45,8 @@ const STATUS: Record<PrerequisiteStatus, string> = { pass: 'PASS', warn: 'WARN',
 
 function readPassword(prompt: string): Promise<string> {
   const stdin = process.stdin;
-  if (!stdin.isTTY) return Promise.reject(new UsageError('no password: set STARFACE_PASSWORD (stdin is not a terminal to ask on)'));
+  if (!stdin.isTTY)
+    return Promise.reject(new UsageError('no password: set STARFACE_PASSWORD (stdin is not a terminal to ask on)'));
   return new Promise((resolve, reject) => {
     let value = '';
     // Raw mode first: a key typed right after the prompt appears must not echo.
@@ -75,14 +76,20 @@ function readPassword(prompt: string): Promise<string> {
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError('the list is empty');
   return items;
 }
 
 function render(report: PrerequisitesReport): string {
-  const lines = [`starface-preflight: ${report.target}${report.simulator ? ' (simulator)' : ''}${report.pbxVersion ? `, STARFACE ${report.pbxVersion}` : ''}`];
-  if (report.users) lines.push(`users: ${report.users.length ? report.users.map((u) => u.login).join(', ') : 'none set up for Teams'}`);
+  const lines = [
+    `starface-preflight: ${report.target}${report.simulator ? ' (simulator)' : ''}${report.pbxVersion ? `, STARFACE ${report.pbxVersion}` : ''}`,
+  ];
+  if (report.users)
+    lines.push(`users: ${report.users.length ? report.users.map((u) => u.login).join(', ') : 'none set up for Teams'}`);
   if (report.incomplete) lines.push(`INCOMPLETE: ${report.incomplete.message}`);
   lines.push('');
   for (const r of report.results) {
@@ -95,15 +102,22 @@ function render(report: PrerequisitesReport): string {
     }
   }
   const s = report.summary;
-  lines.push('', `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)${report.incomplete ? ' — incomplete: no right "Administration"' : ''}`);
+  lines.push(
+    '',
+    `${s.pass} pass, ${s.warn} warn, ${s.fail} fail, ${s.unknown} unknown (${Math.round(report.durationMs)} ms)${report.incomplete ? ' — incomplete: no right "Administration"' : ''}`,
+  );
   return lines.join('\n') + '\n';
 }
 
 /** Only a refusal (401/403, wrong login or password) is a failed sign-in; anything else says why the PBX was not reached. */
 function loginFailure(err: unknown, base: string): string {
-  if (err instanceof PbxError && (err.status === 401 || err.status === 403 || err.failure?.code === 'LOGIN_FAILED')) return `sign-in failed: ${err.message}`;
+  if (err instanceof PbxError && (err.status === 401 || err.status === 403 || err.failure?.code === 'LOGIN_FAILED'))
+    return `sign-in failed: ${err.message}`;
   const detail = err instanceof PbxError && err.failure && 'detail' in err.failure ? err.failure.detail : '';
-  if (base.startsWith('https:') && /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(`${detail} ${(err as Error).message}`)) {
+  if (
+    base.startsWith('https:') &&
+    /WRONG_VERSION_NUMBER|PACKET_LENGTH_TOO_LONG|HTTP_REQUEST/.test(`${detail} ${(err as Error).message}`)
+  ) {
     const http = base.replace(/^https:/, 'http:').replace(/\/rest$/, '');
     return `${base}: the server does not speak HTTPS — did you mean ${http}?`;
   }
@@ -151,7 +165,8 @@ async function main(argv: string[]): Promise<number> {
   let timeoutMs: number | undefined;
   if (values.timeout !== undefined) {
     timeoutMs = Number(values.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000) throw new UsageError('--timeout must be a whole number of milliseconds from 1 to 60000');
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > 60_000)
+      throw new UsageError('--timeout must be a whole number of milliseconds from 1 to 60000');
   }
   // "host:port" entries: the port applies to all of them (one port per run keeps R6's message simple).
   let hosts: string[] | undefined;
@@ -159,7 +174,8 @@ async function main(argv: string[]): Promise<number> {
   for (const h of list(values.hosts) ?? []) {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(h);
     if (!m) throw new UsageError(`--hosts: "${h}" is not host or host:port`);
-    if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535)) throw new UsageError(`--hosts: the port of "${h}" must be from 1 to 65535`);
+    if (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))
+      throw new UsageError(`--hosts: the port of "${h}" must be from 1 to 65535`);
     (hosts ??= []).push(m[1]!.replace(/^\[|\]$/g, ''));
     if (m[2]) {
       if (port !== undefined && port !== Number(m[2])) throw new UsageError('--hosts: give every host the same port');
@@ -168,22 +184,30 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const minVersion = values['min-version'];
-  if (minVersion !== undefined && !isVersion(minVersion)) throw new UsageError(`--min-version: "${minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
+  if (minVersion !== undefined && !isVersion(minVersion))
+    throw new UsageError(`--min-version: "${minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
   // A key on the command line shows in the process list and the shell history.
-  if (values.key !== undefined) throw new UsageError('--key is not accepted (the process list and shell history would show the key): set STARFACE_TEAMS_KEY or use --key-file');
+  if (values.key !== undefined)
+    throw new UsageError(
+      '--key is not accepted (the process list and shell history would show the key): set STARFACE_TEAMS_KEY or use --key-file',
+    );
 
   const opts: PrerequisitesOptions = {
     ...(values.users !== undefined ? { users: list(values.users)! } : {}),
-    machine: values['no-machine'] ? false : { ...(hosts ? { hosts } : {}), ...(port ? { port } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
+    machine: values['no-machine']
+      ? false
+      : { ...(hosts ? { hosts } : {}), ...(port ? { port } : {}), ...(timeoutMs ? { timeoutMs } : {}) },
     ...(values['min-version'] ? { minVersion: values['min-version'] } : {}),
     ...(values['pbx-name'] ? { pbxName: values['pbx-name'] } : {}),
   };
   if (values['sign-in']) {
     if (!values['pbx-name']) throw new UsageError('--sign-in needs --pbx-name');
     const envKey = process.env.STARFACE_TEAMS_KEY?.trim() || undefined;
-    if ((envKey === undefined) === (values['key-file'] === undefined)) throw new UsageError('--sign-in needs the key: set STARFACE_TEAMS_KEY or give --key-file (not both)');
+    if ((envKey === undefined) === (values['key-file'] === undefined))
+      throw new UsageError('--sign-in needs the key: set STARFACE_TEAMS_KEY or give --key-file (not both)');
     const password = process.env.STARFACE_SIGNIN_PASSWORD;
-    if (!password) throw new UsageError('--sign-in: set STARFACE_SIGNIN_PASSWORD to the password of the user signing in');
+    if (!password)
+      throw new UsageError('--sign-in: set STARFACE_SIGNIN_PASSWORD to the password of the user signing in');
     let keyFile: string | undefined;
     if (values['key-file']) {
       try {
@@ -192,7 +216,12 @@ async function main(argv: string[]): Promise<number> {
         throw new UsageError(`--key-file: ${(err as Error).message}`);
       }
     }
-    opts.signIn = { pbxName: values['pbx-name'], login: values['sign-in'], password, ...(keyFile !== undefined ? { keyFile } : { key: envKey! }) };
+    opts.signIn = {
+      pbxName: values['pbx-name'],
+      login: values['sign-in'],
+      password,
+      ...(keyFile !== undefined ? { keyFile } : { key: envKey! }),
+    };
   }
 
   // An empty variable is as good as none: ask.
@@ -217,9 +246,16 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const known = err instanceof UsageError || err instanceof PrerequisitesUsageError || err instanceof PbxError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`starface-preflight: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`);
-    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write('Run starface-preflight --help for the options.\n');
+    const known =
+      err instanceof UsageError ||
+      err instanceof PrerequisitesUsageError ||
+      err instanceof PbxError ||
+      (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(
+      `starface-preflight: ${known ? (err as Error).message : ((err as Error).stack ?? String(err))}\n`,
+    );
+    if ((err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      process.stderr.write('Run starface-preflight --help for the options.\n');
     process.exitCode = 2;
   },
 );

@@ -47,7 +47,8 @@ async function asUsage<T>(run: () => Promise<T>): Promise<T> {
 
 /** `file:line:column …`; a file on disk by a path that opens from the working directory, an entry of a zip by its name. */
 function line(f: TeamsFinding, report: TeamsValidationReport): string {
-  const base = report.kind === 'folder' ? report.target : report.kind === 'manifest' ? dirname(report.target) : undefined;
+  const base =
+    report.kind === 'folder' ? report.target : report.kind === 'manifest' ? dirname(report.target) : undefined;
   const file = base === undefined ? f.file : shown(join(base, f.file));
   return `${file}:${f.line}:${f.column} ${f.severity} [${f.rule}] ${f.message}  (help: ${f.helpUrl})`;
 }
@@ -60,7 +61,9 @@ function printReport(report: TeamsValidationReport, json: boolean, extra: string
   for (const f of report.findings) process.stdout.write(line(f, report) + '\n');
   const verdict = report.ok ? 'valid' : 'INVALID';
   const version = report.manifestVersion ? `, manifest ${report.manifestVersion}` : '';
-  process.stdout.write(`${shown(report.target)}: ${verdict} — ${report.errors} error(s), ${report.warnings} warning(s)${version} (${report.durationMs} ms)\n`);
+  process.stdout.write(
+    `${shown(report.target)}: ${verdict} — ${report.errors} error(s), ${report.warnings} warning(s)${version} (${report.durationMs} ms)\n`,
+  );
   for (const e of extra) process.stdout.write(e + '\n');
 }
 
@@ -102,20 +105,37 @@ async function main(argv: string[]): Promise<number> {
     return report.ok ? 0 : 1;
   }
   if (cmd === 'package') {
-    const { values, positionals } = parse(rest, { env: { type: 'string' }, set: { type: 'string', multiple: true }, out: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parse(rest, {
+      env: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     if (positionals.length !== 1) throw new UsageError('package takes exactly one DIR');
     if (!values.env) throw new UsageError('package needs --env NAME (the values come from DIR/.env.NAME)');
     const envName = values.env as string;
     await asUsage(async () => assertEnvName(envName));
     if (!existsSync(positionals[0]!)) throw new UsageError(`${positionals[0]} does not exist`);
     const overrides = setValues(values.set as string[] | undefined);
-    const result = await asUsage(() => packageApp(positionals[0]!, envName, { values: overrides, ...(values.out ? { outDir: values.out as string } : {}) }));
-    const written = result.ok ? [`wrote ${shown(result.zipPath!)}`, `wrote ${shown(result.manifestPath!)}`] : ['no package written'];
+    const result = await asUsage(() =>
+      packageApp(positionals[0]!, envName, {
+        values: overrides,
+        ...(values.out ? { outDir: values.out as string } : {}),
+      }),
+    );
+    const written = result.ok
+      ? [`wrote ${shown(result.zipPath!)}`, `wrote ${shown(result.manifestPath!)}`]
+      : ['no package written'];
     printReport(result.report, values.json === true, written);
     return result.ok ? 0 : 1;
   }
   if (cmd === 'new') {
-    const { values, positionals } = parse(rest, { name: { type: 'string' }, env: { type: 'string' }, set: { type: 'string', multiple: true }, force: { type: 'boolean' } });
+    const { values, positionals } = parse(rest, {
+      name: { type: 'string' },
+      env: { type: 'string' },
+      set: { type: 'string', multiple: true },
+      force: { type: 'boolean' },
+    });
     if (positionals.length !== 1) throw new UsageError('new takes exactly one DIR');
     if (!values.name) throw new UsageError('new needs --name APPNAME');
     const initial = setValues(values.set as string[] | undefined);

@@ -1,8 +1,21 @@
 import * as vscode from 'vscode';
-import { ConnectionDetailsSchema, ConnectionSchema, restBaseUrl, type Connection, type ConnectionDetails } from '../../../shared/schemas/connection.js';
+import {
+  ConnectionDetailsSchema,
+  ConnectionSchema,
+  restBaseUrl,
+  type Connection,
+  type ConnectionDetails,
+} from '../../../shared/schemas/connection.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { PbxError } from '../pbx/restClient.js';
-import { guarded, sessionFor, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
+import {
+  guarded,
+  sessionFor,
+  UserFacingError,
+  withProgress,
+  type CommandContext,
+  type CommandTable,
+} from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -21,7 +34,11 @@ function fieldProblem(field: 'name' | 'url' | 'login', value: string): string | 
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0];
   if (issue?.code === 'too_big') return t('At most {0} characters', Number(issue.maximum));
-  return field === 'name' ? t('Enter a name') : field === 'login' ? t('Enter a login') : t('Enter the address of the PBX');
+  return field === 'name'
+    ? t('Enter a name')
+    : field === 'login'
+      ? t('Enter a login')
+      : t('Enter the address of the PBX');
 }
 
 async function askConnection(existing?: Connection): Promise<ConnectionDetails | undefined> {
@@ -42,11 +59,29 @@ async function askConnection(existing?: Connection): Promise<ConnectionDetails |
     },
   });
   if (!url) return undefined;
-  const login = await vscode.window.showInputBox({ title: t('Login'), prompt: t('The STARFACE login (an administrator for everything the tree offers)'), value: existing?.login, ignoreFocusOut: true, validateInput: (v) => fieldProblem('login', v) });
+  const login = await vscode.window.showInputBox({
+    title: t('Login'),
+    prompt: t('The STARFACE login (an administrator for everything the tree offers)'),
+    value: existing?.login,
+    ignoreFocusOut: true,
+    validateInput: (v) => fieldProblem('login', v),
+  });
   if (!login) return undefined;
-  const password = await vscode.window.showInputBox({ title: t('Password of {0}', login), password: true, ignoreFocusOut: true, prompt: t('Kept in VS Code\'s secret storage, never in settings') });
+  const password = await vscode.window.showInputBox({
+    title: t('Password of {0}', login),
+    password: true,
+    ignoreFocusOut: true,
+    prompt: t("Kept in VS Code's secret storage, never in settings"),
+  });
   if (password === undefined) return undefined;
-  const name = existing?.name ?? (await vscode.window.showInputBox({ title: t('Name of this connection'), value: new URL(restBaseUrl(url)).host, ignoreFocusOut: true, validateInput: (v) => fieldProblem('name', v) }));
+  const name =
+    existing?.name ??
+    (await vscode.window.showInputBox({
+      title: t('Name of this connection'),
+      value: new URL(restBaseUrl(url)).host,
+      ignoreFocusOut: true,
+      validateInput: (v) => fieldProblem('name', v),
+    }));
   if (!name) return undefined;
   return { name: name.trim(), url: url.trim(), login: login.trim(), password };
 }
@@ -54,11 +89,23 @@ async function askConnection(existing?: Connection): Promise<ConnectionDetails |
 export function connectionCommands(ctx: CommandContext): CommandTable {
   /** Writes the entry to the settings; the password is stored only once a sign-in has taken it. */
   const save = async (input: ConnectionDetails, replacing?: string): Promise<Connection> => {
-    const parsed = ConnectionSchema.safeParse({ name: input.name, url: input.url, login: input.login, kind: input.kind ?? 'pbx' });
-    if (!parsed.success) throw new UserFacingError(t('The connection details are not valid: {0}', [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', ')));
+    const parsed = ConnectionSchema.safeParse({
+      name: input.name,
+      url: input.url,
+      login: input.login,
+      kind: input.kind ?? 'pbx',
+    });
+    if (!parsed.success)
+      throw new UserFacingError(
+        t(
+          'The connection details are not valid: {0}',
+          [...new Set(parsed.error.issues.map((i) => i.path.join('.')))].join(', '),
+        ),
+      );
     const connection = parsed.data;
     const list = ctx.readConnections().filter((c) => c.name !== (replacing ?? connection.name));
-    if (replacing !== connection.name && list.some((c) => c.name === connection.name)) throw new UserFacingError(t('A connection named "{0}" exists already.', connection.name));
+    if (replacing !== connection.name && list.some((c) => c.name === connection.name))
+      throw new UserFacingError(t('A connection named "{0}" exists already.', connection.name));
     await ctx.writeConnections([...list, connection]);
     ctx.sessions.setConnections(ctx.readConnections());
     return connection;
@@ -67,7 +114,12 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
   const askPassword = (session: ReturnType<typeof sessionFor>, refused: boolean) =>
     vscode.window.showInputBox({
       title: t('Password of {0} on {1}', session.connection.login, session.connection.name),
-      prompt: refused ? t('Sign-in as {0} failed: wrong login or password. Enter the password again, or press Escape to stay signed out.', session.connection.login) : undefined,
+      prompt: refused
+        ? t(
+            'Sign-in as {0} failed: wrong login or password. Enter the password again, or press Escape to stay signed out.',
+            session.connection.login,
+          )
+        : undefined,
       password: true,
       ignoreFocusOut: true,
     });
@@ -85,7 +137,8 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
       password ??= await askPassword(session, refused);
       if (password === undefined) {
         // The session keeps its failure: the tree and the status bar say that the password was refused.
-        if (refused) ctx.log.info(`sign-in to ${name} cancelled after a refused password; the stored password is unchanged`);
+        if (refused)
+          ctx.log.info(`sign-in to ${name} cancelled after a refused password; the stored password is unchanged`);
         return false;
       }
       const secret = password;
@@ -109,7 +162,8 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
     // Details from a caller skip the prompts; from the view's "+" VS Code passes the focused tree node instead.
     'starface.addConnection': guarded(ctx, 'addConnection', async (arg?: unknown) => {
       const given = connectionDetails(arg);
-      if (!given && arg !== undefined && arg !== null) ctx.log.debug('addConnection: the argument is no connection details; asking for them');
+      if (!given && arg !== undefined && arg !== null)
+        ctx.log.debug('addConnection: the argument is no connection details; asking for them');
       const value = given ?? (await askConnection());
       if (!value) return undefined;
       const connection = await save(value);
@@ -132,20 +186,30 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
       if (value.password !== undefined) await signInSession(ctx.sessions.get(connection.name)!, value.password);
       return connection.name;
     }),
-    'starface.removeConnection': guarded(ctx, 'removeConnection', async (node?: TreeNode, opts?: { confirmed?: boolean }) => {
-      const session = sessionFor(ctx, node);
-      const name = session.connection.name;
-      if (!opts?.confirmed) {
-        const remove = t('Remove');
-        const answer = await vscode.window.showWarningMessage(t('Remove the connection "{0}" and its stored password?', name), { modal: true }, remove);
-        if (answer !== remove) return false;
-      }
-      await ctx.writeConnections(ctx.readConnections().filter((c) => c.name !== name));
-      await ctx.passwords.delete(name);
-      ctx.sessions.setConnections(ctx.readConnections());
-      return true;
-    }),
-    'starface.signIn': guarded(ctx, 'signIn', (node?: TreeNode, opts?: { password?: string }) => signInSession(sessionFor(ctx, node), opts?.password)),
+    'starface.removeConnection': guarded(
+      ctx,
+      'removeConnection',
+      async (node?: TreeNode, opts?: { confirmed?: boolean }) => {
+        const session = sessionFor(ctx, node);
+        const name = session.connection.name;
+        if (!opts?.confirmed) {
+          const remove = t('Remove');
+          const answer = await vscode.window.showWarningMessage(
+            t('Remove the connection "{0}" and its stored password?', name),
+            { modal: true },
+            remove,
+          );
+          if (answer !== remove) return false;
+        }
+        await ctx.writeConnections(ctx.readConnections().filter((c) => c.name !== name));
+        await ctx.passwords.delete(name);
+        ctx.sessions.setConnections(ctx.readConnections());
+        return true;
+      },
+    ),
+    'starface.signIn': guarded(ctx, 'signIn', (node?: TreeNode, opts?: { password?: string }) =>
+      signInSession(sessionFor(ctx, node), opts?.password),
+    ),
     'starface.signOut': guarded(ctx, 'signOut', async (node?: TreeNode) => {
       const session = sessionFor(ctx, node);
       await session.signOut();
@@ -153,7 +217,11 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
     }),
     'starface.refresh': guarded(ctx, 'refresh', async (node?: TreeNode) => {
       const sessions = node ? [sessionFor(ctx, node)] : ctx.sessions.all;
-      await withProgress(t('Refreshing STARFACE…'), () => Promise.all(sessions.map((s) => s.refresh())), vscode.ProgressLocation.Window);
+      await withProgress(
+        t('Refreshing STARFACE…'),
+        () => Promise.all(sessions.map((s) => s.refresh())),
+        vscode.ProgressLocation.Window,
+      );
       return true;
     }),
     'starface.selectConnection': guarded(ctx, 'selectConnection', async (name?: string) => {

@@ -23,13 +23,15 @@ export class UserFacingError extends Error {}
 /** The node's connection, else the selected one; refuses when there is none. */
 export function sessionFor(ctx: CommandContext, node?: TreeNode): PbxSession {
   const session = node ? ctx.sessions.get(node.ref.connection) : ctx.sessions.selected;
-  if (!session) throw new UserFacingError(vscode.l10n.t('No STARFACE connection: add one or start the local simulator first.'));
+  if (!session)
+    throw new UserFacingError(vscode.l10n.t('No STARFACE connection: add one or start the local simulator first.'));
   return session;
 }
 
 export function readySession(ctx: CommandContext, node?: TreeNode): PbxSession {
   const session = sessionFor(ctx, node);
-  if (session.state !== 'ready' || !session.data) throw new UserFacingError(vscode.l10n.t('Sign in to "{0}" first.', session.connection.name));
+  if (session.state !== 'ready' || !session.data)
+    throw new UserFacingError(vscode.l10n.t('Sign in to "{0}" first.', session.connection.name));
   return session;
 }
 
@@ -40,7 +42,13 @@ export function readySession(ctx: CommandContext, node?: TreeNode): PbxSession {
 export function requireOperation(session: PbxSession, id: EndpointId, where: string): void {
   if (API[id].real) return;
   if (!session.data?.simulator) {
-    throw new UserFacingError(vscode.l10n.t('"{0}" is a real STARFACE: its REST API does not offer this; use {1}.', session.connection.name, where));
+    throw new UserFacingError(
+      vscode.l10n.t(
+        '"{0}" is a real STARFACE: its REST API does not offer this; use {1}.',
+        session.connection.name,
+        where,
+      ),
+    );
   }
 }
 
@@ -57,7 +65,11 @@ export function guarded<A extends unknown[], R>(ctx: CommandContext, name: strin
   };
 }
 
-export function withProgress<T>(title: string, task: () => Promise<T>, location = vscode.ProgressLocation.Notification): Thenable<T> {
+export function withProgress<T>(
+  title: string,
+  task: () => Promise<T>,
+  location = vscode.ProgressLocation.Notification,
+): Thenable<T> {
   return vscode.window.withProgress({ location, title }, task);
 }
 

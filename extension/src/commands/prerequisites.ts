@@ -1,6 +1,11 @@
 import * as vscode from 'vscode';
 import { isFqdn } from '../../../shared/schemas/common.js';
-import { PrerequisiteFixSchema, type PrerequisiteFix, type PrerequisitesReport, type PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
+import {
+  PrerequisiteFixSchema,
+  type PrerequisiteFix,
+  type PrerequisitesReport,
+  type PrerequisiteResult,
+} from '../../../shared/schemas/prerequisites.js';
 import { fixLabel, type PrerequisiteNode, type PrerequisitesModel } from '../model/tree/prerequisitesModel.js';
 import { pick } from '../text/i18n.js';
 import type { PbxSession } from '../model/pbxSession.js';
@@ -8,7 +13,15 @@ import { applyFix } from '../prerequisites/fixes.js';
 import { reportToHtml, reportToMarkdown } from '../prerequisites/report.js';
 import { rehearseSignIn } from '../prerequisites/rehearsal.js';
 import { checkPrerequisites } from '../prerequisites/run.js';
-import { guarded, readySession, requireOperation, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
+import {
+  guarded,
+  readySession,
+  requireOperation,
+  UserFacingError,
+  withProgress,
+  type CommandContext,
+  type CommandTable,
+} from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -62,7 +75,9 @@ function vscodeProxySettings(): Pick<MachineOptions, 'vscodeProxy' | 'vscodeNoPr
   const support = http.get<string>('proxySupport');
   return {
     ...(proxy ? { vscodeProxy: proxy } : {}),
-    ...(Array.isArray(noProxy) && noProxy.length ? { vscodeNoProxy: noProxy.filter((e) => typeof e === 'string') } : {}),
+    ...(Array.isArray(noProxy) && noProxy.length
+      ? { vscodeNoProxy: noProxy.filter((e) => typeof e === 'string') }
+      : {}),
     ...(support ? { vscodeProxySupport: support } : {}),
   };
 }
@@ -74,11 +89,17 @@ async function readText(uri: vscode.Uri | string): Promise<string> {
 
 /** The key file as the admin downloads it; its JSON goes to the sign-in as a dropped file would. */
 async function currentKeyFile(session: PbxSession, configurationId: number | undefined): Promise<string> {
-  if (configurationId === undefined) throw new UserFacingError(t('There is no "Teams Integration" configuration (R11).'));
+  if (configurationId === undefined)
+    throw new UserFacingError(t('There is no "Teams Integration" configuration (R11).'));
   return JSON.stringify(await session.api.keyFile(configurationId));
 }
 
-const isNode = (arg: unknown): arg is PrerequisiteNode => typeof arg === 'object' && arg !== null && 'kind' in arg && 'fixes' in arg && Array.isArray((arg as PrerequisiteNode).fixes);
+const isNode = (arg: unknown): arg is PrerequisiteNode =>
+  typeof arg === 'object' &&
+  arg !== null &&
+  'kind' in arg &&
+  'fixes' in arg &&
+  Array.isArray((arg as PrerequisiteNode).fixes);
 
 export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesModel): CommandTable {
   /** The arguments of the last run: a re-run after a fix checks the same users in the same way. */
@@ -89,7 +110,8 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     if (name === undefined) return readySession(ctx);
     const session = ctx.sessions.get(name);
     if (!session) throw new UserFacingError(t('No connection named "{0}"', name));
-    if (session.state !== 'ready' || !session.data) throw new UserFacingError(t('Sign in to "{0}" first.', session.connection.name));
+    if (session.state !== 'ready' || !session.data)
+      throw new UserFacingError(t('Sign in to "{0}" first.', session.connection.name));
     return session;
   };
 
@@ -106,10 +128,14 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     model.setRunning(true);
     inFlight = (async () => {
       try {
-        const report = await withProgress(t('Checking the prerequisites of "{0}"…', session.connection.name), () => checkPrerequisites(session.api, options));
+        const report = await withProgress(t('Checking the prerequisites of "{0}"…', session.connection.name), () =>
+          checkPrerequisites(session.api, options),
+        );
         model.setReport(session.connection.name, report, session.data);
         const { pass, warn, fail, unknown } = report.summary;
-        ctx.log.info(`prerequisites of ${session.connection.name}: ${pass} pass, ${warn} warn, ${fail} fail, ${unknown} unknown (${report.durationMs} ms)`);
+        ctx.log.info(
+          `prerequisites of ${session.connection.name}: ${pass} pass, ${warn} warn, ${fail} fail, ${unknown} unknown (${report.durationMs} ms)`,
+        );
         return report;
       } finally {
         inFlight = undefined;
@@ -130,13 +156,25 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
     }),
 
     'starface.applyPrerequisiteFix': guarded(ctx, 'applyPrerequisiteFix', async (arg?: PrerequisiteNode | FixArgs) => {
-      if (!model.report || model.connection === undefined) throw new UserFacingError(t('Run the prerequisites check first.'));
+      if (!model.report || model.connection === undefined)
+        throw new UserFacingError(t('Run the prerequisites check first.'));
       // A fix from an outdated report may no longer fit the PBX: refuse it and offer a fresh check.
       if (model.stale) {
         const again = t('Run the check again');
-        void vscode.window.showWarningMessage(t('The prerequisites report is outdated, so its fixes may no longer fit the PBX. Run the check again, then apply the fix.'), again).then((a) => {
-          if (a === again) void vscode.commands.executeCommand('starface.checkPrerequisites', { ...last, connection: model.connection });
-        });
+        void vscode.window
+          .showWarningMessage(
+            t(
+              'The prerequisites report is outdated, so its fixes may no longer fit the PBX. Run the check again, then apply the fix.',
+            ),
+            again,
+          )
+          .then((a) => {
+            if (a === again)
+              void vscode.commands.executeCommand('starface.checkPrerequisites', {
+                ...last,
+                connection: model.connection,
+              });
+          });
         return undefined;
       }
       // The check offers only what this PBX's REST API can do (on a real STARFACE: granting rights).
@@ -154,28 +192,38 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
         }
       } else if (arg?.fix !== undefined) {
         const parsed = PrerequisiteFixSchema.safeParse(arg.fix);
-        if (!parsed.success) throw new UserFacingError(t('Not a fix the prerequisites check offers: {0}', parsed.error.issues[0]?.message ?? ''));
+        if (!parsed.success)
+          throw new UserFacingError(
+            t('Not a fix the prerequisites check offers: {0}', parsed.error.issues[0]?.message ?? ''),
+          );
         fix = parsed.data;
       }
       if (!fix) return undefined;
       if (fix.kind === 'setPbxName' && !fix.pbxName) {
         // The check knew no FQDN for the PBX (its address is an IP or a short name): ask for one.
-        const given = (!isNode(arg) ? arg?.pbxName : undefined) ??
+        const given =
+          (!isNode(arg) ? arg?.pbxName : undefined) ??
           (await vscode.window.showInputBox({
             title: t('"Name der Anlage": the PBX\'s FQDN'),
             prompt: t('The fully qualified domain name of the PBX, e.g. pbx.example.com (R14)'),
             ignoreFocusOut: true,
-            validateInput: (v) => (isFqdn(v.trim()) ? undefined : t('Enter a fully qualified domain name such as pbx.example.com')),
+            validateInput: (v) =>
+              isFqdn(v.trim()) ? undefined : t('Enter a fully qualified domain name such as pbx.example.com'),
           }));
         if (given === undefined) return undefined;
-        if (!isFqdn(given.trim())) throw new UserFacingError(t('"{0}" is not a fully qualified domain name.', given.trim()));
+        if (!isFqdn(given.trim()))
+          throw new UserFacingError(t('"{0}" is not a fully qualified domain name.', given.trim()));
         fix = { ...fix, pbxName: given.trim() };
       }
       const label = fixLabel(fix, vscode.env.language);
       const confirm = isNode(arg) || arg?.confirm !== false;
       if (confirm) {
         const apply = t('Apply');
-        const answer = await vscode.window.showWarningMessage(t('Apply this fix on "{0}"?', session.connection.name), { modal: true, detail: label }, apply);
+        const answer = await vscode.window.showWarningMessage(
+          t('Apply this fix on "{0}"?', session.connection.name),
+          { modal: true, detail: label },
+          apply,
+        );
         if (answer !== apply) return undefined;
       }
       await withProgress(label, () => applyFix(session.api, fix));
@@ -205,22 +253,44 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       let key = args.key;
       let keyFile = args.keyFile;
       if (args.keyFileUri) keyFile = await readText(args.keyFileUri);
-      if (key === undefined && keyFile === undefined && args.currentKey) keyFile = await currentKeyFile(session, inUse?.id);
+      if (key === undefined && keyFile === undefined && args.currentKey)
+        keyFile = await currentKeyFile(session, inUse?.id);
       if (key === undefined && keyFile === undefined) {
         const items = [
-          ...(inUse?.keyFingerprint ? [{ label: t('Key file of "{0}"', inUse.name), description: t('fetched from the simulator; the key is not shown'), source: 'current' as const }] : []),
+          ...(inUse?.keyFingerprint
+            ? [
+                {
+                  label: t('Key file of "{0}"', inUse.name),
+                  description: t('fetched from the simulator; the key is not shown'),
+                  source: 'current' as const,
+                },
+              ]
+            : []),
           { label: t('Open a key file…'), description: t('as dropped into the Teams app'), source: 'file' as const },
           { label: t('Type the key…'), description: t('as typed into the Teams app'), source: 'typed' as const },
         ];
-        const chosen = await vscode.window.showQuickPick(items, { title: t('Teams sign-in rehearsal (2/4): key or key file'), ignoreFocusOut: true });
+        const chosen = await vscode.window.showQuickPick(items, {
+          title: t('Teams sign-in rehearsal (2/4): key or key file'),
+          ignoreFocusOut: true,
+        });
         if (!chosen) return undefined;
         if (chosen.source === 'current') keyFile = await currentKeyFile(session, inUse?.id);
         else if (chosen.source === 'file') {
-          const uri = (await vscode.window.showOpenDialog({ title: t('Open a STARFACE key file'), filters: { [t('STARFACE key file')]: ['json'] } }))?.[0];
+          const uri = (
+            await vscode.window.showOpenDialog({
+              title: t('Open a STARFACE key file'),
+              filters: { [t('STARFACE key file')]: ['json'] },
+            })
+          )?.[0];
           if (!uri) return undefined;
           keyFile = await readText(uri);
         } else {
-          key = await vscode.window.showInputBox({ title: t('Teams sign-in rehearsal (2/4): key'), password: true, ignoreFocusOut: true, validateInput: (v) => (v.trim() ? undefined : t('Enter the key')) });
+          key = await vscode.window.showInputBox({
+            title: t('Teams sign-in rehearsal (2/4): key'),
+            password: true,
+            ignoreFocusOut: true,
+            validateInput: (v) => (v.trim() ? undefined : t('Enter the key')),
+          });
           if (key === undefined) return undefined;
           key = key.trim();
         }
@@ -236,21 +306,41 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       if (login === undefined) return undefined;
       const password =
         args.password ??
-        (await vscode.window.showInputBox({ title: t('Teams sign-in rehearsal (4/4): password of {0}', login.trim()), password: true, ignoreFocusOut: true }));
+        (await vscode.window.showInputBox({
+          title: t('Teams sign-in rehearsal (4/4): password of {0}', login.trim()),
+          password: true,
+          ignoreFocusOut: true,
+        }));
       if (!password) return undefined;
 
       const outcome = await withProgress(t('Rehearsing the Teams sign-in of {0}…', login.trim()), () =>
-        rehearseSignIn(session.api, { pbxName: pbxName.trim(), login: login.trim(), password, ...(keyFile !== undefined ? { keyFile } : { key: key ?? '' }) }, session.data?.users ?? []),
+        rehearseSignIn(
+          session.api,
+          {
+            pbxName: pbxName.trim(),
+            login: login.trim(),
+            password,
+            ...(keyFile !== undefined ? { keyFile } : { key: key ?? '' }),
+          },
+          session.data?.users ?? [],
+        ),
       );
       model.setRehearsal(outcome);
-      ctx.log.info(`Teams sign-in rehearsal of ${outcome.login}: ${outcome.ok ? 'signed in' : `refused (${outcome.results.map((r) => `${r.id} ${r.status}`).join(', ')})`}`);
+      ctx.log.info(
+        `Teams sign-in rehearsal of ${outcome.login}: ${outcome.ok ? 'signed in' : `refused (${outcome.results.map((r) => `${r.id} ${r.status}`).join(', ')})`}`,
+      );
       if (!args.quiet) {
         const language = vscode.env.language;
         const message = (r: PrerequisiteResult) => (r.i18n ? pick(r.i18n.message, language) : r.message);
         if (outcome.ok) void vscode.window.showInformationMessage(message(outcome.results[0]!));
         else {
-          const detail = outcome.results.map((r) => `✗ ${r.id}: ${message(r)}\n   ${t('Guide: „{0}“', r.guide)}`).join('\n');
-          void vscode.window.showWarningMessage(t('The Teams sign-in of {0} is refused.', outcome.login), { modal: true, detail });
+          const detail = outcome.results
+            .map((r) => `✗ ${r.id}: ${message(r)}\n   ${t('Guide: „{0}“', r.guide)}`)
+            .join('\n');
+          void vscode.window.showWarningMessage(t('The Teams sign-in of {0} is refused.', outcome.login), {
+            modal: true,
+            detail,
+          });
         }
       }
       return outcome;
@@ -277,7 +367,10 @@ export function prerequisiteCommands(ctx: CommandContext, model: PrerequisitesMo
       const ext = format === 'html' ? 'html' : 'md';
       target ??= await vscode.window.showSaveDialog({
         title: t('Export the prerequisites report'),
-        defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/'), `starface-prerequisites.${ext}`),
+        defaultUri: vscode.Uri.joinPath(
+          vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/'),
+          `starface-prerequisites.${ext}`,
+        ),
         filters: format === 'html' ? { HTML: ['html', 'htm'] } : { Markdown: ['md'] },
       });
       if (!target) return undefined;

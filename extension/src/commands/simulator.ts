@@ -23,11 +23,18 @@ async function askScenario(): Promise<{ scenario: string | undefined } | undefin
     ...BUILTIN_NAMES.map((name) => ({ label: name, description: describe(name), value: name })),
     { label: t('Scenario file…'), description: t('a JSON scenario (see README)'), file: true },
   ];
-  const chosen = await vscode.window.showQuickPick(items, { title: t('Start the local STARFACE simulator'), placeHolder: t('Choose a scenario; a scenario replaces the stored PBX') });
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: t('Start the local STARFACE simulator'),
+    placeHolder: t('Choose a scenario; a scenario replaces the stored PBX'),
+  });
   if (!chosen) return undefined;
   if (chosen.keep) return { scenario: undefined };
   if (chosen.file) {
-    const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { [t('Scenario')]: ['json'] }, title: t('Scenario file') });
+    const files = await vscode.window.showOpenDialog({
+      canSelectMany: false,
+      filters: { [t('Scenario')]: ['json'] },
+      title: t('Scenario file'),
+    });
     return files?.[0] ? { scenario: files[0].fsPath } : undefined;
   }
   return { scenario: chosen.value };
@@ -45,7 +52,8 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
     'starface.startSimulator': guarded(ctx, 'startSimulator', async (arg?: unknown) => {
       const given = arg === undefined || arg === null ? undefined : StartOptionsSchema.safeParse(arg);
       const opts = given?.success ? given.data : undefined;
-      if (given && !given.success) ctx.log.debug('startSimulator: the argument is no start options; asking for the scenario');
+      if (given && !given.success)
+        ctx.log.debug('startSimulator: the argument is no start options; asking for the scenario');
       const choice = opts ? { scenario: opts.keep ? undefined : (opts.scenario ?? 'demo') } : await askScenario();
       if (!choice) return undefined;
       let password = await ctx.passwords.get(SIMULATOR_CONNECTION);
@@ -54,7 +62,9 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
         await ctx.passwords.store(SIMULATOR_CONNECTION, password);
       }
       const secret = password;
-      const ready = await withProgress(t('Starting the STARFACE simulator…'), () => ctx.simulator.start(choice.scenario, secret));
+      const ready = await withProgress(t('Starting the STARFACE simulator…'), () =>
+        ctx.simulator.start(choice.scenario, secret),
+      );
       const url = ready.rest.replace(/\/rest$/, '');
       const others = ctx.readConnections().filter((c) => c.name !== SIMULATOR_CONNECTION);
       await ctx.writeConnections([...others, { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator' }]);
@@ -62,7 +72,9 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
       const session = ctx.sessions.get(SIMULATOR_CONNECTION)!;
       await session.signIn(secret);
       ctx.sessions.select(SIMULATOR_CONNECTION);
-      ctx.log.info(`simulator started at ${ready.rest} (scenario ${choice.scenario ?? 'stored'}, data ${ctx.simulator.dataDir})`);
+      ctx.log.info(
+        `simulator started at ${ready.rest} (scenario ${choice.scenario ?? 'stored'}, data ${ctx.simulator.dataDir})`,
+      );
       return ready.rest;
     }),
     'starface.stopSimulator': guarded(ctx, 'stopSimulator', async () => {

@@ -12,7 +12,10 @@ const t = vscode.l10n.t;
 export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider): CommandTable {
   const adminPassword = async (): Promise<string> => {
     const password = ctx.simulator.running ? await ctx.passwords.get(SIMULATOR_CONNECTION) : undefined;
-    if (!password) throw new UserFacingError(t('The local simulator is not running: start it with "STARFACE: Start Local Simulator".'));
+    if (!password)
+      throw new UserFacingError(
+        t('The local simulator is not running: start it with "STARFACE: Start Local Simulator".'),
+      );
     return password;
   };
   return {
@@ -34,9 +37,19 @@ export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider
       const session = readySession(ctx, node);
       const addresses = ctx.simulator.addresses;
       if (!isLocalSimulator(session.connection, addresses)) {
-        throw new UserFacingError(t('Softphone settings are known for the simulator this window runs only; "{0}" is not it.', session.connection.name));
+        throw new UserFacingError(
+          t(
+            'Softphone settings are known for the simulator this window runs only; "{0}" is not it.',
+            session.connection.name,
+          ),
+        );
       }
-      const userId = node?.ref.userId ?? (await pickUser(session.data!.users.filter((u) => u.login !== 'admin'), t('Copy the softphone settings of which user?')));
+      const userId =
+        node?.ref.userId ??
+        (await pickUser(
+          session.data!.users.filter((u) => u.login !== 'admin'),
+          t('Copy the softphone settings of which user?'),
+        ));
       if (userId === undefined) return undefined;
       const creds = await session.api.credentials();
       const user = creds.users.find((u) => u.userId === userId);

@@ -5,7 +5,15 @@ import type { Configuration, Mode } from '../../../shared/schemas/modules.js';
 import { checkKeyFile } from '../pbx/keyFileCheck.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
-import { guarded, readySession, requireOperation, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
+import {
+  guarded,
+  readySession,
+  requireOperation,
+  UserFacingError,
+  withProgress,
+  type CommandContext,
+  type CommandTable,
+} from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -52,7 +60,9 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
           t('Generate a new key for "{0}"?', config.name),
           {
             modal: true,
-            detail: t('Once the UCI connector restarts, the old key stops working: every Teams user must then sign in with the new key or key file.'),
+            detail: t(
+              'Once the UCI connector restarts, the old key stops working: every Teams user must then sign in with the new key or key file.',
+            ),
           },
           generate,
         );
@@ -64,10 +74,16 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
       if (!opts?.confirmed) {
         const restartNow = t('Restart Connector');
         const saveFile = t('Save Key File…');
-        void vscode.window.showInformationMessage(t('New key {0}. Restart the UCI connector to put it into use (R17).', generated.fingerprint), restartNow, saveFile).then((a) => {
-          if (a === restartNow) void vscode.commands.executeCommand('starface.restartConnector', node);
-          if (a === saveFile) void vscode.commands.executeCommand('starface.saveKeyFile', node);
-        });
+        void vscode.window
+          .showInformationMessage(
+            t('New key {0}. Restart the UCI connector to put it into use (R17).', generated.fingerprint),
+            restartNow,
+            saveFile,
+          )
+          .then((a) => {
+            if (a === restartNow) void vscode.commands.executeCommand('starface.restartConnector', node);
+            if (a === saveFile) void vscode.commands.executeCommand('starface.saveKeyFile', node);
+          });
       }
       return generated.fingerprint;
     }),
@@ -81,7 +97,10 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
         opts?.uri ??
         (await vscode.window.showSaveDialog({
           title: t('Save the key file of "{0}"', config.name),
-          defaultUri: vscode.Uri.joinPath(vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/'), `${file.pbxName || 'starface'}.starface-key.json`),
+          defaultUri: vscode.Uri.joinPath(
+            vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.env.HOME ?? '/'),
+            `${file.pbxName || 'starface'}.starface-key.json`,
+          ),
           filters: { [t('STARFACE key file')]: ['json'] },
         }));
       if (!target) return undefined;
@@ -89,21 +108,37 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
       await writeFile(target.fsPath, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
       await chmod(target.fsPath, 0o600);
       ctx.log.info(`key file of configuration ${config.id} (${file.fingerprint}) saved to ${target.fsPath}`);
-      if (!opts?.uri) void vscode.window.showInformationMessage(t('Key file saved to {0} (readable only by you).', target.fsPath));
+      if (!opts?.uri)
+        void vscode.window.showInformationMessage(t('Key file saved to {0} (readable only by you).', target.fsPath));
       return target.fsPath;
     }),
 
     'starface.checkKeyFile': guarded(ctx, 'checkKeyFile', async (uri?: vscode.Uri) => {
       const session = readySession(ctx);
-      const target = uri ?? (await vscode.window.showOpenDialog({ title: t('Open a STARFACE key file'), filters: { [t('STARFACE key file')]: ['json'] } }))?.[0];
+      const target =
+        uri ??
+        (
+          await vscode.window.showOpenDialog({
+            title: t('Open a STARFACE key file'),
+            filters: { [t('STARFACE key file')]: ['json'] },
+          })
+        )?.[0];
       if (!target) return undefined;
       const text = await readFile(target.fsPath, 'utf8');
       const findings = checkKeyFile(text, session.data!.configurations?.map((c) => c.configuration) ?? null, t);
       for (const f of findings) ctx.log.info(`key file check: ${f.ok ? 'ok' : 'PROBLEM'}: ${f.message}`);
       const problems = findings.filter((f) => !f.ok);
       const summary = findings.map((f) => `${f.ok ? '✓' : '✗'} ${f.message}`).join('\n');
-      if (problems.length) void vscode.window.showWarningMessage(t('The key file has {0} problem(s).', problems.length), { modal: true, detail: summary });
-      else void vscode.window.showInformationMessage(t('The key file matches "{0}".', session.connection.name), { modal: true, detail: summary });
+      if (problems.length)
+        void vscode.window.showWarningMessage(t('The key file has {0} problem(s).', problems.length), {
+          modal: true,
+          detail: summary,
+        });
+      else
+        void vscode.window.showInformationMessage(t('The key file matches "{0}".', session.connection.name), {
+          modal: true,
+          detail: summary,
+        });
       return findings;
     }),
 
@@ -123,8 +158,16 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
       if (!chosen) {
         const pick = await vscode.window.showQuickPick(
           [
-            { label: 'Vollständige Integration', description: t('Full integration — the only supported mode'), mode: 'FULL_INTEGRATION' as const },
-            { label: 'Abgleich Präsenzstatus', description: t('Presence sync — offered, but not supported (R13)'), mode: 'PRESENCE_SYNC' as const },
+            {
+              label: 'Vollständige Integration',
+              description: t('Full integration — the only supported mode'),
+              mode: 'FULL_INTEGRATION' as const,
+            },
+            {
+              label: 'Abgleich Präsenzstatus',
+              description: t('Presence sync — offered, but not supported (R13)'),
+              mode: 'PRESENCE_SYNC' as const,
+            },
           ],
           { title: t('Mode of "{0}"', config.name) },
         );
@@ -132,7 +175,11 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
         chosen = pick.mode;
         if (chosen === 'PRESENCE_SYNC') {
           const yes = t('Set Anyway');
-          const answer = await vscode.window.showWarningMessage(t('"Abgleich Präsenzstatus" is not supported and must not be selected (R13).'), { modal: true }, yes);
+          const answer = await vscode.window.showWarningMessage(
+            t('"Abgleich Präsenzstatus" is not supported and must not be selected (R13).'),
+            { modal: true },
+            yes,
+          );
           if (answer !== yes) return undefined;
         }
       }
@@ -151,7 +198,8 @@ export function teamsModuleCommands(ctx: CommandContext): CommandTable {
           title: t('"Name der Anlage" of "{0}"', config.name),
           prompt: t('The fully qualified domain name of the PBX (R14)'),
           value: config.pbxName,
-          validateInput: (v) => (isFqdn(v.trim()) ? undefined : t('Not a fully qualified domain name, e.g. pbx.example.com')),
+          validateInput: (v) =>
+            isFqdn(v.trim()) ? undefined : t('Not a fully qualified domain name, e.g. pbx.example.com'),
         }));
       if (value === undefined) return undefined;
       await session.api.updateConfiguration(config.id, { pbxName: value.trim() });

@@ -23,22 +23,34 @@ function sideText(side: LiveEventsFailedSide): string {
 export function uciCommands(ctx: CommandContext): CommandTable {
   return {
     /** Can the PBX push UCI events to this machine? Shows which side failed and what to do. */
-    'starface.testUciCallback': guarded(ctx, 'testUciCallback', async (node?: TreeNode, opts?: { waitMs?: number }): Promise<LiveEventsCheckResult> => {
-      const session = readySession(ctx, node);
-      const name = session.connection.name;
-      const result = await withProgress(t('Testing live events from {0}…', name), () => session.testLiveEvents(t, opts?.waitMs));
-      for (const s of result.steps) ctx.log.info(`live events test ${name}: ${s.step} ${s.ok ? 'ok' : 'FAILED'} (${s.ms} ms): ${s.detail}`);
-      const showLog = t('Show Log');
-      if (result.ok) {
-        ctx.log.info(`live events test ${name}: ok`);
-        void vscode.window.showInformationMessage(result.advice);
-      } else {
-        ctx.log.warn(`live events test ${name}: failed (${result.failedSide}): ${result.advice}`);
-        void vscode.window.showWarningMessage(t('Live events from {0}: {1}. {2}', name, sideText(result.failedSide!), result.advice), showLog).then((choice) => {
-          if (choice === showLog) ctx.log.show(true);
-        });
-      }
-      return result;
-    }),
+    'starface.testUciCallback': guarded(
+      ctx,
+      'testUciCallback',
+      async (node?: TreeNode, opts?: { waitMs?: number }): Promise<LiveEventsCheckResult> => {
+        const session = readySession(ctx, node);
+        const name = session.connection.name;
+        const result = await withProgress(t('Testing live events from {0}…', name), () =>
+          session.testLiveEvents(t, opts?.waitMs),
+        );
+        for (const s of result.steps)
+          ctx.log.info(`live events test ${name}: ${s.step} ${s.ok ? 'ok' : 'FAILED'} (${s.ms} ms): ${s.detail}`);
+        const showLog = t('Show Log');
+        if (result.ok) {
+          ctx.log.info(`live events test ${name}: ok`);
+          void vscode.window.showInformationMessage(result.advice);
+        } else {
+          ctx.log.warn(`live events test ${name}: failed (${result.failedSide}): ${result.advice}`);
+          void vscode.window
+            .showWarningMessage(
+              t('Live events from {0}: {1}. {2}', name, sideText(result.failedSide!), result.advice),
+              showLog,
+            )
+            .then((choice) => {
+              if (choice === showLog) ctx.log.show(true);
+            });
+        }
+        return result;
+      },
+    ),
   };
 }

@@ -1,5 +1,9 @@
 import type { SimEvent } from '../../../shared/schemas/events.js';
-import { DEFAULT_INSPECTOR_BUFFER, type ConnectionStatus, type HostMessage } from '../../../shared/schemas/inspector.js';
+import {
+  DEFAULT_INSPECTOR_BUFFER,
+  type ConnectionStatus,
+  type HostMessage,
+} from '../../../shared/schemas/inspector.js';
 import { errorText } from '../text/errorText.js';
 import type { Translate } from '../text/i18n.js';
 import type { LiveState } from '../live/follow.js';
@@ -173,10 +177,16 @@ export class InspectorFeed {
   attach(sink: Sink): Disposable {
     this.flush(); // what is pending went to the ring already: the backlog has it
     this.sinks.add(sink);
-    this.send(sink, { type: 'init', bufferSize: this.ring.capacity, language: this.opts.language, connection: this.connection });
+    this.send(sink, {
+      type: 'init',
+      bufferSize: this.ring.capacity,
+      language: this.opts.language,
+      connection: this.connection,
+    });
     this.send(sink, { type: 'status', status: this.status() });
     const backlog = this.ring.toArray();
-    for (let i = 0; i < backlog.length; i += this.maxBatch) this.send(sink, { type: 'events', events: backlog.slice(i, i + this.maxBatch) });
+    for (let i = 0; i < backlog.length; i += this.maxBatch)
+      this.send(sink, { type: 'events', events: backlog.slice(i, i + this.maxBatch) });
     return { dispose: () => this.sinks.delete(sink) };
   }
 
@@ -199,7 +209,8 @@ export class InspectorFeed {
       const full = this.pending.length - (this.pending.length % this.maxBatch);
       const ready = this.pending.slice(0, full);
       this.pending = this.pending.slice(full);
-      for (let i = 0; i < ready.length; i += this.maxBatch) this.broadcast({ type: 'events', events: ready.slice(i, i + this.maxBatch) });
+      for (let i = 0; i < ready.length; i += this.maxBatch)
+        this.broadcast({ type: 'events', events: ready.slice(i, i + this.maxBatch) });
     }
     if (this.pending.length > 0) this.timer ??= setTimeout(() => this.flush(), this.batchMs);
     else if (this.timer) {
@@ -215,7 +226,8 @@ export class InspectorFeed {
     if (this.pending.length === 0) return;
     const all = this.pending;
     this.pending = [];
-    for (let i = 0; i < all.length; i += this.maxBatch) this.broadcast({ type: 'events', events: all.slice(i, i + this.maxBatch) });
+    for (let i = 0; i < all.length; i += this.maxBatch)
+      this.broadcast({ type: 'events', events: all.slice(i, i + this.maxBatch) });
   }
 
   /** Empties the buffer and every panel. */
@@ -250,12 +262,28 @@ export class InspectorFeed {
     }
     const live = s.live;
     if (live.state === 'reconnecting') {
-      return { state: 'reconnecting', connection, detail: t('Connection lost: {0}', live.error?.message ?? ''), ...(live.retryInMs !== undefined ? { retryInMs: Math.round(live.retryInMs) } : {}) };
+      return {
+        state: 'reconnecting',
+        connection,
+        detail: t('Connection lost: {0}', live.error?.message ?? ''),
+        ...(live.retryInMs !== undefined ? { retryInMs: Math.round(live.retryInMs) } : {}),
+      };
     }
     // Signed in but following nothing: the PBX refused the UCI sign-in (an LDAP user, a lockout) or has no UCI.
-    if (live.state === 'disconnected') return { state: 'disconnected', connection, detail: s.liveSource ? t('Not connected') : t('No live events: the PBX refused the UCI sign-in or offers no UCI (see the STARFACE output)') };
+    if (live.state === 'disconnected')
+      return {
+        state: 'disconnected',
+        connection,
+        detail: s.liveSource
+          ? t('Not connected')
+          : t('No live events: the PBX refused the UCI sign-in or offers no UCI (see the STARFACE output)'),
+      };
     if (live.state === 'connecting') return { state: 'connecting', connection };
-    return { state: 'live', connection, detail: s.liveSource === 'poll' ? t('Following the event log') : t('UCI events') };
+    return {
+      state: 'live',
+      connection,
+      detail: s.liveSource === 'poll' ? t('Following the event log') : t('UCI events'),
+    };
   }
 
   dispose(): void {

@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SimEvent } from '../../../shared/schemas/events.js';
-import { INSPECTOR_VIEW_TYPE, WebviewMessageSchema, type HostMessage, type WebviewMessage } from '../../../shared/schemas/inspector.js';
+import {
+  INSPECTOR_VIEW_TYPE,
+  WebviewMessageSchema,
+  type HostMessage,
+  type WebviewMessage,
+} from '../../../shared/schemas/inspector.js';
 import type { SessionManager } from '../model/sessions.js';
 import { InspectorFeed } from './inspectorFeed.js';
 import { parseJsonLines, toJsonLines } from './jsonl.js';
@@ -21,12 +26,24 @@ export function newNonce(): string {
 }
 
 /** The webview's page: nothing inline but the one nonce'd script tag, which loads the bundle. */
-export function inspectorHtml(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, extensionUri: vscode.Uri, nonce: string, language: string, title: string): string {
+export function inspectorHtml(
+  webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,
+  extensionUri: vscode.Uri,
+  nonce: string,
+  language: string,
+  title: string,
+): string {
   const root = webviewRoot(extensionUri);
   const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.js')).toString();
   const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.css')).toString();
   const src = webview.cspSource;
-  const csp = [`default-src 'none'`, `script-src 'nonce-${nonce}'`, `style-src ${src}`, `img-src ${src} data:`, `font-src ${src}`].join('; ');
+  const csp = [
+    `default-src 'none'`,
+    `script-src 'nonce-${nonce}'`,
+    `style-src ${src}`,
+    `img-src ${src} data:`,
+    `font-src ${src}`,
+  ].join('; ');
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!DOCTYPE html>
 <html lang="${esc(language)}">
@@ -91,7 +108,12 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       this.panel.reveal();
       return this.panel;
     }
-    const panel = vscode.window.createWebviewPanel(INSPECTOR_VIEW_TYPE, vscode.l10n.t('STARFACE Events'), vscode.ViewColumn.Active, this.options());
+    const panel = vscode.window.createWebviewPanel(
+      INSPECTOR_VIEW_TYPE,
+      vscode.l10n.t('STARFACE Events'),
+      vscode.ViewColumn.Active,
+      this.options(),
+    );
     this.setup(panel);
     return panel;
   }
@@ -115,8 +137,13 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     const parsed = WebviewMessageSchema.safeParse(raw);
     if (!parsed.success) {
       this.rejected++;
-      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : typeof raw;
-      this.log.warn(`inspector: ignored an invalid webview message (${type}): ${parsed.error.issues[0]?.message ?? ''}`);
+      const type =
+        raw && typeof raw === 'object' && 'type' in raw
+          ? String((raw as { type: unknown }).type).slice(0, 40)
+          : typeof raw;
+      this.log.warn(
+        `inspector: ignored an invalid webview message (${type}): ${parsed.error.issues[0]?.message ?? ''}`,
+      );
       return false;
     }
     try {
@@ -134,7 +161,11 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: [webviewRoot(this.extensionUri)] };
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: false,
+      localResourceRoots: [webviewRoot(this.extensionUri)],
+    };
   }
 
   private setup(panel: vscode.WebviewPanel): void {
@@ -142,7 +173,13 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'starface.svg');
     this.webviewReady = 0;
     this.lastNonce = newNonce();
-    this.lastHtml = inspectorHtml(panel.webview, this.extensionUri, this.lastNonce, vscode.env.language, vscode.l10n.t('STARFACE Events'));
+    this.lastHtml = inspectorHtml(
+      panel.webview,
+      this.extensionUri,
+      this.lastNonce,
+      vscode.env.language,
+      vscode.l10n.t('STARFACE Events'),
+    );
     panel.webview.html = this.lastHtml;
     this.panelSubs.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
@@ -170,7 +207,9 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
   private post(message: HostMessage): void {
     const panel = this.panel;
     if (!panel) return;
-    panel.webview.postMessage(message).then(undefined, (err: unknown) => this.log.warn(`inspector: postMessage failed: ${String(err)}`));
+    panel.webview
+      .postMessage(message)
+      .then(undefined, (err: unknown) => this.log.warn(`inspector: postMessage failed: ${String(err)}`));
   }
 
   private async handle(message: WebviewMessage): Promise<void> {
@@ -185,7 +224,8 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
         return;
       case 'reconnect': {
         const session = this.sessions.selected;
-        if (session && (session.state === 'signed-out' || session.state === 'error')) await vscode.commands.executeCommand('starface.signIn');
+        if (session && (session.state === 'signed-out' || session.state === 'error'))
+          await vscode.commands.executeCommand('starface.signIn');
         else this.feed.reconnect();
         return;
       }
@@ -216,20 +256,29 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     const picked = await this.dialogs.open({
       canSelectMany: false,
       canSelectFolders: false,
-      filters: { [vscode.l10n.t('JSON Lines')]: ['jsonl', 'ndjson', 'json', 'log'], [vscode.l10n.t('All files')]: ['*'] },
+      filters: {
+        [vscode.l10n.t('JSON Lines')]: ['jsonl', 'ndjson', 'json', 'log'],
+        [vscode.l10n.t('All files')]: ['*'],
+      },
       openLabel: vscode.l10n.t('Open'),
       title: vscode.l10n.t('Open a JSON Lines recording'),
     });
     const uri = picked?.[0];
     if (!uri) return;
     const stat = await vscode.workspace.fs.stat(uri);
-    if (stat.size > MAX_OPEN_BYTES) throw new Error(vscode.l10n.t('{0} is larger than {1} MB', uri.fsPath, MAX_OPEN_BYTES / 1024 / 1024));
+    if (stat.size > MAX_OPEN_BYTES)
+      throw new Error(vscode.l10n.t('{0} is larger than {1} MB', uri.fsPath, MAX_OPEN_BYTES / 1024 / 1024));
     const text = Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
     const { events, skipped, skippedLines } = parseJsonLines(text);
     const source = uri.path.split('/').pop() ?? uri.fsPath;
     this.lastLoaded = { source, events: events.length, skipped };
     this.post({ type: 'loaded', source, events, skipped });
-    this.log.info(`inspector: opened ${uri.fsPath}: ${events.length} events, ${skipped} lines skipped${skipped ? ` (lines ${skippedLines.join(', ')}${skipped > skippedLines.length ? ', …' : ''})` : ''}`);
-    if (skipped > 0) void vscode.window.showWarningMessage(vscode.l10n.t('{0}: {1} lines are not events and were skipped', source, skipped));
+    this.log.info(
+      `inspector: opened ${uri.fsPath}: ${events.length} events, ${skipped} lines skipped${skipped ? ` (lines ${skippedLines.join(', ')}${skipped > skippedLines.length ? ', …' : ''})` : ''}`,
+    );
+    if (skipped > 0)
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('{0}: {1} lines are not events and were skipped', source, skipped),
+      );
   }
 }

@@ -27,7 +27,12 @@ export class EventLogSource implements LiveSource {
     private readonly opts: EventLogSourceOptions,
   ) {
     this.intervalMs = opts.intervalMs ?? 1000;
-    this.cursor = new ResumeCursor({ order: 'ordered', retryBaseMs: this.intervalMs, maxBackoffMs: opts.maxBackoffMs, onGap: (gap) => opts.onGap?.(gap) });
+    this.cursor = new ResumeCursor({
+      order: 'ordered',
+      retryBaseMs: this.intervalMs,
+      maxBackoffMs: opts.maxBackoffMs,
+      onGap: (gap) => opts.onGap?.(gap),
+    });
   }
 
   /** Polling, and the last poll answered. */

@@ -108,20 +108,23 @@ export class LiveFollow {
       ([{ UciXmlRpcSource }]) => {
         // Signed out, or following anew, while the module loaded.
         if (generation !== this.generation) return;
-        this.begin(target, xmlRpc, (opts) =>
-          new UciXmlRpcSource(
-            {
-              restBaseUrl: target.api.client.baseUrl,
-              uciToken,
-              callbackAddress: settings.callbackAddress,
-              callbackPort: settings.callbackPort,
-              services: simulator ? undefined : REAL_PBX_SERVICES,
-              optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
-              onNotice: (message) => this.hooks.log('warn', `UCI events from ${target.name}: ${message}`),
-              replay: simulator,
-            },
-            opts,
-          ),
+        this.begin(
+          target,
+          xmlRpc,
+          (opts) =>
+            new UciXmlRpcSource(
+              {
+                restBaseUrl: target.api.client.baseUrl,
+                uciToken,
+                callbackAddress: settings.callbackAddress,
+                callbackPort: settings.callbackPort,
+                services: simulator ? undefined : REAL_PBX_SERVICES,
+                optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
+                onNotice: (message) => this.hooks.log('warn', `UCI events from ${target.name}: ${message}`),
+                replay: simulator,
+              },
+              opts,
+            ),
         );
       },
       (err: unknown) => this.hooks.log('error', `the UCI over XML-RPC could not be loaded: ${(err as Error).message}`),
@@ -132,7 +135,11 @@ export class LiveFollow {
     this.generation++;
     // Stopped while still current: its last state ("stopped") is reported as this source's.
     const stopped = this.source?.stop();
-    if (stopped) this.stopping = Promise.all([this.stopping, stopped]).then(() => {}, () => {});
+    if (stopped)
+      this.stopping = Promise.all([this.stopping, stopped]).then(
+        () => {},
+        () => {},
+      );
     this.source = undefined;
     this.setLive({ state: 'disconnected' });
   }
@@ -153,12 +160,17 @@ export class LiveFollow {
       },
       onResync: () => this.hooks.onResync(),
       onError: (err, retry) => {
-        if (source.kind !== 'poll') return this.hooks.log('warn', `UCI events from ${name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`);
+        if (source.kind !== 'poll')
+          return this.hooks.log(
+            'warn',
+            `UCI events from ${name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`,
+          );
         if (err instanceof PbxError && err.isAuth) return this.signedOut(name, err);
         this.hooks.log('warn', `events from ${name}: ${err.message}; retrying in ${Math.round(retry / 1000)} s`);
       },
       onSignedOut: (reason) => {
-        if (!xmlRpc) return this.signedOut(name, PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason }));
+        if (!xmlRpc)
+          return this.signedOut(name, PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN', { reason }));
         if (mine()) this.source = undefined;
         this.hooks.log('warn', `${name} refused the UCI sign-in (${reason}); no live events`);
       },
@@ -170,13 +182,17 @@ export class LiveFollow {
           this.hooks.log('warn', `${name} has no UCI over XML-RPC (${reason}); no live events`);
           return;
         }
-        this.hooks.log('info', `${name} has no UCI ${xmlRpc ? 'over XML-RPC' : 'WebSocket'} (${reason}); following its event log instead`);
+        this.hooks.log(
+          'info',
+          `${name} has no UCI ${xmlRpc ? 'over XML-RPC' : 'WebSocket'} (${reason}); following its event log instead`,
+        );
         this.begin(target, xmlRpc, (o) => new EventLogSource(target.api, o));
       },
       onState: (state) => {
         if (!mine()) return;
         if (state.state === 'stopped') this.setLive({ state: 'disconnected' });
-        else if (state.state === 'reconnecting') this.setLive({ state: 'reconnecting', error: state.error, retryInMs: state.retryInMs });
+        else if (state.state === 'reconnecting')
+          this.setLive({ state: 'reconnecting', error: state.error, retryInMs: state.retryInMs });
         else this.setLive({ state: state.state });
       },
       onGap: (gap) => this.hooks.onGap(gap),

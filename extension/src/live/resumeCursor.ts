@@ -67,8 +67,10 @@ export class ResumeCursor {
     const restarted = this.boot !== undefined && bootId !== this.boot;
     this.boot = bootId;
     if (!restarted && typeof serverSeq === 'number') {
-      if (this.resumedAfter !== undefined && serverSeq > this.resumedAfter) this.opts.onGap?.({ afterSeq: this.resumedAfter, beforeSeq: serverSeq + 1, filled: true });
-      else if (this.gone !== undefined && serverSeq > this.gone) this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: serverSeq + 1, filled: false });
+      if (this.resumedAfter !== undefined && serverSeq > this.resumedAfter)
+        this.opts.onGap?.({ afterSeq: this.resumedAfter, beforeSeq: serverSeq + 1, filled: true });
+      else if (this.gone !== undefined && serverSeq > this.gone)
+        this.opts.onGap?.({ afterSeq: this.gone, beforeSeq: serverSeq + 1, filled: false });
     }
     this.gone = undefined;
     this.resumedAfter = undefined;

@@ -1,6 +1,13 @@
 import { WebSocket } from 'ws';
 import type { SimEvent } from '../../../shared/schemas/events.js';
-import { UCI_CLOSE, UCI_ERRORS, UCI_KNOWN_SERVICES, UCI_METHODS, UCI_PATH, UciNotificationSchema } from '../../../shared/schemas/uci.js';
+import {
+  UCI_CLOSE,
+  UCI_ERRORS,
+  UCI_KNOWN_SERVICES,
+  UCI_METHODS,
+  UCI_PATH,
+  UciNotificationSchema,
+} from '../../../shared/schemas/uci.js';
 import type { PbxRestClient } from '../pbx/restClient.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
@@ -21,13 +28,21 @@ export class UciWebSocketSource implements LiveSource {
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
-  private readonly batch = new TickBatcher<SimEvent>((events) => this.opts.onEvents(events), () => this.stopped);
+  private readonly batch = new TickBatcher<SimEvent>(
+    (events) => this.opts.onEvents(events),
+    () => this.stopped,
+  );
 
   constructor(
     private readonly client: PbxRestClient,
     private readonly opts: LiveSourceOptions,
   ) {
-    this.cursor = new ResumeCursor({ order: 'ordered', retryBaseMs: 500, maxBackoffMs: opts.maxBackoffMs, onGap: (gap) => opts.onGap?.(gap) });
+    this.cursor = new ResumeCursor({
+      order: 'ordered',
+      retryBaseMs: 500,
+      maxBackoffMs: opts.maxBackoffMs,
+      onGap: (gap) => opts.onGap?.(gap),
+    });
   }
 
   get connected(): boolean {
@@ -110,11 +125,19 @@ export class UciWebSocketSource implements LiveSource {
   private subscribeId = -1;
 
   private subscribe(sinceSeq: number | undefined): void {
-    this.subscribeId = this.send(UCI_METHODS.subscribeEvents, sinceSeq === undefined ? { services: [...UCI_KNOWN_SERVICES] } : { services: [...UCI_KNOWN_SERVICES], sinceSeq });
+    this.subscribeId = this.send(
+      UCI_METHODS.subscribeEvents,
+      sinceSeq === undefined ? { services: [...UCI_KNOWN_SERVICES] } : { services: [...UCI_KNOWN_SERVICES], sinceSeq },
+    );
   }
 
   private onMessage(text: string): void {
-    let msg: { id?: unknown; method?: unknown; result?: { lastSeq?: number; bootId?: string }; error?: { code: number; data?: unknown } };
+    let msg: {
+      id?: unknown;
+      method?: unknown;
+      result?: { lastSeq?: number; bootId?: string };
+      error?: { code: number; data?: unknown };
+    };
     try {
       msg = JSON.parse(text);
     } catch {

@@ -65,15 +65,25 @@ export class UciXmlRpcSource implements LiveSource {
   /** For a real PBX's events, which carry no seq. */
   private localSeq = 0;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
-  private readonly batch = new TickBatcher<SimEvent>((events) => this.opts.onEvents(events), () => this.stopped);
+  private readonly batch = new TickBatcher<SimEvent>(
+    (events) => this.opts.onEvents(events),
+    () => this.stopped,
+  );
   private closing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly target: UciXmlRpcTarget,
     private readonly opts: LiveSourceOptions,
   ) {
-    this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, { timeoutMs: target.timeoutMs });
-    this.cursor = new ResumeCursor({ order: 'unordered', retryBaseMs: 500, maxBackoffMs: opts.maxBackoffMs, onGap: (gap) => opts.onGap?.(gap) });
+    this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, {
+      timeoutMs: target.timeoutMs,
+    });
+    this.cursor = new ResumeCursor({
+      order: 'unordered',
+      retryBaseMs: 500,
+      maxBackoffMs: opts.maxBackoffMs,
+      onGap: (gap) => opts.onGap?.(gap),
+    });
   }
 
   /** Logged in, subscribed and the callback server listening. */
@@ -181,7 +191,8 @@ export class UciXmlRpcSource implements LiveSource {
       }
       const e = err instanceof Error ? err : new Error(String(err));
       if (e instanceof UciXmlRpcError && e.authRefused) return this.signedOut(e.message);
-      if (!this.opened && e instanceof UciXmlRpcError && e.kind === 'http' && e.status === 404) return this.unavailable(`HTTP 404 for ${new URL(this.client.endpoint).pathname}`);
+      if (!this.opened && e instanceof UciXmlRpcError && e.kind === 'http' && e.status === 404)
+        return this.unavailable(`HTTP 404 for ${new URL(this.client.endpoint).pathname}`);
       this.retry(e);
     }
   }
@@ -202,7 +213,8 @@ export class UciXmlRpcSource implements LiveSource {
         try {
           await this.client.subscribe(service, since);
         } catch (err) {
-          if (!(since !== undefined && err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone)) throw err;
+          if (!(since !== undefined && err instanceof UciXmlRpcError && err.faultCode === UCI_ERRORS.sinceSeqGone))
+            throw err;
           // The missed events left the buffer (or would not fit the PBX's queue): go on without replay; what is
           // gone is reported with the next event, and the session's onResync reloads everything.
           this.cursor.lost();
@@ -212,8 +224,11 @@ export class UciXmlRpcSource implements LiveSource {
         this.subscribed.add(service);
       } catch (err) {
         const optional = this.target.optionalServices?.includes(service) ?? false;
-        if (!optional || !(err instanceof UciXmlRpcError) || err.kind !== 'fault' || err.sessionLost || err.authRefused) throw err;
-        this.target.onNotice?.(`the PBX refused the subscription of ${service} (${err.message}); its events will not arrive`);
+        if (!optional || !(err instanceof UciXmlRpcError) || err.kind !== 'fault' || err.sessionLost || err.authRefused)
+          throw err;
+        this.target.onNotice?.(
+          `the PBX refused the subscription of ${service} (${err.message}); its events will not arrive`,
+        );
       }
     }
   }
@@ -229,7 +244,11 @@ export class UciXmlRpcSource implements LiveSource {
       const host = new URL(this.client.endpoint).hostname;
       const { bind, advertise } = await callbackAddresses(host, this.target.callbackAddress);
       if (run !== this.run) return false;
-      this.server = new UciCallbackServer({ host: bind, port: this.target.callbackPort ?? 0, onCall: (method, params) => this.onCall(method, params) });
+      this.server = new UciCallbackServer({
+        host: bind,
+        port: this.target.callbackPort ?? 0,
+        onCall: (method, params) => this.onCall(method, params),
+      });
       this.advertise = advertise;
     }
     const server = this.server;

@@ -4,7 +4,13 @@ import { CALL_EVENT_SERVICE } from '../../../shared/schemas/calls.js';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
-import { DEFAULT_UCI_LIVE_SETTINGS, LiveFollow, loadXmlRpc, type LiveState, type UciLiveSettings } from '../live/follow.js';
+import {
+  DEFAULT_UCI_LIVE_SETTINGS,
+  LiveFollow,
+  loadXmlRpc,
+  type LiveState,
+  type UciLiveSettings,
+} from '../live/follow.js';
 import type { EventGap, LiveSourceKind } from '../live/liveSource.js';
 import { PbxApi } from '../pbx/api.js';
 import type { LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
@@ -190,12 +196,31 @@ export class PbxSession {
     // Live events running: test through their callback server (a fixed port cannot be opened twice).
     const current = this.liveFollow.current;
     const live = current instanceof UciXmlRpcSource ? current : undefined;
-    const via = live?.callback?.listening && live.callbackTarget ? { server: live.callback, host: live.callbackTarget.host } : undefined;
-    return checkLiveEvents({ restBaseUrl: this.api.client.baseUrl, uciToken: this.uciToken, callbackAddress: settings.callbackAddress, callbackPort: settings.callbackPort, waitMs, via }, t);
+    const via =
+      live?.callback?.listening && live.callbackTarget
+        ? { server: live.callback, host: live.callbackTarget.host }
+        : undefined;
+    return checkLiveEvents(
+      {
+        restBaseUrl: this.api.client.baseUrl,
+        uciToken: this.uciToken,
+        callbackAddress: settings.callbackAddress,
+        callbackPort: settings.callbackPort,
+        waitMs,
+        via,
+      },
+      t,
+    );
   }
 
   private follow(): void {
-    this.liveFollow.start({ name: this.connection.name, api: this.api, simulator: this._data?.simulator === true, uciToken: this.uciToken, settings: this.liveSettings() });
+    this.liveFollow.start({
+      name: this.connection.name,
+      api: this.api,
+      simulator: this._data?.simulator === true,
+      uciToken: this.uciToken,
+      settings: this.liveSettings(),
+    });
   }
 
   private stopFollowing(): void {

@@ -22,7 +22,12 @@ export class SessionManager {
     const next = new Map(connections.map((c) => [c.name, c]));
     for (const [name, session] of this.sessions) {
       const c = next.get(name);
-      if (!c || c.url !== session.connection.url || c.login !== session.connection.login || c.kind !== session.connection.kind) {
+      if (
+        !c ||
+        c.url !== session.connection.url ||
+        c.login !== session.connection.login ||
+        c.kind !== session.connection.kind
+      ) {
         this.drop(name);
       }
     }
@@ -30,7 +35,10 @@ export class SessionManager {
       if (this.sessions.has(c.name)) continue;
       const session = new PbxSession(c, this.log, undefined, this.liveSettings);
       this.sessions.set(c.name, session);
-      this.subscriptions.set(c.name, session.onDidChange((s) => this.changed.fire(s)));
+      this.subscriptions.set(
+        c.name,
+        session.onDidChange((s) => this.changed.fire(s)),
+      );
     }
     if (this._selected && !this.sessions.has(this._selected)) this._selected = undefined;
     this._selected ??= connections[0]?.name;

@@ -3,7 +3,11 @@ import { fillPath } from '../../../shared/api/endpoint.js';
 import type { LicenceType, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import type { AppSessionUpdate } from '../../../shared/schemas/app.js';
 import type { ConfigurationCreate, ConfigurationUpdate } from '../../../shared/schemas/modules.js';
-import { TeamsLoginFailureSchema, TeamsLoginSuccessSchema, type TeamsLoginRequest } from '../../../shared/schemas/teamsLogin.js';
+import {
+  TeamsLoginFailureSchema,
+  TeamsLoginSuccessSchema,
+  type TeamsLoginRequest,
+} from '../../../shared/schemas/teamsLogin.js';
 import { PbxError, type PbxRestClient } from './restClient.js';
 
 /**
@@ -20,28 +24,35 @@ export class PbxApi {
   permissions = () => this.client.call('getPermissions');
   userPermissions = (userId: number) => this.client.call('getUserPermissions', { params: { userId } });
   permissionUsers = (permissionId: number) => this.client.call('getUsersWithPermission', { params: { permissionId } });
-  setUserPermissions = (userId: number, ids: number[]) => this.client.call('putUserPermissions', { params: { userId }, body: ids });
+  setUserPermissions = (userId: number, ids: number[]) =>
+    this.client.call('putUserPermissions', { params: { userId }, body: ids });
   setPermissionForUsers = (permissionId: number, userIds: number[], granted: boolean) =>
     this.client.call('updatePermissionForUsers', { params: { permissionId }, query: { granted }, body: userIds });
 
   licences = () => this.client.call('getLicences');
   // Licence and module names as the user typed or picked them: the PBX judges them, and its refusal says why.
-  installLicence = (type: string, count: number) => this.client.call('postLicence', { body: { type: type as LicenceType, count } });
+  installLicence = (type: string, count: number) =>
+    this.client.call('postLicence', { body: { type: type as LicenceType, count } });
   userLicences = (userId: number) => this.client.call('getUserLicences', { params: { userId } });
-  setUserLicences = (userId: number, types: string[]) => this.client.call('putUserLicences', { params: { userId }, body: types as LicenceType[] });
+  setUserLicences = (userId: number, types: string[]) =>
+    this.client.call('putUserLicences', { params: { userId }, body: types as LicenceType[] });
 
   modules = () => this.client.call('getModules');
   importModule = (name: string) => this.client.call('postModule', { body: { name: name as typeof TEAMS_MODULE_NAME } });
-  createConfiguration = (create: Partial<ConfigurationCreate> & { name: string }) => this.client.call('postConfiguration', { body: create });
+  createConfiguration = (create: Partial<ConfigurationCreate> & { name: string }) =>
+    this.client.call('postConfiguration', { body: create });
   configurations = () => this.client.call('getConfigurations');
   configurationLog = (id: number) => this.client.call('getConfigurationLog', { params: { id } });
-  updateConfiguration = (id: number, update: ConfigurationUpdate) => this.client.call('putConfiguration', { params: { id }, body: update });
+  updateConfiguration = (id: number, update: ConfigurationUpdate) =>
+    this.client.call('putConfiguration', { params: { id }, body: update });
   generateKey = (id: number) => this.client.call('postConfigurationKey', { params: { id } });
   keyFile = (id: number) => this.client.call('getConfigurationKeyFile', { params: { id } });
-  setConnector = (id: number, active: boolean) => this.client.call('putConfigurationConnector', { params: { id }, body: { active } });
+  setConnector = (id: number, active: boolean) =>
+    this.client.call('putConfigurationConnector', { params: { id }, body: { active } });
 
   appSession = (userId: number) => this.client.call('getAppSession', { params: { userId } });
-  setAppSession = (userId: number, update: AppSessionUpdate) => this.client.call('putAppSession', { params: { userId }, body: update });
+  setAppSession = (userId: number, update: AppSessionUpdate) =>
+    this.client.call('putAppSession', { params: { userId }, body: update });
   registrations = () => this.client.call('getRegistrations');
   credentials = () => this.client.call('getCredentials');
   events = (sinceSeq: number, limit = 1000) => this.client.call('getEvents', { query: { sinceSeq, limit } });
@@ -60,11 +71,19 @@ export class PbxApi {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
-      throw new PbxError(`Teams sign-in: ${this.client.baseUrl} did not answer (${(err as Error).message})`, undefined, 'UNREACHABLE');
+      throw new PbxError(
+        `Teams sign-in: ${this.client.baseUrl} did not answer (${(err as Error).message})`,
+        undefined,
+        'UNREACHABLE',
+      );
     }
     const body = (await res.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
     if (res.status === 200) return TeamsLoginSuccessSchema.parse(body);
     if (res.status === 403) return TeamsLoginFailureSchema.parse(body);
-    throw new PbxError(body?.message ?? `Teams sign-in answered HTTP ${res.status}`, res.status, body?.code ?? `HTTP_${res.status}`);
+    throw new PbxError(
+      body?.message ?? `Teams sign-in answered HTTP ${res.status}`,
+      res.status,
+      body?.code ?? `HTTP_${res.status}`,
+    );
   };
 }

@@ -22,14 +22,41 @@ export function checkKeyFile(text: string, configurations: Configuration[] | nul
   const parsed = KeyFileSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return [{ ok: false, message: t('Not a STARFACE key file: {0}: {1}', issue.path.join('.') || t('(root)'), issue.message) }];
+    return [
+      {
+        ok: false,
+        message: t('Not a STARFACE key file: {0}: {1}', issue.path.join('.') || t('(root)'), issue.message),
+      },
+    ];
   }
   const file = parsed.data;
-  const out: KeyFileFinding[] = [{ ok: true, message: t('Format {0} key file for "{1}", created {2}', file.format, file.pbxName || t('(no PBX name)'), file.createdAt) }];
+  const out: KeyFileFinding[] = [
+    {
+      ok: true,
+      message: t(
+        'Format {0} key file for "{1}", created {2}',
+        file.format,
+        file.pbxName || t('(no PBX name)'),
+        file.createdAt,
+      ),
+    },
+  ];
   const actual = keyFingerprint(file.key);
-  out.push(actual === file.fingerprint ? { ok: true, message: t('The fingerprint matches the key ({0})', actual) } : { ok: false, message: t('The fingerprint {0} does not match the key ({1}): the file was edited', file.fingerprint, actual) });
+  out.push(
+    actual === file.fingerprint
+      ? { ok: true, message: t('The fingerprint matches the key ({0})', actual) }
+      : {
+          ok: false,
+          message: t('The fingerprint {0} does not match the key ({1}): the file was edited', file.fingerprint, actual),
+        },
+  );
   if (configurations === null) {
-    out.push({ ok: false, message: t('This PBX does not expose its module configurations over REST; compare the fingerprint in the admin UI') });
+    out.push({
+      ok: false,
+      message: t(
+        'This PBX does not expose its module configurations over REST; compare the fingerprint in the admin UI',
+      ),
+    });
     return out;
   }
   const byKey = configurations.find((c) => c.keyFingerprint === actual);
@@ -39,10 +66,22 @@ export function checkKeyFile(text: string, configurations: Configuration[] | nul
   }
   out.push({ ok: true, message: t('The key belongs to configuration "{0}"', byKey.name) });
   if (!byKey.pbxName) out.push({ ok: false, message: t('The configuration has no PBX name (R14)') });
-  else if (byKey.pbxName.toLowerCase() !== file.pbxName.toLowerCase()) out.push({ ok: false, message: t('The PBX name in the file ("{0}") differs from the configuration ("{1}")', file.pbxName, byKey.pbxName) });
+  else if (byKey.pbxName.toLowerCase() !== file.pbxName.toLowerCase())
+    out.push({
+      ok: false,
+      message: t(
+        'The PBX name in the file ("{0}") differs from the configuration ("{1}")',
+        file.pbxName,
+        byKey.pbxName,
+      ),
+    });
   else out.push({ ok: true, message: t('The PBX name matches ({0})', byKey.pbxName) });
   if (!byKey.active) out.push({ ok: false, message: t('The configuration is not active') });
   if (!byKey.connector.active) out.push({ ok: false, message: t('The UCI connector is inactive (R18)') });
-  else if (byKey.pendingRestart) out.push({ ok: false, message: t('The connector has not been restarted since the change: it may still use the previous key (R17)') });
+  else if (byKey.pendingRestart)
+    out.push({
+      ok: false,
+      message: t('The connector has not been restarted since the change: it may still use the previous key (R17)'),
+    });
   return out;
 }

@@ -57,7 +57,10 @@ export interface LiveEventsCheckOptions {
 
 export const PROBE_MESSAGE = 'STARFACE DevKit: testing live events';
 
-export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate = englishOnly): Promise<LiveEventsCheckResult> {
+export async function checkLiveEvents(
+  opts: LiveEventsCheckOptions,
+  t: Translate = englishOnly,
+): Promise<LiveEventsCheckResult> {
   const steps: LiveEventsStep[] = [];
   const endpoint = uciXmlRpcUrl(opts.restBaseUrl);
   const pbx = new URL(endpoint).host;
@@ -102,7 +105,10 @@ export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate
           probe = live.probe(onCall);
           advertised = viaHost;
           client.callback = { host: viaHost, port: live.port, path: probe.path };
-          return { value: undefined, detail: `using the live events' callback server on port ${live.port} (a one-shot path), advertised as ${viaHost}:${live.port}` };
+          return {
+            value: undefined,
+            detail: `using the live events' callback server on port ${live.port} (a one-shot path), advertised as ${viaHost}:${live.port}`,
+          };
         }
         const host = new URL(endpoint).hostname;
         const { bind, advertise } = await callbackAddresses(host, opts.callbackAddress);
@@ -114,11 +120,22 @@ export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate
         });
         await server.listen();
         client.callback = { host: advertise, port: server.port, path: server.path };
-        return { value: undefined, detail: `listening on ${bind}:${server.port}${bind === advertise ? '' : `, advertised as ${advertise}:${server.port}`}` };
+        return {
+          value: undefined,
+          detail: `listening on ${bind}:${server.port}${bind === advertise ? '' : `, advertised as ${advertise}:${server.port}`}`,
+        };
       });
     } catch (err) {
       const code = (err as { code?: string }).code ?? (err as Error).message;
-      return fail('local', t('This machine could not listen for the PBX\'s events on {0}:{1} ({2}). Choose another port in starface.uci.callbackPort or another address in starface.uci.callbackAddress.', advertised || (opts.callbackAddress ?? ''), opts.callbackPort ?? 0, code));
+      return fail(
+        'local',
+        t(
+          "This machine could not listen for the PBX's events on {0}:{1} ({2}). Choose another port in starface.uci.callbackPort or another address in starface.uci.callbackAddress.",
+          advertised || (opts.callbackAddress ?? ''),
+          opts.callbackPort ?? 0,
+          code,
+        ),
+      );
     }
     const where = `${client.callback!.host}:${client.callback!.port}`;
 
@@ -130,26 +147,57 @@ export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate
         return { value: undefined, detail: `signed in to ${pbx} as ${client.user}` };
       });
     } catch (err) {
-      if (err instanceof UciXmlRpcError && err.authRefused) return fail('auth', t('The PBX refused the sign-in of {0}: check the login and password of this connection.', client.user));
-      return fail('pbx-unreachable', t('The PBX at {0} did not answer the UCI over XML-RPC ({1}). Check the address, that the PBX is running and that this machine can reach it over HTTP(S).', pbx, (err as Error).message));
+      if (err instanceof UciXmlRpcError && err.authRefused)
+        return fail(
+          'auth',
+          t('The PBX refused the sign-in of {0}: check the login and password of this connection.', client.user),
+        );
+      return fail(
+        'pbx-unreachable',
+        t(
+          'The PBX at {0} did not answer the UCI over XML-RPC ({1}). Check the address, that the PBX is running and that this machine can reach it over HTTP(S).',
+          pbx,
+          (err as Error).message,
+        ),
+      );
     }
 
     const inconclusive = (why: string) =>
-      fail('inconclusive', t('Inconclusive: the PBX did not make the test event ({0}). Place a test call and watch the inspector: if call events appear, live events work.', why));
+      fail(
+        'inconclusive',
+        t(
+          'Inconclusive: the PBX did not make the test event ({0}). Place a test call and watch the inspector: if call events appear, live events work.',
+          why,
+        ),
+      );
 
     // 3. Subscribe to the user's state: the service of the probe event (a real PBX may not offer it).
     try {
       await step('subscribe', async () => {
         await client.subscribe(USER_STATE_SERVICE);
-        return { value: undefined, detail: `subscribed to ${USER_STATE_SERVICE}; events go to http://${where}/uci-callback/…` };
+        return {
+          value: undefined,
+          detail: `subscribed to ${USER_STATE_SERVICE}; events go to http://${where}/uci-callback/…`,
+        };
       });
     } catch (err) {
       const code = err instanceof UciXmlRpcError ? err.faultCode : undefined;
       if (code === UCI_XMLRPC_FAULTS.badCallback || code === UCI_XMLRPC_FAULTS.noCallback) {
-        return fail('local', t('The PBX refused the callback address {0} ({1}). Set starface.uci.callbackAddress to an address of this machine that the PBX can reach.', where, (err as Error).message));
+        return fail(
+          'local',
+          t(
+            'The PBX refused the callback address {0} ({1}). Set starface.uci.callbackAddress to an address of this machine that the PBX can reach.',
+            where,
+            (err as Error).message,
+          ),
+        );
       }
-      if (err instanceof UciXmlRpcError && err.kind === 'fault' && !err.sessionLost) return inconclusive((err as Error).message);
-      return fail('pbx-unreachable', t('The PBX signed in but refused the subscription ({0}).', (err as Error).message));
+      if (err instanceof UciXmlRpcError && err.kind === 'fault' && !err.sessionLost)
+        return inconclusive((err as Error).message);
+      return fail(
+        'pbx-unreachable',
+        t('The PBX signed in but refused the subscription ({0}).', (err as Error).message),
+      );
     }
 
     // 4. Make the PBX send an event, and wait for it.
@@ -159,11 +207,20 @@ export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate
       await step('event', async () => {
         const started = Date.now();
         const state = await client.getUserState();
-        original = typeof state === 'object' && state !== null && 'chatPresenceMessage' in state && typeof state.chatPresenceMessage === 'string' ? state.chatPresenceMessage : '';
+        original =
+          typeof state === 'object' &&
+          state !== null &&
+          'chatPresenceMessage' in state &&
+          typeof state.chatPresenceMessage === 'string'
+            ? state.chatPresenceMessage
+            : '';
         await client.setChatPresenceMessage(original === PROBE_MESSAGE ? `${PROBE_MESSAGE} ` : PROBE_MESSAGE);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new CallbackTimeout(`no event reached ${where} within ${Math.round(waitMs / 1000)} s`)), waitMs);
+          timer = setTimeout(
+            () => reject(new CallbackTimeout(`no event reached ${where} within ${Math.round(waitMs / 1000)} s`)),
+            waitMs,
+          );
         });
         try {
           const detail = await Promise.race([event, timeout]);
@@ -175,19 +232,43 @@ export async function checkLiveEvents(opts: LiveEventsCheckOptions, t: Translate
     } catch (err) {
       if (err instanceof CallbackTimeout) {
         const refused = server?.refused ?? 0;
-        const extra = refused > 0 ? ' ' + t('Calls did reach this machine, but not on the callback path: a proxy in between may rewrite it.') : '';
+        const extra =
+          refused > 0
+            ? ' ' + t('Calls did reach this machine, but not on the callback path: a proxy in between may rewrite it.')
+            : '';
         return fail(
           'callback-unreachable',
-          t('The PBX accepted the subscription but could not reach {0}:{1} — firewall/NAT: open TCP {1} inbound on this machine or set starface.uci.callbackAddress to an address the PBX can reach.', client.callback!.host, client.callback!.port) + extra,
+          t(
+            'The PBX accepted the subscription but could not reach {0}:{1} — firewall/NAT: open TCP {1} inbound on this machine or set starface.uci.callbackAddress to an address the PBX can reach.',
+            client.callback!.host,
+            client.callback!.port,
+          ) + extra,
         );
       }
       // The probe request faulted: the PBX would not make the event, which says nothing about the callback.
-      if (err instanceof UciXmlRpcError && err.kind === 'fault') return inconclusive(t('The PBX did not send a test event: it refused to change the chat presence message ({0}).', (err as Error).message));
-      return fail('pbx-unreachable', t('The PBX did not send a test event: it refused to change the chat presence message ({0}).', (err as Error).message));
+      if (err instanceof UciXmlRpcError && err.kind === 'fault')
+        return inconclusive(
+          t(
+            'The PBX did not send a test event: it refused to change the chat presence message ({0}).',
+            (err as Error).message,
+          ),
+        );
+      return fail(
+        'pbx-unreachable',
+        t(
+          'The PBX did not send a test event: it refused to change the chat presence message ({0}).',
+          (err as Error).message,
+        ),
+      );
     } finally {
       if (original !== undefined) await client.setChatPresenceMessage(original).catch(() => {});
     }
-    return { ok: true, steps, advice: t('Live events work: the PBX reached this machine at {0}.', where), callback: { host: client.callback!.host, port: client.callback!.port } };
+    return {
+      ok: true,
+      steps,
+      advice: t('Live events work: the PBX reached this machine at {0}.', where),
+      callback: { host: client.callback!.host, port: client.callback!.port },
+    };
   } finally {
     if (loggedIn) await client.logout().catch(() => {});
     probe?.dispose();

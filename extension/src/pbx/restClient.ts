@@ -71,7 +71,9 @@ export class PbxRestClient {
     const challenge = await this.call('getLogin');
     const secret = restLoginSecret(login, challenge.nonce, password);
     try {
-      const reply = await this.call('login', { body: { loginType: challenge.loginType, nonce: challenge.nonce, secret } });
+      const reply = await this.call('login', {
+        body: { loginType: challenge.loginType, nonce: challenge.nonce, secret },
+      });
       this.token = reply.token;
     } catch (err) {
       // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
@@ -97,21 +99,42 @@ export class PbxRestClient {
    */
   call<K extends EndpointId>(id: K, ...[input]: CallArgs<Api[K]>): Promise<Answer<Api[K]>> {
     const e: Endpoint = API[id];
-    const parts = (input ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
+    const parts = (input ?? {}) as {
+      params?: Record<string, unknown>;
+      query?: Record<string, unknown>;
+      body?: unknown;
+    };
     const schema = successSchema(e) ?? undefined;
-    return this.request(e.method.toUpperCase(), fillPath(e, parts.params, parts.query), { body: parts.body, schema, auth: e.access !== 'public' }) as Promise<Answer<Api[K]>>;
+    return this.request(e.method.toUpperCase(), fillPath(e, parts.params, parts.query), {
+      body: parts.body,
+      schema,
+      auth: e.access !== 'public',
+    }) as Promise<Answer<Api[K]>>;
   }
 
   get<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
     return this.request('GET', path, { schema });
   }
 
-  send<S extends z.ZodType>(method: 'POST' | 'PUT' | 'DELETE', path: string, body: unknown, schema?: S): Promise<z.output<S>> {
+  send<S extends z.ZodType>(
+    method: 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body: unknown,
+    schema?: S,
+  ): Promise<z.output<S>> {
     return this.request(method, path, { body, schema });
   }
 
-  async request<S extends z.ZodType>(method: string, path: string, opts: { body?: unknown; schema?: S; auth?: boolean } = {}): Promise<z.output<S>> {
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' };
+  async request<S extends z.ZodType>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; schema?: S; auth?: boolean } = {},
+  ): Promise<z.output<S>> {
+    const headers: Record<string, string> = {
+      'Content-Type': 'application/json',
+      'X-Version': '2',
+      Accept: 'application/json',
+    };
     if (opts.auth !== false) {
       if (!this.token) throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
       headers.authToken = this.token;
@@ -139,7 +162,8 @@ export class PbxRestClient {
       try {
         json = JSON.parse(text);
       } catch {
-        if (!res.ok) throw PbxError.of({ code: 'HTTP', method, path, status: res.status }, res.status, `HTTP_${res.status}`);
+        if (!res.ok)
+          throw PbxError.of({ code: 'HTTP', method, path, status: res.status }, res.status, `HTTP_${res.status}`);
         throw PbxError.of({ code: 'NOT_JSON', method, path, base: this.baseUrl }, res.status, 'NOT_JSON');
       }
     }
@@ -154,7 +178,11 @@ export class PbxRestClient {
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw PbxError.of({ code: 'UNEXPECTED_SHAPE', method, path, at: issue.path.join('.'), issue: issue.message }, res.status, 'UNEXPECTED_SHAPE');
+      throw PbxError.of(
+        { code: 'UNEXPECTED_SHAPE', method, path, at: issue.path.join('.'), issue: issue.message },
+        res.status,
+        'UNEXPECTED_SHAPE',
+      );
     }
     return parsed.data;
   }

@@ -53,7 +53,17 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
   const [version, me, everyone] = await Promise.all([api.version(), api.me(), optional(api.users)]);
   if (everyone === null) {
     // Not an administrator: the PBX lets a user read only their own user, rights and licences.
-    return { loadedAt: now(), version: version.version, admin: false, users: [me], licences: null, modules: null, configurations: null, registrations: null, simulator: false };
+    return {
+      loadedAt: now(),
+      version: version.version,
+      admin: false,
+      users: [me],
+      licences: null,
+      modules: null,
+      configurations: null,
+      registrations: null,
+      simulator: false,
+    };
   }
   const [licences, modules, configurations, registrations] = await Promise.all([
     optional(api.licences),
@@ -64,12 +74,31 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
   const simulator = licences !== null && modules !== null && configurations !== null;
   const configurationData =
     configurations &&
-    (await Promise.all(configurations.map(async (configuration) => ({ configuration, log: (await api.configurationLog(configuration.id)).entries }))));
-  return { loadedAt: now(), version: version.version, admin: true, users: everyone, licences, modules, configurations: configurationData, registrations, simulator };
+    (await Promise.all(
+      configurations.map(async (configuration) => ({
+        configuration,
+        log: (await api.configurationLog(configuration.id)).entries,
+      })),
+    ));
+  return {
+    loadedAt: now(),
+    version: version.version,
+    admin: true,
+    users: everyone,
+    licences,
+    modules,
+    configurations: configurationData,
+    registrations,
+    simulator,
+  };
 }
 
 /** Licences and the desktop app exist only on the simulator, and only an administrator may read the app. */
 export async function loadUserDetails(api: PbxApi, userId: number): Promise<UserDetails> {
-  const [rights, licences, app] = await Promise.all([api.userPermissions(userId), optional(() => api.userLicences(userId)), optional(() => api.appSession(userId))]);
+  const [rights, licences, app] = await Promise.all([
+    api.userPermissions(userId),
+    optional(() => api.userLicences(userId)),
+    optional(() => api.appSession(userId)),
+  ]);
   return { rights, licences, app };
 }

@@ -9,7 +9,14 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { XmlRpcFault, XmlRpcServer, type HttpHandler, type HttpServer, type XmlRpcMethodHandler, type XmlRpcValue } from '@foxglove/xmlrpc';
+import {
+  XmlRpcFault,
+  XmlRpcServer,
+  type HttpHandler,
+  type HttpServer,
+  type XmlRpcMethodHandler,
+  type XmlRpcValue,
+} from '@foxglove/xmlrpc';
 
 /** A larger callback body is refused (413): a UCI event is a few hundred bytes. */
 export const CALLBACK_MAX_BODY_BYTES = 1024 * 1024;
@@ -102,7 +109,8 @@ class PathHttpServer {
     req.on('error', () => {});
     req.on('end', () => {
       if (tooBig) return;
-      route.handler({ body: Buffer.concat(chunks).toString('utf8'), method: req.method, url: req.url })
+      route
+        .handler({ body: Buffer.concat(chunks).toString('utf8'), method: req.method, url: req.url })
         .then((out) => {
           res.statusCode = out.statusCode;
           for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
@@ -216,7 +224,8 @@ export class UciCallbackServer {
     const rpc = new XmlRpcServer(server.route(this.path));
     // XmlRpcServer looks handlers up by exact name; every `${service}.${event}` goes to one handler instead.
     rpc.xmlRpcHandlers = new AnyMethod(this.dispatch);
-    for (const [path, handler] of this.probes) new XmlRpcServer(server.route(path)).xmlRpcHandlers = new AnyMethod(handler);
+    for (const [path, handler] of this.probes)
+      new XmlRpcServer(server.route(path)).xmlRpcHandlers = new AnyMethod(handler);
     await server.listen(this.boundPort, this.opts.host);
     this.boundPort = server.port() ?? this.boundPort;
     this.http = server;
@@ -297,7 +306,10 @@ export function isLocalAddress(address: string): boolean {
  * the PBX should call: bound to when it is a local address, else (a NAT's public address) only advertised while
  * the server binds to the interface toward the PBX.
  */
-export async function callbackAddresses(pbxHost: string, configured: string | undefined): Promise<{ bind: string; advertise: string }> {
+export async function callbackAddresses(
+  pbxHost: string,
+  configured: string | undefined,
+): Promise<{ bind: string; advertise: string }> {
   const wanted = configured?.trim();
   if (wanted && isLocalAddress(wanted)) return { bind: wanted.replace(/^\[|\]$/g, ''), advertise: wanted };
   const local = await localAddressToward(pbxHost);

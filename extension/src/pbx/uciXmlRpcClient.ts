@@ -37,7 +37,12 @@ export class UciXmlRpcError extends Error {
 
   /** The PBX refused the credentials (or the account is locked for a while). */
   get authRefused(): boolean {
-    return (this.kind === 'fault' && (this.faultCode === UCI_XMLRPC_FAULTS.authFailed || this.faultCode === UCI_XMLRPC_FAULTS.rateLimited)) || this.status === 401 || this.status === 403;
+    return (
+      (this.kind === 'fault' &&
+        (this.faultCode === UCI_XMLRPC_FAULTS.authFailed || this.faultCode === UCI_XMLRPC_FAULTS.rateLimited)) ||
+      this.status === 401 ||
+      this.status === 403
+    );
   }
 
   /** Nothing or no XML-RPC answered: the PBX (or its /xml-rpc) is not reachable. */
@@ -115,13 +120,19 @@ export class UciXmlRpcClient {
     }
     if (res.status >= 300 && res.status < 400) {
       void res.body?.cancel().catch(() => {});
-      throw new UciXmlRpcError(`${method}: ${this.endpoint} redirects (HTTP ${res.status}) to ${redirectTarget(this.endpoint, res.headers.get('location'))}; set the connection's URL to where the PBX really is`, 'http', undefined, res.status);
+      throw new UciXmlRpcError(
+        `${method}: ${this.endpoint} redirects (HTTP ${res.status}) to ${redirectTarget(this.endpoint, res.headers.get('location'))}; set the connection's URL to where the PBX really is`,
+        'http',
+        undefined,
+        res.status,
+      );
     }
     let text: string;
     try {
       text = await boundedText(res, UCI_XMLRPC_MAX_RESPONSE_BYTES);
     } catch (err) {
-      if (err instanceof UciXmlRpcError) throw new UciXmlRpcError(`${method}: ${err.message}`, 'malformed', undefined, res.status);
+      if (err instanceof UciXmlRpcError)
+        throw new UciXmlRpcError(`${method}: ${err.message}`, 'malformed', undefined, res.status);
       throw networkError(this.endpoint, method, err);
     }
     let value: XmlRpcValue;
@@ -130,12 +141,25 @@ export class UciXmlRpcClient {
     } catch (err) {
       if (err instanceof XmlRpcFault) {
         const faultString = err.faultString ?? err.message;
-        throw new UciXmlRpcError(`${method}: ${faultString} (fault ${err.faultCode ?? '?'})`, 'fault', err.faultCode, res.status, faultString);
+        throw new UciXmlRpcError(
+          `${method}: ${faultString} (fault ${err.faultCode ?? '?'})`,
+          'fault',
+          err.faultCode,
+          res.status,
+          faultString,
+        );
       }
-      if (!res.ok) throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
-      throw new UciXmlRpcError(`${method}: ${this.endpoint} did not answer XML-RPC (${(err as Error).message})`, 'malformed', undefined, res.status);
+      if (!res.ok)
+        throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
+      throw new UciXmlRpcError(
+        `${method}: ${this.endpoint} did not answer XML-RPC (${(err as Error).message})`,
+        'malformed',
+        undefined,
+        res.status,
+      );
     }
-    if (!res.ok) throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
+    if (!res.ok)
+      throw new UciXmlRpcError(`${method}: HTTP ${res.status} from ${this.endpoint}`, 'http', undefined, res.status);
     return value;
   }
 

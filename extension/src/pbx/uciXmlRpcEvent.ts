@@ -5,7 +5,12 @@
  */
 import { XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_SERVICE_PATTERN } from '../../../shared/schemas/uci.js';
-import { parseXmlRpcEventMethod, UCI_XMLRPC_FAULTS, UciXmlRpcEventMetaSchema, type UciXmlRpcEventMeta } from '../../../shared/schemas/uciXmlRpc.js';
+import {
+  parseXmlRpcEventMethod,
+  UCI_XMLRPC_FAULTS,
+  UciXmlRpcEventMetaSchema,
+  type UciXmlRpcEventMeta,
+} from '../../../shared/schemas/uciXmlRpc.js';
 
 export interface PushedEvent {
   service: string;
@@ -19,12 +24,16 @@ export interface PushedEvent {
 /** Decodes one pushed call; a call that is not an event is refused with the XmlRpcFault to answer. */
 export function decodePushedEvent(method: string, params: XmlRpcValue[]): PushedEvent {
   const name = parseXmlRpcEventMethod(method);
-  if (!name || !UCI_SERVICE_PATTERN.test(name.service)) throw new XmlRpcFault(`not an event method: ${method.slice(0, 200)}`, UCI_XMLRPC_FAULTS.unknownMethod);
+  if (!name || !UCI_SERVICE_PATTERN.test(name.service))
+    throw new XmlRpcFault(`not an event method: ${method.slice(0, 200)}`, UCI_XMLRPC_FAULTS.unknownMethod);
   const data = params[0];
   if (!isStruct(data)) throw new XmlRpcFault(`${method}: param 1 must be a struct`, UCI_XMLRPC_FAULTS.invalidParams);
   const meta = params.length > 1 ? UciXmlRpcEventMetaSchema.safeParse(params[1]) : undefined;
   if (meta && (!meta.success || meta.data.service !== name.service || meta.data.event !== name.event)) {
-    throw new XmlRpcFault(`${method}: param 2 must be {seq, time, service, event} of this event`, UCI_XMLRPC_FAULTS.invalidParams);
+    throw new XmlRpcFault(
+      `${method}: param 2 must be {seq, time, service, event} of this event`,
+      UCI_XMLRPC_FAULTS.invalidParams,
+    );
   }
   return { service: name.service, event: name.event, data: plain(data) as Record<string, unknown>, meta: meta?.data };
 }

@@ -39,7 +39,11 @@ export const systemProbe = (env: NodeJS.ProcessEnv = process.env): BrowserProbe 
   home: homedir(),
   run: runCommand,
   readFile: (path) => readFile(path, 'utf8').catch(() => null),
-  exists: (path) => access(path).then(() => true, () => false),
+  exists: (path) =>
+    access(path).then(
+      () => true,
+      () => false,
+    ),
   listDir: (path) => readdir(path).catch(() => null),
 });
 
@@ -53,11 +57,21 @@ export function parseBrowserVersion(output: string): BrowserVersion | null {
   const m = FOUR_PART.exec(output);
   if (!m) return null;
   const lower = output.toLowerCase();
-  const product: BrowserProduct | null = /edge|msedge/.test(lower) ? 'edge' : /chromium/.test(lower) ? 'chromium' : /chrome/.test(lower) ? 'chrome' : null;
+  const product: BrowserProduct | null = /edge|msedge/.test(lower)
+    ? 'edge'
+    : /chromium/.test(lower)
+      ? 'chromium'
+      : /chrome/.test(lower)
+        ? 'chrome'
+        : null;
   return { product, version: m.slice(1, 5).map(Number).join('.') };
 }
 
-const PRODUCT_NAMES: Record<BrowserProduct, string> = { chrome: 'Google Chrome', chromium: 'Chromium', edge: 'Microsoft Edge' };
+const PRODUCT_NAMES: Record<BrowserProduct, string> = {
+  chrome: 'Google Chrome',
+  chromium: 'Chromium',
+  edge: 'Microsoft Edge',
+};
 const MIN_MAJOR = Number(MIN_CHROME_VERSION.split('.')[0]);
 
 /**
@@ -174,7 +188,11 @@ async function findWindows(probe: BrowserProbe, timeoutMs: number): Promise<Foun
 /** Every Chrome, Chromium and Edge the probe can find on this platform; duplicates (same product and version) once. */
 export async function findBrowsers(probe: BrowserProbe = systemProbe(), timeoutMs = 3000): Promise<FoundBrowser[]> {
   const all =
-    probe.platform === 'win32' ? await findWindows(probe, timeoutMs) : probe.platform === 'darwin' ? await findMac(probe) : await findLinux(probe, timeoutMs);
+    probe.platform === 'win32'
+      ? await findWindows(probe, timeoutMs)
+      : probe.platform === 'darwin'
+        ? await findMac(probe)
+        : await findLinux(probe, timeoutMs);
   const seen = new Set<string>();
   return all.filter((b) => {
     const k = `${b.product} ${b.version}`;
@@ -197,7 +215,13 @@ export function browserResult(found: FoundBrowser[]): PrerequisiteResult {
   const also = others.length ? ` Also found: ${others.join(', ')}.` : '';
   const alsoDe = others.length ? ` Außerdem gefunden: ${others.join(', ')}.` : '';
   if (best.status === 'pass') {
-    return toResult('R5', { status: 'pass', message: text(`${describe(best.b)} meets ${MIN_CHROME_VERSION}.${also}`, `${describe(best.b)} erfüllt ${MIN_CHROME_VERSION}.${alsoDe}`) });
+    return toResult('R5', {
+      status: 'pass',
+      message: text(
+        `${describe(best.b)} meets ${MIN_CHROME_VERSION}.${also}`,
+        `${describe(best.b)} erfüllt ${MIN_CHROME_VERSION}.${alsoDe}`,
+      ),
+    });
   }
   if (best.status === 'warn') {
     return toResult('R5', {
@@ -211,7 +235,10 @@ export function browserResult(found: FoundBrowser[]): PrerequisiteResult {
   }
   return toResult('R5', {
     status: 'fail',
-    message: text(`${describe(best.b)} is older than ${MIN_CHROME_VERSION}.${also}`, `${describe(best.b)} ist älter als ${MIN_CHROME_VERSION}.${alsoDe}`),
+    message: text(
+      `${describe(best.b)} is older than ${MIN_CHROME_VERSION}.${also}`,
+      `${describe(best.b)} ist älter als ${MIN_CHROME_VERSION}.${alsoDe}`,
+    ),
     fix: text('Update Chrome.', 'Chrome aktualisieren.'),
   });
 }

@@ -1,6 +1,10 @@
 import { LICENCE_TYPES, rightByKey, MODE_LABELS, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import { text, type Localized } from '../../../shared/i18n.js';
-import { PrerequisiteFixSchema, type PrerequisiteFix, type PrerequisiteFixInput } from '../../../shared/schemas/prerequisites.js';
+import {
+  PrerequisiteFixSchema,
+  type PrerequisiteFix,
+  type PrerequisiteFixInput,
+} from '../../../shared/schemas/prerequisites.js';
 import type { PbxApi } from '../pbx/api.js';
 import { optional } from '../pbx/snapshot.js';
 import { findRight } from './pbxChecks.js';
@@ -18,16 +22,25 @@ export class StaleFixError extends Error {}
 export function fixTitle(fix: PrerequisiteFix): Localized {
   switch (fix.kind) {
     case 'installLicence':
-      return text(`Install ${fix.count} "${fix.licence}" licence(s)`, `${fix.count} Lizenz(en) "${fix.licence}" einspielen`);
+      return text(
+        `Install ${fix.count} "${fix.licence}" licence(s)`,
+        `${fix.count} Lizenz(en) "${fix.licence}" einspielen`,
+      );
     case 'assignLicence':
-      return text(`Assign a "${licenceLabel(fix.licence).en}" licence to ${who(fix)}`, `${wer(fix)} eine Lizenz "${licenceLabel(fix.licence).de}" zuweisen`);
+      return text(
+        `Assign a "${licenceLabel(fix.licence).en}" licence to ${who(fix)}`,
+        `${wer(fix)} eine Lizenz "${licenceLabel(fix.licence).de}" zuweisen`,
+      );
     case 'grantRight': {
       const label = rightByKey(fix.right)?.label ?? text(fix.right, fix.right);
       return text(`Grant the right "${label.de}" to ${who(fix)}`, `${wer(fix)} das Recht "${label.de}" geben`);
     }
     case 'activateDesktopApp': {
       const os = fix.platform === 'macos' ? 'macOS' : 'Windows';
-      return text(`Sign ${who(fix)} in to the STARFACE App for ${os}`, `${wer(fix)} in der STARFACE App für ${os} anmelden`);
+      return text(
+        `Sign ${who(fix)} in to the STARFACE App for ${os}`,
+        `${wer(fix)} in der STARFACE App für ${os} anmelden`,
+      );
     }
     case 'importModule':
       return text(`Import the module "${fix.module}"`, `Modul "${fix.module}" importieren`);
@@ -36,21 +49,42 @@ export function fixTitle(fix: PrerequisiteFix): Localized {
     case 'activateConfiguration':
       return text(`Activate configuration ${fix.configurationId}`, `Konfiguration ${fix.configurationId} aktivieren`);
     case 'deactivateConfiguration':
-      return text(`Deactivate configuration ${fix.configurationId}`, `Konfiguration ${fix.configurationId} deaktivieren`);
+      return text(
+        `Deactivate configuration ${fix.configurationId}`,
+        `Konfiguration ${fix.configurationId} deaktivieren`,
+      );
     case 'keepConfiguration': {
       const name = fix.name ? `"${fix.name}" (${fix.configurationId})` : String(fix.configurationId);
-      return text(`Keep configuration ${name} active, deactivate the others`, `Konfiguration ${name} aktiv lassen, die anderen deaktivieren`);
+      return text(
+        `Keep configuration ${name} active, deactivate the others`,
+        `Konfiguration ${name} aktiv lassen, die anderen deaktivieren`,
+      );
     }
     case 'setMode':
-      return text(`Switch the mode to "${MODE_LABELS[fix.mode].de}" and restart the connector`, `Modus auf "${MODE_LABELS[fix.mode].de}" stellen und den Connector neu starten`);
+      return text(
+        `Switch the mode to "${MODE_LABELS[fix.mode].de}" and restart the connector`,
+        `Modus auf "${MODE_LABELS[fix.mode].de}" stellen und den Connector neu starten`,
+      );
     case 'setPbxName':
       return fix.pbxName
-        ? text(`Set "Name der Anlage" to ${fix.pbxName} and restart the connector`, `"Name der Anlage" auf ${fix.pbxName} setzen und den Connector neu starten`)
-        : text(`Set "Name der Anlage" to the PBX's FQDN and restart the connector`, '"Name der Anlage" auf den FQDN der STARFACE setzen und den Connector neu starten');
+        ? text(
+            `Set "Name der Anlage" to ${fix.pbxName} and restart the connector`,
+            `"Name der Anlage" auf ${fix.pbxName} setzen und den Connector neu starten`,
+          )
+        : text(
+            `Set "Name der Anlage" to the PBX's FQDN and restart the connector`,
+            '"Name der Anlage" auf den FQDN der STARFACE setzen und den Connector neu starten',
+          );
     case 'enableAutoprovisioning':
-      return text('Enable autoprovisioning and restart the connector', 'Autoprovisionierung aktivieren und den Connector neu starten');
+      return text(
+        'Enable autoprovisioning and restart the connector',
+        'Autoprovisionierung aktivieren und den Connector neu starten',
+      );
     case 'generateKey':
-      return text('Generate a new key and restart the connector', 'Neuen Schlüssel eintragen und den Connector neu starten');
+      return text(
+        'Generate a new key and restart the connector',
+        'Neuen Schlüssel eintragen und den Connector neu starten',
+      );
     case 'restartConnector':
       return text('Deactivate and activate the UCI connector', 'UCI-Connector deaktivieren und wieder aktivieren');
   }
@@ -80,7 +114,10 @@ async function checkUser(api: PbxApi, fix: { userId: number; login?: string | un
   if (users === null) return;
   const user = users.find((u) => u.id === fix.userId);
   if (!user) throw new StaleFixError(`user ${fix.login} (id ${fix.userId}) no longer exists: run the check again`);
-  if (user.login !== fix.login) throw new StaleFixError(`user id ${fix.userId} now belongs to ${user.login}, not ${fix.login}: run the check again`);
+  if (user.login !== fix.login)
+    throw new StaleFixError(
+      `user id ${fix.userId} now belongs to ${user.login}, not ${fix.login}: run the check again`,
+    );
 }
 
 /**
@@ -130,22 +167,31 @@ export async function applyFix(api: PbxApi, input: PrerequisiteFix | Prerequisit
       return;
     case 'keepConfiguration': {
       const configs = await api.configurations();
-      if (!configs.some((c) => c.id === fix.configurationId)) throw new StaleFixError(`configuration ${fix.configurationId} no longer exists: run the check again`);
+      if (!configs.some((c) => c.id === fix.configurationId))
+        throw new StaleFixError(`configuration ${fix.configurationId} no longer exists: run the check again`);
       for (const c of configs) {
-        if (c.id !== fix.configurationId && c.module === TEAMS_MODULE_NAME && c.active) await api.updateConfiguration(c.id, { active: false });
+        if (c.id !== fix.configurationId && c.module === TEAMS_MODULE_NAME && c.active)
+          await api.updateConfiguration(c.id, { active: false });
       }
-      if (!configs.find((c) => c.id === fix.configurationId)!.active) await api.updateConfiguration(fix.configurationId, { active: true });
+      if (!configs.find((c) => c.id === fix.configurationId)!.active)
+        await api.updateConfiguration(fix.configurationId, { active: true });
       return;
     }
     case 'setMode':
-      return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { mode: fix.mode }));
+      return changeAndRestart(api, fix.configurationId, () =>
+        api.updateConfiguration(fix.configurationId, { mode: fix.mode }),
+      );
     case 'setPbxName': {
       const pbxName = fix.pbxName;
       if (!pbxName) throw new Error('this fix needs the PBX\'s FQDN ("Name der Anlage")');
-      return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { pbxName }));
+      return changeAndRestart(api, fix.configurationId, () =>
+        api.updateConfiguration(fix.configurationId, { pbxName }),
+      );
     }
     case 'enableAutoprovisioning':
-      return changeAndRestart(api, fix.configurationId, () => api.updateConfiguration(fix.configurationId, { autoprovisioning: true }));
+      return changeAndRestart(api, fix.configurationId, () =>
+        api.updateConfiguration(fix.configurationId, { autoprovisioning: true }),
+      );
     case 'generateKey':
       return changeAndRestart(api, fix.configurationId, () => api.generateKey(fix.configurationId));
     case 'restartConnector':
@@ -154,6 +200,9 @@ export async function applyFix(api: PbxApi, input: PrerequisiteFix | Prerequisit
 }
 
 /** A result's fixes in order (e.g. install a licence, then assign it). */
-export async function applyFixes(api: PbxApi, fixes: readonly (PrerequisiteFix | PrerequisiteFixInput)[]): Promise<void> {
+export async function applyFixes(
+  api: PbxApi,
+  fixes: readonly (PrerequisiteFix | PrerequisiteFixInput)[],
+): Promise<void> {
   for (const fix of fixes) await applyFix(api, fix);
 }

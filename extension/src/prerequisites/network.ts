@@ -74,32 +74,49 @@ export async function probeHost(host: string, opts: NetworkOptions = {}): Promis
   let socket: Socket | undefined;
   try {
     const { address } = await within('dns', timeoutMs, () => lookup(host));
-    socket = await within('tcp', timeoutMs, (onCancel) =>
-      new Promise<Socket>((resolve, reject) => {
-        const s = tcpConnect({ host: address, port });
-        onCancel(() => s.destroy());
-        s.once('connect', () => resolve(s));
-        s.on('error', reject);
-      }),
+    socket = await within(
+      'tcp',
+      timeoutMs,
+      (onCancel) =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = tcpConnect({ host: address, port });
+          onCancel(() => s.destroy());
+          s.once('connect', () => resolve(s));
+          s.on('error', reject);
+        }),
     );
     const tcp = socket;
-    const protocol = await within('tls', timeoutMs, (onCancel) =>
-      new Promise<string>((resolve, reject) => {
-        const t = tlsConnect({ socket: tcp, ...(isIP(host) ? {} : { servername: host }), ...(opts.ca ? { ca: opts.ca } : {}), rejectUnauthorized: true });
-        onCancel(() => t.destroy());
-        t.once('secureConnect', () => {
-          const p = t.getProtocol() ?? 'TLS';
-          t.destroy();
-          resolve(p);
-        });
-        t.on('error', reject);
-      }),
+    const protocol = await within(
+      'tls',
+      timeoutMs,
+      (onCancel) =>
+        new Promise<string>((resolve, reject) => {
+          const t = tlsConnect({
+            socket: tcp,
+            ...(isIP(host) ? {} : { servername: host }),
+            ...(opts.ca ? { ca: opts.ca } : {}),
+            rejectUnauthorized: true,
+          });
+          onCancel(() => t.destroy());
+          t.once('secureConnect', () => {
+            const p = t.getProtocol() ?? 'TLS';
+            t.destroy();
+            resolve(p);
+          });
+          t.on('error', reject);
+        }),
     );
     const ms = Math.round(performance.now() - t0);
     return { host, ok: true, stage: 'tls', detail: `${protocol.replace('TLSv', 'TLS ')} in ${ms} ms`, ms };
   } catch (err) {
     const e = err instanceof StageError ? err : new StageError('dns', errorCode(err));
-    return { host, ok: false, stage: e.stage, detail: `${STAGE_LABEL[e.stage]}: ${e.message}`, ms: Math.round(performance.now() - t0) };
+    return {
+      host,
+      ok: false,
+      stage: e.stage,
+      detail: `${STAGE_LABEL[e.stage]}: ${e.message}`,
+      ms: Math.round(performance.now() - t0),
+    };
   } finally {
     socket?.destroy();
   }
@@ -113,12 +130,20 @@ export function probeHosts(opts: NetworkOptions = {}): Promise<HostReach[]> {
 
 /** R6: pass when every host completes the TLS handshake; a failing DNS lookup is a failure too (the client cannot reach it). */
 export function networkResult(reach: HostReach[], port = 443): PrerequisiteResult {
-  const check = rule('R6').check(machineSnapshot({ reachability: reach.map(({ host, ok, detail }) => ({ host, ok, detail })) }));
+  const check = rule('R6').check(
+    machineSnapshot({ reachability: reach.map(({ host, ok, detail }) => ({ host, ok, detail })) }),
+  );
   const bad = reach.filter((r) => !r.ok);
   const list = (rs: HostReach[]) => rs.map((r) => `${r.host} (${r.detail})`).join(', ');
   const message = bad.length
-    ? text(`Not reachable over HTTPS on port ${port}: ${list(bad)}.`, `Über HTTPS auf Port ${port} nicht erreichbar: ${list(bad)}.`)
-    : text(`DNS, TCP and TLS on port ${port} succeed for ${list(reach)}.`, `DNS, TCP und TLS auf Port ${port} gelingen für ${list(reach)}.`);
+    ? text(
+        `Not reachable over HTTPS on port ${port}: ${list(bad)}.`,
+        `Über HTTPS auf Port ${port} nicht erreichbar: ${list(bad)}.`,
+      )
+    : text(
+        `DNS, TCP and TLS on port ${port} succeed for ${list(reach)}.`,
+        `DNS, TCP und TLS auf Port ${port} gelingen für ${list(reach)}.`,
+      );
   return toResult('R6', { ...check, message });
 }
 

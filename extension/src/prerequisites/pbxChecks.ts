@@ -1,9 +1,23 @@
-import { LICENCE_MS_TEAMS, LICENCE_UCC_PREMIUM, RIGHT_APP_PREMIUM, RIGHT_MS_TEAMS, rightByKey, resolveRight, TEAMS_MODULE_NAME, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import {
+  LICENCE_MS_TEAMS,
+  LICENCE_UCC_PREMIUM,
+  RIGHT_APP_PREMIUM,
+  RIGHT_MS_TEAMS,
+  rightByKey,
+  resolveRight,
+  TEAMS_MODULE_NAME,
+  type LicenceType,
+  type RightKey,
+} from '../../../shared/catalogue.js';
 import { text } from '../../../shared/i18n.js';
 import { configurationInUse, REQUIREMENTS } from '../../../shared/requirements/rules.js';
 import type { PbxSnapshot, SnapshotConfiguration, SnapshotUser } from '../../../shared/requirements/snapshot.js';
 import { isFqdn } from '../../../shared/schemas/common.js';
-import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult } from '../../../shared/schemas/prerequisites.js';
+import type {
+  PrerequisiteFix,
+  PrerequisitesReport,
+  PrerequisiteResult,
+} from '../../../shared/schemas/prerequisites.js';
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
@@ -38,11 +52,13 @@ export interface PbxCheckOptions {
   concurrency?: number;
 }
 
-
 /** A right on this PBX by its key, else by the German name the catalogue gives it (a PBX may use other keys). */
 export function findRight(perms: readonly PermissionInfo[] | null, key: RightKey): PermissionInfo | undefined {
   const description = rightByKey(key)?.description;
-  return perms?.find((p) => p.permission === key) ?? perms?.find((p) => description !== undefined && p.description === description);
+  return (
+    perms?.find((p) => p.permission === key) ??
+    perms?.find((p) => description !== undefined && p.description === description)
+  );
 }
 
 /** The catalogue's key of a PBX right: its own key when the catalogue knows it, else found by its German name. */
@@ -55,7 +71,8 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
   for (const raw of wanted) {
     const w = raw.trim();
     if (!w) continue;
-    const user = everyone.find((u) => u.login === w) ?? (/^\d+$/.test(w) ? everyone.find((u) => u.id === Number(w)) : undefined);
+    const user =
+      everyone.find((u) => u.login === w) ?? (/^\d+$/.test(w) ? everyone.find((u) => u.id === Number(w)) : undefined);
     if (!user) throw new PrerequisitesUsageError(`no user with the login or id "${w}" on this PBX`);
     if (!out.includes(user)) out.push(user);
   }
@@ -68,7 +85,8 @@ function resolveUsers(everyone: User[], wanted: readonly string[]): User[] {
  */
 export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Promise<PbxFacts> {
   const limit = opts.concurrency ?? 16;
-  if (opts.minVersion !== undefined && !isVersion(opts.minVersion)) throw new PrerequisitesUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
+  if (opts.minVersion !== undefined && !isVersion(opts.minVersion))
+    throw new PrerequisitesUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
   let usersRefused = false;
   const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
     optional(api.version),
@@ -113,12 +131,16 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
   else {
     const teamsRight = holders.get(RIGHT_MS_TEAMS);
     const knowable = teamsRight !== null || licences !== null;
-    chosen = knowable ? everyone.filter((u) => teamsRight?.has(u.id) || userLicences.get(u.id)?.includes(LICENCE_MS_TEAMS)) : everyone;
+    chosen = knowable
+      ? everyone.filter((u) => teamsRight?.has(u.id) || userLicences.get(u.id)?.includes(LICENCE_MS_TEAMS))
+      : everyone;
   }
 
   const bothKnown = holders.get(RIGHT_APP_PREMIUM) != null && holders.get(RIGHT_MS_TEAMS) != null;
   const [apps, rightLists] = await Promise.all([
-    simulator ? mapLimit(chosen, limit, (u) => optional(() => api.appSession(u.id))) : Promise.resolve(chosen.map(() => null)),
+    simulator
+      ? mapLimit(chosen, limit, (u) => optional(() => api.appSession(u.id)))
+      : Promise.resolve(chosen.map(() => null)),
     // Without the bulk lists (a PBX that names the rights differently, or a user reading only themselves) ask per user.
     bothKnown ? Promise.resolve(null) : mapLimit(chosen, limit, (u) => optional(() => api.userPermissions(u.id))),
   ]);
@@ -140,7 +162,9 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
     };
   });
 
-  const logs = configurations ? await mapLimit(configurations, limit, (c) => optional(() => api.configurationLog(c.id))) : [];
+  const logs = configurations
+    ? await mapLimit(configurations, limit, (c) => optional(() => api.configurationLog(c.id)))
+    : [];
   const snapshotConfigs: SnapshotConfiguration[] | null =
     configurations?.map((c, i) => ({
       id: c.id,
@@ -199,7 +223,12 @@ function licenceFixes(s: PbxSnapshot, type: LicenceType, user: SnapshotUser, bud
 }
 
 /** Actions that would make a failing rule pass, where the PBX's REST API can perform them. */
-export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budget: LicenceBudget = new Map()): PrerequisiteFix[] {
+export function fixesFor(
+  id: string,
+  facts: PbxFacts,
+  user?: SnapshotUser,
+  budget: LicenceBudget = new Map(),
+): PrerequisiteFix[] {
   const s = facts.snapshot;
   const sim = facts.simulator;
   const config = configurationInUse(s);
@@ -227,7 +256,8 @@ export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budge
       return user ? [{ kind: 'grantRight', userId: user.id, login: user.login, right: RIGHT_MS_TEAMS }] : [];
     case 'R11':
       if (!sim) return [];
-      if (!s.modules?.some((m) => m.name === TEAMS_MODULE_NAME)) return [{ kind: 'importModule', module: TEAMS_MODULE_NAME }];
+      if (!s.modules?.some((m) => m.name === TEAMS_MODULE_NAME))
+        return [{ kind: 'importModule', module: TEAMS_MODULE_NAME }];
       return [{ kind: 'createConfiguration', name: 'Teams' }];
     case 'R12': {
       if (!sim || !config) return [];
@@ -240,7 +270,15 @@ export function fixesFor(id: string, facts: PbxFacts, user?: SnapshotUser, budge
       return sim && config ? [{ kind: 'setMode', configurationId: config.id, mode: 'FULL_INTEGRATION' }] : [];
     case 'R14':
       // Without a known FQDN the fix leaves the name open: whoever applies it is asked for it.
-      return sim && config ? [{ kind: 'setPbxName', configurationId: config.id, ...(facts.pbxNameCandidate ? { pbxName: facts.pbxNameCandidate } : {}) }] : [];
+      return sim && config
+        ? [
+            {
+              kind: 'setPbxName',
+              configurationId: config.id,
+              ...(facts.pbxNameCandidate ? { pbxName: facts.pbxNameCandidate } : {}),
+            },
+          ]
+        : [];
     case 'R15':
       return sim && config ? [{ kind: 'generateKey', configurationId: config.id }] : [];
     case 'R16':
@@ -277,7 +315,9 @@ export function pbxResults(facts: PbxFacts): PrerequisiteResult[] {
       if (facts.selected.length === 0) out.push(toResult(r.id, { status: 'warn', message: NO_USERS }));
       for (const user of facts.selected) {
         const check = r.check(facts.snapshot, { userId: user.id, perspective: 'admin' });
-        out.push(toResult(r.id, check, { user, fixes: check.status === 'fail' ? fixesFor(r.id, facts, user, budget) : [] }));
+        out.push(
+          toResult(r.id, check, { user, fixes: check.status === 'fail' ? fixesFor(r.id, facts, user, budget) : [] }),
+        );
       }
     }
   }

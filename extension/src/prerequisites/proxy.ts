@@ -113,22 +113,37 @@ function withBypass(
   return { finding };
 }
 
-function collect(out: { findings: ProxyFinding[]; notes: string[] }, r: { finding?: ProxyFinding; note?: string }): void {
+function collect(
+  out: { findings: ProxyFinding[]; notes: string[] },
+  r: { finding?: ProxyFinding; note?: string },
+): void {
   if (r.finding) out.findings.push(r.finding);
   if (r.note) out.notes.push(r.note);
 }
 
 /** HTTPS_PROXY/ALL_PROXY (fail unless NO_PROXY exempts every host), HTTP_PROXY alone (warn). */
-export function envFindings(env: NodeJS.ProcessEnv, hosts: readonly string[] = REQUIRED_HOSTS): { findings: ProxyFinding[]; notes: string[] } {
+export function envFindings(
+  env: NodeJS.ProcessEnv,
+  hosts: readonly string[] = REQUIRED_HOSTS,
+): { findings: ProxyFinding[]; notes: string[] } {
   const out = { findings: [] as ProxyFinding[], notes: [] as string[] };
   const noProxy = envValue(env, 'NO_PROXY', 'no_proxy');
   const bypass = noProxy ? { name: noProxy.name, entries: noProxy.value.split(/[\s,]+/) } : undefined;
   for (const found of [envValue(env, 'HTTPS_PROXY', 'https_proxy'), envValue(env, 'ALL_PROXY', 'all_proxy')]) {
-    if (found) collect(out, withBypass({ source: found.name, value: redactProxy(found.value), severity: 'fail' }, bypass, hosts));
+    if (found)
+      collect(
+        out,
+        withBypass({ source: found.name, value: redactProxy(found.value), severity: 'fail' }, bypass, hosts),
+      );
   }
   const http = envValue(env, 'HTTP_PROXY', 'http_proxy');
   if (http && out.findings.length === 0 && hosts.some((h) => !bypassCovers(bypass?.entries, h))) {
-    out.findings.push({ source: http.name, value: redactProxy(http.value), severity: 'warn', note: 'most clients use it for plain HTTP only, but some send HTTPS through it as well' });
+    out.findings.push({
+      source: http.name,
+      value: redactProxy(http.value),
+      severity: 'warn',
+      note: 'most clients use it for plain HTTP only, but some send HTTPS through it as well',
+    });
   }
   return out;
 }
@@ -146,7 +161,18 @@ type Found = { findings: ProxyFinding[]; notes: string[] };
 async function linuxFindings(reader: SystemProxyReader, timeoutMs: number, hosts: readonly string[]): Promise<Found> {
   const out: Found = { findings: [], notes: [] };
   const mode = unquote(await reader.run('gsettings', ['get', 'org.gnome.system.proxy', 'mode'], timeoutMs));
-  if (mode === 'auto') return { findings: [{ source: 'GNOME proxy settings', value: 'automatic (PAC)', severity: 'warn', note: 'a PAC script may send HTTPS through a proxy' }], notes: [] };
+  if (mode === 'auto')
+    return {
+      findings: [
+        {
+          source: 'GNOME proxy settings',
+          value: 'automatic (PAC)',
+          severity: 'warn',
+          note: 'a PAC script may send HTTPS through a proxy',
+        },
+      ],
+      notes: [],
+    };
   if (mode !== 'manual') return out;
   const [host, port, ignore] = await Promise.all([
     reader.run('gsettings', ['get', 'org.gnome.system.proxy.https', 'host'], timeoutMs),
@@ -154,7 +180,15 @@ async function linuxFindings(reader: SystemProxyReader, timeoutMs: number, hosts
     reader.run('gsettings', ['get', 'org.gnome.system.proxy', 'ignore-hosts'], timeoutMs),
   ]);
   const h = unquote(host);
-  if (h) collect(out, withBypass({ source: 'GNOME proxy settings', value: redactProxy(`${h}:${unquote(port) || '0'}`), severity: 'fail' }, { name: 'GNOME ignore-hosts', entries: parseGsettingsList(ignore) }, hosts));
+  if (h)
+    collect(
+      out,
+      withBypass(
+        { source: 'GNOME proxy settings', value: redactProxy(`${h}:${unquote(port) || '0'}`), severity: 'fail' },
+        { name: 'GNOME ignore-hosts', entries: parseGsettingsList(ignore) },
+        hosts,
+      ),
+    );
   return out;
 }
 
@@ -174,10 +208,26 @@ export function scutilFindings(out: string, hosts: readonly string[] = REQUIRED_
   const found: Found = { findings: [], notes: [] };
   const findings = found.findings;
   if (field('HTTPSEnable') === '1' && field('HTTPSProxy')) {
-    collect(found, withBypass({ source: 'macOS network proxy settings', value: redactProxy(`${field('HTTPSProxy')}:${field('HTTPSPort') ?? '0'}`), severity: 'fail' }, { name: 'the macOS proxy exceptions', entries: scutilExceptions(out) }, hosts));
+    collect(
+      found,
+      withBypass(
+        {
+          source: 'macOS network proxy settings',
+          value: redactProxy(`${field('HTTPSProxy')}:${field('HTTPSPort') ?? '0'}`),
+          severity: 'fail',
+        },
+        { name: 'the macOS proxy exceptions', entries: scutilExceptions(out) },
+        hosts,
+      ),
+    );
   }
   if (field('ProxyAutoConfigEnable') === '1') {
-    findings.push({ source: 'macOS network proxy settings', value: `automatic (PAC ${field('ProxyAutoConfigURLString') ?? ''})`.replace(' )', ')'), severity: 'warn', note: 'a PAC script may send HTTPS through a proxy' });
+    findings.push({
+      source: 'macOS network proxy settings',
+      value: `automatic (PAC ${field('ProxyAutoConfigURLString') ?? ''})`.replace(' )', ')'),
+      severity: 'warn',
+      note: 'a PAC script may send HTTPS through a proxy',
+    });
   }
   return found;
 }
@@ -197,15 +247,33 @@ export function windowsFindings(out: string, hosts: readonly string[] = REQUIRED
     const perProtocol = server.includes('=') ? /(?:^|;)https=([^;]+)/i.exec(server)?.[1] : server;
     // ProxyOverride: "*.corp;10.*;<local>".
     const override = (field('ProxyOverride') ?? '').split(';');
-    if (perProtocol) collect(found, withBypass({ source: 'Windows Internet settings', value: redactProxy(perProtocol), severity: 'fail' }, { name: 'ProxyOverride', entries: override }, hosts));
+    if (perProtocol)
+      collect(
+        found,
+        withBypass(
+          { source: 'Windows Internet settings', value: redactProxy(perProtocol), severity: 'fail' },
+          { name: 'ProxyOverride', entries: override },
+          hosts,
+        ),
+      );
   }
   const pac = field('AutoConfigURL');
-  if (pac) findings.push({ source: 'Windows Internet settings', value: `automatic (PAC ${pac})`, severity: 'warn', note: 'a PAC script may send HTTPS through a proxy' });
+  if (pac)
+    findings.push({
+      source: 'Windows Internet settings',
+      value: `automatic (PAC ${pac})`,
+      severity: 'warn',
+      note: 'a PAC script may send HTTPS through a proxy',
+    });
   return found;
 }
 
 /** The desktop's settings where they can be read; anything unreadable counts as not set. */
-export async function systemFindings(reader: SystemProxyReader, timeoutMs = 2000, hosts: readonly string[] = REQUIRED_HOSTS): Promise<ProxyFinding[]> {
+export async function systemFindings(
+  reader: SystemProxyReader,
+  timeoutMs = 2000,
+  hosts: readonly string[] = REQUIRED_HOSTS,
+): Promise<ProxyFinding[]> {
   return (await systemProxies(reader, timeoutMs, hosts)).findings;
 }
 
@@ -215,7 +283,11 @@ async function systemProxies(reader: SystemProxyReader, timeoutMs: number, hosts
     return out ? scutilFindings(out, hosts) : { findings: [], notes: [] };
   }
   if (reader.platform === 'win32') {
-    const out = await reader.run('reg', ['query', 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings'], timeoutMs);
+    const out = await reader.run(
+      'reg',
+      ['query', 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings'],
+      timeoutMs,
+    );
     return out ? windowsFindings(out, hosts) : { findings: [], notes: [] };
   }
   return linuxFindings(reader, timeoutMs, hosts);
@@ -225,10 +297,20 @@ export async function findProxies(opts: ProxyOptions = {}): Promise<Found> {
   const hosts = opts.hosts ?? REQUIRED_HOSTS;
   const out = envFindings(opts.env ?? process.env, hosts);
   if (opts.vscodeProxy?.trim()) {
-    if (opts.vscodeProxySupport === 'off') out.notes.push('VS Code setting http.proxy is set, but http.proxySupport is off');
+    if (opts.vscodeProxySupport === 'off')
+      out.notes.push('VS Code setting http.proxy is set, but http.proxySupport is off');
     else {
-      const bypass = opts.vscodeNoProxy?.length ? { name: 'VS Code setting http.noProxy', entries: opts.vscodeNoProxy } : undefined;
-      collect(out, withBypass({ source: 'VS Code setting http.proxy', value: redactProxy(opts.vscodeProxy), severity: 'fail' }, bypass, hosts));
+      const bypass = opts.vscodeNoProxy?.length
+        ? { name: 'VS Code setting http.noProxy', entries: opts.vscodeNoProxy }
+        : undefined;
+      collect(
+        out,
+        withBypass(
+          { source: 'VS Code setting http.proxy', value: redactProxy(opts.vscodeProxy), severity: 'fail' },
+          bypass,
+          hosts,
+        ),
+      );
     }
   }
   if (opts.system !== false) {
@@ -246,20 +328,33 @@ export function proxyResult({ findings, notes }: { findings: ProxyFinding[]; not
   const fails = findings.filter((f) => f.severity === 'fail');
   const warns = findings.filter((f) => f.severity === 'warn');
   if (fails.length) {
-    const check = rule('R7').check(machineSnapshot({ proxy: { found: true, source: fails.map((f) => f.source).join(', '), value: fails[0]!.value } }));
+    const check = rule('R7').check(
+      machineSnapshot({
+        proxy: { found: true, source: fails.map((f) => f.source).join(', '), value: fails[0]!.value },
+      }),
+    );
     const list = [...fails, ...warns].map(describe).join('; ');
-    return toResult('R7', { ...check, message: text(`HTTPS goes through a proxy: ${list}.`, `HTTPS läuft über einen Proxy: ${list}.`) });
+    return toResult('R7', {
+      ...check,
+      message: text(`HTTPS goes through a proxy: ${list}.`, `HTTPS läuft über einen Proxy: ${list}.`),
+    });
   }
   if (warns.length) {
     const list = warns.map(describe).join('; ');
     return toResult('R7', {
       status: 'warn',
       message: text(`HTTPS may go through a proxy: ${list}.`, `HTTPS läuft möglicherweise über einen Proxy: ${list}.`),
-      fix: text('Make sure the three hosts are reached directly.', 'Sicherstellen, dass die drei Server direkt erreicht werden.'),
+      fix: text(
+        'Make sure the three hosts are reached directly.',
+        'Sicherstellen, dass die drei Server direkt erreicht werden.',
+      ),
     });
   }
   const note = notes.length ? ` ${notes.join('; ')}.` : '';
-  return toResult('R7', { status: 'pass', message: text(`No HTTPS proxy is configured.${note}`, `Kein HTTPS-Proxy eingerichtet.${note}`) });
+  return toResult('R7', {
+    status: 'pass',
+    message: text(`No HTTPS proxy is configured.${note}`, `Kein HTTPS-Proxy eingerichtet.${note}`),
+  });
 }
 
 export async function checkProxy(opts: ProxyOptions = {}): Promise<PrerequisiteResult> {

@@ -27,8 +27,13 @@ export interface RehearsalOutcome {
  * everything the sign-in refused; then one failing result per unmet requirement. `users` (login → id) sets
  * `userId` where the answer does not carry one.
  */
-export async function rehearseSignIn(api: PbxApi, input: RehearsalInput, users: readonly { id: number; login: string }[] = []): Promise<RehearsalOutcome> {
-  if ((input.key === undefined) === (input.keyFile === undefined)) throw new Error('give either the key or the key file, not both and not neither');
+export async function rehearseSignIn(
+  api: PbxApi,
+  input: RehearsalInput,
+  users: readonly { id: number; login: string }[] = [],
+): Promise<RehearsalOutcome> {
+  if ((input.key === undefined) === (input.keyFile === undefined))
+    throw new Error('give either the key or the key file, not both and not neither');
   const req: TeamsLoginRequest = {
     pbxName: input.pbxName,
     login: input.login,
@@ -41,19 +46,40 @@ export async function rehearseSignIn(api: PbxApi, input: RehearsalInput, users: 
     return {
       ok: true,
       login: input.login,
-      results: [toResult('R21', { status: 'pass', message: text(`${input.login} signed in to "${answer.pbxName}" (mode ${answer.mode}).`, `${input.login} hat sich an "${answer.pbxName}" angemeldet (Modus ${answer.mode}).`) }, { user })],
+      results: [
+        toResult(
+          'R21',
+          {
+            status: 'pass',
+            message: text(
+              `${input.login} signed in to "${answer.pbxName}" (mode ${answer.mode}).`,
+              `${input.login} hat sich an "${answer.pbxName}" angemeldet (Modus ${answer.mode}).`,
+            ),
+          },
+          { user },
+        ),
+      ],
     };
   }
   const known = users.find((u) => u.login === input.login);
   const who = known ? { id: known.id, login: known.login } : undefined;
-  const tag = (r: PrerequisiteResult): PrerequisiteResult => ({ ...r, user: input.login, ...(who ? { userId: who.id } : {}) });
+  const tag = (r: PrerequisiteResult): PrerequisiteResult => ({
+    ...r,
+    user: input.login,
+    ...(who ? { userId: who.id } : {}),
+  });
   const unmet = answer.unmet.filter((u) => requirementById(u.id));
   const r21 = unmet.find((u) => u.id === 'R21');
   const others = unmet.filter((u) => u.id !== 'R21');
   const list = (lang: 'en' | 'de') => others.map((u) => `${u.id} (${u.message[lang]})`).join('; ');
-  const refused = others.length ? text(` Also refused for: ${list('en')}.`, ` Außerdem abgelehnt wegen: ${list('de')}.`) : text('', '');
+  const refused = others.length
+    ? text(` Also refused for: ${list('en')}.`, ` Außerdem abgelehnt wegen: ${list('de')}.`)
+    : text('', '');
   const signIn = r21
-    ? toResult('R21', { status: 'fail', message: text(`${r21.message.en}${refused.en}`, `${r21.message.de}${refused.de}`) })
+    ? toResult('R21', {
+        status: 'fail',
+        message: text(`${r21.message.en}${refused.en}`, `${r21.message.de}${refused.de}`),
+      })
     : toResult('R21', {
         status: 'warn',
         message: text(
@@ -64,7 +90,17 @@ export async function rehearseSignIn(api: PbxApi, input: RehearsalInput, users: 
   return {
     ok: false,
     login: input.login,
-    results: [tag(signIn), ...others.map((u) => tag(toResult(u.id, { status: 'fail', message: text(`Teams sign-in: ${u.message.en}`, `Teams-Anmeldung: ${u.message.de}`) })))],
+    results: [
+      tag(signIn),
+      ...others.map((u) =>
+        tag(
+          toResult(u.id, {
+            status: 'fail',
+            message: text(`Teams sign-in: ${u.message.en}`, `Teams-Anmeldung: ${u.message.de}`),
+          }),
+        ),
+      ),
+    ],
   };
 }
 

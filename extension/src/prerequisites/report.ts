@@ -1,4 +1,8 @@
-import type { PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
+import type {
+  PrerequisitesReport,
+  PrerequisiteResult,
+  PrerequisiteStatus,
+} from '../../../shared/schemas/prerequisites.js';
 import { fixTitle } from './fixes.js';
 
 const LABEL: Record<PrerequisiteStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: 'UNKNOWN' };
@@ -12,7 +16,10 @@ export function escapeMarkdown(value: string): string {
 }
 
 export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 const who = (r: PrerequisiteResult) => r.user ?? '';
@@ -31,10 +38,17 @@ function heading(report: PrerequisitesReport): string[] {
 }
 
 export function reportToMarkdown(report: PrerequisitesReport): string {
-  const lines = ['# STARFACE Teams integration: prerequisites', '', ...heading(report).map((l) => `- ${escapeMarkdown(l)}`), ''];
+  const lines = [
+    '# STARFACE Teams integration: prerequisites',
+    '',
+    ...heading(report).map((l) => `- ${escapeMarkdown(l)}`),
+    '',
+  ];
   lines.push('| Requirement | User | Status | Result | Guide (German) | Fix |', '|---|---|---|---|---|---|');
   for (const r of report.results) {
-    const result = [r.message, ...(r.where && r.status !== 'pass' ? [`Where: ${r.where}`] : [])].map(escapeMarkdown).join('<br>');
+    const result = [r.message, ...(r.where && r.status !== 'pass' ? [`Where: ${r.where}`] : [])]
+      .map(escapeMarkdown)
+      .join('<br>');
     const cells = [
       `**${escapeMarkdown(r.id)}** ${escapeMarkdown(r.title)}`,
       escapeMarkdown(who(r)),
@@ -55,14 +69,23 @@ export function reportToMarkdown(report: PrerequisitesReport): string {
   return lines.join('\n') + '\n';
 }
 
-const COLORS: Record<PrerequisiteStatus, string> = { pass: '#1a7f37', warn: '#9a6700', fail: '#cf222e', unknown: '#57606a' };
+const COLORS: Record<PrerequisiteStatus, string> = {
+  pass: '#1a7f37',
+  warn: '#9a6700',
+  fail: '#cf222e',
+  unknown: '#57606a',
+};
 
 /** A self-contained page: inline style only, no scripts, no external resources (a CSP says so too). */
 export function reportToHtml(report: PrerequisitesReport): string {
   const rows = report.results
     .map((r) => {
       const where = r.where && r.status !== 'pass' ? `<div class="where">Where: ${escapeHtml(r.where)}</div>` : '';
-      const fixes = fixesText(r).length ? `<ul>${fixesText(r).map((f) => `<li>${escapeHtml(f)}</li>`).join('')}</ul>` : '';
+      const fixes = fixesText(r).length
+        ? `<ul>${fixesText(r)
+            .map((f) => `<li>${escapeHtml(f)}</li>`)
+            .join('')}</ul>`
+        : '';
       return (
         `<tr class="${r.status}"><td><b>${escapeHtml(r.id)}</b> ${escapeHtml(r.title)}</td><td>${escapeHtml(who(r))}</td>` +
         `<td><span class="status" style="background:${COLORS[r.status]}">${LABEL[r.status]}</span></td>` +
@@ -90,7 +113,9 @@ ul { margin: 0; padding-left: 1.2em; }
 <body>
 <h1>STARFACE Teams integration: prerequisites</h1>
 <ul>
-${heading(report).map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}
+${heading(report)
+  .map((l) => `<li>${escapeHtml(l)}</li>`)
+  .join('\n')}
 </ul>
 <table>
 <thead><tr><th>Requirement</th><th>User</th><th>Status</th><th>Result</th><th>Guide (German)</th><th>Fix</th></tr></thead>

@@ -46,7 +46,16 @@ export type { CheckResult };
 
 /** A snapshot holding only this machine's facts, for the machine rules (R5–R7). */
 export function machineSnapshot(machine: MachineFacts): PbxSnapshot {
-  return { source: 'pbx', version: null, minVersion: DEFAULT_MIN_VERSION, licences: null, users: null, modules: null, configurations: null, machine };
+  return {
+    source: 'pbx',
+    version: null,
+    minVersion: DEFAULT_MIN_VERSION,
+    licences: null,
+    users: null,
+    modules: null,
+    configurations: null,
+    machine,
+  };
 }
 
 const ORDER = (id: string) => Number(id.slice(1));
@@ -74,6 +83,11 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 /** Runs a probe command (a browser's --version, a proxy setting); its output, or null when it fails or times out. */
 export function runCommand(file: string, args: string[], timeoutMs: number): Promise<string | null> {
   return new Promise((resolve) => {
-    execFile(file, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 256 * 1024 }, (err, stdout) => resolve(err ? null : stdout));
+    execFile(
+      file,
+      args,
+      { timeout: timeoutMs, windowsHide: true, encoding: 'utf8', maxBuffer: 256 * 1024 },
+      (err, stdout) => resolve(err ? null : stdout),
+    );
   });
 }

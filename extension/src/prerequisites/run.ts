@@ -49,8 +49,20 @@ async function machineResults(m: MachineOptions): Promise<PrerequisiteResult[]> 
   const timeoutMs = m.timeoutMs ?? 3000;
   return Promise.all([
     checkBrowser(m.browserProbe, timeoutMs),
-    checkNetwork({ ...(m.hosts ? { hosts: m.hosts } : {}), port: m.port ?? 443, timeoutMs, ...(m.ca ? { ca: m.ca } : {}) }),
-    checkProxy({ env: m.env ?? process.env, ...(m.vscodeProxy ? { vscodeProxy: m.vscodeProxy } : {}), ...(m.vscodeNoProxy ? { vscodeNoProxy: m.vscodeNoProxy } : {}), ...(m.vscodeProxySupport ? { vscodeProxySupport: m.vscodeProxySupport } : {}), ...(m.systemProxy !== undefined ? { system: m.systemProxy } : {}), timeoutMs }),
+    checkNetwork({
+      ...(m.hosts ? { hosts: m.hosts } : {}),
+      port: m.port ?? 443,
+      timeoutMs,
+      ...(m.ca ? { ca: m.ca } : {}),
+    }),
+    checkProxy({
+      env: m.env ?? process.env,
+      ...(m.vscodeProxy ? { vscodeProxy: m.vscodeProxy } : {}),
+      ...(m.vscodeNoProxy ? { vscodeNoProxy: m.vscodeNoProxy } : {}),
+      ...(m.vscodeProxySupport ? { vscodeProxySupport: m.vscodeProxySupport } : {}),
+      ...(m.systemProxy !== undefined ? { system: m.systemProxy } : {}),
+      timeoutMs,
+    }),
   ]);
 }
 
@@ -64,7 +76,11 @@ export async function checkPrerequisites(api: PbxApi, opts: PrerequisitesOptions
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const [facts, machine] = await Promise.all([
-    loadPbxFacts(api, { ...(opts.users ? { users: opts.users } : {}), ...(opts.minVersion ? { minVersion: opts.minVersion } : {}), ...(opts.pbxName ? { pbxName: opts.pbxName } : {}) }),
+    loadPbxFacts(api, {
+      ...(opts.users ? { users: opts.users } : {}),
+      ...(opts.minVersion ? { minVersion: opts.minVersion } : {}),
+      ...(opts.pbxName ? { pbxName: opts.pbxName } : {}),
+    }),
     opts.machine === false ? Promise.resolve([]) : machineResults(opts.machine ?? {}),
   ]);
   let results = [...pbxResults(facts), ...machine, teamsAppResult(facts)];
@@ -79,7 +95,10 @@ export async function checkPrerequisites(api: PbxApi, opts: PrerequisitesOptions
   } else {
     results.push(toResult('R21', rule('R21').check(facts.snapshot)));
   }
-  const sorted = sortResults(results, facts.selected.map((u) => u.id));
+  const sorted = sortResults(
+    results,
+    facts.selected.map((u) => u.id),
+  );
   return {
     target: api.client.baseUrl,
     pbxVersion: facts.snapshot.version ?? undefined,

@@ -40,7 +40,16 @@ export class LocalSimulator {
   async start(): Promise<ReadyLine> {
     if (this.running) return this._ready!;
     mkdirSync(this.opts.dataDir, { recursive: true });
-    const args = [this.opts.cliPath, '--ready-json', '--http-port', '0', '--sip-port', '0', '--data', this.opts.dataDir];
+    const args = [
+      this.opts.cliPath,
+      '--ready-json',
+      '--http-port',
+      '0',
+      '--sip-port',
+      '0',
+      '--data',
+      this.opts.dataDir,
+    ];
     if (this.opts.scenario) args.push('--scenario', this.opts.scenario, '--reset');
     // The password goes through the environment, not argv, which other users of the machine can read.
     const child = spawn(this.opts.execPath ?? process.execPath, args, {
@@ -83,7 +92,14 @@ export class LocalSimulator {
         const wasReady = this._ready !== undefined;
         this._ready = undefined;
         this.child = undefined;
-        if (!wasReady) reject(new DescribedError({ code: 'SIM_EXITED', how: signal ?? `code ${code}`, reason: stderrTail.trim().split('\n').pop() ?? '' }));
+        if (!wasReady)
+          reject(
+            new DescribedError({
+              code: 'SIM_EXITED',
+              how: signal ?? `code ${code}`,
+              reason: stderrTail.trim().split('\n').pop() ?? '',
+            }),
+          );
         else log(code === 0 ? 'info' : 'warn', `simulator exited (${signal ?? `code ${code}`})`);
       });
     });

@@ -39,11 +39,30 @@ export interface RawFinding {
   offsets?: { start: number; end: number };
 }
 
-export function raw(severity: TeamsSeverity, rule: TeamsRule, file: string, pointer: string, message: string, anchor?: Anchor): RawFinding {
+export function raw(
+  severity: TeamsSeverity,
+  rule: TeamsRule,
+  file: string,
+  pointer: string,
+  message: string,
+  anchor?: Anchor,
+): RawFinding {
   return { severity, rule, file, pointer, message, ...(anchor ? { anchor } : {}) };
 }
 
 export function place(f: RawFinding, locator: JsonLocator | undefined): TeamsFinding {
-  const range = !locator ? WHOLE_FILE : f.offsets ? locator.rangeOfOffsets(f.offsets.start, f.offsets.end) : locator.rangeOf(f.pointer, f.anchor);
-  return { severity: f.severity, rule: f.rule, message: f.message, pointer: f.pointer, file: f.file, ...range, helpUrl: helpUrl(f.rule) };
+  const range = !locator
+    ? WHOLE_FILE
+    : f.offsets
+      ? locator.rangeOfOffsets(f.offsets.start, f.offsets.end)
+      : locator.rangeOf(f.pointer, f.anchor);
+  return {
+    severity: f.severity,
+    rule: f.rule,
+    message: f.message,
+    pointer: f.pointer,
+    file: f.file,
+    ...range,
+    helpUrl: helpUrl(f.rule),
+  };
 }

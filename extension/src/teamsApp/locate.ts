@@ -1,5 +1,12 @@
 // JSON pointer → line/column range in the text the user edits, via jsonc-parser's syntax tree.
-import { findNodeAtOffset, getNodePath, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import {
+  findNodeAtOffset,
+  getNodePath,
+  parseTree,
+  printParseErrorCode,
+  type Node,
+  type ParseError,
+} from 'jsonc-parser';
 import type { Translate } from '../text/i18n.js';
 
 export interface Range {
@@ -61,7 +68,11 @@ export class JsonLocator {
     sourceText: string = text,
   ) {
     const errors: ParseError[] = [];
-    this.tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+    this.tree = parseTree(text, errors, {
+      disallowComments: true,
+      allowTrailingComma: false,
+      allowEmptyContent: false,
+    });
     this.syntax = errors.map((e) => ({ code: printParseErrorCode(e.error), offset: e.offset, length: e.length }));
     this.lineStarts = [0];
     for (let i = 0; i < sourceText.length; i++) if (sourceText.charCodeAt(i) === 10) this.lineStarts.push(i + 1);
@@ -107,7 +118,14 @@ export class JsonLocator {
         const key = p.children?.[0];
         if (!key || typeof key.value !== 'string') continue;
         const winner = last.get(key.value)!;
-        if (winner !== key) out.push({ pointer: joinPointer(pointer, key.value), name: key.value, offset: key.offset, length: key.length, lastOffset: winner.offset });
+        if (winner !== key)
+          out.push({
+            pointer: joinPointer(pointer, key.value),
+            name: key.value,
+            offset: key.offset,
+            length: key.length,
+            lastOffset: winner.offset,
+          });
         else walk(p.children?.[1], joinPointer(pointer, key.value));
       }
     };
@@ -126,7 +144,8 @@ export class JsonLocator {
     for (const seg of parsePointer(pointer)) {
       let next: Node | undefined;
       // The last property of a name: it is the one JSON.parse (and Teams) keeps.
-      if (node.type === 'object') next = [...(node.children ?? [])].reverse().find((p) => p.children?.[0]?.value === seg)?.children?.[1];
+      if (node.type === 'object')
+        next = [...(node.children ?? [])].reverse().find((p) => p.children?.[0]?.value === seg)?.children?.[1];
       else if (node.type === 'array' && /^\d+$/.test(seg)) next = node.children?.[Number(seg)];
       if (!next) {
         anchor = 'key';

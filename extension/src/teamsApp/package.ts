@@ -39,7 +39,11 @@ async function writeAtomic(path: string, data: Buffer | string): Promise<void> {
 }
 
 /** The values that fill the placeholders: the env file, where it is silent the defaults, over all the overrides. */
-export function mergeValues(fromFile: Record<string, string>, defaults: Record<string, string> = {}, overrides: Record<string, string> = {}): Record<string, string> {
+export function mergeValues(
+  fromFile: Record<string, string>,
+  defaults: Record<string, string> = {},
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const out: Record<string, string> = { ...defaults };
   for (const [k, v] of Object.entries(fromFile)) if (v !== '' || !out[k]) out[k] = v;
   return { ...out, ...overrides };
@@ -84,7 +88,9 @@ export async function packageApp(dir: string, envName: string, opts: PackageOpti
   const folderRead = folderReader(dir);
   const manifestBuf = await folderRead(MANIFEST);
   if (!manifestBuf) {
-    extra.push(place(raw('error', 'manifest-missing', MANIFEST, '', t('there is no {0} in {1}', MANIFEST, dir)), undefined));
+    extra.push(
+      place(raw('error', 'manifest-missing', MANIFEST, '', t('there is no {0} in {1}', MANIFEST, dir)), undefined),
+    );
     return { ok: false, report: summarize(dir, 'folder', extra, t0) };
   }
   // The BOM is reported (manifest-bom) but never packaged: Microsoft's validator rejects it.
@@ -92,8 +98,15 @@ export async function packageApp(dir: string, envName: string, opts: PackageOpti
   const resolved = resolvePlaceholders(source, values, { json: true });
   const message = (name: string) => {
     const placeholder = `\${{${name}}}`;
-    if (values[name] === '') return t('the placeholder {0} is empty in {1}; give {2} a value', placeholder, envFile, name);
-    if (name.startsWith('STARFACE_PBX_')) return t('the placeholder {0} has no value: set {1} in {2} or select a PBX connection', placeholder, name, envFile);
+    if (values[name] === '')
+      return t('the placeholder {0} is empty in {1}; give {2} a value', placeholder, envFile, name);
+    if (name.startsWith('STARFACE_PBX_'))
+      return t(
+        'the placeholder {0} has no value: set {1} in {2} or select a PBX connection',
+        placeholder,
+        name,
+        envFile,
+      );
     return t('the placeholder {0} has no value: set {1} in {2}', placeholder, name, envFile);
   };
 
@@ -104,13 +117,26 @@ export async function packageApp(dir: string, envName: string, opts: PackageOpti
     if (cached) return cached;
     const buf = await folderRead(rel);
     if (!buf) return undefined;
-    const out = /\.json$/i.test(rel) ? Buffer.from(resolvePlaceholders(buf.toString('utf8'), values, { json: true }).text, 'utf8') : buf;
+    const out = /\.json$/i.test(rel)
+      ? Buffer.from(resolvePlaceholders(buf.toString('utf8'), values, { json: true }).text, 'utf8')
+      : buf;
     resolvedFiles.set(rel, out);
     return out;
   };
   // Without the env file every placeholder would be an error of its own: the missing file is the one to fix.
   const placeholders = fromFile ? 'error' : 'tolerate';
-  const r = await checkManifest({ text: resolved.text, sourceText: source, mapOffset: resolved.mapOffset, file: MANIFEST, bom, placeholders, placeholderMessage: message, read, schemaDir, t });
+  const r = await checkManifest({
+    text: resolved.text,
+    sourceText: source,
+    mapOffset: resolved.mapOffset,
+    file: MANIFEST,
+    bom,
+    placeholders,
+    placeholderMessage: message,
+    read,
+    schemaDir,
+    t,
+  });
   const findings = [...extra, ...r.findings];
   const fail = () => ({ ok: false, report: summarize(dir, 'folder', findings, t0, r.manifestVersion) });
   if (!r.manifest || findings.some((f) => f.severity === 'error')) return fail();
@@ -121,11 +147,26 @@ export async function packageApp(dir: string, envName: string, opts: PackageOpti
   for (const ref of refs) {
     if (files.some((f) => f.name === ref.rel)) continue;
     const data = await read(ref.rel);
-    if (data) files.push({ name: ref.rel, data: /\.json$/i.test(ref.rel) ? Buffer.from(stripBom(data.toString('utf8')).text, 'utf8') : data });
+    if (data)
+      files.push({
+        name: ref.rel,
+        data: /\.json$/i.test(ref.rel) ? Buffer.from(stripBom(data.toString('utf8')).text, 'utf8') : data,
+      });
   }
   const zip = await writeZip(files);
   if (zip.length > MAX_PACKAGE_BYTES) {
-    findings.push(place(raw('error', 'package-too-large', MANIFEST, '', t('the package would be {0} MB; Teams accepts packages up to 10 MB', (zip.length / 1048576).toFixed(1))), undefined));
+    findings.push(
+      place(
+        raw(
+          'error',
+          'package-too-large',
+          MANIFEST,
+          '',
+          t('the package would be {0} MB; Teams accepts packages up to 10 MB', (zip.length / 1048576).toFixed(1)),
+        ),
+        undefined,
+      ),
+    );
     return fail();
   }
   const outDir = opts.outDir ?? join(dir, 'build');

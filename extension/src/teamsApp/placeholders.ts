@@ -15,7 +15,9 @@ export class TeamsInputError extends Error {}
 
 export function assertEnvName(envName: string, t: Translate = englishOnly): void {
   if (typeof envName !== 'string' || !ENV_NAME.test(envName) || envName === 'undefined' || envName === 'null')
-    throw new TeamsInputError(t('the environment name "{0}" is not valid: use letters, digits, "_" and "-" (e.g. dev)', String(envName)));
+    throw new TeamsInputError(
+      t('the environment name "{0}" is not valid: use letters, digits, "_" and "-" (e.g. dev)', String(envName)),
+    );
 }
 
 /** The env names of the `.env.<name>` files in a folder, sorted. */
@@ -41,7 +43,8 @@ export function parseEnv(text: string): Record<string, string> {
     const q = value[0];
     if ((q === '"' || q === "'") && value.lastIndexOf(q) > 0) {
       value = value.slice(1, value.lastIndexOf(q));
-      if (q === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
+      if (q === '"')
+        value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\"/g, '"').replace(/\\\\/g, '\\');
     } else {
       value = value.replace(/\s+#.*$/, '').trim();
     }
@@ -74,7 +77,11 @@ export interface Resolution {
  * Replaces every `${{NAME}}` that has a non-empty value; the others stay as they are and are listed with their
  * 1-based line and column. `json: true` escapes values for a JSON string literal (placeholders sit inside strings).
  */
-export function resolvePlaceholders(text: string, values: Record<string, string>, opts: { json?: boolean } = {}): Resolution {
+export function resolvePlaceholders(
+  text: string,
+  values: Record<string, string>,
+  opts: { json?: boolean } = {},
+): Resolution {
   const unresolved: Unresolved[] = [];
   // [input start, input length, output start, output end] of each replacement, to map positions back.
   const shifts: Array<[number, number, number, number]> = [];
@@ -131,7 +138,10 @@ export function withDummies(value: unknown, key = ''): unknown {
     if (!hasPlaceholder(value)) return value;
     const whole = new RegExp(`^${PLACEHOLDER.source}$`).test(value);
     if (/(^id$|Id$)/.test(key) && whole) return GUID_DUMMY;
-    if (/url$/i.test(key) || /^https?:/i.test(value)) return value.replace(PLACEHOLDER, (_m, n: string) => (whole ? `https://${n.toLowerCase().replace(/_/g, '-')}.example.com` : 'x'));
+    if (/url$/i.test(key) || /^https?:/i.test(value))
+      return value.replace(PLACEHOLDER, (_m, n: string) =>
+        whole ? `https://${n.toLowerCase().replace(/_/g, '-')}.example.com` : 'x',
+      );
     if (key === 'validDomains') return `${value.replace(PLACEHOLDER, 'x')}.example.com`.replace(/^\.+/, '');
     return value.replace(PLACEHOLDER, 'x');
   }

@@ -71,10 +71,14 @@ function ring(x: number, y: number, size: number, outer: number, inner: number):
 
 /** The colour icon: 192×192, a white ring on a solid accent-coloured square. */
 export function colorIcon(accent: [number, number, number] = [0x00, 0x5a, 0x9c]): Buffer {
-  return encodePng(192, 192, (x, y) => (ring(x, y, 192, 60, 40) || ring(x, y, 192, 22, 0) ? [255, 255, 255, 255] : [...accent, 255]));
+  return encodePng(192, 192, (x, y) =>
+    ring(x, y, 192, 60, 40) || ring(x, y, 192, 22, 0) ? [255, 255, 255, 255] : [...accent, 255],
+  );
 }
 
 /** The outline icon: 32×32, a white ring on transparent, alpha only 0 or 255. */
 export function outlineIcon(): Buffer {
-  return encodePng(32, 32, (x, y) => (ring(x, y, 32, 15, 11) || ring(x, y, 32, 5, 0) ? [255, 255, 255, 255] : [0, 0, 0, 0]));
+  return encodePng(32, 32, (x, y) =>
+    ring(x, y, 32, 15, 11) || ring(x, y, 32, 5, 0) ? [255, 255, 255, 255] : [0, 0, 0, 0],
+  );
 }

@@ -59,14 +59,20 @@ export function manifestFor(appName: string, version: string): object {
 }
 
 /** Creates the app folder; refuses to replace an existing manifest.json unless `overwrite`. */
-export async function createAppFolder(dir: string, opts: CreateAppOptions): Promise<{ manifestPath: string; envPath: string; files: string[] }> {
+export async function createAppFolder(
+  dir: string,
+  opts: CreateAppOptions,
+): Promise<{ manifestPath: string; envPath: string; files: string[] }> {
   const envName = opts.envName ?? 'dev';
   const t = opts.t ?? englishOnly;
   assertEnvName(envName, t);
   if (!opts.appName || !opts.appName.trim()) throw new TeamsInputError(t('the app needs a name'));
   // Never cut silently: the name is what users see in Teams.
   const length = [...opts.appName.trim()].length;
-  if (length > SHORT_NAME_MAX) throw new TeamsInputError(t('the app name is {0} characters long; Teams allows at most {1} (name.short)', length, SHORT_NAME_MAX));
+  if (length > SHORT_NAME_MAX)
+    throw new TeamsInputError(
+      t('the app name is {0} characters long; Teams allows at most {1} (name.short)', length, SHORT_NAME_MAX),
+    );
   const manifestPath = join(dir, MANIFEST);
   const envPath = join(dir, `.env.${envName}`);
   if (!opts.overwrite) {

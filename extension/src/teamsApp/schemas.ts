@@ -21,7 +21,8 @@ export function findSchemaDir(explicit?: string): string {
 
 function locateSchemaDir(): string {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  for (const c of [join(here, '..', 'teams-schemas'), join(here, 'teams-schemas')]) if (existsSync(join(c, 'v1.0'))) return c;
+  for (const c of [join(here, '..', 'teams-schemas'), join(here, 'teams-schemas')])
+    if (existsSync(join(c, 'v1.0'))) return c;
   for (let d = here; ; d = dirname(d)) {
     const c = join(d, PACKAGE_SCHEMAS);
     if (existsSync(join(c, 'v1.0'))) return c;
@@ -33,7 +34,8 @@ function locateSchemaDir(): string {
 /** Folder names of the bundled versions: 'v1.0' … 'v1.30', 'vDevPreview'. */
 export function bundledVersions(schemaDir: string): readonly string[] {
   let versions = versionsOf.get(schemaDir);
-  if (!versions) versionsOf.set(schemaDir, (versions = readdirSync(schemaDir).filter((n) => /^v(\d+\.\d+|DevPreview)$/.test(n))));
+  if (!versions)
+    versionsOf.set(schemaDir, (versions = readdirSync(schemaDir).filter((n) => /^v(\d+\.\d+|DevPreview)$/.test(n))));
   return versions;
 }
 
@@ -48,7 +50,10 @@ export function newestVersion(schemaDir: string): string {
 
 /** Version folder ('v1.30', 'vDevPreview') named by a `$schema` URL, locale segments like /en-us/ ignored. */
 export function versionFromSchemaUrl(url: string): string | undefined {
-  const m = /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?json-schemas\/teams\/(v\d+\.\d+|vDevPreview)\/MicrosoftTeams\.schema\.json$/i.exec(url.trim());
+  const m =
+    /^https:\/\/developer\.microsoft\.com\/(?:[a-z]{2}(?:-[a-z]{2})?\/)?json-schemas\/teams\/(v\d+\.\d+|vDevPreview)\/MicrosoftTeams\.schema\.json$/i.exec(
+      url.trim(),
+    );
   if (!m) return undefined;
   return /devpreview/i.test(m[1]!) ? 'vDevPreview' : m[1]!;
 }
@@ -65,7 +70,10 @@ export function schemaUrlOf(folder: string): string {
 }
 
 export type SchemaKind = 'manifest' | 'localization';
-const FILE: Record<SchemaKind, string> = { manifest: 'MicrosoftTeams.schema.json', localization: 'MicrosoftTeams.Localization.schema.json' };
+const FILE: Record<SchemaKind, string> = {
+  manifest: 'MicrosoftTeams.schema.json',
+  localization: 'MicrosoftTeams.Localization.schema.json',
+};
 
 const cache = new Map<string, ValidateFunction | null>();
 
@@ -74,17 +82,30 @@ const cache = new Map<string, ValidateFunction | null>();
  * @microsoft/app-manifest compiles it (draft-04, allErrors, uri/email/regex formats, its escape fix for `\a`
  * and `\v`), so our verdicts agree with Microsoft's tooling.
  */
-export function validatorFor(schemaDir: string, folder: string, kind: SchemaKind = 'manifest'): ValidateFunction | undefined {
+export function validatorFor(
+  schemaDir: string,
+  folder: string,
+  kind: SchemaKind = 'manifest',
+): ValidateFunction | undefined {
   const key = `${schemaDir}\0${folder}\0${kind}`;
   if (cache.has(key)) return cache.get(key) ?? undefined;
   const file = join(schemaDir, folder, FILE[kind]);
   let fn: ValidateFunction | null = null;
   if (existsSync(file)) {
-    const schema = JSON.parse(readFileSync(file, 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b')) as object;
+    const schema = JSON.parse(
+      readFileSync(file, 'utf8').replace(/\\a/g, '\\u0007').replace(/\\v/g, '\\u000b'),
+    ) as object;
     // inlineRefs/optimize/validateSchema off: same verdicts, about half the compile time (the CLI's start-up).
-    const ajv = new Ajv04({ allErrors: true, strictTypes: false, logger: false, inlineRefs: false, validateSchema: false, code: { optimize: false },
+    const ajv = new Ajv04({
+      allErrors: true,
+      strictTypes: false,
+      logger: false,
+      inlineRefs: false,
+      validateSchema: false,
+      code: { optimize: false },
       // The localization schemas use patterns like `\[\b…\b]` that are invalid with the `u` flag; Microsoft's tooling never compiles them.
-      unicodeRegExp: kind === 'manifest' });
+      unicodeRegExp: kind === 'manifest',
+    });
     addFormats(ajv, ['uri', 'email', 'regex']);
     fn = ajv.compile(schema);
   }

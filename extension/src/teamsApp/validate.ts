@@ -2,7 +2,13 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MANIFEST, sortFindings, type TeamsFinding, type TeamsRule, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import {
+  MANIFEST,
+  sortFindings,
+  type TeamsFinding,
+  type TeamsRule,
+  type TeamsValidationReport,
+} from '../../../shared/schemas/teamsApp.js';
 import { englishOnly, type Translate } from '../text/i18n.js';
 import { checkManifest } from './check.js';
 import { place, raw } from './findings.js';
@@ -35,7 +41,13 @@ export function folderReader(dir: string): ReadFile {
   };
 }
 
-export function summarize(target: string, kind: TeamsValidationReport['kind'], findings: TeamsFinding[], t0: number, manifestVersion?: string): TeamsValidationReport {
+export function summarize(
+  target: string,
+  kind: TeamsValidationReport['kind'],
+  findings: TeamsFinding[],
+  t0: number,
+  manifestVersion?: string,
+): TeamsValidationReport {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
   return {
@@ -50,10 +62,14 @@ export function summarize(target: string, kind: TeamsValidationReport['kind'], f
   };
 }
 
-const finding = (rule: TeamsRule, file: string, message: string, severity: TeamsFinding['severity'] = 'error') => place(raw(severity, rule, file, '', message), undefined);
+const finding = (rule: TeamsRule, file: string, message: string, severity: TeamsFinding['severity'] = 'error') =>
+  place(raw(severity, rule, file, '', message), undefined);
 
 /** As-you-type diagnostics of a manifest; with `dir`, its icons and localization files are checked too. */
-export async function validateManifestText(text: string, opts: { dir?: string; fileName?: string; schemaDir?: string; t?: Translate }): Promise<TeamsFinding[]> {
+export async function validateManifestText(
+  text: string,
+  opts: { dir?: string; fileName?: string; schemaDir?: string; t?: Translate },
+): Promise<TeamsFinding[]> {
   const r = await checkManifest({
     text,
     file: opts.fileName ? basename(opts.fileName) : MANIFEST,
@@ -65,16 +81,45 @@ export async function validateManifestText(text: string, opts: { dir?: string; f
   return r.findings;
 }
 
-async function validateFolder(dir: string, schemaDir: string, t: Translate, t0: number): Promise<TeamsValidationReport> {
+async function validateFolder(
+  dir: string,
+  schemaDir: string,
+  t: Translate,
+  t0: number,
+): Promise<TeamsValidationReport> {
   const read = folderReader(dir);
   const buf = await read(MANIFEST);
-  if (!buf) return summarize(dir, 'folder', [finding('manifest-missing', MANIFEST, t('there is no {0} in {1}', MANIFEST, dir))], t0);
-  const r = await checkManifest({ text: buf.toString('utf8'), file: MANIFEST, placeholders: 'tolerate', read, schemaDir, t });
+  if (!buf)
+    return summarize(
+      dir,
+      'folder',
+      [finding('manifest-missing', MANIFEST, t('there is no {0} in {1}', MANIFEST, dir))],
+      t0,
+    );
+  const r = await checkManifest({
+    text: buf.toString('utf8'),
+    file: MANIFEST,
+    placeholders: 'tolerate',
+    read,
+    schemaDir,
+    t,
+  });
   const findings = [...r.findings];
   if (r.manifest) {
     let total = buf.length;
-    for (const f of referencedFiles(r.manifest)) total += (await stat(join(dir, f.rel)).catch(() => undefined))?.size ?? 0;
-    if (total > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', MANIFEST, t('the files of the package add up to {0} MB; Teams accepts packages up to 10 MB', (total / 1048576).toFixed(1))));
+    for (const f of referencedFiles(r.manifest))
+      total += (await stat(join(dir, f.rel)).catch(() => undefined))?.size ?? 0;
+    if (total > MAX_PACKAGE_BYTES)
+      findings.push(
+        finding(
+          'package-too-large',
+          MANIFEST,
+          t(
+            'the files of the package add up to {0} MB; Teams accepts packages up to 10 MB',
+            (total / 1048576).toFixed(1),
+          ),
+        ),
+      );
   }
   return summarize(dir, 'folder', findings, t0, r.manifestVersion);
 }
@@ -83,12 +128,21 @@ async function validateZip(path: string, schemaDir: string, t: Translate, t0: nu
   const data = await readFile(path);
   const findings: TeamsFinding[] = [];
   const zipName = basename(path);
-  if (data.length > MAX_PACKAGE_BYTES) findings.push(finding('package-too-large', zipName, t('the package is {0} MB; Teams accepts packages up to 10 MB', (data.length / 1048576).toFixed(1))));
+  if (data.length > MAX_PACKAGE_BYTES)
+    findings.push(
+      finding(
+        'package-too-large',
+        zipName,
+        t('the package is {0} MB; Teams accepts packages up to 10 MB', (data.length / 1048576).toFixed(1)),
+      ),
+    );
   let zip;
   try {
     zip = await openZip(data);
   } catch (err) {
-    findings.push(finding('zip-invalid', zipName, t('{0} is not a readable zip file: {1}', zipName, (err as Error).message)));
+    findings.push(
+      finding('zip-invalid', zipName, t('{0} is not a readable zip file: {1}', zipName, (err as Error).message)),
+    );
     return summarize(path, 'zip', findings, t0);
   }
   try {
@@ -97,10 +151,28 @@ async function validateZip(path: string, schemaDir: string, t: Translate, t0: nu
       const name = e.name.replace(/\\/g, '/');
       if (name.includes('/')) folders.add(name.split('/')[0]! + '/');
     }
-    for (const f of folders) findings.push(finding('zip-folder', f, t('the package holds the folder "{0}"; Teams rejects packages with folders — put every file at the root', f)));
+    for (const f of folders)
+      findings.push(
+        finding(
+          'zip-folder',
+          f,
+          t('the package holds the folder "{0}"; Teams rejects packages with folders — put every file at the root', f),
+        ),
+      );
     if (!zip.entries.some((e) => e.name === MANIFEST)) {
       const nested = zip.entries.find((e) => !e.directory && basename(e.name.replace(/\\/g, '/')) === MANIFEST);
-      if (nested) findings.push(finding('manifest-not-at-root', nested.name, t('{0} is at "{1}", not at the root of the package; zip the files, not their folder', MANIFEST, nested.name)));
+      if (nested)
+        findings.push(
+          finding(
+            'manifest-not-at-root',
+            nested.name,
+            t(
+              '{0} is at "{1}", not at the root of the package; zip the files, not their folder',
+              MANIFEST,
+              nested.name,
+            ),
+          ),
+        );
       else findings.push(finding('manifest-missing', MANIFEST, t('the package has no {0}', MANIFEST)));
       return summarize(path, 'zip', findings, t0);
     }
@@ -112,8 +184,21 @@ async function validateZip(path: string, schemaDir: string, t: Translate, t0: nu
       } catch (err) {
         const entry = zip.entries.find((e) => e.name === rel);
         if (err instanceof EntryTooLarge)
-          findings.push(finding('package-too-large', rel, t('{0} inflates to {1} MB; Teams accepts packages up to 10 MB, so it was not read', rel, ((entry?.size ?? err.size) / 1048576).toFixed(1))));
-        else findings.push(finding('zip-invalid', rel, t('{0} in the package cannot be read: {1}', rel, (err as Error).message)));
+          findings.push(
+            finding(
+              'package-too-large',
+              rel,
+              t(
+                '{0} inflates to {1} MB; Teams accepts packages up to 10 MB, so it was not read',
+                rel,
+                ((entry?.size ?? err.size) / 1048576).toFixed(1),
+              ),
+            ),
+          );
+        else
+          findings.push(
+            finding('zip-invalid', rel, t('{0} in the package cannot be read: {1}', rel, (err as Error).message)),
+          );
         throw new UnreadableFile(rel);
       }
     };
@@ -123,7 +208,14 @@ async function validateZip(path: string, schemaDir: string, t: Translate, t0: nu
     } catch {
       return summarize(path, 'zip', findings, t0);
     }
-    const r = await checkManifest({ text: manifest!.toString('utf8'), file: MANIFEST, placeholders: 'error', read, schemaDir, t });
+    const r = await checkManifest({
+      text: manifest!.toString('utf8'),
+      file: MANIFEST,
+      placeholders: 'error',
+      read,
+      schemaDir,
+      t,
+    });
     findings.push(...r.findings);
     return summarize(path, 'zip', findings, t0, r.manifestVersion);
   } finally {
@@ -148,6 +240,13 @@ export async function validateAppPath(path: string, opts: ValidateOptions = {}):
   }
   if (/\.zip$/i.test(path) || head.toString('latin1') === 'PK\x03\x04') return validateZip(path, schemaDir, t, t0);
   const text = await readFile(path, 'utf8');
-  const r = await checkManifest({ text, file: basename(path), placeholders: 'tolerate', read: folderReader(dirname(path)), schemaDir, t });
+  const r = await checkManifest({
+    text,
+    file: basename(path),
+    placeholders: 'tolerate',
+    read: folderReader(dirname(path)),
+    schemaDir,
+    t,
+  });
   return summarize(path, 'manifest', r.findings, t0, r.manifestVersion);
 }

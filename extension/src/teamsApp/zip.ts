@@ -32,38 +32,42 @@ export class EntryTooLarge extends Error {
 /** Lists every entry; reads content only on demand, so a huge or hostile entry is never inflated needlessly. */
 export function openZip(data: Buffer): Promise<OpenZip> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(data, { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error('not a zip file'));
-      const entries: ZipEntryInfo[] = [];
-      const byName = new Map<string, yauzl.Entry>();
-      zip.on('error', reject);
-      zip.on('entry', (e: yauzl.Entry) => {
-        const directory = e.fileName.endsWith('/');
-        entries.push({ name: e.fileName, directory, compressedSize: e.compressedSize, size: e.uncompressedSize });
-        if (!directory && !byName.has(e.fileName)) byName.set(e.fileName, e);
+    yauzl.fromBuffer(
+      data,
+      { lazyEntries: true, autoClose: false, strictFileNames: false, validateEntrySizes: true },
+      (err, zip) => {
+        if (err || !zip) return reject(err ?? new Error('not a zip file'));
+        const entries: ZipEntryInfo[] = [];
+        const byName = new Map<string, yauzl.Entry>();
+        zip.on('error', reject);
+        zip.on('entry', (e: yauzl.Entry) => {
+          const directory = e.fileName.endsWith('/');
+          entries.push({ name: e.fileName, directory, compressedSize: e.compressedSize, size: e.uncompressedSize });
+          if (!directory && !byName.has(e.fileName)) byName.set(e.fileName, e);
+          zip.readEntry();
+        });
+        zip.on('end', () =>
+          resolve({
+            entries,
+            close: () => zip.close(),
+            read: (name, limit = DEFAULT_LIMIT) =>
+              new Promise((res, rej) => {
+                const e = byName.get(name);
+                if (!e) return res(undefined);
+                if (e.uncompressedSize > limit) return rej(new EntryTooLarge(name, e.uncompressedSize, limit));
+                zip.openReadStream(e, (err2, stream) => {
+                  if (err2 || !stream) return rej(err2 ?? new Error(`cannot read ${name}`));
+                  const chunks: Buffer[] = [];
+                  stream.on('data', (c: Buffer) => chunks.push(c));
+                  stream.on('error', rej);
+                  stream.on('end', () => res(Buffer.concat(chunks)));
+                });
+              }),
+          }),
+        );
         zip.readEntry();
-      });
-      zip.on('end', () =>
-        resolve({
-          entries,
-          close: () => zip.close(),
-          read: (name, limit = DEFAULT_LIMIT) =>
-            new Promise((res, rej) => {
-              const e = byName.get(name);
-              if (!e) return res(undefined);
-              if (e.uncompressedSize > limit) return rej(new EntryTooLarge(name, e.uncompressedSize, limit));
-              zip.openReadStream(e, (err2, stream) => {
-                if (err2 || !stream) return rej(err2 ?? new Error(`cannot read ${name}`));
-                const chunks: Buffer[] = [];
-                stream.on('data', (c: Buffer) => chunks.push(c));
-                stream.on('error', rej);
-                stream.on('end', () => res(Buffer.concat(chunks)));
-              });
-            }),
-        }),
-      );
-      zip.readEntry();
-    });
+      },
+    );
   });
 }
 

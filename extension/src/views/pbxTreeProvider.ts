@@ -53,7 +53,11 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     item.description = node.description;
     item.tooltip = node.tooltip;
     item.contextValue = node.contextValue;
-    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon, node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined);
+    if (node.icon)
+      item.iconPath = new vscode.ThemeIcon(
+        node.icon,
+        node.iconColor ? new vscode.ThemeColor(node.iconColor) : undefined,
+      );
     if (node.contextValue.startsWith('connection.') && node.contextValue.endsWith('signedOut')) {
       item.command = { command: 'starface.signIn', title: this.t('Sign In'), arguments: [node] };
     }
@@ -65,9 +69,19 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       const addresses = this.local?.addresses;
       const adminPassword = addresses && this.revealed ? await this.local!.adminPassword() : undefined;
       return this.sessions.all.map((s) => {
-        const conn = connectionNode(s.connection, s.state, s.data, s.failure === undefined ? undefined : errorText(s.failure, this.t), this.ctx());
+        const conn = connectionNode(
+          s.connection,
+          s.state,
+          s.data,
+          s.failure === undefined ? undefined : errorText(s.failure, this.t),
+          this.ctx(),
+        );
         if (!isLocalSimulator(s.connection, addresses)) return conn;
-        const sim = simulatorNode({ addresses: addresses!, adminLogin: this.local!.adminLogin, adminPassword }, conn.ref, this.ctx());
+        const sim = simulatorNode(
+          { addresses: addresses!, adminLogin: this.local!.adminLogin, adminPassword },
+          conn.ref,
+          this.ctx(),
+        );
         return { ...conn, children: [sim, ...(conn.children ?? [])] };
       });
     }
@@ -75,10 +89,20 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
     if (node.lazy === 'simulatorLogins') {
       const session = this.sessions.get(node.ref.connection);
       try {
-        if (!session || session.state !== 'ready') throw new Error(this.t('Sign in to "{0}" first.', node.ref.connection));
+        if (!session || session.state !== 'ready')
+          throw new Error(this.t('Sign in to "{0}" first.', node.ref.connection));
         return loginNodes(await session.api.credentials(), node.ref, this.ctx());
       } catch (err) {
-        return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
+        return [
+          {
+            id: `${node.id}:error`,
+            ref: node.ref,
+            label: errorText(err, this.t),
+            icon: 'error',
+            contextValue: 'error',
+            collapsible: 'none',
+          },
+        ];
       }
     }
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
@@ -87,9 +111,25 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
       if (!session || !user) return [];
       try {
         const registrations = session.data?.registrations?.filter((r) => r.userId === user.id) ?? null;
-        return userDetailNodes(user, await session.userDetails(user.id), node.ref, this.ctx(), session.data?.admin ?? true, registrations);
+        return userDetailNodes(
+          user,
+          await session.userDetails(user.id),
+          node.ref,
+          this.ctx(),
+          session.data?.admin ?? true,
+          registrations,
+        );
       } catch (err) {
-        return [{ id: `${node.id}:error`, ref: node.ref, label: errorText(err, this.t), icon: 'error', contextValue: 'error', collapsible: 'none' }];
+        return [
+          {
+            id: `${node.id}:error`,
+            ref: node.ref,
+            label: errorText(err, this.t),
+            icon: 'error',
+            contextValue: 'error',
+            collapsible: 'none',
+          },
+        ];
       }
     }
     return [];

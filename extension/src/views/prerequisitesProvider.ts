@@ -35,7 +35,8 @@ export class PrerequisitesProvider implements vscode.TreeDataProvider<Prerequisi
       const { icon, color } = ICONS[node.status];
       item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
     }
-    if (node.kind === 'summary' && this.model.stale) item.command = { command: 'starface.checkPrerequisites', title: this.t('Run Again') };
+    if (node.kind === 'summary' && this.model.stale)
+      item.command = { command: 'starface.checkPrerequisites', title: this.t('Run Again') };
     return item;
   }
 

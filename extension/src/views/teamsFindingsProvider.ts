@@ -64,7 +64,8 @@ export class TeamsFindingsProvider implements vscode.TreeDataProvider<FindingNod
       return { command: 'vscode.open', title: this.t('Open File'), arguments: [file, options] };
     }
     // Inside a zip there is nothing to open in an editor: the help page says what the rule wants.
-    if (f.helpUrl) return { command: 'vscode.open', title: this.t('Open Help'), arguments: [vscode.Uri.parse(f.helpUrl)] };
+    if (f.helpUrl)
+      return { command: 'vscode.open', title: this.t('Open Help'), arguments: [vscode.Uri.parse(f.helpUrl)] };
     return undefined;
   }
 

@@ -12,7 +12,14 @@ export function readConnections(report: (message: string) => void): Connection[]
   raw.forEach((entry, i) => {
     const parsed = ConnectionSchema.safeParse(entry);
     if (parsed.success) {
-      if (out.some((c) => c.name === parsed.data.name)) report(vscode.l10n.t('starface.connections[{0}]: the name "{1}" is used twice; the second is ignored', i, parsed.data.name));
+      if (out.some((c) => c.name === parsed.data.name))
+        report(
+          vscode.l10n.t(
+            'starface.connections[{0}]: the name "{1}" is used twice; the second is ignored',
+            i,
+            parsed.data.name,
+          ),
+        );
       else out.push(parsed.data);
     } else {
       const issue = parsed.error.issues[0]!;
@@ -40,7 +47,9 @@ export function readUciSettings(): UciLiveSettings {
   const transport = c.get<string>('transport', 'auto');
   const port = c.get<number>('callbackPort', 0);
   return {
-    transport: (UCI_TRANSPORTS as readonly string[]).includes(transport) ? (transport as UciLiveSettings['transport']) : 'auto',
+    transport: (UCI_TRANSPORTS as readonly string[]).includes(transport)
+      ? (transport as UciLiveSettings['transport'])
+      : 'auto',
     callbackAddress: (c.get<string>('callbackAddress', '') ?? '').trim(),
     callbackPort: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
   };

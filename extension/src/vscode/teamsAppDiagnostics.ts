@@ -24,7 +24,10 @@ export function looksLikeTeamsManifest(doc: vscode.TextDocument): boolean {
  */
 function pointerNaming(file: string, text: string): string {
   try {
-    const manifest = JSON.parse(text) as { icons?: Record<string, unknown>; localizationInfo?: { defaultLanguageFile?: unknown; additionalLanguages?: { file?: unknown }[] } };
+    const manifest = JSON.parse(text) as {
+      icons?: Record<string, unknown>;
+      localizationInfo?: { defaultLanguageFile?: unknown; additionalLanguages?: { file?: unknown }[] };
+    };
     // Findings name the file as Teams resolves it (`color.png`); the manifest may say `./color.png`.
     const names = (value: unknown) => typeof value === 'string' && normalizeRel(value) === file;
     for (const [key, value] of Object.entries(manifest.icons ?? {})) if (names(value)) return `/icons/${key}`;
@@ -42,20 +45,33 @@ function pointerNaming(file: string, text: string): string {
  * One finding as a diagnostic on the manifest: at its own range, or (for an icon or other file) at the manifest
  * value that names the file. `text` is the manifest's text the diagnostic goes on, `manifestName` its file name.
  */
-export function toDiagnostic(f: TeamsFinding, text: string, locator = new JsonLocator(text), manifestName = MANIFEST): vscode.Diagnostic {
+export function toDiagnostic(
+  f: TeamsFinding,
+  text: string,
+  locator = new JsonLocator(text),
+  manifestName = MANIFEST,
+): vscode.Diagnostic {
   const own = (f.file || manifestName) === manifestName;
   const r = own ? f : locator.rangeOf(pointerNaming(f.file, text));
   const start = new vscode.Position(r.line - 1, r.column - 1);
   const end = new vscode.Position(r.endLine - 1, r.endColumn - 1);
   const message = own || f.message.includes(f.file) ? f.message : `${f.file}: ${f.message}`;
-  const diagnostic = new vscode.Diagnostic(new vscode.Range(start, end.isBefore(start) ? start : end), message, SEVERITY[f.severity]);
+  const diagnostic = new vscode.Diagnostic(
+    new vscode.Range(start, end.isBefore(start) ? start : end),
+    message,
+    SEVERITY[f.severity],
+  );
   diagnostic.source = 'STARFACE Teams';
   diagnostic.code = f.helpUrl ? { value: f.rule, target: vscode.Uri.parse(f.helpUrl) } : f.rule;
   return diagnostic;
 }
 
 /** The diagnostics of a list of findings on one manifest text. */
-export function toDiagnostics(findings: readonly TeamsFinding[], text: string, manifestName = MANIFEST): vscode.Diagnostic[] {
+export function toDiagnostics(
+  findings: readonly TeamsFinding[],
+  text: string,
+  manifestName = MANIFEST,
+): vscode.Diagnostic[] {
   const locator = new JsonLocator(text);
   return findings.map((f) => toDiagnostic(f, text, locator, manifestName));
 }
@@ -111,16 +127,17 @@ export class TeamsAppDiagnostics implements vscode.Disposable {
     try {
       // Loaded on the first manifest, not at activation: it brings ajv (and compiles the schema on first use).
       const { validateManifestText } = await import('../teamsApp/index.js');
-      findings = await validateManifestText(text, { dir: dirname(doc.uri.fsPath), fileName: MANIFEST, t: vscode.l10n.t });
+      findings = await validateManifestText(text, {
+        dir: dirname(doc.uri.fsPath),
+        fileName: MANIFEST,
+        t: vscode.l10n.t,
+      });
     } catch (err) {
       this.log('error', `Teams manifest check of ${doc.uri.fsPath} failed: ${(err as Error).message || String(err)}`);
       return;
     }
     if (this.runs.get(key) !== run || doc.isClosed) return;
-    this.collection.set(
-      doc.uri,
-      toDiagnostics(findings, text),
-    );
+    this.collection.set(doc.uri, toDiagnostics(findings, text));
     this.settled.fire(doc.uri);
   }
 

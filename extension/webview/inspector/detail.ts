@@ -20,7 +20,12 @@ export class DetailPane {
     this.copyButton = h('button', { type: 'button', class: 'copy', disabled: true });
     this.callButton = h('button', { type: 'button', class: 'show-call', disabled: true });
     this.pre = h('pre', { class: 'json', tabindex: 0 });
-    this.element = h('section', { class: 'detail' }, h('div', { class: 'detail-bar' }, this.title, this.copyButton, this.callButton), this.pre);
+    this.element = h(
+      'section',
+      { class: 'detail' },
+      h('div', { class: 'detail-bar' }, this.title, this.copyButton, this.callButton),
+      this.pre,
+    );
     this.copyButton.addEventListener('click', () => this.event && actions.copy(this.event));
     this.callButton.addEventListener('click', () => {
       const id = this.event ? callIdOf(this.event) : '';

@@ -28,7 +28,17 @@ export class FilterBar {
     };
     this.count = h('span', { class: 'count', role: 'status', 'aria-live': 'off' });
     const clear = (this.clear = h('button', { type: 'button', class: 'f-clear' }));
-    this.element = h('div', { class: 'filters', role: 'search' }, this.service, this.inputs.event, this.inputs.user, this.inputs.callId, this.inputs.text, clear, this.count);
+    this.element = h(
+      'div',
+      { class: 'filters', role: 'search' },
+      this.service,
+      this.inputs.event,
+      this.inputs.user,
+      this.inputs.callId,
+      this.inputs.text,
+      clear,
+      this.count,
+    );
     const emit = () => {
       this.current = this.read();
       onChange(this.current);
@@ -82,10 +92,18 @@ export class FilterBar {
   /** The services to offer (seen ones plus any in the current filter). */
   setServices(services: Iterable<string>): void {
     const list = [...new Set([...services, ...this.current.services])].sort();
-    if (list.length === this.known.length && list.every((s, i) => s === this.known[i]) && this.service.options.length === list.length + 1) return;
+    if (
+      list.length === this.known.length &&
+      list.every((s, i) => s === this.known[i]) &&
+      this.service.options.length === list.length + 1
+    )
+      return;
     this.known = list;
     const selected = this.current.services[0] ?? '';
-    this.service.replaceChildren(h('option', { value: '' }, this.texts.t('allServices')), ...list.map((s) => h('option', { value: s }, s)));
+    this.service.replaceChildren(
+      h('option', { value: '' }, this.texts.t('allServices')),
+      ...list.map((s) => h('option', { value: s }, s)),
+    );
     this.service.value = selected;
   }
 
@@ -93,7 +111,8 @@ export class FilterBar {
     if (this.counted && this.counted[0] === shown && this.counted[1] === total) return;
     this.counted = [shown, total];
     const { t, n } = this.texts;
-    const text = shown === total ? t(total === 1 ? 'countOne' : 'countMany', n(total)) : t('countFiltered', n(shown), n(total));
+    const text =
+      shown === total ? t(total === 1 ? 'countOne' : 'countMany', n(total)) : t('countFiltered', n(shown), n(total));
     if (this.count.textContent !== text) this.count.textContent = text;
   }
 

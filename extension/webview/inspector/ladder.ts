@@ -60,18 +60,26 @@ export function buildLadder(events: readonly SimEvent[], callId: string): Ladder
     spans.set(id, span);
   }
   const groups: SimEvent[][] = [own];
-  for (const span of spans.values()) if (span.lo <= hi + MARGIN_MS && span.hi >= lo - MARGIN_MS) groups.push(span.events);
+  for (const span of spans.values())
+    if (span.lo <= hi + MARGIN_MS && span.hi >= lo - MARGIN_MS) groups.push(span.events);
   const roleOf = (g: SimEvent[]): 'caller' | 'callee' => {
     if (g.some((e) => CALLER_STATES.has(s(e.data.state)))) return 'caller';
     if (g.some((e) => CALLEE_STATES.has(s(e.data.state)))) return 'callee';
     const login = s(g[0]!.data.login);
     return login && login === s(first.callerNumber) ? 'caller' : 'callee';
   };
-  const parties = groups.map((g) => ({ id: s(g[0]!.data.id), login: s(g[0]!.data.login), userId: s(g[0]!.data.userId), role: roleOf(g), events: g }));
+  const parties = groups.map((g) => ({
+    id: s(g[0]!.data.id),
+    login: s(g[0]!.data.login),
+    userId: s(g[0]!.data.userId),
+    role: roleOf(g),
+    events: g,
+  }));
   parties.sort((a, b) => (a.role === b.role ? 0 : a.role === 'caller' ? -1 : 1));
   const steps: LadderStep[] = [];
   parties.forEach((p, i) => {
-    for (const e of p.events) steps.push({ seq: e.seq, time: e.time, timestamp: ts(e), party: i, state: s(e.data.state) });
+    for (const e of p.events)
+      steps.push({ seq: e.seq, time: e.time, timestamp: ts(e), party: i, state: s(e.data.state) });
   });
   steps.sort((a, b) => a.seq - b.seq);
   return {
@@ -84,7 +92,13 @@ export function buildLadder(events: readonly SimEvent[], callId: string): Ladder
 }
 
 /** Renders the ladder (or a hint) into `host`, as text only, in the language of `texts` (English by default). */
-export function renderLadder(host: HTMLElement, ladder: Ladder | null, callId: string, onPick: (seq: number) => void, texts: InspectorText = inspectorText('en')): void {
+export function renderLadder(
+  host: HTMLElement,
+  ladder: Ladder | null,
+  callId: string,
+  onPick: (seq: number) => void,
+  texts: InspectorText = inspectorText('en'),
+): void {
   const t = texts.t;
   host.replaceChildren();
   if (!ladder) {
@@ -94,23 +108,45 @@ export function renderLadder(host: HTMLElement, ladder: Ladder | null, callId: s
   const cols = Math.max(2, ladder.parties.length);
   const party = (role: 'caller' | 'callee') => (role === 'caller' ? ladder.caller : ladder.called);
   host.append(
-    h('h2', { class: 'ladder-title' }, t('ladderTitle', ladder.caller.number, ladder.caller.name, ladder.called.number, ladder.called.name).replace(/\s+/g, ' ').trim()),
+    h(
+      'h2',
+      { class: 'ladder-title' },
+      t('ladderTitle', ladder.caller.number, ladder.caller.name, ladder.called.number, ladder.called.name)
+        .replace(/\s+/g, ' ')
+        .trim(),
+    ),
   );
   const table = h('div', { class: 'ladder', role: 'table', 'aria-label': t('ladderLabel') });
   table.style.setProperty('--parties', String(cols));
-  const head = h('div', { class: 'lrow lhead', role: 'row' }, h('div', { class: 'lcell ltime', role: 'columnheader' }, t('ladderTime')));
+  const head = h(
+    'div',
+    { class: 'lrow lhead', role: 'row' },
+    h('div', { class: 'lcell ltime', role: 'columnheader' }, t('ladderTime')),
+  );
   for (let i = 0; i < cols; i++) {
     const p = ladder.parties[i];
-    const label = p ? t(p.role === 'caller' ? 'ladderCaller' : 'ladderCallee', p.login || p.userId, party(p.role).number) : t('ladderCalleeNoEvents', ladder.called.number);
-    head.append(h('div', { class: 'lcell lparty', role: 'columnheader', title: p ? t('ladderPartyTitle', p.id) : '' }, label));
+    const label = p
+      ? t(p.role === 'caller' ? 'ladderCaller' : 'ladderCallee', p.login || p.userId, party(p.role).number)
+      : t('ladderCalleeNoEvents', ladder.called.number);
+    head.append(
+      h('div', { class: 'lcell lparty', role: 'columnheader', title: p ? t('ladderPartyTitle', p.id) : '' }, label),
+    );
   }
   table.append(head);
   for (const st of ladder.steps) {
-    const row = h('div', { class: 'lrow', role: 'row', 'data-seq': st.seq }, h('div', { class: 'lcell ltime', role: 'cell' }, `${st.time.replace(/^.*T/, '').replace(/Z$/, '')} #${st.seq}`));
+    const row = h(
+      'div',
+      { class: 'lrow', role: 'row', 'data-seq': st.seq },
+      h('div', { class: 'lcell ltime', role: 'cell' }, `${st.time.replace(/^.*T/, '').replace(/Z$/, '')} #${st.seq}`),
+    );
     for (let i = 0; i < cols; i++) {
       const cell = h('div', { class: 'lcell lline', role: 'cell' });
       if (i === st.party) {
-        const b = h('button', { type: 'button', class: `lstate state-${st.state.toLowerCase()}`, title: t('ladderStepTitle', st.seq) }, st.state);
+        const b = h(
+          'button',
+          { type: 'button', class: `lstate state-${st.state.toLowerCase()}`, title: t('ladderStepTitle', st.seq) },
+          st.state,
+        );
         b.addEventListener('click', () => onPick(st.seq));
         cell.append(b);
       }

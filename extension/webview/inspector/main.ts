@@ -4,7 +4,15 @@ import { DetailPane, pretty } from './detail.js';
 import { h } from './dom.js';
 import { FilterBar } from './filters.js';
 import { buildLadder, renderLadder } from './ladder.js';
-import { type ConnectionStatus, type HostMessage, type InspectorState, isHostMessage, isInspectorState, vscodeApi, type WebviewMessage } from './messages.js';
+import {
+  type ConnectionStatus,
+  type HostMessage,
+  type InspectorState,
+  isHostMessage,
+  isInspectorState,
+  vscodeApi,
+  type WebviewMessage,
+} from './messages.js';
 import { DEFAULT_BUFFER, EMPTY_FILTERS, EventStore, type Filters } from './store.js';
 import { VirtualTable } from './table.js';
 import { type InspectorText, type InspectorTextKey, inspectorText } from '../../../shared/inspectorText.js';
@@ -95,16 +103,26 @@ const table = new VirtualTable(
   texts,
 );
 const ladderHost = h('div', { class: 'call-view', role: 'region' });
-const detail = new DetailPane({
-  copy: (e) => post({ type: 'copy', text: pretty(e) }),
-  showCall: (id) => {
-    filterBar.set({ ...state.filters, callId: id });
-    setFilters(filterBar.value);
-    setView('call');
+const detail = new DetailPane(
+  {
+    copy: (e) => post({ type: 'copy', text: pretty(e) }),
+    showCall: (id) => {
+      filterBar.set({ ...state.filters, callId: id });
+      setFilters(filterBar.value);
+      setView('call');
+    },
   },
-}, texts);
+  texts,
+);
 const left = h('div', { class: 'left' }, table.element, ladderHost);
-const root = h('div', { class: 'app' }, toolbar, filterBar.element, banner, h('div', { class: 'main' }, left, detail.element));
+const root = h(
+  'div',
+  { class: 'app' },
+  toolbar,
+  filterBar.element,
+  banner,
+  h('div', { class: 'main' }, left, detail.element),
+);
 (document.getElementById('inspector') ?? document.body).append(root);
 
 /** The fixed labels and titles (the changing ones are drawn in drawToolbar and drawBanner). */
@@ -215,11 +233,13 @@ function drawToolbar(): void {
   const st = status?.state ?? 'connecting';
   statusEl.className = `status state-${source ? 'file' : st}`;
   let text: string;
-  if (source) text = source.skipped ? t('statusFileSkipped', source.name, texts.n(source.skipped)) : t('statusFile', source.name);
+  if (source)
+    text = source.skipped ? t('statusFileSkipped', source.name, texts.n(source.skipped)) : t('statusFile', source.name);
   else if (!status) text = connection ? t('statusConnectingTo', connection) : t('waiting');
   else {
     text = t('status', status.connection, t(STATE_TEXT[st]));
-    if (status.retryInMs !== undefined && st !== 'live') text += ` ${t('statusRetry', texts.n(Math.ceil(status.retryInMs / 1000)))}`;
+    if (status.retryInMs !== undefined && st !== 'live')
+      text += ` ${t('statusRetry', texts.n(Math.ceil(status.retryInMs / 1000)))}`;
     if (status.detail) text += ` — ${status.detail}`;
   }
   statusEl.textContent = text;
@@ -232,7 +252,8 @@ function drawBanner(): void {
   const { t, n } = texts;
   const parts: string[] = [];
   if (state.paused) parts.push(t(pendingCount === 1 ? 'pausedOne' : 'pausedMany', n(pendingCount)));
-  if (store.evicted) parts.push(t(store.evicted === 1 ? 'droppedOne' : 'droppedMany', n(store.evicted), n(store.capacity)));
+  if (store.evicted)
+    parts.push(t(store.evicted === 1 ? 'droppedOne' : 'droppedMany', n(store.evicted), n(store.capacity)));
   if (gaps.size) parts.push(t(gaps.size === 1 ? 'gapsOne' : 'gapsMany', n(gaps.size)));
   const text = parts.join(' ');
   banner.hidden = !text;
@@ -351,7 +372,9 @@ followBox.addEventListener('change', () => {
   schedule();
 });
 exportAllBtn.addEventListener('click', () => post({ type: 'export', scope: 'all', events: store.all() }));
-exportFilteredBtn.addEventListener('click', () => post({ type: 'export', scope: 'filtered', events: store.filtered() }));
+exportFilteredBtn.addEventListener('click', () =>
+  post({ type: 'export', scope: 'filtered', events: store.filtered() }),
+);
 openBtn.addEventListener('click', () => post({ type: 'openFile' }));
 reconnectBtn.addEventListener('click', () => {
   if (source) {

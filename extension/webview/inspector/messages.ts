@@ -2,7 +2,12 @@
 // here are hand-written guards with the same rules, so that zod (~60 KB) stays out of the webview bundle.
 // test/unit/inspector-store.test.ts checks that the guards agree with HostMessageSchema.
 import type { SimEvent } from '../../../shared/schemas/events.js';
-import type { ConnectionStatus, HostMessage, InspectorState, WebviewMessage } from '../../../shared/schemas/inspector.js';
+import type {
+  ConnectionStatus,
+  HostMessage,
+  InspectorState,
+  WebviewMessage,
+} from '../../../shared/schemas/inspector.js';
 
 export type { ConnectionStatus, HostMessage, InspectorState, WebviewMessage };
 
@@ -38,7 +43,9 @@ export function isHostMessage(v: unknown): v is HostMessage {
   if (!isObj(v)) return false;
   switch (v.type) {
     case 'init':
-      return isInt(v.bufferSize) && v.bufferSize > 0 && isStr(v.language) && (v.connection === null || isStr(v.connection));
+      return (
+        isInt(v.bufferSize) && v.bufferSize > 0 && isStr(v.language) && (v.connection === null || isStr(v.connection))
+      );
     case 'events':
       return isEventArray(v.events);
     case 'status':

@@ -9,7 +9,8 @@ export const EMPTY_FILTERS: Filters = { services: [], event: '', user: '', callI
 export const DEFAULT_BUFFER = 50_000;
 export const CALL_SERVICE = 'ucp.v22.events.call';
 
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+const str = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 /** The UCI call id of an event (call-state `id`, or a `callId` field), or ''. */
 export function callIdOf(e: SimEvent): string {

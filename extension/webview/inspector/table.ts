@@ -8,7 +8,14 @@ import type { SimEvent } from '../../../shared/schemas/events.js';
 export const ROW_HEIGHT = 22;
 const OVERSCAN = 6;
 /** The columns, as keys of their headers in shared/inspectorText.ts. */
-export const COLUMNS = ['colTime', 'colSeq', 'colService', 'colEvent', 'colUser', 'colSummary'] as const satisfies readonly InspectorTextKey[];
+export const COLUMNS = [
+  'colTime',
+  'colSeq',
+  'colService',
+  'colEvent',
+  'colUser',
+  'colSummary',
+] as const satisfies readonly InspectorTextKey[];
 
 export interface TableCallbacks {
   /** The selection changed (by click or keyboard). */
@@ -66,7 +73,14 @@ export class VirtualTable {
     this.viewport = h('div', { class: 'viewport', role: 'rowgroup' }, this.spacer);
     this.element = h(
       'div',
-      { class: 'grid', role: 'grid', tabindex: 0, 'aria-colcount': COLUMNS.length, 'aria-rowcount': 1, 'aria-multiselectable': 'false' },
+      {
+        class: 'grid',
+        role: 'grid',
+        tabindex: 0,
+        'aria-colcount': COLUMNS.length,
+        'aria-rowcount': 1,
+        'aria-multiselectable': 'false',
+      },
       h('div', { role: 'rowgroup', class: 'head' }, header),
       this.viewport,
     );
@@ -179,7 +193,8 @@ export class VirtualTable {
       if (row.event !== e) this.fill(row, e);
       const isSel = e.seq === this.selected;
       if (isSel) activeId = row.el.id;
-      if ((row.el.getAttribute('aria-selected') === 'true') !== isSel) row.el.setAttribute('aria-selected', String(isSel));
+      if ((row.el.getAttribute('aria-selected') === 'true') !== isSel)
+        row.el.setAttribute('aria-selected', String(isSel));
       const gap = this.cb.gapBefore?.(e.seq);
       row.el.classList.toggle('gap', gap !== undefined);
       if (gap !== undefined) row.el.title = gap;
@@ -196,7 +211,12 @@ export class VirtualTable {
 
   private makeRow(): PooledRow {
     const cells: HTMLDivElement[] = [];
-    const el = h('div', { class: 'row', role: 'row', id: `${this.idPrefix}${this.pool.length}`, 'aria-selected': 'false' });
+    const el = h('div', {
+      class: 'row',
+      role: 'row',
+      id: `${this.idPrefix}${this.pool.length}`,
+      'aria-selected': 'false',
+    });
     for (let c = 0; c < COLUMNS.length; c++) {
       const cell = h('div', { class: `cell c${c}`, role: 'gridcell' });
       cells.push(cell);

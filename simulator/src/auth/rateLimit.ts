@@ -7,7 +7,12 @@ export interface RateLimitOptions {
   lockMs: number;
 }
 
-export const DEFAULT_RATE_LIMIT: RateLimitOptions = { perLogin: 5, perAddress: 20, windowMs: 5 * 60_000, lockMs: 60_000 };
+export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
+  perLogin: 5,
+  perAddress: 20,
+  windowMs: 5 * 60_000,
+  lockMs: 60_000,
+};
 
 interface Bucket {
   failures: number[];
@@ -26,7 +31,10 @@ export class FailedLoginLimiter {
   /** Seconds to wait, or 0 when both the login and the address may try. */
   retryAfter(login: string | undefined, address: string): number {
     const now = this.now();
-    const waits = [this.bucket(`a:${address}`, false), login === undefined ? undefined : this.bucket(`l:${login}`, false)]
+    const waits = [
+      this.bucket(`a:${address}`, false),
+      login === undefined ? undefined : this.bucket(`l:${login}`, false),
+    ]
       .filter((b): b is Bucket => b !== undefined && b.lockedUntil > now)
       .map((b) => Math.ceil((b.lockedUntil - now) / 1000));
     return waits.length ? Math.max(...waits) : 0;

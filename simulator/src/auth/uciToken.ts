@@ -32,7 +32,13 @@ export type UciSignIn = { user: StoredUser } | { waitSeconds: number } | { faile
  * Signs in with a UCI token or a REST authToken. Failures count per login and per address in the limiter shared
  * with the REST logins, so no UCI transport is a way around the REST lockout.
  */
-export function signInWithToken(state: PbxState, sessions: Sessions, limiter: FailedLoginLimiter | undefined, token: string, remote: string): UciSignIn {
+export function signInWithToken(
+  state: PbxState,
+  sessions: Sessions,
+  limiter: FailedLoginLimiter | undefined,
+  token: string,
+  remote: string,
+): UciSignIn {
   const colon = token.indexOf(':');
   const login = colon > 0 ? token.slice(0, colon) : undefined;
   const waitSeconds = limiter?.retryAfter(login, remote) ?? 0;

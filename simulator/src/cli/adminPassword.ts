@@ -44,7 +44,14 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: argv,
-      options: { data: { type: 'string' }, show: { type: 'boolean' }, check: { type: 'boolean' }, reset: { type: 'boolean' }, password: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        data: { type: 'string' },
+        show: { type: 'boolean' },
+        check: { type: 'boolean' },
+        reset: { type: 'boolean' },
+        password: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -61,7 +68,8 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const given = values.reset ? (values.password ?? env.STARFACE_SIM_ADMIN_PASSWORD) : undefined;
   if (given !== undefined && !given) throw new UsageError('the new password must not be empty');
   const check = values.check ? env.STARFACE_SIM_ADMIN_PASSWORD : undefined;
-  if (values.check && !check) throw new UsageError('--check compares with $STARFACE_SIM_ADMIN_PASSWORD, which is not set');
+  if (values.check && !check)
+    throw new UsageError('--check compares with $STARFACE_SIM_ADMIN_PASSWORD, which is not set');
 
   const dir = values.data ?? '.starface-sim';
   // Checked before the store is opened: opening creates the folder and a lock, and a typo in --data must not.
@@ -80,7 +88,9 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       state = store.load();
     } catch (err) {
       if (err instanceof StoreLockedError) {
-        throw new Error(`a simulator (pid ${err.pid}) is running on ${dir}: stop it first (its admin password changes only while it is stopped), or give it --admin-password at its next start`);
+        throw new Error(
+          `a simulator (pid ${err.pid}) is running on ${dir}: stop it first (its admin password changes only while it is stopped), or give it --admin-password at its next start`,
+        );
       }
       throw err;
     }
@@ -95,7 +105,11 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     }
     if (values.check) {
       const ok = sha512hex(check!) === admin.passwordHash;
-      process.stdout.write(ok ? `the password of "${ADMIN_LOGIN}" in ${dir} matches\n` : `the password of "${ADMIN_LOGIN}" in ${dir} does not match\n`);
+      process.stdout.write(
+        ok
+          ? `the password of "${ADMIN_LOGIN}" in ${dir} matches\n`
+          : `the password of "${ADMIN_LOGIN}" in ${dir} does not match\n`,
+      );
       return ok ? 0 : 1;
     }
     const password = given ?? randomBytes(18).toString('base64url');

@@ -91,11 +91,13 @@ async function main(): Promise<void> {
   const port = (name: string, value: string | undefined, dflt: number): number => {
     if (value === undefined) return dflt;
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`--${name} must be a port number from 0 to 65535, not "${value}"`);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      fail(`--${name} must be a port number from 0 to 65535, not "${value}"`);
     return n;
   };
   const level = values['log-level'] ?? 'info';
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level)) fail(`--log-level must be debug, info, warn, error or silent`);
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(level))
+    fail(`--log-level must be debug, info, warn, error or silent`);
   const httpPort = port('http-port', values['http-port'], 8080);
   const sipPort = port('sip-port', values['sip-port'], 5060);
   let sipDigest: string[] | undefined;
@@ -147,7 +149,10 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
-      const which = (e as { port?: number }).port === sipPort && sipPort !== httpPort ? `SIP port ${sipPort}` : `port ${(e as { port?: number }).port ?? httpPort}`;
+      const which =
+        (e as { port?: number }).port === sipPort && sipPort !== httpPort
+          ? `SIP port ${sipPort}`
+          : `port ${(e as { port?: number }).port ?? httpPort}`;
       fail(`${which} is in use; choose another with --http-port / --sip-port (0 = any free port)`);
     }
     if (e.code === 'EACCES') fail(`no permission to bind port ${httpPort}`);
@@ -155,9 +160,19 @@ async function main(): Promise<void> {
   }
 
   if (values['ready-json']) {
-    const line: ReadyLine = { ready: true, rest: addr.rest, uci: addr.uci, sipWs: addr.sipWs, sipUdp: addr.sipUdp, sipTcp: addr.sipTcp, xmlRpc: addr.xmlRpc, pid: process.pid };
+    const line: ReadyLine = {
+      ready: true,
+      rest: addr.rest,
+      uci: addr.uci,
+      sipWs: addr.sipWs,
+      sipUdp: addr.sipUdp,
+      sipTcp: addr.sipTcp,
+      xmlRpc: addr.xmlRpc,
+      pid: process.pid,
+    };
     process.stdout.write(JSON.stringify(line) + '\n');
-    if (sim.generatedAdminPassword) process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
+    if (sim.generatedAdminPassword)
+      process.stderr.write(`admin password (generated, shown once): ${sim.generatedAdminPassword}\n`);
     return;
   }
   const lines = [
@@ -168,13 +183,17 @@ async function main(): Promise<void> {
     `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
-  if (sim.scenarioSkipped) lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
+  if (sim.scenarioSkipped)
+    lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
   if (sim.scenario === 'demo') {
     lines.push('  demo users (login / password / extension), unless changed since:');
     for (const u of demoScenario().users ?? []) {
-      lines.push(`    ${u.login}  ${`${u.firstName} ${u.familyName}`.padEnd(13)} ${u.password.padEnd(16)} ${u.extension ?? ''}`);
+      lines.push(
+        `    ${u.login}  ${`${u.firstName} ${u.familyName}`.padEnd(13)} ${u.password.padEnd(16)} ${u.extension ?? ''}`,
+      );
     }
-    for (const v of demoScenario().virtualPhones ?? []) lines.push(`  virtual phone ${v.extension} ${v.name} (${v.behaviour})`);
+    for (const v of demoScenario().virtualPhones ?? [])
+      lines.push(`  virtual phone ${v.extension} ${v.name} (${v.behaviour})`);
     lines.push(`  Teams PBX name: ${DEMO_PBX_NAME}`);
   }
   lines.push('Press Ctrl+C to stop.');

@@ -69,9 +69,18 @@ function positiveNumber(name: string, v: string | undefined): number | undefined
 
 type OptionSpec = Record<string, { type: 'string' | 'boolean' }>;
 
-function args(argv: string[], options: OptionSpec, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function args(
+  argv: string[],
+  options: OptionSpec,
+  positionals = false,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const r = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: positionals });
+    const r = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: positionals,
+    });
     return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -98,11 +107,19 @@ async function record(argv: string[]): Promise<number> {
   const out = v.out as string | undefined;
   if (!uci || !out) throw new UsageError('--uci and --out are required');
   const password = (v.password as string | undefined) ?? process.env.STARFACE_PASSWORD;
-  const token = (v.token as string | undefined) ?? (v.login !== undefined && password !== undefined ? uciToken(v.login as string, password) : undefined);
+  const token =
+    (v.token as string | undefined) ??
+    (v.login !== undefined && password !== undefined ? uciToken(v.login as string, password) : undefined);
   if (!token) throw new UsageError('give --login and --password, or --token');
-  const services = v.services ? (v.services as string).split(',').map((s) => s.trim()).filter(Boolean) : [...UCI_KNOWN_SERVICES];
+  const services = v.services
+    ? (v.services as string)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : [...UCI_KNOWN_SERVICES];
   const sinceSeq = v['since-seq'] === undefined ? undefined : Number(v['since-seq']);
-  if (sinceSeq !== undefined && (!Number.isInteger(sinceSeq) || sinceSeq < 0)) throw new UsageError('--since-seq must be a whole number ≥ 0');
+  if (sinceSeq !== undefined && (!Number.isInteger(sinceSeq) || sinceSeq < 0))
+    throw new UsageError('--since-seq must be a whole number ≥ 0');
   const count = positiveNumber('count', v.count as string | undefined);
   const duration = positiveNumber('duration', v.duration as string | undefined);
 
@@ -129,13 +146,31 @@ async function record(argv: string[]): Promise<number> {
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
       // Well inside the connector's 60 s default.
-      const keepAlive = setInterval(() => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify({ jsonrpc: '2.0', method: UCI_METHODS.keepAlive, id: `ka-${Date.now()}` })), 20_000);
+      const keepAlive = setInterval(
+        () =>
+          ws.readyState === WebSocket.OPEN &&
+          ws.send(JSON.stringify({ jsonrpc: '2.0', method: UCI_METHODS.keepAlive, id: `ka-${Date.now()}` })),
+        20_000,
+      );
       if (duration) setTimeout(() => finish(0, 'duration'), duration * 1000).unref();
       ws.on('open', () => {
-        ws.send(JSON.stringify({ jsonrpc: '2.0', id: 'subscribe', method: UCI_METHODS.subscribeEvents, params: { services, ...(sinceSeq !== undefined ? { sinceSeq } : {}) } }));
+        ws.send(
+          JSON.stringify({
+            jsonrpc: '2.0',
+            id: 'subscribe',
+            method: UCI_METHODS.subscribeEvents,
+            params: { services, ...(sinceSeq !== undefined ? { sinceSeq } : {}) },
+          }),
+        );
       });
       ws.on('message', (raw) => {
-        let msg: { id?: unknown; method?: string; params?: unknown; result?: { lastSeq: number }; error?: { code: number; message: string } };
+        let msg: {
+          id?: unknown;
+          method?: string;
+          params?: unknown;
+          result?: { lastSeq: number };
+          error?: { code: number; message: string };
+        };
         try {
           msg = JSON.parse(raw.toString());
         } catch {
@@ -143,9 +178,14 @@ async function record(argv: string[]): Promise<number> {
         }
         if (msg.id === 'subscribe') {
           if (msg.error) {
-            process.stderr.write(`starface-sim record: subscribeEvents failed: ${msg.error.message} (${msg.error.code})\n`);
+            process.stderr.write(
+              `starface-sim record: subscribeEvents failed: ${msg.error.message} (${msg.error.code})\n`,
+            );
             finish(1, 'subscribe failed');
-          } else process.stdout.write(JSON.stringify({ recording: true, out, services, lastSeq: msg.result?.lastSeq }) + '\n');
+          } else
+            process.stdout.write(
+              JSON.stringify({ recording: true, out, services, lastSeq: msg.result?.lastSeq }) + '\n',
+            );
           return;
         }
         if (msg.method && msg.params && msg.id === undefined) {
@@ -156,7 +196,9 @@ async function record(argv: string[]): Promise<number> {
       });
       ws.on('close', (code, reason) => {
         if (!done) {
-          process.stderr.write(`starface-sim record: the connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})\n`);
+          process.stderr.write(
+            `starface-sim record: the connection closed (${code}${reason.length ? ` ${reason.toString()}` : ''})\n`,
+          );
           finish(code === 1000 ? 0 : 1, `closed ${code}`);
         }
       });
@@ -178,7 +220,14 @@ const CHUNK_BYTES = 512 * 1024;
 async function replay(argv: string[]): Promise<number> {
   const { values: v, positionals } = args(
     argv,
-    { rest: { type: 'string' }, login: { type: 'string' }, password: { type: 'string' }, token: { type: 'string' }, speed: { type: 'string' }, wait: { type: 'boolean' } },
+    {
+      rest: { type: 'string' },
+      login: { type: 'string' },
+      password: { type: 'string' },
+      token: { type: 'string' },
+      speed: { type: 'string' },
+      wait: { type: 'boolean' },
+    },
     true,
   );
   if (v.help) {
@@ -195,7 +244,8 @@ async function replay(argv: string[]): Promise<number> {
   let token = v.token as string | undefined;
   if (!token) {
     const password = (v.password as string | undefined) ?? process.env.STARFACE_PASSWORD;
-    if (v.login === undefined || password === undefined) throw new UsageError('give --login and --password (or $STARFACE_PASSWORD) of an administrator, or --token');
+    if (v.login === undefined || password === undefined)
+      throw new UsageError('give --login and --password (or $STARFACE_PASSWORD) of an administrator, or --token');
     token = await restLogin(rest, v.login as string, password);
   }
 
@@ -204,7 +254,7 @@ async function replay(argv: string[]): Promise<number> {
   const started = Date.now();
   let scheduled = 0;
   let durationMs = 0;
-  for (let i = 0; i < events.length; ) {
+  for (let i = 0; i < events.length;) {
     const part: ReplayEvent[] = [];
     let bytes = 0;
     while (i < events.length && (part.length === 0 || bytes < CHUNK_BYTES)) {
@@ -219,7 +269,8 @@ async function replay(argv: string[]): Promise<number> {
       body: JSON.stringify({ events: part, speed, delayMs }),
     });
     const body = (await res.json().catch(() => ({}))) as ReplayAccepted & { message?: string };
-    if (res.status !== 202) throw new Error(`POST /sim/replay answered ${res.status}: ${body.message ?? JSON.stringify(body)}`);
+    if (res.status !== 202)
+      throw new Error(`POST /sim/replay answered ${res.status}: ${body.message ?? JSON.stringify(body)}`);
     scheduled += body.scheduled;
     durationMs = Math.max(durationMs, offset + body.durationMs);
   }
@@ -240,7 +291,10 @@ function readRecording(file: string): ReplayEvent[] {
       throw new Error(`${file}:${n + 1}: not JSON (${(err as Error).message})`);
     }
     const parsed = ReplayEventSchema.safeParse(json);
-    if (!parsed.success) throw new Error(`${file}:${n + 1}: not an event: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success)
+      throw new Error(
+        `${file}:${n + 1}: not an event: ${parsed.error.issues[0]!.path.join('.')} ${parsed.error.issues[0]!.message}`,
+      );
     events.push(parsed.data);
   });
   return events;
@@ -256,6 +310,7 @@ async function restLogin(rest: string, login: string, password: string): Promise
     body: JSON.stringify({ loginType: 'Internal', nonce, secret: restLoginSecret(login, nonce, password) }),
   });
   const body = (await res.json().catch(() => ({}))) as { token?: string; message?: string };
-  if (res.status !== 200 || !body.token) throw new Error(`login as ${login} failed: ${res.status} ${body.message ?? ''}`);
+  if (res.status !== 200 || !body.token)
+    throw new Error(`login as ${login} failed: ${res.status} ${body.message ?? ''}`);
   return body.token;
 }

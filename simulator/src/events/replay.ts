@@ -45,14 +45,21 @@ export class Replayer {
   }
 
   private after(ms: number, fn: () => void): void {
-    const t = setTimeout(() => {
-      this.timers.delete(t);
-      fn();
-    }, Math.max(0, ms));
+    const t = setTimeout(
+      () => {
+        this.timers.delete(t);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.timers.add(t);
   }
 
   private publish(e: ReplayEvent): void {
-    this.bus.publish({ service: e.service, event: e.event, data: { ...e.data, replayed: true, ...(e.seq !== undefined ? { originalSeq: e.seq } : {}), originalTime: e.time } });
+    this.bus.publish({
+      service: e.service,
+      event: e.event,
+      data: { ...e.data, replayed: true, ...(e.seq !== undefined ? { originalSeq: e.seq } : {}), originalTime: e.time },
+    });
   }
 }

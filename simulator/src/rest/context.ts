@@ -38,7 +38,13 @@ export function requireAuth(ctx: RestContext): RequestHandler {
     const token = req.get(AUTH_HEADER);
     const userId = token ? ctx.sessions.userFor(token) : undefined;
     if (userId === undefined || !ctx.holder.state.users.some((u) => u.id === userId)) {
-      throw new SimError(401, 'UNAUTHORIZED', token ? 'The authToken is unknown or expired; sign in again' : 'Sign in first: send the authToken header from POST /rest/login');
+      throw new SimError(
+        401,
+        'UNAUTHORIZED',
+        token
+          ? 'The authToken is unknown or expired; sign in again'
+          : 'Sign in first: send the authToken header from POST /rest/login',
+      );
     }
     res.locals.userId = userId;
     next();
@@ -62,7 +68,8 @@ export function requireAdmin(ctx: RestContext, res: Response): StoredUser {
 
 export function requireSelfOrAdmin(ctx: RestContext, res: Response, userId: number): StoredUser {
   const user = actor(ctx, res);
-  if (user.id !== userId && !isAdmin(user)) throw forbidden('You may only read your own data without the right "Administration"');
+  if (user.id !== userId && !isAdmin(user))
+    throw forbidden('You may only read your own data without the right "Administration"');
   return user;
 }
 

@@ -33,7 +33,9 @@ export interface HandlerInput<E extends Endpoint> {
   res: Response;
 }
 
-type HandlerFn<E extends Endpoint> = (input: HandlerInput<E>) => AnswerInput<E> | typeof SENT | Promise<AnswerInput<E> | typeof SENT>;
+type HandlerFn<E extends Endpoint> = (
+  input: HandlerInput<E>,
+) => AnswerInput<E> | typeof SENT | Promise<AnswerInput<E> | typeof SENT>;
 
 /** A function, or one with a look at the raw body before its schema runs (to refuse a field by name). */
 export type Handler<E extends Endpoint> = HandlerFn<E> | { screenBody(raw: unknown): void; handle: HandlerFn<E> };
@@ -59,7 +61,11 @@ function bySpecificity(a: Endpoint, b: Endpoint): number {
  * A router for the entries `which` selects: `public` ones go before the sign-in check, `signed-in` ones after it
  * (app.ts), so an unknown method on a known path still asks for sign-in first.
  */
-export function endpointRouter(ctx: RestContext, handlers: HandlersFor<EndpointId>, which: 'public' | 'signed-in'): Router {
+export function endpointRouter(
+  ctx: RestContext,
+  handlers: HandlersFor<EndpointId>,
+  which: 'public' | 'signed-in',
+): Router {
   const r = Router();
   const chosen = ENDPOINTS.filter((e) => (e.access === 'public') === (which === 'public'));
   for (const e of [...chosen].sort(bySpecificity)) {
@@ -68,7 +74,8 @@ export function endpointRouter(ctx: RestContext, handlers: HandlersFor<EndpointI
     const handle = typeof handler === 'function' ? handler : handler.handle;
     const screenBody = typeof handler === 'function' ? undefined : handler.screenBody;
     const names = pathParamNames(e.path);
-    if (e.access === 'self' && !names.includes('userId')) throw new Error(`${e.id}: access "self" needs a {userId} in ${e.path}`);
+    if (e.access === 'self' && !names.includes('userId'))
+      throw new Error(`${e.id}: access "self" needs a {userId} in ${e.path}`);
     const status = successStatus(e);
     const hasBody = successSchema(e) !== null;
     const expressPath = e.path.replace(/\{(\w+)\}/g, ':$1');

@@ -14,7 +14,12 @@ export interface ErrorDetail {
 export function issuesToDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.flatMap((i): ErrorDetail[] =>
     i.code === 'unrecognized_keys'
-      ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: `Unknown field "${key}"`, code: i.code, keys: i.keys }))
+      ? i.keys.map((key) => ({
+          path: [...i.path, key].join('.'),
+          message: `Unknown field "${key}"`,
+          code: i.code,
+          keys: i.keys,
+        }))
       : [{ path: i.path.join('.'), message: i.message, code: i.code }],
   );
 }
@@ -27,12 +32,17 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where = 'b
   const first = result.error.issues[0]!;
   const path = first.path.join('.');
   const at = path ? `${where}.${path}` : where;
-  const message = first.code === 'unrecognized_keys' ? `Unknown field(s) in ${at}: ${first.keys.join(', ')}` : `Invalid ${at}: ${first.message}`;
+  const message =
+    first.code === 'unrecognized_keys'
+      ? `Unknown field(s) in ${at}: ${first.keys.join(', ')}`
+      : `Invalid ${at}: ${first.message}`;
   throw new SimError(400, 'VALIDATION_FAILED', message, details);
 }
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}` });
+  res
+    .status(404)
+    .json({ code: 'NOT_FOUND', message: `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0]}` });
 };
 
 /** Maps every failure to `{code, message, details}`; a stack trace never leaves the server. */
@@ -40,12 +50,18 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     if (res.headersSent) return;
     if (err instanceof SimError) {
-      res.status(err.status).json({ code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+      res
+        .status(err.status)
+        .json({ code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
       return;
     }
     const e = err as { type?: string; status?: number; limit?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      res.status(413).json({ code: 'PAYLOAD_TOO_LARGE', message: `The request body exceeds ${e.limit} bytes`, details: { limit: e.limit } });
+      res.status(413).json({
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `The request body exceeds ${e.limit} bytes`,
+        details: { limit: e.limit },
+      });
       return;
     }
     if (e.type === 'entity.parse.failed') {

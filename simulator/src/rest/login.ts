@@ -7,7 +7,9 @@ import { AUTH_HEADER, clientAddress, type RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
 
 export function tooMany(seconds: number): SimError {
-  return new SimError(429, 'TOO_MANY_FAILED_LOGINS', `Too many failed sign-ins; try again in ${seconds} s`, { retryAfter: seconds });
+  return new SimError(429, 'TOO_MANY_FAILED_LOGINS', `Too many failed sign-ins; try again in ${seconds} s`, {
+    retryAfter: seconds,
+  });
 }
 
 /** The real handshake: GET a nonce, POST `login:sha512hex(login + nonce + sha512hex(password))`, get a token. */
@@ -25,7 +27,11 @@ export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login
         throw tooMany(wait);
       }
       if (body.loginType.toLowerCase() !== 'internal') {
-        throw new SimError(400, 'LOGIN_TYPE_UNSUPPORTED', 'This PBX has no Active Directory connection; use loginType "Internal"');
+        throw new SimError(
+          400,
+          'LOGIN_TYPE_UNSUPPORTED',
+          'This PBX has no Active Directory connection; use loginType "Internal"',
+        );
       }
       const nonceOk = ctx.sessions.consumeNonce(body.nonce);
       const user = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
@@ -35,9 +41,17 @@ export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login
       if (!nonceOk || !secretOk || !user) {
         ctx.limiter.fail(login, address);
         ctx.log('info', 'login failed', { login, address, reason: nonceOk ? 'secret' : 'nonce' });
-        throw new SimError(400, 'LOGIN_FAILED', nonceOk ? 'Login failed: wrong login or password' : 'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again', { nonceValid: nonceOk });
+        throw new SimError(
+          400,
+          'LOGIN_FAILED',
+          nonceOk
+            ? 'Login failed: wrong login or password'
+            : 'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again',
+          { nonceValid: nonceOk },
+        );
       }
-      if (!user.rights.includes(RIGHT_LOGIN)) throw new SimError(403, 'LOGIN_NOT_PERMITTED', `User ${user.login} lacks the right "Login"`);
+      if (!user.rights.includes(RIGHT_LOGIN))
+        throw new SimError(403, 'LOGIN_NOT_PERMITTED', `User ${user.login} lacks the right "Login"`);
       ctx.limiter.succeed(user.login);
       ctx.log('info', 'login', { login: user.login, address });
       return { token: ctx.sessions.issueToken(user.id) };

@@ -21,11 +21,16 @@ import type { HandlersFor } from './endpoints.js';
 function refuseTypedKey(body: unknown): void {
   if (body && typeof body === 'object' && ('key' in body || 'keyFile' in body)) {
     const r15 = requirementById('R15')!;
-    throw new SimError(400, 'KEY_NOT_WRITABLE', `The key cannot be entered by hand (R15: "${r15.explanation.de}"). Generate one with POST …/key.`, {
-      path: 'key',
-      requirement: 'R15',
-      rule: r15.explanation,
-    });
+    throw new SimError(
+      400,
+      'KEY_NOT_WRITABLE',
+      `The key cannot be entered by hand (R15: "${r15.explanation.de}"). Generate one with POST …/key.`,
+      {
+        path: 'key',
+        requirement: 'R15',
+        rule: r15.explanation,
+      },
+    );
   }
 }
 
@@ -52,7 +57,8 @@ export function modulesHandlers(ctx: RestContext): HandlersFor<keyof typeof MODU
 
     putConfiguration: {
       screenBody: refuseTypedKey,
-      handle: async ({ params, body }) => dto(await ctx.holder.commit((s, emit) => updateConfiguration(s, emit, params.id, body))),
+      handle: async ({ params, body }) =>
+        dto(await ctx.holder.commit((s, emit) => updateConfiguration(s, emit, params.id, body))),
     },
 
     deleteConfiguration: async ({ params }) => {
@@ -69,7 +75,8 @@ export function modulesHandlers(ctx: RestContext): HandlersFor<keyof typeof MODU
       return file;
     },
 
-    putConfigurationConnector: async ({ params, body }) => dto(await ctx.holder.commit((s, emit) => setConnector(s, emit, params.id, body.active))),
+    putConfigurationConnector: async ({ params, body }) =>
+      dto(await ctx.holder.commit((s, emit) => setConnector(s, emit, params.id, body.active))),
 
     getConfigurationLog: ({ params }) => ({ entries: findConfiguration(ctx.holder.state, params.id).log }),
 

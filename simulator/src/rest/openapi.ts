@@ -8,7 +8,12 @@ type JsonSchema = Record<string, unknown>;
 
 /** Each schema inline: OpenAPI 3.1 speaks JSON Schema 2020-12, which is zod's default target. */
 function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', metadata: z.registry(), reused: 'inline' }) as JsonSchema;
+  const json = z.toJSONSchema(schema, {
+    io,
+    unrepresentable: 'any',
+    metadata: z.registry(),
+    reused: 'inline',
+  }) as JsonSchema;
   delete json.$schema;
   const id = z.globalRegistry.get(schema)?.id;
   return id ? { title: id, ...json } : json;
@@ -22,21 +27,42 @@ export function buildOpenApi(version: string): JsonSchema {
       return { name, in: 'path', required: true, schema: own ? toSchema(own, 'input') : { type: 'integer' } };
     });
     const query = e.query
-      ? Object.entries(e.query.shape).map(([name, s]) => ({ name, in: 'query', required: !(s as z.ZodType).safeParse(undefined).success, schema: toSchema(s as z.ZodType, 'input') }))
+      ? Object.entries(e.query.shape).map(([name, s]) => ({
+          name,
+          in: 'query',
+          required: !(s as z.ZodType).safeParse(undefined).success,
+          schema: toSchema(s as z.ZodType, 'input'),
+        }))
       : [];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(e.responses)) {
-      responses[status] = schema ? { description: `HTTP ${status}`, content: { 'application/json': { schema: toSchema(schema, 'output') } } } : { description: `HTTP ${status}` };
+      responses[status] = schema
+        ? { description: `HTTP ${status}`, content: { 'application/json': { schema: toSchema(schema, 'output') } } }
+        : { description: `HTTP ${status}` };
     }
-    if (e.access !== 'public') responses['401'] = { description: 'Missing or expired authToken', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
-    if (e.access === 'admin' || e.access === 'self') responses['403'] ??= { description: 'Needs the right "Administration"', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
-    if (e.body) responses['400'] ??= { description: 'Invalid body', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } } };
+    if (e.access !== 'public')
+      responses['401'] = {
+        description: 'Missing or expired authToken',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      };
+    if (e.access === 'admin' || e.access === 'self')
+      responses['403'] ??= {
+        description: 'Needs the right "Administration"',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      };
+    if (e.body)
+      responses['400'] ??= {
+        description: 'Invalid body',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+      };
     (paths[e.path] ??= {})[e.method] = {
       operationId: e.id,
       summary: e.summary,
       tags: [e.real ? 'STARFACE REST' : 'Simulator'],
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
-      ...(e.body ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body, 'input') } } } } : {}),
+      ...(e.body
+        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body, 'input') } } } }
+        : {}),
       ...(e.access === 'public' ? { security: [] } : {}),
       'x-access': e.access,
       responses,
@@ -47,7 +73,8 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'STARFACE simulator REST API',
       version,
-      description: 'Real STARFACE paths (tag "STARFACE REST") and the simulator\'s own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.',
+      description:
+        'Real STARFACE paths (tag "STARFACE REST") and the simulator\'s own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.',
     },
     servers: [{ url: '/rest' }],
     security: [{ authToken: [] }],

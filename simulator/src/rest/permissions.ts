@@ -6,7 +6,11 @@ import { findUser, setPermissionForUsers, setUserRights, toUserDto } from '../st
 import type { RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
 
-const info = (r: (typeof RIGHTS)[number]): PermissionInfo => ({ id: r.id, permission: r.permission, description: r.description });
+const info = (r: (typeof RIGHTS)[number]): PermissionInfo => ({
+  id: r.id,
+  permission: r.permission,
+  description: r.description,
+});
 
 export function permissionsHandlers(ctx: RestContext): HandlersFor<keyof typeof PERMISSIONS_API> {
   return {

@@ -9,7 +9,11 @@ export function replayHandlers(ctx: RestContext): HandlersFor<'postReplay'> {
       const player = ctx.replayer;
       if (!player) throw new SimError(503, 'UNAVAILABLE', 'Replay is not available while the simulator is stopping');
       const accepted = player.schedule(body.events, body.speed, body.delayMs);
-      ctx.log('info', 'replay scheduled', { events: accepted.scheduled, durationMs: accepted.durationMs, speed: body.speed });
+      ctx.log('info', 'replay scheduled', {
+        events: accepted.scheduled,
+        durationMs: accepted.durationMs,
+        speed: body.speed,
+      });
       return accepted;
     },
   };

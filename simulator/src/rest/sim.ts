@@ -9,7 +9,11 @@ import type { RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
 
 /** The simulator's own resources (teams sign-in and replay have their own files). */
-export function simHandlers(ctx: RestContext): HandlersFor<'getAppSession' | 'putAppSession' | 'getRegistrations' | 'getCredentials' | 'getCalls' | 'getEvents' | 'postScenario'> {
+export function simHandlers(
+  ctx: RestContext,
+): HandlersFor<
+  'getAppSession' | 'putAppSession' | 'getRegistrations' | 'getCredentials' | 'getCalls' | 'getEvents' | 'postScenario'
+> {
   return {
     getAppSession: ({ params }) => findUser(ctx.holder.state, params.userId).app,
 
@@ -22,7 +26,11 @@ export function simHandlers(ctx: RestContext): HandlersFor<'getAppSession' | 'pu
           version: body.version ?? user.app.version,
           lastSeen: new Date().toISOString(),
         };
-        emit({ service: SIM_SERVICES.users, event: body.active ? 'app-signed-in' : 'app-signed-out', data: { userId: params.userId, login: user.login, platform: user.app.platform } });
+        emit({
+          service: SIM_SERVICES.users,
+          event: body.active ? 'app-signed-in' : 'app-signed-out',
+          data: { userId: params.userId, login: user.login, platform: user.app.platform },
+        });
         return user.app;
       }),
 
@@ -35,13 +43,24 @@ export function simHandlers(ctx: RestContext): HandlersFor<'getAppSession' | 'pu
     getEvents: ({ query, res }) => {
       const oldestSeq = ctx.bus.oldestSeq;
       if (ctx.bus.isGone(query.sinceSeq)) {
-        throw new SimError(410, 'EVENTS_GONE', `Events after seq ${query.sinceSeq} are no longer buffered; the oldest available is ${oldestSeq}`, {
-          oldestSeq,
-          lastSeq: ctx.bus.lastSeq,
-        });
+        throw new SimError(
+          410,
+          'EVENTS_GONE',
+          `Events after seq ${query.sinceSeq} are no longer buffered; the oldest available is ${oldestSeq}`,
+          {
+            oldestSeq,
+            lastSeq: ctx.bus.lastSeq,
+          },
+        );
       }
-      if (query.sinceSeq > ctx.bus.lastSeq) res.set('X-Sim-Note', 'sinceSeq is ahead of lastSeq: the simulator restarted (see bootId)');
-      return { events: ctx.bus.since(query.sinceSeq, query.limit), lastSeq: ctx.bus.lastSeq, oldestSeq, bootId: ctx.bus.bootId };
+      if (query.sinceSeq > ctx.bus.lastSeq)
+        res.set('X-Sim-Note', 'sinceSeq is ahead of lastSeq: the simulator restarted (see bootId)');
+      return {
+        events: ctx.bus.since(query.sinceSeq, query.limit),
+        lastSeq: ctx.bus.lastSeq,
+        oldestSeq,
+        bootId: ctx.bus.bootId,
+      };
     },
 
     postScenario: async ({ body }) => {
@@ -61,7 +80,9 @@ export function simHandlers(ctx: RestContext): HandlersFor<'getAppSession' | 'pu
 /** Over REST only built-in names: a path would let a client read files of the machine. */
 function loadBuiltin(name: string) {
   if (/[/\\]/.test(name) || name.endsWith('.json')) {
-    throw new ScenarioError(`Only built-in scenarios are applied by name over REST; send a file's content as {"scenario": {...}}`);
+    throw new ScenarioError(
+      `Only built-in scenarios are applied by name over REST; send a file's content as {"scenario": {...}}`,
+    );
   }
   return loadScenario(name);
 }

@@ -24,14 +24,30 @@ export function teamsLoginHandlers(ctx: RestContext): HandlersFor<'teamsLogin'> 
         try {
           json = JSON.parse(body.keyFile);
         } catch {
-          throw new SimError(400, 'INVALID_KEY_FILE', 'keyFile is not valid JSON: drop the file downloaded from …/keyfile');
+          throw new SimError(
+            400,
+            'INVALID_KEY_FILE',
+            'keyFile is not valid JSON: drop the file downloaded from …/keyfile',
+          );
         }
         const file = KeyFileSchema.safeParse(json);
-        if (!file.success) throw new SimError(400, 'INVALID_KEY_FILE', 'keyFile is not a STARFACE key file', issuesToDetails(file.error));
+        if (!file.success)
+          throw new SimError(
+            400,
+            'INVALID_KEY_FILE',
+            'keyFile is not a STARFACE key file',
+            issuesToDetails(file.error),
+          );
         key = file.data.key;
         keyFilePbxName = file.data.pbxName;
       }
-      const outcome = evaluateTeamsLogin(ctx.holder.state, { pbxName: body.pbxName, keyFilePbxName, key: key!, login: body.login, password: body.password });
+      const outcome = evaluateTeamsLogin(ctx.holder.state, {
+        pbxName: body.pbxName,
+        keyFilePbxName,
+        key: key!,
+        login: body.login,
+        password: body.password,
+      });
       if (!outcome.credentialsValid) ctx.limiter.fail(body.login, address);
       else ctx.limiter.succeed(body.login);
       const unmetIds = outcome.unmet.map((u) => u.id);

@@ -18,7 +18,9 @@ export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_
     if (index?.revision !== ctx.holder.revision) {
       const entries = ctx.holder.state.users.map((user) => ({
         user,
-        text: [user.login, user.firstName, user.familyName, user.email, user.extension ?? ''].join(SEPARATOR).toLowerCase(),
+        text: [user.login, user.firstName, user.familyName, user.email, user.extension ?? '']
+          .join(SEPARATOR)
+          .toLowerCase(),
       }));
       index = { revision: ctx.holder.revision, entries };
     }
@@ -46,7 +48,8 @@ export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_
 
     getUser: ({ params }) => toUserDto(findUser(ctx.holder.state, params.userId)),
 
-    putUser: async ({ params, body }) => toUserDto(await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body))),
+    putUser: async ({ params, body }) =>
+      toUserDto(await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body))),
 
     deleteUser: async ({ params, actor }) => {
       await ctx.holder.commit((s, emit) => deleteUser(s, emit, params.userId, actor.id));

@@ -1,4 +1,11 @@
-import { RIGHT_ADMIN, RIGHTS, TEAMS_MODULE_NAME, TEAMS_MODULE_VERSION, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import {
+  RIGHT_ADMIN,
+  RIGHTS,
+  TEAMS_MODULE_NAME,
+  TEAMS_MODULE_VERSION,
+  type LicenceType,
+  type RightKey,
+} from '../../../shared/catalogue.js';
 import { ScenarioSchema, type Scenario } from '../../../shared/schemas/scenario.js';
 import { DEFAULT_MIN_VERSION } from '../../../shared/version.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
@@ -13,7 +20,9 @@ import { builtinScenario, BUILTIN_NAMES } from './builtin.js';
 import { readFileSync } from 'node:fs';
 
 export { ADMIN_LOGIN };
-const ADMIN_RIGHTS: RightKey[] = RIGHTS.filter((r) => !['app_premium_perm', 'msteams_perm'].includes(r.permission)).map((r) => r.permission);
+const ADMIN_RIGHTS: RightKey[] = RIGHTS.filter((r) => !['app_premium_perm', 'msteams_perm'].includes(r.permission)).map(
+  (r) => r.permission,
+);
 
 export class ScenarioError extends Error {}
 
@@ -32,7 +41,9 @@ export function loadScenario(nameOrFile: string): Scenario {
   const builtin = builtinScenario(nameOrFile);
   if (builtin) return parseScenario(builtin, `"${nameOrFile}"`);
   if (!nameOrFile.endsWith('.json') && !nameOrFile.includes('/') && !nameOrFile.includes('\\')) {
-    throw new ScenarioError(`Unknown scenario "${nameOrFile}". Built-in: ${BUILTIN_NAMES.join(', ')}; or give a path to a .json file.`);
+    throw new ScenarioError(
+      `Unknown scenario "${nameOrFile}". Built-in: ${BUILTIN_NAMES.join(', ')}; or give a path to a .json file.`,
+    );
   }
   let raw: string;
   try {
@@ -62,11 +73,19 @@ export interface ScenarioOptions {
  * can never reach a state the API would refuse — except a dormant configuration without its module (R11).
  */
 export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, emit: Emit): PbxState {
-  const state = emptyState(opts.version ?? scenario.server.version, opts.minVersion ?? scenario.server.minVersion ?? DEFAULT_MIN_VERSION);
+  const state = emptyState(
+    opts.version ?? scenario.server.version,
+    opts.minVersion ?? scenario.server.minVersion ?? DEFAULT_MIN_VERSION,
+  );
   state.scenario = scenario.name;
   const admin = createUser(state, emit, {
-    login: ADMIN_LOGIN, firstName: 'STARFACE', familyName: 'Administrator', email: '', language: 'en',
-    password: 'placeholder', rights: ADMIN_RIGHTS,
+    login: ADMIN_LOGIN,
+    firstName: 'STARFACE',
+    familyName: 'Administrator',
+    email: '',
+    language: 'en',
+    password: 'placeholder',
+    rights: ADMIN_RIGHTS,
   });
   admin.passwordHash = opts.adminPasswordHash;
   admin.sipPassword = '';
@@ -77,25 +96,43 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     const logins = new Set([ADMIN_LOGIN]);
     const extensions = new Set<string>();
     scenario.users.forEach((u, i) => {
-      if (logins.has(u.login)) throw new ScenarioError(`users.${i}.login: "${u.login}" is ${u.login === ADMIN_LOGIN ? 'reserved for the administrator' : 'used twice'}`);
-      if (u.extension !== undefined && extensions.has(u.extension)) throw new ScenarioError(`users.${i}.extension: ${u.extension} is used twice`);
+      if (logins.has(u.login))
+        throw new ScenarioError(
+          `users.${i}.login: "${u.login}" is ${u.login === ADMIN_LOGIN ? 'reserved for the administrator' : 'used twice'}`,
+        );
+      if (u.extension !== undefined && extensions.has(u.extension))
+        throw new ScenarioError(`users.${i}.extension: ${u.extension} is used twice`);
       logins.add(u.login);
       if (u.extension !== undefined) extensions.add(u.extension);
     });
     const licensed: { user: StoredUser; types: LicenceType[] }[] = [];
     for (const u of scenario.users) {
       const user = createUser(state, emit, { ...u, rights: u.rights, licences: [] }, { checked: true });
-      if (u.app) user.app = { active: u.app.active, platform: u.app.platform, version: u.app.version ?? null, lastSeen: u.app.active ? new Date().toISOString() : null };
+      if (u.app)
+        user.app = {
+          active: u.app.active,
+          platform: u.app.platform,
+          version: u.app.version ?? null,
+          lastSeen: u.app.active ? new Date().toISOString() : null,
+        };
       if (u.licences.length) licensed.push({ user, types: u.licences });
     }
     assignLicencesToMany(state, emit, licensed);
     // Configurations are created with the module present; a scenario without the module removes it after.
     importModule(state, emit, TEAMS_MODULE_NAME, scenario.modules[0]?.version ?? TEAMS_MODULE_VERSION);
     for (const c of scenario.configurations) {
-      const config = createConfiguration(state, emit, { name: c.name, module: TEAMS_MODULE_NAME, active: c.active, mode: c.mode, pbxName: c.pbxName || undefined, autoprovisioning: c.autoprovisioning });
+      const config = createConfiguration(state, emit, {
+        name: c.name,
+        module: TEAMS_MODULE_NAME,
+        active: c.active,
+        mode: c.mode,
+        pbxName: c.pbxName || undefined,
+        autoprovisioning: c.autoprovisioning,
+      });
       if (c.generateKey) generateKey(state, emit, config.id);
       if (c.connector.active) {
-        if (!c.active) throw new ScenarioError(`configurations: "${c.name}" has an active connector but is itself inactive`);
+        if (!c.active)
+          throw new ScenarioError(`configurations: "${c.name}" has an active connector but is itself inactive`);
         setConnector(state, emit, config.id, true);
         // A save after the start is what leaves a change pending (R17).
         if (c.connector.pendingRestart) saveConfiguration(state, emit, config.id);
@@ -108,10 +145,12 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
       throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${path.join('.')}: ${message}`);
     });
   } catch (err) {
-    if (err instanceof SimError) throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);
+    if (err instanceof SimError)
+      throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);
     throw err;
   }
-  if (!state.users.some((u) => u.rights.includes(RIGHT_ADMIN))) throw invalid('NO_ADMIN', 'A scenario must leave an administrator');
+  if (!state.users.some((u) => u.rights.includes(RIGHT_ADMIN)))
+    throw invalid('NO_ADMIN', 'A scenario must leave an administrator');
   emit({ service: SIM_SERVICES.server, event: 'scenario-applied', data: { scenario: scenario.name } });
   return state;
 }

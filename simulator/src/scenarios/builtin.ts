@@ -4,13 +4,24 @@ import type { ScenarioInput } from '../../../shared/schemas/scenario.js';
 
 export const DEMO_PBX_NAME = 'pbx.demo.starface.test';
 
-const ALL_TEAMS_RIGHTS = ['login_perm', 'callman_perm', 'redirect_perm', 'calllist_perm', 'address_perm', 'voice_perm', 'setting_perm', 'app_premium_perm', 'msteams_perm'];
+const ALL_TEAMS_RIGHTS = [
+  'login_perm',
+  'callman_perm',
+  'redirect_perm',
+  'calllist_perm',
+  'address_perm',
+  'voice_perm',
+  'setting_perm',
+  'app_premium_perm',
+  'msteams_perm',
+];
 
 /** The demo PBX of DESIGN.md: Anna is fully set up, Bernd lacks the Teams right, Carla has no licences. */
 export function demoScenario(): ScenarioInput {
   return {
     name: 'demo',
-    description: 'A PBX set up for the Teams integration: 1001 fully set up, 1002 lacks the Teams right, 1003 has no licences.',
+    description:
+      'A PBX set up for the Teams integration: 1001 fully set up, 1002 lacks the Teams right, 1003 has no licences.',
     server: { version: '8.1.0.4' },
     licences: [
       { type: 'UCC-Client Premium', count: 2 },
@@ -18,26 +29,52 @@ export function demoScenario(): ScenarioInput {
     ],
     users: [
       {
-        login: '1001', firstName: 'Anna', familyName: 'Albers', email: 'anna.albers@demo.starface.test', language: 'de',
-        password: 'anna-demo-1001', extension: '1001', rights: ALL_TEAMS_RIGHTS,
-        licences: ['UCC-Client Premium', 'MS Teams Integration'], app: { active: true, platform: 'windows', version: '8.1.0.4' },
+        login: '1001',
+        firstName: 'Anna',
+        familyName: 'Albers',
+        email: 'anna.albers@demo.starface.test',
+        language: 'de',
+        password: 'anna-demo-1001',
+        extension: '1001',
+        rights: ALL_TEAMS_RIGHTS,
+        licences: ['UCC-Client Premium', 'MS Teams Integration'],
+        app: { active: true, platform: 'windows', version: '8.1.0.4' },
       },
       {
-        login: '1002', firstName: 'Bernd', familyName: 'Brandt', email: 'bernd.brandt@demo.starface.test', language: 'de',
-        password: 'bernd-demo-1002', extension: '1002', rights: ALL_TEAMS_RIGHTS.filter((r) => r !== 'msteams_perm'),
-        licences: ['UCC-Client Premium', 'MS Teams Integration'], app: { active: true, platform: 'macos', version: '8.1.0.4' },
+        login: '1002',
+        firstName: 'Bernd',
+        familyName: 'Brandt',
+        email: 'bernd.brandt@demo.starface.test',
+        language: 'de',
+        password: 'bernd-demo-1002',
+        extension: '1002',
+        rights: ALL_TEAMS_RIGHTS.filter((r) => r !== 'msteams_perm'),
+        licences: ['UCC-Client Premium', 'MS Teams Integration'],
+        app: { active: true, platform: 'macos', version: '8.1.0.4' },
       },
       {
-        login: '1003', firstName: 'Carla', familyName: 'Conrad', email: 'carla.conrad@demo.starface.test', language: 'en',
-        password: 'carla-demo-1003', extension: '1003', rights: ALL_TEAMS_RIGHTS,
-        licences: [], app: { active: true, platform: 'windows', version: '8.1.0.4' },
+        login: '1003',
+        firstName: 'Carla',
+        familyName: 'Conrad',
+        email: 'carla.conrad@demo.starface.test',
+        language: 'en',
+        password: 'carla-demo-1003',
+        extension: '1003',
+        rights: ALL_TEAMS_RIGHTS,
+        licences: [],
+        app: { active: true, platform: 'windows', version: '8.1.0.4' },
       },
     ],
     modules: [{ name: 'Teams Integration' }],
     configurations: [
       {
-        name: 'Teams', active: true, mode: 'FULL_INTEGRATION', pbxName: DEMO_PBX_NAME, autoprovisioning: true,
-        generateKey: true, connector: { active: true, pendingRestart: false },
+        name: 'Teams',
+        active: true,
+        mode: 'FULL_INTEGRATION',
+        pbxName: DEMO_PBX_NAME,
+        autoprovisioning: true,
+        generateKey: true,
+        connector: { active: true, pendingRestart: false },
       },
     ],
     virtualPhones: [{ extension: '1099', name: 'Demo Hotline', behaviour: 'answer', answerAfterMs: 1000 }],
@@ -75,20 +112,48 @@ function demoTelephony(): Partial<ScenarioInput> {
     ],
     phones: users.map((u) => ({ user: u.login, name: `Softphone ${u.login}` })),
     voicemailboxes: users.map((u, i) => ({
-      name: u.name, number: `900${i + 1}`, pin: u.login, users: [{ login: u.login, sendMail: true }],
-      messages: i === 0 ? [{ caller: '+4930555099', receivedAt: '2025-01-06T09:30:00.000Z', durationSeconds: 12, read: false }] : [],
+      name: u.name,
+      number: `900${i + 1}`,
+      pin: u.login,
+      users: [{ login: u.login, sendMail: true }],
+      messages:
+        i === 0
+          ? [{ caller: '+4930555099', receivedAt: '2025-01-06T09:30:00.000Z', durationSeconds: 12, read: false }]
+          : [],
     })),
     redirects: [{ user: '1002', number: '1002', trigger: 'BUSY', enabled: false, to: { mailbox: '9002' } }],
-    tags: [{ name: 'Kunde', alias: 'customer' }, { name: 'Lieferant', alias: 'supplier' }, { name: 'Favorit', owner: '1001' }],
+    tags: [
+      { name: 'Kunde', alias: 'customer' },
+      { name: 'Lieferant', alias: 'supplier' },
+      { name: 'Favorit', owner: '1001' },
+    ],
     contacts: [
-      { tags: ['Kunde'], values: { firstname: 'Dora', lastname: 'Dietrich', company: 'Dietrich Bau GmbH', phone: '+49301234567', email: 'dora@dietrich-bau.example' } },
-      { tags: ['Kunde'], values: { firstname: 'Emil', lastname: 'Engel', company: 'Engel & Söhne', mobilephone: '+491701234567' } },
+      {
+        tags: ['Kunde'],
+        values: {
+          firstname: 'Dora',
+          lastname: 'Dietrich',
+          company: 'Dietrich Bau GmbH',
+          phone: '+49301234567',
+          email: 'dora@dietrich-bau.example',
+        },
+      },
+      {
+        tags: ['Kunde'],
+        values: { firstname: 'Emil', lastname: 'Engel', company: 'Engel & Söhne', mobilephone: '+491701234567' },
+      },
       { tags: ['Lieferant'], values: { company: 'Papier Paulsen KG', officephone: '+4940987654', city: 'Hamburg' } },
-      { owner: '1001', tags: ['Favorit', 'Kunde'], values: { firstname: 'Frieda', lastname: 'Fuchs', mobilephone: '+491609876543' } },
+      {
+        owner: '1001',
+        tags: ['Favorit', 'Kunde'],
+        values: { firstname: 'Frieda', lastname: 'Fuchs', mobilephone: '+491609876543' },
+      },
     ],
     functionKeySets: [
       {
-        user: '1001', name: 'Anna', phones: ['Softphone 1001'],
+        user: '1001',
+        name: 'Anna',
+        phones: ['Softphone 1001'],
         keys: [
           { functionKeyType: 'BUSYLAMPFIELD', name: 'Bernd', blf: '1002' },
           { functionKeyType: 'BUSYLAMPFIELD', name: 'Carla', blf: '1003' },
@@ -102,7 +167,11 @@ function demoTelephony(): Partial<ScenarioInput> {
 }
 
 export function freshScenario(): ScenarioInput {
-  return { name: 'fresh', description: 'A new PBX: only the admin, no licences, no modules.', server: { version: '8.1.0.4' } };
+  return {
+    name: 'fresh',
+    description: 'A new PBX: only the admin, no licences, no modules.',
+    server: { version: '8.1.0.4' },
+  };
 }
 
 type Breaker = { description: Localized; apply(s: ScenarioInput): void };
@@ -119,7 +188,12 @@ const BREAK: Record<BrokenId, (s: ScenarioInput) => void> = {
   R9: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'app_premium_perm')),
   R10: (s) => void (anna(s).rights = anna(s).rights!.filter((r) => r !== 'msteams_perm')),
   R11: (s) => void (s.modules = []),
-  R12: (s) => void s.configurations!.push({ ...teams(s), name: 'Teams (copy)', connector: { active: false, pendingRestart: false } }),
+  R12: (s) =>
+    void s.configurations!.push({
+      ...teams(s),
+      name: 'Teams (copy)',
+      connector: { active: false, pendingRestart: false },
+    }),
   R13: (s) => void (teams(s).mode = 'PRESENCE_SYNC'),
   R14: (s) => void (teams(s).pbxName = ''),
   R15: (s) => void (teams(s).generateKey = false),

@@ -64,17 +64,36 @@ export class CallTracker {
    * given by `number` only (click-to-dial to a number that is nobody) is shown like a virtual phone.
    * `callerId` is the caller's UCI call id when the client chose it (placeCallWithPhone's callId).
    */
-  start(callId: string, caller: StoredUser, callee: { user: StoredUser } | { phone: VirtualPhone } | { number: string }, callerId?: string): Call {
+  start(
+    callId: string,
+    caller: StoredUser,
+    callee: { user: StoredUser } | { phone: VirtualPhone } | { number: string },
+    callerId?: string,
+  ): Call {
     const existing = this.calls.get(callId);
     if (existing) return existing;
     const call: Call = {
       callId,
       startedAt: this.now(),
       connectedAt: null,
-      caller: { kind: 'user', user: caller, number: userNumber(caller), name: userName(caller), id: callerId ?? randomUUID(), state: 'REQUESTED' },
+      caller: {
+        kind: 'user',
+        user: caller,
+        number: userNumber(caller),
+        name: userName(caller),
+        id: callerId ?? randomUUID(),
+        state: 'REQUESTED',
+      },
       callee:
         'user' in callee
-          ? { kind: 'user', user: callee.user, number: userNumber(callee.user), name: userName(callee.user), id: randomUUID(), state: 'REQUESTED' }
+          ? {
+              kind: 'user',
+              user: callee.user,
+              number: userNumber(callee.user),
+              name: userName(callee.user),
+              id: randomUUID(),
+              state: 'REQUESTED',
+            }
           : 'phone' in callee
             ? { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' }
             : { kind: 'virtual', number: callee.number, name: '', id: null, state: 'REQUESTED' },
@@ -135,7 +154,15 @@ export class CallTracker {
   }
 
   private view(p: Party): CallParty {
-    return { kind: p.kind, userId: p.user?.id ?? null, login: p.user?.login ?? null, number: p.number, name: p.name, id: p.id, state: p.state };
+    return {
+      kind: p.kind,
+      userId: p.user?.id ?? null,
+      login: p.user?.login ?? null,
+      number: p.number,
+      name: p.name,
+      id: p.id,
+      state: p.state,
+    };
   }
 
   private set(call: Call, role: 'caller' | 'callee', state: CallStateName): void {

@@ -46,7 +46,8 @@ interface Window {
  * Client-chosen text cut to {@link MAX_TEXT} and copied: a slice of a string shares the parent's memory in V8,
  * so a kept slice of a 60 KB message would keep the whole message alive for the window.
  */
-const clip = (s: string): string => Buffer.from(s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT)}…`, 'utf8').toString('utf8');
+const clip = (s: string): string =>
+  Buffer.from(s.length <= MAX_TEXT ? s : `${s.slice(0, MAX_TEXT)}…`, 'utf8').toString('utf8');
 /**
  * A SIP URI may carry a password (`sip:alice:secret@host`, RFC 3261 §19.1.1, deprecated): never repeat it. The
  * password part is bounded: unbounded, a 60 KB `sip:a:sip:a:…` without "@" costs quadratic time per field.
@@ -137,7 +138,12 @@ export class RefusalReporter {
 
   private report(r: Detail, count: number, firstAt: number): void {
     const { at, ...detail } = r;
-    const data: SipRefusal = { ...detail, count, firstAt: new Date(firstAt).toISOString(), lastAt: new Date(at).toISOString() };
+    const data: SipRefusal = {
+      ...detail,
+      count,
+      firstAt: new Date(firstAt).toISOString(),
+      lastAt: new Date(at).toISOString(),
+    };
     const counted = count > 1 ? ` (${count} times since ${data.firstAt})` : '';
     this.opts.log('info', `sip ${data.method} refused: ${data.message}${counted}`, { ...data });
     this.opts.bus.publish({ service: SIM_SERVICES.registrar, event: REGISTRAR_EVENTS.requestRefused, data });

@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { REGISTRAR_EVENTS, REGISTRAR_LIMITS, type Registration, type SipRefusalReason } from '../../../shared/schemas/registrations.js';
+import {
+  REGISTRAR_EVENTS,
+  REGISTRAR_LIMITS,
+  type Registration,
+  type SipRefusalReason,
+} from '../../../shared/schemas/registrations.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { UserDirectory } from './directory.js';
@@ -102,7 +107,8 @@ export class Registrar {
   flowClosed(flow: Flow): void {
     for (const [userId, list] of this.bindings) {
       const keep = list.filter((b) => b.flow.id !== flow.id);
-      for (const b of list.filter((x) => x.flow.id === flow.id)) this.emit(REGISTRAR_EVENTS.unregistered, b, { reason: 'connection closed' });
+      for (const b of list.filter((x) => x.flow.id === flow.id))
+        this.emit(REGISTRAR_EVENTS.unregistered, b, { reason: 'connection closed' });
       this.set(userId, keep);
     }
   }
@@ -113,18 +119,50 @@ export class Registrar {
     // Every refusal is logged and published with why (never the password, response or nonce).
     // The digest user name, once the credentials are read.
     const claimed: { login?: string } = {};
-    const refuse = (status: number, why: SipRefusalReason, message: string, phrase?: string, res = reply(status, phrase)): SipResponse => {
-      this.host.refusals.refused({ method: req.method, status, reason: why, message, flow, login: claimed.login, aor: to?.uri });
+    const refuse = (
+      status: number,
+      why: SipRefusalReason,
+      message: string,
+      phrase?: string,
+      res = reply(status, phrase),
+    ): SipResponse => {
+      this.host.refusals.refused({
+        method: req.method,
+        status,
+        reason: why,
+        message,
+        flow,
+        login: claimed.login,
+        aor: to?.uri,
+      });
       return res;
     };
     const domains = this.host.domains();
     // The SIP server has answered 416 (not a SIP Request-URI) and 420 (Require) already.
     const target = parseUri(req.uri);
-    if (!target || !domains.has(target.host)) return refuse(404, 'unknown-domain', `Request-URI domain ${target?.host ?? req.uri} is not served here`, 'Not Found (domain not served here)');
+    if (!target || !domains.has(target.host))
+      return refuse(
+        404,
+        'unknown-domain',
+        `Request-URI domain ${target?.host ?? req.uri} is not served here`,
+        'Not Found (domain not served here)',
+      );
 
     const aorUri = to && parseUri(to.uri);
-    if (!aorUri || (aorUri.scheme !== 'sip' && aorUri.scheme !== 'sips')) return refuse(400, 'malformed', 'To is not a SIP address of record', 'Bad Request (To is not a SIP address of record)');
-    if (!domains.has(aorUri.host)) return refuse(404, 'unknown-domain', `address-of-record domain ${aorUri.host} is not served here`, 'Not Found (address of record)');
+    if (!aorUri || (aorUri.scheme !== 'sip' && aorUri.scheme !== 'sips'))
+      return refuse(
+        400,
+        'malformed',
+        'To is not a SIP address of record',
+        'Bad Request (To is not a SIP address of record)',
+      );
+    if (!domains.has(aorUri.host))
+      return refuse(
+        404,
+        'unknown-domain',
+        `address-of-record domain ${aorUri.host} is not served here`,
+        'Not Found (address of record)',
+      );
 
     // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
     const directory = this.host.directory;
@@ -139,9 +177,21 @@ export class Registrar {
     }
 
     const owner = directory.userPart(aorUri.user);
-    if (!owner) return refuse(404, 'unknown-aor', `no user or extension "${aorUri.user ?? ''}" to register`, 'Not Found (no such user)');
+    if (!owner)
+      return refuse(
+        404,
+        'unknown-aor',
+        `no user or extension "${aorUri.user ?? ''}" to register`,
+        'Not Found (no such user)',
+      );
     const authUser = directory.login(verdict.username);
-    if (!authUser || authUser.id !== owner.id) return refuse(403, 'aor-mismatch', `${verdict.username} may register only its own address, not ${aorUri.user ?? ''}`, 'Forbidden (you may register only your own address)');
+    if (!authUser || authUser.id !== owner.id)
+      return refuse(
+        403,
+        'aor-mismatch',
+        `${verdict.username} may register only its own address, not ${aorUri.user ?? ''}`,
+        'Forbidden (you may register only your own address)',
+      );
 
     const callId = req.headers.get('call-id')!;
     const cseq = parseCSeq(req.headers.get('cseq'))!.seq;
@@ -152,14 +202,27 @@ export class Registrar {
     const headerExpires = req.headers.get('expires');
 
     if (contacts.length === 1 && contacts[0] === '*') {
-      if (headerExpires === undefined || Number(headerExpires) !== 0) return refuse(400, 'malformed', 'Contact: * without Expires: 0', 'Bad Request (Contact: * needs Expires: 0)');
+      if (headerExpires === undefined || Number(headerExpires) !== 0)
+        return refuse(400, 'malformed', 'Contact: * without Expires: 0', 'Bad Request (Contact: * needs Expires: 0)');
       const stale = current.find((b) => b.callId === callId && cseq <= b.cseq);
-      if (stale) return refuse(400, 'cseq-out-of-order', 'CSeq not higher than the last for this Call-ID', 'Bad Request (CSeq not higher than the last for this Call-ID)');
+      if (stale)
+        return refuse(
+          400,
+          'cseq-out-of-order',
+          'CSeq not higher than the last for this Call-ID',
+          'Bad Request (CSeq not higher than the last for this Call-ID)',
+        );
       for (const b of current) this.emit(REGISTRAR_EVENTS.unregistered, b, { reason: 'wildcard' });
       this.set(owner.id, []);
       return this.ok(req, owner.id);
     }
-    if (contacts.includes('*')) return refuse(400, 'malformed', 'Contact: * next to other contacts', 'Bad Request (Contact: * must be the only contact)');
+    if (contacts.includes('*'))
+      return refuse(
+        400,
+        'malformed',
+        'Contact: * next to other contacts',
+        'Bad Request (Contact: * must be the only contact)',
+      );
 
     // Validate every contact first: the request is applied all or nothing.
     const changes: { key: string; text: string; value: string; expires: number }[] = [];
@@ -170,22 +233,39 @@ export class Registrar {
       const raw = addr.params.expires ?? headerExpires;
       let expires: number = REGISTRAR_LIMITS.defaultExpires;
       if (raw !== undefined && raw !== null) {
-        if (!/^\d{1,10}$/.test(raw.trim())) return refuse(400, 'bad-expires', 'malformed expires', 'Bad Request (malformed expires)');
+        if (!/^\d{1,10}$/.test(raw.trim()))
+          return refuse(400, 'bad-expires', 'malformed expires', 'Bad Request (malformed expires)');
         expires = Number(raw);
       }
       if (expires > 0 && expires < REGISTRAR_LIMITS.minExpires) {
         const res = reply(423);
         res.headers.append('Min-Expires', String(REGISTRAR_LIMITS.minExpires));
-        return refuse(423, 'interval-too-brief', `expires ${expires} is below the minimum of ${REGISTRAR_LIMITS.minExpires} s`, undefined, res);
+        return refuse(
+          423,
+          'interval-too-brief',
+          `expires ${expires} is below the minimum of ${REGISTRAR_LIMITS.minExpires} s`,
+          undefined,
+          res,
+        );
       }
       expires = Math.min(expires, REGISTRAR_LIMITS.maxExpires);
       // Echoed as sent but for expires: clients such as linphone refuse a +sip.instance whose quotes went missing.
-      changes.push({ key: uriKey(uri), text: addr.uri, value: `${addr.head ?? `<${addr.uri}>`}${withoutParams(addr.paramText ?? '', ['expires'])}`, expires });
+      changes.push({
+        key: uriKey(uri),
+        text: addr.uri,
+        value: `${addr.head ?? `<${addr.uri}>`}${withoutParams(addr.paramText ?? '', ['expires'])}`,
+        expires,
+      });
     }
     for (const ch of changes) {
       const existing = current.find((b) => b.key === ch.key);
       if (existing && existing.callId === callId && cseq <= existing.cseq) {
-        return refuse(400, 'cseq-out-of-order', 'CSeq not higher than the last for this Call-ID', 'Bad Request (CSeq not higher than the last for this Call-ID)');
+        return refuse(
+          400,
+          'cseq-out-of-order',
+          'CSeq not higher than the last for this Call-ID',
+          'Bad Request (CSeq not higher than the last for this Call-ID)',
+        );
       }
     }
 
@@ -261,7 +341,15 @@ export class Registrar {
     this.host.bus.publish({
       service: SIM_SERVICES.registrar,
       event,
-      data: { aor: b.aor, userId: b.userId, login: b.login, contact: b.contact, transport: b.flow.transport, source: `${b.flow.remote.address}:${b.flow.remote.port}`, ...extra },
+      data: {
+        aor: b.aor,
+        userId: b.userId,
+        login: b.login,
+        contact: b.contact,
+        transport: b.flow.transport,
+        source: `${b.flow.remote.address}:${b.flow.remote.port}`,
+        ...extra,
+      },
     });
   }
 }

@@ -9,7 +9,15 @@ import { DigestAuthenticator } from './auth/digest.js';
 import { DEFAULT_DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../shared/schemas/sipDigest.js';
 import type { SipRefusalReason } from '../../../shared/schemas/registrations.js';
 import { RefusalReporter } from './refusals.js';
-import { createResponse, parseMessage, REASONS, serialize, type SipMessage, type SipRequest, type SipResponse } from './message/message.js';
+import {
+  createResponse,
+  parseMessage,
+  REASONS,
+  serialize,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from './message/message.js';
 import { Registrar } from './registrar.js';
 import { parseUri } from './message/uri.js';
 import { UserDirectory } from './directory.js';
@@ -19,7 +27,20 @@ import { UdpTransport } from './transport/udp.js';
 import { WsTransport } from './transport/ws.js';
 
 /** Methods this PBX handles; others are answered 405 with this list (RFC 3261 §8.2.1). */
-export const ALLOWED_METHODS = ['INVITE', 'ACK', 'BYE', 'CANCEL', 'OPTIONS', 'REGISTER', 'INFO', 'UPDATE', 'PRACK', 'MESSAGE', 'NOTIFY', 'REFER'];
+export const ALLOWED_METHODS = [
+  'INVITE',
+  'ACK',
+  'BYE',
+  'CANCEL',
+  'OPTIONS',
+  'REGISTER',
+  'INFO',
+  'UPDATE',
+  'PRACK',
+  'MESSAGE',
+  'NOTIFY',
+  'REFER',
+];
 
 /** Option tags this PBX supports in Require (RFC 3261 §8.2.2.3). */
 export const SUPPORTED_EXTENSIONS = ['path'];
@@ -64,10 +85,26 @@ export class SipServer {
   private domainCache: { revision: number; domains: ReadonlySet<string> } | undefined;
 
   constructor(private readonly opts: SipServerOptions) {
-    this.auth = new DigestAuthenticator({ realm: () => this.realm(), algorithms: () => this.digestAlgorithms(), now: opts.now });
+    this.auth = new DigestAuthenticator({
+      realm: () => this.realm(),
+      algorithms: () => this.digestAlgorithms(),
+      now: opts.now,
+    });
     this.directory = new UserDirectory(() => opts.state().users, opts.revision);
-    this.refusals = new RefusalReporter({ bus: opts.bus, log: opts.log, windowMs: opts.refusalWindowMs, now: opts.now });
-    this.registrar = new Registrar({ directory: this.directory, domains: () => this.domains(), bus: opts.bus, auth: this.auth, refusals: this.refusals, now: opts.now });
+    this.refusals = new RefusalReporter({
+      bus: opts.bus,
+      log: opts.log,
+      windowMs: opts.refusalWindowMs,
+      now: opts.now,
+    });
+    this.registrar = new Registrar({
+      directory: this.directory,
+      domains: () => this.domains(),
+      bus: opts.bus,
+      auth: this.auth,
+      refusals: this.refusals,
+      now: opts.now,
+    });
     const inbound = (data: Buffer, flow: Flow) => this.inbound(data, flow);
     this.udp = new UdpTransport(inbound);
     this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason));
@@ -82,7 +119,9 @@ export class SipServer {
 
   /** The realm of digest challenges: the PBX name of the active Teams configuration, else the address. */
   realm(): string {
-    const config = this.opts.state().configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName);
+    const config = this.opts
+      .state()
+      .configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName);
     return config?.pbxName ?? this.opts.host;
   }
 
@@ -107,7 +146,8 @@ export class SipServer {
     for (const c of this.opts.state().configurations) if (c.pbxName) set.add(c.pbxName.toLowerCase());
     const host = this.opts.host;
     if (host === '0.0.0.0' || host === '::') {
-      for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) set.add(i.family === 'IPv6' ? `[${i.address}]` : i.address);
+      for (const list of Object.values(networkInterfaces()))
+        for (const i of list ?? []) set.add(i.family === 'IPv6' ? `[${i.address}]` : i.address);
       set.add('localhost');
     } else {
       set.add(host.includes(':') ? `[${host}]` : host);
@@ -162,16 +202,30 @@ export class SipServer {
       this.dispatch(message, flow);
     } catch (err) {
       // No input may stop a transport: log and carry on.
-      this.opts.log('error', 'sip message handling failed', { error: (err as Error).message, transport: flow.transport });
+      this.opts.log('error', 'sip message handling failed', {
+        error: (err as Error).message,
+        transport: flow.transport,
+      });
     }
   }
 
   private refuse(data: Buffer, flow: Flow, reason: string, parsed?: ReturnType<typeof parseMessage>): void {
     const result = parsed ?? parseMessage(data);
-    this.opts.log('debug', 'sip message refused', { reason, transport: flow.transport, source: `${flow.remote.address}:${flow.remote.port}` });
+    this.opts.log('debug', 'sip message refused', {
+      reason,
+      transport: flow.transport,
+      source: `${flow.remote.address}:${flow.remote.port}`,
+    });
     if (!result.ok && result.status && result.partial && result.partial.method.toUpperCase() !== 'ACK') {
       const text = reason.replace(/[\r\n]/g, ' ');
-      this.refusals.refused({ method: result.partial.method, status: result.status, reason: 'malformed', message: `malformed request: ${text}`, flow, target: result.partial.uri });
+      this.refusals.refused({
+        method: result.partial.method,
+        status: result.status,
+        reason: 'malformed',
+        message: `malformed request: ${text}`,
+        flow,
+        target: result.partial.uri,
+      });
       this.send(createResponse(result.partial, result.status, `${REASONS[result.status]} (${text})`), flow);
     }
   }
@@ -188,7 +242,9 @@ export class SipServer {
       refuse(createResponse(req, 416), 'unsupported-uri', `Request-URI scheme "${scheme ?? '?'}" is not sip or sips`);
       return;
     }
-    const unsupported = req.headers.getAll('require').filter((ext) => !SUPPORTED_EXTENSIONS.includes(ext.toLowerCase()));
+    const unsupported = req.headers
+      .getAll('require')
+      .filter((ext) => !SUPPORTED_EXTENSIONS.includes(ext.toLowerCase()));
     if (unsupported.length && method !== 'ACK' && method !== 'CANCEL') {
       const res = createResponse(req, 420);
       res.headers.append('Unsupported', unsupported.join(', '));

@@ -10,7 +10,8 @@ export class SimError extends Error {
   }
 }
 
-export const notFound = (what: string, id: number | string) => new SimError(404, 'NOT_FOUND', `${what} ${id} does not exist`, { id });
+export const notFound = (what: string, id: number | string) =>
+  new SimError(404, 'NOT_FOUND', `${what} ${id} does not exist`, { id });
 export const conflict = (code: string, message: string, details?: unknown) => new SimError(409, code, message, details);
 export const invalid = (code: string, message: string, details?: unknown) => new SimError(400, code, message, details);
 export const forbidden = (message: string) => new SimError(403, 'FORBIDDEN', message);

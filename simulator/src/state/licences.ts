@@ -32,7 +32,9 @@ export function installLicence(state: PbxState, emit: Emit, type: LicenceType, c
 function exhausted(type: string, count: number, used: number, login: string) {
   return conflict(
     'LICENCE_EXHAUSTED',
-    count === 0 ? `No licence of type "${type}" is installed` : `All ${count} licence(s) of type "${type}" are assigned; install more before assigning one to ${login}`,
+    count === 0
+      ? `No licence of type "${type}" is installed`
+      : `All ${count} licence(s) of type "${type}" are assigned; install more before assigning one to ${login}`,
     { type, count, used },
   );
 }
@@ -50,7 +52,11 @@ export function assignLicences(state: PbxState, emit: Emit, user: StoredUser, ty
   const removed = user.licences.filter((t) => !next.includes(t));
   user.licences = next;
   if (assigned.length || removed.length) {
-    emit({ service: SIM_SERVICES.licences, event: 'assignment-changed', data: { userId: user.id, login: user.login, assigned, removed } });
+    emit({
+      service: SIM_SERVICES.licences,
+      event: 'assignment-changed',
+      data: { userId: user.id, login: user.login, assigned, removed },
+    });
   }
 }
 
@@ -58,7 +64,11 @@ export function assignLicences(state: PbxState, emit: Emit, user: StoredUser, ty
  * Assigns the licences of many new users at once, counting what is used once instead of once per user:
  * a scenario of 10,000 licensed users would otherwise be quadratic. Same refusals as `assignLicences`.
  */
-export function assignLicencesToMany(state: PbxState, emit: Emit, wanted: readonly { user: StoredUser; types: readonly LicenceType[] }[]): void {
+export function assignLicencesToMany(
+  state: PbxState,
+  emit: Emit,
+  wanted: readonly { user: StoredUser; types: readonly LicenceType[] }[],
+): void {
   const used = new Map<string, number>();
   for (const u of state.users) for (const t of u.licences) used.set(t, (used.get(t) ?? 0) + 1);
   for (const { user, types } of wanted) {
@@ -71,6 +81,10 @@ export function assignLicencesToMany(state: PbxState, emit: Emit, wanted: readon
     }
     if (!assigned.length) continue;
     user.licences = [...user.licences, ...assigned];
-    emit({ service: SIM_SERVICES.licences, event: 'assignment-changed', data: { userId: user.id, login: user.login, assigned, removed: [] } });
+    emit({
+      service: SIM_SERVICES.licences,
+      event: 'assignment-changed',
+      data: { userId: user.id, login: user.login, assigned, removed: [] },
+    });
   }
 }

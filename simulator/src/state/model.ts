@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { LicenceTypeSchema, RightKeySchema } from '../../../shared/catalogue.js';
 import { AppSessionSchema } from '../../../shared/schemas/app.js';
-import { ConfigurationSchema, ModeSchema, ModuleLogEntrySchema, ModuleSchema } from '../../../shared/schemas/modules.js';
+import {
+  ConfigurationSchema,
+  ModeSchema,
+  ModuleLogEntrySchema,
+  ModuleSchema,
+} from '../../../shared/schemas/modules.js';
 import { UserSchema } from '../../../shared/schemas/users.js';
 import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
 import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
@@ -60,7 +65,13 @@ export const PbxStateSchema = z.object({
   schemaVersion: z.literal(1),
   scenario: z.string(),
   server: z.object({ version: z.string(), minVersion: z.string() }),
-  nextId: z.object({ user: z.number().int(), licence: z.number().int(), module: z.number().int(), configuration: z.number().int(), ...TelephonyNextIdSchema }),
+  nextId: z.object({
+    user: z.number().int(),
+    licence: z.number().int(),
+    module: z.number().int(),
+    configuration: z.number().int(),
+    ...TelephonyNextIdSchema,
+  }),
   users: z.array(StoredUserSchema),
   licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
   modules: z.array(ModuleSchema),
@@ -80,9 +91,24 @@ export function emptyState(version: string, minVersion: string): PbxState {
     scenario: 'empty',
     server: { version, minVersion },
     nextId: {
-      user: 1, licence: 1, module: 1, configuration: 1,
-      numberBlock: 1, phoneNumber: 1, phone: 1, callService: 1, redirect: 1, tag: 1, contact: 1, functionKeySet: 1,
-      functionKey: 1, voicemailbox: 1, voicemailMessage: 1, conference: 1, participant: 1, fmcPhone: 1,
+      user: 1,
+      licence: 1,
+      module: 1,
+      configuration: 1,
+      numberBlock: 1,
+      phoneNumber: 1,
+      phone: 1,
+      callService: 1,
+      redirect: 1,
+      tag: 1,
+      contact: 1,
+      functionKeySet: 1,
+      functionKey: 1,
+      voicemailbox: 1,
+      voicemailMessage: 1,
+      conference: 1,
+      participant: 1,
+      fmcPhone: 1,
     },
     users: [],
     licences: [],

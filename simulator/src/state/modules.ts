@@ -26,7 +26,13 @@ export function teamsModuleImported(state: PbxState): boolean {
   return state.modules.some((m) => m.name === TEAMS_MODULE_NAME);
 }
 
-function log(config: StoredConfiguration, emit: Emit, level: ModuleLogEntry['level'], event: ModuleLogEntry['event'], message: string): void {
+function log(
+  config: StoredConfiguration,
+  emit: Emit,
+  level: ModuleLogEntry['level'],
+  event: ModuleLogEntry['event'],
+  message: string,
+): void {
   const entry: ModuleLogEntry = { time: new Date().toISOString(), level, event, message };
   config.log.push(entry);
   if (config.log.length > MODULE_LOG_LIMIT) config.log.splice(0, config.log.length - MODULE_LOG_LIMIT);
@@ -54,12 +60,21 @@ export function configurationWarnings(state: PbxState, config: StoredConfigurati
     });
   }
   if (config.mode === 'PRESENCE_SYNC') {
-    warnings.push({ id: 'R13', message: text('"Abgleich Präsenzstatus" is not supported; choose "Vollständige Integration".', 'Die Option "Abgleich Präsenzstatus" wird nicht unterstützt.') });
+    warnings.push({
+      id: 'R13',
+      message: text(
+        '"Abgleich Präsenzstatus" is not supported; choose "Vollständige Integration".',
+        'Die Option "Abgleich Präsenzstatus" wird nicht unterstützt.',
+      ),
+    });
   }
   if (pendingRestart(config)) {
     warnings.push({
       id: 'R17',
-      message: text('Changes are saved but not distributed: deactivate and activate the UCI connector.', 'Änderungen sind gespeichert, aber nicht verteilt: UCI-Connector deaktivieren und wieder aktivieren.'),
+      message: text(
+        'Changes are saved but not distributed: deactivate and activate the UCI connector.',
+        'Änderungen sind gespeichert, aber nicht verteilt: UCI-Connector deaktivieren und wieder aktivieren.',
+      ),
     });
   }
   return warnings;
@@ -77,7 +92,11 @@ export function toConfigurationDto(state: PbxState, c: StoredConfiguration): Con
     keyFingerprint: c.key === null ? null : keyFingerprint(c.key),
     keyCreatedAt: c.keyCreatedAt,
     revision: c.revision,
-    connector: { active: c.connector.active, appliedRevision: c.connector.appliedRevision, startedAt: c.connector.startedAt },
+    connector: {
+      active: c.connector.active,
+      appliedRevision: c.connector.appliedRevision,
+      startedAt: c.connector.startedAt,
+    },
     pendingRestart: pendingRestart(c),
     warnings: configurationWarnings(state, c),
   };
@@ -94,7 +113,11 @@ export function importModule(state: PbxState, emit: Emit, name: string, version 
   if (existing) Object.assign(existing, { version, importedAt: now });
   else state.modules.push({ id: state.nextId.module++, name, version, importedAt: now });
   const module = state.modules.find((m) => m.name === name)!;
-  emit({ service: SIM_SERVICES.config, event: existing ? 'module-reimported' : 'module-imported', data: { moduleId: module.id, name, version } });
+  emit({
+    service: SIM_SERVICES.config,
+    event: existing ? 'module-reimported' : 'module-imported',
+    data: { moduleId: module.id, name, version },
+  });
   for (const config of state.configurations.filter((c) => c.module === name && c.active)) {
     log(config, emit, 'info', 'interface-loaded', `Module interface loaded (${name} ${version})`);
   }
@@ -114,7 +137,9 @@ export function removeModule(state: PbxState, emit: Emit, id: number): void {
 
 function requireModule(state: PbxState): void {
   if (!teamsModuleImported(state)) {
-    throw conflict('MODULE_NOT_IMPORTED', `The module "${TEAMS_MODULE_NAME}" is not imported; import it first (R11)`, { requirement: 'R11' });
+    throw conflict('MODULE_NOT_IMPORTED', `The module "${TEAMS_MODULE_NAME}" is not imported; import it first (R11)`, {
+      requirement: 'R11',
+    });
   }
 }
 
@@ -122,7 +147,13 @@ function warnIfSeveralActive(state: PbxState, emit: Emit): void {
   const active = activeTeamsConfigs(state);
   if (active.length > 1) {
     for (const c of active) {
-      log(c, emit, 'warn', 'warning', `${active.length} active "Teams Integration" configurations; there may only ever be one (R12)`);
+      log(
+        c,
+        emit,
+        'warn',
+        'warning',
+        `${active.length} active "Teams Integration" configurations; there may only ever be one (R12)`,
+      );
     }
   }
 }
@@ -144,7 +175,11 @@ export function createConfiguration(state: PbxState, emit: Emit, input: Configur
     log: [],
   };
   state.configurations.push(config);
-  emit({ service: SIM_SERVICES.config, event: 'configuration-created', data: { configurationId: config.id, name: config.name, active: config.active } });
+  emit({
+    service: SIM_SERVICES.config,
+    event: 'configuration-created',
+    data: { configurationId: config.id, name: config.name, active: config.active },
+  });
   if (config.active) {
     log(config, emit, 'info', 'interface-loaded', `Module interface loaded (${TEAMS_MODULE_NAME})`);
     warnIfSeveralActive(state, emit);
@@ -155,15 +190,30 @@ export function createConfiguration(state: PbxState, emit: Emit, input: Configur
 /** Marks a saved change: the revision moves on, and a running connector keeps the old one (R17). */
 function changed(config: StoredConfiguration, emit: Emit, what: string[]): void {
   config.revision++;
-  emit({ service: SIM_SERVICES.config, event: 'configuration-changed', data: { configurationId: config.id, changed: what, revision: config.revision } });
+  emit({
+    service: SIM_SERVICES.config,
+    event: 'configuration-changed',
+    data: { configurationId: config.id, changed: what, revision: config.revision },
+  });
   if (config.connector.active) {
-    log(config, emit, 'warn', 'config-changed', `Configuration changed (${what.join(', ')}); restart the UCI connector to distribute it`);
+    log(
+      config,
+      emit,
+      'warn',
+      'config-changed',
+      `Configuration changed (${what.join(', ')}); restart the UCI connector to distribute it`,
+    );
   } else {
     log(config, emit, 'info', 'config-changed', `Configuration changed (${what.join(', ')})`);
   }
 }
 
-export function updateConfiguration(state: PbxState, emit: Emit, id: number, input: ConfigurationUpdate): StoredConfiguration {
+export function updateConfiguration(
+  state: PbxState,
+  emit: Emit,
+  id: number,
+  input: ConfigurationUpdate,
+): StoredConfiguration {
   const config = findConfiguration(state, id);
   const settings = ['name', 'mode', 'pbxName', 'autoprovisioning'] as const;
   const what = settings.filter((k) => input[k] !== undefined && input[k] !== config[k]);
@@ -200,7 +250,11 @@ export function deleteConfiguration(state: PbxState, emit: Emit, id: number): vo
 }
 
 /** "Neuen Schlüssel eintragen": a CSPRNG key of 256 bits; only its fingerprint is ever answered or logged. */
-export function generateKey(state: PbxState, emit: Emit, id: number): { fingerprint: string; createdAt: string; revision: number } {
+export function generateKey(
+  state: PbxState,
+  emit: Emit,
+  id: number,
+): { fingerprint: string; createdAt: string; revision: number } {
   const config = findConfiguration(state, id);
   config.key = randomBytes(KEY_BYTES).toString('base64url');
   config.keyCreatedAt = new Date().toISOString();
@@ -214,9 +268,19 @@ export function generateKey(state: PbxState, emit: Emit, id: number): { fingerpr
 export function keyFile(state: PbxState, id: number): KeyFile {
   const config = findConfiguration(state, id);
   if (config.key === null || config.keyCreatedAt === null) {
-    throw conflict('NO_KEY', 'This configuration has no key yet: press "Neuen Schlüssel eintragen" (POST …/key) and save first (R15)', { requirement: 'R15' });
+    throw conflict(
+      'NO_KEY',
+      'This configuration has no key yet: press "Neuen Schlüssel eintragen" (POST …/key) and save first (R15)',
+      { requirement: 'R15' },
+    );
   }
-  return { format: 1, pbxName: config.pbxName, key: config.key, createdAt: config.keyCreatedAt, fingerprint: keyFingerprint(config.key) };
+  return {
+    format: 1,
+    pbxName: config.pbxName,
+    key: config.key,
+    createdAt: config.keyCreatedAt,
+    fingerprint: keyFingerprint(config.key),
+  };
 }
 
 function startConnector(config: StoredConfiguration, emit: Emit): void {
@@ -227,7 +291,11 @@ function startConnector(config: StoredConfiguration, emit: Emit): void {
     applied: { mode: config.mode, pbxName: config.pbxName, autoprovisioning: config.autoprovisioning, key: config.key },
   };
   log(config, emit, 'info', 'connector-started', `UCI connector started (revision ${config.revision})`);
-  emit({ service: SIM_SERVICES.connector, event: 'started', data: { configurationId: config.id, revision: config.revision } });
+  emit({
+    service: SIM_SERVICES.connector,
+    event: 'started',
+    data: { configurationId: config.id, revision: config.revision },
+  });
 }
 
 function stopConnector(config: StoredConfiguration, emit: Emit, reason: string): void {
@@ -242,7 +310,8 @@ export function setConnector(state: PbxState, emit: Emit, id: number, active: bo
   if (active === config.connector.active) return config;
   if (active) {
     requireModule(state);
-    if (!config.active) throw conflict('CONFIGURATION_INACTIVE', 'Activate the configuration before starting its UCI connector');
+    if (!config.active)
+      throw conflict('CONFIGURATION_INACTIVE', 'Activate the configuration before starting its UCI connector');
     startConnector(config, emit);
   } else {
     stopConnector(config, emit, 'deactivated');
@@ -261,7 +330,13 @@ export function logStartup(state: PbxState, emit: Emit): void {
   if (!teamsModuleImported(state)) return;
   for (const c of activeTeamsConfigs(state)) {
     log(c, emit, 'info', 'interface-loaded', `Module interface loaded (${TEAMS_MODULE_NAME}) at simulator start`);
-    if (c.connector.active) log(c, emit, 'info', 'connector-started', `UCI connector started (revision ${c.connector.appliedRevision}) at simulator start`);
+    if (c.connector.active)
+      log(
+        c,
+        emit,
+        'info',
+        'connector-started',
+        `UCI connector started (revision ${c.connector.appliedRevision}) at simulator start`,
+      );
   }
 }
-

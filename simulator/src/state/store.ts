@@ -69,7 +69,9 @@ export class JsonFileStore implements Store {
     try {
       json = JSON.parse(raw);
     } catch (err) {
-      throw new StoreError(`The store file ${this.file} is not valid JSON (${(err as Error).message}). It was left untouched; move it away or start with --reset.`);
+      throw new StoreError(
+        `The store file ${this.file} is not valid JSON (${(err as Error).message}). It was left untouched; move it away or start with --reset.`,
+      );
     }
     const parsed = PbxStateSchema.safeParse(json);
     if (!parsed.success) {
@@ -133,7 +135,11 @@ export class JsonFileStore implements Store {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         const pid = Number(readFileSync(this.lockFile, 'utf8').trim());
         if (pid && pid !== process.pid && isAlive(pid)) {
-          throw new StoreLockedError(`The data folder ${this.dir} is in use by another simulator (pid ${pid}). Use another --data folder or --memory.`, this.dir, pid);
+          throw new StoreLockedError(
+            `The data folder ${this.dir} is in use by another simulator (pid ${pid}). Use another --data folder or --memory.`,
+            this.dir,
+            pid,
+          );
         }
         // A lock left by a killed simulator: take it over.
         unlinkSync(this.lockFile);

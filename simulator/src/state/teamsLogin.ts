@@ -30,7 +30,10 @@ export function passwordMatches(user: StoredUser | undefined, password: string):
  * What the STARFACE App for Teams meets when a user signs in: the requirements as the *running* connector
  * sees them (a change not yet distributed does not count, R17), and the PBX name and key it was given.
  */
-export function evaluateTeamsLogin(state: PbxState, req: { pbxName: string; keyFilePbxName?: string; key: string; login: string; password: string }): TeamsLoginOutcome {
+export function evaluateTeamsLogin(
+  state: PbxState,
+  req: { pbxName: string; keyFilePbxName?: string; key: string; login: string; password: string },
+): TeamsLoginOutcome {
   const user = findUserByLogin(state, req.login);
   const credentialsValid = passwordMatches(user, req.password);
   const base = toSnapshot(state);
@@ -41,13 +44,19 @@ export function evaluateTeamsLogin(state: PbxState, req: { pbxName: string; keyF
     credentialsValid,
     // An empty name or a missing key is R14's or R15's failure; R21 only judges what can be compared.
     // A dropped key file carries its own PBX name; both it and the typed one must name the running PBX.
-    pbxNameMatches: seen?.pbxName ? [req.pbxName, req.keyFilePbxName || req.pbxName].every((n) => sameHost(seen.pbxName, n)) : null,
+    pbxNameMatches: seen?.pbxName
+      ? [req.pbxName, req.keyFilePbxName || req.pbxName].every((n) => sameHost(seen.pbxName, n))
+      : null,
     keyMatches: seen?.key ? keysEqual(seen.key, req.key.trim()) : null,
   };
   const snapshot = { ...base, signIn };
   // Without valid credentials the app learns nothing about the user's setup.
   const ids = credentialsValid ? SIGN_IN_REQUIREMENTS : (['R21'] as const);
-  const results = evaluate(snapshot, { ids, userIds: user && credentialsValid ? [user.id] : [], perspective: 'connector' });
+  const results = evaluate(snapshot, {
+    ids,
+    userIds: user && credentialsValid ? [user.id] : [],
+    perspective: 'connector',
+  });
   const unmet = results.filter((r) => r.status === 'fail').map((r) => ({ id: r.id, message: r.message }));
   return { user: credentialsValid ? user : undefined, credentialsValid, configurationId: config?.id ?? null, unmet };
 }

@@ -1,4 +1,10 @@
-import { DEFAULT_USER_RIGHTS, RIGHT_ADMIN, rightById, type LicenceType, type RightKey } from '../../../shared/catalogue.js';
+import {
+  DEFAULT_USER_RIGHTS,
+  RIGHT_ADMIN,
+  rightById,
+  type LicenceType,
+  type RightKey,
+} from '../../../shared/catalogue.js';
 import { sha512hex } from '../../../shared/hashes.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { User, UserCreate, UserUpdate } from '../../../shared/schemas/users.js';
@@ -22,8 +28,24 @@ export function findUserByLogin(state: PbxState, login: string): StoredUser | un
 
 /** The real `User` shape; the password and the SIP secret never leave. */
 export function toUserDto(u: StoredUser): User {
-  const dto: User = { id: u.id, login: u.login, firstName: u.firstName, familyName: u.familyName, email: u.email, language: u.language };
-  for (const key of ['namespace', 'personId', 'missedCallReport', 'faxCallerId', 'faxCoverPage', 'faxEmailJournal', 'faxHeader', 'extension'] as const) {
+  const dto: User = {
+    id: u.id,
+    login: u.login,
+    firstName: u.firstName,
+    familyName: u.familyName,
+    email: u.email,
+    language: u.language,
+  };
+  for (const key of [
+    'namespace',
+    'personId',
+    'missedCallReport',
+    'faxCallerId',
+    'faxCoverPage',
+    'faxEmailJournal',
+    'faxHeader',
+    'extension',
+  ] as const) {
     if (u[key] !== undefined) (dto as Record<string, unknown>)[key] = u[key];
   }
   return dto;
@@ -34,7 +56,9 @@ function ensureUnique(state: PbxState, login: string, extension: string | undefi
     throw conflict('LOGIN_TAKEN', `The login "${login}" is already used by another user`, { field: 'login' });
   }
   if (extension !== undefined && state.users.some((u) => u.id !== selfId && u.extension === extension)) {
-    throw conflict('EXTENSION_TAKEN', `The extension ${extension} is already used by another user`, { field: 'extension' });
+    throw conflict('EXTENSION_TAKEN', `The extension ${extension} is already used by another user`, {
+      field: 'extension',
+    });
   }
 }
 
@@ -67,11 +91,22 @@ export function createUser(state: PbxState, emit: Emit, input: NewUser, opts: { 
 export function updateUser(state: PbxState, emit: Emit, id: number, input: UserUpdate): StoredUser {
   const user = findUser(state, id);
   if (user.login === ADMIN_LOGIN && input.login !== ADMIN_LOGIN) {
-    throw conflict('ADMIN_LOGIN_FIXED', `The administrator's login "${ADMIN_LOGIN}" cannot be changed`, { field: 'login' });
+    throw conflict('ADMIN_LOGIN_FIXED', `The administrator's login "${ADMIN_LOGIN}" cannot be changed`, {
+      field: 'login',
+    });
   }
   ensureUnique(state, input.login, input.extension, id);
   const { password, id: _ignored, ...fields } = input;
-  for (const key of ['namespace', 'personId', 'missedCallReport', 'faxCallerId', 'faxCoverPage', 'faxEmailJournal', 'faxHeader', 'extension'] as const) {
+  for (const key of [
+    'namespace',
+    'personId',
+    'missedCallReport',
+    'faxCallerId',
+    'faxCoverPage',
+    'faxEmailJournal',
+    'faxHeader',
+    'extension',
+  ] as const) {
     delete user[key];
   }
   Object.assign(user, fields);
@@ -79,24 +114,34 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
     user.passwordHash = sha512hex(password);
     if (!user.sipPasswordCustom) user.sipPassword = password;
   }
-  emit({ service: SIM_SERVICES.users, event: 'updated', data: { userId: id, login: user.login, passwordChanged: password !== undefined } });
+  emit({
+    service: SIM_SERVICES.users,
+    event: 'updated',
+    data: { userId: id, login: user.login, passwordChanged: password !== undefined },
+  });
   return user;
 }
 
 export function deleteUser(state: PbxState, emit: Emit, id: number, actorId: number): void {
   const user = findUser(state, id);
   if (id === actorId) throw conflict('CANNOT_DELETE_SELF', 'You cannot delete the user you are signed in as');
-  if (user.login === ADMIN_LOGIN) throw conflict('ADMIN_UNDELETABLE', `The built-in administrator "${ADMIN_LOGIN}" cannot be deleted`);
+  if (user.login === ADMIN_LOGIN)
+    throw conflict('ADMIN_UNDELETABLE', `The built-in administrator "${ADMIN_LOGIN}" cannot be deleted`);
   if (user.rights.includes(RIGHT_ADMIN) && state.users.filter((u) => u.rights.includes(RIGHT_ADMIN)).length === 1) {
     throw conflict('LAST_ADMIN', 'The last user with the right "Administration" cannot be deleted');
   }
   state.users = state.users.filter((u) => u.id !== id);
-  emit({ service: SIM_SERVICES.users, event: 'deleted', data: { userId: id, login: user.login, releasedLicences: user.licences } });
+  emit({
+    service: SIM_SERVICES.users,
+    event: 'deleted',
+    data: { userId: id, login: user.login, releasedLicences: user.licences },
+  });
 }
 
 function rightsFromIds(ids: readonly number[]): RightKey[] {
   const unknownIds = ids.filter((id) => !rightById(id));
-  if (unknownIds.length) throw invalid('UNKNOWN_PERMISSION', `Unknown permission id(s): ${unknownIds.join(', ')}`, { unknownIds });
+  if (unknownIds.length)
+    throw invalid('UNKNOWN_PERMISSION', `Unknown permission id(s): ${unknownIds.join(', ')}`, { unknownIds });
   return [...new Set(ids.map((id) => rightById(id)!.permission))];
 }
 
@@ -119,13 +164,21 @@ export function setUserRights(state: PbxState, emit: Emit, userId: number, permi
 }
 
 /** PUT /permissions/{permissionId}/users?granted=: grant to or revoke from each listed user. */
-export function setPermissionForUsers(state: PbxState, emit: Emit, permissionId: number, userIds: readonly number[], granted: boolean): void {
+export function setPermissionForUsers(
+  state: PbxState,
+  emit: Emit,
+  permissionId: number,
+  userIds: readonly number[],
+  granted: boolean,
+): void {
   const right = rightById(permissionId);
   if (!right) throw notFound('Permission', permissionId);
   const users = userIds.map((id) => findUser(state, id));
   for (const user of users) {
     const before = new Set(user.rights);
-    const next = granted ? [...new Set([...user.rights, right.permission])] : user.rights.filter((r) => r !== right.permission);
+    const next = granted
+      ? [...new Set([...user.rights, right.permission])]
+      : user.rights.filter((r) => r !== right.permission);
     guardLastAdmin(state, user, next);
     user.rights = next;
     emitRightChanges(emit, user, before);
@@ -136,6 +189,10 @@ function emitRightChanges(emit: Emit, user: StoredUser, before: Set<RightKey>): 
   const granted = user.rights.filter((r) => !before.has(r));
   const revoked = [...before].filter((r) => !user.rights.includes(r));
   if (granted.length || revoked.length) {
-    emit({ service: SIM_SERVICES.users, event: 'rights-changed', data: { userId: user.id, login: user.login, granted, revoked } });
+    emit({
+      service: SIM_SERVICES.users,
+      event: 'rights-changed',
+      data: { userId: user.id, login: user.login, granted, revoked },
+    });
   }
 }

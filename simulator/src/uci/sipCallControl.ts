@@ -14,16 +14,27 @@ import { RpcError } from './core/methods.js';
 export function sipCallControl(proxy: () => SipProxy | undefined): UciCallControl {
   const router = (): SipProxy => {
     const p = proxy();
-    if (!p) throw new RpcError(UCI_ERRORS.callControlUnavailable, 'call control is not available: the SIP side is not running');
+    if (!p)
+      throw new RpcError(
+        UCI_ERRORS.callControlUnavailable,
+        'call control is not available: the SIP side is not running',
+      );
     return p;
   };
   return {
-    placeCallWithPhone(user: StoredUser, destination: string, phoneId: string | undefined, callId: string | undefined): Promise<string> {
+    placeCallWithPhone(
+      user: StoredUser,
+      destination: string,
+      phoneId: string | undefined,
+      callId: string | undefined,
+    ): Promise<string> {
       try {
         return Promise.resolve(router().clickToDial.place(user, destination, phoneId, callId));
       } catch (err) {
         if (err instanceof CallControlError) {
-          return Promise.reject(new RpcError(err.kind === 'no-phone' ? UCI_ERRORS.noPhone : UCI_ERRORS.invalidParams, err.message));
+          return Promise.reject(
+            new RpcError(err.kind === 'no-phone' ? UCI_ERRORS.noPhone : UCI_ERRORS.invalidParams, err.message),
+          );
         }
         return Promise.reject(err as Error);
       }
@@ -33,7 +44,9 @@ export function sipCallControl(proxy: () => SipProxy | undefined): UciCallContro
       const call = p.findCall(callId);
       const party = call && (call.caller.user?.id === user.id || call.callee.user?.id === user.id);
       if (!call || (!party && !isAdminUser(user))) {
-        return Promise.reject(new RpcError(UCI_ERRORS.notFound, `No live call with id "${callId}" for you (see getCallIds)`));
+        return Promise.reject(
+          new RpcError(UCI_ERRORS.notFound, `No live call with id "${callId}" for you (see getCallIds)`),
+        );
       }
       p.hangUp(callId, user.login);
       return Promise.resolve();

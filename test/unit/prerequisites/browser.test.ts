@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { browserResult, findBrowsers, judgeBrowser, parseBrowserVersion, plistVersion, type BrowserProbe } from '../../../extension/src/prerequisites/browser.js';
+import {
+  browserResult,
+  findBrowsers,
+  judgeBrowser,
+  parseBrowserVersion,
+  plistVersion,
+  type BrowserProbe,
+} from '../../../extension/src/prerequisites/browser.js';
 
 describe('unit: prerequisites R5 — browser versions', () => {
   // [output of --version / plist / registry, product, version, verdict against 90.0.4430.72]
@@ -37,13 +44,23 @@ describe('unit: prerequisites R5 — browser versions', () => {
   }
 
   it('reads CFBundleShortVersionString from an Info.plist', () => {
-    const plist = '<plist><dict><key>CFBundleName</key><string>Chrome</string>\n<key>CFBundleShortVersionString</key>\n\t<string>121.0.6167.85</string></dict></plist>';
+    const plist =
+      '<plist><dict><key>CFBundleName</key><string>Chrome</string>\n<key>CFBundleShortVersionString</key>\n\t<string>121.0.6167.85</string></dict></plist>';
     assert.equal(plistVersion(plist), '121.0.6167.85');
     assert.equal(plistVersion('<plist></plist>'), null);
   });
 
   function probe(over: Partial<BrowserProbe>): BrowserProbe {
-    return { platform: 'linux', env: {}, home: '/home/u', run: async () => null, readFile: async () => null, exists: async () => false, listDir: async () => null, ...over };
+    return {
+      platform: 'linux',
+      env: {},
+      home: '/home/u',
+      run: async () => null,
+      readFile: async () => null,
+      exists: async () => false,
+      listDir: async () => null,
+      ...over,
+    };
   }
 
   it('Linux: commands on PATH, asked for --version', async () => {
@@ -51,7 +68,8 @@ describe('unit: prerequisites R5 — browser versions', () => {
       probe({
         env: { PATH: '/usr/local/bin:/usr/bin' },
         exists: async (p) => p === '/usr/bin/chromium' || p === '/usr/bin/microsoft-edge',
-        run: async (file) => (file === '/usr/bin/chromium' ? 'Chromium 89.0.4389.114 built on Debian\n' : 'Microsoft Edge 118.0.2088.46\n'),
+        run: async (file) =>
+          file === '/usr/bin/chromium' ? 'Chromium 89.0.4389.114 built on Debian\n' : 'Microsoft Edge 118.0.2088.46\n',
       }),
     );
     assert.deepEqual(found, [
@@ -60,14 +78,20 @@ describe('unit: prerequisites R5 — browser versions', () => {
     ]);
     const r = browserResult(found);
     assert.equal(r.status, 'pass', 'one browser that meets it is enough');
-    assert.match(r.message, /^Microsoft Edge 118\.0\.2088\.46 \(\/usr\/bin\/microsoft-edge\) meets 90\.0\.4430\.72\. Also found: Chromium 89/);
+    assert.match(
+      r.message,
+      /^Microsoft Edge 118\.0\.2088\.46 \(\/usr\/bin\/microsoft-edge\) meets 90\.0\.4430\.72\. Also found: Chromium 89/,
+    );
   });
 
   it('macOS: /Applications/*.app/Contents/Info.plist', async () => {
     const found = await findBrowsers(
       probe({
         platform: 'darwin',
-        readFile: async (p) => (p === '/Applications/Google Chrome.app/Contents/Info.plist' ? '<key>CFBundleShortVersionString</key><string>88.0.4324.96</string>' : null),
+        readFile: async (p) =>
+          p === '/Applications/Google Chrome.app/Contents/Info.plist'
+            ? '<key>CFBundleShortVersionString</key><string>88.0.4324.96</string>'
+            : null,
       }),
     );
     assert.deepEqual(found, [{ product: 'chrome', version: '88.0.4324.96', path: '/Applications/Google Chrome.app' }]);
@@ -81,8 +105,14 @@ describe('unit: prerequisites R5 — browser versions', () => {
       probe({
         platform: 'win32',
         env: { ProgramFiles: 'C:\\Program Files', LOCALAPPDATA: 'C:\\Users\\u\\AppData\\Local' },
-        run: async (_file, args) => (args[1] === 'HKCU\\Software\\Microsoft\\Edge\\BLBeacon' ? '\r\nHKEY_CURRENT_USER\\Software\\Microsoft\\Edge\\BLBeacon\r\n    version    REG_SZ    120.0.2210.91\r\n' : null),
-        listDir: async (p) => (p === 'C:\\Program Files\\Google\\Chrome\\Application' ? ['119.0.6045.200', '120.0.6099.109', 'SetupMetrics', 'chrome.exe'] : null),
+        run: async (_file, args) =>
+          args[1] === 'HKCU\\Software\\Microsoft\\Edge\\BLBeacon'
+            ? '\r\nHKEY_CURRENT_USER\\Software\\Microsoft\\Edge\\BLBeacon\r\n    version    REG_SZ    120.0.2210.91\r\n'
+            : null,
+        listDir: async (p) =>
+          p === 'C:\\Program Files\\Google\\Chrome\\Application'
+            ? ['119.0.6045.200', '120.0.6099.109', 'SetupMetrics', 'chrome.exe']
+            : null,
       }),
     );
     assert.deepEqual(found, [

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
-import { bypassCovers, envFindings, findProxies, noProxyCovers, parseScutil, parseWindowsInternetSettings, proxyResult, redactProxy, systemFindings, type SystemProxyReader } from '../../../extension/src/prerequisites/proxy.js';
+import {
+  bypassCovers,
+  envFindings,
+  findProxies,
+  noProxyCovers,
+  parseScutil,
+  parseWindowsInternetSettings,
+  proxyResult,
+  redactProxy,
+  systemFindings,
+  type SystemProxyReader,
+} from '../../../extension/src/prerequisites/proxy.js';
 
-const statusOf = async (opts: Parameters<typeof findProxies>[0]) => proxyResult(await findProxies({ system: false, ...opts }));
+const statusOf = async (opts: Parameters<typeof findProxies>[0]) =>
+  proxyResult(await findProxies({ system: false, ...opts }));
 
 describe('unit: prerequisites R7 — proxy', () => {
   it('no variables: pass', async () => {
@@ -29,7 +41,9 @@ describe('unit: prerequisites R7 — proxy', () => {
   });
 
   it('NO_PROXY: all hosts exempt passes; some exempt still fails and names the rest', async () => {
-    const all = await statusOf({ env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'login.microsoftonline.com, *.fluxpunkt.de' } });
+    const all = await statusOf({
+      env: { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'login.microsoftonline.com, *.fluxpunkt.de' },
+    });
     assert.equal(all.status, 'pass');
     assert.match(all.message, /NO_PROXY exempts every host/);
     assert.equal((await statusOf({ env: { HTTPS_PROXY: 'http://p:1', no_proxy: '*' } })).status, 'pass');
@@ -63,7 +77,8 @@ describe('unit: prerequisites R7 — proxy', () => {
     assert.equal(redactProxy('alice:hunter2@'), '(unparseable proxy setting)');
     assert.equal(redactProxy('http://alice:hunter2@proxy corp:3128'), '(unparseable proxy setting)');
     assert.deepEqual(envFindings({ https_proxy: 'http://tok@h:1' }).findings[0]?.value, 'h:1');
-    for (const v of ['alice:hunter2@proxy.corp:3128', 'http://alice:hun/ter2@proxy.corp:3128', 'alice:hunter2@@x']) assert.doesNotMatch(redactProxy(v), /hunter2|hun|alice/, v);
+    for (const v of ['alice:hunter2@proxy.corp:3128', 'http://alice:hun/ter2@proxy.corp:3128', 'alice:hunter2@@x'])
+      assert.doesNotMatch(redactProxy(v), /hunter2|hun|alice/, v);
   });
 
   it("VS Code's http.proxy without a scheme and with a password holding / and @ shows only host and port", async () => {
@@ -81,10 +96,18 @@ describe('unit: prerequisites R7 — proxy', () => {
   });
 
   it("VS Code's http.noProxy and http.proxySupport: off exempt the hosts", async () => {
-    const all = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeNoProxy: ['login.microsoftonline.com', '*.fluxpunkt.de'] });
+    const all = await statusOf({
+      env: {},
+      vscodeProxy: 'http://proxy:3128',
+      vscodeNoProxy: ['login.microsoftonline.com', '*.fluxpunkt.de'],
+    });
     assert.equal(all.status, 'pass');
     assert.match(all.message, /http\.noProxy exempts every host/);
-    const some = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeNoProxy: ['login.microsoftonline.com'] });
+    const some = await statusOf({
+      env: {},
+      vscodeProxy: 'http://proxy:3128',
+      vscodeNoProxy: ['login.microsoftonline.com'],
+    });
     assert.equal(some.status, 'fail');
     assert.match(some.message, /still proxied: service-cloud-connector\.fluxpunkt\.de, omni-client\.fluxpunkt\.de/);
     const off = await statusOf({ env: {}, vscodeProxy: 'http://proxy:3128', vscodeProxySupport: 'off' });
@@ -93,11 +116,13 @@ describe('unit: prerequisites R7 — proxy', () => {
   });
 
   it('desktop bypass lists: Windows ProxyOverride, macOS ExceptionsList, GNOME ignore-hosts', async () => {
-    const win = '    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    proxy:8080\r\n    ProxyOverride    REG_SZ    *.microsoftonline.com;*.fluxpunkt.de;<local>\r\n';
+    const win =
+      '    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    proxy:8080\r\n    ProxyOverride    REG_SZ    *.microsoftonline.com;*.fluxpunkt.de;<local>\r\n';
     assert.deepEqual(parseWindowsInternetSettings(win), []);
     const winSome = win.replace('*.fluxpunkt.de;', '');
     assert.match(parseWindowsInternetSettings(winSome)[0]?.note ?? '', /ProxyOverride exempts only some hosts/);
-    const mac = '<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n    1 : login.microsoftonline.com\n    2 : fluxpunkt.de\n  }\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : proxy.corp.test\n}';
+    const mac =
+      '<dictionary> {\n  ExceptionsList : <array> {\n    0 : *.local\n    1 : login.microsoftonline.com\n    2 : fluxpunkt.de\n  }\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : proxy.corp.test\n}';
     assert.deepEqual(parseScutil(mac), []);
     const reader: SystemProxyReader = {
       platform: 'linux',
@@ -116,27 +141,48 @@ describe('unit: prerequisites R7 — proxy', () => {
   });
 
   it('GNOME: manual with an HTTPS host fails, auto (PAC) warns, none passes', async () => {
-    const reader = (answers: Record<string, string>): SystemProxyReader => ({ platform: 'linux', run: async (_f, args) => answers[args.slice(1).join(' ')] ?? null });
-    assert.deepEqual(await systemFindings(reader({ 'org.gnome.system.proxy mode': "'manual'\n", 'org.gnome.system.proxy.https host': "'proxy.corp.test'\n", 'org.gnome.system.proxy.https port': '3128\n' })), [
-      { source: 'GNOME proxy settings', value: 'proxy.corp.test:3128', severity: 'fail' },
-    ]);
+    const reader = (answers: Record<string, string>): SystemProxyReader => ({
+      platform: 'linux',
+      run: async (_f, args) => answers[args.slice(1).join(' ')] ?? null,
+    });
+    assert.deepEqual(
+      await systemFindings(
+        reader({
+          'org.gnome.system.proxy mode': "'manual'\n",
+          'org.gnome.system.proxy.https host': "'proxy.corp.test'\n",
+          'org.gnome.system.proxy.https port': '3128\n',
+        }),
+      ),
+      [{ source: 'GNOME proxy settings', value: 'proxy.corp.test:3128', severity: 'fail' }],
+    );
     assert.equal((await systemFindings(reader({ 'org.gnome.system.proxy mode': "'auto'" })))[0]?.severity, 'warn');
     assert.deepEqual(await systemFindings(reader({ 'org.gnome.system.proxy mode': "'none'" })), []);
     assert.deepEqual(await systemFindings(reader({})), [], 'gsettings missing: nothing readable, nothing found');
   });
 
   it('macOS scutil --proxy', () => {
-    const out = '<dictionary> {\n  HTTPEnable : 0\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : proxy.corp.test\n  ProxyAutoConfigEnable : 0\n}';
-    assert.deepEqual(parseScutil(out), [{ source: 'macOS network proxy settings', value: 'proxy.corp.test:8443', severity: 'fail' }]);
+    const out =
+      '<dictionary> {\n  HTTPEnable : 0\n  HTTPSEnable : 1\n  HTTPSPort : 8443\n  HTTPSProxy : proxy.corp.test\n  ProxyAutoConfigEnable : 0\n}';
+    assert.deepEqual(parseScutil(out), [
+      { source: 'macOS network proxy settings', value: 'proxy.corp.test:8443', severity: 'fail' },
+    ]);
     assert.deepEqual(parseScutil('<dictionary> {\n  HTTPSEnable : 0\n}'), []);
   });
 
   it('Windows Internet settings: ProxyServer for every protocol or per protocol, AutoConfigURL', () => {
-    const all = 'HKEY_CURRENT_USER\\...\\Internet Settings\r\n    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    proxy.corp.test:8080\r\n';
-    assert.deepEqual(parseWindowsInternetSettings(all), [{ source: 'Windows Internet settings', value: 'proxy.corp.test:8080', severity: 'fail' }]);
-    const httpOnly = '    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    http=proxy:80;ftp=proxy:21\r\n';
+    const all =
+      'HKEY_CURRENT_USER\\...\\Internet Settings\r\n    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    proxy.corp.test:8080\r\n';
+    assert.deepEqual(parseWindowsInternetSettings(all), [
+      { source: 'Windows Internet settings', value: 'proxy.corp.test:8080', severity: 'fail' },
+    ]);
+    const httpOnly =
+      '    ProxyEnable    REG_DWORD    0x1\r\n    ProxyServer    REG_SZ    http=proxy:80;ftp=proxy:21\r\n';
     assert.deepEqual(parseWindowsInternetSettings(httpOnly), []);
-    const off = '    ProxyEnable    REG_DWORD    0x0\r\n    ProxyServer    REG_SZ    proxy:80\r\n    AutoConfigURL    REG_SZ    http://wpad/wpad.dat\r\n';
-    assert.deepEqual(parseWindowsInternetSettings(off).map((f) => f.severity), ['warn']);
+    const off =
+      '    ProxyEnable    REG_DWORD    0x0\r\n    ProxyServer    REG_SZ    proxy:80\r\n    AutoConfigURL    REG_SZ    http://wpad/wpad.dat\r\n';
+    assert.deepEqual(
+      parseWindowsInternetSettings(off).map((f) => f.severity),
+      ['warn'],
+    );
   });
 });

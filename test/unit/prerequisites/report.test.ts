@@ -1,7 +1,17 @@
 import assert from 'node:assert/strict';
-import { PrerequisitesReportSchema, PrerequisiteFixSchema, summarize, type PrerequisitesReport } from '../../../shared/schemas/prerequisites.js';
+import {
+  PrerequisitesReportSchema,
+  PrerequisiteFixSchema,
+  summarize,
+  type PrerequisitesReport,
+} from '../../../shared/schemas/prerequisites.js';
 import { fixTitle } from '../../../extension/src/prerequisites/fixes.js';
-import { escapeHtml, escapeMarkdown, reportToHtml, reportToMarkdown } from '../../../extension/src/prerequisites/report.js';
+import {
+  escapeHtml,
+  escapeMarkdown,
+  reportToHtml,
+  reportToMarkdown,
+} from '../../../extension/src/prerequisites/report.js';
 import { notAdminNotice } from '../../../extension/src/prerequisites/pbxChecks.js';
 import { prerequisiteNodes } from '../../../extension/src/model/tree/prerequisitesModel.js';
 import { englishOnly } from '../../../extension/src/text/i18n.js';
@@ -10,7 +20,15 @@ const EVIL = '<script>alert(1)</script> | *bold* [x](javascript:1) & "q" \'s\nne
 
 function report(): PrerequisitesReport {
   const results: PrerequisitesReport['results'] = [
-    { id: 'R1', status: 'pass', title: 'PBX version 6.7.3.11 or higher', message: 'Version 8.1.0.4 ≥ 6.7.3.11.', guide: 'Version 6.7.3.11 oder höher der STARFACE', explanation: 'Needs 6.7.3.11.', fixes: [] },
+    {
+      id: 'R1',
+      status: 'pass',
+      title: 'PBX version 6.7.3.11 or higher',
+      message: 'Version 8.1.0.4 ≥ 6.7.3.11.',
+      guide: 'Version 6.7.3.11 oder höher der STARFACE',
+      explanation: 'Needs 6.7.3.11.',
+      fixes: [],
+    },
     {
       id: 'R10',
       status: 'fail',
@@ -23,9 +41,27 @@ function report(): PrerequisitesReport {
       where: EVIL,
       fixes: [{ kind: 'grantRight', userId: 3, right: 'msteams_perm' }],
     },
-    { id: 'R20', status: 'unknown', title: 'Teams app', message: 'Unknown — check in the admin UI: Teams admin center', guide: 'bis zu 24 Stunden', explanation: 'x', where: 'Teams admin center', fixes: [] },
+    {
+      id: 'R20',
+      status: 'unknown',
+      title: 'Teams app',
+      message: 'Unknown — check in the admin UI: Teams admin center',
+      guide: 'bis zu 24 Stunden',
+      explanation: 'x',
+      where: 'Teams admin center',
+      fixes: [],
+    },
   ];
-  return PrerequisitesReportSchema.parse({ target: 'http://127.0.0.1:8080/rest', pbxVersion: '8.1.0.4', simulator: true, startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12.3, users: [{ id: 3, login: '1002', name: EVIL }], results, summary: summarize(results) });
+  return PrerequisitesReportSchema.parse({
+    target: 'http://127.0.0.1:8080/rest',
+    pbxVersion: '8.1.0.4',
+    simulator: true,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    durationMs: 12.3,
+    users: [{ id: 3, login: '1002', name: EVIL }],
+    results,
+    summary: summarize(results),
+  });
 }
 
 describe('unit: prerequisites report export', () => {
@@ -90,24 +126,51 @@ describe('unit: prerequisites report export', () => {
     }
     assert.equal(PrerequisiteFixSchema.safeParse({ kind: 'formatDisk' }).success, false);
     // User fixes name the login, not the internal id; a name-less setPbxName says what it will ask for.
-    const grant = fixTitle(PrerequisiteFixSchema.parse({ kind: 'grantRight', userId: 17, login: '1002', right: 'msteams_perm' }));
+    const grant = fixTitle(
+      PrerequisiteFixSchema.parse({ kind: 'grantRight', userId: 17, login: '1002', right: 'msteams_perm' }),
+    );
     assert.equal(grant.en, 'Grant the right "Integration mit Microsoft Teams" to 1002');
     assert.doesNotMatch(grant.en + grant.de, /17/);
-    assert.match(fixTitle(PrerequisiteFixSchema.parse({ kind: 'assignLicence', userId: 17, login: '1003', licence: 'UCC-Client Premium' })).de, /^1003 eine Lizenz/);
-    assert.match(fixTitle(PrerequisiteFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en, /the PBX's FQDN/);
-    assert.equal(fixTitle(PrerequisiteFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en, 'Keep configuration "Teams (copy)" (2) active, deactivate the others');
+    assert.match(
+      fixTitle(
+        PrerequisiteFixSchema.parse({
+          kind: 'assignLicence',
+          userId: 17,
+          login: '1003',
+          licence: 'UCC-Client Premium',
+        }),
+      ).de,
+      /^1003 eine Lizenz/,
+    );
+    assert.match(
+      fixTitle(PrerequisiteFixSchema.parse({ kind: 'setPbxName', configurationId: 1 })).en,
+      /the PBX's FQDN/,
+    );
+    assert.equal(
+      fixTitle(PrerequisiteFixSchema.parse({ kind: 'keepConfiguration', configurationId: 2, name: 'Teams (copy)' })).en,
+      'Keep configuration "Teams (copy)" (2) active, deactivate the others',
+    );
     assert.equal(PrerequisiteFixSchema.safeParse({ kind: 'grantRight', userId: 1, right: 'root' }).success, false);
   });
   it('an incomplete check (no right "Administration") says so in the heading, and the Prerequisites view shows it as one notice', () => {
     const incomplete = { ...report(), incomplete: notAdminNotice('1001') };
     PrerequisitesReportSchema.parse(incomplete);
-    assert.match(reportToMarkdown(incomplete), /\n- Incomplete: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./);
+    assert.match(
+      reportToMarkdown(incomplete),
+      /\n- Incomplete: Signed in as 1001 without the right "Administration": the checks that need it are unknown\./,
+    );
     assert.ok(!reportToMarkdown(report()).includes('Incomplete'));
     const nodes = prerequisiteNodes(incomplete, { t: englishOnly, language: 'de' });
     const notices = nodes.filter((n) => n.kind === 'notice');
     assert.equal(notices.length, 1);
     assert.equal(notices[0]!.status, 'unknown');
-    assert.match(notices[0]!.description!, /^Angemeldet als 1001 ohne das Recht „Administration“: Prüfungen, die es brauchen, sind unbekannt\./);
-    assert.equal(prerequisiteNodes(report(), { t: englishOnly, language: 'en' }).filter((n) => n.kind === 'notice').length, 0);
+    assert.match(
+      notices[0]!.description!,
+      /^Angemeldet als 1001 ohne das Recht „Administration“: Prüfungen, die es brauchen, sind unbekannt\./,
+    );
+    assert.equal(
+      prerequisiteNodes(report(), { t: englishOnly, language: 'en' }).filter((n) => n.kind === 'notice').length,
+      0,
+    );
   });
 });

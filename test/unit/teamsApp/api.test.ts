@@ -3,7 +3,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { createAppFolder, packageApp, PBX_PLACEHOLDERS, readEnvFile, resolvePlaceholders, validateAppPath, validateManifestText } from '../../../extension/src/teamsApp/index.js';
+import {
+  createAppFolder,
+  packageApp,
+  PBX_PLACEHOLDERS,
+  readEnvFile,
+  resolvePlaceholders,
+  validateAppPath,
+  validateManifestText,
+} from '../../../extension/src/teamsApp/index.js';
 import { decodePng, outlineProblems } from '../../../extension/src/teamsApp/png.js';
 import { findSchemaDir, newestVersion } from '../../../extension/src/teamsApp/schemas.js';
 import { openZip } from '../../../extension/src/teamsApp/zip.js';
@@ -17,21 +25,38 @@ describe('teams: placeholders and env files', () => {
 
   it('reads dotenv-like files: comments, quotes, export, escapes', async () => {
     const f = join(tempDir(), '.env.dev');
-    writeFileSync(f, '# comment\nA=1\nexport B = two words # trailing\nC="quoted # not a comment"\nD=\'single\'\nE="line\\nbreak"\nbroken line\nF=\n');
-    assert.deepEqual(await readEnvFile(f), { A: '1', B: 'two words', C: 'quoted # not a comment', D: 'single', E: 'line\nbreak', F: '' });
+    writeFileSync(
+      f,
+      '# comment\nA=1\nexport B = two words # trailing\nC="quoted # not a comment"\nD=\'single\'\nE="line\\nbreak"\nbroken line\nF=\n',
+    );
+    assert.deepEqual(await readEnvFile(f), {
+      A: '1',
+      B: 'two words',
+      C: 'quoted # not a comment',
+      D: 'single',
+      E: 'line\nbreak',
+      F: '',
+    });
   });
 
   it('resolves known names, lists the others with line and column, and maps offsets back', () => {
     const text = '{\n  "a": "${{X}}/path",\n  "b": "${{ MISSING }}",\n  "c": "${{EMPTY}}"\n}';
     const r = resolvePlaceholders(text, { X: 'https://h"q', EMPTY: '' }, { json: true });
     assert.equal(JSON.parse(r.text).a, 'https://h"q/path');
-    assert.deepEqual(r.unresolved.map((u) => [u.name, u.line, u.column]), [['MISSING', 3, 9], ['EMPTY', 4, 9]]);
+    assert.deepEqual(
+      r.unresolved.map((u) => [u.name, u.line, u.column]),
+      [
+        ['MISSING', 3, 9],
+        ['EMPTY', 4, 9],
+      ],
+    );
     const after = r.text.indexOf('/path');
     assert.equal(text.slice(r.mapOffset(after), r.mapOffset(after) + 5), '/path');
     assert.equal(r.mapOffset(r.text.indexOf('"b"')), text.indexOf('"b"'));
   });
 
-  it('exports the PBX placeholder names', () => assert.deepEqual([...PBX_PLACEHOLDERS], ['STARFACE_PBX_NAME', 'STARFACE_PBX_URL']));
+  it('exports the PBX placeholder names', () =>
+    assert.deepEqual([...PBX_PLACEHOLDERS], ['STARFACE_PBX_NAME', 'STARFACE_PBX_URL']));
 });
 
 describe('teams: new app folder', () => {
@@ -53,7 +78,10 @@ describe('teams: new app folder', () => {
     const outline = decodePng(readFileSync(join(dir, 'outline.png')));
     assert.deepEqual([color.width, color.height, outline.width, outline.height], [192, 192, 32, 32]);
     assert.deepEqual(outlineProblems(outline), { coloured: 0, semiTransparent: 0 });
-    assert.ok(outline.data.some((_, i) => i % 4 === 3 && outline.data[i] === 255), 'the outline draws something');
+    assert.ok(
+      outline.data.some((_, i) => i % 4 === 3 && outline.data[i] === 255),
+      'the outline draws something',
+    );
     // The unpackaged folder validates clean: placeholders are not schema errors.
     const report = await validateAppPath(dir);
     assert.deepEqual(report.findings, []);
@@ -144,7 +172,7 @@ describe('teams: as-you-type validation', () => {
     assert.equal(line.slice(f!.column - 1, f!.endColumn - 1), '"STARFACE telephony integration app"');
   });
 
-  it('a missing required property points at the object\'s key; an unknown one at its name', async () => {
+  it("a missing required property points at the object's key; an unknown one at its name", async () => {
     const m = JSON.parse(readFileSync(join(FIXTURES, 'good-v1.30', 'manifest.json'), 'utf8'));
     delete m.developer.name;
     m.developer.phone = '1';
@@ -152,7 +180,10 @@ describe('teams: as-you-type validation', () => {
     const fs = await validateManifestText(text, {});
     const lines = text.split('\n');
     const at = (f: (typeof fs)[number]) => lines[f.line - 1]!.slice(f.column - 1, f.endColumn - 1);
-    assert.deepEqual(fs.map((f) => [f.pointer, at(f)]).sort(), [['/developer', '"developer"'], ['/developer/phone', '"phone"']]);
+    assert.deepEqual(fs.map((f) => [f.pointer, at(f)]).sort(), [
+      ['/developer', '"developer"'],
+      ['/developer/phone', '"phone"'],
+    ]);
   });
 
   it('with a folder, checks the icons beside the manifest', async () => {
@@ -162,7 +193,10 @@ describe('teams: as-you-type validation', () => {
     png.data.fill(128);
     writeFileSync(join(dir, 'outline.png'), PNG.sync.write(png));
     const text = readFileSync(join(dir, 'manifest.json'), 'utf8');
-    assert.deepEqual((await validateManifestText(text, { dir })).map((f) => f.rule), ['outline-transparency']);
+    assert.deepEqual(
+      (await validateManifestText(text, { dir })).map((f) => f.rule),
+      ['outline-transparency'],
+    );
     assert.deepEqual(await validateManifestText(text, {}), []);
   });
 
@@ -183,6 +217,9 @@ describe('teams: a manifest file as the target', () => {
     writeFileSync(join(dir, 'color.png'), 'not a png');
     const r = await validateAppPath(join(dir, 'manifest.json'));
     assert.equal(r.kind, 'manifest');
-    assert.deepEqual(r.findings.map((f) => [f.rule, f.file]), [['icon-not-png', 'color.png']]);
+    assert.deepEqual(
+      r.findings.map((f) => [f.rule, f.file]),
+      [['icon-not-png', 'color.png']],
+    );
   });
 });

@@ -15,7 +15,12 @@ function ensureTeamsBuilt(): void {
   if (process.env.STARFACE_TEAMS_CLI) return;
   ensureBuilt(CLI, {
     alongside: [join(ROOT, 'dist', 'teams-schemas', 'v1.30')],
-    staleAgainst: ['extension/src/teamsApp', 'extension/src/teamsApp/rules', 'extension/src/cli', 'shared/schemas/teamsApp.ts'],
+    staleAgainst: [
+      'extension/src/teamsApp',
+      'extension/src/teamsApp/rules',
+      'extension/src/cli',
+      'shared/schemas/teamsApp.ts',
+    ],
   });
 }
 
@@ -63,11 +68,20 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     const n = lines.findIndex((l) => l.includes('"privacyUrl"')) + 1;
     // The folder is outside the working directory: its files by absolute path, so they open from the terminal.
     const manifestPath = join(dir, 'manifest.json').replace(/[.\\/]/g, (c) => `\\${c}`);
-    assert.match(r.stdout, new RegExp(`^${manifestPath}:${n}:\\d+ error \\[developer-https\\] .+ \\(help: https://learn\\.microsoft\\.com/\\S+\\)$`, 'm'));
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^${manifestPath}:${n}:\\d+ error \\[developer-https\\] .+ \\(help: https://learn\\.microsoft\\.com/\\S+\\)$`,
+        'm',
+      ),
+    );
     const json = run('validate', dir, '--json');
     assert.equal(json.code, 1);
     const report = TeamsValidationReportSchema.parse(JSON.parse(json.stdout));
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.line]), [['developer-https', n]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.line]),
+      [['developer-https', n]],
+    );
   });
 
   it('new + package: writes build/appPackage.dev.zip (files at the root) and build/manifest.dev.json', async () => {
@@ -75,7 +89,17 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     const created = run('new', dir, '--name', 'STARFACE');
     assert.equal(created.code, 0, created.stderr);
     assert.equal(run('new', dir, '--name', 'Again').code, 2, 'refuses to overwrite');
-    const r = run('package', dir, '--env', 'dev', '--set', 'STARFACE_PBX_NAME=pbx.demo.starface.test', '--set', 'STARFACE_PBX_URL=https://pbx.demo.starface.test', '--json');
+    const r = run(
+      'package',
+      dir,
+      '--env',
+      'dev',
+      '--set',
+      'STARFACE_PBX_NAME=pbx.demo.starface.test',
+      '--set',
+      'STARFACE_PBX_URL=https://pbx.demo.starface.test',
+      '--json',
+    );
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.equal(TeamsValidationReportSchema.parse(JSON.parse(r.stdout)).ok, true);
     const zipPath = join(dir, 'build', 'appPackage.dev.zip');
@@ -98,7 +122,10 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     const r = run('package', dir, '--env', 'dev');
     assert.equal(r.code, 1);
     assert.match(r.stdout, /manifest\.json:\d+:\d+ error \[placeholder-unresolved\] .*STARFACE_PBX_NAME/);
-    assert.ok(r.stdout.split('\n').some((l) => l.startsWith(join(dir, 'manifest.json') + ':')), 'an absolute path outside the working directory');
+    assert.ok(
+      r.stdout.split('\n').some((l) => l.startsWith(join(dir, 'manifest.json') + ':')),
+      'an absolute path outside the working directory',
+    );
     assert.match(r.stdout, /no package written/);
     assert.equal(existsSync(join(dir, 'build', 'appPackage.dev.zip')), false);
     assert.equal(existsSync(join(dir, 'build', 'manifest.dev.json')), false);
@@ -114,7 +141,10 @@ describe('teams: starface-teams CLI (built bundle)', function () {
 
   it('validate: a zip of the folder instead of its files exits 1 with zip-folder and manifest-not-at-root', async () => {
     const dir = materialize('good-v1.30');
-    const files = ['manifest.json', 'color.png', 'outline.png'].map((n) => ({ name: `app/${n}`, data: readFileSync(join(dir, n)) }));
+    const files = ['manifest.json', 'color.png', 'outline.png'].map((n) => ({
+      name: `app/${n}`,
+      data: readFileSync(join(dir, n)),
+    }));
     const zip = join(tempDir(), 'nested.zip');
     writeFileSync(zip, await writeZip(files));
     const r = run('validate', zip, '--json');
@@ -129,7 +159,10 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     const r = run('validate', zip, '--json');
     assert.equal(r.code, 1, r.stderr);
     const report = TeamsValidationReportSchema.parse(JSON.parse(r.stdout));
-    assert.deepEqual(report.findings.map((f) => [f.rule, f.file]), [['package-too-large', 'manifest.json']]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.rule, f.file]),
+      [['package-too-large', 'manifest.json']],
+    );
   });
 
   it('usage errors say so; package prints the written files by absolute path outside the working directory', () => {
@@ -137,8 +170,24 @@ describe('teams: starface-teams CLI (built bundle)', function () {
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /does not exist \(see starface-teams --help\)/);
     const dir = join(tempDir(), 'app');
-    assert.equal(run('new', dir, '--name', 'A name that is far too long for Teams').code, 2, 'a name over 30 characters');
-    assert.equal(run('new', dir, '--name', 'STARFACE', '--set', 'STARFACE_PBX_NAME=pbx.demo.starface.test', '--set', 'STARFACE_PBX_URL=https://pbx.demo.starface.test').code, 0);
+    assert.equal(
+      run('new', dir, '--name', 'A name that is far too long for Teams').code,
+      2,
+      'a name over 30 characters',
+    );
+    assert.equal(
+      run(
+        'new',
+        dir,
+        '--name',
+        'STARFACE',
+        '--set',
+        'STARFACE_PBX_NAME=pbx.demo.starface.test',
+        '--set',
+        'STARFACE_PBX_URL=https://pbx.demo.starface.test',
+      ).code,
+      0,
+    );
     const r = run('package', dir, '--env', 'dev');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.ok(r.stdout.includes(`wrote ${join(dir, 'build', 'appPackage.dev.zip')}\n`), r.stdout);

@@ -5,7 +5,11 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yazl from 'yazl';
-import { TeamsFindingSchema, TeamsValidationReportSchema, type TeamsValidationReport } from '../../../shared/schemas/teamsApp.js';
+import {
+  TeamsFindingSchema,
+  TeamsValidationReportSchema,
+  type TeamsValidationReport,
+} from '../../../shared/schemas/teamsApp.js';
 import { findSchemaDir, versionFromSchemaUrl } from '../../../extension/src/teamsApp/schemas.js';
 import { validateAppPath } from '../../../extension/src/teamsApp/validate.js';
 import { removeTempDirs, tempDir } from '../../support/cli.js';
@@ -18,7 +22,10 @@ function checkShape(r: TeamsValidationReport): void {
   for (const f of r.findings) {
     TeamsFindingSchema.parse(f);
     assert.ok(f.helpUrl.startsWith('https://learn.microsoft.com/'), f.helpUrl);
-    assert.ok(f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column), `range of ${f.rule} ${JSON.stringify(f)}`);
+    assert.ok(
+      f.endLine > f.line || (f.endLine === f.line && f.endColumn >= f.column),
+      `range of ${f.rule} ${JSON.stringify(f)}`,
+    );
   }
   assert.equal(r.errors, r.findings.filter((f) => f.severity === 'error').length);
   assert.equal(r.ok, r.errors === 0);
@@ -31,7 +38,10 @@ async function microsoftVerdict(manifest: { $schema: string }): Promise<string[]
   return AppManifestUtils.validateAgainstSchema(manifest as never);
 }
 
-function zipOf(entries: Array<{ name: string; data?: Buffer; dir?: boolean; store?: boolean }>, file: string): Promise<string> {
+function zipOf(
+  entries: Array<{ name: string; data?: Buffer; dir?: boolean; store?: boolean }>,
+  file: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const z = new yazl.ZipFile();
     for (const e of entries) {
@@ -76,7 +86,11 @@ describe('teams: fixture corpus', function () {
         const ms = await microsoftVerdict(manifest);
         const schemaRules = spec.schemaRules ?? ['schema'];
         const ours = report.findings.filter((f) => schemaRules.includes(f.rule) && f.file === 'manifest.json');
-        assert.equal(ours.length === 0, ms.length === 0, `schema verdicts differ: ours ${JSON.stringify(ours.map((f) => f.message))}, Microsoft ${JSON.stringify(ms)}`);
+        assert.equal(
+          ours.length === 0,
+          ms.length === 0,
+          `schema verdicts differ: ours ${JSON.stringify(ours.map((f) => f.message))}, Microsoft ${JSON.stringify(ms)}`,
+        );
       }
     });
   }
@@ -96,14 +110,22 @@ describe('teams: fixture corpus', function () {
         const verdicts: string[] = [];
         for (const v of versions) {
           const manifestVersion = v === 'vDevPreview' ? 'devPreview' : v.slice(1);
-          const manifest = { ...original, $schema: `https://developer.microsoft.com/json-schemas/teams/${v}/MicrosoftTeams.schema.json`, manifestVersion };
+          const manifest = {
+            ...original,
+            $schema: `https://developer.microsoft.com/json-schemas/teams/${v}/MicrosoftTeams.schema.json`,
+            manifestVersion,
+          };
           writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
           const report = await validateAppPath(dir);
           checkShape(report);
           assert.equal(report.manifestVersion, manifestVersion);
           const ours = report.findings.filter((f) => f.rule === 'schema' && f.file === 'manifest.json');
           const ms = await microsoftVerdict(manifest);
-          assert.equal(ours.length === 0, ms.length === 0, `${v}: ours ${JSON.stringify(ours.map((f) => f.message))}, Microsoft ${JSON.stringify(ms)}`);
+          assert.equal(
+            ours.length === 0,
+            ms.length === 0,
+            `${v}: ours ${JSON.stringify(ours.map((f) => f.message))}, Microsoft ${JSON.stringify(ms)}`,
+          );
           verdicts.push(`${manifestVersion}:${ours.length === 0 ? 'valid' : 'invalid'}`);
         }
         assert.equal(verdicts.length, 31, verdicts.join(' '));
@@ -116,7 +138,10 @@ describe('teams: fixture corpus', function () {
     let files: Array<{ name: string; data: Buffer }>;
     before(() => {
       good = materialize('good-v1.30');
-      files = ['manifest.json', 'color.png', 'outline.png'].map((n) => ({ name: n, data: readFileSync(join(good, n)) }));
+      files = ['manifest.json', 'color.png', 'outline.png'].map((n) => ({
+        name: n,
+        data: readFileSync(join(good, n)),
+      }));
     });
 
     async function check(entries: Parameters<typeof zipOf>[0], expect: string[]): Promise<TeamsValidationReport> {
@@ -130,19 +155,32 @@ describe('teams: fixture corpus', function () {
 
     it('all files at the root: valid', () => check(files, []));
     it('files inside a folder: zip-folder and manifest-not-at-root', async () => {
-      const r = await check(files.map((f) => ({ ...f, name: `app/${f.name}` })), ['manifest-not-at-root', 'zip-folder']);
+      const r = await check(
+        files.map((f) => ({ ...f, name: `app/${f.name}` })),
+        ['manifest-not-at-root', 'zip-folder'],
+      );
       assert.equal(r.findings.find((f) => f.rule === 'manifest-not-at-root')!.file, 'app/manifest.json');
     });
-    it('an extra folder beside root files: zip-folder', () => check([...files, { name: 'docs/', dir: true }, { name: 'docs/readme.txt', data: Buffer.from('hi') }], ['zip-folder']));
+    it('an extra folder beside root files: zip-folder', () =>
+      check(
+        [...files, { name: 'docs/', dir: true }, { name: 'docs/readme.txt', data: Buffer.from('hi') }],
+        ['zip-folder'],
+      ));
     it('no manifest at all: manifest-missing', () => check(files.slice(1), ['manifest-missing']));
     it('over 10 MB: package-too-large', async function () {
       this.timeout(60_000);
       // Random bytes do not compress: stored, the zip is as large as the data.
-      await check([...files, { name: 'padding.bin', data: randomBytes(10 * 1024 * 1024 + 4096), store: true }], ['package-too-large']);
+      await check(
+        [...files, { name: 'padding.bin', data: randomBytes(10 * 1024 * 1024 + 4096), store: true }],
+        ['package-too-large'],
+      );
     });
     it('an unresolved placeholder in a package: placeholder-unresolved with line and column', async () => {
       const text = files[0]!.data.toString('utf8').replace('"pbx.demo.starface.test"', '"${{STARFACE_PBX_NAME}}"');
-      const r = await check([{ name: 'manifest.json', data: Buffer.from(text) }, ...files.slice(1)], ['placeholder-unresolved']);
+      const r = await check(
+        [{ name: 'manifest.json', data: Buffer.from(text) }, ...files.slice(1)],
+        ['placeholder-unresolved'],
+      );
       const f = r.findings[0]!;
       const lines = text.split('\n');
       assert.equal(lines[f.line - 1]!.slice(f.column - 1, f.endColumn - 1), '${{STARFACE_PBX_NAME}}');

@@ -16,8 +16,12 @@ export interface CaseSpec {
   note?: string;
 }
 
-export const caseNames = (): string[] => readdirSync(FIXTURES).filter((n) => !n.startsWith('.')).sort();
-export const caseSpec = (name: string): CaseSpec => JSON.parse(readFileSync(join(FIXTURES, name, 'case.json'), 'utf8')) as CaseSpec;
+export const caseNames = (): string[] =>
+  readdirSync(FIXTURES)
+    .filter((n) => !n.startsWith('.'))
+    .sort();
+export const caseSpec = (name: string): CaseSpec =>
+  JSON.parse(readFileSync(join(FIXTURES, name, 'case.json'), 'utf8')) as CaseSpec;
 
 /** An icon of a kind named in case.json. */
 export function icon(which: 'color' | 'outline', kind = 'good'): Buffer | undefined {
@@ -27,8 +31,14 @@ export function icon(which: 'color' | 'outline', kind = 'good'): Buffer | undefi
   const size = /^size-(\d+)$/.exec(kind);
   if (size) return encodePng(Number(size[1]), Number(size[1]), () => [255, 255, 255, which === 'outline' ? 255 : 255]);
   // Outline variants: one grey opaque pixel, or a soft (anti-aliased) edge.
-  if (kind === 'grey') return encodePng(32, 32, (x, y) => (x === 10 && y === 12 ? [128, 128, 128, 255] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0]));
-  if (kind === 'semi') return encodePng(32, 32, (x) => (x === 8 ? [255, 255, 255, 128] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0]));
+  if (kind === 'grey')
+    return encodePng(32, 32, (x, y) =>
+      x === 10 && y === 12 ? [128, 128, 128, 255] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0],
+    );
+  if (kind === 'semi')
+    return encodePng(32, 32, (x) =>
+      x === 8 ? [255, 255, 255, 128] : x > 8 && x < 24 ? [255, 255, 255, 255] : [0, 0, 0, 0],
+    );
   throw new Error(`unknown icon kind ${kind}`);
 }
 

@@ -4,7 +4,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { englishOnly } from '../../../extension/src/text/i18n.js';
-import { createAppFolder, packageApp, readEnvFile, validateAppPath, validateManifestText } from '../../../extension/src/teamsApp/index.js';
+import {
+  createAppFolder,
+  packageApp,
+  readEnvFile,
+  validateAppPath,
+  validateManifestText,
+} from '../../../extension/src/teamsApp/index.js';
 import { mergeValues } from '../../../extension/src/teamsApp/package.js';
 import { validDomainFindings } from '../../../extension/src/teamsApp/rules/validDomains.js';
 import { openZip, writeZip } from '../../../extension/src/teamsApp/zip.js';
@@ -30,7 +36,10 @@ describe('teams: review regressions', function () {
 
   describe('packaging values', () => {
     it('mergeValues: the env file wins; defaults fill only missing or empty keys; explicit values override all', () => {
-      assert.deepEqual(mergeValues({ A: 'file', B: '', C: 'file' }, { A: 'conn', B: 'conn', D: 'conn' }, { C: 'set' }), { A: 'file', B: 'conn', C: 'set', D: 'conn' });
+      assert.deepEqual(
+        mergeValues({ A: 'file', B: '', C: 'file' }, { A: 'conn', B: 'conn', D: 'conn' }, { C: 'set' }),
+        { A: 'file', B: 'conn', C: 'set', D: 'conn' },
+      );
       assert.deepEqual(mergeValues({ E: '' }, {}), { E: '' });
     });
 
@@ -40,7 +49,10 @@ describe('teams: review regressions', function () {
       const fromFile = await packageApp(dir, 'dev', { defaults: CONNECTION });
       assert.equal(fromFile.ok, true, JSON.stringify(fromFile.report.findings));
       assert.deepEqual(JSON.parse(readFileSync(fromFile.manifestPath!, 'utf8')).validDomains, [PBX.STARFACE_PBX_NAME]);
-      const explicit = await packageApp(dir, 'dev', { defaults: CONNECTION, values: { STARFACE_PBX_NAME: 'pbx.set.test' } });
+      const explicit = await packageApp(dir, 'dev', {
+        defaults: CONNECTION,
+        values: { STARFACE_PBX_NAME: 'pbx.set.test' },
+      });
       assert.deepEqual(JSON.parse(readFileSync(explicit.manifestPath!, 'utf8')).validDomains, ['pbx.set.test']);
     });
 
@@ -50,7 +62,10 @@ describe('teams: review regressions', function () {
       writeFileSync(join(dir, '.env.test'), 'A=1\n');
       const r = await packageApp(dir, 'prod', { values: PBX });
       assert.equal(r.ok, false);
-      assert.deepEqual(r.report.findings.map((f) => [f.rule, f.severity]), [['env-file-missing', 'error']]);
+      assert.deepEqual(
+        r.report.findings.map((f) => [f.rule, f.severity]),
+        [['env-file-missing', 'error']],
+      );
       assert.match(r.report.findings[0]!.message, /\.env\.prod.*\.env\.dev, \.env\.test/);
       assert.equal(existsSync(join(dir, 'build')), false);
     });
@@ -74,7 +89,11 @@ describe('teams: review regressions', function () {
       const text = '{ "manifestVersion": 5 }';
       const plain = await validateManifestText(text, {});
       const withBom = await validateManifestText('\uFEFF' + text, {});
-      assert.deepEqual(withBom.filter((f) => f.rule !== 'manifest-bom'), plain, 'the same findings at the same columns');
+      assert.deepEqual(
+        withBom.filter((f) => f.rule !== 'manifest-bom'),
+        plain,
+        'the same findings at the same columns',
+      );
       assert.equal(withBom.find((f) => f.rule === 'manifest-bom')?.severity, 'warning');
 
       const dir = tempDir();
@@ -83,14 +102,24 @@ describe('teams: review regressions', function () {
       writeFileSync(path, '\uFEFF' + readFileSync(path, 'utf8'));
       const r = await packageApp(dir, 'dev');
       assert.equal(r.ok, true, JSON.stringify(r.report.findings));
-      assert.deepEqual(r.report.findings.map((f) => f.rule), ['manifest-bom']);
+      assert.deepEqual(
+        r.report.findings.map((f) => f.rule),
+        ['manifest-bom'],
+      );
       assert.notEqual(readFileSync(r.manifestPath!)[0], 0xef, 'manifest.dev.json has no BOM');
-      assert.equal((await zipManifest(r.zipPath!)).text.charCodeAt(0), '{'.charCodeAt(0), 'the zipped manifest has no BOM');
+      assert.equal(
+        (await zipManifest(r.zipPath!)).text.charCodeAt(0),
+        '{'.charCodeAt(0),
+        'the zipped manifest has no BOM',
+      );
     });
 
     it('a UTF-16 manifest: one "not UTF-8" error instead of syntax errors', async () => {
       const r = await validateAppPath(materialize('manifest-utf16'));
-      assert.deepEqual(r.findings.map((f) => f.rule), ['manifest-encoding']);
+      assert.deepEqual(
+        r.findings.map((f) => f.rule),
+        ['manifest-encoding'],
+      );
       assert.match(r.findings[0]!.message, /not UTF-8/);
     });
   });
@@ -101,9 +130,19 @@ describe('teams: review regressions', function () {
     it('an icon: package-too-large on that entry, not "missing" and not an exception', async () => {
       const dir = materialize('good-v1.30');
       const file = join(tempDir(), 'bomb.zip');
-      writeFileSync(file, await writeZip([{ name: 'manifest.json', data: readFileSync(join(dir, 'manifest.json')) }, { name: 'color.png', data: big }, { name: 'outline.png', data: readFileSync(join(dir, 'outline.png')) }]));
+      writeFileSync(
+        file,
+        await writeZip([
+          { name: 'manifest.json', data: readFileSync(join(dir, 'manifest.json')) },
+          { name: 'color.png', data: big },
+          { name: 'outline.png', data: readFileSync(join(dir, 'outline.png')) },
+        ]),
+      );
       const r = await validateAppPath(file);
-      assert.deepEqual(r.findings.map((f) => [f.rule, f.file]), [['package-too-large', 'color.png']]);
+      assert.deepEqual(
+        r.findings.map((f) => [f.rule, f.file]),
+        [['package-too-large', 'color.png']],
+      );
       assert.match(r.findings[0]!.message, /21\.0 MB/);
     });
 
@@ -111,7 +150,10 @@ describe('teams: review regressions', function () {
       const file = join(tempDir(), 'bomb.zip');
       writeFileSync(file, await writeZip([{ name: 'manifest.json', data: big }]));
       const r = await validateAppPath(file);
-      assert.deepEqual(r.findings.map((f) => [f.rule, f.file]), [['package-too-large', 'manifest.json']]);
+      assert.deepEqual(
+        r.findings.map((f) => [f.rule, f.file]),
+        [['package-too-large', 'manifest.json']],
+      );
     });
   });
 
@@ -129,7 +171,7 @@ describe('teams: review regressions', function () {
       assert.equal(lines[semver.line - 1]!.slice(semver.column - 1, semver.endColumn - 1), '"1.0"');
     });
 
-    it('an unknown $schema URL: validated against manifestVersion\'s schema, and the message says so', async () => {
+    it("an unknown $schema URL: validated against manifestVersion's schema, and the message says so", async () => {
       const r = await validateAppPath(materialize('schema-url-unrecognized'));
       const unknown = r.findings.find((f) => f.rule === 'schema-unknown')!;
       assert.equal(unknown.severity, 'warning');
@@ -144,9 +186,12 @@ describe('teams: review regressions', function () {
       assert.match(r.findings.find((f) => f.rule === 'schema-missing')!.message, /1\.0–1\.17, 1\.19–1\.30, devPreview/);
     });
 
-    it('a version mismatch is one finding at /manifestVersion, not also the schema\'s const error', async () => {
+    it("a version mismatch is one finding at /manifestVersion, not also the schema's const error", async () => {
       const r = await validateAppPath(materialize('schema-version-mismatch'));
-      assert.deepEqual(r.findings.filter((f) => f.pointer === '/manifestVersion').map((f) => f.rule), ['schema-version-mismatch']);
+      assert.deepEqual(
+        r.findings.filter((f) => f.pointer === '/manifestVersion').map((f) => f.rule),
+        ['schema-version-mismatch'],
+      );
     });
   });
 
@@ -179,7 +224,10 @@ describe('teams: review regressions', function () {
   describe('new app folder', () => {
     it('a name over 30 characters is refused, not cut; nothing is written', async () => {
       const dir = join(tempDir(), 'app');
-      await assert.rejects(createAppFolder(dir, { appName: 'STARFACE telephony for Teams 31' }), /31 characters long; Teams allows at most 30/);
+      await assert.rejects(
+        createAppFolder(dir, { appName: 'STARFACE telephony for Teams 31' }),
+        /31 characters long; Teams allows at most 30/,
+      );
       assert.equal(existsSync(join(dir, 'manifest.json')), false);
       const ok = await createAppFolder(dir, { appName: 'STARFACE telephony for Teams 3' });
       assert.equal(JSON.parse(readFileSync(ok.manifestPath, 'utf8')).name.short, 'STARFACE telephony for Teams 3');

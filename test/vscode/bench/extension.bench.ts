@@ -23,7 +23,10 @@ const envInt = (name: string, dflt: number) => {
 };
 
 function markDelta(from: string, to: string): number | null {
-  const marks = (globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }).MonacoPerformanceMarks?.getMarks() ?? [];
+  const marks =
+    (
+      globalThis as { MonacoPerformanceMarks?: { getMarks(): { name: string; startTime: number }[] } }
+    ).MonacoPerformanceMarks?.getMarks() ?? [];
   const at = (name: string) => marks.filter((m) => m.name === `code/extHost/${name}/${EXTENSION_ID}`).pop()?.startTime;
   const a = at(from);
   const b = at(to);
@@ -112,7 +115,16 @@ describe('bench: extension in the host', function () {
         users = r.users;
       }
       assert.ok(users >= extraUsers, `${users} users in the tree`);
-      tree = { users, runs, firstMs: round(samples[0]!), medianMs: round(median(samples)), maxMs: round(Math.max(...samples)), samplesMs: samples.map(round), reloadMs: round(loadMs), createUsersMs: Math.round(createMs) };
+      tree = {
+        users,
+        runs,
+        firstMs: round(samples[0]!),
+        medianMs: round(median(samples)),
+        maxMs: round(Math.max(...samples)),
+        samplesMs: samples.map(round),
+        reloadMs: round(loadMs),
+        createUsersMs: Math.round(createMs),
+      };
     } finally {
       await vscode.commands.executeCommand('starface.stopSimulator');
       await vscode.workspace.getConfiguration('starface').update('connections', [], vscode.ConfigurationTarget.Global);

@@ -32,7 +32,11 @@ function ask<T>(request: Record<string, unknown>, timeoutMs: number): Promise<T>
     rmSync(response, { force: true });
     writeFileSync(join(dir, 'request.json'), JSON.stringify({ ...request, timeoutMs }));
     // The page gives up after timeoutMs itself and says what it saw; the margin covers its round trip.
-    const answer = await until(`the workbench page to answer ${String(request.action)}`, () => existsSync(response) && readFileSync(response, 'utf8'), timeoutMs + 15_000);
+    const answer = await until(
+      `the workbench page to answer ${String(request.action)}`,
+      () => existsSync(response) && readFileSync(response, 'utf8'),
+      timeoutMs + 15_000,
+    );
     rmSync(response, { force: true });
     return JSON.parse(answer) as T;
   });

@@ -57,7 +57,13 @@ function leaf(id: string, ref: NodeRef, label: string, extra: Partial<TreeNode> 
   return { id, ref, label, contextValue: 'info', collapsible: 'none', ...extra };
 }
 
-export function connectionNode(connection: Connection, state: SessionState, data: PbxData | undefined, error: string | undefined, ctx: TreeContext): TreeNode {
+export function connectionNode(
+  connection: Connection,
+  state: SessionState,
+  data: PbxData | undefined,
+  error: string | undefined,
+  ctx: TreeContext,
+): TreeNode {
   const { t } = ctx;
   const ref: NodeRef = { connection: connection.name };
   const flags = ['connection', connection.kind, state === 'ready' ? 'signedIn' : 'signedOut'];
@@ -72,25 +78,56 @@ export function connectionNode(connection: Connection, state: SessionState, data
     collapsible: state === 'ready' ? 'expanded' : 'collapsed',
     value: connection.url,
   };
-  if (state === 'signing-in') return { ...base, children: [leaf(`${base.id}:busy`, ref, t('Signing in…'), { icon: 'loading~spin' })] };
+  if (state === 'signing-in')
+    return { ...base, children: [leaf(`${base.id}:busy`, ref, t('Signing in…'), { icon: 'loading~spin' })] };
   if (state === 'error') {
     return {
       ...base,
       icon: 'error',
       iconColor: FAIL.color,
-      children: [leaf(`${base.id}:error`, ref, error ?? t('Unknown error'), { icon: 'error', tooltip: error, contextValue: 'error' })],
+      children: [
+        leaf(`${base.id}:error`, ref, error ?? t('Unknown error'), {
+          icon: 'error',
+          tooltip: error,
+          contextValue: 'error',
+        }),
+      ],
     };
   }
   if (state !== 'ready' || !data) {
-    return { ...base, children: [leaf(`${base.id}:signin`, ref, t('Not signed in — use "Sign In"'), { icon: 'sign-in', contextValue: 'signInHint' })] };
+    return {
+      ...base,
+      children: [
+        leaf(`${base.id}:signin`, ref, t('Not signed in — use "Sign In"'), {
+          icon: 'sign-in',
+          contextValue: 'signInHint',
+        }),
+      ],
+    };
   }
-  return { ...base, children: [serverNode(data, ref, ctx), licencesNode(data, ref, ctx), usersNode(data, ref, ctx), teamsNode(data, ref, ctx)] };
+  return {
+    ...base,
+    children: [
+      serverNode(data, ref, ctx),
+      licencesNode(data, ref, ctx),
+      usersNode(data, ref, ctx),
+      teamsNode(data, ref, ctx),
+    ],
+  };
 }
 
 function serverNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   const { t } = ctx;
   const minVersion = ctx.minVersion ?? DEFAULT_MIN_VERSION;
-  const r1 = requirementById('R1')!.check({ source: data.simulator ? 'simulator' : 'pbx', version: data.version, minVersion, licences: null, users: null, modules: null, configurations: null });
+  const r1 = requirementById('R1')!.check({
+    source: data.simulator ? 'simulator' : 'pbx',
+    version: data.version,
+    minVersion,
+    licences: null,
+    users: null,
+    modules: null,
+    configurations: null,
+  });
   const mark = r1.status === 'pass' ? PASS : FAIL;
   return leaf(`conn:${ref.connection}:server`, ref, t('Server'), {
     description: `${data.version} · R1 ${r1.status === 'pass' ? '✓' : '✗'}`,
@@ -123,8 +160,18 @@ function licencesNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   const { t } = ctx;
   const id = `conn:${ref.connection}:licences`;
   if (!data.licences) {
-    const why = data.admin ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Server › Licences')) : adminOnly(`${id}:na`, ref, ctx);
-    return { id, ref, label: t('Licences'), icon: 'key', contextValue: 'licences.unavailable', collapsible: 'collapsed', children: [why] };
+    const why = data.admin
+      ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Server › Licences'))
+      : adminOnly(`${id}:na`, ref, ctx);
+    return {
+      id,
+      ref,
+      label: t('Licences'),
+      icon: 'key',
+      contextValue: 'licences.unavailable',
+      collapsible: 'collapsed',
+      children: [why],
+    };
   }
   const children = data.licences.map((l) => {
     const label = LICENCE_TYPES.find((x) => x.type === l.type)?.label;
@@ -138,8 +185,24 @@ function licencesNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
       value: l.type,
     });
   });
-  if (!children.length) children.push(leaf(`${id}:none`, ref, t('No licences installed (R8)'), { icon: 'warning', iconColor: WARN.color, contextValue: 'licences.none' }));
-  return { id, ref, label: t('Licences'), description: String(data.licences.length), icon: 'key', contextValue: 'licences', collapsible: 'collapsed', children };
+  if (!children.length)
+    children.push(
+      leaf(`${id}:none`, ref, t('No licences installed (R8)'), {
+        icon: 'warning',
+        iconColor: WARN.color,
+        contextValue: 'licences.none',
+      }),
+    );
+  return {
+    id,
+    ref,
+    label: t('Licences'),
+    description: String(data.licences.length),
+    icon: 'key',
+    contextValue: 'licences',
+    collapsible: 'collapsed',
+    children,
+  };
 }
 
 function usersNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
@@ -153,7 +216,11 @@ function usersNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
     contextValue: 'users',
     collapsible: 'collapsed',
     children: data.users.map((u) => userNode(u, ref, data.simulator, ctx)),
-    ...(data.admin ? {} : { tooltip: ctx.t('You are signed in without the right "Administration": the PBX shows you only your own user.') }),
+    ...(data.admin
+      ? {}
+      : {
+          tooltip: ctx.t('You are signed in without the right "Administration": the PBX shows you only your own user.'),
+        }),
   };
 }
 
@@ -174,13 +241,23 @@ function userNode(user: User, ref: NodeRef, simulator: boolean, ctx: TreeContext
 }
 
 /** The children of a user node, once its details are loaded. */
-export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, ctx: TreeContext, admin = true, registrations: Registration[] | null = null): TreeNode[] {
+export function userDetailNodes(
+  user: User,
+  details: UserDetails,
+  ref: NodeRef,
+  ctx: TreeContext,
+  admin = true,
+  registrations: Registration[] | null = null,
+): TreeNode[] {
   const { t } = ctx;
   const base = `conn:${ref.connection}:user:${user.id}`;
   const userRef = { ...ref, userId: user.id };
   const out: TreeNode[] = [];
   if (details.licences === null) {
-    out.push({ ...simulatorOnly(`${base}:licences`, userRef, ctx, t('Admin › Users › Licences')), label: t('Licences: only the simulator offers them over REST') });
+    out.push({
+      ...simulatorOnly(`${base}:licences`, userRef, ctx, t('Admin › Users › Licences')),
+      label: t('Licences: only the simulator offers them over REST'),
+    });
   } else {
     out.push({
       id: `${base}:licences`,
@@ -190,7 +267,13 @@ export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, 
       icon: 'key',
       contextValue: 'userLicences',
       collapsible: details.licences.length ? 'collapsed' : 'none',
-      children: details.licences.map((l) => leaf(`${base}:licence:${l}`, { ...userRef, licenceType: l }, l, { icon: 'verified', contextValue: 'userLicence', value: l })),
+      children: details.licences.map((l) =>
+        leaf(`${base}:licence:${l}`, { ...userRef, licenceType: l }, l, {
+          icon: 'verified',
+          contextValue: 'userLicence',
+          value: l,
+        }),
+      ),
     });
   }
   out.push({
@@ -213,7 +296,11 @@ export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, 
     }),
   });
   if (details.app === null) {
-    if (admin) out.push({ ...simulatorOnly(`${base}:app`, userRef, ctx, t("the user's STARFACE App")), label: t('Desktop app: only the simulator knows it') });
+    if (admin)
+      out.push({
+        ...simulatorOnly(`${base}:app`, userRef, ctx, t("the user's STARFACE App")),
+        label: t('Desktop app: only the simulator knows it'),
+      });
   } else {
     const desktop = details.app.active && (details.app.platform === 'windows' || details.app.platform === 'macos');
     out.push(
@@ -232,7 +319,7 @@ export function userDetailNodes(user: User, details: UserDetails, ref: NodeRef, 
       ref: userRef,
       label: t('SIP registrations'),
       description: registrations.length ? String(registrations.length) : t('none'),
-      tooltip: t('Phones and apps registered with the simulator\'s SIP registrar'),
+      tooltip: t("Phones and apps registered with the simulator's SIP registrar"),
       icon: 'call-outgoing',
       contextValue: 'userRegistrations',
       collapsible: registrations.length ? 'collapsed' : 'none',
@@ -254,14 +341,38 @@ function teamsNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   const { t } = ctx;
   const id = `conn:${ref.connection}:teams`;
   if (!data.configurations || !data.modules) {
-    const why = data.admin ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Modules › Module configurations')) : adminOnly(`${id}:na`, ref, ctx);
-    return { id, ref, label: t('Teams Integration'), icon: 'comment-discussion', contextValue: 'teams.unavailable', collapsible: 'collapsed', children: [why] };
+    const why = data.admin
+      ? simulatorOnly(`${id}:na`, ref, ctx, t('Admin › Modules › Module configurations'))
+      : adminOnly(`${id}:na`, ref, ctx);
+    return {
+      id,
+      ref,
+      label: t('Teams Integration'),
+      icon: 'comment-discussion',
+      contextValue: 'teams.unavailable',
+      collapsible: 'collapsed',
+      children: [why],
+    };
   }
   const imported = data.modules.find((m) => m.name === 'Teams Integration');
   const children: TreeNode[] = [];
-  if (!imported) children.push(leaf(`${id}:nomodule`, ref, t('Module "Teams Integration" is not imported (R11)'), { icon: 'error', iconColor: FAIL.color, contextValue: 'teams.noModule' }));
+  if (!imported)
+    children.push(
+      leaf(`${id}:nomodule`, ref, t('Module "Teams Integration" is not imported (R11)'), {
+        icon: 'error',
+        iconColor: FAIL.color,
+        contextValue: 'teams.noModule',
+      }),
+    );
   for (const { configuration: c, log } of data.configurations) children.push(configurationNode(c, log, ref, ctx));
-  if (imported && !data.configurations.length) children.push(leaf(`${id}:noconfig`, ref, t('No configuration yet (R11)'), { icon: 'warning', iconColor: WARN.color, contextValue: 'teams.noConfiguration' }));
+  if (imported && !data.configurations.length)
+    children.push(
+      leaf(`${id}:noconfig`, ref, t('No configuration yet (R11)'), {
+        icon: 'warning',
+        iconColor: WARN.color,
+        contextValue: 'teams.noConfiguration',
+      }),
+    );
   return {
     id,
     ref,
@@ -276,11 +387,20 @@ function teamsNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
 
 type ConfigData = NonNullable<PbxData['configurations']>[number];
 
-function configurationNode(c: ConfigData['configuration'], log: ConfigData['log'], ref: NodeRef, ctx: TreeContext): TreeNode {
+function configurationNode(
+  c: ConfigData['configuration'],
+  log: ConfigData['log'],
+  ref: NodeRef,
+  ctx: TreeContext,
+): TreeNode {
   const { t } = ctx;
   const cref: NodeRef = { ...ref, configurationId: c.id };
   const id = `conn:${ref.connection}:config:${c.id}`;
-  const flags = ['configuration', c.active ? 'active' : 'inactive', c.connector.active ? 'connectorOn' : 'connectorOff'];
+  const flags = [
+    'configuration',
+    c.active ? 'active' : 'inactive',
+    c.connector.active ? 'connectorOn' : 'connectorOff',
+  ];
   if (c.pendingRestart) flags.push('pendingRestart');
   if (c.keyFingerprint) flags.push('hasKey');
   const warnings = c.warnings.map((w) => `⚠ ${w.id}: ${pick(w.message, ctx.language)}`);
@@ -289,7 +409,8 @@ function configurationNode(c: ConfigData['configuration'], log: ConfigData['log'
   const children: TreeNode[] = [
     leaf(`${id}:mode`, cref, t('Mode'), {
       description: mode.de,
-      tooltip: c.mode === 'PRESENCE_SYNC' ? t('"Abgleich Präsenzstatus" is not supported (R13)') : pick(mode, ctx.language),
+      tooltip:
+        c.mode === 'PRESENCE_SYNC' ? t('"Abgleich Präsenzstatus" is not supported (R13)') : pick(mode, ctx.language),
       icon: c.mode === 'FULL_INTEGRATION' ? PASS.icon : FAIL.icon,
       iconColor: c.mode === 'FULL_INTEGRATION' ? PASS.color : FAIL.color,
       contextValue: 'configMode',
@@ -305,7 +426,9 @@ function configurationNode(c: ConfigData['configuration'], log: ConfigData['log'
     }),
     leaf(`${id}:key`, cref, t('Key'), {
       description: c.keyFingerprint ? `${c.keyFingerprint.slice(0, 19)}… · ${keyAge}` : t('none (R15)'),
-      tooltip: c.keyFingerprint ? t('Fingerprint {0}\ngenerated {1}', c.keyFingerprint, c.keyCreatedAt ?? '') : t('No key yet: generate one (R15)'),
+      tooltip: c.keyFingerprint
+        ? t('Fingerprint {0}\ngenerated {1}', c.keyFingerprint, c.keyCreatedAt ?? '')
+        : t('No key yet: generate one (R15)'),
       icon: c.keyFingerprint ? 'key' : FAIL.icon,
       iconColor: c.keyFingerprint ? undefined : FAIL.color,
       contextValue: c.keyFingerprint ? 'configKey.hasKey' : 'configKey',
@@ -318,9 +441,14 @@ function configurationNode(c: ConfigData['configuration'], log: ConfigData['log'
       contextValue: 'configAutoprovisioning',
     }),
     leaf(`${id}:connector`, cref, t('UCI connector'), {
-      description: c.connector.active ? (c.pendingRestart ? t('active · restart needed') : t('active')) : t('inactive (R18)'),
+      description: c.connector.active
+        ? c.pendingRestart
+          ? t('active · restart needed')
+          : t('active')
+        : t('inactive (R18)'),
       tooltip: c.connector.active
-        ? t('Runs revision {0}; saved revision {1}', c.connector.appliedRevision ?? '?', c.revision) + (c.pendingRestart ? `\n${t('Restart it to distribute the changes (R17).')}` : '')
+        ? t('Runs revision {0}; saved revision {1}', c.connector.appliedRevision ?? '?', c.revision) +
+          (c.pendingRestart ? `\n${t('Restart it to distribute the changes (R17).')}` : '')
         : t('The Teams integration needs an active UCI connector (R18).'),
       icon: !c.connector.active ? FAIL.icon : c.pendingRestart ? 'sync' : PASS.icon,
       iconColor: !c.connector.active ? FAIL.color : c.pendingRestart ? WARN.color : PASS.color,
@@ -334,22 +462,27 @@ function configurationNode(c: ConfigData['configuration'], log: ConfigData['log'
       icon: 'output',
       contextValue: 'configLog',
       collapsible: 'collapsed',
-      children: [...log].reverse().slice(0, 100).map((e, i) =>
-        leaf(`${id}:log:${log.length - i}`, cref, e.message, {
-          description: new Date(e.time).toLocaleString(ctx.language),
-          icon: e.level === 'warn' ? 'warning' : 'info',
-          iconColor: e.level === 'warn' ? WARN.color : undefined,
-          contextValue: 'logEntry',
-          value: `${e.time} ${e.level} ${e.message}`,
-        }),
-      ),
+      children: [...log]
+        .reverse()
+        .slice(0, 100)
+        .map((e, i) =>
+          leaf(`${id}:log:${log.length - i}`, cref, e.message, {
+            description: new Date(e.time).toLocaleString(ctx.language),
+            icon: e.level === 'warn' ? 'warning' : 'info',
+            iconColor: e.level === 'warn' ? WARN.color : undefined,
+            contextValue: 'logEntry',
+            value: `${e.time} ${e.level} ${e.message}`,
+          }),
+        ),
     },
   ];
   return {
     id,
     ref: cref,
     label: c.name,
-    description: [c.active ? t('active') : t('inactive'), c.pendingRestart ? t('restart needed') : undefined].filter(Boolean).join(' · '),
+    description: [c.active ? t('active') : t('inactive'), c.pendingRestart ? t('restart needed') : undefined]
+      .filter(Boolean)
+      .join(' · '),
     tooltip: [`${c.name} (${c.module})`, t('revision {0}', c.revision), ...warnings].join('\n'),
     icon: c.pendingRestart || c.warnings.length ? 'warning' : 'settings-gear',
     iconColor: c.pendingRestart || c.warnings.length ? WARN.color : undefined,

@@ -1,5 +1,10 @@
 import { requirementById } from '../../../../shared/requirements/rules.js';
-import type { PrerequisiteFix, PrerequisitesReport, PrerequisiteResult, PrerequisiteStatus } from '../../../../shared/schemas/prerequisites.js';
+import type {
+  PrerequisiteFix,
+  PrerequisitesReport,
+  PrerequisiteResult,
+  PrerequisiteStatus,
+} from '../../../../shared/schemas/prerequisites.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
 import type { PbxData } from '../../pbx/snapshot.js';
 import { fixTitle } from '../../prerequisites/fixes.js';
@@ -80,7 +85,11 @@ export function fixLabel(fix: PrerequisiteFix, language: string): string {
 function texts(result: PrerequisiteResult, language: string) {
   const i = result.i18n;
   return {
-    title: i ? pick(i.title, language) : (requirementById(result.id) ? pick(requirementById(result.id)!.title, language) : result.title),
+    title: i
+      ? pick(i.title, language)
+      : requirementById(result.id)
+        ? pick(requirementById(result.id)!.title, language)
+        : result.title,
     message: i ? pick(i.message, language) : result.message,
     explanation: i ? pick(i.explanation, language) : result.explanation,
     where: i?.where ? pick(i.where, language) : result.where,
@@ -91,7 +100,13 @@ function texts(result: PrerequisiteResult, language: string) {
 export function resultTooltip(result: PrerequisiteResult, ctx: PrerequisitesContext): string {
   const { t } = ctx;
   const x = texts(result, ctx.language);
-  const lines = [`${result.id} · ${statusText(result.status, t)}${result.user ? ` · ${result.user}` : ''}`, x.message, '', t('Guide: „{0}“', result.guide), x.explanation];
+  const lines = [
+    `${result.id} · ${statusText(result.status, t)}${result.user ? ` · ${result.user}` : ''}`,
+    x.message,
+    '',
+    t('Guide: „{0}“', result.guide),
+    x.explanation,
+  ];
   if (x.where) lines.push(t('Where: {0}', x.where));
   if (x.fix) lines.push(x.fix);
   if (result.fixes.length) lines.push('', ...result.fixes.map((f) => `🔧 ${fixLabel(f, ctx.language)}`));
@@ -118,7 +133,12 @@ function resultNode(result: PrerequisiteResult, parentId: string, ctx: Prerequis
     description: texts(result, ctx.language).message,
     tooltip: resultTooltip(result, ctx),
     status: result.status,
-    contextValue: ['prerequisite', result.status, ...(fixable ? ['fixable'] : []), ...(result.fixes.length > 1 ? ['several'] : [])].join('.'),
+    contextValue: [
+      'prerequisite',
+      result.status,
+      ...(fixable ? ['fixable'] : []),
+      ...(result.fixes.length > 1 ? ['several'] : []),
+    ].join('.'),
     collapsible: 'none',
     result,
     fixes: result.fixes,
@@ -129,11 +149,21 @@ function counts(results: PrerequisiteResult[], t: Translate): string {
   const failed = results.filter((r) => r.status === 'fail').length;
   const warned = results.filter((r) => r.status === 'warn').length;
   const unknown = results.filter((r) => r.status === 'unknown').length;
-  const parts = [failed ? t('{0} failed', failed) : '', warned ? t('{0} warnings', warned) : '', unknown ? t('{0} unknown', unknown) : ''].filter(Boolean);
+  const parts = [
+    failed ? t('{0} failed', failed) : '',
+    warned ? t('{0} warnings', warned) : '',
+    unknown ? t('{0} unknown', unknown) : '',
+  ].filter(Boolean);
   return parts.length ? parts.join(', ') : t('all passed');
 }
 
-function groupNode(id: string, label: string, results: PrerequisiteResult[], ctx: PrerequisitesContext, children?: PrerequisiteNode[]): PrerequisiteNode {
+function groupNode(
+  id: string,
+  label: string,
+  results: PrerequisiteResult[],
+  ctx: PrerequisitesContext,
+  children?: PrerequisiteNode[],
+): PrerequisiteNode {
   const status = worst(results.map((r) => r.status));
   const kids = children ?? resultNodes(results, id, ctx);
   return {
@@ -149,7 +179,11 @@ function groupNode(id: string, label: string, results: PrerequisiteResult[], ctx
   };
 }
 
-function usersNode(results: PrerequisiteResult[], names: PrerequisitesReport['users'], ctx: PrerequisitesContext): PrerequisiteNode {
+function usersNode(
+  results: PrerequisiteResult[],
+  names: PrerequisitesReport['users'],
+  ctx: PrerequisitesContext,
+): PrerequisiteNode {
   // A per-user requirement checked for nobody (no user chosen or set up) sits right under "Users".
   const general = results.filter((r) => r.user === undefined && r.userId === undefined);
   const byUser = new Map<string, PrerequisiteResult[]>();
@@ -175,18 +209,31 @@ function usersNode(results: PrerequisiteResult[], names: PrerequisitesReport['us
         children: resultNodes(rs, id, ctx),
       };
     });
-  return groupNode('prereq:users', ctx.t('Users'), results, ctx, [...resultNodes(general, 'prereq:users', ctx), ...users]);
+  return groupNode('prereq:users', ctx.t('Users'), results, ctx, [
+    ...resultNodes(general, 'prereq:users', ctx),
+    ...users,
+  ]);
 }
 
 /** The summary line, e.g. "12 passed · 1 failed · 2 unknown — 1.2 s". */
 export function summaryLine(report: PrerequisitesReport, t: Translate): string {
   const { pass, warn, fail, unknown } = report.summary;
-  const parts = [t('{0} passed', pass), fail ? t('{0} failed', fail) : '', warn ? t('{0} warnings', warn) : '', unknown ? t('{0} unknown', unknown) : ''].filter(Boolean);
+  const parts = [
+    t('{0} passed', pass),
+    fail ? t('{0} failed', fail) : '',
+    warn ? t('{0} warnings', warn) : '',
+    unknown ? t('{0} unknown', unknown) : '',
+  ].filter(Boolean);
   return `${parts.join(' · ')} — ${(report.durationMs / 1000).toFixed(1)} s`;
 }
 
 /** The tree's roots for a report: a summary node, then the groups that have results. */
-export function prerequisiteNodes(report: PrerequisitesReport, ctx: PrerequisitesContext, stale = false, connection?: string): PrerequisiteNode[] {
+export function prerequisiteNodes(
+  report: PrerequisitesReport,
+  ctx: PrerequisitesContext,
+  stale = false,
+  connection?: string,
+): PrerequisiteNode[] {
   const { t } = ctx;
   const groups: Record<Group, PrerequisiteResult[]> = { machine: [], pbx: [], users: [], teams: [] };
   for (const r of report.results) groups[groupOf(r)].push(r);
@@ -212,8 +259,20 @@ export function prerequisiteNodes(report: PrerequisitesReport, ctx: Prerequisite
   };
   const out = [summary];
   if (report.incomplete) {
-    const message = report.incomplete.i18n ? pick(report.incomplete.i18n.message, ctx.language) : report.incomplete.message;
-    out.push({ id: 'prereq:incomplete', kind: 'notice', label: t('Incomplete check'), description: message, tooltip: message, status: 'unknown', contextValue: 'prerequisiteIncomplete', collapsible: 'none', fixes: [] });
+    const message = report.incomplete.i18n
+      ? pick(report.incomplete.i18n.message, ctx.language)
+      : report.incomplete.message;
+    out.push({
+      id: 'prereq:incomplete',
+      kind: 'notice',
+      label: t('Incomplete check'),
+      description: message,
+      tooltip: message,
+      status: 'unknown',
+      contextValue: 'prerequisiteIncomplete',
+      collapsible: 'none',
+      fixes: [],
+    });
   }
   if (groups.machine.length) out.push(groupNode('prereq:machine', t('This machine'), groups.machine, ctx));
   if (groups.pbx.length) out.push(groupNode('prereq:pbx', t('PBX'), groups.pbx, ctx));
@@ -254,7 +313,14 @@ export function flatten(nodes: PrerequisiteNode[]): PrerequisiteNode[] {
 /** What a report depends on in the loaded PBX data: not the load time, not module log lines. */
 function dataFingerprint(data: PbxData | undefined): string {
   if (!data) return '';
-  return JSON.stringify([data.version, data.admin, data.users, data.licences, data.modules, data.configurations?.map((c) => c.configuration) ?? null]);
+  return JSON.stringify([
+    data.version,
+    data.admin,
+    data.users,
+    data.licences,
+    data.modules,
+    data.configurations?.map((c) => c.configuration) ?? null,
+  ]);
 }
 
 /** Events that change nothing a report depends on: log lines, SIP bindings, Teams sign-in attempts. */
@@ -331,7 +397,13 @@ export class PrerequisitesModel {
         this.watched = { session, sub: session.onDidReceiveEvents((events) => this.onEvents(events)) };
       }
       if (!this._report || this._stale || this._running) return;
-      if (!session || sessions.selected !== session || session.state !== 'ready' || dataFingerprint(session.data) !== this.fingerprint) this.markStale();
+      if (
+        !session ||
+        sessions.selected !== session ||
+        session.state !== 'ready' ||
+        dataFingerprint(session.data) !== this.fingerprint
+      )
+        this.markStale();
     };
     const sub = sessions.onDidChange(check);
     const own = this.changed.event(() => {

@@ -53,7 +53,19 @@ export function simulatorNode(view: SimulatorView, ref: NodeRef, ctx: TreeContex
   const addresses: TreeNode[] = ADDRESS_ROWS.flatMap(({ key, label, icon }) => {
     const value = view.addresses[key];
     if (typeof value !== 'string' || !value) return [];
-    return [{ id: `${id}:address:${key}`, ref, label, description: value, tooltip: t('{0}: {1} (click the copy icon)', label, value), icon, contextValue: 'simAddress', collapsible: 'none' as const, value }];
+    return [
+      {
+        id: `${id}:address:${key}`,
+        ref,
+        label,
+        description: value,
+        tooltip: t('{0}: {1} (click the copy icon)', label, value),
+        icon,
+        contextValue: 'simAddress',
+        collapsible: 'none' as const,
+        value,
+      },
+    ];
   });
   const revealed = view.adminPassword !== undefined;
   const password: TreeNode = {
@@ -93,7 +105,17 @@ export function simulatorNode(view: SimulatorView, ref: NodeRef, ctx: TreeContex
 export function loginNodes(creds: SimCredentials, ref: NodeRef, ctx: TreeContext): TreeNode[] {
   const { t } = ctx;
   const base = `conn:${ref.connection}:simulator:logins`;
-  if (!creds.users.length) return [{ id: `${base}:none`, ref, label: t('No users but the admin'), icon: 'info', contextValue: 'info', collapsible: 'none' }];
+  if (!creds.users.length)
+    return [
+      {
+        id: `${base}:none`,
+        ref,
+        label: t('No users but the admin'),
+        icon: 'info',
+        contextValue: 'info',
+        collapsible: 'none',
+      },
+    ];
   return creds.users.map((u) => {
     const name = `${u.firstName} ${u.familyName}`.trim();
     const sipOwn = u.password === null || u.sipPassword !== u.password;
@@ -129,10 +151,20 @@ function hostPort(address: string): { host: string; port: string } {
  * and the digest realm — which is the PBX name once one is configured, not the domain, so a softphone that
  * asks for a realm and is given the domain would be refused ("credentials for another realm").
  */
-export function softphoneSettings(user: SimCredential, realm: string, addresses: SimulatorAddresses, t: Translate): string {
+export function softphoneSettings(
+  user: SimCredential,
+  realm: string,
+  addresses: SimulatorAddresses,
+  t: Translate,
+): string {
   const udp = hostPort(addresses.sipUdp ?? addresses.sipTcp ?? '127.0.0.1:5060');
   const name = `${user.firstName} ${user.familyName}`.trim();
-  const alternatives = [addresses.sipTcp ? t('TCP on {0}', addresses.sipTcp) : '', addresses.sipWs ? t('WebSocket {0}', addresses.sipWs) : ''].filter(Boolean).join('; ');
+  const alternatives = [
+    addresses.sipTcp ? t('TCP on {0}', addresses.sipTcp) : '',
+    addresses.sipWs ? t('WebSocket {0}', addresses.sipWs) : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   const rows: [string, string][] = [
     [t('Domain'), udp.host],
     [t('Proxy host'), udp.host],

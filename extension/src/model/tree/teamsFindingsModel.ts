@@ -1,4 +1,9 @@
-import { MANIFEST, sortFindings, type TeamsFinding, type TeamsValidationReport } from '../../../../shared/schemas/teamsApp.js';
+import {
+  MANIFEST,
+  sortFindings,
+  type TeamsFinding,
+  type TeamsValidationReport,
+} from '../../../../shared/schemas/teamsApp.js';
 import { Emitter } from '../emitter.js';
 import type { Collapsible } from './pbxTreeModel.js';
 import type { Translate } from '../../text/i18n.js';
@@ -102,14 +107,29 @@ export function reportNodes(report: TeamsValidationReport, t: Translate, idPrefi
     };
   });
   const ok = report.errors === 0;
-  const children = groups.length ? groups : [{ id: `${rootId}:ok`, kind: 'ok' as const, label: t('No problems found'), icon: 'pass', iconColor: 'testing.iconPassed', collapsible: 'none' as const }];
+  const children = groups.length
+    ? groups
+    : [
+        {
+          id: `${rootId}:ok`,
+          kind: 'ok' as const,
+          label: t('No problems found'),
+          icon: 'pass',
+          iconColor: 'testing.iconPassed',
+          collapsible: 'none' as const,
+        },
+      ];
   return [
     {
       id: rootId,
       kind: 'report',
       label: baseName(report.target),
       description: summary(report, t),
-      tooltip: [report.target, report.manifestVersion ? t('Manifest version {0}', report.manifestVersion) : undefined, t('Checked in {0} ms', Math.round(report.durationMs))]
+      tooltip: [
+        report.target,
+        report.manifestVersion ? t('Manifest version {0}', report.manifestVersion) : undefined,
+        t('Checked in {0} ms', Math.round(report.durationMs)),
+      ]
         .filter((s): s is string => s !== undefined)
         .join('\n'),
       icon: ok ? 'pass' : 'error',

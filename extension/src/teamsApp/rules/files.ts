@@ -48,7 +48,11 @@ export function referencedFiles(m: Obj): FileRef[] {
   const li = m.localizationInfo;
   if (isObj(li)) {
     add(li.defaultLanguageFile, '/localizationInfo/defaultLanguageFile', 'localization');
-    if (Array.isArray(li.additionalLanguages)) li.additionalLanguages.forEach((l, i) => isObj(l) && add(l.file, joinPointer('/localizationInfo/additionalLanguages', i, 'file'), 'localization'));
+    if (Array.isArray(li.additionalLanguages))
+      li.additionalLanguages.forEach(
+        (l, i) =>
+          isObj(l) && add(l.file, joinPointer('/localizationInfo/additionalLanguages', i, 'file'), 'localization'),
+      );
   }
   return out;
 }
@@ -62,11 +66,22 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Tran
     const pointer = `/icons/${spec.key}`;
     const rel = normalizeRel(value);
     if (!rel) continue;
-    if (!atRoot(rel)) out.push(raw('error', 'icon-not-at-root', file, pointer, t('icons.{0} "{1}" is in a folder; Teams needs the icons at the root of the package', spec.key, value)));
+    if (!atRoot(rel))
+      out.push(
+        raw(
+          'error',
+          'icon-not-at-root',
+          file,
+          pointer,
+          t('icons.{0} "{1}" is in a folder; Teams needs the icons at the root of the package', spec.key, value),
+        ),
+      );
     const buf = await readOrNull(read, rel);
     if (buf === null) continue;
     if (!buf) {
-      out.push(raw('error', 'icon-missing', file, pointer, t('icons.{0}: the file "{1}" does not exist', spec.key, rel)));
+      out.push(
+        raw('error', 'icon-missing', file, pointer, t('icons.{0}: the file "{1}" does not exist', spec.key, rel)),
+      );
       continue;
     }
     const size = pngSize(buf);
@@ -75,14 +90,38 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Tran
       continue;
     }
     if (size.width !== spec.width || size.height !== spec.height) {
-      out.push(raw('error', 'icon-size', rel, '', t('{0} (icons.{1}) is {2}×{3} pixels; it must be exactly {4}×{5}', rel, spec.key, size.width, size.height, spec.width, spec.height)));
+      out.push(
+        raw(
+          'error',
+          'icon-size',
+          rel,
+          '',
+          t(
+            '{0} (icons.{1}) is {2}×{3} pixels; it must be exactly {4}×{5}',
+            rel,
+            spec.key,
+            size.width,
+            size.height,
+            spec.width,
+            spec.height,
+          ),
+        ),
+      );
       continue;
     }
     let img;
     try {
       img = decodePng(buf);
     } catch (err) {
-      out.push(raw('error', 'icon-not-png', rel, '', t('{0} (icons.{1}) is not a readable PNG: {2}', rel, spec.key, (err as Error).message)));
+      out.push(
+        raw(
+          'error',
+          'icon-not-png',
+          rel,
+          '',
+          t('{0} (icons.{1}) is not a readable PNG: {2}', rel, spec.key, (err as Error).message),
+        ),
+      );
       continue;
     }
     if (spec.outline) {
@@ -91,8 +130,18 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Tran
         const coloured = t('{0} opaque pixels that are not white', p.coloured);
         const semi = t('{0} pixels with alpha other than 0 or 255', p.semiTransparent);
         const has = p.coloured && p.semiTransparent ? t('{0} and {1}', coloured, semi) : p.coloured ? coloured : semi;
-        const first = p.first ? t('{0}; first at ({1}, {2}) rgba({3})', has, p.first.x, p.first.y, p.first.rgba.join(', ')) : has;
-        out.push(raw('error', 'outline-transparency', rel, '', t('{0} (icons.outline) must be white on transparent: it has {1}', rel, first)));
+        const first = p.first
+          ? t('{0}; first at ({1}, {2}) rgba({3})', has, p.first.x, p.first.y, p.first.rgba.join(', '))
+          : has;
+        out.push(
+          raw(
+            'error',
+            'outline-transparency',
+            rel,
+            '',
+            t('{0} (icons.outline) must be white on transparent: it has {1}', rel, first),
+          ),
+        );
       }
     }
   }
@@ -100,12 +149,29 @@ export async function iconFindings(m: Obj, file: string, read: ReadFile, t: Tran
 }
 
 /** Missing or foldered localization files; their content is checked by the caller with the localization schema. */
-export function localizationPresence(refs: Array<{ rel: string; pointer: string }>, present: Set<string>, file: string, t: Translate): RawFinding[] {
+export function localizationPresence(
+  refs: Array<{ rel: string; pointer: string }>,
+  present: Set<string>,
+  file: string,
+  t: Translate,
+): RawFinding[] {
   const out: RawFinding[] = [];
   for (const r of refs) {
     if (hasPlaceholder(r.rel)) continue;
-    if (!atRoot(r.rel)) out.push(raw('error', 'localization-not-at-root', file, r.pointer, t('the localization file "{0}" is in a folder; Teams needs it at the root of the package', r.rel)));
-    if (!present.has(r.rel)) out.push(raw('error', 'localization-missing', file, r.pointer, t('the localization file "{0}" does not exist', r.rel)));
+    if (!atRoot(r.rel))
+      out.push(
+        raw(
+          'error',
+          'localization-not-at-root',
+          file,
+          r.pointer,
+          t('the localization file "{0}" is in a folder; Teams needs it at the root of the package', r.rel),
+        ),
+      );
+    if (!present.has(r.rel))
+      out.push(
+        raw('error', 'localization-missing', file, r.pointer, t('the localization file "{0}" does not exist', r.rel)),
+      );
   }
   return out;
 }

@@ -12,7 +12,9 @@ import type { SchemaError } from '../schemas.js';
  */
 export function trimErrors(errors: SchemaError[]): SchemaError[] {
   const dropped = new Set<SchemaError>();
-  const combinators = errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf').sort((a, b) => a.schemaPath.length - b.schemaPath.length);
+  const combinators = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .sort((a, b) => a.schemaPath.length - b.schemaPath.length);
   for (const c of combinators) {
     if (dropped.has(c)) continue;
     const prefix = c.schemaPath + '/';
@@ -48,18 +50,24 @@ function valueAt(doc: unknown, pointer: string): unknown {
 
 /** `/staticTabs/0/name` → `staticTabs[0].name`: how the docs and editors name a manifest property. */
 export function propertyPath(pointer: string): string {
-  return parsePointer(pointer).reduce((path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg), '');
+  return parsePointer(pointer).reduce(
+    (path, seg) => (/^\d+$/.test(seg) ? `${path}[${seg}]` : path ? `${path}.${seg}` : seg),
+    '',
+  );
 }
 
 /** A value quoted for a message, cut short so a long description does not flood the Problems panel. */
 function quote(value: unknown, max = 60): string {
-  const s = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
 /** Allowed values in a message, at most 12 of them. */
 function list(values: unknown[], t: Translate): string {
-  const shown = values.slice(0, 12).map((v) => JSON.stringify(v)).join(', ');
+  const shown = values
+    .slice(0, 12)
+    .map((v) => JSON.stringify(v))
+    .join(', ');
   return values.length > 12 ? t('{0} and {1} more', shown, values.length - 12) : shown;
 }
 
@@ -85,7 +93,8 @@ function typeName(type: string, t: Translate): string {
 }
 
 const GUID_EXAMPLE = '3f2504e0-4f89-41d3-9a0c-0305e82c3301';
-const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+const typeOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v;
 const chars = (v: unknown) => (typeof v === 'string' ? [...v].length : undefined);
 
 /**
@@ -112,8 +121,10 @@ export function schemaMessage(e: SchemaError, value: unknown, where: string, sch
     }
     case 'pattern':
       // The two patterns users meet most, in words; any other is quoted as the schema states it.
-      if (/^\^?\[0-9a-fA-F\]\{8\}-/.test(String(p.pattern))) return t('{0} "{1}" is not a GUID (e.g. {2})', where, quote(value), GUID_EXAMPLE);
-      if (String(p.pattern) === '^#[0-9a-fA-F]{6}$') return t('{0} "{1}" is not a colour in the form #RRGGBB (e.g. #005A9C)', where, quote(value));
+      if (/^\^?\[0-9a-fA-F\]\{8\}-/.test(String(p.pattern)))
+        return t('{0} "{1}" is not a GUID (e.g. {2})', where, quote(value), GUID_EXAMPLE);
+      if (String(p.pattern) === '^#[0-9a-fA-F]{6}$')
+        return t('{0} "{1}" is not a colour in the form #RRGGBB (e.g. #005A9C)', where, quote(value));
       return t('{0} "{1}" does not match the required pattern {2}', where, quote(value), String(p.pattern));
     case 'format':
       if (p.format === 'uri') return t('{0} "{1}" is not a valid URL', where, quote(value));
@@ -121,25 +132,41 @@ export function schemaMessage(e: SchemaError, value: unknown, where: string, sch
       if (p.format === 'regex') return t('{0} "{1}" is not a valid regular expression', where, quote(value));
       return t('{0} "{1}" does not have the format "{2}"', where, quote(value), String(p.format));
     case 'enum':
-      return t('{0} is {1}; allowed: {2}', where, quote(JSON.stringify(value)), list((p.allowedValues as unknown[]) ?? [], t));
+      return t(
+        '{0} is {1}; allowed: {2}',
+        where,
+        quote(JSON.stringify(value)),
+        list((p.allowedValues as unknown[]) ?? [], t),
+      );
     case 'const':
       return t('{0} must be {1}, not {2}', where, JSON.stringify(p.allowedValue), quote(JSON.stringify(value)));
     case 'type': {
-      const wanted = (Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',')).map((x) => typeName(x, t));
-      const expected = wanted.length > 1 ? t('{0} or {1}', wanted.slice(0, -1).join(', '), wanted[wanted.length - 1]!) : wanted[0]!;
+      const wanted = (Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(',')).map((x) =>
+        typeName(x, t),
+      );
+      const expected =
+        wanted.length > 1 ? t('{0} or {1}', wanted.slice(0, -1).join(', '), wanted[wanted.length - 1]!) : wanted[0]!;
       // A scalar is shown as written (`5`, `"5"`, `true`); an object or list by its kind.
-      const actual = value !== null && typeof value === 'object' ? typeName(typeOf(value), t) : quote(JSON.stringify(value));
+      const actual =
+        value !== null && typeof value === 'object' ? typeName(typeOf(value), t) : quote(JSON.stringify(value));
       return t('{0} must be {1}, not {2}', where, expected, actual);
     }
     case 'maxItems':
-      if (Array.isArray(value)) return t('{0} lists {1} entries; at most {2} are allowed', where, value.length, Number(p.limit));
+      if (Array.isArray(value))
+        return t('{0} lists {1} entries; at most {2} are allowed', where, value.length, Number(p.limit));
       break;
     case 'minItems':
       if (Array.isArray(value) && value.length === 0) return t('{0} must not be empty', where);
-      if (Array.isArray(value)) return t('{0} lists {1} entries; at least {2} are required', where, value.length, Number(p.limit));
+      if (Array.isArray(value))
+        return t('{0} lists {1} entries; at least {2} are required', where, value.length, Number(p.limit));
       break;
     case 'uniqueItems':
-      return t('{0}[{1}] and {0}[{2}] are the same; every entry must be unique', where, Math.min(Number(p.i), Number(p.j)), Math.max(Number(p.i), Number(p.j)));
+      return t(
+        '{0}[{1}] and {0}[{2}] are the same; every entry must be unique',
+        where,
+        Math.min(Number(p.i), Number(p.j)),
+        Math.max(Number(p.i), Number(p.j)),
+      );
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
@@ -169,7 +196,14 @@ export function schemaMessage(e: SchemaError, value: unknown, where: string, sch
  * still holds a `${{NAME}}` are skipped, since packaging fills it and validates again. `folder` is the schema's
  * version folder ('v1.30', 'vDevPreview').
  */
-export function schemaFindings(errors: SchemaError[], original: unknown, file: string, folder: string, kind: 'manifest' | 'localization', t: Translate): RawFinding[] {
+export function schemaFindings(
+  errors: SchemaError[],
+  original: unknown,
+  file: string,
+  folder: string,
+  kind: 'manifest' | 'localization',
+  t: Translate,
+): RawFinding[] {
   const out: RawFinding[] = [];
   const version = folder === 'vDevPreview' ? 'devPreview' : folder;
   const schema = kind === 'localization' ? t('{0} localization schema', version) : t('{0} schema', version);
@@ -180,10 +214,21 @@ export function schemaFindings(errors: SchemaError[], original: unknown, file: s
     const where = propertyPath(at) || file;
     if (e.keyword === 'additionalProperties') {
       const prop = String((e.params as Record<string, unknown>).additionalProperty);
-      const message = at ? t('unknown property "{0}" in {1} (not in the {2})', prop, where, schema) : t('unknown property "{0}" (not in the {1})', prop, schema);
+      const message = at
+        ? t('unknown property "{0}" in {1} (not in the {2})', prop, where, schema)
+        : t('unknown property "{0}" (not in the {1})', prop, schema);
       out.push(raw('error', 'schema', file, joinPointer(at, prop), message, 'key'));
     } else {
-      out.push(raw('error', 'schema', file, at, schemaMessage(e, value, where, schema, t), e.keyword === 'required' ? 'key' : undefined));
+      out.push(
+        raw(
+          'error',
+          'schema',
+          file,
+          at,
+          schemaMessage(e, value, where, schema, t),
+          e.keyword === 'required' ? 'key' : undefined,
+        ),
+      );
     }
   }
   return out;

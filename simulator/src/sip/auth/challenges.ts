@@ -7,11 +7,20 @@ import type { DigestAuthenticator, DigestCredentials, DigestFailureReason, Diges
 export const DIGEST_REFUSALS: Record<DigestFailureReason, { reason: SipRefusalReason; message: string }> = {
   'bad-response': { reason: 'wrong-password', message: 'wrong password (the digest response does not match)' },
   'unknown-user': { reason: 'unknown-user', message: 'unknown digest user (no such login, or no SIP password)' },
-  'stale-nonce': { reason: 'stale-nonce', message: 'nonce expired (right credentials; challenged anew with stale=true)' },
+  'stale-nonce': {
+    reason: 'stale-nonce',
+    message: 'nonce expired (right credentials; challenged anew with stale=true)',
+  },
   'bad-nonce': { reason: 'bad-nonce', message: 'nonce or opaque not issued by this simulator (or by an earlier run)' },
-  replay: { reason: 'replay', message: 'nonce-count not higher than the last one for this nonce (replay); challenged anew' },
+  replay: {
+    reason: 'replay',
+    message: 'nonce-count not higher than the last one for this nonce (replay); challenged anew',
+  },
   'wrong-realm': { reason: 'wrong-realm', message: 'credentials for another realm' },
-  'unsupported-algorithm': { reason: 'unsupported-algorithm', message: 'digest algorithm not offered (see --sip-digest)' },
+  'unsupported-algorithm': {
+    reason: 'unsupported-algorithm',
+    message: 'digest algorithm not offered (see --sip-digest)',
+  },
   'missing-qop': { reason: 'missing-qop', message: 'credentials without qop=auth (RFC 2069 style or auth-int)' },
   malformed: { reason: 'malformed-credentials', message: 'malformed digest credentials' },
 };
@@ -23,8 +32,14 @@ export const DIGEST_REFUSALS: Record<DigestFailureReason, { reason: SipRefusalRe
  * would give up on the strongest-first list. RFC 3261 allows space around "=" (EQUAL = SWS "=" SWS): written
  * so for the SHA challenges, sipp's search lands on the MD5 one, and RFC parsers read the same values.
  */
-export function appendChallenges(res: SipResponse, auth: DigestAuthenticator, field: 'WWW-Authenticate' | 'Proxy-Authenticate', stale: boolean): void {
-  for (const value of auth.challenge({ stale })) res.headers.append(field, value.replace(/, algorithm=(?!MD5\b)/, ', algorithm = '));
+export function appendChallenges(
+  res: SipResponse,
+  auth: DigestAuthenticator,
+  field: 'WWW-Authenticate' | 'Proxy-Authenticate',
+  stale: boolean,
+): void {
+  for (const value of auth.challenge({ stale }))
+    res.headers.append(field, value.replace(/, algorithm=(?!MD5\b)/, ', algorithm = '));
 }
 
 /**
@@ -43,6 +58,9 @@ export function checkCredentials(
     .map((v) => auth.parseCredentials(v))
     .find((c) => c !== undefined);
   if (!creds) return undefined;
-  const verdict = auth.verify(creds, { method: req.method, password: (username) => directory.login(username)?.sipPassword || undefined });
+  const verdict = auth.verify(creds, {
+    method: req.method,
+    password: (username) => directory.login(username)?.sipPassword || undefined,
+  });
   return { creds, verdict };
 }

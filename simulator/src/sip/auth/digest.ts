@@ -17,7 +17,12 @@
  * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DEFAULT_DIGEST_ALGORITHMS, DIGEST_ALGORITHMS, digestAlgorithm, type DigestAlgorithm } from '../../../../shared/schemas/sipDigest.js';
+import {
+  DEFAULT_DIGEST_ALGORITHMS,
+  DIGEST_ALGORITHMS,
+  digestAlgorithm,
+  type DigestAlgorithm,
+} from '../../../../shared/schemas/sipDigest.js';
 import { quoteString } from '../message/uri.js';
 
 export { DIGEST_ALGORITHMS, type DigestAlgorithm };
@@ -54,7 +59,8 @@ export type DigestFailureReason =
   | 'unsupported-algorithm'
   | 'missing-qop';
 
-export type DigestVerifyResult = { ok: true; username: string } | { ok: false; reason: DigestFailureReason; stale?: boolean };
+export type DigestVerifyResult =
+  { ok: true; username: string } | { ok: false; reason: DigestFailureReason; stale?: boolean };
 
 export interface DigestVerifyOptions {
   /** The request method exactly as in the request line (e.g. `REGISTER`). */
@@ -216,7 +222,14 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
   const nonce = params.get('nonce');
   const uri = params.get('uri');
   const response = params.get('response');
-  if (username === undefined || realm === undefined || nonce === undefined || uri === undefined || response === undefined) return undefined;
+  if (
+    username === undefined ||
+    realm === undefined ||
+    nonce === undefined ||
+    uri === undefined ||
+    response === undefined
+  )
+    return undefined;
   if (nonce === '' || uri === '' || response === '') return undefined;
   const creds: {
     -readonly [K in keyof DigestCredentials]: DigestCredentials[K];
@@ -233,7 +246,6 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
   if (opaque !== undefined) creds.opaque = opaque;
   return creds;
 }
-
 
 // ---------------------------------------------------------------------------------------------------------------
 // Authenticator
@@ -292,7 +304,9 @@ export class DigestAuthenticator {
     const opaque = this.opaqueFor(nonce);
     const realm = quoteString(this.realm());
     const stale = opts?.stale ? ', stale=true' : '';
-    return this.algorithms().map((alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`);
+    return this.algorithms().map(
+      (alg) => `Digest realm=${realm}, nonce="${nonce}", opaque="${opaque}", algorithm=${alg}, qop="auth"${stale}`,
+    );
   }
 
   /** Parses a header value; see {@link parseCredentials}. */
@@ -328,15 +342,33 @@ export class DigestAuthenticator {
     if (realm !== (opts.realm ?? this.realm())) return fail('wrong-realm');
 
     const ts = this.checkNonce(nonce);
-    if (ts !== undefined && creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce))) return fail('bad-nonce');
+    if (ts !== undefined && creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce)))
+      return fail('bad-nonce');
 
     const password = opts.password(username);
-    const matches = () => safeEqual(response.toLowerCase(), computeResponse({ algorithm, username, realm, password: password!, method: opts.method, uri, nonce, nc, cnonce, qop: 'auth' }));
+    const matches = () =>
+      safeEqual(
+        response.toLowerCase(),
+        computeResponse({
+          algorithm,
+          username,
+          realm,
+          password: password!,
+          method: opts.method,
+          uri,
+          nonce,
+          nc,
+          cnonce,
+          qop: 'auth',
+        }),
+      );
     if (ts === undefined) {
       // Not ours: most often issued before a restart (new secret) and reused by a refreshing client. Right
       // credentials for it only need a fresh nonce: stale=true (RFC 7616 §3.3). Without it clients such as
       // baresip (libre) take a second 401 for a realm they answered as a wrong password and stop registering.
-      return typeof password === 'string' && matches() ? { ok: false, reason: 'bad-nonce', stale: true } : fail('bad-nonce');
+      return typeof password === 'string' && matches()
+        ? { ok: false, reason: 'bad-nonce', stale: true }
+        : fail('bad-nonce');
     }
     if (typeof password !== 'string') return fail('unknown-user');
     if (!matches()) return fail('bad-response');
@@ -392,7 +424,12 @@ export class DigestAuthenticator {
   }
 
   private opaqueFor(nonce: string): string {
-    return createHmac('sha256', this.secret).update('sip-digest-opaque\0').update(nonce).digest().subarray(0, 12).toString('base64url');
+    return createHmac('sha256', this.secret)
+      .update('sip-digest-opaque\0')
+      .update(nonce)
+      .digest()
+      .subarray(0, 12)
+      .toString('base64url');
   }
 
   private remember(nonce: string, entry: NonceEntry, now: number): void {

@@ -19,26 +19,53 @@ export interface ProxyRefusal {
  * The verdict on a request's Proxy-Authorization. Not ok: report `refusal` if there is one, then answer a 407
  * with fresh challenges (`challenge`, stale or not) or else the refusal's status.
  */
-export type ProxyAuthResult = { ok: true; user: StoredUser } | { ok: false; refusal?: ProxyRefusal; challenge?: { stale: boolean } };
+export type ProxyAuthResult =
+  { ok: true; user: StoredUser } | { ok: false; refusal?: ProxyRefusal; challenge?: { stale: boolean } };
 
 /** Digest with 407 (RFC 3261 §22.3); the From user must be the one who authenticated. */
-export function authenticateCaller(req: SipRequest, auth: DigestAuthenticator, directory: UserDirectory): ProxyAuthResult {
+export function authenticateCaller(
+  req: SipRequest,
+  auth: DigestAuthenticator,
+  directory: UserDirectory,
+): ProxyAuthResult {
   const checked = checkCredentials(req, auth, directory, 'proxy-authorization');
   if (!checked) return { ok: false, challenge: { stale: false } };
   const { creds, verdict } = checked;
   if (!verdict.ok) {
     const { reason, message } = DIGEST_REFUSALS[verdict.reason];
     if (verdict.reason === 'malformed') {
-      return { ok: false, refusal: { status: 400, reason, message, login: creds.username, phrase: 'Bad Request (malformed Proxy-Authorization)' } };
+      return {
+        ok: false,
+        refusal: {
+          status: 400,
+          reason,
+          message,
+          login: creds.username,
+          phrase: 'Bad Request (malformed Proxy-Authorization)',
+        },
+      };
     }
-    return { ok: false, refusal: { status: 407, reason, message, login: creds.username }, challenge: { stale: verdict.stale === true } };
+    return {
+      ok: false,
+      refusal: { status: 407, reason, message, login: creds.username },
+      challenge: { stale: verdict.stale === true },
+    };
   }
   const user = directory.login(verdict.username);
   const fromUri = parseUri(parseNameAddr(req.headers.get('from') ?? '')?.uri ?? '');
   const fromUser = fromUri ? directory.userPart(fromUri.user) : undefined;
   if (!user || !fromUser || fromUser.id !== user.id) {
     const message = `${verdict.username} authenticated, but the request is From ${fromUri?.user ?? '?'}`;
-    return { ok: false, refusal: { status: 403, reason: 'from-mismatch', message, login: verdict.username, phrase: 'Forbidden (From is not the authenticated user)' } };
+    return {
+      ok: false,
+      refusal: {
+        status: 403,
+        reason: 'from-mismatch',
+        message,
+        login: verdict.username,
+        phrase: 'Forbidden (From is not the authenticated user)',
+      },
+    };
   }
   return { ok: true, user };
 }

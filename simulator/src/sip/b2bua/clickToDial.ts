@@ -4,7 +4,16 @@ import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
 import type { UserDirectory } from '../directory.js';
-import { createResponse, parseCSeq, REASONS, tagOf, topBranch, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
+import {
+  createResponse,
+  parseCSeq,
+  REASONS,
+  tagOf,
+  topBranch,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '../message/message.js';
 import { hopByHopRequest } from '../message/requests.js';
 import { parseUri, quoteString } from '../message/uri.js';
 import { userName, userNumber, type CallTracker } from '../calls.js';
@@ -15,7 +24,15 @@ import { sdpAnswer } from '../ua/sdp.js';
 import { findVirtualPhone, ringVirtualPhone } from '../ua/virtualPhone.js';
 import { CallControlError } from './callControlError.js';
 import { b2buaContact, dialogFrom, inDialogRequest, inviteFork, nameAddr } from './legRequests.js';
-import { destinationLabel, legCallId, Sessions, type Destination, type Fork, type Leg, type Session } from './sessions.js';
+import {
+  destinationLabel,
+  legCallId,
+  Sessions,
+  type Destination,
+  type Fork,
+  type Leg,
+  type Session,
+} from './sessions.js';
 
 export interface ClickToDialHost {
   send(message: SipMessage, flow: Flow): void;
@@ -69,7 +86,10 @@ export class ClickToDial {
     }
     const bindings = phoneId ? registered.filter((b) => matchesPhone(b, phoneId)) : registered;
     if (bindings.length === 0) {
-      throw new CallControlError('no-phone', `No registered phone of ${user.login} matches phoneId "${phoneId}"; registered contacts: ${registered.map((b) => b.contact).join(', ')}`);
+      throw new CallControlError(
+        'no-phone',
+        `No registered phone of ${user.login} matches phoneId "${phoneId}"; registered contacts: ${registered.map((b) => b.contact).join(', ')}`,
+      );
     }
     if (uciCallId !== undefined && this.host.calls.byPartyId(uciCallId)) {
       throw new CallControlError('call-id-in-use', `callId "${uciCallId}" is already in use by a live call`);
@@ -77,20 +97,40 @@ export class ClickToDial {
     const number = destination.startsWith('sip:') ? (parseUri(destination)?.user ?? destination) : destination.trim();
     const target = this.host.directory.userPart(number);
     const phone = target ? undefined : findVirtualPhone(this.host.state(), number);
-    const dest: Destination = target ? { kind: 'user', user: target } : phone ? { kind: 'virtual', phone } : { kind: 'unknown', number };
+    const dest: Destination = target
+      ? { kind: 'user', user: target }
+      : phone
+        ? { kind: 'virtual', phone }
+        : { kind: 'unknown', number };
 
     const callId = legCallId();
-    const call = this.host.calls.start(callId, user, dest.kind === 'user' ? { user: dest.user } : dest.kind === 'virtual' ? { phone: dest.phone } : { number }, uciCallId);
+    const call = this.host.calls.start(
+      callId,
+      user,
+      dest.kind === 'user' ? { user: dest.user } : dest.kind === 'virtual' ? { phone: dest.phone } : { number },
+      uciCallId,
+    );
     const domain = parseUri(bindings[0]!.aor)?.host ?? 'localhost';
     // The phone leg refers back to the session: it is set right below.
-    const session = { user, call, destination: dest, domain, timers: [], connected: false, ended: false } as Omit<Session, 'phone'> as Session;
+    const session = { user, call, destination: dest, domain, timers: [], connected: false, ended: false } as Omit<
+      Session,
+      'phone'
+    > as Session;
     const destDisplay = dest.kind === 'user' ? userName(dest.user) : dest.kind === 'virtual' ? dest.phone.name : '';
-    const destNumber = dest.kind === 'user' ? userNumber(dest.user) : dest.kind === 'virtual' ? dest.phone.extension : number;
-    session.phone = this.sessions.newLeg(session, 'phone', callId, nameAddr(destDisplay, destNumber, domain), nameAddr(userName(user), userNumber(user), domain));
+    const destNumber =
+      dest.kind === 'user' ? userNumber(dest.user) : dest.kind === 'virtual' ? dest.phone.extension : number;
+    session.phone = this.sessions.newLeg(
+      session,
+      'phone',
+      callId,
+      nameAddr(destDisplay, destNumber, domain),
+      nameAddr(userName(user), userNumber(user), domain),
+    );
     this.sessions.add(session);
     for (const b of bindings) this.invite(session.phone, b);
     this.sessions.timer(session, this.host.ringTimeoutMs, () => {
-      if (!session.phone.dialog) this.fail(session, 408, `${user.login}'s phone did not answer within ${this.host.ringTimeoutMs} ms`);
+      if (!session.phone.dialog)
+        this.fail(session, 408, `${user.login}'s phone did not answer within ${this.host.ringTimeoutMs} ms`);
     });
     this.host.log('info', 'click-to-dial started', { login: user.login, destination: number, phones: bindings.length });
     return call.caller.id!;
@@ -129,7 +169,10 @@ export class ClickToDial {
     fork.status = Math.max(fork.status, res.status);
     const d = dialogFrom(fork, res);
     const offer = d.sdp;
-    this.host.send(inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: offer ? sdpAnswer(offer) : undefined }), d.flow);
+    this.host.send(
+      inDialogRequest(leg, d, 'ACK', leg.inviteCseq, { sdp: offer ? sdpAnswer(offer) : undefined }),
+      d.flow,
+    );
     this.host.send(inDialogRequest(leg, d, 'BYE', leg.inviteCseq + 1), d.flow);
   }
 
@@ -149,7 +192,8 @@ export class ClickToDial {
     if (status < 200) {
       if (status === 100 || fork.status >= 200) return true;
       fork.status = Math.max(fork.status, status);
-      if (leg.role === 'destination' && !session.ended && (status === 180 || status === 183)) this.host.calls.ringing(session.call);
+      if (leg.role === 'destination' && !session.ended && (status === 180 || status === 183))
+        this.host.calls.ringing(session.call);
       return true;
     }
     if (status < 300) {
@@ -164,7 +208,8 @@ export class ClickToDial {
       }
       fork.status = status;
       leg.dialog = dialogFrom(fork, res);
-      for (const other of leg.forks) if (other !== fork && other.status < 200 && !other.cancelled) this.sendCancel(other);
+      for (const other of leg.forks)
+        if (other !== fork && other.status < 200 && !other.cancelled) this.sendCancel(other);
       if (leg.role === 'phone') this.phoneAnswered(session);
       else this.destinationAnswered(session);
       return true;
@@ -184,7 +229,8 @@ export class ClickToDial {
     const session = leg.session;
     if (session.ended) return;
     leg.ended = true;
-    if (leg.role === 'phone') this.fail(session, status, `${session.user.login}'s phone refused the call (${status} ${reason})`);
+    if (leg.role === 'phone')
+      this.fail(session, status, `${session.user.login}'s phone refused the call (${status} ${reason})`);
     else this.fail(session, status, `${destinationLabel(session)} refused the call (${status} ${reason})`);
   }
 
@@ -210,7 +256,13 @@ export class ClickToDial {
       return;
     }
     const u = session.user;
-    session.dest = this.sessions.newLeg(session, 'destination', legCallId(), nameAddr(userName(u), userNumber(u), session.domain), nameAddr(userName(d.user), userNumber(d.user), session.domain));
+    session.dest = this.sessions.newLeg(
+      session,
+      'destination',
+      legCallId(),
+      nameAddr(userName(u), userNumber(u), session.domain),
+      nameAddr(userName(d.user), userNumber(d.user), session.domain),
+    );
     for (const b of contacts) this.invite(session.dest, b, offer);
     this.host.calls.incoming(session.call);
     this.ringTimeout(session);
@@ -218,7 +270,8 @@ export class ClickToDial {
 
   private ringTimeout(session: Session): void {
     this.sessions.timer(session, this.host.ringTimeoutMs, () => {
-      if (!session.connected) this.fail(session, 408, `${destinationLabel(session)} did not answer within ${this.host.ringTimeoutMs} ms`);
+      if (!session.connected)
+        this.fail(session, 408, `${destinationLabel(session)} did not answer within ${this.host.ringTimeoutMs} ms`);
     });
   }
 
@@ -272,7 +325,16 @@ export class ClickToDial {
     this.host.bus.publish({
       service: SIM_SERVICES.log,
       event: 'click-to-dial-failed',
-      data: { level: 'info', message, userId: user.id, login: user.login, callId: session.call.caller.id, destination: destinationLabel(session), status, reason: text },
+      data: {
+        level: 'info',
+        message,
+        userId: user.id,
+        login: user.login,
+        callId: session.call.caller.id,
+        destination: destinationLabel(session),
+        status,
+        reason: text,
+      },
     });
     this.end(session, undefined, { status, text });
   }
@@ -296,7 +358,8 @@ export class ClickToDial {
   }
 
   private hangUpLeg(leg: Leg, reason: string): void {
-    for (const f of leg.forks) if (f !== leg.dialog?.fork && f.status < 200 && !f.cancelled && f.binding.flow.open) this.sendCancel(f);
+    for (const f of leg.forks)
+      if (f !== leg.dialog?.fork && f.status < 200 && !f.cancelled && f.binding.flow.open) this.sendCancel(f);
     const d = leg.dialog;
     if (!d || !d.flow.open) return;
     if (!d.ack) {

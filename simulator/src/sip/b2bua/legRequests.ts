@@ -9,7 +9,11 @@ import { sdpOf } from '../ua/sdp.js';
 import type { Fork, Leg, LegDialog } from './sessions.js';
 
 export function nameAddr(display: string, user: string, domain: string): string {
-  return formatNameAddr({ display: display || undefined, uri: formatUri({ scheme: 'sip', user, host: domain }), params: {} });
+  return formatNameAddr({
+    display: display || undefined,
+    uri: formatUri({ scheme: 'sip', user, host: domain }),
+    params: {},
+  });
 }
 
 function newBranch(): string {
@@ -24,7 +28,10 @@ export function b2buaContact(flow: Flow): string {
 /** A leg's INVITE to one registered contact of its party, as a new fork of the leg. */
 export function inviteFork(leg: Leg, binding: Binding, sdp?: string): Fork {
   const branch = newBranch();
-  const extra: [string, string][] = [['Contact', b2buaContact(binding.flow)], ['Allow', UA_ALLOW]];
+  const extra: [string, string][] = [
+    ['Contact', b2buaContact(binding.flow)],
+    ['Allow', UA_ALLOW],
+  ];
   // A hint for phones that auto-answer click-to-dial calls (the Call-Info answer-after convention).
   if (leg.role === 'phone') extra.push(['Call-Info', `<sip:${leg.session.domain}>;answer-after=0`]);
   extra.push(['User-Agent', 'STARFACE simulator click-to-dial']);
@@ -44,7 +51,13 @@ export function inviteFork(leg: Leg, binding: Binding, sdp?: string): Fork {
 }
 
 /** A request within the leg's dialog (RFC 3261 §12.2.1.1). */
-export function inDialogRequest(leg: Leg, d: LegDialog, method: string, cseq: number, opts: { sdp?: string; reason?: string } = {}): SipRequest {
+export function inDialogRequest(
+  leg: Leg,
+  d: LegDialog,
+  method: string,
+  cseq: number,
+  opts: { sdp?: string; reason?: string } = {},
+): SipRequest {
   return newRequest({
     method,
     uri: d.target,

@@ -52,7 +52,8 @@ export interface Leg {
   session: Session;
 }
 
-export type Destination = { kind: 'user'; user: StoredUser } | { kind: 'virtual'; phone: VirtualPhone } | { kind: 'unknown'; number: string };
+export type Destination =
+  { kind: 'user'; user: StoredUser } | { kind: 'virtual'; phone: VirtualPhone } | { kind: 'unknown'; number: string };
 
 /** One click-to-dial call: the user's phone leg, and the destination leg once the phone answered. */
 export interface Session {
@@ -100,7 +101,16 @@ export class Sessions {
   newLeg(session: Session, role: Leg['role'], callId: string, from: string, to: string): Leg {
     const cseq = 1 + Math.floor(Math.random() * 1000);
     const leg: Leg = {
-      role, callId, localTag: randomBytes(5).toString('hex'), from: '', to, inviteCseq: cseq, nextCseq: cseq, forks: [], ended: false, session,
+      role,
+      callId,
+      localTag: randomBytes(5).toString('hex'),
+      from: '',
+      to,
+      inviteCseq: cseq,
+      nextCseq: cseq,
+      forks: [],
+      ended: false,
+      session,
     };
     leg.from = `${from};tag=${leg.localTag}`;
     this.legs.set(callId, leg);

@@ -5,20 +5,61 @@
 import { splitOutside } from './split.js';
 
 const COMPACT: Record<string, string> = {
-  i: 'call-id', m: 'contact', e: 'content-encoding', l: 'content-length', c: 'content-type', f: 'from', s: 'subject',
-  k: 'supported', t: 'to', v: 'via', o: 'event', r: 'refer-to', b: 'referred-by', u: 'allow-events', x: 'session-expires',
-  a: 'accept-contact', j: 'reject-contact', d: 'request-disposition', y: 'identity', n: 'identity-info',
+  i: 'call-id',
+  m: 'contact',
+  e: 'content-encoding',
+  l: 'content-length',
+  c: 'content-type',
+  f: 'from',
+  s: 'subject',
+  k: 'supported',
+  t: 'to',
+  v: 'via',
+  o: 'event',
+  r: 'refer-to',
+  b: 'referred-by',
+  u: 'allow-events',
+  x: 'session-expires',
+  a: 'accept-contact',
+  j: 'reject-contact',
+  d: 'request-disposition',
+  y: 'identity',
+  n: 'identity-info',
 };
 
 /** How our own messages spell the fields. */
 const SPELLING: Record<string, string> = {
-  'call-id': 'Call-ID', cseq: 'CSeq', 'www-authenticate': 'WWW-Authenticate', 'proxy-authenticate': 'Proxy-Authenticate',
-  'min-expires': 'Min-Expires', 'max-forwards': 'Max-Forwards', 'content-length': 'Content-Length', 'content-type': 'Content-Type',
-  'record-route': 'Record-Route', 'user-agent': 'User-Agent',
+  'call-id': 'Call-ID',
+  cseq: 'CSeq',
+  'www-authenticate': 'WWW-Authenticate',
+  'proxy-authenticate': 'Proxy-Authenticate',
+  'min-expires': 'Min-Expires',
+  'max-forwards': 'Max-Forwards',
+  'content-length': 'Content-Length',
+  'content-type': 'Content-Type',
+  'record-route': 'Record-Route',
+  'user-agent': 'User-Agent',
 };
 
 /** Fields whose value may be a comma-separated list (RFC 3261 §7.3.1). */
-const LIST_FIELDS = new Set(['via', 'contact', 'route', 'record-route', 'allow', 'supported', 'require', 'proxy-require', 'unsupported', 'path', 'accept', 'accept-encoding', 'accept-language', 'allow-events', 'content-encoding', 'in-reply-to']);
+const LIST_FIELDS = new Set([
+  'via',
+  'contact',
+  'route',
+  'record-route',
+  'allow',
+  'supported',
+  'require',
+  'proxy-require',
+  'unsupported',
+  'path',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'allow-events',
+  'content-encoding',
+  'in-reply-to',
+]);
 
 export function canonicalName(name: string): string {
   const lower = name.toLowerCase();
@@ -26,7 +67,9 @@ export function canonicalName(name: string): string {
 }
 
 export function displayName(canonical: string): string {
-  return SPELLING[canonical] ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase());
+  return (
+    SPELLING[canonical] ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
+  );
 }
 
 /** Splits on commas that are outside double quotes and angle brackets. */

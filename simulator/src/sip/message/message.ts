@@ -46,7 +46,10 @@ export interface Via {
 }
 
 export function parseVia(value: string): Via | undefined {
-  const m = /^\s*(SIP\s*\/\s*2\.0)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+([^\s;:]+|\[[^\]]+\])(?:\s*:\s*(\d{1,5}))?\s*((?:;.*)?)$/i.exec(value);
+  const m =
+    /^\s*(SIP\s*\/\s*2\.0)\s*\/\s*([A-Za-z0-9\-.!%*_+`'~]+)\s+([^\s;:]+|\[[^\]]+\])(?:\s*:\s*(\d{1,5}))?\s*((?:;.*)?)$/i.exec(
+      value,
+    );
   if (!m) return undefined;
   const params = parseParams(m[5]!.trim().replace(/^;/, ''));
   if (!params) return undefined;
@@ -139,7 +142,14 @@ function parseUnsafe(raw: Buffer): ParseResult {
     if (responseLine[1] !== '2.0') return { ok: false, reason: `SIP version ${responseLine[1]} in a response` };
     const status = Number(responseLine[2]);
     if (status < 100 || status > 699) return { ok: false, reason: `status code ${status} out of range` };
-    const message: SipResponse = { kind: 'response', status, reason: responseLine[3] ?? '', version: 'SIP/2.0', headers, body: bodyBytes };
+    const message: SipResponse = {
+      kind: 'response',
+      status,
+      reason: responseLine[3] ?? '',
+      version: 'SIP/2.0',
+      headers,
+      body: bodyBytes,
+    };
     const problem = badHeader ?? checkCommon(message, bodyBytes);
     return problem ? { ok: false, reason: problem } : { ok: true, message };
   }
@@ -147,7 +157,9 @@ function parseUnsafe(raw: Buffer): ParseResult {
   const requestLine = /^([A-Za-z0-9\-.!%*_+`'~]+) (\S+) (SIP\/\d+\.\d+)$/i.exec(startLine);
   const looseRequest = /^([A-Za-z0-9\-.!%*_+`'~]+)\s+(.*?)\s+(SIP\/\S+)\s*$/i.exec(startLine);
   const method = (requestLine ?? looseRequest)?.[1];
-  const partial: SipRequest | undefined = method ? { kind: 'request', method, uri: (requestLine ?? looseRequest)![2]!, version: 'SIP/2.0', headers, body: bodyBytes } : undefined;
+  const partial: SipRequest | undefined = method
+    ? { kind: 'request', method, uri: (requestLine ?? looseRequest)![2]!, version: 'SIP/2.0', headers, body: bodyBytes }
+    : undefined;
   const answerable = partial && canAnswer(headers) ? partial : undefined;
   const refuse = (reason: string, status: 400 | 505 = 400): ParseResult =>
     answerable ? { ok: false, reason, status, partial: answerable } : { ok: false, reason };
@@ -162,22 +174,32 @@ function parseUnsafe(raw: Buffer): ParseResult {
   if (!target) return refuse('malformed Request-URI');
   // Header fields are not allowed in a Request-URI (RFC 3261 §19.1.1).
   if (target.headers) return refuse('header fields in the Request-URI');
-  const request: SipRequest = { kind: 'request', method: requestLine[1]!, uri, version: 'SIP/2.0', headers, body: bodyBytes };
+  const request: SipRequest = {
+    kind: 'request',
+    method: requestLine[1]!,
+    uri,
+    version: 'SIP/2.0',
+    headers,
+    body: bodyBytes,
+  };
   if (badHeader) return refuse(badHeader);
   for (const field of ['via', 'to', 'from', 'call-id', 'cseq']) {
     if (!headers.has(field)) return refuse(`Missing header ${displayName(field)}`);
   }
   const cseq = parseCSeq(headers.get('cseq'));
   if (!cseq) return refuse('malformed CSeq');
-  if (cseq.method.toUpperCase() !== request.method.toUpperCase()) return refuse('CSeq method does not match the request method');
+  if (cseq.method.toUpperCase() !== request.method.toUpperCase())
+    return refuse('CSeq method does not match the request method');
   const maxForwards = headers.get('max-forwards');
   if (maxForwards !== undefined && !/^\s*\d{1,9}\s*$/.test(maxForwards)) return refuse('malformed Max-Forwards');
   if (maxForwards !== undefined && Number(maxForwards) > 255) return refuse('Max-Forwards out of range');
   const expires = headers.get('expires');
-  if (expires !== undefined && (!/^\s*\d{1,10}\s*$/.test(expires) || Number(expires) > 2 ** 32 - 1)) return refuse('malformed Expires');
+  if (expires !== undefined && (!/^\s*\d{1,10}\s*$/.test(expires) || Number(expires) > 2 ** 32 - 1))
+    return refuse('malformed Expires');
   const date = headers.get('date');
   // RFC 3261 §20.17: an RFC 1123 date, always in GMT.
-  if (date !== undefined && !/^\s*[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(date)) return refuse('malformed Date');
+  if (date !== undefined && !/^\s*[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(date))
+    return refuse('malformed Date');
   const problem = checkCommon(request, bodyBytes);
   return problem ? refuse(problem) : { ok: true, message: request };
 }
@@ -187,7 +209,13 @@ function parseUnsafe(raw: Buffer): ParseResult {
  * from), From, To, Call-ID and a CSeq with a number and a method, however malformed the rest.
  */
 function canAnswer(headers: SipHeaders): boolean {
-  return headers.has('via') && headers.has('from') && headers.has('to') && headers.has('call-id') && /^\s*\d+\s+\S+\s*$/.test(headers.get('cseq') ?? '');
+  return (
+    headers.has('via') &&
+    headers.has('from') &&
+    headers.has('to') &&
+    headers.has('call-id') &&
+    /^\s*\d+\s+\S+\s*$/.test(headers.get('cseq') ?? '')
+  );
 }
 
 function checkCommon(message: SipMessage, body: Buffer): string | undefined {
@@ -214,7 +242,10 @@ function checkCommon(message: SipMessage, body: Buffer): string | undefined {
 }
 
 export function serialize(message: SipMessage): Buffer {
-  const start = message.kind === 'request' ? `${message.method} ${message.uri} SIP/2.0` : `SIP/2.0 ${message.status} ${message.reason}`;
+  const start =
+    message.kind === 'request'
+      ? `${message.method} ${message.uri} SIP/2.0`
+      : `SIP/2.0 ${message.status} ${message.reason}`;
   const lines = [start];
   for (const [name, value] of message.headers.entries()) {
     if (canonicalName(name) === 'content-length') continue;
@@ -225,17 +256,46 @@ export function serialize(message: SipMessage): Buffer {
 }
 
 export const REASONS: Record<number, string> = {
-  100: 'Trying', 180: 'Ringing', 183: 'Session Progress', 200: 'OK', 202: 'Accepted', 400: 'Bad Request', 401: 'Unauthorized',
-  403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 407: 'Proxy Authentication Required', 408: 'Request Timeout',
-  413: 'Request Entity Too Large', 415: 'Unsupported Media Type', 416: 'Unsupported URI Scheme', 420: 'Bad Extension',
-  423: 'Interval Too Brief', 480: 'Temporarily Unavailable', 481: 'Call/Transaction Does Not Exist', 482: 'Loop Detected',
-  483: 'Too Many Hops', 484: 'Address Incomplete', 486: 'Busy Here', 487: 'Request Terminated', 488: 'Not Acceptable Here',
-  500: 'Server Internal Error', 501: 'Not Implemented', 503: 'Service Unavailable', 505: 'Version Not Supported',
-  513: 'Message Too Large', 603: 'Decline',
+  100: 'Trying',
+  180: 'Ringing',
+  183: 'Session Progress',
+  200: 'OK',
+  202: 'Accepted',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  407: 'Proxy Authentication Required',
+  408: 'Request Timeout',
+  413: 'Request Entity Too Large',
+  415: 'Unsupported Media Type',
+  416: 'Unsupported URI Scheme',
+  420: 'Bad Extension',
+  423: 'Interval Too Brief',
+  480: 'Temporarily Unavailable',
+  481: 'Call/Transaction Does Not Exist',
+  482: 'Loop Detected',
+  483: 'Too Many Hops',
+  484: 'Address Incomplete',
+  486: 'Busy Here',
+  487: 'Request Terminated',
+  488: 'Not Acceptable Here',
+  500: 'Server Internal Error',
+  501: 'Not Implemented',
+  503: 'Service Unavailable',
+  505: 'Version Not Supported',
+  513: 'Message Too Large',
+  603: 'Decline',
 };
 
 /** A response to `req` (RFC 3261 §8.2.6): Via, From, To, Call-ID and CSeq copied; a To tag added when missing. */
-export function createResponse(req: SipRequest, status: number, reason = REASONS[status] ?? '', toTag?: string): SipResponse {
+export function createResponse(
+  req: SipRequest,
+  status: number,
+  reason = REASONS[status] ?? '',
+  toTag?: string,
+): SipResponse {
   const headers = new SipHeaders();
   for (const via of req.headers.getAll('via')) headers.append('Via', via);
   headers.append('From', req.headers.get('from') ?? '');

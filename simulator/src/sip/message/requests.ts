@@ -35,7 +35,14 @@ export function newRequest(r: NewRequest): SipRequest {
   headers.append('CSeq', `${r.cseq} ${r.method}`);
   for (const [name, value] of r.extra ?? []) headers.append(name, value);
   if (r.sdp) headers.append('Content-Type', 'application/sdp');
-  return { kind: 'request', method: r.method, uri: r.uri, version: 'SIP/2.0', headers, body: Buffer.from(r.sdp ?? '', 'utf8') };
+  return {
+    kind: 'request',
+    method: r.method,
+    uri: r.uri,
+    version: 'SIP/2.0',
+    headers,
+    body: Buffer.from(r.sdp ?? '', 'utf8'),
+  };
 }
 
 /** Our Via for a request sent on `flow`. */

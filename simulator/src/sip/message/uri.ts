@@ -114,10 +114,14 @@ export function parseUri(text: string): SipUri | undefined {
   return { scheme, user, password, host, port, params, headers };
 }
 
-export function formatUri(u: Pick<SipUri, 'scheme' | 'user' | 'host' | 'port'> & { params?: Record<string, string | null> }): string {
+export function formatUri(
+  u: Pick<SipUri, 'scheme' | 'user' | 'host' | 'port'> & { params?: Record<string, string | null> },
+): string {
   const user = u.user === undefined ? '' : `${encodeURIComponent(u.user).replace(/%2B/g, '+')}@`;
   const port = u.port === undefined ? '' : `:${u.port}`;
-  const params = Object.entries(u.params ?? {}).map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
+  const params = Object.entries(u.params ?? {})
+    .map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`))
+    .join('');
   return `${u.scheme}:${user}${u.host}${port}${params}`;
 }
 
@@ -155,7 +159,13 @@ export function parseNameAddr(text: string): NameAddr | undefined {
     if (after && !after.startsWith(';')) return undefined;
     const params = parseParams(after.slice(1));
     if (!params || uri !== uri.trim() || !parseUri(uri)) return undefined;
-    return { display, uri, params, paramText: withoutParams(after, []), head: text.trim().slice(0, text.trim().length - s.length + gt + 1) };
+    return {
+      display,
+      uri,
+      params,
+      paramText: withoutParams(after, []),
+      head: text.trim().slice(0, text.trim().length - s.length + gt + 1),
+    };
   }
   if (display !== undefined) return undefined;
   const uri = (semi >= 0 ? s.slice(0, semi) : s).trimEnd(); // SWS may come before the ";"
@@ -174,6 +184,8 @@ export function quoteString(value: string): string {
 
 export function formatNameAddr(n: NameAddr): string {
   const display = n.display ? `${quoteString(n.display)} ` : '';
-  const params = Object.entries(n.params).map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`)).join('');
+  const params = Object.entries(n.params)
+    .map(([k, v]) => (v === null ? `;${k}` : `;${k}=${v}`))
+    .join('');
   return `${display}<${n.uri}>${params}`;
 }

@@ -56,7 +56,13 @@ function callerSide(txn: ServerTxn): DialogSide {
   const req = txn.req;
   const from = req.headers.get('from') ?? '';
   const contact = parseNameAddr(req.headers.getAll('contact')[0] ?? '')?.uri ?? parseNameAddr(from)?.uri ?? req.uri;
-  return { party: from, target: contact, routes: req.headers.getAll('record-route'), flow: txn.flow, cseq: parseCSeq(req.headers.get('cseq'))?.seq ?? 1 };
+  return {
+    party: from,
+    target: contact,
+    routes: req.headers.getAll('record-route'),
+    flow: txn.flow,
+    cseq: parseCSeq(req.headers.get('cseq'))?.seq ?? 1,
+  };
 }
 
 /** A BYE of our own to `to`, as if `from` sent it (RFC 3261 §15.1.1), with a Reason (RFC 3326). */
@@ -93,7 +99,14 @@ export class Dialogs {
     const callId = txn.req.headers.get('call-id') ?? '';
     let dialog = this.dialogs.get(callId);
     if (!dialog) {
-      dialog = { callId, callerTag: tagOf(txn.req.headers.get('from')) ?? '', callerFlow: txn.flow, callees: new Map(), call: txn.call, caller: callerSide(txn) };
+      dialog = {
+        callId,
+        callerTag: tagOf(txn.req.headers.get('from')) ?? '',
+        callerFlow: txn.flow,
+        callees: new Map(),
+        call: txn.call,
+        caller: callerSide(txn),
+      };
       this.dialogs.set(callId, dialog);
     }
     return dialog;
@@ -103,9 +116,20 @@ export class Dialogs {
   answeredByVirtual(txn: ServerTxn, call: Call, phone: VirtualPhone): void {
     const callId = txn.req.headers.get('call-id') ?? '';
     this.dialogs.set(callId, {
-      callId, callerTag: tagOf(txn.req.headers.get('from')) ?? '', callerFlow: txn.flow, callees: new Map(), call,
-      virtual: { phone, localTag: txn.toTag }, caller: callerSide(txn),
-      callee: { party: `${txn.req.headers.get('to') ?? ''};tag=${txn.toTag}`, target: '', routes: [], flow: txn.flow, cseq: 0 },
+      callId,
+      callerTag: tagOf(txn.req.headers.get('from')) ?? '',
+      callerFlow: txn.flow,
+      callees: new Map(),
+      call,
+      virtual: { phone, localTag: txn.toTag },
+      caller: callerSide(txn),
+      callee: {
+        party: `${txn.req.headers.get('to') ?? ''};tag=${txn.toTag}`,
+        target: '',
+        routes: [],
+        flow: txn.flow,
+        cseq: 0,
+      },
     });
   }
 
@@ -115,7 +139,13 @@ export class Dialogs {
     const own = rr.findIndex((r) => this.host.isOwnRoute(r));
     const above = (own < 0 ? rr : rr.slice(0, own)).reverse();
     const contact = parseNameAddr(res.headers.getAll('contact')[0] ?? '')?.uri ?? branch.req.uri;
-    return { party: res.headers.get('to') ?? '', target: contact, routes: above.length ? above : branch.req.headers.getAll('route'), flow: branch.flow, cseq: 0 };
+    return {
+      party: res.headers.get('to') ?? '',
+      target: contact,
+      routes: above.length ? above : branch.req.headers.getAll('route'),
+      flow: branch.flow,
+      cseq: 0,
+    };
   }
 
   /** For a 2xx that came after the caller was given up on: its ACK and a BYE (the caller has no dialog). */
@@ -123,7 +153,12 @@ export class Dialogs {
     const contact = parseNameAddr(res.headers.getAll('contact')[0] ?? '')?.uri ?? b.req.uri;
     const routes = res.headers.getAll('record-route').filter((r) => !this.host.isOwnRoute(r));
     const seq = parseCSeq(b.req.headers.get('cseq'))?.seq ?? 1;
-    return ([['ACK', seq], ['BYE', seq + 1]] as const).map(([method, cseq]) =>
+    return (
+      [
+        ['ACK', seq],
+        ['BYE', seq + 1],
+      ] as const
+    ).map(([method, cseq]) =>
       newRequest({
         method,
         uri: contact,

@@ -7,7 +7,15 @@ import { appendChallenges } from '../auth/challenges.js';
 import { authenticateCaller } from '../auth/proxyAuth.js';
 import { ClickToDial } from '../b2bua/clickToDial.js';
 import type { UserDirectory } from '../directory.js';
-import { createResponse, parseCSeq, tagOf, topBranch, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
+import {
+  createResponse,
+  parseCSeq,
+  tagOf,
+  topBranch,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '../message/message.js';
 import { parseNameAddr, parseUri } from '../message/uri.js';
 import type { RefusalReporter } from '../refusals.js';
 import type { Binding, Registrar } from '../registrar.js';
@@ -71,7 +79,11 @@ export class SipProxy implements CallRouter {
     this.ringTimeoutMs = opts.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS;
     this.txns = new Transactions((m, f) => host.send(m, f));
     this.forwarding = new Forwarding(() => host.domains());
-    this.dialogs = new Dialogs({ registrar: host.registrar, users: () => opts.state().users, isOwnRoute: (v) => this.forwarding.isOwnRoute(v) });
+    this.dialogs = new Dialogs({
+      registrar: host.registrar,
+      users: () => opts.state().users,
+      isOwnRoute: (v) => this.forwarding.isOwnRoute(v),
+    });
     this.virtualPhones = new VirtualPhoneAgent({
       calls: this.calls,
       dialogs: this.dialogs,
@@ -136,7 +148,14 @@ export class SipProxy implements CallRouter {
       return;
     }
     if (!this.host.domains().has(target.host)) {
-      this.refuse(txn, 404, 'unknown-domain', `Request-URI domain ${target.host} is not served here`, caller.login, 'Not Found (domain not served here)');
+      this.refuse(
+        txn,
+        404,
+        'unknown-domain',
+        `Request-URI domain ${target.host} is not served here`,
+        caller.login,
+        'Not Found (domain not served here)',
+      );
       return;
     }
     const isInvite = txn.method === 'INVITE';
@@ -151,14 +170,28 @@ export class SipProxy implements CallRouter {
       return;
     }
     if (!callee) {
-      this.refuse(txn, 404, 'unknown-number', `no user, extension or virtual phone "${target.user ?? ''}"`, caller.login, 'Not Found (no such user or extension)');
+      this.refuse(
+        txn,
+        404,
+        'unknown-number',
+        `no user, extension or virtual phone "${target.user ?? ''}"`,
+        caller.login,
+        'Not Found (no such user or extension)',
+      );
       return;
     }
     const callId = req.headers.get('call-id') ?? '';
     if (isInvite) txn.call = this.calls.start(callId, caller, { user: callee });
     const contacts = this.host.registrar.contactsOf(callee.id).filter((b) => b.flow.open);
     if (contacts.length === 0) {
-      this.refuse(txn, 480, 'not-registered', `${callee.login} has no registered phone`, caller.login, 'Temporarily Unavailable (not registered)');
+      this.refuse(
+        txn,
+        480,
+        'not-registered',
+        `${callee.login} has no registered phone`,
+        caller.login,
+        'Temporarily Unavailable (not registered)',
+      );
       if (txn.call) this.calls.hangup(txn.call);
       return;
     }
@@ -173,21 +206,46 @@ export class SipProxy implements CallRouter {
     if (verdict.ok) return verdict.user;
     const { refusal, challenge } = verdict;
     if (refusal) this.reportRefusal(txn, refusal.status, refusal.reason, refusal.message, refusal.login);
-    if (challenge) this.txns.reply(txn, 407, undefined, (res) => appendChallenges(res, this.host.auth, 'Proxy-Authenticate', challenge.stale));
+    if (challenge)
+      this.txns.reply(txn, 407, undefined, (res) =>
+        appendChallenges(res, this.host.auth, 'Proxy-Authenticate', challenge.stale),
+      );
     else if (refusal) this.txns.reply(txn, refusal.status, refusal.phrase);
     return undefined;
   }
 
   /** Answers a refusal and reports it (log line and `request-refused` event, aggregated per source). */
-  private refuse(txn: ServerTxn, status: number, why: SipRefusalReason, message: string, login: string | undefined, phrase?: string): void {
+  private refuse(
+    txn: ServerTxn,
+    status: number,
+    why: SipRefusalReason,
+    message: string,
+    login: string | undefined,
+    phrase?: string,
+  ): void {
     this.reportRefusal(txn, status, why, message, login);
     this.txns.reply(txn, status, phrase);
   }
 
-  private reportRefusal(txn: ServerTxn, status: number, why: SipRefusalReason, message: string, login: string | undefined): void {
+  private reportRefusal(
+    txn: ServerTxn,
+    status: number,
+    why: SipRefusalReason,
+    message: string,
+    login: string | undefined,
+  ): void {
     const { req } = txn;
     const from = parseNameAddr(req.headers.get('from') ?? '')?.uri;
-    this.host.refusals.refused({ method: req.method, status, reason: why, message, flow: txn.flow, login, aor: from, target: req.uri });
+    this.host.refusals.refused({
+      method: req.method,
+      status,
+      reason: why,
+      message,
+      flow: txn.flow,
+      login,
+      aor: from,
+      target: req.uri,
+    });
   }
 
   private armTimeout(txn: ServerTxn, ms: number): void {
@@ -205,7 +263,12 @@ export class SipProxy implements CallRouter {
 
   private forward(txn: ServerTxn, binding: Binding, index: number): void {
     const id = this.txns.branchId(txn, index);
-    this.txns.sendBranch(txn, id, this.forwarding.copy(txn, id, binding.contact, binding.flow, binding.path), binding.flow);
+    this.txns.sendBranch(
+      txn,
+      id,
+      this.forwarding.copy(txn, id, binding.contact, binding.flow, binding.path),
+      binding.flow,
+    );
   }
 
   // ---------------------------------------------------------------- responses
@@ -311,7 +374,13 @@ export class SipProxy implements CallRouter {
     const target = this.dialogs.target(req, dialog);
     if (!target) return; // an ACK is never answered
     const id = this.txns.ackBranchId(branch ?? callId);
-    const copy = this.forwarding.copy({ req, method: 'ACK', initial: false, flow }, id, req.uri, target, this.forwarding.remainingRoutes(req));
+    const copy = this.forwarding.copy(
+      { req, method: 'ACK', initial: false, flow },
+      id,
+      req.uri,
+      target,
+      this.forwarding.remainingRoutes(req),
+    );
     this.host.send(copy, target);
   }
 
@@ -332,7 +401,12 @@ export class SipProxy implements CallRouter {
     if (txn.method === 'BYE' && dialog?.call) this.calls.hangup(dialog.call);
     this.armTimeout(txn, txn.method === 'INVITE' ? this.ringTimeoutMs : TRANSACTION_LINGER_MS);
     const id = this.txns.branchId(txn, 0);
-    this.txns.sendBranch(txn, id, this.forwarding.copy(txn, id, req.uri, target, this.forwarding.remainingRoutes(req)), target);
+    this.txns.sendBranch(
+      txn,
+      id,
+      this.forwarding.copy(txn, id, req.uri, target, this.forwarding.remainingRoutes(req)),
+      target,
+    );
   }
 
   /** A connection closed: its calls end, its pending INVITEs are cancelled. */
@@ -352,7 +426,8 @@ export class SipProxy implements CallRouter {
         if (txn.call) this.calls.hangup(txn.call);
       } else if (txn.branches.length && txn.branches.every((b) => b.flow.id === flow.id || b.status >= 200)) {
         for (const b of txn.branches) if (b.flow.id === flow.id && b.status < 200) b.status = 480;
-        for (const b of txn.branches) if (b.flow.id === flow.id && !b.final) b.final = createResponse(b.req, 480, undefined, txn.toTag);
+        for (const b of txn.branches)
+          if (b.flow.id === flow.id && !b.final) b.final = createResponse(b.req, 480, undefined, txn.toTag);
         this.maybeFinish(txn);
       }
     }

@@ -1,6 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { VirtualPhone } from '../../../../shared/schemas/calls.js';
-import { createResponse, parseCSeq, parseVia, REASONS, tagOf, type SipMessage, type SipRequest, type SipResponse } from '../message/message.js';
+import {
+  createResponse,
+  parseCSeq,
+  parseVia,
+  REASONS,
+  tagOf,
+  type SipMessage,
+  type SipRequest,
+  type SipResponse,
+} from '../message/message.js';
 import { hopByHopRequest } from '../message/requests.js';
 import type { Flow } from '../transport/flow.js';
 import type { Call } from '../calls.js';
@@ -52,7 +61,8 @@ export function txnKey(req: SipRequest, method: string): string {
   const via = top === undefined ? undefined : parseVia(top);
   const branch = via?.params.branch;
   const callId = req.headers.get('call-id') ?? '';
-  if (via && branch && branch.startsWith('z9hG4bK')) return `${branch}|${via.host}:${via.port ?? ''}|${callId}|${method}`;
+  if (via && branch && branch.startsWith('z9hG4bK'))
+    return `${branch}|${via.host}:${via.port ?? ''}|${callId}|${method}`;
   return `${callId}|${parseCSeq(req.headers.get('cseq'))?.seq}|${tagOf(req.headers.get('from'))}|${method}`;
 }
 
@@ -90,7 +100,16 @@ export class Transactions {
   open(req: SipRequest, method: string, flow: Flow): ServerTxn {
     const key = txnKey(req, method);
     const txn: ServerTxn = {
-      key, req, method, flow, toTag: randomBytes(5).toString('hex'), initial: false, branches: [], answered: false, timers: [], done: false,
+      key,
+      req,
+      method,
+      flow,
+      toTag: randomBytes(5).toString('hex'),
+      initial: false,
+      branches: [],
+      answered: false,
+      timers: [],
+      done: false,
     };
     this.txns.set(key, txn);
     return txn;

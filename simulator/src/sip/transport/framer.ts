@@ -4,7 +4,8 @@
  */
 export const MAX_STREAM_MESSAGE = 64 * 1024;
 
-export type Frame = { kind: 'message'; data: Buffer } | { kind: 'ping' } | { kind: 'error'; reason: string; data: Buffer };
+export type Frame =
+  { kind: 'message'; data: Buffer } | { kind: 'ping' } | { kind: 'error'; reason: string; data: Buffer };
 
 export class StreamFramer {
   private buf: Buffer = Buffer.alloc(0);

@@ -16,7 +16,11 @@ export class UdpTransport {
     // A registrar gets bursts (a phone fleet re-registering, a load test's 200 calls at once): with the kernel's
     // default receive buffer (~208 KB, a few hundred small datagrams by skb truesize) such a burst overflows it and
     // each lost request costs its client a 500 ms retransmission. Linux caps the value at net.core.rmem_max.
-    const socket = createSocket({ type: host.includes(':') ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: UDP_RECEIVE_BUFFER });
+    const socket = createSocket({
+      type: host.includes(':') ? 'udp6' : 'udp4',
+      reuseAddr: false,
+      recvBufferSize: UDP_RECEIVE_BUFFER,
+    });
     this.socket = socket;
     // A datagram error (ICMP unreachable for a reply, a bad send) never stops the socket from receiving.
     socket.on('error', () => {});

@@ -31,7 +31,9 @@ export class WsTransport {
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim().toLowerCase());
     if (!offered.includes('sip')) {
       // RFC 7118 §4.1: the "sip" subprotocol is mandatory.
-      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nSIP over WebSocket needs the subprotocol "sip"\n');
+      socket.end(
+        'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nSIP over WebSocket needs the subprotocol "sip"\n',
+      );
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.wss.emit('connection', ws, req));
@@ -53,7 +55,11 @@ export class WsTransport {
       },
     };
     ws.on('message', (data, isBinary) => {
-      const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
+      const buf = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data as ArrayBuffer);
       void isBinary;
       this.onMessage(buf, flow);
     });

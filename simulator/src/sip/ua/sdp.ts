@@ -12,7 +12,13 @@ export const VIRTUAL_MEDIA_PORT = 40_000;
 export function sdpAnswer(offer: string, port = VIRTUAL_MEDIA_PORT): string {
   const lines = offer.split(/\r?\n/).map((l) => l.trim());
   const session = ++version;
-  const out = ['v=0', `o=starface-sim ${session} ${session} IN IP4 127.0.0.1`, 's=STARFACE simulator', 'c=IN IP4 127.0.0.1', 't=0 0'];
+  const out = [
+    'v=0',
+    `o=starface-sim ${session} ${session} IN IP4 127.0.0.1`,
+    's=STARFACE simulator',
+    'c=IN IP4 127.0.0.1',
+    't=0 0',
+  ];
   const media = lines.filter((l) => l.startsWith('m='));
   if (media.length === 0) {
     out.push(`m=audio ${port} RTP/AVP 0`, 'a=rtpmap:0 PCMU/8000', 'a=sendrecv');

@@ -18,7 +18,11 @@ export interface VirtualPhoneScript {
  * Plays a virtual phone's behaviour. It lives here once so that a call through the proxy and a click-to-dial
  * call to the same phone behave alike; `after` is the caller's timer, which it cancels when the call ends.
  */
-export function ringVirtualPhone(phone: VirtualPhone, after: (ms: number, fn: () => void) => void, on: VirtualPhoneScript): void {
+export function ringVirtualPhone(
+  phone: VirtualPhone,
+  after: (ms: number, fn: () => void) => void,
+  on: VirtualPhoneScript,
+): void {
   if (phone.behaviour === 'busy') return on.busy();
   on.ringing();
   if (phone.behaviour === 'no-answer') return;

@@ -6,7 +6,12 @@ import type { StoredUser } from '../../state/model.js';
  */
 export interface UciCallControl {
   /** Click-to-dial: rings the user's phone (phoneId, else any registered one or virtual phone), then `destination`. Answers the UCI call id. */
-  placeCallWithPhone(user: StoredUser, destination: string, phoneId: string | undefined, callId: string | undefined): Promise<string>;
+  placeCallWithPhone(
+    user: StoredUser,
+    destination: string,
+    phoneId: string | undefined,
+    callId: string | undefined,
+  ): Promise<string>;
   /** Ends the call the user sees under `callId`. */
   hangupCall(user: StoredUser, callId: string): Promise<void>;
 }

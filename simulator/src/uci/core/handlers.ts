@@ -34,7 +34,12 @@ export class AnswerThen {
 }
 
 type Params<K extends UciMethodKey> = z.output<(typeof UCI_PARAMS)[K]>;
-type Handler<K extends UciMethodKey> = (ctx: HandlerContext, conn: UciPeer, user: StoredUser, params: Params<K>) => unknown;
+type Handler<K extends UciMethodKey> = (
+  ctx: HandlerContext,
+  conn: UciPeer,
+  user: StoredUser,
+  params: Params<K>,
+) => unknown;
 
 function currentUser(ctx: HandlerContext, conn: UciPeer): StoredUser {
   const id = conn.session.user?.id;
@@ -91,12 +96,19 @@ const HANDLERS: { [K in UciMethodKey]: Handler<K> } = {
     return true;
   },
   getUserState: (ctx, _conn, user) => userState(user, ctx.calls),
-  setDoNotDisturbSetting: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { doNotDisturb: p.doNotDisturb }),
-  setChatPresenceMessage: (ctx, _conn, user, p) => changeUserState(ctx.holder, ctx.calls, user.id, { chatPresenceMessage: p.message }),
+  setDoNotDisturbSetting: (ctx, _conn, user, p) =>
+    changeUserState(ctx.holder, ctx.calls, user.id, { doNotDisturb: p.doNotDisturb }),
+  setChatPresenceMessage: (ctx, _conn, user, p) =>
+    changeUserState(ctx.holder, ctx.calls, user.id, { chatPresenceMessage: p.message }),
 };
 
 /** Runs one method for a signed-in peer. `login` is the transport's (it signs in its own way and may close the socket). */
-export function runMethod(ctx: HandlerContext, conn: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
+export function runMethod(
+  ctx: HandlerContext,
+  conn: UciPeer,
+  key: Exclude<UciMethodKey, 'login'>,
+  params: unknown,
+): unknown {
   const user = currentUser(ctx, conn);
   const parsed = parseParams(key, UCI_PARAMS[key], params);
   return (HANDLERS[key] as Handler<typeof key>)(ctx, conn, user, parsed as never);

@@ -33,14 +33,18 @@ export function normaliseParams(key: UciMethodKey, params: unknown): unknown {
   }
   if (key === 'subscribeEvents' || key === 'unsubscribeEvents') {
     if (params.length === 0) return {};
-    if (Array.isArray(params[0])) return compact({ services: params[0], sinceSeq: params[1] }, params.length > 2 ? params.slice(2) : []);
+    if (Array.isArray(params[0]))
+      return compact({ services: params[0], sinceSeq: params[1] }, params.length > 2 ? params.slice(2) : []);
     const last = params[params.length - 1];
     const hasSince = key === 'subscribeEvents' && typeof last === 'number';
     return { services: hasSince ? params.slice(0, -1) : params, ...(hasSince ? { sinceSeq: last } : {}) };
   }
   const names = UCI_POSITIONAL[key];
   if (params.length > names.length) {
-    throw new RpcError(UCI_ERRORS.invalidParams, `Invalid params: ${UCI_METHODS[key]} takes ${names.length ? `at most ${names.length} (${names.join(', ')})` : 'no params'}, got ${params.length}`);
+    throw new RpcError(
+      UCI_ERRORS.invalidParams,
+      `Invalid params: ${UCI_METHODS[key]} takes ${names.length ? `at most ${names.length} (${names.join(', ')})` : 'no params'}, got ${params.length}`,
+    );
   }
   const out: Record<string, unknown> = {};
   names.forEach((name, i) => {
@@ -50,7 +54,8 @@ export function normaliseParams(key: UciMethodKey, params: unknown): unknown {
 }
 
 function compact(obj: Record<string, unknown>, extra: unknown[]): Record<string, unknown> {
-  if (extra.length) throw new RpcError(UCI_ERRORS.invalidParams, 'Invalid params: expected [services] or [services, sinceSeq]');
+  if (extra.length)
+    throw new RpcError(UCI_ERRORS.invalidParams, 'Invalid params: expected [services] or [services, sinceSeq]');
   for (const k of Object.keys(obj)) if (obj[k] === undefined) delete obj[k];
   return obj;
 }
@@ -62,7 +67,13 @@ export function parseParams<S extends z.ZodType>(key: UciMethodKey, schema: S, p
   // An unknown name explains a missing one ("dnd" for "doNotDisturb"): name it first.
   const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
   const path = issue.path.join('.');
-  const what = issue.code === 'unrecognized_keys' ? `unknown param(s) ${issue.keys.join(', ')}` : `${path ? `"${path}": ` : ''}${issue.message}`;
+  const what =
+    issue.code === 'unrecognized_keys'
+      ? `unknown param(s) ${issue.keys.join(', ')}`
+      : `${path ? `"${path}": ` : ''}${issue.message}`;
   const names = UCI_POSITIONAL[key];
-  throw new RpcError(UCI_ERRORS.invalidParams, `Invalid params for ${UCI_METHODS[key]}: ${what} (takes ${names.length ? names.join(', ') : 'no params'})`);
+  throw new RpcError(
+    UCI_ERRORS.invalidParams,
+    `Invalid params for ${UCI_METHODS[key]}: ${what} (takes ${names.length ? names.join(', ') : 'no params'})`,
+  );
 }

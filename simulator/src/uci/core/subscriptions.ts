@@ -42,12 +42,19 @@ export class Subscriptions {
     const readBacklog = (): SimEvent[] => {
       if (backlog) return backlog;
       if (sinceSeq !== undefined && bus.isGone(sinceSeq)) {
-        throw new RpcError(UCI_ERRORS.sinceSeqGone, `Events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`, {
-          oldestSeq: bus.oldestSeq,
-          lastSeq: bus.lastSeq,
-        });
+        throw new RpcError(
+          UCI_ERRORS.sinceSeqGone,
+          `Events after seq ${sinceSeq} are no longer buffered; the oldest available is ${bus.oldestSeq}`,
+          {
+            oldestSeq: bus.oldestSeq,
+            lastSeq: bus.lastSeq,
+          },
+        );
       }
-      return (backlog = sinceSeq === undefined || added.length === 0 ? [] : bus.since(sinceSeq).filter((e) => added.includes(e.service) && session.sees(e)));
+      return (backlog =
+        sinceSeq === undefined || added.length === 0
+          ? []
+          : bus.since(sinceSeq).filter((e) => added.includes(e.service) && session.sees(e)));
     };
     sub.admit?.(readBacklog, sinceSeq);
     const replay = readBacklog();
@@ -61,7 +68,16 @@ export class Subscriptions {
     }
     const lastSeq = bus.lastSeq;
     session.deliveredSeq = Math.max(session.deliveredSeq, lastSeq);
-    return { result: { services: [...session.services], replayed: replay.length, lastSeq, oldestSeq: bus.oldestSeq, bootId: bus.bootId }, backlog: replay };
+    return {
+      result: {
+        services: [...session.services],
+        replayed: replay.length,
+        lastSeq,
+        oldestSeq: bus.oldestSeq,
+        bootId: bus.bootId,
+      },
+      backlog: replay,
+    };
   }
 
   /** Answers the services still subscribed. Without `services`, all of them end. */

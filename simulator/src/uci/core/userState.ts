@@ -1,4 +1,9 @@
-import { USER_STATE_EVENT, USER_STATE_SERVICE, type UciUserState, type UciUserStateEventData } from '../../../../shared/schemas/uci.js';
+import {
+  USER_STATE_EVENT,
+  USER_STATE_SERVICE,
+  type UciUserState,
+  type UciUserStateEventData,
+} from '../../../../shared/schemas/uci.js';
 import type { StoredUser } from '../../state/model.js';
 import type { EventBus } from '../../events/bus.js';
 import type { StateHolder } from '../../state/pbx.js';
@@ -23,7 +28,12 @@ export function userStateEventData(user: StoredUser, calls: CallBook): UciUserSt
 }
 
 /** Persists a change of the user's UCI state and publishes `ucp.v22.events.userState receiveUserState`. */
-export function changeUserState(holder: StateHolder, calls: CallBook, userId: number, patch: Partial<typeof DEFAULT_UCI_USER>): Promise<UciUserState> {
+export function changeUserState(
+  holder: StateHolder,
+  calls: CallBook,
+  userId: number,
+  patch: Partial<typeof DEFAULT_UCI_USER>,
+): Promise<UciUserState> {
   return holder.commit((draft, emit) => {
     const user = draft.users.find((u) => u.id === userId);
     if (!user) throw new Error('the user no longer exists');
@@ -41,6 +51,7 @@ export function changeUserState(holder: StateHolder, calls: CallBook, userId: nu
 export function publishTelephonyChange(holder: StateHolder, bus: EventBus, calls: CallBook, userId: number): void {
   queueMicrotask(() => {
     const user = holder.state.users.find((u) => u.id === userId);
-    if (user) bus.publish({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data: userStateEventData(user, calls) });
+    if (user)
+      bus.publish({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data: userStateEventData(user, calls) });
   });
 }

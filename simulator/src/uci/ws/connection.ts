@@ -30,7 +30,10 @@ export class UciConnection implements UciPeer {
     readonly ws: WebSocket,
     private readonly opts: ConnectionOptions,
   ) {
-    this.idle = setTimeout(() => this.close(UCI_CLOSE.keepAliveTimeout, `keepAlive timeout: no request within ${opts.keepAliveMs} ms`), opts.keepAliveMs);
+    this.idle = setTimeout(
+      () => this.close(UCI_CLOSE.keepAliveTimeout, `keepAlive timeout: no request within ${opts.keepAliveMs} ms`),
+      opts.keepAliveMs,
+    );
     this.idle.unref();
     ws.once('close', () => {
       this.closing = true;
@@ -103,7 +106,10 @@ export class UciConnection implements UciPeer {
   }
 
   private tooSlow(queued: number): void {
-    this.close(UCI_CLOSE.tooSlow, `send queue over ${this.opts.sendQueueBytes} bytes: subscriber too slow; reconnect with sinceSeq`);
+    this.close(
+      UCI_CLOSE.tooSlow,
+      `send queue over ${this.opts.sendQueueBytes} bytes: subscriber too slow; reconnect with sinceSeq`,
+    );
     this.opts.onTooSlow(this, queued);
   }
 }

@@ -3,7 +3,12 @@
  * and building the frames we send. No I/O here.
  */
 import type { SimEvent } from '../../../../shared/schemas/events.js';
-import { JsonRpcRequestSchema, notificationMethod, UCI_ERRORS, type JsonRpcId } from '../../../../shared/schemas/uci.js';
+import {
+  JsonRpcRequestSchema,
+  notificationMethod,
+  UCI_ERRORS,
+  type JsonRpcId,
+} from '../../../../shared/schemas/uci.js';
 import { RpcError } from '../core/methods.js';
 
 export interface ParsedRequest {
@@ -20,10 +25,24 @@ export function parseFrame(text: string): ParseOutcome {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    return { ok: false, id: null, error: new RpcError(UCI_ERRORS.parseError, `Parse error: the frame is not valid JSON (${(err as Error).message})`) };
+    return {
+      ok: false,
+      id: null,
+      error: new RpcError(
+        UCI_ERRORS.parseError,
+        `Parse error: the frame is not valid JSON (${(err as Error).message})`,
+      ),
+    };
   }
   if (Array.isArray(json)) {
-    return { ok: false, id: null, error: new RpcError(UCI_ERRORS.invalidRequest, 'Invalid Request: batches are not supported; send one request per frame') };
+    return {
+      ok: false,
+      id: null,
+      error: new RpcError(
+        UCI_ERRORS.invalidRequest,
+        'Invalid Request: batches are not supported; send one request per frame',
+      ),
+    };
   }
   const parsed = JsonRpcRequestSchema.safeParse(json);
   if (!parsed.success) {
@@ -35,7 +54,10 @@ export function parseFrame(text: string): ParseOutcome {
     return {
       ok: false,
       id,
-      error: new RpcError(UCI_ERRORS.invalidRequest, `Invalid Request: ${where}: ${what} (expected {"jsonrpc":"2.0","method":…,"params":[…]|{…},"id":…})`),
+      error: new RpcError(
+        UCI_ERRORS.invalidRequest,
+        `Invalid Request: ${where}: ${what} (expected {"jsonrpc":"2.0","method":…,"params":[…]|{…},"id":…})`,
+      ),
     };
   }
   const r = parsed.data;
@@ -47,10 +69,16 @@ export function resultFrame(id: JsonRpcId, result: unknown): string {
 }
 
 export function errorFrame(id: JsonRpcId, error: RpcError): string {
-  return JSON.stringify({ jsonrpc: '2.0', id, error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) } });
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    error: { code: error.code, message: error.message, ...(error.data !== undefined ? { data: error.data } : {}) },
+  });
 }
 
 /** Serialised once per event and shared by every subscriber. */
 export function notificationFrame(event: SimEvent): Buffer {
-  return Buffer.from(JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(event.service, event.event), params: event }));
+  return Buffer.from(
+    JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(event.service, event.event), params: event }),
+  );
 }

@@ -38,7 +38,12 @@ const AUTH_FAILED_REASON = 'authentication failed: unknown login, wrong UCI toke
  * connections.
  */
 export class UciWebSocketServer {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: UCI_MAX_FRAME_BYTES, clientTracking: false, perMessageDeflate: false });
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: UCI_MAX_FRAME_BYTES,
+    clientTracking: false,
+    perMessageDeflate: false,
+  });
   private readonly connections = new Set<UciConnection>();
   private readonly core: UciCore;
   private readonly keepAliveMs: number;
@@ -77,7 +82,9 @@ export class UciWebSocketServer {
       onClosed: (c) => this.forget(c),
     });
     this.connections.add(conn);
-    ws.on('error', (err) => this.opts.log('debug', 'uci connection error', { error: err.message, remote: conn.remote }));
+    ws.on('error', (err) =>
+      this.opts.log('debug', 'uci connection error', { error: err.message, remote: conn.remote }),
+    );
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
 
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
@@ -85,7 +92,10 @@ export class UciWebSocketServer {
     if (token !== null) {
       const outcome = this.authenticate(conn, token);
       if (typeof outcome === 'string') {
-        this.opts.log('info', 'uci authentication failed', { remote: conn.remote, via: query.has(UCI_AUTH_PARAM) ? UCI_AUTH_PARAM : UCI_AUTH_TOKEN_PARAM });
+        this.opts.log('info', 'uci authentication failed', {
+          remote: conn.remote,
+          via: query.has(UCI_AUTH_PARAM) ? UCI_AUTH_PARAM : UCI_AUTH_TOKEN_PARAM,
+        });
         conn.close(UCI_CLOSE.authFailed, outcome);
       }
     }
@@ -108,7 +118,9 @@ export class UciWebSocketServer {
   private onFrame(conn: UciConnection, data: RawData, _isBinary: boolean): void {
     if (!conn.open) return;
     conn.touch();
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseFrame(text);
     if (!parsed.ok) {
       conn.replyError(parsed.id, parsed.error);
@@ -117,7 +129,11 @@ export class UciWebSocketServer {
     const { id, method, params } = parsed.request;
     const key = methodKey(method);
     try {
-      if (!key) throw new RpcError(UCI_ERRORS.methodNotFound, `Method not found: "${method}"; known methods: ${Object.values(UCI_METHODS).join(', ')}`);
+      if (!key)
+        throw new RpcError(
+          UCI_ERRORS.methodNotFound,
+          `Method not found: "${method}"; known methods: ${Object.values(UCI_METHODS).join(', ')}`,
+        );
       if (key === 'login') {
         const p = parseParams('login', UCI_PARAMS.login, params);
         const user = this.authenticate(conn, p.token);
@@ -126,7 +142,12 @@ export class UciWebSocketServer {
           conn.close(UCI_CLOSE.authFailed, user);
           return;
         }
-        conn.reply(id, { login: user.login, userId: user.id, admin: conn.session.user!.admin, bootId: this.core.bus.bootId });
+        conn.reply(id, {
+          login: user.login,
+          userId: user.id,
+          admin: conn.session.user!.admin,
+          bootId: this.core.bus.bootId,
+        });
         return;
       }
       const result = this.core.run(conn, key, params);
@@ -153,7 +174,14 @@ export class UciWebSocketServer {
       this.core.bus.publish({
         service: SIM_SERVICES.log,
         event: 'uci-slow-subscriber',
-        data: { level: 'warn', message, ...(user ? { userId: user.id, login: user.login } : {}), remote: conn.remote, bufferedBytes, limitBytes: this.sendQueueBytes },
+        data: {
+          level: 'warn',
+          message,
+          ...(user ? { userId: user.id, login: user.login } : {}),
+          remote: conn.remote,
+          bufferedBytes,
+          limitBytes: this.sendQueueBytes,
+        },
       }),
     );
   }
@@ -162,7 +190,8 @@ export class UciWebSocketServer {
 function toRpcError(err: unknown, log: Logger): RpcError {
   if (err instanceof RpcError) return err;
   const e = err as { status?: number; message?: string };
-  if (typeof e?.status === 'number' && e.status < 500) return new RpcError(UCI_ERRORS.invalidParams, e.message ?? 'refused');
+  if (typeof e?.status === 'number' && e.status < 500)
+    return new RpcError(UCI_ERRORS.invalidParams, e.message ?? 'refused');
   log('error', 'uci request failed', { error: (err as Error)?.message });
   return new RpcError(UCI_ERRORS.internalError, `Internal error: ${(err as Error)?.message ?? String(err)}`);
 }

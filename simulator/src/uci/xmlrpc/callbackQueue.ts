@@ -6,7 +6,11 @@
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { xmlRpc } from './lib.js';
-import { UCI_XMLRPC_MAX_BODY, type UciXmlRpcCallbackType, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
+import {
+  UCI_XMLRPC_MAX_BODY,
+  type UciXmlRpcCallbackType,
+  type UciXmlRpcDeliveryOptions,
+} from '../../../../shared/schemas/uciXmlRpc.js';
 
 export interface CallbackTarget {
   type: UciXmlRpcCallbackType;
@@ -66,7 +70,10 @@ export class CallbackQueue {
     private readonly onRejected: (rejected: CallbackRejected) => void = () => {},
   ) {
     this.backoffMs = opts.backoffInitialMs;
-    this.agent = target.type === 'https' ? new HttpsAgent({ keepAlive: true, maxSockets: 1 }) : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    this.agent =
+      target.type === 'https'
+        ? new HttpsAgent({ keepAlive: true, maxSockets: 1 })
+        : new HttpAgent({ keepAlive: true, maxSockets: 1 });
   }
 
   get length(): number {
@@ -77,7 +84,9 @@ export class CallbackQueue {
     if (this.stopped) return;
     this.items.push({ method, body });
     if (this.items.length > this.opts.maxQueue) {
-      this.giveUp(`more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`);
+      this.giveUp(
+        `more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`,
+      );
       return;
     }
     if (!this.inFlight && !this.retryTimer) this.next();
@@ -120,7 +129,9 @@ export class CallbackQueue {
         const now = this.now();
         this.failingSince ??= now;
         if (now - this.failingSince >= this.opts.maxFailingMs) {
-          this.giveUp(`${redactedCallbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`);
+          this.giveUp(
+            `${redactedCallbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`,
+          );
           return;
         }
         this.retryTimer = setTimeout(() => {
@@ -146,7 +157,11 @@ export class CallbackQueue {
         path: target.path,
         method: 'POST',
         agent: this.agent,
-        headers: { 'Content-Type': 'text/xml', 'Content-Length': Buffer.byteLength(item.body), 'User-Agent': 'starface-sim' },
+        headers: {
+          'Content-Type': 'text/xml',
+          'Content-Length': Buffer.byteLength(item.body),
+          'User-Agent': 'starface-sim',
+        },
       });
       this.inFlight = req;
       let settled = false;
@@ -160,7 +175,10 @@ export class CallbackQueue {
           reject(err);
         } else resolve(rejected);
       };
-      const timer = setTimeout(() => settle(new Error(`no answer within ${this.opts.timeoutMs} ms`)), this.opts.timeoutMs);
+      const timer = setTimeout(
+        () => settle(new Error(`no answer within ${this.opts.timeoutMs} ms`)),
+        this.opts.timeoutMs,
+      );
       req.on('error', (err) => settle(err));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
@@ -181,7 +199,10 @@ export class CallbackQueue {
             () => settle(undefined),
             (err: unknown) =>
               err instanceof xmlRpc().XmlRpcFault
-                ? settle(undefined, new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500)))
+                ? settle(
+                    undefined,
+                    new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500)),
+                  )
                 : settle(new Error(`bad answer to ${item.method}: ${(err as Error).message}`)),
           );
         });

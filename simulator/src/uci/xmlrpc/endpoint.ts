@@ -42,8 +42,16 @@ export interface XmlRpcEndpointOptions {
 const F = UCI_XMLRPC_FAULTS;
 const P = UCI_XMLRPC_PARAMS;
 /** Results the real PBX answers with `true` instead of the WebSocket connector's structs. */
-const ANSWERS_TRUE = new Set<UciMethodKey>(['login', 'logout', 'keepAlive', 'subscribeEvents', 'unsubscribeEvents', 'hangupCall']);
-const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+const ANSWERS_TRUE = new Set<UciMethodKey>([
+  'login',
+  'logout',
+  'keepAlive',
+  'subscribeEvents',
+  'unsubscribeEvents',
+  'hangupCall',
+]);
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
 export class XmlRpcEndpoint {
   readonly sessions: XmlRpcSessions;
@@ -70,7 +78,9 @@ export class XmlRpcEndpoint {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== UCI_XMLRPC_PATH) return false;
     if (req.method !== 'POST') {
-      res.writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' }).end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
+      res
+        .writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' })
+        .end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
       return true;
     }
     loadXmlRpc().then(
@@ -134,7 +144,11 @@ export class XmlRpcEndpoint {
       throw new RpcError(F.malformed, `malformed XML-RPC request: ${message}`);
     }
     const key = methodKey(method);
-    if (!key) throw new RpcError(F.unknownMethod, `unknown method '${method.slice(0, 200)}'; known methods: ${Object.values(UCI_METHODS).join(', ')}`);
+    if (!key)
+      throw new RpcError(
+        F.unknownMethod,
+        `unknown method '${method.slice(0, 200)}'; known methods: ${Object.values(UCI_METHODS).join(', ')}`,
+      );
     const named = xmlRpcParams(key, args);
     const callback = parseCallback(query);
     if (callback && !this.opts.anyCallbackHost && !sameAddress(callback.host, remote)) {
@@ -152,7 +166,10 @@ export class XmlRpcEndpoint {
     }
     const s = this.sessions.get(sessionKey);
     if (!s) {
-      throw new RpcError(F.notLoggedIn, `not logged in: call ${UCI_METHODS.login} first with the same auth and callback parameters (sessions end on logout, without keepAlive for ${this.opts.keepAliveMs} ms, or when the callback stays unreachable)`);
+      throw new RpcError(
+        F.notLoggedIn,
+        `not logged in: call ${UCI_METHODS.login} first with the same auth and callback parameters (sessions end on logout, without keepAlive for ${this.opts.keepAliveMs} ms, or when the callback stays unreachable)`,
+      );
     }
     s.touch();
     let result = this.core.run(s, key, named);
@@ -174,12 +191,21 @@ export class XmlRpcEndpoint {
     const login = query.get(P.user);
     const restToken = query.get(P.authToken);
     if (auth === null && restToken === null) {
-      if (query.has(P.jwt)) throw new RpcError(F.unsupportedAuth, `${P.jwt} sign-in is not simulated; use ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))>`);
-      throw new RpcError(F.authFailed, `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`);
+      if (query.has(P.jwt))
+        throw new RpcError(
+          F.unsupportedAuth,
+          `${P.jwt} sign-in is not simulated; use ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))>`,
+        );
+      throw new RpcError(
+        F.authFailed,
+        `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`,
+      );
     }
-    const token = auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
+    const token =
+      auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
     const outcome = this.core.signIn(token, remote);
-    if ('waitSeconds' in outcome) throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${outcome.waitSeconds} s`);
+    if ('waitSeconds' in outcome)
+      throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${outcome.waitSeconds} s`);
     if ('failed' in outcome) {
       this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: outcome.login });
       throw new RpcError(F.authFailed, 'authentication failed: unknown login, wrong hash or expired authToken');
@@ -191,7 +217,8 @@ export class XmlRpcEndpoint {
     const { XmlRpcFault } = xmlRpc();
     if (err instanceof RpcError) return new XmlRpcFault(err.message, err.code);
     const e = err as { status?: number; message?: string };
-    if (typeof e?.status === 'number' && e.status < 500) return new XmlRpcFault(e.message ?? 'refused', F.invalidParams);
+    if (typeof e?.status === 'number' && e.status < 500)
+      return new XmlRpcFault(e.message ?? 'refused', F.invalidParams);
     this.opts.log('error', 'uci xml-rpc request failed', { error: e?.message });
     return new XmlRpcFault(`internal error: ${e?.message ?? String(err)}`, F.internalError);
   }
@@ -205,7 +232,9 @@ function sameAddress(host: string, remote: string): boolean {
 
 function send(res: ServerResponse, xml: string, status = 200): void {
   if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) }).end(xml);
+  res
+    .writeHead(status, { 'Content-Type': 'text/xml; charset=utf-8', 'Content-Length': Buffer.byteLength(xml) })
+    .end(xml);
 }
 
 function tooLarge(res: ServerResponse): void {
@@ -223,23 +252,36 @@ export function parseCallback(query: URLSearchParams): CallbackTarget | undefine
   const path = query.get(P.callbackPath) ?? '/';
   if (rawHost === null && rawPort === null && !query.has(P.callbackPath)) return undefined;
   const bad = (what: string) => new RpcError(F.badCallback, `bad callback: ${what}`);
-  if (!(UCI_XMLRPC_CALLBACK_TYPES as readonly string[]).includes(type)) throw bad(`${P.callbackType} must be one of ${UCI_XMLRPC_CALLBACK_TYPES.join(', ')}`);
+  if (!(UCI_XMLRPC_CALLBACK_TYPES as readonly string[]).includes(type))
+    throw bad(`${P.callbackType} must be one of ${UCI_XMLRPC_CALLBACK_TYPES.join(', ')}`);
   if (rawHost === null || rawPort === null) throw bad(`${P.callbackHost} and ${P.callbackPort} are both needed`);
   const host = rawHost.startsWith('[') && rawHost.endsWith(']') ? rawHost.slice(1, -1) : rawHost;
   if (!isIP(host) && !HOSTNAME.test(host)) throw bad(`${P.callbackHost} must be an IP address or a host name`);
   const port = /^\d{1,5}$/.test(rawPort) ? Number(rawPort) : NaN;
   if (!(port >= 1 && port <= 65535)) throw bad(`${P.callbackPort} must be a number from 1 to 65535`);
-  if (!/^\/[\x21-\x7e]{0,1023}$/.test(path)) throw bad(`${P.callbackPath} must start with / and hold no spaces or control characters`);
+  if (!/^\/[\x21-\x7e]{0,1023}$/.test(path))
+    throw bad(`${P.callbackPath} must start with / and hold no spaces or control characters`);
   return { type: type as UciXmlRpcCallbackType, host, port, path };
 }
 
-const TYPE_NAMES: Record<string, string> = { string: 'a string', boolean: 'a boolean', number: 'a number', int: 'an int', array: 'an array', object: 'a struct' };
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  boolean: 'a boolean',
+  number: 'a number',
+  int: 'an int',
+  array: 'an array',
+  object: 'a struct',
+};
 
 /** Positional XML-RPC params → the named form of uci.ts, with faults that name the param by position. */
 export function xmlRpcParams(key: UciMethodKey, args: XmlRpcValue[]): Record<string, unknown> {
   const method = UCI_METHODS[key];
   if (key === 'login') {
-    if (args.length) throw new RpcError(F.invalidParams, `${method}: takes no params (authentication is in the ${P.auth} query parameter), got ${args.length}`);
+    if (args.length)
+      throw new RpcError(
+        F.invalidParams,
+        `${method}: takes no params (authentication is in the ${P.auth} query parameter), got ${args.length}`,
+      );
     return {};
   }
   // The real PBX's clients send "" for "none" (placeCallWithPhone(dest, "", "")).
@@ -256,8 +298,17 @@ export function xmlRpcParams(key: UciMethodKey, args: XmlRpcValue[]): Record<str
   const names = UCI_POSITIONAL[key];
   const name = String(issue.path[0] ?? '');
   const index = names.indexOf(name);
-  const where = index >= 0 ? `param ${index + 1} (${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join('.')}]` : ''})` : `params`;
+  const where =
+    index >= 0
+      ? `param ${index + 1} (${name}${issue.path.length > 1 ? `[${issue.path.slice(1).join('.')}]` : ''})`
+      : `params`;
   const expected = (issue as { expected?: string }).expected;
-  const what = issue.code === 'invalid_type' && expected && TYPE_NAMES[expected] ? `must be ${TYPE_NAMES[expected]}` : issue.message;
-  throw new RpcError(F.invalidParams, `${method}: ${where} ${what} (takes ${names.length ? names.join(', ') : 'no params'})`);
+  const what =
+    issue.code === 'invalid_type' && expected && TYPE_NAMES[expected]
+      ? `must be ${TYPE_NAMES[expected]}`
+      : issue.message;
+  throw new RpcError(
+    F.invalidParams,
+    `${method}: ${where} ${what} (takes ${names.length ? names.join(', ') : 'no params'})`,
+  );
 }

@@ -8,7 +8,15 @@ import type { XmlRpcStruct } from '@foxglove/xmlrpc';
 import { xmlRpc } from './lib.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
-import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_LOG_EVENTS, UCI_XMLRPC_MAX_SESSIONS, UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN, UCI_XMLRPC_PARAMS, xmlRpcEventMethod, type UciXmlRpcDeliveryOptions } from '../../../../shared/schemas/uciXmlRpc.js';
+import {
+  UCI_XMLRPC_FAULTS,
+  UCI_XMLRPC_LOG_EVENTS,
+  UCI_XMLRPC_MAX_SESSIONS,
+  UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN,
+  UCI_XMLRPC_PARAMS,
+  xmlRpcEventMethod,
+  type UciXmlRpcDeliveryOptions,
+} from '../../../../shared/schemas/uciXmlRpc.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { UciPeer } from '../core/handlers.js';
@@ -134,11 +142,17 @@ export class XmlRpcSessions {
     let mine = 0;
     for (const other of this.sessions.values()) if (other.login === login) mine++;
     if (mine >= perLogin) {
-      throw new RpcError(UCI_XMLRPC_FAULTS.tooManySessions, `too many XML-RPC sessions for ${login} (${mine}, at most ${perLogin}); log out unused ones or let them time out`);
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.tooManySessions,
+        `too many XML-RPC sessions for ${login} (${mine}, at most ${perLogin}); log out unused ones or let them time out`,
+      );
     }
     const max = this.opts.maxSessions ?? UCI_XMLRPC_MAX_SESSIONS;
     if (this.sessions.size >= max) {
-      throw new RpcError(UCI_XMLRPC_FAULTS.tooManySessions, `too many XML-RPC sessions on this simulator (${this.sessions.size}, at most ${max}); log out unused ones or let them time out`);
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.tooManySessions,
+        `too many XML-RPC sessions on this simulator (${this.sessions.size}, at most ${max}); log out unused ones or let them time out`,
+      );
     }
     s = new XmlRpcSession(key, callback, this);
     this.sessions.set(key, s);
@@ -156,22 +170,40 @@ export class XmlRpcSessions {
 
   keepAliveMissed(s: XmlRpcSession): void {
     const dropped = s.close();
-    this.logEvent(s, UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout, 'info', `UCI XML-RPC session of ${s.session.user?.login ?? '?'} (callback ${s.label}) ended: no request within ${this.keepAliveMs} ms`, {
-      dropped,
-    });
+    this.logEvent(
+      s,
+      UCI_XMLRPC_LOG_EVENTS.keepAliveTimeout,
+      'info',
+      `UCI XML-RPC session of ${s.session.user?.login ?? '?'} (callback ${s.label}) ended: no request within ${this.keepAliveMs} ms`,
+      {
+        dropped,
+      },
+    );
   }
 
   callbackGaveUp(s: XmlRpcSession, dropped: number, reason: string): void {
     s.close();
-    this.logEvent(s, UCI_XMLRPC_LOG_EVENTS.dropped, 'warn', `UCI XML-RPC callback given up, ${dropped} event(s) dropped and the session of ${s.session.user?.login ?? '?'} ended: ${reason}`, {
-      dropped,
-      reason,
-    });
+    this.logEvent(
+      s,
+      UCI_XMLRPC_LOG_EVENTS.dropped,
+      'warn',
+      `UCI XML-RPC callback given up, ${dropped} event(s) dropped and the session of ${s.session.user?.login ?? '?'} ended: ${reason}`,
+      {
+        dropped,
+        reason,
+      },
+    );
   }
 
   /** The client refused an event with a fault: delivered all the same (not retried); logged, throttled. */
   callbackRejected(s: XmlRpcSession, rejected: CallbackRejected): void {
-    this.opts.log('info', 'uci xml-rpc callback refused an event', { login: s.session.user?.login, callback: s.label, method: rejected.method, faultCode: rejected.faultCode, faultString: rejected.faultString });
+    this.opts.log('info', 'uci xml-rpc callback refused an event', {
+      login: s.session.user?.login,
+      callback: s.label,
+      method: rejected.method,
+      faultCode: rejected.faultCode,
+      faultString: rejected.faultString,
+    });
     s.rejectedUnreported++;
     const now = Date.now();
     if (now - s.rejectedReportedAt < REJECTED_LOG_INTERVAL_MS) return;
@@ -183,14 +215,32 @@ export class XmlRpcSessions {
       UCI_XMLRPC_LOG_EVENTS.rejected,
       'info',
       `UCI XML-RPC callback ${s.label} of ${s.session.user?.login ?? '?'} answered ${rejected.method} with fault ${rejected.faultCode ?? '?'} "${rejected.faultString}"${count > 1 ? ` (${count} events refused since the last report)` : ''}; not sent again`,
-      { method: rejected.method, faultCode: rejected.faultCode ?? null, faultString: rejected.faultString, rejected: count },
+      {
+        method: rejected.method,
+        faultCode: rejected.faultCode ?? null,
+        faultString: rejected.faultString,
+        rejected: count,
+      },
       false,
     );
   }
 
-  private logEvent(s: XmlRpcSession, event: string, level: 'info' | 'warn', message: string, extra: Record<string, unknown>, toLogger = true): void {
+  private logEvent(
+    s: XmlRpcSession,
+    event: string,
+    level: 'info' | 'warn',
+    message: string,
+    extra: Record<string, unknown>,
+    toLogger = true,
+  ): void {
     const user = s.session.user;
-    const data = { level, message, ...(user ? { userId: user.id, login: user.login } : {}), callback: s.label, ...extra };
+    const data = {
+      level,
+      message,
+      ...(user ? { userId: user.id, login: user.login } : {}),
+      callback: s.label,
+      ...extra,
+    };
     if (toLogger) this.opts.log(level, event, { login: user?.login, callback: s.label, ...extra });
     // Not from inside a bus dispatch (the give-up can happen while an event is being queued).
     queueMicrotask(() => this.opts.bus.publish({ service: SIM_SERVICES.log, event, data }));

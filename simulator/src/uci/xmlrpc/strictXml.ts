@@ -26,15 +26,19 @@ export function checkStrictXmlRpc(body: string): void {
   let methodNames = 0;
   let text = '';
   parser.ondoctype = () => fail(UCI_XMLRPC_FAULTS.malformed, 'DOCTYPE is not allowed in XML-RPC');
-  parser.onerror = (err) => fail(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: ${err.message.split('\n')[0]}`);
+  parser.onerror = (err) =>
+    fail(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: ${err.message.split('\n')[0]}`);
   parser.onopentag = (tag) => {
-    if (stack.length === 0 && ++roots > 1) fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: more than one root element');
-    if (tag.name === 'methodName' && stack.length === 1 && ++methodNames > 1) fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: more than one <methodName>');
+    if (stack.length === 0 && ++roots > 1)
+      fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: more than one root element');
+    if (tag.name === 'methodName' && stack.length === 1 && ++methodNames > 1)
+      fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: more than one <methodName>');
     stack.push(tag.name);
     text = '';
   };
   parser.ontext = (t) => {
-    if (stack.length === 0 && t.trim()) fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: text outside the root element');
+    if (stack.length === 0 && t.trim())
+      fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: text outside the root element');
     text += t;
   };
   parser.oncdata = (t) => (text += t);
@@ -45,16 +49,24 @@ export function checkStrictXmlRpc(body: string): void {
   try {
     parser.write(body).close();
   } catch (err) {
-    if (!(err instanceof Stop)) throw new RpcError(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: ${(err as Error).message.split('\n')[0]}`);
+    if (!(err instanceof Stop))
+      throw new RpcError(
+        UCI_XMLRPC_FAULTS.malformed,
+        `malformed XML-RPC request: ${(err as Error).message.split('\n')[0]}`,
+      );
   }
   if (failure) throw failure;
 }
 
 function checkInt(name: string, value: string, fail: (code: number, message: string) => never): void {
   const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-  if (!/^[+-]?\d+$/.test(value)) fail(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: <${name}> must hold a whole number, got '${shown}'`);
+  if (!/^[+-]?\d+$/.test(value))
+    fail(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: <${name}> must hold a whole number, got '${shown}'`);
   const n = Number(value);
   if (name === 'i8' ? !Number.isSafeInteger(n) : n < INT32_MIN || n > INT32_MAX) {
-    fail(UCI_XMLRPC_FAULTS.invalidParams, `<${name}> ${shown} is out of range (${name === 'i8' ? 'a 64-bit int beyond ±2^53 is not supported' : `${INT32_MIN} to ${INT32_MAX}`})`);
+    fail(
+      UCI_XMLRPC_FAULTS.invalidParams,
+      `<${name}> ${shown} is out of range (${name === 'i8' ? 'a 64-bit int beyond ±2^53 is not supported' : `${INT32_MIN} to ${INT32_MAX}`})`,
+    );
   }
 }
