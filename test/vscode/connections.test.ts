@@ -72,7 +72,7 @@ describe('connections and sign-in without dead ends (issue 14, real extension ho
   describe('"+" (Add PBX Connection) with a tree item selected', () => {
     it('clicked in the real PBX view title with the connection selected, it opens the address prompt', async () => {
       await vscode.commands.executeCommand('starface.pbx.focus');
-      const row = await clickInWorkbench(`.monaco-list-row:has-text("${SIM}")`);
+      const row = await clickInWorkbench(`.monaco-list-row:has-text("${SIM}")`, 10_000, 'selected');
       assert.ok(row.found, `the "${SIM}" row can be clicked (${row.error ?? ''})`);
       assert.match(row.classes ?? '', /\bselected\b/, `the row is selected (${row.classes ?? ''})`);
       const plus = await clickInWorkbench('.pane-header a.action-label[aria-label="Add PBX Connection"]');

@@ -56,12 +56,24 @@ async function quickInput(page, { title = '', answer = null, timeoutMs = 10_000 
   return seen;
 }
 
-/** Clicks the first element `selector` (a Playwright selector) matches; answers its classes afterwards. */
-async function click(page, { selector, timeoutMs = 10_000 }) {
+/**
+ * Clicks the first element `selector` (a Playwright selector) matches; answers its classes afterwards. With
+ * `settledClass`, it waits (up to `timeoutMs`) for the class the click should bring: the workbench applies a
+ * selection after the click event, later on a busy machine, so reading at once would race it.
+ */
+async function click(page, { selector, timeoutMs = 10_000, settledClass }) {
   const target = page.locator(selector).first();
+  const classes = async () => (await target.getAttribute('class').catch(() => '')) ?? '';
+  // One deadline for click and settling: the test waits timeoutMs (plus a round trip) for the answer.
+  const until = Date.now() + timeoutMs;
   try {
     await target.click({ timeout: timeoutMs });
-    return { found: true, classes: (await target.getAttribute('class').catch(() => '')) ?? '' };
+    if (settledClass) {
+      while (!(await classes()).split(/\s+/).includes(settledClass) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    return { found: true, classes: await classes() };
   } catch (e) {
     return { found: false, error: String(e?.message ?? e).split('\n')[0] };
   }

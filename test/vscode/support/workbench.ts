@@ -52,7 +52,10 @@ export function answerInputBox(title: string, answer: string | null, timeoutMs =
   return ask<InputBoxSeen>({ action: 'quickInput', title, answer }, timeoutMs);
 }
 
-/** Clicks the first element a Playwright selector matches in the workbench page. */
-export function clickInWorkbench(selector: string, timeoutMs = 10_000): Promise<ClickResult> {
-  return ask<ClickResult>({ action: 'click', selector }, timeoutMs);
+/**
+ * Clicks the first element a Playwright selector matches in the workbench page. `settledClass`: wait for the class the click brings (e.g. `selected`) before answering the
+ * element's classes.
+ */
+export function clickInWorkbench(selector: string, timeoutMs = 10_000, settledClass?: string): Promise<ClickResult> {
+  return ask<ClickResult>({ action: 'click', selector, settledClass }, timeoutMs);
 }
