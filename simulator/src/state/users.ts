@@ -27,6 +27,18 @@ export function findUserByLogin(state: PbxState, login: string): StoredUser | un
 }
 
 /** The real `User` shape; the password and the SIP secret never leave. */
+
+/** The user fields a DTO carries only when set; an update that leaves one out clears it. */
+const OPTIONAL_USER_FIELDS = [
+  'namespace',
+  'personId',
+  'missedCallReport',
+  'faxCallerId',
+  'faxCoverPage',
+  'faxEmailJournal',
+  'faxHeader',
+  'extension',
+] as const;
 export function toUserDto(u: StoredUser): User {
   const dto: User = {
     id: u.id,
@@ -36,16 +48,7 @@ export function toUserDto(u: StoredUser): User {
     email: u.email,
     language: u.language,
   };
-  for (const key of [
-    'namespace',
-    'personId',
-    'missedCallReport',
-    'faxCallerId',
-    'faxCoverPage',
-    'faxEmailJournal',
-    'faxHeader',
-    'extension',
-  ] as const) {
+  for (const key of OPTIONAL_USER_FIELDS) {
     if (u[key] !== undefined) (dto as Record<string, unknown>)[key] = u[key];
   }
   return dto;
@@ -97,16 +100,7 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
   }
   ensureUnique(state, input.login, input.extension, id);
   const { password, id: _ignored, ...fields } = input;
-  for (const key of [
-    'namespace',
-    'personId',
-    'missedCallReport',
-    'faxCallerId',
-    'faxCoverPage',
-    'faxEmailJournal',
-    'faxHeader',
-    'extension',
-  ] as const) {
+  for (const key of OPTIONAL_USER_FIELDS) {
     delete user[key];
   }
   Object.assign(user, fields);
