@@ -10,6 +10,18 @@ export const SIM_SERVICES = {
   registrar: 'sim.events.registrar',
   server: 'sim.events.server',
   teams: 'sim.events.teams',
+  // The telephony resources of the REST API 6.7: one service each, so a subscriber (the tree, the inspector's
+  // filter) follows only what it shows.
+  numbers: 'sim.events.numbers',
+  phones: 'sim.events.phones',
+  groups: 'sim.events.groups',
+  redirects: 'sim.events.redirects',
+  callServices: 'sim.events.callservices',
+  contacts: 'sim.events.contacts',
+  functionKeys: 'sim.events.functionkeys',
+  voicemail: 'sim.events.voicemail',
+  conferences: 'sim.events.conferences',
+  fmc: 'sim.events.fmc',
 } as const;
 export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
 
