@@ -57,20 +57,27 @@ async function quickInput(page, { title = '', answer = null, timeoutMs = 10_000 
 }
 
 /**
- * Clicks the first element `selector` (a Playwright selector) matches; answers its classes afterwards. With
- * `settledClass`, it waits (up to `timeoutMs`) for the class the click should bring: the workbench applies a
- * selection after the click event, later on a busy machine, so reading at once would race it.
+ * Clicks the first visible element `selector` (a Playwright selector) matches; answers its classes afterwards.
+ * With `settledClass`, it waits (up to `timeoutMs`) for the class the click should bring: the workbench applies a
+ * selection after the click event, later on a busy machine, so reading at once would race it. A tree that
+ * re-renders its rows between the click and the selection (a refresh while the session settles) drops the click,
+ * as it would for a user, who then clicks again: so does this, every 2 s, within the same deadline.
  */
 async function click(page, { selector, timeoutMs = 10_000, settledClass }) {
-  const target = page.locator(selector).first();
-  const classes = async () => (await target.getAttribute('class').catch(() => '')) ?? '';
-  // One deadline for click and settling: the test waits timeoutMs (plus a round trip) for the answer.
+  // Hidden lists (a closed quick pick, a collapsed view) keep rows in the DOM: only a visible one is a target.
+  const target = page.locator(selector).filter({ visible: true }).first();
+  const classes = async () => (await target.getAttribute('class', { timeout: 1_000 }).catch(() => '')) ?? '';
+  const settled = async () => !settledClass || (await classes()).split(/\s+/).includes(settledClass);
+  // One deadline for clicks and settling: the test waits timeoutMs (plus a round trip) for the answer.
   const until = Date.now() + timeoutMs;
   try {
     await target.click({ timeout: timeoutMs });
-    if (settledClass) {
-      while (!(await classes()).split(/\s+/).includes(settledClass) && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 50));
+    let clickedAt = Date.now();
+    while (!(await settled()) && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 50));
+      if (Date.now() - clickedAt >= 2_000 && Date.now() < until) {
+        await target.click({ timeout: Math.max(1, until - Date.now()) });
+        clickedAt = Date.now();
       }
     }
     return { found: true, classes: await classes() };
