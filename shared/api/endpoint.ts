@@ -3,7 +3,7 @@
  * access from these entries, the OpenAPI document is built from them, and the extension's client calls them by
  * id. Free of express and of simulator code: both sides import it.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { IdParam } from '../schemas/common.js';
 
 /** Who may call an endpoint: nobody signed in, any signed-in user, the user named in `{userId}`, or an admin. */
@@ -23,9 +23,18 @@ export interface Endpoint {
   params?: Readonly<Record<string, z.ZodType>>;
   query?: z.ZodObject;
   body?: z.ZodType;
+  /**
+   * Raw bytes instead of JSON (the fact sheet's `string(binary)`, e.g. an avatar): `request` — the body arrives
+   * as a Buffer (the JSON parser leaves it alone; `body` is then `BinaryBodySchema`); `response` — the handler
+   * sends the 2xx answer's bytes itself with one of these media types. OpenAPI lists the media types.
+   */
+  binary?: { request?: readonly string[]; response?: readonly string[] };
   /** Every documented status; exactly one is 2xx (the answer a handler returns); null: no body. */
   responses: Readonly<Record<number, z.ZodType | null>>;
 }
+
+/** The body or answer of a `binary` entry: the bytes as they came. */
+export const BinaryBodySchema = z.instanceof(Uint8Array, { message: 'must be the raw bytes of the content' });
 
 /** A group of entries by id. `const` keeps each entry's literal method, path and schemas for the derived types. */
 export function endpoints<const T extends Record<string, Endpoint>>(table: T): T {

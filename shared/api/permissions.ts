@@ -29,11 +29,11 @@ export const PERMISSIONS_API = endpoints({
   putUserPermissions: {
     method: 'put',
     path: '/permissions/users/{userId}',
-    summary: "Set a user's permissions (ids); those not listed are removed",
+    summary: "Set a user's permissions (ids); those not listed are removed (200, no body, as documented)",
     access: 'admin',
     real: true,
     body: PermissionIdListSchema,
-    responses: { 204: null, 404: ApiErrorSchema },
+    responses: { 200: null, 404: ApiErrorSchema },
   },
   getUsersWithPermission: {
     method: 'get',
@@ -46,11 +46,11 @@ export const PERMISSIONS_API = endpoints({
   updatePermissionForUsers: {
     method: 'put',
     path: '/permissions/{permissionId}/users',
-    summary: 'Grant (granted=true) or revoke (granted=false) a permission for users',
+    summary: 'Grant (granted=true) or revoke (granted=false, any case) a permission for users (200, no body)',
     access: 'admin',
     real: true,
     query: PermissionGrantQuerySchema,
     body: UserIdListSchema,
-    responses: { 204: null, 404: ApiErrorSchema },
+    responses: { 200: null, 404: ApiErrorSchema },
   },
 });

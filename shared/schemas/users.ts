@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { UserDefinitionSchema } from './accounts.js';
+import { loginString, nullable, queryBoolean, unchangedIfEmpty } from './lenient.js';
 
 const Login = z
   .string()
@@ -8,55 +10,50 @@ const Login = z
 const Extension = z.string().regex(/^\d{2,8}$/, 'extension must be 2 to 8 digits');
 const Password = z.string().min(6, 'password must have at least 6 characters').max(128);
 
-/** The real STARFACE `User` (REST 6.7); `password` is write-only and never returned. */
-export const UserSchema = z
-  .object({
-    id: z.number().int(),
-    login: z.string(),
-    firstName: z.string(),
-    familyName: z.string(),
-    email: z.string(),
-    language: z.string(),
-    namespace: z.string().optional(),
-    personId: z.string().optional(),
-    missedCallReport: z.boolean().optional(),
-    faxCallerId: z.string().optional(),
-    faxCoverPage: z.boolean().optional(),
-    faxEmailJournal: z.boolean().optional(),
-    faxHeader: z.string().optional(),
-    extension: z.string().optional().describe('Simulator: the internal phone number'),
-  })
-  .meta({ id: 'User' });
+/**
+ * The real STARFACE `User` (REST 6.7, the fact sheet's definition `UserDefinitionSchema`) as the simulator
+ * answers it: every field of the definition is present (the optional ones with their empty value), `password`
+ * present but empty as on the PBX (write-only), plus the simulator's `extension`.
+ */
+export const UserSchema = UserDefinitionSchema.extend({
+  id: z.number().int(),
+  password: z.literal('').optional().describe('Write-only: always empty when fetched'),
+  extension: z.string().optional().describe('Simulator: the internal phone number'),
+}).meta({ id: 'User' });
 export type User = z.infer<typeof UserSchema>;
 
-const UserWritable = {
-  login: Login,
+/**
+ * The body of POST and PUT /users as real clients send it, a lenient twin of `User`: `login` a string or a JSON
+ * number (the PHP example), every optional field also `null`, unknown fields stripped; `id` and `personId`
+ * (what GET returned) are accepted and ignored — the path names the user and the PBX keeps the contact link.
+ * A field of the definition with a wrong type is still a 400 naming it.
+ */
+const userBodyShape = {
+  login: loginString.pipe(Login),
   firstName: z.string().max(100),
   familyName: z.string().max(100),
   email: z.union([z.email(), z.literal('')]),
   language: z.string().max(16),
-  namespace: z.string().max(100).optional(),
-  personId: z.string().max(100).optional(),
-  missedCallReport: z.boolean().optional(),
-  faxCallerId: z.string().max(64).optional(),
-  faxCoverPage: z.boolean().optional(),
-  faxEmailJournal: z.boolean().optional(),
-  faxHeader: z.string().max(200).optional(),
-  extension: Extension.optional(),
-  password: Password.optional(),
+  id: nullable(z.number().int()),
+  namespace: nullable(z.string().max(100)),
+  personId: nullable(z.string().max(100)),
+  missedCallReport: nullable(z.boolean()),
+  faxCallerId: nullable(z.string().max(64)),
+  faxCoverPage: nullable(z.boolean()),
+  faxEmailJournal: nullable(z.boolean()),
+  faxHeader: nullable(z.string().max(200)),
+  extension: nullable(Extension),
+  /** Absent, `null` or `""`: none (POST; such a user cannot sign in until one is set) or unchanged (PUT). */
+  password: unchangedIfEmpty.pipe(Password.optional()),
 };
 
-/** POST /rest/users. `id` may be sent (clients echo it) but is ignored. */
-export const UserCreateSchema = z
-  .strictObject({ ...UserWritable, id: z.number().int().optional(), password: Password })
-  .meta({ id: 'UserCreate' });
-export type UserCreate = z.infer<typeof UserCreateSchema>;
+/** POST /rest/users. */
+export const UserCreateSchema = z.object(userBodyShape).meta({ id: 'UserCreate' });
+export type UserCreate = z.output<typeof UserCreateSchema>;
 
 /** PUT /rest/users/{id}: the full user as GET returns it, plus an optional new password. */
-export const UserUpdateSchema = z
-  .strictObject({ ...UserWritable, id: z.number().int().optional() })
-  .meta({ id: 'UserUpdate' });
-export type UserUpdate = z.infer<typeof UserUpdateSchema>;
+export const UserUpdateSchema = z.object(userBodyShape).meta({ id: 'UserUpdate' });
+export type UserUpdate = z.output<typeof UserUpdateSchema>;
 
 export const UserListSchema = z.array(UserSchema);
 
@@ -79,7 +76,5 @@ export const UserSearchQuerySchema = z.object({
     .optional(),
 });
 
-/** PUT /rest/permissions/{permissionId}/users?granted=: grant (true) or revoke (false). */
-export const PermissionGrantQuerySchema = z.object({
-  granted: z.enum(['true', 'false'], { error: 'granted must be true or false' }).transform((v) => v === 'true'),
-});
+/** PUT /rest/permissions/{permissionId}/users?granted=: grant (true) or revoke (false), in any case (`TRUE`). */
+export const PermissionGrantQuerySchema = z.object({ granted: queryBoolean });

@@ -72,32 +72,33 @@ describe('REST permissions', () => {
       assert.ok((await idsOf(1)).includes(9), 'admin has Administration');
     });
 
-    it('PUT /permissions/users/{id} sets the full list; unlisted rights are removed (204)', async () => {
+    it('PUT /permissions/users/{id} sets the full list; unlisted rights are removed (200, as the fact sheet documents)', async () => {
       const before = await idsOf(3);
       assert.ok(before.length > 3);
       const reply = await sim.admin.put('/permissions/users/3', [1, 13, 2]);
-      assert.equal(reply.status, 204, JSON.stringify(reply.body));
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.equal(reply.body, '');
       assert.deepEqual(await idsOf(3), [1, 2, 13]);
 
-      assert.equal((await sim.admin.put('/permissions/users/3', [5, 5, 1])).status, 204, 'duplicates are harmless');
+      assert.equal((await sim.admin.put('/permissions/users/3', [5, 5, 1])).status, 200, 'duplicates are harmless');
       assert.deepEqual(await idsOf(3), [1, 5]);
 
-      assert.equal((await sim.admin.put('/permissions/users/3', [])).status, 204);
+      assert.equal((await sim.admin.put('/permissions/users/3', [])).status, 200);
       assert.deepEqual(await idsOf(3), []);
 
-      assert.equal((await sim.admin.put('/permissions/users/3', before)).status, 204);
+      assert.equal((await sim.admin.put('/permissions/users/3', before)).status, 200);
       assert.deepEqual(await idsOf(3), before);
     });
 
     it('the new rights take effect at once (Administration grants admin endpoints)', async () => {
+      // GET /users answers every user now (fact sheet), so an admin-only read stands in for it: GET /permissions.
       const bernd = await sim.as(DEMO_USERS.bernd);
-      assertError(await bernd.get('/users'), 403);
+      assertError(await bernd.get('/permissions'), 403);
       const before = await idsOf(3);
-      assert.equal((await sim.admin.put('/permissions/users/3', [...before, 9])).status, 204);
-      assert.equal((await bernd.get('/users')).status, 200);
-      assert.equal((await sim.admin.put('/permissions/users/3', before)).status, 204);
-      assertError(await bernd.get('/users'), 403);
+      assert.equal((await sim.admin.put('/permissions/users/3', [...before, 9])).status, 200);
+      assert.equal((await bernd.get('/permissions')).status, 200);
+      assert.equal((await sim.admin.put('/permissions/users/3', before)).status, 200);
+      assertError(await bernd.get('/permissions'), 403);
     });
 
     it('an unknown user is 404', async () => {
@@ -131,10 +132,10 @@ describe('REST permissions', () => {
       assert.deepEqual(await holders(9), ['admin']);
     });
 
-    it('PUT ?granted=true grants to every listed user (204), keeping their other rights', async () => {
+    it('PUT ?granted=true grants to every listed user (200, as the fact sheet documents), keeping their other rights', async () => {
       const berndBefore = await idsOf(3);
       const reply = await sim.admin.put('/permissions/13/users?granted=true', [3, 2]);
-      assert.equal(reply.status, 204, JSON.stringify(reply.body));
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.deepEqual(await holders(13), ['1001', '1002', '1003']);
       assert.deepEqual(
         await idsOf(3),
@@ -144,13 +145,13 @@ describe('REST permissions', () => {
 
     it('PUT ?granted=false revokes from every listed user and leaves the others', async () => {
       const reply = await sim.admin.put('/permissions/13/users?granted=false', [3, 4]);
-      assert.equal(reply.status, 204, JSON.stringify(reply.body));
+      assert.equal(reply.status, 200, JSON.stringify(reply.body));
       assert.deepEqual(await holders(13), ['1001']);
       assert.ok((await idsOf(3)).includes(12), 'other rights stay');
       // Revoking what a user does not hold is fine.
-      assert.equal((await sim.admin.put('/permissions/13/users?granted=false', [3])).status, 204);
+      assert.equal((await sim.admin.put('/permissions/13/users?granted=false', [3])).status, 200);
       // Restore the demo.
-      assert.equal((await sim.admin.put('/permissions/13/users?granted=true', [4])).status, 204);
+      assert.equal((await sim.admin.put('/permissions/13/users?granted=true', [4])).status, 200);
       assert.deepEqual(await holders(13), ['1001', '1003']);
     });
 
@@ -189,11 +190,11 @@ describe('REST permissions', () => {
     });
 
     it('with a second administrator one may go, but not both at once', async () => {
-      assert.equal((await sim.admin.put('/permissions/9/users?granted=true', [2])).status, 204);
+      assert.equal((await sim.admin.put('/permissions/9/users?granted=true', [2])).status, 200);
       assert.deepEqual(await holders(9), ['1001', 'admin']);
       assertError(await sim.admin.put('/permissions/9/users?granted=false', [1, 2]), 409);
       assert.deepEqual(await holders(9), ['1001', 'admin'], 'a refused change leaves nothing behind');
-      assert.equal((await sim.admin.put('/permissions/9/users?granted=false', [2])).status, 204);
+      assert.equal((await sim.admin.put('/permissions/9/users?granted=false', [2])).status, 200);
       assert.deepEqual(await holders(9), ['admin']);
       const annaIds = await idsOf(2);
       assert.ok(!annaIds.includes(9));

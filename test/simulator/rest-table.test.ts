@@ -54,11 +54,13 @@ describe('REST table: access from each entry', () => {
       .map((u) => u.id)
       .filter((id) => id !== annaId);
     for (const e of ENDPOINTS.filter((x) => x.access === 'self')) {
-      assert.equal(e.method, 'get', 'self entries read only');
-      const own = await anna.get(fill(e.path, annaId));
-      assert.equal(own.status, 200, `${e.path} for herself → ${own.status} ${JSON.stringify(own.body)}`);
-      const other = await anna.get(fill(e.path, others[0]!));
-      assert.equal(other.status, 403, `${e.path} for another user`);
+      // A read answers her own data here; a write (her avatar) is tried with a real body in its resource's test.
+      if (e.method === 'get') {
+        const own = await anna.get(fill(e.path, annaId));
+        assert.equal(own.status, 200, `${e.path} for herself → ${own.status} ${JSON.stringify(own.body)}`);
+      }
+      const other = await anna.call(e.method.toUpperCase(), fill(e.path, others[0]!));
+      assert.equal(other.status, 403, `${e.method} ${e.path} for another user`);
       assert.equal(other.body.code, 'FORBIDDEN');
     }
   });

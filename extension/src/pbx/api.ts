@@ -1,6 +1,6 @@
 import { API } from '../../../shared/api.js';
 import { fillPath } from '../../../shared/api/endpoint.js';
-import type { LicenceType, TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
+import { RIGHT_ADMIN, resolveRight, type LicenceType, type TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import type { AppSessionUpdate } from '../../../shared/schemas/app.js';
 import type { ConfigurationCreate, ConfigurationUpdate } from '../../../shared/schemas/modules.js';
 import {
@@ -22,6 +22,16 @@ export class PbxApi {
   me = () => this.client.call('usersMeGet');
   users = () => this.client.call('getUsers');
   permissions = () => this.client.call('getPermissions');
+  /**
+   * Whether the user holds "Administration", from their own rights (which every user may read): the PBX answers
+   * GET /users to every user, so its answer no longer tells an administrator apart. The right is matched by key
+   * or by its German name, as a PBX may use other keys.
+   */
+  isAdministrator = async (userId: number): Promise<boolean> =>
+    (await this.userPermissions(userId)).some(
+      (p) =>
+        p.permission === RIGHT_ADMIN || (p.description !== undefined && resolveRight(p.description) === RIGHT_ADMIN),
+    );
   userPermissions = (userId: number) => this.client.call('getUserPermissions', { params: { userId } });
   permissionUsers = (permissionId: number) => this.client.call('getUsersWithPermission', { params: { permissionId } });
   setUserPermissions = (userId: number, ids: number[]) =>

@@ -50,7 +50,9 @@ export async function optional<T>(load: () => Promise<T>): Promise<T | null> {
 
 /** Loads everything the tree shows, in parallel where the PBX allows it. */
 export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Promise<PbxData> {
-  const [version, me, everyone] = await Promise.all([api.version(), api.me(), optional(api.users)]);
+  const [version, me] = await Promise.all([api.version(), api.me()]);
+  const admin = await api.isAdministrator(me.id);
+  const everyone = admin ? await optional(api.users) : null;
   if (everyone === null) {
     // Not an administrator: the PBX lets a user read only their own user, rights and licences.
     return {

@@ -21,7 +21,6 @@ import type {
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import { DEFAULT_MIN_VERSION, isVersion } from '../../../shared/version.js';
 import type { PbxApi } from '../pbx/api.js';
-import { PbxError } from '../pbx/restClient.js';
 import { optional } from '../pbx/snapshot.js';
 import { mapLimit, rule, toResult } from './result.js';
 
@@ -37,7 +36,7 @@ export interface PbxFacts {
   simulator: boolean;
   /** An FQDN to offer for "Name der Anlage" (R14), when one is known. */
   pbxNameCandidate?: string;
-  /** The signed-in login when the PBX refused the user list: no right "Administration". */
+  /** The signed-in login when it lacks the right "Administration" (its own rights say so). */
   notAdmin?: string;
 }
 
@@ -87,25 +86,19 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
   const limit = opts.concurrency ?? 16;
   if (opts.minVersion !== undefined && !isVersion(opts.minVersion))
     throw new PrerequisitesUsageError(`"${opts.minVersion}" is not a four-part STARFACE version such as 6.7.3.11`);
-  let usersRefused = false;
   const [version, me, everyoneOrNull, perms, licences, modules, configurations] = await Promise.all([
     optional(api.version),
     api.me(),
-    // 403 here (not 404) is what tells a user without the right "Administration" apart.
-    optional(async () => {
-      try {
-        return await api.users();
-      } catch (err) {
-        if (err instanceof PbxError && err.status === 403) usersRefused = true;
-        throw err;
-      }
-    }),
+    optional(api.users),
     optional(api.permissions),
     optional(api.licences),
     optional(api.modules),
     optional(api.configurations),
   ]);
-  const everyone = everyoneOrNull ?? [me];
+  // The user's own rights tell a user without "Administration" apart (GET /users answers every user). Such a
+  // user cannot read other users' rights or licences, so the check covers them alone, as before.
+  const withoutAdministration = !(await api.isAdministrator(me.id));
+  const everyone = withoutAdministration ? [me] : (everyoneOrNull ?? [me]);
   const simulator = licences !== null && modules !== null && configurations !== null;
 
   // Holders of the two Teams rights, one request each, when the PBX names them.
@@ -197,7 +190,7 @@ export async function loadPbxFacts(api: PbxApi, opts: PbxCheckOptions = {}): Pro
     selected,
     simulator,
     ...(candidate ? { pbxNameCandidate: candidate } : {}),
-    ...(usersRefused ? { notAdmin: me.login } : {}),
+    ...(withoutAdministration ? { notAdmin: me.login } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { uciTokenFromHash } from '../../../shared/hashes.js';
 import type { FailedLoginLimiter } from './rateLimit.js';
 import type { Sessions } from './sessions.js';
 import type { PbxState, StoredUser } from '../state/model.js';
-import { findUserByLogin } from '../state/users.js';
+import { findUserByLogin, hasPassword } from '../state/users.js';
 
 /** The user a UCI token `login:sha512hex(login + "*" + sha512hex(password))` belongs to, if it is right. */
 export function userForUciToken(state: PbxState, token: string): StoredUser | undefined {
@@ -12,7 +12,7 @@ export function userForUciToken(state: PbxState, token: string): StoredUser | un
   if (colon <= 0) return undefined;
   const login = token.slice(0, colon);
   const user = findUserByLogin(state, login);
-  if (!user) return undefined;
+  if (!user || !hasPassword(user)) return undefined; // created without a password: cannot sign in yet
   const expected = Buffer.from(uciTokenFromHash(login, user.passwordHash));
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given) ? user : undefined;

@@ -1,8 +1,8 @@
 import express, { type Express } from 'express';
 import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
 import { requireAuth, type RestContext } from './context.js';
-import { endpointRouter, type HandlersFor } from './endpoints.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { endpointRouter, isRawBodyRequest, type HandlersFor } from './endpoints.js';
+import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
@@ -13,8 +13,7 @@ import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
 import { teamsLoginHandlers } from './teamsLogin.js';
 import { usersHandlers } from './users.js';
-
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+import { webPage } from './webPage.js';
 
 const KNOWN_PATHS = ENDPOINTS.map((e) => new RegExp('^' + e.path.replace(/\{\w+\}/g, '[^/]+') + '/?$'));
 
@@ -31,8 +30,9 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
   app.set('query parser', 'simple');
 
   const rest = express.Router();
-  // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`.
-  rest.use(express.json({ limit: BODY_LIMIT_BYTES, type: () => true, strict: false }));
+  // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`. An
+  // entry with a binary body (an avatar) reads its bytes itself.
+  rest.use(express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }));
   rest.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -57,6 +57,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
   rest.use(notFoundHandler);
 
   app.use('/rest', rest);
+  app.get('/', webPage); // monitoring probes look for "STARFACE VoIP Software"; everything else is a JSON 404
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));
   return app;

@@ -69,7 +69,7 @@ export function requireAdmin(ctx: RestContext, res: Response): StoredUser {
 export function requireSelfOrAdmin(ctx: RestContext, res: Response, userId: number): StoredUser {
   const user = actor(ctx, res);
   if (user.id !== userId && !isAdmin(user))
-    throw forbidden('You may only read your own data without the right "Administration"');
+    throw forbidden('You may only read or change your own data without the right "Administration"');
   return user;
 }
 

@@ -3,7 +3,7 @@
  * parameters, query and body with the entry's schemas and sends what the handler returns with the entry's 2xx
  * status. Handlers hold only what is particular to an endpoint.
  */
-import { Router, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { ENDPOINTS, type Api, type EndpointId } from '../../../shared/api.js';
 import {
   paramSchema,
@@ -18,7 +18,7 @@ import {
 } from '../../../shared/api/endpoint.js';
 import type { StoredUser } from '../state/model.js';
 import { actor, requireAdmin, requireSelfOrAdmin, type RestContext } from './context.js';
-import { parse } from './errors.js';
+import { BODY_LIMIT_BYTES, parse } from './errors.js';
 
 /** Returned by a handler that wrote the answer itself (another documented status, a prebuilt body). */
 export const SENT: unique symbol = Symbol('sent');
@@ -57,6 +57,21 @@ function bySpecificity(a: Endpoint, b: Endpoint): number {
   return 0;
 }
 
+const RAW_BODY_ROUTES = ENDPOINTS.filter((e) => e.binary?.request).map((e) => ({
+  method: e.method.toUpperCase(),
+  path: new RegExp('^' + e.path.replace(/\{\w+\}/g, '[^/]+') + '/?$'),
+}));
+
+/**
+ * True for a request to an entry whose body is raw bytes (`binary.request`): app.ts's JSON parser leaves it
+ * alone so that the route's own raw parser reads it. `url` is relative to /rest.
+ */
+export function isRawBodyRequest(req: { method?: string; url?: string }): boolean {
+  if (!RAW_BODY_ROUTES.length) return false;
+  const path = (req.url ?? '').split('?')[0]!;
+  return RAW_BODY_ROUTES.some((r) => r.method === req.method && r.path.test(path));
+}
+
 /**
  * A router for the entries `which` selects: `public` ones go before the sign-in check, `signed-in` ones after it
  * (app.ts), so an unknown method on a known path still asks for sign-in first.
@@ -88,7 +103,9 @@ export function endpointRouter(
       else res.end();
     };
 
-    r[e.method](expressPath, (req, res) => {
+    // A binary body is read as it comes, whatever its content type says (clients send octet-stream or image/*).
+    const rawBody = e.binary?.request ? [express.raw({ type: () => true, limit: BODY_LIMIT_BYTES })] : [];
+    r[e.method](expressPath, ...rawBody, (req, res) => {
       // The order of the checks is the answer a bad request gets: rights first, unless the right depends on the
       // user named in the path.
       let user: StoredUser | undefined = e.access === 'admin' ? requireAdmin(ctx, res) : undefined;

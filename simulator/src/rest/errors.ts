@@ -3,6 +3,9 @@ import type { z } from 'zod';
 import { SimError } from '../state/errors.js';
 import type { Logger } from '../log.js';
 
+/** The largest request body any route reads (JSON or raw bytes). */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
 export interface ErrorDetail {
   path: string;
   message: string;

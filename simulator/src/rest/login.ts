@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { RIGHT_LOGIN } from '../../../shared/catalogue.js';
 import { restLoginSecretFromHash } from '../../../shared/hashes.js';
 import { SimError } from '../state/errors.js';
-import { findUserByLogin } from '../state/users.js';
+import { findUserByLogin, hasPassword } from '../state/users.js';
 import { AUTH_HEADER, clientAddress, type RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
 
@@ -34,7 +34,9 @@ export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login
         );
       }
       const nonceOk = ctx.sessions.consumeNonce(body.nonce);
-      const user = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
+      // A user created without a password has none to match: refused like a wrong one until a password is set.
+      const found = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
+      const user = found && hasPassword(found) ? found : undefined;
       const expected = Buffer.from(user ? restLoginSecretFromHash(user.login, body.nonce, user.passwordHash) : '');
       const given = Buffer.from(body.secret);
       const secretOk = expected.length === given.length && timingSafeEqual(expected, given);

@@ -19,6 +19,12 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return id ? { title: id, ...json } : json;
 }
 
+/** The fact sheet's `string(binary)`: raw bytes under each media type. */
+function binaryContent(mediaTypes: readonly string[]): Record<string, unknown> {
+  const bytes = { schema: { type: 'string', format: 'binary' } };
+  return Object.fromEntries(mediaTypes.map((t) => [t, bytes]));
+}
+
 export function buildOpenApi(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const e of ENDPOINTS) {
@@ -36,9 +42,13 @@ export function buildOpenApi(version: string): JsonSchema {
       : [];
     const responses: Record<string, unknown> = {};
     for (const [status, schema] of Object.entries(e.responses)) {
-      responses[status] = schema
-        ? { description: `HTTP ${status}`, content: { 'application/json': { schema: toSchema(schema, 'output') } } }
-        : { description: `HTTP ${status}` };
+      const ok = Number(status) >= 200 && Number(status) < 300;
+      responses[status] =
+        ok && schema && e.binary?.response
+          ? { description: `HTTP ${status}`, content: binaryContent(e.binary.response) }
+          : schema
+            ? { description: `HTTP ${status}`, content: { 'application/json': { schema: toSchema(schema, 'output') } } }
+            : { description: `HTTP ${status}` };
     }
     if (e.access !== 'public')
       responses['401'] = {
@@ -61,7 +71,14 @@ export function buildOpenApi(version: string): JsonSchema {
       tags: [e.real ? 'STARFACE REST' : 'Simulator'],
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
       ...(e.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: toSchema(e.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: e.binary?.request
+                ? binaryContent([...e.binary.request, 'application/octet-stream']) // what clients send too
+                : { 'application/json': { schema: toSchema(e.body, 'input') } },
+            },
+          }
         : {}),
       ...(e.access === 'public' ? { security: [] } : {}),
       'x-access': e.access,

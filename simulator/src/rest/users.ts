@@ -2,7 +2,9 @@ import type { USERS_API } from '../../../shared/api/users.js';
 import { createUser, deleteUser, findUser, toUserDto, updateUser } from '../state/users.js';
 import type { StoredUser } from '../state/model.js';
 import type { RestContext } from './context.js';
-import type { HandlersFor } from './endpoints.js';
+import { SENT, type HandlersFor } from './endpoints.js';
+import { listAccounts } from '../state/accounts.js';
+import { deleteAvatar, findAvatar, setAvatar } from '../state/avatars.js';
 
 /** Joins the searchable fields; UserSearchQuerySchema refuses it in a search term. */
 const SEPARATOR = '\u0000';
@@ -48,12 +50,29 @@ export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_
 
     getUser: ({ params }) => toUserDto(findUser(ctx.holder.state, params.userId)),
 
-    putUser: async ({ params, body }) =>
-      toUserDto(await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body))),
+    putUser: async ({ params, body }) => {
+      await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body));
+    },
 
     deleteUser: async ({ params, actor }) => {
       await ctx.holder.commit((s, emit) => deleteUser(s, emit, params.userId, actor.id));
       ctx.sessions.revokeUser(params.userId);
+    },
+
+    getAccountsList: () => listAccounts(ctx.holder.state),
+
+    getAvatar: ({ params, res }) => {
+      const avatar = findAvatar(ctx.holder.state, params.userId);
+      res.type(avatar.mimeType).send(Buffer.from(avatar.base64, 'base64'));
+      return SENT;
+    },
+
+    putAvatar: async ({ params, body }) => {
+      await ctx.holder.commit((s, emit) => setAvatar(s, emit, params.userId, body));
+    },
+
+    deleteAvatar: async ({ params }) => {
+      await ctx.holder.commit((s, emit) => deleteAvatar(s, emit, params.userId));
     },
   };
 }

@@ -15,6 +15,7 @@ import { emptyState, type PbxState, type StoredUser } from '../state/model.js';
 import { createConfiguration, generateKey, importModule, saveConfiguration, setConnector } from '../state/modules.js';
 import type { Emit } from '../state/pbx.js';
 import { ADMIN_LOGIN, createUser } from '../state/users.js';
+import { linkUserContact } from '../state/userContact.js';
 import { buildTelephony } from './applyTelephony.js';
 import { builtinScenario, BUILTIN_NAMES } from './builtin.js';
 import { readFileSync } from 'node:fs';
@@ -78,15 +79,20 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     opts.minVersion ?? scenario.server.minVersion ?? DEFAULT_MIN_VERSION,
   );
   state.scenario = scenario.name;
-  const admin = createUser(state, emit, {
-    login: ADMIN_LOGIN,
-    firstName: 'STARFACE',
-    familyName: 'Administrator',
-    email: '',
-    language: 'en',
-    password: 'placeholder',
-    rights: ADMIN_RIGHTS,
-  });
+  const admin = createUser(
+    state,
+    emit,
+    {
+      login: ADMIN_LOGIN,
+      firstName: 'STARFACE',
+      familyName: 'Administrator',
+      email: '',
+      language: 'en',
+      password: 'placeholder',
+      rights: ADMIN_RIGHTS,
+    },
+    { contact: false },
+  );
   admin.passwordHash = opts.adminPasswordHash;
   admin.sipPassword = '';
   admin.sipPasswordCustom = true;
@@ -107,7 +113,7 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     });
     const licensed: { user: StoredUser; types: LicenceType[] }[] = [];
     for (const u of scenario.users) {
-      const user = createUser(state, emit, { ...u, rights: u.rights, licences: [] }, { checked: true });
+      const user = createUser(state, emit, { ...u, rights: u.rights, licences: [] }, { checked: true, contact: false });
       if (u.app)
         user.app = {
           active: u.app.active,
@@ -144,6 +150,8 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     buildTelephony(state, scenario, (path, message) => {
       throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${path.join('.')}: ${message}`);
     });
+    // After the scenario's own contacts (which keep their ids), every user it left unlinked gets theirs.
+    for (const u of state.users) if (u.personId === undefined) linkUserContact(state, emit, u);
   } catch (err) {
     if (err instanceof SimError)
       throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${err.message}`);

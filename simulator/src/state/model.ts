@@ -17,8 +17,11 @@ import { DEFAULT_CONFERENCE_CONFIGURATION, DEFAULT_CONTACTS_SCHEME } from './tel
  * The persisted state of the simulated PBX. The file store validates it on load, so a hand-edited or
  * truncated file is reported with the path of the broken field instead of crashing later.
  */
-export const StoredUserSchema = UserSchema.extend({
-  /** sha512hex(password): what the REST and UCI logins are checked against. */
+export const StoredUserSchema = UserSchema.omit({ password: true }).extend({
+  /**
+   * sha512hex(password): what the REST and UCI logins are checked against; `""` (NO_PASSWORD) for a user created
+   * without one, who cannot sign in until one is set.
+   */
   passwordHash: z.string(),
   /** SIP digest needs the secret itself, as on any PBX; it leaves only to an admin (GET /rest/sim/credentials). */
   sipPassword: z.string(),

@@ -5,7 +5,7 @@ import type { UnmetRequirement } from '../../../shared/schemas/teamsLogin.js';
 import { keysEqual } from './modules.js';
 import type { PbxState, StoredUser } from './model.js';
 import { toSnapshot } from './snapshot.js';
-import { findUserByLogin } from './users.js';
+import { findUserByLogin, hasPassword } from './users.js';
 import { timingSafeEqual } from 'node:crypto';
 
 function sameHost(a: string, b: string): boolean {
@@ -21,9 +21,10 @@ export interface TeamsLoginOutcome {
 
 export function passwordMatches(user: StoredUser | undefined, password: string): boolean {
   const given = Buffer.from(sha512hex(password));
-  const stored = Buffer.from(user?.passwordHash ?? sha512hex(''));
+  const usable = user !== undefined && hasPassword(user); // a user created without a password cannot sign in
+  const stored = Buffer.from(usable ? user.passwordHash : sha512hex(''));
   // Compare even for an unknown login, so timing does not tell which logins exist.
-  return timingSafeEqual(given, stored) && user !== undefined;
+  return timingSafeEqual(given, stored) && usable;
 }
 
 /**

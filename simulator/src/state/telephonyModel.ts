@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AVATAR_MEDIA_TYPES } from '../../../shared/api/users.js';
 import { AttributeDisplayKeySchema } from '../../../shared/schemas/contacts.js';
 import { ConferenceLanguageSchema, ConferenceOccurrenceSchema } from '../../../shared/schemas/conferences.js';
 import { TimeFrameSchema } from '../../../shared/schemas/fmc.js';
@@ -238,7 +239,7 @@ export type StoredFmcPhone = z.infer<typeof StoredFmcPhoneSchema>;
 
 /** What an avatar may be: PNG or JPEG, at most this many bytes decoded. */
 export const AVATAR_MAX_BYTES = 256 * 1024;
-export const AVATAR_MIME_TYPES = ['image/png', 'image/jpeg'] as const;
+export const AVATAR_MIME_TYPES = AVATAR_MEDIA_TYPES;
 
 export const StoredAvatarSchema = z.object({
   userId: Id,

@@ -12,6 +12,7 @@ import { conflict, invalid, notFound } from './errors.js';
 import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 import { assignLicences } from './licences.js';
+import { linkUserContact, syncUserContact, unlinkUserContact } from './userContact.js';
 
 /** The built-in administrator's login: `--admin-password` and scenario changes find the admin by it. */
 export const ADMIN_LOGIN = 'admin';
@@ -26,12 +27,16 @@ export function findUserByLogin(state: PbxState, login: string): StoredUser | un
   return state.users.find((u) => u.login === login);
 }
 
-/** The real `User` shape; the password and the SIP secret never leave. */
+/** `passwordHash` of a user created without a password: no REST login, UCI token or SIP digest matches it. */
+export const NO_PASSWORD = '';
 
-/** The user fields a DTO carries only when set; an update that leaves one out clears it. */
+export function hasPassword(user: StoredUser): boolean {
+  return user.passwordHash !== NO_PASSWORD;
+}
+
+/** The optional user fields a client writes; an update that leaves one out clears it. */
 const OPTIONAL_USER_FIELDS = [
   'namespace',
-  'personId',
   'missedCallReport',
   'faxCallerId',
   'faxCoverPage',
@@ -39,6 +44,11 @@ const OPTIONAL_USER_FIELDS = [
   'faxHeader',
   'extension',
 ] as const;
+
+/**
+ * The real `User` with every field of the definition (unset optional ones as their empty value, as the PBX's
+ * Jackson serialises its defaults), `password` present but empty; the password and the SIP secret never leave.
+ */
 export function toUserDto(u: StoredUser): User {
   const dto: User = {
     id: u.id,
@@ -47,10 +57,16 @@ export function toUserDto(u: StoredUser): User {
     familyName: u.familyName,
     email: u.email,
     language: u.language,
+    namespace: u.namespace ?? '',
+    personId: u.personId ?? '',
+    missedCallReport: u.missedCallReport ?? false,
+    faxCallerId: u.faxCallerId ?? '',
+    faxCoverPage: u.faxCoverPage ?? false,
+    faxEmailJournal: u.faxEmailJournal ?? false,
+    faxHeader: u.faxHeader ?? '',
+    password: '',
   };
-  for (const key of OPTIONAL_USER_FIELDS) {
-    if (u[key] !== undefined) (dto as Record<string, unknown>)[key] = u[key];
-  }
+  if (u.extension !== undefined) dto.extension = u.extension;
   return dto;
 }
 
@@ -65,21 +81,42 @@ function ensureUnique(state: PbxState, login: string, extension: string | undefi
   }
 }
 
-export interface NewUser extends Omit<UserCreate, 'id'> {
+type RequiredUserField = 'login' | 'firstName' | 'familyName' | 'email' | 'language';
+
+/** A new user: the definition's required fields, any of the optional ones, and what only the simulator sets. */
+export interface NewUser
+  extends Pick<UserCreate, RequiredUserField>, Partial<Omit<UserCreate, RequiredUserField | 'id' | 'personId'>> {
   sipPassword?: string;
   rights?: readonly RightKey[];
   licences?: readonly LicenceType[];
 }
 
-/** `checked`: the caller has already made sure login and extension are unique (a scenario of 10,000 users). */
-export function createUser(state: PbxState, emit: Emit, input: NewUser, opts: { checked?: boolean } = {}): StoredUser {
+/**
+ * `checked`: the caller has already made sure login and extension are unique (a scenario of 10,000 users).
+ * `contact: false`: the caller links the user's contact later (a scenario, whose own contacts come first).
+ * Without a password the user exists but cannot sign in (REST, UCI, SIP) until one is set, as on the PBX.
+ */
+export function createUser(
+  state: PbxState,
+  emit: Emit,
+  input: NewUser,
+  opts: { checked?: boolean; contact?: boolean } = {},
+): StoredUser {
   if (!opts.checked) ensureUnique(state, input.login, input.extension);
-  const { password, sipPassword, rights, licences, id: _ignored, ...fields } = input as NewUser & { id?: number };
+  const {
+    password,
+    sipPassword,
+    rights,
+    licences,
+    id: _ignored,
+    personId: _pbxOwned,
+    ...fields
+  } = input as NewUser & { id?: number; personId?: string };
   const user: StoredUser = {
-    ...fields,
+    ...definedOnly(fields),
     id: state.nextId.user++,
-    passwordHash: sha512hex(password),
-    sipPassword: sipPassword ?? password,
+    passwordHash: password === undefined ? NO_PASSWORD : sha512hex(password),
+    sipPassword: sipPassword ?? password ?? '',
     sipPasswordCustom: sipPassword !== undefined,
     rights: [...(rights ?? DEFAULT_USER_RIGHTS)],
     licences: [],
@@ -88,7 +125,13 @@ export function createUser(state: PbxState, emit: Emit, input: NewUser, opts: { 
   state.users.push(user);
   if (licences?.length) assignLicences(state, emit, user, licences);
   emit({ service: SIM_SERVICES.users, event: 'created', data: { userId: user.id, login: user.login } });
+  if (opts.contact !== false) linkUserContact(state, emit, user);
   return user;
+}
+
+/** Drops the keys a lenient body left `undefined` (a `null` sent for an optional field), so none is stored. */
+function definedOnly<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 export function updateUser(state: PbxState, emit: Emit, id: number, input: UserUpdate): StoredUser {
@@ -99,11 +142,12 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
     });
   }
   ensureUnique(state, input.login, input.extension, id);
-  const { password, id: _ignored, ...fields } = input;
+  // `id` is the path's, `personId` the PBX's (the user's contact): both accepted back as GET gave them, ignored.
+  const { password, id: _ignored, personId: _pbxOwned, ...fields } = input;
   for (const key of OPTIONAL_USER_FIELDS) {
     delete user[key];
   }
-  Object.assign(user, fields);
+  Object.assign(user, definedOnly(fields));
   if (password !== undefined) {
     user.passwordHash = sha512hex(password);
     if (!user.sipPasswordCustom) user.sipPassword = password;
@@ -113,6 +157,7 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
     event: 'updated',
     data: { userId: id, login: user.login, passwordChanged: password !== undefined },
   });
+  syncUserContact(state, emit, user);
   return user;
 }
 
@@ -125,6 +170,8 @@ export function deleteUser(state: PbxState, emit: Emit, id: number, actorId: num
     throw conflict('LAST_ADMIN', 'The last user with the right "Administration" cannot be deleted');
   }
   state.users = state.users.filter((u) => u.id !== id);
+  unlinkUserContact(state, emit, user);
+  state.avatars = state.avatars.filter((a) => a.userId !== id);
   emit({
     service: SIM_SERVICES.users,
     event: 'deleted',
