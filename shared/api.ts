@@ -8,13 +8,33 @@ import { LICENCES_API } from './api/licences.js';
 import { LOGIN_API } from './api/login.js';
 import { MODULES_API } from './api/modules.js';
 import { PERMISSIONS_API } from './api/permissions.js';
+import { PHONE_NUMBERS_API } from './api/phoneNumbers.js';
+import { PHONES_API } from './api/phones.js';
 import { SIM_API } from './api/sim.js';
 import { USERS_API } from './api/users.js';
 
 export type { Access, Endpoint } from './api/endpoint.js';
 
-const GROUPS = [LOGIN_API, USERS_API, PERMISSIONS_API, LICENCES_API, MODULES_API, SIM_API] as const;
-export const API = { ...LOGIN_API, ...USERS_API, ...PERMISSIONS_API, ...LICENCES_API, ...MODULES_API, ...SIM_API };
+const GROUPS = [
+  LOGIN_API,
+  USERS_API,
+  PERMISSIONS_API,
+  LICENCES_API,
+  MODULES_API,
+  SIM_API,
+  PHONES_API,
+  PHONE_NUMBERS_API,
+] as const;
+export const API = {
+  ...LOGIN_API,
+  ...USERS_API,
+  ...PERMISSIONS_API,
+  ...LICENCES_API,
+  ...MODULES_API,
+  ...SIM_API,
+  ...PHONES_API,
+  ...PHONE_NUMBERS_API,
+};
 export type Api = typeof API;
 export type EndpointId = keyof Api;
 

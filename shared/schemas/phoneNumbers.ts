@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lenientObject } from './lenient.js';
+import { lenientObject, queryBoolean } from './lenient.js';
 
 /* REST 6.7 definitions of phone numbers and their assignment to accounts (starface-rest-6.7-operations.md). */
 
@@ -23,6 +23,19 @@ export const PhoneNumberSchema = z
   })
   .meta({ id: 'PhoneNumber' });
 export type PhoneNumber = z.infer<typeof PhoneNumberSchema>;
+
+/**
+ * GET /phonenumbers: `type` one of the PhoneNumber types in any case (`external` = `EXTERNAL`), `assigned` true for
+ * numbers that belong to a user, group or service, false for spare ones; booleans in any case, as the PBX parses.
+ */
+export const PhoneNumberQuerySchema = z.object({
+  type: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .pipe(PhoneNumberTypeSchema)
+    .optional(),
+  assigned: queryBoolean.optional(),
+});
 
 /** One number of an account, for one call service. */
 export const PhoneNumberAssignmentSchema = z

@@ -11,6 +11,8 @@ import {
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { loadPbxData, loadUserDetails, type PbxData } from '../../extension/src/pbx/snapshot.js';
+import { loadUserTelephony } from '../../extension/src/pbx/telephony.js';
+import { PbxError } from '../../extension/src/pbx/restClient.js';
 import type { Connection } from '../../shared/schemas/connection.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 
@@ -171,7 +173,7 @@ describe('extension tree model', () => {
     const anna = await nodesFor('1001');
     assert.deepEqual(
       anna.map((n) => n.label),
-      ['Licences', 'Rights', 'Desktop app'],
+      ['Licences', 'Rights', 'Desktop app', 'Phone numbers', 'Phones'],
     );
     assert.ok(child(anna[1]!, teamsRight));
     assert.equal(anna[0]!.description, 'UCC-Client Premium, MS Teams Integration');
@@ -195,6 +197,88 @@ describe('extension tree model', () => {
         teamsRight,
       ),
     );
+  });
+
+  it("shows a user's phone numbers (internal/external, primary, shown on calls) and phones (SIP/iFMC, active)", async () => {
+    const data = await loadPbxData(api);
+    const anna = data.users.find((u) => u.login === '1001')!;
+    const nodes = userDetailNodes(anna, await loadUserDetails(api, anna.id), { connection: 'Demo' }, contextFor(data));
+    const numbers = nodes.find((n) => n.contextValue === 'userPhoneNumbers')!;
+    assert.equal(numbers.label, 'Phone numbers');
+    assert.equal(numbers.description, '2');
+    assert.deepEqual(
+      numbers.children!.map((n) => [n.label, n.description, n.contextValue]),
+      [
+        ['1001', 'internal · primary', 'userPhoneNumber.internal.primary'],
+        ['+4930555011', 'external · primary · shown on calls', 'userPhoneNumber.external.primary.display'],
+      ],
+    );
+    const phones = nodes.find((n) => n.contextValue === 'userPhones')!;
+    assert.deepEqual(
+      phones.children!.map((n) => [n.label, n.description, n.contextValue]),
+      [['Softphone 1001', 'SIP · active', 'userPhone.sip.active']],
+    );
+    assert.equal(phones.children![0]!.ref.userId, anna.id);
+
+    // After a change over REST the reloaded details follow: a second, inactive phone; the external number released.
+    await sim.admin.post(`/users/${anna.id}/phoneconfig/phones`, {
+      active: false,
+      isIFMC: false,
+      phoneId: 0,
+      phoneName: 'Desk',
+      userId: anna.id,
+    });
+    const external = numbers.children![1]!.id.split(':').at(-1);
+    await sim.admin.delete(`/users/${anna.id}/phonenumberconfig/phonenumbers/${external}`);
+    const after = userDetailNodes(anna, await loadUserDetails(api, anna.id), { connection: 'Demo' }, contextFor(data));
+    assert.deepEqual(
+      after.find((n) => n.contextValue === 'userPhoneNumbers')!.children!.map((n) => n.description),
+      ['internal · primary · shown on calls'],
+    );
+    assert.deepEqual(
+      after.find((n) => n.contextValue === 'userPhones')!.children!.map((n) => [n.label, n.contextValue]),
+      [
+        ['Softphone 1001', 'userPhone.sip.active'],
+        ['Desk', 'userPhone.sip.inactive'],
+      ],
+    );
+  });
+
+  it('a user without "Administration" sees their own phones and numbers', async () => {
+    const client = new PbxRestClient(sim.base);
+    await client.login('1003', 'carla-demo-1003');
+    const carlaApi = new PbxApi(client);
+    const me = await carlaApi.me();
+    const telephony = await loadUserTelephony(carlaApi, me.id);
+    assert.deepEqual(
+      telephony?.numbers.map((n) => n.number),
+      ['1003', '+4930555013'],
+    );
+    assert.deepEqual(
+      telephony?.phones.map((p) => p.phoneName),
+      ['Softphone 1003'],
+    );
+  });
+
+  it('leaves phones and numbers out where the PBX refuses them, without an error node', async () => {
+    const refusing = (status: number | undefined) =>
+      ({
+        client: {
+          call: () => Promise.reject(new PbxError('refused', status, status ? `HTTP_${status}` : 'UNREACHABLE')),
+        },
+      }) as unknown as PbxApi;
+    for (const status of [403, 404, 500]) assert.equal(await loadUserTelephony(refusing(status), 2), null);
+    await assert.rejects(loadUserTelephony(refusing(undefined), 2), /refused/, 'an unreachable PBX is an error');
+    const user = { id: 2, login: '1001', firstName: 'A', familyName: 'B', email: '', language: 'de' };
+    const ctx: TreeContext = { t: englishOnly, language: 'en', now: 0 };
+    const nodes = userDetailNodes(
+      user,
+      { rights: [], licences: null, app: null, telephony: null },
+      { connection: 'x' },
+      ctx,
+    );
+    assert.ok(!nodes.some((n) => n.contextValue === 'userPhones' || n.contextValue === 'userPhoneNumbers'));
+    assert.ok(!nodes.some((n) => n.contextValue === 'error'));
   });
 
   it('shows "Only the simulator offers this" for what a real PBX has no REST resource for', async () => {
@@ -262,7 +346,11 @@ describe('extension tree model', () => {
       assert.equal(details.app, null);
       assert.ok(details.rights.length > 0);
       const nodes = userDetailNodes(anna, details, { connection: pbx.name }, contextFor(data));
-      assert.equal(nodes.length, 3);
+      // Phones and numbers are REST 6.7 operations a real STARFACE has: they show there too.
+      assert.deepEqual(
+        nodes.slice(3).map((n) => n.label),
+        ['Phone numbers', 'Phones'],
+      );
       assert.match(nodes[0]!.label, /only the simulator offers them/);
       assert.equal(nodes[0]!.contextValue, 'simulatorOnly');
       assert.equal(nodes[1]!.label, 'Rights');

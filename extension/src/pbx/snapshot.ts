@@ -5,6 +5,7 @@ import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import type { Registration } from '../../../shared/schemas/registrations.js';
 import type { PbxApi } from './api.js';
 import { PbxError } from './restClient.js';
+import { loadUserTelephony, type UserTelephony } from './telephony.js';
 
 /** A user's details, loaded when the user's node is opened: a PBX with 1,000 users should not cost 3,000 requests per refresh. */
 export interface UserDetails {
@@ -12,6 +13,8 @@ export interface UserDetails {
   /** null: this PBX has no licence resource (real STARFACE REST). */
   licences: string[] | null;
   app: AppSession | null;
+  /** The user's numbers and phones; null (or absent) where the PBX or the user's rights do not offer them. */
+  telephony?: UserTelephony | null;
 }
 
 export interface ConfigurationData {
@@ -97,10 +100,11 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
 
 /** Licences and the desktop app exist only on the simulator, and only an administrator may read the app. */
 export async function loadUserDetails(api: PbxApi, userId: number): Promise<UserDetails> {
-  const [rights, licences, app] = await Promise.all([
+  const [rights, licences, app, telephony] = await Promise.all([
     api.userPermissions(userId),
     optional(() => api.userLicences(userId)),
     optional(() => api.appSession(userId)),
+    loadUserTelephony(api, userId),
   ]);
-  return { rights, licences, app };
+  return { rights, licences, app, telephony };
 }

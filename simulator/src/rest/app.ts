@@ -8,6 +8,8 @@ import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
 import { openApiHandlers } from './openapi.js';
 import { permissionsHandlers } from './permissions.js';
+import { phoneNumbersHandlers } from './phoneNumbers.js';
+import { phonesHandlers } from './phones.js';
 import { replayHandlers } from './replay.js';
 import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
@@ -43,6 +45,8 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...serverHandlers(ctx),
     ...usersHandlers(ctx),
     ...permissionsHandlers(ctx),
+    ...phonesHandlers(ctx),
+    ...phoneNumbersHandlers(ctx),
     ...licencesHandlers(ctx),
     ...modulesHandlers(ctx),
     ...simHandlers(ctx),

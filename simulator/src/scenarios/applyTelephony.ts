@@ -1,5 +1,6 @@
 import type { Scenario } from '../../../shared/schemas/scenario.js';
 import type { PbxState, StoredUser } from '../state/model.js';
+import { fullNumber } from '../state/phoneNumbers.js';
 import { TELEPHONY_SERVICE } from '../state/telephonyDefaults.js';
 import {
   StoredAvatarSchema,
@@ -318,13 +319,6 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
       signalingNumberId: external ?? internal,
     });
   }
-}
-
-/** The number as dialled from outside (`+49305550111`) for an external number, else its digits. */
-export function fullNumber(state: PbxState, n: StoredPhoneNumber): string {
-  if (n.numberBlockId === null) return n.number;
-  const block = state.numberBlocks.find((b) => b.id === n.numberBlockId);
-  return block ? `+${block.countryCode}${block.localAreaCode}${block.baseNumber}${n.number}` : n.number;
 }
 
 function buildAddressBook(

@@ -7,6 +7,7 @@ import type { User } from '../../../../shared/schemas/users.js';
 import type { Registration } from '../../../../shared/schemas/registrations.js';
 import { formatAge, pick, type Translate } from '../../text/i18n.js';
 import type { SessionState } from '../pbxSession.js';
+import { telephonyNodes } from './telephonyNodes.js';
 
 /**
  * The PBX tree as plain data: what each node says and offers, with no `vscode` in sight. The tree provider turns
@@ -313,6 +314,7 @@ export function userDetailNodes(
       }),
     );
   }
+  if (details.telephony) out.push(...telephonyNodes(details.telephony, base, userRef, ctx));
   if (registrations) {
     out.push({
       id: `${base}:sip`,

@@ -1,3 +1,4 @@
+import { SIM_SERVICES } from '../../../../shared/schemas/events.js';
 import type { UciMethodKey } from '../../../../shared/schemas/uci.js';
 import type { FailedLoginLimiter } from '../../auth/rateLimit.js';
 import type { Sessions } from '../../auth/sessions.js';
@@ -29,6 +30,7 @@ export class UciCore implements HandlerContext {
   readonly calls: CallBook;
   readonly subscriptions: Subscriptions;
   private control: UciCallControl | undefined;
+  private readonly unsubscribeDnd: () => void;
 
   constructor(private readonly opts: UciCoreOptions) {
     const { bus, holder } = opts;
@@ -37,6 +39,13 @@ export class UciCore implements HandlerContext {
     this.control = opts.callControl;
     this.calls = new CallBook(bus, (userId) => publishTelephonyChange(holder, bus, this.calls, userId));
     this.subscriptions = new Subscriptions(bus);
+    // DND is one flag for both APIs: when REST (PUT phoneconfig) changes it, UCI subscribers see a userState event.
+    this.unsubscribeDnd = bus.subscribe((e) => {
+      if (e.service !== SIM_SERVICES.phones || e.event !== 'configUpdated') return;
+      const { userId, changed } = e.data;
+      if (typeof userId === 'number' && Array.isArray(changed) && changed.includes('doNotDisturb'))
+        publishTelephonyChange(holder, bus, this.calls, userId);
+    });
   }
 
   callControl(): UciCallControl | undefined {
@@ -64,5 +73,6 @@ export class UciCore implements HandlerContext {
   stop(): void {
     this.subscriptions.stop();
     this.calls.stop();
+    this.unsubscribeDnd();
   }
 }
