@@ -1,13 +1,16 @@
 import express, { type Express } from 'express';
 import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
+import { callServicesHandlers } from './callServices.js';
 import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, type HandlersFor } from './endpoints.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { groupsHandlers } from './groups.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
 import { openApiHandlers } from './openapi.js';
 import { permissionsHandlers } from './permissions.js';
+import { redirectsHandlers } from './redirects.js';
 import { replayHandlers } from './replay.js';
 import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
@@ -46,6 +49,9 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...licencesHandlers(ctx),
     ...modulesHandlers(ctx),
     ...simHandlers(ctx),
+    ...groupsHandlers(ctx),
+    ...redirectsHandlers(ctx),
+    ...callServicesHandlers(ctx),
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),

@@ -1,5 +1,6 @@
 import type { Scenario } from '../../../shared/schemas/scenario.js';
 import type { PbxState, StoredUser } from '../state/model.js';
+import { fullNumber } from '../state/numberFormat.js';
 import { TELEPHONY_SERVICE } from '../state/telephonyDefaults.js';
 import {
   StoredAvatarSchema,
@@ -320,12 +321,8 @@ export function buildTelephony(state: PbxState, s: Scenario, fail: Fail): void {
   }
 }
 
-/** The number as dialled from outside (`+49305550111`) for an external number, else its digits. */
-export function fullNumber(state: PbxState, n: StoredPhoneNumber): string {
-  if (n.numberBlockId === null) return n.number;
-  const block = state.numberBlocks.find((b) => b.id === n.numberBlockId);
-  return block ? `+${block.countryCode}${block.localAreaCode}${block.baseNumber}${n.number}` : n.number;
-}
+// Lives in state/ now (the REST handlers need it too); re-exported for the scenario code that imports it here.
+export { fullNumber };
 
 function buildAddressBook(
   state: PbxState,
