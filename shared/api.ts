@@ -3,13 +3,16 @@
  * route with its access check and input parsing (`simulator/src/rest/endpoints.ts`), the OpenAPI document
  * (`GET /rest/openapi.json`) and the extension's typed client call (`PbxRestClient.call(id, …)`).
  */
+import { CALL_SERVICES_API } from './api/callServices.js';
 import type { Endpoint } from './api/endpoint.js';
+import { GROUPS_API } from './api/groups.js';
 import { LICENCES_API } from './api/licences.js';
 import { LOGIN_API } from './api/login.js';
 import { MODULES_API } from './api/modules.js';
 import { PERMISSIONS_API } from './api/permissions.js';
 import { PHONE_NUMBERS_API } from './api/phoneNumbers.js';
 import { PHONES_API } from './api/phones.js';
+import { REDIRECTS_API } from './api/redirects.js';
 import { SIM_API } from './api/sim.js';
 import { USERS_API } from './api/users.js';
 
@@ -24,6 +27,9 @@ const GROUPS = [
   SIM_API,
   PHONES_API,
   PHONE_NUMBERS_API,
+  GROUPS_API,
+  REDIRECTS_API,
+  CALL_SERVICES_API,
 ] as const;
 export const API = {
   ...LOGIN_API,
@@ -34,6 +40,9 @@ export const API = {
   ...SIM_API,
   ...PHONES_API,
   ...PHONE_NUMBERS_API,
+  ...GROUPS_API,
+  ...REDIRECTS_API,
+  ...CALL_SERVICES_API,
 };
 export type Api = typeof API;
 export type EndpointId = keyof Api;

@@ -10,6 +10,7 @@ import { uciCommands } from './commands/uci.js';
 import { teamsModuleCommands } from './commands/teamsModule.js';
 import { teamsAppCommands } from './commands/teamsApp.js';
 import { userCommands } from './commands/users.js';
+import { redirectCommands } from './commands/redirects.js';
 import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector.js';
 import { InspectorFeed } from './inspector/inspectorFeed.js';
 import { InspectorPanels, readBufferSize } from './inspector/inspectorPanel.js';
@@ -103,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     ...teamsModuleCommands(ctx),
     ...teamsAppCommands(ctx, teams),
     ...userCommands(ctx),
+    ...redirectCommands(ctx),
     ...uciCommands(ctx),
     ...miscCommands(ctx, version),
   };

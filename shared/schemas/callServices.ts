@@ -6,3 +6,6 @@ export const CallServiceSchema = z
   .object({ label: z.string().optional(), serviceId: z.number().int(), serviceName: z.string().optional() })
   .meta({ id: 'CallService' });
 export type CallService = z.infer<typeof CallServiceSchema>;
+
+/** GET /callservices?type=: only the services of that type (e.g. DEFAULT, CONFERENCE), in any case. */
+export const CallServiceQuerySchema = z.object({ type: z.string().max(50).optional() });

@@ -38,3 +38,6 @@ export const GroupListItemSchema = z
   })
   .meta({ id: 'GroupListItem' });
 export type GroupListItem = z.infer<typeof GroupListItemSchema>;
+
+/** GET /groups?searchTerm=: a part of the name, the textual id or a number, in any case. */
+export const GroupSearchQuerySchema = z.object({ searchTerm: z.string().max(200).optional() });

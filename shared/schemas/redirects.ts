@@ -64,3 +64,10 @@ export const RedirectionBodySchema = lenientObject(RedirectionSchema, {
 });
 
 export type RedirectDestination = z.infer<typeof RedirectDestinationSchema>;
+
+/**
+ * `actOnBehalfOf` (GET/PUT /redirects…): the login of the user whose redirections are meant. The fact sheet types
+ * it as a string and says no more; the simulator takes a login (or, where no login matches, an account id), lets
+ * an administrator name anyone and everybody else only themselves.
+ */
+export const RedirectQuerySchema = z.object({ actOnBehalfOf: z.string().min(1).max(100).optional() });

@@ -68,7 +68,7 @@ describe('extension tree model', () => {
     assert.equal(root.collapsible, 'expanded');
     assert.deepEqual(
       root.children!.map((c) => c.label),
-      ['Server', 'Licences', 'Users', 'Teams Integration'],
+      ['Server', 'Licences', 'Users', 'Groups', 'Teams Integration'],
     );
 
     const server = child(root, 'Server');

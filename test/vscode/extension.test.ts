@@ -240,7 +240,7 @@ describe('the extension against the bundled simulator (real extension host)', fu
       // The simulator this window runs adds its own node first (issue 14); the PBX's nodes follow unchanged.
       assert.deepEqual(
         top.map((n) => n.label),
-        ['Simulator', 'Server', 'Licences', 'Users', 'Teams Integration'],
+        ['Simulator', 'Server', 'Licences', 'Users', 'Groups', 'Teams Integration'],
       );
       const server = top[1]!;
       assert.match(descriptionOf(server), /^\d+\.\d+.*R1 ✓$/);
@@ -263,7 +263,7 @@ describe('the extension against the bundled simulator (real extension host)', fu
       const details = await api.tree.getChildren(anna);
       assert.deepEqual(
         details.map((n) => n.label),
-        ['Licences', 'Rights', 'Desktop app', 'SIP registrations'],
+        ['Licences', 'Rights', 'Desktop app', 'SIP registrations', 'Redirects'],
       );
       assert.equal(details[3]!.description, 'none', 'no phone of 1001 is registered yet');
 
@@ -279,6 +279,33 @@ describe('the extension against the bundled simulator (real extension host)', fu
         `the Key node shows the fingerprint prefix: ${descriptionOf(key)}`,
       );
       assert.equal(key.value, fingerprint);
+    });
+
+    it('Groups shows Support with its numbers and members; Enable/Disable Redirect PUT and the tree follows', async () => {
+      const support = await child(await child(await simNode(), 'Groups'), 'Support');
+      const labels = (await api.tree.getChildren(support)).map((n) => n.label);
+      for (const label of ['1010', '+4930555010', '1001 Anna Albers', '1002 Bernd Brandt'])
+        assert.ok(labels.includes(label), `Support lists ${label}: ${labels.join(', ')}`);
+
+      const bernd = await child(await child(await simNode(), 'Users'), /^1002 /);
+      const redirects = await child(bernd, 'Redirects');
+      const busy = () => child(redirects, '1002 · When busy');
+      const before = await busy();
+      assert.equal(before.contextValue, 'redirect.disabled');
+      assert.match(descriptionOf(before), /^→ mailbox \d+ · disabled$/);
+      assert.equal(await exec<boolean>(15_000, 'starface.enableRedirect', before), true);
+      const enabled = await busy();
+      assert.equal(enabled.contextValue, 'redirect.enabled', 'the tree shows the redirect enabled after the PUT');
+      assert.match(descriptionOf(enabled), /· enabled$/);
+      assert.equal(await exec<boolean>(15_000, 'starface.disableRedirect', enabled), true);
+      assert.equal((await busy()).contextValue, 'redirect.disabled');
+      // An unset redirect asks for a target; given one it is enabled with it.
+      const always = await child(redirects, '1002 · Always');
+      assert.equal(await exec<boolean>(15_000, 'starface.enableRedirect', always, { phoneNumber: '1003' }), true);
+      const after = await child(redirects, '1002 · Always');
+      assert.equal(after.contextValue, 'redirect.enabled');
+      assert.match(descriptionOf(after), /^→ 1003 · enabled$/);
+      await exec(15_000, 'starface.disableRedirect', after);
     });
 
     it('starface.generateKey {confirmed} changes the fingerprint the Key node shows', async () => {

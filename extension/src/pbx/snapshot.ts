@@ -4,6 +4,7 @@ import type { Configuration, Module, ModuleLogEntry } from '../../../shared/sche
 import type { PermissionInfo, User } from '../../../shared/schemas/users.js';
 import type { Registration } from '../../../shared/schemas/registrations.js';
 import type { PbxApi } from './api.js';
+import { loadGroups, type GroupData } from './groupsSnapshot.js';
 import { PbxError } from './restClient.js';
 import { loadUserTelephony, type UserTelephony } from './telephony.js';
 
@@ -39,6 +40,8 @@ export interface PbxData {
   registrations: Registration[] | null;
   /** True when the simulator-only resources answered. */
   simulator: boolean;
+  /** Groups with members and numbers; null where the PBX refuses or lacks them; absent in hand-made snapshots. */
+  groups?: GroupData[] | null;
 }
 
 /** A resource the PBX may lack (404: a real STARFACE) or refuse (403: not an administrator). */
@@ -54,7 +57,7 @@ export async function optional<T>(load: () => Promise<T>): Promise<T | null> {
 /** Loads everything the tree shows, in parallel where the PBX allows it. */
 export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Promise<PbxData> {
   const [version, me] = await Promise.all([api.version(), api.me()]);
-  const admin = await api.isAdministrator(me.id);
+  const [admin, groups] = await Promise.all([api.isAdministrator(me.id), optional(() => loadGroups(api))]);
   const everyone = admin ? await optional(api.users) : null;
   if (everyone === null) {
     // Not an administrator: the PBX lets a user read only their own user, rights and licences.
@@ -68,6 +71,7 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
       configurations: null,
       registrations: null,
       simulator: false,
+      groups,
     };
   }
   const [licences, modules, configurations, registrations] = await Promise.all([
@@ -95,6 +99,7 @@ export async function loadPbxData(api: PbxApi, now: () => number = Date.now): Pr
     configurations: configurationData,
     registrations,
     simulator,
+    groups,
   };
 }
 

@@ -5,6 +5,9 @@ import type { Translate } from '../text/i18n.js';
 import { errorText } from '../text/errorText.js';
 import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/tree/simulatorNode.js';
 import { COLLAPSE } from './treeItems.js';
+import { redirectNodes, userRedirectsNode } from '../model/tree/redirectNodes.js';
+import { loadUserRedirects } from '../pbx/groupsSnapshot.js';
+import { optional } from '../pbx/snapshot.js';
 
 /** The simulator this window runs, as the tree needs it. */
 export interface LocalSimulatorSource {
@@ -105,20 +108,45 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         ];
       }
     }
+    if (node.lazy === 'userRedirects' && node.ref.userId !== undefined) {
+      const session = this.sessions.get(node.ref.connection);
+      const user = session?.data?.users.find((u) => u.id === node.ref.userId);
+      if (!session || !user) return [];
+      try {
+        // Loaded on every expansion and refresh: redirect events reload the session, and this follows.
+        const self = user.login === session.connection.login;
+        const redirects = await optional(() => loadUserRedirects(session.api, user.login, self));
+        return redirectNodes(redirects, node, this.ctx());
+      } catch (err) {
+        return [
+          {
+            id: `${node.id}:error`,
+            ref: node.ref,
+            label: errorText(err, this.t),
+            icon: 'error',
+            contextValue: 'error',
+            collapsible: 'none',
+          },
+        ];
+      }
+    }
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
       const session = this.sessions.get(node.ref.connection);
       const user = session?.data?.users.find((u) => u.id === node.ref.userId);
       if (!session || !user) return [];
       try {
         const registrations = session.data?.registrations?.filter((r) => r.userId === user.id) ?? null;
-        return userDetailNodes(
-          user,
-          await session.userDetails(user.id),
-          node.ref,
-          this.ctx(),
-          session.data?.admin ?? true,
-          registrations,
-        );
+        return [
+          ...userDetailNodes(
+            user,
+            await session.userDetails(user.id),
+            node.ref,
+            this.ctx(),
+            session.data?.admin ?? true,
+            registrations,
+          ),
+          userRedirectsNode(user, node.ref, this.ctx()),
+        ];
       } catch (err) {
         return [
           {

@@ -1,8 +1,10 @@
 import express, { type Express } from 'express';
 import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
+import { callServicesHandlers } from './callServices.js';
 import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, isRawBodyRequest, type HandlersFor } from './endpoints.js';
 import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
+import { groupsHandlers } from './groups.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
@@ -10,6 +12,7 @@ import { openApiHandlers } from './openapi.js';
 import { permissionsHandlers } from './permissions.js';
 import { phoneNumbersHandlers } from './phoneNumbers.js';
 import { phonesHandlers } from './phones.js';
+import { redirectsHandlers } from './redirects.js';
 import { replayHandlers } from './replay.js';
 import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
@@ -50,6 +53,9 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...licencesHandlers(ctx),
     ...modulesHandlers(ctx),
     ...simHandlers(ctx),
+    ...groupsHandlers(ctx),
+    ...redirectsHandlers(ctx),
+    ...callServicesHandlers(ctx),
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),

@@ -1,6 +1,6 @@
 import type { Scenario } from '../../../shared/schemas/scenario.js';
 import type { PbxState, StoredUser } from '../state/model.js';
-import { fullNumber } from '../state/phoneNumbers.js';
+import { fullNumber } from '../state/numberFormat.js';
 import { TELEPHONY_SERVICE } from '../state/telephonyDefaults.js';
 import {
   StoredAvatarSchema,

@@ -7,6 +7,7 @@ import type {
 } from '../../../shared/schemas/phoneNumbers.js';
 import { conflict, notFound, SimError } from './errors.js';
 import type { PbxState } from './model.js';
+import { fullNumber } from './numberFormat.js';
 import type { Emit } from './pbx.js';
 import type { StoredPhoneNumber, TelephonySettings } from './telephonyModel.js';
 import { findUser } from './users.js';
@@ -33,13 +34,6 @@ export function findPhoneNumber(state: PbxState, id: number): StoredPhoneNumber 
   const n = state.phoneNumbers.find((x) => x.id === id);
   if (!n) throw notFound('Phone number', id);
   return n;
-}
-
-/** The number as dialled from outside (`+49305550111`) for an external number, else its digits. */
-export function fullNumber(state: PbxState, n: StoredPhoneNumber): string {
-  if (n.numberBlockId === null) return n.number;
-  const block = state.numberBlocks.find((b) => b.id === n.numberBlockId);
-  return block ? `+${block.countryCode}${block.localAreaCode}${block.baseNumber}${n.number}` : n.number;
 }
 
 /**

@@ -2,11 +2,11 @@ import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { NumberForPhoneAssignment, PhoneAssignment, PhoneConfig } from '../../../shared/schemas/phones.js';
 import { conflict, notFound, SimError } from './errors.js';
 import type { PbxState } from './model.js';
+import { fullNumber } from './numberFormat.js';
 import type { Emit } from './pbx.js';
 import {
   draftSettings,
   fieldError,
-  fullNumber,
   numbersOfUser,
   possibleSignalNumbers,
   settingsOf,

@@ -7,6 +7,7 @@ import type { User } from '../../../../shared/schemas/users.js';
 import type { Registration } from '../../../../shared/schemas/registrations.js';
 import { formatAge, pick, type Translate } from '../../text/i18n.js';
 import type { SessionState } from '../pbxSession.js';
+import { groupsNode } from './groupNodes.js';
 import { telephonyNodes } from './telephonyNodes.js';
 
 /**
@@ -21,6 +22,10 @@ export interface NodeRef {
   configurationId?: number;
   licenceType?: string;
   rightId?: number;
+  /** A group's account id (group nodes). */
+  groupId?: number;
+  /** A redirection's id (redirect nodes; a string in the REST API). */
+  redirectId?: string;
 }
 
 export interface TreeNode {
@@ -40,7 +45,7 @@ export interface TreeNode {
   ref: NodeRef;
   /** Children known now; `undefined` with `lazy` set means they are loaded on expansion. */
   children?: TreeNode[];
-  lazy?: 'userDetails' | 'simulatorLogins';
+  lazy?: 'userDetails' | 'simulatorLogins' | 'userRedirects';
 }
 
 export interface TreeContext {
@@ -112,6 +117,7 @@ export function connectionNode(
       serverNode(data, ref, ctx),
       licencesNode(data, ref, ctx),
       usersNode(data, ref, ctx),
+      ...(data.groups === undefined ? [] : [groupsNode(data.groups, data.users, ref, ctx)]),
       teamsNode(data, ref, ctx),
     ],
   };

@@ -1,0 +1,75 @@
+import type { REDIRECTS_API } from '../../../shared/api/redirects.js';
+import type { RightKey } from '../../../shared/catalogue.js';
+import { forbidden, notFound } from '../state/errors.js';
+import { groupMemberIds } from '../state/groups.js';
+import type { PbxState, StoredUser } from '../state/model.js';
+import { findRedirect, listRedirects, toRedirection, updateRedirect } from '../state/redirects.js';
+import type { StoredRedirect } from '../state/telephonyModel.js';
+import { isAdmin, type RestContext } from './context.js';
+import type { HandlersFor } from './endpoints.js';
+
+/**
+ * The user `actOnBehalfOf` names (a login; where no login matches, an account id), or the caller. Only an
+ * administrator may act on behalf of someone else.
+ */
+function subject(state: PbxState, actor: StoredUser, actOnBehalfOf: string | undefined): StoredUser {
+  if (actOnBehalfOf === undefined) return actor;
+  const user =
+    state.users.find((u) => u.login === actOnBehalfOf) ??
+    (/^\d{1,15}$/.test(actOnBehalfOf) ? state.users.find((u) => u.id === Number(actOnBehalfOf)) : undefined);
+  if (!user) throw notFound('User', actOnBehalfOf);
+  if (user.id !== actor.id && !isAdmin(actor))
+    throw forbidden('Only users with the right "Administration" may act on behalf of another user');
+  return user;
+}
+
+/** The groups a user belongs to. */
+function groupsOf(state: PbxState, userId: number): number[] {
+  return state.groups.filter((g) => groupMemberIds(state, g).includes(userId)).map((g) => g.id);
+}
+
+/** Reading: the account's own user, a member of the account's group, or an administrator. */
+function mayRead(state: PbxState, actor: StoredUser, r: StoredRedirect): boolean {
+  return isAdmin(actor) || r.accountId === actor.id || groupsOf(state, actor.id).includes(r.accountId);
+}
+
+/** Changing: as reading, and the right for it — "Umleitung" for one's own, "Gruppe umleiten" for a group's. */
+function mayChange(state: PbxState, actor: StoredUser, r: StoredRedirect): boolean {
+  if (isAdmin(actor)) return true;
+  const has = (right: RightKey) => actor.rights.includes(right);
+  if (r.accountId === actor.id) return has('redirect_perm');
+  return groupsOf(state, actor.id).includes(r.accountId) && has('group_redirect_perm');
+}
+
+export function redirectsHandlers(ctx: RestContext): HandlersFor<keyof typeof REDIRECTS_API> {
+  return {
+    getRedirects: ({ query, actor }) => {
+      const state = ctx.holder.state;
+      const user = subject(state, actor, query.actOnBehalfOf);
+      return listRedirects(state, [user.id, ...groupsOf(state, user.id)]).map((r) => toRedirection(state, r));
+    },
+
+    redirectsRedirectIdGet: ({ params, query, actor }) => {
+      const state = ctx.holder.state;
+      subject(state, actor, query.actOnBehalfOf);
+      const r = findRedirect(state, params.redirectId);
+      if (!mayRead(state, actor, r)) throw forbidden('This redirection belongs to another user');
+      return toRedirection(state, r);
+    },
+
+    redirectsRedirectIdPut: async ({ params, query, body, actor }) => {
+      await ctx.holder.commit((s, emit) => {
+        subject(s, actor, query.actOnBehalfOf);
+        const r = findRedirect(s, params.redirectId);
+        if (!mayRead(s, actor, r)) throw forbidden('This redirection belongs to another user');
+        if (!mayChange(s, actor, r))
+          throw forbidden(
+            r.accountId === actor.id
+              ? 'Changing your redirections needs the right "Umleitung" (redirect_perm)'
+              : 'Changing a group\'s redirections needs the right "Gruppe umleiten" (group_redirect_perm)',
+          );
+        updateRedirect(s, emit, params.redirectId, body);
+      });
+    },
+  };
+}
