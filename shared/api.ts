@@ -4,6 +4,8 @@
  * (`GET /rest/openapi.json`) and the extension's typed client call (`PbxRestClient.call(id, …)`).
  */
 import type { Endpoint } from './api/endpoint.js';
+import { CONFERENCES_API } from './api/conferences.js';
+import { CONTACTS_API } from './api/contacts.js';
 import { LICENCES_API } from './api/licences.js';
 import { LOGIN_API } from './api/login.js';
 import { MODULES_API } from './api/modules.js';
@@ -13,8 +15,26 @@ import { USERS_API } from './api/users.js';
 
 export type { Access, Endpoint } from './api/endpoint.js';
 
-const GROUPS = [LOGIN_API, USERS_API, PERMISSIONS_API, LICENCES_API, MODULES_API, SIM_API] as const;
-export const API = { ...LOGIN_API, ...USERS_API, ...PERMISSIONS_API, ...LICENCES_API, ...MODULES_API, ...SIM_API };
+const GROUPS = [
+  LOGIN_API,
+  USERS_API,
+  PERMISSIONS_API,
+  LICENCES_API,
+  MODULES_API,
+  SIM_API,
+  CONTACTS_API,
+  CONFERENCES_API,
+] as const;
+export const API = {
+  ...LOGIN_API,
+  ...USERS_API,
+  ...PERMISSIONS_API,
+  ...LICENCES_API,
+  ...MODULES_API,
+  ...SIM_API,
+  ...CONTACTS_API,
+  ...CONFERENCES_API,
+};
 export type Api = typeof API;
 export type EndpointId = keyof Api;
 

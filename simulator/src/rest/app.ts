@@ -3,6 +3,8 @@ import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
 import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, type HandlersFor } from './endpoints.js';
 import { errorHandler, notFoundHandler } from './errors.js';
+import { conferencesHandlers } from './conferences.js';
+import { contactsHandlers } from './contacts.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
@@ -46,6 +48,8 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...licencesHandlers(ctx),
     ...modulesHandlers(ctx),
     ...simHandlers(ctx),
+    ...contactsHandlers(ctx),
+    ...conferencesHandlers(ctx),
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),
