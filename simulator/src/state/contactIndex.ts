@@ -13,6 +13,9 @@ import type { StoredContact } from './telephonyModel.js';
 /** Joins the values of a contact; no search term can span two of them. */
 const SEPARATOR = '\u0000';
 
+/** How many searches' matches an index keeps (per state revision). */
+const RECENT_SEARCHES = 64;
+
 export interface IndexEntry {
   contact: StoredContact;
   /** Every value, lower-cased, joined by SEPARATOR. */
@@ -32,6 +35,11 @@ export interface ContactListQuery {
 export class ContactIndex {
   private readonly entries: IndexEntry[];
   private readonly orders = new Map<string, IndexEntry[]>();
+  /**
+   * The matches of recent searches (same book, terms, tags and order), so paging through one search or a
+   * client polling it scans the contacts once per revision. Bounded: the oldest goes first.
+   */
+  private readonly recent = new Map<string, IndexEntry[]>();
 
   constructor(private readonly state: PbxState) {
     const { summary, phoneNumbers } = state.contactsScheme;
@@ -73,15 +81,21 @@ export class ContactIndex {
     const attribute = q.sort === undefined || q.sort === '' ? undefined : this.sortAttribute(q.sort);
     const terms = (q.searchTerms ?? '').toLowerCase().split(/\s+/).filter(Boolean);
     const tagIds = q.tags?.length ? this.tagIds(q.tags, book) : undefined;
-    const matches: IndexEntry[] = [];
-    for (const e of this.ordered(attribute)) {
-      if (!visibleIn(e.contact, book)) continue;
-      if (tagIds && !e.contact.tagIds.some((t) => tagIds.has(t))) continue;
-      if (terms.length && !terms.every((t) => e.text.includes(t))) continue;
-      matches.push(e);
+    const key = JSON.stringify([book, attribute ?? null, terms, tagIds ? [...tagIds] : null]);
+    let found = this.recent.get(key);
+    if (!found) {
+      found = [];
+      for (const e of this.ordered(attribute)) {
+        if (!visibleIn(e.contact, book)) continue;
+        if (tagIds && !e.contact.tagIds.some((t) => tagIds.has(t))) continue;
+        if (terms.length && !terms.every((t) => e.text.includes(t))) continue;
+        found.push(e);
+      }
+      if (this.recent.size >= RECENT_SEARCHES) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(key, found);
     }
     const direction = q.sortdirection ?? 'ASC';
-    if (direction === 'DESC') matches.reverse();
+    const matches = direction === 'DESC' ? [...found].reverse() : found;
     const pagesize = q.pagesize ?? Math.max(matches.length, 1);
     const page = q.page ?? 0;
     const scheme = this.state.contactsScheme;
