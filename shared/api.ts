@@ -6,6 +6,8 @@
 import { CALL_SERVICES_API } from './api/callServices.js';
 import type { Endpoint } from './api/endpoint.js';
 import { GROUPS_API } from './api/groups.js';
+import { CONFERENCES_API } from './api/conferences.js';
+import { CONTACTS_API } from './api/contacts.js';
 import { LICENCES_API } from './api/licences.js';
 import { LOGIN_API } from './api/login.js';
 import { MODULES_API } from './api/modules.js';
@@ -30,6 +32,8 @@ const GROUPS = [
   GROUPS_API,
   REDIRECTS_API,
   CALL_SERVICES_API,
+  CONTACTS_API,
+  CONFERENCES_API,
 ] as const;
 export const API = {
   ...LOGIN_API,
@@ -43,6 +47,8 @@ export const API = {
   ...GROUPS_API,
   ...REDIRECTS_API,
   ...CALL_SERVICES_API,
+  ...CONTACTS_API,
+  ...CONFERENCES_API,
 };
 export type Api = typeof API;
 export type EndpointId = keyof Api;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { lenientObject } from './lenient.js';
+import { PagingQueryShape } from './contacts.js';
+import { lenientObject, queryInteger } from './lenient.js';
 
 /* REST 6.7 definitions of the conference configuration (invitation mail) and of managed conferences. */
 
@@ -72,3 +73,10 @@ export const ManagedConferenceSummarySchema = z
   })
   .meta({ id: 'ManagedConferenceSummary' });
 export type ManagedConferenceSummary = z.infer<typeof ManagedConferenceSummarySchema>;
+
+export const ConferenceConfigurationQuerySchema = z.object({
+  userId: queryInteger.pipe(z.number().int().positive('must be a user id')),
+});
+export const DefaultTextsQuerySchema = z.object({ locale: z.string().max(20).optional() });
+export const ManagedConferenceListQuerySchema = z.object(PagingQueryShape);
+export const StartConferenceQuerySchema = z.object({ phoneName: z.string().max(200).optional() });

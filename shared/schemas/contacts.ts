@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lenientObject } from './lenient.js';
+import { lenientObject, queryInteger, queryPageNumber } from './lenient.js';
 
 /*
  * REST 6.7 definitions of the address book. A contact is a list of blocks of attributes as the contacts scheme
@@ -118,3 +118,38 @@ export const ContactsSchemeSchema = z
 export type ContactsScheme = z.infer<typeof ContactsSchemeSchema>;
 
 export type SortDirection = z.infer<typeof SortDirectionSchema>;
+
+/** `ASC`/`DESC` in a query string, in any case (as the PBX's JAX-RS enum parsing lets clients send it). */
+export const querySortDirection = z
+  .string()
+  .regex(/^(asc|desc)$/i, 'must be ASC or DESC (any case)')
+  .transform((v) => v.toUpperCase() as SortDirection);
+
+/** A user id in a query string: the API types it `string` on the contacts operations, the value is the id. */
+export const queryUserId = queryInteger.pipe(z.number().int().positive('must be a user id'));
+
+/** Paging and sorting of a list (page counts from 0; without pagesize the one page holds everything). */
+export const PagingQueryShape = {
+  page: queryPageNumber.optional(),
+  pagesize: queryInteger.pipe(z.number().int().min(1, 'must be 1 or more').max(10_000)).optional(),
+  sort: z.string().max(100).optional(),
+  sortdirection: querySortDirection.optional(),
+};
+
+/** A query value that may be repeated (`tags=1&tags=2`) or comma-separated (`tags=1,2`). */
+const queryList = z.union([z.string(), z.array(z.string())]).transform((v) =>
+  (Array.isArray(v) ? v : [v])
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+export const ContactListQuerySchema = z.object({
+  userId: queryUserId.optional(),
+  tags: queryList.optional(),
+  searchTerms: z.string().max(200).optional(),
+  ...PagingQueryShape,
+});
+export const TagListQuerySchema = z.object({ userId: queryUserId.optional(), ...PagingQueryShape });
+export const UserIdQuerySchema = z.object({ userId: queryUserId.optional() });
+export const SchemeQuerySchema = z.object({ lang: z.string().max(20).optional() });

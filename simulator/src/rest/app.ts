@@ -5,6 +5,8 @@ import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, isRawBodyRequest, type HandlersFor } from './endpoints.js';
 import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
 import { groupsHandlers } from './groups.js';
+import { conferencesHandlers } from './conferences.js';
+import { contactsHandlers } from './contacts.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
@@ -56,6 +58,8 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...groupsHandlers(ctx),
     ...redirectsHandlers(ctx),
     ...callServicesHandlers(ctx),
+    ...contactsHandlers(ctx),
+    ...conferencesHandlers(ctx),
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),
