@@ -10,11 +10,34 @@ import { MODULES_API } from './api/modules.js';
 import { PERMISSIONS_API } from './api/permissions.js';
 import { SIM_API } from './api/sim.js';
 import { USERS_API } from './api/users.js';
+import { FUNCTION_KEYS_API } from './api/functionKeys.js';
+import { VOICEMAIL_API } from './api/voicemail.js';
+import { FMC_API } from './api/fmc.js';
 
 export type { Access, Endpoint } from './api/endpoint.js';
 
-const GROUPS = [LOGIN_API, USERS_API, PERMISSIONS_API, LICENCES_API, MODULES_API, SIM_API] as const;
-export const API = { ...LOGIN_API, ...USERS_API, ...PERMISSIONS_API, ...LICENCES_API, ...MODULES_API, ...SIM_API };
+const GROUPS = [
+  LOGIN_API,
+  USERS_API,
+  PERMISSIONS_API,
+  LICENCES_API,
+  MODULES_API,
+  SIM_API,
+  FUNCTION_KEYS_API,
+  VOICEMAIL_API,
+  FMC_API,
+] as const;
+export const API = {
+  ...LOGIN_API,
+  ...USERS_API,
+  ...PERMISSIONS_API,
+  ...LICENCES_API,
+  ...MODULES_API,
+  ...SIM_API,
+  ...FUNCTION_KEYS_API,
+  ...VOICEMAIL_API,
+  ...FMC_API,
+};
 export type Api = typeof API;
 export type EndpointId = keyof Api;
 

@@ -13,6 +13,9 @@ import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
 import { teamsLoginHandlers } from './teamsLogin.js';
 import { usersHandlers } from './users.js';
+import { functionKeysHandlers } from './functionKeys.js';
+import { voicemailHandlers } from './voicemail.js';
+import { fmcHandlers } from './fmc.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -49,6 +52,9 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),
+    ...functionKeysHandlers(ctx),
+    ...voicemailHandlers(ctx),
+    ...fmcHandlers(ctx),
   };
   rest.use(endpointRouter(ctx, handlers, 'public'));
   rest.use(rejectUnknownPaths);
