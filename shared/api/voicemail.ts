@@ -56,7 +56,13 @@ export const VOICEMAIL_API = endpoints({
     summary: 'One voicemail box (its PIN answered empty)',
     access: 'user',
     real: true,
-    responses: { 200: VoicemailboxSchema, 403: ApiErrorSchema, 404: ApiErrorSchema, 500: ApiErrorSchema },
+    responses: {
+      200: VoicemailboxSchema,
+      400: ApiErrorSchema,
+      403: ApiErrorSchema,
+      404: ApiErrorSchema,
+      500: ApiErrorSchema,
+    },
   },
   deleteVoicemailbox: {
     method: 'delete',
@@ -64,6 +70,13 @@ export const VOICEMAIL_API = endpoints({
     summary: 'Delete a voicemail box (409 while a redirect leads to it)',
     access: 'admin',
     real: true,
-    responses: { 204: null, 403: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema, 500: ApiErrorSchema },
+    responses: {
+      204: null,
+      400: ApiErrorSchema,
+      403: ApiErrorSchema,
+      404: ApiErrorSchema,
+      409: ApiErrorSchema,
+      500: ApiErrorSchema,
+    },
   },
 });

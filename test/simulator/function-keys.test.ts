@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { SIM_SERVICES } from '../../shared/schemas/events.js';
 import { answerChecker } from '../support/openApiAnswers.js';
-import { DEMO_USERS, startSim, type RestClient, type RunningSim } from '../support/rest.js';
+import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 import { eventsOf } from '../support/simEvents.js';
 
 type Check = Awaited<ReturnType<typeof answerChecker>>;
@@ -161,7 +161,7 @@ describe('REST function keys (6.7)', () => {
       let position = 10;
       for (const [type, fields] of Object.entries(keysOfEveryType(annaNumberIds))) {
         const body = { functionKeyType: type, name: `k ${type}`, position: position++, ...fields };
-        let reply: Awaited<ReturnType<RestClient['post']>> | undefined;
+        let reply: Reply | undefined;
         const events = await eventsOf(sim.admin, async () => (reply = await anna.post('/functionkeysets/1/', body)));
         check('createFunctionKey', reply!, 201);
         assert.deepEqual(reply!.body, { ...body, id: reply!.body.id, accountId: String(ANNA) }, type);
@@ -222,7 +222,7 @@ describe('REST function keys (6.7)', () => {
         [{ functionKeyType: 'SEPARATOR', name: undefined }, 'name'],
       ];
       for (const [fields, field] of cases) {
-        let reply: Awaited<ReturnType<RestClient['post']>> | undefined;
+        let reply: Reply | undefined;
         const events = await eventsOf(
           sim.admin,
           async () => (reply = await anna.post('/functionkeysets/1/', { ...base, ...fields })),
@@ -251,7 +251,7 @@ describe('REST function keys (6.7)', () => {
 
     it('PUT …/{keyId} takes back what GET gave (200, no body), may change the type, emits "updated"', async () => {
       const got = (await anna.get('/functionkeysets/1/3')).body;
-      let reply: Awaited<ReturnType<RestClient['put']>> | undefined;
+      let reply: Reply | undefined;
       const events = await eventsOf(
         sim.admin,
         async () => (reply = await anna.put('/functionkeysets/1/3', { ...got, name: 'Hotline 2' })),
@@ -289,7 +289,7 @@ describe('REST function keys (6.7)', () => {
       const created = await anna.post('/functionkeysets/1/', { functionKeyType: 'SEPARATOR', name: '-', position: 90 });
       const id = created.body.id as string;
       check('deleteFunctionKey', await bernd.delete(`/functionkeysets/1/${id}`), 403);
-      let reply: Awaited<ReturnType<RestClient['delete']>> | undefined;
+      let reply: Reply | undefined;
       const events = await eventsOf(sim.admin, async () => (reply = await anna.delete(`/functionkeysets/1/${id}`)));
       check('deleteFunctionKey', reply!, 204);
       assert.deepEqual(
@@ -314,7 +314,7 @@ describe('REST function keys (6.7)', () => {
         { ...b, position: 0 },
         { functionKeyType: 'SEPARATOR', name: 'new', position: 2 },
       ];
-      let reply: Awaited<ReturnType<RestClient['put']>> | undefined;
+      let reply: Reply | undefined;
       const events = await eventsOf(sim.admin, async () => (reply = await anna.put('/functionkeysets/1/', next)));
       check('updateFunctionKeySet', reply!, 204);
       assert.deepEqual(
@@ -350,7 +350,7 @@ describe('REST function keys (6.7)', () => {
 
   describe('phones', () => {
     it('PUT …/phone?phone= shows the set on a phone of its owner (200); bad phone 400/404; others 403', async () => {
-      let reply: Awaited<ReturnType<RestClient['put']>> | undefined;
+      let reply: Reply | undefined;
       const events = await eventsOf(
         sim.admin,
         async () => (reply = await anna.put('/functionkeysets/1/phone?phone=Softphone%201001')),
