@@ -17,6 +17,9 @@ import { PHONES_API } from './api/phones.js';
 import { REDIRECTS_API } from './api/redirects.js';
 import { SIM_API } from './api/sim.js';
 import { USERS_API } from './api/users.js';
+import { FUNCTION_KEYS_API } from './api/functionKeys.js';
+import { VOICEMAIL_API } from './api/voicemail.js';
+import { FMC_API } from './api/fmc.js';
 
 export type { Access, Endpoint } from './api/endpoint.js';
 
@@ -34,6 +37,9 @@ const GROUPS = [
   CALL_SERVICES_API,
   CONTACTS_API,
   CONFERENCES_API,
+  FUNCTION_KEYS_API,
+  VOICEMAIL_API,
+  FMC_API,
 ] as const;
 export const API = {
   ...LOGIN_API,
@@ -49,6 +55,9 @@ export const API = {
   ...CALL_SERVICES_API,
   ...CONTACTS_API,
   ...CONFERENCES_API,
+  ...FUNCTION_KEYS_API,
+  ...VOICEMAIL_API,
+  ...FMC_API,
 };
 export type Api = typeof API;
 export type EndpointId = keyof Api;

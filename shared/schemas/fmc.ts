@@ -39,3 +39,6 @@ export const FmcPhoneBodySchema = lenientObject(FmcPhoneSchema, {
     .nullish()
     .transform((v) => v ?? undefined),
 });
+
+/** `userId`: whose iFMC phones (the account id; a login is taken too); default the caller. */
+export const FmcPhoneQuerySchema = z.object({ userId: z.string().optional() });

@@ -195,3 +195,8 @@ export type EditFunctionKeyPhoneContact = z.infer<typeof EditFunctionKeyPhoneCon
 export type EditFunctionKeyQuickDial = z.infer<typeof EditFunctionKeyQuickDialSchema>;
 export type EditFunctionKeySeperator = z.infer<typeof EditFunctionKeySeperatorSchema>;
 export type EditFunctionKeySignalNumber = z.infer<typeof EditFunctionKeySignalNumberSchema>;
+
+/** `actOnBehalfOf`: the login (or account id) of the user an administrator acts for; default the caller. */
+export const FunctionKeyQuerySchema = z.object({ actOnBehalfOf: z.string().optional() });
+/** PUT …/phone: `phone` names one of the set owner's phones, by name or by its id. */
+export const FunctionKeySetOnPhoneQuerySchema = FunctionKeyQuerySchema.extend({ phone: z.string().min(1) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { lenientObject } from './lenient.js';
+import { lenientObject, unchangedIfEmpty } from './lenient.js';
 
 /* REST 6.7 definitions of voicemail boxes and who is told of a new message. */
 
@@ -32,7 +32,12 @@ export const VoicemailboxSchema = z
   })
   .meta({ id: 'Voicemailbox' });
 export type Voicemailbox = z.infer<typeof VoicemailboxSchema>;
-export const VoicemailboxBodySchema = lenientObject(VoicemailboxSchema);
+/**
+ * POST/PUT body. `password` (the PIN) is write-only: GET answers it empty, so absent, `null` or `""` mean
+ * "unchanged" (on POST: no PIN).
+ */
+export const VoicemailboxBodySchema = lenientObject(VoicemailboxSchema, { password: unchangedIfEmpty });
+export type VoicemailboxBody = z.output<typeof VoicemailboxBodySchema>;
 
 export const VoicemailboxListItemSchema = z
   .object({
@@ -44,3 +49,5 @@ export const VoicemailboxListItemSchema = z
   })
   .meta({ id: 'VoicemailboxListItem' });
 export type VoicemailboxListItem = z.infer<typeof VoicemailboxListItemSchema>;
+
+export const VoicemailboxSearchQuerySchema = z.object({ searchTerm: z.string().optional() });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { EndpointId } from '../../shared/api.js';
-import { answerChecker } from '../support/openapi-answers.js';
+import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 
 interface Ev {

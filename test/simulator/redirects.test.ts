@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { RedirectionSchema } from '../../shared/schemas/redirects.js';
 import { CallServiceSchema } from '../../shared/schemas/callServices.js';
-import { openApiChecker } from '../support/openapiCheck.js';
+import { answerChecker, endpointId, type AnswerCheck } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 
 interface Redirection {
@@ -36,11 +36,11 @@ describe('REST redirects (6.7)', () => {
   let anna: RestClient;
   let bernd: RestClient;
   let carla: RestClient;
-  let check: Awaited<ReturnType<typeof openApiChecker>>;
+  let check: AnswerCheck;
 
   async function call(client: RestClient, method: string, path: string, template: string, body?: unknown) {
     const reply = await client.call(method, path, body);
-    check(method, template, reply);
+    check(endpointId(method, template), reply);
     if (reply.status === 200 && template === LIST) for (const r of reply.body) RedirectionSchema.parse(r);
     if (reply.status === 200 && template === ONE) RedirectionSchema.parse(reply.body);
     return reply;
@@ -61,7 +61,7 @@ describe('REST redirects (6.7)', () => {
     anna = await sim.as(DEMO_USERS.anna);
     bernd = await sim.as(DEMO_USERS.bernd);
     carla = await sim.as(DEMO_USERS.carla);
-    check = await openApiChecker(sim.admin);
+    check = await answerChecker(sim.admin);
   });
   after(async () => {
     await sim?.stop();
@@ -278,10 +278,10 @@ describe('REST redirects (6.7)', () => {
 
 describe('REST call services (6.7)', () => {
   let sim: RunningSim;
-  let check: Awaited<ReturnType<typeof openApiChecker>>;
+  let check: AnswerCheck;
   before(async () => {
     sim = await startSim({ scenario: 'demo' });
-    check = await openApiChecker(sim.admin);
+    check = await answerChecker(sim.admin);
   });
   after(async () => {
     await sim?.stop();
@@ -291,7 +291,7 @@ describe('REST call services (6.7)', () => {
     const anna = await sim.as(DEMO_USERS.anna);
     for (const client of [sim.admin, anna]) {
       const reply = await client.get('/callservices');
-      check('GET', '/callservices', reply);
+      check(endpointId('GET', '/callservices'), reply);
       assert.equal(reply.status, 200);
       for (const s of reply.body) CallServiceSchema.parse(s);
       assert.deepEqual(reply.body, [
@@ -303,7 +303,7 @@ describe('REST call services (6.7)', () => {
 
   it('type filters in any case; an unknown type is an empty list', async () => {
     const conf = await sim.admin.get('/callservices?type=conference');
-    check('GET', '/callservices', conf);
+    check(endpointId('GET', '/callservices'), conf);
     assert.deepEqual(
       conf.body.map((s: { serviceName: string }) => s.serviceName),
       ['conference'],
@@ -313,10 +313,10 @@ describe('REST call services (6.7)', () => {
 
   it('GET /callservices/{serviceId}: one service; unknown 404; not a number 400', async () => {
     const one = await sim.admin.get('/callservices/2');
-    check('GET', '/callservices/{serviceId}', one);
+    check(endpointId('GET', '/callservices/{serviceId}'), one);
     assert.deepEqual(one.body, { serviceId: 2, serviceName: 'conference', label: 'Konferenz' });
     const missing = await sim.admin.get('/callservices/99');
-    check('GET', '/callservices/{serviceId}', missing);
+    check(endpointId('GET', '/callservices/{serviceId}'), missing);
     assertError(missing, 404, 'NOT_FOUND');
     assertError(await sim.admin.get('/callservices/x'), 400, 'VALIDATION_FAILED');
   });

@@ -21,6 +21,9 @@ import { simHandlers } from './sim.js';
 import { teamsLoginHandlers } from './teamsLogin.js';
 import { usersHandlers } from './users.js';
 import { webPage } from './webPage.js';
+import { functionKeysHandlers } from './functionKeys.js';
+import { voicemailHandlers } from './voicemail.js';
+import { fmcHandlers } from './fmc.js';
 
 const KNOWN_PATHS = ENDPOINTS.map((e) => new RegExp('^' + e.path.replace(/\{\w+\}/g, '[^/]+') + '/?$'));
 
@@ -63,6 +66,9 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
     ...openApiHandlers(packageVersion),
+    ...functionKeysHandlers(ctx),
+    ...voicemailHandlers(ctx),
+    ...fmcHandlers(ctx),
   };
   rest.use(endpointRouter(ctx, handlers, 'public'));
   rest.use(rejectUnknownPaths);
