@@ -65,6 +65,11 @@ export const SIP_REFUSAL_REASONS = [
   'unknown-domain',
   'unknown-number',
   'not-registered',
+  // A call the PBX refuses for its telephony: the called user is busy (no call waiting, no BUSY redirect), a
+  // chain of redirects loops or grows too long, a redirect leads to a number with no route.
+  'busy',
+  'redirect-loop',
+  'no-route',
   'malformed',
   'bad-expires',
   'interval-too-brief',

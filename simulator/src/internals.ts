@@ -7,12 +7,15 @@ import type { EventBus } from './events/bus.js';
 import type { Simulator } from './simulator.js';
 import type { SipProxy } from './sip/proxy/proxy.js';
 import type { SipServer } from './sip/sipServer.js';
+import type { StateHolder } from './state/pbx.js';
 import type { UciCore } from './uci/core/core.js';
 import type { UciWebSocketServer } from './uci/ws/server.js';
 import type { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
 
 export interface SimulatorInternals {
   readonly bus: EventBus;
+  /** The state holder, once started: setup the REST API does not offer yet (redirects, group logins). */
+  readonly holder: StateHolder | undefined;
   /** The SIP side, once started. */
   readonly sip: SipServer | undefined;
   /** The call-routing proxy and its call model, once started. */

@@ -252,6 +252,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           onFlowClosed: (listener) => sipServer.ws.onFlowClosed(listener),
         },
         state: () => h.state,
+        revision: () => h.revision,
+        commit: (mutator) => h.commit(mutator),
         bus,
         log,
         ringTimeoutMs: opts.ringTimeoutMs,
@@ -397,6 +399,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   };
   registerInternals(handle, {
     bus,
+    get holder() {
+      return holder;
+    },
     get sip() {
       return sip;
     },

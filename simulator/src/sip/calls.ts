@@ -28,6 +28,11 @@ interface Party {
   /** The UCI call id of this party's view (users only). */
   id: string | null;
   state: CallStateName;
+  /**
+   * What this called party's events show as called, when it is not the dialled party: a group member shows
+   * the group's number and name, the target of a redirect its own.
+   */
+  called?: { number: string; name: string };
 }
 
 export interface Call {
@@ -35,15 +40,25 @@ export interface Call {
   startedAt: number;
   connectedAt: number | null;
   caller: Party;
+  /** The dialled party as the caller sees it (a user, a group, a virtual phone, a number). */
   callee: Party;
+  /**
+   * The users whose phones the call rings (or rang, until it connected): the dialled user, each member of a
+   * group, the target of a redirect. For a call to one user it is that user's party itself.
+   */
+  legs: Party[];
   ended: boolean;
 }
 
+/** Who a call is presented to, with what it shows: the dialled user, or a group member or redirect target. */
+export type CalledParty = { user: StoredUser } | { phone: VirtualPhone } | { number: string; name?: string };
+
 /**
- * The call model: one call per Call-ID of the caller's leg, with the UCI call states of both parties
- * (the caller: PROCEEDING, RINGBACK, CONNECTED, HANGUP; a called user: INCOMING, RINGING, CONNECTED, HANGUP).
+ * The call model: one call per Call-ID of the caller's leg, with the UCI call states of the caller and of
+ * every user it rings (the caller: PROCEEDING, RINGBACK, CONNECTED, HANGUP; a called user: INCOMING, RINGING,
+ * CONNECTED, HANGUP — the members a forked call rang and who did not answer: HANGUP once another one did).
  * Every state change of a user party is published as `ucp.v22.events.call receiveCallState`; a virtual
- * phone is no user and has no events of its own.
+ * phone, a group or a mailbox is no user and has no events of its own.
  */
 export class CallTracker {
   private readonly calls = new Map<string, Call>();
@@ -55,23 +70,42 @@ export class CallTracker {
 
   /** The call in which `id` is the UCI call id of one of the parties. */
   byPartyId(id: string): Call | undefined {
-    for (const c of this.calls.values()) if (c.caller.id === id || c.callee.id === id) return c;
+    for (const c of this.calls.values())
+      if (c.caller.id === id || c.callee.id === id || c.legs.some((l) => l.id === id)) return c;
     return undefined;
+  }
+
+  /** Whether `user` is a party of a call, other than `except`, that holds their line (not one only ringing). */
+  inCall(userId: number, except?: Call): boolean {
+    for (const c of this.calls.values()) {
+      if (c === except || c.ended) continue;
+      if (c.caller.user?.id === userId) return true;
+      if (c.legs.some((l) => l.user?.id === userId && l.state === 'CONNECTED')) return true;
+    }
+    return false;
   }
 
   /**
    * Starts a call: the caller's PROCEEDING. The callee gets INCOMING once the INVITE reaches them. A callee
-   * given by `number` only (click-to-dial to a number that is nobody) is shown like a virtual phone.
+   * given by `number` only (click-to-dial to a number that is nobody, a group) is shown like a virtual phone.
    * `callerId` is the caller's UCI call id when the client chose it (placeCallWithPhone's callId).
    */
-  start(
-    callId: string,
-    caller: StoredUser,
-    callee: { user: StoredUser } | { phone: VirtualPhone } | { number: string },
-    callerId?: string,
-  ): Call {
+  start(callId: string, caller: StoredUser, callee: CalledParty, callerId?: string): Call {
     const existing = this.calls.get(callId);
     if (existing) return existing;
+    const party: Party =
+      'user' in callee
+        ? {
+            kind: 'user',
+            user: callee.user,
+            number: userNumber(callee.user),
+            name: userName(callee.user),
+            id: randomUUID(),
+            state: 'REQUESTED',
+          }
+        : 'phone' in callee
+          ? { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' }
+          : { kind: 'virtual', number: callee.number, name: callee.name ?? '', id: null, state: 'REQUESTED' };
     const call: Call = {
       callId,
       startedAt: this.now(),
@@ -84,57 +118,94 @@ export class CallTracker {
         id: callerId ?? randomUUID(),
         state: 'REQUESTED',
       },
-      callee:
-        'user' in callee
-          ? {
-              kind: 'user',
-              user: callee.user,
-              number: userNumber(callee.user),
-              name: userName(callee.user),
-              id: randomUUID(),
-              state: 'REQUESTED',
-            }
-          : 'phone' in callee
-            ? { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' }
-            : { kind: 'virtual', number: callee.number, name: '', id: null, state: 'REQUESTED' },
+      callee: party,
+      legs: party.kind === 'user' ? [party] : [],
       ended: false,
     };
     this.calls.set(callId, call);
-    this.set(call, 'caller', 'PROCEEDING');
+    this.set(call, call.caller, 'PROCEEDING');
     return call;
   }
 
-  /** The INVITE was sent to the callee's devices. */
-  incoming(call: Call): void {
-    if (call.callee.state === 'REQUESTED') this.set(call, 'callee', 'INCOMING');
+  /**
+   * The call now also rings `user` (a group member, the target of a redirect): a new leg with its own UCI
+   * call id, showing `called` as the called party. The dialled user's own leg exists from `start`.
+   */
+  addLeg(call: Call, user: StoredUser, called?: { number: string; name: string }): void {
+    if (call.ended || call.legs.some((l) => l.user?.id === user.id && l.state !== 'HANGUP')) return;
+    call.legs.push({
+      kind: 'user',
+      user,
+      number: userNumber(user),
+      name: userName(user),
+      id: randomUUID(),
+      state: 'REQUESTED',
+      called,
+    });
   }
 
-  /** A 180 or 183 came back. */
-  ringing(call: Call): void {
-    if (call.caller.state === 'PROCEEDING') this.set(call, 'caller', 'RINGBACK');
-    if (call.callee.kind === 'virtual') {
-      call.callee.state = 'RINGING';
-    } else if (call.callee.state === 'INCOMING' || call.callee.state === 'REQUESTED') {
-      if (call.callee.state === 'REQUESTED') this.set(call, 'callee', 'INCOMING');
-      this.set(call, 'callee', 'RINGING');
+  /** The INVITE was sent to the callee's devices: every leg not yet told gets INCOMING. */
+  incoming(call: Call): void {
+    for (const leg of call.legs) if (leg.state === 'REQUESTED') this.set(call, leg, 'INCOMING');
+  }
+
+  /** A 180 or 183 came back (from the devices of `userId`, when known). */
+  ringing(call: Call, userId?: number): void {
+    if (call.caller.state === 'PROCEEDING') this.set(call, call.caller, 'RINGBACK');
+    if (call.callee.kind === 'virtual' && call.legs.length === 0) call.callee.state = 'RINGING';
+    for (const leg of call.legs) {
+      if (userId !== undefined && leg.user?.id !== userId) continue;
+      if (leg.state === 'REQUESTED') this.set(call, leg, 'INCOMING');
+      if (leg.state === 'INCOMING') this.set(call, leg, 'RINGING');
     }
   }
 
-  connected(call: Call): void {
+  /**
+   * The call is answered (by a device of `userId`, when known): the caller and that leg CONNECTED, every
+   * other leg HANGUP (the group members who did not answer). Without legs (a virtual phone, a mailbox) only
+   * the caller connects.
+   */
+  connected(call: Call, userId?: number): void {
     if (call.ended || call.connectedAt !== null) return;
     call.connectedAt = this.now();
-    this.set(call, 'caller', 'CONNECTED');
-    this.set(call, 'callee', 'CONNECTED');
+    const answering = call.legs.find((l) => l.state !== 'HANGUP' && (userId === undefined || l.user?.id === userId));
+    for (const leg of call.legs) if (leg !== answering) this.dropLeg(call, leg);
+    this.set(call, call.caller, 'CONNECTED');
+    if (answering) {
+      this.set(call, answering, 'CONNECTED');
+      call.legs = [answering];
+      if (call.callee.kind === 'virtual' && !call.callee.user) call.callee.state = 'CONNECTED';
+    } else {
+      call.legs = [];
+      call.callee.state = 'CONNECTED';
+    }
+  }
+
+  /** The call stopped ringing at `userId` (their devices refused, a redirect took it on): that leg HANGUP. */
+  dropUser(call: Call, userId: number): void {
+    for (const leg of call.legs) if (leg.user?.id === userId) this.dropLeg(call, leg);
+    call.legs = call.legs.filter((l) => l.state !== 'HANGUP');
+  }
+
+  /** The users the call is still ringing. */
+  ringingUsers(call: Call): number[] {
+    return call.legs.filter((l) => l.state !== 'HANGUP' && l.user).map((l) => l.user!.id);
   }
 
   /** The call ended (BYE, CANCEL, a final error, a timeout, a closed connection). Idempotent. */
   hangup(call: Call): void {
     if (call.ended) return;
     call.ended = true;
-    this.set(call, 'caller', 'HANGUP');
-    // A callee who never saw the call has nothing to hang up.
-    if (call.callee.state !== 'REQUESTED') this.set(call, 'callee', 'HANGUP');
+    this.set(call, call.caller, 'HANGUP');
+    for (const leg of call.legs) this.dropLeg(call, leg);
+    if (call.callee.kind === 'virtual') call.callee.state = 'HANGUP';
     this.calls.delete(call.callId);
+  }
+
+  /** A leg that never saw the call has nothing to hang up. */
+  private dropLeg(call: Call, leg: Party): void {
+    if (leg.state === 'REQUESTED') leg.state = 'HANGUP';
+    else this.set(call, leg, 'HANGUP');
   }
 
   /** Live calls for `GET /rest/sim/calls`. */
@@ -144,7 +215,8 @@ export class CallTracker {
       startedAt: new Date(c.startedAt).toISOString(),
       connectedAt: c.connectedAt === null ? null : new Date(c.connectedAt).toISOString(),
       caller: this.view(c.caller),
-      callee: this.view(c.callee),
+      // The user who answered (or is rung) rather than the group or number that was dialled, once there is one.
+      callee: this.view(c.legs[0] ?? c.callee),
     }));
   }
 
@@ -165,11 +237,11 @@ export class CallTracker {
     };
   }
 
-  private set(call: Call, role: 'caller' | 'callee', state: CallStateName): void {
-    const party = call[role];
+  private set(call: Call, party: Party, state: CallStateName): void {
     if (party.state === state) return;
     party.state = state;
     if (party.kind !== 'user' || !party.user || !party.id) return;
+    const called = party === call.caller ? undefined : party.called;
     const data = CallStateSchema.parse({
       userId: party.user.id,
       login: party.user.login,
@@ -178,8 +250,8 @@ export class CallTracker {
       timestamp: this.now(),
       callerNumber: call.caller.number,
       callerName: call.caller.name,
-      calledNumber: call.callee.number,
-      calledName: call.callee.name,
+      calledNumber: called?.number ?? call.callee.number,
+      calledName: called?.name ?? call.callee.name,
     });
     this.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data });
   }

@@ -42,7 +42,7 @@ export function sipCallControl(proxy: () => SipProxy | undefined): UciCallContro
     hangupCall(user: StoredUser, callId: string): Promise<void> {
       const p = router();
       const call = p.findCall(callId);
-      const party = call && (call.caller.user?.id === user.id || call.callee.user?.id === user.id);
+      const party = call && (call.caller.user?.id === user.id || call.legs.some((l) => l.user?.id === user.id));
       if (!call || (!party && !isAdminUser(user))) {
         return Promise.reject(
           new RpcError(UCI_ERRORS.notFound, `No live call with id "${callId}" for you (see getCallIds)`),

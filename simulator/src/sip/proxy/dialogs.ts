@@ -20,7 +20,8 @@ export interface Dialog {
   /** To tag → the flow of the callee branch that created it (a forked INVITE may create several). */
   callees: Map<string, Flow>;
   call?: Call;
-  virtual?: { phone: VirtualPhone; localTag: string };
+  /** `onEnd`: what the simulator's far end does when the dialog ends (a voicemail keeps its message). */
+  virtual?: { phone: VirtualPhone; localTag: string; onEnd?: () => void };
   timer?: ReturnType<typeof setTimeout>;
   /** The caller as the far end of a request we originate (UCI hangupCall): from the INVITE. */
   caller: DialogSide;
@@ -113,7 +114,7 @@ export class Dialogs {
   }
 
   /** The dialog of a virtual phone that answered `txn`: we are its callee side. */
-  answeredByVirtual(txn: ServerTxn, call: Call, phone: VirtualPhone): void {
+  answeredByVirtual(txn: ServerTxn, call: Call, phone: VirtualPhone, onEnd?: () => void): void {
     const callId = txn.req.headers.get('call-id') ?? '';
     this.dialogs.set(callId, {
       callId,
@@ -121,7 +122,7 @@ export class Dialogs {
       callerFlow: txn.flow,
       callees: new Map(),
       call,
-      virtual: { phone, localTag: txn.toTag },
+      virtual: { phone, localTag: txn.toTag, onEnd },
       caller: callerSide(txn),
       callee: {
         party: `${txn.req.headers.get('to') ?? ''};tag=${txn.toTag}`,
@@ -206,6 +207,7 @@ export class Dialogs {
   ended(callId: string): void {
     const dialog = this.dialogs.get(callId);
     if (!dialog || dialog.timer) return;
+    dialog.virtual?.onEnd?.();
     dialog.timer = setTimeout(() => this.dialogs.delete(callId), DIALOG_LINGER_MS);
     dialog.timer.unref();
   }

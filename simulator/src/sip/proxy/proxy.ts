@@ -1,6 +1,8 @@
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
+import type { Mutator } from '../../state/pbx.js';
+import { addVoicemailMessage } from '../../state/voicemailMessages.js';
 import type { SipRefusalReason } from '../../../../shared/schemas/registrations.js';
 import type { DigestAuthenticator } from '../auth/digest.js';
 import { appendChallenges } from '../auth/challenges.js';
@@ -21,12 +23,14 @@ import type { RefusalReporter } from '../refusals.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { CallRouter } from '../sipServer.js';
 import type { Flow } from '../transport/flow.js';
-import { findVirtualPhone } from '../ua/virtualPhone.js';
-import { CallTracker, type Call } from '../calls.js';
+import { CallTracker, userName, type Call } from '../calls.js';
+import { DialPlan } from '../dialPlan.js';
 import { byeRequest, Dialogs } from './dialogs.js';
 import { bestFinal, Forwarding, popVia } from './forwarding.js';
 import { TRANSACTION_LINGER_MS, Transactions, type ServerTxn } from './transactions.js';
+import { CallRouting } from './routing.js';
 import { VirtualPhoneAgent } from './virtualPhones.js';
+import { VoicemailAgent } from './voicemail.js';
 
 /** What the proxy needs of the SIP server. */
 export interface ProxyHost {
@@ -46,6 +50,10 @@ export interface ProxyHost {
 export interface ProxyOptions {
   host: ProxyHost;
   state: () => PbxState;
+  /** Grows with every state change: the dial plan rebuilds its indexes only then. Default: every call. */
+  revision?: () => number;
+  /** Commits a change of the state (a voicemail message); without it, messages are not kept. */
+  commit?: (mutator: Mutator<unknown>) => Promise<unknown>;
   bus: EventBus;
   log: Logger;
   /** How long an INVITE may ring before the caller gets 408 and the branches a CANCEL. Default 60 s. */
@@ -70,6 +78,9 @@ export class SipProxy implements CallRouter {
   private readonly dialogs: Dialogs;
   private readonly forwarding: Forwarding;
   private readonly virtualPhones: VirtualPhoneAgent;
+  /** Dialled numbers → users, groups, mailboxes, virtual phones; redirects; display numbers. */
+  readonly dialPlan: DialPlan;
+  private readonly routing: CallRouting;
   private readonly ringTimeoutMs: number;
   private stopped = false;
 
@@ -89,6 +100,33 @@ export class SipProxy implements CallRouter {
       dialogs: this.dialogs,
       transactions: this.txns,
       armRingTimeout: (txn) => this.armTimeout(txn, this.ringTimeoutMs),
+    });
+    this.dialPlan = new DialPlan(opts.state, host.directory, opts.revision);
+    const now = opts.now ?? Date.now;
+    const voicemail = new VoicemailAgent({
+      calls: this.calls,
+      dialogs: this.dialogs,
+      transactions: this.txns,
+      send: (m, f) => host.send(m, f),
+      now,
+      record: (boxId, message) => {
+        const commit = opts.commit;
+        if (!commit) return;
+        commit((state, emit) => addVoicemailMessage(state, emit, boxId, message)).catch((err: unknown) =>
+          opts.log('warn', 'voicemail message not kept', { voicemailboxId: boxId, error: String(err) }),
+        );
+      },
+    });
+    this.routing = new CallRouting({
+      plan: this.dialPlan,
+      calls: this.calls,
+      transactions: this.txns,
+      registrar: host.registrar,
+      voicemail,
+      virtualPhones: this.virtualPhones,
+      forward: (txn, binding, user) => this.forward(txn, binding, user),
+      refuse: (txn, status, why, message, phrase) =>
+        this.refuse(txn, status, why, message, txn.call?.caller.user?.login, phrase),
     });
     this.clickToDial = new ClickToDial({
       send: (m, f) => host.send(m, f),
@@ -138,7 +176,6 @@ export class SipProxy implements CallRouter {
 
   private initialRequest(txn: ServerTxn): void {
     const { req } = txn;
-    const directory = this.host.directory;
     const caller = this.authenticate(txn);
     if (!caller) return;
 
@@ -162,14 +199,13 @@ export class SipProxy implements CallRouter {
     if (isInvite) this.txns.reply(txn, 100);
     txn.initial = isInvite;
 
-    const callee = directory.userPart(target.user);
-    const phone = callee ? undefined : findVirtualPhone(this.opts.state(), target.user);
-    if (phone) {
-      if (isInvite) this.virtualPhones.invite(txn, caller, phone);
+    const dest = this.dialPlan.resolve(target.user);
+    if (dest.kind === 'virtual') {
+      if (isInvite) this.virtualPhones.invite(txn, caller, dest.phone);
       else this.txns.reply(txn, 200);
       return;
     }
-    if (!callee) {
+    if (dest.kind === 'none') {
       this.refuse(
         txn,
         404,
@@ -180,24 +216,37 @@ export class SipProxy implements CallRouter {
       );
       return;
     }
-    const callId = req.headers.get('call-id') ?? '';
-    if (isInvite) txn.call = this.calls.start(callId, caller, { user: callee });
-    const contacts = this.host.registrar.contactsOf(callee.id).filter((b) => b.flow.open);
+    if (isInvite) {
+      // Users, groups and mailboxes: the PBX's routing (forking, redirects, voicemail) takes the call.
+      this.armTimeout(txn, this.ringTimeoutMs);
+      this.routing.invite(txn, caller, dest);
+      return;
+    }
+    // Other requests outside a dialog (MESSAGE, OPTIONS, …) go to the devices of the user or group members.
+    if (dest.kind === 'mailbox') {
+      this.txns.reply(txn, 200);
+      return;
+    }
+    const users = dest.kind === 'user' ? [dest.user] : dest.members;
+    const contacts = users.flatMap((u) =>
+      this.host.registrar
+        .contactsOf(u.id)
+        .filter((b) => b.flow.open)
+        .map((b) => ({ u, b })),
+    );
     if (contacts.length === 0) {
       this.refuse(
         txn,
         480,
         'not-registered',
-        `${callee.login} has no registered phone`,
+        `${dest.kind === 'user' ? dest.user.login : `group ${dest.group.name}`} has no registered phone`,
         caller.login,
         'Temporarily Unavailable (not registered)',
       );
-      if (txn.call) this.calls.hangup(txn.call);
       return;
     }
-    this.armTimeout(txn, isInvite ? this.ringTimeoutMs : TRANSACTION_LINGER_MS);
-    contacts.forEach((binding, i) => this.forward(txn, binding, i));
-    if (txn.call) this.calls.incoming(txn.call);
+    this.armTimeout(txn, TRANSACTION_LINGER_MS);
+    for (const { u, b } of contacts) this.forward(txn, b, u);
   }
 
   /** The authenticated caller, or undefined once the request was challenged or refused. */
@@ -261,14 +310,27 @@ export class SipProxy implements CallRouter {
 
   // ---------------------------------------------------------------- forwarding
 
-  private forward(txn: ServerTxn, binding: Binding, index: number): void {
-    const id = this.txns.branchId(txn, index);
-    this.txns.sendBranch(
-      txn,
-      id,
-      this.forwarding.copy(txn, id, binding.contact, binding.flow, binding.path),
-      binding.flow,
-    );
+  private forward(txn: ServerTxn, binding: Binding, user: StoredUser): void {
+    const id = this.txns.branchId(txn, txn.branches.length);
+    const copy = this.forwarding.copy(txn, id, binding.contact, binding.flow, binding.path);
+    if (txn.initial) this.assertIdentity(txn, copy);
+    this.txns.sendBranch(txn, id, copy, binding.flow, user.id);
+  }
+
+  /**
+   * The PBX vouches for who calls (RFC 3325): a P-Asserted-Identity with the caller's name and display number
+   * (PhoneNumberConfig `displayNumberId`; an external number in its international form, `+4930555011`),
+   * replacing any the caller put in. The From stays the caller's own (a proxy does not rewrite it), so a phone
+   * shows the caller's extension there and the display number from the asserted identity.
+   */
+  private assertIdentity(txn: ServerTxn, copy: SipRequest): void {
+    const user = txn.call?.caller.user;
+    if (!user) return;
+    const number = this.dialPlan.displayNumber(user) ?? txn.call!.caller.number;
+    const host = parseUri(txn.req.uri)?.host ?? 'localhost';
+    const name = userName(user).replace(/["\\]/g, '');
+    copy.headers.delete('p-asserted-identity');
+    copy.headers.append('P-Asserted-Identity', `${name ? `"${name}" ` : ''}<sip:${number}@${host}>`);
   }
 
   // ---------------------------------------------------------------- responses
@@ -295,7 +357,8 @@ export class SipProxy implements CallRouter {
       branch.status = status;
       if (txn.initial && toTag) this.dialogs.forTxn(txn).callees.set(toTag, branch.flow);
       if (txn.done) return;
-      if (txn.call && (status === 180 || status === 183)) this.calls.ringing(txn.call);
+      if (branch.superseded) return; // a redirect took the call on: its ringing is no longer the caller's
+      if (txn.call && (status === 180 || status === 183)) this.calls.ringing(txn.call, branch.userId);
       this.txns.sendUpstream(txn, upstream);
       return;
     }
@@ -303,7 +366,8 @@ export class SipProxy implements CallRouter {
     if (status < 300) {
       branch.status = status;
       branch.final = res;
-      if (txn.done && txn.final && txn.final.status >= 300) {
+      if (branch.superseded || (txn.done && txn.final && txn.final.status >= 300)) {
+        // The caller was given up on, or a redirect (or the voicemail) took the call on from this device:
         // The caller was already told 487/408: this late answer must not leave a call behind.
         for (const req of this.dialogs.lateAnswerTeardown(branch, res)) this.host.send(req, branch.flow);
         return;
@@ -317,7 +381,7 @@ export class SipProxy implements CallRouter {
       if (!txn.answered) {
         txn.answered = true;
         this.txns.cancelBranches(txn, branch);
-        if (txn.call) this.calls.connected(txn.call);
+        if (txn.call) this.calls.connected(txn.call, branch.userId);
       }
       // Every 2xx (and its retransmissions) goes upstream: the caller ACKs end to end (RFC 3261 §16.7 step 5).
       this.txns.sendUpstream(txn, upstream);
@@ -332,7 +396,8 @@ export class SipProxy implements CallRouter {
     branch.status = status;
     branch.final = res;
     if (txn.method === 'INVITE') this.txns.ackBranch(branch, res);
-    if (status >= 600 && !txn.answered) this.txns.cancelBranches(txn, branch);
+    if (status >= 600 && !txn.answered && !branch.superseded) this.txns.cancelBranches(txn, branch);
+    if (!branch.superseded && !txn.done && !txn.answered) this.routing.branchFailed(txn, branch.userId);
     this.maybeFinish(txn);
   }
 
@@ -340,6 +405,7 @@ export class SipProxy implements CallRouter {
   private maybeFinish(txn: ServerTxn): void {
     if (txn.done || txn.answered) return;
     if (txn.branches.some((b) => b.status < 200)) return;
+    if (txn.method === 'INVITE' && this.routing.exhausted(txn)) return; // a BUSY or TIMEOUT redirect took it on
     const best = bestFinal(txn.branches.map((b) => b.final!).filter(Boolean));
     if (!best) return;
     this.txns.sendUpstream(txn, { ...best, headers: popVia(best.headers) });

@@ -49,6 +49,10 @@ export interface Branch {
   status: number;
   final?: SipResponse;
   cancelled: boolean;
+  /** The user whose device this branch rings (for the UCI states of a forked or redirected call). */
+  userId?: number;
+  /** A redirect took the call on from here: this branch's answers no longer decide the call. */
+  superseded?: boolean;
 }
 
 /**
@@ -148,8 +152,8 @@ export class Transactions {
   }
 
   /** Sends a forwarded copy downstream as a new branch of the transaction. */
-  sendBranch(txn: ServerTxn, id: string, req: SipRequest, flow: Flow): void {
-    const branch: Branch = { id, txn, req, flow, status: 0, cancelled: false };
+  sendBranch(txn: ServerTxn, id: string, req: SipRequest, flow: Flow, userId?: number): void {
+    const branch: Branch = { id, txn, req, flow, status: 0, cancelled: false, userId };
     txn.branches.push(branch);
     this.branches.set(id, branch);
     this.send(req, flow);
