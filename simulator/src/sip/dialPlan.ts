@@ -1,5 +1,6 @@
 import type { VirtualPhone } from '../../../shared/schemas/calls.js';
 import type { PbxState, StoredUser } from '../state/model.js';
+import { fullNumber } from '../state/numberFormat.js';
 import type { StoredGroup, StoredPhoneNumber, StoredRedirect, StoredVoicemailbox } from '../state/telephonyModel.js';
 import type { UserDirectory } from './directory.js';
 import { findVirtualPhone } from './ua/virtualPhone.js';
@@ -21,13 +22,6 @@ export interface RedirectRules {
   always?: StoredRedirect;
   busy?: StoredRedirect;
   timeout?: StoredRedirect;
-}
-
-/** A number as it is dialled from outside: `+49305550` + extension for an external number, else its digits. */
-export function fullNumber(state: PbxState, n: StoredPhoneNumber): string {
-  if (n.numberBlockId === null) return n.number;
-  const block = state.numberBlocks.find((b) => b.id === n.numberBlockId);
-  return block ? `+${block.countryCode}${block.localAreaCode}${block.baseNumber}${n.number}` : n.number;
 }
 
 /**
