@@ -3,9 +3,9 @@ import type { PbxState, StoredUser } from '../state/model.js';
 import { isAdmin } from './context.js';
 
 /**
- * The user a request acts for, where the API names them in the query (`actOnBehalfOf` of function keys,
- * `userId` of iFMC phones; both strings): absent or empty, the caller; else the user with that login or
- * account id (`prefer` says which is tried first: a login may be all digits). Another user than the caller
+ * The user a request acts for, where the API names them in the query (`actOnBehalfOf` of function keys and
+ * redirects, `userId` of iFMC phones; all strings): absent or empty, the caller; else the user with that login
+ * or account id (`prefer` says which is tried first: a login may be all digits). Another user than the caller
  * needs "Administration" (403); an unknown one is 404.
  */
 export function userActedFor(

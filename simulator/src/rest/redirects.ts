@@ -1,27 +1,13 @@
 import type { REDIRECTS_API } from '../../../shared/api/redirects.js';
 import type { RightKey } from '../../../shared/catalogue.js';
-import { forbidden, notFound } from '../state/errors.js';
+import { forbidden } from '../state/errors.js';
 import { groupMemberIds } from '../state/groups.js';
 import type { PbxState, StoredUser } from '../state/model.js';
 import { findRedirect, listRedirects, toRedirection, updateRedirect } from '../state/redirects.js';
 import type { StoredRedirect } from '../state/telephonyModel.js';
 import { isAdmin, type RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
-
-/**
- * The user `actOnBehalfOf` names (a login; where no login matches, an account id), or the caller. Only an
- * administrator may act on behalf of someone else.
- */
-function subject(state: PbxState, actor: StoredUser, actOnBehalfOf: string | undefined): StoredUser {
-  if (actOnBehalfOf === undefined) return actor;
-  const user =
-    state.users.find((u) => u.login === actOnBehalfOf) ??
-    (/^\d{1,15}$/.test(actOnBehalfOf) ? state.users.find((u) => u.id === Number(actOnBehalfOf)) : undefined);
-  if (!user) throw notFound('User', actOnBehalfOf);
-  if (user.id !== actor.id && !isAdmin(actor))
-    throw forbidden('Only users with the right "Administration" may act on behalf of another user');
-  return user;
-}
+import { userActedFor } from './onBehalf.js';
 
 /** The groups a user belongs to. */
 function groupsOf(state: PbxState, userId: number): number[] {
@@ -45,13 +31,13 @@ export function redirectsHandlers(ctx: RestContext): HandlersFor<keyof typeof RE
   return {
     getRedirects: ({ query, actor }) => {
       const state = ctx.holder.state;
-      const user = subject(state, actor, query.actOnBehalfOf);
+      const user = userActedFor(state, actor, query.actOnBehalfOf, 'login');
       return listRedirects(state, [user.id, ...groupsOf(state, user.id)]).map((r) => toRedirection(state, r));
     },
 
     redirectsRedirectIdGet: ({ params, query, actor }) => {
       const state = ctx.holder.state;
-      subject(state, actor, query.actOnBehalfOf);
+      userActedFor(state, actor, query.actOnBehalfOf, 'login');
       const r = findRedirect(state, params.redirectId);
       if (!mayRead(state, actor, r)) throw forbidden('This redirection belongs to another user');
       return toRedirection(state, r);
@@ -59,7 +45,7 @@ export function redirectsHandlers(ctx: RestContext): HandlersFor<keyof typeof RE
 
     redirectsRedirectIdPut: async ({ params, query, body, actor }) => {
       await ctx.holder.commit((s, emit) => {
-        subject(s, actor, query.actOnBehalfOf);
+        userActedFor(s, actor, query.actOnBehalfOf, 'login');
         const r = findRedirect(s, params.redirectId);
         if (!mayRead(s, actor, r)) throw forbidden('This redirection belongs to another user');
         if (!mayChange(s, actor, r))

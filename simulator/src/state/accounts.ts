@@ -1,5 +1,5 @@
 import type { Account } from '../../../shared/schemas/accounts.js';
-import type { PbxState } from './model.js';
+import type { PbxState, StoredUser } from './model.js';
 
 /*
  * GET /accounts: the PBX's users and groups in their one account id space (groups take their ids from the user
@@ -20,35 +20,38 @@ function internalNumbers(state: PbxState): { ofUser: Map<number, string>; ofGrou
   return { ofUser, ofGroup };
 }
 
+function account(
+  type: Account['type'],
+  id: number,
+  first: string,
+  last: string,
+  name: string,
+  number: string,
+): Account {
+  return {
+    accountId: id,
+    type,
+    firstname: first,
+    lastname: last,
+    primaryInternalPhoneNumber: number,
+    local: true,
+    federationname: '',
+    displayInformation: number ? `${name} (${number})` : name,
+  };
+}
+
+function userAccountWith(u: StoredUser, number: string): Account {
+  return account('USER', u.id, u.firstName, u.familyName, `${u.firstName} ${u.familyName}`.trim() || u.login, number);
+}
+
+/** One user as an Account (a function key's busy-lamp choices list them). */
+export function userAccount(state: PbxState, u: StoredUser): Account {
+  return userAccountWith(u, internalNumbers(state).ofUser.get(u.id) ?? u.extension ?? '');
+}
+
 export function listAccounts(state: PbxState): Account[] {
   const { ofUser, ofGroup } = internalNumbers(state);
-  const display = (name: string, number: string) => (number ? `${name} (${number})` : name);
-  const users = state.users.map((u): Account => {
-    const number = ofUser.get(u.id) ?? u.extension ?? '';
-    const name = `${u.firstName} ${u.familyName}`.trim() || u.login;
-    return {
-      accountId: u.id,
-      type: 'USER',
-      firstname: u.firstName,
-      lastname: u.familyName,
-      primaryInternalPhoneNumber: number,
-      local: true,
-      federationname: '',
-      displayInformation: display(name, number),
-    };
-  });
-  const groups = state.groups.map((g): Account => {
-    const number = ofGroup.get(g.id) ?? '';
-    return {
-      accountId: g.id,
-      type: 'GROUP',
-      firstname: '',
-      lastname: g.name,
-      primaryInternalPhoneNumber: number,
-      local: true,
-      federationname: '',
-      displayInformation: display(g.name, number),
-    };
-  });
+  const users = state.users.map((u) => userAccountWith(u, ofUser.get(u.id) ?? u.extension ?? ''));
+  const groups = state.groups.map((g) => account('GROUP', g.id, '', g.name, g.name, ofGroup.get(g.id) ?? ''));
   return [...users, ...groups].sort((a, b) => a.accountId - b.accountId);
 }

@@ -1,4 +1,3 @@
-import type { Account } from '../../../shared/schemas/accounts.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type {
   EditFunctionKey,
@@ -7,10 +6,11 @@ import type {
   FunctionKeySetError,
   FunctionKeyType,
 } from '../../../shared/schemas/functionKeys.js';
-import type { PhoneNumber } from '../../../shared/schemas/phoneNumbers.js';
+import { listAccounts, userAccount } from './accounts.js';
 import { conflict, invalid, notFound } from './errors.js';
 import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
+import { toPhoneNumberDto } from './phoneNumbers.js';
 import type { StoredFunctionKey, StoredFunctionKeySet, StoredPhoneNumber } from './telephonyModel.js';
 
 /*
@@ -283,42 +283,6 @@ function fullName(u: StoredUser): string {
   return `${u.firstName} ${u.familyName}`.trim();
 }
 
-function internalNumberOf(state: PbxState, u: StoredUser): string {
-  return state.phoneNumbers.find((n) => n.userId === u.id && n.type === 'INTERNAL')?.number ?? u.extension ?? '';
-}
-
-/** A user as an Account, for the busy-lamp field's choice. */
-function userAccount(state: PbxState, u: StoredUser): Account {
-  const number = internalNumberOf(state, u);
-  return {
-    accountId: u.id,
-    displayInformation: number ? `${fullName(u)} (${number})` : fullName(u),
-    federationname: '',
-    firstname: u.firstName,
-    lastname: u.familyName,
-    local: true,
-    primaryInternalPhoneNumber: number,
-    type: 'USER',
-  };
-}
-
-function phoneNumberDto(state: PbxState, n: StoredPhoneNumber): PhoneNumber {
-  const block = n.numberBlockId === null ? undefined : state.numberBlocks.find((b) => b.id === n.numberBlockId);
-  const dto: PhoneNumber = { id: n.id, number: n.number, type: n.type };
-  if (n.userId !== null) dto.assignedUserAccountId = n.userId;
-  if (n.groupId !== null) dto.assignedGroupAccountId = n.groupId;
-  if (n.serviceId !== null) dto.assignedServiceId = n.serviceId;
-  if (n.moduleInstanceId !== null) dto.assignedModuleInstanceId = n.moduleInstanceId;
-  if (block)
-    Object.assign(dto, {
-      numberBlockId: block.id,
-      exitCode: block.exitCode,
-      nationalPrefix: block.nationalPrefix,
-      localPrefix: block.localAreaCode,
-    });
-  return dto;
-}
-
 const CALL_LIST_REQUESTS = ['INCOMING', 'OUTGOING', 'MISSED'];
 const FORWARD_TYPES = ['ALWAYS', 'BUSY', 'TIMEOUT'];
 const ADDRESSBOOK_REQUESTS = ['CONTACTLIST', 'CONTACTSEARCH'];
@@ -336,11 +300,11 @@ function forms(state: PbxState, owner: StoredUser, key?: StoredFunctionKey): Req
   const signal = numbers.find((n) => n.id === key?.displayNumberId);
   return {
     editFunctionKeyBusyLampField: {
-      availableAccounts: state.users.filter((u) => u.id !== owner.id).map((u) => userAccount(state, u)),
+      availableAccounts: listAccounts(state).filter((a) => a.type === 'USER' && a.accountId !== owner.id),
       blfAccountId: blf?.id ?? 0,
       blfDisplayInformation: blf ? fullName(blf) : '',
       name,
-      number: blf ? internalNumberOf(state, blf) : '',
+      number: blf ? userAccount(state, blf).primaryInternalPhoneNumber : '',
     },
     editFunctionKeyCallList: {
       callListRequest: key?.callListRequest ?? 'MISSED',
@@ -391,7 +355,7 @@ function forms(state: PbxState, owner: StoredUser, key?: StoredFunctionKey): Req
       name,
       phoneNumber: signal?.number ?? '',
       phoneNumberId: signal?.id ?? 0,
-      possibleSignalnumbers: numbers.map((n) => phoneNumberDto(state, n)),
+      possibleSignalnumbers: numbers.map((n) => toPhoneNumberDto(state, n)),
     },
   };
 }
