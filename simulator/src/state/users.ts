@@ -13,6 +13,7 @@ import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 import { assignLicences } from './licences.js';
 import { linkUserContact, syncUserContact, unlinkUserContact } from './userContact.js';
+import { removeUserData } from './userRemoval.js';
 
 /** The built-in administrator's login: `--admin-password` and scenario changes find the admin by it. */
 export const ADMIN_LOGIN = 'admin';
@@ -172,6 +173,7 @@ export function deleteUser(state: PbxState, emit: Emit, id: number, actorId: num
   state.users = state.users.filter((u) => u.id !== id);
   unlinkUserContact(state, emit, user);
   state.avatars = state.avatars.filter((a) => a.userId !== id);
+  removeUserData(state, emit, user);
   emit({
     service: SIM_SERVICES.users,
     event: 'deleted',
