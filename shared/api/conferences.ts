@@ -29,7 +29,7 @@ export const CONFERENCES_API = endpoints({
     summary: 'The invitation mail, language, server address and dial-in numbers of conferences',
     access: 'user',
     real: true,
-    responses: { 200: ConferenceConfigurationSchema, 500: E },
+    responses: { 200: ConferenceConfigurationSchema },
   },
   putConferenceConfiguration: {
     method: 'put',
@@ -39,7 +39,7 @@ export const CONFERENCES_API = endpoints({
     real: true,
     query: ConferenceConfigurationQuerySchema,
     body: ConferenceConfigurationBodySchema,
-    responses: { 200: null, 400: E, 401: E, 404: E, 500: E },
+    responses: { 200: null, 400: E, 401: E, 404: E },
   },
   getDefaultTexts: {
     method: 'get',
@@ -48,7 +48,7 @@ export const CONFERENCES_API = endpoints({
     access: 'user',
     real: true,
     query: DefaultTextsQuerySchema,
-    responses: { 200: ConferenceConfigurationTextsSchema, 500: E },
+    responses: { 200: ConferenceConfigurationTextsSchema },
   },
   getManagedConferenceList: {
     method: 'get',
@@ -57,7 +57,7 @@ export const CONFERENCES_API = endpoints({
     access: 'self',
     real: true,
     query: ManagedConferenceListQuerySchema,
-    responses: { 200: z.array(ManagedConferenceSummarySchema), 400: E, 404: E, 500: E },
+    responses: { 200: z.array(ManagedConferenceSummarySchema), 400: E, 404: E },
   },
   postManagedConference: {
     method: 'post',
@@ -66,7 +66,7 @@ export const CONFERENCES_API = endpoints({
     access: 'user',
     real: true,
     body: ManagedConferenceBodySchema,
-    responses: { 201: null, 400: E, 403: E, 404: E, 409: E, 500: E },
+    responses: { 201: null, 400: E, 403: E, 404: E, 409: E },
   },
   getManagedConference: {
     method: 'get',
@@ -74,7 +74,7 @@ export const CONFERENCES_API = endpoints({
     summary: 'One conference with its participants',
     access: 'user',
     real: true,
-    responses: { 200: ManagedConferenceSchema, 401: E, 403: E, 404: E, 500: E },
+    responses: { 200: ManagedConferenceSchema, 401: E, 403: E, 404: E },
   },
   putManagedConference: {
     method: 'put',
@@ -83,7 +83,7 @@ export const CONFERENCES_API = endpoints({
     access: 'user',
     real: true,
     body: ManagedConferenceBodySchema,
-    responses: { 204: null, 400: E, 401: E, 403: E, 404: E, 409: E, 500: E },
+    responses: { 204: null, 400: E, 401: E, 403: E, 404: E, 409: E },
   },
   deleteManagedConference: {
     method: 'delete',
@@ -91,7 +91,7 @@ export const CONFERENCES_API = endpoints({
     summary: 'Delete a conference (ends it if it runs)',
     access: 'user',
     real: true,
-    responses: { 204: null, 403: E, 404: E, 500: E },
+    responses: { 204: null, 403: E, 404: E },
   },
   startManagedConference: {
     method: 'put',
@@ -100,6 +100,6 @@ export const CONFERENCES_API = endpoints({
     access: 'user',
     real: true,
     query: StartConferenceQuerySchema,
-    responses: { 204: null, 400: E, 403: E, 404: E, 500: E },
+    responses: { 204: null, 400: E, 403: E, 404: E },
   },
 });

@@ -35,7 +35,7 @@ export const CONTACTS_API = endpoints({
     access: 'user',
     real: true,
     query: ContactListQuerySchema,
-    responses: { 200: ContactListSchema, 400: E, 403: E, 404: E, 500: E },
+    responses: { 200: ContactListSchema, 400: E, 403: E, 404: E },
   },
   getScheme: {
     method: 'get',
@@ -44,7 +44,7 @@ export const CONTACTS_API = endpoints({
     access: 'user',
     real: true,
     query: SchemeQuerySchema,
-    responses: { 200: ContactsSchemeSchema, 500: E },
+    responses: { 200: ContactsSchemeSchema },
   },
   getTagList: {
     method: 'get',
@@ -53,7 +53,7 @@ export const CONTACTS_API = endpoints({
     access: 'user',
     real: true,
     query: TagListQuerySchema,
-    responses: { 200: z.array(TagSchema), 400: E, 403: E, 404: E, 500: E },
+    responses: { 200: z.array(TagSchema), 400: E, 403: E, 404: E },
   },
   postTag: {
     method: 'post',
@@ -63,7 +63,7 @@ export const CONTACTS_API = endpoints({
     real: true,
     query: UserIdQuerySchema,
     body: TagBodySchema,
-    responses: { 201: TagSchema, 400: E, 403: E, 404: E, 409: E, 500: E },
+    responses: { 201: TagSchema, 400: E, 403: E, 404: E, 409: E },
   },
   getTag: {
     method: 'get',
@@ -73,7 +73,7 @@ export const CONTACTS_API = endpoints({
     real: true,
     params: TagId,
     query: UserIdQuerySchema,
-    responses: { 200: TagSchema, 403: E, 404: E, 500: E },
+    responses: { 200: TagSchema, 403: E, 404: E },
   },
   putTag: {
     method: 'put',
@@ -84,7 +84,7 @@ export const CONTACTS_API = endpoints({
     params: TagId,
     query: UserIdQuerySchema,
     body: TagBodySchema,
-    responses: { 204: null, 400: E, 403: E, 404: E, 409: E, 500: E },
+    responses: { 204: null, 400: E, 403: E, 404: E, 409: E },
   },
   deleteTag: {
     method: 'delete',
@@ -93,7 +93,7 @@ export const CONTACTS_API = endpoints({
     access: 'user',
     real: true,
     params: TagId,
-    responses: { 204: null, 403: E, 404: E, 500: E },
+    responses: { 204: null, 403: E, 404: E },
   },
   postContact: {
     method: 'post',
@@ -103,7 +103,7 @@ export const CONTACTS_API = endpoints({
     real: true,
     query: UserIdQuerySchema,
     body: ContactBodySchema,
-    responses: { 201: ContactSchema, 400: E, 403: E, 404: E, 500: E },
+    responses: { 201: ContactSchema, 400: E, 403: E, 404: E },
   },
   getContact: {
     method: 'get',
@@ -113,7 +113,7 @@ export const CONTACTS_API = endpoints({
     real: true,
     params: ContactId,
     query: UserIdQuerySchema,
-    responses: { 200: ContactSchema, 403: E, 404: E, 500: E },
+    responses: { 200: ContactSchema, 403: E, 404: E },
   },
   putContact: {
     method: 'put',
@@ -124,7 +124,7 @@ export const CONTACTS_API = endpoints({
     params: ContactId,
     query: UserIdQuerySchema,
     body: ContactBodySchema,
-    responses: { 204: null, 400: E, 403: E, 404: E, 500: E },
+    responses: { 204: null, 400: E, 403: E, 404: E },
   },
   deleteContact: {
     method: 'delete',
@@ -133,6 +133,6 @@ export const CONTACTS_API = endpoints({
     access: 'user',
     real: true,
     params: ContactId,
-    responses: { 204: null, 403: E, 404: E, 409: E, 500: E },
+    responses: { 204: null, 403: E, 404: E, 409: E },
   },
 });

@@ -11,7 +11,7 @@ import { endpoints } from './endpoint.js';
  */
 
 const fmcId = z.string().min(1);
-const errors = { 403: ApiErrorSchema, 404: ApiErrorSchema, 500: ApiErrorSchema };
+const errors = { 403: ApiErrorSchema, 404: ApiErrorSchema };
 
 export const FMC_API = endpoints({
   getFmcPhones: {

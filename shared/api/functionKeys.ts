@@ -21,7 +21,7 @@ import { endpoints } from './endpoint.js';
 
 const fkSetId = z.string().min(1);
 const keyId = z.string().min(1);
-const errors = { 403: ApiErrorSchema, 404: ApiErrorSchema, 500: ApiErrorSchema };
+const errors = { 403: ApiErrorSchema, 404: ApiErrorSchema };
 
 export const FUNCTION_KEYS_API = endpoints({
   getFunctionKeySets: {
@@ -39,7 +39,7 @@ export const FUNCTION_KEYS_API = endpoints({
     summary: "The edit form of every key type with its defaults and the caller's choices",
     access: 'user',
     real: true,
-    responses: { 200: EditFunctionKeySchema, 500: ApiErrorSchema },
+    responses: { 200: EditFunctionKeySchema },
   },
   getFunctionKeys: {
     method: 'get',

@@ -23,7 +23,7 @@ export const VOICEMAIL_API = endpoints({
     access: 'user',
     real: true,
     query: VoicemailboxSearchQuerySchema,
-    responses: { 200: z.array(VoicemailboxListItemSchema), 500: ApiErrorSchema },
+    responses: { 200: z.array(VoicemailboxListItemSchema) },
   },
   createVoicemailbox: {
     method: 'post',
@@ -32,7 +32,7 @@ export const VOICEMAIL_API = endpoints({
     access: 'admin',
     real: true,
     body: VoicemailboxBodySchema,
-    responses: { 204: null, 400: ApiErrorSchema, 403: ApiErrorSchema, 409: ApiErrorSchema, 500: ApiErrorSchema },
+    responses: { 204: null, 400: ApiErrorSchema, 403: ApiErrorSchema, 409: ApiErrorSchema },
   },
   saveVoicemailbox: {
     method: 'put',
@@ -47,7 +47,6 @@ export const VOICEMAIL_API = endpoints({
       403: ApiErrorSchema,
       404: ApiErrorSchema,
       409: ApiErrorSchema,
-      500: ApiErrorSchema,
     },
   },
   getVoicemailbox: {
@@ -61,7 +60,6 @@ export const VOICEMAIL_API = endpoints({
       400: ApiErrorSchema,
       403: ApiErrorSchema,
       404: ApiErrorSchema,
-      500: ApiErrorSchema,
     },
   },
   deleteVoicemailbox: {
@@ -76,7 +74,6 @@ export const VOICEMAIL_API = endpoints({
       403: ApiErrorSchema,
       404: ApiErrorSchema,
       409: ApiErrorSchema,
-      500: ApiErrorSchema,
     },
   },
 });

@@ -65,6 +65,12 @@ export function buildOpenApi(version: string): JsonSchema {
         description: 'Invalid body',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
       };
+    // Any request may fail inside the server (the error handler answers {code, message}); the fact sheet
+    // documents 500 for every operation, so a client generated from either document handles it.
+    responses['500'] ??= {
+      description: 'The server failed to handle the request',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
+    };
     (paths[e.path] ??= {})[e.method] = {
       operationId: e.id,
       summary: e.summary,
