@@ -263,9 +263,23 @@ describe('the extension against the bundled simulator (real extension host)', fu
       const details = await api.tree.getChildren(anna);
       assert.deepEqual(
         details.map((n) => n.label),
-        ['Licences', 'Rights', 'Desktop app', 'SIP registrations', 'Redirects'],
+        ['Licences', 'Rights', 'Desktop app', 'Phone numbers', 'Phones', 'SIP registrations', 'Redirects'],
       );
-      assert.equal(details[3]!.description, 'none', 'no phone of 1001 is registered yet');
+      assert.equal(details[5]!.description, 'none', 'no phone of 1001 is registered yet');
+      // Her numbers and phones, read with the REST 6.7 operations.
+      const numbers = await api.tree.getChildren(details[3]!);
+      assert.deepEqual(
+        numbers.map((n) => [n.label, descriptionOf(n)]),
+        [
+          ['1001', 'internal · primary'],
+          ['+4930555011', 'external · primary · shown on calls'],
+        ],
+      );
+      const phones = await api.tree.getChildren(details[4]!);
+      assert.deepEqual(
+        phones.map((n) => [n.label, descriptionOf(n), n.contextValue]),
+        [['Softphone 1001', 'SIP · active', 'userPhone.sip.active']],
+      );
 
       const teams = await child(conn, 'Teams Integration');
       const config = await child(teams, 'Teams');
