@@ -4,13 +4,7 @@ import { conflict, notFound, SimError } from './errors.js';
 import type { PbxState } from './model.js';
 import { fullNumber } from './numberFormat.js';
 import type { Emit } from './pbx.js';
-import {
-  draftSettings,
-  fieldError,
-  numbersOfUser,
-  possibleSignalNumbers,
-  settingsOf,
-} from './phoneNumbers.js';
+import { draftSettings, fieldError, numbersOfUser, possibleSignalNumbers, settingsOf } from './phoneNumbers.js';
 import type { StoredPhone } from './telephonyModel.js';
 import { findUser } from './users.js';
 
