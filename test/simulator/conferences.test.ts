@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import type { EndpointId } from '../../shared/api.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
-}
+import { eventsOf } from '../support/simEvents.js';
 
 describe('REST 6.7: conference configuration and managed conferences', () => {
   let sim: RunningSim;
@@ -17,13 +12,8 @@ describe('REST 6.7: conference configuration and managed conferences', () => {
   let berndId: number;
   let expect: (id: EndpointId, reply: Promise<Reply>, status: number) => Promise<Reply>;
 
-  const lastSeq = async () => (await sim.admin.get('/sim/events?sinceSeq=0&limit=1')).body.lastSeq as number;
-  const conferenceEvents = async (change: () => Promise<unknown>): Promise<Ev[]> => {
-    const before = await lastSeq();
-    await change();
-    const events: Ev[] = (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events;
-    return events.filter((e) => e.service === 'sim.events.conferences');
-  };
+  const conferenceEvents = async (change: () => Promise<unknown>) =>
+    (await eventsOf(sim.admin, change)).filter((e) => e.service === 'sim.events.conferences');
 
   beforeEach(async () => {
     sim = await startSim({ scenario: 'demo' });

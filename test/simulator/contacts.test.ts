@@ -6,12 +6,7 @@ import type { EndpointId } from '../../shared/api.js';
 import { demoScenario } from '../../simulator/src/scenarios/builtin.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
-}
+import { eventsOf as simEventsOf, type SimEventEntry } from '../support/simEvents.js';
 
 describe('REST 6.7: contacts, tags and the contacts scheme', () => {
   let sim: RunningSim;
@@ -23,13 +18,9 @@ describe('REST 6.7: contacts, tags and the contacts scheme', () => {
   /** The answer, checked against the OpenAPI document and the table's schema, with the expected status. */
   let expect: (id: EndpointId, reply: Promise<Reply>, status: number) => Promise<Reply>;
 
-  const lastSeq = async () => (await sim.admin.get('/sim/events?sinceSeq=0&limit=1')).body.lastSeq as number;
-  const eventsOf = async (change: () => Promise<unknown>): Promise<Ev[]> => {
-    const before = await lastSeq();
-    await change();
-    return (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events;
-  };
-  const contactEvents = (events: Ev[]) => events.filter((e) => e.service === 'sim.events.contacts').map((e) => e.event);
+  const eventsOf = (change: () => Promise<unknown>) => simEventsOf(sim.admin, change);
+  const contactEvents = (events: SimEventEntry[]) =>
+    events.filter((e) => e.service === 'sim.events.contacts').map((e) => e.event);
 
   let userContacts: number;
   beforeEach(async () => {

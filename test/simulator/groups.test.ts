@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { answerChecker, endpointId, type AnswerCheck } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
-}
+import { eventsOf as simEventsOf } from '../support/simEvents.js';
 
 interface AssignableNumber {
   id: number;
@@ -45,11 +40,7 @@ describe('REST groups (6.7)', () => {
     return reply;
   }
 
-  async function eventsOf(change: () => Promise<unknown>): Promise<Ev[]> {
-    const before = (await sim.admin.get('/sim/events?limit=1')).body.lastSeq as number;
-    await change();
-    return (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events as Ev[];
-  }
+  const eventsOf = (change: () => Promise<unknown>) => simEventsOf(sim.admin, change);
 
   before(async () => {
     sim = await startSim({ scenario: 'demo', rateLimit: { perLogin: 1000, perAddress: 1000 } });

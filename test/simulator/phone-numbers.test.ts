@@ -2,12 +2,7 @@ import assert from 'node:assert/strict';
 import type { EndpointId } from '../../shared/api.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
-}
+import { eventsOf, type SimEventEntry } from '../support/simEvents.js';
 
 interface Num {
   id: number;
@@ -18,13 +13,7 @@ interface Num {
   assignedServiceId?: number;
 }
 
-async function eventsOf(admin: RestClient, change: () => Promise<unknown>): Promise<Ev[]> {
-  const before = (await admin.get('/sim/events?sinceSeq=0&limit=1')).body.lastSeq as number;
-  await change();
-  return (await admin.get(`/sim/events?sinceSeq=${before}`)).body.events as Ev[];
-}
-
-const kinds = (events: Ev[]) => events.map((e) => `${e.service} ${e.event}`);
+const kinds = (events: SimEventEntry[]) => events.map((e) => `${e.service} ${e.event}`);
 
 function assertError(reply: Reply, status: number, code?: string): void {
   assert.equal(reply.status, status, JSON.stringify(reply.body));

@@ -2,19 +2,7 @@ import assert from 'node:assert/strict';
 import type { EndpointId } from '../../shared/api.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Runs `change` and answers the events it caused. */
-async function eventsOf(admin: RestClient, change: () => Promise<unknown>): Promise<Ev[]> {
-  const before = (await admin.get('/sim/events?sinceSeq=0&limit=1')).body.lastSeq as number;
-  await change();
-  return (await admin.get(`/sim/events?sinceSeq=${before}`)).body.events as Ev[];
-}
+import { eventsOf } from '../support/simEvents.js';
 
 function assertError(reply: Reply, status: number, code?: string): void {
   assert.equal(reply.status, status, JSON.stringify(reply.body));

@@ -3,6 +3,7 @@ import { RedirectionSchema } from '../../shared/schemas/redirects.js';
 import { CallServiceSchema } from '../../shared/schemas/callServices.js';
 import { answerChecker, endpointId, type AnswerCheck } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
+import { eventsOf as simEventsOf } from '../support/simEvents.js';
 
 interface Redirection {
   id: string;
@@ -13,12 +14,6 @@ interface Redirection {
   redirectDestination: { redirectDestinationType: string; phoneNumber?: string; mailboxId?: string };
   lastMailboxDestination?: { mailboxId: string };
   lastPhoneNumberDestination?: { phoneNumber: string };
-}
-
-interface Ev {
-  service: string;
-  event: string;
-  data: Record<string, unknown>;
 }
 
 function assertError(reply: Reply, status: number, code?: string): void {
@@ -46,11 +41,7 @@ describe('REST redirects (6.7)', () => {
     return reply;
   }
 
-  async function eventsOf(change: () => Promise<unknown>): Promise<Ev[]> {
-    const before = (await sim.admin.get('/sim/events?limit=1')).body.lastSeq as number;
-    await change();
-    return (await sim.admin.get(`/sim/events?sinceSeq=${before}`)).body.events as Ev[];
-  }
+  const eventsOf = (change: () => Promise<unknown>) => simEventsOf(sim.admin, change);
 
   const own = (list: Redirection[]) => list.filter((r) => !r.groupNumber);
   const find = (list: Redirection[], number: string, trigger: string) =>
