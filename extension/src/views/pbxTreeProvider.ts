@@ -96,16 +96,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
           throw new Error(this.t('Sign in to "{0}" first.', node.ref.connection));
         return loginNodes(await session.api.credentials(), node.ref, this.ctx());
       } catch (err) {
-        return [
-          {
-            id: `${node.id}:error`,
-            ref: node.ref,
-            label: errorText(err, this.t),
-            icon: 'error',
-            contextValue: 'error',
-            collapsible: 'none',
-          },
-        ];
+        return [this.errorNode(node, err)];
       }
     }
     if (node.lazy === 'userRedirects' && node.ref.userId !== undefined) {
@@ -118,16 +109,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         const redirects = await optional(() => loadUserRedirects(session.api, user.login, self));
         return redirectNodes(redirects, node, this.ctx());
       } catch (err) {
-        return [
-          {
-            id: `${node.id}:error`,
-            ref: node.ref,
-            label: errorText(err, this.t),
-            icon: 'error',
-            contextValue: 'error',
-            collapsible: 'none',
-          },
-        ];
+        return [this.errorNode(node, err)];
       }
     }
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
@@ -148,19 +130,22 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
           userRedirectsNode(user, node.ref, this.ctx()),
         ];
       } catch (err) {
-        return [
-          {
-            id: `${node.id}:error`,
-            ref: node.ref,
-            label: errorText(err, this.t),
-            icon: 'error',
-            contextValue: 'error',
-            collapsible: 'none',
-          },
-        ];
+        return [this.errorNode(node, err)];
       }
     }
     return [];
+  }
+
+  /** A lazy node's children that failed to load: one node saying why, in place of them. */
+  private errorNode(parent: TreeNode, err: unknown): TreeNode {
+    return {
+      id: `${parent.id}:error`,
+      ref: parent.ref,
+      label: errorText(err, this.t),
+      icon: 'error',
+      contextValue: 'error',
+      collapsible: 'none',
+    };
   }
 
   refresh(): void {
