@@ -4,10 +4,12 @@
  * (`GET /rest/openapi.json`) and the extension's typed client call (`PbxRestClient.call(id, …)`).
  */
 import { CALL_SERVICES_API } from './api/callServices.js';
-import type { Endpoint } from './api/endpoint.js';
-import { GROUPS_API } from './api/groups.js';
 import { CONFERENCES_API } from './api/conferences.js';
 import { CONTACTS_API } from './api/contacts.js';
+import type { Endpoint } from './api/endpoint.js';
+import { FMC_API } from './api/fmc.js';
+import { FUNCTION_KEYS_API } from './api/functionKeys.js';
+import { GROUPS_API } from './api/groups.js';
 import { LICENCES_API } from './api/licences.js';
 import { LOGIN_API } from './api/login.js';
 import { MODULES_API } from './api/modules.js';
@@ -17,9 +19,7 @@ import { PHONES_API } from './api/phones.js';
 import { REDIRECTS_API } from './api/redirects.js';
 import { SIM_API } from './api/sim.js';
 import { USERS_API } from './api/users.js';
-import { FUNCTION_KEYS_API } from './api/functionKeys.js';
 import { VOICEMAIL_API } from './api/voicemail.js';
-import { FMC_API } from './api/fmc.js';
 
 export type { Access, Endpoint } from './api/endpoint.js';
 

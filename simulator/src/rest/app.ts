@@ -1,12 +1,14 @@
 import express, { type Express } from 'express';
 import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
 import { callServicesHandlers } from './callServices.js';
+import { conferencesHandlers } from './conferences.js';
+import { contactsHandlers } from './contacts.js';
 import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, isRawBodyRequest, type HandlersFor } from './endpoints.js';
 import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
+import { fmcHandlers } from './fmc.js';
+import { functionKeysHandlers } from './functionKeys.js';
 import { groupsHandlers } from './groups.js';
-import { conferencesHandlers } from './conferences.js';
-import { contactsHandlers } from './contacts.js';
 import { licencesHandlers } from './licences.js';
 import { loginHandlers } from './login.js';
 import { modulesHandlers } from './modules.js';
@@ -20,10 +22,8 @@ import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
 import { teamsLoginHandlers } from './teamsLogin.js';
 import { usersHandlers } from './users.js';
-import { webPage } from './webPage.js';
-import { functionKeysHandlers } from './functionKeys.js';
 import { voicemailHandlers } from './voicemail.js';
-import { fmcHandlers } from './fmc.js';
+import { webPage } from './webPage.js';
 
 const KNOWN_PATHS = ENDPOINTS.map((e) => new RegExp('^' + e.path.replace(/\{\w+\}/g, '[^/]+') + '/?$'));
 
