@@ -73,6 +73,9 @@ export interface Rest67Operation {
   responses: Record<string, string | null>;
 }
 
+/** The version of the STARFACE REST API the fact sheet documents. */
+export const REST67_VERSION = '6.7.0.22';
+
 /** The ${ops.length} operations of the STARFACE REST API 6.7.0.22, in the fact sheet's order. */
 export const REST67_OPERATIONS: readonly Rest67Operation[] = ${JSON.stringify(ops, null, 2)};
 `;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ENDPOINTS } from '../../shared/api.js';
-import { REST67_OPERATIONS } from '../../shared/rest67Operations.js';
+import { REST67_OPERATIONS, REST67_VERSION } from '../../shared/rest67Operations.js';
 import { buildOpenApi } from '../../simulator/src/rest/openapi.js';
 
 /*
@@ -12,7 +12,10 @@ import { buildOpenApi } from '../../simulator/src/rest/openapi.js';
 describe('REST table covers the 87 operations of REST 6.7', () => {
   const byId = new Map(ENDPOINTS.map((e) => [e.id as string, e]));
   const doc = buildOpenApi('test') as {
-    paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, unknown>; description?: string; 'x-starface-api'?: string }>
+    >;
   };
 
   it('every operation of the fact sheet is on the table with its method and path, marked real', () => {
@@ -22,6 +25,21 @@ describe('REST table covers the 87 operations of REST 6.7', () => {
       const e = byId.get(op.operationId)!;
       assert.deepEqual([e.method, e.path, e.real], [op.method, op.path, true], op.operationId);
     }
+  });
+
+  it('the OpenAPI marks each operation with the API version, and says which of two documented 2xx it answers', () => {
+    for (const op of REST67_OPERATIONS) {
+      const e = byId.get(op.operationId)!;
+      const described = doc.paths[e.path]![e.method]!;
+      assert.equal(described['x-starface-api'], REST67_VERSION, op.operationId);
+      const documented = Object.keys(op.responses).filter((code) => code.startsWith('2'));
+      const answered = Object.keys(e.responses).find((code) => code.startsWith('2'))!;
+      if (documented.length > 1)
+        assert.match(described.description ?? '', new RegExp(`the simulator answers ${answered}\\.$`), op.operationId);
+    }
+    const simOnly = ENDPOINTS.filter((e) => !e.real);
+    assert.ok(simOnly.length > 0);
+    for (const e of simOnly) assert.equal(doc.paths[e.path]![e.method]!['x-starface-api'], undefined, e.id);
   });
 
   it('a real entry is an operation of the fact sheet, or GET /server/version (older than 6.7, still served)', () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ENDPOINTS } from '../../../shared/api.js';
 import { pathParamNames } from '../../../shared/api/endpoint.js';
+import { REST67_OPERATIONS, REST67_VERSION } from '../../../shared/rest67Operations.js';
 import { ApiErrorSchema } from '../../../shared/schemas/common.js';
 import { SENT, type HandlersFor } from './endpoints.js';
 
@@ -23,6 +24,27 @@ function toSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 function binaryContent(mediaTypes: readonly string[]): Record<string, unknown> {
   const bytes = { schema: { type: 'string', format: 'binary' } };
   return Object.fromEntries(mediaTypes.map((t) => [t, bytes]));
+}
+
+const FACT_SHEET = new Map(REST67_OPERATIONS.map((op) => [op.operationId, op]));
+
+/**
+ * An operation of the official REST API names its version (`x-starface-api`); where the API documents two
+ * success codes (200 and 204), the description says which one the simulator answers.
+ */
+function factSheetMarks(id: string, responses: Readonly<Record<number, unknown>>): Record<string, string> {
+  const op = FACT_SHEET.get(id);
+  if (!op) return {};
+  const documented = Object.keys(op.responses).filter((code) => code.startsWith('2'));
+  const answered = Object.keys(responses).find((code) => code.startsWith('2'));
+  return {
+    'x-starface-api': REST67_VERSION,
+    ...(documented.length > 1
+      ? {
+          description: `STARFACE REST ${REST67_VERSION} documents ${documented.join(' and ')} here; the simulator answers ${answered}.`,
+        }
+      : {}),
+  };
 }
 
 export function buildOpenApi(version: string): JsonSchema {
@@ -74,6 +96,7 @@ export function buildOpenApi(version: string): JsonSchema {
     (paths[e.path] ??= {})[e.method] = {
       operationId: e.id,
       summary: e.summary,
+      ...factSheetMarks(e.id, e.responses),
       tags: [e.real ? 'STARFACE REST' : 'Simulator'],
       ...(params.length || query.length ? { parameters: [...params, ...query] } : {}),
       ...(e.body
@@ -96,8 +119,7 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'STARFACE simulator REST API',
       version,
-      description:
-        'Real STARFACE paths (tag "STARFACE REST") and the simulator\'s own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.',
+      description: `Real STARFACE paths (tag "STARFACE REST"; the ${REST67_OPERATIONS.length} operations of the official API ${REST67_VERSION} carry x-starface-api) and the simulator's own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.`,
     },
     servers: [{ url: '/rest' }],
     security: [{ authToken: [] }],
