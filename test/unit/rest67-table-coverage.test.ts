@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { z } from 'zod';
 import { ENDPOINTS } from '../../shared/api.js';
 import { REST67_OPERATIONS, REST67_VERSION } from '../../shared/rest67Operations.js';
+import { REST67_DEFINITIONS } from '../../shared/schemas/rest67.js';
 import { buildOpenApi } from '../../simulator/src/rest/openapi.js';
 
 /*
@@ -9,6 +11,31 @@ import { buildOpenApi } from '../../simulator/src/rest/openapi.js';
  * and the one 2xx the simulator answers is one the fact sheet documents (a client expecting 200 where the PBX
  * sends 204 breaks).
  */
+type JsonSchemaObject = { type?: string; items?: JsonSchemaObject; properties?: object; required?: string[] };
+
+/** The JSON Schema of a zod schema with its root `$ref` resolved (an array: its items resolved). */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchemaObject {
+  const doc = z.toJSONSchema(schema, { io, unrepresentable: 'any', reused: 'inline' }) as JsonSchemaObject & {
+    $defs?: Record<string, JsonSchemaObject>;
+  };
+  const resolve = (x: JsonSchemaObject & { $ref?: string; allOf?: JsonSchemaObject[] }): JsonSchemaObject =>
+    x.$ref?.startsWith('#/$defs/')
+      ? resolve(doc.$defs![x.$ref.slice('#/$defs/'.length)]!)
+      : x.allOf?.length === 1
+        ? resolve(x.allOf[0]!)
+        : x;
+  const root = resolve(doc);
+  return root.type === 'array' && root.items ? { ...root, items: resolve(root.items) } : root;
+}
+
+/** The fact sheet's `Name` or `[Name]` as the definition's JSON Schema and whether it is an array; else undefined. */
+function definition(type: string, io: 'input' | 'output') {
+  const array = type.startsWith('[');
+  const name = array ? type.slice(1, -1) : type;
+  const def = (REST67_DEFINITIONS as Record<string, z.ZodType>)[name];
+  return def ? { name, array, schema: jsonSchema(def, io) } : undefined;
+}
+
 describe('REST table covers the 87 operations of REST 6.7', () => {
   const byId = new Map(ENDPOINTS.map((e) => [e.id as string, e]));
   const doc = buildOpenApi('test') as {
@@ -40,6 +67,54 @@ describe('REST table covers the 87 operations of REST 6.7', () => {
     const simOnly = ENDPOINTS.filter((e) => !e.real);
     assert.ok(simOnly.length > 0);
     for (const e of simOnly) assert.equal(doc.paths[e.path]![e.method]!['x-starface-api'], undefined, e.id);
+  });
+
+  // Error answers are {code, message, details} throughout (the fact sheet names AuthToken for the login's 400 and
+  // 500, which no client reads a token from).
+  it("a success answer has every field of the fact sheet's definition, its required ones required", () => {
+    for (const op of REST67_OPERATIONS) {
+      const e = byId.get(op.operationId)!;
+      for (const [code, type] of Object.entries(op.responses)) {
+        const mine = (e.responses as Record<string, z.ZodType | null>)[code];
+        const def = type && mine && code.startsWith('2') ? definition(type, 'output') : undefined;
+        if (!def) continue;
+        const where = `${op.operationId} ${code} (${type})`;
+        let answer = jsonSchema(mine!, 'output');
+        if (def.array) {
+          assert.equal(answer.type, 'array', where);
+          answer = answer.items!;
+        }
+        const fields = Object.keys(answer.properties ?? {});
+        assert.deepEqual(
+          Object.keys(def.schema.properties ?? {}).filter((f) => !fields.includes(f)),
+          [],
+          `${where}: fields`,
+        );
+        assert.deepEqual(
+          (def.schema.required ?? []).filter((f) => !(answer.required ?? []).includes(f)),
+          [],
+          `${where}: required fields`,
+        );
+      }
+    }
+  });
+
+  it('a body requires no field the definition leaves optional (but the login secret), and takes all of its fields', () => {
+    for (const op of REST67_OPERATIONS) {
+      const e = byId.get(op.operationId)!;
+      const def = op.body && e.body ? definition(op.body, 'input') : undefined;
+      if (!def) continue;
+      let body = jsonSchema(e.body as z.ZodType, 'input');
+      if (def.array) body = body.items!;
+      const optional = (body.required ?? []).filter((f) => !(def.schema.required ?? []).includes(f));
+      assert.deepEqual(optional, op.operationId === 'login' ? ['secret'] : [], `${op.operationId} body`);
+      const fields = Object.keys(body.properties ?? {});
+      assert.deepEqual(
+        Object.keys(def.schema.properties ?? {}).filter((f) => !fields.includes(f)),
+        [],
+        `${op.operationId} body fields`,
+      );
+    }
   });
 
   it('a real entry is an operation of the fact sheet, or GET /server/version (older than 6.7, still served)', () => {
