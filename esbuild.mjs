@@ -36,6 +36,18 @@ const lazyChunks = {
   },
 };
 
+// The simulator's XML-RPC library (with xmlbuilder2 and a fetch polyfill, a third of its bundle) is a chunk of its
+// own, dist/simulator/lazy/xmlrpc.js: it is loaded on the first XML-RPC request (simulator/src/uci/xmlrpc/lib.ts),
+// so a start that never speaks XML-RPC does not read or parse it.
+const simulatorLazy = {
+  name: 'simulator-lazy',
+  setup(b) {
+    b.onResolve({ filter: /^@foxglove\/xmlrpc$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './lazy/xmlrpc.js', external: true } : undefined,
+    );
+  },
+};
+
 // The Teams manifest schemas go beside the bundles (dist/teams-schemas): validation never touches the network.
 rmSync('dist/teams-schemas', { recursive: true, force: true });
 cpSync('node_modules/@microsoft/app-manifest/build/json-schemas/teams', 'dist/teams-schemas', { recursive: true });
@@ -47,6 +59,7 @@ await Promise.all([
     outfile: 'dist/simulator/cli.js',
     format: 'cjs',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [simulatorLazy],
   }),
   build({
     ...common,
@@ -59,6 +72,13 @@ await Promise.all([
     ...common,
     entryPoints: ['simulator/src/index.ts'],
     outfile: 'dist/simulator/index.js',
+    format: 'cjs',
+    plugins: [simulatorLazy],
+  }),
+  build({
+    ...common,
+    entryPoints: { xmlrpc: '@foxglove/xmlrpc' },
+    outdir: 'dist/simulator/lazy',
     format: 'cjs',
   }),
   build({
