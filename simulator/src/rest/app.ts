@@ -1,10 +1,10 @@
 import express, { type Express } from 'express';
-import { ENDPOINTS, type EndpointId } from '../../../shared/api.js';
+import type { EndpointId } from '../../../shared/api.js';
 import { callServicesHandlers } from './callServices.js';
 import { conferencesHandlers } from './conferences.js';
 import { contactsHandlers } from './contacts.js';
 import { requireAuth, type RestContext } from './context.js';
-import { endpointRouter, isRawBodyRequest, type HandlersFor } from './endpoints.js';
+import { endpointRouter, isRawBodyRequest, routeLookup, type HandlersFor } from './endpoints.js';
 import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
 import { fmcHandlers } from './fmc.js';
 import { functionKeysHandlers } from './functionKeys.js';
@@ -25,14 +25,6 @@ import { usersHandlers } from './users.js';
 import { voicemailHandlers } from './voicemail.js';
 import { webPage } from './webPage.js';
 
-const KNOWN_PATHS = ENDPOINTS.map((e) => new RegExp('^' + e.path.replace(/\{\w+\}/g, '[^/]+') + '/?$'));
-
-/** An unknown path is a 404 even before sign-in: the paths are public (OpenAPI), the data is not. */
-const rejectUnknownPaths: express.RequestHandler = (req, res, next) => {
-  if (KNOWN_PATHS.some((re) => re.test(req.path))) next();
-  else notFoundHandler(req, res, next);
-};
-
 export function createRestApp(ctx: RestContext, packageVersion: string): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -40,6 +32,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
   app.set('query parser', 'simple');
 
   const rest = express.Router();
+  rest.use(routeLookup);
   // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`. An
   // entry with a binary body (an avatar) reads its bytes itself.
   rest.use(express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }));
@@ -71,7 +64,6 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...fmcHandlers(ctx),
   };
   rest.use(endpointRouter(ctx, handlers, 'public'));
-  rest.use(rejectUnknownPaths);
   rest.use(requireAuth(ctx));
   rest.use(endpointRouter(ctx, handlers, 'signed-in'));
   rest.use(notFoundHandler);
