@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { EndpointId } from '../../../shared/api.js';
 import { callServicesHandlers } from './callServices.js';
 import { conferencesHandlers } from './conferences.js';
@@ -25,21 +25,39 @@ import { usersHandlers } from './users.js';
 import { voicemailHandlers } from './voicemail.js';
 import { webPage } from './webPage.js';
 
+const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
+
+/**
+ * The /rest middlewares as one: each runs when the one before calls `next()`, an error goes to the app's error
+ * handler. The same order as a Router, without its layer walk per step (it showed in the REST bench's profile).
+ */
+function steps(...handlers: RequestHandler[]): RequestHandler {
+  return (req, res, done) => {
+    let i = 0;
+    const next = (err?: unknown): void => {
+      if (err) return done(err);
+      const handler = handlers[i++];
+      if (!handler) return done();
+      try {
+        const result: unknown = handler(req, res, next);
+        if (result instanceof Promise) result.catch(done);
+      } catch (e) {
+        done(e);
+      }
+    };
+    next();
+  };
+}
+
 export function createRestApp(ctx: RestContext, packageVersion: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  const rest = express.Router();
-  rest.use(routeLookup);
-  // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`. An
-  // entry with a binary body (an avatar) reads its bytes itself.
-  rest.use(express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }));
-  rest.use((_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
   // Every entry of the REST table needs its handler here: a missing one does not compile.
   const handlers: HandlersFor<EndpointId> = {
     ...loginHandlers(ctx),
@@ -63,12 +81,20 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...voicemailHandlers(ctx),
     ...fmcHandlers(ctx),
   };
-  rest.use(endpointRouter(ctx, handlers, 'public'));
-  rest.use(requireAuth(ctx));
-  rest.use(endpointRouter(ctx, handlers, 'signed-in'));
-  rest.use(notFoundHandler);
-
-  app.use('/rest', rest);
+  app.use(
+    '/rest',
+    steps(
+      routeLookup,
+      // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`.
+      // An entry with a binary body (an avatar) reads its bytes itself.
+      express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }),
+      noStore,
+      endpointRouter(ctx, handlers, 'public'),
+      requireAuth(ctx),
+      endpointRouter(ctx, handlers, 'signed-in'),
+      notFoundHandler,
+    ),
+  );
   app.get('/', webPage); // monitoring probes look for "STARFACE VoIP Software"; everything else is a JSON 404
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.log));

@@ -40,6 +40,8 @@ export class ContactIndex {
    * client polling it scans the contacts once per revision. Bounded: the oldest goes first.
    */
   private readonly recent = new Map<string, IndexEntry[]>();
+  /** The list's two block descriptions per label language: the scheme is fixed for the index's revision. */
+  private readonly blocks = new Map<'de' | 'en', Pick<ContactList, 'summaryBlockSchema' | 'phoneNumbersBlockSchema'>>();
 
   constructor(private readonly state: PbxState) {
     const { summary, phoneNumbers } = state.contactsScheme;
@@ -98,7 +100,6 @@ export class ContactIndex {
     const matches = direction === 'DESC' ? [...found].reverse() : found;
     const pagesize = q.pagesize ?? Math.max(matches.length, 1);
     const page = q.page ?? 0;
-    const scheme = this.state.contactsScheme;
     return {
       contacts: matches.slice(page * pagesize, (page + 1) * pagesize).map((e) => e.summary),
       metadata: {
@@ -108,9 +109,21 @@ export class ContactIndex {
         sortdirection: direction,
         totalPages: Math.ceil(matches.length / pagesize),
       },
-      summaryBlockSchema: summaryBlock(scheme, lang),
-      phoneNumbersBlockSchema: phoneNumbersBlock(scheme, lang),
+      ...this.blocksIn(lang),
     };
+  }
+
+  private blocksIn(lang: 'de' | 'en') {
+    let blocks = this.blocks.get(lang);
+    if (!blocks) {
+      const scheme = this.state.contactsScheme;
+      blocks = {
+        summaryBlockSchema: summaryBlock(scheme, lang),
+        phoneNumbersBlockSchema: phoneNumbersBlock(scheme, lang),
+      };
+      this.blocks.set(lang, blocks);
+    }
+    return blocks;
   }
 
   /** `sort` names an attribute of the scheme, or its displayKey (any case). */
