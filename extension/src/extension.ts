@@ -10,6 +10,7 @@ import { uciCommands } from './commands/uci.js';
 import { teamsModuleCommands } from './commands/teamsModule.js';
 import { teamsAppCommands } from './commands/teamsApp.js';
 import { userCommands } from './commands/users.js';
+import { openInRestCommands } from './commands/openInRest.js';
 import { redirectCommands } from './commands/redirects.js';
 import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector.js';
 import { InspectorFeed } from './inspector/inspectorFeed.js';
@@ -105,6 +106,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     ...teamsAppCommands(ctx, teams),
     ...userCommands(ctx),
     ...redirectCommands(ctx),
+    ...openInRestCommands(ctx),
     ...uciCommands(ctx),
     ...miscCommands(ctx, version),
   };

@@ -322,6 +322,33 @@ describe('the extension against the bundled simulator (real extension host)', fu
       await exec(15_000, 'starface.disableRedirect', after);
     });
 
+    it("Open in REST shows the REST answer behind a node as JSON (a user's phones; the connection's OpenAPI)", async () => {
+      const anna = await child(await child(await simNode(), 'Users'), /^1001 /);
+      const phones = await child(anna, 'Phones');
+      const opened = await exec<{ request: string; document: vscode.TextDocument }>(
+        15_000,
+        'starface.openInRest',
+        phones,
+      );
+      assert.ok(opened, 'the command answered');
+      assert.equal(opened.request, `GET /rest/users/${anna.ref.userId}/phoneconfig/phones`);
+      assert.equal(opened.document.languageId, 'json');
+      assert.equal(opened.document.isUntitled, true, 'nothing is written to disk');
+      const answer = JSON.parse(opened.document.getText()) as { phoneName: string }[];
+      assert.deepEqual(
+        answer.map((p) => p.phoneName),
+        ['Softphone 1001'],
+      );
+      const api = await exec<{ request: string; document: vscode.TextDocument }>(
+        15_000,
+        'starface.openInRest',
+        await simNode(),
+      );
+      assert.equal(api!.request, 'GET /rest/openapi.json');
+      assert.equal((JSON.parse(api!.document.getText()) as { openapi: string }).openapi, '3.1.0');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    });
+
     it('starface.generateKey {confirmed} changes the fingerprint the Key node shows', async () => {
       const before = await keyNode();
       const beforeText = descriptionOf(before);

@@ -26,6 +26,10 @@ export interface NodeRef {
   groupId?: number;
   /** A redirection's id (redirect nodes; a string in the REST API). */
   redirectId?: string;
+  /** One of a user's phone numbers (number nodes under a user). */
+  phoneNumberId?: number;
+  /** One of a user's phones (phone nodes under a user). */
+  phoneId?: number;
 }
 
 export interface TreeNode {

@@ -25,7 +25,7 @@ export function telephonyNodes(telephony: UserTelephony, base: string, ref: Node
       ];
       return {
         id: `${base}:number:${n.id}`,
-        ref,
+        ref: { ...ref, phoneNumberId: n.id },
         label: n.number,
         description: marks.join(' · '),
         icon: internal ? 'call-incoming' : 'globe',
@@ -45,7 +45,7 @@ export function telephonyNodes(telephony: UserTelephony, base: string, ref: Node
     collapsible: telephony.phones.length ? 'collapsed' : 'none',
     children: telephony.phones.map((p) => ({
       id: `${base}:phone:${p.phoneId}`,
-      ref,
+      ref: { ...ref, phoneId: p.phoneId },
       label: p.phoneName,
       description: `${p.isIFMC ? 'iFMC' : 'SIP'} · ${p.active ? t('active') : t('inactive')}`,
       icon: p.isIFMC ? 'device-mobile' : 'vm',
