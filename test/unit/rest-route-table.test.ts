@@ -40,6 +40,7 @@ describe('REST route table (one lookup per request)', () => {
   it('an empty segment, another method or an unknown path is no match; knows() is about the path alone', () => {
     assert.equal(table.match('GET', '/users//avatar'), undefined);
     assert.equal(table.match('PATCH', '/users/7'), undefined);
+    assert.equal(id('HEAD', '/users/7'), 'getUser', 'HEAD is answered as GET');
     assert.equal(table.knows('/users/7'), true);
     assert.equal(table.match('GET', '/nowhere'), undefined);
     assert.equal(table.knows('/nowhere'), false);

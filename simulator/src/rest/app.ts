@@ -1,4 +1,11 @@
-import express, { type Express, type RequestHandler } from 'express';
+import type { RequestListener } from 'node:http';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import type { EndpointId } from '../../../shared/api.js';
 import { callServicesHandlers } from './callServices.js';
 import { conferencesHandlers } from './conferences.js';
@@ -52,7 +59,8 @@ function steps(...handlers: RequestHandler[]): RequestHandler {
   };
 }
 
-export function createRestApp(ctx: RestContext, packageVersion: string): Express {
+/** The simulator's HTTP answers: REST under /rest, the web page at /, JSON 404s elsewhere. */
+export function createRestApp(ctx: RestContext, packageVersion: string): RequestListener {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -81,22 +89,54 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Express
     ...voicemailHandlers(ctx),
     ...fmcHandlers(ctx),
   };
-  app.use(
-    '/rest',
-    steps(
-      routeLookup,
-      // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`.
-      // An entry with a binary body (an avatar) reads its bytes itself.
-      express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }),
-      noStore,
-      endpointRouter(ctx, handlers, 'public'),
-      requireAuth(ctx),
-      endpointRouter(ctx, handlers, 'signed-in'),
-      notFoundHandler,
-    ),
+  const rest = steps(
+    routeLookup,
+    // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`.
+    // An entry with a binary body (an avatar) reads its bytes itself.
+    express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }),
+    noStore,
+    endpointRouter(ctx, handlers, 'public'),
+    requireAuth(ctx),
+    endpointRouter(ctx, handlers, 'signed-in'),
+    notFoundHandler,
   );
+  app.use('/rest', rest);
   app.get('/', webPage); // monitoring probes look for "STARFACE VoIP Software"; everything else is a JSON 404
   app.use(notFoundHandler);
-  app.use(errorHandler(ctx.log));
-  return app;
+  const onError = errorHandler(ctx.log);
+  app.use(onError);
+  return restFirst(app, rest, onError);
+}
+
+const REST_PREFIX = /^\/rest(?=\/|\?|$)/i;
+
+/**
+ * The HTTP entry: a /rest request goes straight to the REST steps, with what express's own entry and its mount
+ * would set (the request and response prototypes, `baseUrl`, the path below /rest); anything else goes through
+ * the express app. Express's per-request router was a fifth of the CPU of the REST bench (a bare express app
+ * answering one JSON document reaches a quarter of what node's http does on this machine).
+ */
+function restFirst(app: Express, rest: RequestHandler, onError: ErrorRequestHandler): RequestListener {
+  return (req, res) => {
+    const url = req.url ?? '/';
+    const prefix = REST_PREFIX.exec(url);
+    if (!prefix) return void app(req, res);
+    const request = Object.setPrototypeOf(req, app.request) as Request;
+    const response = Object.setPrototypeOf(res, app.response) as Response;
+    request.res = response;
+    response.req = request;
+    response.locals ??= Object.create(null) as Record<string, unknown>;
+    request.originalUrl = url;
+    request.baseUrl = url.slice(0, prefix[0].length);
+    const below = url.slice(prefix[0].length);
+    request.url = below.startsWith('/') ? below : `/${below}`;
+    const fail = (err: unknown) => onError(err, request, response, () => undefined);
+    try {
+      rest(request, response, (err?: unknown) =>
+        err ? fail(err) : notFoundHandler(request, response, () => undefined),
+      );
+    } catch (err) {
+      fail(err);
+    }
+  };
 }

@@ -65,8 +65,16 @@ export class RouteTable<E extends Pick<Endpoint, 'method' | 'path'>> {
     return `${count}/${first}`;
   }
 
-  /** The entry for `method` and `path` (relative to /rest, without the query), if any. */
+  /**
+   * The entry for `method` and `path` (relative to /rest, without the query), if any. HEAD is answered as GET (node
+   * leaves the body out), as express routes did.
+   */
   match(method: string, path: string): RouteMatch<E> | undefined {
+    const found = this.find(method, path);
+    return found ?? (method === 'HEAD' ? this.find('GET', path) : undefined);
+  }
+
+  private find(method: string, path: string): RouteMatch<E> | undefined {
     const parts = split(path);
     const bucket = this.buckets.get(RouteTable.key(parts.length, (parts[0] ?? '').toLowerCase()));
     if (!bucket) return undefined;
