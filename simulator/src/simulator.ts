@@ -303,7 +303,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           log('info', 'scenario applied', { scenario: scenario.name });
         }),
       };
-      const app = createRestApp(ctx, SIMULATOR_VERSION);
+      const restHttp = createRestApp(ctx, SIMULATOR_VERSION);
       const xmlRpcEndpoint = new XmlRpcEndpoint({
         core: uciCore,
         log,
@@ -318,12 +318,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
       server = createServer(
         {
+          ...restHttp.serverOptions,
           requestTimeout,
           headersTimeout: Math.min(20_000, requestTimeout),
           connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
         },
         (req, res) => {
-          if (!xmlRpcEndpoint.handle(req, res)) void app(req, res);
+          if (!xmlRpcEndpoint.handle(req, res)) restHttp.listener(req, res);
         },
       );
       server.on('upgrade', (req, socket, head) => {

@@ -1,4 +1,4 @@
-import type { RequestListener } from 'node:http';
+import { IncomingMessage, ServerResponse, type RequestListener } from 'node:http';
 import express, {
   type ErrorRequestHandler,
   type Express,
@@ -59,8 +59,17 @@ function steps(...handlers: RequestHandler[]): RequestHandler {
   };
 }
 
-/** The simulator's HTTP answers: REST under /rest, the web page at /, JSON 404s elsewhere. */
-export function createRestApp(ctx: RestContext, packageVersion: string): RequestListener {
+/**
+ * The simulator's HTTP answers: REST under /rest, the web page at /, JSON 404s elsewhere. `serverOptions` go to
+ * http.createServer: its requests and responses are then born with express's prototypes instead of having them
+ * swapped in per request (a prototype change per object was the next cost in the REST bench's profile).
+ */
+export interface RestHttp {
+  listener: RequestListener;
+  serverOptions: { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse };
+}
+
+export function createRestApp(ctx: RestContext, packageVersion: string): RestHttp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -105,7 +114,15 @@ export function createRestApp(ctx: RestContext, packageVersion: string): Request
   app.use(notFoundHandler);
   const onError = errorHandler(ctx.log);
   app.use(onError);
-  return restFirst(app, rest, onError);
+  // Classes whose instances inherit express's request and response behaviour from birth.
+  class RestRequest extends IncomingMessage {}
+  Object.setPrototypeOf(RestRequest.prototype, app.request);
+  class RestResponse<R extends IncomingMessage = IncomingMessage> extends ServerResponse<R> {}
+  Object.setPrototypeOf(RestResponse.prototype, app.response);
+  return {
+    listener: restFirst(app, rest, onError, RestRequest),
+    serverOptions: { IncomingMessage: RestRequest, ServerResponse: RestResponse },
+  };
 }
 
 const REST_PREFIX = /^\/rest(?=\/|\?|$)/i;
@@ -116,13 +133,19 @@ const REST_PREFIX = /^\/rest(?=\/|\?|$)/i;
  * the express app. Express's per-request router was a fifth of the CPU of the REST bench (a bare express app
  * answering one JSON document reaches a quarter of what node's http does on this machine).
  */
-function restFirst(app: Express, rest: RequestHandler, onError: ErrorRequestHandler): RequestListener {
+function restFirst(
+  app: Express,
+  rest: RequestHandler,
+  onError: ErrorRequestHandler,
+  born: typeof IncomingMessage,
+): RequestListener {
   return (req, res) => {
     const url = req.url ?? '/';
     const prefix = REST_PREFIX.exec(url);
     if (!prefix) return void app(req, res);
-    const request = Object.setPrototypeOf(req, app.request) as Request;
-    const response = Object.setPrototypeOf(res, app.response) as Response;
+    // A server made without serverOptions hands over plain objects: they get the prototypes as express does it.
+    const request = (req instanceof born ? req : Object.setPrototypeOf(req, app.request)) as Request;
+    const response = (req instanceof born ? res : Object.setPrototypeOf(res, app.response)) as Response;
     request.res = response;
     response.req = request;
     response.locals ??= Object.create(null) as Record<string, unknown>;
