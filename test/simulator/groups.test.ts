@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { answerChecker, endpointId, type AnswerCheck } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 import { eventsOf as simEventsOf } from '../support/simEvents.js';
+import { assertError } from '../support/apiErrors.js';
 
 interface AssignableNumber {
   id: number;
@@ -17,13 +18,6 @@ interface Group {
   voicemail: boolean;
   assignableUsers: { id: number; assigned: boolean; firstname: string; lastname: string }[];
   assignableNumbers: AssignableNumber[];
-}
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
 }
 
 describe('REST groups (6.7)', () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { startSim, type Reply, type RunningSim } from '../support/rest.js';
+import { startSim, type RunningSim } from '../support/rest.js';
+import { assertError } from '../support/apiErrors.js';
 
 interface Licence {
   id: number;
@@ -10,13 +11,6 @@ interface Licence {
 
 const PREMIUM = 'UCC-Client Premium';
 const TEAMS = 'MS Teams Integration';
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
-}
 
 describe('REST licences', () => {
   let sim: RunningSim;

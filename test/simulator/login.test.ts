@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { restLoginSecret } from '../../shared/hashes.js';
 import { ADMIN_PASSWORD, DEMO_USERS, RestClient, startSim, type Reply, type RunningSim } from '../support/rest.js';
+import { assertError } from '../support/apiErrors.js';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -20,15 +21,6 @@ async function postLogin(
 ): Promise<Reply> {
   const used = n ?? (await nonce(c));
   return c.post('/login', { loginType, nonce: used, secret: restLoginSecret(login, used, password) });
-}
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.match(reply.headers.get('content-type') ?? '', /application\/json/);
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  assert.ok(reply.body.message.length > 0);
-  if (code) assert.equal(reply.body.code, code);
 }
 
 describe('REST login', () => {

@@ -1,17 +1,11 @@
 import assert from 'node:assert/strict';
-import { DEMO_USERS, startSim, type Reply, type RunningSim } from '../support/rest.js';
+import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { assertError } from '../support/apiErrors.js';
 
 interface PermissionInfo {
   id: number;
   permission: string;
   description: string;
-}
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
 }
 
 describe('REST permissions', () => {

@@ -3,6 +3,7 @@ import type { EndpointId } from '../../shared/api.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 import { eventsOf, type SimEventEntry } from '../support/simEvents.js';
+import { assertError, assertNamesField } from '../support/apiErrors.js';
 
 interface Num {
   id: number;
@@ -14,19 +15,6 @@ interface Num {
 }
 
 const kinds = (events: SimEventEntry[]) => events.map((e) => `${e.service} ${e.event}`);
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
-}
-
-function assertNamesField(reply: Reply, field: string): void {
-  assertError(reply, 400);
-  assert.ok(reply.body.message.includes(field), `${field} named in: ${reply.body.message}`);
-  assert.ok(JSON.stringify(reply.body.details).includes(field), `${field} in details`);
-}
 
 // Demo: admin 1, Anna 2 (1001, +49305550 11), Bernd 3 (1002, 12), Carla 4 (1003, 13), group Support 5 (1010, 10);
 // the conference service holds 1090; 1004, 1005, 14 and 15 are spare.

@@ -3,20 +3,7 @@ import type { EndpointId } from '../../shared/api.js';
 import { answerChecker } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 import { eventsOf } from '../support/simEvents.js';
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
-}
-
-/** A 400 that names the field: in the message and in the details. */
-function assertNamesField(reply: Reply, field: string): void {
-  assertError(reply, 400);
-  assert.ok(reply.body.message.includes(field), `${field} named in: ${reply.body.message}`);
-  assert.ok(JSON.stringify(reply.body.details).includes(field), `${field} in details`);
-}
+import { assertError, assertNamesField } from '../support/apiErrors.js';
 
 // Demo ids: admin 1, Anna 2, Bernd 3, Carla 4; each has "Softphone <login>" (phones 1, 2, 3).
 const ANNA = 2;

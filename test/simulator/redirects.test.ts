@@ -4,6 +4,7 @@ import { CallServiceSchema } from '../../shared/schemas/callServices.js';
 import { answerChecker, endpointId, type AnswerCheck } from '../support/openapiAnswers.js';
 import { DEMO_USERS, startSim, type Reply, type RestClient, type RunningSim } from '../support/rest.js';
 import { eventsOf as simEventsOf } from '../support/simEvents.js';
+import { assertError } from '../support/apiErrors.js';
 
 interface Redirection {
   id: string;
@@ -14,13 +15,6 @@ interface Redirection {
   redirectDestination: { redirectDestinationType: string; phoneNumber?: string; mailboxId?: string };
   lastMailboxDestination?: { mailboxId: string };
   lastPhoneNumberDestination?: { phoneNumber: string };
-}
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
 }
 
 const LIST = '/redirects';

@@ -5,19 +5,13 @@ import { successSchema, type Endpoint } from '../../shared/api/endpoint.js';
 import { restLoginSecret } from '../../shared/hashes.js';
 import { AccountSchema } from '../../shared/schemas/accounts.js';
 import { DEMO_USERS, RestClient, startSim, type Reply, type RunningSim } from '../support/rest.js';
+import { assertError } from '../support/apiErrors.js';
 
 // The users side of the REST API 6.7.0.22 as the fact sheet documents it, and as the official clients use it.
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const JPEG = Buffer.from('ffd8ffe000104a46494600010100000100010000ffd9', 'hex');
 const AVATAR_MAX_BYTES = 256 * 1024;
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
-}
 
 const paths = (reply: Reply) => ((reply.body.details ?? []) as { path: string }[]).map((d) => d.path);
 

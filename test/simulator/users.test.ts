@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { restLoginSecret, sha512hex } from '../../shared/hashes.js';
 import { ADMIN_PASSWORD, DEMO_USERS, RestClient, startSim, type Reply, type RunningSim } from '../support/rest.js';
+import { assertError } from '../support/apiErrors.js';
 
 const ALL_PASSWORDS = [ADMIN_PASSWORD, ...Object.values(DEMO_USERS).map((u) => u.password)];
 
@@ -20,13 +21,6 @@ function assertNoSecrets(reply: Reply, extraPasswords: string[] = []): void {
     assert.ok(!text.includes(p), `the password "${p}" leaked`);
     assert.ok(!text.includes(sha512hex(p)), `the hash of "${p}" leaked`);
   }
-}
-
-function assertError(reply: Reply, status: number, code?: string): void {
-  assert.equal(reply.status, status, JSON.stringify(reply.body));
-  assert.equal(typeof reply.body.code, 'string');
-  assert.equal(typeof reply.body.message, 'string');
-  if (code) assert.equal(reply.body.code, code);
 }
 
 async function loginStatus(base: string, login: string, password: string): Promise<number> {
