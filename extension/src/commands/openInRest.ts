@@ -3,7 +3,14 @@ import { API } from '../../../shared/api.js';
 import { fillPath } from '../../../shared/api/endpoint.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { restResourceOf } from '../model/tree/restResource.js';
-import { guarded, readySession, UserFacingError, type CommandContext, type CommandTable } from './context.js';
+import {
+  guarded,
+  readySession,
+  requireOperation,
+  UserFacingError,
+  type CommandContext,
+  type CommandTable,
+} from './context.js';
 
 const t = vscode.l10n.t;
 
@@ -26,6 +33,8 @@ export function openInRestCommands(ctx: CommandContext): CommandTable {
       const onBehalfOf = user && user.login !== session.connection.login ? user.login : undefined;
       const resource = restResourceOf(node, onBehalfOf);
       if (!resource) throw new UserFacingError(t('This item has no REST resource of its own.'));
+      // The simulator's own resources (its OpenAPI document, licences, module configurations) are not on a real PBX.
+      requireOperation(session, resource.id, t('the STARFACE admin UI'));
       const e = API[resource.id];
       const path = fillPath(e, resource.params, resource.query);
       const answer = await session.api.client.request(e.method.toUpperCase(), path, { auth: e.access !== 'public' });
