@@ -109,7 +109,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     endpointRouter(ctx, handlers, 'signed-in'),
     notFoundHandler,
   );
-  app.use('/rest', rest);
+  // /rest never reaches the express app: restFirst() hands it to `rest` directly.
   app.get('/', webPage); // monitoring probes look for "STARFACE VoIP Software"; everything else is a JSON 404
   app.use(notFoundHandler);
   const onError = errorHandler(ctx.log);
