@@ -123,7 +123,7 @@ export function removePhone(draft: PbxState, emit: Emit, userId: number, phoneId
   for (const set of draft.functionKeySets)
     if (set.phoneIds.includes(phoneId)) {
       set.phoneIds = set.phoneIds.filter((id) => id !== phoneId);
-      emit({ service: SIM_SERVICES.functionKeys, event: 'updated', data: { id: set.id, userId: set.userId } });
+      emit({ service: SIM_SERVICES.functionKeys, event: 'updated', data: { fkSetId: set.id, userId: set.userId } });
     }
   emit({ service: SIM_SERVICES.phones, event: 'deleted', data: { userId, phoneId } });
 }
