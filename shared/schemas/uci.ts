@@ -6,6 +6,25 @@
 import { z } from 'zod';
 import { CALL_EVENT_SERVICE, CallStateSchema } from './calls.js';
 import { EventSchema, SIM_SERVICES } from './events.js';
+import {
+  UCI_CALL_DIRECTIONS,
+  UCI_CALL_LIST_SORT,
+  UCI_CALL_RESULTS,
+  UCI_NON_GROUP,
+  UCI_ORDER_DIRECTIONS,
+  UciCallListEntrySchema,
+  UciContactInfoSchema,
+  UciDateTimeSchema,
+  UciDisplayNumberSchema,
+  UciFunctionKeySchema,
+  UciGroupSettingInputSchema,
+  UciGroupSettingSchema,
+  UciMailboxSchema,
+  UciRedirectSettingInputSchema,
+  UciRedirectSettingSchema,
+  UciVoicemailListEntrySchema,
+  uciListPage,
+} from './uciValues.js';
 
 export const UCI_PATH = '/uci';
 /** Query parameter with the UCI token `login:sha512hex(login + "*" + sha512hex(password))`, as on the real PBX. */
@@ -32,6 +51,40 @@ export const UCI_METHODS = {
   getUserState: 'ucp.v22.requests.userState.getUserState',
   setDoNotDisturbSetting: 'ucp.v22.requests.userState.setDoNotDisturbSetting',
   setChatPresenceMessage: 'ucp.v22.requests.userState.setChatPresenceMessage',
+  getAvatarImage: 'ucp.v22.requests.userState.getAvatarImage',
+  setProvidedServices: 'ucp.v22.requests.connection.setProvidedServices',
+  getProvidedEvents: 'ucp.v22.requests.service.getProvidedEvents',
+  getProvidedRequests: 'ucp.v22.requests.service.getProvidedRequests',
+  providesEvents: 'ucp.v22.requests.service.providesEvents',
+  providesRequests: 'ucp.v22.requests.service.providesRequests',
+  getPhoneIds: 'ucp.v22.requests.phone.getPhoneIds',
+  getPrimaryPhoneId: 'ucp.v22.requests.phone.getPrimaryPhoneId',
+  setPrimaryPhoneId: 'ucp.v22.requests.phone.setPrimaryPhoneId',
+  getAvailableDisplayNumbers: 'ucp.v22.requests.phone.getAvailableDisplayNumbers',
+  getDisplayNumberId: 'ucp.v22.requests.phone.getDisplayNumberId',
+  setDisplayNumberId: 'ucp.v22.requests.phone.setDisplayNumberId',
+  getCallWaitingIndication: 'ucp.v22.requests.phone.getCallWaitingIndication',
+  setCallWaitingIndication: 'ucp.v22.requests.phone.setCallWaitingIndication',
+  getGroupSettings: 'ucp.v22.requests.group.getGroupSettings',
+  setGroupSetting: 'ucp.v22.requests.group.setGroupSetting',
+  setGroupSettings: 'ucp.v22.requests.group.setGroupSettings',
+  getRedirectSettings: 'ucp.v22.requests.redirect.getRedirectSettings',
+  setRedirectSetting: 'ucp.v22.requests.redirect.setRedirectSetting',
+  setRedirectSettings: 'ucp.v22.requests.redirect.setRedirectSettings',
+  getFunctionKeys: 'ucp.v22.requests.functionKey.getFunctionKeys',
+  getCallInfoForKey: 'ucp.v22.requests.functionKey.getCallInfoForKey',
+  getContactInfoForKey: 'ucp.v22.requests.functionKey.getContactInfoForKey',
+  getImageForKey: 'ucp.v22.requests.functionKey.getImageForKey',
+  getRedirectSettingsForKey: 'ucp.v22.requests.functionKey.getRedirectSettingsForKey',
+  pressKey: 'ucp.v22.requests.functionKey.pressKey',
+  getMailboxes: 'ucp.v22.requests.voicemailList.getMailboxes',
+  getVoicemailList: 'ucp.v22.requests.voicemailList.getVoicemailList',
+  deleteVoicemailListEntry: 'ucp.v22.requests.voicemailList.deleteVoicemailListEntry',
+  deleteVoicemailListEntries: 'ucp.v22.requests.voicemailList.deleteVoicemailListEntries',
+  getCallList: 'ucp.v30.requests.callList.getCallList',
+  deleteCallListEntry: 'ucp.v22.requests.callList.deleteCallListEntry',
+  deleteCallListEntries: 'ucp.v22.requests.callList.deleteCallListEntries',
+  getServerVersion: 'ucp.v30.requests.system.getServerVersion',
 } as const;
 export type UciMethodKey = keyof typeof UCI_METHODS;
 export type UciMethod = (typeof UCI_METHODS)[UciMethodKey];
@@ -54,6 +107,10 @@ export const UCI_ERRORS = {
   authFailed: -32005,
   /** placeCallWithPhone: the user has no registered phone (or none matching `phoneId`), so nothing can ring. */
   noPhone: -32006,
+  /** A method a real STARFACE has (starface-uci-methods.md) that the simulator does not simulate (README lists them). */
+  notSimulated: -32007,
+  /** The request is understood but the PBX state refuses it (e.g. a function key type with no effect to produce). */
+  refused: -32008,
 } as const;
 
 /** WebSocket close codes the connector uses. */
@@ -139,6 +196,52 @@ export const UciPlaceCallParamsSchema = z.strictObject({
 export const UciCallIdParamsSchema = z.strictObject({ callId: CallIdSchema });
 export const UciSetDndParamsSchema = z.strictObject({ doNotDisturb: z.boolean() });
 export const UciSetChatPresenceMessageParamsSchema = z.strictObject({ message: z.string().max(500) });
+const IdSchema = z.string().min(1).max(128);
+const ServicesParamSchema = z.array(z.string().min(1).max(200)).max(64);
+export const UciSetProvidedServicesParamsSchema = z.strictObject({ services: ServicesParamSchema });
+export const UciServiceNameParamsSchema = z.strictObject({ service: z.string().min(1).max(200) });
+export const UciMethodNameParamsSchema = z.strictObject({ method: z.string().min(1).max(200) });
+export const UciPhoneIdParamsSchema = z.strictObject({ phoneId: IdSchema });
+export const UciDisplayNumberIdParamsSchema = z.strictObject({ displayNumberId: IdSchema });
+export const UciCallWaitingParamsSchema = z.strictObject({ callWaiting: z.boolean() });
+export const UciSetGroupSettingParamsSchema = z.strictObject({ groupId: IdSchema, active: z.boolean() });
+export const UciSetGroupSettingsParamsSchema = z.strictObject({
+  settings: z.array(UciGroupSettingInputSchema).max(200),
+});
+export const UciSetRedirectSettingParamsSchema = z.strictObject({ setting: UciRedirectSettingInputSchema });
+export const UciSetRedirectSettingsParamsSchema = z.strictObject({
+  settings: z.array(UciRedirectSettingInputSchema).max(200),
+});
+export const UciFunctionKeyIdParamsSchema = z.strictObject({ functionKeyId: IdSchema });
+export const UciEntryIdParamsSchema = z.strictObject({ entryId: IdSchema });
+export const UciEntryIdsParamsSchema = z.strictObject({ entryIds: z.array(IdSchema).max(1000) });
+/**
+ * getCallList's nine params (PZ against a STARFACE 10): the later bound first, then the earlier one; `""`
+ * leaves a filter out. Every param may be left off from the end (defaults: now, the epoch, no filters,
+ * startTime, DESCENDING, 0, 100).
+ */
+export const UciCallListParamsSchema = z.strictObject({
+  newest: UciDateTimeSchema.optional(),
+  oldest: UciDateTimeSchema.optional(),
+  direction: z.union([z.literal(''), z.enum(UCI_CALL_DIRECTIONS)]).default(''),
+  result: z.union([z.literal(''), z.enum(UCI_CALL_RESULTS)]).default(''),
+  group: z.string().max(64).default('').describe(`"" all calls, ${UCI_NON_GROUP}, or a group account id`),
+  sortProperty: z.union([z.literal(''), z.enum(UCI_CALL_LIST_SORT)]).default('startTime'),
+  order: z.union([z.literal(''), z.enum(UCI_ORDER_DIRECTIONS)]).default('DESCENDING'),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(0).max(1000).default(100),
+});
+/** getVoicemailList: the order of the v30 Java call (newest, oldest, filter, folder, sort, order, offset, limit). */
+export const UciVoicemailListParamsSchema = z.strictObject({
+  newest: UciDateTimeSchema.optional(),
+  oldest: UciDateTimeSchema.optional(),
+  filter: z.string().max(100).default('').describe('Part of a number or of the description; "" for all'),
+  folder: z.string().max(20).default('').describe('"", INBOX or OLD'),
+  sortProperty: z.string().max(40).default('startTime'),
+  order: z.union([z.literal(''), z.enum(UCI_ORDER_DIRECTIONS)]).default('DESCENDING'),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(0).max(1000).default(100),
+});
 
 export const UCI_PARAMS = {
   login: UciLoginParamsSchema,
@@ -153,6 +256,40 @@ export const UCI_PARAMS = {
   getUserState: UciEmptyParamsSchema,
   setDoNotDisturbSetting: UciSetDndParamsSchema,
   setChatPresenceMessage: UciSetChatPresenceMessageParamsSchema,
+  getAvatarImage: UciEmptyParamsSchema,
+  setProvidedServices: UciSetProvidedServicesParamsSchema,
+  getProvidedEvents: UciEmptyParamsSchema,
+  getProvidedRequests: UciEmptyParamsSchema,
+  providesEvents: UciServiceNameParamsSchema,
+  providesRequests: UciMethodNameParamsSchema,
+  getPhoneIds: UciEmptyParamsSchema,
+  getPrimaryPhoneId: UciEmptyParamsSchema,
+  setPrimaryPhoneId: UciPhoneIdParamsSchema,
+  getAvailableDisplayNumbers: UciEmptyParamsSchema,
+  getDisplayNumberId: UciEmptyParamsSchema,
+  setDisplayNumberId: UciDisplayNumberIdParamsSchema,
+  getCallWaitingIndication: UciEmptyParamsSchema,
+  setCallWaitingIndication: UciCallWaitingParamsSchema,
+  getGroupSettings: UciEmptyParamsSchema,
+  setGroupSetting: UciSetGroupSettingParamsSchema,
+  setGroupSettings: UciSetGroupSettingsParamsSchema,
+  getRedirectSettings: UciEmptyParamsSchema,
+  setRedirectSetting: UciSetRedirectSettingParamsSchema,
+  setRedirectSettings: UciSetRedirectSettingsParamsSchema,
+  getFunctionKeys: UciEmptyParamsSchema,
+  getCallInfoForKey: UciFunctionKeyIdParamsSchema,
+  getContactInfoForKey: UciFunctionKeyIdParamsSchema,
+  getImageForKey: UciFunctionKeyIdParamsSchema,
+  getRedirectSettingsForKey: UciFunctionKeyIdParamsSchema,
+  pressKey: UciFunctionKeyIdParamsSchema,
+  getMailboxes: UciEmptyParamsSchema,
+  getVoicemailList: UciVoicemailListParamsSchema,
+  deleteVoicemailListEntry: UciEntryIdParamsSchema,
+  deleteVoicemailListEntries: UciEntryIdsParamsSchema,
+  getCallList: UciCallListParamsSchema,
+  deleteCallListEntry: UciEntryIdParamsSchema,
+  deleteCallListEntries: UciEntryIdsParamsSchema,
+  getServerVersion: UciEmptyParamsSchema,
 } satisfies Record<UciMethodKey, z.ZodType>;
 
 /**
@@ -172,6 +309,40 @@ export const UCI_POSITIONAL: Record<UciMethodKey, readonly string[]> = {
   getUserState: [],
   setDoNotDisturbSetting: ['doNotDisturb'],
   setChatPresenceMessage: ['message'],
+  getAvatarImage: [],
+  setProvidedServices: ['services'],
+  getProvidedEvents: [],
+  getProvidedRequests: [],
+  providesEvents: ['service'],
+  providesRequests: ['method'],
+  getPhoneIds: [],
+  getPrimaryPhoneId: [],
+  setPrimaryPhoneId: ['phoneId'],
+  getAvailableDisplayNumbers: [],
+  getDisplayNumberId: [],
+  setDisplayNumberId: ['displayNumberId'],
+  getCallWaitingIndication: [],
+  setCallWaitingIndication: ['callWaiting'],
+  getGroupSettings: [],
+  setGroupSetting: ['groupId', 'active'],
+  setGroupSettings: ['settings'],
+  getRedirectSettings: [],
+  setRedirectSetting: ['setting'],
+  setRedirectSettings: ['settings'],
+  getFunctionKeys: [],
+  getCallInfoForKey: ['functionKeyId'],
+  getContactInfoForKey: ['functionKeyId'],
+  getImageForKey: ['functionKeyId'],
+  getRedirectSettingsForKey: ['functionKeyId'],
+  pressKey: ['functionKeyId'],
+  getMailboxes: [],
+  getVoicemailList: ['newest', 'oldest', 'filter', 'folder', 'sortProperty', 'order', 'offset', 'limit'],
+  deleteVoicemailListEntry: ['entryId'],
+  deleteVoicemailListEntries: ['entryIds'],
+  getCallList: ['newest', 'oldest', 'direction', 'result', 'group', 'sortProperty', 'order', 'offset', 'limit'],
+  deleteCallListEntry: ['entryId'],
+  deleteCallListEntries: ['entryIds'],
+  getServerVersion: [],
 };
 
 // ---- results ----
@@ -195,9 +366,20 @@ export const UciPlaceCallResultSchema = z.object({ callId: z.string() });
 export const UciCallStateSchema = CallStateSchema.omit({ userId: true, login: true });
 export const UciSinceSeqGoneDataSchema = z.object({ oldestSeq: z.number().int(), lastSeq: z.number().int() });
 
-export const CHAT_PRESENCES = ['AVAILABLE', 'DO_NOT_DISTURB', 'OFFLINE'] as const;
-/** IDLE without calls; RINGING while a call rings at the user; BUSY while the user is in (or places) a call. */
-export const TELEPHONY_STATES = ['IDLE', 'RINGING', 'BUSY'] as const;
+/** The real v30 ChatPresence values (starface-uci-methods.md §3.4). */
+export const CHAT_PRESENCES = [
+  'AVAILABLE',
+  'AWAY',
+  'DO_NOT_DISTURB',
+  'EXTENDED_AWAY',
+  'FREE_FOR_CHAT',
+  'UNAVAILABLE',
+] as const;
+/**
+ * The real v30 TelephonyState values (§3.4): AVAILABLE without calls, RINGING while a call rings at the user,
+ * ACTIVE while the user is in (or places) a call. QUEUE_PAUSE and UNAVAILABLE are never reached here.
+ */
+export const TELEPHONY_STATES = ['ACTIVE', 'AVAILABLE', 'QUEUE_PAUSE', 'RINGING', 'UNAVAILABLE'] as const;
 export const UciUserStateSchema = z
   .object({
     avatarHash: z.string(),
@@ -226,6 +408,40 @@ export const UCI_RESULTS = {
   getUserState: UciUserStateSchema,
   setDoNotDisturbSetting: UciUserStateSchema,
   setChatPresenceMessage: UciUserStateSchema,
+  getAvatarImage: z.string().describe('Base64 of the avatar image, "" without one'),
+  setProvidedServices: z.literal(true),
+  getProvidedEvents: z.array(z.string()),
+  getProvidedRequests: z.array(z.string()),
+  providesEvents: z.boolean(),
+  providesRequests: z.boolean(),
+  getPhoneIds: z.array(z.string()),
+  getPrimaryPhoneId: z.string().describe('"" without a primary phone'),
+  setPrimaryPhoneId: z.literal(true),
+  getAvailableDisplayNumbers: z.array(UciDisplayNumberSchema),
+  getDisplayNumberId: z.string().describe('"" when the PBX chooses'),
+  setDisplayNumberId: z.literal(true),
+  getCallWaitingIndication: z.boolean(),
+  setCallWaitingIndication: z.literal(true),
+  getGroupSettings: z.array(UciGroupSettingSchema),
+  setGroupSetting: z.literal(true),
+  setGroupSettings: z.literal(true),
+  getRedirectSettings: z.array(UciRedirectSettingSchema),
+  setRedirectSetting: z.literal(true),
+  setRedirectSettings: z.literal(true),
+  getFunctionKeys: z.array(UciFunctionKeySchema),
+  getCallInfoForKey: z.array(UciCallStateSchema),
+  getContactInfoForKey: UciContactInfoSchema,
+  getImageForKey: z.string(),
+  getRedirectSettingsForKey: z.array(UciRedirectSettingSchema),
+  pressKey: z.literal(true),
+  getMailboxes: z.array(UciMailboxSchema),
+  getVoicemailList: uciListPage(UciVoicemailListEntrySchema),
+  deleteVoicemailListEntry: z.literal(true),
+  deleteVoicemailListEntries: z.literal(true),
+  getCallList: uciListPage(UciCallListEntrySchema),
+  deleteCallListEntry: z.literal(true),
+  deleteCallListEntries: z.literal(true),
+  getServerVersion: z.string(),
 } satisfies Record<UciMethodKey, z.ZodType>;
 
 // ---- replay (POST /rest/sim/replay) ----

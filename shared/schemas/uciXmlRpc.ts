@@ -21,6 +21,7 @@ import {
   USER_STATE_SERVICE,
   type UciMethodKey,
 } from './uci.js';
+import { busService } from './uciNames.js';
 
 export const UCI_XMLRPC_PATH = '/xml-rpc';
 
@@ -79,6 +80,9 @@ export const UCI_XMLRPC_FAULTS = {
   /** No auth parameter, unknown login, wrong hash or expired authToken. */
   authFailed: UCI_ERRORS.authFailed, // -32005
   noPhone: UCI_ERRORS.noPhone, // -32006
+  /** A method a real STARFACE has that the simulator does not simulate ("known to STARFACE, not simulated"). */
+  notSimulated: UCI_ERRORS.notSimulated, // -32007
+  refused: UCI_ERRORS.refused, // -32008
   /** Too many failed sign-ins (shared limiter with REST and the WebSocket UCI); faultString says how long to wait. */
   rateLimited: -32010,
   /** The body is over UCI_XMLRPC_MAX_BODY (sent with HTTP 413). */
@@ -137,10 +141,11 @@ export const UCI_XMLRPC_LOG_EVENTS = {
 } as const;
 
 /**
- * What each request answers over XML-RPC. Like the real PBX: login, logout, keepAlive, subscribeEvents,
- * unsubscribeEvents and hangupCall answer `true`; placeCallWithPhone the call id (string). The rest answer
- * what the WebSocket connector answers (uci.ts UCI_RESULTS): getCallIds an array of strings, getCallState the
- * call-state struct, getUserState / setDoNotDisturbSetting / setChatPresenceMessage the user-state struct.
+ * What each request answers over XML-RPC. Like the real PBX (starface-uci-methods.md §2): login, logout,
+ * keepAlive (probe), subscribeEvents, unsubscribeEvents, hangupCall, setDoNotDisturbSetting and
+ * setChatPresenceMessage answer a boolean; keepAlive answers `false` (not a fault) when the session is gone,
+ * so a client can ask "am I still signed in?"; placeCallWithPhone (v20 placeCall) the call id string. The rest
+ * answer what the WebSocket connector answers (uci.ts UCI_RESULTS), dates as dateTime.iso8601.
  * Params are positional as in uci.ts UCI_POSITIONAL; login takes none (auth is in the query); subscribeEvents
  * takes one service string, several strings, or an array of strings (optionally followed by an int sinceSeq);
  * empty strings for the optional phoneId / callId of placeCallWithPhone mean "none".
@@ -148,10 +153,21 @@ export const UCI_XMLRPC_LOG_EVENTS = {
 export const UCI_XMLRPC_RESULTS = {
   ...UCI_RESULTS,
   login: z.literal(true),
+  keepAlive: z.boolean(),
   subscribeEvents: z.literal(true),
   unsubscribeEvents: z.literal(true),
   placeCallWithPhone: z.string(),
+  setDoNotDisturbSetting: z.literal(true),
+  setChatPresenceMessage: z.literal(true),
 } satisfies Record<UciMethodKey, z.ZodType>;
+
+/** The methods whose XML-RPC answer is the boolean `true` (the WebSocket answers a struct for some of them). */
+export const UCI_XMLRPC_ANSWERS_TRUE: ReadonlySet<UciMethodKey> = new Set(
+  (Object.keys(UCI_XMLRPC_RESULTS) as UciMethodKey[]).filter((k) => {
+    const schema = UCI_XMLRPC_RESULTS[k] as z.ZodType;
+    return schema instanceof z.ZodLiteral && schema.value === true;
+  }),
+);
 
 // ---- events pushed to the callback ----
 
@@ -166,31 +182,72 @@ export function parseXmlRpcEventMethod(methodName: string): { service: string; e
 }
 
 /**
- * Second param of every callback call: the simulator's event metadata, so a client can check order and gaps
- * (seq is contiguous over ALL events of the simulator; a session sees a subset, so only increase is guaranteed
- * per session, and contiguity within what the session is allowed and subscribed to see). A real PBX sends only
- * the first param.
+ * The simulator's event metadata travels in HTTP headers of the callback request, never in its params: a
+ * real PBX sends exactly one struct, and handlers written for one take exactly one. seq is contiguous over ALL
+ * events of the simulator; a session sees a subset, so per session it only increases (and is contiguous within
+ * what the session may see and subscribed to). A real PBX sends none of these headers; clients must work
+ * without them (the extension then numbers events itself).
  */
+export const UCI_XMLRPC_EVENT_HEADERS = {
+  seq: 'x-starface-sim-seq',
+  time: 'x-starface-sim-time',
+  service: 'x-starface-sim-service',
+  event: 'x-starface-sim-event',
+} as const;
+
 export const UciXmlRpcEventMetaSchema = z.object({
-  seq: z.number().int().positive(),
+  seq: z.coerce.number().int().positive(),
   time: z.string().describe('ISO 8601'),
   service: z.string(),
   event: z.string(),
 });
 export type UciXmlRpcEventMeta = z.infer<typeof UciXmlRpcEventMetaSchema>;
 
+/** The metadata of a callback request from its headers; undefined when they are absent (a real PBX). */
+export function xmlRpcEventMeta(
+  headers: Record<string, string | string[] | undefined>,
+): UciXmlRpcEventMeta | undefined {
+  const H = UCI_XMLRPC_EVENT_HEADERS;
+  const one = (name: string) => {
+    const v = headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  const parsed = UciXmlRpcEventMetaSchema.safeParse({
+    seq: one(H.seq),
+    time: one(H.time),
+    service: one(H.service),
+    event: one(H.event),
+  });
+  return parsed.success ? parsed.data : undefined;
+}
+
 /**
- * First param: for `ucp.v22.events.call.receiveCallState` the real call-state struct (id, state, timestamp
- * (ms since the epoch, an XML-RPC <int> beyond 32 bits), callerNumber, callerName, calledNumber, calledName;
- * unknown values empty strings); for every other event the event's `data` struct (null values as <nil/>).
+ * The query the callback URL carries, as public clients expect it (starface-uci-methods.md §1.3): the login
+ * the event is for, and the client's own `de.vertico.starface.auth` when it signed in with one (ESPO accepts an
+ * event only when it equals its token).
  */
+export const UCI_XMLRPC_CALLBACK_QUERY = {
+  user: 'de.vertico.starface.user',
+  auth: 'de.vertico.starface.auth',
+} as const;
+
+/**
+ * The callback's one param: for a call state the real call-state struct (id, state, timestamp, callerNumber,
+ * callerName, calledNumber, calledName; unknown values are empty strings). `timestamp` is a **string** of
+ * milliseconds since the epoch: the real type is not shown by any source, TMA reads it as a string and SPICE
+ * reads every member as <string>, and a millisecond value does not fit XML-RPC's 32-bit <int>. Every other
+ * event sends its `data` struct with null members left out and whole numbers beyond 32 bits as strings.
+ */
+export const UciXmlRpcCallStateParamSchema = UciCallStateSchema.extend({ timestamp: z.string().regex(/^\d+$/) });
 export const UCI_XMLRPC_EVENT_PARAMS: Record<string, z.ZodType> = {
-  [xmlRpcEventMethod(CALL_EVENT_SERVICE, CALL_STATE_EVENT)]: UciCallStateSchema,
+  [xmlRpcEventMethod(CALL_EVENT_SERVICE, CALL_STATE_EVENT)]: UciXmlRpcCallStateParamSchema,
   [xmlRpcEventMethod(USER_STATE_SERVICE, USER_STATE_EVENT)]: UciUserStateEventDataSchema,
 };
 export const UciXmlRpcEventDataSchema = z.record(z.string(), z.unknown());
 
-/** The schema of the first callback param for a methodName. */
+/** The schema of the callback param for a methodName (any alias of the call service, e.g. ucp.v30.events.call). */
 export function xmlRpcEventParamSchema(methodName: string): z.ZodType {
-  return UCI_XMLRPC_EVENT_PARAMS[methodName] ?? UciXmlRpcEventDataSchema;
+  const parsed = parseXmlRpcEventMethod(methodName);
+  const canonical = parsed ? xmlRpcEventMethod(busService(parsed.service), parsed.event) : methodName;
+  return UCI_XMLRPC_EVENT_PARAMS[canonical] ?? UciXmlRpcEventDataSchema;
 }

@@ -383,7 +383,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       applyScenario = undefined;
       addresses = undefined;
       replayer?.stop();
-      xmlRpc?.stop();
+      await xmlRpc?.stop();
       uciWs?.stop();
       uci?.stop();
       if (server) {

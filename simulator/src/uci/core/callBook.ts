@@ -35,11 +35,11 @@ export class CallBook {
   }
 
   telephonyState(userId: number): Telephony {
-    let state: Telephony = 'IDLE';
+    let state: Telephony = 'AVAILABLE';
     for (const id of this.byUser.get(userId) ?? []) {
       const s = this.calls.get(id)!.state;
-      if (s === 'INCOMING' || s === 'RINGING') state = state === 'BUSY' ? 'BUSY' : 'RINGING';
-      else if (s !== 'HANGUP') state = 'BUSY';
+      if (s === 'INCOMING' || s === 'RINGING') state = state === 'ACTIVE' ? 'ACTIVE' : 'RINGING';
+      else if (s !== 'HANGUP') state = 'ACTIVE';
     }
     return state;
   }

@@ -7,7 +7,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { StateHolder } from '../../state/pbx.js';
 import { CallBook } from './callBook.js';
 import type { UciCallControl } from './callControl.js';
-import { runMethod, type HandlerContext, type UciPeer } from './handlers.js';
+import { runMethod, type HandlerContext, type UciPeer } from './dispatch.js';
 import { Subscriptions } from './subscriptions.js';
 import { publishTelephonyChange } from './userState.js';
 
@@ -66,8 +66,8 @@ export class UciCore implements HandlerContext {
   }
 
   /** Runs one method for a signed-in peer; `login` is the transport's. */
-  run(peer: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown): unknown {
-    return runMethod(this, peer, key, params);
+  run(peer: UciPeer, key: Exclude<UciMethodKey, 'login'>, params: unknown, v20Style = false): unknown {
+    return runMethod(this, peer, key, params, v20Style);
   }
 
   stop(): void {

@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import { UCI_ERRORS, UCI_METHODS, UCI_POSITIONAL, type UciMethodKey } from '../../../../shared/schemas/uci.js';
+import { isUciNotSimulated, resolveUciMethod, type ResolvedUciMethod } from '../../../../shared/schemas/uciNames.js';
 
 export class RpcError extends Error {
   constructor(
@@ -15,10 +16,23 @@ export class RpcError extends Error {
   }
 }
 
-const METHOD_KEYS = new Map<string, UciMethodKey>(Object.entries(UCI_METHODS).map(([k, v]) => [v, k as UciMethodKey]));
-
-export function methodKey(method: string): UciMethodKey | undefined {
-  return METHOD_KEYS.get(method);
+/**
+ * The method a name stands for in any family (v20, v22, v30; uciNames.ts). A name a real STARFACE has but the
+ * simulator does not simulate throws `notSimulated`; any other unknown name `methodNotFound`.
+ */
+export function resolveMethod(method: string): ResolvedUciMethod {
+  const resolved = resolveUciMethod(method);
+  if (resolved) return resolved;
+  const shown = method.slice(0, 200);
+  if (isUciNotSimulated(method))
+    throw new RpcError(
+      UCI_ERRORS.notSimulated,
+      `'${shown}' is known to STARFACE, not simulated (the README lists the UCI methods the simulator leaves out)`,
+    );
+  throw new RpcError(
+    UCI_ERRORS.methodNotFound,
+    `Method not found: '${shown}'; methods are named ucp.v22.requests.<service>.<method>, ucp.v30.requests.… or ucp.v20.server.…, e.g. ${UCI_METHODS.getUserState} (getProvidedRequests lists them all)`,
+  );
 }
 
 /** Maps positional params onto the named form; named params pass through. */

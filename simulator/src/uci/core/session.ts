@@ -12,7 +12,15 @@ export interface SessionUser {
 /** What one UCI connection is: who signed in, what they subscribed to and how far events were delivered. */
 export class UciSession {
   user: SessionUser | undefined;
+  /** The service names the client subscribed with (its own spelling, e.g. `ucp.v30.events.call`). */
   readonly services = new Set<string>();
+  /**
+   * For each service the simulator publishes on, the names the client subscribed to it under (usually just
+   * that service; a v30 or v20 alias names the same events): a delivery carries each name.
+   */
+  readonly routes = new Map<string, string[]>();
+  /** A v20 client declared `ucp.v20.client.connection` (setProvidedServices): it is told when the simulator stops. */
+  resetOnStop = false;
   /** The greatest seq sent as a live notification; a live event at or below it is a duplicate. */
   deliveredSeq = 0;
 

@@ -1,10 +1,15 @@
 import type { SimEvent } from '../../../../shared/schemas/events.js';
 import { UCI_ERRORS } from '../../../../shared/schemas/uci.js';
+import { busService } from '../../../../shared/schemas/uciNames.js';
 import type { EventBus } from '../../events/bus.js';
 import { RpcError } from './methods.js';
 import type { UciSession } from './session.js';
 
-/** One transport's end of a subscription: a WebSocket connection, an XML-RPC session with its callback queue. */
+/**
+ * One transport's end of a subscription: a WebSocket connection, an XML-RPC session with its callback queue.
+ * An event is delivered once however many names the client subscribed to it under; the transport sends it
+ * under each of `session.routes.get(event.service)`.
+ */
 export interface Subscriber {
   readonly session: UciSession;
   /** Hands one event on (a frame sent, a callback queued); false once the subscriber takes no more. */
@@ -37,7 +42,8 @@ export class Subscriptions {
   subscribe(sub: Subscriber, services: string[], sinceSeq: number | undefined): Subscribed {
     const { bus } = this;
     const session = sub.session;
-    const added = services.filter((s) => !session.services.has(s));
+    const added = [...new Set(services)].filter((s) => !session.services.has(s));
+    const addedBus = new Set(added.map(busService));
     let backlog: SimEvent[] | undefined;
     const readBacklog = (): SimEvent[] => {
       if (backlog) return backlog;
@@ -54,7 +60,7 @@ export class Subscriptions {
       return (backlog =
         sinceSeq === undefined || added.length === 0
           ? []
-          : bus.since(sinceSeq).filter((e) => added.includes(e.service) && session.sees(e)));
+          : bus.since(sinceSeq).filter((e) => addedBus.has(e.service) && session.sees(e)));
     };
     sub.admit?.(readBacklog, sinceSeq);
     const replay = readBacklog();
@@ -62,8 +68,12 @@ export class Subscriptions {
     // between; deliveredSeq drops any live event the backlog already carried.
     for (const s of added) {
       session.services.add(s);
-      let set = this.byService.get(s);
-      if (!set) this.byService.set(s, (set = new Set()));
+      const target = busService(s);
+      const names = session.routes.get(target);
+      if (names) names.push(s);
+      else session.routes.set(target, [s]);
+      let set = this.byService.get(target);
+      if (!set) this.byService.set(target, (set = new Set()));
       set.add(sub);
     }
     const lastSeq = bus.lastSeq;
@@ -84,16 +94,23 @@ export class Subscriptions {
   unsubscribe(sub: Subscriber, services: string[] | undefined): string[] {
     const session = sub.session;
     for (const s of services ?? [...session.services]) {
-      session.services.delete(s);
-      this.byService.get(s)?.delete(sub);
+      if (!session.services.delete(s)) continue;
+      const target = busService(s);
+      const names = session.routes.get(target)?.filter((n) => n !== s) ?? [];
+      if (names.length) session.routes.set(target, names);
+      else {
+        session.routes.delete(target);
+        this.byService.get(target)?.delete(sub);
+      }
     }
     return [...session.services];
   }
 
   /** The subscriber is gone (closed, timed out, given up). */
   forget(sub: Subscriber): void {
-    for (const s of sub.session.services) this.byService.get(s)?.delete(sub);
+    for (const s of sub.session.routes.keys()) this.byService.get(s)?.delete(sub);
     sub.session.services.clear();
+    sub.session.routes.clear();
   }
 
   stop(): void {

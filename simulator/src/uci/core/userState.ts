@@ -4,27 +4,34 @@ import {
   type UciUserState,
   type UciUserStateEventData,
 } from '../../../../shared/schemas/uci.js';
-import type { StoredUser } from '../../state/model.js';
+import { createHash } from 'node:crypto';
+import type { PbxState, StoredUser } from '../../state/model.js';
 import type { EventBus } from '../../events/bus.js';
 import type { StateHolder } from '../../state/pbx.js';
 import type { CallBook } from './callBook.js';
 
 export const DEFAULT_UCI_USER = { doNotDisturb: false, chatPresenceMessage: '' };
 
-export function userState(user: StoredUser, calls: CallBook): UciUserState {
+/** SHA-1 of the user's avatar image (as the PBX's presence events carry it), "" without one. */
+export function avatarHash(state: PbxState, userId: number): string {
+  const avatar = state.avatars.find((a) => a.userId === userId);
+  return avatar ? createHash('sha1').update(Buffer.from(avatar.base64, 'base64')).digest('hex') : '';
+}
+
+export function userState(state: PbxState, user: StoredUser, calls: CallBook): UciUserState {
   const uci = user.uci ?? DEFAULT_UCI_USER;
   return {
-    avatarHash: '',
+    avatarHash: avatarHash(state, user.id),
     chatPresence: uci.doNotDisturb ? 'DO_NOT_DISTURB' : 'AVAILABLE',
     telephonyState: calls.telephonyState(user.id),
     chatPresenceMessage: uci.chatPresenceMessage,
-    redirectAlwaysActive: false,
+    redirectAlwaysActive: state.redirects.some((r) => r.accountId === user.id && r.trigger === 'ALWAYS' && r.enabled),
     doNotDisturb: uci.doNotDisturb,
   };
 }
 
-export function userStateEventData(user: StoredUser, calls: CallBook): UciUserStateEventData {
-  return { userId: user.id, login: user.login, ...userState(user, calls) };
+export function userStateEventData(state: PbxState, user: StoredUser, calls: CallBook): UciUserStateEventData {
+  return { userId: user.id, login: user.login, ...userState(state, user, calls) };
 }
 
 /** Persists a change of the user's UCI state and publishes `ucp.v22.events.userState receiveUserState`. */
@@ -38,9 +45,9 @@ export function changeUserState(
     const user = draft.users.find((u) => u.id === userId);
     if (!user) throw new Error('the user no longer exists');
     user.uci = { ...DEFAULT_UCI_USER, ...user.uci, ...patch };
-    const data = userStateEventData(user, calls);
+    const data = userStateEventData(draft, user, calls);
     emit({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data });
-    return userState(user, calls);
+    return userState(draft, user, calls);
   });
 }
 
@@ -52,6 +59,10 @@ export function publishTelephonyChange(holder: StateHolder, bus: EventBus, calls
   queueMicrotask(() => {
     const user = holder.state.users.find((u) => u.id === userId);
     if (user)
-      bus.publish({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data: userStateEventData(user, calls) });
+      bus.publish({
+        service: USER_STATE_SERVICE,
+        event: USER_STATE_EVENT,
+        data: userStateEventData(holder.state, user, calls),
+      });
   });
 }

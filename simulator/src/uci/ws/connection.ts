@@ -2,10 +2,10 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { SimEvent } from '../../../../shared/schemas/events.js';
 import { UCI_CLOSE, type JsonRpcId } from '../../../../shared/schemas/uci.js';
-import type { UciPeer } from '../core/handlers.js';
+import type { UciPeer } from '../core/dispatch.js';
 import type { RpcError } from '../core/methods.js';
 import { UciSession } from '../core/session.js';
-import { errorFrame, resultFrame } from './protocol.js';
+import { errorFrame, notificationFrame, resultFrame } from './protocol.js';
 
 export interface ConnectionOptions {
   keepAliveMs: number;
@@ -64,7 +64,12 @@ export class UciConnection implements UciPeer {
   }
 
   deliver(event: SimEvent): boolean {
-    return this.send(this.opts.frame(event));
+    const names = this.session.routes.get(event.service);
+    if (!names || (names.length === 1 && names[0] === event.service)) return this.send(this.opts.frame(event));
+    let open = true;
+    for (const name of names)
+      open = this.send(name === event.service ? this.opts.frame(event) : notificationFrame(event, name)) && open;
+    return open;
   }
 
   /** Sends a frame unless the queue is over its bound; then the connection is closed with 1013. */

@@ -77,8 +77,9 @@ export function errorFrame(id: JsonRpcId, error: RpcError): string {
 }
 
 /** Serialised once per event and shared by every subscriber. */
-export function notificationFrame(event: SimEvent): Buffer {
+/** An event's notification; `service` is the name the client subscribed under (a v30 alias names the v22 events). */
+export function notificationFrame(event: SimEvent, service: string = event.service): Buffer {
   return Buffer.from(
-    JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(event.service, event.event), params: event }),
+    JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(service, event.event), params: event }),
   );
 }

@@ -10,14 +10,13 @@ import {
   UCI_DEFAULT_SEND_QUEUE_BYTES,
   UCI_ERRORS,
   UCI_MAX_FRAME_BYTES,
-  UCI_METHODS,
   UCI_PARAMS,
 } from '../../../../shared/schemas/uci.js';
 import type { Logger } from '../../log.js';
 import type { StoredUser } from '../../state/model.js';
 import type { UciCore } from '../core/core.js';
-import { AnswerThen } from '../core/handlers.js';
-import { methodKey, parseParams, RpcError } from '../core/methods.js';
+import { AnswerThen } from '../core/dispatch.js';
+import { parseParams, resolveMethod, RpcError } from '../core/methods.js';
 import { oncePerEvent } from '../core/subscriptions.js';
 import { UciConnection } from './connection.js';
 import { notificationFrame, parseFrame } from './protocol.js';
@@ -127,13 +126,8 @@ export class UciWebSocketServer {
       return;
     }
     const { id, method, params } = parsed.request;
-    const key = methodKey(method);
     try {
-      if (!key)
-        throw new RpcError(
-          UCI_ERRORS.methodNotFound,
-          `Method not found: "${method}"; known methods: ${Object.values(UCI_METHODS).join(', ')}`,
-        );
+      const { key, v20Style } = resolveMethod(method);
       if (key === 'login') {
         const p = parseParams('login', UCI_PARAMS.login, params);
         const user = this.authenticate(conn, p.token);
@@ -150,7 +144,7 @@ export class UciWebSocketServer {
         });
         return;
       }
-      const result = this.core.run(conn, key, params);
+      const result = this.core.run(conn, key, params, v20Style);
       if (result instanceof Promise) {
         result.then(
           (r) => conn.reply(id, r),

@@ -17,6 +17,8 @@ export interface CallbackTarget {
   host: string;
   port: number;
   path: string;
+  /** Appended to the path of every callback request (the user, the client's auth); never logged. */
+  query?: string;
 }
 
 export function callbackUrl(t: CallbackTarget): string {
@@ -48,7 +50,12 @@ interface Item {
   method: string;
   /** The serialised methodCall, shared by every session that gets the event. */
   body: string;
+  /** The simulator's event metadata (uciXmlRpc.ts UCI_XMLRPC_EVENT_HEADERS). */
+  headers?: Readonly<Record<string, string>>;
 }
+
+/** A callback request: methodName, body and the metadata headers. */
+export type CallbackCall = readonly [method: string, body: string, headers?: Readonly<Record<string, string>>];
 
 export class CallbackQueue {
   private readonly items: Item[] = [];
@@ -80,9 +87,9 @@ export class CallbackQueue {
     return this.items.length;
   }
 
-  push(method: string, body: string): void {
+  push(method: string, body: string, headers?: Readonly<Record<string, string>>): void {
     if (this.stopped) return;
-    this.items.push({ method, body });
+    this.items.push({ method, body, headers });
     if (this.items.length > this.opts.maxQueue) {
       this.giveUp(
         `more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`,
@@ -90,6 +97,18 @@ export class CallbackQueue {
       return;
     }
     if (!this.inFlight && !this.retryTimer) this.next();
+  }
+
+  /** Resolves once nothing waits or is in flight (or the queue stopped), at the latest after `ms`. */
+  drained(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const check = () => {
+        if (this.stopped || (this.items.length === 0 && !this.inFlight) || Date.now() - started >= ms) resolve();
+        else setTimeout(check, 10).unref();
+      };
+      check();
+    });
   }
 
   /** Stops delivering; answers how many events were still waiting. */
@@ -154,10 +173,11 @@ export class CallbackQueue {
       const req = request({
         host: target.host,
         port: target.port,
-        path: target.path,
+        path: target.query ? `${target.path}${target.path.includes('?') ? '&' : '?'}${target.query}` : target.path,
         method: 'POST',
         agent: this.agent,
         headers: {
+          ...item.headers,
           'Content-Type': 'text/xml',
           'Content-Length': Buffer.byteLength(item.body),
           'User-Agent': 'starface-sim',

@@ -10,6 +10,8 @@ import { isIP } from 'node:net';
 import type { XmlRpcFault, XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_METHODS, UCI_PARAMS, UCI_POSITIONAL, type UciMethodKey } from '../../../../shared/schemas/uci.js';
 import {
+  UCI_XMLRPC_ANSWERS_TRUE,
+  UCI_XMLRPC_CALLBACK_QUERY,
   UCI_XMLRPC_CALLBACK_TYPES,
   UCI_XMLRPC_DELIVERY,
   UCI_XMLRPC_FAULTS,
@@ -22,11 +24,11 @@ import {
 import type { Logger } from '../../log.js';
 import type { StoredUser } from '../../state/model.js';
 import type { UciCore } from '../core/core.js';
-import { AnswerThen } from '../core/handlers.js';
-import { methodKey, normaliseParams, RpcError } from '../core/methods.js';
+import { AnswerThen } from '../core/dispatch.js';
+import { normaliseParams, resolveMethod, RpcError } from '../core/methods.js';
 import type { CallbackTarget } from './callbackQueue.js';
 import { loadXmlRpc, xmlRpc } from './lib.js';
-import { XmlRpcSessions } from './sessions.js';
+import { XmlRpcSessions, xmlRpcSafe } from './sessions.js';
 import { checkStrictXmlRpc } from './strictXml.js';
 
 export interface XmlRpcEndpointOptions {
@@ -41,15 +43,6 @@ export interface XmlRpcEndpointOptions {
 
 const F = UCI_XMLRPC_FAULTS;
 const P = UCI_XMLRPC_PARAMS;
-/** Results the real PBX answers with `true` instead of the WebSocket connector's structs. */
-const ANSWERS_TRUE = new Set<UciMethodKey>([
-  'login',
-  'logout',
-  'keepAlive',
-  'subscribeEvents',
-  'unsubscribeEvents',
-  'hangupCall',
-]);
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
@@ -69,8 +62,9 @@ export class XmlRpcEndpoint {
     });
   }
 
-  stop(): void {
-    this.sessions.stop();
+  /** Ends every session (v20 clients that asked for it get `ucp.v20.client.connection.reset` first). */
+  stop(): Promise<void> {
+    return this.sessions.stop();
   }
 
   /** Answers whether the request was for this endpoint (and then handles it). */
@@ -123,7 +117,7 @@ export class XmlRpcEndpoint {
     req.on('end', () => {
       if (res.headersSent) return;
       this.answer(Buffer.concat(chunks).toString('utf8'), url.searchParams, user, remote).then(
-        (value) => send(res, serializeMethodResponse(value)),
+        (value) => send(res, serializeMethodResponse(xmlRpcSafe(value) as XmlRpcValue)),
         (err: unknown) => send(res, serializeFault(this.toFault(err))),
       );
     });
@@ -143,12 +137,7 @@ export class XmlRpcEndpoint {
       }
       throw new RpcError(F.malformed, `malformed XML-RPC request: ${message}`);
     }
-    const key = methodKey(method);
-    if (!key)
-      throw new RpcError(
-        F.unknownMethod,
-        `unknown method '${method.slice(0, 200)}'; known methods: ${Object.values(UCI_METHODS).join(', ')}`,
-      );
+    const { key, v20Style } = resolveMethod(method);
     const named = xmlRpcParams(key, args);
     const callback = parseCallback(query);
     if (callback && !this.opts.anyCallbackHost && !sameAddress(callback.host, remote)) {
@@ -159,12 +148,16 @@ export class XmlRpcEndpoint {
     }
     const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
     if (key === 'login') {
-      const s = this.sessions.open(sessionKey, callback);
+      const s = this.sessions.open(sessionKey, callback && { ...callback, query: callbackQuery(user, query) });
       s.session.signIn(user);
       s.touch();
       return true;
     }
     const s = this.sessions.get(sessionKey);
+    // keepAlive (v20 probe) is how public clients ask "am I still signed in?": false, not a fault (IAH's test).
+    if (!s && key === 'keepAlive') return false;
+    // MXH asks for the version before it logs in; the credentials were checked all the same.
+    if (!s && key === 'getServerVersion') return this.core.holder.state.server.version;
     if (!s) {
       throw new RpcError(
         F.notLoggedIn,
@@ -172,7 +165,7 @@ export class XmlRpcEndpoint {
       );
     }
     s.touch();
-    let result = this.core.run(s, key, named);
+    let result = this.core.run(s, key, named, v20Style);
     if (result instanceof Promise) result = await result;
     if (result instanceof AnswerThen) {
       // A subscription's backlog goes into the callback queue before the answer.
@@ -180,7 +173,7 @@ export class XmlRpcEndpoint {
       if (s.ended) throw new RpcError(F.notLoggedIn, 'the session ended while its events were queued; log in again');
       result = result.result;
     }
-    if (ANSWERS_TRUE.has(key)) return true;
+    if (UCI_XMLRPC_ANSWERS_TRUE.has(key)) return true;
     if (key === 'placeCallWithPhone') return (result as { callId: string }).callId;
     return result as XmlRpcValue;
   }
@@ -222,6 +215,14 @@ export class XmlRpcEndpoint {
     this.opts.log('error', 'uci xml-rpc request failed', { error: e?.message });
     return new XmlRpcFault(`internal error: ${e?.message ?? String(err)}`, F.internalError);
   }
+}
+
+/** What the callback URL carries (uciXmlRpc.ts UCI_XMLRPC_CALLBACK_QUERY): the login, and the client's own auth. */
+function callbackQuery(user: StoredUser, query: URLSearchParams): string {
+  const q = new URLSearchParams({ [UCI_XMLRPC_CALLBACK_QUERY.user]: user.login });
+  const auth = query.get(P.auth);
+  if (auth !== null) q.set(UCI_XMLRPC_CALLBACK_QUERY.auth, auth);
+  return q.toString();
 }
 
 /** Two IP addresses are the same (an IPv4-mapped IPv6 address equals its IPv4 one); a host name never is. */

@@ -8,7 +8,9 @@ import type { XmlRpcStruct } from '@foxglove/xmlrpc';
 import { xmlRpc } from './lib.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
+import { UCI_V20_RESET_METHOD } from '../../../../shared/schemas/uciNames.js';
 import {
+  UCI_XMLRPC_EVENT_HEADERS,
   UCI_XMLRPC_FAULTS,
   UCI_XMLRPC_LOG_EVENTS,
   UCI_XMLRPC_MAX_SESSIONS,
@@ -19,11 +21,17 @@ import {
 } from '../../../../shared/schemas/uciXmlRpc.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
-import type { UciPeer } from '../core/handlers.js';
+import type { UciPeer } from '../core/dispatch.js';
 import { RpcError } from '../core/methods.js';
 import { UciSession } from '../core/session.js';
 import { oncePerEvent, type Subscriptions } from '../core/subscriptions.js';
-import { CallbackQueue, redactedCallbackUrl, type CallbackRejected, type CallbackTarget } from './callbackQueue.js';
+import {
+  CallbackQueue,
+  redactedCallbackUrl,
+  type CallbackCall,
+  type CallbackRejected,
+  type CallbackTarget,
+} from './callbackQueue.js';
 
 export class XmlRpcSession implements UciPeer {
   readonly session = new UciSession();
@@ -68,7 +76,11 @@ export class XmlRpcSession implements UciPeer {
   }
 
   deliver(event: SimEvent): boolean {
-    this.queue?.push(...this.registry.callbackCall(event));
+    const queue = this.queue;
+    if (!queue) return !this.ended;
+    const names = this.session.routes.get(event.service);
+    if (!names || (names.length === 1 && names[0] === event.service)) queue.push(...this.registry.callbackCall(event));
+    else for (const name of names) queue.push(...callbackCall(event, name));
     return !this.ended;
   }
 
@@ -122,7 +134,7 @@ export class XmlRpcSessions {
   readonly keepAliveMs: number;
   readonly delivery: UciXmlRpcDeliveryOptions;
   /** An event's callback methodCall, serialised once for every session. */
-  readonly callbackCall = oncePerEvent(callbackCall);
+  readonly callbackCall = oncePerEvent((e: SimEvent) => callbackCall(e));
 
   constructor(private readonly opts: XmlRpcSessionsOptions) {
     this.keepAliveMs = opts.keepAliveMs;
@@ -159,7 +171,19 @@ export class XmlRpcSessions {
     return s;
   }
 
-  stop(): void {
+  /**
+   * Ends every session. v20 clients that declared `ucp.v20.client.connection` are first told with
+   * `ucp.v20.client.connection.reset` (no params), as a real PBX does when it resets the connection; the stop
+   * waits at most `resetWaitMs` for those calls.
+   */
+  async stop(resetWaitMs = 1_000): Promise<void> {
+    const told: Promise<void>[] = [];
+    for (const s of this.sessions.values()) {
+      if (!s.session.resetOnStop || !s.queue) continue;
+      s.queue.push(UCI_V20_RESET_METHOD, xmlRpc().serializeMethodCall(UCI_V20_RESET_METHOD, []));
+      told.push(s.queue.drained(resetWaitMs));
+    }
+    await Promise.all(told);
     for (const s of [...this.sessions.values()]) s.close();
   }
 
@@ -247,11 +271,15 @@ export class XmlRpcSessions {
   }
 }
 
-/** The callback's methodName and serialised methodCall for an event (uciXmlRpc.ts: payload, then metadata). */
-export function callbackCall(e: SimEvent): [string, string] {
-  const method = xmlRpcEventMethod(e.service, e.event);
-  const meta: XmlRpcStruct = { seq: e.seq, time: e.time, service: e.service, event: e.event };
-  return [method, xmlRpc().serializeMethodCall(method, [eventPayload(e), meta])];
+/**
+ * The callback request for an event under a service name (the client's; a v30 or v20 alias of the published
+ * service): the real method name, exactly one struct, and the simulator's metadata in headers.
+ */
+export function callbackCall(e: SimEvent, service: string = e.service): CallbackCall {
+  const method = xmlRpcEventMethod(service, e.event);
+  const H = UCI_XMLRPC_EVENT_HEADERS;
+  const headers = { [H.seq]: String(e.seq), [H.time]: e.time, [H.service]: e.service, [H.event]: e.event };
+  return [method, xmlRpc().serializeMethodCall(method, [eventPayload(e)]), headers];
 }
 
 function eventPayload(e: SimEvent): XmlRpcStruct {
@@ -261,12 +289,34 @@ function eventPayload(e: SimEvent): XmlRpcStruct {
     return {
       id: str(d.id),
       state: str(d.state),
-      timestamp: typeof d.timestamp === 'number' ? d.timestamp : Date.parse(e.time),
+      timestamp: String(typeof d.timestamp === 'number' ? d.timestamp : Date.parse(e.time)),
       callerNumber: str(d.callerNumber),
       callerName: str(d.callerName),
       calledNumber: str(d.calledNumber),
       calledName: str(d.calledName),
     };
   }
-  return e.data as XmlRpcStruct;
+  return xmlRpcSafe(e.data) as XmlRpcStruct;
+}
+
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A value every XML-RPC client reads: null and undefined members left out (nil is an extension many parsers
+ * refuse; in an array they become ""), whole numbers beyond 32 bits as strings (XML-RPC's <int> has 32),
+ * non-finite numbers as strings. Exported for the answers of the methods too.
+ */
+export function xmlRpcSafe(value: unknown): unknown {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return String(value);
+    return Number.isInteger(value) && (value < INT32_MIN || value > INT32_MAX) ? String(value) : value;
+  }
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(xmlRpcSafe);
+  if (value instanceof Date || Buffer.isBuffer(value) || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = xmlRpcSafe(v);
+  return out;
 }
