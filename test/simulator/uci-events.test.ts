@@ -179,7 +179,7 @@ describe('simulator: UCI connector — events', () => {
     assert.deepEqual(initial, {
       avatarHash: '',
       chatPresence: 'AVAILABLE',
-      telephonyState: 'IDLE',
+      telephonyState: 'AVAILABLE',
       chatPresenceMessage: '',
       redirectAlwaysActive: false,
       doNotDisturb: false,
@@ -229,18 +229,18 @@ describe('simulator: UCI connector — events', () => {
     assert.equal(st.state, 'PROCEEDING');
     assert.equal(st.calledNumber, '1003');
     assert.equal(st.userId, undefined);
-    assert.equal((await anna.request(M.getUserState)).telephonyState, 'BUSY');
+    assert.equal((await anna.request(M.getUserState)).telephonyState, 'ACTIVE');
     assert.equal((await bernd.call(M.getCallState, [call('x').id])).error.code, UCI_ERRORS.notFound);
     assert.deepEqual(await bernd.request(M.getCallIds), []);
     const n = await anna.waitFor((x) => x.method === 'ucp.v22.events.call.receiveCallState');
     assert.equal(n.params.data.state, 'PROCEEDING');
     const us = await anna.waitFor(
-      (x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'BUSY',
+      (x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'ACTIVE',
     );
     assert.ok(us.params.seq > n.params.seq, 'the user-state change follows the call event');
     sim.internals.bus.publish({ service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT, data: call('HANGUP') });
     assert.deepEqual(await anna.request(M.getCallIds), []);
-    await anna.waitFor((x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'IDLE');
+    await anna.waitFor((x) => x.params.service === USER_STATE_SERVICE && x.params.data.telephonyState === 'AVAILABLE');
     assertContiguous(anna.notifications);
     assert.equal(bernd.notifications.length, 0);
   });

@@ -27,7 +27,7 @@ import type { UciCore } from '../core/core.js';
 import { AnswerThen } from '../core/dispatch.js';
 import { normaliseParams, resolveMethod, RpcError } from '../core/methods.js';
 import type { CallbackTarget } from './callbackQueue.js';
-import { loadXmlRpc, xmlRpc } from './lib.js';
+import { loadXmlRpc, specDates, xmlRpc } from './lib.js';
 import { XmlRpcSessions, xmlRpcSafe } from './sessions.js';
 import { checkStrictXmlRpc } from './strictXml.js';
 
@@ -117,7 +117,7 @@ export class XmlRpcEndpoint {
     req.on('end', () => {
       if (res.headersSent) return;
       this.answer(Buffer.concat(chunks).toString('utf8'), url.searchParams, user, remote).then(
-        (value) => send(res, serializeMethodResponse(xmlRpcSafe(value) as XmlRpcValue)),
+        (value) => send(res, specDates(serializeMethodResponse(xmlRpcSafe(value) as XmlRpcValue))),
         (err: unknown) => send(res, serializeFault(this.toFault(err))),
       );
     });

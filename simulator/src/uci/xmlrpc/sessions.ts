@@ -5,7 +5,7 @@
  * session's events go to its CallbackQueue.
  */
 import type { XmlRpcStruct } from '@foxglove/xmlrpc';
-import { xmlRpc } from './lib.js';
+import { specDates, xmlRpc } from './lib.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../../../shared/schemas/events.js';
 import { UCI_V20_RESET_METHOD } from '../../../../shared/schemas/uciNames.js';
@@ -279,7 +279,7 @@ export function callbackCall(e: SimEvent, service: string = e.service): Callback
   const method = xmlRpcEventMethod(service, e.event);
   const H = UCI_XMLRPC_EVENT_HEADERS;
   const headers = { [H.seq]: String(e.seq), [H.time]: e.time, [H.service]: e.service, [H.event]: e.event };
-  return [method, xmlRpc().serializeMethodCall(method, [eventPayload(e)]), headers];
+  return [method, specDates(xmlRpc().serializeMethodCall(method, [eventPayload(e)])), headers];
 }
 
 function eventPayload(e: SimEvent): XmlRpcStruct {
