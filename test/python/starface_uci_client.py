@@ -105,48 +105,75 @@ def call(server, name, *params):
         return {"ok": False, "faultCode": fault.faultCode, "faultString": fault.faultString}
 
 
-def every_method(server, first_phone, first_key, first_group, first_redirect):
-    """Every v20/v22/v30 method of the fact sheet whose params it shows, called once (starface-uci-methods.md §2)."""
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+def every_method(server, v20, ids):
+    """Every v20/v22/v30 method of the fact sheet whose params it shows, called once (starface-uci-methods.md §2).
+
+    `ids` names things of the signed-in user's PBX (a phone, a key, a group, a redirect, a display number, a
+    voicemail entry, a journal entry). Calls that need an earlier answer (hangupCall needs placeCall's id) chain.
+    """
+    now = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(minutes=1)
     week = now - timedelta(days=7)
-    calls = [
-        ("ucp.v22.requests.connection.keepAlive",),
-        ("ucp.v30.requests.connection.keepAlive",),
-        ("ucp.v22.requests.service.getProvidedEvents",),
-        ("ucp.v22.requests.service.getProvidedRequests",),
-        ("ucp.v22.requests.service.providesEvents", "ucp.v22.events.call"),
-        ("ucp.v22.requests.service.providesRequests", "ucp.v30.requests.callList.getCallList"),
-        ("ucp.v22.requests.call.getCallIds",),
-        ("ucp.v30.requests.call.getCallIds",),
-        ("ucp.v22.requests.call.getCallState", "no-such-call"),
-        ("ucp.v22.requests.phone.getPhoneIds",),
-        ("ucp.v22.requests.phone.getPrimaryPhoneId",),
-        ("ucp.v22.requests.phone.setPrimaryPhoneId", first_phone),
-        ("ucp.v22.requests.phone.getAvailableDisplayNumbers",),
-        ("ucp.v22.requests.phone.getDisplayNumberId",),
-        ("ucp.v22.requests.phone.getCallWaitingIndication",),
-        ("ucp.v22.requests.phone.setCallWaitingIndication", True),
-        ("ucp.v22.requests.userState.getUserState",),
-        ("ucp.v30.requests.userState.getUserState",),
-        ("ucp.v22.requests.userState.setChatPresenceMessage", "Back at 3"),
-        ("ucp.v22.requests.userState.getAvatarImage",),
-        ("ucp.v22.requests.group.getGroupSettings",),
-        ("ucp.v22.requests.group.setGroupSetting", first_group, True),
-        ("ucp.v22.requests.redirect.getRedirectSettings",),
-        ("ucp.v22.requests.redirect.setRedirectSetting", {"id": first_redirect, "enabled": False}),
-        ("ucp.v22.requests.functionKey.getFunctionKeys",),
-        ("ucp.v30.requests.functionKey.getFunctionKeys",),
-        ("ucp.v22.requests.functionKey.getContactInfoForKey", first_key),
-        ("ucp.v22.requests.functionKey.getCallInfoForKey", first_key),
-        ("ucp.v22.requests.functionKey.getImageForKey", first_key),
-        ("ucp.v22.requests.voicemailList.getMailboxes",),
-        ("ucp.v22.requests.voicemailList.getVoicemailList", now, week, "", "", "startTime", "DESCENDING", 0, 10),
-        ("ucp.v30.requests.callList.getCallList", now, week, "", "", "NON_GROUP", "startTime", "DESCENDING", 0, 100),
-        ("ucp.v30.requests.system.getServerVersion",),
-        # Known to STARFACE, not simulated: a fault that says so.
-        ("ucp.v22.requests.fax.getFaxIds",),
-    ]
-    return [{"method": c[0], **call(server, *c)} for c in calls]
+    results = []
+
+    def one(srv, name, *params):
+        results.append({"method": name, **call(srv, name, *params)})
+        return results[-1]
+
+    one(server, "ucp.v22.requests.connection.keepAlive")
+    one(server, "ucp.v30.requests.connection.keepAlive")
+    one(server, "ucp.v22.requests.service.getProvidedEvents")
+    one(server, "ucp.v22.requests.service.getProvidedRequests")
+    one(server, "ucp.v22.requests.service.providesEvents", "ucp.v22.events.call")
+    one(server, "ucp.v22.requests.service.providesRequests", "ucp.v30.requests.callList.getCallList")
+    one(server, "ucp.v22.requests.call.getCallIds")
+    one(server, "ucp.v30.requests.call.getCallIds")
+    one(server, "ucp.v22.requests.call.getCallState", "no-such-call")
+    placed = one(server, "ucp.v22.requests.call.placeCallWithPhone", ids["dial"], "", "")
+    if placed["ok"]:
+        one(server, "ucp.v22.requests.call.getCallState", placed["result"])
+        one(server, "ucp.v22.requests.call.hangupCall", placed["result"])
+    placed20 = one(v20, "ucp.v20.server.communication.call.placeCall", ids["dial"], "", "")
+    if placed20["ok"] and placed20["result"]:
+        one(v20, "ucp.v20.server.communication.call.hangupCall", placed20["result"])
+    one(server, "ucp.v22.requests.phone.getPhoneIds")
+    one(server, "ucp.v22.requests.phone.getPrimaryPhoneId")
+    one(server, "ucp.v22.requests.phone.setPrimaryPhoneId", ids["phone"])
+    one(server, "ucp.v22.requests.phone.getAvailableDisplayNumbers")
+    one(server, "ucp.v22.requests.phone.getDisplayNumberId")
+    one(server, "ucp.v22.requests.phone.setDisplayNumberId", ids["displayNumber"])
+    one(server, "ucp.v22.requests.phone.getCallWaitingIndication")
+    one(server, "ucp.v22.requests.phone.setCallWaitingIndication", True)
+    one(server, "ucp.v22.requests.userState.getUserState")
+    one(server, "ucp.v30.requests.userState.getUserState")
+    one(server, "ucp.v22.requests.userState.setDoNotDisturbSetting", False)
+    one(server, "ucp.v22.requests.userState.setChatPresenceMessage", "Back at 3")
+    one(server, "ucp.v22.requests.userState.getAvatarImage")
+    one(server, "ucp.v22.requests.group.getGroupSettings")
+    one(server, "ucp.v22.requests.group.setGroupSetting", ids["group"], True)
+    one(server, "ucp.v22.requests.group.setGroupSettings", [{"groupId": ids["group"], "active": True}])
+    one(server, "ucp.v22.requests.redirect.getRedirectSettings")
+    one(server, "ucp.v22.requests.redirect.setRedirectSetting", {"id": ids["redirect"], "enabled": False})
+    one(server, "ucp.v22.requests.redirect.setRedirectSettings", [{"id": ids["redirect"], "enabled": False}])
+    one(server, "ucp.v22.requests.functionKey.getFunctionKeys")
+    one(server, "ucp.v30.requests.functionKey.getFunctionKeys")
+    one(server, "ucp.v22.requests.functionKey.getContactInfoForKey", ids["key"])
+    one(server, "ucp.v22.requests.functionKey.getCallInfoForKey", ids["key"])
+    one(server, "ucp.v22.requests.functionKey.getImageForKey", ids["key"])
+    one(server, "ucp.v22.requests.functionKey.getRedirectSettingsForKey", ids["key"])
+    one(server, "ucp.v22.requests.functionKey.pressKey", ids["key"])
+    one(server, "ucp.v22.requests.voicemailList.getMailboxes")
+    one(server, "ucp.v22.requests.voicemailList.getVoicemailList", now, week - timedelta(days=3650), "", "", "startTime", "DESCENDING", 0, 10)
+    one(server, "ucp.v22.requests.voicemailList.deleteVoicemailListEntry", ids["voicemail"])
+    one(server, "ucp.v22.requests.voicemailList.deleteVoicemailListEntries", [])
+    one(server, "ucp.v30.requests.callList.getCallList", now, week, "", "", "NON_GROUP", "startTime", "DESCENDING", 0, 100)
+    one(server, "ucp.v22.requests.callList.getCallList", now, week, "OUTBOUND", "ANSWERED", "", "startTime", "DESCENDING", 0, 100)
+    one(server, "ucp.v30.requests.callList.deleteCallListEntry", ids["journal"])
+    one(server, "ucp.v30.requests.callList.deleteCallListEntries", [])
+    one(server, "ucp.v30.requests.system.getServerVersion")
+    one(server, "ucp.v22.requests.service.unsubscribeEvents", "ucp.v22.events.userState")
+    # Known to STARFACE, not simulated: a fault that says so.
+    one(server, "ucp.v22.requests.fax.getFaxIds")
+    return results
 
 
 def main():
@@ -189,7 +216,7 @@ def main():
         cmd = json.loads(line)
         what = cmd["cmd"]
         if what == "every-method":
-            emit({"step": what, "calls": every_method(v22, cmd["phone"], cmd["key"], cmd["group"], cmd["redirect"])})
+            emit({"step": what, "calls": every_method(v22, v20, cmd["ids"])})
         elif what == "call":
             emit({"step": what, **call(v22, cmd["method"], *cmd.get("params", []))})
         elif what == "v20-call":

@@ -3,8 +3,7 @@
  * events arrive in order), exponential back-off while the callback fails, and a bound after which the queue is
  * given up. Bodies are serialised by @foxglove/xmlrpc; answers parsed by its (sax-based) Deserializer.
  */
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { CallbackConnection } from './callbackConnection.js';
 import { xmlRpc } from './lib.js';
 import {
   UCI_XMLRPC_MAX_BODY,
@@ -46,26 +45,35 @@ export class CallbackRejected extends Error {
   }
 }
 
-interface Item {
+/**
+ * A callback request of one event: its methodName and the request's tail (Content-Type, Content-Length, the
+ * simulator's metadata headers, the blank line and the serialised methodCall), made once and shared by every
+ * session that gets the event; each session puts its own request line and Host in front.
+ */
+export interface CallbackCall {
   method: string;
-  /** The serialised methodCall, shared by every session that gets the event. */
-  body: string;
-  /** The simulator's event metadata (uciXmlRpc.ts UCI_XMLRPC_EVENT_HEADERS). */
-  headers?: Readonly<Record<string, string>>;
+  tail: Buffer;
 }
 
-/** A callback request: methodName, body and the metadata headers. */
-export type CallbackCall = readonly [method: string, body: string, headers?: Readonly<Record<string, string>>];
+/** The tail of a callback request (see CallbackCall). */
+export function callbackTail(body: string, headers: Readonly<Record<string, string>> = {}): Buffer {
+  let head = `Content-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+  // A replayed event's name is the client's text: nothing but printable ASCII reaches a header line.
+  for (const [name, value] of Object.entries(headers)) head += `${name}: ${value.replace(/[^\x20-\x7e]/g, '?')}\r\n`;
+  return Buffer.from(`${head}\r\n${body}`, 'utf8');
+}
 
 export class CallbackQueue {
-  private readonly items: Item[] = [];
-  private inFlight: ClientRequest | undefined;
+  private readonly items: CallbackCall[] = [];
+  private inFlight = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private backoffMs: number;
   private failingSince: number | undefined;
   private lastError = '';
   private stopped = false;
-  private readonly agent: HttpAgent;
+  private readonly connection: CallbackConnection;
+  /** The request line, Host and User-Agent of every request of this queue. */
+  private readonly prefix: Buffer;
 
   constructor(
     readonly target: CallbackTarget,
@@ -77,19 +85,19 @@ export class CallbackQueue {
     private readonly onRejected: (rejected: CallbackRejected) => void = () => {},
   ) {
     this.backoffMs = opts.backoffInitialMs;
-    this.agent =
-      target.type === 'https'
-        ? new HttpsAgent({ keepAlive: true, maxSockets: 1 })
-        : new HttpAgent({ keepAlive: true, maxSockets: 1 });
+    this.connection = new CallbackConnection(target, UCI_XMLRPC_MAX_BODY);
+    const path = target.query ? `${target.path}${target.path.includes('?') ? '&' : '?'}${target.query}` : target.path;
+    const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+    this.prefix = Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${host}:${target.port}\r\nUser-Agent: starface-sim\r\n`);
   }
 
   get length(): number {
     return this.items.length;
   }
 
-  push(method: string, body: string, headers?: Readonly<Record<string, string>>): void {
+  push(call: CallbackCall): void {
     if (this.stopped) return;
-    this.items.push({ method, body, headers });
+    this.items.push(call);
     if (this.items.length > this.opts.maxQueue) {
       this.giveUp(
         `more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`,
@@ -118,9 +126,8 @@ export class CallbackQueue {
     this.items.length = 0;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    this.inFlight?.destroy();
-    this.inFlight = undefined;
-    this.agent.destroy();
+    this.inFlight = false;
+    this.connection.destroy();
     return dropped;
   }
 
@@ -165,69 +172,28 @@ export class CallbackQueue {
   /**
    * One methodCall; resolves on a methodResponse (with the fault when the callback refused the event: delivered,
    * not retried), rejects on a transport error, a timeout, a non-2xx status or an answer that is not XML-RPC.
+   * Only an answer that holds a fault is parsed in full; a plain methodResponse is recognised by its root.
    */
-  private send(item: Item): Promise<CallbackRejected | undefined> {
-    const { target } = this;
-    return new Promise<CallbackRejected | undefined>((resolve, reject) => {
-      const request = target.type === 'https' ? httpsRequest : httpRequest;
-      const req = request({
-        host: target.host,
-        port: target.port,
-        path: target.query ? `${target.path}${target.path.includes('?') ? '&' : '?'}${target.query}` : target.path,
-        method: 'POST',
-        agent: this.agent,
-        headers: {
-          ...item.headers,
-          'Content-Type': 'text/xml',
-          'Content-Length': Buffer.byteLength(item.body),
-          'User-Agent': 'starface-sim',
-        },
-      });
-      this.inFlight = req;
-      let settled = false;
-      const settle = (err: Error | undefined, rejected?: CallbackRejected) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (this.inFlight === req) this.inFlight = undefined;
-        if (err) {
-          req.destroy();
-          reject(err);
-        } else resolve(rejected);
-      };
-      const timer = setTimeout(
-        () => settle(new Error(`no answer within ${this.opts.timeoutMs} ms`)),
-        this.opts.timeoutMs,
-      );
-      req.on('error', (err) => settle(err));
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > UCI_XMLRPC_MAX_BODY) settle(new Error(`answer over ${UCI_XMLRPC_MAX_BODY} bytes`));
-          else chunks.push(c);
-        });
-        res.on('error', (err) => settle(err));
-        res.on('end', () => {
-          const status = res.statusCode ?? 0;
-          if (status < 200 || status > 299) {
-            settle(new Error(`HTTP ${status} from ${item.method}`));
-            return;
-          }
-          new (xmlRpc().Deserializer)().deserializeMethodResponse(Buffer.concat(chunks).toString('utf8')).then(
-            () => settle(undefined),
-            (err: unknown) =>
-              err instanceof xmlRpc().XmlRpcFault
-                ? settle(
-                    undefined,
-                    new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500)),
-                  )
-                : settle(new Error(`bad answer to ${item.method}: ${(err as Error).message}`)),
-          );
-        });
-      });
-      req.end(item.body);
-    });
+  private async send(item: CallbackCall): Promise<CallbackRejected | undefined> {
+    this.inFlight = true;
+    try {
+      const answer = await this.connection.request(this.prefix, item.tail, this.opts.timeoutMs);
+      if (answer.status < 200 || answer.status > 299) throw new Error(`HTTP ${answer.status} from ${item.method}`);
+      const text = answer.body.toString('utf8');
+      if (!text.includes('<fault>')) {
+        if (!/<methodResponse[\s>]/.test(text)) throw new Error(`bad answer to ${item.method}: not a methodResponse`);
+        return undefined;
+      }
+      try {
+        await new (xmlRpc().Deserializer)().deserializeMethodResponse(text);
+        return undefined;
+      } catch (err) {
+        if (err instanceof xmlRpc().XmlRpcFault)
+          return new CallbackRejected(item.method, err.faultCode, (err.faultString ?? '').slice(0, 500));
+        throw new Error(`bad answer to ${item.method}: ${(err as Error).message}`);
+      }
+    } finally {
+      this.inFlight = false;
+    }
   }
 }

@@ -27,6 +27,7 @@ import { UciSession } from '../core/session.js';
 import { oncePerEvent, type Subscriptions } from '../core/subscriptions.js';
 import {
   CallbackQueue,
+  callbackTail,
   redactedCallbackUrl,
   type CallbackCall,
   type CallbackRejected,
@@ -79,8 +80,8 @@ export class XmlRpcSession implements UciPeer {
     const queue = this.queue;
     if (!queue) return !this.ended;
     const names = this.session.routes.get(event.service);
-    if (!names || (names.length === 1 && names[0] === event.service)) queue.push(...this.registry.callbackCall(event));
-    else for (const name of names) queue.push(...callbackCall(event, name));
+    if (!names || (names.length === 1 && names[0] === event.service)) queue.push(this.registry.callbackCall(event));
+    else for (const name of names) queue.push(callbackCall(event, name));
     return !this.ended;
   }
 
@@ -180,7 +181,10 @@ export class XmlRpcSessions {
     const told: Promise<void>[] = [];
     for (const s of this.sessions.values()) {
       if (!s.session.resetOnStop || !s.queue) continue;
-      s.queue.push(UCI_V20_RESET_METHOD, xmlRpc().serializeMethodCall(UCI_V20_RESET_METHOD, []));
+      s.queue.push({
+        method: UCI_V20_RESET_METHOD,
+        tail: callbackTail(xmlRpc().serializeMethodCall(UCI_V20_RESET_METHOD, [])),
+      });
       told.push(s.queue.drained(resetWaitMs));
     }
     await Promise.all(told);
@@ -279,7 +283,7 @@ export function callbackCall(e: SimEvent, service: string = e.service): Callback
   const method = xmlRpcEventMethod(service, e.event);
   const H = UCI_XMLRPC_EVENT_HEADERS;
   const headers = { [H.seq]: String(e.seq), [H.time]: e.time, [H.service]: e.service, [H.event]: e.event };
-  return [method, specDates(xmlRpc().serializeMethodCall(method, [eventPayload(e)])), headers];
+  return { method, tail: callbackTail(specDates(xmlRpc().serializeMethodCall(method, [eventPayload(e)])), headers) };
 }
 
 function eventPayload(e: SimEvent): XmlRpcStruct {
