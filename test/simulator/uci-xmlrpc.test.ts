@@ -17,7 +17,6 @@ import {
 } from '../../shared/schemas/uciNames.js';
 import {
   UCI_XMLRPC_CALLBACK_QUERY,
-  UCI_XMLRPC_EVENT_HEADERS,
   UCI_XMLRPC_FAULTS,
   UCI_XMLRPC_LOG_EVENTS,
   UCI_XMLRPC_RESULTS,
