@@ -40,6 +40,8 @@ export interface UciXmlRpcTarget {
   onNotice?: (message: string) => void;
   /** Per request. */
   timeoutMs?: number;
+  /** The HTTP client for the requests (tests stand in for a failing network). */
+  fetch?: typeof fetch;
 }
 
 /** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
@@ -87,6 +89,7 @@ export class UciXmlRpcSource implements LiveSource {
   ) {
     this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, {
       timeoutMs: target.timeoutMs,
+      fetch: target.fetch,
     });
     this.cursor = new ResumeCursor({
       order: 'unordered',
