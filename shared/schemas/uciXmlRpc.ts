@@ -117,8 +117,8 @@ export type UciXmlRpcFault = z.infer<typeof UciXmlRpcFaultSchema>;
  * `uci-xmlrpc-callback-rejected` log event says so (at most one per session every 10 s, with a count).
  *
  * Delivery is at-least-once: an answer slower than timeoutMs, or lost on the way back, makes the same event
- * arrive again. A client drops repeats by the seq of the second param (a real PBX sends none and may repeat
- * too). A subscribeEvents whose sinceSeq backlog would not fit into the queue is refused with `sinceSeqGone`.
+ * arrive again. A client drops repeats by the seq header (UCI_XMLRPC_EVENT_HEADERS; a real PBX sends none and
+ * may repeat too). A subscribeEvents whose sinceSeq backlog would not fit into the queue is refused with `sinceSeqGone`.
  * The callback's path is shown redacted in logs (first segment and 4 more characters).
  */
 export const UCI_XMLRPC_DELIVERY = {
