@@ -64,6 +64,10 @@ export const INSPECTOR_TEXT = {
   gapsMany: { en: '{0} gaps in seq (marked in the table).', de: '{0} Lücken in seq (in der Tabelle markiert).' },
   gapFilled: { en: 'Gap: seq {0}–{1} missed and fetched again', de: 'Lücke: seq {0}–{1} verpasst und nachgeladen' },
   gapMissing: { en: 'Gap: seq {0}–{1} missing', de: 'Lücke: seq {0}–{1} fehlt' },
+  gapUncounted: {
+    en: 'Events may be missing before this one: the PBX had ended the UCI session and cannot send them again',
+    de: 'Vor diesem Ereignis fehlen möglicherweise Ereignisse: Die Anlage hatte die UCI-Sitzung beendet und kann sie nicht erneut senden',
+  },
 
   // Filter bar
   filterService: { en: 'Service', de: 'Dienst' },

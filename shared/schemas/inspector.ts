@@ -26,8 +26,18 @@ export const HostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('events'), events: z.array(EventSchema) }),
   z.object({ type: z.literal('status'), status: ConnectionStatusSchema }),
-  /** After a reconnect: the seqs between were missing and have been asked for again with sinceSeq. */
-  z.object({ type: z.literal('gap'), afterSeq: z.number().int(), beforeSeq: z.number().int(), filled: z.boolean() }),
+  /**
+   * After a reconnect: the seqs between were missing (`filled`: asked for again with sinceSeq). `uncounted`: the
+   * PBX had ended the session and numbers no events (a real STARFACE), so events may be missing before
+   * `beforeSeq` and how many is unknown.
+   */
+  z.object({
+    type: z.literal('gap'),
+    afterSeq: z.number().int(),
+    beforeSeq: z.number().int(),
+    filled: z.boolean(),
+    uncounted: z.boolean().optional(),
+  }),
   /** A JSON Lines file opened for offline analysis: replaces the rows, stops following live events. */
   z.object({ type: z.literal('loaded'), source: z.string(), events: z.array(EventSchema), skipped: z.number().int() }),
   z.object({ type: z.literal('clear') }),

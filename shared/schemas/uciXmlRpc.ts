@@ -117,8 +117,8 @@ export type UciXmlRpcFault = z.infer<typeof UciXmlRpcFaultSchema>;
  * `uci-xmlrpc-callback-rejected` log event says so (at most one per session every 10 s, with a count).
  *
  * Delivery is at-least-once: an answer slower than timeoutMs, or lost on the way back, makes the same event
- * arrive again. A client drops repeats by the seq of the second param (a real PBX sends none and may repeat
- * too). A subscribeEvents whose sinceSeq backlog would not fit into the queue is refused with `sinceSeqGone`.
+ * arrive again. A client drops repeats by the seq header (UCI_XMLRPC_EVENT_HEADERS; a real PBX sends none and
+ * may repeat too). A subscribeEvents whose sinceSeq backlog would not fit into the queue is refused with `sinceSeqGone`.
  * The callback's path is shown redacted in logs (first segment and 4 more characters).
  */
 export const UCI_XMLRPC_DELIVERY = {
@@ -141,11 +141,18 @@ export const UCI_XMLRPC_LOG_EVENTS = {
 } as const;
 
 /**
+ * The call-state struct over XML-RPC, as callback param and as getCallState's answer (starface-uci-methods.md
+ * §3.2: the same struct): `timestamp` a string of milliseconds (see UCI_XMLRPC_EVENT_PARAMS for why).
+ */
+export const UciXmlRpcCallStateParamSchema = UciCallStateSchema.extend({ timestamp: z.string().regex(/^\d+$/) });
+
+/**
  * What each request answers over XML-RPC. Like the real PBX (starface-uci-methods.md §2): login, logout,
  * keepAlive (probe), subscribeEvents, unsubscribeEvents, hangupCall, setDoNotDisturbSetting and
  * setChatPresenceMessage answer a boolean; keepAlive answers `false` (not a fault) when the session is gone,
- * so a client can ask "am I still signed in?"; placeCallWithPhone (v20 placeCall) the call id string. The rest
- * answer what the WebSocket connector answers (uci.ts UCI_RESULTS), dates as dateTime.iso8601.
+ * so a client can ask "am I still signed in?"; placeCallWithPhone (v20 placeCall) the call id string;
+ * getCallState the call-state struct with its timestamp as a string. The rest answer what the WebSocket
+ * connector answers (uci.ts UCI_RESULTS), dates as dateTime.iso8601.
  * Params are positional as in uci.ts UCI_POSITIONAL; login takes none (auth is in the query); subscribeEvents
  * takes one service string, several strings, or an array of strings (optionally followed by an int sinceSeq);
  * empty strings for the optional phoneId / callId of placeCallWithPhone mean "none".
@@ -157,6 +164,7 @@ export const UCI_XMLRPC_RESULTS = {
   subscribeEvents: z.literal(true),
   unsubscribeEvents: z.literal(true),
   placeCallWithPhone: z.string(),
+  getCallState: UciXmlRpcCallStateParamSchema,
   setDoNotDisturbSetting: z.literal(true),
   setChatPresenceMessage: z.literal(true),
 } satisfies Record<UciMethodKey, z.ZodType>;
@@ -238,7 +246,6 @@ export const UCI_XMLRPC_CALLBACK_QUERY = {
  * reads every member as <string>, and a millisecond value does not fit XML-RPC's 32-bit <int>. Every other
  * event sends its `data` struct with null members left out and whole numbers beyond 32 bits as strings.
  */
-export const UciXmlRpcCallStateParamSchema = UciCallStateSchema.extend({ timestamp: z.string().regex(/^\d+$/) });
 export const UCI_XMLRPC_EVENT_PARAMS: Record<string, z.ZodType> = {
   [xmlRpcEventMethod(CALL_EVENT_SERVICE, CALL_STATE_EVENT)]: UciXmlRpcCallStateParamSchema,
   [xmlRpcEventMethod(USER_STATE_SERVICE, USER_STATE_EVENT)]: UciUserStateEventDataSchema,

@@ -12,6 +12,7 @@ import { SIM_SERVICES } from '../../shared/schemas/events.js';
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
 import { UCI_METHODS, UciCallStateSchema } from '../../shared/schemas/uci.js';
 import {
+  UCI_XMLRPC_EVENT_HEADERS,
   UCI_XMLRPC_FAULTS,
   UCI_XMLRPC_LOG_EVENTS,
   UCI_XMLRPC_MAX_BODY,
@@ -273,6 +274,23 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       calledName: 'Bernd',
       blob: 'AQID',
     });
+    // The next one under the v30 event name (what a v30 PBX may send), a timestamp as a string of ms and a
+    // second param no source knows: numbered after the first, the service mapped, only the struct read.
+    const second = serializeMethodCall('ucp.v30.events.call.receiveCallState', [
+      { id: 'c0ffee', state: 'CONNECTED', timestamp: '1740823205000', callerNumber: '1001', calledNumber: '1002' },
+      'ignored',
+    ]);
+    const r2 = await fetch(`http://${cb.host}:${cb.port}${cb.path}?de.vertico.starface.user=admin`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml' },
+      body: second,
+    });
+    assert.match(await r2.text(), /<boolean>1<\/boolean>/);
+    const e2 = await until('the second event', () => rec.events.find((x) => x.data.state === 'CONNECTED'));
+    assert.equal(e2.seq, e.seq + 1, 'numbered in the order they arrive');
+    assert.equal(e2.service, 'ucp.v22.events.call');
+    assert.equal(e2.event, 'receiveCallState');
+    assert.equal(e2.data.timestamp, 1740823205000, 'a number, as the WebSocket call state has it');
   });
 
   it('a wrong token ends with onSignedOut, not endless retries', async () => {
@@ -303,13 +321,26 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       () => undefined,
     );
     assert.ok(!big || big.status === 413, 'an oversized body is refused');
-    for (const bad of [
-      serializeMethodCall('not an event', [{}]),
-      serializeMethodCall('sim.events.config.changed', ['not a struct']),
-      serializeMethodCall('sim.events.config.changed', [{}, { seq: 'x' }]),
-      '<methodCall><methodName>x',
-    ]) {
-      const r = await fetch(base + cb.path, { method: 'POST', body: bad });
+    const H = UCI_XMLRPC_EVENT_HEADERS;
+    const meta = {
+      [H.seq]: '5',
+      [H.time]: new Date().toISOString(),
+      [H.service]: 'sim.events.config',
+      [H.event]: 'changed',
+    };
+    const event = serializeMethodCall('sim.events.config.changed', [{ id: 1 }]);
+    for (const [bad, headers] of [
+      [serializeMethodCall('not an event', [{}]), {}],
+      [serializeMethodCall('sim.events.config.changed', ['not a struct']), {}],
+      [serializeMethodCall('sim.events.config.changed', []), {}],
+      // Simulator headers that are broken or name another event would mislead the order and gap checks.
+      [event, { ...meta, [H.seq]: 'x' }],
+      [event, { ...meta, [H.seq]: '0' }],
+      [event, { [H.seq]: '5' }],
+      [event, { ...meta, [H.event]: 'other' }],
+      ['<methodCall><methodName>x', {}],
+    ] as const) {
+      const r = await fetch(base + cb.path, { method: 'POST', body: bad, headers });
       const text = await r.text();
       // A fault, or (for XML that does not parse at all) HTTP 500 from the XML-RPC server.
       assert.ok(/<fault>/.test(text) || r.status === 500, `${r.status} ${text}`);
@@ -502,7 +533,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       assert.equal(err.sessionLost, true);
       assert.equal(err.authRefused, false);
       await fault(c.getUserState(), UCI_XMLRPC_FAULTS.notLoggedIn, /^not logged in/);
-      assert.equal(await c.keepAlive(), false, 'keepAlive turns "not logged in" into false');
+      assert.equal(await c.keepAlive(), false, 'keepAlive answers false without a session, as a real PBX');
     });
 
     it('unknown method (-32601)', async () => {
@@ -511,8 +542,14 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       await fault(
         c.call('ucp.v22.requests.nothing.here'),
         UCI_XMLRPC_FAULTS.unknownMethod,
-        /^unknown method 'ucp\.v22\.requests\.nothing\.here'/,
+        /^Method not found: 'ucp\.v22\.requests\.nothing\.here'/,
       );
+    });
+
+    it('not simulated (-32007): a method a real STARFACE has', async () => {
+      const c = client();
+      await c.login();
+      await fault(c.call('ucp.v22.requests.fax.getFaxIds'), UCI_XMLRPC_FAULTS.notSimulated, /not simulated/);
     });
 
     it('wrong param types and counts (-32602), naming the param', async () => {

@@ -67,10 +67,44 @@ describe('simulator: UCI over XML-RPC faults', function () {
     assert.match(r.fault!.faultString, /not an XML-RPC methodCall/);
   });
 
-  it('unknown method → -32601 "unknown method \'x\'"', async () => {
-    const f = await call('ucp.v22.requests.nothing.here');
-    assert.equal(f.faultCode, F.unknownMethod);
-    assert.match(f.faultString, /^unknown method 'ucp\.v22\.requests\.nothing\.here'/);
+  it('unknown method → -32601 "Method not found: \'x\'" with how methods are named', async () => {
+    for (const name of ['ucp.v22.requests.nothing.here', 'ucp.v22.requests.system.getServerVersion']) {
+      const f = await call(name);
+      assert.equal(f.faultCode, F.unknownMethod, name);
+      assert.ok(f.faultString.startsWith(`Method not found: '${name}'`), f.faultString);
+      assert.match(
+        f.faultString,
+        /ucp\.v22\.requests\.<service>\.<method>, ucp\.v30\.requests\.… or ucp\.v20\.server\.…/,
+      );
+    }
+  });
+
+  it('a method a real STARFACE has but the simulator does not simulate → -32007 "… not simulated", in v22 and v30', async () => {
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN));
+    await c.methodCall(M.login);
+    for (const name of [
+      'ucp.v22.requests.fax.getFaxIds',
+      'ucp.v30.requests.fax.getFaxIds',
+      'ucp.v30.requests.call.holdCall',
+    ]) {
+      const f = await faultOf(c.methodCall(name));
+      assert.equal(f.faultCode, F.notSimulated, name);
+      assert.equal(f.faultCode, -32007);
+      assert.match(f.faultString, /not simulated/);
+      assert.ok(f.faultString.startsWith(`'${name}' is known to STARFACE`), f.faultString);
+    }
+  });
+
+  it('the same methods under the v20 and v30 names: keepAlive is probe in v20, getServerVersion only in v30', async () => {
+    const c = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(DEMO_USERS.bernd, 40010));
+    assert.equal(await c.methodCall('ucp.v20.server.connection.probe'), false, 'no session yet');
+    assert.equal(await c.methodCall('ucp.v20.server.connection.login'), true);
+    assert.equal(await c.methodCall('ucp.v20.server.connection.probe'), true);
+    assert.equal(await c.methodCall('ucp.v30.requests.connection.keepAlive'), true, 'one session, any family');
+    assert.equal(typeof (await c.methodCall('ucp.v30.requests.system.getServerVersion')), 'string');
+    assert.deepEqual(await c.methodCall('ucp.v20.server.communication.call.getCallIds'), []);
+    assert.equal(await c.methodCall('ucp.v30.requests.connection.logout'), true);
+    assert.equal(await c.methodCall('ucp.v20.server.connection.probe'), false, 'logged out');
   });
 
   it('wrong param types and counts → -32602 naming the param by position', async () => {

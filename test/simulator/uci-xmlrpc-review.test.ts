@@ -7,7 +7,14 @@
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Deserializer, serializeFault, serializeMethodCall, XmlRpcFault, type XmlRpcStruct } from '@foxglove/xmlrpc';
+import {
+  Deserializer,
+  serializeFault,
+  serializeMethodCall,
+  serializeMethodResponse,
+  XmlRpcFault,
+  type XmlRpcStruct,
+} from '@foxglove/xmlrpc';
 import { uciToken } from '../../shared/hashes.js';
 import { CALL_EVENT_SERVICE } from '../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
@@ -185,8 +192,20 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
           });
         return fetch(input, init);
       };
-    for (const what of [`<string>${USER_STATE_SERVICE}</string>`, M.setChatPresenceMessage]) {
-      const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, waitMs: 1000, fetch: refusing(what) });
+    // A real PBX answers setChatPresenceMessage with a boolean: false means it did not change it (no event).
+    const answeringFalse =
+      (what: string): typeof fetch =>
+      async (input, init) => {
+        if (String(init?.body).includes(what))
+          return new Response(serializeMethodResponse(false), { headers: { 'Content-Type': 'text/xml' } });
+        return fetch(input, init);
+      };
+    for (const f of [
+      refusing(`<string>${USER_STATE_SERVICE}</string>`),
+      refusing(M.setChatPresenceMessage),
+      answeringFalse(M.setChatPresenceMessage),
+    ]) {
+      const r = await checkLiveEvents({ restBaseUrl: sim.base, uciToken: TOKEN, waitMs: 1000, fetch: f });
       assert.equal(r.ok, false);
       assert.equal(r.failedSide, 'inconclusive', JSON.stringify(r));
       assert.match(r.advice, /Place a test call and watch the inspector/);

@@ -1,27 +1,65 @@
 /**
  * The UCI over XML-RPC (POST /xml-rpc) with a real XML-RPC callback server: login, subscribe, events from REST
- * changes and from a sip.js call arriving at the callback in order, the callback down and up again, the
- * delivery bound, keepAlive and logout.
+ * changes and from a sip.js call arriving at the callback in order, each as a real PBX sends it (one struct, the
+ * user and auth in the callback URL) with the simulator's metadata in headers; the callback down and up again,
+ * the delivery bound, keepAlive (false without a session) and logout; the v30 and v20 event names.
  */
 import assert from 'node:assert/strict';
-import type { XmlRpcStruct } from '@foxglove/xmlrpc';
-import { CALL_EVENT_SERVICE } from '../../shared/schemas/calls.js';
+import type { XmlRpcStruct, XmlRpcValue } from '@foxglove/xmlrpc';
+import { uciToken } from '../../shared/hashes.js';
+import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from '../../shared/schemas/calls.js';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
-import { UCI_METHODS as M, UciCallStateSchema } from '../../shared/schemas/uci.js';
+import { UCI_METHODS as M, UciUserStateSchema } from '../../shared/schemas/uci.js';
 import {
+  UCI_V20_CALL_SERVICE,
+  UCI_V20_CONNECTION_SERVICE,
+  UCI_V20_RESET_METHOD,
+} from '../../shared/schemas/uciNames.js';
+import {
+  UCI_XMLRPC_CALLBACK_QUERY,
   UCI_XMLRPC_FAULTS,
   UCI_XMLRPC_LOG_EVENTS,
-  UciXmlRpcEventMetaSchema,
+  UCI_XMLRPC_RESULTS,
+  UciXmlRpcCallStateParamSchema,
   xmlRpcEventParamSchema,
 } from '../../shared/schemas/uciXmlRpc.js';
 import type { SimulatorOptions } from '../../simulator/src/simulator.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
-import { CallbackServer, faultOf, xmlRpcClient, xmlRpcQuery, type CallbackCall } from '../support/xmlrpc-callback.js';
+import {
+  CallbackServer,
+  faultOf,
+  metaOf,
+  seqsOf,
+  xmlRpcClient,
+  xmlRpcQuery,
+  type CallbackCall,
+} from '../support/xmlrpc-callback.js';
 import { cleanUp, each } from '../support/cleanup.js';
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 const FAST = { backoffInitialMs: 20, backoffMaxMs: 100, timeoutMs: 1000 };
+const INT32 = 2 ** 31;
+
+/** What every XML-RPC reader takes: no nil anywhere, no <int> beyond 32 bits. */
+function assertXmlRpcSafe(value: XmlRpcValue, where: string): void {
+  assert.ok(value !== undefined && value !== null, `${where}: nil`);
+  if (typeof value === 'number')
+    assert.ok(!Number.isInteger(value) || (value >= -INT32 && value < INT32), `${where}: ${value} beyond 32 bits`);
+  if (Array.isArray(value)) value.forEach((v, i) => assertXmlRpcSafe(v, `${where}[${i}]`));
+  else if (typeof value === 'object' && !(value instanceof Date) && !(value instanceof Uint8Array))
+    for (const [k, v] of Object.entries(value)) assertXmlRpcSafe(v, `${where}.${k}`);
+}
+
+/** A callback as a real PBX sends it: exactly one struct, the user (and the client's own auth) in the URL's query. */
+function assertRealShape(x: CallbackCall, user: { login: string; password: string }): void {
+  assert.equal(x.args.length, 1, `${x.method}: exactly one param`);
+  assert.ok(typeof x.args[0] === 'object' && !Array.isArray(x.args[0]), `${x.method}: a struct`);
+  assertXmlRpcSafe(x.args[0], x.method);
+  const query = new URL(x.url, 'http://callback').searchParams;
+  assert.equal(query.get(UCI_XMLRPC_CALLBACK_QUERY.user), user.login, x.url);
+  assert.equal(query.get(UCI_XMLRPC_CALLBACK_QUERY.auth), uciToken(user.login, user.password));
+}
 
 describe('simulator: UCI over XML-RPC with callbacks', function () {
   this.timeout(30_000);
@@ -42,7 +80,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   }
   const busEvents = (since: number, services: string[]): SimEvent[] =>
     sim.internals.bus.since(since).filter((e) => services.includes(e.service));
-  const seqs = (calls: CallbackCall[]) => calls.map((c) => (c.args[1] as XmlRpcStruct).seq as number);
+  const seqs = seqsOf;
 
   beforeEach(() => {
     callbacks = [];
@@ -56,7 +94,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     ),
   );
 
-  it('login and subscribe answer true; REST changes reach the callback in bus order with the real names and a {seq,time,service,event} second param', async () => {
+  it('login and subscribe answer true; REST changes reach the callback in bus order with the real names, one struct each, the user and auth in the URL and {seq,time,service,event} in headers', async () => {
     await start();
     const cb = await callback();
     const c = client(ADMIN, cb);
@@ -67,8 +105,9 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     for (let i = 0; i < 3; i++)
       assert.equal((await sim.admin.post('/licenses', { type: 'Fax', count: 1 })).status, 201);
     await sim.admin.put('/licenses/users/2', []);
-    const state = (await c.methodCall(M.setDoNotDisturbSetting, [true])) as XmlRpcStruct;
-    assert.equal(state.doNotDisturb, true);
+    assert.equal(await c.methodCall(M.setDoNotDisturbSetting, [true]), true, 'a boolean, as a real PBX answers');
+    assert.equal(UciUserStateSchema.parse(await c.methodCall(M.getUserState)).doNotDisturb, true);
+    assert.equal(await c.methodCall(M.setChatPresenceMessage, ['in a meeting']), true, 'a boolean too');
     const expected = busEvents(from, ['sim.events.licences', 'ucp.v22.events.userState']);
     assert.ok(expected.length >= 5);
     await cb.waitFor('every event', (calls) => calls.length === expected.length);
@@ -82,9 +121,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
       'same order, none missing (admin sees every event)',
     );
     for (const [i, x] of cb.calls.entries()) {
-      assert.equal(x.args.length, 2);
-      const meta = UciXmlRpcEventMetaSchema.parse(x.args[1]);
+      assertRealShape(x, ADMIN);
+      const meta = metaOf(x);
       assert.equal(meta.service, expected[i]!.service);
+      assert.equal(meta.event, expected[i]!.event);
+      assert.equal(meta.time, expected[i]!.time);
       xmlRpcEventParamSchema(x.method).parse(x.args[0]);
       assert.deepEqual(x.args[0], JSON.parse(JSON.stringify(expected[i]!.data)));
     }
@@ -93,7 +134,29 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await sim.admin.post('/licenses', { type: 'Fax', count: 1 });
     assert.equal(await c.methodCall(M.logout), true);
     assert.equal(cb.calls.length, expected.length, 'nothing after unsubscribing');
-    assert.equal((await faultOf(c.methodCall(M.keepAlive))).faultCode, UCI_XMLRPC_FAULTS.notLoggedIn, 'logged out');
+    // IAH's test: after logout keepAlive answers false (not a fault); the session is gone for other requests.
+    assert.equal(await c.methodCall(M.keepAlive), false, 'logged out');
+    assert.equal((await faultOf(c.methodCall(M.getUserState))).faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
+    assert.equal(await c.methodCall(M.login), true);
+    assert.equal(await c.methodCall(M.keepAlive), true, 'logged in again');
+  });
+
+  it('keepAlive answers false before any login (a probe), with or without a callback, and true once logged in', async () => {
+    await start();
+    const cb = await callback();
+    const withCallback = client(DEMO_USERS.anna, cb);
+    const without = client(DEMO_USERS.anna);
+    assert.equal(await withCallback.methodCall(M.keepAlive), false);
+    assert.equal(await without.methodCall(M.keepAlive), false);
+    assert.equal(await withCallback.methodCall(M.login), true);
+    assert.equal(await withCallback.methodCall(M.keepAlive), true);
+    assert.equal(await without.methodCall(M.keepAlive), false, 'another callback is another session');
+    const wrong = xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery({ login: 'admin', password: 'wrong' }));
+    assert.equal(
+      (await faultOf(wrong.methodCall(M.keepAlive))).faultCode,
+      UCI_XMLRPC_FAULTS.authFailed,
+      'the probe still checks the credentials',
+    );
   });
 
   it('a non-admin session gets only the events about its own user', async () => {
@@ -106,6 +169,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await sim.admin.put('/licenses/users/2', []);
     await cb.waitFor("anna's event", (calls) => calls.length >= 1);
     await new Promise((r) => setTimeout(r, 100));
+    for (const x of cb.calls) assertRealShape(x, DEMO_USERS.anna);
     assert.deepEqual(
       cb.calls.map((x) => (x.args[0] as XmlRpcStruct).login),
       ['1001'],
@@ -134,7 +198,8 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     await cbCarla.waitFor('CONNECTED at the callee', () => states(cbCarla).includes('CONNECTED'));
     const ids = (await c.methodCall(M.getCallIds)) as string[];
     assert.equal(ids.length, 1);
-    const live = UciCallStateSchema.parse(await c.methodCall(M.getCallState, [ids[0]!]));
+    // The same struct as the callback's, its timestamp a string of milliseconds.
+    const live = UCI_XMLRPC_RESULTS.getCallState.parse(await c.methodCall(M.getCallState, [ids[0]!]));
     assert.equal(live.state, 'CONNECTED');
     await outcome.inviter.bye();
     await cbCarla.waitFor('HANGUP at the callee', () => states(cbCarla).includes('HANGUP'));
@@ -143,16 +208,100 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     assert.deepEqual(states(cbAnna).slice(-2), ['CONNECTED', 'HANGUP']);
     for (const x of cbCarla.calls) {
       assert.equal(x.method, 'ucp.v22.events.call.receiveCallState');
-      const s = UciCallStateSchema.strict().parse(x.args[0]);
+      assertRealShape(x, DEMO_USERS.carla);
+      const s = UciXmlRpcCallStateParamSchema.strict().parse(x.args[0]);
+      assert.match(s.timestamp, /^\d+$/, 'a string of milliseconds');
+      const bus = sim.internals.bus.since(metaOf(x).seq - 1)[0]!;
+      assert.equal(s.timestamp, String(bus.data.timestamp), "the bus event's timestamp");
       assert.equal(s.id, ids[0]);
       assert.equal(s.callerNumber, '1001');
       assert.equal(s.calledNumber, '1003');
+      assert.deepEqual(
+        { ...metaOf(x), seq: undefined },
+        { seq: undefined, time: bus.time, service: CALL_EVENT_SERVICE, event: CALL_STATE_EVENT },
+      );
     }
     const carlaSeqs = seqs(cbCarla.calls);
     assert.deepEqual(
       [...carlaSeqs].sort((p, q) => p - q),
       carlaSeqs,
       'in seq order',
+    );
+  });
+
+  it('a v30-alias subscription gets ucp.v30.events.call.receiveCallState; a v20 client (setProvidedServices) gets ucp.v20.client.communication.call.receiveCallState and, when the simulator stops, ucp.v20.client.connection.reset without params', async () => {
+    await start();
+    const SIP: SipModule = await loadSipJs();
+    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
+    const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
+    phones.push(anna, carla);
+    carla.onInvite = (inv: any) => setTimeout(() => void inv.accept(), 100);
+    const cbAnna = await callback();
+    const cbCarla = await callback();
+    const v30 = client(DEMO_USERS.anna, cbAnna);
+    assert.equal(await v30.methodCall('ucp.v30.requests.connection.login'), true);
+    assert.equal(await v30.methodCall('ucp.v30.requests.service.subscribeEvents', ['ucp.v30.events.call']), true);
+    const v20 = client(DEMO_USERS.carla, cbCarla);
+    assert.equal(await v20.methodCall('ucp.v20.server.connection.probe'), false, 'probe before login');
+    assert.equal(await v20.methodCall('ucp.v20.server.connection.login'), true);
+    assert.equal(
+      await v20.methodCall('ucp.v20.server.connection.setProvidedServices', [
+        [UCI_V20_CALL_SERVICE, UCI_V20_CONNECTION_SERVICE],
+      ]),
+      true,
+    );
+    assert.equal(await v20.methodCall('ucp.v20.server.connection.probe'), true);
+
+    const outcome = call(SIP, anna, DEMO_USERS.carla.login);
+    await outcome.accepted;
+    const states = (cb: CallbackServer) => cb.calls.map((x) => (x.args[0] as XmlRpcStruct).state);
+    await cbCarla.waitFor('CONNECTED at the v20 callee', () => states(cbCarla).includes('CONNECTED'));
+    await outcome.inviter.bye();
+    await cbCarla.waitFor('HANGUP at the v20 callee', () => states(cbCarla).includes('HANGUP'));
+    await cbAnna.waitFor('HANGUP at the v30 caller', () => states(cbAnna).includes('HANGUP'));
+    assert.deepEqual(states(cbCarla), ['INCOMING', 'RINGING', 'CONNECTED', 'HANGUP']);
+    assert.deepEqual(states(cbAnna).slice(-2), ['CONNECTED', 'HANGUP']);
+    for (const [cb, user, method] of [
+      [cbAnna, DEMO_USERS.anna, 'ucp.v30.events.call.receiveCallState'],
+      [cbCarla, DEMO_USERS.carla, `${UCI_V20_CALL_SERVICE}.${CALL_STATE_EVENT}`],
+    ] as const) {
+      for (const x of cb.calls) {
+        assert.equal(x.method, method);
+        assertRealShape(x, user);
+        UciXmlRpcCallStateParamSchema.strict().parse(x.args[0]);
+        xmlRpcEventParamSchema(x.method).parse(x.args[0]);
+        // The headers name the service the simulator published on, whatever name the client used.
+        assert.equal(metaOf(x).service, CALL_EVENT_SERVICE);
+      }
+      const own = seqsOf(cb.calls);
+      assert.deepEqual(
+        own,
+        [...own].sort((p, q) => p - q),
+        `${method} in seq order`,
+      );
+      assert.equal(new Set(own).size, own.length, `${method}: each event once`);
+    }
+
+    // The phones first: the simulator is stopped here, not in afterEach.
+    await stopPhones(phones.splice(0));
+    const before = { anna: cbAnna.calls.length, carla: cbCarla.calls.length };
+    const stopping = sim;
+    sim = undefined as unknown as RunningSim;
+    // stop() waits (bounded) until the reset was delivered.
+    await stopping.stop();
+    assert.equal(cbCarla.calls.length, before.carla + 1);
+    const reset = cbCarla.calls.at(-1)!;
+    assert.equal(reset.method, UCI_V20_RESET_METHOD);
+    assert.deepEqual(reset.args, [], 'no params');
+    assert.equal(
+      new URL(reset.url, 'http://callback').searchParams.get(UCI_XMLRPC_CALLBACK_QUERY.user),
+      DEMO_USERS.carla.login,
+    );
+    assert.equal(
+      cbAnna.calls.length,
+      before.anna,
+      'no reset for a client that did not declare the v20 connection service',
     );
   });
 
@@ -196,8 +345,10 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     assert.equal(log!.data.login, 'admin');
     assert.match(String(log!.data.message), /3 event\(s\) dropped/);
     assert.match(String(log!.data.reason), /failed for \d+ ms/);
-    assert.equal((await faultOf(c.methodCall(M.keepAlive))).faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
+    assert.equal(await c.methodCall(M.keepAlive), false, 'the session ended: keepAlive says so');
+    assert.equal((await faultOf(c.methodCall(M.getUserState))).faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
     assert.equal(await c.methodCall(M.login), true, 'a new login is possible');
+    assert.equal(await c.methodCall(M.keepAlive), true);
   });
 
   it('more than maxQueue events waiting: dropped at once', async () => {
@@ -240,9 +391,12 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     }
     assert.equal(await c.methodCall(M.keepAlive), true, "kept alive past the idle session's timeout");
     await until('the keepAlive timeout of the session left alone', () => !!timedOut('admin'));
-    const f = await faultOf(c.methodCall(M.keepAlive));
+    assert.equal(await c.methodCall(M.keepAlive), false, 'timed out: keepAlive answers false');
+    const f = await faultOf(c.methodCall(M.getUserState));
     assert.equal(f.faultCode, UCI_XMLRPC_FAULTS.notLoggedIn);
     assert.match(f.faultString, /not logged in/);
     assert.equal(timedOut('admin')!.data.login, 'admin');
+    assert.equal(await c.methodCall(M.login), true);
+    assert.equal(await c.methodCall(M.keepAlive), true, 'logged in again');
   });
 });

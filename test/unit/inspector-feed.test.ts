@@ -249,6 +249,24 @@ describe('inspector: the feed (host side, no vscode)', () => {
       feed.dispose();
     });
 
+    it('an uncounted gap (a real PBX lost the session) is posted before the event after it, even with nothing before', async () => {
+      const { feed, session, got } = setup();
+      session.gaps.fire({ afterSeq: 0, beforeSeq: 1, filled: false, uncounted: true });
+      session.events.fire(range(1, 3));
+      session.gaps.fire({ afterSeq: 3, beforeSeq: 4, filled: false, uncounted: true });
+      session.events.fire(range(4, 4));
+      await sleep(80);
+      const kinds = got.map((m) =>
+        m.type === 'gap'
+          ? `gap ${m.afterSeq}-${m.beforeSeq} ${m.uncounted ? 'uncounted' : 'counted'}`
+          : m.type === 'events'
+            ? `events ${m.events[0]!.seq}…${m.events.at(-1)!.seq}`
+            : m.type,
+      );
+      assert.deepEqual(kinds, ['gap 0-1 uncounted', 'events 1…3', 'gap 3-4 uncounted', 'events 4…4']);
+      feed.dispose();
+    });
+
     it('maps the session and live state to a status with a reason and the retry time', () => {
       const { feed, session, got } = setup();
       const statuses = () =>

@@ -295,8 +295,9 @@ export class InspectorFeed {
   }
 
   private gap(gap: EventGap): void {
-    if (gap.beforeSeq - 1 <= this.gapUpTo) return;
-    this.gapUpTo = gap.beforeSeq - 1;
+    // An uncounted gap covers no seqs (a real PBX's events are numbered here without holes), so none can repeat it.
+    if (!gap.uncounted && gap.beforeSeq - 1 <= this.gapUpTo) return;
+    this.gapUpTo = Math.max(this.gapUpTo, gap.beforeSeq - 1);
     this.flush(); // the gap sits after what arrived before it
     this.broadcast({ type: 'gap', ...gap });
   }

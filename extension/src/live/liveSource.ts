@@ -20,6 +20,11 @@ export interface EventGap {
   afterSeq: number;
   beforeSeq: number;
   filled: boolean;
+  /**
+   * How many is unknown: the PBX had ended the session and numbers no events (a real STARFACE), so events may
+   * have been missed before `beforeSeq` and none can be asked for again.
+   */
+  uncounted?: boolean;
 }
 
 /** What a source reports, and the timing it is given. */

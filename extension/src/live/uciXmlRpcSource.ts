@@ -2,6 +2,11 @@
  * Live UCI events from a real STARFACE: UCI over XML-RPC with the events pushed back to our own XML-RPC
  * callback server. The wire (requests, the callback server, decoding a pushed call) is in pbx/; this is the
  * following: session, subscriptions, keep-alive, and resuming through the shared ResumeCursor.
+ *
+ * The simulator numbers its events (seq in the callback's headers) and replays what a lost session missed; a
+ * real PBX does neither. Its events are numbered here in the order they arrive, and a lost session (keepAlive
+ * answers false, or a "not logged in" fault) is resumed by logging in and subscribing again, with a notice
+ * and a gap mark that events may have been missed meanwhile.
  */
 import { XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import type { SimEvent } from '../../../shared/schemas/events.js';
@@ -10,6 +15,7 @@ import { UCI_XMLRPC_FAULTS } from '../../../shared/schemas/uciXmlRpc.js';
 import { callbackAddresses, UciCallbackServer } from '../pbx/uciCallbackServer.js';
 import { decodePushedEvent } from '../pbx/uciXmlRpcEvent.js';
 import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../pbx/uciXmlRpcClient.js';
+import type { CallbackRequest } from '../pbx/uciCallbackServer.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
 import { TickBatcher } from './tickBatcher.js';
@@ -34,6 +40,8 @@ export interface UciXmlRpcTarget {
   onNotice?: (message: string) => void;
   /** Per request. */
   timeoutMs?: number;
+  /** The HTTP client for the requests (tests stand in for a failing network). */
+  fetch?: typeof fetch;
 }
 
 /** Below the PBX's session timeout (the simulator's is 60 s) with room for a slow answer. */
@@ -62,8 +70,12 @@ export class UciXmlRpcSource implements LiveSource {
    */
   private readonly cursor: ResumeCursor;
   private readonly subscribed = new Set<string>();
-  /** For a real PBX's events, which carry no seq. */
+  /** For a real PBX's events, which carry no seq: numbered in the order they arrive, never reset. */
   private localSeq = 0;
+  /** The seq of the newest event handed on (the simulator's or our own), for the gap mark after a lost session. */
+  private lastSeq: number | undefined;
+  /** A lost session was resumed without a replay: the next event gets a gap mark before it. */
+  private missedBefore = false;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
   private readonly batch = new TickBatcher<SimEvent>(
     (events) => this.opts.onEvents(events),
@@ -77,6 +89,7 @@ export class UciXmlRpcSource implements LiveSource {
   ) {
     this.client = new UciXmlRpcClient(uciXmlRpcUrl(target.restBaseUrl), target.uciToken, {
       timeoutMs: target.timeoutMs,
+      fetch: target.fetch,
     });
     this.cursor = new ResumeCursor({
       order: 'unordered',
@@ -172,7 +185,8 @@ export class UciXmlRpcSource implements LiveSource {
       // A new login: a restarted simulator counts from 1 again, and events may arrive before subscribe answers.
       this.cursor.newSession();
       // The newest seq, not resumeAt(): a subscription answers a bare true, no position to tell a filled gap by.
-      await this.subscribeAll(this.target.replay && this.lost ? this.cursor.lastSeq : undefined);
+      const replayAfter = this.target.replay && this.lost ? this.cursor.lastSeq : undefined;
+      await this.subscribeAll(replayAfter);
       if (run !== this.run) {
         await this.client.logout().catch(() => {});
         return;
@@ -181,6 +195,7 @@ export class UciXmlRpcSource implements LiveSource {
       this.goLive();
       if (this.lost) {
         this.lost = false;
+        if (replayAfter === undefined) this.announceMissed();
         this.opts.onResync?.();
       }
     } catch (err) {
@@ -247,7 +262,7 @@ export class UciXmlRpcSource implements LiveSource {
       this.server = new UciCallbackServer({
         host: bind,
         port: this.target.callbackPort ?? 0,
-        onCall: (method, params) => this.onCall(method, params),
+        onCall: (method, params, request) => this.onCall(method, params, request),
       });
       this.advertise = advertise;
     }
@@ -306,10 +321,13 @@ export class UciXmlRpcSource implements LiveSource {
     this.timers.push(timer);
   }
 
-  /** One pushed event: `${service}.${event}` with the data struct (and, from the simulator, {seq,time,service,event}). */
-  private onCall(method: string, params: XmlRpcValue[]): XmlRpcValue {
+  /**
+   * One pushed event: `${service}.${event}` with the data struct. The simulator's headers give its seq and time;
+   * without them (a real PBX) the event is numbered here and stamped with the time it arrived, never dropped.
+   */
+  private onCall(method: string, params: XmlRpcValue[], request: CallbackRequest): XmlRpcValue {
     if (this.stopped) throw new XmlRpcFault('not subscribed', UCI_XMLRPC_FAULTS.notLoggedIn);
-    const pushed = decodePushedEvent(method, params);
+    const pushed = decodePushedEvent(method, params, request.headers);
     const m = pushed.meta;
     // A repeat is answered true all the same: it was delivered.
     if (m && !this.cursor.accept(m.seq)) return true;
@@ -320,8 +338,25 @@ export class UciXmlRpcSource implements LiveSource {
       event: pushed.event,
       data: pushed.data,
     };
+    if (this.missedBefore) {
+      this.missedBefore = false;
+      const after = this.lastSeq !== undefined && this.lastSeq < event.seq ? this.lastSeq : event.seq - 1;
+      this.opts.onGap?.({ afterSeq: after, beforeSeq: event.seq, filled: false, uncounted: true });
+    }
+    this.lastSeq = event.seq;
     this.batch.push(event);
     return true;
+  }
+
+  /**
+   * The PBX had ended our session and we are back without a replay (a real PBX cannot send what it pushed to
+   * nobody): say so now in the log, and mark the place in the event stream with the next event.
+   */
+  private announceMissed(): void {
+    this.missedBefore = true;
+    this.target.onNotice?.(
+      'the PBX had ended the UCI session; signed in and subscribed again. Events from while the session was gone may have been missed (the PBX cannot send them again); the data was reloaded',
+    );
   }
 
   private unavailable(reason: string): void {

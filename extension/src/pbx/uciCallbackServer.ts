@@ -6,13 +6,14 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import http from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import {
   XmlRpcFault,
   XmlRpcServer,
   type HttpHandler,
+  type HttpRequest,
   type HttpServer,
   type XmlRpcMethodHandler,
   type XmlRpcValue,
@@ -22,8 +23,23 @@ import {
 export const CALLBACK_MAX_BODY_BYTES = 1024 * 1024;
 export const CALLBACK_PATH_PREFIX = '/uci-callback/';
 
+/** What a pushed call carried besides its body: the simulator sends its event metadata in headers. */
+export interface CallbackRequest {
+  /** Lower-case names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  /** Path and query (a real PBX adds `de.vertico.starface.user`, and may echo our auth). */
+  url: string;
+}
+
 /** One pushed call, as the server received it on its secret path. */
-export type CallbackHandler = (method: string, params: XmlRpcValue[]) => XmlRpcValue | Promise<XmlRpcValue>;
+export type CallbackHandler = (
+  method: string,
+  params: XmlRpcValue[],
+  request: CallbackRequest,
+) => XmlRpcValue | Promise<XmlRpcValue>;
+
+/** The HttpRequest handed to XmlRpcServer, which passes it on to the method handler unchanged. */
+type RoutedRequest = HttpRequest & CallbackRequest;
 
 /** One path of a PathHttpServer, as @foxglove/xmlrpc's HttpServer (XmlRpcServer sets its handler). */
 class Route implements HttpServer {
@@ -109,8 +125,14 @@ class PathHttpServer {
     req.on('error', () => {});
     req.on('end', () => {
       if (tooBig) return;
+      const routed: RoutedRequest = {
+        body: Buffer.concat(chunks).toString('utf8'),
+        method: req.method,
+        url: req.url ?? '',
+        headers: req.headers,
+      };
       route
-        .handler({ body: Buffer.concat(chunks).toString('utf8'), method: req.method, url: req.url })
+        .handler(routed)
         .then((out) => {
           res.statusCode = out.statusCode;
           for (const [k, v] of Object.entries(out.headers ?? {})) res.setHeader(k, v);
@@ -156,6 +178,12 @@ class PathHttpServer {
   closed(): Promise<void> {
     return new Promise((resolve) => (this.server.listening ? this.server.once('close', () => resolve()) : resolve()));
   }
+}
+
+/** The headers and URL of a routed request (every request reaching a handler went through PathHttpServer). */
+function callbackRequest(req: HttpRequest | undefined): CallbackRequest {
+  const routed = req as Partial<RoutedRequest> | undefined;
+  return { headers: routed?.headers ?? {}, url: routed?.url ?? '' };
 }
 
 /** A handler table that answers every method name with one handler. */
@@ -239,7 +267,7 @@ export class UciCallbackServer {
    */
   probe(onCall: CallbackHandler): { path: string; dispose(): void } {
     const path = CALLBACK_PATH_PREFIX + randomBytes(24).toString('base64url');
-    const handler: XmlRpcMethodHandler = async (method, args) => onCall(method, args);
+    const handler: XmlRpcMethodHandler = async (method, args, req) => onCall(method, args, callbackRequest(req));
     this.probes.set(path, handler);
     if (this.http) new XmlRpcServer(this.http.route(path)).xmlRpcHandlers = new AnyMethod(handler);
     return {
@@ -251,10 +279,10 @@ export class UciCallbackServer {
     };
   }
 
-  private readonly dispatch = async (method: string, args: XmlRpcValue[]): Promise<XmlRpcValue> => {
+  private readonly dispatch = async (method: string, args: XmlRpcValue[], req?: HttpRequest): Promise<XmlRpcValue> => {
     this.received++;
     try {
-      return await this.opts.onCall(method, args);
+      return await this.opts.onCall(method, args, callbackRequest(req));
     } catch (err) {
       throw err instanceof XmlRpcFault ? err : new XmlRpcFault((err as Error).message ?? String(err), -32602);
     }

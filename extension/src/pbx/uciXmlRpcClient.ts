@@ -173,7 +173,10 @@ export class UciXmlRpcClient {
     await this.call(UCI_METHODS.logout);
   }
 
-  /** False or a "not logged in" fault: the PBX dropped the session. */
+  /**
+   * "Am I still signed in?": a real PBX (and the simulator) answers false once the session is gone (logged out,
+   * timed out, restarted, never logged in); an older simulator faulted "not logged in" instead. Both are false.
+   */
   async keepAlive(): Promise<boolean> {
     try {
       return (await this.call(UCI_METHODS.keepAlive)) !== false;
@@ -198,8 +201,14 @@ export class UciXmlRpcClient {
     return this.call(UCI_METHODS.getUserState);
   }
 
-  setChatPresenceMessage(message: string): Promise<XmlRpcValue> {
-    return this.call(UCI_METHODS.setChatPresenceMessage, [message]);
+  /**
+   * Sets the chat presence message. A real PBX answers a boolean (the simulator `true` since it answers as one;
+   * before, the user-state struct): `false` means not set, which is refused here as a fault without a code.
+   */
+  async setChatPresenceMessage(message: string): Promise<void> {
+    const ok = await this.call(UCI_METHODS.setChatPresenceMessage, [message]);
+    if (ok === false)
+      throw new UciXmlRpcError(`${UCI_METHODS.setChatPresenceMessage}: the PBX answered false (not set)`, 'fault');
   }
 }
 

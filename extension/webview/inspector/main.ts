@@ -36,7 +36,7 @@ let pendingCount = 0;
 let source: { name: string; skipped: number } | null = null; // a loaded file: live events are not shown
 let status: ConnectionStatus | null = null;
 let connection: string | null = null;
-const gaps = new Map<number, { afterSeq: number; filled: boolean }>();
+const gaps = new Map<number, { afterSeq: number; filled: boolean; uncounted: boolean }>();
 let selected: SimEvent | null = null;
 // The texts in VS Code's display language: the page's <html lang> first, then the `init` message's.
 let texts: InspectorText = inspectorText(document.documentElement.lang);
@@ -96,7 +96,9 @@ const table = new VirtualTable(
     onActivate: (e) => detail.show(e),
     gapBefore: (seq) => {
       const gap = gaps.get(seq);
-      return gap && texts.t(gap.filled ? 'gapFilled' : 'gapMissing', gap.afterSeq + 1, seq - 1);
+      if (!gap) return undefined;
+      if (gap.uncounted) return texts.t('gapUncounted');
+      return texts.t(gap.filled ? 'gapFilled' : 'gapMissing', gap.afterSeq + 1, seq - 1);
     },
   },
   () => schedule(),
@@ -342,7 +344,7 @@ function onHostMessage(m: HostMessage): void {
       schedule();
       break;
     case 'gap':
-      gaps.set(m.beforeSeq, { afterSeq: m.afterSeq, filled: m.filled });
+      gaps.set(m.beforeSeq, { afterSeq: m.afterSeq, filled: m.filled, uncounted: m.uncounted === true });
       dirty.rows = dirty.banner = true;
       schedule();
       break;

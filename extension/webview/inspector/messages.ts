@@ -51,7 +51,12 @@ export function isHostMessage(v: unknown): v is HostMessage {
     case 'status':
       return isStatus(v.status);
     case 'gap':
-      return isInt(v.afterSeq) && isInt(v.beforeSeq) && typeof v.filled === 'boolean';
+      return (
+        isInt(v.afterSeq) &&
+        isInt(v.beforeSeq) &&
+        typeof v.filled === 'boolean' &&
+        (v.uncounted === undefined || typeof v.uncounted === 'boolean')
+      );
     case 'loaded':
       return isStr(v.source) && isEventArray(v.events) && isInt(v.skipped);
     case 'clear':
