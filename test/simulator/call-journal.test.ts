@@ -119,9 +119,21 @@ describe('simulator: call journal (UCI call list, REST)', function () {
   it('an answered call: OUTBOUND ANSWERED for the caller, INBOUND ANSWERED for the callee, whole seconds', async () => {
     const carla = await phone(DEMO_USERS.carla);
     await phone(DEMO_USERS.anna);
-    const a = await uci(DEMO_USERS.anna);
-    const c = await uci(DEMO_USERS.carla);
+    const a = await uci(DEMO_USERS.anna, [SIM_SERVICES.callJournal]);
+    const c = await uci(DEMO_USERS.carla, [SIM_SERVICES.callJournal]);
     await answeredCall(carla, '1001');
+    // Each party hears of their own entry only (a request answered afterwards: nothing else is on its way).
+    for (const [client, login] of [
+      [a, '1001'],
+      [c, '1003'],
+    ] as const) {
+      await client.waitFor((n) => n.params.event === CALL_JOURNAL_EVENTS.entriesAdded);
+      await client.request(M.keepAlive);
+      assert.deepEqual(
+        client.notifications.map((n) => [n.params.event, n.params.data.login, n.params.data.entryIds.length]),
+        [[CALL_JOURNAL_EVENTS.entriesAdded, login, 1]],
+      );
+    }
 
     const [out] = (await list(c)).entries;
     assert.deepEqual(
@@ -397,7 +409,16 @@ describe('simulator: the call journal survives a SIGKILL and loads from an older
 
   before(async function () {
     this.timeout(120_000);
-    ensureBuilt(CLI, { staleAgainst: ['simulator/src/state', 'simulator/src/sip', 'shared/schemas'] });
+    // A single-file run builds the CLI when the journal's sources are newer than it.
+    ensureBuilt(CLI, {
+      staleAgainst: [
+        'simulator/src/state',
+        'simulator/src/sip',
+        'simulator/src/sip/proxy',
+        'simulator/src/uci/core/handlers',
+        'shared/schemas',
+      ],
+    });
     SIP = await loadSipJs();
   });
   after(() => cleanUp(killAllClis, removeTempDirs));
