@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppSessionSchema, AppSessionUpdateSchema } from '../schemas/app.js';
+import { CallJournalPageSchema, CallJournalQuerySchema } from '../schemas/callJournal.js';
 import { CallListSchema } from '../schemas/calls.js';
 import { ApiErrorSchema } from '../schemas/common.js';
 import { SimCredentialsSchema } from '../schemas/credentials.js';
@@ -62,6 +63,24 @@ export const SIM_API = endpoints({
     access: 'admin',
     real: false,
     responses: { 200: CallListSchema },
+  },
+  getCallJournal: {
+    method: 'get',
+    path: '/sim/users/{userId}/calljournal',
+    summary:
+      "A user's call journal: their ended calls, newest first, with the filters of the UCI's getCallList (the real PBX offers it over UCI only)",
+    access: 'self',
+    real: false,
+    query: CallJournalQuerySchema,
+    responses: { 200: CallJournalPageSchema, 400: ApiErrorSchema, 404: ApiErrorSchema },
+  },
+  deleteCallJournalEntry: {
+    method: 'delete',
+    path: '/sim/users/{userId}/calljournal/{entryId}',
+    summary: "Delete one entry of a user's call journal",
+    access: 'self',
+    real: false,
+    responses: { 204: null, 404: ApiErrorSchema },
   },
   getEvents: {
     method: 'get',

@@ -22,6 +22,8 @@ export const SIM_SERVICES = {
   voicemail: 'sim.events.voicemail',
   conferences: 'sim.events.conferences',
   fmc: 'sim.events.fmc',
+  /** Entries of the simulator's call journal (shared/schemas/callJournal.ts), one event per user. */
+  callJournal: 'sim.events.calljournal',
 } as const;
 export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
 

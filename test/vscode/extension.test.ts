@@ -263,9 +263,23 @@ describe('the extension against the bundled simulator (real extension host)', fu
       const details = await api.tree.getChildren(anna);
       assert.deepEqual(
         details.map((n) => n.label),
-        ['Licences', 'Rights', 'Desktop app', 'Phone numbers', 'Phones', 'SIP registrations', 'Redirects'],
+        [
+          'Licences',
+          'Rights',
+          'Desktop app',
+          'Phone numbers',
+          'Phones',
+          'SIP registrations',
+          'Redirects',
+          'Call journal',
+        ],
       );
       assert.equal(details[5]!.description, 'none', 'no phone of 1001 is registered yet');
+      // Nobody has called yet: the simulator's call journal (GET /rest/sim/users/{id}/calljournal) is empty.
+      assert.deepEqual(
+        (await api.tree.getChildren(details[7]!)).map((n) => [n.label, n.contextValue]),
+        [['No calls yet', 'callJournal.none']],
+      );
       // Her numbers and phones, read with the REST 6.7 operations.
       const numbers = await api.tree.getChildren(details[3]!);
       assert.deepEqual(

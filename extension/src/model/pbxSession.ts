@@ -2,7 +2,7 @@ import type { Connection } from '../../../shared/schemas/connection.js';
 import { uciToken } from '../../../shared/hashes.js';
 import { CALL_EVENT_SERVICE } from '../../../shared/schemas/calls.js';
 import { restBaseUrl } from '../../../shared/schemas/connection.js';
-import type { SimEvent } from '../../../shared/schemas/events.js';
+import { SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
 import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import {
   DEFAULT_UCI_LIVE_SETTINGS,
@@ -30,6 +30,11 @@ export type { EventGap, LiveState, UciLiveSettings };
  * (some seven REST requests) for each call state would change nothing the tree shows.
  */
 const UNLOADED_SERVICES = new Set<string>([CALL_EVENT_SERVICE, USER_STATE_SERVICE]);
+/**
+ * Events about what the tree loads when a node is opened (a user's call journal), not with the PBX: the tree is
+ * drawn again, so an open node fetches anew, without reloading the whole PBX for each ended call.
+ */
+const REDRAW_SERVICES = new Set<string>([SIM_SERVICES.callJournal]);
 
 /** One connection's live view of its PBX: sign-in state, the loaded data, lazily loaded user details. */
 export class PbxSession {
@@ -64,7 +69,9 @@ export class PbxSession {
     this.liveFollow = new LiveFollow({
       onEvents: (events) => {
         this.events.fire(events);
-        if (events.some((e) => !UNLOADED_SERVICES.has(e.service))) void this.refresh();
+        if (events.some((e) => !UNLOADED_SERVICES.has(e.service) && !REDRAW_SERVICES.has(e.service)))
+          void this.refresh();
+        else if (this._state === 'ready' && events.some((e) => REDRAW_SERVICES.has(e.service))) this.changed.fire(this);
       },
       onResync: () => void this.refresh(),
       onLive: (live) => this.liveChanged.fire(live),

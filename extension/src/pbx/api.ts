@@ -66,6 +66,9 @@ export class PbxApi {
   registrations = () => this.client.call('getRegistrations');
   credentials = () => this.client.call('getCredentials');
   events = (sinceSeq: number, limit = 1000) => this.client.call('getEvents', { query: { sinceSeq, limit } });
+  /** The user's newest calls (the simulator's call journal; a real STARFACE answers 404). */
+  callJournal = (userId: number, limit: number) =>
+    this.client.call('getCallJournal', { params: { userId }, query: { limit } });
 
   /**
    * What the STARFACE App for Teams does at sign-in (no authToken: it sends the user's credentials). A refusal (403)

@@ -6,6 +6,7 @@ import { errorText } from '../text/errorText.js';
 import { isLocalSimulator, loginNodes, simulatorNode, type SimulatorAddresses } from '../model/tree/simulatorNode.js';
 import { COLLAPSE } from './treeItems.js';
 import { redirectNodes, userRedirectsNode } from '../model/tree/redirectNodes.js';
+import { CALL_JOURNAL_NODE_LIMIT, callJournalNodes, userCallJournalNode } from '../model/tree/callJournalNodes.js';
 import { loadUserRedirects } from '../pbx/groupsSnapshot.js';
 import { optional } from '../pbx/snapshot.js';
 
@@ -112,6 +113,17 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         return [this.errorNode(node, err)];
       }
     }
+    if (node.lazy === 'userCallJournal' && node.ref.userId !== undefined) {
+      const session = this.sessions.get(node.ref.connection);
+      if (!session || session.state !== 'ready') return [];
+      try {
+        // Loaded on every expansion and refresh: a sim.events.calljournal event re-renders the tree, and this follows.
+        const page = await optional(() => session.api.callJournal(node.ref.userId!, CALL_JOURNAL_NODE_LIMIT));
+        return callJournalNodes(page, node, this.ctx());
+      } catch (err) {
+        return [this.errorNode(node, err)];
+      }
+    }
     if (node.lazy === 'userDetails' && node.ref.userId !== undefined) {
       const session = this.sessions.get(node.ref.connection);
       const user = session?.data?.users.find((u) => u.id === node.ref.userId);
@@ -128,6 +140,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
             registrations,
           ),
           userRedirectsNode(user, node.ref, this.ctx()),
+          userCallJournalNode(user, node.ref, this.ctx()),
         ];
       } catch (err) {
         return [this.errorNode(node, err)];

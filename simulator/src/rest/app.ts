@@ -7,6 +7,7 @@ import express, {
   type Response,
 } from 'express';
 import type { EndpointId } from '../../../shared/api.js';
+import { callJournalHandlers } from './callJournal.js';
 import { callServicesHandlers } from './callServices.js';
 import { conferencesHandlers } from './conferences.js';
 import { contactsHandlers } from './contacts.js';
@@ -86,6 +87,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     ...licencesHandlers(ctx),
     ...modulesHandlers(ctx),
     ...simHandlers(ctx),
+    ...callJournalHandlers(ctx),
     ...groupsHandlers(ctx),
     ...redirectsHandlers(ctx),
     ...callServicesHandlers(ctx),

@@ -33,6 +33,8 @@ interface Party {
    * the group's number and name, the target of a redirect its own.
    */
   called?: { number: string; name: string };
+  /** The group account id, when the call rings this party as a member of a group (or the dialled party is one). */
+  groupId?: number;
 }
 
 export interface Call {
@@ -47,11 +49,17 @@ export interface Call {
    * group, the target of a redirect. For a call to one user it is that user's party itself.
    */
   legs: Party[];
+  /** Every user leg the call had, also those dropped since (who did not answer): the call journal's parties. */
+  presented: Party[];
+  /** The leg that answered; null while unanswered, or when no user answered (a virtual phone, a mailbox). */
+  answeredBy: Party | null;
   ended: boolean;
+  endedAt: number | null;
 }
 
 /** Who a call is presented to, with what it shows: the dialled user, or a group member or redirect target. */
-export type CalledParty = { user: StoredUser } | { phone: VirtualPhone } | { number: string; name?: string };
+export type CalledParty =
+  { user: StoredUser } | { phone: VirtualPhone } | { number: string; name?: string; groupId?: number };
 
 /**
  * The call model: one call per Call-ID of the caller's leg, with the UCI call states of the caller and of
@@ -66,6 +74,8 @@ export class CallTracker {
   constructor(
     private readonly bus: EventBus,
     private readonly now: () => number = Date.now,
+    /** Told once when a call ends, after its last state change (the call journal). */
+    private readonly onEnded?: (call: Call) => void,
   ) {}
 
   /** The call in which `id` is the UCI call id of one of the parties. */
@@ -105,7 +115,14 @@ export class CallTracker {
           }
         : 'phone' in callee
           ? { kind: 'virtual', number: callee.phone.extension, name: callee.phone.name, id: null, state: 'REQUESTED' }
-          : { kind: 'virtual', number: callee.number, name: callee.name ?? '', id: null, state: 'REQUESTED' };
+          : {
+              kind: 'virtual',
+              number: callee.number,
+              name: callee.name ?? '',
+              id: null,
+              state: 'REQUESTED',
+              ...(callee.groupId === undefined ? {} : { groupId: callee.groupId }),
+            };
     const call: Call = {
       callId,
       startedAt: this.now(),
@@ -120,7 +137,10 @@ export class CallTracker {
       },
       callee: party,
       legs: party.kind === 'user' ? [party] : [],
+      presented: party.kind === 'user' ? [party] : [],
+      answeredBy: null,
       ended: false,
+      endedAt: null,
     };
     this.calls.set(callId, call);
     this.set(call, call.caller, 'PROCEEDING');
@@ -129,11 +149,12 @@ export class CallTracker {
 
   /**
    * The call now also rings `user` (a group member, the target of a redirect): a new leg with its own UCI
-   * call id, showing `called` as the called party. The dialled user's own leg exists from `start`.
+   * call id, showing `called` as the called party; `groupId` when it rings them as a member of that group. The
+   * dialled user's own leg exists from `start`.
    */
-  addLeg(call: Call, user: StoredUser, called?: { number: string; name: string }): void {
+  addLeg(call: Call, user: StoredUser, called?: { number: string; name: string }, groupId?: number): void {
     if (call.ended || call.legs.some((l) => l.user?.id === user.id && l.state !== 'HANGUP')) return;
-    call.legs.push({
+    const leg: Party = {
       kind: 'user',
       user,
       number: userNumber(user),
@@ -141,7 +162,10 @@ export class CallTracker {
       id: randomUUID(),
       state: 'REQUESTED',
       called,
-    });
+      ...(groupId === undefined ? {} : { groupId }),
+    };
+    call.legs.push(leg);
+    call.presented.push(leg);
   }
 
   /** The INVITE was sent to the callee's devices: every leg not yet told gets INCOMING. */
@@ -171,6 +195,7 @@ export class CallTracker {
     const answering = call.legs.find((l) => l.state !== 'HANGUP' && (userId === undefined || l.user?.id === userId));
     for (const leg of call.legs) if (leg !== answering) this.dropLeg(call, leg);
     this.set(call, call.caller, 'CONNECTED');
+    call.answeredBy = answering ?? null;
     if (answering) {
       this.set(call, answering, 'CONNECTED');
       call.legs = [answering];
@@ -196,10 +221,12 @@ export class CallTracker {
   hangup(call: Call): void {
     if (call.ended) return;
     call.ended = true;
+    call.endedAt = this.now();
     this.set(call, call.caller, 'HANGUP');
     for (const leg of call.legs) this.dropLeg(call, leg);
     if (call.callee.kind === 'virtual') call.callee.state = 'HANGUP';
     this.calls.delete(call.callId);
+    this.onEnded?.(call);
   }
 
   /** A leg that never saw the call has nothing to hang up. */

@@ -7,6 +7,7 @@ import {
   ModuleLogEntrySchema,
   ModuleSchema,
 } from '../../../shared/schemas/modules.js';
+import { CallJournalEntrySchema } from '../../../shared/schemas/callJournal.js';
 import { UserSchema } from '../../../shared/schemas/users.js';
 import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
 import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
@@ -74,6 +75,7 @@ export const PbxStateSchema = z.object({
     module: z.number().int(),
     configuration: z.number().int(),
     ...TelephonyNextIdSchema,
+    callJournalEntry: z.number().int().default(1),
   }),
   users: z.array(StoredUserSchema),
   licences: z.array(z.object({ id: z.number().int(), type: LicenceTypeSchema, count: z.number().int() })),
@@ -85,6 +87,11 @@ export const PbxStateSchema = z.object({
   sip: z.object({ digest: z.array(z.enum(DIGEST_ALGORITHMS)).min(1).optional() }).optional(),
   /** Numbers, phones, groups, redirects, contacts, function keys, voicemail, conferences, iFMC, avatars (REST 6.7). */
   ...TelephonyStateShape,
+  /**
+   * Ended calls, one entry per user per call, oldest first (state/callJournal.ts); bounded per user and in all
+   * (CALL_JOURNAL_MAX_PER_USER, CALL_JOURNAL_MAX_TOTAL). Absent in stores written before the journal existed.
+   */
+  callJournal: z.array(CallJournalEntrySchema).default([]),
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;
 
@@ -112,6 +119,7 @@ export function emptyState(version: string, minVersion: string): PbxState {
       conference: 1,
       participant: 1,
       fmcPhone: 1,
+      callJournalEntry: 1,
     },
     users: [],
     licences: [],
@@ -134,5 +142,6 @@ export function emptyState(version: string, minVersion: string): PbxState {
     conferences: [],
     fmcPhones: [],
     avatars: [],
+    callJournal: [],
   };
 }

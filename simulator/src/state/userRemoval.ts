@@ -1,4 +1,5 @@
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
+import { removeUserCallJournal } from './callJournal.js';
 import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 
@@ -8,7 +9,8 @@ import type { Emit } from './pbx.js';
  * afterwards would not load). The user's numbers become spare, like a deleted group's; their phones, iFMC
  * phones, settings, redirects, key sets, private address book and own conferences go; they leave their groups
  * and voicemail boxes; other users' busy-lamp keys on them go; in others' conferences they stay as an outside
- * participant (user id 0) with the number they were invited with.
+ * participant (user id 0) with the number they were invited with. Their call journal goes; the other parties'
+ * entries of calls with them stay, as history.
  */
 export function removeUserData(state: PbxState, emit: Emit, user: StoredUser): void {
   const id = user.id;
@@ -78,4 +80,6 @@ export function removeUserData(state: PbxState, emit: Emit, user: StoredUser): v
         data: { conferenceId: c.id, ownerUserId: c.ownerUserId },
       });
     }
+
+  removeUserCallJournal(state, emit, user);
 }

@@ -49,7 +49,7 @@ export interface TreeNode {
   ref: NodeRef;
   /** Children known now; `undefined` with `lazy` set means they are loaded on expansion. */
   children?: TreeNode[];
-  lazy?: 'userDetails' | 'simulatorLogins' | 'userRedirects';
+  lazy?: 'userDetails' | 'simulatorLogins' | 'userRedirects' | 'userCallJournal';
 }
 
 export interface TreeContext {
@@ -150,7 +150,8 @@ function serverNode(data: PbxData, ref: NodeRef, ctx: TreeContext): TreeNode {
   });
 }
 
-function simulatorOnly(id: string, ref: NodeRef, ctx: TreeContext, where: string): TreeNode {
+/** What stands in for a resource only the simulator offers over REST; on a real STARFACE, `where` has it. */
+export function simulatorOnly(id: string, ref: NodeRef, ctx: TreeContext, where: string): TreeNode {
   return leaf(id, ref, ctx.t('Only the simulator offers this over REST'), {
     icon: 'info',
     tooltip: ctx.t('On a real STARFACE see {0} in the admin UI.', where),

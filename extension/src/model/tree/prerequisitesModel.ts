@@ -323,8 +323,13 @@ function dataFingerprint(data: PbxData | undefined): string {
   ]);
 }
 
-/** Events that change nothing a report depends on: log lines, SIP bindings, Teams sign-in attempts. */
-const IRRELEVANT_EVENTS = new Set<string>([SIM_SERVICES.log, SIM_SERVICES.registrar, SIM_SERVICES.teams]);
+/** Events that change nothing a report depends on: log lines, SIP bindings, Teams sign-in attempts, ended calls. */
+const IRRELEVANT_EVENTS = new Set<string>([
+  SIM_SERVICES.log,
+  SIM_SERVICES.registrar,
+  SIM_SERVICES.teams,
+  SIM_SERVICES.callJournal,
+]);
 
 /**
  * The last report of a connection, and whether it is outdated; the view and the commands share it. A report

@@ -2,6 +2,7 @@ import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { PbxState, StoredUser } from '../../state/model.js';
 import type { Mutator } from '../../state/pbx.js';
+import { addCallJournalEntries } from '../../state/callJournal.js';
 import { addVoicemailMessage } from '../../state/voicemailMessages.js';
 import type { SipRefusalReason } from '../../../../shared/schemas/registrations.js';
 import type { DigestAuthenticator } from '../auth/digest.js';
@@ -23,6 +24,7 @@ import type { RefusalReporter } from '../refusals.js';
 import type { Binding, Registrar } from '../registrar.js';
 import type { CallRouter } from '../sipServer.js';
 import type { Flow } from '../transport/flow.js';
+import { journalDrafts } from '../callJournal.js';
 import { CallTracker, userName, type Call } from '../calls.js';
 import { DialPlan } from '../dialPlan.js';
 import { byeRequest, Dialogs } from './dialogs.js';
@@ -52,7 +54,7 @@ export interface ProxyOptions {
   state: () => PbxState;
   /** Grows with every state change: the dial plan rebuilds its indexes only then. Default: every call. */
   revision?: () => number;
-  /** Commits a change of the state (a voicemail message); without it, messages are not kept. */
+  /** Commits a change of the state (a voicemail message, the call journal); without it, neither is kept. */
   commit?: (mutator: Mutator<unknown>) => Promise<unknown>;
   bus: EventBus;
   log: Logger;
@@ -86,7 +88,7 @@ export class SipProxy implements CallRouter {
 
   constructor(private readonly opts: ProxyOptions) {
     const host = opts.host;
-    this.calls = new CallTracker(opts.bus, opts.now);
+    this.calls = new CallTracker(opts.bus, opts.now, (call) => this.journal(call));
     this.ringTimeoutMs = opts.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS;
     this.txns = new Transactions((m, f) => host.send(m, f));
     this.forwarding = new Forwarding(() => host.domains());
@@ -143,6 +145,19 @@ export class SipProxy implements CallRouter {
 
   private get host(): ProxyHost {
     return this.opts.host;
+  }
+
+  /**
+   * An ended call goes into the call journal of its parties. Committed (saved) before its event is published, so
+   * an entry a client was told about survives a kill of the simulator.
+   */
+  private journal(call: Call): void {
+    const commit = this.opts.commit;
+    const drafts = journalDrafts(call);
+    if (!commit || !drafts.length) return;
+    commit((state, emit) => addCallJournalEntries(state, emit, drafts)).catch((err: unknown) =>
+      this.opts.log('warn', 'call journal entries not kept', { callId: call.callId, error: String(err) }),
+    );
   }
 
   stop(): void {

@@ -59,7 +59,7 @@ export class CallRouting {
     const { calls } = this.host;
     if (dest.kind === 'user') txn.call = calls.start(callId, caller, { user: dest.user });
     else if (dest.kind === 'group')
-      txn.call = calls.start(callId, caller, { number: dest.dialled, name: dest.group.name });
+      txn.call = calls.start(callId, caller, { number: dest.dialled, name: dest.group.name, groupId: dest.group.id });
     else if (dest.kind === 'mailbox')
       txn.call = calls.start(callId, caller, { number: dest.box.number, name: dest.box.name });
     const route: Route = { caller, followed: new Set() };
@@ -169,7 +169,8 @@ export class CallRouting {
             ? { number: dest.dialled, name: userName(dest.user) }
             : undefined;
       const rung = new Set(targets.map((t) => t.user.id));
-      for (const u of free) if (rung.has(u.id)) calls.addLeg(call, u, called);
+      const groupId = dest.kind === 'group' ? dest.group.id : undefined;
+      for (const u of free) if (rung.has(u.id)) calls.addLeg(call, u, called, groupId);
       // The dialled user's own leg exists from the start; a group's placeholder has none.
       for (const id of calls.ringingUsers(call)) if (!rung.has(id)) calls.dropUser(call, id);
     }
