@@ -239,3 +239,21 @@ export function deleteGroup(state: PbxState, emit: Emit, id: number): void {
     id,
   );
 }
+
+/**
+ * A member's group login (UCI group.setGroupSetting): while logged out, calls to the group do not ring them.
+ * Not a member (or no such group) is 404. Emits only when the login changes.
+ */
+export function setMemberLogin(state: PbxState, emit: Emit, groupId: number, userId: number, loggedIn: boolean): void {
+  const group = findGroup(state, groupId);
+  const member = group.members.find((m) => m.userId === userId);
+  if (!member || !groupMemberIds(state, group).includes(userId))
+    throw notFound(`Member of group ${groupId}: user`, userId);
+  if (member.loggedIn === loggedIn) return;
+  member.loggedIn = loggedIn;
+  emit({
+    service: SIM_SERVICES.groups,
+    event: 'memberLoginChanged',
+    data: { groupId, name: group.name, userId, loggedIn },
+  });
+}

@@ -1,8 +1,10 @@
+import { RIGHT_ADMIN, type RightKey } from '../../../shared/catalogue.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { Redirection, RedirectTriggerType } from '../../../shared/schemas/redirects.js';
 import { invalid, notFound } from './errors.js';
+import { groupMemberIds } from './groups.js';
 import { invalidField } from './invalidField.js';
-import type { PbxState } from './model.js';
+import type { PbxState, StoredUser } from './model.js';
 import { fullNumber } from './numberFormat.js';
 import type { Emit } from './pbx.js';
 import type { StoredPhoneNumber, StoredRedirect } from './telephonyModel.js';
@@ -64,6 +66,35 @@ export function listRedirects(state: PbxState, accountIds: readonly number[]): S
   return out;
 }
 
+/** The accounts whose redirections a user sees: their own and those of the groups they belong to. */
+export function redirectAccountsOf(state: PbxState, userId: number): number[] {
+  return [userId, ...state.groups.filter((g) => groupMemberIds(state, g).includes(userId)).map((g) => g.id)];
+}
+
+/*
+ * Who may read and change a redirection: one rule for every API (REST /redirects, UCI redirect.*). Reading: the
+ * account's own user, a member of the account's group, or an administrator. Changing: as reading, and the right
+ * for it — "Umleitung" for one's own, "Gruppe umleiten" for a group's.
+ */
+
+export function mayReadRedirect(state: PbxState, actor: StoredUser, r: StoredRedirect): boolean {
+  return actor.rights.includes(RIGHT_ADMIN) || redirectAccountsOf(state, actor.id).includes(r.accountId);
+}
+
+export function mayChangeRedirect(state: PbxState, actor: StoredUser, r: StoredRedirect): boolean {
+  if (actor.rights.includes(RIGHT_ADMIN)) return true;
+  const has = (right: RightKey) => actor.rights.includes(right);
+  if (r.accountId === actor.id) return has('redirect_perm');
+  return redirectAccountsOf(state, actor.id).includes(r.accountId) && has('group_redirect_perm');
+}
+
+/** Why `mayChangeRedirect` said no (for a redirection the actor may read). */
+export function changeRefusal(actor: StoredUser, r: StoredRedirect): string {
+  return r.accountId === actor.id
+    ? 'Changing your redirections needs the right "Umleitung" (redirect_perm)'
+    : 'Changing a group\'s redirections needs the right "Gruppe umleiten" (group_redirect_perm)';
+}
+
 /** A redirection by id (a stored one, or a default one by its `<phoneNumberId>-<TRIGGER>`), else 404. */
 export function findRedirect(state: PbxState, id: string): StoredRedirect {
   const stored = state.redirects.find((r) => r.id === id);
@@ -104,7 +135,14 @@ const DIALLABLE = /^\+?[0-9*#]{1,32}$/;
  * names (a different trigger is refused, `phoneNumber` and `groupNumber` are read-only and ignored), and the
  * `last…Destination` fields follow from the destinations used (what a GET gave is accepted back unchanged).
  */
-export function updateRedirect(state: PbxState, emit: Emit, id: string, body: RedirectionUpdate): StoredRedirect {
+export function updateRedirect(
+  state: PbxState,
+  emit: Emit,
+  id: string,
+  body: RedirectionUpdate,
+  /** How long a TIMEOUT redirection lets the phones ring: the UCI's `timeout` (the REST shape has no such field). */
+  delaySeconds?: number,
+): StoredRedirect {
   const current = findRedirect(state, id);
   if (body.id !== undefined && body.id !== current.id && body.id !== id)
     throw invalidField('id', `names redirect ${body.id}, the path ${id}`);
@@ -143,6 +181,7 @@ export function updateRedirect(state: PbxState, emit: Emit, id: string, body: Re
   }
   stored.enabled = body.enabled;
   stored.target = target;
+  if (delaySeconds !== undefined) stored.delaySeconds = delaySeconds;
   if (target.type === 'MAILBOX') stored.lastVoicemailboxId = target.voicemailboxId;
   else if (target.phoneNumber !== '') stored.lastPhoneNumber = target.phoneNumber;
   emit({

@@ -52,6 +52,11 @@ function matchesPhone(b: Binding, phoneId: string): boolean {
   return uri?.user !== undefined && uri.user === phoneId;
 }
 
+/** The phoneId is one of the user's phone records (its REST phone id as a string, as getPhoneIds answers). */
+function isPhoneOf(state: PbxState, userId: number, phoneId: string): boolean {
+  return state.phones.some((p) => p.userId === userId && String(p.id) === phoneId);
+}
+
 /**
  * Click-to-dial (UCI placeCallWithPhone) as third-party call control, RFC 3725 flow I: the simulator acts as a
  * B2BUA. It INVITEs the user's registered phones without SDP (From: the destination, so the phone shows whom it
@@ -84,11 +89,19 @@ export class ClickToDial {
         `${user.login} has no registered phone: register a SIP client as ${user.login} (e.g. over ws://…/sip) before placeCallWithPhone`,
       );
     }
-    const bindings = phoneId ? registered.filter((b) => matchesPhone(b, phoneId)) : registered;
+    let bindings = phoneId ? registered.filter((b) => matchesPhone(b, phoneId)) : registered;
+    // A phone id from getPhoneIds names a phone record (StoredPhone), but a registration cannot be tied to one:
+    // every SIP phone of a user registers with the user's SIP login, and nothing in a REGISTER names the record.
+    // So a valid phone id of the user rings all their registered devices, as "" (the primary phone) does.
+    if (bindings.length === 0 && phoneId && isPhoneOf(this.host.state(), user.id, phoneId)) bindings = registered;
     if (bindings.length === 0) {
+      const ids = this.host
+        .state()
+        .phones.filter((p) => p.userId === user.id)
+        .map((p) => String(p.id));
       throw new CallControlError(
         'no-phone',
-        `No registered phone of ${user.login} matches phoneId "${phoneId}"; registered contacts: ${registered.map((b) => b.contact).join(', ')}`,
+        `No phone of ${user.login} matches phoneId "${phoneId}"; use one of their phone ids (${ids.join(', ') || 'none'}, see getPhoneIds) or a registered contact: ${registered.map((b) => b.contact).join(', ')}`,
       );
     }
     if (uciCallId !== undefined && this.host.calls.byPartyId(uciCallId)) {

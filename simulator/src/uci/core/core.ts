@@ -9,7 +9,7 @@ import { CallBook } from './callBook.js';
 import type { UciCallControl } from './callControl.js';
 import { runMethod, type HandlerContext, type UciPeer } from './dispatch.js';
 import { Subscriptions } from './subscriptions.js';
-import { publishTelephonyChange } from './userState.js';
+import { publishTelephonyChange, redirectAlwaysActive } from './userState.js';
 
 export interface UciCoreOptions {
   holder: StateHolder;
@@ -31,6 +31,9 @@ export class UciCore implements HandlerContext {
   readonly subscriptions: Subscriptions;
   private control: UciCallControl | undefined;
   private readonly unsubscribeDnd: () => void;
+  private readonly unsubscribeRedirects: () => void;
+  /** Each user's redirectAlwaysActive as last seen, to tell a redirect change that flips it from one that does not. */
+  private alwaysActive = new Map<number, boolean>();
 
   constructor(private readonly opts: UciCoreOptions) {
     const { bus, holder } = opts;
@@ -46,6 +49,25 @@ export class UciCore implements HandlerContext {
       if (typeof userId === 'number' && Array.isArray(changed) && changed.includes('doNotDisturb'))
         publishTelephonyChange(holder, bus, this.calls, userId);
     });
+    // redirectAlwaysActive is derived from the redirects: a change (REST PUT /redirects, UCI redirect.*, a number
+    // taken away) that flips it is a userState event. One commit may change several of a user's redirects; the
+    // first of its events already sees the end state, the others then find nothing flipped.
+    this.seedAlwaysActive();
+    this.unsubscribeRedirects = bus.subscribe((e) => {
+      if (e.service === SIM_SERVICES.server && e.event === 'scenario-applied') this.seedAlwaysActive();
+      if (e.service !== SIM_SERVICES.redirects) return;
+      const userId = e.data.accountId;
+      if (typeof userId !== 'number' || !holder.state.users.some((u) => u.id === userId)) return;
+      const active = redirectAlwaysActive(holder.state, userId);
+      if (active === (this.alwaysActive.get(userId) ?? false)) return;
+      this.alwaysActive.set(userId, active);
+      publishTelephonyChange(holder, bus, this.calls, userId);
+    });
+  }
+
+  private seedAlwaysActive(): void {
+    const state = this.holder.state;
+    this.alwaysActive = new Map(state.users.map((u) => [u.id, redirectAlwaysActive(state, u.id)]));
   }
 
   callControl(): UciCallControl | undefined {
@@ -74,5 +96,6 @@ export class UciCore implements HandlerContext {
     this.subscriptions.stop();
     this.calls.stop();
     this.unsubscribeDnd();
+    this.unsubscribeRedirects();
   }
 }

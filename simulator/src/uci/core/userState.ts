@@ -18,6 +18,11 @@ export function avatarHash(state: PbxState, userId: number): string {
   return avatar ? createHash('sha1').update(Buffer.from(avatar.base64, 'base64')).digest('hex') : '';
 }
 
+/** userState.redirectAlwaysActive: an ALWAYS redirection of one of the user's own numbers is enabled. */
+export function redirectAlwaysActive(state: PbxState, userId: number): boolean {
+  return state.redirects.some((r) => r.accountId === userId && r.trigger === 'ALWAYS' && r.enabled);
+}
+
 export function userState(state: PbxState, user: StoredUser, calls: CallBook): UciUserState {
   const uci = user.uci ?? DEFAULT_UCI_USER;
   return {
@@ -25,7 +30,7 @@ export function userState(state: PbxState, user: StoredUser, calls: CallBook): U
     chatPresence: uci.doNotDisturb ? 'DO_NOT_DISTURB' : 'AVAILABLE',
     telephonyState: calls.telephonyState(user.id),
     chatPresenceMessage: uci.chatPresenceMessage,
-    redirectAlwaysActive: state.redirects.some((r) => r.accountId === user.id && r.trigger === 'ALWAYS' && r.enabled),
+    redirectAlwaysActive: redirectAlwaysActive(state, user.id),
     doNotDisturb: uci.doNotDisturb,
   };
 }
