@@ -22,6 +22,8 @@ import {
   UciMailboxSchema,
   UciRedirectSettingInputSchema,
   UciRedirectSettingSchema,
+  UCI_VOICEMAIL_FOLDERS,
+  UCI_VOICEMAIL_LIST_SORT,
   UciVoicemailListEntrySchema,
   uciListPage,
 } from './uciValues.js';
@@ -236,8 +238,11 @@ export const UciVoicemailListParamsSchema = z.strictObject({
   newest: UciDateTimeSchema.optional(),
   oldest: UciDateTimeSchema.optional(),
   filter: z.string().max(100).default('').describe('Part of a number or of the description; "" for all'),
-  folder: z.string().max(20).default('').describe('"", INBOX or OLD'),
-  sortProperty: z.string().max(40).default('startTime'),
+  folder: z
+    .union([z.literal(''), z.enum(UCI_VOICEMAIL_FOLDERS)])
+    .default('')
+    .describe('"" for both folders'),
+  sortProperty: z.union([z.literal(''), z.enum(UCI_VOICEMAIL_LIST_SORT)]).default('startTime'),
   order: z.union([z.literal(''), z.enum(UCI_ORDER_DIRECTIONS)]).default('DESCENDING'),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(0).max(1000).default(100),

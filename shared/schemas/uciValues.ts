@@ -109,6 +109,22 @@ export type UciContactInfo = z.infer<typeof UciContactInfoSchema>;
 
 export const UCI_ORDER_DIRECTIONS = ['ASCENDING', 'DESCENDING'] as const;
 
+/**
+ * The folders of a voicemail entry: INBOX (the fact sheet's VoicemailListEntryFolder) for a message not heard
+ * yet, OLD once heard. The simulator keeps no other folders.
+ */
+export const UCI_VOICEMAIL_FOLDERS = ['INBOX', 'OLD'] as const;
+/** What getVoicemailList sorts by: the entry's members (the Java VoicemailListEntryProperties names them so). */
+export const UCI_VOICEMAIL_LIST_SORT = [
+  'startTime',
+  'duration',
+  'callerNumber',
+  'calledNumber',
+  'callDescription',
+  'mailboxName',
+  'folder',
+] as const;
+
 export const UciVoicemailListEntrySchema = z
   .object({
     id: z.string(),
@@ -116,7 +132,7 @@ export const UciVoicemailListEntrySchema = z
     callerNumber: z.string(),
     calledNumber: z.string(),
     duration: z.number().int().describe('Seconds'),
-    folder: z.string().describe('INBOX (unheard) or OLD (heard)'),
+    folder: z.enum(UCI_VOICEMAIL_FOLDERS).describe('INBOX (unheard) or OLD (heard)'),
     mailboxId: z.string(),
     mailboxName: z.string(),
     startTime: z.date().describe('dateTime.iso8601 over XML-RPC, an ISO string over JSON-RPC'),

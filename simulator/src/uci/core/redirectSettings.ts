@@ -12,6 +12,7 @@ import {
   type RedirectionUpdate,
 } from '../../state/redirects.js';
 import type { StoredPhoneNumber, StoredRedirect } from '../../state/telephonyModel.js';
+import { toUciMailbox } from './mailboxes.js';
 import { RpcError } from './methods.js';
 import { uciRefusal } from './refusal.js';
 
@@ -38,7 +39,7 @@ export function mailboxesFor(state: PbxState, userId: number, number: StoredPhon
     .filter((b) =>
       groupId !== null ? b.groups.some((g) => g.groupId === groupId) : b.users.some((u) => u.userId === userId),
     )
-    .map((b) => ({ id: String(b.id), name: b.name, number: b.number }));
+    .map(toUciMailbox);
 }
 
 export function toUciRedirectSetting(state: PbxState, userId: number, r: StoredRedirect): UciRedirectSetting {

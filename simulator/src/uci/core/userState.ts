@@ -39,17 +39,23 @@ export function userStateEventData(state: PbxState, user: StoredUser, calls: Cal
   return { userId: user.id, login: user.login, ...userState(state, user, calls) };
 }
 
-/** Persists a change of the user's UCI state and publishes `ucp.v22.events.userState receiveUserState`. */
+type UciUserSettings = typeof DEFAULT_UCI_USER;
+
+/**
+ * Persists a change of the user's UCI state and publishes `ucp.v22.events.userState receiveUserState`. A
+ * function patch is computed from the state inside the commit, so a toggle (a DND key) never works on a stale read.
+ */
 export function changeUserState(
   holder: StateHolder,
   calls: CallBook,
   userId: number,
-  patch: Partial<typeof DEFAULT_UCI_USER>,
+  patch: Partial<UciUserSettings> | ((current: UciUserSettings) => Partial<UciUserSettings>),
 ): Promise<UciUserState> {
   return holder.commit((draft, emit) => {
     const user = draft.users.find((u) => u.id === userId);
     if (!user) throw new Error('the user no longer exists');
-    user.uci = { ...DEFAULT_UCI_USER, ...user.uci, ...patch };
+    const current = { ...DEFAULT_UCI_USER, ...user.uci };
+    user.uci = { ...current, ...(typeof patch === 'function' ? patch(current) : patch) };
     const data = userStateEventData(draft, user, calls);
     emit({ service: USER_STATE_SERVICE, event: USER_STATE_EVENT, data });
     return userState(draft, user, calls);
