@@ -11,6 +11,7 @@
 //     (X-Starface-Sim-Time, stamped by the bus; same machine clock, 1 ms resolution).
 //   Targets: p99 < 50 ms, 0 lost. Exits non-zero when one is missed.
 import { createServer } from 'node:http';
+import { URLSearchParams } from 'node:url';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,7 +66,11 @@ function histQuantile(hist, q) {
 }
 
 async function xmlRpc(url, name, params) {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/xml' }, body: methodCall(name, params) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/xml' },
+    body: methodCall(name, params),
+  });
   const text = await res.text();
   if (!text.includes('<boolean>1</boolean>')) throw new Error(`${name} answered ${res.status}: ${text.slice(0, 300)}`);
 }
