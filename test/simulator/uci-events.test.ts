@@ -204,6 +204,39 @@ describe('simulator: UCI connector — events', () => {
     assert.equal((await bernd.request(M.getUserState)).doNotDisturb, false);
   });
 
+  it('the v30 and v20 names: one method core, and a v30 subscription names its notifications v30', async () => {
+    const anna = await open(DEMO_USERS.anna);
+    // The same method under its v22, v30 and v20 names.
+    const v22 = await anna.request('ucp.v22.requests.call.getCallIds');
+    assert.deepEqual(await anna.request('ucp.v30.requests.call.getCallIds'), v22);
+    assert.deepEqual(await anna.request('ucp.v20.server.communication.call.getCallIds'), v22);
+    assert.equal(await anna.request('ucp.v20.server.connection.probe'), true);
+    assert.match(await anna.request('ucp.v30.requests.system.getServerVersion'), /^\d+\.\d+/);
+    // Known to STARFACE but not simulated, and unknown: two different errors.
+    const fax = await anna.call('ucp.v30.requests.fax.getFaxIds');
+    assert.equal(fax.error.code, UCI_ERRORS.notSimulated);
+    assert.match(fax.error.message, /known to STARFACE, not simulated/);
+    assert.equal((await anna.call('ucp.v30.requests.nothing.here')).error.code, UCI_ERRORS.methodNotFound);
+
+    await anna.request(M.subscribeEvents, ['ucp.v30.events.userState']);
+    await anna.request(M.setChatPresenceMessage, ['v30']);
+    const n = await anna.waitFor((x) => x.params.data?.chatPresenceMessage === 'v30');
+    assert.equal(n.method, 'ucp.v30.events.userState.receiveUserState');
+    // Subscribed under both names: each name gets the event once.
+    await anna.request(M.subscribeEvents, [USER_STATE_SERVICE]);
+    await anna.request(M.setChatPresenceMessage, ['both']);
+    await anna.waitFor(
+      (x) => x.method === `${USER_STATE_SERVICE}.receiveUserState` && x.params.data.chatPresenceMessage === 'both',
+    );
+    await anna.waitFor(
+      (x) => x.method === 'ucp.v30.events.userState.receiveUserState' && x.params.data.chatPresenceMessage === 'both',
+    );
+    assert.equal(anna.notifications.filter((x) => x.params.data.chatPresenceMessage === 'both').length, 2);
+    assert.deepEqual((await anna.request(M.unsubscribeEvents, [['ucp.v30.events.userState']])).services, [
+      USER_STATE_SERVICE,
+    ]);
+  });
+
   it('getCallIds / getCallState / telephonyState follow the call-state events on the bus', async () => {
     const anna = await open(DEMO_USERS.anna);
     const bernd = await open(DEMO_USERS.bernd);
