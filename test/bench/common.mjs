@@ -31,6 +31,17 @@ export function quantile(sorted, q) {
 }
 
 /** Median, the `upper` quantile (as pNN), min and max of `xs`, rounded to `digits`. */
+/** The q-quantile of a histogram of whole milliseconds (index = ms). */
+export function histQuantile(hist, q) {
+  const total = hist.reduce((a, b) => a + b, 0);
+  let acc = 0;
+  for (let i = 0; i < hist.length; i++) {
+    acc += hist[i];
+    if (acc >= q * total) return i;
+  }
+  return hist.length - 1;
+}
+
 export function stats(xs, { upper = 0.9, digits = 1 } = {}) {
   const sorted = [...xs].sort((a, b) => a - b);
   return {

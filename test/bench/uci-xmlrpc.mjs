@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { envInt, login, progress, round, sha512hex, startCli, stopProcess } from './common.mjs';
+import { envInt, histQuantile, login, progress, round, sha512hex, startCli, stopProcess } from './common.mjs';
 
 const TARGETS = { p99Ms: 50 };
 const SERVICE = 'sim.events.server';
@@ -93,16 +93,6 @@ async function report(workers) {
   const hist = new Array(2001).fill(0);
   for (const p of parts) p.hist.forEach((n, i) => (hist[i] += n));
   return { hist, counts: parts.flatMap((p) => p.counts) };
-}
-
-function histQuantile(hist, q) {
-  const total = hist.reduce((a, b) => a + b, 0);
-  let acc = 0;
-  for (let i = 0; i < hist.length; i++) {
-    acc += hist[i];
-    if (acc >= q * total) return i;
-  }
-  return hist.length - 1;
 }
 
 async function xmlRpc(url, name, params) {

@@ -23,6 +23,7 @@ import { Worker } from 'node:worker_threads';
 import {
   ADMIN_PASSWORD,
   envInt,
+  histQuantile,
   login,
   procStatus,
   progress,
@@ -144,16 +145,6 @@ class Subscribers {
   async terminate() {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-function histQuantile(hist, q) {
-  const total = hist.reduce((a, b) => a + b, 0);
-  let acc = 0;
-  for (let i = 0; i < hist.length; i++) {
-    acc += hist[i];
-    if (acc >= q * total) return i;
-  }
-  return hist.length - 1;
 }
 
 /** A recording: `count` events of the bench service, `spacingMs` apart. */

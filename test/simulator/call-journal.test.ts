@@ -5,6 +5,7 @@
  * surviving a SIGKILL of the simulator once its event was published.
  */
 import assert from 'node:assert/strict';
+import { startOnDataDir } from '../support/cliOnDisk.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -13,11 +14,11 @@ import { SIM_SERVICES } from '../../shared/schemas/events.js';
 import { UCI_ERRORS, UCI_METHODS } from '../../shared/schemas/uci.js';
 import { UCI_NON_GROUP, UciCallListEntrySchema } from '../../shared/schemas/uciValues.js';
 import { answerChecker, type AnswerCheck } from '../support/openapiAnswers.js';
-import { ADMIN_PASSWORD, DEMO_USERS, RestClient, startSim, type RunningSim } from '../support/rest.js';
+import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, until, type Phone, type SipModule } from '../support/sipjs.js';
 import { UciClient } from '../support/uci-client.js';
 import { cleanUp, each } from '../support/cleanup.js';
-import { ensureBuilt, killAllClis, removeTempDirs, runCli, tempDir, CLI } from '../support/cli.js';
+import { ensureBuilt, killAllClis, removeTempDirs, tempDir, CLI } from '../support/cli.js';
 import { xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
 
 const M = UCI_METHODS;
@@ -423,28 +424,7 @@ describe('simulator: the call journal survives a SIGKILL and loads from an older
   });
   after(() => cleanUp(killAllClis, removeTempDirs));
 
-  async function start(dir: string) {
-    const run = runCli(
-      [
-        '--data',
-        dir,
-        '--ready-json',
-        '--http-port',
-        '0',
-        '--sip-port',
-        '0',
-        '--admin-password',
-        PW,
-        '--log-level',
-        'warn',
-      ],
-      { STARFACE_SIM_ADMIN_PASSWORD: undefined },
-    );
-    const ready = await run.ready();
-    const admin = new RestClient(ready.rest);
-    await admin.login('admin', PW);
-    return { run, ready, admin };
-  }
+  const start = (dir: string) => startOnDataDir(dir, PW);
 
   it('an entry whose event was published is there after SIGKILL and a restart on the same folder', async () => {
     const dir = tempDir('starface-sim-journal-');

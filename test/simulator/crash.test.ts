@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, killAllClis, removeTempDirs, runCli, tempDir, type CliRun } from '../support/cli.js';
-import { RestClient } from '../support/rest.js';
+import { ensureBuilt, killAllClis, removeTempDirs, tempDir } from '../support/cli.js';
+import { startOnDataDir } from '../support/cliOnDisk.js';
 import { cleanUp } from '../support/cleanup.js';
 
 const PW = 'crash-test-admin-pw';
@@ -22,28 +22,7 @@ interface Acked {
   teamsInstalls: number;
 }
 
-async function start(dir: string): Promise<{ run: CliRun; admin: RestClient }> {
-  const run = runCli(
-    [
-      '--data',
-      dir,
-      '--ready-json',
-      '--http-port',
-      '0',
-      '--sip-port',
-      '0',
-      '--admin-password',
-      PW,
-      '--log-level',
-      'warn',
-    ],
-    { STARFACE_SIM_ADMIN_PASSWORD: undefined },
-  );
-  const ready = await run.ready();
-  const admin = new RestClient(ready.rest);
-  await admin.login('admin', PW);
-  return { run, admin };
-}
+const start = (dir: string) => startOnDataDir(dir, PW);
 
 const random = (min: number, max: number) => min + Math.floor(Math.random() * (max - min + 1));
 
