@@ -176,7 +176,8 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     );
   });
 
-  it("a sip.js call: the callee's callback gets receiveCallState INCOMING, RINGING, CONNECTED, HANGUP with the real call-state struct", async () => {
+  /** The simulator, real sip.js phones for anna and carla (carla answers after 100 ms) and a callback for each. */
+  async function annaAndCarlaWithPhones() {
     await start();
     const SIP: SipModule = await loadSipJs();
     const wsUrl = `ws://${new URL(sim.base).host}/sip`;
@@ -184,8 +185,11 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
     const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
     phones.push(anna, carla);
     carla.onInvite = (inv: any) => setTimeout(() => void inv.accept(), 100);
-    const cbAnna = await callback();
-    const cbCarla = await callback();
+    return { SIP, anna, carla, cbAnna: await callback(), cbCarla: await callback() };
+  }
+
+  it("a sip.js call: the callee's callback gets receiveCallState INCOMING, RINGING, CONNECTED, HANGUP with the real call-state struct", async () => {
+    const { SIP, anna, cbAnna, cbCarla } = await annaAndCarlaWithPhones();
     const a = client(DEMO_USERS.anna, cbAnna);
     const c = client(DEMO_USERS.carla, cbCarla);
     for (const x of [a, c]) {
@@ -230,15 +234,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   });
 
   it('a v30-alias subscription gets ucp.v30.events.call.receiveCallState; a v20 client (setProvidedServices) gets ucp.v20.client.communication.call.receiveCallState and, when the simulator stops, ucp.v20.client.connection.reset without params', async () => {
-    await start();
-    const SIP: SipModule = await loadSipJs();
-    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
-    const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
-    const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
-    phones.push(anna, carla);
-    carla.onInvite = (inv: any) => setTimeout(() => void inv.accept(), 100);
-    const cbAnna = await callback();
-    const cbCarla = await callback();
+    const { SIP, anna, cbAnna, cbCarla } = await annaAndCarlaWithPhones();
     const v30 = client(DEMO_USERS.anna, cbAnna);
     assert.equal(await v30.methodCall('ucp.v30.requests.connection.login'), true);
     assert.equal(await v30.methodCall('ucp.v30.requests.service.subscribeEvents', ['ucp.v30.events.call']), true);
