@@ -258,7 +258,8 @@ describe('call journal: getCallList filter, sort and paging', () => {
     assert.deepEqual(ids({}), ['5', '3', '2', '1']);
     assert.deepEqual(ids({ order: 'ASCENDING' }), ['1', '2', '3', '5']);
     assert.deepEqual(ids({ order: '', sortProperty: '' }), ['5', '3', '2', '1']);
-    assert.deepEqual(ids({ sortProperty: 'duration', order: 'ASCENDING' }), ['2', '3', '5', '1']);
+    const byTalkTime = { sortProperty: 'duration', order: 'ASCENDING' } as const;
+    assert.deepEqual(ids(byTalkTime), ['2', '3', '5', '1']);
     assert.deepEqual(ids({ sortProperty: 'callerNumber', order: 'DESCENDING' }), ['2', '5', '3', '1']);
   });
 
