@@ -38,9 +38,10 @@ export const UCI_XMLRPC_PARAMS = {
   /** Optional; `http` (default), `https`, or `xml-rpc` (= http). */
   callbackType: 'de.vertico.starface.callback.type',
   /**
-   * IPv4/IPv6 address or DNS host name of the client's XML-RPC server. A simulator bound to a non-loopback
-   * address takes only the requester's own address (no server-side request forgery toward other hosts) unless
-   * started with the option uciXmlRpcAnyCallbackHost.
+   * IPv4/IPv6 address or DNS host name of the client's XML-RPC server. The simulator, whatever its bind, takes
+   * only the requester's own address, or a loopback address or `localhost` from a requester on loopback (no
+   * server-side request forgery toward other hosts; other names are not resolved) unless started with the
+   * unsafe test option uciXmlRpcAnyCallbackHost.
    */
   callbackHost: 'de.vertico.starface.callback.host',
   /** 1–65535. */

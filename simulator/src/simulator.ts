@@ -63,8 +63,10 @@ export interface SimulatorOptions {
   /** UCI over XML-RPC: sessions one login may hold (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20). */
   uciXmlRpcMaxSessionsPerLogin?: number;
   /**
-   * UCI over XML-RPC: bound to a non-loopback address, the simulator calls back only the requester's own address;
-   * true allows any callback host (as a loopback-bound simulator always does).
+   * UCI over XML-RPC: whatever the bind, the simulator calls back only the requester's own address, or a loopback
+   * address / `localhost` when the requester is on loopback itself. UNSAFE opt-in: true allows any callback host,
+   * so any signed-in user can make the simulator POST to any host and port (server-side request forgery);
+   * for tests only.
    */
   uciXmlRpcAnyCallbackHost?: boolean;
   /**
@@ -126,11 +128,6 @@ export interface Simulator {
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
-
-function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  return bare === 'localhost' || bare === '::1' || /^127\./.test(bare) || /^::ffff:127\./i.test(bare);
-}
 
 export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const host = opts.host ?? '127.0.0.1';
@@ -310,7 +307,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
         delivery: opts.uciXmlRpcDelivery,
         maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
-        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true || isLoopbackHost(host),
+        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true,
       });
       xmlRpc = xmlRpcEndpoint;
       // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.

@@ -393,13 +393,14 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     const secret = '/uci-callback/abcdefghijklmnopqrstuvwxyz012345';
     const q = (host: string) =>
       xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '20001', [P.callbackPath]: secret });
-    const f = await faultOf(xmlRpcClient(base, q('127.0.0.2')).methodCall(M.login));
+    // 192.0.2.1 (TEST-NET-1) is only a parameter: refused before any connection is attempted.
+    const f = await faultOf(xmlRpcClient(base, q('192.0.2.1')).methodCall(M.login));
     assert.equal(f.faultCode, F.badCallback);
     assert.match(f.faultString, /must be your own address \(127\.0\.0\.1\)/);
     assert.equal(
-      (await faultOf(xmlRpcClient(base, q('localhost')).methodCall(M.login))).faultCode,
+      (await faultOf(xmlRpcClient(base, q('callback.example.invalid')).methodCall(M.login))).faultCode,
       F.badCallback,
-      'a host name is not the requester',
+      'a host name other than localhost is not resolved, so it is not the requester',
     );
     assert.equal(await xmlRpcClient(base, q('127.0.0.1')).methodCall(M.login), true);
     await until(
@@ -412,9 +413,10 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     assert.ok(logged.includes('http://127.0.0.1:20001/uci-callback/abcd…'), logged);
     await sim.stop();
 
+    // The unsafe opt-in: any host. Only a login (no subscription), so nothing is ever sent to 192.0.2.1.
     sim = await startSim({ scenario: 'demo', host: '0.0.0.0', uciXmlRpcAnyCallbackHost: true });
     assert.equal(
-      await xmlRpcClient(`http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`, q('127.0.0.2')).methodCall(M.login),
+      await xmlRpcClient(`http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`, q('192.0.2.1')).methodCall(M.login),
       true,
     );
   });

@@ -79,7 +79,8 @@ export class CallbackQueue {
     readonly target: CallbackTarget,
     private readonly opts: UciXmlRpcDeliveryOptions,
     /** The bound was passed: the queue is already empty and stopped. */
-    private readonly onGiveUp: (dropped: number, reason: string) => void,
+    /** `reason` says what gave out without the socket error; `lastError` is that error, for the operator only. */
+    private readonly onGiveUp: (dropped: number, reason: string, lastError: string) => void,
     private readonly now: () => number = Date.now,
     /** The callback answered a fault for an event: it was delivered (and refused), the queue moves on. */
     private readonly onRejected: (rejected: CallbackRejected) => void = () => {},
@@ -99,9 +100,7 @@ export class CallbackQueue {
     if (this.stopped) return;
     this.items.push(call);
     if (this.items.length > this.opts.maxQueue) {
-      this.giveUp(
-        `more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}${this.lastError ? ` (last error: ${this.lastError})` : ''}`,
-      );
+      this.giveUp(`more than ${this.opts.maxQueue} events waiting for ${redactedCallbackUrl(this.target)}`);
       return;
     }
     if (!this.inFlight && !this.retryTimer) this.next();
@@ -133,7 +132,7 @@ export class CallbackQueue {
 
   private giveUp(reason: string): void {
     const dropped = this.stop();
-    this.onGiveUp(dropped, reason);
+    this.onGiveUp(dropped, reason, this.lastError);
   }
 
   private next(): void {
@@ -155,9 +154,7 @@ export class CallbackQueue {
         const now = this.now();
         this.failingSince ??= now;
         if (now - this.failingSince >= this.opts.maxFailingMs) {
-          this.giveUp(
-            `${redactedCallbackUrl(this.target)} failed for ${now - this.failingSince} ms (last error: ${err.message})`,
-          );
+          this.giveUp(`${redactedCallbackUrl(this.target)} failed for ${now - this.failingSince} ms`);
           return;
         }
         this.retryTimer = setTimeout(() => {

@@ -140,10 +140,10 @@ export class XmlRpcEndpoint {
     const { key, v20Style } = resolveMethod(method);
     const named = xmlRpcParams(key, args);
     const callback = parseCallback(query);
-    if (callback && !this.opts.anyCallbackHost && !sameAddress(callback.host, remote)) {
+    if (callback && !this.opts.anyCallbackHost && !callbackAllowed(callback.host, remote)) {
       throw new RpcError(
         F.badCallback,
-        `bad callback: ${P.callbackHost} must be your own address (${remote}) on a simulator reachable from the network; start it with uciXmlRpcAnyCallbackHost to allow others`,
+        `bad callback: ${P.callbackHost} must be your own address (${remote}), or a loopback address or localhost when you call from loopback`,
       );
     }
     const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
@@ -226,6 +226,21 @@ function callbackQuery(user: StoredUser, query: URLSearchParams): string {
 }
 
 /** Two IP addresses are the same (an IPv4-mapped IPv6 address equals its IPv4 one); a host name never is. */
+/**
+ * Whom the simulator may call back: the requester's own address, or — for a requester on loopback — a loopback
+ * address or `localhost`. No other host name is resolved: a name could point anywhere (DNS rebinding included),
+ * so only IP literals and `localhost` (which Node resolves from the hosts file to loopback) are compared.
+ */
+function callbackAllowed(host: string, remote: string): boolean {
+  if (sameAddress(host, remote)) return true;
+  return isLoopbackAddress(remote) && (host.toLowerCase() === 'localhost' || isLoopbackAddress(host));
+}
+
+function isLoopbackAddress(a: string): boolean {
+  const v4 = a.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return (isIP(v4) === 4 && v4.startsWith('127.')) || (isIP(v4) === 6 && /^(0*:)*:?0*1$/.test(v4));
+}
+
 function sameAddress(host: string, remote: string): boolean {
   const norm = (a: string) => a.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
   return isIP(host) !== 0 && norm(host) === norm(remote);

@@ -50,7 +50,7 @@ export class XmlRpcSession implements UciPeer {
       new CallbackQueue(
         callback,
         registry.delivery,
-        (dropped, reason) => registry.callbackGaveUp(this, dropped, reason),
+        (dropped, reason, lastError) => registry.callbackGaveUp(this, dropped, reason, lastError),
         Date.now,
         (rejected) => registry.callbackRejected(this, rejected),
       );
@@ -209,17 +209,26 @@ export class XmlRpcSessions {
     );
   }
 
-  callbackGaveUp(s: XmlRpcSession, dropped: number, reason: string): void {
+  callbackGaveUp(s: XmlRpcSession, dropped: number, reason: string, lastError: string): void {
     s.close();
+    // The socket error (refused, reset, an HTTP status, a timeout) would tell the user what listens on the
+    // callback's host and port — a port scanner. Only the simulator's own log keeps it; the event says
+    // "unreachable" and what gave out.
+    this.opts.log('warn', UCI_XMLRPC_LOG_EVENTS.dropped, {
+      login: s.session.user?.login,
+      callback: s.label,
+      dropped,
+      reason,
+      lastError,
+    });
+    const generic = `callback unreachable: ${reason}`;
     this.logEvent(
       s,
       UCI_XMLRPC_LOG_EVENTS.dropped,
       'warn',
-      `UCI XML-RPC callback given up, ${dropped} event(s) dropped and the session of ${s.session.user?.login ?? '?'} ended: ${reason}`,
-      {
-        dropped,
-        reason,
-      },
+      `UCI XML-RPC callback given up, ${dropped} event(s) dropped and the session of ${s.session.user?.login ?? '?'} ended: ${generic}`,
+      { dropped, reason: generic },
+      false,
     );
   }
 
