@@ -15,7 +15,7 @@
  * `ucp.v20.client.connection` that the simulator stops.
  */
 import { CALL_EVENT_SERVICE, CALL_STATE_EVENT } from './calls.js';
-import { UCI_METHODS, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
+import { UCI_KNOWN_SERVICES, UCI_METHODS, USER_STATE_SERVICE, type UciMethodKey } from './uci.js';
 
 export type UciFamily = 'v20' | 'v22' | 'v30';
 
@@ -139,6 +139,29 @@ export const UCI_SERVICE_ALIASES: Readonly<Record<string, string>> = {
   'ucp.v30.events.userState': USER_STATE_SERVICE,
   [UCI_V20_CALL_SERVICE]: CALL_EVENT_SERVICE,
 };
+
+/**
+ * Every service name subscribeEvents takes: what the simulator publishes on, the aliases and the v20 client
+ * services. An invented name is refused: each name subscribed keeps state, so free names would let one client
+ * grow the simulator's memory without bound.
+ */
+export const UCI_SUBSCRIBABLE_SERVICES: readonly string[] = [
+  ...new Set([
+    ...UCI_KNOWN_SERVICES,
+    ...Object.keys(UCI_SERVICE_ALIASES),
+    UCI_V20_CALL_SERVICE,
+    UCI_V20_CONNECTION_SERVICE,
+  ]),
+];
+const SUBSCRIBABLE = new Set(UCI_SUBSCRIBABLE_SERVICES);
+
+/** The names among `services` that subscribeEvents does not take. */
+export function unknownUciServices(services: readonly string[]): string[] {
+  return services.filter((s) => !SUBSCRIBABLE.has(s));
+}
+
+/** Services one session (WebSocket or XML-RPC) may hold subscribed at once, over all its requests. */
+export const UCI_MAX_SERVICES_PER_SESSION = 64;
 
 /** The service the simulator publishes on for a service name a client used. */
 export function busService(clientService: string): string {

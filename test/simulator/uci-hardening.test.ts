@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { SIM_SERVICES, type SimEvent } from '../../shared/schemas/events.js';
-import { UCI_METHODS as M } from '../../shared/schemas/uci.js';
+import { UCI_ERRORS, UCI_METHODS as M } from '../../shared/schemas/uci.js';
+import { UCI_MAX_SERVICES_PER_SESSION, UCI_SUBSCRIBABLE_SERVICES } from '../../shared/schemas/uciNames.js';
 import {
   UCI_XMLRPC_FAULTS as F,
   UCI_XMLRPC_LOG_EVENTS,
@@ -157,5 +158,26 @@ describe('simulator: UCI hardening (XML-RPC callbacks)', function () {
       assert.ok(!/^X-Injected/i.test(line), `an injected header line: ${JSON.stringify(head)}`);
       assert.ok(!/[\r\n]/.test(line), `a bare CR or LF in ${JSON.stringify(line)}`);
     }
+  });
+
+  it('subscribeEvents takes only known services (-32602 naming them), drops empty entries, stays under the cap', async () => {
+    sim = await startSim({ scenario: 'demo', uciXmlRpcDelivery: FAST });
+    const l = await listener();
+    const c = xmlRpcClient(sim.addresses.xmlRpc, query('127.0.0.1', l.port));
+    await c.methodCall(M.login);
+    const f = await faultOf(c.methodCall(M.subscribeEvents, ['sim.events.licences', 'sim.events.invented-1']));
+    assert.equal(f.faultCode, UCI_ERRORS.invalidParams);
+    assert.match(f.faultString, /unknown service\(s\) sim\.events\.invented-1; known: /);
+    assert.ok(f.faultString.includes('ucp.v22.events.call'), f.faultString);
+    assert.ok(f.faultString.includes('ucp.v30.events.call'), 'the aliases are named as well');
+    // An empty entry never reaches the core: the contract's schema refuses it with a clear fault.
+    const empty = await faultOf(c.methodCall(M.subscribeEvents, ['', 'sim.events.licences']));
+    assert.match(empty.faultString, /not a service name/);
+    // Every known name at once is within the per-session cap.
+    assert.ok(UCI_SUBSCRIBABLE_SERVICES.length <= UCI_MAX_SERVICES_PER_SESSION);
+    const all = UCI_SUBSCRIBABLE_SERVICES.filter((x) => !x.includes('.client.')); // v20 client services are declared, not subscribed
+    await c.methodCall(M.subscribeEvents, all); // a fault would throw
+    const again = await faultOf(c.methodCall(M.subscribeEvents, ['sim.events.nope']));
+    assert.equal(again.faultCode, UCI_ERRORS.invalidParams, 'still refused after a successful subscription');
   });
 });

@@ -1,6 +1,11 @@
 import type { SimEvent } from '../../../../shared/schemas/events.js';
 import { UCI_ERRORS } from '../../../../shared/schemas/uci.js';
-import { busService } from '../../../../shared/schemas/uciNames.js';
+import {
+  busService,
+  UCI_MAX_SERVICES_PER_SESSION,
+  UCI_SUBSCRIBABLE_SERVICES,
+  unknownUciServices,
+} from '../../../../shared/schemas/uciNames.js';
 import type { EventBus } from '../../events/bus.js';
 import { RpcError } from './methods.js';
 import type { UciSession } from './session.js';
@@ -42,7 +47,21 @@ export class Subscriptions {
   subscribe(sub: Subscriber, services: string[], sinceSeq: number | undefined): Subscribed {
     const { bus } = this;
     const session = sub.session;
-    const added = [...new Set(services)].filter((s) => !session.services.has(s));
+    // One check for both transports: only known names (no per-name state for invented ones), empty entries
+    // dropped, and a cap over all requests of the session.
+    const named = services.filter((s) => s !== '');
+    const unknown = unknownUciServices(named);
+    if (unknown.length)
+      throw new RpcError(
+        UCI_ERRORS.invalidParams,
+        `unknown service(s) ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ` (+${unknown.length - 3})` : ''}; known: ${UCI_SUBSCRIBABLE_SERVICES.join(', ')}`,
+      );
+    const added = [...new Set(named)].filter((s) => !session.services.has(s));
+    if (session.services.size + added.length > UCI_MAX_SERVICES_PER_SESSION)
+      throw new RpcError(
+        UCI_ERRORS.invalidParams,
+        `at most ${UCI_MAX_SERVICES_PER_SESSION} services per session (${session.services.size} subscribed)`,
+      );
     const addedBus = new Set(added.map(busService));
     let backlog: SimEvent[] | undefined;
     const readBacklog = (): SimEvent[] => {
@@ -100,15 +119,26 @@ export class Subscriptions {
       if (names.length) session.routes.set(target, names);
       else {
         session.routes.delete(target);
-        this.byService.get(target)?.delete(sub);
+        this.drop(target, sub);
       }
     }
     return [...session.services];
   }
 
+  /** No entry stays for a service nobody subscribes to any more. */
+  private drop(service: string, sub: Subscriber): void {
+    const set = this.byService.get(service);
+    if (set?.delete(sub) && set.size === 0) this.byService.delete(service);
+  }
+
+  /** Services with at least one subscriber (for tests: nothing stays after unsubscribe or close). */
+  get serviceCount(): number {
+    return this.byService.size;
+  }
+
   /** The subscriber is gone (closed, timed out, given up). */
   forget(sub: Subscriber): void {
-    for (const s of sub.session.routes.keys()) this.byService.get(s)?.delete(sub);
+    for (const s of sub.session.routes.keys()) this.drop(s, sub);
     sub.session.services.clear();
     sub.session.routes.clear();
   }
