@@ -160,7 +160,7 @@ describe('simulator: UCI hardening (XML-RPC callbacks)', function () {
     }
   });
 
-  it('subscribeEvents takes only known services (-32602 naming them), drops empty entries, stays under the cap', async () => {
+  it('subscribeEvents takes only known services (-32602 naming them); an empty entry is refused; every known name fits the cap', async () => {
     sim = await startSim({ scenario: 'demo', uciXmlRpcDelivery: FAST });
     const l = await listener();
     const c = xmlRpcClient(sim.addresses.xmlRpc, query('127.0.0.1', l.port));
