@@ -8,7 +8,8 @@ import {
   TeamsLoginSuccessSchema,
   type TeamsLoginRequest,
 } from '../../../shared/schemas/teamsLogin.js';
-import { PbxError, type PbxRestClient } from './restClient.js';
+import { boundedText, isRedirect, ResponseTooLargeError } from './httpLimits.js';
+import { PbxError, redirectError, REST_MAX_RESPONSE_BYTES, tooLargeError, type PbxRestClient } from './restClient.js';
 
 /**
  * The REST calls the extension makes, named for what they do. Paths, methods and answer schemas come from the
@@ -75,13 +76,17 @@ export class PbxApi {
    * carries the unmet requirements, so the body is read whatever the status; other errors throw.
    */
   teamsLogin = async (req: TeamsLoginRequest, timeoutMs = 10_000) => {
+    const path = fillPath(API.teamsLogin);
+    const method = API.teamsLogin.method.toUpperCase();
     let res: Response;
     try {
-      res = await fetch(`${this.client.baseUrl}${fillPath(API.teamsLogin)}`, {
-        method: API.teamsLogin.method.toUpperCase(),
+      // Not followed: a redirect would carry the user's password in the body to the other place.
+      res = await fetch(`${this.client.baseUrl}${path}`, {
+        method,
         headers: { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' },
         body: JSON.stringify(req),
         signal: AbortSignal.timeout(timeoutMs),
+        redirect: 'manual',
       });
     } catch (err) {
       throw new PbxError(
@@ -90,7 +95,14 @@ export class PbxApi {
         'UNREACHABLE',
       );
     }
-    const body = (await res.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+    if (isRedirect(res)) throw redirectError(method, path, `${this.client.baseUrl}${path}`, res);
+    let body: { code?: string; message?: string } | undefined;
+    try {
+      body = JSON.parse(await boundedText(res, REST_MAX_RESPONSE_BYTES)) as typeof body;
+    } catch (err) {
+      if (err instanceof ResponseTooLargeError) throw tooLargeError(method, path, err, res.status);
+      body = undefined;
+    }
     if (res.status === 200) return TeamsLoginSuccessSchema.parse(body);
     if (res.status === 403) return TeamsLoginFailureSchema.parse(body);
     throw new PbxError(

@@ -4,6 +4,32 @@ import { fillPath, successSchema, type Answer, type CallArgs, type Endpoint } fr
 import { restLoginSecret } from '../../../shared/hashes.js';
 import { describe, type Failure } from '../text/errorText.js';
 import { englishOnly } from '../text/i18n.js';
+import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
+
+/**
+ * A larger REST answer is refused. The largest the extension loads are the user, group and phone lists of a big
+ * PBX (a few thousand entries of well under 1 KiB each); 16 MiB leaves room for that and bounds what a wrong or
+ * hostile server can make the extension host buffer.
+ */
+export const REST_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * No redirect is followed: nearly every request carries the authToken header or the login secret, and fetch
+ * would resend them (a 307 even re-posts the login body) to wherever the Location points. A PBX's REST API does
+ * not redirect; one that does is behind a proxy or moved (http → https, another host), and the user fixes that
+ * once in the connection's URL, which the error names.
+ */
+export function redirectError(method: string, path: string, from: string, res: Response): PbxError {
+  return new PbxError(
+    `${method} ${path}: ${from} redirects (HTTP ${res.status}) to ${redirectTarget(from, res.headers.get('location'))}; set the connection's URL to where the PBX really is`,
+    res.status,
+    'REDIRECT',
+  );
+}
+
+export function tooLargeError(method: string, path: string, err: ResponseTooLargeError, status: number): PbxError {
+  return new PbxError(`${method} ${path}: ${err.message}`, status, 'TOO_LARGE');
+}
 
 /**
  * A refusal or failure, in words a person can act on; `code` is the PBX's when it sent one. When the extension
@@ -146,14 +172,17 @@ export class PbxRestClient {
         headers,
         body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
         signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'manual',
       });
     } catch (err) {
       throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
+    if (isRedirect(res)) throw redirectError(method, path, this.baseUrl + path, res);
     let text: string;
     try {
-      text = await res.text();
+      text = await boundedText(res, REST_MAX_RESPONSE_BYTES);
     } catch (err) {
+      if (err instanceof ResponseTooLargeError) throw tooLargeError(method, path, err, res.status);
       // The headers came but the body stalled or broke off: the timeout still applies to it.
       throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }

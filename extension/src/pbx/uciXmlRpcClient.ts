@@ -6,6 +6,7 @@
  */
 import { Deserializer, serializeMethodCall, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_METHODS } from '../../../shared/schemas/uci.js';
+import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_PARAMS, UCI_XMLRPC_PATH } from '../../../shared/schemas/uciXmlRpc.js';
 
 /** Where the PBX pushes events: the callback server's advertised address and secret path. */
@@ -118,8 +119,7 @@ export class UciXmlRpcClient {
     } catch (err) {
       throw networkError(this.endpoint, method, err);
     }
-    if (res.status >= 300 && res.status < 400) {
-      void res.body?.cancel().catch(() => {});
+    if (isRedirect(res)) {
       throw new UciXmlRpcError(
         `${method}: ${this.endpoint} redirects (HTTP ${res.status}) to ${redirectTarget(this.endpoint, res.headers.get('location'))}; set the connection's URL to where the PBX really is`,
         'http',
@@ -131,7 +131,7 @@ export class UciXmlRpcClient {
     try {
       text = await boundedText(res, UCI_XMLRPC_MAX_RESPONSE_BYTES);
     } catch (err) {
-      if (err instanceof UciXmlRpcError)
+      if (err instanceof ResponseTooLargeError)
         throw new UciXmlRpcError(`${method}: ${err.message}`, 'malformed', undefined, res.status);
       throw networkError(this.endpoint, method, err);
     }
@@ -210,45 +210,6 @@ export class UciXmlRpcClient {
     if (ok === false)
       throw new UciXmlRpcError(`${UCI_METHODS.setChatPresenceMessage}: the PBX answered false (not set)`, 'fault');
   }
-}
-
-/** Where a redirect points, without its query (which may hold a token) or credentials. */
-function redirectTarget(endpoint: string, location: string | null): string {
-  if (!location) return '(no Location header)';
-  try {
-    const url = new URL(location, endpoint);
-    url.search = '';
-    url.hash = '';
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '(an invalid Location header)';
-  }
-}
-
-/** The body as text, refused beyond `max` bytes without buffering the rest. */
-async function boundedText(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? NaN);
-  if (declared > max) {
-    void res.body?.cancel().catch(() => {});
-    throw new UciXmlRpcError(`the answer is over ${max} bytes (${declared})`, 'malformed');
-  }
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      throw new UciXmlRpcError(`the answer is over ${max} bytes`, 'malformed');
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {
