@@ -82,6 +82,13 @@ export interface SimulatorOptions {
   sipDigest?: readonly string[];
   /** SIP: how long refusals from one source are counted before one `request-refused` event reports them (default 10 000 ms). */
   sipRefusalWindowMs?: number;
+  /**
+   * SIP: most TCP and WebSocket connections open at once on which no request has passed digest auth yet; more are
+   * closed at once (default 100, Asterisk's `tcpauthlimit`).
+   */
+  sipUnauthLimit?: number;
+  /** SIP: such a connection is closed when nothing on it authenticated within this time (default 30 000 ms, `tcpauthtimeout`). */
+  sipUnauthTimeoutMs?: number;
 }
 
 export interface SimulatorAddresses {
@@ -235,6 +242,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         now: opts.clock,
         digest: sipDigest,
         refusalWindowMs: opts.sipRefusalWindowMs,
+        unauthLimit: opts.sipUnauthLimit,
+        unauthTimeoutMs: opts.sipUnauthTimeoutMs,
       });
       const sipServer = sip;
       const router = new SipProxy({

@@ -175,6 +175,7 @@ export class Registrar {
       if (verdict.reason === 'malformed') return refuse(400, reason, message, 'Bad Request (malformed Authorization)');
       return refuse(401, reason, message, undefined, this.challenge(req, verdict.stale === true));
     }
+    flow.markAuthenticated?.();
 
     const owner = directory.userPart(aorUri.user);
     if (!owner)

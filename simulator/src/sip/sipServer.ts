@@ -22,6 +22,7 @@ import { Registrar } from './registrar.js';
 import { parseUri } from './message/uri.js';
 import { UserDirectory } from './directory.js';
 import type { Flow } from './transport/flow.js';
+import { UnauthenticatedLimiter } from './transport/authLimits.js';
 import { TcpTransport } from './transport/tcp.js';
 import { UdpTransport } from './transport/udp.js';
 import { WsTransport } from './transport/ws.js';
@@ -65,6 +66,10 @@ export interface SipServerOptions {
   digest?: readonly DigestAlgorithm[];
   /** Aggregation window of refused-request reports per source (default 10 s). */
   refusalWindowMs?: number;
+  /** Most TCP and WebSocket connections open at once on which nothing has authenticated yet (default 100). */
+  unauthLimit?: number;
+  /** How long such a connection may stay open without a request passing digest auth (default 30 s). */
+  unauthTimeoutMs?: number;
 }
 
 export interface SipAddresses {
@@ -106,9 +111,11 @@ export class SipServer {
       now: opts.now,
     });
     const inbound = (data: Buffer, flow: Flow) => this.inbound(data, flow);
+    // One cap over TCP and WebSocket together: both hold a descriptor per connection.
+    const limiter = new UnauthenticatedLimiter(opts.log, opts.unauthLimit, opts.unauthTimeoutMs);
     this.udp = new UdpTransport(inbound);
-    this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason));
-    this.ws = new WsTransport(inbound);
+    this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason), limiter);
+    this.ws = new WsTransport(inbound, limiter);
     const closed = (flow: Flow) => this.registrar.flowClosed(flow);
     this.ws.onFlowClosed(closed);
   }

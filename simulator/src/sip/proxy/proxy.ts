@@ -267,7 +267,10 @@ export class SipProxy implements CallRouter {
   /** The authenticated caller, or undefined once the request was challenged or refused. */
   private authenticate(txn: ServerTxn): StoredUser | undefined {
     const verdict = authenticateCaller(txn.req, this.host.auth, this.host.directory);
-    if (verdict.ok) return verdict.user;
+    if (verdict.ok) {
+      txn.flow.markAuthenticated?.();
+      return verdict.user;
+    }
     const { refusal, challenge } = verdict;
     if (refusal) this.reportRefusal(txn, refusal.status, refusal.reason, refusal.message, refusal.login);
     if (challenge)

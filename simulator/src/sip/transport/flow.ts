@@ -10,6 +10,8 @@ export interface Flow {
   /** True while messages can still be sent on it. */
   readonly open: boolean;
   send(data: Buffer): void;
+  /** A request on it passed digest auth: it leaves the unauthenticated-connection cap and timeout (TCP, WS). */
+  markAuthenticated?(): void;
 }
 
 export type Inbound = (data: Buffer, flow: Flow) => void;

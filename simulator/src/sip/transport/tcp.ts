@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Flow, Inbound } from './flow.js';
+import type { UnauthenticatedLimiter } from './authLimits.js';
 import { StreamFramer } from './framer.js';
 
 export type FramingError = (reason: string, data: Buffer, flow: Flow) => void;
@@ -13,6 +14,7 @@ export class TcpTransport {
   constructor(
     private readonly onMessage: Inbound,
     private readonly onFramingError: FramingError,
+    private readonly limiter: UnauthenticatedLimiter,
     private readonly idleTimeoutMs = 10 * 60_000,
   ) {}
 
@@ -32,6 +34,11 @@ export class TcpTransport {
   }
 
   private accept(socket: Socket): void {
+    const slot = this.limiter.admit(() => socket.destroy(), 'TCP');
+    if (!slot) {
+      socket.destroy();
+      return;
+    }
     this.sockets.add(socket);
     socket.setNoDelay(true);
     socket.setTimeout(this.idleTimeoutMs, () => socket.destroy());
@@ -48,6 +55,7 @@ export class TcpTransport {
       send: (data) => {
         if (open && !socket.destroyed) socket.write(data);
       },
+      markAuthenticated: () => slot.markAuthenticated(),
     };
     socket.on('data', (chunk) => {
       for (const frame of framer.push(chunk)) {
@@ -63,6 +71,7 @@ export class TcpTransport {
     socket.on('error', () => {});
     socket.on('close', () => {
       open = false;
+      slot.release();
       this.sockets.delete(socket);
     });
   }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import type { UnauthenticatedLimiter } from './authLimits.js';
 import type { Flow, Inbound } from './flow.js';
 import { MAX_STREAM_MESSAGE } from './framer.js';
 
@@ -18,7 +19,10 @@ export class WsTransport {
   });
   private readonly closeListeners = new Set<(flow: Flow) => void>();
 
-  constructor(private readonly onMessage: Inbound) {
+  constructor(
+    private readonly onMessage: Inbound,
+    private readonly limiter: UnauthenticatedLimiter,
+  ) {
     this.wss.on('connection', (ws, req) => this.accept(ws, req));
   }
 
@@ -40,6 +44,11 @@ export class WsTransport {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
+    const slot = this.limiter.admit(() => ws.terminate(), 'WS');
+    if (!slot) {
+      ws.terminate();
+      return;
+    }
     const remote = { address: req.socket.remoteAddress ?? '', port: req.socket.remotePort ?? 0 };
     const local = { address: req.socket.localAddress ?? '', port: req.socket.localPort ?? 0 };
     const flow: Flow = {
@@ -53,6 +62,7 @@ export class WsTransport {
       send: (data) => {
         if (ws.readyState === ws.OPEN) ws.send(data.toString('utf8'));
       },
+      markAuthenticated: () => slot.markAuthenticated(),
     };
     ws.on('message', (data, isBinary) => {
       const buf = Array.isArray(data)
@@ -65,6 +75,7 @@ export class WsTransport {
     });
     ws.on('error', () => {});
     ws.on('close', () => {
+      slot.release();
       for (const l of this.closeListeners) l(flow);
     });
   }
