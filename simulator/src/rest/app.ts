@@ -115,7 +115,10 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     // The authToken before the body: an unauthenticated caller gets its 401 without a byte of the body parsed.
     (req, res, next) => (isPublicRequest(req) ? next() : checkAuth(req, res, next)),
     jsonOnly,
-    (req, res, next) => (isPublicRequest(req) ? publicJson(req, res, next) : signedInJson(req, res, next)),
+    (req, res, next) => {
+      if (isRawBodyRequest(req)) return next(); // an avatar's bytes, even when they say application/json
+      return isPublicRequest(req) ? publicJson(req, res, next) : signedInJson(req, res, next);
+    },
     endpointRouter(ctx, handlers, 'public'),
     endpointRouter(ctx, handlers, 'signed-in'),
     notFoundHandler,
