@@ -12,8 +12,9 @@ import { callServicesHandlers } from './callServices.js';
 import { conferencesHandlers } from './conferences.js';
 import { contactsHandlers } from './contacts.js';
 import { requireAuth, type RestContext } from './context.js';
-import { endpointRouter, isRawBodyRequest, routeLookup, type HandlersFor } from './endpoints.js';
-import { BODY_LIMIT_BYTES, errorHandler, notFoundHandler } from './errors.js';
+import { endpointRouter, isPublicRequest, isRawBodyRequest, routeLookup, type HandlersFor } from './endpoints.js';
+import { BODY_LIMIT_BYTES, PUBLIC_BODY_LIMIT_BYTES, checkJsonDepth, errorHandler, notFoundHandler } from './errors.js';
+import { SimError } from '../state/errors.js';
 import { fmcHandlers } from './fmc.js';
 import { functionKeysHandlers } from './functionKeys.js';
 import { groupsHandlers } from './groups.js';
@@ -100,14 +101,25 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     ...voicemailHandlers(ctx),
     ...fmcHandlers(ctx),
   };
+  // Only an application/json body (any charset, as the real STARFACE's JAX-RS takes it) is parsed; another
+  // content type is a 415 (jsonOnly). An entry with a binary body (an avatar) reads its bytes itself. The depth
+  // scan runs on the raw bytes before JSON.parse.
+  const verify = (_req: unknown, _res: unknown, buf: Buffer): void => checkJsonDepth(buf);
+  const json = (limit: number) => express.json({ limit, type: JSON_TYPE, strict: false, verify });
+  const publicJson = json(PUBLIC_BODY_LIMIT_BYTES);
+  const signedInJson = json(BODY_LIMIT_BYTES);
+  const checkAuth = requireAuth(ctx);
   const rest = steps(
     routeLookup,
-    // Any content type is read as JSON: clients forget the header, and a clear JSON error beats a silent `{}`.
-    // An entry with a binary body (an avatar) reads its bytes itself.
-    express.json({ limit: BODY_LIMIT_BYTES, type: (req) => !isRawBodyRequest(req), strict: false }),
     noStore,
+    // The authToken before the body: an unauthenticated caller gets its 401 without a byte of the body parsed.
+    (req, res, next) => (isPublicRequest(req) ? next() : checkAuth(req, res, next)),
+    jsonOnly,
+    (req, res, next) => {
+      if (isRawBodyRequest(req)) return next(); // an avatar's bytes, even when they say application/json
+      return isPublicRequest(req) ? publicJson(req, res, next) : signedInJson(req, res, next);
+    },
     endpointRouter(ctx, handlers, 'public'),
-    requireAuth(ctx),
     endpointRouter(ctx, handlers, 'signed-in'),
     notFoundHandler,
   );
@@ -127,6 +139,24 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
   };
 }
 
+const JSON_TYPE = 'application/json';
+
+/** A body (an empty one aside) must say it is JSON, unless its entry reads raw bytes. */
+const jsonOnly: RequestHandler = (req, _res, next) => {
+  const length = req.headers['content-length'];
+  const hasBody = req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  if (!hasBody || isRawBodyRequest(req) || req.is(JSON_TYPE)) return next();
+  const type = req.headers['content-type'];
+  throw new SimError(
+    415,
+    'UNSUPPORTED_MEDIA_TYPE',
+    type
+      ? `A request body must be application/json, not ${type}`
+      : 'A request body needs Content-Type: application/json',
+    { contentType: type ?? null, expected: JSON_TYPE },
+  );
+};
+
 const REST_PREFIX = /^\/rest(?=\/|\?|$)/i;
 
 /**
@@ -143,6 +173,8 @@ function restFirst(
 ): RequestListener {
   return (req, res) => {
     const url = req.url ?? '/';
+    // No browser may guess another type for an answer (a reflected string in a JSON error must stay data).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     const prefix = REST_PREFIX.exec(url);
     if (!prefix) return void app(req, res);
     // A server made without serverOptions hands over plain objects: they get the prototypes as express does it.
@@ -155,7 +187,14 @@ function restFirst(
     request.baseUrl = url.slice(0, prefix[0].length);
     const below = url.slice(prefix[0].length);
     request.url = below.startsWith('/') ? below : `/${below}`;
-    const fail = (err: unknown) => onError(err, request, response, () => undefined);
+    const fail = (err: unknown) => {
+      // Refused before its body was read (401, 413, 415): the connection closes instead of reading the rest.
+      if (!request.complete && !response.headersSent) {
+        response.shouldKeepAlive = false;
+        response.setHeader('Connection', 'close');
+      }
+      onError(err, request, response, () => undefined);
+    };
     try {
       rest(request, response, (err?: unknown) =>
         err ? fail(err) : notFoundHandler(request, response, () => undefined),

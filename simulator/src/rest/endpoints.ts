@@ -68,6 +68,11 @@ export function isRawBodyRequest(req: object): boolean {
   return matched.get(req)?.entry.binary?.request !== undefined;
 }
 
+/** True for a request to a public entry (sign-in): it is read before any authToken check, with a small limit. */
+export function isPublicRequest(req: object): boolean {
+  return matched.get(req)?.entry.access === 'public';
+}
+
 /** What runs one entry: access check, parsing, the handler, the answer. */
 type Run = (req: Request, res: Response, params: Record<string, string>) => unknown;
 

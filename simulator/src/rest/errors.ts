@@ -6,6 +6,40 @@ import type { Logger } from '../log.js';
 /** The largest request body any route reads (JSON or raw bytes). */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
+/** The body limit of the unauthenticated entries (sign-in): credentials are a few hundred bytes. */
+export const PUBLIC_BODY_LIMIT_BYTES = 4 * 1024;
+
+/** The deepest JSON nesting taken: no REST body is more than a few levels deep; 64 leaves room. */
+export const JSON_MAX_DEPTH = 64;
+
+/**
+ * Throws a 400 when arrays and objects nest deeper than JSON_MAX_DEPTH. One pass over the bytes before JSON.parse,
+ * so a `[[[…]]]` body costs a scan, not a parse and a deep validation walk.
+ */
+export function checkJsonDepth(buf: Buffer): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i];
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: the next byte is escaped
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > JSON_MAX_DEPTH)
+        throw new SimError(
+          400,
+          'BODY_TOO_DEEP',
+          `The request body nests arrays and objects deeper than ${JSON_MAX_DEPTH}`,
+          {
+            limit: JSON_MAX_DEPTH,
+          },
+        );
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}
+
 export interface ErrorDetail {
   path: string;
   message: string;

@@ -71,6 +71,8 @@ export class XmlRpcEndpoint {
   handle(req: IncomingMessage, res: ServerResponse): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== UCI_XMLRPC_PATH) return false;
+    // No browser may guess another type for a fault or a response (a reflected string must stay text).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     if (req.method !== 'POST') {
       res
         .writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' })

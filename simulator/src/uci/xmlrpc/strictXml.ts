@@ -8,6 +8,9 @@ import sax from 'sax';
 import { UCI_XMLRPC_FAULTS } from '../../../../shared/schemas/uciXmlRpc.js';
 import { RpcError } from '../core/methods.js';
 
+/** The deepest nesting of elements taken: a real methodCall is a handful deep; 64 leaves room and stops a stack walk. */
+export const XML_MAX_DEPTH = 64;
+
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 
@@ -34,6 +37,8 @@ export function checkStrictXmlRpc(body: string): void {
     if (tag.name === 'methodName' && stack.length === 1 && ++methodNames > 1)
       fail(UCI_XMLRPC_FAULTS.malformed, 'malformed XML-RPC request: more than one <methodName>');
     stack.push(tag.name);
+    if (stack.length > XML_MAX_DEPTH)
+      fail(UCI_XMLRPC_FAULTS.malformed, `malformed XML-RPC request: elements nested deeper than ${XML_MAX_DEPTH}`);
     text = '';
   };
   parser.ontext = (t) => {
