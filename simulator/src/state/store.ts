@@ -1,5 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { basename, join } from 'node:path';
 import { PbxStateSchema, type PbxState } from './model.js';
 
@@ -161,7 +172,8 @@ export class JsonFileStore implements Store {
   private lock(): void {
     if (this.locked) return;
     const token = `${process.pid} ${randomBytes(12).toString('hex')}`;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // The attempts bound the wait for a racer that holds a takeover guard but has not yet renamed its lock in.
+    for (let attempt = 0; attempt < 200; attempt++) {
       try {
         const fd = openSync(this.lockFile, 'wx', 0o600);
         try {
@@ -193,8 +205,12 @@ export class JsonFileStore implements Store {
         this.locked = true;
         return;
       }
+      // Another process is taking this stale lock over; the lock is then live, which the next round reports.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
-    throw new StoreError(`Cannot take the lock of the data folder ${this.dir}: it keeps changing hands, or a takeover was interrupted. If no simulator uses the folder, remove ${this.lockFile} and its .takeover-* files.`);
+    throw new StoreError(
+      `Cannot take the lock of the data folder ${this.dir}: it keeps changing hands, or a takeover was interrupted. If no simulator uses the folder, remove ${this.lockFile} and its .takeover-* files.`,
+    );
   }
 
   /** Replaces the stale lock whose content is `stale` by ours; false when another process won that race. */
