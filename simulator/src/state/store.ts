@@ -87,6 +87,7 @@ export class JsonFileStore implements Store {
     }
     this.lock();
     this.removeStaleTemps();
+    this.removeStaleGuards();
     let raw: string;
     try {
       raw = readFileSync(this.file, 'utf8');
@@ -225,6 +226,12 @@ export class JsonFileStore implements Store {
       throw this.folderError(err, 'create the lock takeover file');
     }
     closeSync(fd);
+    // Guards of earlier generations are removed once their lock is live (removeStaleGuards), so a racer that
+    // read an old stale lock could get its guard: it must see that stale content still in place.
+    if (readFileSync(this.lockFile, 'utf8') !== stale) {
+      unlinkSync(guard);
+      return false;
+    }
     const fresh = `${this.lockFile}.${process.pid}.new`;
     writeFileSync(fresh, token, { mode: 0o600 });
     renameSync(fresh, this.lockFile);
@@ -243,6 +250,20 @@ export class JsonFileStore implements Store {
         unlinkSync(join(this.dir, name));
       } catch {
         // Left for the next start; it is never read.
+      }
+    }
+  }
+
+  /** Takeover guards of killed holders: holding the live lock, none of them guards anything any more. */
+  private removeStaleGuards(): void {
+    const prefix = `${basename(this.lockFile)}.takeover-`;
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      if (!name.startsWith(prefix) || this.guards.includes(path)) continue;
+      try {
+        unlinkSync(path);
+      } catch {
+        // Another start removed it.
       }
     }
   }
