@@ -191,7 +191,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     );
   }
 
-  const handle: Simulator = {
+  // startUnguarded is internal: start() wraps it to release the store's lock when it fails.
+  const handle: Simulator & { startUnguarded(): Promise<SimulatorAddresses> } = {
     get generatedAdminPassword() {
       return generatedAdminPassword;
     },
@@ -226,6 +227,16 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     },
 
     async start() {
+      try {
+        return await handle.startUnguarded();
+      } catch (err) {
+        // A start that fails after the store took the folder's lock (port taken, corrupt file) must not keep
+        // the lock: the next start would otherwise find it held by a live process (this one).
+        store.close();
+        throw err;
+      }
+    },
+    async startUnguarded() {
       const initial = await loadState();
       scenarioName = initial.scenario;
       holder = new StateHolder(store, bus, initial);

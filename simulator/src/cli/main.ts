@@ -155,7 +155,8 @@ async function main(): Promise<void> {
           : `port ${(e as { port?: number }).port ?? httpPort}`;
       fail(`${which} is in use; choose another with --http-port / --sip-port (0 = any free port)`);
     }
-    if (e.code === 'EACCES') fail(`no permission to bind port ${httpPort}`);
+    if (e.code === 'EACCES' && (e.syscall === 'listen' || e.syscall === 'bind'))
+      fail(`no permission to bind port ${httpPort}`);
     fail(e.message);
   }
 

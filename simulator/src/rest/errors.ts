@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { SimError } from '../state/errors.js';
+import { StoreWriteError } from '../state/store.js';
 import type { Logger } from '../log.js';
 
 /** The largest request body any route reads (JSON or raw bytes). */
@@ -90,6 +91,16 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res
         .status(err.status)
         .json({ code: err.code, message: err.message, ...(err.details !== undefined ? { details: err.details } : {}) });
+      return;
+    }
+    if (err instanceof StoreWriteError) {
+      // The change was rolled back (StateHolder); the request may succeed once the store is writable again.
+      log('error', 'store write failed', { method: req.method, path: req.path, file: err.file, errno: err.errno });
+      res.status(503).json({
+        code: 'STORE_UNAVAILABLE',
+        message: err.message,
+        details: { file: err.file, errno: err.errno },
+      });
       return;
     }
     const e = err as { type?: string; status?: number; limit?: number; message?: string };
