@@ -1,39 +1,11 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { PbxApi } from '../../extension/src/pbx/api.js';
-import { PbxError, PbxRestClient } from '../../extension/src/pbx/restClient.js';
+import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { restBaseUrl } from '../../shared/schemas/connection.js';
+import { loopbackHttp, pbxRejection } from '../support/loopbackHttp.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
-
-/** A throwaway local HTTP server on a free port; `close()` also drops connections that are left hanging. */
-async function localServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-): Promise<{ base: string; close(): Promise<void> }> {
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}/rest`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<PbxError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof PbxError, `expected a PbxError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
-}
 
 describe('extension PbxRestClient', () => {
   let sim: RunningSim;
@@ -66,7 +38,7 @@ describe('extension PbxRestClient', () => {
 
     it('refuses a wrong password with "wrong login or password"', async () => {
       const client = new PbxRestClient(sim.base);
-      const err = await rejection(client.login(DEMO_USERS.carla.login, 'not-the-password'));
+      const err = await pbxRejection(client.login(DEMO_USERS.carla.login, 'not-the-password'));
       assert.match(err.message, /wrong login or password/);
       assert.match(err.message, /1003/);
       assert.equal(err.status, 400);
@@ -77,7 +49,7 @@ describe('extension PbxRestClient', () => {
 
     it('refuses calls before sign-in without touching the network', async () => {
       const client = new PbxRestClient('http://127.0.0.1:1/rest');
-      const err = await rejection(client.get('/users/me', z.unknown()));
+      const err = await pbxRejection(client.get('/users/me', z.unknown()));
       assert.equal(err.code, 'NOT_SIGNED_IN');
       assert.equal(err.status, 401);
       assert.equal(err.isAuth, true);
@@ -91,12 +63,12 @@ describe('extension PbxRestClient', () => {
       // Applying a scenario revokes every token but the admin's: 1001's token now answers 401.
       const applied = await sim.admin.post('/sim/scenario', { name: 'demo' });
       assert.equal(applied.status, 200);
-      const err = await rejection(api.me());
+      const err = await pbxRejection(api.me());
       assert.equal(err.status, 401);
       assert.equal(err.isAuth, true);
       assert.equal(client.signedIn, false);
       // The next call fails locally: there is no token to send.
-      const again = await rejection(api.me());
+      const again = await pbxRejection(api.me());
       assert.equal(again.code, 'NOT_SIGNED_IN');
       // Signing in again works.
       await client.login(DEMO_USERS.anna.login, DEMO_USERS.anna.password);
@@ -106,7 +78,7 @@ describe('extension PbxRestClient', () => {
     it("reports a 404 with the PBX's message and code", async () => {
       const client = new PbxRestClient(sim.base);
       await client.login('admin', ADMIN_PASSWORD);
-      const err = await rejection(client.get('/modules/configurations/999', z.unknown()));
+      const err = await pbxRejection(client.get('/modules/configurations/999', z.unknown()));
       assert.equal(err.status, 404);
       assert.equal(err.isNotFound, true);
       assert.notEqual(err.message, '');
@@ -116,7 +88,7 @@ describe('extension PbxRestClient', () => {
     it('checks answers against the schema (UNEXPECTED_SHAPE names the path)', async () => {
       const client = new PbxRestClient(sim.base);
       await client.login('admin', ADMIN_PASSWORD);
-      const err = await rejection(client.get('/server/version', z.object({ version: z.number() })));
+      const err = await pbxRejection(client.get('/server/version', z.object({ version: z.number() })));
       assert.equal(err.code, 'UNEXPECTED_SHAPE');
       assert.match(err.message, /"version"/);
     });
@@ -126,7 +98,7 @@ describe('extension PbxRestClient', () => {
     it('says "connection refused" for a closed port (UNREACHABLE)', async () => {
       const port = await closedPort();
       const base = `http://127.0.0.1:${port}/rest`;
-      const err = await rejection(new PbxRestClient(base).login('admin', 'x'));
+      const err = await pbxRejection(new PbxRestClient(base).login('admin', 'x'));
       assert.equal(err.code, 'UNREACHABLE');
       assert.equal(err.status, undefined);
       assert.match(err.message, /connection refused/);
@@ -134,12 +106,12 @@ describe('extension PbxRestClient', () => {
     });
 
     it('says "did not answer in time" for a server that never answers', async () => {
-      const server = await localServer(() => {
+      const server = await loopbackHttp(() => {
         // never answers
       });
       try {
         // The configured 300 ms ended it: the default timeout would outlast this test.
-        const err = await rejection(new PbxRestClient(server.base, { timeoutMs: 300 }).login('admin', 'x'));
+        const err = await pbxRejection(new PbxRestClient(server.base, { timeoutMs: 300 }).login('admin', 'x'));
         assert.equal(err.code, 'UNREACHABLE');
         assert.match(err.message, /did not answer in time/);
         assert.ok(err.message.includes(server.base), err.message);
@@ -149,13 +121,13 @@ describe('extension PbxRestClient', () => {
     });
 
     it('says "did not answer in time" for a server that sends headers but never the whole body', async () => {
-      const server = await localServer((_req, res) => {
+      const server = await loopbackHttp((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.write('{"loginType":');
         // ...and nothing more
       });
       try {
-        const err = await rejection(new PbxRestClient(server.base, { timeoutMs: 300 }).login('admin', 'x'));
+        const err = await pbxRejection(new PbxRestClient(server.base, { timeoutMs: 300 }).login('admin', 'x'));
         assert.equal(err.code, 'UNREACHABLE');
         assert.match(err.message, /did not answer in time/);
       } finally {
@@ -166,12 +138,12 @@ describe('extension PbxRestClient', () => {
 
   describe('answers that are not the STARFACE REST API', () => {
     it('calls an HTML page NOT_JSON', async () => {
-      const server = await localServer((_req, res) => {
+      const server = await loopbackHttp((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'text/html' });
         res.end('<!doctype html><html><body>Welcome to nginx!</body></html>');
       });
       try {
-        const err = await rejection(new PbxRestClient(server.base).login('admin', 'x'));
+        const err = await pbxRejection(new PbxRestClient(server.base).login('admin', 'x'));
         assert.equal(err.code, 'NOT_JSON');
         assert.equal(err.status, 200);
         assert.match(err.message, /not JSON/);
@@ -182,7 +154,7 @@ describe('extension PbxRestClient', () => {
     });
 
     it('takes a 401 at POST /login for a wrong login or password, as a 400', async () => {
-      const server = await localServer((req, res) => {
+      const server = await loopbackHttp((req, res) => {
         res.writeHead(req.method === 'GET' ? 200 : 401, { 'Content-Type': 'application/json' });
         res.end(
           JSON.stringify(
@@ -193,7 +165,7 @@ describe('extension PbxRestClient', () => {
         );
       });
       try {
-        const err = await rejection(new PbxRestClient(server.base).login('1001', 'not-the-password'));
+        const err = await pbxRejection(new PbxRestClient(server.base).login('1001', 'not-the-password'));
         assert.equal(err.status, 401);
         assert.equal(err.isWrongCredentials, true);
         assert.equal(err.message, 'Sign-in as 1001 failed: wrong login or password');
@@ -203,12 +175,12 @@ describe('extension PbxRestClient', () => {
     });
 
     it('names the HTTP status of an HTML error page', async () => {
-      const server = await localServer((_req, res) => {
+      const server = await loopbackHttp((_req, res) => {
         res.writeHead(502, { 'Content-Type': 'text/html' });
         res.end('<html><body>Bad Gateway</body></html>');
       });
       try {
-        const err = await rejection(new PbxRestClient(server.base).login('admin', 'x'));
+        const err = await pbxRejection(new PbxRestClient(server.base).login('admin', 'x'));
         assert.equal(err.code, 'HTTP_502');
         assert.equal(err.status, 502);
         assert.match(err.message, /HTTP 502/);
@@ -218,12 +190,12 @@ describe('extension PbxRestClient', () => {
     });
 
     it('calls JSON of the wrong shape UNEXPECTED_SHAPE', async () => {
-      const server = await localServer((_req, res) => {
+      const server = await loopbackHttp((_req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ hello: 'world' }));
       });
       try {
-        const err = await rejection(new PbxRestClient(server.base).login('admin', 'x'));
+        const err = await pbxRejection(new PbxRestClient(server.base).login('admin', 'x'));
         assert.equal(err.code, 'UNEXPECTED_SHAPE');
         assert.equal(err.status, 200);
         assert.match(err.message, /GET \/login: unexpected answer/);
@@ -234,7 +206,7 @@ describe('extension PbxRestClient', () => {
     });
 
     it('checks the token answer too: a login reply without a token is refused and does not sign in', async () => {
-      const server = await localServer((req, res) => {
+      const server = await loopbackHttp((req, res) => {
         res.writeHead(200, { 'Content-Type': 'application/json' });
         res.end(
           JSON.stringify(req.method === 'GET' ? { loginType: 'Internal', nonce: 'abc', secret: null } : { token: 42 }),
@@ -242,7 +214,7 @@ describe('extension PbxRestClient', () => {
       });
       try {
         const client = new PbxRestClient(server.base);
-        const err = await rejection(client.login('admin', 'x'));
+        const err = await pbxRejection(client.login('admin', 'x'));
         assert.equal(err.code, 'UNEXPECTED_SHAPE');
         assert.match(err.message, /POST \/login/);
         assert.equal(client.signedIn, false);

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { PbxApi } from '../../extension/src/pbx/api.js';
-import { PbxError, PbxRestClient, REST_MAX_RESPONSE_BYTES } from '../../extension/src/pbx/restClient.js';
+import { PbxRestClient, REST_MAX_RESPONSE_BYTES } from '../../extension/src/pbx/restClient.js';
+import { loopbackHttp, pbxRejection } from '../support/loopbackHttp.js';
 
 interface Seen {
   method: string;
@@ -15,7 +15,7 @@ interface Seen {
 /** A loopback HTTP server that records every request it gets (headers and body) before the handler answers. */
 async function recordingServer(handler: (req: Seen, res: ServerResponse) => void = (_, res) => res.end('{}')) {
   const seen: Seen[] = [];
-  const server = createServer((req, res) => {
+  const server = await loopbackHttp((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -24,28 +24,7 @@ async function recordingServer(handler: (req: Seen, res: ServerResponse) => void
       handler(s, res);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    origin,
-    base: `${origin}/rest`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function rejection(p: Promise<unknown>): Promise<PbxError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof PbxError, `expected a PbxError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected a rejection');
+  return { ...server, seen };
 }
 
 /** A PBX that signs in for real and then sends the rest of its answers on to `elsewhere` with `status`. */
@@ -79,7 +58,7 @@ describe('extension REST client: redirects and answer size', () => {
   for (const status of [302, 307]) {
     it(`a ${status} to another origin at login: the login secret is not re-posted there, the error names the origin`, async () => {
       const { other, pbx } = await servers(status, true);
-      const err = await rejection(new PbxRestClient(pbx.base).login('admin', 'pw'));
+      const err = await pbxRejection(new PbxRestClient(pbx.base).login('admin', 'pw'));
       assert.equal(err.code, 'REDIRECT');
       assert.equal(err.status, status);
       assert.match(err.message, new RegExp(`redirects \\(HTTP ${status}\\) to ${other.origin}/rest/login;`));
@@ -95,7 +74,7 @@ describe('extension REST client: redirects and answer size', () => {
       const { other, pbx } = await servers(status, false);
       const client = new PbxRestClient(pbx.base);
       await client.login('admin', 'pw');
-      const err = await rejection(client.get('/users', z.unknown()));
+      const err = await pbxRejection(client.get('/users', z.unknown()));
       assert.equal(err.code, 'REDIRECT');
       assert.match(err.message, new RegExp(`to ${other.origin}/rest/users;`));
       assert.equal(other.seen.length, 0);
@@ -106,7 +85,7 @@ describe('extension REST client: redirects and answer size', () => {
     it(`a ${status} of the Teams sign-in rehearsal: the password is not posted to the other origin`, async () => {
       const { other, pbx } = await servers(status, true);
       const api = new PbxApi(new PbxRestClient(pbx.base));
-      const err = await rejection(
+      const err = await pbxRejection(
         api.teamsLogin({ pbxName: 'pbx', key: 'k', login: 'alice', password: 'PASSWORD-SECRET' }),
       );
       assert.equal(err.code, 'REDIRECT');
@@ -120,7 +99,7 @@ describe('extension REST client: redirects and answer size', () => {
       res.end();
     });
     cleanups.push(pbx.close);
-    const err = await rejection(new PbxRestClient(pbx.base).login('admin', 'pw'));
+    const err = await pbxRejection(new PbxRestClient(pbx.base).login('admin', 'pw'));
     assert.equal(err.code, 'REDIRECT');
     assert.match(err.message, new RegExp(`to ${pbx.origin}/moved/rest/login;`));
     assert.deepEqual(
@@ -164,7 +143,7 @@ describe('extension REST client: redirects and answer size', () => {
     it(`an answer over the cap (${declareLength ? 'declared' : 'streamed'}) is refused and its reading stops`, async () => {
       const server = await endlessServer(declareLength);
       const client = new PbxRestClient(server.base);
-      const err = await rejection(client.request('GET', '/version', { auth: false }));
+      const err = await pbxRejection(client.request('GET', '/version', { auth: false }));
       assert.equal(err.code, 'TOO_LARGE');
       assert.match(err.message, new RegExp(`GET /version: the answer is over ${REST_MAX_RESPONSE_BYTES} bytes`));
       await server.done;
