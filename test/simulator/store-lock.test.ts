@@ -16,6 +16,18 @@ const ROUNDS = 4;
 const PW = 'store-lock-admin-pw';
 
 /** A pid that surely belongs to no process: one of a child that has exited. */
+/** A quiet simulator on the data folder `dir` (HTTP on `httpPort`, 0 = any free port). */
+function simIn(dir: string, httpPort = 0): Simulator {
+  return createSimulator({
+    dataDir: dir,
+    adminPassword: PW,
+    httpPort,
+    sipPort: 0,
+    host: '127.0.0.1',
+    logger: silentLogger,
+  });
+}
+
 function deadPid(): number {
   const r = spawnSync(process.execPath, ['-e', '']);
   return r.pid!;
@@ -101,25 +113,11 @@ describe('store lock and store errors', function () {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
-    const failing = createSimulator({
-      dataDir: dir,
-      adminPassword: PW,
-      httpPort: port,
-      sipPort: 0,
-      host: '127.0.0.1',
-      logger: silentLogger,
-    });
+    const failing = simIn(dir, port);
     await assert.rejects(failing.start(), (err: NodeJS.ErrnoException) => err.code === 'EADDRINUSE');
     await new Promise<void>((resolve) => blocker.close(() => resolve()));
     assert.equal(existsSync(join(dir, 'lock')), false, 'the failed start left its lock');
-    const sim = createSimulator({
-      dataDir: dir,
-      adminPassword: PW,
-      httpPort: 0,
-      sipPort: 0,
-      host: '127.0.0.1',
-      logger: silentLogger,
-    });
+    const sim = simIn(dir);
     sims.push(sim);
     await sim.start();
   });
@@ -156,14 +154,7 @@ describe('store lock and store errors', function () {
   it('stale temp copies of the store are removed at start', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'state.json.99999.tmp'), '{"torn":');
-    const sim = createSimulator({
-      dataDir: dir,
-      adminPassword: PW,
-      httpPort: 0,
-      sipPort: 0,
-      host: '127.0.0.1',
-      logger: silentLogger,
-    });
+    const sim = simIn(dir);
     sims.push(sim);
     await sim.start();
     assert.deepEqual(
