@@ -9,6 +9,7 @@ import { createRestApp } from './rest/app.js';
 import type { RestContext } from './rest/context.js';
 import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from './auth/rateLimit.js';
 import { Sessions } from './auth/sessions.js';
+import { BrowserGuard, parseOrigins } from './auth/browserGuard.js';
 import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
 import type { Scenario } from '../../shared/schemas/scenario.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
@@ -89,6 +90,13 @@ export interface SimulatorOptions {
   sipUnauthLimit?: number;
   /** SIP: such a connection is closed when nothing on it authenticated within this time (default 30 000 ms, `tcpauthtimeout`). */
   sipUnauthTimeoutMs?: number;
+  /**
+   * Origins (`scheme://host[:port]`) of web pages that may use the simulator from a browser: their WebSocket
+   * upgrades (/sip, /uci) and HTTP requests pass, and they get CORS answers for exactly that origin. Default none:
+   * a request with any other Origin header (the simulator's own aside) is refused with 403; requests without one
+   * (node, curl, softphones) are not from a page and pass. A malformed origin throws. See auth/browserGuard.ts.
+   */
+  allowOrigins?: readonly string[];
 }
 
 export interface SimulatorAddresses {
@@ -168,6 +176,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     if (!parsed.ok) throw new Error(`sipDigest: ${parsed.error}`);
     sipDigest = parsed.algorithms;
   }
+  const allowOrigins = parseOrigins(opts.allowOrigins ?? []);
+  if (!allowOrigins.ok) throw new Error(`allowOrigins: ${allowOrigins.error}`);
 
   async function loadState(): Promise<PbxState> {
     if (opts.reset && store instanceof JsonFileStore) store.reset();
@@ -333,6 +343,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.
       // Node checks them every connectionsCheckingInterval, so that follows the timeout.
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
+      // Before any routing, parsing or authentication: a foreign web page must not make a request act.
+      const guard = new BrowserGuard({ bind: host, allowOrigins: allowOrigins.origins, log });
       server = createServer(
         {
           ...restHttp.serverOptions,
@@ -341,10 +353,12 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
         },
         (req, res) => {
+          if (!guard.admit(req, res)) return;
           if (!xmlRpcEndpoint.handle(req, res)) restHttp.listener(req, res);
         },
       );
       server.on('upgrade', (req, socket, head) => {
+        if (!guard.admitUpgrade(req, socket)) return;
         const path = (req.url ?? '').split('?')[0];
         if (path === '/sip') sipServer.handleUpgrade(req, socket, head);
         else if (path === UCI_PATH) uciServer.handleUpgrade(req, socket, head);
@@ -358,6 +372,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         server!.once('error', reject);
         server!.listen(opts.httpPort ?? 8080, host, () => {
           server!.off('error', reject);
+          guard.bound((server!.address() as AddressInfo).address);
           resolve();
         });
       });

@@ -7,6 +7,7 @@ import { isSubcommand, runSubcommand } from './recordReplay.js';
 import type { ReadyLine } from '../../../shared/schemas/readyLine.js';
 import { parseDigestList } from '../../../shared/schemas/sipDigest.js';
 import { adminPasswordCommand } from './adminPassword.js';
+import { parseOrigins } from '../auth/browserGuard.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 
@@ -30,6 +31,9 @@ Usage: starface-sim [options]
   --sip-digest LIST         digest algorithms the registrar and proxy offer, in order, one challenge each:
                             a comma list of md5, sha-256, sha-512-256 (default md5, as a real STARFACE;
                             overrides the scenario's sip.digest)
+  --allow-origin ORIGIN     a web page origin (scheme://host[:port]) that may use the simulator from a
+                            browser: WebSockets to /sip and /uci, REST and XML-RPC with CORS; repeatable.
+                            Without it, requests carrying another page's Origin header are refused (403)
   --ready-json              print exactly one JSON line on stdout when listening
   --log-level LEVEL         debug, info, warn, error or silent (default info; logs go to stderr)
   --help                    this text
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
         'version-string': { type: 'string' },
         'min-version': { type: 'string' },
         'sip-digest': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
         'ready-json': { type: 'boolean' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -106,6 +111,8 @@ async function main(): Promise<void> {
     if (!parsed.ok) fail(`--sip-digest: ${parsed.error}`);
     sipDigest = parsed.algorithms;
   }
+  const allowOrigins = parseOrigins(values['allow-origin'] ?? []);
+  if (!allowOrigins.ok) fail(`--allow-origin: ${allowOrigins.error}`);
 
   const sim = createSimulator({
     host: values.host,
@@ -119,6 +126,7 @@ async function main(): Promise<void> {
     version: values['version-string'],
     minVersion: values['min-version'],
     sipDigest,
+    allowOrigins: allowOrigins.origins,
     logger: jsonLogger(level as 'info'),
   });
 
@@ -184,6 +192,7 @@ async function main(): Promise<void> {
     `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
+  if (allowOrigins.origins.length > 0) lines.push(`  browser  pages from ${allowOrigins.origins.join(', ')} (CORS)`);
   if (sim.scenarioSkipped)
     lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
   if (sim.scenario === 'demo') {

@@ -46,6 +46,16 @@ const P = UCI_XMLRPC_PARAMS;
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
+/**
+ * XML-RPC says text/xml, and every client we know sends it (Apache XML-RPC, Python's xmlrpc.client, PHP);
+ * application/xml is the same media type by RFC 7303 and is taken too. Parameters (charset) may follow.
+ */
+const XML_TYPES = ['text/xml', 'application/xml'];
+
+function isXmlType(header: string | undefined): boolean {
+  return header !== undefined && XML_TYPES.includes(header.split(';')[0]!.trim().toLowerCase());
+}
+
 export class XmlRpcEndpoint {
   readonly sessions: XmlRpcSessions;
   private readonly core: UciCore;
@@ -77,6 +87,19 @@ export class XmlRpcEndpoint {
       res
         .writeHead(405, { Allow: 'POST', 'Content-Type': 'text/plain' })
         .end(`${UCI_XMLRPC_PATH} takes POST with an XML-RPC methodCall\n`);
+      return true;
+    }
+    const type = req.headers['content-type'];
+    if (!isXmlType(type)) {
+      // Before the credentials: a browser's form or text/plain POST (no preflight) must not even count as a
+      // failed sign-in. The body is not read; the connection closes instead.
+      res.shouldKeepAlive = false;
+      res
+        .writeHead(415, { 'Content-Type': 'text/plain', 'Accept-Post': XML_TYPES.join(', '), Connection: 'close' })
+        .end(
+          `${UCI_XMLRPC_PATH} takes an XML-RPC methodCall with Content-Type: text/xml, not ${type ? type : 'a body without Content-Type'}\n`,
+        );
+      req.resume();
       return true;
     }
     loadXmlRpc().then(
