@@ -3,7 +3,7 @@ import { AppSessionSchema, AppSessionUpdateSchema } from '../schemas/app.js';
 import { CallJournalPageSchema, CallJournalQuerySchema } from '../schemas/callJournal.js';
 import { CallListSchema } from '../schemas/calls.js';
 import { ApiErrorSchema } from '../schemas/common.js';
-import { SimCredentialsSchema } from '../schemas/credentials.js';
+import { SimCredentialsSchema, SipSecretAnswerSchema, SipSecretUpdateSchema } from '../schemas/credentials.js';
 import { EventListSchema, EventQuerySchema } from '../schemas/events.js';
 import { RegistrationListSchema } from '../schemas/registrations.js';
 import { ScenarioApplySchema } from '../schemas/scenario.js';
@@ -51,10 +51,20 @@ export const SIM_API = endpoints({
     method: 'get',
     path: '/sim/credentials',
     summary:
-      "Every user's login and SIP password as far as the simulator knows them (the admin's is a hash only): a trainer's cheat sheet",
+      "Every user's SIP secret, and the login password where it is also the SIP secret (the built-in scenarios' users; all others are kept as a hash only): a trainer's cheat sheet",
     access: 'admin',
     real: false,
     responses: { 200: SimCredentialsSchema },
+  },
+  putSipSecret: {
+    method: 'put',
+    path: '/sim/users/{userId}/sip-secret',
+    summary:
+      "Set a user's SIP secret (the digest password of their softphone), or have a new one generated ({}); the answer shows it once. Never the login password",
+    access: 'self',
+    real: false,
+    body: SipSecretUpdateSchema,
+    responses: { 200: SipSecretAnswerSchema, 400: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema },
   },
   getCalls: {
     method: 'get',

@@ -6,6 +6,7 @@ import { ModeSchema } from './modules.js';
 import { isFqdn } from './common.js';
 import { VirtualPhoneSchema } from './calls.js';
 import { DigestAlgorithmListSchema } from './sipDigest.js';
+import { SipSecretSchema } from './credentials.js';
 import { ScenarioTelephonyShape } from './scenarioTelephony.js';
 
 const Version = z.string().refine(isVersion, { message: 'must be a four-part version such as 6.7.3.11' });
@@ -33,7 +34,9 @@ export const ScenarioUserSchema = z.strictObject({
   email: z.string().default(''),
   language: z.string().default('de'),
   password: z.string().min(6),
-  sipPassword: z.string().min(6).optional().describe('Defaults to the password'),
+  sipPassword: SipSecretSchema.optional().describe(
+    'The SIP secret (digest password of the softphone); without it the simulator generates one, never the login password',
+  ),
   extension: z
     .string()
     .regex(/^\d{2,8}$/)

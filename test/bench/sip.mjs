@@ -1,6 +1,6 @@
 // `npm run bench -- sip` (dispatched from run.mjs): the SIP registrar under a sipp closed loop, side by side with
 // Kamailio 5.6 as an in-memory registrar with the same users and the same digest authentication, in one run.
-//   - 10,000 users 20000..29999, password "<login>-pw": a scenario file for the simulator; for Kamailio the
+//   - 10,000 users 20000..29999, password and SIP secret "<login>-pw": a scenario file for the simulator; for Kamailio the
 //     cfg accepts that login range and derives the password from the login (no database on either side).
 //   - sipp 3.6.1, UDP (-t u1), REGISTER → 401 (digest MD5, qop=auth) → REGISTER with credentials → 200, Expires
 //     3600; the credentials come per call from the -inf CSV: sipp expands keywords inside
@@ -83,6 +83,7 @@ function writeUsers(dir, count) {
       email: '',
       language: 'en',
       password: passwordOf(login),
+      sipPassword: passwordOf(login), // the SIP secret sipp and Kamailio answer with; never defaulted to the password
       extension: login,
     });
     csv.push(`${login};${passwordOf(login)}`);

@@ -100,7 +100,7 @@ describe('unit: the "Simulator" node (tree model)', () => {
     assert.equal(anna!.contextValue, 'simLogin.hasPassword');
     assert.equal(anna!.ref.userId, 2);
     assert.match(anna!.tooltip!, /SIP password: the same/);
-    assert.equal(dora!.description, 'password unknown (changed since)');
+    assert.equal(dora!.description, 'login password kept as a hash only');
     assert.equal(dora!.contextValue, 'simLogin');
     assert.equal(dora!.value, undefined);
     assert.match(dora!.tooltip!, /SIP password: dora-sip-2001/);

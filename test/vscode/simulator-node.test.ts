@@ -231,4 +231,40 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
       /\nUsername: +1003\n[\s\S]*\nPassword: +carla-demo-1003\n/,
     );
   });
+
+  it('a user created over REST: the login password is not listed, the settings carry the generated SIP secret', async () => {
+    const session = await simulatorSession(api);
+    const loginPassword = 'gina-login-password-1';
+    const created = (await session.api.client.send('POST', '/users', {
+      login: '2095',
+      firstName: 'Gina',
+      familyName: 'Gerber',
+      email: '',
+      language: 'en',
+      password: loginPassword,
+      extension: '2095',
+    })) as { id: number };
+    try {
+      const gina = await child(await child(await simulatorNode(), 'Logins'), /^2095 /);
+      assert.equal(description(gina), 'login password kept as a hash only');
+      assert.equal(gina.contextValue, 'simLogin', 'no password to copy');
+      const text = (await exec<string>(10_000, 'starface.copySoftphoneSettings', gina)) ?? '';
+      const password = /\nPassword: +(\S+)\n/.exec(text)?.[1];
+      assert.ok(password, text);
+      assert.notEqual(password, loginPassword, 'the SIP secret is not the login password');
+      assert.ok(!text.includes(loginPassword), 'the login password appears nowhere');
+      const settings = Object.fromEntries(
+        text
+          .split('\n')
+          .slice(1)
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      );
+      assert.equal(await register(settings), 200, 'the copied SIP secret registers');
+      assert.equal(await register({ ...settings, Password: loginPassword }), 401, 'the login password does not');
+    } finally {
+      // Later files expect the demo's users only.
+      await session.api.client.send('DELETE', `/users/${created.id}`, undefined);
+    }
+  });
 });

@@ -1,9 +1,9 @@
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import { loadScenario, parseScenario, ScenarioError } from '../scenarios/apply.js';
 import { SimError } from '../state/errors.js';
-import { ADMIN_LOGIN, findUser } from '../state/users.js';
+import { ADMIN_LOGIN, findUser, setSipSecret } from '../state/users.js';
 import type { StoredUser } from '../state/model.js';
-import { sha512hex } from '../../../shared/hashes.js';
+import { sipSecretIsLoginPassword } from '../state/sipSecret.js';
 import type { SimCredentials } from '../../../shared/schemas/credentials.js';
 import type { RestContext } from './context.js';
 import type { HandlersFor } from './endpoints.js';
@@ -12,7 +12,14 @@ import type { HandlersFor } from './endpoints.js';
 export function simHandlers(
   ctx: RestContext,
 ): HandlersFor<
-  'getAppSession' | 'putAppSession' | 'getRegistrations' | 'getCredentials' | 'getCalls' | 'getEvents' | 'postScenario'
+  | 'getAppSession'
+  | 'putAppSession'
+  | 'getRegistrations'
+  | 'getCredentials'
+  | 'putSipSecret'
+  | 'getCalls'
+  | 'getEvents'
+  | 'postScenario'
 > {
   return {
     getAppSession: ({ params }) => findUser(ctx.holder.state, params.userId).app,
@@ -37,6 +44,12 @@ export function simHandlers(
     getRegistrations: () => ctx.registrations(),
 
     getCredentials: () => credentials(ctx.holder.state.users, ctx.sipDomains(), ctx.sipRealm()),
+
+    putSipSecret: ({ params, body }) =>
+      ctx.holder.commit((s, emit) => {
+        const user = setSipSecret(s, emit, params.userId, body.secret);
+        return { userId: user.id, login: user.login, secret: user.sipPassword, generated: body.secret === undefined };
+      }),
 
     getCalls: () => ctx.calls(),
 
@@ -88,9 +101,8 @@ function loadBuiltin(name: string) {
 }
 
 /**
- * The trainer's cheat sheet. The login password is stored as a hash only; it is known exactly while the SIP
- * password still follows it (then the hash matches), which holds for every scenario user until someone sets
- * one of the two apart.
+ * The trainer's cheat sheet. The login password is stored as a hash only; it is known exactly where it is also
+ * the SIP secret (then the hash matches): the built-in scenarios' users, whose passwords are public.
  */
 function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>, realm: string): SimCredentials {
   return {
@@ -102,7 +114,7 @@ function credentials(users: readonly StoredUser[], domains: ReadonlySet<string>,
         firstName: u.firstName,
         familyName: u.familyName,
         extension: u.extension ?? null,
-        password: !u.sipPasswordCustom && sha512hex(u.sipPassword) === u.passwordHash ? u.sipPassword : null,
+        password: sipSecretIsLoginPassword(u) ? u.sipPassword : null,
         sipPassword: u.sipPassword,
       })),
     sipDomains: [...domains],

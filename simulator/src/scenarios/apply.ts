@@ -94,8 +94,7 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     { contact: false },
   );
   admin.passwordHash = opts.adminPasswordHash;
-  admin.sipPassword = '';
-  admin.sipPasswordCustom = true;
+  admin.sipPassword = ''; // no SIP account: its password is known to the simulator as a hash only
   try {
     for (const l of scenario.licences) installLicence(state, emit, l.type, l.count);
     // Uniqueness checked once with sets: checking each user against all others made large scenarios quadratic.

@@ -16,7 +16,11 @@ const ALL_TEAMS_RIGHTS = [
   'msteams_perm',
 ];
 
-/** The demo PBX of DESIGN.md: Anna is fully set up, Bernd lacks the Teams right, Carla has no licences. */
+/**
+ * The demo PBX of DESIGN.md: Anna is fully set up, Bernd lacks the Teams right, Carla has no licences. Each user's
+ * SIP secret is their login password, on purpose and only here: these passwords are public (README, tests), and a
+ * trainer hands out one password per user. A later change of the login password leaves the SIP secret as it is.
+ */
 export function demoScenario(): ScenarioInput {
   return {
     name: 'demo',
@@ -35,6 +39,7 @@ export function demoScenario(): ScenarioInput {
         email: 'anna.albers@demo.starface.test',
         language: 'de',
         password: 'anna-demo-1001',
+        sipPassword: 'anna-demo-1001',
         extension: '1001',
         rights: ALL_TEAMS_RIGHTS,
         licences: ['UCC-Client Premium', 'MS Teams Integration'],
@@ -47,6 +52,7 @@ export function demoScenario(): ScenarioInput {
         email: 'bernd.brandt@demo.starface.test',
         language: 'de',
         password: 'bernd-demo-1002',
+        sipPassword: 'bernd-demo-1002',
         extension: '1002',
         rights: ALL_TEAMS_RIGHTS.filter((r) => r !== 'msteams_perm'),
         licences: ['UCC-Client Premium', 'MS Teams Integration'],
@@ -59,6 +65,7 @@ export function demoScenario(): ScenarioInput {
         email: 'carla.conrad@demo.starface.test',
         language: 'en',
         password: 'carla-demo-1003',
+        sipPassword: 'carla-demo-1003',
         extension: '1003',
         rights: ALL_TEAMS_RIGHTS,
         licences: [],

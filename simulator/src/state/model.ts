@@ -21,12 +21,19 @@ import { DEFAULT_CONFERENCE_CONFIGURATION, DEFAULT_CONTACTS_SCHEME } from './tel
 export const StoredUserSchema = UserSchema.omit({ password: true }).extend({
   /**
    * sha512hex(password): what the REST and UCI logins are checked against; `""` (NO_PASSWORD) for a user created
-   * without one, who cannot sign in until one is set.
+   * without one, who cannot sign in until one is set. Password-equivalent for these logins: their handshake is
+   * computed from this hash, not from the password (shared/hashes.ts).
    */
   passwordHash: z.string(),
-  /** SIP digest needs the secret itself, as on any PBX; it leaves only to an admin (GET /rest/sim/credentials). */
+  /**
+   * The SIP secret, in plain text: SIP digest needs it (or an HA1, which is bound to a realm that here follows the
+   * configuration) and it leaves only to an admin (GET /rest/sim/credentials) or once to its owner (PUT
+   * /rest/sim/users/{id}/sip-secret). Its own value — given by the scenario or generated — never the login
+   * password, but for the built-in scenarios' public ones. Stores written before kept the login password here
+   * (and a `sipPasswordCustom` flag, now dropped on load): it stays the SIP secret, so enrolled phones keep
+   * registering, until someone sets a new one. `""`: no SIP account (the admin).
+   */
   sipPassword: z.string(),
-  sipPasswordCustom: z.boolean(),
   rights: z.array(RightKeySchema),
   licences: z.array(LicenceTypeSchema),
   app: AppSessionSchema,

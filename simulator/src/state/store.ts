@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  chmodSync,
   closeSync,
   fsyncSync,
   mkdirSync,
@@ -81,7 +82,9 @@ export class JsonFileStore implements Store {
 
   load(): PbxState | undefined {
     try {
-      mkdirSync(this.dir, { recursive: true });
+      // Private from birth: the folder holds password-equivalent hashes and SIP secrets (README "What the data
+      // folder holds"). An existing folder keeps the mode its owner gave it.
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     } catch (err) {
       throw this.folderError(err, 'create');
     }
@@ -94,6 +97,12 @@ export class JsonFileStore implements Store {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw new StoreError(`Cannot read the store file ${this.file}: ${(err as Error).message}`);
+    }
+    // A file written by an older version may be readable by others; every save writes 0600 anyway.
+    try {
+      chmodSync(this.file, 0o600);
+    } catch {
+      // Not ours to change (another owner, a read-only mount): the next save replaces it with a 0600 file.
     }
     let json: unknown;
     try {

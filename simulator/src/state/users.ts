@@ -14,6 +14,7 @@ import type { Emit } from './pbx.js';
 import { assignLicences } from './licences.js';
 import { linkUserContact, syncUserContact, unlinkUserContact } from './userContact.js';
 import { removeUserData } from './userRemoval.js';
+import { generateSipSecret } from './sipSecret.js';
 
 /** The built-in administrator's login: `--admin-password` and scenario changes find the admin by it. */
 export const ADMIN_LOGIN = 'admin';
@@ -95,7 +96,9 @@ export interface NewUser
 /**
  * `checked`: the caller has already made sure login and extension are unique (a scenario of 10,000 users).
  * `contact: false`: the caller links the user's contact later (a scenario, whose own contacts come first).
- * Without a password the user exists but cannot sign in (REST, UCI, SIP) until one is set, as on the PBX.
+ * Without a password the user exists but cannot sign in (REST, UCI) until one is set, as on the PBX.
+ * The SIP secret is the given `sipPassword`, else a generated one, never the login password: the store keeps
+ * the login password as a hash only (the built-in scenarios pass their public passwords as `sipPassword`).
  */
 export function createUser(
   state: PbxState,
@@ -117,8 +120,7 @@ export function createUser(
     ...definedOnly(fields),
     id: state.nextId.user++,
     passwordHash: password === undefined ? NO_PASSWORD : sha512hex(password),
-    sipPassword: sipPassword ?? password ?? '',
-    sipPasswordCustom: sipPassword !== undefined,
+    sipPassword: sipPassword ?? generateSipSecret(),
     rights: [...(rights ?? DEFAULT_USER_RIGHTS)],
     licences: [],
     app: { active: false, platform: null, version: null, lastSeen: null },
@@ -149,16 +151,38 @@ export function updateUser(state: PbxState, emit: Emit, id: number, input: UserU
     delete user[key];
   }
   Object.assign(user, definedOnly(fields));
-  if (password !== undefined) {
-    user.passwordHash = sha512hex(password);
-    if (!user.sipPasswordCustom) user.sipPassword = password;
-  }
+  // The SIP secret stays: it is the phone's, and following the password would store the new one in plain text.
+  if (password !== undefined) user.passwordHash = sha512hex(password);
   emit({
     service: SIM_SERVICES.users,
     event: 'updated',
     data: { userId: id, login: user.login, passwordChanged: password !== undefined },
   });
   syncUserContact(state, emit, user);
+  return user;
+}
+
+/**
+ * Sets a user's SIP secret, or generates one when `secret` is undefined; answers the secret now in force. One equal
+ * to the login password is refused: the store would then hold the login password in plain text. Registrations
+ * made with the old secret stay until they expire; their refresh is challenged and refused, as a phone's is on a
+ * PBX whose SIP password changed.
+ */
+export function setSipSecret(state: PbxState, emit: Emit, userId: number, secret: string | undefined): StoredUser {
+  const user = findUser(state, userId);
+  if (user.login === ADMIN_LOGIN)
+    throw conflict('ADMIN_NO_SIP_ACCOUNT', `The built-in administrator "${ADMIN_LOGIN}" has no SIP account`);
+  const next = secret ?? generateSipSecret();
+  if (sha512hex(next) === user.passwordHash)
+    throw invalid('SIP_SECRET_IS_PASSWORD', 'secret: the SIP secret must differ from the login password', {
+      field: 'secret',
+    });
+  user.sipPassword = next;
+  emit({
+    service: SIM_SERVICES.users,
+    event: 'sip-secret-changed',
+    data: { userId, login: user.login, generated: secret === undefined },
+  });
   return user;
 }
 

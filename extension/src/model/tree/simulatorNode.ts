@@ -123,7 +123,7 @@ export function loginNodes(creds: SimCredentials, ref: NodeRef, ctx: TreeContext
       id: `${base}:${u.userId}`,
       ref: { ...ref, userId: u.userId },
       label: `${u.login} ${name}`.trim(),
-      description: u.password ?? t('password unknown (changed since)'),
+      description: u.password ?? t('login password kept as a hash only'),
       tooltip: [
         name,
         t('login: {0}', u.login),
