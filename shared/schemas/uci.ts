@@ -123,6 +123,12 @@ export const UCI_CLOSE = {
   tooSlow: 1013,
   authFailed: 4401,
   keepAliveTimeout: 4408,
+  /**
+   * The session was ended by a change on the PBX: the user's password was changed, the right "Administration"
+   * taken, the user deleted or a scenario applied. Sign in again (with the new password): the new session sees
+   * what the user may see now.
+   */
+  sessionEnded: 4410,
 } as const;
 
 export const USER_STATE_SERVICE = 'ucp.v22.events.userState';

@@ -8,6 +8,7 @@ import { jsonLogger, type Logger } from './log.js';
 import { createRestApp } from './rest/app.js';
 import type { RestContext } from './rest/context.js';
 import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from './auth/rateLimit.js';
+import { SessionRevocation } from './auth/sessionRevocation.js';
 import { Sessions } from './auth/sessions.js';
 import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
 import type { Scenario } from '../../shared/schemas/scenario.js';
@@ -153,6 +154,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   /** What reset() applies again: the scenario built at start or applied since; undefined for a loaded store. */
   let currentScenario: Scenario | undefined;
   let replayer: Replayer | undefined;
+  let revocation: SessionRevocation | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
   let scenarioName = '';
@@ -289,6 +291,22 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sendQueueBytes: opts.uciSendQueueBytes,
       });
       uciWs = uciServer;
+      const xmlRpcEndpoint = new XmlRpcEndpoint({
+        core: uciCore,
+        log,
+        keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
+        delivery: opts.uciXmlRpcDelivery,
+        maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
+        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true,
+      });
+      xmlRpc = xmlRpcEndpoint;
+      revocation = new SessionRevocation({
+        bus,
+        sessions,
+        log,
+        uci: [uciServer, xmlRpcEndpoint.sessions],
+        adminId: () => h.state.users.find((u) => u.login === ADMIN_LOGIN)?.id,
+      });
       replayer = new Replayer(bus);
       const ctx: RestContext = {
         holder: h,
@@ -301,6 +319,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipRealm: () => sipServer.realm(),
         calls: () => router.list(),
         replayer,
+        revocation,
         applyScenario: (applyScenario = async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
@@ -313,23 +332,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
             // Optional parts the new scenario leaves out must not survive from the old one.
             if (!next.sip) delete draft.sip;
           });
-          // Ids were handed out anew: a token must not now stand for somebody else. The admin keeps id 1.
-          sessions.revokeAllExcept(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id);
+          // Ids were handed out anew: SessionRevocation ended every session but the admin's (who keeps id 1).
           scenarioName = scenario.name;
           currentScenario = scenario;
           log('info', 'scenario applied', { scenario: scenario.name });
         }),
       };
       const restHttp = createRestApp(ctx, SIMULATOR_VERSION);
-      const xmlRpcEndpoint = new XmlRpcEndpoint({
-        core: uciCore,
-        log,
-        keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
-        delivery: opts.uciXmlRpcDelivery,
-        maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
-        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true,
-      });
-      xmlRpc = xmlRpcEndpoint;
       // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.
       // Node checks them every connectionsCheckingInterval, so that follows the timeout.
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
@@ -400,6 +409,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       applyScenario = undefined;
       addresses = undefined;
       replayer?.stop();
+      revocation?.stop();
       await xmlRpc?.stop();
       uciWs?.stop();
       uci?.stop();
