@@ -27,6 +27,12 @@ export const SIM_SERVICES = {
 } as const;
 export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
 
+/**
+ * sim.events.log: sessions were ended by a change (a password set, a right taken, the user deleted, a scenario
+ * applied); data: level, message, userId and login (absent for a scenario), restTokens, uciSessions.
+ */
+export const SESSIONS_ENDED_EVENT = 'sessions-ended';
+
 export const EventSchema = z
   .object({
     seq: z.number().int().positive().describe('Contiguous, increasing by one per event'),

@@ -4,6 +4,7 @@
  * simulator implements it (simulator/src/uci/); clients (the extension, `starface-sim record`) import it.
  */
 import { z } from 'zod';
+import { nestsDeeperThan } from '../jsonDepth.js';
 import { CALL_EVENT_SERVICE, CallStateSchema } from './calls.js';
 import { EventSchema, SIM_SERVICES } from './events.js';
 import {
@@ -123,6 +124,12 @@ export const UCI_CLOSE = {
   tooSlow: 1013,
   authFailed: 4401,
   keepAliveTimeout: 4408,
+  /**
+   * The session was ended by a change on the PBX: the user's password was changed, the right "Administration"
+   * taken, the user deleted or a scenario applied. Sign in again (with the new password): the new session sees
+   * what the user may see now.
+   */
+  sessionEnded: 4410,
 } as const;
 
 export const USER_STATE_SERVICE = 'ucp.v22.events.userState';
@@ -451,12 +458,23 @@ export const UCI_RESULTS = {
 
 // ---- replay (POST /rest/sim/replay) ----
 
+/**
+ * The deepest an event's `data` may nest (data itself is level 1). Real events nest three or four levels; the bound
+ * keeps a replayed event one that every subscriber, the event ring's reader and the XML-RPC serialiser can write.
+ */
+export const REPLAY_DATA_MAX_DEPTH = 32;
+
 export const ReplayEventSchema = z.object({
   seq: z.number().int().positive().optional().describe('The recorded seq; kept as data.originalSeq'),
   time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'not a date-time'),
   service: ServiceNameSchema,
   event: z.string().min(1).max(100),
-  data: z.record(z.string(), z.unknown()),
+  data: z
+    .record(z.string(), z.unknown())
+    .refine((d) => !nestsDeeperThan(d, REPLAY_DATA_MAX_DEPTH), {
+      message: `nests arrays and objects deeper than ${REPLAY_DATA_MAX_DEPTH} levels`,
+    })
+    .describe(`The event's data; arrays and objects nest at most ${REPLAY_DATA_MAX_DEPTH} levels deep`),
 });
 export type ReplayEvent = z.infer<typeof ReplayEventSchema>;
 

@@ -8,6 +8,7 @@ import { jsonLogger, type Logger } from './log.js';
 import { createRestApp } from './rest/app.js';
 import type { RestContext } from './rest/context.js';
 import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from './auth/rateLimit.js';
+import { SessionRevocation } from './auth/sessionRevocation.js';
 import { Sessions } from './auth/sessions.js';
 import { BrowserGuard, parseOrigins } from './auth/browserGuard.js';
 import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
@@ -161,6 +162,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   /** What reset() applies again: the scenario built at start or applied since; undefined for a loaded store. */
   let currentScenario: Scenario | undefined;
   let replayer: Replayer | undefined;
+  let revocation: SessionRevocation | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
   let scenarioName = '';
@@ -299,6 +301,22 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sendQueueBytes: opts.uciSendQueueBytes,
       });
       uciWs = uciServer;
+      const xmlRpcEndpoint = new XmlRpcEndpoint({
+        core: uciCore,
+        log,
+        keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
+        delivery: opts.uciXmlRpcDelivery,
+        maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
+        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true,
+      });
+      xmlRpc = xmlRpcEndpoint;
+      revocation = new SessionRevocation({
+        bus,
+        sessions,
+        log,
+        uci: [uciServer, xmlRpcEndpoint.sessions],
+        adminId: () => h.state.users.find((u) => u.login === ADMIN_LOGIN)?.id,
+      });
       replayer = new Replayer(bus);
       const ctx: RestContext = {
         holder: h,
@@ -311,6 +329,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         sipRealm: () => sipServer.realm(),
         calls: () => router.list(),
         replayer,
+        revocation,
         applyScenario: (applyScenario = async (scenario: Scenario) => {
           await h.commit((draft, emit) => {
             const admin = draft.users.find((u) => u.login === ADMIN_LOGIN)!;
@@ -323,23 +342,13 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
             // Optional parts the new scenario leaves out must not survive from the old one.
             if (!next.sip) delete draft.sip;
           });
-          // Ids were handed out anew: a token must not now stand for somebody else. The admin keeps id 1.
-          sessions.revokeAllExcept(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id);
+          // Ids were handed out anew: SessionRevocation ended every session but the admin's (who keeps id 1).
           scenarioName = scenario.name;
           currentScenario = scenario;
           log('info', 'scenario applied', { scenario: scenario.name });
         }),
       };
       const restHttp = createRestApp(ctx, SIMULATOR_VERSION);
-      const xmlRpcEndpoint = new XmlRpcEndpoint({
-        core: uciCore,
-        log,
-        keepAliveMs: opts.uciKeepAliveMs ?? UCI_DEFAULT_KEEPALIVE_MS,
-        delivery: opts.uciXmlRpcDelivery,
-        maxSessionsPerLogin: opts.uciXmlRpcMaxSessionsPerLogin,
-        anyCallbackHost: opts.uciXmlRpcAnyCallbackHost === true,
-      });
-      xmlRpc = xmlRpcEndpoint;
       // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.
       // Node checks them every connectionsCheckingInterval, so that follows the timeout.
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
@@ -415,6 +424,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       applyScenario = undefined;
       addresses = undefined;
       replayer?.stop();
+      revocation?.stop();
       await xmlRpc?.stop();
       uciWs?.stop();
       uci?.stop();

@@ -1,6 +1,6 @@
 // Black-box tests of the built CLI (dist/simulator/cli.js): flags, ready line, signals, persistence, logs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -286,6 +286,41 @@ describe('simulator CLI (black box)', function () {
         assert.deepEqual(readFileSync(file), before, 'the corrupt file was changed');
       });
     }
+
+    /** A start on a data folder it cannot write: the message names the folder and the errno, never a port. */
+    const refusedStore = async (data: string, errno: string) => {
+      const run = runCli(
+        ['--data', data, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW],
+        NO_ENV_PW,
+      );
+      const exit = await run.exited;
+      assert.equal(exit.code, 2, run.stderr);
+      assert.ok(run.stderr.includes(data), `stderr does not name ${data}: ${run.stderr}`);
+      assert.ok(run.stderr.includes(errno), `stderr does not name ${errno}: ${run.stderr}`);
+      assert.doesNotMatch(run.stderr, /port/);
+      assert.equal(run.stdout, '', 'no ready line without a store');
+    };
+
+    it('a data folder under a regular file: names the folder and ENOTDIR, not a port', async () => {
+      const file = join(tempDir(), 'a-file');
+      writeFileSync(file, '');
+      await refusedStore(join(file, 'data'), 'ENOTDIR');
+    });
+
+    it('a read-only data folder (0500): names the folder and EACCES, not a port', async function () {
+      if (process.getuid?.() === 0) {
+        // Root writes whatever the mode bits say: the ENOTDIR case above covers the message there.
+        console.log('      (skipped: running as root, where chmod 0500 does not stop writes)');
+        this.skip();
+      }
+      const dir = tempDir();
+      chmodSync(dir, 0o500);
+      try {
+        await refusedStore(dir, 'EACCES');
+      } finally {
+        chmodSync(dir, 0o700);
+      }
+    });
 
     it('refuses a second simulator on the same --data while the first runs', async () => {
       const dir = tempDir();

@@ -49,12 +49,26 @@ export class Sessions {
     this.tokens.delete(token);
   }
 
-  revokeUser(userId: number): void {
-    for (const [token, entry] of this.tokens) if (entry.userId === userId) this.tokens.delete(token);
+  /** Ends every token of the user but `keep`; answers how many ended. */
+  revokeUser(userId: number, keep?: string): number {
+    let ended = 0;
+    for (const [token, entry] of this.tokens)
+      if (entry.userId === userId && token !== keep) {
+        this.tokens.delete(token);
+        ended++;
+      }
+    return ended;
   }
 
-  revokeAllExcept(userId: number): void {
-    for (const [token, entry] of this.tokens) if (entry.userId !== userId) this.tokens.delete(token);
+  /** Ends every token of every other user; answers how many ended. */
+  revokeAllExcept(userId: number): number {
+    let ended = 0;
+    for (const [token, entry] of this.tokens)
+      if (entry.userId !== userId) {
+        this.tokens.delete(token);
+        ended++;
+      }
+    return ended;
   }
 
   clear(): void {

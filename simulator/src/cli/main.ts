@@ -25,7 +25,8 @@ Usage: starface-sim [options]
                             built-in: ${BUILTIN_NAMES.join(', ')}
   --reset                   discard the stored state and apply the scenario
   --admin-password PW       password of the login "admin" (else $STARFACE_SIM_ADMIN_PASSWORD,
-                            else the stored one, else a generated one that is printed once)
+                            else the stored one, else a generated one that is printed once);
+                            prefer the variable: arguments are visible to other users in ps
   --version-string X.Y.Z.W  the PBX version to report
   --min-version X.Y.Z.W     the minimum version R1 requires (default 6.7.3.11)
   --sip-digest LIST         digest algorithms the registrar and proxy offer, in order, one challenge each:

@@ -13,7 +13,14 @@ import { conferencesHandlers } from './conferences.js';
 import { contactsHandlers } from './contacts.js';
 import { requireAuth, type RestContext } from './context.js';
 import { endpointRouter, isPublicRequest, isRawBodyRequest, routeLookup, type HandlersFor } from './endpoints.js';
-import { BODY_LIMIT_BYTES, PUBLIC_BODY_LIMIT_BYTES, checkJsonDepth, errorHandler, notFoundHandler } from './errors.js';
+import {
+  BODY_LIMIT_BYTES,
+  PUBLIC_BODY_LIMIT_BYTES,
+  checkJsonDepth,
+  checkParsedDepth,
+  errorHandler,
+  notFoundHandler,
+} from './errors.js';
 import { SimError } from '../state/errors.js';
 import { fmcHandlers } from './fmc.js';
 import { functionKeysHandlers } from './functionKeys.js';
@@ -104,8 +111,24 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
   // Only an application/json body (any charset, as the real STARFACE's JAX-RS takes it) is parsed; another
   // content type is a 415 (jsonOnly). An entry with a binary body (an avatar) reads its bytes itself. The depth
   // scan runs on the raw bytes before JSON.parse.
-  const verify = (_req: unknown, _res: unknown, buf: Buffer): void => checkJsonDepth(buf);
-  const json = (limit: number) => express.json({ limit, type: JSON_TYPE, strict: false, verify });
+  const verify = (_req: unknown, res: express.Response, buf: Buffer, encoding: string): void => {
+    if (encoding.toLowerCase() === 'utf-8') checkJsonDepth(buf);
+    else res.locals.depthUnchecked = true;
+  };
+  const json = (limit: number) => {
+    const parse = express.json({ limit, type: JSON_TYPE, strict: false, verify });
+    const step: express.RequestHandler = (req, res, next) =>
+      parse(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        try {
+          if (res.locals.depthUnchecked === true) checkParsedDepth(req.body);
+        } catch (depthErr) {
+          return next(depthErr);
+        }
+        next();
+      });
+    return step;
+  };
   const publicJson = json(PUBLIC_BODY_LIMIT_BYTES);
   const signedInJson = json(BODY_LIMIT_BYTES);
   const checkAuth = requireAuth(ctx);

@@ -9,6 +9,7 @@ import { forbidden, SimError } from '../state/errors.js';
 import type { StoredUser } from '../state/model.js';
 import type { StateHolder } from '../state/pbx.js';
 import type { FailedLoginLimiter } from '../auth/rateLimit.js';
+import type { SessionRevocation } from '../auth/sessionRevocation.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { Replayer } from '../events/replay.js';
 
@@ -28,6 +29,8 @@ export interface RestContext {
   calls(): CallInfo[];
   /** Plays recorded events back to UCI subscribers (POST /rest/sim/replay). */
   replayer?: Replayer;
+  /** Ends the sessions a change of a user took the ground from; REST only tells it which token to spare. */
+  revocation?: SessionRevocation;
 }
 
 export const AUTH_HEADER = 'authtoken';

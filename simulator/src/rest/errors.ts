@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { z } from 'zod';
+import { nestsDeeperThan } from '../../../shared/jsonDepth.js';
 import { SimError } from '../state/errors.js';
 import { StoreWriteError } from '../state/store.js';
 import type { Logger } from '../log.js';
@@ -13,9 +14,17 @@ export const PUBLIC_BODY_LIMIT_BYTES = 4 * 1024;
 /** The deepest JSON nesting taken: no REST body is more than a few levels deep; 64 leaves room. */
 export const JSON_MAX_DEPTH = 64;
 
+function tooDeep(): SimError {
+  return new SimError(400, 'BODY_TOO_DEEP', `The request body nests arrays and objects deeper than ${JSON_MAX_DEPTH}`, {
+    limit: JSON_MAX_DEPTH,
+  });
+}
+
 /**
  * Throws a 400 when arrays and objects nest deeper than JSON_MAX_DEPTH. One pass over the bytes before JSON.parse,
- * so a `[[[…]]]` body costs a scan, not a parse and a deep validation walk.
+ * so a `[[[…]]]` body costs a scan, not a parse and a deep validation walk. Exact for UTF-8 only (no byte of a
+ * multi-byte character is ASCII): in UTF-16 or UTF-32 a character such as U+225B holds the byte of a quote, which
+ * would flip the scan in and out of strings. Bodies in those charsets are measured once parsed (checkParsedDepth).
  */
 export function checkJsonDepth(buf: Buffer): void {
   let depth = 0;
@@ -28,17 +37,14 @@ export function checkJsonDepth(buf: Buffer): void {
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
-      if (++depth > JSON_MAX_DEPTH)
-        throw new SimError(
-          400,
-          'BODY_TOO_DEEP',
-          `The request body nests arrays and objects deeper than ${JSON_MAX_DEPTH}`,
-          {
-            limit: JSON_MAX_DEPTH,
-          },
-        );
+      if (++depth > JSON_MAX_DEPTH) throw tooDeep();
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
+}
+
+/** The depth check of a body in another charset than UTF-8, on the parsed value (see checkJsonDepth). */
+export function checkParsedDepth(value: unknown): void {
+  if (nestsDeeperThan(value, JSON_MAX_DEPTH)) throw tooDeep();
 }
 
 export interface ErrorDetail {

@@ -84,7 +84,13 @@ export function simHandlers(
         if (err instanceof ScenarioError) throw new SimError(400, 'INVALID_SCENARIO', err.message);
         throw err;
       }
-      await ctx.applyScenario(scenario);
+      try {
+        await ctx.applyScenario(scenario);
+      } catch (err) {
+        // Valid in shape but not as a PBX (a number with two holders, an unknown user named): rolled back, a 400.
+        if (err instanceof ScenarioError) throw new SimError(400, 'INVALID_SCENARIO', err.message);
+        throw err;
+      }
       return { scenario: scenario.name, lastSeq: ctx.bus.lastSeq };
     },
   };

@@ -1,7 +1,7 @@
 import type { USERS_API } from '../../../shared/api/users.js';
 import { createUser, deleteUser, findUser, toUserDto, updateUser } from '../state/users.js';
 import type { StoredUser } from '../state/model.js';
-import type { RestContext } from './context.js';
+import { AUTH_HEADER, type RestContext } from './context.js';
 import { SENT, type HandlersFor } from './endpoints.js';
 import { listAccounts } from '../state/accounts.js';
 import { deleteAvatar, findAvatar, setAvatar } from '../state/avatars.js';
@@ -50,13 +50,23 @@ export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_
 
     getUser: ({ params }) => toUserDto(findUser(ctx.holder.state, params.userId)),
 
-    putUser: async ({ params, body }) => {
-      await ctx.holder.commit((s, emit) => updateUser(s, emit, params.userId, body));
+    putUser: async ({ params, body, actor, req }) => {
+      // A password set ends the user's sessions (SessionRevocation); changing one's own keeps the token used for it.
+      const token = req.get(AUTH_HEADER);
+      const own = actor.id === params.userId && body.password !== undefined && token !== undefined;
+      try {
+        await ctx.holder.commit((s, emit) => {
+          if (own) ctx.revocation?.spareToken(actor.id, token);
+          return updateUser(s, emit, params.userId, body);
+        });
+      } finally {
+        if (own) ctx.revocation?.clearSpare();
+      }
     },
 
+    // The user's sessions end with the deletion (SessionRevocation follows the users.deleted event).
     deleteUser: async ({ params, actor }) => {
       await ctx.holder.commit((s, emit) => deleteUser(s, emit, params.userId, actor.id));
-      ctx.sessions.revokeUser(params.userId);
     },
 
     getAccountsList: () => listAccounts(ctx.holder.state),

@@ -12,6 +12,7 @@ import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import { invalid, SimError } from '../state/errors.js';
 import { assignLicencesToMany, installLicence } from '../state/licences.js';
 import { emptyState, type PbxState, type StoredUser } from '../state/model.js';
+import { firstNumberClash } from '../state/numberClaims.js';
 import { createConfiguration, generateKey, importModule, saveConfiguration, setConnector } from '../state/modules.js';
 import type { Emit } from '../state/pbx.js';
 import { ADMIN_LOGIN, createUser } from '../state/users.js';
@@ -149,6 +150,9 @@ export function buildScenarioState(scenario: Scenario, opts: ScenarioOptions, em
     buildTelephony(state, scenario, (path, message) => {
       throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${path.join('.')}: ${message}`);
     });
+    // The one rule of the numbers dialled inside the PBX, as for every REST write (numberClaims.ts).
+    const clash = firstNumberClash(state);
+    if (clash) throw new ScenarioError(`Scenario "${scenario.name}" cannot be applied: ${clash}`);
     // After the scenario's own contacts (which keep their ids), every user it left unlinked gets theirs.
     for (const u of state.users) if (u.personId === undefined) linkUserContact(state, emit, u);
   } catch (err) {

@@ -13,6 +13,7 @@ import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 import { assignLicences } from './licences.js';
 import { linkUserContact, syncUserContact, unlinkUserContact } from './userContact.js';
+import { ensureNumberFree, type NumberHolder } from './numberClaims.js';
 import { removeUserData } from './userRemoval.js';
 import { generateSipSecret } from './sipSecret.js';
 
@@ -72,15 +73,18 @@ export function toUserDto(u: StoredUser): User {
   return dto;
 }
 
+/**
+ * Login and extension are both dialled (SIP user part, dial plan): neither may be a number another holds — another
+ * user's login or extension, an internal number assigned elsewhere, a voicemail box, a virtual phone (numberClaims.ts).
+ */
 function ensureUnique(state: PbxState, login: string, extension: string | undefined, selfId?: number): void {
   if (state.users.some((u) => u.id !== selfId && u.login === login)) {
     throw conflict('LOGIN_TAKEN', `The login "${login}" is already used by another user`, { field: 'login' });
   }
-  if (extension !== undefined && state.users.some((u) => u.id !== selfId && u.extension === extension)) {
-    throw conflict('EXTENSION_TAKEN', `The extension ${extension} is already used by another user`, {
-      field: 'extension',
-    });
-  }
+  const self: NumberHolder | undefined = selfId === undefined ? undefined : { kind: 'user', userId: selfId };
+  ensureNumberFree(state, login, self, 'LOGIN_TAKEN', 'login', 'The login');
+  if (extension !== undefined)
+    ensureNumberFree(state, extension, self, 'EXTENSION_TAKEN', 'extension', 'The extension');
 }
 
 type RequiredUserField = 'login' | 'firstName' | 'familyName' | 'email' | 'language';

@@ -1,6 +1,7 @@
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { Voicemailbox, VoicemailboxBody, VoicemailboxListItem } from '../../../shared/schemas/voicemail.js';
 import { conflict, invalid, notFound } from './errors.js';
+import { ensureNumberFree } from './numberClaims.js';
 import type { PbxState, StoredUser } from './model.js';
 import type { Emit } from './pbx.js';
 import type { StoredVoicemailbox } from './telephonyModel.js';
@@ -76,7 +77,7 @@ export function toVoicemailboxListItem(state: PbxState, box: StoredVoicemailbox)
 const bad = (field: string, message: string) =>
   invalid('VALIDATION_FAILED', `Invalid body.${field}: ${message}`, [{ path: field, message, code: 'custom' }]);
 
-function ensureNumberFree(state: PbxState, number: string, selfId?: number): void {
+function ensureBoxNumberFree(state: PbxState, number: string, selfId?: number): void {
   const box = state.voicemailboxes.find((b) => b.number === number && b.id !== selfId);
   if (box)
     throw conflict('VOICEMAILBOX_NUMBER_TAKEN', `The voicemail box number ${number} is used by box ${box.id}`, {
@@ -85,6 +86,9 @@ function ensureNumberFree(state: PbxState, number: string, selfId?: number): voi
     });
   if (state.phoneNumbers.some((n) => n.type === 'INTERNAL' && n.number === number))
     throw conflict('NUMBER_TAKEN', `${number} is an internal phone number of the PBX`, { field: 'number' });
+  // A user's login or extension, a virtual phone: the one rule of numberClaims.ts.
+  const self = selfId === undefined ? undefined : ({ kind: 'voicemailbox', voicemailboxId: selfId } as const);
+  ensureNumberFree(state, number, self, 'NUMBER_TAKEN', 'number', 'The voicemail box number');
 }
 
 /** Applies the fields the body carries (absent: unchanged) after checking every one. */
@@ -112,7 +116,7 @@ function apply(state: PbxState, box: StoredVoicemailbox, body: VoicemailboxBody)
   ] as const) {
     if (list && new Set(list).size !== list.length) throw bad(key, 'lists an account twice');
   }
-  if (body.number !== undefined) ensureNumberFree(state, body.number, box.id);
+  if (body.number !== undefined) ensureBoxNumberFree(state, body.number, box.id);
   if (body.number !== undefined) box.number = body.number;
   if (body.name !== undefined) box.name = body.name;
   if (body.password !== undefined) box.pin = body.password;

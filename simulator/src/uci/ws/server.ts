@@ -12,6 +12,7 @@ import {
   UCI_MAX_FRAME_BYTES,
   UCI_PARAMS,
 } from '../../../../shared/schemas/uci.js';
+import type { UciSessionHolder } from '../../auth/sessionRevocation.js';
 import type { Logger } from '../../log.js';
 import type { StoredUser } from '../../state/model.js';
 import type { UciCore } from '../core/core.js';
@@ -36,7 +37,7 @@ const AUTH_FAILED_REASON = 'authentication failed: unknown login, wrong UCI toke
  * methods, the subscriptions and the call book are the core's (core/); an event is serialised once for all
  * connections.
  */
-export class UciWebSocketServer {
+export class UciWebSocketServer implements UciSessionHolder {
   private readonly wss = new WebSocketServer({
     noServer: true,
     maxPayload: UCI_MAX_FRAME_BYTES,
@@ -63,6 +64,19 @@ export class UciWebSocketServer {
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req));
+  }
+
+  /** Closes the signed-in connections of the users `ofUser` selects with 4410 and the reason. */
+  endSessions(ofUser: (userId: number) => boolean, reason: string): number {
+    let ended = 0;
+    for (const conn of this.connections) {
+      const user = conn.session.user;
+      if (!user || !conn.open || !ofUser(user.id)) continue;
+      // Closing stops every send at once: not one more event reaches the connection.
+      conn.close(UCI_CLOSE.sessionEnded, reason);
+      ended++;
+    }
+    return ended;
   }
 
   stop(): void {

@@ -27,11 +27,18 @@ export function callbackUrl(t: CallbackTarget): string {
 
 /**
  * callbackUrl for logs and sim.events.log: a client's callback path may be its secret (the extension's
- * `/uci-callback/<random>`), so only the first segment and 4 characters of the rest are shown.
+ * `/uci-callback/<random>`), so only the first segment and 4 characters of the rest are shown. A path of one
+ * segment (`/<random>`, with or without a trailing slash) may be all secret: 4 characters of it are shown.
  */
 export function redactedCallbackUrl(t: CallbackTarget): string {
-  const m = /^(\/[^/]*\/)(.+)$/.exec(t.path);
-  return callbackUrl({ ...t, path: m ? `${m[1]}${m[2]!.slice(0, 4)}…` : t.path });
+  return callbackUrl({ ...t, path: redactedCallbackPath(t.path) });
+}
+
+export function redactedCallbackPath(path: string): string {
+  const m = /^(\/[^/]*\/)(.*[^/].*)$/.exec(path);
+  if (m) return `${m[1]}${m[2]!.slice(0, 4)}…`;
+  const segment = /^\/([^/]*)/.exec(path)?.[1] ?? '';
+  return segment.length <= 4 ? path : `/${segment.slice(0, 4)}…`;
 }
 
 /** The callback answered a fault: it received the event and refused it; the event is not sent again. */

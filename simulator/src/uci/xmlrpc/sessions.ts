@@ -19,6 +19,7 @@ import {
   xmlRpcEventMethod,
   type UciXmlRpcDeliveryOptions,
 } from '../../../../shared/schemas/uciXmlRpc.js';
+import type { UciSessionHolder } from '../../auth/sessionRevocation.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
 import type { UciPeer } from '../core/dispatch.js';
@@ -130,7 +131,7 @@ export interface XmlRpcSessionsOptions {
 /** At most one `rejected` sim.events.log event per session in this time (the rest are counted into the next). */
 const REJECTED_LOG_INTERVAL_MS = 10_000;
 
-export class XmlRpcSessions {
+export class XmlRpcSessions implements UciSessionHolder {
   private readonly sessions = new Map<string, XmlRpcSession>();
   readonly keepAliveMs: number;
   readonly delivery: UciXmlRpcDeliveryOptions;
@@ -189,6 +190,22 @@ export class XmlRpcSessions {
     }
     await Promise.all(told);
     for (const s of [...this.sessions.values()]) s.close();
+  }
+
+  /**
+   * Ends the sessions of the users `ofUser` selects, as a logout does: queued events are dropped, and the next
+   * keepAlive answers false (the client's cue to log in again).
+   */
+  endSessions(ofUser: (userId: number) => boolean, reason: string): number {
+    let ended = 0;
+    for (const s of [...this.sessions.values()]) {
+      const user = s.session.user;
+      if (!user || !ofUser(user.id)) continue;
+      const dropped = s.close();
+      this.opts.log('info', 'uci xml-rpc session ended', { login: user.login, callback: s.label, dropped, reason });
+      ended++;
+    }
+    return ended;
   }
 
   forget(s: XmlRpcSession): void {
