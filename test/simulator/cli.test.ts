@@ -1,6 +1,6 @@
 // Black-box tests of the built CLI (dist/simulator/cli.js): flags, ready line, signals, persistence, logs.
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -288,10 +288,11 @@ describe('simulator CLI (black box)', function () {
     }
 
     /** A start on a data folder it cannot write: the message names the folder and the errno, never a port. */
-    const refusedStore = async (data: string, errno: string) => {
+    const refusedStore = async (data: string, errno: string, as?: { uid: number; gid: number }) => {
       const run = runCli(
         ['--data', data, '--ready-json', '--http-port', '0', '--sip-port', '0', '--admin-password', PW],
         NO_ENV_PW,
+        as,
       );
       const exit = await run.exited;
       assert.equal(exit.code, 2, run.stderr);
@@ -307,16 +308,16 @@ describe('simulator CLI (black box)', function () {
       await refusedStore(join(file, 'data'), 'ENOTDIR');
     });
 
-    it('a read-only data folder (0500): names the folder and EACCES, not a port', async function () {
-      if (process.getuid?.() === 0) {
-        // Root writes whatever the mode bits say: the ENOTDIR case above covers the message there.
-        console.log('      (skipped: running as root, where chmod 0500 does not stop writes)');
-        this.skip();
-      }
-      const dir = tempDir();
-      chmodSync(dir, 0o500);
+    it('a read-only data folder (0500): names the folder and EACCES, not a port', async () => {
+      // Root writes whatever the mode bits say, so as root (CI) the CLI runs as `nobody` on a folder root owns.
+      const asRoot = process.getuid?.() === 0;
+      const parent = tempDir();
+      const dir = join(parent, 'data');
+      mkdirSync(dir, { mode: 0o500 });
+      if (asRoot) chmodSync(parent, 0o755);
+      chmodSync(dir, asRoot ? 0o555 : 0o500);
       try {
-        await refusedStore(dir, 'EACCES');
+        await refusedStore(dir, 'EACCES', asRoot ? { uid: 65534, gid: 65534 } : undefined);
       } finally {
         chmodSync(dir, 0o700);
       }

@@ -64,13 +64,19 @@ export interface CliRun {
 const running = new Set<ChildProcess>();
 
 /** Starts `node dist/simulator/cli.js ...args`. `env` entries set to undefined are removed from the environment. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}): CliRun {
+/** `as` runs the CLI under another uid/gid (the tests run as root on CI, where mode bits alone stop no write). */
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  as: { uid: number; gid: number } | undefined = undefined,
+): CliRun {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) childEnv[k] = v;
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...as,
   });
   running.add(child);
   let stdout = '';
