@@ -243,6 +243,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
+      // One limiter for every sign-in: REST, Teams, UCI (WebSocket and XML-RPC) and SIP digest.
+      const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       sip = new SipServer({
         host,
         port: opts.sipPort ?? 5060,
@@ -255,6 +257,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         refusalWindowMs: opts.sipRefusalWindowMs,
         unauthLimit: opts.sipUnauthLimit,
         unauthTimeoutMs: opts.sipUnauthTimeoutMs,
+        limiter,
       });
       const sipServer = sip;
       const router = new SipProxy({
@@ -263,6 +266,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           refusals: sipServer.refusals,
           registrar: sipServer.registrar,
           directory: sipServer.directory,
+          authGate: sipServer.authGate,
           domains: () => sipServer.domains(),
           send: (message, flow) => sipServer.send(message, flow),
           options: (req) => sipServer.options(req),
@@ -279,7 +283,6 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       proxy = router;
       sipServer.setRouter(router);
       const sessions = new Sessions(clock);
-      const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       const uciCore = new UciCore({ holder: h, bus, sessions, limiter, callControl: sipCallControl(() => proxy) });
       uci = uciCore;
       const uciServer = new UciWebSocketServer({
