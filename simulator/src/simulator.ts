@@ -49,6 +49,7 @@ export interface SimulatorOptions {
   version?: string;
   minVersion?: string;
   logger?: Logger;
+  /** Failed sign-ins (REST, Teams, UCI, SIP digest): see RateLimitOptions; defaults DEFAULT_RATE_LIMIT. */
   rateLimit?: Partial<RateLimitOptions>;
   /** Milliseconds since the epoch; tests pass a fake one to age nonces, tokens and lockouts. */
   clock?: () => number;
@@ -60,7 +61,10 @@ export interface SimulatorOptions {
   uciSendQueueBytes?: number;
   /** UCI over XML-RPC (POST /xml-rpc): callback delivery bounds (defaults UCI_XMLRPC_DELIVERY). */
   uciXmlRpcDelivery?: Partial<UciXmlRpcDeliveryOptions>;
-  /** UCI over XML-RPC: sessions one login may hold (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20). */
+  /**
+   * UCI over XML-RPC: sessions one login may hold from one address (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20);
+   * one more replaces the least recently used of them.
+   */
   uciXmlRpcMaxSessionsPerLogin?: number;
   /**
    * UCI over XML-RPC: whatever the bind, the simulator calls back only the requester's own address, or a loopback

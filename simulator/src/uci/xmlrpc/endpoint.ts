@@ -150,7 +150,7 @@ export class XmlRpcEndpoint {
     }
     const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
     if (key === 'login') {
-      const s = this.sessions.open(sessionKey, callback && { ...callback, query: callbackQuery(user, query) });
+      const s = this.sessions.open(sessionKey, callback && { ...callback, query: callbackQuery(user, query) }, remote);
       s.session.signIn(user);
       s.touch();
       return true;
