@@ -84,7 +84,7 @@ export const UCI_XMLRPC_FAULTS = {
   /** A method a real STARFACE has that the simulator does not simulate ("known to STARFACE, not simulated"). */
   notSimulated: UCI_ERRORS.notSimulated, // -32007
   refused: UCI_ERRORS.refused, // -32008
-  /** Too many failed sign-ins (shared limiter with REST and the WebSocket UCI); faultString says how long to wait. */
+  /** Too many failed sign-ins of this login from this address (limiter shared with REST, the WebSocket UCI and SIP); faultString says how long to wait. */
   rateLimited: -32010,
   /** The body is over UCI_XMLRPC_MAX_BODY (sent with HTTP 413). */
   bodyTooLarge: -32011,

@@ -92,7 +92,7 @@ export class XmlRpcEndpoint {
   private handlePost(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const { serializeFault, serializeMethodResponse } = xmlRpc();
     const remote = req.socket.remoteAddress ?? 'unknown';
-    // Credentials (and the lockout) first: an unauthenticated body is not read into memory.
+    // Credentials (and the sign-in throttle) first: an unauthenticated body is not read into memory.
     let user: StoredUser;
     try {
       user = this.authenticate(url.searchParams, remote);
