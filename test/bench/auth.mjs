@@ -1,16 +1,18 @@
 // `npm run bench -- auth` (dispatched from run.mjs): what the failed sign-in limiter costs legitimate traffic.
-//   - Two simulators in this one process (dist/simulator/index.js, in memory, demo scenario), both with the
-//     limiter as shipped: A untouched, B first made to hold BENCH_AUTH_FOREIGN (50,000) foreign failure entries by
+//   - Three simulators in this one process (dist/simulator/index.js, in memory, demo scenario), all with the
+//     limiter as shipped: A and C (a control) untouched, B first made to hold BENCH_AUTH_FOREIGN (50,000) foreign failure entries by
 //     an attack from 127.0.0.2 — SIP REGISTERs with made-up nonces for ever new digest users, each a counted guess
 //     (one entry for the login and address, one for the login). That B's limiter took them is checked over REST:
 //     a login the attacker guessed is answered 429 from 127.0.0.2.
-//   - Legitimate traffic from 127.0.0.1, closed loops, one kind at a time for BENCH_AUTH_MS (1,500) ms each:
-//     authenticated REST GETs (GET /rest/users/me, 8 at a time), REST login handshakes (GET + POST /rest/login as
-//     admin, 4 at a time) and SIP REGISTER with digest over UDP (REGISTER → 401 → REGISTER with credentials →
-//     200, 8 sockets). Client and simulators share this process, so both see the same machine.
-//   - BENCH_AUTH_ROUNDS (5) rounds, interleaved A B / B A by round (drift cancels out); per round and kind the
-//     ratio B/A of completed operations. Printed: operations per second of A and B, and median, min and max of
-//     the ratio. Target: the median ratio of every kind ≥ 0.95 (the limiter's state costs < 5 %).
+//   - Legitimate traffic from 127.0.0.1, closed loops, one kind at a time: authenticated REST GETs
+//     (GET /rest/users/me, 8 at a time), REST login handshakes (GET + POST /rest/login as admin, 4 at a time) and
+//     SIP REGISTER with digest over UDP (REGISTER → 401 → REGISTER with credentials → 200, 8 sockets). Client and
+//     simulators share this process, so both see the same machine.
+//   - Per kind BENCH_AUTH_ROUNDS (5) rounds; a round is BENCH_AUTH_SLICES (12) slices of BENCH_AUTH_SLICE_MS
+//     (150) ms on each simulator, in every order of A, B, C in turn (a shared machine's load changes within
+//     seconds; so it falls on all alike). Per round the ratio B/A of completed operations, and C/A: what noise
+//     alone makes of such a ratio. Printed: operations per second of A and B, and median, p90, min and max of
+//     B/A and C/A. Target: the median B/A of every kind ≥ 0.95 (the limiter's state costs < 5 %).
 import { createHash, randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { Agent, request } from 'node:http';
@@ -24,6 +26,15 @@ const ADMIN_PASSWORD = 'bench-admin-password';
 const LEGIT = '127.0.0.1';
 const ATTACKER = '127.0.0.2';
 const TARGET_RATIO = 0.95;
+/** Every order of the three simulators, taken in turn slice by slice. */
+const ORDERS = [
+  ['a', 'b', 'c'],
+  ['b', 'c', 'a'],
+  ['c', 'a', 'b'],
+  ['c', 'b', 'a'],
+  ['b', 'a', 'c'],
+  ['a', 'c', 'b'],
+];
 
 const md5 = (s) => createHash('md5').update(s, 'utf8').digest('hex');
 
@@ -214,16 +225,24 @@ async function loop(workers, ms, op) {
   return { ops: done, errors };
 }
 
+/** Each kind of traffic: `open(one)` makes its clients once, answers `run(ms)` → completed operations. */
 const WORKLOADS = {
-  restGet: (one, ms) =>
-    loop(
-      8,
-      ms,
-      async () => (await http(one.agent, `${one.base}/users/me`, { headers: { authToken: one.token } })).status === 200,
-    ),
-  restLogin: (one, ms) =>
-    loop(4, ms, async () => (await restLogin(one.agent, one.base, 'admin', ADMIN_PASSWORD)).status === 200),
-  sipRegister: async (one, ms) => {
+  restGet: async (one) => ({
+    run: (ms) =>
+      loop(
+        8,
+        ms,
+        async () =>
+          (await http(one.agent, `${one.base}/users/me`, { headers: { authToken: one.token } })).status === 200,
+      ),
+    close: async () => undefined,
+  }),
+  restLogin: async (one) => ({
+    run: (ms) =>
+      loop(4, ms, async () => (await restLogin(one.agent, one.base, 'admin', ADMIN_PASSWORD)).status === 200),
+    close: async () => undefined,
+  }),
+  sipRegister: async (one) => {
     const sockets = await Promise.all(Array.from({ length: 8 }, () => UdpSip.open(LEGIT, one.addresses.sipUdp)));
     const state = sockets.map((s, i) => ({
       s,
@@ -231,31 +250,25 @@ const WORKLOADS = {
       callId: randomBytes(8).toString('hex'),
       cseq: 0,
     }));
-    try {
-      return await loop(sockets.length, ms, async (w) => {
-        const st = state[w];
-        const { user, password } = st.cred;
-        const first = await st.s.request(
-          register(st.s, { domain: one.domain, user, callId: st.callId, cseq: ++st.cseq }),
-        );
-        if (statusOf(first) !== 401) return false;
-        const ch = challengeOf(first);
-        const authorization = digest({
-          user,
-          password,
-          realm: ch.realm,
-          nonce: ch.nonce,
-          opaque: ch.opaque,
-          uri: `sip:${one.domain}`,
-        });
-        const second = await st.s.request(
-          register(st.s, { domain: one.domain, user, callId: st.callId, cseq: ++st.cseq, authorization }),
-        );
-        return statusOf(second) === 200;
-      });
-    } finally {
-      await Promise.all(sockets.map((s) => s.close()));
-    }
+    const op = async (w) => {
+      const st = state[w];
+      const { user, password } = st.cred;
+      const first = await st.s.request(
+        register(st.s, { domain: one.domain, user, callId: st.callId, cseq: ++st.cseq }),
+      );
+      if (statusOf(first) !== 401) return false;
+      const ch = challengeOf(first);
+      const uri = `sip:${one.domain}`;
+      const authorization = digest({ user, password, realm: ch.realm, nonce: ch.nonce, opaque: ch.opaque, uri });
+      const second = await st.s.request(
+        register(st.s, { domain: one.domain, user, callId: st.callId, cseq: ++st.cseq, authorization }),
+      );
+      return statusOf(second) === 200;
+    };
+    return {
+      run: (ms) => loop(sockets.length, ms, op),
+      close: () => Promise.all(sockets.map((s) => s.close())),
+    };
   },
 };
 
@@ -263,10 +276,12 @@ export async function benchAuth() {
   ensureBuilt([INDEX]);
   const { createSimulator } = createRequire(import.meta.url)(INDEX);
   const rounds = envInt('BENCH_AUTH_ROUNDS', 5);
-  const ms = envInt('BENCH_AUTH_MS', 1500);
+  const slices = envInt('BENCH_AUTH_SLICES', 12);
+  const sliceMs = envInt('BENCH_AUTH_SLICE_MS', 150);
   const foreign = envInt('BENCH_AUTH_FOREIGN', 50_000);
   const a = await startOne(createSimulator);
   const b = await startOne(createSimulator);
+  const c = await startOne(createSimulator);
   try {
     const guesses = Math.ceil(foreign / 2);
     progress(`filling B's limiter: ${guesses} digest guesses from ${ATTACKER} (≈ ${guesses * 2} entries)`);
@@ -280,27 +295,34 @@ export async function benchAuth() {
     );
     if (held.status !== 429)
       throw new Error(`B's limiter did not take the attack (a guessed login got ${held.status})`);
-    for (const [name, run] of Object.entries(WORKLOADS)) {
-      await run(a, 300);
-      await run(b, 300);
-      progress(`warmed up ${name}`);
-    }
-    const results = Object.fromEntries(Object.keys(WORKLOADS).map((k) => [k, { a: [], b: [], ratio: [], errors: 0 }]));
-    for (let r = 0; r < rounds; r++) {
-      for (const [name, run] of Object.entries(WORKLOADS)) {
-        const order = r % 2 === 0 ? [a, b] : [b, a];
-        const out = new Map();
-        for (const one of order) out.set(one, await run(one, ms));
-        const ra = out.get(a);
-        const rb = out.get(b);
-        const res = results[name];
-        res.a.push((ra.ops * 1000) / ms);
-        res.b.push((rb.ops * 1000) / ms);
-        res.ratio.push(rb.ops / ra.ops);
-        res.errors += ra.errors + rb.errors;
-        progress(
-          `round ${r + 1}/${rounds} ${name}: A ${Math.round((ra.ops * 1000) / ms)}/s, B ${Math.round((rb.ops * 1000) / ms)}/s, B/A ${round(rb.ops / ra.ops, 3)}`,
-        );
+    const results = {};
+    const sims = { a, b, c };
+    for (const [name, open] of Object.entries(WORKLOADS)) {
+      const runs = { a: await open(a), b: await open(b), c: await open(c) };
+      try {
+        for (const run of Object.values(runs)) await run.run(300);
+        const res = (results[name] = { a: [], b: [], c: [], ratio: [], control: [], errors: 0 });
+        for (let r = 0; r < rounds; r++) {
+          // Short slices, every order of A, B and C in turn: a change in the machine's load over a round falls on
+          // all three alike.
+          const ops = { a: 0, b: 0, c: 0 };
+          for (let i = 0; i < slices; i++) {
+            for (const side of ORDERS[i % ORDERS.length]) {
+              const out = await runs[side].run(sliceMs);
+              ops[side] += out.ops;
+              res.errors += out.errors;
+            }
+          }
+          const seconds = (slices * sliceMs) / 1000;
+          for (const side of Object.keys(sims)) res[side].push(ops[side] / seconds);
+          res.ratio.push(ops.b / ops.a);
+          res.control.push(ops.c / ops.a);
+          progress(
+            `${name} round ${r + 1}/${rounds}: A ${Math.round(ops.a / seconds)}/s, B ${Math.round(ops.b / seconds)}/s, C ${Math.round(ops.c / seconds)}/s; B/A ${round(ops.b / ops.a, 3)}, C/A ${round(ops.c / ops.a, 3)}`,
+          );
+        }
+      } finally {
+        for (const run of Object.values(runs)) await run.close();
       }
     }
     const workloads = {};
@@ -312,6 +334,7 @@ export async function benchAuth() {
         opsPerSecondB: stats(res.b, { digits: 0 }),
         ratioBtoA: ratio,
         ratios: res.ratio.map((x) => round(x, 3)),
+        controlCtoA: stats(res.control, { upper: 0.9, digits: 3 }),
         errors: res.errors,
       };
       target[name] = { medianRatioAtLeast: TARGET_RATIO, met: ratio.median >= TARGET_RATIO };
@@ -320,21 +343,23 @@ export async function benchAuth() {
       bench: 'auth',
       setup: {
         a: 'limiter as shipped, empty',
+        c: 'limiter as shipped, empty (control: C/A shows what noise alone makes of the ratio)',
         b: `limiter as shipped after ${guesses} counted digest guesses from ${ATTACKER} (≈ ${guesses * 2} entries)`,
         fillMs: Math.round(fillMs),
         guessedLoginFromAttacker: held.status,
         adminFromAttacker: unguessed.status,
       },
       rounds,
-      phaseMs: ms,
+      slicesPerRound: slices,
+      sliceMs,
       workloads,
       target,
-      note: 'one process for clients and both simulators; interleaved A/B, B/A by round; the machine may be shared',
+      note: 'one process for clients and the simulators; per round and kind, short slices in every order of A, B, C; the machine may be shared',
     };
   } finally {
-    a.agent.destroy();
-    b.agent.destroy();
-    await a.sim.stop();
-    await b.sim.stop();
+    for (const one of [a, b, c]) {
+      one.agent.destroy();
+      await one.sim.stop();
+    }
   }
 }

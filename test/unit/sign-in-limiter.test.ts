@@ -100,6 +100,14 @@ describe('sign-in limiter', () => {
     assert.ok(l.retryAfter('user-999', ATTACKER) > 0, 'the newest are kept');
   });
 
+  it('logins of kilobytes are told apart (kept by their hash)', () => {
+    const { l } = limiter();
+    const long = 'x'.repeat(16_000);
+    for (let i = 0; i < 5; i++) l.fail(`${long}a`, ATTACKER);
+    assert.ok(l.retryAfter(`${long}a`, ATTACKER) > 0);
+    assert.equal(l.retryAfter(`${long}b`, ATTACKER), 0);
+  });
+
   it('one source: IPv4 whatever its writing, IPv6 by its /64', () => {
     assert.equal(sourceKey('::ffff:127.0.0.2'), '127.0.0.2');
     assert.equal(sourceKey('127.0.0.2'), '127.0.0.2');

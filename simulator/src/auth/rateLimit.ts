@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 
 export interface RateLimitOptions {
@@ -35,6 +36,8 @@ export const DEFAULT_RATE_LIMIT: RateLimitOptions = {
 };
 
 interface Entry {
+  /** The map key, a copy of its own (see `count`). */
+  key: string;
   failures: number;
   last: number;
   /** When the failures are forgotten. */
@@ -129,10 +132,13 @@ export class FailedLoginLimiter {
     const old = this.live(k, now);
     const failures = (old?.failures ?? 0) + 1;
     const waits = failures >= waitsFrom ? this.wait(failures - waitsFrom) : 0;
-    const entry: Entry = { failures, last: now, expires: now + waits + this.opts.windowMs };
+    // A key built from a slice of a request (a SIP header, a JSON body) would keep the whole request alive in V8
+    // for as long as the entry lives: a new entry gets a copy of its own.
+    const key = old?.key ?? Buffer.from(k, 'utf8').toString('utf8');
+    const entry: Entry = { key, failures, last: now, expires: now + waits + this.opts.windowMs };
     // Re-inserted, so that the map's order is that of the last failure (oldest first).
-    if (old) this.entries.delete(k);
-    this.entries.set(k, entry);
+    if (old) this.entries.delete(key);
+    this.entries.set(key, entry);
     if (this.entries.size > this.opts.maxEntries) this.evict(now);
   }
 
@@ -165,8 +171,15 @@ export class FailedLoginLimiter {
   }
 }
 
-function key(kind: string, a: string, b?: string): string {
-  return b === undefined ? `${kind}\n${a}` : `${kind}\n${a}\n${b}`;
+/** Logins up to this length are kept as they are; a longer one (no real login is) by its hash. */
+const MAX_KEPT_LOGIN = 128;
+
+/** The map key of a login, an address, or a login from an address. */
+function key(kind: string, first: string, source?: string): string {
+  // Anyone may send a login of kilobytes (a SIP digest user name, a REST secret): 100,000 of them must not
+  // cost gigabytes.
+  const f = first.length > MAX_KEPT_LOGIN ? `#${createHash('sha256').update(first).digest('base64url')}` : first;
+  return source === undefined ? `${kind}\n${f}` : `${kind}\n${f}\n${source}`;
 }
 
 /**

@@ -12,6 +12,8 @@ export type GateVerdict =
 /** A nonce on which a wrong response was given stays spent as long as one of ours could be fresh (5 minutes). */
 const SPENT_FOR_MS = 300_000;
 const MAX_SPENT = 10_000;
+/** Ours are 32 characters; a longer one is made up, and a fresh one costs its maker nothing: not worth keeping. */
+const MAX_KEPT_NONCE = 64;
 
 /**
  * Digest guesses count in the limiter of the REST, Teams and UCI sign-ins (per login and source address), so a
@@ -58,7 +60,9 @@ export class SipAuthGate {
       (verdict.reason === 'bad-nonce' && verdict.stale !== true);
     if (!guess) return;
     this.limiter.fail(creds.username, source);
+    if (creds.nonce.length > MAX_KEPT_NONCE) return;
     if (this.spent.size >= MAX_SPENT) this.spent.delete(this.spent.keys().next().value!);
-    this.spent.set(creds.nonce, this.now() + SPENT_FOR_MS);
+    // A copy: the parsed value is a slice of the request, which it would keep alive in V8.
+    this.spent.set(Buffer.from(creds.nonce, 'utf8').toString('utf8'), this.now() + SPENT_FOR_MS);
   }
 }
