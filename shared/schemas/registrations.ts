@@ -43,7 +43,9 @@ export const REGISTRAR_EVENTS = {
  * Why a SIP request was refused. Digest: `wrong-password` (the response does not match), `unknown-user`,
  * `stale-nonce` (right credentials, expired nonce: the client should retry with the fresh one), `bad-nonce`
  * (not one of ours), `replay` (nonce-count not higher: sip.js does this when it unregisters), `wrong-realm`,
- * `unsupported-algorithm` (not offered), `missing-qop`, `malformed-credentials`. Addresses: `aor-mismatch`
+ * `unsupported-algorithm` (not offered), `missing-qop`, `malformed-credentials`, `throttled` (403: too many
+ * failed sign-ins of this login from this address, not checked), `spent-nonce` (a nonce already spent on a wrong
+ * response: challenged anew, not checked). Addresses: `aor-mismatch`
  * (403: someone else's address), `from-mismatch` (403: a call From someone else), `unknown-aor` (404),
  * `unknown-domain` (404), `unknown-number` (404: no such callee), `not-registered` (480). Requests:
  * `malformed` (400), `bad-expires`, `interval-too-brief` (423), `cseq-out-of-order`, `unsupported-uri` (416),
@@ -59,6 +61,8 @@ export const SIP_REFUSAL_REASONS = [
   'unsupported-algorithm',
   'missing-qop',
   'malformed-credentials',
+  'throttled',
+  'spent-nonce',
   'aor-mismatch',
   'from-mismatch',
   'unknown-aor',
@@ -83,7 +87,7 @@ export type SipRefusalReason = (typeof SIP_REFUSAL_REASONS)[number];
 
 /**
  * `data` of a `request-refused` event. Never holds the password, the digest response or the nonce. The first
- * refusal of a source (address:port and reason) is published at once with `count` 1; further ones within the
+ * refusal of a source (address, whatever the port, and reason) is published at once with `count` 1; further ones within the
  * aggregation window (10 s) are counted and published as one event when the window closes, with `count` = how
  * many, `firstAt`/`lastAt` and the details of the last one.
  */
@@ -95,7 +99,9 @@ export const SipRefusalSchema = z
     message: z.string().describe('English explanation'),
     source: z
       .string()
-      .describe('address:port the request came from; "*" for sources beyond the first 1,000 tracked at once'),
+      .describe(
+        'the address the request came from, whatever the port (IPv6: its /64, as one host holds it whole); "*" for sources beyond the first 1,000 tracked at once',
+      ),
     transport: z.enum(['UDP', 'TCP', 'WS']),
     login: z.string().optional().describe('The digest user name sent, if any'),
     aor: z.string().optional().describe('The address of record (REGISTER To) or the caller (From)'),

@@ -84,7 +84,7 @@ export const UCI_XMLRPC_FAULTS = {
   /** A method a real STARFACE has that the simulator does not simulate ("known to STARFACE, not simulated"). */
   notSimulated: UCI_ERRORS.notSimulated, // -32007
   refused: UCI_ERRORS.refused, // -32008
-  /** Too many failed sign-ins (shared limiter with REST and the WebSocket UCI); faultString says how long to wait. */
+  /** Too many failed sign-ins of this login from this address (limiter shared with REST, the WebSocket UCI and SIP); faultString says how long to wait. */
   rateLimited: -32010,
   /** The body is over UCI_XMLRPC_MAX_BODY (sent with HTTP 413). */
   bodyTooLarge: -32011,
@@ -94,11 +94,14 @@ export const UCI_XMLRPC_FAULTS = {
   badCallback: -32013,
   /** subscribeEvents without callback host/port/path: there is nowhere to deliver events. */
   noCallback: -32014,
-  /** A login would open more than UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN sessions (or the simulator more than UCI_XMLRPC_MAX_SESSIONS). */
+  /** The simulator would hold more than UCI_XMLRPC_MAX_SESSIONS sessions (over all logins). */
   tooManySessions: -32015,
 } as const;
 
-/** Sessions (login + callback) one login may hold at once; the simulator's option uciXmlRpcMaxSessionsPerLogin. */
+/**
+ * Sessions (login + callback) one login may hold from one address; one more replaces the least recently used of
+ * them (event UCI_XMLRPC_LOG_EVENTS.replaced). The simulator's option uciXmlRpcMaxSessionsPerLogin.
+ */
 export const UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20;
 /** Sessions over all logins: a safety net. */
 export const UCI_XMLRPC_MAX_SESSIONS = 1000;
@@ -137,6 +140,11 @@ export const UCI_XMLRPC_LOG_EVENTS = {
   dropped: 'uci-xmlrpc-callback-dropped',
   /** No request within the keepAlive time: the session ended, data.dropped queued events discarded. */
   keepAliveTimeout: 'uci-xmlrpc-keepalive-timeout',
+  /**
+   * A login from an address that already held UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN sessions of that login ended the
+   * least recently used of them (data: address, dropped queued events).
+   */
+  replaced: 'uci-xmlrpc-session-replaced',
   /** The callback answered a fault (data: method, faultCode, faultString, rejected = count since the last report). */
   rejected: 'uci-xmlrpc-callback-rejected',
 } as const;

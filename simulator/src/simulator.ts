@@ -51,6 +51,7 @@ export interface SimulatorOptions {
   version?: string;
   minVersion?: string;
   logger?: Logger;
+  /** Failed sign-ins (REST, Teams, UCI, SIP digest): see RateLimitOptions; defaults DEFAULT_RATE_LIMIT. */
   rateLimit?: Partial<RateLimitOptions>;
   /** Milliseconds since the epoch; tests pass a fake one to age nonces, tokens and lockouts. */
   clock?: () => number;
@@ -62,7 +63,10 @@ export interface SimulatorOptions {
   uciSendQueueBytes?: number;
   /** UCI over XML-RPC (POST /xml-rpc): callback delivery bounds (defaults UCI_XMLRPC_DELIVERY). */
   uciXmlRpcDelivery?: Partial<UciXmlRpcDeliveryOptions>;
-  /** UCI over XML-RPC: sessions one login may hold (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20). */
+  /**
+   * UCI over XML-RPC: sessions one login may hold from one address (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN = 20);
+   * one more replaces the least recently used of them.
+   */
   uciXmlRpcMaxSessionsPerLogin?: number;
   /**
    * UCI over XML-RPC: whatever the bind, the simulator calls back only the requester's own address, or a loopback
@@ -255,6 +259,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await holder.commit((draft, emit) => logStartup(draft, emit));
       const h = holder;
       const clock = opts.clock ?? Date.now;
+      // One limiter for every sign-in: REST, Teams, UCI (WebSocket and XML-RPC) and SIP digest.
+      const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       sip = new SipServer({
         host,
         port: opts.sipPort ?? 5060,
@@ -267,6 +273,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         refusalWindowMs: opts.sipRefusalWindowMs,
         unauthLimit: opts.sipUnauthLimit,
         unauthTimeoutMs: opts.sipUnauthTimeoutMs,
+        limiter,
       });
       const sipServer = sip;
       const router = new SipProxy({
@@ -275,6 +282,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           refusals: sipServer.refusals,
           registrar: sipServer.registrar,
           directory: sipServer.directory,
+          authGate: sipServer.authGate,
           domains: () => sipServer.domains(),
           send: (message, flow) => sipServer.send(message, flow),
           options: (req) => sipServer.options(req),
@@ -291,7 +299,6 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       proxy = router;
       sipServer.setRouter(router);
       const sessions = new Sessions(clock);
-      const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       const uciCore = new UciCore({ holder: h, bus, sessions, limiter, callControl: sipCallControl(() => proxy) });
       uci = uciCore;
       const uciServer = new UciWebSocketServer({

@@ -19,6 +19,8 @@
 //            time, long tasks (test/bench/inspector.mjs).
 //   preflight  starface-preflight against the simulator with 100 extra Teams users: median of 15 checks, target < 2 s
 //            (test/bench/preflight.mjs).
+//   auth     the failed sign-in limiter: legitimate REST GETs, REST logins and SIP REGISTERs with the limiter
+//            empty vs holding 50,000 foreign failure entries, in one process, interleaved (test/bench/auth.mjs).
 //   teams    Teams app package validation: warm (median/p95, target < 200 ms) and the CLI start → verdict (median,
 //            target < 600 ms) (test/bench/teams.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
@@ -51,6 +53,7 @@ import { benchUciXmlRpc } from './uci-xmlrpc.mjs';
 import { benchInspector } from './inspector.mjs';
 import { benchPreflight } from './preflight.mjs';
 import { benchTeams } from './teams.mjs';
+import { benchAuth } from './auth.mjs';
 
 const TARGETS = {
   startupMedianMs: 400,
@@ -391,6 +394,7 @@ const BENCHES = {
   inspector: benchInspector,
   preflight: benchPreflight,
   teams: benchTeams,
+  auth: benchAuth,
 };
 
 const name = process.argv[2];

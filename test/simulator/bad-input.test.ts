@@ -262,7 +262,7 @@ describe('REST bad input', () => {
   });
 });
 
-describe('REST sign-in rate limiting (defaults: 5 per login, 20 per address)', () => {
+describe('REST sign-in rate limiting (defaults: 5 per login and address, 20 per address)', () => {
   let now = Date.parse('2025-06-01T10:00:00Z');
   let sim: RunningSim;
 
@@ -304,45 +304,53 @@ describe('REST sign-in rate limiting (defaults: 5 per login, 20 per address)', (
     assert.equal((await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password)).status, 200);
   });
 
-  it('the lock lifts after the lock time', async () => {
+  it('the wait counts down, lifts after Retry-After, and doubles with every further failure', async () => {
     const c = sim.client();
     for (let i = 1; i <= 5; i++) await attempt(c, DEMO_USERS.anna.login, `wrong-${i}`);
     const first = await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     assertError(first, 429);
     const wait = Number(first.headers.get('retry-after'));
-    now += 30_000;
+    assert.ok(wait > 0, String(wait));
+    now += wait * 1000;
+    // The wait is over: the next try is checked, and being wrong, counts and makes the wait longer.
+    assertError(await attempt(c, DEMO_USERS.anna.login, 'wrong-6'), 400);
+    const second = await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
+    assertError(second, 429);
+    const longer = Number(second.headers.get('retry-after'));
+    assert.ok(longer > wait, `the wait grows: ${wait} then ${longer}`);
+    now += 1000;
     const later = await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     assertError(later, 429);
     const waitLater = Number(later.headers.get('retry-after'));
-    assert.ok(waitLater < wait && waitLater > 0, `Retry-After counts down: ${wait} then ${waitLater}`);
+    assert.ok(waitLater < longer && waitLater > 0, `Retry-After counts down: ${longer} then ${waitLater}`);
     now += waitLater * 1000;
     const reply = await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     assert.equal(typeof reply.body.token, 'string');
   });
 
-  it('after 20 failures from one address every login there is refused with 429', async () => {
+  it('after 20 failures from one address, every login that failed there waits; one that did not still gets in', async () => {
     const c = sim.client();
     // Distinct logins, so that no single login reaches its own limit.
     for (let i = 1; i <= 19; i++) assertError(await attempt(c, `stranger-${i}`, 'guess'), 400);
-    assert.equal((await attempt(c, 'admin', ADMIN_PASSWORD)).status, 200, '19 failures are not yet a lock');
-    assertError(await attempt(c, 'stranger-20', 'guess'), 400);
-    for (const [login, password] of [
-      ['admin', ADMIN_PASSWORD],
-      [DEMO_USERS.carla.login, DEMO_USERS.carla.password],
-    ] as const) {
-      const reply = await attempt(c, login, password);
-      assertError(reply, 429);
-      assert.match(reply.headers.get('retry-after') ?? '', /^\d+$/);
-    }
-    // A secret without a login prefix counts against the address, and is refused while it is locked.
+    assertError(await attempt(c, 'stranger-1', 'guess-2'), 400, 'LOGIN_FAILED');
+    const held = await attempt(c, 'stranger-1', 'guess-3');
+    assertError(held, 429, 'TOO_MANY_FAILED_LOGINS');
+    assert.match(held.headers.get('retry-after') ?? '', /^\d+$/);
+    // Anna had no failure here: her first try is checked (and counts); after it, even her password waits.
+    assertError(await attempt(c, DEMO_USERS.anna.login, 'wrong'), 400);
+    assertError(await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password), 429);
+    // Logins without a failure from this address are not kept out by the address's failures.
+    assert.equal((await attempt(c, 'admin', ADMIN_PASSWORD)).status, 200);
+    assert.equal((await attempt(c, DEMO_USERS.carla.login, DEMO_USERS.carla.password)).status, 200);
+    // A secret without a login prefix counts against the address, and is refused while it waits.
     const n = await nonce(c);
     assertError(await c.post('/login', { loginType: 'Internal', nonce: n, secret: 'no-colon-here' }), 429);
     // Sessions already open keep working.
     assert.equal((await sim.admin.get('/users/me')).status, 200);
 
     now += 61_000;
-    assert.equal((await attempt(c, DEMO_USERS.carla.login, DEMO_USERS.carla.password)).status, 200);
+    assert.equal((await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password)).status, 200);
   });
 
   it('secrets without a login still count against the address', async () => {
@@ -351,7 +359,11 @@ describe('REST sign-in rate limiting (defaults: 5 per login, 20 per address)', (
       const n = await nonce(c);
       assertError(await c.post('/login', { loginType: 'Internal', nonce: n, secret: `junk-${i}` }), 400);
     }
-    assertError(await attempt(c, 'admin', ADMIN_PASSWORD), 429);
+    const n = await nonce(c);
+    assertError(await c.post('/login', { loginType: 'Internal', nonce: n, secret: 'junk-21' }), 429);
+    assertError(await attempt(c, DEMO_USERS.anna.login, 'wrong'), 400);
+    assertError(await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password), 429);
+    assert.equal((await attempt(c, 'admin', ADMIN_PASSWORD)).status, 200);
   });
 });
 
@@ -360,20 +372,24 @@ describe('REST sign-in rate limiting with lowered limits (rateLimit option)', ()
   let sim: RunningSim;
 
   before(async () => {
-    sim = await startSim({ clock: () => now, rateLimit: { perLogin: 3, perAddress: 6, lockMs: 10_000 } });
+    sim = await startSim({ clock: () => now, rateLimit: { perLogin: 3, perAddress: 6, maxWaitMs: 10_000 } });
   });
   after(async () => {
     await sim?.stop();
   });
 
-  it('locks a login after 3, the address after 6, and lifts both after the lock time', async () => {
+  it('holds a login back after 3, the address after 6, and lifts both after the longest wait', async () => {
     const c = sim.client();
     for (let i = 1; i <= 3; i++) assertError(await attempt(c, DEMO_USERS.anna.login, 'wrong'), 400);
     const login = await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password);
     assertError(login, 429);
     assert.ok(Number(login.headers.get('retry-after')) <= 10);
-    for (let i = 1; i <= 3; i++) assertError(await attempt(c, DEMO_USERS.bernd.login, 'wrong'), 400);
+    for (let i = 1; i <= 2; i++) assertError(await attempt(c, DEMO_USERS.bernd.login, 'wrong'), 400);
+    assert.equal((await attempt(c, DEMO_USERS.carla.login, DEMO_USERS.carla.password)).status, 200, '5: not yet');
+    assertError(await attempt(c, DEMO_USERS.carla.login, 'wrong'), 400);
+    // 6 from this address: Bernd and Carla (2 and 1 failures, below their own limit) wait as well.
     assertError(await attempt(c, DEMO_USERS.carla.login, DEMO_USERS.carla.password), 429, 'TOO_MANY_FAILED_LOGINS');
+    assertError(await attempt(c, DEMO_USERS.bernd.login, DEMO_USERS.bernd.password), 429, 'TOO_MANY_FAILED_LOGINS');
     now += 10_001;
     assert.equal((await attempt(c, DEMO_USERS.carla.login, DEMO_USERS.carla.password)).status, 200);
     assert.equal((await attempt(c, DEMO_USERS.anna.login, DEMO_USERS.anna.password)).status, 200);

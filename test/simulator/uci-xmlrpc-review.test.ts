@@ -305,24 +305,34 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     assert.equal(await c.methodCall(M.keepAlive), true);
   });
 
-  it('6. sessions are capped per login (-32015), not globally: another login still gets in', async () => {
+  it('6. sessions are capped per login and address: one more replaces the least recently used; another login is not affected', async () => {
     sim = await startSim({ scenario: 'demo', uciXmlRpcMaxSessionsPerLogin: 3 });
-    for (let i = 1; i <= 3; i++)
-      assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_000 + i)).methodCall(M.login), true);
-    const f = await faultOf(xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_004)).methodCall(M.login));
-    assert.equal(f.faultCode, F.tooManySessions);
-    assert.match(f.faultString, /too many XML-RPC sessions for admin \(3, at most 3\)/);
+    const sessions = [1, 2, 3].map((i) => xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_000 + i)));
+    for (const c of sessions) assert.equal(await c.methodCall(M.login), true);
+    assert.equal(await sessions[0]!.methodCall(M.keepAlive), true, 'the first is now the most recently used');
+    assert.equal(await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_004)).methodCall(M.login), true);
+    assert.equal(await sessions[1]!.methodCall(M.keepAlive), false, 'the least recently used one was replaced');
+    assert.equal(await sessions[0]!.methodCall(M.keepAlive), true);
+    assert.equal(await sessions[2]!.methodCall(M.keepAlive), true);
+    const replaced = await until('the replaced event', () =>
+      sim.internals.bus
+        .since(0)
+        .find((e) => e.service === SIM_SERVICES.log && e.event === UCI_XMLRPC_LOG_EVENTS.replaced),
+    );
+    assert.match(String(replaced.data.message), /least recently used of 3 from 127\.0\.0\.1/);
     assert.equal(
-      await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_001)).methodCall(M.login),
+      await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(ADMIN, 20_003)).methodCall(M.login),
       true,
       'a repeated login of an open session is fine',
     );
+    assert.equal(await sessions[0]!.methodCall(M.keepAlive), true, 'and replaces nothing');
     const other = DEMO_USERS.anna;
     assert.equal(
       await xmlRpcClient(sim.addresses.xmlRpc, xmlRpcQuery(other, 20_009)).methodCall(M.login),
       true,
       'the cap is per login',
     );
+    for (const c of sessions.slice(2)) assert.equal(await c.methodCall(M.keepAlive), true);
   });
 
   it('7. credentials are checked before the body is read: a slow body without valid auth is answered at once', async () => {

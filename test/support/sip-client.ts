@@ -100,6 +100,8 @@ export interface ClientTarget {
   url?: string;
   /** For WS: subprotocols to offer; default ['sip']. */
   protocols?: string[];
+  /** The address to send from (any of 127/8 on Linux, to be another source); default 127.0.0.1. */
+  localAddress?: string;
 }
 
 /**
@@ -143,14 +145,19 @@ export class SipClient {
     return client;
   }
 
-  /** `udp` and `tcp` from '127.0.0.1:5060', `ws` from 'ws://127.0.0.1:8080/sip'. */
-  static async to(transport: SipTransportName, address: string, protocols?: string[]): Promise<SipClient> {
+  /** `udp` and `tcp` from '127.0.0.1:5060', `ws` from 'ws://127.0.0.1:8080/sip'; sent from `localAddress`. */
+  static async to(
+    transport: SipTransportName,
+    address: string,
+    protocols?: string[],
+    localAddress?: string,
+  ): Promise<SipClient> {
     if (transport === 'ws') {
       const u = new URL(address);
-      return SipClient.open('ws', { host: u.hostname, port: Number(u.port), url: address, protocols });
+      return SipClient.open('ws', { host: u.hostname, port: Number(u.port), url: address, protocols, localAddress });
     }
     const i = address.lastIndexOf(':');
-    return SipClient.open(transport, { host: address.slice(0, i), port: Number(address.slice(i + 1)) });
+    return SipClient.open(transport, { host: address.slice(0, i), port: Number(address.slice(i + 1)), localAddress });
   }
 
   get isOpen(): boolean {
@@ -182,12 +189,13 @@ export class SipClient {
       this.udp = socket;
       socket.on('message', (data) => this.deliver(data.toString('utf8')));
       socket.on('error', () => {});
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-      this.local = { address: '127.0.0.1', port: socket.address().port };
+      const local = this.target.localAddress ?? '127.0.0.1';
+      await new Promise<void>((resolve) => socket.bind(0, local, resolve));
+      this.local = { address: local, port: socket.address().port };
       return;
     }
     if (this.transport === 'tcp') {
-      const socket = connect({ host, port });
+      const socket = connect({ host, port, localAddress: this.target.localAddress });
       this.tcp = socket;
       socket.setNoDelay(true);
       await new Promise<void>((resolve, reject) => {
@@ -200,7 +208,9 @@ export class SipClient {
       this.local = { address: socket.localAddress ?? '127.0.0.1', port: socket.localPort ?? 0 };
       return;
     }
-    const ws = new WebSocket(this.target.url!, this.target.protocols ?? ['sip']);
+    const ws = new WebSocket(this.target.url!, this.target.protocols ?? ['sip'], {
+      localAddress: this.target.localAddress,
+    });
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {
       ws.once('open', resolve);

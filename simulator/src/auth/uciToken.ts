@@ -25,12 +25,12 @@ export function userForAnyToken(state: PbxState, sessions: Sessions, token: stri
   return id === undefined ? undefined : state.users.find((u) => u.id === id);
 }
 
-/** How a sign-in went: the user, the seconds a locked login or address must wait, or a failure (already counted). */
+/** How a sign-in went: the user, the seconds this login must wait from this address, or a failure (already counted). */
 export type UciSignIn = { user: StoredUser } | { waitSeconds: number } | { failed: true; login: string | undefined };
 
 /**
- * Signs in with a UCI token or a REST authToken. Failures count per login and per address in the limiter shared
- * with the REST logins, so no UCI transport is a way around the REST lockout.
+ * Signs in with a UCI token or a REST authToken. Failures count per login and address in the limiter shared with
+ * the REST logins and SIP digest, so no UCI transport is a way around the REST throttle.
  */
 export function signInWithToken(
   state: PbxState,
@@ -48,7 +48,7 @@ export function signInWithToken(
     limiter?.fail(login, remote);
     return { failed: true, login };
   }
-  limiter?.succeed(user.login);
+  limiter?.succeed(user.login, remote);
   return { user };
 }
 

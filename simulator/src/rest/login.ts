@@ -33,28 +33,31 @@ export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login
           'This PBX has no Active Directory connection; use loginType "Internal"',
         );
       }
-      const nonceOk = ctx.sessions.consumeNonce(body.nonce);
+      // Only an attempt on a nonce we issued (unused, unexpired) is a guess that counts: anyone could send the
+      // others, and counting them would let anyone make the real user wait.
+      if (!ctx.sessions.consumeNonce(body.nonce)) {
+        ctx.log('info', 'login failed', { login, address, reason: 'nonce' });
+        throw new SimError(
+          400,
+          'LOGIN_FAILED',
+          'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again',
+          { nonceValid: false },
+        );
+      }
       // A user created without a password has none to match: refused like a wrong one until a password is set.
       const found = login === undefined ? undefined : findUserByLogin(ctx.holder.state, login);
       const user = found && hasPassword(found) ? found : undefined;
       const expected = Buffer.from(user ? restLoginSecretFromHash(user.login, body.nonce, user.passwordHash) : '');
       const given = Buffer.from(body.secret);
       const secretOk = expected.length === given.length && timingSafeEqual(expected, given);
-      if (!nonceOk || !secretOk || !user) {
+      if (!secretOk || !user) {
         ctx.limiter.fail(login, address);
-        ctx.log('info', 'login failed', { login, address, reason: nonceOk ? 'secret' : 'nonce' });
-        throw new SimError(
-          400,
-          'LOGIN_FAILED',
-          nonceOk
-            ? 'Login failed: wrong login or password'
-            : 'Login failed: the nonce is unknown, used or older than 60 s; GET /rest/login again',
-          { nonceValid: nonceOk },
-        );
+        ctx.log('info', 'login failed', { login, address, reason: 'secret' });
+        throw new SimError(400, 'LOGIN_FAILED', 'Login failed: wrong login or password', { nonceValid: true });
       }
+      ctx.limiter.succeed(user.login, address);
       if (!user.rights.includes(RIGHT_LOGIN))
         throw new SimError(403, 'LOGIN_NOT_PERMITTED', `User ${user.login} lacks the right "Login"`);
-      ctx.limiter.succeed(user.login);
       ctx.log('info', 'login', { login: user.login, address });
       return { token: ctx.sessions.issueToken(user.id) };
     },

@@ -49,7 +49,7 @@ export function teamsLoginHandlers(ctx: RestContext): HandlersFor<'teamsLogin'> 
         password: body.password,
       });
       if (!outcome.credentialsValid) ctx.limiter.fail(body.login, address);
-      else ctx.limiter.succeed(body.login);
+      else ctx.limiter.succeed(body.login, address);
       const unmetIds = outcome.unmet.map((u) => u.id);
       ctx.bus.publish({
         service: SIM_SERVICES.teams,

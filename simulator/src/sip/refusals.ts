@@ -1,5 +1,6 @@
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import { REGISTRAR_EVENTS, type SipRefusal, type SipRefusalReason } from '../../../shared/schemas/registrations.js';
+import { sourceKey } from '../auth/rateLimit.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { Flow } from './transport/flow.js';
@@ -57,7 +58,7 @@ const text = (s: string): string => clip(redact(s));
 
 /**
  * Reports refused SIP requests as an info log line and a `request-refused` event. A flood from one source must
- * not push every other event out of the bus's ring: the first refusal per source and reason is reported at once,
+ * not push every other event out of the bus's ring: the first refusal per source address and reason is reported at once,
  * the ones after it within the window are only counted and reported together when it closes (and the window
  * starts again while they keep coming).
  */
@@ -75,7 +76,8 @@ export class RefusalReporter {
 
   refused(input: RefusalInput): void {
     const at = this.now();
-    let source = `${input.flow.remote.address}:${input.flow.remote.port}`;
+    // Per address, not address:port: a new socket (or TCP connection) per request must not open a new window.
+    let source = sourceKey(input.flow.remote.address);
     let key = `${source}|${input.reason}`;
     if (!this.windows.has(key) && this.windows.size >= this.maxSources) {
       source = '*';

@@ -8,8 +8,9 @@ import {
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { UserDirectory } from './directory.js';
-import { appendChallenges, checkCredentials, DIGEST_REFUSALS } from './auth/challenges.js';
+import { appendChallenges, checkCredentials, DIGEST_REFUSALS, throttledPhrase } from './auth/challenges.js';
 import type { DigestAuthenticator } from './auth/digest.js';
+import type { SipAuthGate } from './auth/gate.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
 import { parseNameAddr, parseUri, withoutParams, type SipUri } from './message/uri.js';
 import type { RefusalReporter } from './refusals.js';
@@ -42,6 +43,8 @@ export interface RegistrarHost {
   domains(): ReadonlySet<string>;
   bus: EventBus;
   auth: DigestAuthenticator;
+  /** Counts digest guesses in the sign-in limiter and holds back throttled sources (none: unlimited). */
+  gate?: SipAuthGate;
   refusals: RefusalReporter;
   now?: () => number;
 }
@@ -166,13 +169,15 @@ export class Registrar {
 
     // Authenticate (RFC 3261 §22): every REGISTER carries credentials for our realm, or gets a challenge.
     const directory = this.host.directory;
-    const checked = checkCredentials(req, this.host.auth, directory, 'authorization');
+    const gate = this.host.gate && { gate: this.host.gate, source: flow.remote.address };
+    const checked = checkCredentials(req, this.host.auth, directory, 'authorization', gate);
     if (!checked) return this.challenge(req, false);
     const { creds, verdict } = checked;
     claimed.login = creds.username;
     if (!verdict.ok) {
       const { reason, message } = DIGEST_REFUSALS[verdict.reason];
       if (verdict.reason === 'malformed') return refuse(400, reason, message, 'Bad Request (malformed Authorization)');
+      if (verdict.reason === 'throttled') return refuse(403, reason, message, throttledPhrase(verdict.retryAfter));
       return refuse(401, reason, message, undefined, this.challenge(req, verdict.stale === true));
     }
     flow.markAuthenticated?.();

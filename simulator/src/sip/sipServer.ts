@@ -6,6 +6,8 @@ import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
 import type { PbxState } from '../state/model.js';
 import { DigestAuthenticator } from './auth/digest.js';
+import { SipAuthGate } from './auth/gate.js';
+import type { FailedLoginLimiter } from '../auth/rateLimit.js';
 import { DEFAULT_DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../../shared/schemas/sipDigest.js';
 import type { SipRefusalReason } from '../../../shared/schemas/registrations.js';
 import { RefusalReporter } from './refusals.js';
@@ -70,6 +72,8 @@ export interface SipServerOptions {
   unauthLimit?: number;
   /** How long such a connection may stay open without a request passing digest auth (default 30 s). */
   unauthTimeoutMs?: number;
+  /** The sign-in limiter shared with REST and UCI: digest guesses count in it (none: SIP is not limited). */
+  limiter?: FailedLoginLimiter;
 }
 
 export interface SipAddresses {
@@ -80,6 +84,8 @@ export interface SipAddresses {
 /** The SIP side of the simulator: transports in, parsing, then the registrar or the call router. */
 export class SipServer {
   readonly auth: DigestAuthenticator;
+  /** Digest guesses counted in the shared sign-in limiter, and throttled sources held back. */
+  readonly authGate: SipAuthGate | undefined;
   readonly registrar: Registrar;
   readonly directory: UserDirectory;
   readonly refusals: RefusalReporter;
@@ -95,6 +101,7 @@ export class SipServer {
       algorithms: () => this.digestAlgorithms(),
       now: opts.now,
     });
+    this.authGate = opts.limiter && new SipAuthGate(opts.limiter, opts.now);
     this.directory = new UserDirectory(() => opts.state().users, opts.revision);
     this.refusals = new RefusalReporter({
       bus: opts.bus,
@@ -107,6 +114,7 @@ export class SipServer {
       domains: () => this.domains(),
       bus: opts.bus,
       auth: this.auth,
+      gate: this.authGate,
       refusals: this.refusals,
       now: opts.now,
     });

@@ -2,9 +2,13 @@ import type { SipRefusalReason } from '../../../../shared/schemas/registrations.
 import type { SipRequest, SipResponse } from '../message/message.js';
 import type { UserDirectory } from '../directory.js';
 import type { DigestAuthenticator, DigestCredentials, DigestFailureReason, DigestVerifyResult } from './digest.js';
+import type { GateFailureReason, GateVerdict, SipAuthGate } from './gate.js';
 
 /** How a failed digest check is reported (event reason and English text). */
-export const DIGEST_REFUSALS: Record<DigestFailureReason, { reason: SipRefusalReason; message: string }> = {
+export const DIGEST_REFUSALS: Record<
+  DigestFailureReason | GateFailureReason,
+  { reason: SipRefusalReason; message: string }
+> = {
   'bad-response': { reason: 'wrong-password', message: 'wrong password (the digest response does not match)' },
   'unknown-user': { reason: 'unknown-user', message: 'unknown digest user (no such login, or no SIP password)' },
   'stale-nonce': {
@@ -23,7 +27,19 @@ export const DIGEST_REFUSALS: Record<DigestFailureReason, { reason: SipRefusalRe
   },
   'missing-qop': { reason: 'missing-qop', message: 'credentials without qop=auth (RFC 2069 style or auth-int)' },
   malformed: { reason: 'malformed-credentials', message: 'malformed digest credentials' },
+  throttled: {
+    reason: 'throttled',
+    message: 'too many failed sign-ins of this login from this address; refused unchecked (403)',
+  },
+  'spent-nonce': {
+    reason: 'spent-nonce',
+    message: 'nonce already spent on a wrong response; challenged anew unchecked',
+  },
 };
+
+/** The phrase of a throttled request's 403. */
+export const throttledPhrase = (seconds: number): string =>
+  `Forbidden (too many failed sign-ins, try again in ${seconds} s)`;
 
 /**
  * Adds the digest challenges, in the configured order, to a 401 (`WWW-Authenticate`) or 407 (`Proxy-Authenticate`).
@@ -45,22 +61,27 @@ export function appendChallenges(
 /**
  * Checks the first parseable credentials in `Authorization` (registrar) or `Proxy-Authorization` (proxy)
  * against the users' SIP passwords; no credentials means the request must be challenged. A user without a
- * SIP password cannot authenticate.
+ * SIP password cannot authenticate. With a gate, a login that must wait from this source, or a spent nonce, is
+ * answered without checking, and guesses are counted (gate.ts).
  */
 export function checkCredentials(
   req: SipRequest,
   auth: DigestAuthenticator,
   directory: UserDirectory,
   field: 'authorization' | 'proxy-authorization',
-): { creds: DigestCredentials; verdict: DigestVerifyResult } | undefined {
+  gate?: { gate: SipAuthGate; source: string },
+): { creds: DigestCredentials; verdict: DigestVerifyResult | GateVerdict } | undefined {
   const creds = req.headers
     .getAll(field)
     .map((v) => auth.parseCredentials(v))
     .find((c) => c !== undefined);
   if (!creds) return undefined;
+  const held = gate?.gate.hold(creds, gate.source);
+  if (held) return { creds, verdict: held };
   const verdict = auth.verify(creds, {
     method: req.method,
     password: (username) => directory.login(username)?.sipPassword || undefined,
   });
+  gate?.gate.record(creds, verdict, gate.source);
   return { creds, verdict };
 }

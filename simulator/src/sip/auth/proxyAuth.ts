@@ -4,7 +4,8 @@ import type { UserDirectory } from '../directory.js';
 import type { SipRequest } from '../message/message.js';
 import { parseNameAddr, parseUri } from '../message/uri.js';
 import type { DigestAuthenticator } from './digest.js';
-import { checkCredentials, DIGEST_REFUSALS } from './challenges.js';
+import { checkCredentials, DIGEST_REFUSALS, throttledPhrase } from './challenges.js';
+import type { SipAuthGate } from './gate.js';
 
 /** A refusal to report (log line and event) and to answer with `status` (and `phrase`, if given). */
 export interface ProxyRefusal {
@@ -27,8 +28,9 @@ export function authenticateCaller(
   req: SipRequest,
   auth: DigestAuthenticator,
   directory: UserDirectory,
+  gate?: { gate: SipAuthGate; source: string },
 ): ProxyAuthResult {
-  const checked = checkCredentials(req, auth, directory, 'proxy-authorization');
+  const checked = checkCredentials(req, auth, directory, 'proxy-authorization', gate);
   if (!checked) return { ok: false, challenge: { stale: false } };
   const { creds, verdict } = checked;
   if (!verdict.ok) {
@@ -43,6 +45,12 @@ export function authenticateCaller(
           login: creds.username,
           phrase: 'Bad Request (malformed Proxy-Authorization)',
         },
+      };
+    }
+    if (verdict.reason === 'throttled') {
+      return {
+        ok: false,
+        refusal: { status: 403, reason, message, login: creds.username, phrase: throttledPhrase(verdict.retryAfter) },
       };
     }
     return {

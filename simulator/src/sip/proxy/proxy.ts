@@ -6,6 +6,7 @@ import { addCallJournalEntries } from '../../state/callJournal.js';
 import { addVoicemailMessage } from '../../state/voicemailMessages.js';
 import type { SipRefusalReason } from '../../../../shared/schemas/registrations.js';
 import type { DigestAuthenticator } from '../auth/digest.js';
+import type { SipAuthGate } from '../auth/gate.js';
 import { appendChallenges } from '../auth/challenges.js';
 import { authenticateCaller } from '../auth/proxyAuth.js';
 import { ClickToDial } from '../b2bua/clickToDial.js';
@@ -41,6 +42,8 @@ export interface ProxyHost {
   refusals: RefusalReporter;
   registrar: Registrar;
   directory: UserDirectory;
+  /** Counts digest guesses in the sign-in limiter and holds back throttled sources (none: unlimited). */
+  authGate?: SipAuthGate;
   domains(): ReadonlySet<string>;
   send(message: SipMessage, flow: Flow): void;
   /** The answer to an OPTIONS for the PBX itself. */
@@ -266,7 +269,8 @@ export class SipProxy implements CallRouter {
 
   /** The authenticated caller, or undefined once the request was challenged or refused. */
   private authenticate(txn: ServerTxn): StoredUser | undefined {
-    const verdict = authenticateCaller(txn.req, this.host.auth, this.host.directory);
+    const gate = this.host.authGate && { gate: this.host.authGate, source: txn.flow.remote.address };
+    const verdict = authenticateCaller(txn.req, this.host.auth, this.host.directory, gate);
     if (verdict.ok) {
       txn.flow.markAuthenticated?.();
       return verdict.user;

@@ -80,8 +80,8 @@ export class UciCore implements HandlerContext {
   }
 
   /**
-   * A UCI token (`login:hash`) or a REST token. Failed sign-ins count per login and per address together with the
-   * REST logins (one limiter), so no transport of the UCI is a way around the REST lockout.
+   * A UCI token (`login:hash`) or a REST token. Failed sign-ins count per login and address together with the
+   * REST logins and SIP digest (one limiter), so no transport of the UCI is a way around the REST throttle.
    */
   signIn(token: string, remote: string): UciSignIn {
     return signInWithToken(this.holder.state, this.opts.sessions, this.opts.limiter, token, remote);

@@ -115,7 +115,7 @@ export class XmlRpcEndpoint {
   private handlePost(req: IncomingMessage, res: ServerResponse, url: URL): void {
     const { serializeFault, serializeMethodResponse } = xmlRpc();
     const remote = req.socket.remoteAddress ?? 'unknown';
-    // Credentials (and the lockout) first: an unauthenticated body is not read into memory.
+    // Credentials (and the sign-in throttle) first: an unauthenticated body is not read into memory.
     let user: StoredUser;
     try {
       user = this.authenticate(url.searchParams, remote);
@@ -173,7 +173,7 @@ export class XmlRpcEndpoint {
     }
     const sessionKey = `${user.login}\n${callback ? `${callback.type} ${callback.host} ${callback.port} ${callback.path}` : ''}`;
     if (key === 'login') {
-      const s = this.sessions.open(sessionKey, callback && { ...callback, query: callbackQuery(user, query) });
+      const s = this.sessions.open(sessionKey, callback && { ...callback, query: callbackQuery(user, query) }, remote);
       s.session.signIn(user);
       s.touch();
       return true;

@@ -19,6 +19,7 @@ import {
   xmlRpcEventMethod,
   type UciXmlRpcDeliveryOptions,
 } from '../../../../shared/schemas/uciXmlRpc.js';
+import { sourceKey } from '../../auth/rateLimit.js';
 import type { UciSessionHolder } from '../../auth/sessionRevocation.js';
 import type { EventBus } from '../../events/bus.js';
 import type { Logger } from '../../log.js';
@@ -41,11 +42,17 @@ export class XmlRpcSession implements UciPeer {
   private readonly idle: NodeJS.Timeout;
   ended = false;
 
+  /** When a request last used the session, as the registry's counter (higher = more recent). */
+  activeAt: number;
+
   constructor(
     readonly key: string,
     readonly callback: CallbackTarget | undefined,
     private readonly registry: XmlRpcSessions,
+    /** The address that opened it (sourceKey: IPv4, or an IPv6 /64). */
+    readonly address: string,
   ) {
+    this.activeAt = registry.tick();
     this.queue =
       callback &&
       new CallbackQueue(
@@ -75,6 +82,7 @@ export class XmlRpcSession implements UciPeer {
 
   touch(): void {
     this.idle.refresh();
+    this.activeAt = this.registry.tick();
   }
 
   deliver(event: SimEvent): boolean {
@@ -124,7 +132,10 @@ export interface XmlRpcSessionsOptions {
   delivery: UciXmlRpcDeliveryOptions;
   /** Safety net over all logins (default UCI_XMLRPC_MAX_SESSIONS). */
   maxSessions?: number;
-  /** Sessions one login may hold at once (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN). */
+  /**
+   * Sessions one login may hold from one address (default UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN); one more replaces
+   * the least recently used of them.
+   */
   maxSessionsPerLogin?: number;
 }
 
@@ -138,28 +149,43 @@ export class XmlRpcSessions implements UciSessionHolder {
   /** An event's callback methodCall, serialised once for every session. */
   readonly callbackCall = oncePerEvent((e: SimEvent) => callbackCall(e));
 
+  private activity = 0;
+
   constructor(private readonly opts: XmlRpcSessionsOptions) {
     this.keepAliveMs = opts.keepAliveMs;
     this.delivery = opts.delivery;
+  }
+
+  /** A counter, not a clock: "least recently used" needs an order only. */
+  tick(): number {
+    return ++this.activity;
   }
 
   get(key: string): XmlRpcSession | undefined {
     return this.sessions.get(key);
   }
 
-  /** The session for key, made if there is none (a repeated login keeps the session and its subscriptions). */
-  open(key: string, callback: CallbackTarget | undefined): XmlRpcSession {
+  /**
+   * The session for key, made if there is none (a repeated login keeps the session and its subscriptions).
+   *
+   * A login holds at most `maxSessionsPerLogin` sessions per address; one more replaces the least recently used
+   * of that login and address, which ends as after a missed keepAlive (its client sees keepAlive answer false and
+   * may log in again). Refusing instead would let anyone with the password — from anywhere, or a runaway tool on
+   * the same machine — keep the user's own client out; per address, sessions opened elsewhere cannot push this
+   * client's out, and a client always gets in. Only the safety net over all logins refuses (-32015).
+   */
+  open(key: string, callback: CallbackTarget | undefined, remote: string): XmlRpcSession {
     let s = this.sessions.get(key);
     if (s) return s;
     const login = key.slice(0, key.indexOf('\n'));
+    const address = sourceKey(remote);
     const perLogin = this.opts.maxSessionsPerLogin ?? UCI_XMLRPC_MAX_SESSIONS_PER_LOGIN;
-    let mine = 0;
-    for (const other of this.sessions.values()) if (other.login === login) mine++;
-    if (mine >= perLogin) {
-      throw new RpcError(
-        UCI_XMLRPC_FAULTS.tooManySessions,
-        `too many XML-RPC sessions for ${login} (${mine}, at most ${perLogin}); log out unused ones or let them time out`,
-      );
+    const mine: XmlRpcSession[] = [];
+    for (const other of this.sessions.values())
+      if (other.login === login && other.address === address) mine.push(other);
+    if (mine.length >= perLogin) {
+      const oldest = mine.reduce((a, b) => (b.activeAt < a.activeAt ? b : a));
+      this.replaced(oldest, perLogin);
     }
     const max = this.opts.maxSessions ?? UCI_XMLRPC_MAX_SESSIONS;
     if (this.sessions.size >= max) {
@@ -168,7 +194,7 @@ export class XmlRpcSessions implements UciSessionHolder {
         `too many XML-RPC sessions on this simulator (${this.sessions.size}, at most ${max}); log out unused ones or let them time out`,
       );
     }
-    s = new XmlRpcSession(key, callback, this);
+    s = new XmlRpcSession(key, callback, this, address);
     this.sessions.set(key, s);
     return s;
   }
@@ -211,6 +237,17 @@ export class XmlRpcSessions implements UciSessionHolder {
   forget(s: XmlRpcSession): void {
     if (this.sessions.get(s.key) === s) this.sessions.delete(s.key);
     this.opts.subscriptions.forget(s);
+  }
+
+  private replaced(s: XmlRpcSession, perLogin: number): void {
+    const dropped = s.close();
+    this.logEvent(
+      s,
+      UCI_XMLRPC_LOG_EVENTS.replaced,
+      'info',
+      `UCI XML-RPC session of ${s.session.user?.login ?? '?'} (callback ${s.label}) ended: the least recently used of ${perLogin} from ${s.address}, replaced by a new login from there`,
+      { dropped, address: s.address },
+    );
   }
 
   keepAliveMissed(s: XmlRpcSession): void {
