@@ -24,7 +24,8 @@ export const LICENCE_MS_TEAMS: LicenceType = 'MS Teams Integration';
 
 /**
  * Rights (user › tab "Berechtigungen"). `description` is the German name the PBX shows and returns in
- * PermissionInfo; `permission` is the import column's key; the last two are the Teams guide's additions.
+ * PermissionInfo; `permission` is the import column's key; 12 and 13 are the Teams guide's additions, 14 is
+ * STARFACE 10's.
  */
 export const RIGHTS = [
   { id: 1, permission: 'login_perm', description: 'Login', label: { en: 'Login', de: 'Login' } },
@@ -70,6 +71,14 @@ export const RIGHTS = [
     description: 'Integration mit Microsoft Teams',
     label: { en: 'Integration with Microsoft Teams', de: 'Integration mit Microsoft Teams' },
   },
+  {
+    // STARFACE 10's gate of the OAuth password grant (shared/schemas/oauth.ts). The import column's key is not
+    // published; this one is the simulator's. Listed at every version: below 10 it grants nothing.
+    id: 14,
+    permission: 'oauth_password_grant_perm',
+    description: 'API Zugriff mit OAuth Password Grant',
+    label: { en: 'API access with OAuth password grant', de: 'API Zugriff mit OAuth Password Grant' },
+  },
 ] as const satisfies readonly { id: number; permission: string; description: string; label: Localized }[];
 
 export type RightKey = (typeof RIGHTS)[number]['permission'];
@@ -79,6 +88,7 @@ export const RIGHT_ADMIN: RightKey = 'admin_perm';
 export const RIGHT_LOGIN: RightKey = 'login_perm';
 export const RIGHT_APP_PREMIUM: RightKey = 'app_premium_perm';
 export const RIGHT_MS_TEAMS: RightKey = 'msteams_perm';
+export const RIGHT_OAUTH: RightKey = 'oauth_password_grant_perm';
 
 /** Rights a new user gets when none are given: what a STARFACE user template grants by default. */
 export const DEFAULT_USER_RIGHTS: readonly RightKey[] = [

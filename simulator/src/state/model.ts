@@ -11,6 +11,7 @@ import { CallJournalEntrySchema } from '../../../shared/schemas/callJournal.js';
 import { UserSchema } from '../../../shared/schemas/users.js';
 import { VirtualPhoneSchema } from '../../../shared/schemas/calls.js';
 import { DIGEST_ALGORITHMS } from '../../../shared/schemas/sipDigest.js';
+import { OAUTH_CLIENT_SECRET_PATTERN } from '../../../shared/schemas/oauth.js';
 import { TelephonyNextIdSchema, TelephonyStateShape } from './telephonyModel.js';
 import { DEFAULT_CONFERENCE_CONFIGURATION, DEFAULT_CONTACTS_SCHEME } from './telephonyDefaults.js';
 
@@ -99,6 +100,11 @@ export const PbxStateSchema = z.object({
    * (CALL_JOURNAL_MAX_PER_USER, CALL_JOURNAL_MAX_TOTAL). Absent in stores written before the journal existed.
    */
   callJournal: z.array(CallJournalEntrySchema).default([]),
+  /**
+   * The PBX's OAuth client (STARFACE 10+): its secret, made once per PBX (state/oauthClient.ts) and kept when a
+   * scenario is applied, as the admin password is. Absent in stores written before OAuth existed: made at start.
+   */
+  oauth: z.object({ clientSecret: z.string().regex(OAUTH_CLIENT_SECRET_PATTERN) }).optional(),
 });
 export type PbxState = z.infer<typeof PbxStateSchema>;
 
