@@ -29,7 +29,8 @@ export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
 
 /**
  * sim.events.log: sessions were ended by a change (a password set, a right taken, the user deleted, a scenario
- * applied); data: level, message, userId and login (absent for a scenario), restTokens, uciSessions.
+ * applied); data: level, message, userId and login (absent for a scenario), restTokens, uciSessions, and
+ * oauthSessions where OAuth sessions (STARFACE 10) ended too.
  */
 export const SESSIONS_ENDED_EVENT = 'sessions-ended';
 

@@ -78,8 +78,8 @@ const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
 
 /** Methods of the REST table (HEAD as GET) and of XML-RPC (POST). */
 const CORS_METHODS = 'GET, HEAD, POST, PUT, DELETE';
-/** What the REST and XML-RPC clients send beyond the CORS-safelisted headers. */
-const CORS_HEADERS = 'authToken, Content-Type, X-Version, Accept, Accept-Language';
+/** What the REST and XML-RPC clients send beyond the CORS-safelisted headers (Authorization: Bearer on a 10). */
+const CORS_HEADERS = 'authToken, Authorization, Content-Type, X-Version, Accept, Accept-Language';
 /** A created object's answer names it in Location. */
 const CORS_EXPOSE = 'Location';
 /** Chromium caps a cached preflight at 2 h; 10 min keeps a changed allowlist from lingering. */

@@ -1,7 +1,8 @@
-import { RIGHT_ADMIN } from '../../../shared/catalogue.js';
+import { RIGHT_ADMIN, RIGHT_OAUTH } from '../../../shared/catalogue.js';
 import { SESSIONS_ENDED_EVENT, SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
+import type { OAuthRealm } from './oauth.js';
 import type { Sessions } from './sessions.js';
 
 /** A UCI transport (WebSocket, XML-RPC) whose signed-in sessions can be ended from outside. */
@@ -17,6 +18,7 @@ export interface UciSessionHolder {
 export const SESSION_ENDED_REASONS = {
   password: 'session ended: the password was changed; sign in again with the new one',
   admin: 'session ended: the right "Administration" was taken; sign in again',
+  oauth: 'session ended: the right "API Zugriff mit OAuth Password Grant" was taken',
   deleted: 'session ended: the user was deleted',
   scenario: 'session ended: a scenario was applied; sign in again',
 } as const;
@@ -24,6 +26,8 @@ export const SESSION_ENDED_REASONS = {
 export interface SessionRevocationOptions {
   bus: EventBus;
   sessions: Sessions;
+  /** OAuth sessions (STARFACE 10): they end with the REST tokens, and when the OAuth right is taken. */
+  oauth?: Pick<OAuthRealm, 'revokeUser' | 'revokeAllExcept'>;
   log: Logger;
   uci: readonly UciSessionHolder[];
   /** The built-in administrator's id: a scenario keeps them (id, password, sessions) and replaces everyone else. */
@@ -42,7 +46,12 @@ export interface SessionRevocationOptions {
  *   again, as after any lost connection, and get what they may see now. REST reads the rights on every request,
  *   so REST tokens stay (also when "Login" is taken: it gates signing in, as login.test.ts expects). A right
  *   granted takes effect in UCI at the next sign-in;
+ * - the right "API Zugriff mit OAuth Password Grant" taken: the user's OAuth sessions end (their refresh tokens
+ *   and access tokens with them); other sessions do not stand on that right;
  * - a scenario applied: ids are handed out anew, so every session but the administrator's ends.
+ *
+ * OAuth sessions go with the REST tokens throughout; `spareToken` may name either (an authToken or the OAuth
+ * session behind a Bearer token: separate random spaces, so it spares the one it names).
  */
 export class SessionRevocation {
   private spared: { userId: number; token: string } | undefined;
@@ -86,8 +95,11 @@ export class SessionRevocation {
       this.end(userId, who, SESSION_ENDED_REASONS.password, { rest: true, uci: true, keep });
     } else if (e.event === 'deleted') {
       this.end(userId, who, SESSION_ENDED_REASONS.deleted, { rest: true, uci: true });
-    } else if (e.event === 'rights-changed' && Array.isArray(e.data.revoked) && e.data.revoked.includes(RIGHT_ADMIN)) {
-      this.end(userId, who, SESSION_ENDED_REASONS.admin, { rest: false, uci: true });
+    } else if (e.event === 'rights-changed' && Array.isArray(e.data.revoked)) {
+      if (e.data.revoked.includes(RIGHT_ADMIN))
+        this.end(userId, who, SESSION_ENDED_REASONS.admin, { rest: false, uci: true });
+      if (e.data.revoked.includes(RIGHT_OAUTH))
+        this.end(userId, who, SESSION_ENDED_REASONS.oauth, { rest: false, uci: false, oauth: true });
     }
   }
 
@@ -95,39 +107,50 @@ export class SessionRevocation {
     userId: number,
     login: string,
     reason: string,
-    what: { rest: boolean; uci: boolean; keep?: string },
+    what: { rest: boolean; uci: boolean; oauth?: boolean; keep?: string },
   ): void {
     const restTokens = what.rest ? this.opts.sessions.revokeUser(userId, what.keep) : 0;
+    const oauthSessions = what.rest || what.oauth ? (this.opts.oauth?.revokeUser(userId, what.keep) ?? 0) : 0;
     let uciSessions = 0;
     if (what.uci) for (const t of this.opts.uci) uciSessions += t.endSessions((id) => id === userId, reason);
-    this.report({ userId, login }, reason, restTokens, uciSessions, what.keep !== undefined);
+    this.report({ userId, login }, reason, { restTokens, oauthSessions, uciSessions }, what.keep !== undefined);
   }
 
   private scenarioApplied(): void {
     const adminId = this.opts.adminId();
     if (adminId === undefined) return;
     const restTokens = this.opts.sessions.revokeAllExcept(adminId);
+    const oauthSessions = this.opts.oauth?.revokeAllExcept(adminId) ?? 0;
     let uciSessions = 0;
     for (const t of this.opts.uci) uciSessions += t.endSessions((id) => id !== adminId, SESSION_ENDED_REASONS.scenario);
-    this.report(undefined, SESSION_ENDED_REASONS.scenario, restTokens, uciSessions, false);
+    this.report(undefined, SESSION_ENDED_REASONS.scenario, { restTokens, oauthSessions, uciSessions }, false);
   }
 
   private report(
     user: { userId: number; login: string } | undefined,
     reason: string,
-    restTokens: number,
-    uciSessions: number,
+    counts: { restTokens: number; oauthSessions: number; uciSessions: number },
     keptCurrent: boolean,
   ): void {
-    if (restTokens === 0 && uciSessions === 0) return;
-    const message = `${user ? `Sessions of ${user.login}` : 'Sessions'} ended (${restTokens} REST token(s), ${uciSessions} UCI session(s)${keptCurrent ? '; the token that changed the password stays' : ''}): ${reason.replace(/^session ended: /, '')}`;
-    this.opts.log('info', 'sessions ended', { ...user, reason, restTokens, uciSessions });
+    const { restTokens, oauthSessions, uciSessions } = counts;
+    if (restTokens === 0 && oauthSessions === 0 && uciSessions === 0) return;
+    // OAuth sessions are named only where there were any: below version 10 the message stays as it was.
+    const oauth = oauthSessions > 0 ? `, ${oauthSessions} OAuth session(s)` : '';
+    const message = `${user ? `Sessions of ${user.login}` : 'Sessions'} ended (${restTokens} REST token(s)${oauth}, ${uciSessions} UCI session(s)${keptCurrent ? '; the token that changed the password stays' : ''}): ${reason.replace(/^session ended: /, '')}`;
+    this.opts.log('info', 'sessions ended', { ...user, reason, restTokens, oauthSessions, uciSessions });
     // Not from inside the dispatch of the event that caused it: every listener sees that event first.
     queueMicrotask(() =>
       this.opts.bus.publish({
         service: SIM_SERVICES.log,
         event: SESSIONS_ENDED_EVENT,
-        data: { level: 'info', message, ...user, restTokens, uciSessions },
+        data: {
+          level: 'info',
+          message,
+          ...user,
+          restTokens,
+          uciSessions,
+          ...(oauthSessions > 0 ? { oauthSessions } : {}),
+        },
       }),
     );
   }
