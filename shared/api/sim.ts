@@ -5,6 +5,7 @@ import { CallListSchema } from '../schemas/calls.js';
 import { ApiErrorSchema } from '../schemas/common.js';
 import { SimCredentialsSchema, SipSecretAnswerSchema, SipSecretUpdateSchema } from '../schemas/credentials.js';
 import { EventListSchema, EventQuerySchema } from '../schemas/events.js';
+import { OAuthClientInfoSchema } from '../schemas/oauth.js';
 import { RegistrationListSchema } from '../schemas/registrations.js';
 import { ScenarioApplySchema } from '../schemas/scenario.js';
 import { TeamsLoginFailureSchema, TeamsLoginRequestSchema, TeamsLoginSuccessSchema } from '../schemas/teamsLogin.js';
@@ -65,6 +66,15 @@ export const SIM_API = endpoints({
     real: false,
     body: SipSecretUpdateSchema,
     responses: { 200: SipSecretAnswerSchema, 400: ApiErrorSchema, 404: ApiErrorSchema, 409: ApiErrorSchema },
+  },
+  getOAuthClient: {
+    method: 'get',
+    path: '/sim/oauth',
+    summary:
+      "The PBX's OAuth client for the password grant (STARFACE 10+): client id and secret (the admin UI shows them under Server › Status › REST-API), token URL, lifetimes and the right a user needs; 404 below version 10",
+    access: 'admin',
+    real: false,
+    responses: { 200: OAuthClientInfoSchema, 404: ApiErrorSchema },
   },
   getCalls: {
     method: 'get',

@@ -34,6 +34,8 @@ export const UCI_PATH = '/uci';
 export const UCI_AUTH_PARAM = 'de.vertico.starface.auth';
 /** Query parameter with a REST `authToken` (from POST /rest/login) instead of the UCI token. */
 export const UCI_AUTH_TOKEN_PARAM = 'authToken';
+/** Query parameter with an OAuth access token (STARFACE 10+), as the PBX takes it for XML-RPC. */
+export const UCI_JWT_PARAM = 'de.vertico.starface.jwt';
 /** Larger frames close the connection with 1009. */
 export const UCI_MAX_FRAME_BYTES = 1024 * 1024;
 /** Without any request (keepAlive or other) for this long, the session ends (close 4408). */
@@ -187,7 +189,12 @@ const ServiceNameSchema = z
 const CallIdSchema = z.string().min(1).max(128);
 
 export const UciLoginParamsSchema = z.strictObject({
-  token: z.string().min(1).max(1024).describe('UCI token login:sha512hex(…) or a REST authToken'),
+  // 4 KiB: a Keycloak access token with its claims is one to two KiB.
+  token: z
+    .string()
+    .min(1)
+    .max(4096)
+    .describe('UCI token login:sha512hex(…), a REST authToken or (STARFACE 10) an OAuth access token'),
 });
 export const UciEmptyParamsSchema = z.strictObject({});
 export const UciSubscribeParamsSchema = z.strictObject({

@@ -31,7 +31,7 @@ export const UCI_XMLRPC_PARAMS = {
   auth: 'de.vertico.starface.auth',
   /** The login, when `auth` holds only the hash. */
   user: 'de.vertico.starface.user',
-  /** JWT sign-in of PBX 10+: not supported by the simulator → fault `unsupportedAuth`. */
+  /** OAuth access token of PBX 10+ (POST /auth/realms/pbx/oauth2/token); below 10 the fault `unsupportedAuth`. */
   jwt: 'de.vertico.starface.jwt',
   /** A REST authToken (POST /rest/login) instead of the UCI token — a simulator extra, as on the WebSocket. */
   authToken: 'authToken',
@@ -78,7 +78,7 @@ export const UCI_XMLRPC_FAULTS = {
   sinceSeqGone: UCI_ERRORS.sinceSeqGone, // -32002
   forbidden: UCI_ERRORS.forbidden, // -32003
   notFound: UCI_ERRORS.notFound, // -32004
-  /** No auth parameter, unknown login, wrong hash or expired authToken. */
+  /** No auth parameter, unknown login, wrong hash, or an expired authToken or OAuth access token. */
   authFailed: UCI_ERRORS.authFailed, // -32005
   noPhone: UCI_ERRORS.noPhone, // -32006
   /** A method a real STARFACE has that the simulator does not simulate ("known to STARFACE, not simulated"). */
@@ -88,7 +88,7 @@ export const UCI_XMLRPC_FAULTS = {
   rateLimited: -32010,
   /** The body is over UCI_XMLRPC_MAX_BODY (sent with HTTP 413). */
   bodyTooLarge: -32011,
-  /** `de.vertico.starface.jwt` sign-in (not simulated). */
+  /** `de.vertico.starface.jwt` sign-in on a PBX below version 10 (it has no OAuth). */
   unsupportedAuth: -32012,
   /** A callback parameter is invalid (type, host, port or path). */
   badCallback: -32013,

@@ -9,6 +9,8 @@ import { createRestApp } from './rest/app.js';
 import type { RestContext } from './rest/context.js';
 import { DEFAULT_RATE_LIMIT, FailedLoginLimiter, type RateLimitOptions } from './auth/rateLimit.js';
 import { SessionRevocation } from './auth/sessionRevocation.js';
+import { OAuthRealm } from './auth/oauth.js';
+import { ensureOAuthClient } from './state/oauthClient.js';
 import { Sessions } from './auth/sessions.js';
 import { BrowserGuard, parseOrigins } from './auth/browserGuard.js';
 import { ADMIN_LOGIN, buildScenarioState, loadScenario } from './scenarios/apply.js';
@@ -29,6 +31,7 @@ import { Replayer } from './events/replay.js';
 import { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
 import { UCI_XMLRPC_PATH, type UciXmlRpcDeliveryOptions } from '../../shared/schemas/uciXmlRpc.js';
 import { UCI_DEFAULT_KEEPALIVE_MS, UCI_PATH } from '../../shared/schemas/uci.js';
+import { OAUTH_CLIENT_ID } from '../../shared/schemas/oauth.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -145,6 +148,11 @@ export interface Simulator {
   /** Set when an existing store was used and the requested scenario was therefore not applied. */
   readonly scenarioSkipped: boolean;
   readonly storeDescription: string;
+  /**
+   * The OAuth client of a STARFACE 10 (its id and secret, for the trainer: the CLI banner shows them); undefined
+   * before start() and while the PBX reports a version below 10.
+   */
+  readonly oauthClient: { clientId: string; clientSecret: string } | undefined;
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
@@ -167,6 +175,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let currentScenario: Scenario | undefined;
   let replayer: Replayer | undefined;
   let revocation: SessionRevocation | undefined;
+  let oauth: OAuthRealm | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
   let scenarioName = '';
@@ -225,6 +234,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     get addresses() {
       return addresses;
     },
+    get oauthClient() {
+      const secret = oauth?.available() ? oauth.clientSecret() : undefined;
+      return secret === undefined ? undefined : { clientId: OAUTH_CLIENT_ID, clientSecret: secret };
+    },
     subscribe: (listener) => bus.subscribe(listener),
 
     async reset(name?: string) {
@@ -256,7 +269,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const initial = await loadState();
       scenarioName = initial.scenario;
       holder = new StateHolder(store, bus, initial);
-      await holder.commit((draft, emit) => logStartup(draft, emit));
+      await holder.commit((draft, emit) => {
+        logStartup(draft, emit);
+        ensureOAuthClient(draft);
+      });
       const h = holder;
       const clock = opts.clock ?? Date.now;
       // One limiter for every sign-in: REST, Teams, UCI (WebSocket and XML-RPC) and SIP digest.
@@ -299,7 +315,15 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       proxy = router;
       sipServer.setRouter(router);
       const sessions = new Sessions(clock);
-      const uciCore = new UciCore({ holder: h, bus, sessions, limiter, callControl: sipCallControl(() => proxy) });
+      const realm = (oauth = new OAuthRealm({ state: () => h.state, limiter, now: clock }));
+      const uciCore = new UciCore({
+        holder: h,
+        bus,
+        sessions,
+        oauth: realm,
+        limiter,
+        callControl: sipCallControl(() => proxy),
+      });
       uci = uciCore;
       const uciServer = new UciWebSocketServer({
         core: uciCore,
@@ -320,6 +344,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       revocation = new SessionRevocation({
         bus,
         sessions,
+        oauth: realm,
         log,
         uci: [uciServer, xmlRpcEndpoint.sessions],
         adminId: () => h.state.users.find((u) => u.login === ADMIN_LOGIN)?.id,
@@ -329,6 +354,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         holder: h,
         bus,
         sessions,
+        oauth: realm,
         limiter,
         log,
         registrations: () => sipServer.registrar.list(),

@@ -40,6 +40,8 @@ import { teamsLoginHandlers } from './teamsLogin.js';
 import { usersHandlers } from './users.js';
 import { voicemailHandlers } from './voicemail.js';
 import { webPage } from './webPage.js';
+import { oauthTokenHandler } from '../auth/oauthEndpoint.js';
+import { OAUTH_TOKEN_PATH } from '../../../shared/schemas/oauth.js';
 
 const noStore: RequestHandler = (_req, res, next) => {
   res.set('Cache-Control', 'no-store');
@@ -147,6 +149,8 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     notFoundHandler,
   );
   // /rest never reaches the express app: restFirst() hands it to `rest` directly.
+  // STARFACE 10's token endpoint (Keycloak's path, outside /rest): a form body, OAuth's own JSON answers.
+  app.all(OAUTH_TOKEN_PATH, oauthTokenHandler(ctx.oauth, ctx.log));
   app.get('/', webPage); // monitoring probes look for "STARFACE VoIP Software"; everything else is a JSON 404
   app.use(notFoundHandler);
   const onError = errorHandler(ctx.log);

@@ -62,8 +62,11 @@ export function loginHandlers(ctx: RestContext): HandlersFor<'getLogin' | 'login
       return { token: ctx.sessions.issueToken(user.id) };
     },
 
-    logout: ({ req }) => {
-      ctx.sessions.revoke(req.get(AUTH_HEADER)!);
+    // With a Bearer token the OAuth session ends: both its tokens stop working, as after a Keycloak logout.
+    logout: ({ req, res }) => {
+      const token = req.get(AUTH_HEADER);
+      if (token !== undefined) ctx.sessions.revoke(token);
+      else if (typeof res.locals.oauthSession === 'string') ctx.oauth.endSession(res.locals.oauthSession);
     },
   };
 }

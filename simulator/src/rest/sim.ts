@@ -1,4 +1,12 @@
+import { RIGHT_OAUTH, rightByKey } from '../../../shared/catalogue.js';
 import { SIM_SERVICES } from '../../../shared/schemas/events.js';
+import {
+  OAUTH_ACCESS_TOKEN_LIFETIME_S,
+  OAUTH_CLIENT_ID,
+  OAUTH_REFRESH_TOKEN_LIFETIME_S,
+  OAUTH_SCOPE,
+  OAUTH_TOKEN_PATH,
+} from '../../../shared/schemas/oauth.js';
 import { loadScenario, parseScenario, ScenarioError } from '../scenarios/apply.js';
 import { SimError } from '../state/errors.js';
 import { ADMIN_LOGIN, findUser, setSipSecret } from '../state/users.js';
@@ -17,6 +25,7 @@ export function simHandlers(
   | 'getRegistrations'
   | 'getCredentials'
   | 'putSipSecret'
+  | 'getOAuthClient'
   | 'getCalls'
   | 'getEvents'
   | 'postScenario'
@@ -50,6 +59,28 @@ export function simHandlers(
         const user = setSipSecret(s, emit, params.userId, body.secret);
         return { userId: user.id, login: user.login, secret: user.sipPassword, generated: body.secret === undefined };
       }),
+
+    getOAuthClient: ({ req }) => {
+      const secret = ctx.oauth.clientSecret();
+      if (!ctx.oauth.available() || secret === undefined)
+        throw new SimError(
+          404,
+          'NOT_FOUND',
+          `No OAuth on this PBX: it reports version ${ctx.oauth.version}; STARFACE 10 or later has it (scenario "starface-10")`,
+          { version: ctx.oauth.version },
+        );
+      const right = rightByKey(RIGHT_OAUTH)!;
+      return {
+        clientId: OAUTH_CLIENT_ID,
+        clientSecret: secret,
+        // Where this request came in: the address the caller can reach.
+        tokenUrl: `${req.protocol}://${req.get('host') ?? req.socket.localAddress}${OAUTH_TOKEN_PATH}`,
+        scope: OAUTH_SCOPE,
+        accessTokenLifetime: OAUTH_ACCESS_TOKEN_LIFETIME_S,
+        refreshTokenLifetime: OAUTH_REFRESH_TOKEN_LIFETIME_S,
+        right: { id: right.id, permission: right.permission, description: right.description },
+      };
+    },
 
     getCalls: () => ctx.calls(),
 

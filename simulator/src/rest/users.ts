@@ -1,7 +1,7 @@
 import type { USERS_API } from '../../../shared/api/users.js';
 import { createUser, deleteUser, findUser, toUserDto, updateUser } from '../state/users.js';
 import type { StoredUser } from '../state/model.js';
-import { AUTH_HEADER, type RestContext } from './context.js';
+import { callerCredential, type RestContext } from './context.js';
 import { SENT, type HandlersFor } from './endpoints.js';
 import { listAccounts } from '../state/accounts.js';
 import { deleteAvatar, findAvatar, setAvatar } from '../state/avatars.js';
@@ -50,9 +50,10 @@ export function usersHandlers(ctx: RestContext): HandlersFor<keyof typeof USERS_
 
     getUser: ({ params }) => toUserDto(findUser(ctx.holder.state, params.userId)),
 
-    putUser: async ({ params, body, actor, req }) => {
-      // A password set ends the user's sessions (SessionRevocation); changing one's own keeps the token used for it.
-      const token = req.get(AUTH_HEADER);
+    putUser: async ({ params, body, actor, req, res }) => {
+      // A password set ends the user's sessions (SessionRevocation); changing one's own keeps the token (or the
+      // OAuth session) used for it.
+      const token = callerCredential(req, res);
       const own = actor.id === params.userId && body.password !== undefined && token !== undefined;
       try {
         await ctx.holder.commit((s, emit) => {

@@ -2,7 +2,8 @@ import { SIM_SERVICES } from '../../../../shared/schemas/events.js';
 import type { UciMethodKey } from '../../../../shared/schemas/uci.js';
 import type { FailedLoginLimiter } from '../../auth/rateLimit.js';
 import type { Sessions } from '../../auth/sessions.js';
-import { signInWithToken, type UciSignIn } from '../../auth/uciToken.js';
+import type { OAuthRealm } from '../../auth/oauth.js';
+import { signInWithJwt, signInWithToken, type UciSignIn } from '../../auth/uciToken.js';
 import type { EventBus } from '../../events/bus.js';
 import type { StateHolder } from '../../state/pbx.js';
 import { CallBook } from './callBook.js';
@@ -15,6 +16,8 @@ export interface UciCoreOptions {
   holder: StateHolder;
   bus: EventBus;
   sessions: Sessions;
+  /** STARFACE 10's OAuth: access tokens sign in too. */
+  oauth?: OAuthRealm;
   /** Failed sign-ins, shared with the REST login. */
   limiter?: FailedLoginLimiter;
   callControl?: UciCallControl;
@@ -80,11 +83,22 @@ export class UciCore implements HandlerContext {
   }
 
   /**
-   * A UCI token (`login:hash`) or a REST token. Failed sign-ins count per login and address together with the
-   * REST logins and SIP digest (one limiter), so no transport of the UCI is a way around the REST throttle.
+   * A UCI token (`login:hash`), a REST token or an OAuth access token. Failed sign-ins count per login and address
+   * together with the REST logins and SIP digest (one limiter), so no transport of the UCI is a way around the
+   * REST throttle.
    */
   signIn(token: string, remote: string): UciSignIn {
-    return signInWithToken(this.holder.state, this.opts.sessions, this.opts.limiter, token, remote);
+    return signInWithToken(this.holder.state, this.opts.sessions, this.opts.limiter, token, remote, this.opts.oauth);
+  }
+
+  /** An OAuth access token (`de.vertico.starface.jwt`); undefined when the simulator has no OAuth at all. */
+  signInWithJwt(token: string, remote: string): UciSignIn | undefined {
+    return this.opts.oauth && signInWithJwt(this.opts.oauth, this.opts.limiter, token, remote);
+  }
+
+  /** True when the PBX offers OAuth (version 10 or later). */
+  oauthAvailable(): boolean {
+    return this.opts.oauth?.available() ?? false;
   }
 
   /** Runs one method for a signed-in peer; `login` is the transport's. */

@@ -9,6 +9,7 @@ import {
   UCI_DEFAULT_KEEPALIVE_MS,
   UCI_DEFAULT_SEND_QUEUE_BYTES,
   UCI_ERRORS,
+  UCI_JWT_PARAM,
   UCI_MAX_FRAME_BYTES,
   UCI_PARAMS,
 } from '../../../../shared/schemas/uci.js';
@@ -101,14 +102,14 @@ export class UciWebSocketServer implements UciSessionHolder {
     ws.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary));
 
     const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-    const token = query.get(UCI_AUTH_PARAM) ?? query.get(UCI_AUTH_TOKEN_PARAM);
+    // An OAuth access token signs in the connection once (STARFACE 10); the session then lives on its own, as one
+    // signed in with an authToken does, until it is closed or ended (auth/sessionRevocation.ts).
+    const via = [UCI_AUTH_PARAM, UCI_AUTH_TOKEN_PARAM, UCI_JWT_PARAM].find((p) => query.has(p));
+    const token = via === undefined ? null : query.get(via);
     if (token !== null) {
       const outcome = this.authenticate(conn, token);
       if (typeof outcome === 'string') {
-        this.opts.log('info', 'uci authentication failed', {
-          remote: conn.remote,
-          via: query.has(UCI_AUTH_PARAM) ? UCI_AUTH_PARAM : UCI_AUTH_TOKEN_PARAM,
-        });
+        this.opts.log('info', 'uci authentication failed', { remote: conn.remote, via });
         conn.close(UCI_CLOSE.authFailed, outcome);
       }
     }
@@ -118,7 +119,8 @@ export class UciWebSocketServer implements UciSessionHolder {
   private authenticate(conn: UciConnection, token: string): StoredUser | string {
     const outcome = this.core.signIn(token, conn.remote);
     if ('waitSeconds' in outcome) return `Too many failed sign-ins; try again in ${outcome.waitSeconds} s`;
-    if ('failed' in outcome) return AUTH_FAILED_REASON;
+    if ('failed' in outcome)
+      return outcome.reason ? truncateReason(`authentication failed: ${outcome.reason}`) : AUTH_FAILED_REASON;
     conn.session.signIn(outcome.user);
     return outcome.user;
   }
@@ -193,6 +195,11 @@ export class UciWebSocketServer implements UciSessionHolder {
       }),
     );
   }
+}
+
+/** A WebSocket close reason holds 123 bytes at most (the reasons here are ASCII). */
+function truncateReason(reason: string): string {
+  return reason.length <= 123 ? reason : `${reason.slice(0, 120)}...`;
 }
 
 function toRpcError(err: unknown, log: Logger): RpcError {

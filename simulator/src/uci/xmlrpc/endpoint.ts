@@ -203,30 +203,44 @@ export class XmlRpcEndpoint {
     return result as XmlRpcValue;
   }
 
-  /** Every request carries its credentials; failures count in the limiter shared with REST and the WebSocket UCI. */
+  /**
+   * Every request carries its credentials; failures count in the limiter shared with REST and the WebSocket UCI. On
+   * a STARFACE 10 that may be an OAuth access token (`de.vertico.starface.jwt`), checked on each request: a
+   * session goes on under a fresh token in the next request's URL and refuses requests with an expired one.
+   */
   private authenticate(query: URLSearchParams, remote: string): StoredUser {
     const auth = query.get(P.auth);
     const login = query.get(P.user);
     const restToken = query.get(P.authToken);
-    if (auth === null && restToken === null) {
-      if (query.has(P.jwt))
-        throw new RpcError(
-          F.unsupportedAuth,
-          `${P.jwt} sign-in is not simulated; use ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))>`,
-        );
+    const jwt = query.get(P.jwt);
+    if (auth === null && restToken === null && jwt === null)
       throw new RpcError(
         F.authFailed,
-        `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>) to the query`,
+        `missing authentication: add ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))> (or ${P.user}=<login> and ${P.auth}=<hash>, or ${P.authToken}=<REST token>${this.core.oauthAvailable() ? `, or ${P.jwt}=<OAuth access token>` : ''}) to the query`,
       );
+    let outcome;
+    if (auth === null && restToken === null) {
+      if (!this.core.oauthAvailable())
+        throw new RpcError(
+          F.unsupportedAuth,
+          `${P.jwt} sign-in needs STARFACE 10 or later; this PBX reports ${this.core.holder.state.server.version}. Use ${P.auth}=<login>:<sha512hex(login + "*" + sha512hex(password))>`,
+        );
+      outcome = this.core.signInWithJwt(jwt!, remote)!;
+    } else {
+      const token =
+        auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
+      outcome = this.core.signIn(token, remote);
     }
-    const token =
-      auth !== null ? (login !== null && !auth.startsWith(`${login}:`) ? `${login}:${auth}` : auth) : restToken!;
-    const outcome = this.core.signIn(token, remote);
     if ('waitSeconds' in outcome)
       throw new RpcError(F.rateLimited, `too many failed sign-ins; try again in ${outcome.waitSeconds} s`);
     if ('failed' in outcome) {
       this.opts.log('info', 'uci xml-rpc authentication failed', { remote, login: outcome.login });
-      throw new RpcError(F.authFailed, 'authentication failed: unknown login, wrong hash or expired authToken');
+      throw new RpcError(
+        F.authFailed,
+        outcome.reason
+          ? `authentication failed: ${outcome.reason}`
+          : 'authentication failed: unknown login, wrong hash or expired authToken',
+      );
     }
     return outcome.user;
   }
