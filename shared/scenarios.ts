@@ -36,7 +36,18 @@ export type BrokenId = keyof typeof BROKEN_DESCRIPTIONS;
 
 export const BROKEN_IDS = Object.keys(BROKEN_DESCRIPTIONS) as BrokenId[];
 
-export const BUILTIN_NAMES = ['demo', 'fresh', ...BROKEN_IDS.map((id) => `broken-${id.toLowerCase()}`)];
+/** The demo on a STARFACE 10: OAuth sign-in (password grant) beside the legacy logins. */
+export const STARFACE_10_SCENARIO = 'starface-10';
+
+/** The version the `starface-10` scenario reports. */
+export const STARFACE_10_VERSION = '10.0.2.5';
+
+export const BUILTIN_NAMES = [
+  'demo',
+  'fresh',
+  STARFACE_10_SCENARIO,
+  ...BROKEN_IDS.map((id) => `broken-${id.toLowerCase()}`),
+];
 
 /** What a broken scenario breaks, by its requirement id (`R14`); undefined for an id no scenario breaks. */
 export function brokenDescription(id: string): Localized | undefined {

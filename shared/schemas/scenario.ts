@@ -72,7 +72,12 @@ export const ScenarioSchema = z
     name: z.string().min(1).max(80),
     description: z.string().default(''),
     server: z
-      .strictObject({ version: Version.default('8.1.0.4'), minVersion: Version.optional() })
+      .strictObject({
+        version: Version.default('8.1.0.4').describe(
+          'The PBX version reported (REST /server/version, UCI getServerVersion); 10 or later is a STARFACE 10 with OAuth (token endpoint, Bearer, de.vertico.starface.jwt)',
+        ),
+        minVersion: Version.optional(),
+      })
       .default({ version: '8.1.0.4' }),
     licences: z.array(z.strictObject({ type: LicenceTypeSchema, count: z.number().int().min(1) })).default([]),
     users: z.array(ScenarioUserSchema).default([]),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { z } from 'zod';
-import { brokenDescription, BUILTIN_NAMES } from '../../../shared/scenarios.js';
+import { brokenDescription, BUILTIN_NAMES, STARFACE_10_SCENARIO } from '../../../shared/scenarios.js';
 import { pick } from '../text/i18n.js';
 import { LocalSimulator } from '../simulator/localSimulator.js';
 import { guarded, withProgress, type CommandContext, type CommandTable } from './context.js';
@@ -11,6 +11,8 @@ export const SIMULATOR_CONNECTION = 'Local simulator';
 function describe(name: string): string {
   if (name === 'demo') return t('1001 fully set up, 1002 lacks the Teams right, 1003 has no licences');
   if (name === 'fresh') return t('only the admin: nothing installed');
+  if (name === STARFACE_10_SCENARIO)
+    return t('the demo on STARFACE 10: OAuth sign-in for admin, 1001 and 1002; 1003 lacks the OAuth right');
   const id = name.replace('broken-r', 'R');
   const broken = brokenDescription(id);
   return t('the demo with {0} unmet: {1}', id, broken ? pick(broken, vscode.env.language) : '');

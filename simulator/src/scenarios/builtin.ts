@@ -1,5 +1,13 @@
 import type { Localized } from '../../../shared/i18n.js';
-import { BROKEN_DESCRIPTIONS, BROKEN_IDS, BUILTIN_NAMES, type BrokenId } from '../../../shared/scenarios.js';
+import {
+  BROKEN_DESCRIPTIONS,
+  BROKEN_IDS,
+  BUILTIN_NAMES,
+  STARFACE_10_SCENARIO,
+  STARFACE_10_VERSION,
+  type BrokenId,
+} from '../../../shared/scenarios.js';
+import { RIGHT_OAUTH } from '../../../shared/catalogue.js';
 import type { ScenarioInput } from '../../../shared/schemas/scenario.js';
 
 export const DEMO_PBX_NAME = 'pbx.demo.starface.test';
@@ -181,6 +189,22 @@ export function freshScenario(): ScenarioInput {
   };
 }
 
+/**
+ * The demo on a STARFACE 10 (version 10.0.2.5): the OAuth token endpoint answers, REST takes Bearer tokens and the
+ * UCI `de.vertico.starface.jwt`; the legacy logins stay, as on a 10 without an external identity provider. The
+ * right "API Zugriff mit OAuth Password Grant" is held by the admin (every admin holds it), 1001 and 1002; 1003
+ * lacks it, to show the refusal.
+ */
+export function starface10Scenario(): ScenarioInput {
+  const s = demoScenario();
+  s.name = STARFACE_10_SCENARIO;
+  s.description =
+    'The demo on STARFACE 10.0: OAuth password grant for admin, 1001 and 1002; 1003 lacks the right "API Zugriff mit OAuth Password Grant".';
+  s.server = { version: STARFACE_10_VERSION };
+  for (const u of s.users!) if (u.login !== '1003') u.rights = [...u.rights!, RIGHT_OAUTH];
+  return s;
+}
+
 type Breaker = { description: Localized; apply(s: ScenarioInput): void };
 
 const anna = (s: ScenarioInput) => s.users!.find((u) => u.login === '1001')!;
@@ -219,6 +243,7 @@ export { BROKEN_IDS, BUILTIN_NAMES };
 export function builtinScenario(name: string): ScenarioInput | undefined {
   if (name === 'demo') return demoScenario();
   if (name === 'fresh') return freshScenario();
+  if (name === STARFACE_10_SCENARIO) return starface10Scenario();
   const m = /^broken-r(\d+)$/.exec(name);
   const breaker = m ? BREAKERS[`R${m[1]}`] : undefined;
   if (!breaker) return undefined;
