@@ -8,6 +8,8 @@ import type { ReadyLine } from '../../../shared/schemas/readyLine.js';
 import { parseDigestList } from '../../../shared/schemas/sipDigest.js';
 import { adminPasswordCommand } from './adminPassword.js';
 import { parseOrigins } from '../auth/browserGuard.js';
+import { OAUTH_TOKEN_PATH } from '../../../shared/schemas/oauth.js';
+import { STARFACE_10_SCENARIO } from '../../../shared/scenarios.js';
 
 const HELP = `starface-sim — a local STARFACE PBX for the Microsoft Teams integration
 
@@ -193,10 +195,16 @@ async function main(): Promise<void> {
     `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
+  // For the trainer, as the admin UI shows it (Server › Status › REST-API); never logged. Not in --ready-json mode:
+  // a program reads it over REST (GET /rest/sim/oauth, admin only).
+  if (sim.oauthClient)
+    lines.push(
+      `  OAuth    POST ${addr.rest.replace(/\/rest$/, '')}${OAUTH_TOKEN_PATH} · client_id ${sim.oauthClient.clientId} · client_secret ${sim.oauthClient.clientSecret}`,
+    );
   if (allowOrigins.origins.length > 0) lines.push(`  browser  pages from ${allowOrigins.origins.join(', ')} (CORS)`);
   if (sim.scenarioSkipped)
     lines.push(`  note     the store already holds a PBX; --scenario was not applied (add --reset to apply it)`);
-  if (sim.scenario === 'demo') {
+  if (sim.scenario === 'demo' || sim.scenario === STARFACE_10_SCENARIO) {
     lines.push('  demo users (login / password / extension), unless changed since:');
     for (const u of demoScenario().users ?? []) {
       lines.push(
