@@ -17,6 +17,8 @@ export interface Reply<T = any> {
 /** A small client for the STARFACE REST API over real HTTP, doing the real login handshake. */
 export class RestClient {
   token: string | undefined;
+  /** An OAuth access token (STARFACE 10), sent as `Authorization: Bearer` when set. */
+  bearer: string | undefined;
 
   constructor(readonly base: string) {}
 
@@ -28,6 +30,7 @@ export class RestClient {
   ): Promise<Reply<T>> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', 'X-Version': '2', ...opts.headers };
     if (this.token) headers.authToken = this.token;
+    if (this.bearer) headers.Authorization = `Bearer ${this.bearer}`;
     const res = await fetch(this.base + path, {
       method,
       headers,
