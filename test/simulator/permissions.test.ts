@@ -30,14 +30,14 @@ describe('REST permissions', () => {
   };
 
   describe('GET /permissions', () => {
-    it('lists all 13 rights as {id, permission, description}', async () => {
+    it('lists all 14 rights as {id, permission, description}', async () => {
       const reply = await sim.admin.get('/permissions');
       assert.equal(reply.status, 200);
       const list = reply.body as PermissionInfo[];
-      assert.equal(list.length, 13);
+      assert.equal(list.length, 14);
       assert.deepEqual(
         list.map((p) => p.id).sort((a, b) => a - b),
-        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13],
+        [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
       );
       for (const p of list) {
         assert.deepEqual(Object.keys(p).sort(), ['description', 'id', 'permission']);
@@ -51,7 +51,9 @@ describe('REST permissions', () => {
       assert.equal(byId.get(12)!.description, 'App Premium-Funktionen');
       assert.equal(byId.get(13)!.description, 'Integration mit Microsoft Teams');
       assert.equal(byId.get(13)!.permission, 'msteams_perm');
-      assert.equal(new Set(list.map((p) => p.permission)).size, 13, 'permission keys are unique');
+      // STARFACE 10's, listed at every version (below 10 it grants nothing).
+      assert.equal(byId.get(14)!.description, 'API Zugriff mit OAuth Password Grant');
+      assert.equal(new Set(list.map((p) => p.permission)).size, 14, 'permission keys are unique');
     });
   });
 

@@ -43,8 +43,11 @@ function readStore(dir: string) {
 }
 
 describe('simulator: built-in scenarios', () => {
-  it('the built-ins are demo, fresh and broken-rN for the requirements DESIGN.md names', () => {
-    assert.deepEqual([...BUILTIN_NAMES].sort(), ['demo', 'fresh', ...BROKEN.map((n) => `broken-r${n}`)].sort());
+  it('the built-ins are demo, fresh, starface-10 and broken-rN for the requirements DESIGN.md names', () => {
+    assert.deepEqual(
+      [...BUILTIN_NAMES].sort(),
+      ['demo', 'fresh', 'starface-10', ...BROKEN.map((n) => `broken-r${n}`)].sort(),
+    );
   });
 
   describe('broken-rN: exactly RN is unmet for 1001', () => {

@@ -580,7 +580,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       assert.equal(err.sessionLost, false);
     });
 
-    it('JWT sign-in (-32012) is not simulated and says what to use instead', async () => {
+    it('JWT sign-in (-32012) on a PBX below 10 says what to use instead', async () => {
       // The client signs in with the UCI token only; a fetch that swaps it for a JWT (as a PBX 10 client would
       // send) shows how the client surfaces that fault. The request still goes to the real endpoint.
       const jwtFetch: typeof fetch = (input, init) => {
@@ -593,7 +593,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
       await fault(
         c.login(),
         UCI_XMLRPC_FAULTS.unsupportedAuth,
-        /^de\.vertico\.starface\.jwt sign-in is not simulated; use de\.vertico\.starface\.auth=/,
+        /^de\.vertico\.starface\.jwt sign-in needs STARFACE 10 or later; this PBX reports 8\.1\.0\.4\. Use de\.vertico\.starface\.auth=/,
       );
     });
 
