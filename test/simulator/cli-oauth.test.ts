@@ -8,7 +8,7 @@ import { DEMO_USERS, RestClient } from '../support/rest.js';
 
 const PW = 'cli-oauth-admin-pw';
 const NO_ENV_PW = { STARFACE_SIM_ADMIN_PASSWORD: undefined };
-const OAUTH_LINE = /^ {2}OAuth {4}POST (http:\/\/\S+) · client_id (\S+) · client_secret (\S+)$/m;
+const OAUTH_LINE = /^ {2}OAuth {4}POST (https?:\/\/\S+) · client_id (\S+) · client_secret (\S+)$/m;
 
 describe('simulator CLI: the OAuth client secret of a STARFACE 10 (black box)', function () {
   this.timeout(30_000);
