@@ -13,5 +13,11 @@ export const ReadyLineSchema = z.looseObject({
   sipTcp: z.string(),
   xmlRpc: z.string(),
   pid: z.number().int(),
+  /** With `--tls` only: SIP over TLS, `H:P`. */
+  sipTls: z.string().optional(),
+  /** With `--tls` only: absolute path of the local CA's certificate (PEM) that signed the server certificate. */
+  ca: z.string().optional(),
+  /** With `--tls` only: SHA-256 of the server certificate (DER), upper-case hex pairs joined by `:`. */
+  fingerprint: z.string().optional(),
 });
 export type ReadyLine = z.infer<typeof ReadyLineSchema>;
