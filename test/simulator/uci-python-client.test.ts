@@ -123,7 +123,7 @@ describe('simulator: UCI with a Python client written for a real STARFACE (stdli
     await client.step('ready');
 
     // A real SIP call: anna calls bernd, bernd answers, anna hangs up.
-    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const wsUrl = sim.addresses.sipWs;
     const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
     const bernd = await startPhone(SIP, wsUrl, DEMO_USERS.bernd);
     phones = [anna, bernd];
