@@ -32,3 +32,8 @@ export function skipUnderTls(ctx: Context, reason: string): void {
   ctx.test!.title += ` (skipped under --tls: ${reason})`;
   ctx.skip();
 }
+
+/** The environment of a non-Node client (Python's ssl honours SSL_CERT_FILE): trusts the run's CA under --tls. */
+export function testTlsChildEnv(): NodeJS.ProcessEnv {
+  return TEST_TLS ? { ...process.env, SSL_CERT_FILE: `${testTlsCaDir()}/ca.pem` } : process.env;
+}

@@ -72,6 +72,7 @@ describe('unit: TLS material (local CA, server certificate, the TLS folder)', ()
     assert.deepEqual(serverNames('sim.lan', undefined), { dns: ['localhost', 'sim.lan'], ips: ['127.0.0.1', '::1'] });
     assert.deepEqual(serverNames('::1', 'PBX.Demo').dns, ['localhost', 'pbx.demo']);
     assert.deepEqual(serverNames('0.0.0.0', undefined, ['127.0.0.1', '127.0.0.7', 'fe80::1']).ips, [
+      '0.0.0.0',
       '127.0.0.1',
       '127.0.0.7',
       '::1',

@@ -139,7 +139,8 @@ export function serverNames(
     if (isIP(bare)) ips.add(bare.toLowerCase());
     else if (/^[A-Za-z0-9.-]+$/.test(bare)) dns.add(bare.toLowerCase());
   };
-  if (host === '0.0.0.0' || host === '::' || host === '') for (const a of interfaces) add(a);
+  // Bound to all interfaces, the addresses say 0.0.0.0 (or ::), which reaches this machine: named too.
+  if (host === '0.0.0.0' || host === '::' || host === '') for (const a of [host || '0.0.0.0', ...interfaces]) add(a);
   else add(host);
   add(pbxName);
   return { dns: ['localhost', ...[...dns].filter((d) => d !== 'localhost').sort()], ips: [...ips].sort() };
