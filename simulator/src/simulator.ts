@@ -37,7 +37,7 @@ import { UCI_XMLRPC_PATH, type UciXmlRpcDeliveryOptions } from '../../shared/sch
 import { UCI_DEFAULT_KEEPALIVE_MS, UCI_PATH } from '../../shared/schemas/uci.js';
 import { OAUTH_CLIENT_ID } from '../../shared/schemas/oauth.js';
 import { TEAMS_MODULE_NAME } from '../../shared/catalogue.js';
-import type { TlsMaterial } from './tls/folder.js';
+import type { TlsMaterial } from './tls/index.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -531,8 +531,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
    * Loaded on demand: a start without TLS never reads the certificate library.
    */
   async function loadTls(state: PbxState): Promise<TlsMaterial> {
-    const { ensureTlsFolder } = await import('./tls/folder.js');
-    const { serverNames } = await import('./tls/material.js');
+    const { ensureTlsFolder, serverNames } = await import('./tls/index.js');
     const pbxName = state.configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName)?.pbxName;
     const interfaces = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
     let dir: string;
