@@ -11,7 +11,7 @@ const vsix = join(root, 'starface-teams-devkit.vsix');
 const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/simulator\/cli\.js$/,
-  // Loaded on the bundled simulator's first XML-RPC request.
+  // Loaded on the bundled simulator's first XML-RPC request, and at a start with --tls.
   /^dist\/simulator\/lazy\/(xmlrpc|tls)\.js$/,
   /^dist\/webview\/inspector\.(js|css)$/,
   // Loaded on first use by dist/extension.js: the Teams validator and the UCI over XML-RPC.
