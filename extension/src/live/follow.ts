@@ -122,6 +122,8 @@ export class LiveFollow {
                 optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
                 onNotice: (message) => this.hooks.log('warn', `UCI events from ${target.name}: ${message}`),
                 replay: simulator,
+                // The connection's transport: its certificate trust applies to the XML-RPC UCI too.
+                fetch: target.api.client.transport,
               },
               opts,
             ),

@@ -8,6 +8,7 @@ import {
   UCI_PATH,
   UciNotificationSchema,
 } from '../../../shared/schemas/uci.js';
+import { pbxAgent } from '../pbx/httpsFetch.js';
 import type { PbxRestClient } from '../pbx/restClient.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
@@ -85,7 +86,10 @@ export class UciWebSocketSource implements LiveSource {
   private connect(): void {
     if (this.stopped) return;
     if (!this.opened) this.opts.onState?.({ state: 'connecting' });
-    const ws = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
+    const url = this.url();
+    // wss: the connection's agent, so its CA and pinned certificate apply to the UCI WebSocket as to REST.
+    const agent = pbxAgent(this.client.transport, url);
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000, ...(agent ? { agent } : {}) });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
       // Never upgraded: no UCI WebSocket here (a 404 from a real PBX), or not signed in.

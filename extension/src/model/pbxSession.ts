@@ -64,8 +64,10 @@ export class PbxSession {
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
     timeoutMs?: number,
     private readonly liveSettings: () => UciLiveSettings = () => DEFAULT_UCI_LIVE_SETTINGS,
+    /** The connection's transport (httpsFetch.ts: its certificate trust); every request of this session uses it. */
+    transport?: typeof fetch,
   ) {
-    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
+    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs, fetch: transport }));
     this.liveFollow = new LiveFollow({
       onEvents: (events) => {
         this.events.fire(events);
@@ -215,6 +217,7 @@ export class PbxSession {
         callbackPort: settings.callbackPort,
         waitMs,
         via,
+        fetch: this.api.client.transport,
       },
       t,
     );
