@@ -188,44 +188,51 @@ export function createPbxFetch(trust: ConnectionTrust = DEFAULT_TRUST): PbxFetch
     const headers = new Headers(init.headers);
     const body = bodyOf(init.body, headers);
     const method = (init.method ?? 'GET').toUpperCase();
-    return new Promise<Response>((resolve, reject) => {
-      const req = https.request(url, { method, headers: headerObject(headers), agent });
-      let res: import('node:http').IncomingMessage | undefined;
-      const onAbort = () => {
-        const reason: unknown = signal?.reason;
-        res?.destroy(reason as Error);
-        req.destroy(reason as Error);
-        reject(reason);
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      req.once('error', (err) => {
-        signal?.removeEventListener('abort', onAbort);
-        reject(signal?.aborted ? signal.reason : fetchFailed(err));
-      });
-      req.once('response', (answer) => {
-        res = answer;
-        answer.once('close', () => signal?.removeEventListener('abort', onAbort));
-        const status = answer.statusCode ?? 0;
-        const out = new Headers();
-        for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2)
-          out.append(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
-        const nullBody = method === 'HEAD' || NULL_BODY.has(status);
-        if (nullBody) answer.resume();
-        try {
-          resolve(
-            new Response(nullBody ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), {
-              status,
-              statusText: answer.statusMessage ?? '',
-              headers: out,
-            }),
-          );
-        } catch (err) {
-          answer.destroy();
+    const send = (retry: boolean) =>
+      new Promise<Response>((resolve, reject) => {
+        const req = https.request(url, { method, headers: headerObject(headers), agent });
+        let res: import('node:http').IncomingMessage | undefined;
+        const onAbort = () => {
+          const reason: unknown = signal?.reason;
+          res?.destroy(reason as Error);
+          req.destroy(reason as Error);
+          reject(reason);
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        req.once('error', (err: NodeJS.ErrnoException) => {
+          signal?.removeEventListener('abort', onAbort);
+          if (signal?.aborted) return reject(signal.reason);
+          // A kept-alive socket the server closed meanwhile (idle timeout, restart): the request never reached it,
+          // so it is sent once more on a new socket (Node's documented remedy; undici does the same).
+          if (retry && !res && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE'))
+            return resolve(send(false));
           reject(fetchFailed(err));
-        }
+        });
+        req.once('response', (answer) => {
+          res = answer;
+          answer.once('close', () => signal?.removeEventListener('abort', onAbort));
+          const status = answer.statusCode ?? 0;
+          const out = new Headers();
+          for (let i = 0; i + 1 < answer.rawHeaders.length; i += 2)
+            out.append(answer.rawHeaders[i]!, answer.rawHeaders[i + 1]!);
+          const nullBody = method === 'HEAD' || NULL_BODY.has(status);
+          if (nullBody) answer.resume();
+          try {
+            resolve(
+              new Response(nullBody ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), {
+                status,
+                statusText: answer.statusMessage ?? '',
+                headers: out,
+              }),
+            );
+          } catch (err) {
+            answer.destroy();
+            reject(fetchFailed(err));
+          }
+        });
+        req.end(body);
       });
-      req.end(body);
-    });
+    return send(true);
   };
   return Object.assign(pbxFetch as typeof fetch, { agent, trust });
 }

@@ -117,7 +117,13 @@ export function decideTrust(input: {
 }): TrustVerdict {
   const identity = input.authorized ? tls.checkServerIdentity(input.hostname, input.cert) : undefined;
   if (input.authorized && !identity) return { verdict: 'trusted', by: 'ca' };
-  const reason = identity?.message ?? String(input.authorizationError ?? 'not verified');
+  // Node checked the name itself and left only a code: the message says which name and which names the cert has.
+  const error = String(input.authorizationError ?? 'not verified');
+  const reason =
+    identity?.message ??
+    (error === 'ERR_TLS_CERT_ALTNAME_INVALID'
+      ? (tls.checkServerIdentity(input.hostname, input.cert)?.message ?? error)
+      : error);
   const cert = certificateDetails(input.cert, reason);
   const pin = input.pin ? normalizeFingerprint(input.pin) : undefined;
   if (pin && pin === cert.fingerprint) return { verdict: 'trusted', by: 'pin' };
