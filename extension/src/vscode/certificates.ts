@@ -39,6 +39,11 @@ export class CertificateTrust implements vscode.Disposable {
   private readonly shown = new vscode.EventEmitter<CertificatePromptSeen>();
   /** Each prompt as it opens (tests check the details it showed). */
   readonly onDidShowPrompt = this.shown.event;
+  /**
+   * Tests only: answers the modals in place of a user (true: "Trust for this connection"), as VS Code refuses to
+   * show dialogs in an extension test run. The text it gets is the modal's own.
+   */
+  answerForTests: ((seen: CertificatePromptSeen) => boolean) | undefined;
 
   constructor(
     private readonly state: vscode.Memento,
@@ -125,8 +130,19 @@ export class CertificateTrust implements vscode.Disposable {
         'Compare the fingerprint with the one the PBX shows (admin UI or its administrator) before trusting it. It is trusted for this connection only.',
       ),
     ].join('\n');
-    this.shown.fire({ kind: 'trust', connection, cert, message, detail });
-    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, trust);
+    const seen: CertificatePromptSeen = { kind: 'trust', connection, cert, message, detail };
+    this.shown.fire(seen);
+    let answer: string | undefined;
+    try {
+      answer = this.answerForTests
+        ? this.answerForTests(seen)
+          ? trust
+          : undefined
+        : await vscode.window.showWarningMessage(message, { modal: true, detail }, trust);
+    } catch (err) {
+      // No dialog could be shown: nobody decided, so the certificate is not trusted.
+      this.log.warn(`the certificate prompt for ${connection} could not be shown: ${(err as Error).message}`);
+    }
     this.log.info(
       `certificate SHA-256 ${cert.fingerprint} of ${connection}: ${answer === trust ? 'trusted' : 'not trusted'}`,
     );
@@ -146,8 +162,15 @@ export class CertificateTrust implements vscode.Disposable {
       ),
     ].join('\n');
     this.log.warn(`certificate of ${connection} changed: pinned ${pinned}, presented ${cert.fingerprint}; refused`);
-    this.shown.fire({ kind: 'changed', connection, cert, pinned, message, detail });
-    await vscode.window.showWarningMessage(message, { modal: true, detail });
+    const seen: CertificatePromptSeen = { kind: 'changed', connection, cert, pinned, message, detail };
+    this.shown.fire(seen);
+    if (this.answerForTests) {
+      this.answerForTests(seen);
+      return;
+    }
+    await vscode.window.showWarningMessage(message, { modal: true, detail }).then(undefined, (err: Error) => {
+      this.log.warn(`the certificate warning for ${connection} could not be shown: ${err.message}`);
+    });
   }
 }
 
