@@ -199,7 +199,7 @@ export function createPbxFetch(trust: ConnectionTrust = DEFAULT_TRUST): PbxFetch
           reject(reason);
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        req.once('error', (err: NodeJS.ErrnoException) => {
+        req.on('error', (err: NodeJS.ErrnoException) => {
           signal?.removeEventListener('abort', onAbort);
           if (signal?.aborted) return reject(signal.reason);
           // A kept-alive socket the server closed meanwhile (idle timeout, restart): the request never reached it,
