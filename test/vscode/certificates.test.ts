@@ -13,6 +13,7 @@ import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import type { CertificatePromptSeen } from '../../extension/src/vscode/certificates';
+import type { PrerequisitesReport } from '../../shared/schemas/prerequisites';
 import { until } from '../support/until';
 import { makeServerCert, type TestCert } from '../support/tlsCerts';
 import { startTlsFront, type TlsFront } from '../support/tlsFront';
@@ -151,6 +152,27 @@ describe('HTTPS PBX connections: certificate prompt, pin, CHANGED refusal (issue
     } finally {
       sub.dispose();
     }
+    assert.equal(prompts.filter((p) => p.connection === TLS_PBX).length, 1, 'no second prompt');
+  });
+
+  it('the prerequisites check and the Teams sign-in rehearsal run over the pinned HTTPS connection', async () => {
+    api.sessions.select(TLS_PBX);
+    const report = await exec<PrerequisitesReport>(30_000, 'starface.checkPrerequisites', {
+      machine: false,
+      users: ['1001'],
+    });
+    assert.ok(report, 'the check returns a report (undefined: it failed, see the STARFACE log)');
+    assert.match(report.target, /^https:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(report.results.find((r) => r.id === 'R10' && r.user === '1001')?.status, 'pass');
+    const pbxName = api.sessions.get(TLS_PBX)!.data!.configurations![0]!.configuration.pbxName;
+    const outcome = await exec<{ ok: boolean }>(15_000, 'starface.rehearseTeamsSignIn', {
+      pbxName,
+      currentKey: true,
+      login: ANNA.login,
+      password: ANNA.password,
+      quiet: true,
+    });
+    assert.equal(outcome?.ok, true, 'Anna signs in to Teams over HTTPS');
     assert.equal(prompts.filter((p) => p.connection === TLS_PBX).length, 1, 'no second prompt');
   });
 
