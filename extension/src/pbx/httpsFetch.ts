@@ -56,7 +56,7 @@ class TrustingAgent extends https.Agent {
       ({ socket, verdict }) => {
         if (verdict.verdict === 'trusted') return callback?.(null, socket);
         socket.destroy();
-        this.decided.delete(`${host}:${port}`);
+        this.decided.delete(originKey(host, port));
         if (verdict.verdict === 'changed') warnOnce(this.trust, verdict);
         callback?.(new TlsTrustError(this.trust.connection, verdict), undefined as unknown as Duplex);
       },
@@ -64,6 +64,11 @@ class TrustingAgent extends https.Agent {
     );
     return undefined;
   }
+}
+
+/** One name per origin whether it came from a URL (`[::1]`) or from node's request options (`::1`). */
+function originKey(host: string, port: number): string {
+  return `${host.replace(/^\[|\]$/g, '')}:${port}`;
 }
 
 /** Opens a TLS socket to host:port and decides on its certificate; the socket is the caller's to use or close. */
@@ -117,7 +122,7 @@ function warnOnce(trust: ConnectionTrust, verdict: Extract<TrustVerdict, { verdi
  * is unknown. Outside the request's timeout on purpose: a person reads the prompt. Concurrent requests share it.
  */
 function ensureDecided(agent: TrustingAgent, pending: Map<string, Promise<void>>, url: URL): Promise<void> {
-  const origin = `${url.hostname}:${url.port || 443}`;
+  const origin = originKey(url.hostname, Number(url.port || 443));
   if (agent.decided.has(origin)) return Promise.resolve();
   let p = pending.get(origin);
   if (!p) {
@@ -134,7 +139,7 @@ async function decide(agent: TrustingAgent, url: URL): Promise<void> {
   const { socket, verdict } = await openTrusted(trust, host, port);
   socket.destroy();
   if (verdict.verdict === 'trusted') {
-    agent.decided.add(`${url.hostname}:${port}`);
+    agent.decided.add(originKey(host, port));
     return;
   }
   if (verdict.verdict === 'changed') {
@@ -144,7 +149,7 @@ async function decide(agent: TrustingAgent, url: URL): Promise<void> {
   if (!trust.prompt || !trust.pins || !(await trust.prompt.askTrust(trust.connection, verdict.cert)))
     throw new TlsTrustError(trust.connection, verdict);
   await trust.pins.set(verdict.cert.fingerprint);
-  agent.decided.add(`${url.hostname}:${port}`);
+  agent.decided.add(originKey(host, port));
 }
 
 /** undici's shape of a failed fetch: a TypeError whose cause is the real error (restClient reads cause.code). */
