@@ -135,7 +135,13 @@ describe('unit: the "Simulator" node (tree model)', () => {
   });
 
   it("isLocalSimulator: a simulator connection at the ready line's REST base only", () => {
-    const conn = { name: 'Local simulator', url: 'http://127.0.0.1:41001', login: 'admin', kind: 'simulator' as const };
+    const conn = {
+      name: 'Local simulator',
+      url: 'http://127.0.0.1:41001',
+      login: 'admin',
+      kind: 'simulator' as const,
+      auth: 'auto' as const,
+    };
     assert.equal(isLocalSimulator(conn, ADDRESSES), true);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/' }, ADDRESSES), true);
     // Compared as the REST client addresses them (restBaseUrl), so a stored URL with /rest is the same simulator.
