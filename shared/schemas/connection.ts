@@ -29,6 +29,8 @@ export const ConnectionDetailsSchema = ConnectionSchema.extend({
   kind: z.enum(['simulator', 'pbx']).optional(),
   auth: ConnectionAuthSchema.optional(),
   password: z.string().optional(),
+  /** STARFACE 10's OAuth client secret, kept in SecretStorage once a sign-in has taken it. */
+  clientSecret: z.string().optional(),
 }).refine((d) => isAddress(d.url), { path: ['url'], message: 'not an http or https address' });
 export type ConnectionDetails = z.infer<typeof ConnectionDetailsSchema>;
 

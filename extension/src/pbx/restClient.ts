@@ -135,6 +135,9 @@ export class PbxRestClient {
         body: { loginType: challenge.loginType, nonce: challenge.nonce, secret },
       });
       this.token = reply.token;
+      // Signed in the handshake's way now: an earlier OAuth sign-in must not sign the requests any more.
+      this.bearer?.signOut();
+      this.bearer = undefined;
     } catch (err) {
       // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
       if (err instanceof PbxError && (err.status === 400 || err.status === 401)) {
