@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { OAUTH_ACCESS_TOKEN_LIFETIME_S, OAUTH_REFRESH_TOKEN_LIFETIME_S } from '../../shared/schemas/oauth.js';
 import type { Connection, ConnectionAuth } from '../../shared/schemas/connection.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
-import { UCI_JWT_PARAM } from '../../shared/schemas/uci.js';
+import { UCI_JWT_PARAM, UCI_METHODS, USER_STATE_SERVICE } from '../../shared/schemas/uci.js';
 import { UCI_XMLRPC_PARAMS } from '../../shared/schemas/uciXmlRpc.js';
 import { UciXmlRpcSource } from '../../extension/src/live/uciXmlRpcSource.js';
 import { PbxSession } from '../../extension/src/model/pbxSession.js';
@@ -20,6 +20,7 @@ import { englishOnly } from '../../extension/src/text/i18n.js';
 import { cleanUp, each } from '../support/cleanup.js';
 import { clientSecret } from '../support/oauth.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { UciClient } from '../support/uci-client.js';
 import { until } from '../support/until.js';
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
@@ -264,6 +265,22 @@ describe('extension: STARFACE 10 OAuth sign-in', function () {
     await sim.admin.put('/modules/configurations/1', { autoprovisioning: false });
     await until('the event', () => seen.some((e) => e.service === 'sim.events.config'), 10_000, 20);
     assertNothingSecret(logs, [secret, ADMIN_PASSWORD]);
+  });
+
+  it('a user without admin rights (1001) follows her presence events over XML-RPC with the JWT', async () => {
+    const session = open(connection(sim, 'oauth', DEMO_USERS.anna.login), 'xml-rpc');
+    const seen: SimEvent[] = [];
+    session.onDidReceiveEvents((events) => seen.push(...events));
+    await session.signIn(DEMO_USERS.anna.password, { clientSecret: secret });
+    await until('live', () => session.live.state === 'live', 10_000, 20);
+    // Her own presence, changed from her phone (another UCI client): an event about her.
+    const phone = await UciClient.as(sim.addresses.uci, DEMO_USERS.anna);
+    try {
+      await phone.request(UCI_METHODS.setDoNotDisturbSetting, { doNotDisturb: true });
+      await until('her event', () => seen.some((e) => e.service === USER_STATE_SERVICE), 10_000, 20);
+    } finally {
+      phone.close();
+    }
   });
 
   it('a PbxSession with auth oauth follows the simulator’s UCI WebSocket with the JWT', async () => {
