@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import {
+  ConnectionAuthSchema,
   ConnectionDetailsSchema,
   ConnectionSchema,
   restBaseUrl,
@@ -309,9 +310,11 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
     'starface.chooseSignInMethod': guarded(
       ctx,
       'chooseSignInMethod',
-      async (node?: TreeNode, opts?: { method?: ConnectionAuth; clientSecret?: string | null }) => {
+      async (node?: TreeNode, given?: { method?: ConnectionAuth; clientSecret?: string | null }) => {
         const session = sessionFor(ctx, node);
         const { name } = session.connection;
+        // From a menu VS Code may pass more than the node: only a method named right counts as a caller's choice.
+        const opts = given && ConnectionAuthSchema.safeParse(given.method).success ? given : undefined;
         const method = opts?.method ?? (await pickSignInMethod(session.connection));
         if (!method) return undefined;
         let secret: string | null | undefined = opts?.clientSecret;

@@ -28,6 +28,8 @@ export class UciWebSocketSource implements LiveSource {
   private timers: ReturnType<typeof setTimeout>[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
+  /** Bumped by each connect and by stop: a token that comes after either opens nothing. */
+  private run = 0;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
   private readonly batch = new TickBatcher<SimEvent>(
     (events) => this.opts.onEvents(events),
@@ -67,6 +69,7 @@ export class UciWebSocketSource implements LiveSource {
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.run++;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     if (this.keepAlive) clearInterval(this.keepAlive);
@@ -92,9 +95,14 @@ export class UciWebSocketSource implements LiveSource {
   private connect(): void {
     if (this.stopped) return;
     if (!this.opened) this.opts.onState?.({ state: 'connecting' });
+    // Stopped (and maybe started again) while the token came: that run is over.
+    const run = ++this.run;
     this.url().then(
-      (url) => this.open(url),
+      (url) => {
+        if (run === this.run) this.open(url);
+      },
       (err: unknown) => {
+        if (run !== this.run || this.stopped) return;
         const status = (err as { status?: number }).status;
         // The token endpoint refused: the OAuth sign-in is gone. No answer at all: try again later.
         if (typeof status === 'number') this.signedOut((err as Error).message);
