@@ -131,6 +131,15 @@ describe('extension: STARFACE 10 OAuth sign-in', function () {
     simNow += OAUTH_ACCESS_TOKEN_LIFETIME_S * 1000 + 1000;
     await client.call('getServerVersion');
     assert.deepEqual(oauth!.grants, { password: 1, refresh: 2 });
+
+    // Signing out ends the OAuth session on the PBX: its token is refused afterwards.
+    const token = await oauth!.accessToken();
+    await client.logout();
+    assert.equal(client.signedIn, false);
+    const after = await fetch(`${sim.base}/server/version`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-Version': '2' },
+    });
+    assert.equal(after.status, 401);
   });
 
   it('a new password grant once the refresh token has expired', async () => {

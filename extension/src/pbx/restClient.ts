@@ -148,10 +148,16 @@ export class PbxRestClient {
   }
 
   async logout(): Promise<void> {
-    if (this.bearer) {
-      // The tokens expire on their own; forgetting them is the sign-out a headless client has.
-      this.bearer.signOut();
-      this.bearer = undefined;
+    const bearer = this.bearer;
+    if (bearer) {
+      // DELETE /rest/login with the Bearer token ends the OAuth session on the PBX (both tokens stop working).
+      try {
+        await this.call('logout');
+      } finally {
+        bearer.signOut();
+        this.bearer = undefined;
+      }
+      return;
     }
     if (!this.token) return;
     try {
