@@ -69,7 +69,7 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
       );
       const url = ready.rest.replace(/\/rest$/, '');
       const others = ctx.readConnections().filter((c) => c.name !== SIMULATOR_CONNECTION);
-      await ctx.writeConnections([...others, { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator' }]);
+      await ctx.writeConnections([...others, { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator', auth: 'auto' }]);
       ctx.sessions.setConnections(ctx.readConnections());
       const session = ctx.sessions.get(SIMULATOR_CONNECTION)!;
       await session.signIn(secret);

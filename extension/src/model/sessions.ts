@@ -26,7 +26,8 @@ export class SessionManager {
         !c ||
         c.url !== session.connection.url ||
         c.login !== session.connection.login ||
-        c.kind !== session.connection.kind
+        c.kind !== session.connection.kind ||
+        c.auth !== session.connection.auth
       ) {
         this.drop(name);
       }
