@@ -23,7 +23,7 @@ import { TeamsFindingsProvider } from './views/teamsFindingsProvider.js';
 import { TeamsAppDiagnostics } from './vscode/teamsAppDiagnostics.js';
 import { PbxTreeProvider } from './views/pbxTreeProvider.js';
 import { PrerequisitesProvider } from './views/prerequisitesProvider.js';
-import { PasswordStore } from './vscode/secrets.js';
+import { ClientSecretStore, PasswordStore } from './vscode/secrets.js';
 import {
   onConnectionsChanged,
   onUciSettingsChanged,
@@ -65,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   );
   const read = () => readConnections((problem) => log.warn(problem));
   const passwords = new PasswordStore(context.secrets);
+  const clientSecrets = new ClientSecretStore(context.secrets);
   const tree = new PbxTreeProvider(sessions, vscode.l10n.t, {
     get addresses() {
       return simulator.addresses;
@@ -73,7 +74,15 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     adminLogin: 'admin',
     adminPassword: async () => passwords.get(SIMULATOR_CONNECTION),
   });
-  const ctx: CommandContext = { sessions, passwords, log, simulator, readConnections: read, writeConnections };
+  const ctx: CommandContext = {
+    sessions,
+    passwords,
+    clientSecrets,
+    log,
+    simulator,
+    readConnections: read,
+    writeConnections,
+  };
 
   const feed = new InspectorFeed({
     bufferSize: readBufferSize(DEFAULT_INSPECTOR_BUFFER),

@@ -243,7 +243,8 @@ describe('extension TLS trust per connection (issue 19)', function () {
     const transport = createPbxFetch(connectionTrust('Live', { ca: [ca.certPem], prompt: false }).trust);
     assert.ok(pbxAgent(transport, `${f.url.replace('https', 'wss')}/uci`), 'wss gets the connection’s agent');
     const session = new PbxSession(
-      { name: 'Live', url: f.url, login: 'admin', kind: 'simulator' },
+      { name: 'Live', url: f.url, login: 'admin', kind: 'simulator', auth: 'auto' },
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -255,6 +256,27 @@ describe('extension TLS trust per connection (issue 19)', function () {
       assert.equal(session.liveSource, 'uci');
     } finally {
       await session.signOut();
+      session.dispose();
+    }
+  });
+
+  it('sign-in with method auto (OAuth probe, then legacy) asks about an unknown certificate once, declined: refused', async () => {
+    const f = await front(selfSigned);
+    const rec = connectionTrust('Auto', { answer: false });
+    const session = new PbxSession(
+      { name: 'Auto', url: f.url, login: 'admin', kind: 'pbx', auth: 'auto' },
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      createPbxFetch(rec.trust),
+    );
+    try {
+      // With a client secret, auto first probes whether OAuth is offered.
+      await assert.rejects(session.signIn(ADMIN_PASSWORD, { clientSecret: 'not-used' }));
+      assert.equal(rec.asked.length, 1, 'one prompt, not one per sign-in step');
+      assert.equal((session.failure as PbxError).failure?.code, 'CERT_UNTRUSTED');
+    } finally {
       session.dispose();
     }
   });

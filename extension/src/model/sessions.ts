@@ -28,14 +28,15 @@ export class SessionManager {
         !c ||
         c.url !== session.connection.url ||
         c.login !== session.connection.login ||
-        c.kind !== session.connection.kind
+        c.kind !== session.connection.kind ||
+        c.auth !== session.connection.auth
       ) {
         this.drop(name);
       }
     }
     for (const c of connections) {
       if (this.sessions.has(c.name)) continue;
-      const session = new PbxSession(c, this.log, undefined, this.liveSettings, this.transportFor?.(c));
+      const session = new PbxSession(c, this.log, undefined, this.liveSettings, undefined, this.transportFor?.(c));
       this.sessions.set(c.name, session);
       this.subscriptions.set(
         c.name,

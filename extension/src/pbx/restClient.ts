@@ -59,9 +59,23 @@ export class PbxError extends Error {
   get isWrongCredentials(): boolean {
     return this.failure?.code === 'LOGIN_FAILED';
   }
+  /** The PBX refused the OAuth client secret (Keycloak's invalid_client). */
+  get isWrongClientSecret(): boolean {
+    return this.failure?.code === 'OAUTH_WRONG_SECRET' || this.failure?.code === 'OAUTH_SECRET_MISSING';
+  }
   get isNotFound(): boolean {
     return this.status === 404;
   }
+}
+
+/**
+ * OAuth's sign-in (STARFACE 10): an access token for each request (`Authorization: Bearer`), renewed when the PBX
+ * refuses it. pbx/oauthSession.ts implements it.
+ */
+export interface BearerAuth {
+  accessToken(): Promise<string>;
+  renew(): Promise<void>;
+  signOut(): void;
 }
 
 export interface RestClientOptions {
@@ -80,6 +94,7 @@ export interface RestClientOptions {
  */
 export class PbxRestClient {
   private token: string | undefined;
+  private bearer: BearerAuth | undefined;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
 
@@ -91,7 +106,10 @@ export class PbxRestClient {
     this.fetchImpl = opts.fetch ?? createPbxFetch();
   }
 
-  /** The fetch this client sends with, carrying the connection's certificate trust: use it for this PBX only. */
+  /**
+   * The fetch this connection's requests go through (certificate trust and pinning live in it): OAuth's token
+   * requests, the XML-RPC UCI, the UCI WebSocket (its agent) and the rehearsal use it too, never a fetch of their own.
+   */
   get transport(): typeof fetch {
     return this.fetchImpl;
   }
@@ -102,7 +120,18 @@ export class PbxRestClient {
   }
 
   get signedIn(): boolean {
-    return this.token !== undefined;
+    return this.token !== undefined || this.bearer !== undefined;
+  }
+
+  /** The OAuth sign-in, when the session signed in with it (then there is no authToken). */
+  get oauth(): BearerAuth | undefined {
+    return this.bearer;
+  }
+
+  /** Signs in with OAuth's Bearer tokens instead of the login handshake (the caller has made the grant). */
+  useBearer(auth: BearerAuth): void {
+    this.token = undefined;
+    this.bearer = auth;
   }
 
   async login(login: string, password: string): Promise<void> {
@@ -113,6 +142,9 @@ export class PbxRestClient {
         body: { loginType: challenge.loginType, nonce: challenge.nonce, secret },
       });
       this.token = reply.token;
+      // Signed in the handshake's way now: an earlier OAuth sign-in must not sign the requests any more.
+      this.bearer?.signOut();
+      this.bearer = undefined;
     } catch (err) {
       // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
       if (err instanceof PbxError && (err.status === 400 || err.status === 401)) {
@@ -123,6 +155,17 @@ export class PbxRestClient {
   }
 
   async logout(): Promise<void> {
+    const bearer = this.bearer;
+    if (bearer) {
+      // DELETE /rest/login with the Bearer token ends the OAuth session on the PBX (both tokens stop working).
+      try {
+        await this.call('logout');
+      } finally {
+        bearer.signOut();
+        this.bearer = undefined;
+      }
+      return;
+    }
     if (!this.token) return;
     try {
       await this.call('logout');
@@ -166,14 +209,16 @@ export class PbxRestClient {
   async request<S extends z.ZodType>(
     method: string,
     path: string,
-    opts: { body?: unknown; schema?: S; auth?: boolean } = {},
+    opts: { body?: unknown; schema?: S; auth?: boolean; retried?: boolean } = {},
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'X-Version': '2',
       Accept: 'application/json',
     };
-    if (opts.auth !== false) {
+    const bearer = opts.auth !== false ? this.bearer : undefined;
+    if (bearer) headers.Authorization = `Bearer ${await bearer.accessToken()}`;
+    else if (opts.auth !== false) {
       if (!this.token) throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
       headers.authToken = this.token;
     }
@@ -190,6 +235,12 @@ export class PbxRestClient {
       throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
     if (isRedirect(res)) throw redirectError(method, path, this.baseUrl + path, res);
+    if (res.status === 401 && bearer && !opts.retried) {
+      // Expired early or ended by the PBX (restart, password change): a fresh token, and the request once more.
+      await res.body?.cancel().catch(() => {});
+      await bearer.renew();
+      return this.request(method, path, { ...opts, retried: true });
+    }
     let text: string;
     try {
       text = await boundedText(res, REST_MAX_RESPONSE_BYTES);
@@ -229,7 +280,7 @@ export class PbxRestClient {
   }
 }
 
-function networkFailure(base: string, err: unknown): Failure {
+export function networkFailure(base: string, err: unknown): Failure {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError') return { code: 'TIMEOUT', base };
   const trust = e.cause instanceof TlsTrustError ? e.cause : err instanceof TlsTrustError ? err : undefined;

@@ -18,6 +18,20 @@ export interface UciCallbackTarget {
   path: string;
 }
 
+/**
+ * How the requests sign in: the UCI token (`de.vertico.starface.auth`), or on a STARFACE 10 signed in with OAuth
+ * its access token (`de.vertico.starface.jwt`), fresh in each request's URL: the PBX checks it on every request
+ * and keeps the session (keyed by login and callback) under a renewed one.
+ */
+export type UciCredential = string | UciJwtCredential;
+
+export interface UciJwtCredential {
+  login: string;
+  accessToken(): Promise<string>;
+  /** The PBX refused the token: get a new one now. */
+  renew(): Promise<void>;
+}
+
 export type UciXmlRpcErrorKind = 'fault' | 'http' | 'network' | 'timeout' | 'malformed';
 
 /** A failed request: a fault from the PBX, an HTTP status, or no answer at all. */
@@ -79,11 +93,12 @@ export class UciXmlRpcClient {
 
   /**
    * @param endpoint `https://pbx/xml-rpc` (uciXmlRpcUrl)
-   * @param token the UCI token `login:sha512hex(login + "*" + sha512hex(password))` (shared/hashes.ts uciToken)
+   * @param token the UCI token `login:sha512hex(login + "*" + sha512hex(password))` (shared/hashes.ts uciToken),
+   *   or the OAuth session's access tokens
    */
   constructor(
     readonly endpoint: string,
-    private readonly token: string,
+    private readonly token: UciCredential,
     opts: UciXmlRpcClientOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
@@ -93,12 +108,14 @@ export class UciXmlRpcClient {
 
   /** The login part of the token (never the hash). */
   get user(): string {
+    if (typeof this.token !== 'string') return this.token.login;
     return this.token.slice(0, Math.max(0, this.token.indexOf(':')));
   }
 
-  private url(): string {
+  private async url(): Promise<string> {
     const url = new URL(this.endpoint);
-    url.searchParams.set(UCI_XMLRPC_PARAMS.auth, this.token);
+    if (typeof this.token === 'string') url.searchParams.set(UCI_XMLRPC_PARAMS.auth, this.token);
+    else url.searchParams.set(UCI_XMLRPC_PARAMS.jwt, await this.token.accessToken());
     if (this.callback) {
       url.searchParams.set(UCI_XMLRPC_PARAMS.callbackType, 'http');
       url.searchParams.set(UCI_XMLRPC_PARAMS.callbackHost, this.callback.host);
@@ -109,9 +126,38 @@ export class UciXmlRpcClient {
   }
 
   async call(method: string, params: XmlRpcValue[] = []): Promise<XmlRpcValue> {
+    try {
+      return await this.callOnce(method, params);
+    } catch (err) {
+      // The PBX refused an access token our clock still thought good (ended early, clocks apart): renew, once.
+      if (
+        typeof this.token === 'string' ||
+        !(err instanceof UciXmlRpcError && err.faultCode === UCI_XMLRPC_FAULTS.authFailed)
+      )
+        throw err;
+      await this.renewJwt(method, this.token);
+      return this.callOnce(method, params);
+    }
+  }
+
+  private async renewJwt(method: string, jwt: UciJwtCredential): Promise<void> {
+    try {
+      await jwt.renew();
+    } catch (err) {
+      throw jwtError(method, err);
+    }
+  }
+
+  private async callOnce(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+    let url: string;
+    try {
+      url = await this.url();
+    } catch (err) {
+      throw jwtError(method, err);
+    }
     let res: Response;
     try {
-      res = await this.fetchImpl(this.url(), {
+      res = await this.fetchImpl(url, {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
         body: serializeMethodCall(method, params),
@@ -213,6 +259,18 @@ export class UciXmlRpcClient {
     if (ok === false)
       throw new UciXmlRpcError(`${UCI_METHODS.setChatPresenceMessage}: the PBX answered false (not set)`, 'fault');
   }
+}
+
+/**
+ * No access token to be had: the token endpoint refused (a status: the sign-in is gone, as a 401 here) or did not
+ * answer (a network failure, retried). Its message names no token or secret.
+ */
+function jwtError(method: string, err: unknown): UciXmlRpcError {
+  const e = err as { status?: number; message?: string };
+  const message = `${method}: no OAuth access token (${e.message ?? String(err)})`;
+  return typeof e.status === 'number'
+    ? new UciXmlRpcError(message, 'http', undefined, 401)
+    : new UciXmlRpcError(message, 'network');
 }
 
 function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {

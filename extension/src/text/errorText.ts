@@ -20,7 +20,12 @@ export type Failure =
   | { code: 'SIM_START_TIMEOUT'; seconds: number }
   | { code: 'SIM_BAD_READY_LINE'; line: string }
   | { code: 'SIM_EXITED'; how: string; reason: string }
-  | { code: 'NO_SUCH_CONNECTION'; name: string };
+  | { code: 'NO_SUCH_CONNECTION'; name: string }
+  | { code: 'OAUTH_WRONG_SECRET' }
+  | { code: 'OAUTH_SECRET_MISSING' }
+  | { code: 'OAUTH_RIGHT_MISSING'; login: string }
+  | { code: 'OAUTH_NOT_OFFERED'; base: string }
+  | { code: 'OAUTH_REFUSED'; error: string; description: string };
 
 export function describe(f: Failure, t: Translate): string {
   switch (f.code) {
@@ -68,6 +73,24 @@ export function describe(f: Failure, t: Translate): string {
       return t('The simulator exited ({0}): {1}', f.how, f.reason);
     case 'NO_SUCH_CONNECTION':
       return t('No connection named "{0}"', f.name);
+    case 'OAUTH_WRONG_SECRET':
+      return t(
+        'The PBX refused the OAuth client secret (invalid_client): copy it again from the admin UI (Server › Status › REST-API) with "Choose Sign-In Method…"',
+      );
+    case 'OAUTH_SECRET_MISSING':
+      return t('OAuth sign-in needs the PBX\'s client secret: enter it with "Choose Sign-In Method…"');
+    case 'OAUTH_RIGHT_MISSING':
+      return t(
+        'Sign-in as {0} refused: the user lacks the right "API Zugriff mit OAuth Password Grant" (Keycloak: Account disabled)',
+        f.login,
+      );
+    case 'OAUTH_NOT_OFFERED':
+      return t(
+        'The PBX offers no OAuth ({0} answers 404; STARFACE 10 or later has it): choose the sign-in method "legacy"',
+        f.base,
+      );
+    case 'OAUTH_REFUSED':
+      return t('The PBX refused the OAuth sign-in: {0} ({1})', f.error, f.description);
   }
 }
 
