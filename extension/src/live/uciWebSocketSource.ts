@@ -9,6 +9,7 @@ import {
   UCI_PATH,
   UciNotificationSchema,
 } from '../../../shared/schemas/uci.js';
+import { pbxAgent } from '../pbx/httpsFetch.js';
 import type { PbxRestClient } from '../pbx/restClient.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
@@ -113,7 +114,9 @@ export class UciWebSocketSource implements LiveSource {
 
   private open(url: string): void {
     if (this.stopped) return;
-    const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
+    // wss: the connection's agent, so its CA and pinned certificate apply to the UCI WebSocket as to REST.
+    const agent = pbxAgent(this.client.transport, url);
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000, ...(agent ? { agent } : {}) });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
       // Never upgraded: no UCI WebSocket here (a 404 from a real PBX), or not signed in.

@@ -72,8 +72,10 @@ export class PbxSession {
     private readonly liveSettings: () => UciLiveSettings = () => DEFAULT_UCI_LIVE_SETTINGS,
     /** Milliseconds since the epoch, for OAuth's token expiry (tests move time by it). */
     private readonly now?: () => number,
+    /** The connection's transport (httpsFetch.ts: its certificate trust); every request of this session uses it. */
+    transport?: typeof fetch,
   ) {
-    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
+    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs, fetch: transport }));
     this.liveFollow = new LiveFollow({
       onEvents: (events) => {
         this.events.fire(events);
@@ -245,6 +247,7 @@ export class PbxSession {
         callbackPort: settings.callbackPort,
         waitMs,
         via,
+        fetch: this.api.client.transport,
       },
       t,
     );

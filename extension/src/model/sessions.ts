@@ -15,6 +15,8 @@ export class SessionManager {
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
     /** starface.uci.*, read when a session starts following live events. */
     private readonly liveSettings?: () => UciLiveSettings,
+    /** A connection's transport with its certificate trust (CA, pin, prompt); default: Node's CAs only. */
+    private readonly transportFor?: (connection: Connection) => typeof fetch,
   ) {}
 
   /** Replaces the connection list; sessions of unchanged connections are kept signed in. */
@@ -34,7 +36,7 @@ export class SessionManager {
     }
     for (const c of connections) {
       if (this.sessions.has(c.name)) continue;
-      const session = new PbxSession(c, this.log, undefined, this.liveSettings);
+      const session = new PbxSession(c, this.log, undefined, this.liveSettings, undefined, this.transportFor?.(c));
       this.sessions.set(c.name, session);
       this.subscriptions.set(
         c.name,

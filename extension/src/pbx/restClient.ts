@@ -5,6 +5,8 @@ import { restLoginSecret } from '../../../shared/hashes.js';
 import { describe, type Failure } from '../text/errorText.js';
 import { englishOnly } from '../text/i18n.js';
 import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
+import { createPbxFetch } from './httpsFetch.js';
+import { TlsTrustError } from './tlsTrust.js';
 
 /**
  * A larger REST answer is refused. The largest the extension loads are the user, group and phone lists of a big
@@ -78,6 +80,11 @@ export interface BearerAuth {
 
 export interface RestClientOptions {
   timeoutMs?: number;
+  /**
+   * The connection's one transport (httpsFetch.ts `createPbxFetch(trust)`: its CA, pin and prompt). Everything
+   * else that talks to this PBX (OAuth, XML-RPC UCI, the UCI WebSocket's agent, the Teams sign-in rehearsal)
+   * takes it from `transport`. Default: Node's CAs, no pin, nobody to ask.
+   */
   fetch?: typeof fetch;
 }
 
@@ -96,7 +103,15 @@ export class PbxRestClient {
     opts: RestClientOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.fetchImpl = opts.fetch ?? fetch;
+    this.fetchImpl = opts.fetch ?? createPbxFetch();
+  }
+
+  /**
+   * The fetch this connection's requests go through (certificate trust and pinning live in it): OAuth's token
+   * requests, the XML-RPC UCI, the UCI WebSocket (its agent) and the rehearsal use it too, never a fetch of their own.
+   */
+  get transport(): typeof fetch {
+    return this.fetchImpl;
   }
 
   /** The session's authToken, for the UCI connector's `?authToken=` sign-in; undefined when signed out. */
@@ -106,14 +121,6 @@ export class PbxRestClient {
 
   get signedIn(): boolean {
     return this.token !== undefined || this.bearer !== undefined;
-  }
-
-  /**
-   * The fetch this connection's requests go through (certificate pinning lives in it): OAuth's token requests
-   * and the UCI use it too, never a fetch of their own.
-   */
-  get transport(): typeof fetch {
-    return this.fetchImpl;
   }
 
   /** The OAuth sign-in, when the session signed in with it (then there is no authToken). */
@@ -276,9 +283,25 @@ export class PbxRestClient {
 export function networkFailure(base: string, err: unknown): Failure {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError') return { code: 'TIMEOUT', base };
+  const trust = e.cause instanceof TlsTrustError ? e.cause : err instanceof TlsTrustError ? err : undefined;
+  if (trust) return certificateFailure(base, trust);
   const code = e.cause?.code;
   if (code === 'ECONNREFUSED') return { code: 'REFUSED', base };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'DNS', base };
   if (code && /CERT|SSL|TLS/.test(code)) return { code: 'TLS', base, detail: code };
   return { code: 'UNREACHABLE', base, detail: e.cause?.message ?? e.message ?? String(err) };
+}
+
+/** A refused certificate as a Failure: what was presented, and for a changed one what was pinned. */
+export function certificateFailure(base: string, err: TlsTrustError): Failure {
+  const v = err.verdict;
+  if (v.verdict === 'changed')
+    return { code: 'CERT_CHANGED', base, name: err.connection, pinned: v.pinned, presented: v.cert.fingerprint };
+  return {
+    code: 'CERT_UNTRUSTED',
+    base,
+    name: err.connection,
+    fingerprint: v.cert.fingerprint,
+    reason: v.cert.reason ?? '',
+  };
 }

@@ -7,7 +7,8 @@ import { OAuthErrorSchema } from '../../../shared/schemas/oauth.js';
 import type { ConnectionAuth } from '../../../shared/schemas/connection.js';
 import { boundedText } from './httpLimits.js';
 import { OAuthSession, oauthTokenUrl } from './oauthSession.js';
-import { PbxError, type PbxRestClient } from './restClient.js';
+import { networkFailure, PbxError, type PbxRestClient } from './restClient.js';
+import { TlsTrustError } from './tlsTrust.js';
 
 export type SignInMethod = 'legacy' | 'oauth';
 
@@ -43,7 +44,10 @@ export async function offersOAuth(client: PbxRestClient, timeoutMs = 10_000): Pr
       signal: AbortSignal.timeout(timeoutMs),
       redirect: 'manual',
     });
-  } catch {
+  } catch (err) {
+    // A certificate the user refused (or that changed) is final: the legacy sign-in must not ask about it again.
+    if ((err as { cause?: unknown }).cause instanceof TlsTrustError)
+      throw PbxError.of(networkFailure(client.baseUrl, err), undefined, 'UNREACHABLE');
     // Unreachable: the legacy sign-in that follows says so in its own words.
     return false;
   }

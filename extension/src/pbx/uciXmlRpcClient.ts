@@ -7,6 +7,8 @@
 import { Deserializer, serializeMethodCall, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_METHODS } from '../../../shared/schemas/uci.js';
 import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
+import { createPbxFetch } from './httpsFetch.js';
+import { TlsTrustError } from './tlsTrust.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_PARAMS, UCI_XMLRPC_PATH } from '../../../shared/schemas/uciXmlRpc.js';
 
 /** Where the PBX pushes events: the callback server's advertised address and secret path. */
@@ -100,7 +102,8 @@ export class UciXmlRpcClient {
     opts: UciXmlRpcClientOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.fetchImpl = opts.fetch ?? fetch;
+    // The session passes its REST client's transport (its certificate trust); alone: Node's CAs only.
+    this.fetchImpl = opts.fetch ?? createPbxFetch();
   }
 
   /** The login part of the token (never the hash). */
@@ -273,6 +276,10 @@ function jwtError(method: string, err: unknown): UciXmlRpcError {
 function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError') return new UciXmlRpcError(`${method}: ${endpoint} did not answer in time`, 'timeout');
-  const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  // A refused certificate says which one and why (the pinned and the presented fingerprint), not just a code.
+  const detail =
+    e.cause instanceof TlsTrustError
+      ? e.cause.message
+      : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
   return new UciXmlRpcError(`${method}: ${endpoint} is not reachable (${detail})`, 'network');
 }

@@ -12,6 +12,8 @@ export type Failure =
   | { code: 'DNS'; base: string }
   | { code: 'TLS'; base: string; detail: string }
   | { code: 'UNREACHABLE'; base: string; detail: string }
+  | { code: 'CERT_UNTRUSTED'; base: string; name: string; fingerprint: string; reason: string }
+  | { code: 'CERT_CHANGED'; base: string; name: string; pinned: string; presented: string }
   | { code: 'HTTP'; method: string; path: string; status: number }
   | { code: 'NOT_JSON'; method: string; path: string; base: string }
   | { code: 'UNEXPECTED_SHAPE'; method: string; path: string; at: string; issue: string }
@@ -41,6 +43,22 @@ export function describe(f: Failure, t: Translate): string {
       return t('The TLS certificate of {0} is not trusted ({1})', f.base, f.detail);
     case 'UNREACHABLE':
       return t('Cannot reach {0}: {1}', f.base, f.detail);
+    case 'CERT_UNTRUSTED':
+      return t(
+        'The certificate of {0} ({1}) is not trusted ({2}); SHA-256 {3}. Trust it for this connection only after comparing the fingerprint with the PBX.',
+        f.name,
+        f.base,
+        f.reason,
+        f.fingerprint,
+      );
+    case 'CERT_CHANGED':
+      return t(
+        'The certificate of {0} ({1}) has CHANGED: trusted was SHA-256 {2}, now presented {3}. The connection is refused. If the PBX really got a new certificate, run "Forget Trusted Certificate" and decide again.',
+        f.name,
+        f.base,
+        f.pinned,
+        f.presented,
+      );
     case 'HTTP':
       return t('{0} {1} failed with HTTP {2}', f.method, f.path, f.status);
     case 'NOT_JSON':
