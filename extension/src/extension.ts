@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { certificateCommands } from './commands/certificates.js';
 import { connectionCommands } from './commands/connections.js';
 import type { CommandContext } from './commands/context.js';
 import type { TreeNode } from './model/tree/pbxTreeModel.js';
@@ -22,7 +23,7 @@ import { TeamsFindingsProvider } from './views/teamsFindingsProvider.js';
 import { TeamsAppDiagnostics } from './vscode/teamsAppDiagnostics.js';
 import { PbxTreeProvider } from './views/pbxTreeProvider.js';
 import { PrerequisitesProvider } from './views/prerequisitesProvider.js';
-import { PasswordStore } from './vscode/secrets.js';
+import { ClientSecretStore, PasswordStore } from './vscode/secrets.js';
 import {
   onConnectionsChanged,
   onUciSettingsChanged,
@@ -30,6 +31,7 @@ import {
   readUciSettings,
   writeConnections,
 } from './vscode/settings.js';
+import { CertificateTrust } from './vscode/certificates.js';
 import { SimulatorHost } from './vscode/simulatorHost.js';
 import { createStatusBar } from './vscode/statusBar.js';
 
@@ -46,16 +48,24 @@ export interface DevKitApi {
   prerequisites: { model: PrerequisitesModel; provider: PrerequisitesProvider };
   /** Teams app validation: the report the findings view shows, and the live manifest diagnostics. */
   teams: { findings: TeamsFindingsModel; diagnostics: TeamsAppDiagnostics };
+  /** Certificate pins and prompts of https connections. */
+  certificates: CertificateTrust;
 }
 
 /** Composition root: the only place that builds objects; every disposable goes to the context. */
 export function activate(context: vscode.ExtensionContext): DevKitApi {
   const log = vscode.window.createOutputChannel('STARFACE', { log: true });
   const version = String((context.extension.packageJSON as { version?: string }).version);
-  const sessions = new SessionManager((level, message) => log[level](message), readUciSettings);
-  const read = () => readConnections((problem) => log.warn(problem));
   const simulator = new SimulatorHost(context, log);
+  const certificates = new CertificateTrust(context.globalState, () => simulator.ca, log);
+  const sessions = new SessionManager(
+    (level, message) => log[level](message),
+    readUciSettings,
+    (c) => certificates.transportFor(c),
+  );
+  const read = () => readConnections((problem) => log.warn(problem));
   const passwords = new PasswordStore(context.secrets);
+  const clientSecrets = new ClientSecretStore(context.secrets);
   const tree = new PbxTreeProvider(sessions, vscode.l10n.t, {
     get addresses() {
       return simulator.addresses;
@@ -64,7 +74,15 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     adminLogin: 'admin',
     adminPassword: async () => passwords.get(SIMULATOR_CONNECTION),
   });
-  const ctx: CommandContext = { sessions, passwords, log, simulator, readConnections: read, writeConnections };
+  const ctx: CommandContext = {
+    sessions,
+    passwords,
+    clientSecrets,
+    log,
+    simulator,
+    readConnections: read,
+    writeConnections,
+  };
 
   const feed = new InspectorFeed({
     bufferSize: readBufferSize(DEFAULT_INSPECTOR_BUFFER),
@@ -100,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   const commands = {
     ...prerequisiteCommands(ctx, prerequisites),
     ...connectionCommands(ctx),
+    ...certificateCommands(ctx, certificates),
     ...simulatorCommands(ctx),
     ...simulatorNodeCommands(ctx, tree),
     ...teamsModuleCommands(ctx),
@@ -121,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
 
   context.subscriptions.push(
     log,
+    certificates,
     sessions,
     simulator,
     tree,
@@ -163,6 +183,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     simulator,
     inspector,
     teams,
+    certificates,
     prerequisites: { model: prerequisites, provider: prerequisitesProvider },
   };
 }

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+export const CONNECTION_AUTH_METHODS = ['auto', 'legacy', 'oauth'] as const;
+export const ConnectionAuthSchema = z.enum(CONNECTION_AUTH_METHODS);
+export type ConnectionAuth = z.infer<typeof ConnectionAuthSchema>;
+
 /** One entry of the setting `starface.connections`. Passwords never live here, only in SecretStorage. */
 export const ConnectionSchema = z.strictObject({
   name: z.string().min(1).max(80),
@@ -7,6 +11,11 @@ export const ConnectionSchema = z.strictObject({
   url: z.string().min(1).max(500),
   login: z.string().min(1).max(64),
   kind: z.enum(['simulator', 'pbx']).default('pbx'),
+  /**
+   * How to sign in: `legacy` the login handshake (authToken), `oauth` STARFACE 10's password grant (Bearer),
+   * `auto` OAuth when the PBX offers it and a client secret is stored, else legacy (extension/src/pbx/signIn.ts).
+   */
+  auth: ConnectionAuthSchema.default('auto'),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
 export const ConnectionListSchema = z.array(ConnectionSchema);
@@ -18,7 +27,10 @@ export const ConnectionListSchema = z.array(ConnectionSchema);
  */
 export const ConnectionDetailsSchema = ConnectionSchema.extend({
   kind: z.enum(['simulator', 'pbx']).optional(),
+  auth: ConnectionAuthSchema.optional(),
   password: z.string().optional(),
+  /** STARFACE 10's OAuth client secret, kept in SecretStorage once a sign-in has taken it. */
+  clientSecret: z.string().optional(),
 }).refine((d) => isAddress(d.url), { path: ['url'], message: 'not an http or https address' });
 export type ConnectionDetails = z.infer<typeof ConnectionDetailsSchema>;
 

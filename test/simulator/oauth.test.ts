@@ -503,6 +503,38 @@ describe('STARFACE 10 OAuth: the token endpoint, Bearer on REST, JWT on UCI', fu
       assert.deepEqual(sim.sim.oauthClient, { clientId: OAUTH_CLIENT_ID, clientSecret: info.clientSecret });
     });
   });
+
+  describe('the OpenAPI document', () => {
+    it("describes the password flow: a generated client's token URL, resolved as OpenAPI says, grants a token that REST takes", async () => {
+      const doc = (await sim.admin.get('/openapi.json')).body as {
+        servers: { url: string }[];
+        security: Record<string, string[]>[];
+        components: { securitySchemes: Record<string, { type: string; flows?: Record<string, any> }> };
+      };
+      assert.deepEqual(doc.security, [{ authToken: [] }, { oauth: ['login'] }]);
+      const flow = doc.components.securitySchemes.oauth!.flows!.password as { tokenUrl: string; refreshUrl: string };
+      // OpenAPI 3.1 resolves a relative URL against the server's URL, which is relative to the document's.
+      const server = new URL(doc.servers[0]!.url, `${sim.base}/openapi.json`);
+      const tokenUrl = new URL(flow.tokenUrl, server).toString();
+      assert.equal(tokenUrl, pbxBase(sim) + OAUTH_TOKEN_PATH);
+      assert.equal(new URL(flow.refreshUrl, server).toString(), tokenUrl);
+      const res = await fetch(tokenUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: OAUTH_CLIENT_ID,
+          client_secret: secret,
+          username: DEMO_USERS.anna.login,
+          password: DEMO_USERS.anna.password,
+          scope: 'login',
+        }).toString(),
+      });
+      assert.equal(res.status, 200);
+      const { access_token } = OAuthTokenAnswerSchema.parse(await res.json());
+      assert.equal((await bearerClient(sim, access_token).get('/users/me')).status, 200);
+    });
+  });
 });
 
 describe('OAuth below STARFACE 10, and across restarts', function () {

@@ -157,6 +157,7 @@ describe('extension tree model: call journal', () => {
       url: sim.base.replace(/\/rest$/, ''),
       login: 'admin',
       kind: 'simulator',
+      auth: 'auto',
     });
     try {
       await session.signIn(ADMIN_PASSWORD);

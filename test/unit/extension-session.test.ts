@@ -12,7 +12,7 @@ import { sleep, until } from '../support/until.js';
 import { cleanUp, each } from '../support/cleanup.js';
 
 function simConnection(sim: RunningSim, name = 'Sim'): Connection {
-  return { name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' };
+  return { name, url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator', auth: 'auto' };
 }
 
 /** The session follows live events (subscribed, so a change made now arrives). */
@@ -328,8 +328,8 @@ describe('extension SessionManager', () => {
 
   it('keeps unchanged sessions and replaces changed ones', async () => {
     const a = simConnection(sim, 'A');
-    const b: Connection = { name: 'B', url: 'https://pbx-b.example.com', login: 'admin', kind: 'pbx' };
-    const c: Connection = { name: 'C', url: 'https://pbx-c.example.com', login: 'admin', kind: 'pbx' };
+    const b: Connection = { name: 'B', url: 'https://pbx-b.example.com', login: 'admin', kind: 'pbx', auth: 'auto' };
+    const c: Connection = { name: 'C', url: 'https://pbx-c.example.com', login: 'admin', kind: 'pbx', auth: 'auto' };
     let fired = 0;
     manager.onDidChange(() => fired++);
     manager.setConnections([a, b, c]);
@@ -364,7 +364,7 @@ describe('extension SessionManager', () => {
     assert.equal(sessionA.api.client.signedIn, false);
 
     // Its kind changing also counts.
-    manager.setConnections([{ ...a, url: a.url + '/', kind: 'pbx' }]);
+    manager.setConnections([{ ...a, url: a.url + '/', kind: 'pbx', auth: 'auto' }]);
     assert.notEqual(manager.get('A'), newA);
   });
 

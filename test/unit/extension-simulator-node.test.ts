@@ -47,6 +47,19 @@ const CREDS: SimCredentials = {
 };
 
 describe('unit: the "Simulator" node (tree model)', () => {
+  it('a STARFACE 10 simulator has an "OAuth client" child: the client id, the secret masked (never in the node)', () => {
+    const ten = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin', version: '10.0.2.5' }, ref, ctx);
+    const oauth = ten.children!.filter((n) => n.contextValue === 'simOAuthClient');
+    assert.equal(oauth.length, 1);
+    assert.equal(oauth[0]!.label, 'OAuth client');
+    assert.equal(oauth[0]!.description, `rest-client-headless · ${MASK}`);
+    assert.equal(oauth[0]!.value, 'rest-client-headless');
+    for (const version of [undefined, '8.1.0.4', '9.0.0.1']) {
+      const older = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin', version }, ref, ctx);
+      assert.equal(older.children!.filter((n) => n.contextValue === 'simOAuthClient').length, 0, String(version));
+    }
+  });
+
   it('lists the six addresses, each copyable with its value', () => {
     const node = simulatorNode({ addresses: ADDRESSES, adminLogin: 'admin' }, ref, ctx);
     assert.equal(node.label, 'Simulator');
@@ -135,7 +148,13 @@ describe('unit: the "Simulator" node (tree model)', () => {
   });
 
   it("isLocalSimulator: a simulator connection at the ready line's REST base only", () => {
-    const conn = { name: 'Local simulator', url: 'http://127.0.0.1:41001', login: 'admin', kind: 'simulator' as const };
+    const conn = {
+      name: 'Local simulator',
+      url: 'http://127.0.0.1:41001',
+      login: 'admin',
+      kind: 'simulator' as const,
+      auth: 'auto' as const,
+    };
     assert.equal(isLocalSimulator(conn, ADDRESSES), true);
     assert.equal(isLocalSimulator({ ...conn, url: 'http://127.0.0.1:41001/' }, ADDRESSES), true);
     // Compared as the REST client addresses them (restBaseUrl), so a stored URL with /rest is the same simulator.

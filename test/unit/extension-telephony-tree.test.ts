@@ -30,7 +30,13 @@ describe('extension tree model: groups and redirects', () => {
 
   before(async () => {
     sim = await startSim({ scenario: 'demo' });
-    connection = { name: 'Demo', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' };
+    connection = {
+      name: 'Demo',
+      url: sim.base.replace(/\/rest$/, ''),
+      login: 'admin',
+      kind: 'simulator',
+      auth: 'auto',
+    };
   });
   after(async () => {
     await sim.stop();

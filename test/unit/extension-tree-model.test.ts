@@ -51,7 +51,13 @@ describe('extension tree model', () => {
   beforeEach(async () => {
     sim = await startSim();
     api = await signedInApi(sim.base);
-    connection = { name: 'Demo', url: sim.base.replace(/\/rest$/, ''), login: 'admin', kind: 'simulator' };
+    connection = {
+      name: 'Demo',
+      url: sim.base.replace(/\/rest$/, ''),
+      login: 'admin',
+      kind: 'simulator',
+      auth: 'auto',
+    };
   });
   afterEach(async () => {
     await sim.stop();
@@ -324,7 +330,7 @@ describe('extension tree model', () => {
       assert.equal(data.configurations, null);
       assert.equal(data.users.length, 4);
 
-      const pbx: Connection = { name: 'Real', url: base, login: 'admin', kind: 'pbx' };
+      const pbx: Connection = { name: 'Real', url: base, login: 'admin', kind: 'pbx', auth: 'auto' };
       const root = connectionNode(pbx, 'ready', data, undefined, contextFor(data));
       assert.equal(root.contextValue, 'connection.pbx.signedIn');
       assert.equal(root.description, base);
@@ -364,7 +370,13 @@ describe('extension tree model', () => {
 
   it('shows the same for a hand-made snapshot with the simulator-only parts null', async () => {
     const data = { ...(await loadPbxData(api)), licences: null, modules: null, configurations: null, simulator: false };
-    const root = connectionNode({ ...connection, kind: 'pbx' }, 'ready', data, undefined, contextFor(data));
+    const root = connectionNode(
+      { ...connection, kind: 'pbx', auth: 'auto' },
+      'ready',
+      data,
+      undefined,
+      contextFor(data),
+    );
     for (const label of ['Licences', 'Teams Integration']) {
       const node = child(root, label);
       assert.equal(node.children!.length, 1);
@@ -394,7 +406,7 @@ describe('extension tree model', () => {
     assert.equal(connectionNode(connection, 'error', undefined, undefined, ctx).children![0]!.label, 'Unknown error');
 
     const pbx = connectionNode(
-      { name: 'Office', url: 'https://pbx.example.com', login: 'admin', kind: 'pbx' },
+      { name: 'Office', url: 'https://pbx.example.com', login: 'admin', kind: 'pbx', auth: 'auto' },
       'signed-out',
       undefined,
       undefined,

@@ -23,6 +23,7 @@ describe('extension: live events from the UCI connector', () => {
       url: sim.base.replace(/\/rest$/, ''),
       login: 'admin',
       kind: 'simulator',
+      auth: 'auto',
     });
     try {
       await session.signIn(ADMIN_PASSWORD);
@@ -51,6 +52,7 @@ describe('extension: live events from the UCI connector', () => {
       url: sim.base.replace(/\/rest$/, ''),
       login: 'admin',
       kind: 'simulator',
+      auth: 'auto',
     });
     const phone = await UciClient.as(sim.addresses.uci, { login: 'admin', password: ADMIN_PASSWORD });
     try {

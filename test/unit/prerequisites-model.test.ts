@@ -22,6 +22,7 @@ describe('PrerequisitesModel (a real prerequisites report of the demo simulator)
     url: sim.base.replace(/\/rest$/, ''),
     login: 'admin',
     kind: 'simulator',
+    auth: 'auto',
   });
   const session = () => sessions.get('Sim')!;
   const run = async () => {

@@ -4,7 +4,10 @@ import { restBaseUrl } from '../../../shared/schemas/connection.js';
 import type { PrerequisitesReport, PrerequisiteStatus } from '../../../shared/schemas/prerequisites.js';
 import { isVersion } from '../../../shared/version.js';
 import { PbxApi } from '../pbx/api.js';
+import { createPbxFetch } from '../pbx/httpsFetch.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
+import type { ConnectionTrust } from '../pbx/tlsTrust.js';
+import { normalizeFingerprint } from '../../../shared/tlsFingerprint.js';
 import { fixTitle } from '../prerequisites/fixes.js';
 import { PrerequisitesUsageError } from '../prerequisites/pbxChecks.js';
 import { checkPrerequisites, type PrerequisitesOptions } from '../prerequisites/run.js';
@@ -30,6 +33,10 @@ Usage: starface-preflight --url URL --login LOGIN [options]
                       $STARFACE_TEAMS_KEY or --key-file; the user's password comes from $STARFACE_SIGNIN_PASSWORD
   --pbx-name NAME     "Name der Anlage" for the rehearsal (also offered as the fix of R14)
   --key-file FILE     the key file downloaded from the module configuration
+  --ca FILE           for an https PBX: also trust the CA certificate(s) in FILE (PEM), e.g. the local
+                      simulator's <data>/tls CA or a company CA; Node's CAs stay trusted
+  --fingerprint FP    for an https PBX: trust exactly the server certificate with this SHA-256
+                      fingerprint (AA:BB:…, as an unknown certificate's error names it); any other is refused
   --help, --version
 
 Exit status: 0 when nothing fails, 1 when a requirement fails, 2 on a usage or connection error,
@@ -111,6 +118,15 @@ function render(report: PrerequisitesReport): string {
 
 /** Only a refusal (401/403, wrong login or password) is a failed sign-in; anything else says why the PBX was not reached. */
 function loginFailure(err: unknown, base: string): string {
+  const cert = err instanceof PbxError ? err.failure : undefined;
+  if (cert?.code === 'CERT_UNTRUSTED')
+    return (
+      `the certificate of ${base} is not trusted (${cert.reason}); its SHA-256 fingerprint is ${cert.fingerprint}. ` +
+      `If that is your PBX's certificate (compare it with the PBX's admin UI), run again with --fingerprint ${cert.fingerprint}, ` +
+      `or with --ca FILE naming the CA that signed it`
+    );
+  if (cert?.code === 'CERT_CHANGED')
+    return `the certificate of ${base} is not the one given with --fingerprint ${cert.pinned}: it presents ${cert.presented}; refused`;
   if (err instanceof PbxError && (err.status === 401 || err.status === 403 || err.failure?.code === 'LOGIN_FAILED'))
     return `sign-in failed: ${err.message}`;
   const detail = err instanceof PbxError && err.failure && 'detail' in err.failure ? err.failure.detail : '';
@@ -140,6 +156,8 @@ async function main(argv: string[]): Promise<number> {
       'pbx-name': { type: 'string' },
       key: { type: 'string' },
       'key-file': { type: 'string' },
+      ca: { type: 'string' },
+      fingerprint: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -224,9 +242,34 @@ async function main(argv: string[]): Promise<number> {
     };
   }
 
+  // The trust of this one run: Node's CAs, plus --ca, or exactly --fingerprint; nobody to ask, so unknown is refused.
+  const trust: ConnectionTrust = { connection: base };
+  if (values.ca !== undefined) {
+    let pem: string;
+    try {
+      pem = readFileSync(values.ca, 'utf8');
+    } catch (err) {
+      throw new UsageError(`--ca: ${(err as Error).message}`);
+    }
+    if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+      throw new UsageError(`--ca: ${values.ca} holds no PEM certificate`);
+    Object.assign(trust, { extraCa: () => [pem] });
+  }
+  if (values.fingerprint !== undefined) {
+    const pin = normalizeFingerprint(values.fingerprint);
+    if (!pin)
+      throw new UsageError('--fingerprint: not a SHA-256 fingerprint (64 hex digits, optionally AA:BB:… pairs)');
+    Object.assign(trust, {
+      pins: { get: () => pin, set: () => Promise.reject(new Error('the CLI pins nothing')) },
+    });
+  }
+
   // An empty variable is as good as none: ask.
   const password = process.env.STARFACE_PASSWORD || (await readPassword(`Password of ${values.login} at ${base}: `));
-  const client = new PbxRestClient(base, { timeoutMs: Math.max(10_000, timeoutMs ?? 0) });
+  const client = new PbxRestClient(base, {
+    timeoutMs: Math.max(10_000, timeoutMs ?? 0),
+    fetch: createPbxFetch(trust),
+  });
   try {
     await client.login(values.login, password);
   } catch (err) {

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import {
+  ConnectionAuthSchema,
   ConnectionDetailsSchema,
   ConnectionSchema,
   restBaseUrl,
   type Connection,
+  type ConnectionAuth,
   type ConnectionDetails,
 } from '../../../shared/schemas/connection.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
+import { OAUTH_CLIENT_SECRET_PATTERN } from '../../../shared/schemas/oauth.js';
 import { PbxError } from '../pbx/restClient.js';
 import {
   guarded,
@@ -86,6 +89,70 @@ async function askConnection(existing?: Connection): Promise<ConnectionDetails |
   return { name: name.trim(), url: url.trim(), login: login.trim(), password };
 }
 
+/** Asks for the PBX's OAuth client secret; undefined when cancelled. Never shown, never logged. */
+function askClientSecret(connection: string, refused: boolean): Thenable<string | undefined> {
+  return vscode.window
+    .showInputBox({
+      title: t('OAuth client secret of {0}', connection),
+      prompt: refused
+        ? t('The PBX refused the client secret. Copy it again from the admin UI: Server › Status › REST-API.')
+        : t(
+            "The PBX's client secret for OAuth sign-in (admin UI: Server › Status › REST-API); kept in VS Code's secret storage",
+          ),
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) =>
+        OAUTH_CLIENT_SECRET_PATTERN.test(v.trim()) ? undefined : t('32 letters and digits, as the admin UI shows it'),
+    })
+    .then((v) => v?.trim());
+}
+
+async function pickSignInMethod(connection: Connection): Promise<ConnectionAuth | undefined> {
+  const items: (vscode.QuickPickItem & { method: ConnectionAuth })[] = [
+    {
+      method: 'auto',
+      label: t('Automatic'),
+      description: 'auto',
+      detail: t('OAuth when the PBX offers it (STARFACE 10) and a client secret is stored, else the login handshake'),
+    },
+    {
+      method: 'legacy',
+      label: t('Login handshake'),
+      description: 'legacy',
+      detail: t('The authToken login every STARFACE takes (10 too, unless an external identity provider is attached)'),
+    },
+    {
+      method: 'oauth',
+      label: t('OAuth (STARFACE 10)'),
+      description: 'oauth',
+      detail: t('Password grant with the client secret; needs the right "API Zugriff mit OAuth Password Grant"'),
+    },
+  ];
+  for (const item of items) if (item.method === connection.auth) item.picked = true;
+  const chosen = await vscode.window.showQuickPick(items, {
+    title: t('Sign-in method of {0} (now: {1})', connection.name, connection.auth),
+  });
+  return chosen?.method;
+}
+
+/** A new secret (string), forget the stored one (null), or keep what is stored (undefined). */
+async function pickClientSecret(
+  connection: string,
+  stored: boolean,
+  method: ConnectionAuth,
+): Promise<string | null | undefined> {
+  if (!stored && method === 'oauth') return askClientSecret(connection, false);
+  const enter = { label: t('Enter the client secret…'), action: 'enter' as const };
+  const keep = { label: t('Keep the stored client secret'), action: 'keep' as const };
+  const forget = { label: t('Forget the stored client secret'), action: 'forget' as const };
+  const skip = { label: t('No client secret (sign in with the login handshake)'), action: 'keep' as const };
+  const chosen = await vscode.window.showQuickPick(stored ? [keep, enter, forget] : [skip, enter], {
+    title: t('OAuth client secret of {0}', connection),
+  });
+  if (chosen?.action === 'enter') return askClientSecret(connection, false);
+  return chosen?.action === 'forget' ? null : undefined;
+}
+
 export function connectionCommands(ctx: CommandContext): CommandTable {
   /** Writes the entry to the settings; the password is stored only once a sign-in has taken it. */
   const save = async (input: ConnectionDetails, replacing?: string): Promise<Connection> => {
@@ -94,6 +161,7 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
       url: input.url,
       login: input.login,
       kind: input.kind ?? 'pbx',
+      auth: input.auth,
     });
     if (!parsed.success)
       throw new UserFacingError(
@@ -126,14 +194,27 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
 
   /**
    * Signs in with the given password, else the stored one, else one asked for. A refused password is asked for
-   * again; the stored one is replaced only by a password the PBX has taken, so cancelling keeps it.
+   * again; the stored one is replaced only by a password the PBX has taken, so cancelling keeps it. The OAuth
+   * client secret (STARFACE 10) likewise: the given, else the stored one, asked for when `oauth` needs it or the
+   * PBX refused it, and stored once the PBX has taken it.
    */
-  const signInSession = async (session: ReturnType<typeof sessionFor>, given?: string): Promise<boolean> => {
+  const signInSession = async (
+    session: ReturnType<typeof sessionFor>,
+    given?: string,
+    givenClientSecret?: string,
+  ): Promise<boolean> => {
     const { name, login } = session.connection;
     const stored = await ctx.passwords.get(name);
+    const storedClientSecret = await ctx.clientSecrets.get(name);
     let password = given ?? stored;
+    let clientSecret = givenClientSecret ?? storedClientSecret;
     let refused = false;
+    let secretRefused = false;
     for (;;) {
+      if (clientSecret === undefined && (session.connection.auth === 'oauth' || secretRefused)) {
+        clientSecret = await askClientSecret(session.connection.name, secretRefused);
+        if (clientSecret === undefined) return false;
+      }
       password ??= await askPassword(session, refused);
       if (password === undefined) {
         // The session keeps its failure: the tree and the status bar say that the password was refused.
@@ -142,9 +223,20 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
         return false;
       }
       const secret = password;
+      const oauthSecret = clientSecret;
       try {
-        await withProgress(t('Signing in to {0}…', name), () => session.signIn(secret), vscode.ProgressLocation.Window);
+        await withProgress(
+          t('Signing in to {0}…', name),
+          () => session.signIn(secret, { clientSecret: oauthSecret }),
+          vscode.ProgressLocation.Window,
+        );
       } catch (err) {
+        if (err instanceof PbxError && err.isWrongClientSecret) {
+          ctx.log.warn(`sign-in to ${name}: the PBX refused the OAuth client secret; asking for it`);
+          secretRefused = true;
+          clientSecret = undefined;
+          continue;
+        }
         if (!(err instanceof PbxError && err.isWrongCredentials)) throw err;
         ctx.log.warn(`sign-in to ${name} as ${login} refused (wrong login or password); asking again`);
         refused = true;
@@ -152,6 +244,8 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
         continue;
       }
       if (secret !== stored) await ctx.passwords.store(name, secret);
+      if (oauthSecret !== undefined && session.signInMethod === 'oauth' && oauthSecret !== storedClientSecret)
+        await ctx.clientSecrets.store(name, oauthSecret);
       ctx.sessions.select(name);
       ctx.log.info(`signed in to ${name} as ${login}`);
       return true;
@@ -168,7 +262,7 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
       if (!value) return undefined;
       const connection = await save(value);
       ctx.sessions.select(connection.name);
-      const signedIn = await signInSession(ctx.sessions.get(connection.name)!, value.password);
+      const signedIn = await signInSession(ctx.sessions.get(connection.name)!, value.password, value.clientSecret);
       return signedIn ? connection.name : undefined;
     }),
     'starface.editConnection': guarded(ctx, 'editConnection', async (node?: TreeNode, input?: unknown) => {
@@ -176,12 +270,14 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
       const old = session.connection;
       const value = connectionDetails(input) ?? (await askConnection(old));
       if (!value) return undefined;
-      const connection = await save({ ...value, kind: old.kind }, old.name);
+      const connection = await save({ ...value, kind: old.kind, auth: value.auth ?? old.auth }, old.name);
       if (connection.name !== old.name) {
-        // The password is keyed by the name: a renamed connection keeps it.
-        const kept = await ctx.passwords.get(old.name);
-        if (kept !== undefined) await ctx.passwords.store(connection.name, kept);
-        await ctx.passwords.delete(old.name);
+        // The password and the client secret are keyed by the name: a renamed connection keeps them.
+        for (const store of [ctx.passwords, ctx.clientSecrets]) {
+          const kept = await store.get(old.name);
+          if (kept !== undefined) await store.store(connection.name, kept);
+          await store.delete(old.name);
+        }
       }
       if (value.password !== undefined) await signInSession(ctx.sessions.get(connection.name)!, value.password);
       return connection.name;
@@ -203,12 +299,42 @@ export function connectionCommands(ctx: CommandContext): CommandTable {
         }
         await ctx.writeConnections(ctx.readConnections().filter((c) => c.name !== name));
         await ctx.passwords.delete(name);
+        await ctx.clientSecrets.delete(name);
         ctx.sessions.setConnections(ctx.readConnections());
         return true;
       },
     ),
-    'starface.signIn': guarded(ctx, 'signIn', (node?: TreeNode, opts?: { password?: string }) =>
-      signInSession(sessionFor(ctx, node), opts?.password),
+    'starface.signIn': guarded(ctx, 'signIn', (node?: TreeNode, opts?: { password?: string; clientSecret?: string }) =>
+      signInSession(sessionFor(ctx, node), opts?.password, opts?.clientSecret),
+    ),
+    'starface.chooseSignInMethod': guarded(
+      ctx,
+      'chooseSignInMethod',
+      async (node?: TreeNode, given?: { method?: ConnectionAuth; clientSecret?: string | null }) => {
+        const session = sessionFor(ctx, node);
+        const { name } = session.connection;
+        // From a menu VS Code may pass more than the node: only a method named right counts as a caller's choice.
+        const opts = given && ConnectionAuthSchema.safeParse(given.method).success ? given : undefined;
+        const method = opts?.method ?? (await pickSignInMethod(session.connection));
+        if (!method) return undefined;
+        let secret: string | null | undefined = opts?.clientSecret;
+        if (secret === undefined && method !== 'legacy') {
+          const stored = (await ctx.clientSecrets.get(name)) !== undefined;
+          secret = await pickClientSecret(name, stored, method);
+          if (secret === undefined && !stored && method === 'oauth') return undefined;
+        }
+        if (secret === null) {
+          await ctx.clientSecrets.delete(name);
+          ctx.log.info(`the OAuth client secret of ${name} was removed`);
+        }
+        if (method !== session.connection.auth) await save({ ...session.connection, auth: method }, name);
+        ctx.log.info(`sign-in method of ${name}: ${method}`);
+        // Signs in anew, the new way: a changed method has replaced the session, a new secret must be tried.
+        const next = ctx.sessions.get(name)!;
+        if ((await ctx.passwords.get(name)) !== undefined || next.state === 'ready' || secret)
+          await signInSession(next, undefined, secret ?? undefined);
+        return method;
+      },
     ),
     'starface.signOut': guarded(ctx, 'signOut', async (node?: TreeNode) => {
       const session = sessionFor(ctx, node);

@@ -5,12 +5,14 @@ import type { SessionManager } from '../model/sessions.js';
 import type { TreeNode } from '../model/tree/pbxTreeModel.js';
 import { errorText } from '../text/errorText.js';
 import type { SimulatorHost } from '../vscode/simulatorHost.js';
-import type { PasswordStore } from '../vscode/secrets.js';
+import type { ClientSecretStore, PasswordStore } from '../vscode/secrets.js';
 import { API, type EndpointId } from '../../../shared/api.js';
 
 export interface CommandContext {
   sessions: SessionManager;
   passwords: PasswordStore;
+  /** OAuth client secrets (STARFACE 10), per connection. */
+  clientSecrets: ClientSecretStore;
   log: vscode.LogOutputChannel;
   simulator: SimulatorHost;
   readConnections(): Connection[];

@@ -67,9 +67,13 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
       const ready = await withProgress(t('Starting the STARFACE simulator…'), () =>
         ctx.simulator.start(choice.scenario, secret),
       );
-      const url = ready.rest.replace(/\/rest$/, '');
+      // With TLS the ready line names its CA; the connection is https whatever scheme the line writes.
+      const url = (ready.ca ? ready.rest.replace(/^http:/, 'https:') : ready.rest).replace(/\/rest$/, '');
       const others = ctx.readConnections().filter((c) => c.name !== SIMULATOR_CONNECTION);
-      await ctx.writeConnections([...others, { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator' }]);
+      await ctx.writeConnections([
+        ...others,
+        { name: SIMULATOR_CONNECTION, url, login: 'admin', kind: 'simulator', auth: 'auto' },
+      ]);
       ctx.sessions.setConnections(ctx.readConnections());
       const session = ctx.sessions.get(SIMULATOR_CONNECTION)!;
       await session.signIn(secret);

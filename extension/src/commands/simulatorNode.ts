@@ -5,6 +5,7 @@ import type { PbxTreeProvider } from '../views/pbxTreeProvider.js';
 import { guarded, readySession, UserFacingError, type CommandContext, type CommandTable } from './context.js';
 import { SIMULATOR_CONNECTION } from './simulator.js';
 import { pickUser } from './users.js';
+import { PbxError } from '../pbx/restClient.js';
 
 const t = vscode.l10n.t;
 
@@ -31,6 +32,34 @@ export function simulatorNodeCommands(ctx: CommandContext, tree: PbxTreeProvider
     'starface.copySimulatorPassword': guarded(ctx, 'copySimulatorPassword', async () => {
       await vscode.env.clipboard.writeText(await adminPassword());
       void vscode.window.setStatusBarMessage(t('Admin password copied'), 3000);
+      return true;
+    }),
+    // Read from the simulator as its admin (the local simulator's connection signs in as admin) when asked.
+    'starface.copyOAuthClientSecret': guarded(ctx, 'copyOAuthClientSecret', async (node?: TreeNode) => {
+      const session = readySession(ctx, node);
+      if (!session.data?.simulator)
+        throw new UserFacingError(
+          t(
+            '"{0}" is a real STARFACE: its client secret is in the admin UI under Server › Status › REST-API.',
+            session.connection.name,
+          ),
+        );
+      let info;
+      try {
+        info = await session.api.client.call('getOAuthClient');
+      } catch (err) {
+        if (err instanceof PbxError && err.isNotFound)
+          throw new UserFacingError(
+            t(
+              'The simulator "{0}" reports version {1}: OAuth comes with STARFACE 10 (scenario "starface-10").',
+              session.connection.name,
+              session.data.version,
+            ),
+          );
+        throw err;
+      }
+      await vscode.env.clipboard.writeText(info.clientSecret);
+      void vscode.window.setStatusBarMessage(t('OAuth client secret copied'), 3000);
       return true;
     }),
     'starface.copySoftphoneSettings': guarded(ctx, 'copySoftphoneSettings', async (node?: TreeNode) => {

@@ -8,6 +8,7 @@ import { CALL_EVENT_SERVICE } from '../../../shared/schemas/calls.js';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import type { PbxApi } from '../pbx/api.js';
+import type { UciCredential } from '../pbx/uciXmlRpcClient.js';
 import { PbxError } from '../pbx/restClient.js';
 import { EventLogSource } from './eventLogSource.js';
 import type { EventGap, LiveSource, LiveSourceKind, LiveSourceOptions } from './liveSource.js';
@@ -48,8 +49,8 @@ export interface FollowTarget {
   api: PbxApi;
   /** The PBX is the simulator (it has the WebSocket and the event log). */
   simulator: boolean;
-  /** The UCI token for the XML-RPC sign-in; without it there is no XML-RPC source. Never logged. */
-  uciToken: string | undefined;
+  /** The UCI token (or OAuth session) for the XML-RPC sign-in; without it there is no XML-RPC source. Never logged. */
+  uciToken: UciCredential | undefined;
   settings: UciLiveSettings;
 }
 
@@ -122,6 +123,8 @@ export class LiveFollow {
                 optionalServices: simulator ? undefined : OPTIONAL_REAL_PBX_SERVICES,
                 onNotice: (message) => this.hooks.log('warn', `UCI events from ${target.name}: ${message}`),
                 replay: simulator,
+                // The connection's transport: what it trusts (a pinned certificate) holds for the UCI too.
+                fetch: target.api.client.transport,
               },
               opts,
             ),

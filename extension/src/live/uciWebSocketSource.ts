@@ -3,11 +3,13 @@ import type { SimEvent } from '../../../shared/schemas/events.js';
 import {
   UCI_CLOSE,
   UCI_ERRORS,
+  UCI_JWT_PARAM,
   UCI_KNOWN_SERVICES,
   UCI_METHODS,
   UCI_PATH,
   UciNotificationSchema,
 } from '../../../shared/schemas/uci.js';
+import { pbxAgent } from '../pbx/httpsFetch.js';
 import type { PbxRestClient } from '../pbx/restClient.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
@@ -27,6 +29,8 @@ export class UciWebSocketSource implements LiveSource {
   private timers: ReturnType<typeof setTimeout>[] = [];
   private keepAlive: ReturnType<typeof setInterval> | undefined;
   private nextId = 1;
+  /** Bumped by each connect and by stop: a token that comes after either opens nothing. */
+  private run = 0;
   /** Events of one tick arrive as one batch: one refresh for a burst. */
   private readonly batch = new TickBatcher<SimEvent>(
     (events) => this.opts.onEvents(events),
@@ -66,6 +70,7 @@ export class UciWebSocketSource implements LiveSource {
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.run++;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
     if (this.keepAlive) clearInterval(this.keepAlive);
@@ -75,17 +80,43 @@ export class UciWebSocketSource implements LiveSource {
     return Promise.resolve();
   }
 
-  private url(): string {
+  /**
+   * The REST session's authToken, or (signed in with OAuth) a fresh access token as `de.vertico.starface.jwt`:
+   * it signs the connection in once, and the session then lives as long as the connection.
+   */
+  private async url(): Promise<string> {
     const base = new URL(this.client.baseUrl.replace(/\/rest$/, '') + UCI_PATH);
     base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    base.searchParams.set('authToken', this.client.authToken ?? '');
+    const oauth = this.client.oauth;
+    if (oauth) base.searchParams.set(UCI_JWT_PARAM, await oauth.accessToken());
+    else base.searchParams.set('authToken', this.client.authToken ?? '');
     return base.toString();
   }
 
   private connect(): void {
     if (this.stopped) return;
     if (!this.opened) this.opts.onState?.({ state: 'connecting' });
-    const ws = new WebSocket(this.url(), { handshakeTimeout: 10_000 });
+    // Stopped (and maybe started again) while the token came: that run is over.
+    const run = ++this.run;
+    this.url().then(
+      (url) => {
+        if (run === this.run) this.open(url);
+      },
+      (err: unknown) => {
+        if (run !== this.run || this.stopped) return;
+        const status = (err as { status?: number }).status;
+        // The token endpoint refused: the OAuth sign-in is gone. No answer at all: try again later.
+        if (typeof status === 'number') this.signedOut((err as Error).message);
+        else this.retry(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+
+  private open(url: string): void {
+    if (this.stopped) return;
+    // wss: the connection's agent, so its CA and pinned certificate apply to the UCI WebSocket as to REST.
+    const agent = pbxAgent(this.client.transport, url);
+    const ws = new WebSocket(url, { handshakeTimeout: 10_000, ...(agent ? { agent } : {}) });
     this.ws = ws;
     ws.on('unexpected-response', (_req, res) => {
       // Never upgraded: no UCI WebSocket here (a 404 from a real PBX), or not signed in.

@@ -14,7 +14,7 @@ import { UCI_ERRORS, UCI_KNOWN_SERVICES } from '../../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS } from '../../../shared/schemas/uciXmlRpc.js';
 import { callbackAddresses, UciCallbackServer } from '../pbx/uciCallbackServer.js';
 import { decodePushedEvent } from '../pbx/uciXmlRpcEvent.js';
-import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from '../pbx/uciXmlRpcClient.js';
+import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl, type UciCredential } from '../pbx/uciXmlRpcClient.js';
 import type { CallbackRequest } from '../pbx/uciCallbackServer.js';
 import type { LiveSource, LiveSourceOptions } from './liveSource.js';
 import { ResumeCursor } from './resumeCursor.js';
@@ -24,8 +24,11 @@ import { TickBatcher } from './tickBatcher.js';
 export interface UciXmlRpcTarget {
   /** The REST base URL (restBaseUrl); /xml-rpc is next to /rest. */
   restBaseUrl: string;
-  /** `login:sha512hex(login + "*" + sha512hex(password))`, computed at sign-in and held in memory only. */
-  uciToken: string;
+  /**
+   * `login:sha512hex(login + "*" + sha512hex(password))`, computed at sign-in and held in memory only; or the OAuth
+   * session (STARFACE 10), whose access token each request carries, renewed before it expires.
+   */
+  uciToken: UciCredential;
   /** The address the PBX calls back (starface.uci.callbackAddress); empty: the interface that routes to the PBX. */
   callbackAddress?: string;
   /** The callback port (starface.uci.callbackPort); 0: a free one. */

@@ -15,6 +15,8 @@ import type { EventGap, LiveSourceKind } from '../live/liveSource.js';
 import { PbxApi } from '../pbx/api.js';
 import type { LiveEventsCheckResult } from '../pbx/liveEventsCheck.js';
 import { PbxError, PbxRestClient } from '../pbx/restClient.js';
+import { signIn, type SignInMethod } from '../pbx/signIn.js';
+import type { UciCredential } from '../pbx/uciXmlRpcClient.js';
 import { loadPbxData, loadUserDetails, type PbxData, type UserDetails } from '../pbx/snapshot.js';
 import { Emitter } from './emitter.js';
 import { errorText } from '../text/errorText.js';
@@ -44,8 +46,12 @@ export class PbxSession {
   private _data: PbxData | undefined;
   private details = new Map<number, Promise<UserDetails>>();
   private readonly liveFollow: LiveFollow;
-  /** The UCI token for the XML-RPC sign-in, made from the password at sign-in; in memory only, never logged. */
-  private uciToken: string | undefined;
+  /**
+   * The UCI sign-in for XML-RPC: the UCI token made from the password (legacy), or the OAuth session whose access
+   * tokens the UCI takes as they are renewed (STARFACE 10). In memory only, never logged.
+   */
+  private uciToken: UciCredential | undefined;
+  private _method: SignInMethod | undefined;
   private refreshing: Promise<void> | undefined;
   private refreshAgain = false;
   private readonly changed = new Emitter<PbxSession>();
@@ -64,8 +70,12 @@ export class PbxSession {
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
     timeoutMs?: number,
     private readonly liveSettings: () => UciLiveSettings = () => DEFAULT_UCI_LIVE_SETTINGS,
+    /** Milliseconds since the epoch, for OAuth's token expiry (tests move time by it). */
+    private readonly now?: () => number,
+    /** The connection's transport (httpsFetch.ts: its certificate trust); every request of this session uses it. */
+    transport?: typeof fetch,
   ) {
-    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs }));
+    this.api = new PbxApi(new PbxRestClient(restBaseUrl(connection.url), { timeoutMs, fetch: transport }));
     this.liveFollow = new LiveFollow({
       onEvents: (events) => {
         this.events.fire(events);
@@ -95,11 +105,32 @@ export class PbxSession {
     return this._data;
   }
 
-  async signIn(password: string): Promise<void> {
+  /** How this session signed in (`legacy` handshake or `oauth`); undefined while signed out. */
+  get signInMethod(): SignInMethod | undefined {
+    return this._method;
+  }
+
+  /**
+   * Signs in the connection's way (`auth`: auto, legacy, oauth; pbx/signIn.ts). `clientSecret` is the PBX's OAuth
+   * client secret when one is stored; OAuth keeps it and the password in memory for new grants.
+   */
+  async signIn(password: string, opts: { clientSecret?: string } = {}): Promise<void> {
     this.set('signing-in');
     try {
-      await this.api.client.login(this.connection.login, password);
-      this.uciToken = uciToken(this.connection.login, password);
+      this._method = undefined;
+      const { method, oauth } = await signIn(this.api.client, {
+        login: this.connection.login,
+        password,
+        auth: this.connection.auth ?? 'auto',
+        clientSecret: opts.clientSecret,
+        now: this.now,
+      });
+      this._method = method;
+      this.uciToken = oauth ?? uciToken(this.connection.login, password);
+      this.log(
+        'info',
+        `signed in to ${this.connection.name} with ${method === 'oauth' ? 'OAuth' : 'the login handshake'}`,
+      );
       await this.reload();
       this.set('ready');
       this.follow();
@@ -112,6 +143,7 @@ export class PbxSession {
   async signOut(): Promise<void> {
     this.stopFollowing();
     this.uciToken = undefined;
+    this._method = undefined;
     try {
       await this.api.client.logout();
     } catch {
@@ -215,6 +247,7 @@ export class PbxSession {
         callbackPort: settings.callbackPort,
         waitMs,
         via,
+        fetch: this.api.client.transport,
       },
       t,
     );

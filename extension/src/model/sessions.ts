@@ -15,6 +15,8 @@ export class SessionManager {
     private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void = () => {},
     /** starface.uci.*, read when a session starts following live events. */
     private readonly liveSettings?: () => UciLiveSettings,
+    /** A connection's transport with its certificate trust (CA, pin, prompt); default: Node's CAs only. */
+    private readonly transportFor?: (connection: Connection) => typeof fetch,
   ) {}
 
   /** Replaces the connection list; sessions of unchanged connections are kept signed in. */
@@ -26,14 +28,15 @@ export class SessionManager {
         !c ||
         c.url !== session.connection.url ||
         c.login !== session.connection.login ||
-        c.kind !== session.connection.kind
+        c.kind !== session.connection.kind ||
+        c.auth !== session.connection.auth
       ) {
         this.drop(name);
       }
     }
     for (const c of connections) {
       if (this.sessions.has(c.name)) continue;
-      const session = new PbxSession(c, this.log, undefined, this.liveSettings);
+      const session = new PbxSession(c, this.log, undefined, this.liveSettings, undefined, this.transportFor?.(c));
       this.sessions.set(c.name, session);
       this.subscriptions.set(
         c.name,

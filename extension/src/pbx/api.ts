@@ -81,7 +81,7 @@ export class PbxApi {
     let res: Response;
     try {
       // Not followed: a redirect would carry the user's password in the body to the other place.
-      res = await fetch(`${this.client.baseUrl}${path}`, {
+      res = await this.client.transport(`${this.client.baseUrl}${path}`, {
         method,
         headers: { 'Content-Type': 'application/json', 'X-Version': '2', Accept: 'application/json' },
         body: JSON.stringify(req),

@@ -13,7 +13,7 @@ import { USER_STATE_SERVICE } from '../../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS, parseXmlRpcEventMethod } from '../../../shared/schemas/uciXmlRpc.js';
 import { englishOnly, type Translate } from '../text/i18n.js';
 import { callbackAddresses, UciCallbackServer } from './uciCallbackServer.js';
-import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl } from './uciXmlRpcClient.js';
+import { UciXmlRpcClient, UciXmlRpcError, uciXmlRpcUrl, type UciCredential } from './uciXmlRpcClient.js';
 
 export type LiveEventsStepName = 'callback-listen' | 'login' | 'subscribe' | 'event';
 /** `inconclusive`: the PBX would not make the probe event (refused its service or the request), so nothing was proven. */
@@ -39,7 +39,8 @@ export interface LiveEventsCheckResult {
 
 export interface LiveEventsCheckOptions {
   restBaseUrl: string;
-  uciToken: string;
+  /** The UCI token, or the OAuth session's access tokens (STARFACE 10). */
+  uciToken: UciCredential;
   callbackAddress?: string;
   callbackPort?: number;
   /** How long to wait for the event; default 10 s. */

@@ -5,6 +5,8 @@ import { restLoginSecret } from '../../../shared/hashes.js';
 import { describe, type Failure } from '../text/errorText.js';
 import { englishOnly } from '../text/i18n.js';
 import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
+import { createPbxFetch } from './httpsFetch.js';
+import { TlsTrustError } from './tlsTrust.js';
 
 /**
  * A larger REST answer is refused. The largest the extension loads are the user, group and phone lists of a big
@@ -57,13 +59,32 @@ export class PbxError extends Error {
   get isWrongCredentials(): boolean {
     return this.failure?.code === 'LOGIN_FAILED';
   }
+  /** The PBX refused the OAuth client secret (Keycloak's invalid_client). */
+  get isWrongClientSecret(): boolean {
+    return this.failure?.code === 'OAUTH_WRONG_SECRET' || this.failure?.code === 'OAUTH_SECRET_MISSING';
+  }
   get isNotFound(): boolean {
     return this.status === 404;
   }
 }
 
+/**
+ * OAuth's sign-in (STARFACE 10): an access token for each request (`Authorization: Bearer`), renewed when the PBX
+ * refuses it. pbx/oauthSession.ts implements it.
+ */
+export interface BearerAuth {
+  accessToken(): Promise<string>;
+  renew(): Promise<void>;
+  signOut(): void;
+}
+
 export interface RestClientOptions {
   timeoutMs?: number;
+  /**
+   * The connection's one transport (httpsFetch.ts `createPbxFetch(trust)`: its CA, pin and prompt). Everything
+   * else that talks to this PBX (OAuth, XML-RPC UCI, the UCI WebSocket's agent, the Teams sign-in rehearsal)
+   * takes it from `transport`. Default: Node's CAs, no pin, nobody to ask.
+   */
   fetch?: typeof fetch;
 }
 
@@ -73,6 +94,7 @@ export interface RestClientOptions {
  */
 export class PbxRestClient {
   private token: string | undefined;
+  private bearer: BearerAuth | undefined;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
 
@@ -81,7 +103,15 @@ export class PbxRestClient {
     opts: RestClientOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.fetchImpl = opts.fetch ?? fetch;
+    this.fetchImpl = opts.fetch ?? createPbxFetch();
+  }
+
+  /**
+   * The fetch this connection's requests go through (certificate trust and pinning live in it): OAuth's token
+   * requests, the XML-RPC UCI, the UCI WebSocket (its agent) and the rehearsal use it too, never a fetch of their own.
+   */
+  get transport(): typeof fetch {
+    return this.fetchImpl;
   }
 
   /** The session's authToken, for the UCI connector's `?authToken=` sign-in; undefined when signed out. */
@@ -90,7 +120,18 @@ export class PbxRestClient {
   }
 
   get signedIn(): boolean {
-    return this.token !== undefined;
+    return this.token !== undefined || this.bearer !== undefined;
+  }
+
+  /** The OAuth sign-in, when the session signed in with it (then there is no authToken). */
+  get oauth(): BearerAuth | undefined {
+    return this.bearer;
+  }
+
+  /** Signs in with OAuth's Bearer tokens instead of the login handshake (the caller has made the grant). */
+  useBearer(auth: BearerAuth): void {
+    this.token = undefined;
+    this.bearer = auth;
   }
 
   async login(login: string, password: string): Promise<void> {
@@ -101,6 +142,9 @@ export class PbxRestClient {
         body: { loginType: challenge.loginType, nonce: challenge.nonce, secret },
       });
       this.token = reply.token;
+      // Signed in the handshake's way now: an earlier OAuth sign-in must not sign the requests any more.
+      this.bearer?.signOut();
+      this.bearer = undefined;
     } catch (err) {
       // STARFACE answers a wrong login or password with 400; some PBXs (and proxies in front of them) with 401.
       if (err instanceof PbxError && (err.status === 400 || err.status === 401)) {
@@ -111,6 +155,17 @@ export class PbxRestClient {
   }
 
   async logout(): Promise<void> {
+    const bearer = this.bearer;
+    if (bearer) {
+      // DELETE /rest/login with the Bearer token ends the OAuth session on the PBX (both tokens stop working).
+      try {
+        await this.call('logout');
+      } finally {
+        bearer.signOut();
+        this.bearer = undefined;
+      }
+      return;
+    }
     if (!this.token) return;
     try {
       await this.call('logout');
@@ -154,14 +209,16 @@ export class PbxRestClient {
   async request<S extends z.ZodType>(
     method: string,
     path: string,
-    opts: { body?: unknown; schema?: S; auth?: boolean } = {},
+    opts: { body?: unknown; schema?: S; auth?: boolean; retried?: boolean } = {},
   ): Promise<z.output<S>> {
     const headers: Record<string, string> = {
       'Content-Type': 'application/json',
       'X-Version': '2',
       Accept: 'application/json',
     };
-    if (opts.auth !== false) {
+    const bearer = opts.auth !== false ? this.bearer : undefined;
+    if (bearer) headers.Authorization = `Bearer ${await bearer.accessToken()}`;
+    else if (opts.auth !== false) {
       if (!this.token) throw PbxError.of({ code: 'NOT_SIGNED_IN' }, 401, 'NOT_SIGNED_IN');
       headers.authToken = this.token;
     }
@@ -178,6 +235,12 @@ export class PbxRestClient {
       throw PbxError.of(networkFailure(this.baseUrl, err), undefined, 'UNREACHABLE');
     }
     if (isRedirect(res)) throw redirectError(method, path, this.baseUrl + path, res);
+    if (res.status === 401 && bearer && !opts.retried) {
+      // Expired early or ended by the PBX (restart, password change): a fresh token, and the request once more.
+      await res.body?.cancel().catch(() => {});
+      await bearer.renew();
+      return this.request(method, path, { ...opts, retried: true });
+    }
     let text: string;
     try {
       text = await boundedText(res, REST_MAX_RESPONSE_BYTES);
@@ -217,12 +280,28 @@ export class PbxRestClient {
   }
 }
 
-function networkFailure(base: string, err: unknown): Failure {
+export function networkFailure(base: string, err: unknown): Failure {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError') return { code: 'TIMEOUT', base };
+  const trust = e.cause instanceof TlsTrustError ? e.cause : err instanceof TlsTrustError ? err : undefined;
+  if (trust) return certificateFailure(base, trust);
   const code = e.cause?.code;
   if (code === 'ECONNREFUSED') return { code: 'REFUSED', base };
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { code: 'DNS', base };
   if (code && /CERT|SSL|TLS/.test(code)) return { code: 'TLS', base, detail: code };
   return { code: 'UNREACHABLE', base, detail: e.cause?.message ?? e.message ?? String(err) };
+}
+
+/** A refused certificate as a Failure: what was presented, and for a changed one what was pinned. */
+export function certificateFailure(base: string, err: TlsTrustError): Failure {
+  const v = err.verdict;
+  if (v.verdict === 'changed')
+    return { code: 'CERT_CHANGED', base, name: err.connection, pinned: v.pinned, presented: v.cert.fingerprint };
+  return {
+    code: 'CERT_UNTRUSTED',
+    base,
+    name: err.connection,
+    fingerprint: v.cert.fingerprint,
+    reason: v.cert.reason ?? '',
+  };
 }

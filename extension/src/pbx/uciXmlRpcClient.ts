@@ -7,6 +7,8 @@
 import { Deserializer, serializeMethodCall, XmlRpcFault, type XmlRpcValue } from '@foxglove/xmlrpc';
 import { UCI_METHODS } from '../../../shared/schemas/uci.js';
 import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from './httpLimits.js';
+import { createPbxFetch } from './httpsFetch.js';
+import { TlsTrustError } from './tlsTrust.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_PARAMS, UCI_XMLRPC_PATH } from '../../../shared/schemas/uciXmlRpc.js';
 
 /** Where the PBX pushes events: the callback server's advertised address and secret path. */
@@ -14,6 +16,20 @@ export interface UciCallbackTarget {
   host: string;
   port: number;
   path: string;
+}
+
+/**
+ * How the requests sign in: the UCI token (`de.vertico.starface.auth`), or on a STARFACE 10 signed in with OAuth
+ * its access token (`de.vertico.starface.jwt`), fresh in each request's URL: the PBX checks it on every request
+ * and keeps the session (keyed by login and callback) under a renewed one.
+ */
+export type UciCredential = string | UciJwtCredential;
+
+export interface UciJwtCredential {
+  login: string;
+  accessToken(): Promise<string>;
+  /** The PBX refused the token: get a new one now. */
+  renew(): Promise<void>;
 }
 
 export type UciXmlRpcErrorKind = 'fault' | 'http' | 'network' | 'timeout' | 'malformed';
@@ -77,25 +93,29 @@ export class UciXmlRpcClient {
 
   /**
    * @param endpoint `https://pbx/xml-rpc` (uciXmlRpcUrl)
-   * @param token the UCI token `login:sha512hex(login + "*" + sha512hex(password))` (shared/hashes.ts uciToken)
+   * @param token the UCI token `login:sha512hex(login + "*" + sha512hex(password))` (shared/hashes.ts uciToken),
+   *   or the OAuth session's access tokens
    */
   constructor(
     readonly endpoint: string,
-    private readonly token: string,
+    private readonly token: UciCredential,
     opts: UciXmlRpcClientOptions = {},
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000;
-    this.fetchImpl = opts.fetch ?? fetch;
+    // The session passes its REST client's transport (its certificate trust); alone: Node's CAs only.
+    this.fetchImpl = opts.fetch ?? createPbxFetch();
   }
 
   /** The login part of the token (never the hash). */
   get user(): string {
+    if (typeof this.token !== 'string') return this.token.login;
     return this.token.slice(0, Math.max(0, this.token.indexOf(':')));
   }
 
-  private url(): string {
+  private async url(): Promise<string> {
     const url = new URL(this.endpoint);
-    url.searchParams.set(UCI_XMLRPC_PARAMS.auth, this.token);
+    if (typeof this.token === 'string') url.searchParams.set(UCI_XMLRPC_PARAMS.auth, this.token);
+    else url.searchParams.set(UCI_XMLRPC_PARAMS.jwt, await this.token.accessToken());
     if (this.callback) {
       url.searchParams.set(UCI_XMLRPC_PARAMS.callbackType, 'http');
       url.searchParams.set(UCI_XMLRPC_PARAMS.callbackHost, this.callback.host);
@@ -106,9 +126,38 @@ export class UciXmlRpcClient {
   }
 
   async call(method: string, params: XmlRpcValue[] = []): Promise<XmlRpcValue> {
+    try {
+      return await this.callOnce(method, params);
+    } catch (err) {
+      // The PBX refused an access token our clock still thought good (ended early, clocks apart): renew, once.
+      if (
+        typeof this.token === 'string' ||
+        !(err instanceof UciXmlRpcError && err.faultCode === UCI_XMLRPC_FAULTS.authFailed)
+      )
+        throw err;
+      await this.renewJwt(method, this.token);
+      return this.callOnce(method, params);
+    }
+  }
+
+  private async renewJwt(method: string, jwt: UciJwtCredential): Promise<void> {
+    try {
+      await jwt.renew();
+    } catch (err) {
+      throw jwtError(method, err);
+    }
+  }
+
+  private async callOnce(method: string, params: XmlRpcValue[]): Promise<XmlRpcValue> {
+    let url: string;
+    try {
+      url = await this.url();
+    } catch (err) {
+      throw jwtError(method, err);
+    }
     let res: Response;
     try {
-      res = await this.fetchImpl(this.url(), {
+      res = await this.fetchImpl(url, {
         method: 'POST',
         headers: { 'Content-Type': 'text/xml', Accept: 'text/xml' },
         body: serializeMethodCall(method, params),
@@ -212,9 +261,25 @@ export class UciXmlRpcClient {
   }
 }
 
+/**
+ * No access token to be had: the token endpoint refused (a status: the sign-in is gone, as a 401 here) or did not
+ * answer (a network failure, retried). Its message names no token or secret.
+ */
+function jwtError(method: string, err: unknown): UciXmlRpcError {
+  const e = err as { status?: number; message?: string };
+  const message = `${method}: no OAuth access token (${e.message ?? String(err)})`;
+  return typeof e.status === 'number'
+    ? new UciXmlRpcError(message, 'http', undefined, 401)
+    : new UciXmlRpcError(message, 'network');
+}
+
 function networkError(endpoint: string, method: string, err: unknown): UciXmlRpcError {
   const e = err as { name?: string; cause?: { code?: string; message?: string }; message?: string };
   if (e.name === 'TimeoutError') return new UciXmlRpcError(`${method}: ${endpoint} did not answer in time`, 'timeout');
-  const detail = e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+  // A refused certificate says which one and why (the pinned and the presented fingerprint), not just a code.
+  const detail =
+    e.cause instanceof TlsTrustError
+      ? e.cause.message
+      : (e.cause?.code ?? e.cause?.message ?? e.message ?? String(err));
   return new UciXmlRpcError(`${method}: ${endpoint} is not reachable (${detail})`, 'network');
 }

@@ -15,6 +15,8 @@ export interface LocalSimulatorOptions {
   execPath?: string;
   log?: (level: string, message: string) => void;
   startTimeoutMs?: number;
+  /** `--tls`: HTTPS/WSS with a local CA; the ready line names the CA file (`ca`) and the certificate's fingerprint. */
+  tls?: boolean;
 }
 
 export type { ReadyLine };
@@ -51,6 +53,8 @@ export class LocalSimulator {
       this.opts.dataDir,
     ];
     if (this.opts.scenario) args.push('--scenario', this.opts.scenario, '--reset');
+    // SIP over TLS on a free port too, like every other listener (its default, 5061, may be taken).
+    if (this.opts.tls) args.push('--tls', '--sip-tls-port', '0');
     // The password goes through the environment, not argv, which other users of the machine can read.
     const child = spawn(this.opts.execPath ?? process.execPath, args, {
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', STARFACE_SIM_ADMIN_PASSWORD: this.opts.adminPassword },

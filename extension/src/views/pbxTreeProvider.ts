@@ -82,7 +82,7 @@ export class PbxTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscod
         );
         if (!isLocalSimulator(s.connection, addresses)) return conn;
         const sim = simulatorNode(
-          { addresses: addresses!, adminLogin: this.local!.adminLogin, adminPassword },
+          { addresses: addresses!, adminLogin: this.local!.adminLogin, adminPassword, version: s.data?.version },
           conn.ref,
           this.ctx(),
         );

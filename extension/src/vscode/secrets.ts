@@ -4,7 +4,7 @@ import type * as vscode from 'vscode';
 export class PasswordStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
-  private key(connection: string): string {
+  protected key(connection: string): string {
     return `starface.password:${connection}`;
   }
 
@@ -16,5 +16,15 @@ export class PasswordStore {
   }
   delete(connection: string): Thenable<void> {
     return this.secrets.delete(this.key(connection));
+  }
+}
+
+/**
+ * STARFACE 10's OAuth client secrets (the PBX's, shown in its admin UI under Server › Status › REST-API), keyed by
+ * connection name like the passwords; never in settings or logs.
+ */
+export class ClientSecretStore extends PasswordStore {
+  protected override key(connection: string): string {
+    return `starface.oauthClientSecret:${connection}`;
   }
 }

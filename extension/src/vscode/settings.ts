@@ -29,8 +29,10 @@ export function readConnections(report: (message: string) => void): Connection[]
   return out;
 }
 
+/** Writes the list; the default sign-in method (`auth: auto`) is left out, so entries stay as short as typed. */
 export async function writeConnections(connections: Connection[]): Promise<void> {
-  await vscode.workspace.getConfiguration(SECTION).update(KEY, connections, vscode.ConfigurationTarget.Global);
+  const entries = connections.map(({ auth, ...rest }) => (auth === 'auto' ? rest : { ...rest, auth }));
+  await vscode.workspace.getConfiguration(SECTION).update(KEY, entries, vscode.ConfigurationTarget.Global);
 }
 
 export function onConnectionsChanged(listener: () => void): vscode.Disposable {

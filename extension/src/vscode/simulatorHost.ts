@@ -25,6 +25,11 @@ export class SimulatorHost implements vscode.Disposable {
     return { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, pid };
   }
 
+  /** The CA file of a simulator running with TLS (its ready line's `ca`): trusted for its own connection only. */
+  get ca(): string | undefined {
+    return this.sim?.running ? this.sim.ready?.ca : undefined;
+  }
+
   get dataDir(): string {
     return vscode.Uri.joinPath(this.context.storageUri ?? this.context.globalStorageUri, 'simulator').fsPath;
   }
@@ -36,6 +41,7 @@ export class SimulatorHost implements vscode.Disposable {
       dataDir: this.dataDir,
       scenario,
       adminPassword,
+      tls: vscode.workspace.getConfiguration('starface.simulator').get<boolean>('tls', false),
       log: (level, message) => (level === 'warn' ? this.log.warn(message) : this.log.info(message)),
     });
     const ready = await this.sim.start();

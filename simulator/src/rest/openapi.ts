@@ -3,6 +3,7 @@ import { ENDPOINTS } from '../../../shared/api.js';
 import { pathParamNames } from '../../../shared/api/endpoint.js';
 import { REST67_OPERATIONS, REST67_VERSION } from '../../../shared/rest67Operations.js';
 import { ApiErrorSchema } from '../../../shared/schemas/common.js';
+import { OAUTH_MIN_MAJOR, OAUTH_SCOPE, OAUTH_TOKEN_PATH } from '../../../shared/schemas/oauth.js';
 import { SENT, type HandlersFor } from './endpoints.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -74,7 +75,7 @@ export function buildOpenApi(version: string): JsonSchema {
     }
     if (e.access !== 'public')
       responses['401'] = {
-        description: 'Missing or expired authToken',
+        description: 'Missing or expired authToken (or, on a STARFACE 10, Bearer token)',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
       };
     if (e.access === 'admin' || e.access === 'self')
@@ -119,12 +120,27 @@ export function buildOpenApi(version: string): JsonSchema {
     info: {
       title: 'STARFACE simulator REST API',
       version,
-      description: `Real STARFACE paths (tag "STARFACE REST"; the ${REST67_OPERATIONS.length} operations of the official API ${REST67_VERSION} carry x-starface-api) and the simulator's own resources (tag "Simulator"). Send X-Version: 2 and the authToken header.`,
+      description: `Real STARFACE paths (tag "STARFACE REST"; the ${REST67_OPERATIONS.length} operations of the official API ${REST67_VERSION} carry x-starface-api) and the simulator's own resources (tag "Simulator"). Send X-Version: 2 and the authToken header; a PBX of version ${OAUTH_MIN_MAJOR} or later also takes an OAuth access token as Authorization: Bearer.`,
     },
     servers: [{ url: '/rest' }],
-    security: [{ authToken: [] }],
+    // Alternatives: the login handshake's token, or (version 10 and later) the password grant's access token.
+    security: [{ authToken: [] }, { oauth: [OAUTH_SCOPE] }],
     components: {
-      securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'authToken' } },
+      securitySchemes: {
+        authToken: { type: 'apiKey', in: 'header', name: 'authToken' },
+        oauth: {
+          type: 'oauth2',
+          description: `STARFACE ${OAUTH_MIN_MAJOR} and later only (client rest-client-headless with the PBX's client secret); below ${OAUTH_MIN_MAJOR} the token endpoint answers 404.`,
+          // An absolute-path reference: the token endpoint sits beside /rest, not below it.
+          flows: {
+            password: {
+              tokenUrl: OAUTH_TOKEN_PATH,
+              refreshUrl: OAUTH_TOKEN_PATH,
+              scopes: { [OAUTH_SCOPE]: 'the API' },
+            },
+          },
+        },
+      },
       schemas: { ApiError: toSchema(ApiErrorSchema, 'output') },
     },
     paths,

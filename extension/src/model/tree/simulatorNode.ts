@@ -1,4 +1,5 @@
 import { restBaseUrl, type Connection } from '../../../../shared/schemas/connection.js';
+import { OAUTH_CLIENT_ID, oauthAvailable } from '../../../../shared/schemas/oauth.js';
 import type { SimCredential, SimCredentials } from '../../../../shared/schemas/credentials.js';
 import type { Translate } from '../../text/i18n.js';
 import type { NodeRef, TreeContext, TreeNode } from './pbxTreeModel.js';
@@ -24,6 +25,8 @@ export interface SimulatorView {
   adminLogin: string;
   /** Present only while revealed: a hidden password never reaches a node. */
   adminPassword?: string;
+  /** The version the simulator reports (once signed in): a STARFACE 10 has an OAuth client. */
+  version?: string;
 }
 
 export const MASK = '•••';
@@ -88,6 +91,26 @@ export function simulatorNode(view: SimulatorView, ref: NodeRef, ctx: TreeContex
     collapsible: 'collapsed',
     lazy: 'simulatorLogins',
   };
+  // The secret itself never reaches a node: "Copy OAuth Client Secret" reads it from the simulator when asked.
+  const oauthClient: TreeNode[] =
+    view.version !== undefined && oauthAvailable(view.version)
+      ? [
+          {
+            id: `${id}:oauthClient`,
+            ref,
+            label: t('OAuth client'),
+            description: `${OAUTH_CLIENT_ID} · ${MASK}`,
+            tooltip: t(
+              'STARFACE 10 OAuth: client id {0}; the client secret is the one the admin UI shows under Server › Status › REST-API (copy icon)',
+              OAUTH_CLIENT_ID,
+            ),
+            icon: 'shield',
+            contextValue: 'simOAuthClient',
+            collapsible: 'none',
+            value: OAUTH_CLIENT_ID,
+          },
+        ]
+      : [];
   return {
     id,
     ref,
@@ -97,7 +120,7 @@ export function simulatorNode(view: SimulatorView, ref: NodeRef, ctx: TreeContex
     icon: 'vm-running',
     contextValue: 'simulator',
     collapsible: 'collapsed',
-    children: [...addresses, password, logins],
+    children: [...addresses, password, ...oauthClient, logins],
   };
 }
 
