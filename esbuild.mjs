@@ -38,12 +38,16 @@ const lazyChunks = {
 
 // The simulator's XML-RPC library (with xmlbuilder2 and a fetch polyfill, a third of its bundle) is a chunk of its
 // own, dist/simulator/lazy/xmlrpc.js: it is loaded on the first XML-RPC request (simulator/src/uci/xmlrpc/lib.ts),
-// so a start that never speaks XML-RPC does not read or parse it.
+// so a start that never speaks XML-RPC does not read or parse it. Likewise dist/simulator/lazy/tls.js for --tls.
 const simulatorLazy = {
   name: 'simulator-lazy',
   setup(b) {
     b.onResolve({ filter: /^@foxglove\/xmlrpc$/ }, (args) =>
       args.kind === 'dynamic-import' ? { path: './lazy/xmlrpc.js', external: true } : undefined,
+    );
+    // --tls: the certificate library (@peculiar/x509 with its ASN.1 schemas and tsyringe) only when asked for.
+    b.onResolve({ filter: /^\.\/tls\/index\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' ? { path: './lazy/tls.js', external: true } : undefined,
     );
   },
 };
@@ -77,7 +81,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: { xmlrpc: '@foxglove/xmlrpc' },
+    entryPoints: { xmlrpc: '@foxglove/xmlrpc', tls: 'simulator/src/tls/index.ts' },
     outdir: 'dist/simulator/lazy',
     format: 'cjs',
   }),

@@ -11,8 +11,8 @@ const vsix = join(root, 'starface-teams-devkit.vsix');
 const ALLOWED = [
   /^dist\/extension\.js$/,
   /^dist\/simulator\/cli\.js$/,
-  // Loaded on the bundled simulator's first XML-RPC request.
-  /^dist\/simulator\/lazy\/xmlrpc\.js$/,
+  // Loaded on the bundled simulator's first XML-RPC request, and at a start with --tls.
+  /^dist\/simulator\/lazy\/(xmlrpc|tls)\.js$/,
   /^dist\/webview\/inspector\.(js|css)$/,
   // Loaded on first use by dist/extension.js: the Teams validator and the UCI over XML-RPC.
   /^dist\/lazy\/(teams|uciXmlRpc)\.js$/,
@@ -53,6 +53,7 @@ for (const must of [
   'dist/lazy/uciXmlRpc.js',
   'dist/simulator/cli.js',
   'dist/simulator/lazy/xmlrpc.js',
+  'dist/simulator/lazy/tls.js',
   'dist/teams-schemas/v1.30/MicrosoftTeams.schema.json',
   'package.json',
   'package.nls.de.json',

@@ -15,6 +15,8 @@ const steps = [
   { name: 'unit', cmd: process.execPath, args: ['test/run-tier.mjs', 'unit'], tier: true },
   { name: 'simulator', cmd: process.execPath, args: ['test/run-tier.mjs', 'simulator'], tier: true },
   { name: 'contract', cmd: process.execPath, args: ['test/run-tier.mjs', 'contract'], tier: true },
+  // The contract once more over HTTPS (simulator --tls, its CA trusted): a few seconds.
+  { name: 'contract-tls', cmd: process.execPath, args: ['test/run-tier.mjs', 'contract', '--tls'], tier: true },
   { name: 'browser', cmd: process.execPath, args: ['test/browser/run.mjs'], tier: true },
   { name: 'vscode', cmd: process.execPath, args: ['test/vscode/run.mjs'], tier: true },
 ];

@@ -8,7 +8,7 @@ export const RegistrationSchema = z
     login: z.string(),
     extension: z.string().nullable(),
     contact: z.string(),
-    transport: z.enum(['UDP', 'TCP', 'WS']),
+    transport: z.enum(['UDP', 'TCP', 'TLS', 'WS', 'WSS']),
     source: z.string().describe('address:port the REGISTER came from'),
     expiresAt: z.string(),
     expiresIn: z.number().int(),
@@ -102,7 +102,7 @@ export const SipRefusalSchema = z
       .describe(
         'the address the request came from, whatever the port (IPv6: its /64, as one host holds it whole); "*" for sources beyond the first 1,000 tracked at once',
       ),
-    transport: z.enum(['UDP', 'TCP', 'WS']),
+    transport: z.enum(['UDP', 'TCP', 'TLS', 'WS', 'WSS']),
     login: z.string().optional().describe('The digest user name sent, if any'),
     aor: z.string().optional().describe('The address of record (REGISTER To) or the caller (From)'),
     target: z.string().optional().describe('The Request-URI of a refused call or other request'),

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { sha512hex } from '../../shared/hashes.js';
 import { isVersion } from '../../shared/version.js';
 import { EventBus } from './events/bus.js';
@@ -32,6 +36,8 @@ import { XmlRpcEndpoint } from './uci/xmlrpc/endpoint.js';
 import { UCI_XMLRPC_PATH, type UciXmlRpcDeliveryOptions } from '../../shared/schemas/uciXmlRpc.js';
 import { UCI_DEFAULT_KEEPALIVE_MS, UCI_PATH } from '../../shared/schemas/uci.js';
 import { OAUTH_CLIENT_ID } from '../../shared/schemas/oauth.js';
+import { TEAMS_MODULE_NAME } from '../../shared/catalogue.js';
+import type { TlsMaterial } from './tls/index.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -42,6 +48,18 @@ export interface SimulatorOptions {
   httpPort?: number;
   /** SIP over UDP and TCP; 0 picks a free port (the same number for both). Default 5060. */
   sipPort?: number;
+  /**
+   * HTTPS and WSS on the HTTP port, SIP over TLS on `sipTlsPort`, with a local CA and a server certificate kept in
+   * `<dataDir>/tls/` (with `memory`: a private temp folder removed at stop). See tls/folder.ts for what is reused.
+   */
+  tls?: boolean;
+  /** SIP over TLS (with `tls`); 0 picks a free port. Default 5061. */
+  sipTlsPort?: number;
+  /**
+   * With `tls`: a folder holding the CA (ca.pem, ca-key.pem) to sign the server certificate with instead of the
+   * simulator's own (made there when missing). For test suites and teams that trust one CA for many simulators.
+   */
+  tlsCaDir?: string;
   /** Folder of the JSON store; ignored with `memory`. */
   dataDir?: string;
   memory?: boolean;
@@ -121,6 +139,13 @@ export interface SimulatorAddresses {
   host: string;
   httpPort: number;
   sipPort: number;
+  /** With `tls` only: host:port of SIP over TLS. */
+  sipTls?: string;
+  sipTlsPort?: number;
+  /** With `tls` only: absolute path of the CA certificate (PEM) to trust. */
+  ca?: string;
+  /** With `tls` only: SHA-256 of the server certificate (DER), upper-case hex pairs joined by `:`. */
+  fingerprint?: string;
 }
 
 /**
@@ -162,7 +187,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const log = opts.logger ?? jsonLogger('info');
   const bus = new EventBus();
   const store: Store = opts.memory ? new MemoryStore() : new JsonFileStore(opts.dataDir ?? '.starface-sim');
-  let server: Server | undefined;
+  let server: Server | HttpsServer | undefined;
+  /** With `tls` and `memory`: the temp folder of the certificates, removed at stop. */
+  let tlsTempDir: string | undefined;
   let sip: SipServer | undefined;
   let proxy: SipProxy | undefined;
   let holder: StateHolder | undefined;
@@ -262,6 +289,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         // A start that fails after the store took the folder's lock (port taken, corrupt file) must not keep
         // the lock: the next start would otherwise find it held by a live process (this one).
         store.close();
+        removeTlsTempDir();
         throw err;
       }
     },
@@ -275,6 +303,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       });
       const h = holder;
       const clock = opts.clock ?? Date.now;
+      const tls = opts.tls ? await loadTls(h.state) : undefined;
       // One limiter for every sign-in: REST, Teams, UCI (WebSocket and XML-RPC) and SIP digest.
       const limiter = new FailedLoginLimiter({ ...DEFAULT_RATE_LIMIT, ...opts.rateLimit }, clock);
       sip = new SipServer({
@@ -290,6 +319,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         unauthLimit: opts.sipUnauthLimit,
         unauthTimeoutMs: opts.sipUnauthTimeoutMs,
         limiter,
+        tls: tls && { port: opts.sipTlsPort ?? 5061, context: { key: tls.key, cert: tls.cert } },
       });
       const sipServer = sip;
       const router = new SipProxy({
@@ -387,18 +417,25 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const requestTimeout = opts.httpRequestTimeoutMs ?? 30_000;
       // Before any routing, parsing or authentication: a foreign web page must not make a request act.
       const guard = new BrowserGuard({ bind: host, allowOrigins: allowOrigins.origins, log });
-      server = createServer(
-        {
-          ...restHttp.serverOptions,
-          requestTimeout,
-          headersTimeout: Math.min(20_000, requestTimeout),
-          connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
-        },
-        (req, res) => {
-          if (!guard.admit(req, res)) return;
-          if (!xmlRpcEndpoint.handle(req, res)) restHttp.listener(req, res);
-        },
-      );
+      const httpOptions = {
+        ...restHttp.serverOptions,
+        requestTimeout,
+        headersTimeout: Math.min(20_000, requestTimeout),
+        connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor(requestTimeout / 4))),
+      };
+      const listener = (req: Parameters<typeof restHttp.listener>[0], res: Parameters<typeof restHttp.listener>[1]) => {
+        if (!guard.admit(req, res)) return;
+        if (!xmlRpcEndpoint.handle(req, res)) restHttp.listener(req, res);
+      };
+      if (tls) {
+        const https = createHttpsServer(
+          { ...httpOptions, key: tls.key, cert: tls.cert, handshakeTimeout: 10_000 },
+          listener,
+        );
+        // Plain HTTP to the HTTPS port, a broken ClientHello: that socket ends, nothing else notices.
+        https.on('tlsClientError', (_err, socket) => socket.destroy());
+        server = https;
+      } else server = createServer(httpOptions, listener);
       server.on('upgrade', (req, socket, head) => {
         if (!guard.admitUpgrade(req, socket)) return;
         const path = (req.url ?? '').split('?')[0];
@@ -429,22 +466,31 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
       const port = (server.address() as AddressInfo).port;
       const urlHost = host.includes(':') ? `[${host}]` : host;
+      const http = tls ? 'https' : 'http';
+      const ws = tls ? 'wss' : 'ws';
       addresses = {
-        rest: `http://${urlHost}:${port}/rest`,
-        sipWs: `ws://${urlHost}:${port}/sip`,
+        rest: `${http}://${urlHost}:${port}/rest`,
+        sipWs: `${ws}://${urlHost}:${port}/sip`,
         sipUdp: `${urlHost}:${sipAddr.udp.port}`,
         sipTcp: `${urlHost}:${sipAddr.tcp.port}`,
-        uci: `ws://${urlHost}:${port}${UCI_PATH}`,
-        xmlRpc: `http://${urlHost}:${port}${UCI_XMLRPC_PATH}`,
+        uci: `${ws}://${urlHost}:${port}${UCI_PATH}`,
+        xmlRpc: `${http}://${urlHost}:${port}${UCI_XMLRPC_PATH}`,
         host,
         httpPort: port,
         sipPort: sipAddr.udp.port,
       };
+      if (tls && sipAddr.tls) {
+        addresses.sipTls = `${urlHost}:${sipAddr.tls.port}`;
+        addresses.sipTlsPort = sipAddr.tls.port;
+        addresses.ca = tls.caPath;
+        addresses.fingerprint = tls.fingerprint;
+      }
       log('info', 'simulator started', {
         rest: addresses.rest,
         sipWs: addresses.sipWs,
         sipUdp: addresses.sipUdp,
         sipTcp: addresses.sipTcp,
+        ...(tls && { sipTls: addresses.sipTls, ca: addresses.ca, fingerprint: addresses.fingerprint }),
         uci: addresses.uci,
         xmlRpc: addresses.xmlRpc,
         store: store.description,
@@ -471,8 +517,40 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       await sip?.stop();
       await holder?.idle();
       store.close();
+      removeTlsTempDir();
     },
   };
+
+  function removeTlsTempDir(): void {
+    if (tlsTempDir) rmSync(tlsTempDir, { recursive: true, force: true });
+    tlsTempDir = undefined;
+  }
+
+  /**
+   * The certificates for this start: `<data>/tls/`, or a private temp folder with `memory` (mkdtemp: mode 0700).
+   * Loaded on demand: a start without TLS never reads the certificate library.
+   */
+  async function loadTls(state: PbxState): Promise<TlsMaterial> {
+    const { ensureTlsFolder, serverNames } = await import('./tls/index.js');
+    const pbxName = state.configurations.find((c) => c.module === TEAMS_MODULE_NAME && c.active && c.pbxName)?.pbxName;
+    const interfaces = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+    let dir: string;
+    if (opts.memory) dir = tlsTempDir = mkdtempSync(join(tmpdir(), 'starface-sim-tls-'));
+    else dir = join(resolvePath(opts.dataDir ?? '.starface-sim'), 'tls');
+    const material = await ensureTlsFolder({
+      dir,
+      caDir: opts.tlsCaDir && resolvePath(opts.tlsCaDir),
+      names: serverNames(host, pbxName, interfaces),
+      label: pbxName ?? host,
+    });
+    if (material.made.ca) log('info', 'TLS: made a new local CA', { ca: material.caPath });
+    if (material.made.server)
+      log('info', 'TLS: made a new server certificate', {
+        reason: material.made.server,
+        fingerprint: material.fingerprint,
+      });
+    return material;
+  }
   registerInternals(handle, {
     bus,
     get holder() {

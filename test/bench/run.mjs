@@ -21,6 +21,8 @@
 //            (test/bench/preflight.mjs).
 //   auth     the failed sign-in limiter: legitimate REST GETs, REST logins and SIP REGISTERs with the limiter
 //            empty vs holding 50,000 foreign failure entries, in one process, interleaved (test/bench/auth.mjs).
+//   https    REST over HTTPS vs HTTP: two simulators (--tls and not), autocannon at 50 connections on GET /rest/users,
+//            alternating rounds; the HTTPS/HTTP requests/s ratio, target median ≥ 0.7 (test/bench/https.mjs).
 //   teams    Teams app package validation: warm (median/p95, target < 200 ms) and the CLI start → verdict (median,
 //            target < 600 ms) (test/bench/teams.mjs).
 // Environment: BENCH_RUNS (startup, default 20), BENCH_DURATION (rest, seconds, default 10),
@@ -54,6 +56,7 @@ import { benchInspector } from './inspector.mjs';
 import { benchPreflight } from './preflight.mjs';
 import { benchTeams } from './teams.mjs';
 import { benchAuth } from './auth.mjs';
+import { benchHttps } from './https.mjs';
 
 const TARGETS = {
   startupMedianMs: 400,
@@ -395,6 +398,7 @@ const BENCHES = {
   preflight: benchPreflight,
   teams: benchTeams,
   auth: benchAuth,
+  https: benchHttps,
 };
 
 const name = process.argv[2];

@@ -3,11 +3,14 @@
 // With STARFACE_URL (the PBX address as typed into a browser, e.g. https://pbx.example.com), STARFACE_LOGIN and
 // STARFACE_PASSWORD set: that real PBX, read-only; the write tests run only with STARFACE_CONTRACT_WRITE=1
 // (they create a user "97xxxxx", change it and delete it again). The account should hold the right
-// "Administration". A PBX with a self-signed certificate needs NODE_TLS_REJECT_UNAUTHORIZED=0.
-// Otherwise: a simulator started in this process (in memory, demo scenario), write tests included.
+// "Administration". A PBX with a self-signed certificate: trust that certificate (or its CA) with
+// NODE_EXTRA_CA_CERTS=FILE.pem; verification stays on.
+// Otherwise: a simulator started in this process (in memory, demo scenario), write tests included; with
+// `node test/run-tier.mjs contract --tls` that simulator is reached over HTTPS (test/support/testTls.ts).
 import type { Context } from 'mocha';
 import { restBaseUrl } from '../../shared/schemas/connection.js';
 import { ADMIN_PASSWORD, RestClient, startSim, type RunningSim } from '../support/rest.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 export type TargetKind = 'simulator' | 'pbx';
 
@@ -71,9 +74,10 @@ export async function openTarget(): Promise<ContractTarget> {
     return target;
   }
   const sim: RunningSim = await startSim();
+  if (TEST_TLS && !sim.base.startsWith('https://')) throw new Error(`--tls run, but the simulator is at ${sim.base}`);
   return {
     kind: 'simulator',
-    description: `simulator ${sim.base} (demo scenario, in memory)`,
+    description: `simulator ${sim.base} (demo scenario, in memory${TEST_TLS ? ', HTTPS' : ''})`,
     base: sim.base,
     login: 'admin',
     password: ADMIN_PASSWORD,

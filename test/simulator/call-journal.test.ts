@@ -45,7 +45,7 @@ describe('simulator: call journal (UCI call list, REST)', function () {
 
   beforeEach(async () => {
     sim = await startSim({ scenario: 'demo' });
-    wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    wsUrl = sim.addresses.sipWs;
     phones = [];
     clients = [];
     watch = await uci(ADMIN, [SIM_SERVICES.callJournal]);

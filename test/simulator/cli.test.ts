@@ -16,6 +16,7 @@ import {
 import { DEMO_USERS, RestClient } from '../support/rest.js';
 import { cleanUp } from '../support/cleanup.js';
 import { parseChallenge, Registration, SipClient } from '../support/sip-client.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 const PW = 'cli-test-admin-pw';
 /** The child must not inherit a password from the developer's shell. */
@@ -55,7 +56,7 @@ describe('simulator CLI (black box)', function () {
       const { run, rest } = await startReady(['--memory', '--admin-password', PW]);
       const ready = JSON.parse(run.stdout.split('\n')[0]!);
       assert.equal(ready.ready, true);
-      assert.match(ready.rest, /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      assert.match(ready.rest, TEST_TLS ? /^https:\/\/127\.0\.0\.1:\d+\/rest$/ : /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
       assert.equal(ready.xmlRpc, ready.rest.replace(/\/rest$/, '/xml-rpc'), 'the UCI over XML-RPC on the same port');
       assert.equal(ready.pid, run.child.pid);
       assert.notEqual(new URL(rest).port, '0');
@@ -405,7 +406,7 @@ describe('simulator CLI (black box)', function () {
     it('stdout lists the REST URL and the demo logins 1001, 1002, 1003', async () => {
       const run = runCli(['--memory', '--http-port', '0', '--sip-port', '0', '--admin-password', PW], NO_ENV_PW);
       await run.waitForStdout('Ctrl+C');
-      const url = /http:\/\/127\.0\.0\.1:(\d+)\/rest/.exec(run.stdout);
+      const url = /https?:\/\/127\.0\.0\.1:(\d+)\/rest/.exec(run.stdout);
       assert.ok(url, run.stdout);
       for (const u of Object.values(DEMO_USERS)) assert.match(run.stdout, new RegExp(`\\b${u.login}\\b`));
       // The URL printed is the one that answers.

@@ -8,13 +8,14 @@ import { join } from 'node:path';
 import { STARFACE_10_VERSION } from '../../shared/scenarios.js';
 import { clientSecret, pbxBase } from '../support/oauth.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
+import { testTlsChildEnv } from '../support/testTls.js';
 
 const SCRIPT = join(__dirname, '..', 'python', 'starface_oauth_client.py');
 
 /** Runs the script to its end; its one stdout line parsed. */
 function runPython(arg: unknown): Promise<Record<string, any>> {
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [SCRIPT, JSON.stringify(arg)]);
+    const child = spawn('python3', [SCRIPT, JSON.stringify(arg)], { env: testTlsChildEnv() });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));

@@ -7,8 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { request, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { TEST_TLS, testTlsOptions } from '../support/testTls.js';
+
+// Under --tls (test/support/testTls.ts) the same requests go over HTTPS, verified against the run's CA.
+const request = TEST_TLS ? httpsRequest : httpRequest;
+const connect = (port: number, host: string, done: () => void) =>
+  TEST_TLS ? tlsConnect({ port, host }, done) : netConnect(port, host, done);
+/** The simulator's own scheme, and the other one. */
+const OWN = TEST_TLS ? 'https' : 'http';
+const OTHER = TEST_TLS ? 'http' : 'https';
 import { WebSocket } from 'ws';
 import { uciToken } from '../../shared/hashes.js';
 import { UCI_AUTH_PARAM, UCI_METHODS as M } from '../../shared/schemas/uci.js';
@@ -49,6 +60,8 @@ function send(
       headers,
       setHost: opts.host === undefined,
       agent: false,
+      // Under --tls the certificate is checked for localhost, whatever Host header the test sends.
+      ...(TEST_TLS && { servername: 'localhost' }),
     });
     req.on('upgrade', (res, socket) => {
       socket.destroy();
@@ -235,17 +248,21 @@ describe('simulator: Origin and Host of browser requests', function () {
 
     it("the simulator's own origin (http:// + Host) is taken; another port, scheme or name is foreign", async () => {
       for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) {
-        const own = await send(target(), { path: '/rest/login', host, headers: { Origin: `http://${host}` } });
+        const own = await send(target(), { path: '/rest/login', host, headers: { Origin: `${OWN}://${host}` } });
         assert.equal(own.status, 200, `${host}: ${own.body}`);
         assert.equal(own.headers['access-control-allow-origin'], undefined);
         const up = await send(target(), {
           path: '/uci',
           host,
-          headers: upgradeHeaders('/uci', { Origin: `http://${host}` }),
+          headers: upgradeHeaders('/uci', { Origin: `${OWN}://${host}` }),
         });
         assert.equal(up.status, 101, host);
       }
-      for (const origin of [`http://localhost:${port}`, `https://127.0.0.1:${port}`, `http://127.0.0.1:${port + 1}`]) {
+      for (const origin of [
+        `${OWN}://localhost:${port}`,
+        `${OTHER}://127.0.0.1:${port}`,
+        `${OWN}://127.0.0.1:${port + 1}`,
+      ]) {
         const r = await send(target(), { path: '/rest/login', host: `127.0.0.1:${port}`, headers: { Origin: origin } });
         assertRefused(r, 'ORIGIN_NOT_ALLOWED', origin);
       }
@@ -354,7 +371,14 @@ describe('simulator: Origin and Host of browser requests', function () {
   });
 
   it('bound to ::1, Host [::1] and localhost are taken and 127.0.0.1 is not', async () => {
-    const sim = createSimulator({ memory: true, httpPort: 0, sipPort: 0, host: '::1', logger: () => undefined });
+    const sim = createSimulator({
+      memory: true,
+      httpPort: 0,
+      sipPort: 0,
+      host: '::1',
+      logger: () => undefined,
+      ...testTlsOptions(),
+    });
     const { httpPort: port } = await sim.start();
     try {
       const target = { host: '::1', port };

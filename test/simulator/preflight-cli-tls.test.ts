@@ -47,7 +47,8 @@ describe('simulator: starface-preflight over HTTPS (--ca, --fingerprint)', funct
 
   before(async () => {
     ensureBuilt(CLI);
-    sim = await startSim({ scenario: 'demo' });
+    // Plain HTTP behind this test's own TLS front, also in a --tls run of the tier.
+    sim = await startSim({ scenario: 'demo', tls: false });
     ca = await makeCa('Preflight Test CA');
     [byCa, other] = await Promise.all([makeServerCert({ ca }), makeServerCert({ cn: 'someone-else' })]);
     front = await startTlsFront(byCa, { port: Number(new URL(sim.base).port) });

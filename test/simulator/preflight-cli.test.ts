@@ -5,6 +5,7 @@ import { PrerequisitesReportSchema } from '../../shared/schemas/prerequisites.js
 import { ensureBuilt, ROOT } from '../support/cli.js';
 import { closedPort } from '../support/net.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
+import { skipUnderTls } from '../support/testTls.js';
 
 const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
 
@@ -74,7 +75,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
   it('--users 1001: nothing fails, exit 0; the text output names each requirement', async () => {
     const r = await preflight(['--url', url, '--login', 'admin', '--users', '1001', '--no-machine']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^starface-preflight: http:\/\/127\.0\.0\.1:\d+\/rest \(simulator\), STARFACE 8\.1\.0\.4/);
+    assert.match(r.stdout, /^starface-preflight: https?:\/\/127\.0\.0\.1:\d+\/rest \(simulator\), STARFACE 8\.1\.0\.4/);
     assert.match(r.stdout, /PASS {2}R10 Right "Integration mit Microsoft Teams" for each integration user \[1001\]/);
     assert.match(r.stdout, /\?\?\?\? {2}R20 .*\n {12}Guide: „bis zu 24 Stunden“\n {12}Where: Teams admin center/);
     assert.match(r.stdout, /0 fail, 2 unknown/);
@@ -201,7 +202,7 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
 
     const creds = await preflight([
       '--url',
-      url.replace('http://', 'http://alice:topsecret@'),
+      url.replace(/^(https?:\/\/)/, '$1alice:topsecret@'),
       '--login',
       'admin',
       '--no-machine',
@@ -215,7 +216,8 @@ describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', (
     assert.match(empty.stderr, /set STARFACE_PASSWORD/, 'an empty variable asks (here: no terminal to ask on)');
   });
 
-  it('review: --url without a scheme to a plain-HTTP server says it does not speak HTTPS', async () => {
+  it('review: --url without a scheme to a plain-HTTP server says it does not speak HTTPS', async function () {
+    skipUnderTls(this, 'it needs a plain-HTTP server');
     const r = await preflight(['--url', url.replace('http://', ''), '--login', 'admin', '--no-machine']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /the server does not speak HTTPS — did you mean http:\/\/127\.0\.0\.1:\d+\?/);

@@ -8,6 +8,7 @@ import {
 import { PbxApi } from '../../extension/src/pbx/api.js';
 import { PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { createServer, request, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { applyFix, applyFixes, StaleFixError } from '../../extension/src/prerequisites/fixes.js';
 import { PrerequisitesUsageError } from '../../extension/src/prerequisites/pbxChecks.js';
@@ -326,7 +327,8 @@ describe('simulator: prerequisites check', function () {
             .end(JSON.stringify({ code: 'NOT_FOUND', message: 'Not Found' }));
           return;
         }
-        const up = request(
+        // To the simulator over HTTPS under --tls (verified against the run's CA); the proxy itself is plain HTTP.
+        const up = (target.protocol === 'https:' ? httpsRequest : request)(
           { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
           (r) => {
             res.writeHead(r.statusCode ?? 502, r.headers);

@@ -4,11 +4,17 @@
  * as application/json, and every answer says nosniff.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 import { UCI_XMLRPC_FAULTS as F } from '../../shared/schemas/uciXmlRpc.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 import { assertError } from '../support/apiErrors.js';
 import { xmlRpcQuery } from '../support/xmlrpc-callback.js';
+
+/** node:http or node:https by the URL's scheme (https under --tls, verified against the run's CA). */
+const request = ((url: string, ...rest: never[]) =>
+  url.startsWith('https:') ? httpsRequest(url, ...rest) : httpRequest(url, ...rest)) as unknown as typeof httpRequest;
 
 const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 

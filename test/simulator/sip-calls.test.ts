@@ -37,8 +37,7 @@ describe('simulator: SIP calls (sip.js over WebSocket)', function () {
 
   async function start(opts: { ringTimeoutMs?: number } = {}): Promise<void> {
     sim = await startSim({ scenario: 'demo', ...opts });
-    const addresses = new URL(sim.base);
-    wsUrl = `ws://${addresses.host}/sip`;
+    wsUrl = sim.addresses.sipWs;
     phones = [];
     events = [];
     unsubscribe = sim.sim.subscribe((e: SimEvent) => {

@@ -21,6 +21,7 @@ import { spawn } from 'node:child_process';
 import { EventBus } from '../../simulator/src/events/bus.js';
 import { RefusalReporter } from '../../simulator/src/sip/refusals.js';
 import type { Flow } from '../../simulator/src/sip/transport/flow.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -88,7 +89,7 @@ describe('SIP refused requests: log and events', function () {
     );
     const data = SipRefusalSchema.parse(ev.data);
     assert.equal(data.method, method);
-    assert.equal(data.transport, c.transport.toUpperCase());
+    assert.equal(data.transport, c.target.url?.startsWith('wss:') ? 'WSS' : c.transport.toUpperCase());
     assert.equal(data.count, 1);
     const line = await until(`a ${reason} log line`, () =>
       o.refusalLines().find((l) => l.reason === reason && l.source === data.source),
@@ -153,7 +154,7 @@ describe('SIP refused requests: log and events', function () {
     Object.assign(reg.digest!, { algorithm: 'SHA-512-256' });
     remember(await reg.send({ expires: 300 }));
     const { data } = await refusal(reg.client, 'unsupported-algorithm');
-    assert.equal(data.transport, 'WS');
+    assert.equal(data.transport, TEST_TLS ? 'WSS' : 'WS');
     assert.equal(data.login, '1001');
   });
 

@@ -15,6 +15,7 @@ import {
 } from '../support/sip-client.js';
 import { cleanUp, each } from '../support/cleanup.js';
 import { assertGranted } from '../support/expiry.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 const PBX = 'pbx.demo.starface.test';
 const ANNA: DigestUser = { username: DEMO_USERS.anna.login, password: DEMO_USERS.anna.password };
@@ -600,7 +601,7 @@ describe('SIP registrar', function () {
       const byLogin = Object.fromEntries(list.map((b) => [b.login, b]));
       assert.equal(byLogin['1001'].transport, 'UDP');
       assert.equal(byLogin['1001'].source, `127.0.0.1:${udp.client.local.port}`);
-      assert.equal(byLogin['1002'].transport, 'WS');
+      assert.equal(byLogin['1002'].transport, TEST_TLS ? 'WSS' : 'WS');
       assert.match(byLogin['1002'].source, /^127\.0\.0\.1:\d+$/);
       assertGranted(byLogin['1002'], 600, sentAt);
     });
@@ -609,11 +610,11 @@ describe('SIP registrar', function () {
       const reg = await registration(ANNA, { transport: 'ws' });
       const reply = await reg.register({ expires: 600 });
       assert.equal(reply.status, 200, reply.raw);
-      assert.equal((await bindings())[0].transport, 'WS');
+      assert.equal((await bindings())[0].transport, TEST_TLS ? 'WSS' : 'WS');
       await reg.client.close();
       const ev = await waitForEvent('unregistered');
       assert.equal(ev.data.aor, `sip:1001@${PBX}`);
-      assert.equal(ev.data.transport, 'WS');
+      assert.equal(ev.data.transport, TEST_TLS ? 'WSS' : 'WS');
       assert.deepEqual(await bindings(), []);
     });
 

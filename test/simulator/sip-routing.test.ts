@@ -28,7 +28,7 @@ describe('simulator: call routing (groups, redirects, voicemail, display number)
   });
   beforeEach(async () => {
     sim = await startSim({ scenario: 'demo' });
-    wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    wsUrl = sim.addresses.sipWs;
     phones = [];
     clients = [];
   });

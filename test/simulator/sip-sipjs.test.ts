@@ -4,6 +4,7 @@ import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { sleep } from '../support/until.js';
 import { cleanUp, each } from '../support/cleanup.js';
 import { assertGranted } from '../support/expiry.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 const PBX = 'pbx.demo.starface.test';
 
@@ -94,7 +95,7 @@ describe('SIP registrar with sip.js 0.21.2 over WebSocket', function () {
     const list = await bindings();
     assert.deepEqual(list.map((b) => b.aor).sort(), [`sip:1001@${PBX}`, `sip:1002@${PBX}`]);
     for (const b of list) {
-      assert.equal(b.transport, 'WS');
+      assert.equal(b.transport, TEST_TLS ? 'WSS' : 'WS');
       assert.match(b.contact, /\.invalid;transport=ws$/);
       assertGranted(b, 600, sentAt); // sip.js asks for 600 s
       assert.match(b.userAgent ?? '', /SIP\.js/);
@@ -123,7 +124,7 @@ describe('SIP registrar with sip.js 0.21.2 over WebSocket', function () {
     assert.ok(failed.length >= 1, 'a request-refused event');
     assert.equal(failed[0]!.data.login, '1003');
     assert.equal(failed[0]!.data.reason, 'wrong-password');
-    assert.equal(failed[0]!.data.transport, 'WS');
+    assert.equal(failed[0]!.data.transport, TEST_TLS ? 'WSS' : 'WS');
     assert.deepEqual(await bindings(), []);
   });
 

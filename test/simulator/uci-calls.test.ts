@@ -29,7 +29,7 @@ describe('simulator: UCI call control (placeCallWithPhone, hangupCall)', functio
 
   beforeEach(async () => {
     sim = await startSim({ scenario: 'demo' });
-    wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    wsUrl = sim.addresses.sipWs;
     phones = [];
     clients = [];
   });

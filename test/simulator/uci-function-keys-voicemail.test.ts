@@ -475,8 +475,8 @@ describe('simulator: UCI function keys and voicemail list', function () {
     });
 
     it("pressKey on a busy lamp key calls the watched user from the user's phone; getCallInfoForKey follows their call", async () => {
-      const annaPhone = await startPhone(SIP, `ws://${new URL(sim.base).host}/sip`, DEMO_USERS.anna);
-      const berndPhone = await startPhone(SIP, `ws://${new URL(sim.base).host}/sip`, DEMO_USERS.bernd);
+      const annaPhone = await startPhone(SIP, sim.addresses.sipWs, DEMO_USERS.anna);
+      const berndPhone = await startPhone(SIP, sim.addresses.sipWs, DEMO_USERS.bernd);
       phones.push(annaPhone, berndPhone);
       const a = await uci(DEMO_USERS.anna, [CALL_EVENT_SERVICE]);
       assert.deepEqual(checked('getCallInfoForKey', await a.request(M.getCallInfoForKey, [KEY.blfBernd])), []);

@@ -221,7 +221,7 @@ describe('simulator: UCI phone, group and redirect', function () {
 
     it("placeCallWithPhone takes a phone id from getPhoneIds (ringing the registered devices); another user's is refused", async () => {
       const SIP = await loadSipJs();
-      const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+      const wsUrl = sim.addresses.sipWs;
       const phone = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
       phones.push(phone);
       const a = await uci(DEMO_USERS.anna);

@@ -4,6 +4,7 @@ import { sha512hex, uciToken } from '../../shared/hashes.js';
 import { UCI_AUTH_PARAM, UCI_CLOSE, UCI_ERRORS, UCI_METHODS, UciNotificationSchema } from '../../shared/schemas/uci.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { UciClient } from '../support/uci-client.js';
+import { TEST_TLS } from '../support/testTls.js';
 
 const M = UCI_METHODS;
 
@@ -24,7 +25,7 @@ describe('simulator: UCI connector — connection, login, errors', () => {
   });
 
   it('announces ws://host:port/uci in the addresses', () => {
-    assert.match(url, /^ws:\/\/127\.0\.0\.1:\d+\/uci$/);
+    assert.match(url, TEST_TLS ? /^wss:\/\/127\.0\.0\.1:\d+\/uci$/ : /^ws:\/\/127\.0\.0\.1:\d+\/uci$/);
     assert.equal(new URL(url).port, String(sim.addresses.httpPort));
   });
 

@@ -13,6 +13,7 @@ import { UCI_XMLRPC_LOG_EVENTS } from '../../shared/schemas/uciXmlRpc.js';
 import { DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { call, loadSipJs, startPhone, stopPhones, type Phone, type SipModule } from '../support/sipjs.js';
 import { cleanUp } from '../support/cleanup.js';
+import { testTlsChildEnv } from '../support/testTls.js';
 
 const SCRIPT = join(__dirname, '..', 'python', 'starface_uci_client.py');
 
@@ -42,7 +43,9 @@ class PythonClient {
   }
 
   static start(pbx: string, user: { login: string; password: string }): PythonClient {
-    const child = spawn('python3', [SCRIPT, JSON.stringify({ pbx, login: user.login, password: user.password })]);
+    const child = spawn('python3', [SCRIPT, JSON.stringify({ pbx, login: user.login, password: user.password })], {
+      env: testTlsChildEnv(),
+    });
     return new PythonClient(child);
   }
 
@@ -123,7 +126,7 @@ describe('simulator: UCI with a Python client written for a real STARFACE (stdli
     await client.step('ready');
 
     // A real SIP call: anna calls bernd, bernd answers, anna hangs up.
-    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const wsUrl = sim.addresses.sipWs;
     const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
     const bernd = await startPhone(SIP, wsUrl, DEMO_USERS.bernd);
     phones = [anna, bernd];

@@ -448,7 +448,7 @@ describe('extension: UCI over XML-RPC client against the simulator', function ()
 
   it("a sip.js call: the callee's stream gets receiveCallState INCOMING, RINGING, CONNECTED, HANGUP for one call id, in order", async () => {
     const SIP = await loadSipJs();
-    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const wsUrl = sim.addresses.sipWs;
     const phones: Phone[] = [];
     try {
       const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);

@@ -3,7 +3,9 @@
  * params, authentication, sessions, callback parameters, oversized bodies and entity bombs.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 import type { XmlRpcStruct } from '@foxglove/xmlrpc';
 import { Deserializer, serializeMethodCall } from '@foxglove/xmlrpc';
 import { uciToken } from '../../shared/hashes.js';
@@ -11,6 +13,10 @@ import { UCI_METHODS as M } from '../../shared/schemas/uci.js';
 import { UCI_XMLRPC_FAULTS as F, UCI_XMLRPC_MAX_BODY, UCI_XMLRPC_PARAMS as P } from '../../shared/schemas/uciXmlRpc.js';
 import { ADMIN_PASSWORD, DEMO_USERS, startSim, type RunningSim } from '../support/rest.js';
 import { faultOf, xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
+
+/** node:http or node:https by the URL's scheme (https under --tls, verified against the run's CA). */
+const request = ((url: string, ...rest: never[]) =>
+  url.startsWith('https:') ? httpsRequest(url, ...rest) : httpRequest(url, ...rest)) as unknown as typeof httpRequest;
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 

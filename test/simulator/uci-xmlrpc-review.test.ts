@@ -5,7 +5,8 @@
  * on the network, redirects and huge answers, a restarted simulator, and the callback server's 413.
  */
 import assert from 'node:assert/strict';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   Deserializer,
@@ -36,6 +37,10 @@ import { UciClient } from '../support/uci-client.js';
 import { sleep, until } from '../support/until.js';
 import { CallbackServer, faultOf, xmlRpcClient, xmlRpcQuery } from '../support/xmlrpc-callback.js';
 import { cleanUp } from '../support/cleanup.js';
+import { TEST_TLS, testTlsOptions } from '../support/testTls.js';
+
+/** Requests to the simulator: over HTTPS under --tls (verified against the run's CA). */
+const request = TEST_TLS ? httpsRequest : httpRequest;
 
 const ADMIN = { login: 'admin', password: ADMIN_PASSWORD };
 const TOKEN = uciToken('admin', ADMIN_PASSWORD);
@@ -399,7 +404,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
 
   it('10 + 11. logs show the callback redacted; a simulator on the network calls back only the requester unless allowed', async () => {
     sim = await startSim({ scenario: 'demo', host: '0.0.0.0', uciKeepAliveMs: 200 });
-    const base = `http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`;
+    const base = `${TEST_TLS ? 'https' : 'http'}://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`;
     const secret = '/uci-callback/abcdefghijklmnopqrstuvwxyz012345';
     const q = (host: string) =>
       xmlRpcQuery(ADMIN, undefined, { [P.callbackHost]: host, [P.callbackPort]: '20001', [P.callbackPath]: secret });
@@ -426,7 +431,10 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     // The unsafe opt-in: any host. Only a login (no subscription), so nothing is ever sent to 192.0.2.1.
     sim = await startSim({ scenario: 'demo', host: '0.0.0.0', uciXmlRpcAnyCallbackHost: true });
     assert.equal(
-      await xmlRpcClient(`http://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`, q('192.0.2.1')).methodCall(M.login),
+      await xmlRpcClient(
+        `${TEST_TLS ? 'https' : 'http'}://127.0.0.1:${sim.addresses.httpPort}/xml-rpc`,
+        q('192.0.2.1'),
+      ).methodCall(M.login),
       true,
     );
   });
@@ -481,6 +489,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
       sipPort: 0,
       adminPassword: ADMIN_PASSWORD,
       logger: () => {},
+      ...testTlsOptions(),
     });
     const addresses = await again.start();
     cleanup.push(() => again.stop());
@@ -558,7 +567,7 @@ describe('simulator + extension: UCI over XML-RPC review regressions', function 
     cleanup.push(() => server.close());
     sim = await startSim({ scenario: 'demo' });
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(
+      const req = httpRequest(
         {
           host: '127.0.0.1',
           port: server.port,

@@ -180,7 +180,7 @@ describe('simulator: UCI over XML-RPC with callbacks', function () {
   async function annaAndCarlaWithPhones() {
     await start();
     const SIP: SipModule = await loadSipJs();
-    const wsUrl = `ws://${new URL(sim.base).host}/sip`;
+    const wsUrl = sim.addresses.sipWs;
     const anna = await startPhone(SIP, wsUrl, DEMO_USERS.anna);
     const carla = await startPhone(SIP, wsUrl, DEMO_USERS.carla);
     phones.push(anna, carla);

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadyLine } from '../../shared/schemas/readyLine.js';
+import { testTlsArgs } from './testTls.js';
 
 export const ROOT = join(__dirname, '..', '..');
 /** The built CLI; STARFACE_SIM_CLI points the black-box tests at another build (e.g. an installed package). */
@@ -63,6 +64,13 @@ export interface CliRun {
 
 const running = new Set<ChildProcess>();
 
+/** Under --tls (test/support/testTls.ts) a simulator start gets the TLS flags; subcommands, --help, --version not. */
+function withTestTls(args: string[]): string[] {
+  const start = !['record', 'replay', 'admin-password'].includes(args[0] ?? '');
+  const info = args.some((a) => ['--help', '-h', '--version', '-v', '--tls', '--sip-tls-port', '--tls-ca'].includes(a));
+  return start && !info ? [...testTlsArgs(), ...args] : args;
+}
+
 /** Starts `node dist/simulator/cli.js ...args`. `env` entries set to undefined are removed from the environment. */
 /** `as` runs the CLI under another uid/gid (the tests run as root on CI, where mode bits alone stop no write). */
 export function runCli(
@@ -72,7 +80,7 @@ export function runCli(
 ): CliRun {
   const childEnv: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) childEnv[k] = v;
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [CLI, ...withTestTls(args)], {
     cwd: ROOT,
     env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

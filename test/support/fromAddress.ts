@@ -2,7 +2,8 @@
  * HTTP from a chosen loopback address (Linux answers for all of 127/8): a second "source" for tests of per-address
  * rules, without leaving the machine. fetch() cannot bind its socket, so this is node:http.
  */
-import { request } from 'node:http';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { restLoginSecret } from '../../shared/hashes.js';
 
 export interface FromReply {
@@ -18,6 +19,8 @@ export function httpFrom(
   opts: { method?: string; body?: string; headers?: Record<string, string> } = {},
 ): Promise<FromReply> {
   return new Promise((resolve, reject) => {
+    // https under --tls (test/support/testTls.ts): verified against the CA the run trusts.
+    const request = url.startsWith('https:') ? httpsRequest : httpRequest;
     const req = request(url, { method: opts.method ?? 'GET', headers: opts.headers, localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));

@@ -7,6 +7,7 @@ import {
 } from '../../simulator/src/simulator.js';
 import { silentLogger } from '../../simulator/src/log.js';
 import { simulatorInternals, type SimulatorInternals } from '../../simulator/src/internals.js';
+import { testTlsOptions } from './testTls.js';
 
 export interface Reply<T = any> {
   status: number;
@@ -100,6 +101,7 @@ export async function startSim(opts: SimulatorOptions = {}): Promise<RunningSim>
     sipPort: 0,
     adminPassword: ADMIN_PASSWORD,
     logger: silentLogger,
+    ...testTlsOptions(),
     ...opts,
   });
   const addresses = await sim.start();

@@ -6,10 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, type Socket as TcpSocket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { WebSocket } from 'ws';
 import { computeResponse, type DigestAlgorithm } from '../../simulator/src/sip/auth/digest.js';
 
-export type SipTransportName = 'udp' | 'tcp' | 'ws';
+export type SipTransportName = 'udp' | 'tcp' | 'tls' | 'ws';
 
 export interface SipReply {
   status: number;
@@ -102,6 +103,10 @@ export interface ClientTarget {
   protocols?: string[];
   /** The address to send from (any of 127/8 on Linux, to be another source); default 127.0.0.1. */
   localAddress?: string;
+  /** For TLS and wss: the CA (PEM) to verify the simulator with; default the system's plus NODE_EXTRA_CA_CERTS. */
+  ca?: string;
+  /** For TLS: the name to verify (SNI); default the host. */
+  servername?: string;
 }
 
 /**
@@ -138,7 +143,7 @@ export class SipClient {
     });
   }
 
-  /** Opens a client: `udp` / `tcp` to host:port, `ws` to target.url. */
+  /** Opens a client: `udp` / `tcp` / `tls` to host:port, `ws` to target.url (ws:// or wss://). */
   static async open(transport: SipTransportName, target: ClientTarget): Promise<SipClient> {
     const client = new SipClient(transport, target);
     await client.connect();
@@ -172,14 +177,17 @@ export class SipClient {
 
   /** A Via header value with a fresh branch. */
   via(): string {
-    const t = this.transport === 'ws' ? 'WS' : this.transport.toUpperCase();
+    const t =
+      this.transport === 'ws' ? (this.target.url?.startsWith('wss:') ? 'WSS' : 'WS') : this.transport.toUpperCase();
     return `SIP/2.0/${t} ${this.sentBy};branch=${branch()}${this.transport === 'udp' ? ';rport' : ''}`;
   }
 
   /** A Contact URI reachable over this client (WS: the `*.invalid` host with transport=ws). */
   contactUri(user: string): string {
-    if (this.transport === 'ws') return `sip:${user}@${this.wsHost};transport=ws`;
-    return `sip:${user}@${this.local.address}:${this.local.port}${this.transport === 'tcp' ? ';transport=tcp' : ''}`;
+    if (this.transport === 'ws')
+      return `sip:${user}@${this.wsHost};transport=${this.target.url?.startsWith('wss:') ? 'wss' : 'ws'}`;
+    const param = this.transport === 'udp' ? '' : `;transport=${this.transport}`;
+    return `sip:${user}@${this.local.address}:${this.local.port}${param}`;
   }
 
   private async connect(): Promise<void> {
@@ -194,12 +202,16 @@ export class SipClient {
       this.local = { address: local, port: socket.address().port };
       return;
     }
-    if (this.transport === 'tcp') {
-      const socket = connect({ host, port, localAddress: this.target.localAddress });
+    if (this.transport === 'tcp' || this.transport === 'tls') {
+      const tls = this.transport === 'tls';
+      const plain = connect({ host, port, localAddress: this.target.localAddress });
+      const socket = tls
+        ? tlsConnect({ socket: plain, host, ca: this.target.ca, servername: this.target.servername })
+        : plain;
       this.tcp = socket;
       socket.setNoDelay(true);
       await new Promise<void>((resolve, reject) => {
-        socket.once('connect', resolve);
+        socket.once(tls ? 'secureConnect' : 'connect', resolve);
         socket.once('error', reject);
       });
       socket.on('error', () => {});
@@ -210,6 +222,7 @@ export class SipClient {
     }
     const ws = new WebSocket(this.target.url!, this.target.protocols ?? ['sip'], {
       localAddress: this.target.localAddress,
+      ...(this.target.ca && { ca: this.target.ca }),
     });
     this.ws = ws;
     await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import tls, { type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import { normalizeFingerprint } from '../../../shared/tlsFingerprint.js';
 
@@ -145,14 +146,33 @@ export function decideForSocket(socket: TLSSocket, hostname: string, pin: string
 const contexts = new Map<string, SecureContext>();
 
 /**
- * Node's CAs plus the extra ones, built once per set: a secure context with some 150 roots costs milliseconds,
- * too much for each socket of a REST burst.
+ * The certificates of NODE_EXTRA_CA_CERTS, read once. Node adds them to its own default context, but
+ * `tls.rootCertificates` holds the bundled roots only; a context built from those must add them itself, or a
+ * machine's (or a test run's) extra CA that every other Node client trusts would be refused here.
+ */
+let nodeExtraCa: string[] | undefined;
+function nodeExtraCaCerts(): string[] {
+  if (nodeExtraCa === undefined) {
+    const file = process.env.NODE_EXTRA_CA_CERTS;
+    nodeExtraCa = [];
+    try {
+      if (file) nodeExtraCa = [readFileSync(file, 'utf8')];
+    } catch {
+      // Node itself only warns about an unreadable file; so do we, by trusting nothing extra.
+    }
+  }
+  return nodeExtraCa;
+}
+
+/**
+ * Node's CAs (with NODE_EXTRA_CA_CERTS) plus the extra ones, built once per set: a secure context with some 150
+ * roots costs milliseconds, too much for each socket of a REST burst.
  */
 export function secureContextFor(extraCa: readonly string[]): SecureContext {
   const key = extraCa.join('\n');
   let ctx = contexts.get(key);
   if (!ctx) {
-    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...extraCa] });
+    ctx = tls.createSecureContext({ ca: [...tls.rootCertificates, ...nodeExtraCaCerts(), ...extraCa] });
     if (contexts.size > 16) contexts.clear();
     contexts.set(key, ctx);
   }

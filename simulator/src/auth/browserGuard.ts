@@ -9,7 +9,7 @@
  *   browser always sends one (node itself refuses an HTTP/1.1 request without Host).
  * - Origin: a request without one is not from a browser page (node clients, curl, softphones, the VS Code
  *   extension host) and passes. An Origin passes when it is on the allowlist (`--allow-origin`), or when it is the
- *   simulator's own origin, i.e. http:// plus the (checked) Host: that page is the simulator's own, and under DNS
+ *   simulator's own origin, i.e. http:// (https:// with --tls) plus the (checked) Host: that page is the simulator's own, and under DNS
  *   rebinding the own origin carries the attacker's name, which the Host check refused already. Anything else —
  *   also `null` (file: pages, sandboxed frames) — is refused with 403 before any parsing, authentication or
  *   upgrade.
@@ -19,6 +19,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../log.js';
 
 export type OriginParse = { ok: true; origin: string } | { ok: false; error: string };
@@ -133,7 +134,8 @@ export class BrowserGuard {
         };
     }
     const origin = req.headers.origin;
-    if (origin === undefined || this.originAllowed(origin, host)) return undefined;
+    const scheme = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+    if (origin === undefined || this.originAllowed(origin, host, scheme)) return undefined;
     const parsed = parseOrigin(origin);
     return {
       status: 403,
@@ -214,11 +216,11 @@ export class BrowserGuard {
     return [...this.hosts, ...(this.anyIpLiteral ? ['any IP address'] : [])];
   }
 
-  private originAllowed(origin: string, host: string | undefined): boolean {
+  private originAllowed(origin: string, host: string | undefined, scheme: 'http' | 'https'): boolean {
     if (this.origins.has(origin)) return true;
     if (host === undefined) return false;
     const parsed = parseOrigin(origin);
-    return parsed.ok && parsed.origin === new URL(`http://${host}`).origin;
+    return parsed.ok && parsed.origin === new URL(`${scheme}://${host}`).origin;
   }
 
   private logRefusal(req: IncomingMessage, refusal: Refusal): void {

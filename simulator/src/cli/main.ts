@@ -21,6 +21,11 @@ Usage: starface-sim [options]
   --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
   --sip-port N              SIP over UDP and TCP (default 5060; 0 = a free port, the same for both)
+  --tls                     HTTPS and WSS on the HTTP port, SIP over TLS on --sip-tls-port, with a local CA
+                            and a server certificate made once into DIR/tls/ (see the banner for trusting it)
+  --sip-tls-port N          SIP over TLS with --tls (default 5061; 0 = a free port)
+  --tls-ca DIR              with --tls: sign with the CA in DIR (ca.pem, ca-key.pem; made there when missing)
+                            instead of the one in the data folder
   --data DIR                folder of the JSON store (default .starface-sim)
   --memory                  keep everything in memory; nothing is written
   --scenario NAME|FILE      applied to an empty store, or with --reset (default demo)
@@ -68,6 +73,9 @@ async function main(): Promise<void> {
         host: { type: 'string' },
         'http-port': { type: 'string' },
         'sip-port': { type: 'string' },
+        tls: { type: 'boolean' },
+        'sip-tls-port': { type: 'string' },
+        'tls-ca': { type: 'string' },
         data: { type: 'string' },
         memory: { type: 'boolean' },
         scenario: { type: 'string' },
@@ -108,6 +116,9 @@ async function main(): Promise<void> {
     fail(`--log-level must be debug, info, warn, error or silent`);
   const httpPort = port('http-port', values['http-port'], 8080);
   const sipPort = port('sip-port', values['sip-port'], 5060);
+  const sipTlsPort = port('sip-tls-port', values['sip-tls-port'], 5061);
+  if (!values.tls && (values['sip-tls-port'] !== undefined || values['tls-ca'] !== undefined))
+    fail('--sip-tls-port and --tls-ca need --tls');
   let sipDigest: string[] | undefined;
   if (values['sip-digest'] !== undefined) {
     const parsed = parseDigestList(values['sip-digest'].split(',').filter((name) => name.trim() !== ''));
@@ -121,6 +132,7 @@ async function main(): Promise<void> {
     host: values.host,
     httpPort,
     sipPort,
+    ...(values.tls && { tls: true, sipTlsPort, tlsCaDir: values['tls-ca'] }),
     dataDir: values.data,
     memory: values.memory,
     scenario: values.scenario,
@@ -160,11 +172,15 @@ async function main(): Promise<void> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE') {
+      const busy = (e as { port?: number }).port;
       const which =
-        (e as { port?: number }).port === sipPort && sipPort !== httpPort
-          ? `SIP port ${sipPort}`
-          : `port ${(e as { port?: number }).port ?? httpPort}`;
-      fail(`${which} is in use; choose another with --http-port / --sip-port (0 = any free port)`);
+        values.tls && busy === sipTlsPort && sipTlsPort !== httpPort && sipTlsPort !== sipPort
+          ? `SIP TLS port ${sipTlsPort}`
+          : busy === sipPort && sipPort !== httpPort
+            ? `SIP port ${sipPort}`
+            : `port ${busy ?? httpPort}`;
+      const flags = values.tls ? '--http-port / --sip-port / --sip-tls-port' : '--http-port / --sip-port';
+      fail(`${which} is in use; choose another with ${flags} (0 = any free port)`);
     }
     if (e.code === 'EACCES' && (e.syscall === 'listen' || e.syscall === 'bind'))
       fail(`no permission to bind port ${httpPort}`);
@@ -181,6 +197,7 @@ async function main(): Promise<void> {
       sipTcp: addr.sipTcp,
       xmlRpc: addr.xmlRpc,
       pid: process.pid,
+      ...(addr.fingerprint && { sipTls: addr.sipTls, ca: addr.ca, fingerprint: addr.fingerprint }),
     };
     process.stdout.write(JSON.stringify(line) + '\n');
     if (sim.generatedAdminPassword)
@@ -191,10 +208,16 @@ async function main(): Promise<void> {
     `STARFACE simulator ${SIMULATOR_VERSION} — scenario "${sim.scenario}", store: ${sim.storeDescription}`,
     `  REST     ${addr.rest}`,
     `  OpenAPI  ${addr.rest}/openapi.json (sign in first)`,
-    `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp} · ${addr.sipWs} (subprotocol "sip")`,
+    `  SIP      udp ${addr.sipUdp} · tcp ${addr.sipTcp}${addr.sipTls ? ` · tls ${addr.sipTls}` : ''} · ${addr.sipWs} (subprotocol "sip")`,
     `  UCI      ${addr.uci} (JSON-RPC 2.0 over WebSocket) · ${addr.xmlRpc} (XML-RPC, POST)`,
     `  admin    login "admin", password ${sim.generatedAdminPassword ? `${sim.generatedAdminPassword} (generated, shown once)` : '(as configured)'}`,
   ];
+  if (addr.ca && addr.fingerprint)
+    lines.push(
+      `  TLS      CA ${addr.ca}`,
+      `           server certificate SHA-256 ${addr.fingerprint}`,
+      `           trust the CA: NODE_EXTRA_CA_CERTS=${addr.ca} · curl --cacert ${addr.ca} · or import it into the OS/browser`,
+    );
   // For the trainer, as the admin UI shows it (Server › Status › REST-API); never logged. Not in --ready-json mode:
   // a program reads it over REST (GET /rest/sim/oauth, admin only).
   if (sim.oauthClient)

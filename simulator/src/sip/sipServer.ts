@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import type { Duplex } from 'node:stream';
+import type { SecureContextOptions } from 'node:tls';
 import { TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import type { EventBus } from '../events/bus.js';
 import type { Logger } from '../log.js';
@@ -74,11 +75,15 @@ export interface SipServerOptions {
   unauthTimeoutMs?: number;
   /** The sign-in limiter shared with REST and UCI: digest guesses count in it (none: SIP is not limited). */
   limiter?: FailedLoginLimiter;
+  /** SIP over TLS on a port of its own (0: a free one), with this key and certificate. None: no TLS listener. */
+  tls?: { port: number; context: SecureContextOptions };
 }
 
 export interface SipAddresses {
   udp: { address: string; port: number };
   tcp: { address: string; port: number };
+  /** Only with the `tls` option. */
+  tls?: { address: string; port: number };
 }
 
 /** The SIP side of the simulator: transports in, parsing, then the registrar or the call router. */
@@ -91,6 +96,7 @@ export class SipServer {
   readonly refusals: RefusalReporter;
   private readonly udp: UdpTransport;
   private readonly tcp: TcpTransport;
+  private readonly tls: TcpTransport | undefined;
   readonly ws: WsTransport;
   private router: CallRouter | undefined;
   private domainCache: { revision: number; domains: ReadonlySet<string> } | undefined;
@@ -122,7 +128,10 @@ export class SipServer {
     // One cap over TCP and WebSocket together: both hold a descriptor per connection.
     const limiter = new UnauthenticatedLimiter(opts.log, opts.unauthLimit, opts.unauthTimeoutMs);
     this.udp = new UdpTransport(inbound);
-    this.tcp = new TcpTransport(inbound, (reason, data, flow) => this.refuse(data, flow, reason), limiter);
+    const framingError = (reason: string, data: Buffer, flow: Flow) => this.refuse(data, flow, reason);
+    this.tcp = new TcpTransport(inbound, framingError, limiter);
+    // TLS shares the cap with TCP and WebSocket: a handshake done, it is one more unauthenticated connection.
+    this.tls = opts.tls && new TcpTransport(inbound, framingError, limiter, undefined, opts.tls.context);
     this.ws = new WsTransport(inbound, limiter);
     const closed = (flow: Flow) => this.registrar.flowClosed(flow);
     this.ws.onFlowClosed(closed);
@@ -177,8 +186,15 @@ export class SipServer {
       const udp = await this.udp.listen(this.opts.host, this.opts.port);
       try {
         const tcp = await this.tcp.listen(this.opts.host, udp.port);
+        let tls;
+        try {
+          tls = this.opts.tls && (await this.tls!.listen(this.opts.host, this.opts.tls.port));
+        } catch (err) {
+          await this.tcp.close();
+          throw err;
+        }
         this.registrar.start();
-        return { udp, tcp };
+        return tls ? { udp, tcp, tls } : { udp, tcp };
       } catch (err) {
         await this.udp.close();
         if (this.opts.port !== 0 || attempt >= 10 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
@@ -199,7 +215,7 @@ export class SipServer {
     this.registrar.stop();
     this.refusals.stop();
     this.router?.stop();
-    await Promise.all([this.udp.close(), this.tcp.close(), this.ws.close()]);
+    await Promise.all([this.udp.close(), this.tcp.close(), this.tls?.close(), this.ws.close()]);
   }
 
   private inbound(data: Buffer, flow: Flow): void {

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { UnauthenticatedLimiter } from './authLimits.js';
 import type { Flow, Inbound } from './flow.js';
@@ -44,7 +45,9 @@ export class WsTransport {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage): void {
-    const slot = this.limiter.admit(() => ws.terminate(), 'WS');
+    // RFC 7118 §5: over TLS the transport is WSS (Via `SIP/2.0/WSS`, `transport=wss`).
+    const name = (req.socket as TLSSocket).encrypted ? 'WSS' : 'WS';
+    const slot = this.limiter.admit(() => ws.terminate(), name);
     if (!slot) {
       ws.terminate();
       return;
@@ -53,7 +56,7 @@ export class WsTransport {
     const local = { address: req.socket.localAddress ?? '', port: req.socket.localPort ?? 0 };
     const flow: Flow = {
       id: `ws:${nextId++}`,
-      transport: 'WS',
+      transport: name,
       remote,
       local,
       get open() {
