@@ -57,7 +57,12 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
   const log = vscode.window.createOutputChannel('STARFACE', { log: true });
   const version = String((context.extension.packageJSON as { version?: string }).version);
   const simulator = new SimulatorHost(context, log);
-  const certificates = new CertificateTrust(context.globalState, () => simulator.ca, log);
+  const certificates = new CertificateTrust(
+    context.globalState,
+    () => simulator.ca,
+    log,
+    context.extensionMode === vscode.ExtensionMode.Test,
+  );
   const sessions = new SessionManager(
     (level, message) => log[level](message),
     readUciSettings,

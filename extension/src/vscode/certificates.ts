@@ -41,7 +41,8 @@ export class CertificateTrust implements vscode.Disposable {
   readonly onDidShowPrompt = this.shown.event;
   /**
    * Tests only: answers the modals in place of a user (true: "Trust for this connection"), as VS Code refuses to
-   * show dialogs in an extension test run. The text it gets is the modal's own.
+   * show dialogs in an extension test run. The text it gets is the modal's own. Heeded only in an extension test
+   * run: the API is open to every extension, and none may trust a certificate for the user.
    */
   answerForTests: ((seen: CertificatePromptSeen) => boolean) | undefined;
 
@@ -50,7 +51,13 @@ export class CertificateTrust implements vscode.Disposable {
     /** The running local simulator's CA file (its ready line's `ca`), if it runs with TLS. */
     private readonly simulatorCa: () => string | undefined,
     private readonly log: vscode.LogOutputChannel,
+    /** True in an extension test run (`ExtensionMode.Test`): only then does `answerForTests` answer. */
+    private readonly testRun: boolean,
   ) {}
+
+  private get testAnswer(): ((seen: CertificatePromptSeen) => boolean) | undefined {
+    return this.testRun ? this.answerForTests : undefined;
+  }
 
   /** The transport for one connection's session (restClient's `fetch`). */
   transportFor(connection: Connection): typeof fetch {
@@ -134,8 +141,9 @@ export class CertificateTrust implements vscode.Disposable {
     this.shown.fire(seen);
     let answer: string | undefined;
     try {
-      answer = this.answerForTests
-        ? this.answerForTests(seen)
+      const testAnswer = this.testAnswer;
+      answer = testAnswer
+        ? testAnswer(seen)
           ? trust
           : undefined
         : await vscode.window.showWarningMessage(message, { modal: true, detail }, trust);
@@ -164,8 +172,9 @@ export class CertificateTrust implements vscode.Disposable {
     this.log.warn(`certificate of ${connection} changed: pinned ${pinned}, presented ${cert.fingerprint}; refused`);
     const seen: CertificatePromptSeen = { kind: 'changed', connection, cert, pinned, message, detail };
     this.shown.fire(seen);
-    if (this.answerForTests) {
-      this.answerForTests(seen);
+    const testAnswer = this.testAnswer;
+    if (testAnswer) {
+      testAnswer(seen);
       return;
     }
     await vscode.window.showWarningMessage(message, { modal: true, detail }).then(undefined, (err: Error) => {
