@@ -203,6 +203,19 @@ describe('extension: STARFACE 10 OAuth sign-in', function () {
     assert.ok(noSecret.authToken);
     const legacy = new PbxRestClient(sim.base);
     assert.equal((await signIn(legacy, { ...ADMIN, auth: 'legacy', clientSecret: secret })).method, 'legacy');
+    // A wrong password in auto without a secret: on a 10 the error points to OAuth (a 10 with an external
+    // identity provider refuses every handshake); the prompt for the password still comes back.
+    const wrong = { login: ADMIN.login, password: 'not-the-password' };
+    const hinted = (await signIn(new PbxRestClient(sim.base), { ...wrong, auth: 'auto' }).catch(
+      (e: unknown) => e,
+    )) as PbxError;
+    assert.ok(hinted.isWrongCredentials);
+    assert.match(hinted.message, /wrong login or password\. The PBX also offers OAuth .*Choose Sign-In Method/);
+    const plain = (await signIn(new PbxRestClient(sim.base), { ...wrong, auth: 'legacy' }).catch(
+      (e: unknown) => e,
+    )) as PbxError;
+    assert.ok(plain.isWrongCredentials);
+    assert.doesNotMatch(plain.message, /OAuth/);
 
     const demo = await startSim({ scenario: 'demo' });
     try {
@@ -211,6 +224,13 @@ describe('extension: STARFACE 10 OAuth sign-in', function () {
       const signed = await signIn(eight, { ...ADMIN, auth: 'auto', clientSecret: secret });
       assert.equal(signed.method, 'legacy');
       assert.ok(eight.authToken);
+      const refused = (await signIn(new PbxRestClient(demo.base), {
+        login: ADMIN.login,
+        password: 'not-the-password',
+        auth: 'auto',
+      }).catch((e: unknown) => e)) as PbxError;
+      assert.ok(refused.isWrongCredentials);
+      assert.doesNotMatch(refused.message, /OAuth/, 'an 8.1 has no OAuth to point to');
       const forced = await signIn(new PbxRestClient(demo.base), {
         ...ADMIN,
         auth: 'oauth',

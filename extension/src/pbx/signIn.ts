@@ -66,7 +66,11 @@ export async function offersOAuth(client: PbxRestClient, timeoutMs = 10_000): Pr
 export async function signIn(client: PbxRestClient, input: SignInInput): Promise<SignedIn> {
   const method = await chooseMethod(client, input);
   if (method === 'legacy') {
-    await client.login(input.login, input.password);
+    try {
+      await client.login(input.login, input.password);
+    } catch (err) {
+      throw await withOAuthHint(client, input, err);
+    }
     return { method };
   }
   if (!input.clientSecret) throw PbxError.of({ code: 'OAUTH_SECRET_MISSING' }, undefined, 'OAUTH_SECRET_MISSING');
@@ -78,6 +82,23 @@ export async function signIn(client: PbxRestClient, input: SignInInput): Promise
   await oauth.signIn();
   client.useBearer(oauth);
   return { method, oauth };
+}
+
+/**
+ * `auto` without a secret tried the handshake only. A STARFACE 10 with an external identity provider refuses it
+ * for every password: when the handshake was refused and the PBX offers OAuth, the error says where to turn.
+ */
+async function withOAuthHint(client: PbxRestClient, input: SignInInput, err: unknown): Promise<unknown> {
+  if (input.auth !== 'auto' || input.clientSecret || !(err instanceof PbxError) || !err.isWrongCredentials) return err;
+  let offered: boolean;
+  try {
+    offered = await offersOAuth(client, input.timeoutMs);
+  } catch {
+    return err;
+  }
+  return offered
+    ? PbxError.of({ code: 'LOGIN_FAILED', login: input.login, oauthOffered: true }, err.status, err.code, err.details)
+    : err;
 }
 
 async function chooseMethod(client: PbxRestClient, input: SignInInput): Promise<SignInMethod> {

@@ -5,7 +5,7 @@ import { englishOnly, type Translate } from './i18n.js';
  * can say them in the user's language. `describe(..., englishOnly)` gives the English text for logs.
  */
 export type Failure =
-  | { code: 'LOGIN_FAILED'; login: string }
+  | { code: 'LOGIN_FAILED'; login: string; oauthOffered?: boolean }
   | { code: 'NOT_SIGNED_IN' }
   | { code: 'TIMEOUT'; base: string }
   | { code: 'REFUSED'; base: string }
@@ -30,7 +30,12 @@ export type Failure =
 export function describe(f: Failure, t: Translate): string {
   switch (f.code) {
     case 'LOGIN_FAILED':
-      return t('Sign-in as {0} failed: wrong login or password', f.login);
+      return f.oauthOffered
+        ? t(
+            'Sign-in as {0} failed: wrong login or password. The PBX also offers OAuth sign-in (STARFACE 10): if it accepts only OAuth, choose it and enter the client secret with "Choose Sign-In Method…"',
+            f.login,
+          )
+        : t('Sign-in as {0} failed: wrong login or password', f.login);
     case 'NOT_SIGNED_IN':
       return t('Not signed in');
     case 'TIMEOUT':
