@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Runs one test tier with mocha (TypeScript through tsx) and ends with `<tier>: N passed, N failed`.
 // `--tls` (or STARFACE_TEST_TLS=1): the simulators the test support starts speak HTTPS/WSS/SIP over TLS, signed by a
-// CA made here into a temp folder and trusted through NODE_EXTRA_CA_CERTS; the line then reads `<tier>-tls: …`.
+// CA made into a temp folder (support/testCa.mjs) and trusted through NODE_EXTRA_CA_CERTS; the line then reads `<tier>-tls: …`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makeTestCa, tlsRequested } from './support/testCa.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIERS = {
@@ -33,7 +33,7 @@ if (files.length === 0) {
 }
 // Test files named after the tier run alone (`node test/run-tier.mjs simulator test/simulator/cli.test.ts`); any
 // other argument goes to mocha (`--grep "title"`).
-const tls = process.argv.includes('--tls') || process.env.STARFACE_TEST_TLS === '1';
+const tls = tlsRequested();
 const extra = process.argv.slice(3).filter((a) => a !== '--tls');
 const chosen = extra.filter((a) => a.endsWith('.test.ts'));
 const mochaArgs = extra.filter((a) => !a.endsWith('.test.ts'));
@@ -44,22 +44,16 @@ if (missing.length) {
   process.exit(1);
 }
 const env = { ...process.env, TEST_TIER: tls ? `${tier}-tls` : tier };
-let caDir;
+let ca;
 if (tls) {
-  caDir = mkdtempSync(join(tmpdir(), 'starface-test-ca-'));
-  const made = spawnSync(process.execPath, ['--import', 'tsx', 'test/support/make-test-ca.ts', caDir], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (made.status !== 0) {
+  try {
+    ca = makeTestCa();
+  } catch (e) {
+    console.error(`${tier}-tls: ${e.message}`);
     console.log(`${tier}-tls: 0 passed, 1 failed`);
     process.exit(1);
   }
-  Object.assign(env, {
-    STARFACE_TEST_TLS: '1',
-    STARFACE_TEST_TLS_CA: caDir,
-    NODE_EXTRA_CA_CERTS: join(caDir, 'ca.pem'),
-  });
+  Object.assign(env, ca.env);
 }
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const result = spawnSync(
@@ -78,5 +72,5 @@ const result = spawnSync(
   ],
   { cwd: root, stdio: 'inherit', env },
 );
-if (caDir) rmSync(caDir, { recursive: true, force: true });
+ca?.remove();
 process.exit(result.status ?? 1);

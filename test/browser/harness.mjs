@@ -117,10 +117,19 @@ export function startHarness() {
   });
 }
 
-/** Headless Debian chromium through playwright-core. */
+/**
+ * Headless Debian chromium through playwright-core. Under --tls the runner made a home folder whose NSS database
+ * trusts the run's CA (chromiumTrust.mjs): chromium reads it from $HOME/.pki/nssdb.
+ */
 export async function launchChromium() {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+  const home = process.env.STARFACE_TEST_CHROMIUM_HOME;
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    ...(home && { env: { ...process.env, HOME: home } }),
+  });
 }
 
 /**

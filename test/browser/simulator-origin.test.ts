@@ -1,7 +1,8 @@
 // A page in real Chromium on another origin (another port of 127.0.0.1) against the simulator: without an allowlist
 // it cannot open /uci nor make a REST or XML-RPC request act (the simulator refuses before anything runs, and says
 // so in its log); once its origin is passed as allowOrigins (the documented way for a browser client) its UCI
-// WebSocket signs in and its REST calls pass the CORS preflight. Traffic to 127.0.0.1 only.
+// WebSocket signs in and its REST calls pass the CORS preflight. Traffic to 127.0.0.1 only. Under --tls the
+// simulator speaks HTTPS/WSS signed by the run's CA, which chromium trusts (the page itself stays http).
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,10 +11,13 @@ import { restLoginSecret, uciToken } from '../../shared/hashes.js';
 import { UCI_AUTH_PARAM, UCI_METHODS } from '../../shared/schemas/uci.js';
 import { createSimulator, type Simulator } from '../../simulator/src/simulator.js';
 import type { Logger } from '../../simulator/src/log.js';
+import { TEST_TLS, testTlsOptions } from '../support/testTls.js';
 import { launchChromium } from './harness.mjs';
 
 const ANNA = { login: '1001', password: 'anna-demo-1001' };
 const ADMIN_PASSWORD = 'browser-origin-admin-pw';
+const HTTP = TEST_TLS ? 'https' : 'http';
+const WS = TEST_TLS ? 'wss' : 'ws';
 
 /** A page with nothing on it, served from its own origin: http://127.0.0.1:<its port>. */
 function startPageServer(): Promise<{ origin: string; server: Server }> {
@@ -50,6 +54,7 @@ async function startSimulator(allowOrigins: string[]): Promise<{ sim: Simulator;
     adminPassword: ADMIN_PASSWORD,
     allowOrigins,
     logger,
+    ...testTlsOptions(),
   });
   const { httpPort } = await sim.start();
   return { sim, base: `127.0.0.1:${httpPort}`, refused };
@@ -90,15 +95,15 @@ describe('browser: a page on another origin against the simulator', function () 
   it('without an allowlist it can neither open /uci nor make REST or XML-RPC act', async () => {
     const { sim, base, refused } = await startSimulator([]);
     try {
-      const uciUrl = `ws://${base}/uci?${UCI_AUTH_PARAM}=${uciToken(ANNA.login, ANNA.password)}`;
+      const uciUrl = `${WS}://${base}/uci?${UCI_AUTH_PARAM}=${uciToken(ANNA.login, ANNA.password)}`;
       const outcome = await page.evaluate(OPEN_UCI, { url: uciUrl, method: UCI_METHODS.keepAlive });
       assert.equal(outcome, 'closed 1006', outcome);
       // Simple requests (no preflight): the page cannot read the answers, so the simulator's log tells.
       await page.evaluate(async (b) => {
         const opts = { method: 'POST', mode: 'no-cors', body: 'x' } as const;
-        await fetch(`http://${b}/rest/login`, opts).catch(() => undefined);
-        await fetch(`http://${b}/xml-rpc?auth=admin:00`, opts).catch(() => undefined);
-      }, base);
+        await fetch(`${b}/rest/login`, opts).catch(() => undefined);
+        await fetch(`${b}/xml-rpc?auth=admin:00`, opts).catch(() => undefined);
+      }, `${HTTP}://${base}`);
       assert.deepEqual(
         refused.map((r) => [r.code, r.path, r.origin]),
         [
@@ -115,29 +120,29 @@ describe('browser: a page on another origin against the simulator', function () 
   it('with its origin in allowOrigins it signs in over UCI and reads REST through CORS', async () => {
     const { sim, base, refused } = await startSimulator([pageServer.origin]);
     try {
-      const uciUrl = `ws://${base}/uci?${UCI_AUTH_PARAM}=${uciToken(ANNA.login, ANNA.password)}`;
+      const uciUrl = `${WS}://${base}/uci?${UCI_AUTH_PARAM}=${uciToken(ANNA.login, ANNA.password)}`;
       const outcome = await page.evaluate(OPEN_UCI, { url: uciUrl, method: UCI_METHODS.keepAlive });
       assert.match(outcome, /^answer /, outcome);
       assert.equal(JSON.parse(outcome.slice('answer '.length)).error, undefined, outcome);
       // A sign-in and a signed-in call with the authToken header: both need a preflight, which Chromium must accept.
       const nonce = await page.evaluate(async (b) => {
-        const r = await fetch(`http://${b}/rest/login`, { headers: { 'X-Version': '2' } });
+        const r = await fetch(`${b}/rest/login`, { headers: { 'X-Version': '2' } });
         return ((await r.json()) as { nonce: string }).nonce;
-      }, base);
+      }, `${HTTP}://${base}`);
       const secret = restLoginSecret('admin', nonce, ADMIN_PASSWORD);
       const me = await page.evaluate(
         async ({ b, nonce, secret }) => {
           const headers = { 'Content-Type': 'application/json', 'X-Version': '2' };
-          const login = await fetch(`http://${b}/rest/login`, {
+          const login = await fetch(`${b}/rest/login`, {
             method: 'POST',
             headers,
             body: JSON.stringify({ loginType: 'Internal', nonce, secret }),
           });
           const { token } = (await login.json()) as { token: string };
-          const r = await fetch(`http://${b}/rest/users/me`, { headers: { ...headers, authToken: token } });
+          const r = await fetch(`${b}/rest/users/me`, { headers: { ...headers, authToken: token } });
           return { status: r.status, body: (await r.json()) as { login: string } };
         },
-        { b: base, nonce, secret },
+        { b: `${HTTP}://${base}`, nonce, secret },
       );
       assert.equal(me.status, 200);
       assert.equal(me.body.login, 'admin');

@@ -28,6 +28,8 @@ const SAME_ADDRESS = 'PBX at the simulator’s address';
 let api: DevKitApi;
 let endpoint: HttpsEndpoint | undefined;
 let withTls = false;
+/** `starface.simulator.tls` as the user settings had it (true in a `--tls` run of the tier), put back at the end. */
+let simulatorTlsBefore: boolean | undefined;
 /** The fingerprints the endpoint presented first and after its change. */
 let first = '';
 let second = '';
@@ -56,6 +58,7 @@ describe('HTTPS PBX connections: certificate prompt, pin, CHANGED refusal (issue
 
   before(async () => {
     api = await activateDevKit();
+    simulatorTlsBefore = vscode.workspace.getConfiguration('starface.simulator').inspect<boolean>('tls')?.globalValue;
     listening = api.certificates.onDidShowPrompt((p) => prompts.push(p));
     api.certificates.answerForTests = (seen) => seen.kind === 'trust' && trustAnswer;
     const sim = await simulatorSession(api, { fresh: true });
@@ -93,7 +96,7 @@ describe('HTTPS PBX connections: certificate prompt, pin, CHANGED refusal (issue
       await endpoint?.stop();
       await vscode.workspace
         .getConfiguration('starface.simulator')
-        .update('tls', undefined, vscode.ConfigurationTarget.Global);
+        .update('tls', simulatorTlsBefore, vscode.ConfigurationTarget.Global);
       if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
     } finally {
       await vscode.workspace.getConfiguration('starface').update('connections', [], vscode.ConfigurationTarget.Global);

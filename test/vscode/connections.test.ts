@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { exec } from './support/exec';
-import { activateDevKit, SIM, simulatorSession } from './support/host';
+import { activateDevKit, SIM, simulatorSession, trustSimulatorCertificateInPrompts } from './support/host';
 import { answerInputBox, clickInWorkbench, type InputBoxSeen } from './support/workbench';
 
 const ANNA = { login: '1001', password: 'anna-demo-1001' };
@@ -49,15 +49,18 @@ function assertNoRawErrors(seen: InputBoxSeen) {
 
 describe('connections and sign-in without dead ends (issue 14, real extension host)', function () {
   this.timeout(120_000);
+  let untrust: (() => void) | undefined;
 
   before(async () => {
     api = await activateDevKit();
+    untrust = trustSimulatorCertificateInPrompts(api);
     // Fresh: another file may have left the simulator running with a changed PBX.
     const s = await simulatorSession(api, { fresh: true });
     simUrl = s.connection.url;
   });
 
   after(async () => {
+    untrust?.();
     try {
       for (const name of [PROMPTED, RETRIED, RENAMED, CANCELLED]) {
         if (api?.sessions.get(name))

@@ -23,7 +23,14 @@ import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { keyFingerprint } from '../../shared/hashes';
 import { KeyFileSchema } from '../../shared/schemas/keyfile';
 import { exec } from './support/exec';
-import { activateDevKit, EXTENSION_ID, SIM } from './support/host';
+import {
+  activateDevKit,
+  EXTENSION_ID,
+  SIM,
+  SIM_REST,
+  simulatorGet,
+  trustSimulatorCertificateInPrompts,
+} from './support/host';
 import { answerInputBox } from './support/workbench';
 
 const ANNA = { name: 'Anna (1001)', login: '1001', password: 'anna-demo-1001' };
@@ -145,13 +152,16 @@ function assertNoPasswordInSettings(...passwords: string[]) {
 
 describe('the extension against the bundled simulator (real extension host)', function () {
   this.timeout(60_000);
+  let untrust: (() => void) | undefined;
 
   before(async () => {
     api = await activateDevKit();
     assert.ok(api?.tree && api.sessions && api.simulator, 'activate() returns the DevKitApi');
+    untrust = trustSimulatorCertificateInPrompts(api);
   });
 
   after(async () => {
+    untrust?.();
     try {
       if (api?.simulator.running) await vscode.commands.executeCommand('starface.stopSimulator');
       for (const pid of simulatorChildren()) process.kill(pid, 'SIGKILL');
@@ -197,7 +207,7 @@ describe('the extension against the bundled simulator (real extension host)', fu
         'string',
         'the command returns the REST URL (undefined: it failed, see the STARFACE log)',
       );
-      assert.match(rest!, /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      assert.match(rest!, SIM_REST);
       simUrl = rest!.replace(/\/rest$/, '');
       assert.equal(api.simulator.running, true);
 
@@ -219,8 +229,8 @@ describe('the extension against the bundled simulator (real extension host)', fu
       assert.ok(simPassword.length >= 16, 'a generated admin password');
       assert.ok(!readFileSync(`/proc/${simPid}/cmdline`, 'utf8').includes(simPassword), 'the password is not in argv');
 
-      const res = await fetch(`${rest}/login`); // the login challenge: answered without a token
-      assert.equal(res.status, 200);
+      // the login challenge: answered without a token
+      assert.equal(await simulatorGet(api, `${rest}/login`), 200);
       const s = session(SIM);
       assert.equal(s.state, 'ready', `signed in (${s.error ?? ''})`);
       assert.equal(s.connection.kind, 'simulator');
@@ -588,7 +598,7 @@ describe('the extension against the bundled simulator (real extension host)', fu
 
     it('starface.startSimulator again starts a new process; stopSimulator stops it', async () => {
       const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'demo' });
-      assert.match(rest ?? '', /^http:\/\/127\.0\.0\.1:\d+\/rest$/);
+      assert.match(rest ?? '', SIM_REST);
       const [pid] = simulatorChildren();
       assert.ok(pid && pid !== simPid && alive(pid));
       assert.equal(session(SIM).state, 'ready');

@@ -10,7 +10,7 @@ import type { SimEvent } from '../../shared/schemas/events';
 import { OAUTH_CLIENT_SECRET_PATTERN } from '../../shared/schemas/oauth';
 import { until } from '../support/until';
 import { exec } from './support/exec';
-import { activateDevKit, SIM } from './support/host';
+import { activateDevKit, SIM, SIM_REST, trustSimulatorCertificateInPrompts } from './support/host';
 
 const TEN = 'Admin on STARFACE 10 (OAuth)';
 
@@ -26,11 +26,13 @@ async function rootNode(name: string): Promise<TreeNode> {
 describe('STARFACE 10 OAuth sign-in (issue 19, real extension host)', function () {
   this.timeout(120_000);
   const uci = () => vscode.workspace.getConfiguration('starface.uci');
+  let untrust: (() => void) | undefined;
 
   before(async () => {
     api = await activateDevKit();
+    untrust = trustSimulatorCertificateInPrompts(api);
     const rest = await exec<string>(30_000, 'starface.startSimulator', { scenario: 'starface-10' });
-    assert.match(rest ?? '', /^http:\/\/127\.0\.0\.1:\d+\/rest$/, 'the simulator started');
+    assert.match(rest ?? '', SIM_REST, 'the simulator started');
     const sim = api.sessions.get(SIM)!;
     await until('the simulator session is signed in', () => sim.state === 'ready', 20_000);
     await uci().update('transport', 'xml-rpc', vscode.ConfigurationTarget.Global);
@@ -38,6 +40,7 @@ describe('STARFACE 10 OAuth sign-in (issue 19, real extension host)', function (
   });
 
   after(async () => {
+    untrust?.();
     try {
       if (api?.sessions.get(TEN))
         await exec(15_000, 'starface.removeConnection', await rootNode(TEN), { confirmed: true });

@@ -10,6 +10,10 @@
 // --files=a.ts,b.ts (only these files, paths from the repo root, any name: test/bench uses it for in-host benches),
 // --production (build the extension as the .vsix has it: `node esbuild.mjs --production`). STARFACE_BUILT=1 (set by
 // run-all.mjs) skips the development build, which `npm test` has done already.
+// --tls (or STARFACE_TEST_TLS=1): the user settings say `"starface.simulator.tls": true`, so every simulator the
+// extension starts speaks HTTPS/WSS (the extension trusts its CA from the ready line itself); the run's CA
+// (support/testCa.mjs) and STARFACE_TEST_TLS reach the host's tests through the environment; the closing line then
+// reads `vscode-tls: …`.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
@@ -26,10 +30,12 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { format } from 'node:util';
+import { makeTestCa, tlsRequested } from '../support/testCa.mjs';
 import { chromiumPath, codeServerEntry, provision, ProvisionError, root } from './provision.mjs';
 import { workbenchAction } from './workbench-actions.mjs';
 
-const TIER = 'vscode';
+const tls = tlsRequested();
+const TIER = tls ? 'vscode-tls' : 'vscode';
 const CLOSING = /(vscode: (\d+) passed, (\d+) failed(?:, \d+ skipped)?)/;
 const args = Object.fromEntries(
   process.argv.slice(2).map((a) => {
@@ -176,8 +182,19 @@ async function main() {
       'workbench.enableExperiments': false,
       'security.workspace.trust.enabled': false,
       'git.enabled': false,
+      ...(tls && { 'starface.simulator.tls': true }),
     }),
   );
+  let ca;
+  if (tls) {
+    try {
+      ca = makeTestCa();
+    } catch (e) {
+      rmSync(tmp, { recursive: true, force: true });
+      say(e.message);
+      return finish(`${TIER}: 0 passed, 1 failed`, 1);
+    }
+  }
   const cfg = join(tmp, 'config.yaml');
   writeFileSync(cfg, '');
   const port = await freePort();
@@ -215,6 +232,7 @@ async function main() {
         XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
         VSCODE_TEST_WORKSPACE: workspace,
         STARFACE_DOM_CHECK_DIR: domCheckDir,
+        ...ca?.env,
       },
     },
   );
@@ -242,6 +260,7 @@ async function main() {
       /* already gone */
     }
     rmSync(tmp, { recursive: true, force: true });
+    ca?.remove();
   };
   process.on('exit', killAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'])
@@ -367,6 +386,7 @@ async function main() {
 
   if (!closing) return finish(`${TIER}: 0 passed, 1 failed`, hostCode || 1);
   const [, , passed, failed] = CLOSING.exec(closing);
+  closing = closing.replace(/^vscode:/, `${TIER}:`);
   if (hostCode !== 0 && Number(failed) === 0) return finish(`${TIER}: ${passed} passed, 1 failed`, hostCode);
   return finish(closing, Math.min(Number(failed), 100));
 }

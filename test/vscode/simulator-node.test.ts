@@ -10,7 +10,7 @@ import type { DevKitApi } from '../../extension/src/extension';
 import type { TreeNode } from '../../extension/src/model/tree/pbxTreeModel';
 import { until } from '../support/until';
 import { exec } from './support/exec';
-import { activateDevKit, SIM, simulatorSession } from './support/host';
+import { activateDevKit, SIM, SIM_WS, simulatorSession } from './support/host';
 
 let api: DevKitApi;
 let startedHere = false;
@@ -219,7 +219,7 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     );
     assert.match(
       settings.Transport!,
-      /^UDP \(also: TCP on 127\.0\.0\.1:\d+; WebSocket ws:\/\/127\.0\.0\.1:\d+\/sip\)$/,
+      new RegExp(`^UDP \\(also: TCP on 127\\.0\\.0\\.1:\\d+; WebSocket ${SIM_WS}://127\\.0\\.0\\.1:\\d+/sip\\)$`),
     );
     assert.equal(await register(settings), 200, 'a REGISTER with these settings is accepted');
 
