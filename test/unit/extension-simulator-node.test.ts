@@ -141,6 +141,19 @@ describe('unit: the "Simulator" node (tree model)', () => {
         '',
       ].join('\n'),
     );
+    // With --tls: SIP over TLS among the alternatives, and the certificate's fingerprint to compare.
+    const fingerprint = Array.from({ length: 32 }, (_, i) => (i + 16).toString(16).toUpperCase()).join(':');
+    const tls = softphoneSettings(
+      CREDS.users[1]!,
+      CREDS.sipRealm,
+      { ...ADDRESSES, sipWs: 'wss://127.0.0.1:41001/sip', sipTls: '127.0.0.1:45061', fingerprint },
+      englishOnly,
+    );
+    assert.match(
+      tls,
+      /\nTransport: +UDP \(also: TCP on 127\.0\.0\.1:45060; WebSocket wss:\/\/127\.0\.0\.1:41001\/sip; TLS on 127\.0\.0\.1:45061\)\n/,
+    );
+    assert.ok(tls.endsWith(`\nTLS certificate SHA-256: ${fingerprint}\n`), tls);
     assert.match(
       softphoneSettings(CREDS.users[0]!, '[::1]', { rest: ADDRESSES.rest, sipUdp: '[::1]:5070' }, englishOnly),
       /Domain: +\[::1\]\nProxy host: +\[::1\]\nPort: +5070\nTransport: +UDP\n/,

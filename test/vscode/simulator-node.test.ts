@@ -119,6 +119,13 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
         ['SIP UDP', ready.sipUdp],
         ['SIP TCP', ready.sipTcp],
         ['SIP WebSocket', ready.sipWs],
+        // With starface.simulator.tls (the tier's --tls): SIP over TLS and the certificate's fingerprint too.
+        ...(ready.sipTls
+          ? [
+              ['SIP TLS', ready.sipTls],
+              ['TLS SHA-256', ready.fingerprint],
+            ]
+          : []),
       ],
     );
     assert.match(ready.sipUdp!, /^127\.0\.0\.1:\d+$/);
@@ -219,7 +226,9 @@ describe('the Simulator node (addresses, admin password, logins, softphone setti
     );
     assert.match(
       settings.Transport!,
-      new RegExp(`^UDP \\(also: TCP on 127\\.0\\.0\\.1:\\d+; WebSocket ${SIM_WS}://127\\.0\\.0\\.1:\\d+/sip\\)$`),
+      new RegExp(
+        `^UDP \\(also: TCP on 127\\.0\\.0\\.1:\\d+; WebSocket ${SIM_WS}://127\\.0\\.0\\.1:\\d+/sip${SIM_WS === 'wss' ? '; TLS on 127\\.0\\.0\\.1:\\d+' : ''}\\)$`,
+      ),
     );
     assert.equal(await register(settings), 200, 'a REGISTER with these settings is accepted');
 

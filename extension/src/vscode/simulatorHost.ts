@@ -21,8 +21,8 @@ export class SimulatorHost implements vscode.Disposable {
   get addresses(): SimulatorAddresses | undefined {
     const ready = this.sim?.running ? this.sim.ready : undefined;
     if (!ready) return undefined;
-    const { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, pid } = ready;
-    return { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, pid };
+    const { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, sipTls, fingerprint, pid } = ready;
+    return { rest, uci, xmlRpc, sipUdp, sipTcp, sipWs, sipTls, fingerprint, pid };
   }
 
   /** The CA file of a simulator running with TLS (its ready line's `ca`): trusted for its own connection only. */

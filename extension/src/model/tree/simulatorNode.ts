@@ -17,6 +17,9 @@ export interface SimulatorAddresses {
   sipUdp?: string;
   sipTcp?: string;
   sipWs?: string;
+  /** With `--tls` only: SIP over TLS, and the server certificate's SHA-256 a softphone may be asked to accept. */
+  sipTls?: string;
+  fingerprint?: string;
   pid?: number;
 }
 
@@ -48,6 +51,8 @@ const ADDRESS_ROWS: { key: keyof SimulatorAddresses; label: string; icon: string
   { key: 'sipUdp', label: 'SIP UDP', icon: 'call-outgoing' },
   { key: 'sipTcp', label: 'SIP TCP', icon: 'call-outgoing' },
   { key: 'sipWs', label: 'SIP WebSocket', icon: 'call-outgoing' },
+  { key: 'sipTls', label: 'SIP TLS', icon: 'call-outgoing' },
+  { key: 'fingerprint', label: 'TLS SHA-256', icon: 'lock' },
 ];
 
 export function simulatorNode(view: SimulatorView, ref: NodeRef, ctx: TreeContext): TreeNode {
@@ -185,6 +190,7 @@ export function softphoneSettings(
   const alternatives = [
     addresses.sipTcp ? t('TCP on {0}', addresses.sipTcp) : '',
     addresses.sipWs ? t('WebSocket {0}', addresses.sipWs) : '',
+    addresses.sipTls ? t('TLS on {0}', addresses.sipTls) : '',
   ]
     .filter(Boolean)
     .join('; ');
@@ -198,6 +204,8 @@ export function softphoneSettings(
     [t('Password'), user.sipPassword],
     [t('Realm'), realm],
     [t('SIP address'), `sip:${user.login}@${udp.host}`],
+    // A softphone shows the certificate of SIP over TLS and WSS for acceptance: this is what it must match.
+    ...(addresses.fingerprint ? [[t('TLS certificate SHA-256'), addresses.fingerprint] as [string, string]] : []),
   ];
   const width = Math.max(...rows.map(([label]) => label.length)) + 2;
   const title = t('STARFACE simulator — SIP account of {0}', name ? `${user.login} (${name})` : user.login);
