@@ -3,36 +3,15 @@
 // Teams sign-in rehearsal goes over the same trusted connection. Real TLS on 127.0.0.1: the demo simulator behind a
 // TLS front (test/support/tlsFront.ts) with generated certificates.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrerequisitesReportSchema } from '../../shared/schemas/prerequisites.js';
-import { ensureBuilt, ROOT } from '../support/cli.js';
+import { ensureBuilt } from '../support/cli.js';
+import { preflight, PREFLIGHT_CLI as CLI } from '../support/preflightCli.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 import { makeCa, makeServerCert, type TestCa, type TestCert } from '../support/tlsCerts.js';
 import { startTlsFront, type TlsFront } from '../support/tlsFront.js';
-
-const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
-
-function preflight(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env))
-    if (v !== undefined && !/^(https?|all)_proxy$/i.test(k)) childEnv[k] = v;
-  Object.assign(childEnv, { STARFACE_PASSWORD: ADMIN_PASSWORD }, env);
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: childEnv, timeout: 20_000 },
-      (_e, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
-}
 
 describe('simulator: starface-preflight over HTTPS (--ca, --fingerprint)', function () {
   this.timeout(60_000);
@@ -95,7 +74,7 @@ describe('simulator: starface-preflight over HTTPS (--ca, --fingerprint)', funct
         '--key-file',
         keyFile,
       ],
-      { STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001' },
+      { STARFACE_PASSWORD: ADMIN_PASSWORD, STARFACE_SIGNIN_PASSWORD: 'anna-demo-1001' },
     );
     assert.equal(r.code, 0, r.stderr);
     const report = PrerequisitesReportSchema.parse(JSON.parse(r.stdout));

@@ -1,47 +1,11 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { PrerequisitesReportSchema } from '../../shared/schemas/prerequisites.js';
-import { ensureBuilt, ROOT } from '../support/cli.js';
+import { ensureBuilt } from '../support/cli.js';
 import { closedPort } from '../support/net.js';
+import { preflight, PREFLIGHT_CLI as CLI } from '../support/preflightCli.js';
 import { ADMIN_PASSWORD, startSim, type RunningSim } from '../support/rest.js';
 import { skipUnderTls } from '../support/testTls.js';
-
-const CLI = join(ROOT, 'dist', 'cli', 'starface-preflight.js');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built CLI without blocking this process, which also hosts the simulator it talks to. */
-function preflight(
-  args: string[],
-  env: Record<string, string | undefined> = { STARFACE_PASSWORD: ADMIN_PASSWORD },
-): Promise<Run> {
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries({
-    ...process.env,
-    HTTPS_PROXY: undefined,
-    https_proxy: undefined,
-    ALL_PROXY: undefined,
-    all_proxy: undefined,
-    STARFACE_PASSWORD: undefined,
-    ...env,
-  })) {
-    if (v !== undefined) childEnv[k] = v;
-  }
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [CLI, ...args],
-      { cwd: ROOT, env: childEnv, timeout: 20_000 },
-      (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
-    child.stdin?.end();
-  });
-}
 
 describe('simulator: starface-preflight CLI (dist/cli/starface-preflight.js)', () => {
   let sim: RunningSim;
