@@ -43,10 +43,14 @@ describe('simulator: stories (/rest/sim/story)', function () {
   const eventsSince = async (seq: number): Promise<SimEventEntry[]> =>
     (await sim.admin.get(`/sim/events?sinceSeq=${seq}`)).body.events;
   const idle = () =>
-    until('the story to end', async () => {
-      const s = (await sim.admin.get('/sim/story')).body;
-      return s.state === 'idle' && s;
-    });
+    until(
+      'the story to end',
+      async () => {
+        const s = (await sim.admin.get('/sim/story')).body;
+        return s.state === 'idle' && s;
+      },
+      25_000,
+    );
   const storyEvent = (event: string, step?: number) => (e: SimEventEntry) =>
     e.service === SIM_SERVICES.story && e.event === event && (step === undefined || e.data.step === step);
 
