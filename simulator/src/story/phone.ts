@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { isIPv6 } from 'node:net';
 import { computeResponse, DIGEST_ALGORITHMS, type DigestAlgorithm } from '../sip/auth/digest.js';
 import { SipHeaders } from '../sip/message/headers.js';
 import { createResponse, parseMessage, serialize, type SipRequest, type SipResponse } from '../sip/message/message.js';
@@ -48,12 +49,13 @@ export class StoryPhone {
   }
 
   async open(): Promise<void> {
-    const socket = createSocket('udp4');
+    // On the listener's own address: a loopback one, or the one address the simulator is bound to.
+    const socket = createSocket(isIPv6(this.opts.host) ? 'udp6' : 'udp4');
     socket.on('message', (buf) => this.receive(buf));
     socket.on('error', () => undefined);
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
+      socket.bind(0, this.opts.host, () => {
         socket.off('error', reject);
         resolve();
       });
@@ -86,20 +88,29 @@ export class StoryPhone {
       throw new Error(`the phone of ${this.opts.login} could not register: ${res.status} ${res.reason}`.trim());
   }
 
+  /** host:port as a URI writes it (IPv6 in brackets). */
   private get domain(): string {
-    return `${this.opts.host}:${this.opts.port}`;
+    return `${this.hostPart}:${this.opts.port}`;
+  }
+
+  private get hostPart(): string {
+    return isIPv6(this.opts.host) ? `[${this.opts.host}]` : this.opts.host;
+  }
+
+  private get contact(): string {
+    return `<sip:${this.opts.login}@${this.hostPart}:${this.localPort};transport=udp>`;
   }
 
   private registerRequest(expires: number): SipRequest {
     const { login } = this.opts;
     const headers = new SipHeaders()
-      .append('Via', `SIP/2.0/UDP 127.0.0.1:${this.localPort};branch=z9hG4bK${token(8)};rport`)
+      .append('Via', `SIP/2.0/UDP ${this.hostPart}:${this.localPort};branch=z9hG4bK${token(8)};rport`)
       .append('Max-Forwards', '70')
       .append('From', `<sip:${login}@${this.domain}>;tag=${this.fromTag}`)
       .append('To', `<sip:${login}@${this.domain}>`)
       .append('Call-ID', this.callId)
       .append('CSeq', `${++this.cseq} REGISTER`)
-      .append('Contact', `<sip:${login}@127.0.0.1:${this.localPort};transport=udp>`)
+      .append('Contact', this.contact)
       .append('Expires', String(expires))
       .append('User-Agent', 'STARFACE simulator story phone');
     return {
@@ -198,11 +209,7 @@ export class StoryPhone {
         const ok = createResponse(req, 200, undefined, toTag);
         const offer = sdpOf(req);
         // Without an offer (click-to-dial's first leg) the phone makes one; the ACK brings the answer.
-        withSdp(
-          ok,
-          `<sip:${this.opts.login}@127.0.0.1:${this.localPort};transport=udp>`,
-          sdpAnswer(offer, STORY_MEDIA_PORT),
-        );
+        withSdp(ok, this.contact, sdpAnswer(offer, STORY_MEDIA_PORT));
         const wire = serialize(ok);
         this.answered.set(txKey, wire);
         return this.send(wire);
