@@ -98,7 +98,7 @@ export const StoryStatusSchema = z
   .meta({ id: 'StoryStatus' });
 export type StoryStatus = z.infer<typeof StoryStatusSchema>;
 
-/** sim.story events: data {story, step, steps, say?, action?, error?}. */
+/** sim.events.story events: data {story, step, steps, say?, action?, error?}. */
 export const STORY_EVENTS = [
   'started',
   'step-started',

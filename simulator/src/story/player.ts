@@ -38,7 +38,7 @@ export interface StoryHost {
 /**
  * Plays one story at a time. Each step is an action taken through the simulator's real paths (SIP REGISTER from
  * in-process phones, UCI click-to-dial and presence, REST configuration), then a pause scaled by `speed`; every
- * step publishes sim.story events so the inspector can show the narration.
+ * step publishes sim.events.story events so the inspector can show the narration.
  */
 export class StoryPlayer {
   private run: StoryRun | undefined;
