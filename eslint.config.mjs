@@ -194,9 +194,9 @@ export default tseslint.config(
     },
   },
   {
-    // `starface-sim record|replay` is a client of a running simulator: it speaks UCI and REST over the wire, like any
+    // `starface-sim record|replay|story` is a client of a running simulator: it speaks UCI and REST over the wire, like any
     // other client, so it takes nothing from the server's rooms.
-    files: ['simulator/src/cli/recordReplay.ts'],
+    files: ['simulator/src/cli/recordReplay.ts', 'simulator/src/cli/story.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -204,7 +204,8 @@ export default tseslint.config(
           patterns: [
             {
               regex: '^\\.\\./[^.]',
-              message: "record/replay is a client of the simulator: it may import shared/, not the simulator's rooms.",
+              message:
+                "record/replay and story are clients of the simulator: they may import shared/, not the simulator's rooms.",
             },
           ],
         },

@@ -8,6 +8,7 @@ import { EventListSchema, EventQuerySchema } from '../schemas/events.js';
 import { OAuthClientInfoSchema } from '../schemas/oauth.js';
 import { RegistrationListSchema } from '../schemas/registrations.js';
 import { ScenarioApplySchema } from '../schemas/scenario.js';
+import { StoryPauseSchema, StoryStartSchema, StoryStatusSchema } from '../schemas/story.js';
 import { TeamsLoginFailureSchema, TeamsLoginRequestSchema, TeamsLoginSuccessSchema } from '../schemas/teamsLogin.js';
 import { ReplayAcceptedSchema, ReplayRequestSchema } from '../schemas/uci.js';
 import { endpoints } from './endpoint.js';
@@ -129,6 +130,41 @@ export const SIM_API = endpoints({
     real: false,
     body: ReplayRequestSchema,
     responses: { 202: ReplayAcceptedSchema, 400: ApiErrorSchema },
+  },
+  getStory: {
+    method: 'get',
+    path: '/sim/story',
+    summary: 'The story playing (idle, playing or paused; step i of n and its narration), or the last one played',
+    access: 'admin',
+    real: false,
+    responses: { 200: StoryStatusSchema },
+  },
+  postStory: {
+    method: 'post',
+    path: '/sim/story',
+    summary:
+      "Play a story (a built-in name or a story file's content) through the SIP, UCI and REST listeners; 409 while one plays",
+    access: 'admin',
+    real: false,
+    body: StoryStartSchema,
+    responses: { 202: StoryStatusSchema, 400: ApiErrorSchema, 409: ApiErrorSchema },
+  },
+  putStory: {
+    method: 'put',
+    path: '/sim/story',
+    summary: 'Pause ({"paused": true}) or resume the playing story',
+    access: 'admin',
+    real: false,
+    body: StoryPauseSchema,
+    responses: { 200: StoryStatusSchema, 409: ApiErrorSchema },
+  },
+  deleteStory: {
+    method: 'delete',
+    path: '/sim/story',
+    summary: 'Stop the playing story: its calls end, its phones unregister',
+    access: 'admin',
+    real: false,
+    responses: { 200: StoryStatusSchema, 409: ApiErrorSchema },
   },
   getOpenApi: {
     method: 'get',

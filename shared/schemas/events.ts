@@ -24,6 +24,8 @@ export const SIM_SERVICES = {
   fmc: 'sim.events.fmc',
   /** Entries of the simulator's call journal (shared/schemas/callJournal.ts), one event per user. */
   callJournal: 'sim.events.calljournal',
+  /** A story playing (shared/schemas/story.ts): one event per step started and done, paused, finished. */
+  story: 'sim.events.story',
 } as const;
 export type SimService = (typeof SIM_SERVICES)[keyof typeof SIM_SERVICES];
 

@@ -38,6 +38,7 @@ import { UCI_DEFAULT_KEEPALIVE_MS, UCI_PATH } from '../../shared/schemas/uci.js'
 import { OAUTH_CLIENT_ID } from '../../shared/schemas/oauth.js';
 import { TEAMS_MODULE_NAME } from '../../shared/catalogue.js';
 import type { TlsMaterial } from './tls/index.js';
+import { StoryPlayer } from './story/player.js';
 
 declare const __DEVKIT_VERSION__: string | undefined;
 export const SIMULATOR_VERSION = typeof __DEVKIT_VERSION__ === 'string' ? __DEVKIT_VERSION__ : '0.0.0-dev';
@@ -181,6 +182,7 @@ export interface Simulator {
 }
 
 const ALL_INTERFACES = new Set(['0.0.0.0', '::', '']);
+const urlHostOf = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   const host = opts.host ?? '127.0.0.1';
@@ -203,6 +205,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   let replayer: Replayer | undefined;
   let revocation: SessionRevocation | undefined;
   let oauth: OAuthRealm | undefined;
+  let story: StoryPlayer | undefined;
   const sockets = new Set<Socket>();
   let generatedAdminPassword: string | undefined;
   let scenarioName = '';
@@ -411,6 +414,25 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
           log('info', 'scenario applied', { scenario: scenario.name });
         }),
       };
+      story = ctx.story = new StoryPlayer({
+        state: () => h.state,
+        bus,
+        log,
+        targets: () => {
+          if (!addresses) return undefined;
+          // The story's clients reach the listeners on loopback when they are bound to every interface.
+          const local = ALL_INTERFACES.has(host) ? '127.0.0.1' : host;
+          return {
+            rest: addresses.rest.replace(`//${urlHostOf(host)}:`, `//${urlHostOf(local)}:`),
+            uci: addresses.uci.replace(`//${urlHostOf(host)}:`, `//${urlHostOf(local)}:`),
+            sipHost: local,
+            sipUdpPort: addresses.sipPort,
+            ...(tls && { ca: tls.ca }),
+          };
+        },
+        issueAdminToken: () => sessions.issueToken(h.state.users.find((u) => u.login === ADMIN_LOGIN)!.id),
+        revokeToken: (token) => sessions.revoke(token),
+      });
       const restHttp = createRestApp(ctx, SIMULATOR_VERSION);
       // Upgraded sockets (/uci, /sip WebSockets) are no longer requests: the request timeouts do not cut them.
       // Node checks them every connectionsCheckingInterval, so that follows the timeout.
@@ -465,7 +487,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       if (ALL_INTERFACES.has(host))
         log('warn', 'bound to all interfaces: anyone on the network can reach this simulator', { host });
       const port = (server.address() as AddressInfo).port;
-      const urlHost = host.includes(':') ? `[${host}]` : host;
+      const urlHost = urlHostOf(host);
       const http = tls ? 'https' : 'http';
       const ws = tls ? 'wss' : 'ws';
       addresses = {
@@ -500,6 +522,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     },
 
     async stop() {
+      await story?.close();
+      story = undefined;
       applyScenario = undefined;
       addresses = undefined;
       replayer?.stop();

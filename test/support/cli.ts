@@ -66,7 +66,7 @@ const running = new Set<ChildProcess>();
 
 /** Under --tls (test/support/testTls.ts) a simulator start gets the TLS flags; subcommands, --help, --version not. */
 function withTestTls(args: string[]): string[] {
-  const start = !['record', 'replay', 'admin-password'].includes(args[0] ?? '');
+  const start = !['record', 'replay', 'admin-password', 'story'].includes(args[0] ?? '');
   const info = args.some((a) => ['--help', '-h', '--version', '-v', '--tls', '--sip-tls-port', '--tls-ca'].includes(a));
   return start && !info ? [...testTlsArgs(), ...args] : args;
 }

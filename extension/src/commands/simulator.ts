@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { brokenDescription, BUILTIN_NAMES, STARFACE_10_SCENARIO } from '../../../shared/scenarios.js';
 import { pick } from '../text/i18n.js';
 import { LocalSimulator } from '../simulator/localSimulator.js';
-import { guarded, withProgress, type CommandContext, type CommandTable } from './context.js';
+import { guarded, UserFacingError, withProgress, type CommandContext, type CommandTable } from './context.js';
 
 const t = vscode.l10n.t;
 export const SIMULATOR_CONNECTION = 'Local simulator';
@@ -49,6 +49,9 @@ async function askScenario(): Promise<{ scenario: string | undefined } | undefin
  */
 const StartOptionsSchema = z.strictObject({ scenario: z.string().min(1).optional(), keep: z.boolean().optional() });
 
+/** What a test may pass to the story command: a speed (a test plays it fast). */
+const StoryOptionsSchema = z.strictObject({ speed: z.number().positive().max(1000).optional() });
+
 export function simulatorCommands(ctx: CommandContext): CommandTable {
   return {
     'starface.startSimulator': guarded(ctx, 'startSimulator', async (arg?: unknown) => {
@@ -82,6 +85,43 @@ export function simulatorCommands(ctx: CommandContext): CommandTable {
         `simulator started at ${ready.rest} (scenario ${choice.scenario ?? 'stored'}, data ${ctx.simulator.dataDir})`,
       );
       return ready.rest;
+    }),
+    'starface.playDemoStory': guarded(ctx, 'playDemoStory', async (arg?: unknown) => {
+      const session = ctx.sessions.get(SIMULATOR_CONNECTION);
+      if (!session || session.state !== 'ready')
+        throw new UserFacingError(t('Start the local simulator first: the demo story plays on it.'));
+      const given = StoryOptionsSchema.safeParse(arg ?? {});
+      const speed = given.success ? given.data.speed : undefined;
+      const client = session.api.client;
+      const pause = t('Pause');
+      const resume = t('Resume');
+      const stop = t('Stop');
+      const current = await client.call('getStory');
+      if (current.state !== 'idle') {
+        // One story at a time: the command steers the one playing instead.
+        const toggle = current.state === 'playing' ? pause : resume;
+        const action = await vscode.window.showInformationMessage(
+          t('The story "{0}" is at step {1} of {2}.', current.story ?? '', current.step ?? 0, current.steps ?? 0),
+          toggle,
+          stop,
+        );
+        if (action === toggle) await client.call('putStory', { body: { paused: current.state === 'playing' } });
+        else if (action === stop) await client.call('deleteStory');
+        return current.state;
+      }
+      const started = await client.call('postStory', { body: { name: 'demo', ...(speed && { speed }) } });
+      ctx.log.info(`demo story started (${started.steps} steps)`);
+      void vscode.window
+        .showInformationMessage(
+          t('Playing the demo story ({0} steps): the inspector narrates it, the tree follows.', started.steps ?? 0),
+          pause,
+          stop,
+        )
+        .then(async (action) => {
+          if (action === pause) await client.call('putStory', { body: { paused: true } }).catch(() => undefined);
+          else if (action === stop) await client.call('deleteStory').catch(() => undefined);
+        });
+      return started.state;
     }),
     'starface.stopSimulator': guarded(ctx, 'stopSimulator', async () => {
       await ctx.sessions.get(SIMULATOR_CONNECTION)?.signOut();

@@ -7,6 +7,7 @@ import { isSubcommand, runSubcommand } from './recordReplay.js';
 import type { ReadyLine } from '../../../shared/schemas/readyLine.js';
 import { parseDigestList } from '../../../shared/schemas/sipDigest.js';
 import { adminPasswordCommand } from './adminPassword.js';
+import { storyCommand } from './story.js';
 import { parseOrigins } from '../auth/browserGuard.js';
 import { OAUTH_TOKEN_PATH } from '../../../shared/schemas/oauth.js';
 import { STARFACE_10_SCENARIO } from '../../../shared/scenarios.js';
@@ -17,6 +18,7 @@ Usage: starface-sim [options]
        starface-sim record --uci URL --out FILE.jsonl …   (starface-sim record --help)
        starface-sim replay FILE.jsonl --rest URL …        (starface-sim replay --help)
        starface-sim admin-password --data DIR --reset     (starface-sim admin-password --help)
+       starface-sim story demo --admin-password PW        (starface-sim story --help)
 
   --host HOST               address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)
   --http-port N             HTTP port: REST at /rest, SIP over WebSocket at /sip (default 8080; 0 = free)
@@ -61,6 +63,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'admin-password') {
     process.exitCode = await adminPasswordCommand(process.argv.slice(3));
+    return;
+  }
+  if (process.argv[2] === 'story') {
+    process.exitCode = await storyCommand(process.argv.slice(3));
     return;
   }
   // Memory over speed: V8 then grows the heap in small steps instead of letting garbage pile up to several

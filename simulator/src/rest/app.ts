@@ -34,6 +34,7 @@ import { phoneNumbersHandlers } from './phoneNumbers.js';
 import { phonesHandlers } from './phones.js';
 import { redirectsHandlers } from './redirects.js';
 import { replayHandlers } from './replay.js';
+import { storyHandlers } from './story.js';
 import { serverHandlers } from './server.js';
 import { simHandlers } from './sim.js';
 import { teamsLoginHandlers } from './teamsLogin.js';
@@ -105,6 +106,7 @@ export function createRestApp(ctx: RestContext, packageVersion: string): RestHtt
     ...conferencesHandlers(ctx),
     ...teamsLoginHandlers(ctx), // public: the Teams app authenticates with the user's credentials itself
     ...replayHandlers(ctx),
+    ...storyHandlers(ctx),
     ...openApiHandlers(packageVersion),
     ...functionKeysHandlers(ctx),
     ...voicemailHandlers(ctx),

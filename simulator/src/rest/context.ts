@@ -14,6 +14,7 @@ import type { SessionRevocation } from '../auth/sessionRevocation.js';
 import type { Sessions } from '../auth/sessions.js';
 import type { OAuthRealm } from '../auth/oauth.js';
 import type { Replayer } from '../events/replay.js';
+import type { Story, StoryStatus } from '../../../shared/schemas/story.js';
 
 export interface RestContext {
   holder: StateHolder;
@@ -35,6 +36,16 @@ export interface RestContext {
   replayer?: Replayer;
   /** Ends the sessions a change of a user took the ground from; REST only tells it which token to spare. */
   revocation?: SessionRevocation;
+  /** Plays stories (/rest/sim/story); absent while the simulator is stopping. */
+  story?: StoryControl;
+}
+
+/** What REST needs of the story player (simulator/src/story/player.ts). */
+export interface StoryControl {
+  status(): StoryStatus;
+  start(story: Story, speed: number): StoryStatus;
+  setPaused(paused: boolean): StoryStatus;
+  stop(): Promise<StoryStatus>;
 }
 
 export const AUTH_HEADER = 'authtoken';
