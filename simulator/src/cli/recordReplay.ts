@@ -5,7 +5,7 @@
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { restLoginSecret, uciToken } from '../../../shared/hashes.js';
+import { uciToken } from '../../../shared/hashes.js';
 import {
   ReplayEventSchema,
   UCI_AUTH_PARAM,
@@ -15,6 +15,7 @@ import {
   type ReplayAccepted,
   type ReplayEvent,
 } from '../../../shared/schemas/uci.js';
+import { restLogin } from './restLogin.js';
 
 const RECORD_HELP = `Usage: starface-sim record --uci URL --out FILE.jsonl [auth] [options]
 
@@ -298,19 +299,4 @@ function readRecording(file: string): ReplayEvent[] {
     events.push(parsed.data);
   });
   return events;
-}
-
-async function restLogin(rest: string, login: string, password: string): Promise<string> {
-  const challenge = await fetch(`${rest}/login`, { headers: { 'X-Version': '2' } });
-  if (!challenge.ok) throw new Error(`GET ${rest}/login answered ${challenge.status}`);
-  const { nonce } = (await challenge.json()) as { nonce: string };
-  const res = await fetch(`${rest}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Version': '2' },
-    body: JSON.stringify({ loginType: 'Internal', nonce, secret: restLoginSecret(login, nonce, password) }),
-  });
-  const body = (await res.json().catch(() => ({}))) as { token?: string; message?: string };
-  if (res.status !== 200 || !body.token)
-    throw new Error(`login as ${login} failed: ${res.status} ${body.message ?? ''}`);
-  return body.token;
 }

@@ -5,9 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { restLoginSecret } from '../../../shared/hashes.js';
 import { SIM_SERVICES, type SimEvent } from '../../../shared/schemas/events.js';
 import { StorySchema } from '../../../shared/schemas/story.js';
+import { restLogin } from './restLogin.js';
 
 const HELP = `Usage: starface-sim story NAME|FILE [--speed N] [--rest URL] [--admin-password PW] [--lang en|de]
 
@@ -143,19 +143,4 @@ function readStory(file: string): unknown {
       `the story ${file} is not valid:\n${parsed.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`).join('\n')}`,
     );
   return json;
-}
-
-async function restLogin(rest: string, login: string, password: string): Promise<string> {
-  const challenge = await fetch(`${rest}/login`, { headers: { 'X-Version': '2' } });
-  if (!challenge.ok) throw new Error(`GET ${rest}/login answered ${challenge.status}`);
-  const { nonce } = (await challenge.json()) as { nonce: string };
-  const res = await fetch(`${rest}/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'X-Version': '2' },
-    body: JSON.stringify({ loginType: 'Internal', nonce, secret: restLoginSecret(login, nonce, password) }),
-  });
-  const body = (await res.json().catch(() => ({}))) as { token?: string; message?: string };
-  if (res.status !== 200 || !body.token)
-    throw new Error(`login as ${login} failed: ${res.status} ${body.message ?? ''}`);
-  return body.token;
 }
