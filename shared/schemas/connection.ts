@@ -63,3 +63,15 @@ export function restBaseUrl(address: string): string {
   url.pathname = path;
   return url.toString().replace(/\/$/, '');
 }
+
+/**
+ * An address beside the REST API on the same PBX (`https://pbx/rest` → `https://pbx` + `path`): the UCI's XML-RPC
+ * endpoint, the OAuth token endpoint. Query and fragment of the base are dropped.
+ */
+export function besideRest(restBase: string, path: string): string {
+  const url = new URL(restBase);
+  url.pathname = url.pathname.replace(/\/rest\/?$/, '') + path;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}

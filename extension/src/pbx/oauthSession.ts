@@ -17,6 +17,7 @@ import {
 } from '../../../shared/schemas/oauth.js';
 import { boundedText, isRedirect, ResponseTooLargeError } from './httpLimits.js';
 import { networkFailure, PbxError, redirectError, type BearerAuth } from './restClient.js';
+import { besideRest } from '../../../shared/schemas/connection.js';
 
 /** A token answer is a few KiB (two JWTs); this bounds what a wrong server can make us buffer. */
 const OAUTH_MAX_RESPONSE_BYTES = 64 * 1024;
@@ -45,11 +46,7 @@ export interface OAuthSessionOptions {
 
 /** `https://pbx/rest` (restBaseUrl) → `https://pbx/auth/realms/pbx/oauth2/token`. */
 export function oauthTokenUrl(restBase: string): string {
-  const url = new URL(restBase);
-  url.pathname = url.pathname.replace(/\/rest\/?$/, '') + OAUTH_TOKEN_PATH;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
+  return besideRest(restBase, OAUTH_TOKEN_PATH);
 }
 
 /** The tokens of one OAuth session; `renew…`/`…ExpiresAt` in milliseconds since the epoch. */

@@ -10,6 +10,7 @@ import { boundedText, isRedirect, redirectTarget, ResponseTooLargeError } from '
 import { createPbxFetch } from './httpsFetch.js';
 import { TlsTrustError } from './tlsTrust.js';
 import { UCI_XMLRPC_FAULTS, UCI_XMLRPC_PARAMS, UCI_XMLRPC_PATH } from '../../../shared/schemas/uciXmlRpc.js';
+import { besideRest } from '../../../shared/schemas/connection.js';
 
 /** Where the PBX pushes events: the callback server's advertised address and secret path. */
 export interface UciCallbackTarget {
@@ -70,11 +71,7 @@ export class UciXmlRpcError extends Error {
 
 /** `https://pbx/rest` (restBaseUrl) → `https://pbx/xml-rpc`. */
 export function uciXmlRpcUrl(restBase: string): string {
-  const url = new URL(restBase);
-  url.pathname = url.pathname.replace(/\/rest\/?$/, '') + UCI_XMLRPC_PATH;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
+  return besideRest(restBase, UCI_XMLRPC_PATH);
 }
 
 /** A larger answer is refused: UCI answers are a few KiB; this bounds what a wrong or hostile server can make us buffer. */
