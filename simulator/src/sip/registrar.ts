@@ -63,6 +63,7 @@ export class Registrar {
   private readonly bindings = new Map<number, Binding[]>();
   private readonly tag = randomBytes(4).toString('hex');
   private timer: ReturnType<typeof setInterval> | undefined;
+  private lastDate: { second: number; text: string } | undefined;
 
   constructor(private readonly host: RegistrarHost) {}
 
@@ -318,8 +319,15 @@ export class Registrar {
     for (const b of this.bindings.get(userId) ?? []) {
       res.headers.append('Contact', `${b.contactValue};expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`);
     }
-    res.headers.append('Date', new Date(now).toUTCString());
+    res.headers.append('Date', this.dateHeader(now));
     return res;
+  }
+
+  /** The Date field value (whole seconds), made once per second rather than once per 200. */
+  private dateHeader(now: number): string {
+    const second = Math.floor(now / 1000);
+    if (this.lastDate?.second !== second) this.lastDate = { second, text: new Date(second * 1000).toUTCString() };
+    return this.lastDate.text;
   }
 
   private challenge(req: SipRequest, stale: boolean): SipResponse {

@@ -82,6 +82,21 @@ export function topBranch(msg: SipMessage): string | undefined {
   return b ?? undefined;
 }
 
+/** `text` split at every LF, a CR before it dropped: what `split(/\r?\n/)` gives, without a regular expression. */
+function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) {
+      lines.push(text.slice(start));
+      return lines;
+    }
+    lines.push(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 0x0d ? nl - 1 : nl));
+    start = nl + 1;
+  }
+}
+
 function headerEnd(buf: Buffer): { end: number; sep: number } | undefined {
   const crlf = buf.indexOf('\r\n\r\n');
   const lf = buf.indexOf('\n\n');
@@ -118,12 +133,14 @@ function parseUnsafe(raw: Buffer): ParseResult {
   const split = headerEnd(buf);
   const head = (split ? buf.subarray(0, split.end) : buf).toString('utf8');
   const bodyBytes = split ? buf.subarray(split.end + split.sep) : Buffer.alloc(0);
-  const lines = head.split(/\r?\n/);
-  const startLine = lines.shift() ?? '';
+  const lines = splitLines(head);
+  const startLine = lines[0]!;
   const headers = new SipHeaders();
   let badHeader: string | undefined;
-  for (const line of lines) {
-    if (/^[ \t]/.test(line)) {
+  for (let l = 1; l < lines.length; l++) {
+    const line = lines[l]!;
+    const first = line.charCodeAt(0);
+    if (first === 0x20 || first === 0x09) {
       if (!headers.extendLast(line.trim())) badHeader ??= 'a continuation line before any header';
       continue;
     }
@@ -155,14 +172,16 @@ function parseUnsafe(raw: Buffer): ParseResult {
   }
 
   const requestLine = /^([A-Za-z0-9\-.!%*_+`'~]+) (\S+) (SIP\/\d+\.\d+)$/i.exec(startLine);
-  const looseRequest = /^([A-Za-z0-9\-.!%*_+`'~]+)\s+(.*?)\s+(SIP\/\S+)\s*$/i.exec(startLine);
-  const method = (requestLine ?? looseRequest)?.[1];
-  const partial: SipRequest | undefined = method
-    ? { kind: 'request', method, uri: (requestLine ?? looseRequest)![2]!, version: 'SIP/2.0', headers, body: bodyBytes }
-    : undefined;
-  const answerable = partial && canAnswer(headers) ? partial : undefined;
-  const refuse = (reason: string, status: 400 | 505 = 400): ParseResult =>
-    answerable ? { ok: false, reason, status, partial: answerable } : { ok: false, reason };
+  // Only a start line that is not a strict request line needs the loose reading.
+  const looseRequest = requestLine ? null : /^([A-Za-z0-9\-.!%*_+`'~]+)\s+(.*?)\s+(SIP\/\S+)\s*$/i.exec(startLine);
+  const read = requestLine ?? looseRequest;
+  // The request as far as it was read, built only when it is refused.
+  const refuse = (reason: string, status: 400 | 505 = 400): ParseResult => {
+    const partial: SipRequest | undefined = read
+      ? { kind: 'request', method: read[1]!, uri: read[2]!, version: 'SIP/2.0', headers, body: bodyBytes }
+      : undefined;
+    return partial && canAnswer(headers) ? { ok: false, reason, status, partial } : { ok: false, reason };
+  };
 
   if (!requestLine) {
     if (!looseRequest) return { ok: false, reason: 'malformed start line' };
@@ -252,7 +271,9 @@ export function serialize(message: SipMessage): Buffer {
     lines.push(`${name}: ${value}`);
   }
   lines.push(`Content-Length: ${message.body.length}`);
-  return Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n', 'utf8'), message.body]);
+  const head = lines.join('\r\n') + '\r\n\r\n';
+  if (message.body.length === 0) return Buffer.from(head, 'utf8');
+  return Buffer.concat([Buffer.from(head, 'utf8'), message.body]);
 }
 
 export const REASONS: Record<number, string> = {

@@ -30,8 +30,14 @@ export function splitParams(text: string): string[] {
   return splitOutside(text, ';');
 }
 
+/** What withoutParams() would change in a parameter text: space, quotes, an empty parameter, a trailing ";". */
+const UNTIDY_PARAMS = /[\s"]|;;|;$|^;=/;
+
 /** `paramText` without the parameters of these names (case-insensitive), the others as they were. */
 export function withoutParams(paramText: string, names: readonly string[]): string {
+  if (paramText === '') return '';
+  // Nothing to drop and nothing to tidy (no space, no quote, no empty parameter): the text is its own result.
+  if (names.length === 0 && paramText.charCodeAt(0) === 0x3b && !UNTIDY_PARAMS.test(paramText)) return paramText;
   const drop = new Set(names.map((n) => n.toLowerCase()));
   return splitParams(paramText.replace(/^\s*;/, ''))
     .map((p) => p.trim())
@@ -64,8 +70,49 @@ function unescapeUser(user: string): string | undefined {
   }
 }
 
-/** sip:, sips: and tel: URIs; other schemes keep only their text in `host`. Undefined when malformed. */
-export function parseUri(text: string): SipUri | undefined {
+/**
+ * The last results of parseUri and parseNameAddr, by input text: one request has its Request-URI, To, From and
+ * Contact read by the parser, the SIP server and the registrar, each of which used to parse them anew. Results are
+ * frozen (shared between callers); only short texts are kept, and a full cache is emptied.
+ */
+class ParseCache<T extends object> {
+  private readonly map = new Map<string, T>();
+
+  constructor(
+    private readonly parse: (text: string) => T | undefined,
+    private readonly maxEntries = 4096,
+    private readonly maxLength = 512,
+  ) {}
+
+  get(text: string): T | undefined {
+    const hit = this.map.get(text);
+    if (hit !== undefined) return hit;
+    const value = this.parse(text);
+    if (value !== undefined && text.length <= this.maxLength) {
+      if (this.map.size >= this.maxEntries) this.map.clear();
+      this.map.set(text, deepFreeze(value));
+    }
+    return value;
+  }
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const v of Object.values(value)) if (v !== null && typeof v === 'object') Object.freeze(v);
+  return Object.freeze(value);
+}
+
+const uriCache = new ParseCache(parseUriUncached);
+const nameAddrCache = new ParseCache(parseNameAddrUncached);
+
+/**
+ * sip:, sips: and tel: URIs; other schemes keep only their text in `host`. Undefined when malformed. The result
+ * is frozen and may be shared with other callers.
+ */
+export function parseUri(text: string): Readonly<SipUri> | undefined {
+  return uriCache.get(text);
+}
+
+function parseUriUncached(text: string): SipUri | undefined {
   const s = text.trim();
   if (!s || /[\s<>"]/.test(s)) return undefined;
   const colon = s.indexOf(':');
@@ -125,8 +172,15 @@ export function formatUri(
   return `${u.scheme}:${user}${u.host}${port}${params}`;
 }
 
-/** `"Display" <uri>;params`, `<uri>;params` or a bare `uri;params` (whose `;params` belong to the field). */
-export function parseNameAddr(text: string): NameAddr | undefined {
+/**
+ * `"Display" <uri>;params`, `<uri>;params` or a bare `uri;params` (whose `;params` belong to the field). The result
+ * is frozen and may be shared with other callers.
+ */
+export function parseNameAddr(text: string): Readonly<NameAddr> | undefined {
+  return nameAddrCache.get(text);
+}
+
+function parseNameAddrUncached(text: string): NameAddr | undefined {
   let s = text.trim();
   let display: string | undefined;
   if (s.startsWith('"')) {
