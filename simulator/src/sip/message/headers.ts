@@ -171,4 +171,9 @@ export class SipHeaders {
   entries(): [string, string][] {
     return this.fields.map((f) => [f.name, f.value]);
   }
+
+  /** The fields in order, each with its canonical name as `key`; read-only, for writing a message out. */
+  fieldList(): readonly Readonly<{ name: string; key: string; value: string }>[] {
+    return this.fields;
+  }
 }

@@ -1,4 +1,4 @@
-import { canonicalName, displayName, SipHeaders } from './headers.js';
+import { displayName, SipHeaders } from './headers.js';
 import { parseNameAddr, parseParams, parseUri } from './uri.js';
 
 export interface SipRequest {
@@ -265,13 +265,12 @@ export function serialize(message: SipMessage): Buffer {
     message.kind === 'request'
       ? `${message.method} ${message.uri} SIP/2.0`
       : `SIP/2.0 ${message.status} ${message.reason}`;
-  const lines = [start];
-  for (const [name, value] of message.headers.entries()) {
-    if (canonicalName(name) === 'content-length') continue;
-    lines.push(`${name}: ${value}`);
+  let head = start;
+  for (const f of message.headers.fieldList()) {
+    if (f.key === 'content-length') continue;
+    head += `\r\n${f.name}: ${f.value}`;
   }
-  lines.push(`Content-Length: ${message.body.length}`);
-  const head = lines.join('\r\n') + '\r\n\r\n';
+  head += `\r\nContent-Length: ${message.body.length}\r\n\r\n`;
   if (message.body.length === 0) return Buffer.from(head, 'utf8');
   return Buffer.concat([Buffer.from(head, 'utf8'), message.body]);
 }

@@ -72,32 +72,39 @@ function unescapeUser(user: string): string | undefined {
 
 /**
  * The last results of parseUri and parseNameAddr, by input text: one request has its Request-URI, To, From and
- * Contact read by the parser, the SIP server and the registrar, each of which used to parse them anew. Results are
- * frozen (shared between callers); only short texts are kept, and a full cache is emptied.
+ * Contact read by the parser, the SIP server and the registrar, each of which used to parse them anew. A small
+ * ring compared by string equality (hashing every new text for a Map cost more than it saved). Results are frozen
+ * (shared between callers); only short texts are kept.
  */
-class ParseCache<T extends object> {
-  private readonly map = new Map<string, T>();
+class ParseCache<T extends { params: object }> {
+  private readonly texts: (string | undefined)[];
+  private readonly values: (T | undefined)[];
+  private next = 0;
 
   constructor(
     private readonly parse: (text: string) => T | undefined,
-    private readonly maxEntries = 4096,
+    private readonly size = 16,
     private readonly maxLength = 512,
-  ) {}
+  ) {
+    this.texts = new Array<string | undefined>(size).fill(undefined);
+    this.values = new Array<T | undefined>(size).fill(undefined);
+  }
 
   get(text: string): T | undefined {
-    const hit = this.map.get(text);
-    if (hit !== undefined) return hit;
+    for (let i = 0; i < this.size; i++) if (this.texts[i] === text) return this.values[i];
     const value = this.parse(text);
     if (value !== undefined && text.length <= this.maxLength) {
-      if (this.map.size >= this.maxEntries) this.map.clear();
-      this.map.set(text, deepFreeze(value));
+      this.texts[this.next] = text;
+      this.values[this.next] = freezeParsed(value);
+      this.next = (this.next + 1) % this.size;
     }
     return value;
   }
 }
 
-function deepFreeze<T extends object>(value: T): T {
-  for (const v of Object.values(value)) if (v !== null && typeof v === 'object') Object.freeze(v);
+/** Freezes a parse result and its `params`, the only object inside either kind. */
+function freezeParsed<T extends { params: object }>(value: T): T {
+  Object.freeze(value.params);
   return Object.freeze(value);
 }
 

@@ -1,8 +1,25 @@
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup as dnsLookup, type LookupOneOptions } from 'node:dns';
+import { isIP } from 'node:net';
 import type { Flow, Inbound } from './flow.js';
 
 /** The largest datagram we accept: the UDP payload limit. Larger ones cannot arrive whole. */
 export const MAX_DATAGRAM = 65_507;
+/**
+ * The socket's address lookup for send(): every peer we answer is an address literal (the source of a datagram),
+ * which dgram's default hands to dns.lookup, which answers it a tick later; answered at once here, so a reply goes
+ * out in the handler that made it. Names still go to dns.lookup.
+ */
+export function literalFirstLookup(
+  host: string,
+  options: LookupOneOptions | number,
+  callback: (err: NodeJS.ErrnoException | null, address: string, family: number) => void,
+): void {
+  const family = isIP(host);
+  if (family !== 0) callback(null, host, family);
+  else dnsLookup(host, typeof options === 'number' ? { family: options } : options, callback);
+}
+
 /** SO_RCVBUF asked for (bytes); the kernel may grant less. */
 export const UDP_RECEIVE_BUFFER = 4 * 1024 * 1024;
 
@@ -20,6 +37,7 @@ export class UdpTransport {
       type: host.includes(':') ? 'udp6' : 'udp4',
       reuseAddr: false,
       recvBufferSize: UDP_RECEIVE_BUFFER,
+      lookup: literalFirstLookup,
     });
     this.socket = socket;
     // A datagram error (ICMP unreachable for a reply, a bad send) never stops the socket from receiving.
