@@ -484,9 +484,20 @@ export function hmacSha256Pads(key: Uint8Array): { inner: Buffer; outer: Buffer 
  * registrar under load computes one per challenge and one per check).
  */
 export function hmacSha256(pads: { inner: Buffer; outer: Buffer }, ...parts: Buffer[]): Buffer {
-  const inner = hash('sha256', Buffer.concat([pads.inner, ...parts]), 'buffer');
-  return hash('sha256', Buffer.concat([pads.outer, inner]), 'buffer');
+  let length = SHA256_BLOCK;
+  for (const p of parts) length += p.length;
+  const scratch = length <= HMAC_SCRATCH.length ? HMAC_SCRATCH : Buffer.allocUnsafe(length);
+  pads.inner.copy(scratch, 0);
+  let at = SHA256_BLOCK;
+  for (const p of parts) at += p.copy(scratch, at);
+  const inner = hash('sha256', scratch.subarray(0, length), 'buffer');
+  pads.outer.copy(scratch, 0);
+  inner.copy(scratch, SHA256_BLOCK);
+  return hash('sha256', scratch.subarray(0, SHA256_BLOCK + inner.length), 'buffer');
 }
+
+/** Reused by hmacSha256 (synchronous: never two calls at once); it holds nothing the pads do not hold anyway. */
+const HMAC_SCRATCH = Buffer.alloc(256);
 
 function opaqueOf(mac: Buffer): string {
   return mac.toString('base64url', TAG_BYTES, TAG_BYTES + OPAQUE_BYTES);

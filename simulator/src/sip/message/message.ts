@@ -83,7 +83,7 @@ export function topBranch(msg: SipMessage): string | undefined {
 }
 
 /** `text` split at every LF, a CR before it dropped: what `split(/\r?\n/)` gives, without a regular expression. */
-function splitLines(text: string): string[] {
+export function splitLines(text: string): string[] {
   const lines: string[] = [];
   let start = 0;
   for (;;) {
