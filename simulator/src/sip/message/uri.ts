@@ -83,7 +83,7 @@ class ParseCache<T extends { params: object }> {
 
   constructor(
     private readonly parse: (text: string) => T | undefined,
-    private readonly size = 16,
+    private readonly size = 8,
     private readonly maxLength = 512,
   ) {
     this.texts = new Array<string | undefined>(size).fill(undefined);
