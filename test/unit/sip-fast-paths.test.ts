@@ -20,6 +20,7 @@ import {
   type SipRequest,
 } from '../../simulator/src/sip/message/message.js';
 import { splitParams, parseNameAddr, parseUri, withoutParams } from '../../simulator/src/sip/message/uri.js';
+import { detached } from '../../simulator/src/sip/message/detach.js';
 import { literalFirstLookup } from '../../simulator/src/sip/transport/udp.js';
 
 // The registrar's hot path took shortcuts (issue 21): each must answer exactly what the code it replaced answered.
@@ -214,6 +215,15 @@ describe('SIP hot path shortcuts answer as the code they replaced', () => {
         const parsed = parseMessage(data);
         if (parsed.ok) assert.deepEqual(serialize(parsed.message), referenceSerialize(parsed.message), name);
       }
+    });
+  });
+
+  describe('detached copies', () => {
+    it('are the same text, short or long, with any characters', () => {
+      const head = 'REGISTER sip:x SIP/2.0\r\nCall-ID: a-long-call-id-1234567890@host\r\nUser-Agent: Ünïcødé 😀 phone';
+      for (const s of ['', 'a', 'exactly13char', head, head.slice(24, 60), head.slice(-20), '😀'.repeat(20)])
+        assert.equal(detached(s), s);
+      fc.assert(fc.property(fc.string({ unit: 'binary' }), (s) => assert.equal(detached(s), s)));
     });
   });
 

@@ -12,6 +12,7 @@ import { appendChallenges, checkCredentials, DIGEST_REFUSALS, throttledPhrase } 
 import type { DigestAuthenticator } from './auth/digest.js';
 import type { SipAuthGate } from './auth/gate.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
+import { detached } from './message/detach.js';
 import { parseNameAddr, parseUri, withoutParams, type SipUri } from './message/uri.js';
 import type { RefusalReporter } from './refusals.js';
 import type { Flow } from './transport/flow.js';
@@ -200,9 +201,10 @@ export class Registrar {
         'Forbidden (you may register only your own address)',
       );
 
-    const callId = req.headers.get('call-id')!;
+    // What a binding keeps is detached from the request text (detach.ts).
+    const callId = detached(req.headers.get('call-id')!);
     const cseq = parseCSeq(req.headers.get('cseq'))!.seq;
-    const aor = `sip:${owner.login}@${aorUri.host}`;
+    const aor = detached(`sip:${owner.login}@${aorUri.host}`);
     const now = this.now();
     const current = this.contactsOf(owner.id);
     const contacts = req.headers.getAll('contact');
@@ -276,8 +278,9 @@ export class Registrar {
       }
     }
 
-    const path = req.headers.getAll('path');
-    const userAgent = req.headers.get('user-agent') ?? null;
+    const path = req.headers.getAll('path').map(detached);
+    const ua = req.headers.get('user-agent');
+    const userAgent = ua === undefined ? null : detached(ua);
     let next = current;
     for (const ch of changes) {
       const existing = next.find((b) => b.key === ch.key);
@@ -293,9 +296,9 @@ export class Registrar {
         login: owner.login,
         extension: owner.extension ?? null,
         aor,
-        contact: ch.text,
+        contact: detached(ch.text),
         key: ch.key,
-        contactValue: ch.value,
+        contactValue: detached(ch.value),
         expiresAt: now + ch.expires * 1000,
         callId,
         cseq,

@@ -24,6 +24,7 @@ import {
   digestAlgorithm,
   type DigestAlgorithm,
 } from '../../../../shared/schemas/sipDigest.js';
+import { detached } from '../message/detach.js';
 import { quoteString } from '../message/uri.js';
 
 export { DIGEST_ALGORITHMS, type DigestAlgorithm };
@@ -400,7 +401,8 @@ export class DigestAuthenticator {
     } else {
       // Possibly used before and evicted: cannot tell, so make the client fetch a fresh nonce.
       if (ts <= this.evictedThrough) return { ok: false, reason: 'stale-nonce', stale: true };
-      this.remember(nonce, { ts, nc: ncValue }, now);
+      // Kept for the nonce's lifetime: not as a slice of the request that brought it (detach.ts).
+      this.remember(detached(nonce), { ts, nc: ncValue }, now);
     }
     return { ok: true, username };
   }
