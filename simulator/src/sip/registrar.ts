@@ -347,8 +347,9 @@ export class Registrar {
   private sweep(): void {
     const now = this.now();
     for (const [userId, list] of this.bindings) {
+      // Runs every second over every user: no new array for the (usual) user with nothing expired.
+      if (!list.some((b) => b.expiresAt <= now)) continue;
       const live = list.filter((b) => b.expiresAt > now);
-      if (live.length === list.length) continue;
       for (const b of list.filter((x) => x.expiresAt <= now)) this.emit(REGISTRAR_EVENTS.expired, b, {});
       this.set(userId, live);
     }
