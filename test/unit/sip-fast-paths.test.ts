@@ -21,7 +21,9 @@ import {
 } from '../../simulator/src/sip/message/message.js';
 import { splitParams, parseNameAddr, parseUri, withoutParams } from '../../simulator/src/sip/message/uri.js';
 import { detached } from '../../simulator/src/sip/message/detach.js';
-import { literalFirstLookup } from '../../simulator/src/sip/transport/udp.js';
+import { createSocket } from 'node:dgram';
+import { literalFirstLookup, UdpTransport } from '../../simulator/src/sip/transport/udp.js';
+import type { Flow } from '../../simulator/src/sip/transport/flow.js';
 
 // The registrar's hot path took shortcuts (issue 21): each must answer exactly what the code it replaced answered.
 // The replaced code is kept here as the reference, and both run on the RFC 4475 torture messages and on generated
@@ -363,6 +365,46 @@ describe('SIP hot path shortcuts answer as the code they replaced', () => {
       );
       assert.equal(viaDns[0], null);
       assert.equal(viaDns[1], '127.0.0.1');
+    });
+  });
+
+  describe('UDP replies sent together', () => {
+    it('arrive all, in the order they were made, also when made in several turns and right before close', async () => {
+      const flows: Flow[] = [];
+      const transport = new UdpTransport((data, flow) => {
+        flows.push(flow);
+        // Two replies per request, the way a proxy answers and forwards.
+        flow.send(Buffer.from(`${data.toString()}-a`));
+        flow.send(Buffer.from(`${data.toString()}-b`));
+      });
+      const { port } = await transport.listen('127.0.0.1', 0);
+      const peer = createSocket('udp4');
+      const got: string[] = [];
+      const all = new Promise<void>((resolve) =>
+        peer.on('message', (m) => {
+          got.push(m.toString());
+          if (got.length === 2 * 40 + 1) resolve();
+        }),
+      );
+      await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', () => resolve()));
+      try {
+        for (let i = 0; i < 20; i++) peer.send(String(i), port, '127.0.0.1');
+        await new Promise((r) => setTimeout(r, 50));
+        for (let i = 20; i < 40; i++) peer.send(String(i), port, '127.0.0.1');
+        while (flows.length < 40) await new Promise((r) => setTimeout(r, 10));
+        // Made, then the transport closes at once: the reply still goes out.
+        flows[0]!.send(Buffer.from('last'));
+        await transport.close();
+        await all;
+        const expected = [...Array(40).keys()].flatMap((i) => [`${i}-a`, `${i}-b`]);
+        assert.deepEqual(got.slice(0, 80).sort(), [...expected].sort());
+        // UDP on loopback keeps order; per request the two replies keep theirs.
+        for (let i = 0; i < 40; i++) assert.ok(got.indexOf(`${i}-a`) < got.indexOf(`${i}-b`));
+        assert.equal(got.at(-1), 'last');
+      } finally {
+        peer.close();
+        await transport.close();
+      }
     });
   });
 
