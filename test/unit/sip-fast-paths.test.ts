@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -269,6 +269,24 @@ describe('SIP hot path shortcuts answer as the code they replaced', () => {
       assert.equal(parseUri('not a uri'), undefined);
       assert.equal(parseUri('not a uri'), undefined);
     });
+
+    it('decodes the user part as before: escapes decoded, a bad escape refused, plain text as it is', () => {
+      const reference = (u: string) => {
+        try {
+          return decodeURIComponent(u);
+        } catch {
+          return undefined;
+        }
+      };
+      for (const u of ['anna', 'a%2Fb', '%61nna', 'a%zz', 'a%', '%', '+49-30', 'a.b_c~'])
+        assert.equal(parseUri(`sip:${u}@pbx.example.com`)?.user, reference(u), u);
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom('a', '1', '%', '2', 'F', 'z', '-', '.'), { minLength: 1 }), (parts) => {
+          const u = parts.join('');
+          assert.equal(parseUri(`sip:${u}@pbx.example.com`)?.user, reference(u));
+        }),
+      );
+    });
   });
 
   describe('digest', () => {
@@ -286,6 +304,24 @@ describe('SIP hot path shortcuts answer as the code they replaced', () => {
           for (const p of parts) expected.update(p);
           assert.deepEqual(hmacSha256(pads, ...parts), expected.digest(), `key ${keyLength}`);
         }
+      }
+    });
+
+    it('computeResponse with a remembered HA2 answers as the plain formula, whatever the order of inputs', () => {
+      const H = (alg: string, d: string) => createHash(alg).update(d, 'utf8').digest('hex');
+      const node = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' } as const;
+      for (let i = 0; i < 30; i++) {
+        const algorithm = (['MD5', 'SHA-256', 'SHA-512-256'] as const)[i % 3]!;
+        const method = i % 4 === 0 ? 'INVITE' : 'REGISTER';
+        const uri = `sip:${i % 5 === 0 ? 'other' : 'pbx'}.example.com`;
+        const input = { algorithm, username: 'u', realm: 'r', password: `p${i}`, method, uri, nonce: `n${i}` };
+        const ha1 = H(node[algorithm], `u:r:p${i}`);
+        const ha2 = H(node[algorithm], `${method}:${uri}`);
+        assert.equal(computeResponse(input), H(node[algorithm], `${ha1}:n${i}:${ha2}`));
+        assert.equal(
+          computeResponse({ ...input, qop: 'auth', nc: '00000001', cnonce: 'c' }),
+          H(node[algorithm], `${ha1}:n${i}:00000001:c:auth:${ha2}`),
+        );
       }
     });
 

@@ -63,6 +63,8 @@ export function parseParams(text: string): Record<string, string | null> | undef
 }
 
 function unescapeUser(user: string): string | undefined {
+  // Without a "%" there is nothing to decode, and nothing decodeURIComponent could refuse.
+  if (!user.includes('%')) return user;
   try {
     return decodeURIComponent(user);
   } catch {
