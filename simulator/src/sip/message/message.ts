@@ -265,12 +265,14 @@ export function serialize(message: SipMessage): Buffer {
     message.kind === 'request'
       ? `${message.method} ${message.uri} SIP/2.0`
       : `SIP/2.0 ${message.status} ${message.reason}`;
-  let head = start;
+  // Joined once: a chain of += made a rope of small strings that Buffer.from then had to flatten.
+  const lines = [start];
   for (const f of message.headers.fieldList()) {
     if (f.key === 'content-length') continue;
-    head += `\r\n${f.name}: ${f.value}`;
+    lines.push(`${f.name}: ${f.value}`);
   }
-  head += `\r\nContent-Length: ${message.body.length}\r\n\r\n`;
+  lines.push(`Content-Length: ${message.body.length}`, '', '');
+  const head = lines.join('\r\n');
   if (message.body.length === 0) return Buffer.from(head, 'utf8');
   return Buffer.concat([Buffer.from(head, 'utf8'), message.body]);
 }

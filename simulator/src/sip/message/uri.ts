@@ -93,7 +93,11 @@ class ParseCache<T extends { params: object }> {
   }
 
   get(text: string): T | undefined {
-    for (let i = 0; i < this.size; i++) if (this.texts[i] === text) return this.values[i];
+    // Newest first: a hit is nearly always a text of the request being handled, parsed a moment ago.
+    for (let k = 1, i = this.next; k <= this.size; k++) {
+      i = i === 0 ? this.size - 1 : i - 1;
+      if (this.texts[i] === text) return this.values[i];
+    }
     const value = this.parse(text);
     if (value !== undefined && text.length <= this.maxLength) {
       this.texts[this.next] = text;
