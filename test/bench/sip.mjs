@@ -232,7 +232,7 @@ request_route {
 /**
  * The Node ceiling: one thread that answers each datagram with the datagram itself behind a canned status line
  * (Via, From, To, Call-ID and CSeq are then the request's, which is all sipp matches on). No parsing, no state; the
- * same receive buffer and the same dgram send call as the simulator's UDP transport.
+ * same 4 MB receive buffer as the simulator; one plain dgram send per request, at once.
  */
 const RESPONDER = `
 const { createSocket } = require('node:dgram');
