@@ -21,6 +21,7 @@ import {
 } from '../../simulator/src/sip/message/message.js';
 import { splitParams, parseNameAddr, parseUri, withoutParams } from '../../simulator/src/sip/message/uri.js';
 import { detached } from '../../simulator/src/sip/message/detach.js';
+import { referenceParseCredentials } from '../support/digestReference.js';
 import { createSocket } from 'node:dgram';
 import { literalFirstLookup, UdpTransport } from '../../simulator/src/sip/transport/udp.js';
 import type { Flow } from '../../simulator/src/sip/transport/flow.js';
@@ -350,6 +351,45 @@ describe('SIP hot path shortcuts answer as the code they replaced', () => {
       assert.equal(parseCredentials('Digest username="unterminated, realm="r"'), undefined);
       assert.equal(parseCredentials('Digest username="a\\'), undefined);
       assert.equal(parseCredentials('Digest username="a\\\r", realm="r", nonce="n", uri="u", response="r"'), undefined);
+    });
+
+    it('parseCredentials answers as the char-by-char parser it replaced, on generated credentials', () => {
+      const piece = fc.constantFrom(
+        'Digest ',
+        'digest\t',
+        'username=',
+        'realm=',
+        'nonce=',
+        'uri=',
+        'response=',
+        'qop=auth',
+        'nc=00000001',
+        '"',
+        '\\',
+        '\\"',
+        ',',
+        ', ',
+        ' ',
+        '\r\n ',
+        '=',
+        ';',
+        'a',
+        'Z9',
+        'é',
+        '"x,y=z"',
+        '""',
+      );
+      const full = (u: string) =>
+        `Digest username=${u}, realm="r", nonce="n", uri="sip:x", response="0123456789abcdef0123456789abcdef"`;
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+          const t = parts.join('');
+          assert.deepEqual(parseCredentials(t), referenceParseCredentials(t), JSON.stringify(t));
+          assert.deepEqual(parseCredentials(full(t)), referenceParseCredentials(full(t)), JSON.stringify(t));
+          assert.deepEqual(parseCredentials(full(`"${t}"`)), referenceParseCredentials(full(`"${t}"`)));
+        }),
+        { numRuns: 2000 },
+      );
     });
 
     it('the opaque of a challenge is accepted with its nonce only; one nonce-count once', () => {

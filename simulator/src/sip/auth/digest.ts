@@ -147,12 +147,12 @@ const TOKEN_CHAR = new Uint8Array(128);
 for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~")
   TOKEN_CHAR[c.charCodeAt(0)] = 1;
 const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
-const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+// By char code (NaN past the end: never a match): these run once per character of every credential.
+/** Space, tab, CR, LF. */
+const isWs = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
 /** Unquoted values are taken leniently: any visible ASCII except separators that would make the list ambiguous. */
-const isBareValueChar = (c: string): boolean => {
-  const code = c.charCodeAt(0);
-  return code > 0x20 && code < 0x7f && c !== ',' && c !== '"' && c !== '\\' && c !== ';';
-};
+const isBareValueChar = (code: number): boolean =>
+  code > 0x20 && code < 0x7f && code !== 0x2c && code !== 0x22 && code !== 0x5c && code !== 0x3b;
 
 /**
  * Parses an `Authorization` / `Proxy-Authorization` header value with the Digest scheme.
@@ -172,12 +172,12 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
   let i = 0;
   const n = value.length;
   const skipWs = (): void => {
-    while (i < n && isWs(value[i])) i++;
+    while (i < n && isWs(value.charCodeAt(i))) i++;
   };
   skipWs();
   if (value.slice(i, i + 6).toLowerCase() !== 'digest') return undefined;
   i += 6;
-  if (!isWs(value[i])) return undefined; // "Digest" must be followed by LWS
+  if (!isWs(value.charCodeAt(i))) return undefined; // "Digest" must be followed by LWS
   const params = new Map<string, string>();
   for (;;) {
     skipWs();
@@ -231,7 +231,7 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
       v = out;
     } else {
       const start = i;
-      while (i < n && isBareValueChar(value[i] as string)) i++;
+      while (i < n && isBareValueChar(value.charCodeAt(i))) i++;
       if (i === start) return undefined;
       v = value.slice(start, i);
     }
