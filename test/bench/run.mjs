@@ -11,7 +11,8 @@
 //            code loading + activate() call, and the first level of the tree (root, connection, the 1,000+ users
 //            under Users, with a TreeItem each) against the bundled simulator with 1,000 extra users, in the host.
 //            Rebuilds the normal (development) bundle at the end.
-//   sip      the SIP registrar: sipp closed loop against the simulator and Kamailio 5.6 (test/bench/sip.mjs).
+//   sip      the SIP registrar: sipp closed loops against a bare Node UDP responder (the ceiling), the simulator and
+//            Kamailio 5.6 with 1 and 2 workers, in alternating rounds; exits 1 on a missed target (test/bench/sip.mjs).
 //   uci      the UCI connector: 200 subscribers, 5,000 events/s for 10 s, against a bare ws broadcast (test/bench/uci.mjs).
 //   uci-xmlrpc  UCI events over XML-RPC callbacks: 50 sessions, 200 events/s for 10 s, p99 < 50 ms publish →
 //            receipt, 0 lost (test/bench/uci-xmlrpc.mjs).

@@ -80,6 +80,8 @@ export class FailedLoginLimiter {
 
   /** Seconds this login must wait from this address, or 0 when it may try. No login: only the address counts. */
   retryAfter(login: string | undefined, address: string): number {
+    // Nobody failed lately (the usual case, asked on every sign-in and digest check): no keys to build.
+    if (this.entries.size === 0) return 0;
     const now = this.now();
     const source = sourceKey(address);
     let until = 0;

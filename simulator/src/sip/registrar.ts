@@ -12,6 +12,7 @@ import { appendChallenges, checkCredentials, DIGEST_REFUSALS, throttledPhrase } 
 import type { DigestAuthenticator } from './auth/digest.js';
 import type { SipAuthGate } from './auth/gate.js';
 import { createResponse, parseCSeq, type SipRequest, type SipResponse } from './message/message.js';
+import { detached } from './message/detach.js';
 import { parseNameAddr, parseUri, withoutParams, type SipUri } from './message/uri.js';
 import type { RefusalReporter } from './refusals.js';
 import type { Flow } from './transport/flow.js';
@@ -63,6 +64,7 @@ export class Registrar {
   private readonly bindings = new Map<number, Binding[]>();
   private readonly tag = randomBytes(4).toString('hex');
   private timer: ReturnType<typeof setInterval> | undefined;
+  private lastDate: { second: number; text: string } | undefined;
 
   constructor(private readonly host: RegistrarHost) {}
 
@@ -199,9 +201,10 @@ export class Registrar {
         'Forbidden (you may register only your own address)',
       );
 
-    const callId = req.headers.get('call-id')!;
+    // What a binding keeps is detached from the request text (detach.ts).
+    const callId = detached(req.headers.get('call-id')!);
     const cseq = parseCSeq(req.headers.get('cseq'))!.seq;
-    const aor = `sip:${owner.login}@${aorUri.host}`;
+    const aor = detached(`sip:${owner.login}@${aorUri.host}`);
     const now = this.now();
     const current = this.contactsOf(owner.id);
     const contacts = req.headers.getAll('contact');
@@ -275,8 +278,9 @@ export class Registrar {
       }
     }
 
-    const path = req.headers.getAll('path');
-    const userAgent = req.headers.get('user-agent') ?? null;
+    const path = req.headers.getAll('path').map(detached);
+    const ua = req.headers.get('user-agent');
+    const userAgent = ua === undefined ? null : detached(ua);
     let next = current;
     for (const ch of changes) {
       const existing = next.find((b) => b.key === ch.key);
@@ -292,9 +296,9 @@ export class Registrar {
         login: owner.login,
         extension: owner.extension ?? null,
         aor,
-        contact: ch.text,
+        contact: detached(ch.text),
         key: ch.key,
-        contactValue: ch.value,
+        contactValue: detached(ch.value),
         expiresAt: now + ch.expires * 1000,
         callId,
         cseq,
@@ -318,8 +322,15 @@ export class Registrar {
     for (const b of this.bindings.get(userId) ?? []) {
       res.headers.append('Contact', `${b.contactValue};expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`);
     }
-    res.headers.append('Date', new Date(now).toUTCString());
+    res.headers.append('Date', this.dateHeader(now));
     return res;
+  }
+
+  /** The Date field value (whole seconds), made once per second rather than once per 200. */
+  private dateHeader(now: number): string {
+    const second = Math.floor(now / 1000);
+    if (this.lastDate?.second !== second) this.lastDate = { second, text: new Date(second * 1000).toUTCString() };
+    return this.lastDate.text;
   }
 
   private challenge(req: SipRequest, stale: boolean): SipResponse {
@@ -336,8 +347,9 @@ export class Registrar {
   private sweep(): void {
     const now = this.now();
     for (const [userId, list] of this.bindings) {
+      // Runs every second over every user: no new array for the (usual) user with nothing expired.
+      if (!list.some((b) => b.expiresAt <= now)) continue;
       const live = list.filter((b) => b.expiresAt > now);
-      if (live.length === list.length) continue;
       for (const b of list.filter((x) => x.expiresAt <= now)) this.emit(REGISTRAR_EVENTS.expired, b, {});
       this.set(userId, live);
     }

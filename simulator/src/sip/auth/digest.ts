@@ -14,15 +14,17 @@
  *   stale anyway) and, when the table is still full, the oldest entries are evicted and a "floor" timestamp is
  *   raised — a nonce issued at or before the floor that is not in the table is treated as stale, so eviction can
  *   never re-open a replay window; it can only make a client fetch a fresh nonce.
- * - The opaque value is derived from the nonce (HMAC), so it needs no state either; it is checked when sent.
+ * - The opaque value is derived from the nonce (another part of the nonce's HMAC, so issuing and checking cost one
+ *   HMAC each), so it needs no state either; it is checked when sent.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   DEFAULT_DIGEST_ALGORITHMS,
   DIGEST_ALGORITHMS,
   digestAlgorithm,
   type DigestAlgorithm,
 } from '../../../../shared/schemas/sipDigest.js';
+import { detached } from '../message/detach.js';
 import { quoteString } from '../message/uri.js';
 
 export { DIGEST_ALGORITHMS, type DigestAlgorithm };
@@ -104,8 +106,20 @@ export interface ComputeResponseInput {
   qop?: 'auth';
 }
 
+/** One-shot hashing: a Hash object per call cost a registrar under load more than the hashing itself. */
 function h(algorithm: DigestAlgorithm, data: string): string {
-  return createHash(NODE_HASH[algorithm]).update(data, 'utf8').digest('hex');
+  return hash(NODE_HASH[algorithm], data, 'hex');
+}
+
+/**
+ * HA2 = H(method:uri), remembered for the last input: a registrar's REGISTERs nearly all name the same domain,
+ * so this is one hash fewer per check. Not secret (method and Request-URI are sent in the clear).
+ */
+let lastHa2: { algorithm: DigestAlgorithm; data: string; value: string } | undefined;
+function ha2Of(algorithm: DigestAlgorithm, data: string): string {
+  if (lastHa2?.algorithm !== algorithm || lastHa2.data !== data)
+    lastHa2 = { algorithm, data: detached(data), value: h(algorithm, data) };
+  return lastHa2.value;
 }
 
 /**
@@ -118,7 +132,7 @@ export function computeResponse(input: ComputeResponseInput): string {
   const { algorithm, username, realm, password, method, uri, nonce, nc, cnonce, qop } = input;
   if (!(algorithm in NODE_HASH)) throw new TypeError(`unsupported digest algorithm: ${String(algorithm)}`);
   const ha1 = h(algorithm, `${username}:${realm}:${password}`);
-  const ha2 = h(algorithm, `${method}:${uri}`);
+  const ha2 = ha2Of(algorithm, `${method}:${uri}`);
   if (qop === undefined) return h(algorithm, `${ha1}:${nonce}:${ha2}`);
   if (nc === undefined || cnonce === undefined) throw new TypeError('qop requires nc and cnonce');
   return h(algorithm, `${ha1}:${nonce}:${nc}:${cnonce}:${qop}:${ha2}`);
@@ -128,14 +142,17 @@ export function computeResponse(input: ComputeResponseInput): string {
 // Header parsing
 
 const MAX_HEADER_LENGTH = 16 * 1024;
-/** RFC 3261 token characters. */
-const TOKEN_CHAR = /[A-Za-z0-9\-.!%*_+`'~]/;
-const isWs = (c: string | undefined): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
+/** RFC 3261 token characters, by char code (a table: this runs once per character of every credential). */
+const TOKEN_CHAR = new Uint8Array(128);
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.!%*_+`'~")
+  TOKEN_CHAR[c.charCodeAt(0)] = 1;
+const isTokenChar = (code: number): boolean => code < 128 && TOKEN_CHAR[code] === 1;
+// By char code (NaN past the end: never a match): these run once per character of every credential.
+/** Space, tab, CR, LF. */
+const isWs = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0d || code === 0x0a;
 /** Unquoted values are taken leniently: any visible ASCII except separators that would make the list ambiguous. */
-const isBareValueChar = (c: string): boolean => {
-  const code = c.charCodeAt(0);
-  return code > 0x20 && code < 0x7f && c !== ',' && c !== '"' && c !== '\\' && c !== ';';
-};
+const isBareValueChar = (code: number): boolean =>
+  code > 0x20 && code < 0x7f && code !== 0x2c && code !== 0x22 && code !== 0x5c && code !== 0x3b;
 
 /**
  * Parses an `Authorization` / `Proxy-Authorization` header value with the Digest scheme.
@@ -155,12 +172,12 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
   let i = 0;
   const n = value.length;
   const skipWs = (): void => {
-    while (i < n && isWs(value[i])) i++;
+    while (i < n && isWs(value.charCodeAt(i))) i++;
   };
   skipWs();
   if (value.slice(i, i + 6).toLowerCase() !== 'digest') return undefined;
   i += 6;
-  if (!isWs(value[i])) return undefined; // "Digest" must be followed by LWS
+  if (!isWs(value.charCodeAt(i))) return undefined; // "Digest" must be followed by LWS
   const params = new Map<string, string>();
   for (;;) {
     skipWs();
@@ -171,7 +188,7 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
     }
     // name
     const nameStart = i;
-    while (i < n && TOKEN_CHAR.test(value[i] as string)) i++;
+    while (i < n && isTokenChar(value.charCodeAt(i))) i++;
     if (i === nameStart) return undefined;
     const name = value.slice(nameStart, i).toLowerCase();
     skipWs();
@@ -185,6 +202,14 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
       let out = '';
       let closed = false;
       while (i < n) {
+        // The run up to the next quote or backslash in one slice.
+        let j = i;
+        while (j < n && value.charCodeAt(j) !== 0x22 && value.charCodeAt(j) !== 0x5c) j++;
+        if (j > i) {
+          out += value.slice(i, j);
+          i = j;
+          if (i >= n) break;
+        }
         const c = value[i] as string;
         if (c === '"') {
           closed = true;
@@ -206,7 +231,7 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
       v = out;
     } else {
       const start = i;
-      while (i < n && isBareValueChar(value[i] as string)) i++;
+      while (i < n && isBareValueChar(value.charCodeAt(i))) i++;
       if (i === start) return undefined;
       v = value.slice(start, i);
     }
@@ -253,6 +278,8 @@ function parseCredentialsUnsafe(value: string): DigestCredentials | undefined {
 const TS_BYTES = 6;
 const RAND_BYTES = 6;
 const TAG_BYTES = 12;
+/** The opaque value: the HMAC bytes after the tag (not part of the nonce, so telling it reveals nothing of the tag). */
+const OPAQUE_BYTES = 12;
 const RANDOM_POOL_BYTES = 4096;
 const NONCE_BYTES = TS_BYTES + RAND_BYTES + TAG_BYTES; // 24 bytes → 32 base64url characters, no padding
 const NONCE_PATTERN = /^[A-Za-z0-9_-]{32}$/;
@@ -271,7 +298,8 @@ export class DigestAuthenticator {
   private readonly algorithms: () => readonly DigestAlgorithm[];
   private readonly lifetime: number;
   private readonly now: () => number;
-  private readonly secret: Buffer;
+  /** The HMAC key's inner and outer pads (RFC 2104), made once. */
+  private readonly pads: { inner: Buffer; outer: Buffer };
   private readonly maxNonces: number;
   private readonly used = new Map<string, NonceEntry>();
   /** Nonces issued at or before this time that are not in `used` may have been evicted: treat them as stale. */
@@ -284,9 +312,10 @@ export class DigestAuthenticator {
     this.algorithms = options.algorithms ?? (() => DEFAULT_DIGEST_ALGORITHMS);
     this.lifetime = options.nonceLifetimeMs ?? 300_000;
     this.now = options.now ?? Date.now;
-    this.secret = Buffer.from(options.secret ?? randomBytes(32));
+    const secret = Buffer.from(options.secret ?? randomBytes(32));
     this.maxNonces = Math.max(1, Math.floor(options.maxNonces ?? 10_000));
-    if (this.secret.length === 0) throw new RangeError('secret must not be empty');
+    if (secret.length === 0) throw new RangeError('secret must not be empty');
+    this.pads = hmacSha256Pads(secret);
     if (!(this.lifetime > 0)) throw new RangeError('nonceLifetimeMs must be positive');
   }
 
@@ -300,8 +329,7 @@ export class DigestAuthenticator {
    * sharing one fresh nonce and opaque: `Digest realm="…", nonce="…", opaque="…", algorithm=…, qop="auth"[, stale=true]`.
    */
   challenge(opts?: { stale?: boolean }): string[] {
-    const nonce = this.issueNonce();
-    const opaque = this.opaqueFor(nonce);
+    const { nonce, opaque } = this.issueNonce();
     const realm = quoteString(this.realm());
     const stale = opts?.stale ? ', stale=true' : '';
     return this.algorithms().map(
@@ -341,8 +369,9 @@ export class DigestAuthenticator {
 
     if (realm !== (opts.realm ?? this.realm())) return fail('wrong-realm');
 
-    const ts = this.checkNonce(nonce);
-    if (ts !== undefined && creds.opaque !== undefined && !safeEqual(creds.opaque, this.opaqueFor(nonce)))
+    const ours = this.checkNonce(nonce);
+    const ts = ours?.ts;
+    if (ours !== undefined && creds.opaque !== undefined && !safeEqual(creds.opaque, ours.opaque))
       return fail('bad-nonce');
 
     const password = opts.password(username);
@@ -383,17 +412,20 @@ export class DigestAuthenticator {
     } else {
       // Possibly used before and evicted: cannot tell, so make the client fetch a fresh nonce.
       if (ts <= this.evictedThrough) return { ok: false, reason: 'stale-nonce', stale: true };
-      this.remember(nonce, { ts, nc: ncValue }, now);
+      // Kept for the nonce's lifetime: not as a slice of the request that brought it (detach.ts).
+      this.remember(detached(nonce), { ts, nc: ncValue }, now);
     }
     return { ok: true, username };
   }
 
-  private issueNonce(): string {
+  private issueNonce(): { nonce: string; opaque: string } {
     const ts = Math.max(0, Math.floor(this.now()));
-    const body = Buffer.alloc(TS_BYTES + RAND_BYTES);
-    body.writeUIntBE(Math.min(ts, 2 ** 48 - 1), 0, TS_BYTES);
-    this.randomInto(body, TS_BYTES, RAND_BYTES);
-    return Buffer.concat([body, this.tag(body)]).toString('base64url');
+    const raw = Buffer.allocUnsafe(NONCE_BYTES);
+    raw.writeUIntBE(Math.min(ts, 2 ** 48 - 1), 0, TS_BYTES);
+    this.randomInto(raw, TS_BYTES, RAND_BYTES);
+    const mac = this.mac(raw.subarray(0, TS_BYTES + RAND_BYTES));
+    mac.copy(raw, TS_BYTES + RAND_BYTES, 0, TAG_BYTES);
+    return { nonce: raw.toString('base64url'), opaque: opaqueOf(mac) };
   }
 
   /**
@@ -409,27 +441,20 @@ export class DigestAuthenticator {
     this.randomOffset += length;
   }
 
-  private tag(body: Buffer): Buffer {
-    return createHmac('sha256', this.secret).update('sip-digest-nonce\0').update(body).digest().subarray(0, TAG_BYTES);
+  /** HMAC-SHA-256 of the nonce's timestamp and random part: its first TAG_BYTES are the nonce's tag. */
+  private mac(body: Buffer): Buffer {
+    return hmacSha256(this.pads, NONCE_LABEL, body);
   }
 
-  /** The issue timestamp when the nonce is one of ours (regardless of age), else undefined. */
-  private checkNonce(nonce: string): number | undefined {
+  /** The issue timestamp and the opaque when the nonce is one of ours (regardless of age), else undefined. */
+  private checkNonce(nonce: string): { ts: number; opaque: string } | undefined {
     if (!NONCE_PATTERN.test(nonce)) return undefined;
     const raw = Buffer.from(nonce, 'base64url');
     if (raw.length !== NONCE_BYTES) return undefined;
     const body = raw.subarray(0, TS_BYTES + RAND_BYTES);
-    if (!timingSafeEqual(raw.subarray(TS_BYTES + RAND_BYTES), this.tag(body))) return undefined;
-    return body.readUIntBE(0, TS_BYTES);
-  }
-
-  private opaqueFor(nonce: string): string {
-    return createHmac('sha256', this.secret)
-      .update('sip-digest-opaque\0')
-      .update(nonce)
-      .digest()
-      .subarray(0, 12)
-      .toString('base64url');
+    const mac = this.mac(body);
+    if (!timingSafeEqual(raw.subarray(TS_BYTES + RAND_BYTES), mac.subarray(0, TAG_BYTES))) return undefined;
+    return { ts: body.readUIntBE(0, TS_BYTES), opaque: opaqueOf(mac) };
   }
 
   private remember(nonce: string, entry: NonceEntry, now: number): void {
@@ -449,6 +474,48 @@ export class DigestAuthenticator {
   }
 }
 
+const NONCE_LABEL = Buffer.from('sip-digest-nonce\0', 'latin1');
+const SHA256_BLOCK = 64;
+
+/** The inner and outer padded keys of HMAC-SHA-256 (RFC 2104 §2); a key longer than a block is hashed first. */
+export function hmacSha256Pads(key: Uint8Array): { inner: Buffer; outer: Buffer } {
+  const k = Buffer.alloc(SHA256_BLOCK);
+  if (key.length > SHA256_BLOCK) hash('sha256', key, 'buffer').copy(k);
+  else k.set(key);
+  const inner = Buffer.allocUnsafe(SHA256_BLOCK);
+  const outer = Buffer.allocUnsafe(SHA256_BLOCK);
+  for (let i = 0; i < SHA256_BLOCK; i++) {
+    inner[i] = k[i]! ^ 0x36;
+    outer[i] = k[i]! ^ 0x5c;
+  }
+  return { inner, outer };
+}
+
+/**
+ * HMAC-SHA-256 (RFC 2104) of `parts` joined, as two one-shot hashes over the pads made by {@link hmacSha256Pads}:
+ * the same value as createHmac('sha256', key), without the two stream objects createHmac makes per call (a
+ * registrar under load computes one per challenge and one per check).
+ */
+export function hmacSha256(pads: { inner: Buffer; outer: Buffer }, ...parts: Buffer[]): Buffer {
+  let length = SHA256_BLOCK;
+  for (const p of parts) length += p.length;
+  const scratch = length <= HMAC_SCRATCH.length ? HMAC_SCRATCH : Buffer.allocUnsafe(length);
+  pads.inner.copy(scratch, 0);
+  let at = SHA256_BLOCK;
+  for (const p of parts) at += p.copy(scratch, at);
+  const inner = hash('sha256', scratch.subarray(0, length), 'buffer');
+  pads.outer.copy(scratch, 0);
+  inner.copy(scratch, SHA256_BLOCK);
+  return hash('sha256', scratch.subarray(0, SHA256_BLOCK + inner.length), 'buffer');
+}
+
+/** Reused by hmacSha256 (synchronous: never two calls at once); it holds nothing the pads do not hold anyway. */
+const HMAC_SCRATCH = Buffer.alloc(256);
+
+function opaqueOf(mac: Buffer): string {
+  return mac.toString('base64url', TAG_BYTES, TAG_BYTES + OPAQUE_BYTES);
+}
+
 function fail(reason: DigestFailureReason): DigestVerifyResult {
   return { ok: false, reason };
 }
@@ -458,9 +525,13 @@ function normaliseAlgorithm(alg: string | undefined): DigestAlgorithm | undefine
   return typeof alg === 'string' ? digestAlgorithm(alg) : undefined;
 }
 
-/** Constant-time string comparison (length is not secret). */
-function safeEqual(a: string, b: string): boolean {
-  const ba = Buffer.from(a, 'utf8');
-  const bb = Buffer.from(b, 'utf8');
-  return ba.length === bb.length && timingSafeEqual(ba, bb);
+/**
+ * Constant-time string comparison (length is not secret): every character is looked at whatever the first
+ * difference, as timingSafeEqual does with bytes, without turning both strings into buffers first.
+ */
+export function safeEqual(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }

@@ -61,15 +61,33 @@ const LIST_FIELDS = new Set([
   'in-reply-to',
 ]);
 
+/**
+ * Names seen before and their canonical form: every field of every message, and every lookup, asks for one, and
+ * the same few dozen names come back all the time. Bounded (names come from the wire): emptied when full.
+ */
+const CANONICAL = new Map<string, string>();
+const MAX_CANONICAL = 512;
+
 export function canonicalName(name: string): string {
-  const lower = name.toLowerCase();
-  return COMPACT[lower] ?? lower;
+  let key = CANONICAL.get(name);
+  if (key === undefined) {
+    const lower = name.toLowerCase();
+    key = COMPACT[lower] ?? lower;
+    if (CANONICAL.size >= MAX_CANONICAL) CANONICAL.clear();
+    CANONICAL.set(name, key);
+  }
+  return key;
 }
 
 export function displayName(canonical: string): string {
   return (
     SPELLING[canonical] ?? canonical.replace(/(^|-)([a-z])/g, (_m, dash: string, c: string) => dash + c.toUpperCase())
   );
+}
+
+/** False when `value` has no comma at all: then it is one element, and splitting it would find just that. */
+function mayHoldList(value: string): boolean {
+  return value.includes(',');
 }
 
 /** Splits on commas that are outside double quotes and angle brackets. */
@@ -112,31 +130,50 @@ export class SipHeaders {
     return this;
   }
 
+  // Plain loops below: these run several times per field of every message.
   has(name: string): boolean {
     const key = canonicalName(name);
-    return this.fields.some((f) => f.key === key);
+    for (const f of this.fields) if (f.key === key) return true;
+    return false;
   }
 
   /** The first value as received (for a list field: the whole first line). */
   get(name: string): string | undefined {
     const key = canonicalName(name);
-    return this.fields.find((f) => f.key === key)?.value;
+    for (const f of this.fields) if (f.key === key) return f.value;
+    return undefined;
   }
 
   /** Every value; list fields are split into their elements. */
   getAll(name: string): string[] {
     const key = canonicalName(name);
-    const values = this.fields.filter((f) => f.key === key).map((f) => f.value);
-    return LIST_FIELDS.has(key) ? values.flatMap(splitList) : values;
+    const list = LIST_FIELDS.has(key);
+    const out: string[] = [];
+    for (const f of this.fields) {
+      if (f.key !== key) continue;
+      if (!list) out.push(f.value);
+      else if (!mayHoldList(f.value)) {
+        const v = f.value.trim();
+        if (v) out.push(v);
+      } else for (const v of splitList(f.value)) out.push(v);
+    }
+    return out;
   }
 
   /** How many field lines carry this name (a list field counts once per line). */
   count(name: string): number {
     const key = canonicalName(name);
-    return this.fields.filter((f) => f.key === key).length;
+    let n = 0;
+    for (const f of this.fields) if (f.key === key) n++;
+    return n;
   }
 
   entries(): [string, string][] {
     return this.fields.map((f) => [f.name, f.value]);
+  }
+
+  /** The fields in order, each with its canonical name as `key`; read-only, for writing a message out. */
+  fieldList(): readonly Readonly<{ name: string; key: string; value: string }>[] {
+    return this.fields;
   }
 }

@@ -30,8 +30,14 @@ export function splitParams(text: string): string[] {
   return splitOutside(text, ';');
 }
 
+/** What withoutParams() would change in a parameter text: space, quotes, an empty parameter, a trailing ";". */
+const UNTIDY_PARAMS = /[\s"]|;;|;$|^;=/;
+
 /** `paramText` without the parameters of these names (case-insensitive), the others as they were. */
 export function withoutParams(paramText: string, names: readonly string[]): string {
+  if (paramText === '') return '';
+  // Nothing to drop and nothing to tidy (no space, no quote, no empty parameter): the text is its own result.
+  if (names.length === 0 && paramText.charCodeAt(0) === 0x3b && !UNTIDY_PARAMS.test(paramText)) return paramText;
   const drop = new Set(names.map((n) => n.toLowerCase()));
   return splitParams(paramText.replace(/^\s*;/, ''))
     .map((p) => p.trim())
@@ -57,6 +63,8 @@ export function parseParams(text: string): Record<string, string | null> | undef
 }
 
 function unescapeUser(user: string): string | undefined {
+  // Without a "%" there is nothing to decode, and nothing decodeURIComponent could refuse.
+  if (!user.includes('%')) return user;
   try {
     return decodeURIComponent(user);
   } catch {
@@ -64,8 +72,60 @@ function unescapeUser(user: string): string | undefined {
   }
 }
 
-/** sip:, sips: and tel: URIs; other schemes keep only their text in `host`. Undefined when malformed. */
-export function parseUri(text: string): SipUri | undefined {
+/**
+ * The last results of parseUri and parseNameAddr, by input text: one request has its Request-URI, To, From and
+ * Contact read by the parser, the SIP server and the registrar, each of which used to parse them anew. A small
+ * ring compared by string equality (hashing every new text for a Map cost more than it saved). Results are frozen
+ * (shared between callers); only short texts are kept.
+ */
+class ParseCache<T extends { params: object }> {
+  private readonly texts: (string | undefined)[];
+  private readonly values: (T | undefined)[];
+  private next = 0;
+
+  constructor(
+    private readonly parse: (text: string) => T | undefined,
+    private readonly size = 8,
+    private readonly maxLength = 512,
+  ) {
+    this.texts = new Array<string | undefined>(size).fill(undefined);
+    this.values = new Array<T | undefined>(size).fill(undefined);
+  }
+
+  get(text: string): T | undefined {
+    // Newest first: a hit is nearly always a text of the request being handled, parsed a moment ago.
+    for (let k = 1, i = this.next; k <= this.size; k++) {
+      i = i === 0 ? this.size - 1 : i - 1;
+      if (this.texts[i] === text) return this.values[i];
+    }
+    const value = this.parse(text);
+    if (value !== undefined && text.length <= this.maxLength) {
+      this.texts[this.next] = text;
+      this.values[this.next] = freezeParsed(value);
+      this.next = (this.next + 1) % this.size;
+    }
+    return value;
+  }
+}
+
+/** Freezes a parse result and its `params`, the only object inside either kind. */
+function freezeParsed<T extends { params: object }>(value: T): T {
+  Object.freeze(value.params);
+  return Object.freeze(value);
+}
+
+const uriCache = new ParseCache(parseUriUncached);
+const nameAddrCache = new ParseCache(parseNameAddrUncached);
+
+/**
+ * sip:, sips: and tel: URIs; other schemes keep only their text in `host`. Undefined when malformed. The result
+ * is frozen and may be shared with other callers.
+ */
+export function parseUri(text: string): Readonly<SipUri> | undefined {
+  return uriCache.get(text);
+}
+
+function parseUriUncached(text: string): SipUri | undefined {
   const s = text.trim();
   if (!s || /[\s<>"]/.test(s)) return undefined;
   const colon = s.indexOf(':');
@@ -125,8 +185,15 @@ export function formatUri(
   return `${u.scheme}:${user}${u.host}${port}${params}`;
 }
 
-/** `"Display" <uri>;params`, `<uri>;params` or a bare `uri;params` (whose `;params` belong to the field). */
-export function parseNameAddr(text: string): NameAddr | undefined {
+/**
+ * `"Display" <uri>;params`, `<uri>;params` or a bare `uri;params` (whose `;params` belong to the field). The result
+ * is frozen and may be shared with other callers.
+ */
+export function parseNameAddr(text: string): Readonly<NameAddr> | undefined {
+  return nameAddrCache.get(text);
+}
+
+function parseNameAddrUncached(text: string): NameAddr | undefined {
   let s = text.trim();
   let display: string | undefined;
   if (s.startsWith('"')) {
