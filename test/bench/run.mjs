@@ -57,6 +57,7 @@ import { benchPreflight } from './preflight.mjs';
 import { benchTeams } from './teams.mjs';
 import { benchAuth } from './auth.mjs';
 import { benchHttps } from './https.mjs';
+import { missedTargets } from './runs.mjs';
 
 const TARGETS = {
   startupMedianMs: 400,
@@ -410,6 +411,11 @@ try {
   ensureBuilt();
   const figures = await BENCHES[name]();
   process.stdout.write(JSON.stringify(figures) + '\n');
+  const missed = missedTargets(figures);
+  if (missed.length) {
+    progress(`target(s) missed: ${missed.join(', ')}`);
+    process.exitCode = 1;
+  }
 } catch (err) {
   process.stderr.write(`bench ${name} failed: ${err.stack ?? err}\n`);
   process.exit(1);
