@@ -18,7 +18,8 @@
 //     value after the subscribers connected.
 //   - Is the measurement sound? Printed beside the latency: `publishLagMs`, how far behind its schedule the
 //     replay published (from the events' `time`, relative to the earliest: bursts of a late timer show here, and
-//     are a simulator behaviour, not hidden); CPU of the simulator and of this process (% of one core) and each
+//     are a simulator behaviour, not hidden); CPU of the simulator and of this process (% of one core; and the
+//     simulator's CPU µs per delivery, the figure other load moves least) and each
 //     subscriber worker's event-loop utilisation and event-loop delay p99 (a worker near 1.0 would be the
 //     bottleneck, not the simulator); and `bareWsRate`, the same rate and clients against a bare `ws` server
 //     publishing on the same timer scheme — the latency floor of this machine and of the measurement itself.
@@ -69,17 +70,22 @@ function cpuSeconds(pid) {
   }
 }
 
-/** CPU use of a process and of this one over a phase, in % of one core. */
+/**
+ * CPU use of a process and of this one over a phase, in % of one core, and the process's CPU per delivery (µs):
+ * the figure least moved by other load on the machine (10 ms resolution of /proc over the phase).
+ */
 function cpuMeter(pid) {
   const t0 = performance.now();
   const c0 = cpuSeconds(pid);
   const own0 = process.cpuUsage();
-  return () => {
+  return (deliveries) => {
     const s = (performance.now() - t0) / 1000;
     const own = process.cpuUsage(own0);
+    const used = cpuSeconds(pid) - c0;
     return {
-      simulatorPercent: round(((cpuSeconds(pid) - c0) / s) * 100),
+      simulatorPercent: round((used / s) * 100),
       benchProcessPercent: round(((own.user + own.system) / 1e6 / s) * 100),
+      simulatorUsPerDelivery: round((used * 1e6) / deliveries, 2),
     };
   };
 }
@@ -393,7 +399,7 @@ async function benchUciOnce({ subscribers, rate, seconds, burst, workers }) {
     const cpu = cpuMeter(child.pid);
     await sleep(seconds * 1000);
     const r1 = await waitDelivered(subs, total, 15_000);
-    const cpuRate = cpu();
+    const cpuRate = cpu(r1.conns.reduce((a, c) => a + c.received, 0));
     // For a --cpu-prof of the simulator (BENCH_NODE_ARGS): the window of the rate phase in its profile.
     progress(
       `rate phase ran ${round((load.startAt - spawnedAt) / 1000, 2)}–${round((Date.now() - spawnedAt) / 1000, 2)} s after the simulator was spawned`,
@@ -422,7 +428,7 @@ async function benchUciOnce({ subscribers, rate, seconds, burst, workers }) {
       },
     };
     progress(
-      `rate phase: p50 ${rateFigures.latencyMs.p50} p99 ${rateFigures.latencyMs.p99} p99.9 ${rateFigures.latencyMs.p999} ms, publish lag p99 ${rateFigures.publishLagMs.p99} ms, lost ${rateFigures.lost}, duplicated ${rateFigures.duplicated}, RSS growth ${rateFigures.rssMb.growth} MB, CPU simulator ${cpuRate.simulatorPercent}% bench ${cpuRate.benchProcessPercent}%, worker ELU max ${rateFigures.subscriberWorkers.eventLoopUtilizationMax}`,
+      `rate phase: p50 ${rateFigures.latencyMs.p50} p99 ${rateFigures.latencyMs.p99} p99.9 ${rateFigures.latencyMs.p999} ms, publish lag p99 ${rateFigures.publishLagMs.p99} ms, lost ${rateFigures.lost}, duplicated ${rateFigures.duplicated}, RSS growth ${rateFigures.rssMb.growth} MB, CPU simulator ${cpuRate.simulatorPercent}% (${cpuRate.simulatorUsPerDelivery} µs per delivery) bench ${cpuRate.benchProcessPercent}%, worker ELU max ${rateFigures.subscriberWorkers.eventLoopUtilizationMax}`,
     );
 
     // ---- throughput: simulator ----
@@ -453,16 +459,17 @@ async function benchUciOnce({ subscribers, rate, seconds, burst, workers }) {
     bare.child.stdin.write(JSON.stringify({ count: total, spacingMs: spacing }) + '\n');
     await sleep(seconds * 1000);
     const r4 = await waitDelivered(subs, total, 15_000);
-    const bareCpuRate = bareCpu();
+    const bareCpuRate = bareCpu(r4.conns.reduce((a, c) => a + c.received, 0));
     const bareFull = await subs.report(true);
     const bareRateFigures = {
       latencyMs: latencyOf(r4.hist),
       publishLagMs: publishLag(bareFull.published, spacing),
       lost: deliveryFigures(r4, total, subscribers).lost,
       cpuPercentOfOneCore: { server: bareCpuRate.simulatorPercent, benchProcess: bareCpuRate.benchProcessPercent },
+      serverCpuUsPerDelivery: bareCpuRate.simulatorUsPerDelivery,
     };
     progress(
-      `bare ws at ${rate}/s: p50 ${bareRateFigures.latencyMs.p50} p99 ${bareRateFigures.latencyMs.p99} p99.9 ${bareRateFigures.latencyMs.p999} ms`,
+      `bare ws at ${rate}/s: p50 ${bareRateFigures.latencyMs.p50} p99 ${bareRateFigures.latencyMs.p99} p99.9 ${bareRateFigures.latencyMs.p999} ms, CPU ${bareRateFigures.serverCpuUsPerDelivery} µs per delivery`,
     );
 
     return {

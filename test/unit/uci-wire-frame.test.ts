@@ -128,18 +128,23 @@ const connectionOn = (ws: WebSocket) =>
   });
 
 describe('UCI WebSocket: when the shared frame goes straight to the socket', () => {
-  it('ws idle and the connection open: the whole frame, once, on the corked socket (uncorked at the end of the tick)', async () => {
+  it('ws idle and the connection open: the whole frame on the socket; the first of a tick at once, the next corked until the tick ends', async () => {
     const f = fakeWs(0, []);
     const conn = connectionOn(f.ws);
     const frame = notificationFrame(event(1), 'ucp.v22.events.userState');
     conn.send(frame);
+    assert.equal(f.corks(), 0, 'one frame: written at once');
     conn.send(frame);
-    assert.equal(f.direct.length, 2);
+    conn.send(frame);
+    assert.equal(f.direct.length, 3);
     assert.equal(f.direct[0], frame.wire);
     assert.equal(f.viaWs.length, 0);
-    assert.equal(f.corks(), 1, 'corked once for the tick');
+    assert.equal(f.corks(), 1, 'corked once, from the second frame of the tick');
     await new Promise((r) => process.nextTick(r));
     assert.equal(f.corks(), 0, 'uncorked after the tick');
+    conn.send(frame);
+    assert.equal(f.corks(), 0, 'a new tick: the first frame at once again');
+    await new Promise((r) => process.nextTick(r));
     conn.close(1000, 'done');
   });
 
