@@ -24,9 +24,10 @@
 //     bottleneck, not the simulator); and `bareWsRate`, the same rate and clients against a bare `ws` server
 //     publishing on the same timer scheme — the latency floor of this machine and of the measurement itself.
 //   - Throughput, in the same run: the simulator with a zero-spaced recording of BENCH_UCI_BURST (20,000)
-//     events (all parts posted before they are due; published as fast as the connector goes, 500 per event-loop
-//     turn) against a bare `ws` server in its own process broadcasting the same number of frames of the same
-//     size to the same clients (500 per turn, each event serialised once). Delivered messages per second, from
+//     events (all parts posted before they are due; published as fast as the connector goes, the replay's 25 per
+//     event-loop turn) against a bare `ws` server in its own process broadcasting the same number of frames of
+//     the same size to the same clients (500 per turn, each event serialised once, `ws.send` per client).
+//     Delivered messages per second, from
 //     the moment the first event was due to the last receipt at every client.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
