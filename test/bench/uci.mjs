@@ -27,8 +27,7 @@
 //     events (all parts posted before they are due; published as fast as the connector goes, the replay's 25 per
 //     event-loop turn) against a bare `ws` server in its own process broadcasting the same number of frames of
 //     the same size to the same clients (500 per turn, each event serialised once, `ws.send` per client).
-//     Delivered messages per second, from
-//     the moment the first event was due to the last receipt at every client.
+//     Delivered messages per second, from the moment the first event was due to the last receipt at every client.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
