@@ -58,14 +58,14 @@ export async function repeatRuns(name, count, once) {
   return runs;
 }
 
-/** Every `target.<name>` with `met: false` in the figures, as dotted paths. */
-export function missedTargets(figures, at = '') {
+/**
+ * Every object with `met: false` inside a `target` (the `target` itself too, as some benches put `met` there),
+ * as dotted paths; arrays (the single runs) are not looked into: the targets that count are the aggregate's.
+ */
+export function missedTargets(figures, at = '', inTarget = false) {
   if (!isObject(figures)) return [];
-  const missed = [];
-  for (const [key, value] of Object.entries(figures)) {
-    if (!isObject(value)) continue;
-    if (value.met === false && at.split('.').includes('target')) missed.push(`${at}${key}`);
-    else missed.push(...missedTargets(value, `${at}${key}.`));
-  }
+  const missed = inTarget && figures.met === false ? [at.slice(0, -1)] : [];
+  for (const [key, value] of Object.entries(figures))
+    if (isObject(value)) missed.push(...missedTargets(value, `${at}${key}.`, inTarget || key === 'target'));
   return missed;
 }
