@@ -2,8 +2,13 @@ import { performance } from 'node:perf_hooks';
 import type { ReplayAccepted, ReplayEvent } from '../../../shared/schemas/uci.js';
 import type { EventBus } from './bus.js';
 
-/** Events published in one go at most; then the event loop gets a turn (sockets drain, requests run). */
-const MAX_BURST = 500;
+/**
+ * Events published in one go at most; then the event loop gets a turn (sockets drain, requests run). Small on
+ * purpose: the UCI transport holds a tick's frames until the tick ends (one write per socket), so the first
+ * event of a catch-up waits for the whole burst to be dispatched to every subscriber — 500 at a time made that
+ * tens of milliseconds at 200 subscribers.
+ */
+const MAX_BURST = 25;
 
 /**
  * Plays recorded events back to subscribers: each becomes a new event on the bus (new seq, new time) with
@@ -32,7 +37,11 @@ export class Replayer {
       const elapsed = performance.now() - start;
       let burst = 0;
       while (i < events.length && offsets[i]! <= elapsed && burst++ < MAX_BURST) this.publish(events[i++]!);
-      if (i < events.length) this.after(offsets[i]! - elapsed, tick);
+      if (i >= events.length) return;
+      const wait = offsets[i]! - (performance.now() - start);
+      // Behind the schedule (a burst, or a late timer): go on after the I/O of this turn, not a timer's 1 ms later.
+      if (wait <= 0) setImmediate(tick);
+      else this.after(wait, tick);
     };
     this.after(delayMs, tick);
     return { scheduled: events.length, durationMs: Math.round(prev * 1000) / 1000, startsInMs: delayMs };

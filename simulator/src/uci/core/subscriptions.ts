@@ -173,3 +173,23 @@ export function oncePerEvent<T>(encode: (event: SimEvent) => T): (event: SimEven
     return encoded;
   };
 }
+
+/**
+ * An event's encoding under a service name (the name a session subscribed it under: v22, or a v30 alias), made
+ * once per name and shared by every subscriber of one transport.
+ */
+export function oncePerEventAndName<T>(
+  encode: (event: SimEvent, name: string) => T,
+): (event: SimEvent, name: string) => T {
+  let last: SimEvent | undefined;
+  const byName = new Map<string, T>();
+  return (event, name) => {
+    if (event !== last) {
+      byName.clear();
+      last = event;
+    }
+    let encoded = byName.get(name);
+    if (encoded === undefined) byName.set(name, (encoded = encode(event, name)));
+    return encoded;
+  };
+}

@@ -10,6 +10,7 @@ import {
   type JsonRpcId,
 } from '../../../../shared/schemas/uci.js';
 import { RpcError } from '../core/methods.js';
+import { textFrame, type WireFrame } from './wireFrame.js';
 
 export interface ParsedRequest {
   /** undefined: a notification (no answer). */
@@ -76,10 +77,12 @@ export function errorFrame(id: JsonRpcId, error: RpcError): string {
   });
 }
 
-/** Serialised once per event and shared by every subscriber. */
 /** An event's notification; `service` is the name the client subscribed under (a v30 alias names the v22 events). */
-export function notificationFrame(event: SimEvent, service: string = event.service): Buffer {
-  return Buffer.from(
-    JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(service, event.event), params: event }),
-  );
+export function notificationText(event: SimEvent, service: string = event.service): string {
+  return JSON.stringify({ jsonrpc: '2.0', method: notificationMethod(service, event.event), params: event });
+}
+
+/** The notification as a whole WebSocket frame: serialised and framed once, shared by every subscriber. */
+export function notificationFrame(event: SimEvent, service: string = event.service): WireFrame {
+  return textFrame(notificationText(event, service));
 }

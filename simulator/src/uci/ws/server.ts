@@ -19,7 +19,7 @@ import type { StoredUser } from '../../state/model.js';
 import type { UciCore } from '../core/core.js';
 import { AnswerThen } from '../core/dispatch.js';
 import { parseParams, resolveMethod, RpcError } from '../core/methods.js';
-import { oncePerEvent } from '../core/subscriptions.js';
+import { oncePerEventAndName } from '../core/subscriptions.js';
 import { UciConnection } from './connection.js';
 import { notificationFrame, parseFrame } from './protocol.js';
 
@@ -50,7 +50,7 @@ export class UciWebSocketServer implements UciSessionHolder {
   private readonly keepAliveMs: number;
   private readonly sendQueueBytes: number;
   private readonly closeGraceMs: number;
-  private readonly frame = oncePerEvent(notificationFrame);
+  private readonly frame = oncePerEventAndName(notificationFrame);
 
   constructor(private readonly opts: UciWebSocketOptions) {
     this.core = opts.core;
