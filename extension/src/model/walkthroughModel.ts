@@ -61,6 +61,8 @@ export class WalkthroughModel {
       return this.loading;
     }
     this.loading = (async () => {
+      // Yield first: without a PBX nothing below awaits, and `finally` would clear `loading` before it is set.
+      await Promise.resolve();
       try {
         do {
           this.loadAgain = false;

@@ -1,3 +1,4 @@
+import { TEAMS_MODULE_NAME } from '../../../shared/catalogue.js';
 import { text, type Localized } from '../../../shared/i18n.js';
 import { REQUIREMENTS, type CheckResult } from '../../../shared/requirements/rules.js';
 import type { PbxSnapshot, SignInFacts } from '../../../shared/requirements/snapshot.js';
@@ -245,6 +246,10 @@ export function evaluateSteps(facts: PbxFacts | undefined, teams: TeamsFacts): S
         if (check.status === 'fail') addFixes(fixesFor(id, facts));
       }
     }
+    // A step's fixes finish it: importing the module leaves R11 open until a configuration exists.
+    const configured = (facts.snapshot.configurations ?? []).some((c) => c.module === TEAMS_MODULE_NAME);
+    if (step.id === 'module' && fixes.some((f) => f.kind === 'importModule') && !configured)
+      addFixes([{ kind: 'createConfiguration', name: 'Teams' }]);
     return { id: step.id, status: statusOf(results), results, fixes };
   });
 }
