@@ -155,11 +155,11 @@ export function walkthroughCommands(ctx: CommandContext, model: WalkthroughModel
       const actions = [...(state.fixes.length ? [fix] : []), where];
       const detail = `${describe(state)}\n\n${t('Where: {0}', pick(stepById(chosen.id).where, vscode.env.language))}`;
       const title = `${stepTitle(chosen.id)}: ${statusName(state.status)}`;
-      void (
-        state.status === 'done'
-          ? vscode.window.showInformationMessage(title, { modal: true, detail })
-          : vscode.window.showWarningMessage(title, { modal: true, detail }, ...actions)
-      ).then((a) => {
+      if (state.status === 'done') {
+        void vscode.window.showInformationMessage(title);
+        return state;
+      }
+      void vscode.window.showWarningMessage(title, { modal: true, detail }, ...actions).then((a) => {
         if (a === fix) void vscode.commands.executeCommand('starface.walkthrough.fixStep', chosen.id);
         if (a === where) void vscode.commands.executeCommand('starface.walkthrough.openAdminUi', chosen.id);
       });
