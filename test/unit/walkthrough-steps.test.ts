@@ -192,6 +192,11 @@ describe('walkthrough steps (domain model)', () => {
       assert.equal(statusOf(real, id).status, 'unknown', id);
       assert.deepEqual(statusOf(real, id).fixes, [], id);
     }
+    for (const id of ['teamsApp', 'signIn'] as const) {
+      assert.equal(statusOf(real, id).status, 'unknown', id);
+      assert.match(statusOf(real, id).results[0]!.message.en, /cannot be judged here/);
+      assert.match(statusOf(real, id).results[0]!.fix!.en, /Teams/);
+    }
     const rights = statusOf(real, 'rights');
     assert.equal(rights.status, 'open');
     assert.equal(rights.fixes.length, 2, 'granting a right is a real STARFACE endpoint');

@@ -17,6 +17,8 @@ export type LoadFacts = (session: PbxSession) => Promise<PbxFacts>;
 export class WalkthroughModel {
   private _states: StepState[] = evaluateSteps(undefined, NO_TEAMS_FACTS);
   private facts: PbxFacts | undefined;
+  /** The session's PBX data the facts were last loaded for. */
+  private judged: unknown;
   private readonly teams = new Map<string, TeamsFacts>();
   private readonly listening = new Map<PbxSession, { dispose(): void }>();
   private loading: Promise<void> | undefined;
@@ -34,7 +36,12 @@ export class WalkthroughModel {
   ) {
     this.following = sessions.onDidChange((s) => {
       if (s === undefined) this.listenToSessions();
-      if (s === undefined || s === this.sessions.selected) void this.reload();
+      if (s !== undefined && s !== this.sessions.selected) return;
+      // A session also fires when it only redraws (a call journal entry): the PBX data it loaded is the same object
+      // then, and nothing the rules read can have changed.
+      const seen = this.session?.data;
+      if (s !== undefined && seen !== undefined && seen === this.judged) return;
+      void this.reload();
     });
     this.listenToSessions();
     void this.reload();
@@ -67,6 +74,7 @@ export class WalkthroughModel {
         do {
           this.loadAgain = false;
           const session = this.session;
+          this.judged = session?.data;
           try {
             this.facts = session ? await this.load(session) : undefined;
           } catch (err) {

@@ -162,6 +162,11 @@ const NO_USERS = text(
   'Kein Benutzer zu prüfen: keiner hat das Recht "Integration mit Microsoft Teams" oder eine Lizenz "MS Teams Integration".',
 );
 
+const REAL_PBX_TEAMS = text(
+  "A real STARFACE's API shows neither the Teams app nor its sign-ins: this step cannot be judged here. Check it in Teams:",
+  'Die API einer echten STARFACE zeigt weder die Teams-App noch ihre Anmeldungen: dieser Schritt lässt sich hier nicht beurteilen. In Teams prüfen:',
+);
+
 /** The last Teams sign-in as the shared rule R21 reads it: refused for R21 itself means name, key or login. */
 function signInFacts(teams: TeamsFacts): SignInFacts | undefined {
   const last = teams.lastSignIn;
@@ -242,6 +247,10 @@ export function evaluateSteps(facts: PbxFacts | undefined, teams: TeamsFacts): S
         }
       } else {
         const check = rule.check(snapshot, { perspective: 'admin' });
+        if (rule.scope === 'teams' && check.status === 'unknown' && !facts.simulator) {
+          results.push({ id, status: 'unknown', message: REAL_PBX_TEAMS, fix: step.where });
+          continue;
+        }
         results.push({ id, status: check.status, message: check.message, fix: check.fix });
         if (check.status === 'fail') addFixes(fixesFor(id, facts));
       }
