@@ -18,9 +18,10 @@ export const stepContextKey = (id: StepId) => `starface.walkthrough.${id}`;
  * (`progressByEvent` remembers it in a set), so after an untick the same context key turning true again would not
  * tick the step a second time. The service's `deprogressStep`/`progressStep` are reached through the commands
  * `welcome.markStepIncomplete` and `welcome.markStepComplete` (argument: the full step id,
- * `<publisher>.<name>#<walkthrough>#<step>`), which VS Code itself registers (gettingStarted.contribution.ts) for
- * its "Mark step (in)complete" context menu. They are not documented extension API: should a VS Code lack them, the
- * call fails, this logs it once, and the steps still tick through `onContext` (they just no longer untick).
+ * `<publisher>.<name>#<walkthrough>#<step>`), which VS Code itself registers (gettingStarted.contribution.ts, titled
+ * "Mark Step Complete"/"Mark Step Incomplete"; the page's own check box calls the same two service methods). They
+ * are not documented extension API: should a VS Code lack them, the call fails, this logs it once and tries again
+ * with the next states, and the steps still tick through `onContext` (they just no longer untick).
  * Ticks in storage outlive a window, so the first states (before any PBX is signed in: nothing known) untick
  * whatever an earlier session left ticked: a tick always means "the PBX followed now meets this".
  */
@@ -66,9 +67,13 @@ export class WalkthroughTicks {
             this.stepId(state.id),
           ),
         ).catch((err: unknown) => {
+          // Tried again with the next states (e.g. the workbench had not registered the steps yet).
+          if (this.shown.get(state.id) === done) this.shown.delete(state.id);
           if (this.warned) return;
           this.warned = true;
-          this.log.warn(`walkthrough: this VS Code cannot (un)tick steps itself: ${(err as Error).message}`);
+          this.log.warn(
+            `walkthrough: could not ${done ? 'tick' : 'untick'} step ${state.id}: ${(err as Error).message}`,
+          );
         }),
       );
     }
