@@ -153,7 +153,12 @@ export function walkthroughCommands(ctx: CommandContext, model: WalkthroughModel
       const fix = t('Fix');
       const where = t('Where in the admin UI');
       const actions = [...(state.fixes.length ? [fix] : []), where];
-      const detail = `${describe(state)}\n\n${t('Where: {0}', pick(stepById(chosen.id).where, vscode.env.language))}`;
+      const fixes = state.fixes.map((f) => `🔧 ${fixLabel(f, vscode.env.language)}`);
+      const detail = [
+        describe(state),
+        t('Where: {0}', pick(stepById(chosen.id).where, vscode.env.language)),
+        ...(fixes.length ? [fixes.join('\n')] : []),
+      ].join('\n\n');
       const title = `${stepTitle(chosen.id)}: ${statusName(state.status)}`;
       if (state.status === 'done') {
         void vscode.window.showInformationMessage(title);
