@@ -79,7 +79,7 @@ export default tseslint.config(
     });
     const session = ['model', 'views', 'commands', 'inspector', 'vscode'];
     const higher = [...session, 'live'];
-    const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'cli'];
+    const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'walkthrough', 'cli'];
     const ui = session.filter((r) => r !== 'model');
     const treeUp = {
       regex: '^\\./tree(/|$)',
@@ -108,6 +108,7 @@ export default tseslint.config(
           'extension/src/teamsApp/**',
           'extension/src/prerequisites/**',
           'extension/src/simulator/**',
+          'extension/src/walkthrough/**',
         ],
         rules: {
           'no-restricted-imports': [

@@ -22,6 +22,8 @@ const ALLOWED = [
   /^package\.nls(\.de)?\.json$/,
   /^l10n\/bundle\.l10n\.de\.json$/,
   /^media\/[\w.-]+\.svg$/,
+  // The setup walkthrough's illustrations (package.json "walkthroughs" › steps › media.svg).
+  /^media\/walkthrough\/[\w.-]+\.svg$/,
   // The marketplace and extensions-view icon (package.json "icon"): 128×128 PNG.
   /^media\/icon\.png$/,
   /^README\.md$/,

@@ -11,6 +11,7 @@ import { uciCommands } from './commands/uci.js';
 import { teamsModuleCommands } from './commands/teamsModule.js';
 import { teamsAppCommands } from './commands/teamsApp.js';
 import { userCommands } from './commands/users.js';
+import { walkthroughCommands } from './commands/walkthrough.js';
 import { openInRestCommands } from './commands/openInRest.js';
 import { redirectCommands } from './commands/redirects.js';
 import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/schemas/inspector.js';
@@ -18,6 +19,7 @@ import { InspectorFeed } from './inspector/inspectorFeed.js';
 import { InspectorPanels, readBufferSize } from './inspector/inspectorPanel.js';
 import { PrerequisitesModel } from './model/tree/prerequisitesModel.js';
 import { SessionManager } from './model/sessions.js';
+import { WalkthroughModel } from './model/walkthroughModel.js';
 import { TeamsFindingsModel } from './model/tree/teamsFindingsModel.js';
 import { TeamsFindingsProvider } from './views/teamsFindingsProvider.js';
 import { TeamsAppDiagnostics } from './vscode/teamsAppDiagnostics.js';
@@ -34,6 +36,7 @@ import {
 import { CertificateTrust } from './vscode/certificates.js';
 import { SimulatorHost } from './vscode/simulatorHost.js';
 import { createStatusBar } from './vscode/statusBar.js';
+import { WalkthroughTicks } from './vscode/walkthrough.js';
 
 /** What activate() returns: tests in the extension host reach the live objects through it. */
 export interface DevKitApi {
@@ -50,6 +53,8 @@ export interface DevKitApi {
   teams: { findings: TeamsFindingsModel; diagnostics: TeamsAppDiagnostics };
   /** Certificate pins and prompts of https connections. */
   certificates: CertificateTrust;
+  /** The setup walkthrough: its steps judged on the selected PBX, and the ticks shown for them. */
+  walkthrough: { model: WalkthroughModel; ticks: WalkthroughTicks };
 }
 
 /** Composition root: the only place that builds objects; every disposable goes to the context. */
@@ -120,7 +125,11 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
       ),
   );
 
+  const walkthrough = new WalkthroughModel(sessions, (level, message) => log[level](message));
+  const walkthroughTicks = new WalkthroughTicks(walkthrough, context.extension.id, log);
+
   const commands = {
+    ...walkthroughCommands(ctx, walkthrough, context.extension.id),
     ...prerequisiteCommands(ctx, prerequisites),
     ...connectionCommands(ctx),
     ...certificateCommands(ctx, certificates),
@@ -177,6 +186,8 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     teams.diagnostics,
     teamsFindings,
     vscode.window.createTreeView('starface.teamsFindings', { treeDataProvider: teamsFindings, showCollapseAll: true }),
+    walkthrough,
+    walkthroughTicks,
   );
   sessions.setConnections(read());
   updateContext();
@@ -190,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     teams,
     certificates,
     prerequisites: { model: prerequisites, provider: prerequisitesProvider },
+    walkthrough: { model: walkthrough, ticks: walkthroughTicks },
   };
 }
 

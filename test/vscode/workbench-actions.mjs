@@ -86,12 +86,39 @@ async function click(page, { selector, timeoutMs = 10_000, settledClass }) {
   }
 }
 
+/**
+ * Waits until the first element `selector` (a CSS selector) matches has the attribute `name` with `value`, e.g. a
+ * walkthrough step's `aria-checked`. Answers the value last seen; `found: false` when it never had that value
+ * within `timeoutMs`.
+ */
+async function attribute(page, { selector, name, value, timeoutMs = 10_000 }) {
+  const read = ([sel, attr]) =>
+    // eslint-disable-next-line no-undef -- runs in the workbench page, where document exists
+    document.querySelector(sel)?.getAttribute(attr) ?? null;
+  try {
+    await page.waitForFunction(
+      // eslint-disable-next-line no-undef -- runs in the workbench page, where document exists
+      ([sel, attr, want]) => (document.querySelector(sel)?.getAttribute(attr) ?? null) === want,
+      [selector, name, value],
+      {
+        timeout: timeoutMs,
+        polling: 50,
+      },
+    );
+    return { found: true, value };
+  } catch {
+    return { found: false, value: await page.evaluate(read, [selector, name]).catch(() => null) };
+  }
+}
+
 export async function workbenchAction(page, request) {
   switch (request.action) {
     case 'quickInput':
       return quickInput(page, request);
     case 'click':
       return click(page, request);
+    case 'attribute':
+      return attribute(page, request);
     default:
       return { found: false, error: `unknown action ${JSON.stringify(request.action)}` };
   }

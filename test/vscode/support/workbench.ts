@@ -59,3 +59,23 @@ export function answerInputBox(title: string, answer: string | null, timeoutMs =
 export function clickInWorkbench(selector: string, timeoutMs = 10_000, settledClass?: string): Promise<ClickResult> {
   return ask<ClickResult>({ action: 'click', selector, settledClass }, timeoutMs);
 }
+
+export interface AttributeSeen {
+  /** True when the attribute had the wanted value within the time. */
+  found: boolean;
+  /** The value last seen (null: no such element or attribute). */
+  value: string | null;
+}
+
+/**
+ * Waits until the first element a CSS selector matches in the workbench page has attribute `name` = `value` (the
+ * workbench's own DOM, e.g. a walkthrough step's `aria-checked`); answers what it saw.
+ */
+export function waitForAttribute(
+  selector: string,
+  name: string,
+  value: string,
+  timeoutMs = 15_000,
+): Promise<AttributeSeen> {
+  return ask<AttributeSeen>({ action: 'attribute', selector, name, value }, timeoutMs);
+}
