@@ -69,6 +69,7 @@ const keyRow = h(
   { class: 'key-block' },
   key.row,
   dropZone,
+  fileInput,
   h('div', { class: 'key-file' }, keyFileStatus, useTypedKey),
 );
 const signInButton = label(h('button', { type: 'submit', class: 'primary' }), textOf('signIn'));
