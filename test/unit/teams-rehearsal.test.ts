@@ -15,6 +15,7 @@ import { PbxError, PbxRestClient } from '../../extension/src/pbx/restClient.js';
 import { UciJsonRpcClient, UciUnavailableError } from '../../extension/src/pbx/uciJsonRpcClient.js';
 import { PbxApi as RealPbxApi } from '../../extension/src/pbx/api.js';
 import { checkPrerequisites } from '../../extension/src/prerequisites/run.js';
+import { openXmlRpcRehearsalSession } from '../../extension/src/live/rehearsalUciXmlRpc.js';
 import { englishOnly } from '../../extension/src/text/i18n.js';
 import { uciToken } from '../../shared/hashes.js';
 import type { SimEvent } from '../../shared/schemas/events.js';
@@ -522,6 +523,58 @@ describe('Teams App rehearsal: against a real simulator (demo scenario)', functi
       const r10 = refused.requirements.find((r) => r.id === 'R10');
       assert.ok(r10, JSON.stringify(refused));
       assert.ok(r10.fixes.length > 0, 'R10 offers a fix');
+    } finally {
+      rehearsal.dispose();
+    }
+  });
+
+  it('as against a real PBX (no rehearsal endpoint, UCI over XML-RPC with our callback server): presence, click-to-dial, journal', async () => {
+    const users = await api.users();
+    const posted: RehearsalHostMessage[] = [];
+    const realPbx = {
+      teamsLogin: async () => {
+        throw new PbxError('Not Found', 404, 'NOT_FOUND');
+      },
+    } as unknown as PbxApi;
+    const rehearsal = new TeamsRehearsal(
+      {
+        api: realPbx,
+        language: () => 'en',
+        t: englishOnly,
+        users: () => users,
+        openUci: (login, password) =>
+          openXmlRpcRehearsalSession({
+            restBaseUrl: sim.base,
+            uciToken: uciToken(login, password),
+            login,
+            callbackAddress: '127.0.0.1',
+            callbackPort: 0,
+          }),
+        check: async () => [],
+        applyFix: async () => false,
+        log: () => undefined,
+      },
+      () => ({ connection: 'pbx', simulator: false, pbxName: 'pbx' }),
+    );
+    rehearsal.attach((m) => posted.push(m));
+    try {
+      await rehearsal.receive({ type: 'signIn', pbxName: 'pbx', key: 'k', login: '1001', password: 'anna-demo-1001' });
+      assert.equal(last(posted, 'signedIn')?.rehearsed, false, JSON.stringify(posted.slice(-2)));
+      assert.ok(last(posted, 'presence'), 'getUserState over XML-RPC');
+      assert.ok(last(posted, 'journal'), 'getCallList over XML-RPC');
+      const other = await UciClient.as(sim.addresses.uci, { login: '1001', password: 'anna-demo-1001' });
+      try {
+        await other.request('ucp.v22.requests.userState.setChatPresenceMessage', { message: 'Pushed by XML-RPC' });
+        await until(
+          'the presence message through the callback server',
+          () => last(posted, 'presence')?.presence.message === 'Pushed by XML-RPC',
+        );
+      } finally {
+        other.close();
+      }
+      // No phone of 1001 is registered: the PBX refuses the click-to-dial, and the panel says so.
+      await rehearsal.receive({ type: 'dial', number: '1003' });
+      assert.ok(last(posted, 'error'), 'the refusal is shown');
     } finally {
       rehearsal.dispose();
     }

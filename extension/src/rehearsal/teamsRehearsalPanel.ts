@@ -6,8 +6,10 @@ import { newNonce } from '../inspector/inspectorPanel.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { SessionManager } from '../model/sessions.js';
 import { TeamsRehearsal } from '../model/teamsRehearsal.js';
-import { UciJsonRpcClient } from '../pbx/uciJsonRpcClient.js';
+import { openXmlRpcRehearsalSession } from '../live/rehearsalUciXmlRpc.js';
+import { UciJsonRpcClient, UciUnavailableError } from '../pbx/uciJsonRpcClient.js';
 import { checkPrerequisites } from '../prerequisites/run.js';
+import { readUciSettings } from '../vscode/settings.js';
 
 const POSTED_KEPT = 200;
 
@@ -140,10 +142,28 @@ export class TeamsRehearsalPanels implements vscode.Disposable {
         language: () => vscode.env.language,
         t: vscode.l10n.t,
         users: () => session?.data?.users ?? [],
-        openUci: (login, password) => {
+        openUci: async (login, password) => {
           if (!session) throw noSession();
           const client = session.api.client;
-          return UciJsonRpcClient.connect(client.baseUrl, uciToken(login, password), { transport: client.transport });
+          const token = uciToken(login, password);
+          const settings = readUciSettings();
+          if (settings.transport !== 'xml-rpc') {
+            try {
+              return await UciJsonRpcClient.connect(client.baseUrl, token, { transport: client.transport });
+            } catch (err) {
+              // A real STARFACE has no UCI WebSocket: its UCI is XML-RPC with a callback server of ours.
+              if (!(err instanceof UciUnavailableError) || settings.transport === 'websocket') throw err;
+            }
+          }
+          return openXmlRpcRehearsalSession({
+            restBaseUrl: client.baseUrl,
+            uciToken: token,
+            login,
+            callbackAddress: settings.callbackAddress,
+            // A fixed port is the connection's own callback server's: the rehearsal's listens on the next one.
+            callbackPort: settings.callbackPort ? Math.min(65535, settings.callbackPort + 1) : 0,
+            fetch: client.transport,
+          });
         },
         check: async (login) => {
           if (!session) throw noSession();
