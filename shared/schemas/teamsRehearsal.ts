@@ -66,7 +66,6 @@ export const RehearsalHostMessageSchema = z.discriminatedUnion('type', [
     pbxName: z.string().max(253),
     login: z.string().max(64),
   }),
-  z.object({ type: z.literal('busy'), text: Line }),
   z.object({
     type: z.literal('refused'),
     login: z.string().max(64),

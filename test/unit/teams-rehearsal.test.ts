@@ -397,7 +397,6 @@ describe('Teams App rehearsal: the domain', () => {
 describe('Teams App rehearsal: the contract and the texts', () => {
   const valid: RehearsalHostMessage[] = [
     { type: 'init', language: 'de', connection: null, simulator: false, pbxName: '', login: '' },
-    { type: 'busy', text: 'x' },
     {
       type: 'refused',
       login: '1002',
@@ -420,6 +419,7 @@ describe('Teams App rehearsal: the contract and the texts', () => {
     null,
     [],
     { type: 'nope' },
+    { type: 'busy', text: 'x' },
     { type: 'init', language: 'de', connection: 3, simulator: false, pbxName: '', login: '' },
     { type: 'signedIn', login: '1001', name: 'A', pbxName: 'p' },
     { type: 'call', call: { id: 'c', state: 'DANCING', incoming: true, number: '1', name: 'n' } },

@@ -382,7 +382,7 @@ export function journalEntry(raw: unknown): RehearsalJournalEntry[] {
       id: e.id.slice(0, 128),
       time: time.slice(0, 40),
       incoming,
-      missed: e.result === 'MISSED' || e.result === 'NOT_CONNECTED' || (incoming && e.duration === 0),
+      missed: e.result === 'MISSED',
       number: (incoming ? str(e.callerNumber) : str(e.calledNumber)).slice(0, 100),
       name: clip(str(e.callDescription) || (incoming ? str(e.callerName) : str(e.calledName))),
       durationSec: typeof e.duration === 'number' && Number.isInteger(e.duration) && e.duration >= 0 ? e.duration : 0,

@@ -425,9 +425,6 @@ function handle(m: RehearsalHostMessage): void {
       if (!login.input.value) login.input.value = m.login;
       setBusy(false);
       return;
-    case 'busy':
-      connectionEl.textContent = m.text;
-      return;
     case 'refused':
       setBusy(false);
       form.hidden = false;

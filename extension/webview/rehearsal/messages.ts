@@ -67,8 +67,6 @@ export function isRehearsalHostMessage(v: unknown): v is RehearsalHostMessage {
         str(v.pbxName, 253) &&
         str(v.login, 64)
       );
-    case 'busy':
-      return str(v.text);
     case 'refused':
       return str(v.login, 64) && str(v.summary) && arr(v.requirements, 50, isRequirement);
     case 'signedIn':
