@@ -33,7 +33,6 @@ export const REHEARSAL_TEXT = {
   unmetCount: { en: '{0} requirement(s) not met', de: '{0} Voraussetzung(en) nicht erfüllt' },
   guide: { en: 'Guide: „{0}“', de: 'Anleitung: „{0}“' },
   noFix: { en: 'No automatic fix: see the admin UI', de: 'Keine automatische Behebung: siehe Administration' },
-  tryAgain: { en: 'Try again', de: 'Erneut versuchen' },
   signedInAs: { en: 'Signed in as {0}', de: 'Angemeldet als {0}' },
   signOut: { en: 'Sign out', de: 'Abmelden' },
   presenceHeading: { en: 'Presence', de: 'Präsenz' },

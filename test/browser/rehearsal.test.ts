@@ -188,6 +188,7 @@ describe('browser: the Teams App rehearsal webview', function () {
     await send(page, { type: 'refused', login: '1002', summary: 'The sign-in is refused.', requirements });
     assert.equal(await page.textContent('#refused-heading'), 'The sign-in of 1002 is refused');
     assert.equal(await page.locator('.requirement').count(), REQUIREMENTS.length);
+    assert.equal(await page.textContent('.unmet-count'), `${REQUIREMENTS.length} requirement(s) not met`);
     for (const r of requirements) {
       const item = page.locator(`.requirement[data-id="${r.id}"]`);
       assert.equal(await item.locator('h3').textContent(), `${r.id} · ${r.title}`);

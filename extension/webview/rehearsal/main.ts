@@ -90,12 +90,14 @@ const form = h(
 // ---- refusal ---------------------------------------------------------------------------------------------------
 const refusedHeading = h('h2', { id: 'refused-heading' });
 const refusedSummary = h('p', { class: 'summary' });
+const refusedCount = h('p', { class: 'unmet-count' });
 const refusedList = h('ul', { class: 'requirements' });
 const refused = h(
   'section',
   { class: 'refused', 'aria-labelledby': 'refused-heading', hidden: true },
   refusedHeading,
   refusedSummary,
+  refusedCount,
   refusedList,
 );
 
@@ -334,6 +336,7 @@ function renderRefused(m: Extract<RehearsalHostMessage, { type: 'refused' }>): v
   app.hidden = true;
   refusedHeading.textContent = t('refusedHeading', m.login);
   refusedSummary.textContent = m.summary;
+  refusedCount.textContent = t('unmetCount', m.requirements.length);
   refusedList.replaceChildren(
     ...m.requirements.map((r) => {
       const heading = h('h3', {}, `${r.id} · ${r.title}`);
