@@ -169,6 +169,11 @@ describe('Teams App rehearsal: the domain', () => {
       pbxName: 'pbx.example.test',
       rehearsed: true,
     });
+    assert.deepEqual(
+      last(h.posted, 'contacts')?.contacts.map((c) => c.name),
+      ['Bernd Berg', 'Carla Clausen'],
+      'the contacts at first',
+    );
     const subscribe = h.uci.calls.find((c) => c.method === 'subscribeEvents');
     assert.deepEqual(subscribe?.params.services, [
       'ucp.v22.events.call',

@@ -209,6 +209,8 @@ export class TeamsRehearsal {
     pbxName = input.pbxName;
     this.view = [{ type: 'signedIn', login: input.login, name, pbxName, rehearsed }];
     this.post(this.view[0]!);
+    // The whole phone book at first, as the app opens on its contacts.
+    this.post({ type: 'contacts', query: '', contacts: this.search('') });
     await uci.call('subscribeEvents', { services: [CALL_EVENT_SERVICE, USER_STATE_SERVICE, SIM_SERVICES.callJournal] });
     await Promise.all([this.refreshPresence(), this.refreshJournal()]);
   }
