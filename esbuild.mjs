@@ -106,9 +106,9 @@ await Promise.all([
     outdir: 'dist/lazy',
     format: 'cjs',
   }),
-  // The event inspector's webview: browser code and its style sheet (dist/webview/inspector.{js,css}).
+  // The webviews (event inspector, Teams App rehearsal): browser code and style sheets (dist/webview/NAME.{js,css}).
   build({
-    entryPoints: { inspector: 'extension/webview/inspector/main.ts' },
+    entryPoints: { inspector: 'extension/webview/inspector/main.ts', rehearsal: 'extension/webview/rehearsal/main.ts' },
     outdir: 'dist/webview',
     bundle: true,
     platform: 'browser',
@@ -119,7 +119,10 @@ await Promise.all([
     logLevel: 'warning',
   }),
   build({
-    entryPoints: { inspector: 'extension/webview/inspector/inspector.css' },
+    entryPoints: {
+      inspector: 'extension/webview/inspector/inspector.css',
+      rehearsal: 'extension/webview/rehearsal/rehearsal.css',
+    },
     outdir: 'dist/webview',
     bundle: true,
     minify: production,

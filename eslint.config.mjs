@@ -52,12 +52,13 @@ export default tseslint.config(
       'extension/src/views/**',
       'extension/src/commands/**',
       'extension/src/inspector/**',
+      'extension/src/rehearsal/**',
       'test/vscode/**',
     ],
     rules: { 'no-restricted-imports': 'off' },
   },
   // ---- Extension rooms: imports go down, never up ----
-  // extension.ts → commands/, views/, inspector/, vscode/ → model/tree/ → model/ → live/ → pbx/, teamsApp/,
+  // extension.ts → commands/, views/, inspector/, rehearsal/, vscode/ → model/tree/ → model/ → live/ → pbx/, teamsApp/,
   // prerequisites/, simulator/ → text/ → shared/. A lower room that reached up would drag session state or vscode into
   // the CLIs and the lazy bundles.
   // In flat config a later block's rule replaces an earlier one for the files it matches, so these blocks repeat
@@ -77,7 +78,7 @@ export default tseslint.config(
       selector: `ImportExpression > Literal.source[value=/^(\\.\\.\\x2F)+(${rooms.join('|')})(\\x2F|$)/]`,
       message: `This room sits below ${rooms.map((r) => `${r}/`).join(', ')}: no import() of them either.`,
     });
-    const session = ['model', 'views', 'commands', 'inspector', 'vscode'];
+    const session = ['model', 'views', 'commands', 'inspector', 'rehearsal', 'vscode'];
     const higher = [...session, 'live'];
     const domain = ['pbx', 'teamsApp', 'prerequisites', 'simulator', 'walkthrough', 'cli'];
     const ui = session.filter((r) => r !== 'model');

@@ -13,7 +13,7 @@ const ALLOWED = [
   /^dist\/simulator\/cli\.js$/,
   // Loaded on the bundled simulator's first XML-RPC request, and at a start with --tls.
   /^dist\/simulator\/lazy\/(xmlrpc|tls)\.js$/,
-  /^dist\/webview\/inspector\.(js|css)$/,
+  /^dist\/webview\/(inspector|rehearsal)\.(js|css)$/,
   // Loaded on first use by dist/extension.js: the Teams validator and the UCI over XML-RPC.
   /^dist\/lazy\/(teams|uciXmlRpc)\.js$/,
   // The Teams manifest schemas: offline validation in the extension reads them at run time.

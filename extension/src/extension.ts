@@ -18,6 +18,7 @@ import { DEFAULT_INSPECTOR_BUFFER, INSPECTOR_VIEW_TYPE } from '../../shared/sche
 import { InspectorFeed } from './inspector/inspectorFeed.js';
 import { InspectorPanels, readBufferSize } from './inspector/inspectorPanel.js';
 import { PrerequisitesModel } from './model/tree/prerequisitesModel.js';
+import { TeamsRehearsalPanels } from './rehearsal/teamsRehearsalPanel.js';
 import { SessionManager } from './model/sessions.js';
 import { WalkthroughModel } from './model/walkthroughModel.js';
 import { TeamsFindingsModel } from './model/tree/teamsFindingsModel.js';
@@ -47,6 +48,8 @@ export interface DevKitApi {
   simulator: SimulatorHost;
   /** The event inspector: its panel and the feed that posts to it. */
   inspector: InspectorPanels;
+  /** The rehearsal of the STARFACE App for Teams: its panel and the rehearsal in it. */
+  rehearsal: TeamsRehearsalPanels;
   /** The prerequisites check: its last report (the view shows it) and the view's provider. */
   prerequisites: { model: PrerequisitesModel; provider: PrerequisitesProvider };
   /** Teams app validation: the report the findings view shows, and the live manifest diagnostics. */
@@ -101,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     log: (level, message) => log[level](message),
   });
   const inspector = new InspectorPanels(context.extensionUri, feed, sessions, log);
+  const rehearsal = new TeamsRehearsalPanels(context.extensionUri, sessions, log);
   const following = feed.follow(sessions);
   const bufferSetting = vscode.workspace.onDidChangeConfiguration((e) => {
     if (e.affectsConfiguration('starface.inspector.bufferSize'))
@@ -174,6 +178,11 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
       (target?: { connection?: string; ref?: { connection?: string } }) => void inspector.open(target),
     ),
     vscode.window.registerWebviewPanelSerializer(INSPECTOR_VIEW_TYPE, inspector),
+    rehearsal,
+    vscode.commands.registerCommand(
+      'starface.openTeamsRehearsal',
+      (target?: { connection?: string; ref?: { connection?: string } }) => void rehearsal.open(target),
+    ),
     prerequisites,
     prerequisitesProvider,
     prerequisitesFollowing,
@@ -198,6 +207,7 @@ export function activate(context: vscode.ExtensionContext): DevKitApi {
     pbxView: view,
     simulator,
     inspector,
+    rehearsal,
     teams,
     certificates,
     prerequisites: { model: prerequisites, provider: prerequisitesProvider },

@@ -1,4 +1,5 @@
-// The browser tier's harness: a tiny HTTP server on 127.0.0.1 that serves the built webview (dist/webview) in a page
+// The browser tier's harness: a tiny HTTP server on 127.0.0.1 that serves a built webview (dist/webview; the
+// inspector, or with `?app=rehearsal` the Teams App rehearsal) in a page
 // with a CSP like the real panel's and a stand-in `acquireVsCodeApi`, and a headless Debian chromium to open it.
 // Used by test/browser/*.test.ts and by `npm run bench -- inspector`.
 import { randomBytes } from 'node:crypto';
@@ -62,18 +63,21 @@ function langOf(url) {
   return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(lang) ? lang : 'en';
 }
 
-function page(origin, nonce, lang = 'en') {
+/** Which webview the page loads: `?app=rehearsal` the Teams App rehearsal, else the inspector. */
+const appOf = (url) => (url.searchParams.get('app') === 'rehearsal' ? 'rehearsal' : 'inspector');
+
+function page(origin, nonce, lang = 'en', app = 'inspector') {
   const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${origin}; img-src ${origin} data:; font-src ${origin}`;
   return `<!DOCTYPE html>
 <html lang="${lang}"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${origin}/theme.css">
-<link rel="stylesheet" href="${origin}/dist/webview/inspector.css">
-<title>STARFACE Events</title></head>
+<link rel="stylesheet" href="${origin}/dist/webview/${app}.css">
+<title>${app === 'rehearsal' ? 'Teams App Rehearsal' : 'STARFACE Events'}</title></head>
 <body>
 <script nonce="${nonce}">${STAND_IN}</script>
-<script nonce="${nonce}" src="${origin}/dist/webview/inspector.js"></script>
+<script nonce="${nonce}" src="${origin}/dist/webview/${app}.js"></script>
 </body></html>`;
 }
 
@@ -91,13 +95,20 @@ export function startHarness() {
       res.end(body);
     };
     if (path === '/' || path === '/index.html')
-      return send(200, 'text/html; charset=utf-8', page(origin, randomBytes(16).toString('base64'), langOf(url)));
+      return send(
+        200,
+        'text/html; charset=utf-8',
+        page(origin, randomBytes(16).toString('base64'), langOf(url), appOf(url)),
+      );
     if (path === '/favicon.ico') return send(204, 'image/x-icon', '');
     if (path === '/theme.css') return send(200, 'text/css', THEME);
     const files = {
       '/dist/webview/inspector.js': 'text/javascript',
       '/dist/webview/inspector.css': 'text/css',
       '/dist/webview/inspector.js.map': 'application/json',
+      '/dist/webview/rehearsal.js': 'text/javascript',
+      '/dist/webview/rehearsal.css': 'text/css',
+      '/dist/webview/rehearsal.js.map': 'application/json',
     };
     if (files[path]) {
       try {

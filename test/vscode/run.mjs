@@ -317,8 +317,8 @@ async function main() {
       ['extensionTestsPath', remote(suiteOut)],
     ];
     // Tests in the host cannot read a webview's DOM, nor see or answer an input box; this page can. A test writes
-    // request.json (texts that one row of a webview's grid must all hold, or a workbench action: see
-    // workbench-actions.mjs) and waits for response.json.
+    // request.json (texts that one row of a webview's grid must all hold — or one element matching `selector`, when
+    // given — or a workbench action: see workbench-actions.mjs) and waits for response.json.
     const domCheck = setInterval(async () => {
       const request = join(domCheckDir, 'request.json');
       if (!existsSync(request)) return;
@@ -343,12 +343,12 @@ async function main() {
       for (const frame of page.frames()) {
         found = await frame
           .evaluate(
-            (texts) =>
+            ({ texts, selector }) =>
               // eslint-disable-next-line no-undef -- the function runs in the webview's page, where document exists
-              [...document.querySelectorAll('[role="row"]')].some((r) =>
+              [...document.querySelectorAll(selector)].some((r) =>
                 texts.every((t) => (r.textContent ?? '').includes(t)),
               ),
-            want.texts,
+            { texts: want.texts, selector: typeof want.selector === 'string' ? want.selector : '[role="row"]' },
           )
           .catch(() => false);
         if (found) break;
