@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { SimEvent } from '../../../shared/schemas/events.js';
 import {
@@ -8,58 +7,13 @@ import {
   type WebviewMessage,
 } from '../../../shared/schemas/inspector.js';
 import type { SessionManager } from '../model/sessions.js';
+import { newNonce, webviewPage, webviewRoot } from '../vscode/webviewPage.js';
 import { InspectorFeed } from './inspectorFeed.js';
 import { parseJsonLines, toJsonLines } from './jsonl.js';
 
 const SETTING = 'inspector.bufferSize';
 /** Larger files are refused: the webview holds every row in memory. */
 const MAX_OPEN_BYTES = 256 * 1024 * 1024;
-
-/** The bundle's directory: the only place the webview may load from. */
-function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-}
-
-/** A crypto-random nonce, new for every load of the webview's HTML. */
-export function newNonce(): string {
-  return randomBytes(18).toString('base64');
-}
-
-/** The webview's page: nothing inline but the one nonce'd script tag, which loads the bundle. */
-export function inspectorHtml(
-  webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,
-  extensionUri: vscode.Uri,
-  nonce: string,
-  language: string,
-  title: string,
-): string {
-  const root = webviewRoot(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.js')).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'inspector.css')).toString();
-  const src = webview.cspSource;
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${src}`,
-    `img-src ${src} data:`,
-    `font-src ${src}`,
-  ].join('; ');
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="${esc(language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(style)}">
-<title>${esc(title)}</title>
-</head>
-<body>
-<div id="inspector"></div>
-<script nonce="${esc(nonce)}" src="${esc(script)}"></script>
-</body>
-</html>`;
-}
 
 /** Reads `starface.inspector.bufferSize` (a whole number ≥ 100; the default otherwise). */
 export function readBufferSize(fallback: number): number {
@@ -173,13 +127,13 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'starface.svg');
     this.webviewReady = 0;
     this.lastNonce = newNonce();
-    this.lastHtml = inspectorHtml(
-      panel.webview,
-      this.extensionUri,
-      this.lastNonce,
-      vscode.env.language,
-      vscode.l10n.t('STARFACE Events'),
-    );
+    this.lastHtml = webviewPage(panel.webview, this.extensionUri, {
+      bundle: 'inspector',
+      nonce: this.lastNonce,
+      language: vscode.env.language,
+      title: vscode.l10n.t('STARFACE Events'),
+      body: '<div id="inspector"></div>\n',
+    });
     panel.webview.html = this.lastHtml;
     this.panelSubs.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {

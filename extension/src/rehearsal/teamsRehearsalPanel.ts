@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { uciToken } from '../../../shared/hashes.js';
 import type { PrerequisiteFix } from '../../../shared/schemas/prerequisites.js';
 import { TEAMS_REHEARSAL_VIEW_TYPE, type RehearsalHostMessage } from '../../../shared/schemas/teamsRehearsal.js';
-import { newNonce } from '../inspector/inspectorPanel.js';
 import type { PbxSession } from '../model/pbxSession.js';
 import type { SessionManager } from '../model/sessions.js';
 import { TeamsRehearsal } from '../model/teamsRehearsal.js';
@@ -10,47 +9,9 @@ import { openXmlRpcRehearsalSession } from '../live/rehearsalUciXmlRpc.js';
 import { UciJsonRpcClient, UciUnavailableError } from '../pbx/uciJsonRpcClient.js';
 import { checkPrerequisites } from '../prerequisites/run.js';
 import { readUciSettings } from '../vscode/settings.js';
+import { newNonce, webviewPage, webviewRoot } from '../vscode/webviewPage.js';
 
 const POSTED_KEPT = 200;
-
-function webviewRoot(extensionUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
-}
-
-/** The webview's page: nothing inline but the one nonce'd script tag (the inspector's CSP). */
-export function rehearsalHtml(
-  webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,
-  extensionUri: vscode.Uri,
-  nonce: string,
-  language: string,
-  title: string,
-): string {
-  const root = webviewRoot(extensionUri);
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'rehearsal.js')).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'rehearsal.css')).toString();
-  const src = webview.cspSource;
-  const csp = [
-    `default-src 'none'`,
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${src}`,
-    `img-src ${src} data:`,
-    `font-src ${src}`,
-  ].join('; ');
-  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!DOCTYPE html>
-<html lang="${esc(language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${esc(style)}">
-<title>${esc(title)}</title>
-</head>
-<body>
-<script nonce="${esc(nonce)}" src="${esc(script)}"></script>
-</body>
-</html>`;
-}
 
 /**
  * "STARFACE: Rehearse the Teams App": one panel at a time, bound to the connection selected when it opened. The
@@ -101,7 +62,12 @@ export class TeamsRehearsalPanels implements vscode.Disposable {
     rehearsal.attach((m) => this.post(panel, m));
     this.webviewReady = 0;
     this.lastNonce = newNonce();
-    this.lastHtml = rehearsalHtml(panel.webview, this.extensionUri, this.lastNonce, vscode.env.language, title);
+    this.lastHtml = webviewPage(panel.webview, this.extensionUri, {
+      bundle: 'rehearsal',
+      nonce: this.lastNonce,
+      language: vscode.env.language,
+      title,
+    });
     panel.webview.html = this.lastHtml;
     this.panelSubs.push(
       panel.webview.onDidReceiveMessage((m: unknown) => {
