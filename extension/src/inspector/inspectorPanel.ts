@@ -132,7 +132,7 @@ export class InspectorPanels implements vscode.WebviewPanelSerializer, vscode.Di
       nonce: this.lastNonce,
       language: vscode.env.language,
       title: vscode.l10n.t('STARFACE Events'),
-      body: '<div id="inspector"></div>\n',
+      body: '<div id="inspector"></div>',
     });
     panel.webview.html = this.lastHtml;
     this.panelSubs.push(

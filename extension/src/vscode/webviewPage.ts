@@ -53,7 +53,7 @@ export function webviewPage(
 <title>${esc(page.title)}</title>
 </head>
 <body>
-${page.body ?? ''}<script nonce="${esc(page.nonce)}" src="${esc(script)}"></script>
+${page.body === undefined ? '' : `${page.body}\n`}<script nonce="${esc(page.nonce)}" src="${esc(script)}"></script>
 </body>
 </html>`;
 }
