@@ -194,7 +194,7 @@ async function main(): Promise<void> {
     fail(e.message);
   }
 
-  // Serving: --optimize-for-size's memory-reducing full collections cost a SIP registration under load a third more
+  // Serving: --optimize-for-size's memory-reducing full collections cost a SIP registration under load a quarter more
   // CPU (bench sip, 10,000 users: 171 → 135 µs). The old generation may instead grow to 1.5 times the live data
   // before a full collection: V8's own factor goes up to 4 when collections are fast (peak RSS 211 MB in that
   // bench), and 2 let the REST bench peak at 170 MB, not 149.
