@@ -15,11 +15,13 @@ export const progress = (msg) => process.stderr.write(`bench: ${msg}\n`);
 export const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 export const sha512hex = (s) => createHash('sha512').update(s, 'utf8').digest('hex');
 
-export function envInt(name, dflt) {
+/** An integer from the environment, at least `min` (1 unless said: 0 only where it means "none"). */
+export function envInt(name, dflt, min = 1) {
   const v = process.env[name];
   if (v === undefined || v === '') return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, not "${v}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name} must be ${min === 0 ? 'a whole number ≥ 0' : 'a positive integer'}, not "${v}"`);
   return n;
 }
 

@@ -12,10 +12,10 @@
 //     (each with the `delayMs` that makes the parts join up), so that parsing the load is not measured as
 //     latency. The simulator publishes each as a new bus event (new seq, its own `time`) and the connector fans
 //     it out.
-//   - Before it, a warm-up at the same rate for BENCH_UCI_WARMUP_SECONDS (2) s, reported apart (`warmUp`, its own
-//     latency; lost and duplicated count against the target): in a fresh process the first events run
-//     interpreted until V8 has compiled the paths, and 90–97 % of the deliveries over 20 ms of a cold rate phase
-//     fell in its first 0.7 s. The bare ws loop below runs after the simulator, on subscribers already warm.
+//   - Before it, a warm-up at the same rate for BENCH_UCI_WARMUP_SECONDS (2; 0: none) s, reported apart
+//     (`warmUp`, its own latency; lost and duplicated count against the target): in a fresh process the first
+//     events run interpreted until V8 has compiled the paths, and 90–97 % of the deliveries over 20 ms of a cold
+//     rate phase fell in its first 0.7 s. The bare ws loop below runs after the simulator, on warm subscribers.
 //   - Per subscriber: every seq of the run exactly once and in order (lost / duplicated / out of order counted);
 //     latency = receipt (Date.now() in the client) − the event's `time` (stamped by the bus when published;
 //     1 ms resolution, same machine clock); RSS of the simulator (VmRSS) sampled every 100 ms, growth over the
@@ -547,7 +547,7 @@ export async function benchUci() {
     subscribers: envInt('BENCH_UCI_SUBSCRIBERS', 200),
     rate: envInt('BENCH_UCI_RATE', 500),
     seconds: envInt('BENCH_UCI_SECONDS', 10),
-    warmUpSeconds: envInt('BENCH_UCI_WARMUP_SECONDS', 2),
+    warmUpSeconds: envInt('BENCH_UCI_WARMUP_SECONDS', 2, 0),
     burst: envInt('BENCH_UCI_BURST', 20_000),
     workers: envInt('BENCH_UCI_WORKERS', 4),
   };
