@@ -14,8 +14,9 @@
 //     it out.
 //   - Before it, a warm-up at the same rate for BENCH_UCI_WARMUP_SECONDS (2; 0: none) s, reported apart
 //     (`warmUp`, its own latency; lost and duplicated count against the target): in a fresh process the first
-//     events run interpreted until V8 has compiled the paths, and 90–97 % of the deliveries over 20 ms of a cold
-//     rate phase fell in its first 0.7 s. The bare ws loop below runs after the simulator, on warm subscribers.
+//     events run interpreted until V8 has compiled the paths, and in two instrumented cold runs 90–97 % of the
+//     deliveries over 20 ms fell in the first 0.7 s of the rate phase. The bare ws loop below runs after the
+//     simulator, on warm subscribers.
 //   - Per subscriber: every seq of the run exactly once and in order (lost / duplicated / out of order counted);
 //     latency = receipt (Date.now() in the client) − the event's `time` (stamped by the bus when published;
 //     1 ms resolution, same machine clock); RSS of the simulator (VmRSS) sampled every 100 ms, growth over the
@@ -408,10 +409,10 @@ async function benchUciOnce({ subscribers, rate, seconds, warmUpSeconds, burst, 
     const spacing = 1000 / rate;
 
     // ---- warm-up: the same rate, measured apart ----
-    // A fresh process runs its first events in V8's interpreter, at both ends (the simulator's fan-out, the
-    // subscribers' message handler), and compiles them on a background thread that takes a core from the rest:
-    // 90–97 % of the deliveries over 20 ms of a cold rate phase fell in its first 0.7 s. The bare ws loop is
-    // measured after the simulator, with the subscriber code already warm; this makes the two phases alike.
+    // A fresh process runs its first events in V8's interpreter until it has compiled them, at both ends (the
+    // simulator's fan-out, the subscribers' message handler): in two instrumented cold runs, 90–97 % of the
+    // deliveries over 20 ms fell in the first 0.7 s of the rate phase. The bare ws loop is measured after the
+    // simulator, with the subscriber code already warm; this makes the two phases alike.
     let warmUp;
     if (warmUpSeconds > 0) {
       await subs.reset();
