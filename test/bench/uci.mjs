@@ -14,7 +14,7 @@
 //     it out.
 //   - Before it, a warm-up at the same rate for BENCH_UCI_WARMUP_SECONDS (2; 0: none) s, reported apart
 //     (`warmUp`, its own latency; lost and duplicated count against the target): in a fresh process the first
-//     events run interpreted until V8 has compiled the paths, and in two instrumented cold runs 90–97 % of the
+//     events run interpreted until V8 has compiled the paths, and in two instrumented cold runs 92–98 % of the
 //     deliveries over 20 ms fell in the first 0.7 s of the rate phase. The bare ws loop below runs after the
 //     simulator, on warm subscribers.
 //   - Per subscriber: every seq of the run exactly once and in order (lost / duplicated / out of order counted);
@@ -410,7 +410,7 @@ async function benchUciOnce({ subscribers, rate, seconds, warmUpSeconds, burst, 
 
     // ---- warm-up: the same rate, measured apart ----
     // A fresh process runs its first events in V8's interpreter until it has compiled them, at both ends (the
-    // simulator's fan-out, the subscribers' message handler): in two instrumented cold runs, 90–97 % of the
+    // simulator's fan-out, the subscribers' message handler): in two instrumented cold runs, 92–98 % of the
     // deliveries over 20 ms fell in the first 0.7 s of the rate phase. The bare ws loop is measured after the
     // simulator, with the subscriber code already warm; this makes the two phases alike.
     let warmUp;
