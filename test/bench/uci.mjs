@@ -410,7 +410,7 @@ async function benchUciOnce({ subscribers, rate, seconds, warmUpSeconds, burst, 
 
     // ---- warm-up: the same rate, measured apart ----
     // A fresh process runs its first events in V8's interpreter until it has compiled them, at both ends (the
-    // simulator's fan-out, the subscribers' message handler): in two instrumented cold runs, 92–98 % of the
+    // simulator's fan-out, the subscribers' message handler). In two instrumented cold runs, 92–98 % of the
     // deliveries over 20 ms fell in the first 0.7 s of the rate phase. The bare ws loop is measured after the
     // simulator, with the subscriber code already warm; this makes the two phases alike.
     let warmUp;
