@@ -113,7 +113,7 @@ function writeUsers(dir, count) {
   return { scenario, usersCsv };
 }
 
-const REGISTER = (cseq, auth, expires = 3600) => `
+const REGISTER = (cseq, auth, expires) => `
       REGISTER sip:[remote_ip] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
       Max-Forwards: 70
@@ -128,54 +128,42 @@ ${auth ? '      [authentication username="[field0]" password="[field1]"]\n' : ''
 
 `;
 
+/** A sipp scenario file: REGISTER answered 200, or with `digest` first challenged (401) and sent again with it. */
+function writeRegisterScenario(file, name, { digest, expires }) {
+  const send = (cseq, auth) => `  <send retrans="500"><![CDATA[${REGISTER(cseq, auth, expires)}]]></send>\n`;
+  const challenge = digest ? `  <recv response="401" auth="true"/>\n${send(2, true)}` : '';
+  writeFileSync(
+    file,
+    `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="${name}">\n${send(1, false)}${challenge}` +
+      `  <recv response="200"/>\n</scenario>\n`,
+  );
+  return file;
+}
+
 function writeSippScenarios(dir) {
-  const register = join(dir, 'register.xml');
-  writeFileSync(
-    register,
-    `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="REGISTER with digest (per-user credentials from the -inf CSV)">
-  <send retrans="500"><![CDATA[${REGISTER(1, false)}]]></send>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[${REGISTER(2, true)}]]></send>
-  <recv response="200"/>
-</scenario>
-`,
-  );
-  // For the bare responder: one request per call, answered 200 at once.
-  const plain = join(dir, 'register-plain.xml');
-  writeFileSync(
-    plain,
-    `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="REGISTER answered 200 (the bare responder)">
-  <send retrans="500"><![CDATA[${REGISTER(1, false)}]]></send>
-  <recv response="200"/>
-</scenario>
-`,
-  );
-  // The warm-up: the same exchanges with Expires: 0, which finds no binding to remove and leaves none.
-  const warmUp = join(dir, 'warmup.xml');
-  writeFileSync(
-    warmUp,
-    `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="REGISTER with digest and Expires: 0 (warm-up: leaves no binding)">
-  <send retrans="500"><![CDATA[${REGISTER(1, false, 0)}]]></send>
-  <recv response="401" auth="true"/>
-  <send retrans="500"><![CDATA[${REGISTER(2, true, 0)}]]></send>
-  <recv response="200"/>
-</scenario>
-`,
-  );
-  const warmUpPlain = join(dir, 'warmup-plain.xml');
-  writeFileSync(
-    warmUpPlain,
-    `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="REGISTER with Expires: 0 answered 200 (the bare responder's warm-up)">
-  <send retrans="500"><![CDATA[${REGISTER(1, false, 0)}]]></send>
-  <recv response="200"/>
-</scenario>
-`,
-  );
-  return { register, plain, warmUp, warmUpPlain };
+  return {
+    register: writeRegisterScenario(
+      join(dir, 'register.xml'),
+      'REGISTER with digest (per-user credentials from the -inf CSV)',
+      { digest: true, expires: 3600 },
+    ),
+    // For the bare responder: one request per call, answered 200 at once.
+    plain: writeRegisterScenario(join(dir, 'register-plain.xml'), 'REGISTER answered 200 (the bare responder)', {
+      digest: false,
+      expires: 3600,
+    }),
+    // The warm-ups: the same exchanges with Expires: 0, which finds no binding to remove and leaves none.
+    warmUp: writeRegisterScenario(
+      join(dir, 'warmup.xml'),
+      'REGISTER with digest and Expires: 0 (warm-up: leaves no binding)',
+      { digest: true, expires: 0 },
+    ),
+    warmUpPlain: writeRegisterScenario(
+      join(dir, 'warmup-plain.xml'),
+      "REGISTER with Expires: 0 answered 200 (the bare responder's warm-up)",
+      { digest: false, expires: 0 },
+    ),
+  };
 }
 
 function kamailioModules() {
