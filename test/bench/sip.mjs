@@ -493,6 +493,11 @@ export async function benchSip() {
     const { scenario, usersCsv } = writeUsers(dir, userCount);
     const scenarios = writeSippScenarios(dir);
     const common = { dir, usersCsv, concurrent };
+    /** The bare responder answers requests: a digest registration takes two of them. */
+    const responderRates = (requestsPerSecond) => ({
+      requestsPerSecond,
+      registrationsPerSecond: round(requestsPerSecond / 2),
+    });
     /**
      * Every target's warm-up before its timed pass (the yardsticks too): BENCH_SIP_WARMUP registrations with
      * Expires: 0. The timed pass is about two seconds, and a fresh simulator spent about 30 % of its CPU in them
@@ -510,7 +515,7 @@ export async function benchSip() {
         registrations: plain ? 2 * warmUp : warmUp,
       });
       return plain
-        ? { requestsPerSecond: res.rate, registrationsPerSecond: round(res.rate / 2), failed: res.failed }
+        ? { ...responderRates(res.rate), failed: res.failed }
         : { registrationsPerSecond: res.rate, failed: res.failed };
     };
 
@@ -528,7 +533,7 @@ export async function benchSip() {
         });
         await stop();
         const { rate, ...rest } = res;
-        return { requestsPerSecond: rate, registrationsPerSecond: round(rate / 2), ...rest, warmUp: warmed };
+        return { ...responderRates(rate), ...rest, warmUp: warmed };
       },
       async simulator(r) {
         const t0 = performance.now();
